@@ -1,0 +1,46 @@
+"""Settings: an optional TOML file plus ``KOORDINATION_*`` environment variables."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass
+
+from koordination.errors import KoordinationError
+from koordination.paths import config_file
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: str | None = None
+    user_name: str = ""
+
+    @property
+    def who(self) -> str:
+        """The coordinator's name, or the system user when none is configured."""
+        if self.user_name:
+            return self.user_name
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "unbekannt"
+
+
+def load_settings() -> Settings:
+    path = config_file()
+    values: dict[str, object] = {}
+    if path.exists():
+        try:
+            values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise KoordinationError(
+                f"Die Einstellungsdatei {path} ist fehlerhaft: {exc}. "
+                "Bitte korrigieren oder löschen."
+            ) from exc
+    database = os.environ.get("KOORDINATION_DB") or values.get("database")
+    user = os.environ.get("KOORDINATION_USER") or values.get("user_name") or ""
+    return Settings(
+        database=str(database) if database else None,
+        user_name=str(user),
+    )

@@ -1,0 +1,142 @@
+"""Engine and session factory for SQLite files and PostgreSQL servers."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+from koordination.errors import DatabaseError
+from koordination.paths import default_database_path
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def resolve_url(value: str | None) -> str:
+    """A SQLAlchemy URL from a file path, a URL, or nothing (the default file)."""
+    if not value:
+        return f"sqlite:///{default_database_path()}"
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` (and its folder) readable by the owner only, if it does not exist."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy own transactions (pysqlite's own BEGIN handling is off), see the
+    # "Serializable isolation / Savepoints / Transactional DDL" notes in SQLAlchemy's docs.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    # WAL is written into the file's header, so only switch files that are new or ours: a
+    # foreign file we are about to refuse must stay byte for byte as it was.
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    tables = {row[0] for row in cursor.fetchall()}
+    if not tables or "alembic_version" in tables:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+class Database:
+    """One database: its engine, a session factory and what kind of backend it is."""
+
+    def __init__(self, url: str) -> None:
+        if url and "://" not in url:
+            url = resolve_url(url)  # a plain file path
+        try:
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise DatabaseError(f"Die Datenbankangabe „{url}“ ist ungültig.") from exc
+        self.url = parsed
+        self.path: Path | None = None
+        if parsed.get_backend_name() == "sqlite":
+            if not parsed.database or parsed.database == ":memory:":
+                raise DatabaseError("Bitte eine Datenbankdatei angeben, keine Speicher-Datenbank.")
+            self.path = Path(parsed.database)
+            self._check_sqlite_file(self.path)
+            try:
+                private_file(self.path)
+            except OSError as exc:
+                raise DatabaseError(
+                    f"Die Datenbankdatei {self.path} kann nicht angelegt werden "
+                    f"({exc.strerror or exc})."
+                ) from exc
+        try:
+            self.engine: Engine = create_engine(parsed, future=True)
+        except (NoSuchModuleError, ImportError) as exc:
+            raise DatabaseError(
+                f"Für „{parsed.drivername}“ fehlt der Datenbanktreiber. "
+                "Bitte postgresql+psycopg://… verwenden."
+            ) from exc
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_on_connect)
+            event.listen(self.engine, "begin", _sqlite_on_begin)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.path is not None
+
+    @property
+    def display_name(self) -> str:
+        return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+
+    @staticmethod
+    def _check_sqlite_file(path: Path) -> None:
+        if path.is_dir():
+            raise DatabaseError(f"{path} ist ein Ordner, keine Datenbankdatei.")
+        if path.exists() and path.stat().st_size > 0:
+            with path.open("rb") as fh:
+                header = fh.read(len(SQLITE_HEADER))
+            if header != SQLITE_HEADER:
+                raise DatabaseError(
+                    f"Die Datei {path} ist keine koordination-Datenbank oder sie ist beschädigt. "
+                    "Sie wurde nicht verändert. Bitte eine Sicherung zurückspielen "
+                    "(koordination db restore) oder eine andere Datei mit --db wählen."
+                )
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: commits when the block ends, rolls back on any error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def sqlite_backup(source: Path, target: Path) -> None:
+    """A consistent copy of a live SQLite file (online backup API), owner-readable only."""
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    private_file(tmp)
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.replace(tmp, target)

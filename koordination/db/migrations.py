@@ -1,0 +1,148 @@
+"""Alembic wiring: where the migrations live, which revision a database is at, upgrading it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import OperationalError
+
+from koordination.db.engine import Database, sqlite_backup
+from koordination.errors import DatabaseError
+
+
+def schema_dir() -> Path:
+    """The Alembic environment: ``schema/`` in a checkout, ``koordination/_schema`` in a wheel."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package.parent / "schema", package / "_schema"):
+        if (candidate / "env.py").exists():
+            return candidate
+    raise DatabaseError("Die Datenbank-Migrationen fehlen in dieser Installation.")
+
+
+def _config(db: Database | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(schema_dir()))
+    cfg.attributes["database"] = db
+    return cfg
+
+
+def script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
+
+
+def head_revision() -> str:
+    head = script().get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(db: Database) -> str | None:
+    """The database's revision; ``None`` for an empty database. Refuses foreign databases."""
+    try:
+        with db.engine.connect() as conn:
+            rev = MigrationContext.configure(conn).get_current_revision()
+            tables = set(inspect(conn).get_table_names())
+    except (SADatabaseError, OperationalError) as exc:
+        raise _unreadable(db, exc) from exc
+    if rev is None and tables - {"alembic_version"}:
+        raise DatabaseError(
+            f"{db.display_name} enthält fremde Tabellen und ist keine koordination-Datenbank. "
+            "Sie wurde nicht verändert."
+        )
+    return rev
+
+
+def _unreadable(db: Database, exc: Exception) -> DatabaseError:
+    reason = str(getattr(exc, "orig", exc)).strip()
+    return DatabaseError(
+        f"Die Datenbank {db.display_name} kann nicht gelesen werden ({reason}). "
+        "Sie wurde nicht verändert. Ist sie beschädigt oder der Server nicht erreichbar?"
+    )
+
+
+def refuse_unknown(db: Database, rev: str | None) -> None:
+    """A revision this version does not know comes from a newer koordination: hands off."""
+    if rev is not None and not _known(rev):
+        raise DatabaseError(
+            f"Die Datenbank {db.display_name} stammt von einer neueren koordination-Version "
+            f"(Stand {rev}). Sie wurde nicht verändert. Bitte koordination aktualisieren."
+        )
+
+
+def _known(rev: str) -> bool:
+    try:
+        return script().get_revision(rev) is not None
+    except Exception:  # alembic raises several kinds for unknown ids
+        return False
+
+
+def needs_upgrade(db: Database) -> bool:
+    rev = current_revision(db)
+    refuse_unknown(db, rev)
+    return rev != head_revision()
+
+
+def backup_before_upgrade(db: Database, rev: str) -> Path | None:
+    """Copy a SQLite file next to itself before its schema changes; returns the copy's path."""
+    if db.path is None:
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = db.path.with_name(f"{db.path.name}.vor-upgrade-{rev}-{stamp}.bak")
+    sqlite_backup(db.path, target)
+    return target
+
+
+def upgrade(db: Database) -> Path | None:
+    """Bring the database to the newest schema; returns the backup made, if any."""
+    rev = current_revision(db)
+    refuse_unknown(db, rev)
+    if rev == head_revision():
+        return None
+    backup = backup_before_upgrade(db, rev) if rev is not None else None
+    try:
+        command.upgrade(_config(db), "head")
+    except (SADatabaseError, OperationalError) as exc:
+        raise _unreadable(db, exc) from exc
+    return backup
+
+
+def pg_dump(db: Database, target: Path) -> None:
+    """A custom-format dump of a PostgreSQL database (``pg_restore`` reads it)."""
+    exe = shutil.which("pg_dump")
+    if exe is None:
+        candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"))
+        exe = str(candidates[-1]) if candidates else None
+    if exe is None:
+        raise DatabaseError("pg_dump ist nicht installiert; bitte PostgreSQL-Client installieren.")
+    url = db.url.set(drivername="postgresql")
+    tmp = target.with_name(target.name + ".tmp")
+    result = subprocess.run(
+        [exe, "--format=custom", f"--file={tmp}", url.render_as_string(hide_password=False)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(f"Die Sicherung ist fehlgeschlagen: {result.stderr.strip()}")
+    tmp.chmod(0o600)
+    tmp.replace(target)
+
+
+def backup(db: Database, target: Path) -> None:
+    if target.exists() and target.is_dir():
+        raise DatabaseError(f"{target} ist ein Ordner; bitte einen Dateinamen angeben.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if db.path is not None:
+        sqlite_backup(db.path, target)
+    else:
+        pg_dump(db, target)

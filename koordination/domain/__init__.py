@@ -1,0 +1,1 @@
+"""Domain: enums (pure Python), SQLAlchemy models and the plain records handed to faces."""

@@ -1,0 +1,198 @@
+"""The fixed vocabularies of the programme as enums with German labels (no SQLAlchemy here)."""
+
+from __future__ import annotations
+
+import unicodedata
+from enum import StrEnum
+from typing import Self
+
+
+def fold(text: str) -> str:
+    """Lower-case, umlauts spelled out, everything but letters and digits dropped."""
+    text = text.strip().lower()
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(a, b)
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+class LabeledEnum(StrEnum):
+    """An enum whose members carry a German label and parse from it tolerantly."""
+
+    @property
+    def label(self) -> str:
+        return _LABELS[type(self).__name__][self.value][0]
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, Self]]:
+        return [(m.label, m) for m in cls]
+
+    @classmethod
+    def parse(cls, text: str) -> Self | None:
+        """The member whose value, label or alias matches ``text`` (case/spelling tolerant)."""
+        key = fold(text)
+        if not key:
+            return None
+        for member in cls:
+            names = (member.value, *_LABELS[cls.__name__][member.value])
+            if any(fold(n) == key for n in names):
+                return member
+        return None
+
+
+class Sector(LabeledEnum):
+    ZIVILGESELLSCHAFT = "zivilgesellschaft"
+    VERWALTUNG = "verwaltung"
+    WIRTSCHAFT = "wirtschaft"
+    WISSENSCHAFT = "wissenschaft"
+    POLITIK = "politik"
+
+
+class OrganisationKind(LabeledEnum):
+    VEREIN = "verein"
+    FREIWILLIGENAGENTUR = "freiwilligenagentur"
+    KOMMUNALVERWALTUNG = "kommunalverwaltung"
+    UNTERNEHMEN = "unternehmen"
+    STIFTUNG = "stiftung"
+    HOCHSCHULE = "hochschule"
+    INITIATIVE = "initiative"
+    SONSTIGE = "sonstige"
+
+
+class GroupKind(LabeledEnum):
+    KONSORTIUM = "konsortium"
+    ARBEITSKREIS = "arbeitskreis"
+    PROJEKTGRUPPE = "projektgruppe"
+    NETZWERK = "netzwerk"
+
+
+class GroupRole(LabeledEnum):
+    SPRECHER = "sprecher"
+    KOORDINATION = "koordination"
+    MITGLIED = "mitglied"
+    SCHIRMHERRSCHAFT = "schirmherrschaft"
+    GAST = "gast"
+
+
+class ConsentPurpose(LabeledEnum):
+    EINLADUNGEN = "einladungen"
+    KONTAKTDATEN_TEILEN = "kontaktdaten_teilen"
+    FOTOS = "fotos"
+    NEWSLETTER = "newsletter"
+
+
+class LegalBasis(LabeledEnum):
+    EINWILLIGUNG = "einwilligung"
+    VERTRAG = "vertrag"
+    BERECHTIGTES_INTERESSE = "berechtigtes_interesse"
+    OEFFENTLICHE_AUFGABE = "oeffentliche_aufgabe"
+
+
+class Channel(LabeledEnum):
+    EMAIL = "email"
+    POST = "post"
+    TELEFON = "telefon"
+    KEINE = "keine"
+
+
+class Bundesland(LabeledEnum):
+    BW = "BW"
+    BY = "BY"
+    BE = "BE"
+    BB = "BB"
+    HB = "HB"
+    HH = "HH"
+    HE = "HE"
+    MV = "MV"
+    NI = "NI"
+    NW = "NW"
+    RP = "RP"
+    SL = "SL"
+    SN = "SN"
+    ST = "ST"
+    SH = "SH"
+    TH = "TH"
+
+
+# First entry is the label shown to users; the rest are accepted spellings when importing.
+_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
+    "Sector": {
+        "zivilgesellschaft": ("Zivilgesellschaft", "ZG", "Bürgergesellschaft", "Ehrenamt"),
+        "verwaltung": ("Verwaltung", "Kommune", "Stadtverwaltung", "öffentliche Hand"),
+        "wirtschaft": ("Wirtschaft", "Unternehmen"),
+        "wissenschaft": ("Wissenschaft", "Forschung", "Hochschule"),
+        "politik": ("Politik", "Stadtrat", "Kommunalpolitik"),
+    },
+    "OrganisationKind": {
+        "verein": ("Verein", "e.V.", "eV"),
+        "freiwilligenagentur": (
+            "Freiwilligenagentur/-zentrum",
+            "Freiwilligenagentur",
+            "Freiwilligenzentrum",
+        ),
+        "kommunalverwaltung": ("Kommunalverwaltung", "Verwaltung", "Stadtverwaltung"),
+        "unternehmen": ("Unternehmen", "Firma", "Betrieb"),
+        "stiftung": ("Stiftung",),
+        "hochschule": ("Hochschule", "Universität", "Uni", "Fachhochschule"),
+        "initiative": ("Initiative", "Bürgerinitiative"),
+        "sonstige": ("Sonstige", "Sonstiges", "andere"),
+    },
+    "GroupKind": {
+        "konsortium": ("Konsortium/Steuerungsgruppe", "Konsortium", "Steuerungsgruppe"),
+        "arbeitskreis": ("Arbeitskreis", "AK", "Arbeitsgruppe", "AG"),
+        "projektgruppe": ("Projektgruppe", "Projekt"),
+        "netzwerk": ("Netzwerk",),
+    },
+    "GroupRole": {
+        "sprecher": ("Sprecher:in", "Sprecher", "Sprecherin", "SprecherIn", "Vorsitz"),
+        "koordination": ("Koordination", "Koordinator", "Koordinatorin"),
+        "mitglied": ("Mitglied",),
+        "schirmherrschaft": ("Schirmherrschaft", "Schirmherr", "Schirmherrin"),
+        "gast": ("Gast",),
+    },
+    "ConsentPurpose": {
+        "einladungen": ("Einladungen", "Einladung"),
+        "kontaktdaten_teilen": ("Kontaktdaten im Netzwerk teilen", "Kontaktdaten teilen"),
+        "fotos": ("Fotos", "Foto"),
+        "newsletter": ("Newsletter",),
+    },
+    "LegalBasis": {
+        "einwilligung": ("Einwilligung (Art. 6 Abs. 1 lit. a DSGVO)", "Einwilligung"),
+        "vertrag": ("Vertrag (Art. 6 Abs. 1 lit. b DSGVO)", "Vertrag"),
+        "berechtigtes_interesse": (
+            "Berechtigtes Interesse (Art. 6 Abs. 1 lit. f DSGVO)",
+            "berechtigtes Interesse",
+        ),
+        "oeffentliche_aufgabe": (
+            "Öffentliche Aufgabe (Art. 6 Abs. 1 lit. e DSGVO)",
+            "öffentliche Aufgabe",
+        ),
+    },
+    "Channel": {
+        "email": ("E-Mail", "Mail", "Email"),
+        "post": ("Post", "Brief"),
+        "telefon": ("Telefon", "Anruf"),
+        "keine": ("keine Einladungen", "keine", "nein"),
+    },
+    "Bundesland": {
+        "BW": ("Baden-Württemberg",),
+        "BY": ("Bayern",),
+        "BE": ("Berlin",),
+        "BB": ("Brandenburg",),
+        "HB": ("Bremen",),
+        "HH": ("Hamburg",),
+        "HE": ("Hessen",),
+        "MV": ("Mecklenburg-Vorpommern",),
+        "NI": ("Niedersachsen",),
+        "NW": ("Nordrhein-Westfalen", "NRW"),
+        "RP": ("Rheinland-Pfalz",),
+        "SL": ("Saarland",),
+        "SN": ("Sachsen",),
+        "ST": ("Sachsen-Anhalt",),
+        "SH": ("Schleswig-Holstein",),
+        "TH": ("Thüringen",),
+    },
+}
+
+#: The two sectors whose cooperation the programme is built on.
+CORE_SECTORS = (Sector.ZIVILGESELLSCHAFT, Sector.VERWALTUNG)

@@ -1,0 +1,269 @@
+"""The tables: SQLAlchemy 2.x typed models of the city's network directory."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+from koordination.domain.enums import (
+    Bundesland,
+    Channel,
+    ConsentPurpose,
+    GroupKind,
+    GroupRole,
+    LabeledEnum,
+    LegalBasis,
+    OrganisationKind,
+    Sector,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC instants in and out, whatever the backend keeps."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; koordination stores aware instants only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def enum_type(cls: type[LabeledEnum], name: str) -> Enum:
+    # Stored as the member's value in a VARCHAR with a CHECK constraint on both backends,
+    # so adding a member later is a plain migration, not an ALTER TYPE.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Versioned:
+    """Optimistic concurrency: every save bumps ``version``; a stale save is refused."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
+    )
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class CityProfile(Versioned, Base):
+    """The city's Steckbrief and its Koordinierungsstelle; one row per database."""
+
+    __tablename__ = "city_profile"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    bundesland: Mapped[Bundesland | None] = mapped_column(enum_type(Bundesland, "bundesland"))
+    inhabitants: Mapped[int | None]
+    network_since: Mapped[int | None]
+    tandem_partner: Mapped[str] = mapped_column(String(200), default="")
+    portrait: Mapped[str] = mapped_column(Text, default="")
+    focus: Mapped[str] = mapped_column(Text, default="")
+    vision: Mapped[str] = mapped_column(Text, default="")
+    achievements: Mapped[str] = mapped_column(Text, default="")
+    resources: Mapped[str] = mapped_column(Text, default="")
+    hashtags: Mapped[str] = mapped_column(Text, default="")
+    office_name: Mapped[str] = mapped_column(String(200), default="")
+    office_address: Mapped[str] = mapped_column(Text, default="")
+    office_phone: Mapped[str] = mapped_column(String(100), default="")
+    office_email: Mapped[str] = mapped_column(String(320), default="")
+
+
+class Organisation(Versioned, Base):
+    __tablename__ = "organisation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    short_name: Mapped[str] = mapped_column(String(100), default="")
+    sector: Mapped[Sector] = mapped_column(enum_type(Sector, "sector"), index=True)
+    kind: Mapped[OrganisationKind] = mapped_column(enum_type(OrganisationKind, "organisation_kind"))
+    address: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(320), default="")
+    website: Mapped[str] = mapped_column(String(500), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class Person(Versioned, Base):
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    salutation: Mapped[str] = mapped_column(String(50), default="")
+    title: Mapped[str] = mapped_column(String(100), default="")
+    given_name: Mapped[str] = mapped_column(String(200), default="")
+    family_name: Mapped[str] = mapped_column(String(200))
+    postal_address: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    preferred_channel: Mapped[Channel] = mapped_column(
+        enum_type(Channel, "channel"), default=Channel.EMAIL
+    )
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Denormalised for fast listing: sort key (family, given name folded) and the text that
+    # search-as-you-type looks in (names, e-mails, current organisations), both lower-case.
+    sort_key: Mapped[str] = mapped_column(String(500), default="")
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    emails: Mapped[list[PersonEmail]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PersonEmail.position"
+    )
+    phones: Mapped[list[PersonPhone]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PersonPhone.position"
+    )
+    tags: Mapped[list[PersonTag]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PersonTag.tag"
+    )
+    consents: Mapped[list[Consent]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Consent.id"
+    )
+    affiliations: Mapped[list[Affiliation]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Affiliation.id"
+    )
+    memberships: Mapped[list[GroupMembership]] = relationship(
+        back_populates="person",
+        cascade="all, delete-orphan",
+        order_by="GroupMembership.id",
+        foreign_keys="GroupMembership.person_id",
+    )
+    __table_args__ = (Index("ix_person_archived_sort", "archived", "sort_key", "id"),)
+
+
+class PersonEmail(Base):
+    __tablename__ = "person_email"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    address: Mapped[str] = mapped_column(String(320))
+    address_key: Mapped[str] = mapped_column(String(320), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    person: Mapped[Person] = relationship(back_populates="emails")
+
+
+class PersonPhone(Base):
+    __tablename__ = "person_phone"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    person: Mapped[Person] = relationship(back_populates="phones")
+
+
+class PersonTag(Base):
+    __tablename__ = "person_tag"
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    person: Mapped[Person] = relationship(back_populates="tags")
+
+
+class Consent(Base):
+    """One consent as given; withdrawal sets ``withdrawn_at``, renewal adds a new row."""
+
+    __tablename__ = "consent"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[ConsentPurpose] = mapped_column(enum_type(ConsentPurpose, "consent_purpose"))
+    legal_basis: Mapped[LegalBasis] = mapped_column(enum_type(LegalBasis, "legal_basis"))
+    text_version: Mapped[str] = mapped_column(String(100), default="")
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    person: Mapped[Person] = relationship(back_populates="consents")
+
+
+class Affiliation(Base):
+    __tablename__ = "affiliation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
+    )
+    function: Mapped[str] = mapped_column(String(200), default="")
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    person: Mapped[Person] = relationship(back_populates="affiliations")
+    organisation: Mapped[Organisation] = relationship()
+
+
+class Group(Versioned, Base):
+    __tablename__ = "network_group"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[GroupKind] = mapped_column(enum_type(GroupKind, "group_kind"))
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network_group.id", ondelete="SET NULL"), index=True
+    )
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    parent: Mapped[Group | None] = relationship(remote_side="Group.id")
+    memberships: Mapped[list[GroupMembership]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", order_by="GroupMembership.id"
+    )
+
+
+class GroupMembership(Base):
+    __tablename__ = "group_membership"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("network_group.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    role: Mapped[GroupRole] = mapped_column(enum_type(GroupRole, "group_role"))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    voting_right: Mapped[bool] = mapped_column(Boolean, default=True)
+    representing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
+    group: Mapped[Group] = relationship(back_populates="memberships")
+    person: Mapped[Person] = relationship(back_populates="memberships", foreign_keys=[person_id])
+    representing: Mapped[Organisation | None] = relationship()

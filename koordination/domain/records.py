@@ -1,0 +1,218 @@
+"""Plain frozen records handed from the services to the TUI, the CLI and the exporters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Generic, TypeVar
+
+from koordination.domain.enums import (
+    CORE_SECTORS,
+    Bundesland,
+    Channel,
+    ConsentPurpose,
+    GroupKind,
+    GroupRole,
+    LegalBasis,
+    OrganisationKind,
+    Sector,
+)
+
+
+def is_current(valid_from: date | None, valid_to: date | None, today: date) -> bool:
+    return (valid_from is None or valid_from <= today) and (valid_to is None or valid_to >= today)
+
+
+@dataclass(frozen=True)
+class CityProfileRecord:
+    id: int
+    version: int
+    name: str
+    bundesland: Bundesland | None
+    inhabitants: int | None
+    network_since: int | None
+    tandem_partner: str
+    portrait: str
+    focus: str
+    vision: str
+    achievements: str
+    resources: str
+    hashtags: str
+    office_name: str
+    office_address: str
+    office_phone: str
+    office_email: str
+
+
+@dataclass(frozen=True)
+class OrganisationRecord:
+    id: int
+    version: int
+    name: str
+    short_name: str
+    sector: Sector
+    kind: OrganisationKind
+    address: str
+    phone: str
+    email: str
+    website: str
+    notes: str
+    archived: bool
+    people: tuple[AffiliationRecord, ...] = ()
+    groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    id: int
+    purpose: ConsentPurpose
+    legal_basis: LegalBasis
+    text_version: str
+    given_at: datetime
+    withdrawn_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+@dataclass(frozen=True)
+class AffiliationRecord:
+    id: int
+    person_id: int
+    person_name: str
+    organisation_id: int
+    organisation_name: str
+    sector: Sector
+    function: str
+    valid_from: date | None
+    valid_to: date | None
+
+    def current(self, today: date) -> bool:
+        return is_current(self.valid_from, self.valid_to, today)
+
+
+@dataclass(frozen=True)
+class MembershipRecord:
+    id: int
+    group_id: int
+    group_name: str
+    person_id: int
+    person_name: str
+    role: GroupRole
+    valid_from: date | None
+    valid_to: date | None
+    voting_right: bool
+    representing_id: int | None
+    representing_name: str
+    #: The sector the member stands for: the organisation represented, else their current one.
+    sector: Sector | None
+
+    def current(self, today: date) -> bool:
+        return is_current(self.valid_from, self.valid_to, today)
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    id: int
+    version: int
+    salutation: str
+    title: str
+    given_name: str
+    family_name: str
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]
+    postal_address: str
+    notes: str
+    tags: tuple[str, ...]
+    preferred_channel: Channel
+    archived: bool
+    affiliations: tuple[AffiliationRecord, ...] = ()
+    memberships: tuple[MembershipRecord, ...] = ()
+    consents: tuple[ConsentRecord, ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.title, self.given_name, self.family_name)
+
+    def has_consent(self, purpose: ConsentPurpose) -> bool:
+        return any(c.purpose == purpose and c.active for c in self.consents)
+
+
+def display_name(title: str, given_name: str, family_name: str) -> str:
+    return " ".join(part for part in (title, given_name, family_name) if part)
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One line of the people list: enough to show and filter, nothing lazy."""
+
+    id: int
+    name: str
+    emails: tuple[str, ...]
+    organisation: str
+    sector: Sector | None
+    groups: tuple[str, ...]
+    archived: bool
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    id: int
+    name: str
+    short_name: str
+    sector: Sector
+    kind: OrganisationKind
+    email: str
+    people: int
+    archived: bool
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    id: int
+    kind: GroupKind
+    name: str
+    parent_name: str
+    members: int
+    archived: bool
+
+
+@dataclass(frozen=True)
+class GroupRecord:
+    id: int
+    version: int
+    kind: GroupKind
+    name: str
+    description: str
+    parent_id: int | None
+    parent_name: str
+    archived: bool
+    members: tuple[MembershipRecord, ...] = ()
+    #: Current members per sector (members without a known sector are not counted).
+    sector_balance: dict[Sector, int] = field(default_factory=dict)
+
+    @property
+    def missing_core_sectors(self) -> tuple[Sector, ...]:
+        return tuple(s for s in CORE_SECTORS if not self.sector_balance.get(s))
+
+
+@dataclass(frozen=True)
+class Overview:
+    city: CityProfileRecord | None
+    people_per_sector: dict[Sector | None, int]
+    organisations_per_sector: dict[Sector, int]
+    groups: tuple[GroupRow, ...]
+    people_total: int
+    organisations_total: int
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Saved(Generic[T]):
+    """The result of a save: the record as stored, plus warnings (likely duplicates)."""
+
+    record: T
+    warnings: tuple[str, ...] = ()

@@ -1,0 +1,1 @@
+"""Use cases, one module per area; each call is one transaction and returns plain records."""

@@ -1,0 +1,71 @@
+"""Input checks shared by forms, imports and services; every message is German."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from koordination.errors import FieldError
+
+# Pragmatic address syntax: one @, a dot in the domain, no spaces, no consecutive dots.
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\u00c0-\u024f-]+@[A-Za-z0-9\u00c0-\u024f-]+(\.[A-Za-z0-9\u00c0-\u024f-]+)+$"
+)
+_PHONE = re.compile(r"^\+?[0-9 ()/.\-]{3,40}$")
+_URL = re.compile(r"^(https?://)?[^\s/$.?#][^\s]*\.[^\s]{2,}$", re.IGNORECASE)
+
+
+def email_problem(value: str) -> str | None:
+    if not _EMAIL.match(value) or ".." in value or value.startswith(".") or ".@" in value:
+        return f"„{value}“ ist keine gültige E-Mail-Adresse (Beispiel: name@verein.de)."
+    return None
+
+
+def phone_problem(value: str) -> str | None:
+    if not _PHONE.match(value):
+        return f"„{value}“ ist keine Telefonnummer (erlaubt: Ziffern, Leerzeichen, + / - ( ))."
+    return None
+
+
+def website_problem(value: str) -> str | None:
+    if not _URL.match(value):
+        return f"„{value}“ ist keine Web-Adresse (Beispiel: https://www.verein.de)."
+    return None
+
+
+def required(field: str, value: str) -> FieldError | None:
+    return None if value.strip() else FieldError(field, "darf nicht leer sein.")
+
+
+def date_order(field: str, start: date | None, end: date | None) -> FieldError | None:
+    if start and end and end < start:
+        return FieldError(
+            field, f"Das Ende ({format_date(end)}) liegt vor dem Beginn ({format_date(start)})."
+        )
+    return None
+
+
+def format_date(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+_DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+
+
+def parse_date(text: str) -> date:
+    """German and ISO dates as offices write them: 31.12.2026, 31.12.26, 2026-12-31."""
+    value = text.strip()
+    if " " in value:  # Excel sometimes adds a time: "31.12.2026 00:00"
+        value = value.split(" ", 1)[0]
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"„{text}“ ist kein Datum (erwartet wird z. B. 31.12.2026).")
+
+
+def split_multi(value: str) -> list[str]:
+    """Several e-mails or numbers in one cell or field, separated by ; , or line breaks."""
+    parts = re.split(r"[;,\n]+", value)
+    return [p.strip() for p in parts if p.strip()]
