@@ -1,0 +1,39 @@
+# koordination: developer tasks. `make test` is what CI runs (through .ci/run).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB ?= .demo/demostadt.sqlite3
+
+.PHONY: venv demo test lint bench clean
+
+venv: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependencies may have changed.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e ".[test]"
+	touch $@
+
+demo: venv
+	mkdir -p $(dir $(DEMO_DB))
+	$(BIN)/koordination --db $(DEMO_DB) demo --force
+	$(BIN)/koordination --db $(DEMO_DB)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: venv lint
+	$(BIN)/pytest -q
+
+bench: venv
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf .demo .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

@@ -1,0 +1,246 @@
+"""Shared fixtures: isolated paths, SQLite files and a throwaway PostgreSQL cluster."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from koordination.db.engine import Database
+from koordination.db.migrations import upgrade
+
+REQUIRE_POSTGRES = "KOORDINATION_REQUIRE_POSTGRES"
+PG_USER = "postgres"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test ever reads or writes the user's real data, config or exports folder."""
+    monkeypatch.setenv("KOORDINATION_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KOORDINATION_CONFIG", str(tmp_path / "config" / "config.toml"))
+    monkeypatch.setenv("KOORDINATION_EXPORTS", str(tmp_path / "exports"))
+    monkeypatch.delenv("KOORDINATION_DB", raising=False)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """The URL of a SQLite file that does not exist yet."""
+    return f"sqlite:///{tmp_path / 'koordination.sqlite3'}"
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+
+def _pg_bindir() -> Path | None:
+    """The folder holding initdb/pg_ctl: pg_config's bindir, the newest Debian cluster, PATH."""
+    candidates: list[Path] = []
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        result = subprocess.run(
+            [pg_config, "--bindir"], capture_output=True, text=True, check=False
+        )
+        if result.returncode == 0 and result.stdout.strip():
+            candidates.append(Path(result.stdout.strip()))
+
+    def version(path: Path) -> tuple[int, ...]:
+        try:
+            return tuple(int(p) for p in path.parent.name.split("."))
+        except ValueError:
+            return (0,)
+
+    debian = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: version(p / "x"))
+    candidates.extend(reversed(debian))
+    on_path = shutil.which("initdb")
+    if on_path:
+        candidates.append(Path(on_path).parent)
+    for bindir in candidates:
+        if (bindir / "initdb").is_file() and (bindir / "pg_ctl").is_file():
+            return bindir
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class PgCluster:
+    bindir: Path
+    datadir: Path
+    port: int
+
+    @property
+    def base_url(self) -> str:
+        return f"postgresql+psycopg://{PG_USER}@127.0.0.1:{self.port}/"
+
+    def conninfo(self, dbname: str = "postgres") -> str:
+        return f"host=127.0.0.1 port={self.port} user={PG_USER} dbname={dbname}"
+
+
+def _as_cluster_owner(args: list[str]) -> list[str]:
+    # initdb and postgres refuse to run as root; run them as the unprivileged postgres user.
+    if os.geteuid() == 0:
+        return ["runuser", "-u", PG_USER, "--", *args]
+    return args
+
+
+def _run(args: list[str], what: str) -> None:
+    result = subprocess.run(
+        _as_cluster_owner(args), capture_output=True, text=True, check=False, cwd="/"
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{what} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+
+
+def _no_postgres(reason: str) -> None:
+    message = f"PostgreSQL-Binaries nicht gefunden: {reason}"
+    if os.environ.get(REQUIRE_POSTGRES) == "1":
+        pytest.fail(message + f" ({REQUIRE_POSTGRES}=1 verlangt PostgreSQL)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """A PostgreSQL server of its own on 127.0.0.1, for the whole test session."""
+    bindir = _pg_bindir()
+    if bindir is None:
+        _no_postgres("weder pg_config --bindir noch /usr/lib/postgresql/*/bin noch PATH")
+    assert bindir is not None
+    if os.geteuid() == 0:
+        try:
+            owner = pwd.getpwnam(PG_USER)
+        except KeyError:
+            _no_postgres(f"als root wird der Benutzer „{PG_USER}“ gebraucht, er fehlt")
+        if shutil.which("runuser") is None:
+            _no_postgres("als root wird runuser gebraucht, es fehlt")
+
+    # Not under pytest's tmp_path: that lives in a root-only folder the postgres user cannot enter.
+    root = Path(tempfile.mkdtemp(prefix="koordination-pg-"))
+    if os.geteuid() == 0:
+        os.chown(root, owner.pw_uid, owner.pw_gid)
+    datadir = root / "data"
+    logfile = root / "server.log"
+    port = _free_port()
+    cluster = PgCluster(bindir=bindir, datadir=datadir, port=port)
+    started = False
+    try:
+        _initdb(bindir, datadir)
+        options = (
+            f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
+        _run(
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(datadir),
+                "-l",
+                str(logfile),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                options,
+                "start",
+            ],
+            "pg_ctl start",
+        )
+        started = True
+        _wait_ready(cluster)
+    except (RuntimeError, psycopg.OperationalError) as exc:
+        log = logfile.read_text(errors="replace") if logfile.exists() else ""
+        _stop(cluster, root, started)
+        pytest.fail(f"PostgreSQL-Testserver startet nicht: {exc}\n{log}", pytrace=False)
+    try:
+        yield cluster
+    finally:
+        _stop(cluster, root, started)
+
+
+def _initdb(bindir: Path, datadir: Path) -> None:
+    args = [str(bindir / "initdb"), "-D", str(datadir), "-A", "trust", "-U", PG_USER]
+    args += ["--no-sync", "-E", "UTF8"]
+    try:
+        _run([*args, "--locale=C.UTF-8"], "initdb")
+    except RuntimeError:
+        # Older C libraries lack the C.UTF-8 locale; plain C sorts the same for our tests.
+        shutil.rmtree(datadir, ignore_errors=True)
+        _run([*args, "--locale=C"], "initdb")
+
+
+def _stop(cluster: PgCluster, root: Path, started: bool) -> None:
+    if started:
+        subprocess.run(
+            _as_cluster_owner(
+                [
+                    str(cluster.bindir / "pg_ctl"),
+                    "-D",
+                    str(cluster.datadir),
+                    "-m",
+                    "immediate",
+                    "stop",
+                ]
+            ),
+            capture_output=True,
+            check=False,
+            cwd="/",
+        )
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def _wait_ready(cluster: PgCluster) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with psycopg.connect(cluster.conninfo(), connect_timeout=2):
+                return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def pg_url(pg_cluster: PgCluster) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex}"
+    with psycopg.connect(pg_cluster.conninfo(), autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield pg_cluster.base_url + name
+    with psycopg.connect(pg_cluster.conninfo(), autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh empty database on each backend: data-layer tests run on SQLite and PostgreSQL."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("sqlite_url"))
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    """A database at the newest schema, on each backend."""
+    database = Database(db_url)
+    upgrade(database)
+    yield database
+    database.dispose()
