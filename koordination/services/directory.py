@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     ConsentPurpose,
+    GroupKind,
     GroupRole,
     LegalBasis,
     Sector,
@@ -898,7 +899,6 @@ class Directory:
             select(Group.id, Group.kind, Group.name, parent.c.name, members, Group.archived)
             .outerjoin(parent, parent.c.id == Group.parent_id)
             .where(Group.archived == archived)
-            .order_by(Group.kind, Group.name)
         )
         for term in search_terms(search):
             stmt = stmt.where(func.lower(Group.name).like(like_pattern(term), escape="\\"))
@@ -911,10 +911,13 @@ class Directory:
                 .where(Organisation.sector == sector)
             )
         with self.db.session() as session:
-            return [
+            rows = [
                 GroupRow(gid, kind, name, pname or "", count, arch)
                 for gid, kind, name, pname, count, arch in session.execute(stmt)
             ]
+        # The consortium first, then working groups, project groups, networks.
+        order = list(GroupKind)
+        return sorted(rows, key=lambda r: (order.index(r.kind), fold(r.name)))
 
     def add_membership(
         self,

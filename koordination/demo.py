@@ -1,0 +1,436 @@
+"""The demo city Wiesenbrück: invented, deterministic data to try koordination without typing."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from koordination.db.engine import Database
+from koordination.domain.enums import (
+    Bundesland,
+    Channel,
+    ConsentPurpose,
+    GroupKind,
+    GroupRole,
+    LegalBasis,
+    OrganisationKind,
+    Sector,
+    fold,
+)
+from koordination.domain.models import (
+    Affiliation,
+    Base,
+    CityProfile,
+    Consent,
+    Group,
+    GroupMembership,
+    Organisation,
+    Person,
+    PersonEmail,
+    PersonPhone,
+    PersonTag,
+)
+from koordination.errors import KoordinationError
+from koordination.services.directory import (
+    email_key,
+    organisation_search_text,
+    person_search_text,
+    person_sort_key,
+)
+
+CITY = "Wiesenbrück"
+SEED = 2020
+Z, V, W, S, P = (
+    Sector.ZIVILGESELLSCHAFT,
+    Sector.VERWALTUNG,
+    Sector.WIRTSCHAFT,
+    Sector.WISSENSCHAFT,
+    Sector.POLITIK,
+)
+K = OrganisationKind
+
+# Name, short name, sector, kind: all invented. E-mail domains are reserved example domains.
+ORGANISATIONS: list[tuple[str, str, Sector, OrganisationKind]] = [
+    ("Freiwilligenzentrum Wiesenbrück e.V.", "FWZ", Z, K.FREIWILLIGENAGENTUR),
+    ("Bürgerverein Nordstadt e.V.", "BV Nordstadt", Z, K.VEREIN),
+    ("Stadtteilverein Am Mühlbach e.V.", "Mühlbach", Z, K.VEREIN),
+    ("Sportgemeinschaft Wiesenbrück 1894 e.V.", "SGW", Z, K.VEREIN),
+    ("Tafel Wiesenbrück e.V.", "Tafel", Z, K.VEREIN),
+    ("Jugendring Wiesenbrück", "Jugendring", Z, K.VEREIN),
+    ("Seniorenbeirat Wiesenbrück", "Seniorenbeirat", Z, K.INITIATIVE),
+    ("Initiative Offene Werkstatt", "Werkstatt", Z, K.INITIATIVE),
+    ("Nachbarschaftshilfe Südviertel", "NBH Süd", Z, K.INITIATIVE),
+    ("Kulturforum Alte Weberei e.V.", "Alte Weberei", Z, K.VEREIN),
+    ("Förderverein Stadtbibliothek e.V.", "FV Bibliothek", Z, K.VEREIN),
+    ("Bürgerstiftung Wiesenbrück", "Bürgerstiftung", Z, K.STIFTUNG),
+    ("Stadt Wiesenbrück – Amt für Soziales und Ehrenamt", "Sozialamt", V, K.KOMMUNALVERWALTUNG),
+    ("Stadt Wiesenbrück – Jugendamt", "Jugendamt", V, K.KOMMUNALVERWALTUNG),
+    (
+        "Stadt Wiesenbrück – Stabsstelle Bürgerbeteiligung",
+        "Bürgerbeteiligung",
+        V,
+        K.KOMMUNALVERWALTUNG,
+    ),
+    ("Landkreis Auental – Fachdienst Integration", "Kreis Integration", V, K.KOMMUNALVERWALTUNG),
+    ("Stadtwerke Wiesenbrück GmbH", "Stadtwerke", W, K.UNTERNEHMEN),
+    ("Sparkasse Auental", "Sparkasse", W, K.UNTERNEHMEN),
+    ("Druckerei Kessler & Söhne", "Druckerei Kessler", W, K.UNTERNEHMEN),
+    ("Gewerbeverein Wiesenbrück e.V.", "Gewerbeverein", W, K.VEREIN),
+    ("Wohnbau Wiesenbrück eG", "Wohnbau", W, K.UNTERNEHMEN),
+    ("Hochschule Auental – Fachbereich Soziale Arbeit", "HS Auental", S, K.HOCHSCHULE),
+    ("Volkshochschule Wiesenbrück", "VHS", S, K.SONSTIGE),
+    ("Stadtverordnetenversammlung Wiesenbrück", "StVV", P, K.SONSTIGE),
+    ("Ortsbeirat Nordstadt", "Ortsbeirat Nord", P, K.SONSTIGE),
+]
+
+GIVEN = [
+    "Anna",
+    "Jonas",
+    "Sabine",
+    "Thomas",
+    "Leonie",
+    "Markus",
+    "Claudia",
+    "Stefan",
+    "Julia",
+    "Michael",
+    "Petra",
+    "Andreas",
+    "Katrin",
+    "Jürgen",
+    "Fatma",
+    "Mehmet",
+    "Elena",
+    "Dmitri",
+    "Hannah",
+    "Lukas",
+    "Monika",
+    "Uwe",
+    "Birgit",
+    "Tobias",
+    "Sophie",
+    "Felix",
+    "Renate",
+    "Klaus",
+    "Aylin",
+    "Niklas",
+    "Ingrid",
+    "Bernd",
+    "Miriam",
+    "Oliver",
+    "Gisela",
+    "Yusuf",
+]
+FAMILY = [
+    "Albrecht",
+    "Becker",
+    "Brandt",
+    "Dietrich",
+    "Engel",
+    "Falk",
+    "Grünewald",
+    "Hartmann",
+    "Jäger",
+    "Kaiser",
+    "Krüger",
+    "Lindner",
+    "Möller",
+    "Neumann",
+    "Otto",
+    "Pohl",
+    "Röder",
+    "Seidel",
+    "Schäfer",
+    "Thiel",
+    "Ulrich",
+    "Vogt",
+    "Weiß",
+    "Zimmer",
+    "Yilmaz",
+    "Kowalski",
+    "Öztürk",
+    "Berger",
+    "Haas",
+    "Kühn",
+    "Sommer",
+    "Winter",
+    "Lorenz",
+    "Peters",
+    "Fuchs",
+]
+FUNCTIONS = {
+    Z: ["Vorsitz", "Ehrenamtliche Mitarbeit", "Geschäftsführung", "Projektleitung", "Mitglied"],
+    V: ["Sachbearbeitung", "Amtsleitung", "Ehrenamtskoordination", "Referentin/Referent"],
+    W: ["Personalabteilung", "Geschäftsführung", "Corporate Volunteering", "Marketing"],
+    S: ["Professur", "Wissenschaftliche Mitarbeit", "Programmbereichsleitung"],
+    P: ["Stadtverordnete/r", "Ortsvorsteher/in", "Fraktionsvorsitz"],
+}
+TAGS = ["Ehrenamtskarte", "Presse", "Mentoring", "Fördermittel", "Sprachcafé", "Fotos ok"]
+
+GROUPS: list[tuple[GroupKind, str, str]] = [
+    (
+        GroupKind.KONSORTIUM,
+        "Konsortium Engagierte Stadt Wiesenbrück",
+        "Steuerungsgruppe aus Zivilgesellschaft, Verwaltung, Wirtschaft, Wissenschaft und "
+        "Politik; trifft sich alle zwei Monate.",
+    ),
+    (
+        GroupKind.ARBEITSKREIS,
+        "AK Stadtteilarbeit",
+        "Vernetzung der Stadtteilakteure in Nordstadt, Südviertel und Am Mühlbach; monatlich.",
+    ),
+    (
+        GroupKind.ARBEITSKREIS,
+        "AK Junges Engagement",
+        "Engagement von Jugendlichen und jungen Erwachsenen sichtbar machen und stärken.",
+    ),
+    (
+        GroupKind.ARBEITSKREIS,
+        "AK Anerkennungskultur",
+        "Ehrenamtskarte, Dankeschön-Abend und Ehrungen gemeinsam planen.",
+    ),
+    (
+        GroupKind.PROJEKTGRUPPE,
+        "Projektgruppe Digitales Engagement",
+        "Digitale Werkzeuge für Vereine: Schulungen, Plattform, Sprechstunde.",
+    ),
+]
+
+
+def _city() -> CityProfile:
+    return CityProfile(
+        name=CITY,
+        bundesland=Bundesland.HE,
+        inhabitants=45_180,
+        network_since=2020,
+        tandem_partner="Eichenhain",
+        portrait=(
+            "Wiesenbrück ist eine Mittelstadt im Auental mit lebendigen Stadtteilen und rund "
+            "180 Vereinen. Seit 2020 arbeiten Zivilgesellschaft, Stadtverwaltung, Wirtschaft, "
+            "Hochschule und Politik in der Engagierten Stadt zusammen."
+        ),
+        focus=(
+            "Aufbau eines Netzwerks der Stadtteilakteure; junge Menschen für Engagement "
+            "gewinnen; eine gemeinsame Anerkennungskultur."
+        ),
+        vision=(
+            "Bis 2028 hat jeder Stadtteil einen Treffpunkt für Engagement, und jede "
+            "Engagierte findet in Wiesenbrück eine Anlaufstelle."
+        ),
+        achievements=(
+            "Ehrenamtskarte eingeführt (2022); jährlicher Engagementtag auf dem Marktplatz; "
+            "Sprechstunde Digitales Engagement in der Stadtbibliothek."
+        ),
+        resources="Räume in der Alten Weberei; Beratung durch das Freiwilligenzentrum.",
+        hashtags="#Vielfalt #Nachbarschaft #MitmachenInWiesenbrück",
+        office_name="Koordinierungsstelle Engagierte Stadt Wiesenbrück",
+        office_address="Marktplatz 3\n35999 Wiesenbrück",
+        office_phone="0123 4567-100",
+        office_email="engagiert@wiesenbrueck.example.org",
+    )
+
+
+def is_empty(session: Session) -> bool:
+    return not any(
+        session.scalar(select(func.count()).select_from(table))
+        for table in Base.metadata.sorted_tables
+    )
+
+
+def build_demo(
+    db: Database, *, force: bool = False, progress: Callable[[str], None] | None = None
+) -> None:
+    """Fill ``db`` with the demo city in one transaction; refuses a non-empty database."""
+    rng = random.Random(SEED)
+    say = progress or (lambda _msg: None)
+    with db.session() as session:
+        if not is_empty(session):
+            if not force:
+                raise KoordinationError(
+                    f"Die Datenbank {db.display_name} enthält schon Daten. Die Demo-Stadt wird "
+                    "nur in eine leere Datenbank geschrieben; mit --force werden die "
+                    "vorhandenen Daten ersetzt."
+                )
+            for table in reversed(Base.metadata.sorted_tables):
+                session.execute(delete(table))
+        now = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
+        session.add(_city())
+        say("Organisationen …")
+        orgs: list[Organisation] = []
+        for i, (name, short, sector, kind) in enumerate(ORGANISATIONS, start=1):
+            slug = fold(short)[:20]
+            org = Organisation(
+                name=name,
+                name_key=fold(name),
+                short_name=short,
+                sector=sector,
+                kind=kind,
+                address=f"{['Hauptstraße', 'Lindenallee', 'Am Markt', 'Bahnhofstraße'][i % 4]} "
+                f"{i + 2}\n35999 Wiesenbrück",
+                phone=f"0123 4567-{200 + i}",
+                email=f"info@{slug}.example.org",
+                website=f"https://www.{slug}.example.org",
+                notes="",
+                search_text=organisation_search_text(name, short, f"info@{slug}.example.org"),
+            )
+            orgs.append(org)
+        session.add_all(orgs)
+
+        say("Personen …")
+        people: list[tuple[Person, Organisation]] = []
+        used: set[tuple[str, str]] = set()
+        for n in range(120):
+            while True:
+                given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+                if (given, family) not in used:
+                    used.add((given, family))
+                    break
+            # Civil society is the largest part of every network; weight it accordingly.
+            org = orgs[rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] * 3 + list(range(12, 25)))]
+            title = "Dr." if rng.random() < 0.06 else ""
+            salutation = rng.choice(["Frau", "Herr", ""]) if n % 9 else ""
+            address = f"{fold(given)}.{fold(family)}@example.{'org' if n % 3 else 'net'}"
+            emails = [address] if n % 17 else []  # a few people have no e-mail at all
+            channel = Channel.EMAIL if emails else Channel.POST
+            person = Person(
+                salutation=salutation,
+                title=title,
+                given_name=given,
+                family_name=family,
+                postal_address=f"Lindenallee {n + 1}\n35999 Wiesenbrück" if not emails else "",
+                notes="",
+                preferred_channel=channel,
+                archived=n in (7, 58),
+                sort_key=person_sort_key(family, given),
+                search_text=person_search_text(title, given, family, emails, [org.name]),
+                emails=[
+                    PersonEmail(address=a, address_key=email_key(a), position=i)
+                    for i, a in enumerate(emails)
+                ],
+                phones=[PersonPhone(number=f"0123 4567-{1000 + n}", position=0)] if n % 4 else [],
+                tags=[PersonTag(tag=t) for t in sorted(rng.sample(TAGS, rng.choice([0, 0, 1, 2])))],
+            )
+            start = date(rng.choice([2015, 2018, 2020, 2022, 2024]), rng.randint(1, 12), 1)
+            person.affiliations.append(
+                Affiliation(
+                    organisation=org,
+                    function=rng.choice(FUNCTIONS[org.sector]),
+                    valid_from=start,
+                )
+            )
+            if n % 23 == 0:  # history: an earlier organisation, ended
+                earlier = orgs[(orgs.index(org) + 3) % len(orgs)]
+                person.affiliations.append(
+                    Affiliation(
+                        organisation=earlier,
+                        function="Mitglied",
+                        valid_from=date(2016, 3, 1),
+                        valid_to=date(2019, 12, 31),
+                    )
+                )
+            given_at = datetime(2024, rng.randint(1, 12), rng.randint(1, 28), 10, 0, tzinfo=UTC)
+            if n % 11:  # most consented to invitations; a few never did
+                consent = Consent(
+                    purpose=ConsentPurpose.EINLADUNGEN,
+                    legal_basis=LegalBasis.EINWILLIGUNG,
+                    text_version="Einwilligung v2 (2024)",
+                    given_at=given_at,
+                    withdrawn_at=datetime(2025, 6, 1, 12, tzinfo=UTC) if n % 29 == 0 else None,
+                )
+                person.consents.append(consent)
+            if n % 3 == 0:
+                person.consents.append(
+                    Consent(
+                        purpose=ConsentPurpose.KONTAKTDATEN_TEILEN,
+                        legal_basis=LegalBasis.EINWILLIGUNG,
+                        text_version="Einwilligung v2 (2024)",
+                        given_at=given_at,
+                    )
+                )
+            if n % 5 == 0:
+                person.consents.append(
+                    Consent(
+                        purpose=rng.choice([ConsentPurpose.FOTOS, ConsentPurpose.NEWSLETTER]),
+                        legal_basis=LegalBasis.EINWILLIGUNG,
+                        text_version="Einwilligung v1 (2021)",
+                        given_at=given_at,
+                    )
+                )
+            person.created_at = person.updated_at = now
+            people.append((person, org))
+        session.add_all(p for p, _ in people)
+
+        say("Gruppen …")
+        groups = [Group(kind=k, name=name, description=desc) for k, name, desc in GROUPS]
+        session.add_all(groups)
+        session.flush()
+        for g in groups[1:]:
+            g.parent_id = groups[0].id
+        _memberships(rng, groups, people)
+        say("fertig.")
+
+
+def _memberships(
+    rng: random.Random, groups: list[Group], people: list[tuple[Person, Organisation]]
+) -> None:
+    active = [(p, o) for p, o in people if not p.archived]
+    by_sector: dict[Sector, list[tuple[Person, Organisation]]] = {}
+    for p, o in active:
+        by_sector.setdefault(o.sector, []).append((p, o))
+    # Consortium: every sector, one or two representatives each.
+    consortium = groups[0]
+    plan: list[tuple[Group, list[tuple[Person, Organisation]]]] = [
+        (consortium, [x for s in Sector for x in by_sector[s][:3]]),
+        (groups[1], rng.sample(by_sector[Z], 9) + by_sector[V][:2] + by_sector[P][:1]),
+        (groups[2], rng.sample(by_sector[Z], 7) + by_sector[V][2:4] + by_sector[S][:1]),
+        (groups[3], rng.sample(by_sector[Z], 6) + by_sector[V][4:5] + by_sector[W][:2]),
+        # The digital project group lacks the administration: the TUI warns about it.
+        (groups[4], rng.sample(by_sector[Z], 5) + by_sector[W][2:4] + by_sector[S][1:2]),
+    ]
+    for group, members in plan:
+        seen: set[int] = set()
+        for i, (person, org) in enumerate(members):
+            if id(person) in seen:
+                continue
+            seen.add(id(person))
+            role = (
+                GroupRole.SPRECHER
+                if i == 0
+                else GroupRole.KOORDINATION
+                if i == 1
+                else GroupRole.MITGLIED
+            )
+            group.memberships.append(
+                GroupMembership(
+                    person=person,
+                    role=role,
+                    valid_from=date(2020 + i % 5, 1 + i % 12, 1),
+                    voting_right=role != GroupRole.GAST,
+                    representing=org,
+                )
+            )
+    # A guest and an ended membership, so history and roles show up.
+    guest, guest_org = active[-1]
+    groups[1].memberships.append(
+        GroupMembership(
+            person=guest,
+            role=GroupRole.GAST,
+            valid_from=date(2025, 3, 1),
+            voting_right=False,
+            representing=guest_org,
+        )
+    )
+    former, former_org = active[-2]
+    groups[2].memberships.append(
+        GroupMembership(
+            person=former,
+            role=GroupRole.MITGLIED,
+            valid_from=date(2021, 1, 1),
+            valid_to=date(2024, 6, 30),
+            representing=former_org,
+        )
+    )
