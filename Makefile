@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= .demo/demostadt.sqlite3
 
-.PHONY: venv demo test lint bench clean
+.PHONY: venv demo test lint bench clean migration
 
 venv: $(STAMP)
 
@@ -30,6 +30,13 @@ lint: venv
 
 test: venv lint
 	$(BIN)/pytest -q
+
+# A new migration from the models: upgrade a scratch database to head, then autogenerate.
+migration: venv
+	@test -n "$(m)" || (echo 'Aufruf: make migration m="was sich ändert"' && exit 2)
+	mkdir -p .demo && rm -f .demo/migration-base.sqlite3
+	$(BIN)/koordination --db .demo/migration-base.sqlite3 db upgrade
+	$(BIN)/alembic revision --autogenerate -m "$(m)"
 
 bench: venv
 	$(BIN)/python -m benchmarks
