@@ -1,0 +1,284 @@
+"""TUI benchmarks: first-frame time against a bare Textual app, and the people list on 100k people.
+
+Run: .venv/bin/python -m benchmarks.bench_tui [--runs 7] [--people 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / ".data"
+
+BARE_APP = """
+import sys, time
+from textual.app import App
+from textual.widgets import DataTable, Footer, Header
+
+class Bare(App):
+    def compose(self):
+        yield Header()
+        yield DataTable()
+        yield Footer()
+
+    def on_mount(self):
+        self.call_after_refresh(self.first_frame)
+
+    def first_frame(self):
+        with open(sys.argv[1], "w") as fh:
+            fh.write(repr(time.time()))
+        self.exit()
+
+Bare().run(headless=True)
+"""
+
+KOORDINATION_APP = """
+import sys
+from koordination.tui.app import KoordinationApp
+KoordinationApp(sys.argv[2]).run(headless=True)
+"""
+
+
+def first_frame_seconds(script: str, db_url: str) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        marker = Path(tmp) / "frame"
+        env = dict(os.environ, KOORDINATION_EXIT_AFTER_FIRST_FRAME=str(marker))
+        start = time.time()
+        subprocess.run(
+            [sys.executable, "-c", script, str(marker), db_url],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        return float(marker.read_text()) - start
+
+
+def bench_first_frame(runs: int, db_url: str) -> tuple[float, float]:
+    bare: list[float] = []
+    ours: list[float] = []
+    first_frame_seconds(BARE_APP, db_url)  # warm the file cache and .pyc files
+    first_frame_seconds(KOORDINATION_APP, db_url)
+    for _ in range(runs):
+        bare.append(first_frame_seconds(BARE_APP, db_url))
+        ours.append(first_frame_seconds(KOORDINATION_APP, db_url))
+    return statistics.median(bare), statistics.median(ours)
+
+
+# ---------------------------------------------------------------------- 100k database
+
+
+def build_people_db(path: Path, people: int) -> None:
+    """A city of ``people`` people in 5,000 organisations, bulk-inserted with SQLAlchemy Core."""
+    from sqlalchemy import insert
+
+    from benchmarks.generate import FAMILY, GIVEN, SALUTATIONS, TITLES, organisations
+    from koordination.db.engine import Database
+    from koordination.db.migrations import upgrade
+    from koordination.domain.enums import Bundesland, OrganisationKind, fold
+    from koordination.domain.models import (
+        Affiliation,
+        CityProfile,
+        Organisation,
+        Person,
+        PersonEmail,
+    )
+    from koordination.services.directory import (
+        email_key,
+        organisation_search_text,
+        person_search_text,
+        person_sort_key,
+    )
+
+    path.unlink(missing_ok=True)
+    db = Database(f"sqlite:///{path}")
+    upgrade(db)
+    rng = random.Random(2026)
+    now = datetime.now(UTC)
+    pool = organisations(5_000, rng)
+    with db.engine.begin() as conn:
+        conn.execute(
+            insert(CityProfile.__table__),
+            [
+                {
+                    "version": 1,
+                    "name": "Großstadt",
+                    "bundesland": Bundesland.NW,
+                    "inhabitants": 600_000,
+                    "network_since": 2017,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            ],
+        )
+        conn.execute(
+            insert(Organisation.__table__),
+            [
+                {
+                    "id": i + 1,
+                    "version": 1,
+                    "name": name,
+                    "name_key": fold(name),
+                    "sector": sector,
+                    "kind": OrganisationKind.VEREIN,
+                    "search_text": organisation_search_text(name, "", ""),
+                    "archived": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i, (name, sector) in enumerate(pool)
+            ],
+        )
+        persons, emails, affs = [], [], []
+        for n in range(people):
+            pid = n + 1
+            given, family, title = rng.choice(GIVEN), rng.choice(FAMILY), rng.choice(TITLES)
+            org = n % len(pool) if n < len(pool) else rng.randrange(len(pool))
+            address = f"{fold(given)}.{fold(family)}.{pid}@example.org"
+            persons.append(
+                {
+                    "id": pid,
+                    "version": 1,
+                    "salutation": rng.choice(SALUTATIONS),
+                    "title": title,
+                    "given_name": given,
+                    "family_name": family,
+                    "archived": False,
+                    "sort_key": person_sort_key(family, given),
+                    "search_text": person_search_text(
+                        title, given, family, [address], [pool[org][0]]
+                    ),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            emails.append({"person_id": pid, "address": address, "address_key": email_key(address)})
+            affs.append(
+                {"person_id": pid, "organisation_id": org + 1, "valid_from": date(2020, 1, 1)}
+            )
+        conn.execute(insert(Person.__table__), persons)
+        conn.execute(insert(PersonEmail.__table__), emails)
+        conn.execute(insert(Affiliation.__table__), affs)
+        conn.exec_driver_sql("ANALYZE")
+    db.dispose()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+async def bench_people(db_url: str, queries: list[str]) -> dict[str, object]:
+    """Times from the key press to the first frame that paints the new rows."""
+    from textual.widgets import Input
+
+    from koordination.tui.app import KoordinationApp
+    from koordination.tui.widgets.lazy_table import LazyTable
+
+    painted: dict[int, float] = {}  # generation of the table's list -> first paint with rows
+    render_line = LazyTable.render_line
+
+    def timed_render_line(self: LazyTable, y: int) -> object:
+        strip = render_line(self, y)
+        if (
+            y == 1
+            and self.id == "people-table"
+            and self._generation not in painted
+            and (self.row_count == 0 or self.row_at(int(self.scroll_y)) is not None)
+        ):
+            painted[self._generation] = time.perf_counter()
+        return strip
+
+    LazyTable.render_line = timed_render_line  # type: ignore[method-assign]
+
+    app = KoordinationApp(db_url)
+    results: dict[str, object] = {}
+    async with app.run_test(size=(140, 40)) as pilot:
+        while app.directory is None or not app.query("#people-table"):
+            await pilot.pause(0.01)
+        await pilot.pause(0.2)
+        await app.workers.wait_for_complete()
+        table = app.query_one("#people-table", LazyTable)
+
+        async def shown_after(generation: int, start: float) -> float:
+            deadline = time.perf_counter() + 10
+            while time.perf_counter() < deadline:
+                newer = [g for g in painted if g > generation]
+                if newer:
+                    return (painted[max(newer)] - start) * 1000
+                await pilot.pause(0.001)
+            raise TimeoutError("list never painted")
+
+        generation = table._generation
+        start = time.perf_counter()
+        await pilot.press("2")
+        results["first_page_ms"] = await shown_after(generation, start)
+        await app.workers.wait_for_complete()
+        results["people_listed"] = table.row_count
+
+        search = app.query_one("#people-search", Input)
+        search.focus()
+        keystrokes: list[float] = []
+        for query in queries:
+            search.value = ""
+            await pilot.pause(0.05)
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+            for char in query:
+                generation = table._generation
+                start = time.perf_counter()
+                await pilot.press(char)
+                keystrokes.append(await shown_after(generation, start))
+                await app.workers.wait_for_complete()
+                await pilot.pause(0.02)
+            results[f"rows for {query!r}"] = table.row_count
+        results["keystrokes"] = len(keystrokes)
+        results["keystroke_p50_ms"] = statistics.median(keystrokes)
+        results["keystroke_p95_ms"] = percentile(keystrokes, 0.95)
+        results["keystroke_max_ms"] = max(keystrokes)
+    LazyTable.render_line = render_line  # type: ignore[method-assign]
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    DATA.mkdir(parents=True, exist_ok=True)
+
+    path = DATA / f"people-{args.people}.sqlite3"
+    if args.rebuild or not path.exists():
+        start = time.perf_counter()
+        build_people_db(path, args.people)
+        print(f"built {path.name} in {time.perf_counter() - start:.1f} s")
+    url = f"sqlite:///{path}"
+
+    bare, ours = bench_first_frame(args.runs, url)
+    print(f"first frame, median of {args.runs} fresh processes:")
+    print(f"  bare Textual app (Header, DataTable, Footer): {bare * 1000:7.1f} ms")
+    print(f"  KoordinationApp:                              {ours * 1000:7.1f} ms")
+    print(f"  ratio: {ours / bare:.2f} (target ≤ 1.25)")
+
+    results = asyncio.run(bench_people(url, ["mül", "sch", "anna"]))
+    print(f"people list on {args.people:,} people:")
+    for key, value in results.items():
+        shown = f"{value:.1f}" if isinstance(value, float) else value
+        print(f"  {key}: {shown}")
+    print("targets: first page ≤ 150 ms, keystroke p95 ≤ 50 ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The full-screen terminal interface (Textual); the core never imports it."""

@@ -1,0 +1,265 @@
+"""The Textual application: a light first frame, then the database opens in a worker thread."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Container
+from textual.widgets import Footer, Header, Static
+
+from koordination.errors import KoordinationError
+from koordination.tui.commands import KoordinationCommands
+from koordination.tui.messages import DatabaseFailed, DatabaseReady, DataChanged
+
+if TYPE_CHECKING:
+    from textual.widgets import TabbedContent
+
+    from koordination.services.directory import Directory
+    from koordination.tui.screens.base import Area
+
+# Everything heavy (SQLAlchemy, Alembic, the services, the areas' widgets) is imported after the
+# first frame: the window must appear as fast as a bare Textual app.
+
+EXIT_AFTER_FIRST_FRAME = "KOORDINATION_EXIT_AFTER_FIRST_FRAME"
+
+AREA_KEYS = [
+    ("1", "overview", "Übersicht"),
+    ("2", "people", "Personen"),
+    ("3", "organisations", "Organisationen"),
+    ("4", "groups", "Gruppen"),
+    ("5", "city", "Stadtprofil"),
+]
+
+
+class KoordinationApp(App[int]):
+    """koordination's full-screen interface for the Koordinierungsstelle."""
+
+    TITLE = "koordination"
+    # Absolute, so subclasses (tests, embedding) in other folders find it too.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    COMMANDS: ClassVar[set[Any]] = {KoordinationCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        *(
+            Binding(key, f"show_area('{area}')", label, show=False, tooltip=f"{label} anzeigen")
+            for key, area, label in AREA_KEYS
+        ),
+        Binding(
+            "f1,question_mark", "help", "Hilfe", key_display="F1", tooltip="Hilfe: Tastenkürzel"
+        ),
+        Binding("ctrl+q", "quit", "Beenden", tooltip="koordination beenden", priority=True),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Befehle",
+            show=False,
+            priority=True,
+            tooltip="Befehlspalette: alle Befehle suchen",
+        ),
+    ]
+
+    def __init__(self, database_url: str) -> None:
+        super().__init__()
+        self.database_url = database_url
+        self.directory: Directory | None = None
+        self._shell_mounted = False
+
+    # ------------------------------------------------------------------ startup
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Container(id="main"):
+            yield Static("Datenbank wird geöffnet …", id="splash")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "koordination"
+        self.sub_title = ""
+        if marker := os.environ.get(EXIT_AFTER_FIRST_FRAME):
+            # Benchmark hook: note when the first frame is out, then quit.
+            self.call_after_refresh(self._first_frame_shown, marker)
+        self.open_database()
+        self.call_after_refresh(self._mount_shell)
+
+    def _first_frame_shown(self, marker: str) -> None:
+        with open(marker, "w") as fh:
+            fh.write(repr(time.time()))
+        self.exit()
+
+    async def _mount_shell(self) -> None:
+        from koordination.tui.screens.shell import Shell
+
+        shell = Shell(id="shell")
+        shell.display = False
+        await self.query_one("#main").mount(shell)
+        self._shell_mounted = True
+        if self.directory is not None:
+            self._hand_down(self.directory)
+
+    @work(thread=True, exclusive=True, group="database")
+    def open_database(self) -> None:
+        try:
+            from koordination.tui.backend import open_directory
+
+            directory, backup = open_directory(self.database_url)
+        except KoordinationError as exc:
+            self.post_message(DatabaseFailed(exc.message))
+        except Exception as exc:  # no traceback for the user, but say what happened
+            self.post_message(DatabaseFailed(f"Die Datenbank kann nicht geöffnet werden: {exc}"))
+        else:
+            self.post_message(DatabaseReady(directory, str(backup) if backup else None))
+
+    def on_database_ready(self, message: DatabaseReady) -> None:
+        self.directory = message.directory
+        if message.backup:
+            self.notify(
+                f"Die Datenbank wurde aktualisiert. Sicherung: {message.backup}",
+                title="Datenbank",
+                timeout=10,
+            )
+        self.load_city_name()
+        if self._shell_mounted:
+            self._hand_down(message.directory)
+
+    def _hand_down(self, directory: Directory) -> None:
+        self.query_one("#splash").display = False
+        self.query_one("#shell").display = True
+        for area in self.areas():
+            area.ready(directory)
+        self._activate(self._active_area_id())
+
+    def on_database_failed(self, message: DatabaseFailed) -> None:
+        from koordination.tui.screens.dialogs import ErrorScreen
+
+        self.query_one("#splash", Static).update("Die Datenbank konnte nicht geöffnet werden.")
+        self.push_screen(ErrorScreen("Datenbank kann nicht geöffnet werden", message.message))
+
+    def on_unmount(self) -> None:
+        if self.directory is not None:
+            self.directory.db.dispose()
+
+    # ------------------------------------------------------------------ city name in the header
+    @work(thread=True, exclusive=True, group="city-name")
+    def load_city_name(self) -> None:
+        directory = self.directory
+        if directory is None:
+            return
+        try:
+            city = directory.get_city()
+        except KoordinationError:
+            return
+        self.call_from_thread(self._set_city_name, city.name if city else "")
+
+    def _set_city_name(self, name: str) -> None:
+        self.sub_title = f"Koordinierungsstelle {name}" if name else "Kein Stadtprofil"
+
+    # ------------------------------------------------------------------ areas
+    def areas(self) -> list[Area]:
+        from koordination.tui.screens.base import Area
+
+        return list(self.query(Area))
+
+    def area(self, area_id: str) -> Area | None:
+        from koordination.tui.screens.base import Area
+
+        found = self.query(f"#{area_id}")
+        return found.first(Area) if found else None
+
+    def _tabs(self) -> TabbedContent | None:
+        from textual.widgets import TabbedContent
+
+        found = self.query("#areas")
+        return found.first(TabbedContent) if found else None
+
+    def _active_area_id(self) -> str:
+        tabs = self._tabs()
+        return tabs.active.removeprefix("tab-") if tabs and tabs.active else "overview"
+
+    def _activate(self, area_id: str) -> None:
+        for area in self.areas():
+            if area.id == area_id:
+                area.activate()
+            else:
+                area.deactivate()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if self.directory is not None and event.pane.id:
+            self._activate(event.pane.id.removeprefix("tab-"))
+
+    def action_show_area(self, area_id: str) -> None:
+        tabs = self._tabs()
+        if tabs is not None and tabs.active != f"tab-{area_id}":
+            # Focus left in the old pane would pull the tabs back to it when it hides.
+            self.set_focus(None)
+            tabs.active = f"tab-{area_id}"
+
+    async def action_area_action(self, area_id: str, action: str) -> None:
+        self.action_show_area(area_id)
+        area = self.area(area_id)
+        if area is not None:
+            self._activate(area_id)
+            await area.run_action(action)
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        for area in self.areas():
+            area.something_changed(message.what)
+        if message.what == "city":
+            self.load_city_name()
+
+    # ------------------------------------------------------------------ help and palette
+    def key_sections(self) -> list[tuple[str, list[Binding]]]:
+        from koordination.tui.screens.forms import FormScreen
+        from koordination.tui.screens.shell import AREAS
+        from koordination.tui.widgets.lazy_table import LazyTable
+
+        sections: list[tuple[str, list[Binding]]] = [("Überall", list(self.BINDINGS))]
+        for _area_id, _key, cls in AREAS:
+            keys = [b for b in cls.BINDINGS if isinstance(b, Binding)]
+            if keys:
+                sections.append((cls.TITLE, keys))
+        sections.append(("Listen", list(LazyTable.BINDINGS)))  # type: ignore[arg-type]
+        sections.append(("Formulare", list(FormScreen.BINDINGS)))  # type: ignore[arg-type]
+        return sections
+
+    def action_help(self) -> None:
+        from koordination.tui.screens.dialogs import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.key_sections()))
+
+    def command_entries(self) -> list[tuple[str, str, str]]:
+        """(title, help, action) for the command palette."""
+        from koordination.tui.screens.dialogs import key_label
+        from koordination.tui.screens.shell import AREAS
+
+        entries = [
+            (f"{label} anzeigen", f"Taste {key}", f"app.show_area('{area}')")
+            for key, area, label in AREA_KEYS
+        ]
+        for area_id, _key, cls in AREAS:
+            for b in cls.BINDINGS:
+                if isinstance(b, Binding) and b.tooltip:
+                    entries.append(
+                        (
+                            b.tooltip,
+                            f"{cls.TITLE}, Taste {key_label(b)}",
+                            f"app.area_action('{area_id}', '{b.action}')",
+                        )
+                    )
+        entries += [
+            ("Hilfe: Tastenkürzel", "Taste F1", "app.help"),
+            ("Farbschema wechseln", "Helles oder dunkles Design wählen", "app.change_theme"),
+            ("Beenden", "Taste Strg+Q", "app.quit"),
+        ]
+        return entries
+
+
+def run(database_url: str) -> int:
+    """Start the interface on ``database_url``; returns the exit code."""
+    return KoordinationApp(database_url).run() or 0

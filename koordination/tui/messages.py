@@ -1,0 +1,35 @@
+"""Messages the app posts to its areas (attributes down, messages up)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from koordination.services.directory import Directory
+
+
+class DatabaseReady(Message):
+    """The database is open and at the newest schema; areas may load their data."""
+
+    def __init__(self, directory: Directory, backup: str | None = None) -> None:
+        super().__init__()
+        self.directory = directory
+        self.backup = backup
+
+
+class DatabaseFailed(Message):
+    """The database cannot be used; ``message`` is German and shown as is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+
+class DataChanged(Message):
+    """Something was saved; areas showing ``what`` (person, organisation, group, city) reload."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what

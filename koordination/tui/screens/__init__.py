@@ -1,0 +1,1 @@
+"""Areas of the main window, modal forms and dialogs."""

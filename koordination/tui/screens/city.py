@@ -1,0 +1,93 @@
+"""The Stadtprofil area: edit the city's profile with validation as you type."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from koordination.domain.records import CityProfileRecord
+from koordination.tui.screens.base import Area
+
+
+class CityArea(Area):
+    TITLE = "Stadtprofil"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Speichern", tooltip="Stadtprofil speichern"),
+        Binding("ctrl+z", "revert", "Verwerfen", tooltip="Stadtprofil: Änderungen verwerfen"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.record: CityProfileRecord | None = None
+
+    def compose(self) -> ComposeResult:
+        from koordination.tui.screens.forms import CITY_FIELDS, build_city
+        from koordination.tui.widgets.form import FormFields
+
+        yield Static(
+            "Das Profil der Stadt im Netzwerk Engagierte Stadt. Änderungen mit Strg+S speichern.",
+            classes="area-hint",
+        )
+        yield FormFields(CITY_FIELDS, {}, build_city, id="city-form", classes="city-form")
+        with Horizontal(classes="form-buttons"):
+            yield Button("Speichern", variant="primary", id="city-save")
+            yield Button("Verwerfen", id="city-revert")
+            yield Static("", id="city-summary", classes="form-summary")
+
+    @property
+    def form(self) -> Any:
+        from koordination.tui.widgets.form import FormFields
+
+        return self.query_one("#city-form", FormFields)
+
+    def focus_default(self) -> None:
+        focused = self.screen.focused
+        if focused is None or self not in focused.ancestors:
+            self.query_one("#field-name").focus()
+
+    def reload(self, keep_position: bool = False) -> None:
+        directory = self.directory
+        if directory is not None:
+            self.call_service(directory.get_city, self.show)
+
+    def data_changed(self, what: str) -> None:
+        if what == "city":
+            self.reload()
+
+    def show(self, record: CityProfileRecord | None) -> None:
+        from koordination.tui.screens.forms import city_values
+
+        self.record = record
+        self.form.set_values(city_values(record))
+        self.query_one("#city-summary", Static).update("")
+
+    @on(Button.Pressed, "#city-save")
+    def action_save(self) -> None:
+        directory = self.needs_directory()
+        if directory is None:
+            return
+        problems = self.form.reveal_all()
+        summary = self.query_one("#city-summary", Static)
+        if problems:
+            summary.update("Bitte korrigieren: " + "; ".join(str(p) for p in problems))
+            self.notify("Das Stadtprofil wurde nicht gespeichert.", severity="error")
+            return
+        data, _ = self.form.result()
+        original = self.record
+
+        def done(saved: CityProfileRecord) -> None:
+            self.record = saved
+            summary.update("")
+            self.notify(f"Stadtprofil {saved.name} gespeichert.", title="Gespeichert")
+            self.changed("city")
+
+        self.call_service(lambda: directory.save_city(original, data), done)
+
+    @on(Button.Pressed, "#city-revert")
+    def action_revert(self) -> None:
+        self.show(self.record)

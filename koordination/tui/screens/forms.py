@@ -1,0 +1,572 @@
+"""Modal forms: person, organisation, group, consents, memberships; and a confirm dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from koordination.domain.enums import (
+    Bundesland,
+    Channel,
+    ConsentPurpose,
+    GroupKind,
+    GroupRole,
+    LegalBasis,
+    OrganisationKind,
+    Sector,
+)
+from koordination.domain.records import (
+    CityProfileRecord,
+    GroupRecord,
+    OrganisationRecord,
+    PersonRecord,
+)
+from koordination.errors import FieldError
+from koordination.services.inputs import (
+    CityProfileInput,
+    GroupInput,
+    OrganisationInput,
+    PersonInput,
+)
+from koordination.services.validation import parse_date, split_multi
+from koordination.tui.widgets.form import Builder, FieldSpec, FormFields
+from koordination.tui.widgets.lazy_table import Column, LazyTable, Row
+
+
+class FormScreen(ModalScreen[Any]):
+    """A titled form; dismisses with the built input object, or ``None`` when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Speichern", tooltip="Formular speichern"),
+        Binding("escape", "cancel", "Abbrechen", tooltip="Formular schließen, nichts speichern"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        fields: Sequence[FieldSpec],
+        values: dict[str, Any],
+        build: Builder,
+        *,
+        note: str = "",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.form = FormFields(fields, values, build, id="form-fields")
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="form-dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            if self.note:
+                yield Static(self.note, classes="dialog-note")
+            yield self.form
+            yield Static("", id="form-summary", classes="form-summary")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Speichern", variant="primary", id="save")
+                yield Button("Abbrechen", id="cancel")
+
+    def on_mount(self) -> None:
+        self.form.query(Input).first().focus() if self.form.query(Input) else None
+
+    def on_form_fields_validated(self, event: FormFields.Validated) -> None:
+        summary = self.query_one("#form-summary", Static)
+        if self.form.show_all and event.problems:
+            summary.update("Bitte korrigieren: " + "; ".join(str(p) for p in event.problems))
+        else:
+            summary.update("")
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        problems = self.form.reveal_all()
+        if problems:
+            self.notify(
+                "Bitte korrigieren: " + "; ".join(str(p) for p in problems),
+                title="Nicht gespeichert",
+                severity="error",
+            )
+            return
+        data, _ = self.form.result()
+        self.dismiss(data)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question with a list of warnings."""
+
+    BINDINGS = [
+        Binding("j", "yes", "Ja"),
+        Binding("escape,n", "no", "Nein"),
+    ]
+
+    def __init__(self, title: str, lines: Sequence[str], yes: str, no: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.lines = list(lines)
+        self.yes_label = yes
+        self.no_label = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="confirm-dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield Static("\n".join(f"• {line}" for line in self.lines), classes="dialog-warning")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes_label, variant="warning", id="yes")
+                yield Button(self.no_label, variant="primary", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed, "#yes")
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _date_value(
+    values: dict[str, Any], key: str, label: str, problems: list[FieldError]
+) -> date | None:
+    text = str(values.get(key) or "").strip()
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        problems.append(FieldError(label, str(exc)))
+        return None
+
+
+def _int_value(
+    values: dict[str, Any], key: str, label: str, problems: list[FieldError]
+) -> int | None:
+    text = str(values.get(key) or "").strip().replace(".", "").replace(" ", "")
+    if not text:
+        return None
+    if not text.isdigit():
+        problems.append(FieldError(label, "bitte eine ganze Zahl eingeben."))
+        return None
+    return int(text)
+
+
+def _today_text() -> str:
+    return date.today().strftime("%d.%m.%Y")
+
+
+# ---------------------------------------------------------------------- people
+
+PERSON_FIELDS = [
+    FieldSpec("salutation", "Anrede", placeholder="z. B. Frau, Herr"),
+    FieldSpec("title", "Titel", placeholder="z. B. Dr."),
+    FieldSpec("given_name", "Vorname"),
+    FieldSpec("family_name", "Nachname"),
+    FieldSpec("emails", "E-Mail", placeholder="mehrere mit ; trennen"),
+    FieldSpec("phones", "Telefon", placeholder="mehrere mit ; trennen"),
+    FieldSpec("postal_address", "Postanschrift", placeholder="Straße Nr., PLZ Ort"),
+    FieldSpec(
+        "preferred_channel",
+        "Einladungsweg",
+        kind="select",
+        choices=Channel.choices(),
+        allow_blank=False,
+    ),
+    FieldSpec(
+        "tags", "Schlagworte", placeholder="mehrere mit , trennen", error_names=("Schlagworte",)
+    ),
+    FieldSpec("notes", "Notizen"),
+]
+
+
+def build_person(values: dict[str, Any]) -> tuple[PersonInput, list[FieldError]]:
+    data = PersonInput(
+        family_name=values["family_name"],
+        given_name=values["given_name"],
+        salutation=values["salutation"],
+        title=values["title"],
+        emails=split_multi(values["emails"]),
+        phones=split_multi(values["phones"]),
+        postal_address=values["postal_address"],
+        notes=values["notes"],
+        tags=split_multi(values["tags"]),
+        preferred_channel=values["preferred_channel"] or Channel.EMAIL,
+    )
+    return data, data.problems()
+
+
+def person_values(p: PersonRecord | PersonInput | None) -> dict[str, Any]:
+    if p is None:
+        return {"preferred_channel": Channel.EMAIL}
+    return {
+        "salutation": p.salutation,
+        "title": p.title,
+        "given_name": p.given_name,
+        "family_name": p.family_name,
+        "emails": "; ".join(p.emails),
+        "phones": "; ".join(p.phones),
+        "postal_address": p.postal_address,
+        "preferred_channel": p.preferred_channel,
+        "tags": ", ".join(p.tags),
+        "notes": p.notes,
+    }
+
+
+def person_form(title: str, p: PersonRecord | PersonInput | None) -> FormScreen:
+    return FormScreen(title, PERSON_FIELDS, person_values(p), build_person)
+
+
+# ---------------------------------------------------------------------- organisations
+
+ORGANISATION_FIELDS = [
+    FieldSpec("name", "Name"),
+    FieldSpec("short_name", "Kurzname"),
+    FieldSpec("sector", "Sektor", kind="select", choices=Sector.choices()),
+    FieldSpec("kind", "Art", kind="select", choices=OrganisationKind.choices(), allow_blank=False),
+    FieldSpec("address", "Anschrift"),
+    FieldSpec("phone", "Telefon"),
+    FieldSpec("email", "E-Mail"),
+    FieldSpec("website", "Webseite", placeholder="https://"),
+    FieldSpec("notes", "Notizen"),
+]
+
+
+def build_organisation(values: dict[str, Any]) -> tuple[OrganisationInput, list[FieldError]]:
+    data = OrganisationInput(
+        name=values["name"],
+        sector=values["sector"],
+        kind=values["kind"] or OrganisationKind.SONSTIGE,
+        short_name=values["short_name"],
+        address=values["address"],
+        phone=values["phone"],
+        email=values["email"],
+        website=values["website"],
+        notes=values["notes"],
+    )
+    return data, data.problems()
+
+
+def organisation_values(o: OrganisationRecord | OrganisationInput | None) -> dict[str, Any]:
+    if o is None:
+        return {"kind": OrganisationKind.VEREIN}
+    return {key.key: getattr(o, key.key) for key in ORGANISATION_FIELDS}
+
+
+def organisation_form(title: str, o: OrganisationRecord | OrganisationInput | None) -> FormScreen:
+    return FormScreen(title, ORGANISATION_FIELDS, organisation_values(o), build_organisation)
+
+
+# ---------------------------------------------------------------------- groups
+
+
+def group_fields(parents: Sequence[tuple[str, int]]) -> list[FieldSpec]:
+    return [
+        FieldSpec("name", "Name"),
+        FieldSpec("kind", "Art", kind="select", choices=GroupKind.choices(), allow_blank=False),
+        FieldSpec("description", "Beschreibung"),
+        FieldSpec("parent_id", "Übergeordnete Gruppe", kind="select", choices=list(parents)),
+    ]
+
+
+def build_group(values: dict[str, Any]) -> tuple[GroupInput, list[FieldError]]:
+    data = GroupInput(
+        name=values["name"],
+        kind=values["kind"] or GroupKind.ARBEITSKREIS,
+        description=values["description"],
+        parent_id=values["parent_id"],
+    )
+    return data, data.problems()
+
+
+def group_form(
+    title: str, g: GroupRecord | GroupInput | None, parents: Sequence[tuple[str, int]]
+) -> FormScreen:
+    values: dict[str, Any] = {"kind": GroupKind.ARBEITSKREIS}
+    if g is not None:
+        values = {
+            "name": g.name,
+            "kind": g.kind,
+            "description": g.description,
+            "parent_id": g.parent_id,
+        }
+    return FormScreen(title, group_fields(parents), values, build_group)
+
+
+# ---------------------------------------------------------------------- city
+
+CITY_FIELDS = [
+    FieldSpec("name", "Name der Stadt"),
+    FieldSpec("bundesland", "Bundesland", kind="select", choices=Bundesland.choices()),
+    FieldSpec("inhabitants", "Einwohnerzahl", placeholder="z. B. 48000"),
+    FieldSpec("network_since", "Im Netzwerk seit", placeholder="Jahr, z. B. 2019"),
+    FieldSpec("tandem_partner", "Tandempartner"),
+    FieldSpec("focus", "Schwerpunkt"),
+    FieldSpec("portrait", "Porträt"),
+    FieldSpec("vision", "Vision"),
+    FieldSpec("achievements", "Erfolge"),
+    FieldSpec("resources", "Ressourcen"),
+    FieldSpec("hashtags", "Hashtags"),
+    FieldSpec("office_name", "Koordinierungsstelle"),
+    FieldSpec("office_address", "Anschrift der Koordinierungsstelle"),
+    FieldSpec("office_phone", "Telefon der Koordinierungsstelle"),
+    FieldSpec("office_email", "E-Mail der Koordinierungsstelle"),
+]
+
+
+def build_city(values: dict[str, Any]) -> tuple[CityProfileInput, list[FieldError]]:
+    problems: list[FieldError] = []
+    inhabitants = _int_value(values, "inhabitants", "Einwohnerzahl", problems)
+    since = _int_value(values, "network_since", "Im Netzwerk seit", problems)
+    texts = {
+        k: values[k]
+        for k in (
+            "name",
+            "tandem_partner",
+            "portrait",
+            "focus",
+            "vision",
+            "achievements",
+            "resources",
+            "hashtags",
+            "office_name",
+            "office_address",
+            "office_phone",
+            "office_email",
+        )
+    }
+    data = CityProfileInput(
+        bundesland=values["bundesland"], inhabitants=inhabitants, network_since=since, **texts
+    )
+    return data, problems + data.problems()
+
+
+def city_values(c: CityProfileRecord | None) -> dict[str, Any]:
+    if c is None:
+        return {}
+    return {spec.key: getattr(c, spec.key) for spec in CITY_FIELDS}
+
+
+# ---------------------------------------------------------------------- consents
+
+
+@dataclass(frozen=True)
+class ConsentInput:
+    purpose: ConsentPurpose
+    legal_basis: LegalBasis
+    text_version: str
+    given_at: datetime
+
+
+def _instant(day: date | None) -> datetime:
+    """A calendar day as an instant: now for today, noon (local) otherwise."""
+    if day is None or day == date.today():
+        return datetime.now(UTC)
+    return datetime.combine(day, time(12, 0)).astimezone(UTC)
+
+
+def build_consent(values: dict[str, Any]) -> tuple[ConsentInput | None, list[FieldError]]:
+    problems: list[FieldError] = []
+    if values["purpose"] is None:
+        problems.append(FieldError("Zweck", "bitte einen Zweck wählen."))
+    given = _date_value(values, "given_at", "Erteilt am", problems)
+    if given and given > date.today():
+        problems.append(FieldError("Erteilt am", "liegt in der Zukunft."))
+    if problems:
+        return None, problems
+    return (
+        ConsentInput(
+            values["purpose"],
+            values["legal_basis"] or LegalBasis.EINWILLIGUNG,
+            values["text_version"].strip(),
+            _instant(given),
+        ),
+        [],
+    )
+
+
+def consent_form(person_name: str) -> FormScreen:
+    fields = [
+        FieldSpec("purpose", "Zweck", kind="select", choices=ConsentPurpose.choices()),
+        FieldSpec(
+            "legal_basis",
+            "Rechtsgrundlage",
+            kind="select",
+            choices=LegalBasis.choices(),
+            allow_blank=False,
+        ),
+        FieldSpec("text_version", "Textversion", placeholder="z. B. 2024-01"),
+        FieldSpec("given_at", "Erteilt am", placeholder="TT.MM.JJJJ"),
+    ]
+    values = {"legal_basis": LegalBasis.EINWILLIGUNG, "given_at": _today_text()}
+    return FormScreen(f"Einwilligung erfassen – {person_name}", fields, values, build_consent)
+
+
+@dataclass(frozen=True)
+class Ending:
+    """Which record to end (a consent or a membership) and when."""
+
+    id: int
+    at: date
+
+
+def build_ending(label: str, date_label: str) -> Builder:
+    def build(values: dict[str, Any]) -> tuple[Ending | None, list[FieldError]]:
+        problems: list[FieldError] = []
+        if values["id"] is None:
+            problems.append(FieldError(label, "bitte auswählen."))
+        when = _date_value(values, "at", date_label, problems)
+        if values["at"].strip() == "":
+            problems.append(FieldError(date_label, "darf nicht leer sein."))
+        if when and when > date.today():
+            problems.append(FieldError(date_label, "liegt in der Zukunft."))
+        if problems or when is None:
+            return None, problems
+        return Ending(values["id"], when), []
+
+    return build
+
+
+def withdraw_form(person_name: str, choices: Sequence[tuple[str, int]]) -> FormScreen:
+    fields = [
+        FieldSpec("id", "Einwilligung", kind="select", choices=list(choices)),
+        FieldSpec("at", "Widerrufen am", placeholder="TT.MM.JJJJ"),
+    ]
+    values: dict[str, Any] = {"at": _today_text()}
+    if len(choices) == 1:
+        values["id"] = choices[0][1]
+    return FormScreen(
+        f"Einwilligung widerrufen – {person_name}",
+        fields,
+        values,
+        build_ending("Einwilligung", "Widerrufen am"),
+    )
+
+
+def end_membership_form(group_name: str, choices: Sequence[tuple[str, int]]) -> FormScreen:
+    fields = [
+        FieldSpec("id", "Mitglied", kind="select", choices=list(choices)),
+        FieldSpec("at", "Ende am", placeholder="TT.MM.JJJJ"),
+    ]
+    return FormScreen(
+        f"Mitgliedschaft beenden – {group_name}",
+        fields,
+        {"at": _today_text()},
+        build_ending("Mitglied", "Ende am"),
+        note="Die Mitgliedschaft bleibt als Verlauf erhalten.",
+    )
+
+
+# ---------------------------------------------------------------------- memberships
+
+
+@dataclass(frozen=True)
+class MembershipInput:
+    person_id: int
+    role: GroupRole
+    representing_id: int | None
+    valid_from: date | None
+
+
+class MembershipScreen(ModalScreen[MembershipInput | None]):
+    """Add a member: find the person by typing, then role and represented organisation."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Speichern", tooltip="Mitglied hinzufügen"),
+        Binding("escape", "cancel", "Abbrechen"),
+    ]
+
+    def __init__(
+        self,
+        group_name: str,
+        people: Callable[[str, int, int], Sequence[Row]],
+        count_people: Callable[[str], int],
+        organisations: Sequence[tuple[str, int]],
+    ) -> None:
+        super().__init__()
+        self.group_name = group_name
+        self.people = people
+        self.count_people = count_people
+        self.organisations = list(organisations)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="form-dialog"):
+            yield Static(f"Mitglied hinzufügen – {self.group_name}", classes="dialog-title")
+            yield Label("Person suchen", classes="field-label")
+            yield Input(placeholder="Name, E-Mail oder Organisation", id="person-search")
+            yield LazyTable(
+                [Column("Name", 28), Column("Organisation", 30)],
+                id="person-picker",
+                empty_text="Niemand gefunden.",
+            )
+            yield Static("", id="picked", classes="field-problem")
+            yield Label("Rolle", classes="field-label")
+            yield Select(
+                GroupRole.choices(), value=GroupRole.MITGLIED, allow_blank=False, id="role"
+            )
+            yield Label("Vertritt Organisation", classes="field-label")
+            yield Select(self.organisations, prompt="– keine –", id="representing")
+            yield Label("Seit", classes="field-label")
+            yield Input(_today_text(), placeholder="TT.MM.JJJJ", id="since")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Hinzufügen", variant="primary", id="save")
+                yield Button("Abbrechen", id="cancel")
+
+    def on_mount(self) -> None:
+        self._search("")
+        self.query_one("#person-search", Input).focus()
+
+    def _search(self, text: str) -> None:
+        table = self.query_one(LazyTable)
+        table.load(lambda off, lim: self.people(text, off, lim), lambda: self.count_people(text))
+
+    @on(Input.Changed, "#person-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "person-search":
+            self.query_one(LazyTable).focus()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        table = self.query_one(LazyTable)
+        person_id = table.cursor_id
+        problems: list[FieldError] = []
+        since = _date_value(
+            {"since": self.query_one("#since", Input).value}, "since", "Seit", problems
+        )
+        if person_id is None:
+            problems.append(FieldError("Person", "bitte eine Person auswählen."))
+        if problems:
+            self.query_one("#picked", Static).update("\n".join(str(p) for p in problems))
+            return
+        assert person_id is not None
+        rep = self.query_one("#representing", Select).value
+        role = self.query_one("#role", Select).value
+        self.dismiss(
+            MembershipInput(
+                person_id,
+                role if isinstance(role, GroupRole) else GroupRole.MITGLIED,
+                rep if isinstance(rep, int) else None,
+                since,
+            )
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,218 @@
+"""The Gruppen area: groups with members, sector balance and the missing-sector warning."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.widget import Widget
+from textual.widgets import Select, Static
+
+from koordination.domain.enums import Sector
+from koordination.domain.records import GroupRecord, GroupRow, Saved
+from koordination.tui.formatting import group_detail, missing_sectors_warning, number
+from koordination.tui.screens.list_area import ListArea
+from koordination.tui.screens.people import person_row
+from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
+
+if TYPE_CHECKING:
+    from koordination.services.directory import Directory
+    from koordination.services.inputs import GroupInput
+    from koordination.tui.screens.forms import Ending, MembershipInput
+
+
+def group_row(r: GroupRow) -> Row:
+    return Row(r.id, (r.name, r.kind.label, r.parent_name, number(r.members)))
+
+
+class GroupsArea(ListArea):
+    TITLE = "Gruppen"
+    NOUN = "Gruppen"
+    SEARCH_HINT = "Suchen: Name der Gruppe …"
+    COLUMNS = [
+        Column("Name", 34, 3),
+        Column("Art", 27, 1),
+        Column("Gehört zu", 20, 1),
+        Column("Mitglieder", 10, 0),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "Neu", tooltip="Gruppe anlegen"),
+        Binding("e", "edit", "Bearbeiten", tooltip="Gruppe bearbeiten"),
+        Binding("x", "archive", "Archivieren", tooltip="Gruppe archivieren/wiederherstellen"),
+        Binding("slash", "search", "Suchen", key_display="/", tooltip="Gruppen: Suche"),
+        Binding("v", "toggle_archive_view", "Archiv", tooltip="Archiv anzeigen (Gruppen)"),
+        Binding("m", "add_member", "Mitglied +", tooltip="Mitglied hinzufügen"),
+        Binding("b", "end_membership", "Mitglied −", tooltip="Mitgliedschaft beenden"),
+    ]
+
+    def compose_detail(self) -> Iterable[Widget]:
+        # The warning sits above the member list so a long list cannot hide it.
+        warning = Static("", id=f"{self.id}-warning", classes="sector-warning")
+        warning.display = False
+        yield warning
+        yield from super().compose_detail()
+
+    def compose_filters(self) -> Iterable[Widget]:
+        yield Select(
+            Sector.choices(), prompt="Alle Sektoren", id=f"{self.id}-sector", classes="filter"
+        )
+
+    def source(self, directory: Directory) -> tuple[Loader, Counter]:
+        search, archived, sector = self.search.value, self.archived, self.select_value("sector")
+        rows: list[Row] = []
+        fetched = False
+
+        def all_rows() -> list[Row]:
+            nonlocal rows, fetched
+            if not fetched:
+                rows = [group_row(g) for g in directory.list_groups(search, archived, sector)]
+                fetched = True
+            return rows
+
+        return (lambda offset, limit: all_rows()[offset : offset + limit]), lambda: len(all_rows())
+
+    def fetch(self, directory: Directory, row_id: int) -> GroupRecord:
+        return directory.get_group(row_id)
+
+    def render_detail(self, record: Any) -> str:
+        return group_detail(record, self.today())
+
+    def show_record(self, record: Any) -> None:
+        super().show_record(record)
+        warning = self.query_one(f"#{self.id}-warning", Static)
+        text = missing_sectors_warning(record) if record is not None else ""
+        warning.update(text)
+        warning.display = bool(text)
+
+    # ------------------------------------------------------------------ add / edit
+    def _parents(self, exclude: int | None) -> list[tuple[str, int]]:
+        table = self.table
+        rows = [table.row_at(i) for i in range(min(table.row_count, table.page_size))]
+        return [(r.cells[0], r.id) for r in rows if r is not None and r.id != exclude]
+
+    def action_new(self) -> None:
+        from koordination.tui.screens.forms import group_form
+
+        if self.needs_directory() is None:
+            return
+
+        def done(result: GroupInput | None) -> None:
+            if result is not None:
+                self._save(None, result)
+
+        self.app.push_screen(group_form("Gruppe anlegen", None, self._parents(None)), done)
+
+    def action_edit(self) -> None:
+        from koordination.tui.screens.forms import group_form
+
+        record: GroupRecord | None = self.selected()
+        if record is None:
+            return
+
+        def done(result: GroupInput | None) -> None:
+            if result is not None:
+                self._save(record, result)
+
+        self.app.push_screen(
+            group_form(f"Gruppe bearbeiten – {record.name}", record, self._parents(record.id)),
+            done,
+        )
+
+    def _save(self, original: GroupRecord | None, data: GroupInput) -> None:
+        directory = self.directory
+        assert directory is not None
+
+        def call() -> Saved[GroupRecord]:
+            if original is None:
+                return directory.create_group(data)
+            return directory.update_group(original, data)
+
+        def done(saved: Saved[GroupRecord]) -> None:
+            self.notify(f"{saved.record.name} wurde gespeichert.", title="Gespeichert")
+            self.select_after_load = saved.record.id
+            self.changed("group")
+
+        self.call_service(call, done, lambda _exc: self.refresh_detail())
+
+    def action_archive(self) -> None:
+        record: GroupRecord | None = self.selected()
+        directory = self.directory
+        if record is None or directory is None:
+            return
+        archive = not record.archived
+
+        def done(saved: GroupRecord) -> None:
+            verb = "archiviert" if archive else "wiederhergestellt"
+            self.notify(f"{saved.name} wurde {verb}.")
+            self.changed("group")
+
+        self.call_service(lambda: directory.set_group_archived(record, archive), done)
+
+    # ------------------------------------------------------------------ members
+    def action_add_member(self) -> None:
+        record: GroupRecord | None = self.selected()
+        directory = self.directory
+        if record is None or directory is None:
+            return
+        from koordination.services.directory import OrganisationFilter, PeopleFilter
+
+        def people(text: str, offset: int, limit: int) -> list[Row]:
+            return [person_row(r) for r in directory.list_people(PeopleFilter(text), offset, limit)]
+
+        def count(text: str) -> int:
+            return directory.count_people(PeopleFilter(text))
+
+        def open_dialog(organisations: list[tuple[str, int]]) -> None:
+            from koordination.tui.screens.forms import MembershipScreen
+
+            def done(data: MembershipInput | None) -> None:
+                if data is None:
+                    return
+                self.call_service(
+                    lambda: directory.add_membership(
+                        record.id,
+                        data.person_id,
+                        data.role,
+                        valid_from=data.valid_from,
+                        representing_id=data.representing_id,
+                    ),
+                    lambda m: self._members_changed(f"{m.person_name} ist jetzt Mitglied."),
+                )
+
+            self.app.push_screen(MembershipScreen(record.name, people, count, organisations), done)
+
+        self.call_service(
+            lambda: [
+                (o.name, o.id) for o in directory.list_organisations(OrganisationFilter(), 0, 2000)
+            ],
+            open_dialog,
+        )
+
+    def action_end_membership(self) -> None:
+        from koordination.tui.screens.forms import end_membership_form
+
+        record: GroupRecord | None = self.selected()
+        directory = self.directory
+        if record is None or directory is None:
+            return
+        today = self.today()
+        current = [
+            (f"{m.person_name} ({m.role.label})", m.id) for m in record.members if m.current(today)
+        ]
+        if not current:
+            self.notify(f"{record.name} hat keine aktuellen Mitglieder.", severity="warning")
+            return
+
+        def done(ending: Ending | None) -> None:
+            if ending is not None:
+                self.call_service(
+                    lambda: directory.end_membership(ending.id, ending.at),
+                    lambda _none: self._members_changed("Mitgliedschaft beendet."),
+                )
+
+        self.app.push_screen(end_membership_form(record.name, current), done)
+
+    def _members_changed(self, message: str) -> None:
+        self.notify(message, title="Mitglieder")
+        self.changed("group")

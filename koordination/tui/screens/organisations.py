@@ -1,0 +1,126 @@
+"""The Organisationen area: list, search, sector filter, detail, forms, archive."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.widget import Widget
+from textual.widgets import Select
+
+from koordination.domain.enums import Sector
+from koordination.domain.records import OrganisationRecord, OrganisationRow, Saved
+from koordination.tui.formatting import number, organisation_detail
+from koordination.tui.screens.list_area import ListArea
+from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
+
+if TYPE_CHECKING:
+    from koordination.services.directory import Directory
+    from koordination.services.inputs import OrganisationInput
+
+
+def organisation_row(r: OrganisationRow) -> Row:
+    return Row(r.id, (r.name, r.sector.label, r.kind.label, number(r.people), r.email))
+
+
+class OrganisationsArea(ListArea):
+    TITLE = "Organisationen"
+    NOUN = "Organisationen"
+    SEARCH_HINT = "Suchen: Name, Kurzname, E-Mail …"
+    COLUMNS = [
+        Column("Name", 30, 3),
+        Column("Sektor", 17, 0),
+        Column("Art", 16, 1),
+        Column("Personen", 8, 0),
+        Column("E-Mail", 24, 1),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "Neu", tooltip="Organisation anlegen"),
+        Binding("e", "edit", "Bearbeiten", tooltip="Organisation bearbeiten"),
+        Binding("x", "archive", "Archivieren", tooltip="Organisation archivieren/wiederherstellen"),
+        Binding("slash", "search", "Suchen", key_display="/", tooltip="Organisationen: Suche"),
+        Binding("v", "toggle_archive_view", "Archiv", tooltip="Archiv anzeigen (Organisationen)"),
+    ]
+
+    def compose_filters(self) -> Iterable[Widget]:
+        yield Select(
+            Sector.choices(), prompt="Alle Sektoren", id=f"{self.id}-sector", classes="filter"
+        )
+
+    def source(self, directory: Directory) -> tuple[Loader, Counter]:
+        from koordination.services.directory import OrganisationFilter  # loaded with the database
+
+        f = OrganisationFilter(
+            search=self.search.value, sector=self.select_value("sector"), archived=self.archived
+        )
+
+        def loader(offset: int, limit: int) -> list[Row]:
+            return [organisation_row(r) for r in directory.list_organisations(f, offset, limit)]
+
+        return loader, lambda: directory.count_organisations(f)
+
+    def fetch(self, directory: Directory, row_id: int) -> OrganisationRecord:
+        return directory.get_organisation(row_id)
+
+    def render_detail(self, record: Any) -> str:
+        return organisation_detail(record, self.today())
+
+    def action_new(self, data: OrganisationInput | None = None) -> None:
+        from koordination.tui.screens.forms import organisation_form
+
+        if self.needs_directory() is None:
+            return
+
+        def done(result: OrganisationInput | None) -> None:
+            if result is not None:
+                self._save(None, result)
+
+        self.app.push_screen(organisation_form("Organisation anlegen", data), done)
+
+    def action_edit(self) -> None:
+        from koordination.tui.screens.forms import organisation_form
+
+        record: OrganisationRecord | None = self.selected()
+        if record is None:
+            return
+
+        def done(result: OrganisationInput | None) -> None:
+            if result is not None:
+                self._save(record, result)
+
+        self.app.push_screen(
+            organisation_form(f"Organisation bearbeiten – {record.name}", record), done
+        )
+
+    def _save(self, original: OrganisationRecord | None, data: OrganisationInput) -> None:
+        directory = self.directory
+        assert directory is not None
+
+        def call() -> Saved[OrganisationRecord]:
+            if original is None:
+                return directory.create_organisation(data)
+            return directory.update_organisation(original, data)
+
+        def done(saved: Saved[OrganisationRecord]) -> None:
+            self.notify(f"{saved.record.name} wurde gespeichert.", title="Gespeichert")
+            self.select_after_load = saved.record.id
+            for warning in saved.warnings:
+                self.notify(warning, title="Hinweis: mögliche Dublette", severity="warning")
+            self.changed("organisation")
+
+        self.call_service(call, done, lambda _exc: self.refresh_detail())
+
+    def action_archive(self) -> None:
+        record: OrganisationRecord | None = self.selected()
+        directory = self.directory
+        if record is None or directory is None:
+            return
+        archive = not record.archived
+
+        def done(saved: OrganisationRecord) -> None:
+            verb = "archiviert" if archive else "wiederhergestellt"
+            self.notify(f"{saved.name} wurde {verb}.")
+            self.changed("organisation")
+
+        self.call_service(lambda: directory.set_organisation_archived(record, archive), done)

@@ -1,0 +1,267 @@
+"""The Personen area: 100,000 people searchable as you type, detail, forms, consents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.widget import Widget
+from textual.widgets import Input, Select
+
+from koordination.domain.enums import Sector
+from koordination.domain.records import PersonRecord, PersonRow, Saved
+from koordination.errors import KoordinationError
+from koordination.tui.formatting import day, person_detail
+from koordination.tui.screens.list_area import ListArea
+from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
+
+if TYPE_CHECKING:
+    from koordination.services.directory import Directory
+    from koordination.services.inputs import PersonInput
+    from koordination.tui.screens.forms import ConsentInput, Ending
+
+
+def person_row(r: PersonRow) -> Row:
+    return Row(
+        r.id,
+        (
+            r.name,
+            r.organisation,
+            r.sector.label if r.sector else "",
+            r.emails[0] if r.emails else "",
+        ),
+    )
+
+
+class PeopleArea(ListArea):
+    TITLE = "Personen"
+    NOUN = "Personen"
+    SEARCH_HINT = "Suchen: Name, E-Mail, Organisation …"
+    COLUMNS = [
+        Column("Name", 24, 2),
+        Column("Organisation", 24, 2),
+        Column("Sektor", 17, 0),
+        Column("E-Mail", 26, 1),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "new", "Neu", tooltip="Person anlegen"),
+        Binding("e", "edit", "Bearbeiten", tooltip="Person bearbeiten"),
+        Binding("x", "archive", "Archivieren", tooltip="Person archivieren/wiederherstellen"),
+        Binding("slash", "search", "Suchen", key_display="/", tooltip="Personen: Suche"),
+        Binding("v", "toggle_archive_view", "Archiv", tooltip="Archiv anzeigen (Personen)"),
+        Binding("c", "add_consent", "Einwilligung", tooltip="Einwilligung erfassen"),
+        Binding("w", "withdraw_consent", "Widerruf", tooltip="Einwilligung widerrufen"),
+    ]
+
+    def compose_filters(self) -> Iterable[Widget]:
+        yield Select(
+            Sector.choices(), prompt="Alle Sektoren", id=f"{self.id}-sector", classes="filter"
+        )
+        yield Select([], prompt="Alle Gruppen", id=f"{self.id}-group", classes="filter")
+        yield Input(placeholder="Schlagwort", id=f"{self.id}-tag", classes="filter tag")
+
+    def load_all(self) -> None:
+        super().load_all()
+        self.load_groups()
+
+    def load_groups(self) -> None:
+        directory = self.directory
+        if directory is not None:
+            self.call_service(
+                lambda: [(g.name, g.id) for g in directory.list_groups()], self._set_groups
+            )
+
+    def _set_groups(self, choices: list[tuple[str, int]]) -> None:
+        select = self.query_one(f"#{self.id}-group", Select)
+        value = select.value
+        with self.prevent(Select.Changed):
+            select.set_options(choices)
+            if value in {c[1] for c in choices}:
+                select.value = value
+
+    def data_changed(self, what: str) -> None:
+        super().data_changed(what)
+        if what == "group":
+            self.load_groups()
+
+    def people_filter(self) -> Any:
+        from koordination.services.directory import PeopleFilter  # loaded with the database
+
+        return PeopleFilter(
+            search=self.search.value,
+            sector=self.select_value("sector"),
+            group_id=self.select_value("group"),
+            tag=self.query_one(f"#{self.id}-tag", Input).value.strip() or None,
+            archived=self.archived,
+        )
+
+    def source(self, directory: Directory) -> tuple[Loader, Counter]:
+        f = self.people_filter()
+
+        def loader(offset: int, limit: int) -> list[Row]:
+            return [person_row(r) for r in directory.list_people(f, offset, limit)]
+
+        return loader, lambda: directory.count_people(f)
+
+    def fetch(self, directory: Directory, row_id: int) -> PersonRecord:
+        return directory.get_person(row_id)
+
+    def render_detail(self, record: Any) -> str:
+        return person_detail(record, self.today())
+
+    # ------------------------------------------------------------------ add / edit
+    def action_new(self, data: PersonInput | None = None) -> None:
+        from koordination.tui.screens.forms import person_form
+
+        if self.needs_directory() is None:
+            return
+
+        def done(result: PersonInput | None) -> None:
+            if result is not None:
+                self._check_duplicates(None, result)
+
+        self.app.push_screen(person_form("Person anlegen", data), done)
+
+    def action_edit(self, data: PersonInput | None = None, original: Any = None) -> None:
+        from koordination.tui.screens.forms import person_form
+
+        record: PersonRecord | None = original or self.selected()
+        if record is None:
+            return
+
+        def done(result: PersonInput | None) -> None:
+            if result is not None:
+                self._check_duplicates(record, result)
+
+        title = f"Person bearbeiten – {record.display_name}"
+        self.app.push_screen(person_form(title, data or record), done)
+
+    def _check_duplicates(self, original: PersonRecord | None, data: PersonInput) -> None:
+        directory = self.directory
+        assert directory is not None
+        exclude = original.id if original else None
+        self.call_service(
+            lambda: directory.person_duplicates(data, exclude_id=exclude),
+            lambda warnings: self._confirm_duplicates(original, data, warnings),
+        )
+
+    def _confirm_duplicates(
+        self, original: PersonRecord | None, data: PersonInput, warnings: list[str]
+    ) -> None:
+        from koordination.tui.screens.forms import ConfirmScreen
+
+        if not warnings:
+            self._save(original, data)
+            return
+
+        def answer(save: bool | None) -> None:
+            if save:
+                self._save(original, data)
+            elif original is None:
+                self.action_new(data)
+            else:
+                self.action_edit(data, original)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Mögliche Dublette", warnings, "Trotzdem speichern", "Zurück zum Formular"
+            ),
+            answer,
+        )
+
+    def _save(self, original: PersonRecord | None, data: PersonInput) -> None:
+        directory = self.directory
+        assert directory is not None
+
+        def call() -> Saved[PersonRecord]:
+            if original is None:
+                return directory.create_person(data)
+            return directory.update_person(original, data)
+
+        def done(saved: Saved[PersonRecord]) -> None:
+            verb = "angelegt" if original is None else "gespeichert"
+            self.notify(f"{saved.record.display_name} wurde {verb}.", title="Gespeichert")
+            self.show_record(saved.record)
+            self.select_after_load = saved.record.id
+            self.changed("person")
+
+        def failed(exc: KoordinationError) -> None:
+            self.refresh_detail()
+
+        self.call_service(call, done, failed)
+
+    # ------------------------------------------------------------------ archive
+    def action_archive(self) -> None:
+        record: PersonRecord | None = self.selected()
+        directory = self.directory
+        if record is None or directory is None:
+            return
+        archive = not record.archived
+
+        def done(saved: PersonRecord) -> None:
+            verb = "archiviert" if archive else "wiederhergestellt"
+            self.notify(f"{saved.display_name} wurde {verb}.")
+            self.changed("person")
+
+        self.call_service(lambda: directory.set_person_archived(record, archive), done)
+
+    # ------------------------------------------------------------------ consents
+    def action_add_consent(self) -> None:
+        from koordination.tui.screens.forms import consent_form
+
+        record: PersonRecord | None = self.selected()
+        directory = self.directory
+        if record is None or directory is None:
+            return
+
+        def done(data: ConsentInput | None) -> None:
+            if data is None:
+                return
+            self.call_service(
+                lambda: directory.record_consent(
+                    record.id, data.purpose, data.legal_basis, data.text_version, data.given_at
+                ),
+                lambda c: self._consent_saved(f"Einwilligung „{c.purpose.label}“ erfasst."),
+            )
+
+        self.app.push_screen(consent_form(record.display_name), done)
+
+    def action_withdraw_consent(self) -> None:
+        from datetime import UTC, datetime, time
+
+        from koordination.tui.screens.forms import withdraw_form
+
+        record: PersonRecord | None = self.selected()
+        directory = self.directory
+        if record is None or directory is None:
+            return
+        active = [
+            (f"{c.purpose.label} (erteilt {day(c.given_at)})", c.id)
+            for c in record.consents
+            if c.active
+        ]
+        if not active:
+            self.notify(f"{record.display_name} hat keine aktive Einwilligung.", severity="warning")
+            return
+
+        def done(ending: Ending | None) -> None:
+            if ending is None:
+                return
+            from datetime import date
+
+            at = (
+                datetime.now(UTC)
+                if ending.at == date.today()
+                else datetime.combine(ending.at, time(12, 0)).astimezone(UTC)
+            )
+            self.call_service(
+                lambda: directory.withdraw_consent(ending.id, at),
+                lambda c: self._consent_saved(f"Einwilligung „{c.purpose.label}“ widerrufen."),
+            )
+
+        self.app.push_screen(withdraw_form(record.display_name, active), done)
+
+    def _consent_saved(self, message: str) -> None:
+        self.notify(message, title="Einwilligungen")
+        self.refresh_detail()

@@ -1,0 +1,148 @@
+"""A column of labelled fields that validates as you type and shows German problems per field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Label, Select, Static
+
+from koordination.errors import FieldError
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    label: str
+    #: "text" (Input) or "select" (Select with ``choices``).
+    kind: str = "text"
+    choices: Sequence[tuple[str, Any]] = ()
+    placeholder: str = ""
+    #: The FieldError.field names whose problems belong under this field (default: the label).
+    error_names: tuple[str, ...] = ()
+    allow_blank: bool = True
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.error_names or (self.label,)
+
+
+#: Turns the raw values into the service's input object and its problems.
+Builder = Callable[[dict[str, Any]], tuple[Any, list[FieldError]]]
+
+
+class FormFields(VerticalScroll):
+    """Fields with a problem line under each; problems show once a field was touched."""
+
+    class Validated(Message):
+        def __init__(self, form: FormFields, problems: list[FieldError]) -> None:
+            super().__init__()
+            self.form = form
+            self.problems = problems
+
+    def __init__(
+        self,
+        fields: Sequence[FieldSpec],
+        values: dict[str, Any],
+        build: Builder,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.fields = list(fields)
+        self.initial = dict(values)
+        self.build = build
+        self.touched: set[str] = set()
+        self.show_all = False
+
+    def compose(self) -> ComposeResult:
+        for spec in self.fields:
+            value = self.initial.get(spec.key)
+            with Horizontal(classes="field-row"):
+                yield Label(spec.label, classes="field-label")
+                if spec.kind == "select":
+                    yield Select(
+                        list(spec.choices),
+                        value=value if value is not None else Select.NULL,
+                        allow_blank=spec.allow_blank,
+                        prompt="– bitte wählen –",
+                        id=f"field-{spec.key}",
+                        compact=True,
+                    )
+                else:
+                    yield Input(
+                        "" if value is None else str(value),
+                        placeholder=spec.placeholder,
+                        id=f"field-{spec.key}",
+                        compact=True,
+                    )
+            yield Static("", id=f"problem-{spec.key}", classes="field-problem")
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for spec in self.fields:
+            if spec.kind == "select":
+                value = self.query_one(f"#field-{spec.key}", Select).value
+                out[spec.key] = None if value is Select.NULL else value
+            else:
+                out[spec.key] = self.query_one(f"#field-{spec.key}", Input).value
+        return out
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        for spec in self.fields:
+            value = values.get(spec.key)
+            if spec.kind == "select":
+                widget = self.query_one(f"#field-{spec.key}", Select)
+                widget.value = value if value is not None else Select.NULL
+            else:
+                self.query_one(f"#field-{spec.key}", Input).value = (
+                    "" if value is None else str(value)
+                )
+        self.touched.clear()
+        self.show_all = False
+        self.validate_now()
+
+    def result(self) -> tuple[Any, list[FieldError]]:
+        return self.build(self.values())
+
+    def validate_now(self) -> list[FieldError]:
+        _data, problems = self.result()
+        for spec in self.fields:
+            mine = [p.message for p in problems if p.field in spec.names]
+            visible = mine if (self.show_all or spec.key in self.touched) else []
+            box = self.query_one(f"#problem-{spec.key}", Static)
+            box.update("\n".join(visible))
+            box.display = bool(visible)
+            widget = self.query_one(f"#field-{spec.key}")
+            widget.set_class(bool(visible), "-invalid")
+        self.post_message(self.Validated(self, problems))
+        return problems
+
+    def reveal_all(self) -> list[FieldError]:
+        self.show_all = True
+        return self.validate_now()
+
+    def on_mount(self) -> None:
+        self.validate_now()
+
+    def _touch(self, widget_id: str | None) -> None:
+        if widget_id and widget_id.startswith("field-"):
+            self.touched.add(widget_id.removeprefix("field-"))
+        if self.is_mounted:
+            self.validate_now()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.input.value or event.input.id in {f"field-{k}" for k in self.touched}:
+            self._touch(event.input.id)
+        else:
+            self.validate_now()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self._touch(event.select.id)

@@ -1,0 +1,118 @@
+"""Helpers for TUI tests: a small city on a real SQLite file, an app to drive, screen readers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import events
+from textual.widgets import Input, Static
+
+from koordination.db.engine import Database
+from koordination.domain.enums import (
+    Bundesland,
+    ConsentPurpose,
+    GroupKind,
+    GroupRole,
+    OrganisationKind,
+    Sector,
+)
+from koordination.services.directory import Directory
+from koordination.services.inputs import (
+    CityProfileInput,
+    GroupInput,
+    OrganisationInput,
+    PersonInput,
+)
+from koordination.tui.app import KoordinationApp
+from koordination.tui.widgets.lazy_table import LazyTable
+
+PEOPLE = [
+    # given, family, e-mail, organisation index
+    ("Anna", "Müller", "anna.mueller@buergerverein.de", 0),
+    ("Bernd", "Schmidt", "bernd.schmidt@stadt-musterstadt.de", 1),
+    ("Clara", "Schneider", "clara@freiwilligenagentur.de", 2),
+    ("David", "Fischer", "d.fischer@stadtwerke.de", 3),
+    ("Eva", "Weber", "eva.weber@hochschule.de", 4),
+    ("Frank", "Meyer", "frank.meyer@buergerverein.de", 0),
+    ("Greta", "Wagner", "greta.wagner@stadt-musterstadt.de", 1),
+    ("Hans", "Becker", "hans.becker@freiwilligenagentur.de", 2),
+    ("Ines", "Schulz", "ines.schulz@stadtwerke.de", 3),
+    ("Jan", "Hoffmann", "jan.hoffmann@hochschule.de", 4),
+]
+
+ORGS = [
+    ("Bürgerverein Altstadt e.V.", Sector.ZIVILGESELLSCHAFT, OrganisationKind.VEREIN),
+    ("Stadt Musterstadt – Bürgerbüro", Sector.VERWALTUNG, OrganisationKind.KOMMUNALVERWALTUNG),
+    (
+        "Freiwilligenagentur Musterstadt",
+        Sector.ZIVILGESELLSCHAFT,
+        OrganisationKind.FREIWILLIGENAGENTUR,
+    ),
+    ("Stadtwerke Musterstadt GmbH", Sector.WIRTSCHAFT, OrganisationKind.UNTERNEHMEN),
+    ("Hochschule Musterstadt", Sector.WISSENSCHAFT, OrganisationKind.HOCHSCHULE),
+]
+
+
+def build_city(db: Database) -> None:
+    d = Directory(db, today=lambda: date(2025, 6, 1))
+    d.save_city(
+        None,
+        CityProfileInput(
+            name="Musterstadt",
+            bundesland=Bundesland.NI,
+            inhabitants=48200,
+            network_since=2019,
+            tandem_partner="Beispielhausen",
+            focus="Engagement junger Menschen",
+        ),
+    )
+    org_ids = [
+        d.create_organisation(OrganisationInput(name=n, sector=s, kind=k)).record.id
+        for n, s, k in ORGS
+    ]
+    person_ids = []
+    for given, family, email, org in PEOPLE:
+        p = d.create_person(PersonInput(family_name=family, given_name=given, emails=[email]))
+        d.add_affiliation(p.record.id, org_ids[org], "Mitglied", date(2020, 1, 1))
+        person_ids.append(p.record.id)
+    d.record_consent(person_ids[0], ConsentPurpose.EINLADUNGEN)
+    steering = d.create_group(GroupInput("Steuerungsgruppe", GroupKind.KONSORTIUM)).record
+    for i, role in ((0, GroupRole.SPRECHER), (1, GroupRole.MITGLIED), (3, GroupRole.MITGLIED)):
+        d.add_membership(steering.id, person_ids[i], role, representing_id=org_ids[PEOPLE[i][3]])
+    ak = d.create_group(GroupInput("AK Wirtschaft und Wissen", GroupKind.ARBEITSKREIS)).record
+    for i in (3, 4):
+        d.add_membership(
+            ak.id, person_ids[i], GroupRole.MITGLIED, representing_id=org_ids[PEOPLE[i][3]]
+        )
+
+
+class QuietApp(KoordinationApp):
+    """The real app with cursor blinking and animations off, so screens are deterministic."""
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, Input):
+            event.widget.cursor_blink = False
+
+
+def make_app(url: str) -> KoordinationApp:
+    app = QuietApp(url)
+    app.animation_level = "none"
+    return app
+
+
+async def settle(pilot: object, app: KoordinationApp) -> None:
+    """Wait until every worker finished and the screen caught up (twice: workers start workers)."""
+    for _ in range(4):
+        await pilot.pause()  # type: ignore[attr-defined]
+        await app.workers.wait_for_complete()
+    await pilot.pause(0.05)  # type: ignore[attr-defined]
+
+
+def text_of(widget: Static) -> str:
+    visual = widget.visual
+    plain = getattr(visual, "plain", None)
+    return plain if plain is not None else str(visual)
+
+
+def table_names(table: LazyTable) -> list[str]:
+    return [row.cells[0] for row in table.visible_rows() if row is not None]
