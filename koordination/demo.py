@@ -87,43 +87,54 @@ ORGANISATIONS: list[tuple[str, str, Sector, OrganisationKind]] = [
     ("Ortsbeirat Nordstadt", "Ortsbeirat Nord", P, K.SONSTIGE),
 ]
 
+# Given names with the form of address a person of that name would typically choose.
 GIVEN = [
-    "Anna",
-    "Jonas",
-    "Sabine",
-    "Thomas",
-    "Leonie",
-    "Markus",
-    "Claudia",
-    "Stefan",
-    "Julia",
-    "Michael",
-    "Petra",
-    "Andreas",
-    "Katrin",
-    "Jürgen",
-    "Fatma",
-    "Mehmet",
-    "Elena",
-    "Dmitri",
-    "Hannah",
-    "Lukas",
-    "Monika",
-    "Uwe",
-    "Birgit",
-    "Tobias",
-    "Sophie",
-    "Felix",
-    "Renate",
-    "Klaus",
-    "Aylin",
-    "Niklas",
-    "Ingrid",
-    "Bernd",
-    "Miriam",
-    "Oliver",
-    "Gisela",
-    "Yusuf",
+    *(
+        ("Frau", n)
+        for n in (
+            "Anna",
+            "Sabine",
+            "Leonie",
+            "Claudia",
+            "Julia",
+            "Petra",
+            "Katrin",
+            "Fatma",
+            "Elena",
+            "Hannah",
+            "Monika",
+            "Birgit",
+            "Sophie",
+            "Renate",
+            "Aylin",
+            "Ingrid",
+            "Miriam",
+            "Gisela",
+        )
+    ),
+    *(
+        ("Herr", n)
+        for n in (
+            "Jonas",
+            "Thomas",
+            "Markus",
+            "Stefan",
+            "Michael",
+            "Andreas",
+            "Jürgen",
+            "Mehmet",
+            "Dmitri",
+            "Lukas",
+            "Uwe",
+            "Tobias",
+            "Felix",
+            "Klaus",
+            "Niklas",
+            "Bernd",
+            "Oliver",
+            "Yusuf",
+        )
+    ),
 ]
 FAMILY = [
     "Albrecht",
@@ -285,14 +296,14 @@ def build_demo(
         used: set[tuple[str, str]] = set()
         for n in range(120):
             while True:
-                given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+                (form, given), family = rng.choice(GIVEN), rng.choice(FAMILY)
                 if (given, family) not in used:
                     used.add((given, family))
                     break
             # Civil society is the largest part of every network; weight it accordingly.
             org = orgs[rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] * 3 + list(range(12, 25)))]
             title = "Dr." if rng.random() < 0.06 else ""
-            salutation = rng.choice(["Frau", "Herr", ""]) if n % 9 else ""
+            salutation = form if n % 9 else ""  # not everybody states a form of address
             address = f"{fold(given)}.{fold(family)}@example.{'org' if n % 3 else 'net'}"
             emails = [address] if n % 17 else []  # a few people have no e-mail at all
             channel = Channel.EMAIL if emails else Channel.POST
