@@ -399,7 +399,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from koordination.services import csv_import
 
     db = _database(args)
-    existing = "update" if args.update_existing else "skip" if args.skip_existing else "error"
+    existing: csv_import.Existing = (
+        "update" if args.update_existing else "skip" if args.skip_existing else "error"
+    )
     run = csv_import.import_people if args.kind == "people" else csv_import.import_organisations
     report = run(
         db,

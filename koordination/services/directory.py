@@ -1050,16 +1050,17 @@ class Directory:
                 .where(Person.archived.is_(False))
                 .group_by(Organisation.sector)
             )
-            people: dict[Sector | None, int] = dict(session.execute(people_stmt).tuples().all())
-            orgs = dict(
-                session.execute(
-                    select(Organisation.sector, func.count(Organisation.id))
-                    .where(Organisation.archived.is_(False))
-                    .group_by(Organisation.sector)
-                )
-                .tuples()
-                .all()
+            people: dict[Sector | None, int] = {
+                sector: count for sector, count in session.execute(people_stmt)
+            }
+            orgs_stmt = (
+                select(Organisation.sector, func.count(Organisation.id))
+                .where(Organisation.archived.is_(False))
+                .group_by(Organisation.sector)
             )
+            orgs: dict[Sector, int] = {
+                sector: count for sector, count in session.execute(orgs_stmt)
+            }
         return Overview(
             city=self._city_record(city) if city else None,
             people_per_sector=people,

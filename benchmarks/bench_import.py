@@ -1,0 +1,120 @@
+"""Import benchmark: 100,000 people into a fresh SQLite file; wall time and peak memory (RSS)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.generate import generate
+
+TARGET_SECONDS = 3.0
+TARGET_MIB = 250
+CACHE = Path(tempfile.gettempdir()) / "koordination-bench"
+
+
+def city_csv(people: int = 100_000, organisations: int = 5_000) -> Path:
+    """The generated city file, made once and then reused (the generator is deterministic)."""
+    path = CACHE / f"stadt-{people}-{organisations}.csv"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        generate(tmp, people, organisations)
+        tmp.replace(path)
+    return path
+
+
+def fresh_database(path: Path) -> None:
+    """An empty database at the newest schema (not part of the timed import)."""
+    from koordination.db.engine import Database
+    from koordination.db.migrations import upgrade
+
+    for old in path.parent.glob(path.name + "*"):
+        old.unlink()
+    db = Database(str(path))
+    upgrade(db)
+    db.dispose()
+
+
+def build_city_db(path: Path, people: int = 100_000, organisations: int = 5_000) -> Path:
+    """A database holding the generated city, for benchmarks of listing, search and export."""
+    from koordination.db.engine import Database
+    from koordination.services.csv_import import import_people
+
+    fresh_database(path)
+    db = Database(str(path))
+    try:
+        import_people(db, city_csv(people, organisations))
+    finally:
+        db.dispose()
+    return path
+
+
+def _measure(db_path: Path, csv_path: Path) -> None:
+    """Runs in its own process, so ru_maxrss is the peak of this import alone."""
+    from koordination.db.engine import Database
+    from koordination.services.csv_import import import_people
+
+    db = Database(str(db_path))
+    start = time.perf_counter()
+    report = import_people(db, csv_path)
+    seconds = time.perf_counter() - start
+    db.dispose()
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({"seconds": seconds, "peak_mib": peak_mib, "created": report.created}))
+
+
+def run_once(people: int, organisations: int) -> dict[str, float]:
+    csv_path = city_csv(people, organisations)
+    with tempfile.TemporaryDirectory(prefix="koordination-bench-") as folder:
+        db_path = Path(folder) / "stadt.sqlite3"
+        fresh_database(db_path)
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.bench_import",
+                "--child",
+                str(db_path),
+                str(csv_path),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--organisations", type=int, default=5_000)
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _measure(*args.child)
+        return 0
+    results = [run_once(args.people, args.organisations) for _ in range(args.runs)]
+    for i, r in enumerate(results, 1):
+        seconds, peak_mib, created = r["seconds"], r["peak_mib"], r["created"]
+        print(f"run {i}: {seconds:.2f} s, peak {peak_mib:.0f} MiB, {created:.0f} people")
+    best = min(r["seconds"] for r in results)
+    median = sorted(r["seconds"] for r in results)[len(results) // 2]
+    peak = max(r["peak_mib"] for r in results)
+    ok = median <= TARGET_SECONDS and peak <= TARGET_MIB
+    print(
+        f"import of {args.people} people: median {median:.2f} s (best {best:.2f} s, "
+        f"target ≤ {TARGET_SECONDS:.0f} s), peak RSS {peak:.0f} MiB (target ≤ {TARGET_MIB} MiB): "
+        + ("OK" if ok else "MISSED")
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

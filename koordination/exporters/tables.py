@@ -1,0 +1,389 @@
+"""The directory's tables (people, organisations, groups) as CSV for Excel or as JSON."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from koordination.domain.records import (
+    GroupRow,
+    OrganisationRecord,
+    OrganisationRow,
+    PersonRecord,
+    PersonRow,
+)
+from koordination.errors import KoordinationError
+from koordination.exporters.atomic import atomic_text
+from koordination.services.directory import Directory, OrganisationFilter, PeopleFilter
+from koordination.services.validation import format_date
+
+Progress = Callable[[int, int], None]
+FORMATS = ("csv", "json")
+PAGE = 1000
+CITY_ZONE = ZoneInfo("Europe/Berlin")
+
+#: Default file names when the target is a folder.
+FILE_NAMES = {"people": "personen", "organisations": "organisationen", "groups": "gruppen"}
+
+# The headers are the ones csv_import reads, so an exported file can be imported again.
+PEOPLE_HEADER = (
+    "Nr.",
+    "Anrede",
+    "Titel",
+    "Vorname",
+    "Nachname",
+    "E-Mail",
+    "Telefon",
+    "Anschrift",
+    "Organisation",
+    "Funktion",
+    "Sektor",
+    "Gruppe",
+    "Rolle",
+    "Mitglied seit",
+    "Schlagworte",
+    "Einladungsweg",
+    "Einwilligung",
+    "Einwilligung am",
+    "Notizen",
+)
+ORGANISATIONS_HEADER = (
+    "Nr.",
+    "Name",
+    "Kurzname",
+    "Sektor",
+    "Art",
+    "Anschrift",
+    "Telefon",
+    "E-Mail",
+    "Webseite",
+    "Notizen",
+)
+GROUPS_HEADER = ("Nr.", "Art", "Name", "Übergeordnete Gruppe", "Mitglieder")
+
+
+# ---------------------------------------------------------------------------- JSON shapes
+# Keys are English identifiers; enum values appear as their German labels ("Verwaltung"),
+# the same text the TUI and the CSV show, so a script can match what a coordinator reads.
+
+
+def person_row_json(row: PersonRow) -> dict[str, Any]:
+    """One person as the CLI's ``--json`` lists and the JSON export show it."""
+    return {
+        "id": row.id,
+        "name": row.name,
+        "emails": list(row.emails),
+        "organisation": row.organisation,
+        "sector": row.sector.label if row.sector else None,
+        "groups": list(row.groups),
+        "archived": row.archived,
+    }
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def person_json(p: PersonRecord) -> dict[str, Any]:
+    """One person with everything known about them (``people show --json``)."""
+    return {
+        "id": p.id,
+        "version": p.version,
+        "name": p.display_name,
+        "salutation": p.salutation,
+        "title": p.title,
+        "given_name": p.given_name,
+        "family_name": p.family_name,
+        "emails": list(p.emails),
+        "phones": list(p.phones),
+        "postal_address": p.postal_address,
+        "notes": p.notes,
+        "tags": list(p.tags),
+        "preferred_channel": p.preferred_channel.label,
+        "archived": p.archived,
+        "affiliations": [
+            {
+                "id": a.id,
+                "organisation_id": a.organisation_id,
+                "organisation": a.organisation_name,
+                "sector": a.sector.label,
+                "function": a.function,
+                "valid_from": _iso(a.valid_from),
+                "valid_to": _iso(a.valid_to),
+            }
+            for a in p.affiliations
+        ],
+        "memberships": [
+            {
+                "id": m.id,
+                "group_id": m.group_id,
+                "group": m.group_name,
+                "role": m.role.label,
+                "valid_from": _iso(m.valid_from),
+                "valid_to": _iso(m.valid_to),
+                "voting_right": m.voting_right,
+                "representing_id": m.representing_id,
+                "representing": m.representing_name or None,
+                "sector": m.sector.label if m.sector else None,
+            }
+            for m in p.memberships
+        ],
+        "consents": [
+            {
+                "id": c.id,
+                "purpose": c.purpose.label,
+                "legal_basis": c.legal_basis.label,
+                "text_version": c.text_version,
+                "given_at": _iso(c.given_at),
+                "withdrawn_at": _iso(c.withdrawn_at),
+                "active": c.active,
+            }
+            for c in p.consents
+        ],
+    }
+
+
+def organisation_row_json(row: OrganisationRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "short_name": row.short_name,
+        "sector": row.sector.label,
+        "kind": row.kind.label,
+        "email": row.email,
+        "people": row.people,
+        "archived": row.archived,
+    }
+
+
+def group_row_json(row: GroupRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kind": row.kind.label,
+        "name": row.name,
+        "parent": row.parent_name or None,
+        "members": row.members,
+        "archived": row.archived,
+    }
+
+
+# ---------------------------------------------------------------------------- CSV cells
+
+# Excel and LibreOffice run a cell that starts with = + - @ (or a tab/CR before one) as a
+# formula: "=HYPERLINK(...)" in a name field could phish whoever opens the file (CSV
+# injection, see OWASP). A leading apostrophe makes the spreadsheet show the text as text.
+# Phone numbers like +49 ... get the apostrophe too; that is the accepted practice, the
+# spreadsheet hides it, and csv_import.clean_cell takes it off again on import.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _joined(values: Iterable[str], sep: str = ", ") -> str:
+    return sep.join(v for v in values if v)
+
+
+def _one_or_each(values: Sequence[str]) -> str:
+    """One value for all groups if they agree, else one per group in the same order."""
+    if not values or not any(values):
+        return ""
+    if len(set(values)) == 1:
+        return values[0]
+    if all(values):
+        return "; ".join(values)
+    return ""  # some groups without a value: writing them would shift the others
+
+
+def _berlin_day(when: datetime) -> date:
+    return when.astimezone(CITY_ZONE).date()
+
+
+def person_csv_row(p: PersonRecord, today: date) -> list[str]:
+    current_affs = [a for a in p.affiliations if a.current(today)]
+    aff = current_affs[0] if current_affs else None
+    members = [m for m in p.memberships if m.current(today)]
+    consents: dict[str, str] = {}  # purpose -> day given, first active record of each purpose
+    for c in p.consents:
+        if c.active:
+            consents.setdefault(c.purpose.label, format_date(_berlin_day(c.given_at)))
+    return [
+        str(p.id),
+        p.salutation,
+        p.title,
+        p.given_name,
+        p.family_name,
+        _joined(p.emails),
+        _joined(p.phones),
+        p.postal_address,
+        aff.organisation_name if aff else "",
+        aff.function if aff else "",
+        aff.sector.label if aff else "",
+        _joined((m.group_name for m in members), "; "),
+        _one_or_each([m.role.label for m in members]),
+        _one_or_each([format_date(m.valid_from) for m in members]),
+        _joined(p.tags),
+        p.preferred_channel.label,
+        _joined(consents),
+        _one_or_each(list(consents.values())),
+        p.notes,
+    ]
+
+
+def organisation_csv_row(o: OrganisationRecord) -> list[str]:
+    return [
+        str(o.id),
+        o.name,
+        o.short_name,
+        o.sector.label,
+        o.kind.label,
+        o.address,
+        o.phone,
+        o.email,
+        o.website,
+        o.notes,
+    ]
+
+
+# ---------------------------------------------------------------------------- writers
+
+
+def _target(target: Path | str, kind: str, fmt: str) -> Path:
+    path = Path(target).expanduser()
+    if path.is_dir():
+        path = path / f"{FILE_NAMES[kind]}.{fmt}"
+    return path
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise KoordinationError(
+            f"Das Format „{fmt}“ gibt es für Tabellen nicht; möglich sind: {', '.join(FORMATS)}."
+        )
+
+
+def _write_csv(target: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    # What German Excel opens correctly by double-click: UTF-8 with BOM, ";" and CRLF.
+    with atomic_text(target, encoding="utf-8-sig") as fh:
+        writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([guard_cell(cell) for cell in row])
+
+
+def _write_json(target: Path, items: Iterable[dict[str, Any]]) -> None:
+    with atomic_text(target, encoding="utf-8") as fh:
+        _dump_array(fh, items)
+
+
+def _dump_array(fh: TextIO, items: Iterable[dict[str, Any]]) -> None:
+    # Streamed item by item: 100,000 people never sit in memory as one JSON string.
+    fh.write("[")
+    first = True
+    for item in items:
+        fh.write("\n  " if first else ",\n  ")
+        fh.write(json.dumps(item, ensure_ascii=False))
+        first = False
+    fh.write("\n]\n" if not first else "]\n")
+
+
+class _Pages:
+    """Fetches a list page by page (a city has 100,000 people) and counts what went by."""
+
+    def __init__(
+        self, fetch: Callable[[int, int], Sequence[Any]], total: int, progress: Progress | None
+    ) -> None:
+        self.fetch = fetch
+        self.total = total
+        self.progress = progress
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.progress is not None:
+            self.progress(0, self.total)
+        while True:
+            page = self.fetch(self.count, PAGE)
+            yield from page
+            self.count += len(page)
+            if self.progress is not None:
+                self.progress(min(self.count, self.total), max(self.total, self.count))
+            if len(page) < PAGE:
+                return
+
+
+def export_people(
+    directory: Directory,
+    fmt: str,
+    target: Path | str,
+    progress: Progress | None = None,
+    people: PeopleFilter | None = None,
+) -> int:
+    """Write the people (all current ones, or as filtered) to ``target``; returns how many."""
+    _check_format(fmt)
+    people = people or PeopleFilter()
+    path = _target(target, "people", fmt)
+    total = directory.count_people(people)
+    if fmt == "json":
+        rows = _Pages(lambda o, n: directory.list_people(people, o, n), total, progress)
+        _write_json(path, (person_row_json(r) for r in rows))
+        return rows.count
+    today = directory.today()
+    records = _Pages(lambda o, n: directory.person_records(people, o, n), total, progress)
+    _write_csv(path, PEOPLE_HEADER, (person_csv_row(p, today) for p in records))
+    return records.count
+
+
+def export_organisations(
+    directory: Directory,
+    fmt: str,
+    target: Path | str,
+    progress: Progress | None = None,
+    organisations: OrganisationFilter | None = None,
+) -> int:
+    """Write the organisations to ``target``; returns how many."""
+    _check_format(fmt)
+    organisations = organisations or OrganisationFilter()
+    path = _target(target, "organisations", fmt)
+    total = directory.count_organisations(organisations)
+    if fmt == "json":
+        rows = _Pages(
+            lambda o, n: directory.list_organisations(organisations, o, n), total, progress
+        )
+        _write_json(path, (organisation_row_json(r) for r in rows))
+        return rows.count
+    records = _Pages(
+        lambda o, n: directory.organisation_records(organisations, o, n), total, progress
+    )
+    _write_csv(path, ORGANISATIONS_HEADER, (organisation_csv_row(o) for o in records))
+    return records.count
+
+
+def export_groups(
+    directory: Directory,
+    fmt: str,
+    target: Path | str,
+    progress: Progress | None = None,
+) -> int:
+    """Write the groups to ``target``; returns how many."""
+    _check_format(fmt)
+    path = _target(target, "groups", fmt)
+    groups = directory.list_groups()
+    if progress is not None:
+        progress(0, len(groups))
+    if fmt == "json":
+        _write_json(path, (group_row_json(g) for g in groups))
+    else:
+        _write_csv(
+            path,
+            GROUPS_HEADER,
+            ([str(g.id), g.kind.label, g.name, g.parent_name, str(g.members)] for g in groups),
+        )
+    if progress is not None:
+        progress(len(groups), len(groups))
+    return len(groups)
