@@ -1,7 +1,11 @@
-"""``python -m benchmarks`` (make bench): run every benchmark."""
+"""``python -m benchmarks`` (make bench): every benchmark on a generated city of 100,000 people."""
 
 import sys
 
-from benchmarks import bench_import
+from benchmarks import bench_import, bench_tui
 
-sys.exit(bench_import.main())
+print("== Import ==", flush=True)
+status = bench_import.main([])
+print("\n== Oberfläche ==", flush=True)
+status |= bench_tui.main([])
+sys.exit(status)

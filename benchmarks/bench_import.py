@@ -90,13 +90,13 @@ def run_once(people: int, organisations: int) -> dict[str, float]:
     return result
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--organisations", type=int, default=5_000)
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.child:
         _measure(*args.child)
         return 0

@@ -8,13 +8,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,101 +76,6 @@ def bench_first_frame(runs: int, db_url: str) -> tuple[float, float]:
 # ---------------------------------------------------------------------- 100k database
 
 
-def build_people_db(path: Path, people: int) -> None:
-    """A city of ``people`` people in 5,000 organisations, bulk-inserted with SQLAlchemy Core."""
-    from sqlalchemy import insert
-
-    from benchmarks.generate import FAMILY, GIVEN, SALUTATIONS, TITLES, organisations
-    from koordination.db.engine import Database
-    from koordination.db.migrations import upgrade
-    from koordination.domain.enums import Bundesland, OrganisationKind, fold
-    from koordination.domain.models import (
-        Affiliation,
-        CityProfile,
-        Organisation,
-        Person,
-        PersonEmail,
-    )
-    from koordination.services.directory import (
-        email_key,
-        organisation_search_text,
-        person_search_text,
-        person_sort_key,
-    )
-
-    path.unlink(missing_ok=True)
-    db = Database(f"sqlite:///{path}")
-    upgrade(db)
-    rng = random.Random(2026)
-    now = datetime.now(UTC)
-    pool = organisations(5_000, rng)
-    with db.engine.begin() as conn:
-        conn.execute(
-            insert(CityProfile.__table__),
-            [
-                {
-                    "version": 1,
-                    "name": "Großstadt",
-                    "bundesland": Bundesland.NW,
-                    "inhabitants": 600_000,
-                    "network_since": 2017,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            ],
-        )
-        conn.execute(
-            insert(Organisation.__table__),
-            [
-                {
-                    "id": i + 1,
-                    "version": 1,
-                    "name": name,
-                    "name_key": fold(name),
-                    "sector": sector,
-                    "kind": OrganisationKind.VEREIN,
-                    "search_text": organisation_search_text(name, "", ""),
-                    "archived": False,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for i, (name, sector) in enumerate(pool)
-            ],
-        )
-        persons, emails, affs = [], [], []
-        for n in range(people):
-            pid = n + 1
-            given, family, title = rng.choice(GIVEN), rng.choice(FAMILY), rng.choice(TITLES)
-            org = n % len(pool) if n < len(pool) else rng.randrange(len(pool))
-            address = f"{fold(given)}.{fold(family)}.{pid}@example.org"
-            persons.append(
-                {
-                    "id": pid,
-                    "version": 1,
-                    "salutation": rng.choice(SALUTATIONS),
-                    "title": title,
-                    "given_name": given,
-                    "family_name": family,
-                    "archived": False,
-                    "sort_key": person_sort_key(family, given),
-                    "search_text": person_search_text(
-                        title, given, family, [address], [pool[org][0]]
-                    ),
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-            emails.append({"person_id": pid, "address": address, "address_key": email_key(address)})
-            affs.append(
-                {"person_id": pid, "organisation_id": org + 1, "valid_from": date(2020, 1, 1)}
-            )
-        conn.execute(insert(Person.__table__), persons)
-        conn.execute(insert(PersonEmail.__table__), emails)
-        conn.execute(insert(Affiliation.__table__), affs)
-        conn.exec_driver_sql("ANALYZE")
-    db.dispose()
-
-
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
@@ -200,7 +103,7 @@ async def bench_people(db_url: str, queries: list[str]) -> dict[str, object]:
             painted[self._generation] = time.perf_counter()
         return strip
 
-    LazyTable.render_line = timed_render_line  # type: ignore[method-assign]
+    LazyTable.render_line = timed_render_line  # type: ignore[method-assign,assignment]
 
     app = KoordinationApp(db_url)
     results: dict[str, object] = {}
@@ -251,18 +154,20 @@ async def bench_people(db_url: str, queries: list[str]) -> dict[str, object]:
     return results
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--rebuild", action="store_true")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     DATA.mkdir(parents=True, exist_ok=True)
 
     path = DATA / f"people-{args.people}.sqlite3"
     if args.rebuild or not path.exists():
         start = time.perf_counter()
-        build_people_db(path, args.people)
+        from benchmarks.bench_import import build_city_db
+
+        build_city_db(path, args.people)
         print(f"built {path.name} in {time.perf_counter() - start:.1f} s")
     url = f"sqlite:///{path}"
 
@@ -278,7 +183,8 @@ def main() -> None:
         shown = f"{value:.1f}" if isinstance(value, float) else value
         print(f"  {key}: {shown}")
     print("targets: first page ≤ 150 ms, keystroke p95 ≤ 50 ms")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -94,7 +94,12 @@ def person_sort_key(family_name: str, given_name: str) -> str:
 def person_search_text(
     title: str, given: str, family: str, emails: Iterable[str], organisations: Iterable[str]
 ) -> str:
-    return " ".join([title, given, family, *emails, *organisations]).lower()
+    text = " ".join([title, given, family, *emails, *organisations]).lower()
+    # Bounded so that it fits a B-tree index entry on PostgreSQL (about 2,700 bytes).
+    return text[:SEARCH_TEXT_MAX]
+
+
+SEARCH_TEXT_MAX = 600
 
 
 def email_key(address: str) -> str:
@@ -446,15 +451,28 @@ class Directory:
     def list_people(
         self, f: PeopleFilter = PeopleFilter(), offset: int = 0, limit: int | None = None
     ) -> list[PersonRow]:
-        stmt = self._people_query(f).add_columns(
-            Person.title, Person.given_name, Person.family_name, Person.archived
-        )
-        if search_terms(f.search):  # see _people_query: no index walk for substring searches
-            stmt = stmt.order_by(Person.sort_key.concat(""), Person.id).offset(offset)
+        columns = (Person.id, Person.title, Person.given_name, Person.family_name, Person.archived)
+        if search_terms(f.search):
+            # See _people_query: scan the covering search index for the ids of one page,
+            # then read the names of just those rows.
+            page = (
+                self._people_query(f)
+                .add_columns(Person.sort_key)
+                .order_by(Person.sort_key.concat(""), Person.id)
+                .offset(offset)
+                .limit(limit)
+                .subquery()
+            )
+            stmt = (
+                select(*columns)
+                .join(page, page.c.id == Person.id)
+                .order_by(page.c.sort_key, page.c.id)
+            )
         else:
+            stmt = self._people_query(f).with_only_columns(*columns)
             stmt = stmt.order_by(Person.archived, Person.sort_key, Person.id).offset(offset)
-        if limit is not None:
-            stmt = stmt.limit(limit)
+            if limit is not None:
+                stmt = stmt.limit(limit)
         with self.db.session() as session:
             base = session.execute(stmt).all()
             return self._person_rows(session, base)

@@ -191,6 +191,9 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_person_archived_sort", ["archived", "sort_key", "id"], unique=False
         )
+        batch_op.create_index(
+            "ix_person_search", ["archived", "search_text", "sort_key", "id"], unique=False
+        )
 
     op.create_table(
         "affiliation",
@@ -405,6 +408,7 @@ def downgrade() -> None:
 
     op.drop_table("affiliation")
     with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.drop_index("ix_person_search")
         batch_op.drop_index("ix_person_archived_sort")
 
     op.drop_table("person")
