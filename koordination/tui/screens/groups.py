@@ -29,6 +29,7 @@ def group_row(r: GroupRow) -> Row:
 class GroupsArea(ListArea):
     TITLE = "Gruppen"
     NOUN = "Gruppen"
+    EXPORT_KIND = "groups"
     SEARCH_HINT = "Suchen: Name der Gruppe …"
     COLUMNS = [
         Column("Name", 34, 3),
@@ -42,6 +43,13 @@ class GroupsArea(ListArea):
         Binding("x", "archive", "Archivieren", tooltip="Gruppe archivieren/wiederherstellen"),
         Binding("slash", "search", "Suchen", key_display="/", tooltip="Gruppen: Suche"),
         Binding("v", "toggle_archive_view", "Archiv", tooltip="Archiv anzeigen (Gruppen)"),
+        Binding(
+            "ctrl+e,E",
+            "export",
+            "Export",
+            key_display="Strg+E",
+            tooltip="Gruppen exportieren (CSV)",
+        ),
         Binding("m", "add_member", "Mitglied +", tooltip="Mitglied hinzufügen"),
         Binding("b", "end_membership", "Mitglied −", tooltip="Mitgliedschaft beenden"),
     ]

@@ -19,6 +19,7 @@ from koordination.tui.widgets.lazy_table import Column, Counter, LazyTable, Load
 
 if TYPE_CHECKING:
     from koordination.services.directory import Directory
+    from koordination.tui.screens.import_export import ExportKind, ImportKind
 
 
 class ListArea(Area):
@@ -28,6 +29,9 @@ class ListArea(Area):
     #: "Personen", "Organisationen", ... for the status line.
     NOUN: ClassVar[str] = ""
     SEARCH_HINT: ClassVar[str] = "Suchen …"
+    #: What ``i`` imports and ``Strg+E`` exports here ("people", ...); ``None``: not offered.
+    IMPORT_KIND: ClassVar[ImportKind | None] = None
+    EXPORT_KIND: ClassVar[ExportKind | None] = None
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -191,3 +195,17 @@ class ListArea(Area):
             self.notify("Bitte zuerst einen Eintrag in der Liste auswählen.", severity="warning")
             return None
         return self.current
+
+    def action_import_csv(self) -> None:
+        from koordination.tui.screens.import_export import ImportScreen
+
+        directory = self.needs_directory()
+        if directory is not None and self.IMPORT_KIND is not None:
+            self.app.push_screen(ImportScreen(directory, self.IMPORT_KIND))
+
+    def action_export(self) -> None:
+        from koordination.tui.screens.import_export import ExportScreen
+
+        directory = self.needs_directory()
+        if directory is not None and self.EXPORT_KIND is not None:
+            self.app.push_screen(ExportScreen(directory, self.EXPORT_KIND))

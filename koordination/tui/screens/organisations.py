@@ -27,6 +27,8 @@ def organisation_row(r: OrganisationRow) -> Row:
 class OrganisationsArea(ListArea):
     TITLE = "Organisationen"
     NOUN = "Organisationen"
+    IMPORT_KIND = "organisations"
+    EXPORT_KIND = "organisations"
     SEARCH_HINT = "Suchen: Name, Kurzname, E-Mail …"
     COLUMNS = [
         Column("Name", 30, 3),
@@ -41,6 +43,14 @@ class OrganisationsArea(ListArea):
         Binding("x", "archive", "Archivieren", tooltip="Organisation archivieren/wiederherstellen"),
         Binding("slash", "search", "Suchen", key_display="/", tooltip="Organisationen: Suche"),
         Binding("v", "toggle_archive_view", "Archiv", tooltip="Archiv anzeigen (Organisationen)"),
+        Binding("i", "import_csv", "Import", tooltip="Organisationen importieren (CSV)"),
+        Binding(
+            "ctrl+e,E",
+            "export",
+            "Export",
+            key_display="Strg+E",
+            tooltip="Organisationen exportieren (CSV)",
+        ),
     ]
 
     def compose_filters(self) -> Iterable[Widget]:

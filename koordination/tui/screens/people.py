@@ -37,6 +37,8 @@ def person_row(r: PersonRow) -> Row:
 class PeopleArea(ListArea):
     TITLE = "Personen"
     NOUN = "Personen"
+    IMPORT_KIND = "people"
+    EXPORT_KIND = "people"
     SEARCH_HINT = "Suchen: Name, E-Mail, Organisation …"
     COLUMNS = [
         Column("Name", 24, 2),
@@ -50,6 +52,14 @@ class PeopleArea(ListArea):
         Binding("x", "archive", "Archivieren", tooltip="Person archivieren/wiederherstellen"),
         Binding("slash", "search", "Suchen", key_display="/", tooltip="Personen: Suche"),
         Binding("v", "toggle_archive_view", "Archiv", tooltip="Archiv anzeigen (Personen)"),
+        Binding("i", "import_csv", "Import", tooltip="Personen importieren (CSV)"),
+        Binding(
+            "ctrl+e,E",
+            "export",
+            "Export",
+            key_display="Strg+E",
+            tooltip="Personen exportieren (CSV)",
+        ),
         Binding("c", "add_consent", "Einwilligung", tooltip="Einwilligung erfassen"),
         Binding("w", "withdraw_consent", "Widerruf", tooltip="Einwilligung widerrufen"),
     ]

@@ -1,0 +1,405 @@
+"""The import dialog (CSV from Excel or LibreOffice) and the export dialog (CSV or JSON)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, ProgressBar, RadioButton, RadioSet, Static
+from textual.worker import get_current_worker
+
+from koordination.errors import ImportFailed, KoordinationError
+from koordination.exporters import TABLE_FORMATS, export_table
+from koordination.exporters.tables import FILE_NAMES
+from koordination.paths import exports_dir
+from koordination.services.csv_import import (
+    Existing,
+    ImportReport,
+    import_organisations,
+    import_people,
+)
+from koordination.tui.formatting import number
+from koordination.tui.messages import DataChanged
+
+if TYPE_CHECKING:
+    from koordination.services.directory import Directory
+
+ImportKind = Literal["people", "organisations"]
+ExportKind = Literal["people", "organisations", "groups"]
+
+#: German names of what is imported or exported, as in the navigation.
+NOUNS = {"people": "Personen", "organisations": "Organisationen", "groups": "Gruppen"}
+#: What a finished import changed, for :class:`DataChanged`.
+CHANGED = {"people": "person", "organisations": "organisation"}
+#: How the importer recognises an entry that is already in the database.
+SAME_ENTRY = {"people": "gleiche E-Mail-Adresse", "organisations": "gleicher Name"}
+EXAMPLE_COLUMNS = {
+    "people": "Vorname; Nachname; E-Mail; Organisation; Sektor …",
+    "organisations": "Name; Sektor; Art; E-Mail …",
+}
+EXISTING_CHOICES: list[tuple[Existing, str]] = [
+    ("error", "Fehler melden"),
+    ("update", "aktualisieren"),
+    ("skip", "überspringen"),
+]
+#: More problems than this are counted, not listed: nobody reads 10,000 lines in a dialog.
+MAX_PROBLEMS_SHOWN = 500
+#: Seconds between progress updates; a file of 100,000 rows must not flood the UI thread.
+PROGRESS_INTERVAL = 0.1
+
+
+def import_file(text: str) -> Path:
+    """The file a user typed (``~`` expanded, quotes from a file manager dropped), or why not."""
+    text = text.strip().strip("\"'").strip()
+    if not text:
+        raise KoordinationError("Bitte eine Datei angeben.")
+    path = Path(text).expanduser()
+    if not path.exists():
+        raise KoordinationError(f"Die Datei {path} gibt es nicht.")
+    if path.is_dir():
+        raise KoordinationError(f"{path} ist ein Ordner, keine Datei.")
+    return path
+
+
+def export_file(text: str, kind: str, fmt: str) -> Path:
+    """The file an export will write: a folder gets the usual file name inside it."""
+    text = text.strip().strip("\"'").strip()
+    if not text:
+        raise KoordinationError("Bitte eine Zieldatei angeben.")
+    path = Path(text).expanduser()
+    if path.is_dir():
+        path = path / f"{FILE_NAMES[kind]}.{fmt}"
+    return path
+
+
+class Throttled:
+    """A progress callback for a worker thread that passes on at most one update per interval."""
+
+    def __init__(self, send: Callable[[int, int], Any], interval: float = PROGRESS_INTERVAL):
+        self.send = send
+        self.interval = interval
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - self.last >= self.interval:
+            self.last = now
+            self.send(done, total)
+
+
+class TransferScreen(ModalScreen[None]):
+    """What both dialogs share: a progress bar, a worker that must finish before Esc closes."""
+
+    BINDINGS = [Binding("escape", "close", "Schließen", tooltip="Dialog schließen")]
+
+    def __init__(self, directory: Directory) -> None:
+        super().__init__()
+        self.directory = directory
+        self.running = False
+        self._focus_before: Widget | None = None
+
+    @property
+    def progress_bar(self) -> ProgressBar:
+        return self.query_one(ProgressBar)
+
+    def start(self) -> None:
+        # Disabling the pressed button moves the focus away; it comes back when done.
+        self._focus_before = self.focused
+        self.running = True
+        self.set_buttons()
+        self.progress_bar.update(total=None, progress=0)
+        self.progress_bar.display = True
+
+    def progress(self, done: int, total: int) -> None:
+        self.progress_bar.update(total=max(total, 1), progress=done)
+
+    def stop(self) -> None:
+        self.running = False
+        self.set_buttons()
+        before = self._focus_before
+        if before is not None and before.is_attached and before.focusable:
+            before.focus()
+
+    def set_buttons(self) -> None:
+        for button in self.query(Button):
+            button.disabled = self.running and button.id != "close"
+
+    def throttled_progress(self) -> Throttled:
+        worker = get_current_worker()
+
+        def send(done: int, total: int) -> None:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.progress, done, total)
+
+        return Throttled(send)
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        if self.running:
+            # A running import writes anyway; closing would only hide how it ended.
+            self.notify("Bitte warten, bis der Vorgang abgeschlossen ist.", severity="warning")
+            return
+        self.dismiss(None)
+
+
+class ImportScreen(TransferScreen):
+    """Read people or organisations from a CSV file: check first, then import all or nothing."""
+
+    def __init__(self, directory: Directory, kind: ImportKind) -> None:
+        super().__init__(directory)
+        self.kind = kind
+        #: The last import went through: importing the same file again needs a change first.
+        self.imported = False
+
+    def compose(self) -> ComposeResult:
+        noun = NOUNS[self.kind]
+        with Vertical(id="dialog", classes="transfer-dialog"):
+            yield Static(f"{noun} importieren (CSV)", classes="dialog-title")
+            yield Static(
+                "Eine Tabelle aus Excel oder LibreOffice, als CSV gespeichert, mit Kopfzeile "
+                f"(z. B. {EXAMPLE_COLUMNS[self.kind]}). Ist eine Zeile fehlerhaft, "
+                "wird nichts importiert.",
+                classes="dialog-note",
+            )
+            yield Label("Datei", classes="field-label")
+            yield Input(placeholder="z. B. ~/Downloads/adressen.csv", id="import-path")
+            yield Static("", id="import-path-problem", classes="transfer-problem")
+            yield Label(
+                f"Schon vorhandene Einträge ({SAME_ENTRY[self.kind]})", classes="field-label"
+            )
+            with RadioSet(id="import-existing", classes="transfer-choice"):
+                for i, (value, label) in enumerate(EXISTING_CHOICES):
+                    yield RadioButton(label, value=i == 0, id=f"existing-{value}")
+            yield ProgressBar(id="import-progress", show_eta=False)
+            with VerticalScroll(id="import-result", classes="transfer-result"):
+                yield Static("", id="import-result-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Prüfen", id="check", tooltip="Probelauf: nichts wird gespeichert")
+                yield Button("Importieren", variant="primary", id="import")
+                yield Button("Schließen", id="close")
+
+    def on_mount(self) -> None:
+        self.progress_bar.display = False
+        self.query_one("#import-result").display = False
+        self.query_one("#import-path", Input).focus()
+
+    @property
+    def existing(self) -> Existing:
+        pressed = self.query_one(RadioSet).pressed_button
+        if pressed is None or pressed.id is None:
+            return "error"
+        value = pressed.id.removeprefix("existing-")
+        return next((v for v, _label in EXISTING_CHOICES if v == value), "error")
+
+    def set_buttons(self) -> None:
+        super().set_buttons()
+        if self.imported:
+            self.query_one("#import", Button).disabled = True
+
+    # ------------------------------------------------------------------ as you type
+    @on(Input.Changed, "#import-path")
+    def path_changed(self, event: Input.Changed) -> None:
+        self.changed()
+        self.check_path(event.value)
+
+    @on(RadioSet.Changed)
+    def choice_changed(self) -> None:
+        self.changed()
+
+    def changed(self) -> None:
+        if self.imported:
+            self.imported = False
+            self.set_buttons()
+
+    @work(thread=True, exclusive=True, group="import-path")
+    def check_path(self, text: str) -> None:
+        # Looking at the disk may be slow (a network drive), so not on the UI thread.
+        problem = ""
+        if text.strip():
+            try:
+                import_file(text)
+            except KoordinationError as exc:
+                problem = exc.message
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_path_problem, problem)
+
+    def _show_path_problem(self, problem: str) -> None:
+        self.query_one("#import-path-problem", Static).update(escape(problem))
+
+    # ------------------------------------------------------------------ running
+    @on(Input.Submitted, "#import-path")
+    @on(Button.Pressed, "#check")
+    def action_check(self) -> None:
+        self.run_import(dry_run=True)
+
+    @on(Button.Pressed, "#import")
+    def action_import(self) -> None:
+        self.run_import(dry_run=False)
+
+    def run_import(self, dry_run: bool) -> None:
+        if self.running or (self.imported and not dry_run):
+            return
+        self.start()
+        self.show_result("Datei wird geprüft …" if dry_run else "Wird importiert …")
+        self.import_worker(self.query_one("#import-path", Input).value, self.existing, dry_run)
+
+    @work(thread=True, exclusive=True, group="import")
+    def import_worker(self, text: str, existing: Existing, dry_run: bool) -> None:
+        importer = import_people if self.kind == "people" else import_organisations
+        try:
+            path = import_file(text)
+            report = importer(
+                self.directory.db,
+                path,
+                existing=existing,
+                dry_run=dry_run,
+                progress=self.throttled_progress(),
+            )
+        except ImportFailed as exc:
+            self.app.call_from_thread(self._rejected, exc)
+        except KoordinationError as exc:
+            self.app.call_from_thread(self._failed, exc.message)
+        except Exception as exc:  # the dialog must survive anything the file or database throws
+            self.app.call_from_thread(self._failed, f"Unerwarteter Fehler: {exc}")
+        else:
+            self.app.call_from_thread(self._done, report)
+
+    def _done(self, report: ImportReport) -> None:
+        lines = [f"[b]{escape(report.summary())}[/b]"]
+        if report.dry_run:
+            lines.append("Es wurde noch nichts gespeichert; „Importieren“ übernimmt die Einträge.")
+        if report.warnings:
+            lines += ["", f"Hinweise ({number(len(report.warnings))}):"]
+            lines += [f"• {escape(w)}" for w in report.warnings]
+        self.show_result("\n".join(lines))
+        if not report.dry_run:
+            self.imported = True
+            self.post_message(DataChanged(CHANGED[self.kind]))
+            self.notify(report.summary(), title="Import", markup=False)
+        self.stop()
+
+    def _rejected(self, exc: ImportFailed) -> None:
+        headline = exc.message.splitlines()[0]
+        lines = [f"[b]{escape(headline)}[/b]", "Es wurde nichts importiert.", ""]
+        shown = exc.problems[:MAX_PROBLEMS_SHOWN]
+        lines += [f"• {escape(str(p))}" for p in shown]
+        if len(exc.problems) > len(shown):
+            lines.append(f"… und {number(len(exc.problems) - len(shown))} weitere Fehler")
+        self.show_result("\n".join(lines), failed=True)
+        self.stop()
+
+    def _failed(self, message: str) -> None:
+        self.show_result(escape(message), failed=True)
+        self.stop()
+
+    def show_result(self, text: str, failed: bool = False) -> None:
+        if failed:
+            self.progress_bar.display = False  # no bar stuck half-way next to the reasons
+        area = self.query_one("#import-result", VerticalScroll)
+        area.display = True
+        area.set_class(failed, "-failed")
+        self.query_one("#import-result-text", Static).update(text)
+        area.scroll_home(animate=False)
+
+    @property
+    def result_text(self) -> str:
+        """What the result area says, without markup (for tests and screen readers)."""
+        visual = self.query_one("#import-result-text", Static).visual
+        return str(getattr(visual, "plain", visual))
+
+
+class ExportScreen(TransferScreen):
+    """Write people, organisations or groups to a CSV file (for Excel) or JSON."""
+
+    def __init__(self, directory: Directory, kind: ExportKind) -> None:
+        super().__init__(directory)
+        self.kind = kind
+
+    def compose(self) -> ComposeResult:
+        noun = NOUNS[self.kind]
+        with Vertical(id="dialog", classes="transfer-dialog"):
+            yield Static(f"{noun} exportieren", classes="dialog-title")
+            yield Static(
+                f"Alle {noun} außer dem Archiv. CSV öffnet Excel mit Umlauten richtig.",
+                classes="dialog-note",
+            )
+            yield Label("Format", classes="field-label")
+            with RadioSet(id="export-format", classes="transfer-choice"):
+                for i, (fmt, label) in enumerate(TABLE_FORMATS.items()):
+                    yield RadioButton(label, value=i == 0, id=f"format-{fmt}")
+            yield Label("Zieldatei", classes="field-label")
+            default = exports_dir() / f"{FILE_NAMES[self.kind]}.csv"
+            yield Input(str(default), id="export-path")
+            yield Static("", id="export-path-problem", classes="transfer-problem")
+            yield ProgressBar(id="export-progress", show_eta=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Exportieren", variant="primary", id="export")
+                yield Button("Abbrechen", id="close")
+
+    def on_mount(self) -> None:
+        self.progress_bar.display = False
+        self.query_one("#export", Button).focus()
+
+    @property
+    def chosen_format(self) -> str:
+        pressed = self.query_one(RadioSet).pressed_button
+        fmt = pressed.id.removeprefix("format-") if pressed and pressed.id else "csv"
+        return fmt if fmt in TABLE_FORMATS else "csv"
+
+    @on(RadioSet.Changed)
+    def format_changed(self) -> None:
+        # The usual ending follows the format; a name the user chose otherwise stays.
+        path_input = self.query_one("#export-path", Input)
+        path = Path(path_input.value)
+        if path.suffix.lower().lstrip(".") in TABLE_FORMATS:
+            path_input.value = str(path.with_suffix(f".{self.chosen_format}"))
+
+    @on(Input.Changed, "#export-path")
+    def path_changed(self) -> None:
+        self.query_one("#export-path-problem", Static).update("")
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#export")
+    def action_export(self) -> None:
+        if self.running:
+            return
+        self.start()
+        self.export_worker(self.query_one("#export-path", Input).value, self.chosen_format)
+
+    @work(thread=True, exclusive=True, group="export")
+    def export_worker(self, text: str, fmt: str) -> None:
+        try:
+            target = export_file(text, self.kind, fmt)
+            count = export_table(
+                self.directory, self.kind, fmt, target, progress=self.throttled_progress()
+            )
+        except KoordinationError as exc:
+            self.app.call_from_thread(self._failed, exc.message)
+        except Exception as exc:  # the dialog must survive anything the disk throws
+            self.app.call_from_thread(self._failed, f"Unerwarteter Fehler: {exc}")
+        else:
+            self.app.call_from_thread(self._done, count, target)
+
+    def _done(self, count: int, target: Path) -> None:
+        self.stop()
+        self.app.notify(
+            f"{number(count)} Einträge nach {target} geschrieben.", title="Export", markup=False
+        )
+        self.dismiss(None)
+
+    def _failed(self, message: str) -> None:
+        self.stop()
+        self.progress_bar.display = False
+        self.query_one("#export-path-problem", Static).update(escape(message))
+        self.notify(
+            message, title="Export fehlgeschlagen", severity="error", timeout=12, markup=False
+        )
