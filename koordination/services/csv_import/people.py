@@ -1,0 +1,661 @@
+"""Importing people: every row is read and checked first, then all are written or none."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+from koordination.db.engine import Database
+from koordination.domain.enums import Channel, GroupRole, Sector, fold
+from koordination.domain.models import Group, Person, PersonEmail
+from koordination.domain.records import display_name
+from koordination.errors import ImportFailed
+from koordination.services.csv_import.bulk import enum_checks_skipped, gc_paused, write_failed
+from koordination.services.csv_import.cells import (
+    ConsentPairs,
+    cached_date,
+    cached_fold,
+    clean_cell,
+    compose_address,
+    consent_cells,
+    consent_days,
+    consents,
+    labels,
+    parse_channel,
+    parse_role,
+    parse_sector,
+    with_instants,
+)
+from koordination.services.csv_import.headers import (
+    PERSON_ALIASES,
+    find_header,
+    map_headers,
+    no_header,
+)
+from koordination.services.csv_import.organisations import insert_organisations, orgs_by_key
+from koordination.services.csv_import.people_writer import (
+    OrgIds,
+    PersonPlan,
+    count_new_memberships,
+    insert_people,
+    update_people,
+)
+from koordination.services.csv_import.reading import records, sniff
+from koordination.services.csv_import.report import (
+    PROGRESS_EVERY,
+    Existing,
+    ImportReport,
+    Problems,
+    Progress,
+    Warnings,
+)
+from koordination.services.directory import email_key
+from koordination.services.inputs import OrganisationInput
+from koordination.services.validation import (
+    email_problem,
+    format_date,
+    phone_problem,
+    split_multi,
+)
+
+
+@dataclass
+class _NewOrg:
+    """An organisation the file names that is not stored yet: made along with its people."""
+
+    name: str
+    sector: Sector | None
+    line: int
+
+
+def _groups_by_key(session: Session) -> dict[str, tuple[int, str]]:
+    groups: dict[str, tuple[int, str]] = {}
+    for gid, name in session.execute(select(Group.id, Group.name).order_by(Group.id)):
+        groups.setdefault(fold(name), (gid, name))
+    return groups
+
+
+#: The single-valued columns the hot loop reads, in the order _PeopleReader._row unpacks them.
+_ROW_FIELDS = (
+    "family_name",
+    "given_name",
+    "salutation",
+    "title",
+    "address",
+    "channel",
+    "organisation",
+    "sector",
+    "function",
+    "groups",
+    "consent",
+    "consent_date",
+    "tags",
+    "notes",
+)
+
+
+class _PeopleReader:
+    """Phase one: read and check every row, remember what to write, write nothing."""
+
+    def __init__(
+        self,
+        session: Session,
+        path: Path,
+        existing: Existing,
+        today: date,
+        progress: Progress | None,
+    ) -> None:
+        self.session = session
+        self.path = path
+        self.existing = existing
+        self.today = today
+        self.progress = progress
+        self.problems = Problems()
+        self.warnings = Warnings()
+        self.plans: list[PersonPlan] = []
+        self.groups = _groups_by_key(session)
+        self.orgs = orgs_by_key(session)
+        self.new_orgs: dict[str, _NewOrg] = {}
+        self.email_lines: dict[str, int] = {}
+        self.org_sector_warned: set[str] = set()
+        self.overlong_warned = False
+        self.total = 0
+
+    # The hot loop: a city has 100,000 rows, so column positions are resolved once, cells are
+    # read by index and everything with few distinct values (sectors, dates, ...) is cached.
+    def read(self) -> None:
+        fmt = sniff(self.path)
+        rows = records(self.path, fmt)
+        header, notes = find_header(rows, PERSON_ALIASES, self.path)
+        for note in notes:
+            self.warnings.add(note)
+        cols = map_headers(header.cells, PERSON_ALIASES)
+        if len(cols.at) < 2 and "family_name" not in cols.at:
+            raise no_header(self.path, "Nachname;Vorname;E-Mail")
+        if "family_name" not in cols.at:
+            raise ImportFailed(
+                f"Die Datei {self.path.name} hat keine Spalte „Nachname“ "
+                "(auch „Name“ oder „Familienname“). Ohne Nachnamen kann niemand angelegt werden."
+            )
+        for w in cols.warnings:
+            self.warnings.add(w)
+        if "role" in cols.at and "groups" not in cols.at:
+            self.warnings.add("Die Spalte „Rolle“ wird ohne Spalte „Gruppe“ nicht verwendet.")
+        self.cols = cols
+        self.width = len(header.cells) + 1  # the last slot is an always-empty stand-in
+        self.idx = {name: found[0][0] for name, found in cols.at.items()}
+        empty = self.width - 1
+        self.pos = tuple(self.idx.get(name, empty) for name in _ROW_FIELDS)
+        self.email_cols = tuple(cols.at.get("email", ()))
+        self.phone_cols = tuple(cols.at.get("phone", ()))
+        self.address_parts = (
+            tuple(self.idx.get(name, empty) for name in ("street", "postcode", "city"))
+            if "street" in cols.at or "city" in cols.at
+            else None
+        )
+        self.total = max(fmt.lines - header.line, 1)
+        count = 0
+        progress = self.progress
+        width = self.width
+        row_ = self._row
+        for line, raw in rows:
+            cells = [c.strip() for c in raw]
+            joined = "\n".join(cells)
+            if not joined.strip():
+                continue
+            if joined[:1] == "'" or "\n'" in joined or "\r" in joined:
+                cells = [clean_cell(c) for c in cells]
+            if len(cells) < width:
+                cells.extend([""] * (width - len(cells)))
+            else:  # more cells than headers: the stand-in slot must stay empty
+                if any(cells[width - 1 :]) and not self.overlong_warned:
+                    self.overlong_warned = True
+                    self.warnings.add(
+                        f"Zeile {line} hat mehr Zellen als die Kopfzeile Spalten; "
+                        "Zellen ohne Überschrift werden nicht importiert."
+                    )
+                del cells[width - 1 :]
+                cells.append("")
+            row_(line, cells)
+            count += 1
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(count, 2 * max(self.total, count))
+        self.total = count
+        self._check_existing()
+        self._check_post()
+
+    def _cell(self, cells: list[str], name: str) -> str:
+        return cells[self.idx.get(name, -1)]  # -1: the always-empty stand-in
+
+    def _row(self, line: int, cells: list[str]) -> None:
+        (
+            i_family,
+            i_given,
+            i_salutation,
+            i_title,
+            i_address,
+            i_channel,
+            i_org,
+            i_sector,
+            i_function,
+            i_groups,
+            i_consent,
+            i_consent_date,
+            i_tags,
+            i_notes,
+        ) = self.pos
+        add = self.problems.add
+        n_problems = len(self.problems.items)
+
+        family = cells[i_family]
+        if not family:
+            add(
+                line,
+                self.cols.label("family_name", "Nachname"),
+                "Der Nachname darf nicht leer sein.",
+            )
+        emails, keys = self._emails(line, cells)
+        phones = self._phones(line, cells)
+
+        address = cells[i_address]
+        if not address and self.address_parts:
+            street, postcode, city = self.address_parts
+            address = compose_address(cells[street], cells[postcode], cells[city])
+
+        channel: Channel | None = None
+        if raw := cells[i_channel]:
+            channel = parse_channel(raw)
+            if channel is None:
+                add(
+                    line,
+                    self.cols.label("channel", "Einladungsweg"),
+                    f"„{raw}“ ist kein Einladungsweg (möglich: {labels(Channel)}).",
+                )
+
+        org_key = ""
+        sector_raw = cells[i_sector]
+        if org_name := cells[i_org]:
+            org_key = cached_fold(org_name)
+            new = self.new_orgs.get(org_key)
+            # Most rows name an organisation seen before and add nothing to it: skip the checks.
+            if not (
+                (org_key in self.orgs and not sector_raw)
+                or (new is not None and new.sector is not None and not sector_raw)
+                or (new is not None and new.sector is parse_sector(sector_raw))
+            ):
+                org_key = self._organisation(line, org_name, sector_raw)
+        elif sector_raw and parse_sector(sector_raw) is None:
+            self._bad_sector(line, sector_raw)
+
+        groups = self._groups(line, cells) if cells[i_groups] else ()
+        consents_: ConsentPairs = ()
+        consent_raw = cells[i_consent]
+        consent_date = cells[i_consent_date]
+        if consent_raw or consent_date:
+            hit = consent_cells(consent_raw, consent_date)
+            if hit is not None and (hit[1] is None or hit[1] <= self.today):
+                consents_ = hit[0]
+            else:  # something is wrong: the slow path says what
+                consents_ = self._consent(line, consent_raw, consent_date)
+        tags_raw = cells[i_tags]
+        tags = tuple(sorted(set(split_multi(tags_raw)))) if tags_raw else ()
+
+        if len(self.problems.items) != n_problems:
+            return
+        email_tuple = tuple(emails)
+        key_tuple = tuple(keys)
+        self.plans.append(
+            PersonPlan(
+                line,
+                cells[i_salutation],
+                cells[i_title],
+                cells[i_given],
+                family,
+                email_tuple,
+                email_tuple if key_tuple == email_tuple else key_tuple,
+                tuple(phones),
+                address,
+                cells[i_notes],
+                channel,
+                tags,
+                org_key,
+                cells[i_function] if org_key else "",
+                groups,
+                consents_,
+            )
+        )
+
+    def _emails(self, line: int, cells: list[str]) -> tuple[list[str], list[str]]:
+        """The row's valid, new addresses and their keys; each bad or repeated one a problem."""
+        email_lines = self.email_lines
+        emails: list[str] = []
+        keys: list[str] = []
+        for index, title in self.email_cols:
+            value = cells[index]
+            if not value:
+                continue
+            for address in split_multi(value) if ("," in value or ";" in value) else (value,):
+                key = email_key(address)
+                if key == address:
+                    key = address  # the same object: lower-case addresses are stored once
+                if key in keys:
+                    continue
+                if msg := email_problem(address):
+                    self.problems.add(line, title, msg)
+                    continue
+                first = email_lines.get(key)
+                if first is not None:
+                    self.problems.add(
+                        line, title, f"Die E-Mail {address} steht schon in Zeile {first}."
+                    )
+                    continue
+                email_lines[key] = line
+                keys.append(key)
+                emails.append(address)
+        return emails, keys
+
+    def _phones(self, line: int, cells: list[str]) -> list[str]:
+        phones: list[str] = []
+        for index, title in self.phone_cols:
+            value = cells[index]
+            if not value:
+                continue
+            for number in split_multi(value) if ("," in value or ";" in value) else (value,):
+                if msg := phone_problem(number):
+                    self.problems.add(line, title, msg)
+                elif number not in phones:
+                    phones.append(number)
+        return phones
+
+    def _bad_sector(self, line: int, raw: str) -> None:
+        self.problems.add(
+            line,
+            self.cols.label("sector", "Sektor"),
+            f"„{raw}“ ist kein Sektor (möglich: {labels(Sector)}).",
+        )
+
+    def _organisation(self, line: int, name: str, sector_raw: str) -> str:
+        key = cached_fold(name)
+        sector: Sector | None = None
+        if sector_raw:
+            sector = parse_sector(sector_raw)
+            if sector is None:
+                self._bad_sector(line, sector_raw)
+                return key
+        known = self.orgs.get(key)
+        if known is not None:
+            if sector is not None and sector != known[2] and key not in self.org_sector_warned:
+                self.org_sector_warned.add(key)
+                self.warnings.add(
+                    f"Zeile {line}: {known[1]} ist als {known[2].label} gespeichert, nicht als "
+                    f"{sector.label}; der Sektor der Organisation bleibt unverändert."
+                )
+            return key
+        new = self.new_orgs.get(key)
+        if new is None:
+            new = self.new_orgs[key] = _NewOrg(name, sector, line)
+        elif new.sector is None:
+            new.sector = sector
+        elif sector is not None and sector != new.sector and key not in self.org_sector_warned:
+            self.org_sector_warned.add(key)
+            self.warnings.add(
+                f"Zeile {line}: {new.name} hat in Zeile {new.line} den Sektor "
+                f"{new.sector.label}; dieser wird verwendet."
+            )
+        if new.sector is None:
+            self.problems.add(
+                line,
+                self.cols.label("sector", "Sektor"),
+                f"Die Organisation „{name}“ ist neu; bitte ihren Sektor angeben "
+                f"({labels(Sector)}).",
+            )
+        return key
+
+    def _paired(
+        self, line: int, name: str, label: str, count: int, cells: list[str]
+    ) -> list[str] | None:
+        """A cell with one value for all groups, or one value per group in the same order."""
+        raw = self._cell(cells, name)
+        if not raw:
+            return [""] * count
+        parts = split_multi(raw)
+        if len(parts) == 1:
+            return parts * count
+        if len(parts) == count:
+            return parts
+        self.problems.add(
+            line,
+            self.cols.label(name, label),
+            f"{len(parts)} Angaben für {count} Gruppen; bitte eine Angabe für alle "
+            "oder eine je Gruppe (in derselben Reihenfolge).",
+        )
+        return None
+
+    def _group_names(self, line: int, raw: str) -> list[tuple[int, str]] | None:
+        whole = self.groups.get(cached_fold(raw))
+        if whole is not None:
+            return [whole]
+        # Group names may contain commas: split on semicolons alone if that finds them all.
+        names = [p.strip() for p in raw.split(";") if p.strip()]
+        if len(names) < 2 or any(cached_fold(n) not in self.groups for n in names):
+            names = split_multi(raw)
+        found: list[tuple[int, str]] = []
+        for n in names:
+            group = self.groups.get(cached_fold(n))
+            if group is None:
+                self.problems.add(
+                    line,
+                    self.cols.label("groups", "Gruppe"),
+                    f"Die Gruppe „{n}“ gibt es nicht. Bitte zuerst anlegen oder den Namen prüfen.",
+                )
+                return None
+            if group not in found:
+                found.append(group)
+        return found
+
+    def _groups(
+        self, line: int, cells: list[str]
+    ) -> tuple[tuple[int, GroupRole, date | None, date | None], ...]:
+        groups = self._group_names(line, self._cell(cells, "groups"))
+        if groups is None:
+            return ()
+        n = len(groups)
+        roles = self._paired(line, "role", "Rolle", n, cells)
+        since = self._paired(line, "since", "Mitglied seit", n, cells)
+        until = self._paired(line, "until", "Mitglied bis", n, cells)
+        if roles is None or since is None or until is None:
+            return ()
+        result = []
+        for (gid, _gname), role_raw, from_raw, to_raw in zip(
+            groups, roles, since, until, strict=True
+        ):
+            role = GroupRole.MITGLIED
+            if role_raw:
+                parsed = parse_role(role_raw)
+                if parsed is None:
+                    self.problems.add(
+                        line,
+                        self.cols.label("role", "Rolle"),
+                        f"„{role_raw}“ ist keine Rolle (möglich: {labels(GroupRole)}).",
+                    )
+                    return ()
+                role = parsed
+            start = self._date(line, "since", "Mitglied seit", from_raw)
+            end = self._date(line, "until", "Mitglied bis", to_raw)
+            if start and end and end < start:
+                self.problems.add(
+                    line,
+                    self.cols.label("until", "Mitglied bis"),
+                    f"Das Ende ({format_date(end)}) liegt vor dem Beginn ({format_date(start)}).",
+                )
+                return ()
+            result.append((gid, role, start, end))
+        return tuple(result)
+
+    def _date(self, line: int, name: str, label: str, raw: str) -> date | None:
+        if not raw:
+            return None
+        try:
+            return cached_date(raw)
+        except ValueError as exc:
+            self.problems.add(line, self.cols.label(name, label), str(exc))
+            return None
+
+    def _consent(self, line: int, raw: str, date_raw: str) -> ConsentPairs:
+        """The slow path for consent cells: says what is wrong."""
+        column = self.cols.label("consent_date", "Einwilligung am")
+        if not raw:
+            self.problems.add(
+                line,
+                column,
+                "Ein Datum ohne Einwilligung: bitte in „Einwilligung“ angeben, wofür "
+                "(z. B. Einladungen).",
+            )
+            return ()
+        purposes = consents(raw)
+        if isinstance(purposes, str):
+            self.problems.add(line, self.cols.label("consent", "Einwilligung"), purposes)
+            return ()
+        if not date_raw or not purposes:
+            return tuple((p, None) for p in purposes)
+        days = consent_days(date_raw, len(purposes))
+        if isinstance(days, str):
+            self.problems.add(line, column, days)
+            return ()
+        for day in days:
+            if day > self.today:
+                self.problems.add(
+                    line, column, f"Das Datum {format_date(day)} liegt in der Zukunft."
+                )
+                return ()
+        return with_instants(purposes, days)
+
+    def _check_existing(self) -> None:
+        """E-mails already in the database: a problem, an update or a skipped row."""
+        if not self.email_lines:
+            return
+        by_line = {p.line: p for p in self.plans}
+        owners: dict[int, list[tuple[str, int, str]]] = {}
+        stmt = select(PersonEmail.address_key, PersonEmail.person_id)
+        stored = self.session.scalar(select(func.count()).select_from(PersonEmail)) or 0
+        if stored <= 4 * len(self.email_lines):
+            # Cheaper to read every stored key once than to ask for the file's keys in chunks.
+            batches: Iterable[Any] = [self.session.execute(stmt)]
+        else:
+            keys = list(self.email_lines)
+            batches = (
+                self.session.execute(stmt.where(PersonEmail.address_key.in_(keys[i : i + 500])))
+                for i in range(0, len(keys), 500)
+            )
+        matches: list[tuple[str, int]] = []
+        for batch in batches:
+            matches.extend((key, pid) for key, pid in batch if key in self.email_lines)
+        names = self._names({pid for _key, pid in matches})
+        for key, pid in matches:
+            owners.setdefault(self.email_lines[key], []).append((key, pid, names.get(pid, "")))
+        col = self.cols.label("email", "E-Mail")
+        updated_by: dict[int, int] = {}
+        for line in sorted(owners):
+            found = owners[line]
+            key, pid, name = found[0]
+            if self.existing == "error":
+                self.problems.add(
+                    line,
+                    col,
+                    f"Die E-Mail {key} gehört schon zu {name} (Nr. {pid}). Beim Import "
+                    "„aktualisieren“ oder „überspringen“ wählen, oder die Zeile entfernen.",
+                )
+            elif len({p for _k, p, _n in found}) > 1:
+                others = ", ".join(f"{n} (Nr. {p})" for _k, p, n in found)
+                self.problems.add(
+                    line, col, f"Die E-Mails dieser Zeile gehören verschiedenen Personen: {others}."
+                )
+            elif (plan := by_line.get(line)) is None:
+                continue  # the row has problems of its own
+            elif self.existing == "skip":
+                plan.skip = True
+            elif pid in updated_by:
+                self.problems.add(
+                    line,
+                    col,
+                    f"{name} (Nr. {pid}) wird schon in Zeile {updated_by[pid]} aktualisiert.",
+                )
+            else:
+                updated_by[pid] = line
+                plan.existing_id = pid
+
+    def _names(self, ids: set[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        id_list = sorted(ids)
+        for i in range(0, len(id_list), 500):
+            stmt = select(Person.id, Person.given_name, Person.family_name).where(
+                Person.id.in_(id_list[i : i + 500])
+            )
+            for pid, given, family in self.session.execute(stmt):
+                found[pid] = display_name("", given, family)
+        return found
+
+    def _check_post(self) -> None:
+        """A new person invited by post needs an address (an update may have one stored)."""
+        for plan in self.plans:
+            if (
+                plan.channel == Channel.POST
+                and not plan.postal_address
+                and plan.existing_id is None
+                and not plan.skip
+            ):
+                self.problems.add(
+                    plan.line,
+                    self.cols.label("channel", "Einladungsweg"),
+                    "Post gewählt, aber keine Postanschrift angegeben.",
+                )
+
+
+def import_people(
+    db: Database,
+    path: Path | str,
+    *,
+    existing: Existing = "error",
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> ImportReport:
+    """Import people from a CSV file: all rows or none.
+
+    Every row is checked first; any problem raises :class:`ImportFailed` listing line, column
+    and reason, and nothing is written. ``existing`` says what to do with a row whose e-mail is
+    already in the database: ``"error"`` (a problem), ``"update"`` (fill in that person) or
+    ``"skip"``. ``progress(done, total)`` counts every row once when checked and once when
+    written.
+    """
+    path = Path(path)
+    day = today or date.today()
+    try:
+        with gc_paused(), db.session() as session:
+            reader = _PeopleReader(session, path, existing, day, progress)
+            reader.read()
+            if reader.problems:
+                raise reader.problems.fail()
+            plans = [p for p in reader.plans if not p.skip]
+            creates = [p for p in plans if p.existing_id is None]
+            updates = [p for p in plans if p.existing_id is not None]
+            wanted = {p.org_key for p in plans if p.org_key}
+            new_orgs = {key: org for key, org in reader.new_orgs.items() if key in wanted}
+            total = reader.total
+            done = total
+            report = ImportReport(
+                created=len(creates),
+                updated=len(updates),
+                skipped=len(reader.plans) - len(plans),
+                organisations_created=len(new_orgs),
+                memberships_created=0,
+                warnings=reader.warnings.result(),
+                dry_run=dry_run,
+            )
+            if dry_run:
+                memberships = sum(len(p.groups) for p in creates)
+                memberships += count_new_memberships(session, updates, day)
+                session.rollback()
+                if progress is not None:
+                    progress(2 * total, 2 * total)
+                return replace(report, memberships_created=memberships)
+
+            def tick(n: int) -> None:
+                nonlocal done
+                done += n
+                if progress is not None:
+                    progress(min(done, 2 * total), 2 * total)
+
+            del reader  # the plans are all we need from here on
+            now = datetime.now(UTC)
+            conn = session.connection()
+            org_ids: OrgIds = {
+                key: (oid, name) for key, (oid, name, _s) in orgs_by_key(session).items()
+            }
+            with enum_checks_skipped(conn):
+                org_ids.update(_insert_new_orgs(conn, new_orgs, now))
+                memberships = insert_people(conn, creates, org_ids, now, tick)
+            memberships += update_people(session, updates, org_ids, day, now, tick)
+            tick(len(plans) - len(creates) - len(updates))
+            if progress is not None:
+                progress(2 * total, 2 * total)
+            return replace(report, memberships_created=memberships)
+    except (IntegrityError, DBAPIError) as exc:
+        raise write_failed(exc) from exc
+
+
+def _insert_new_orgs(conn: Connection, new_orgs: dict[str, _NewOrg], now: datetime) -> OrgIds:
+    """The organisations the file brings along, with only a name and a sector."""
+    data = []
+    for org in new_orgs.values():
+        assert org.sector is not None  # the reader made it a problem otherwise
+        data.append(OrganisationInput(name=org.name, sector=org.sector))
+    ids = insert_organisations(conn, data, now)
+    return {key: (oid, d.name) for key, oid, d in zip(new_orgs, ids, data, strict=True)}

@@ -1,0 +1,198 @@
+"""Reading a CSV file as Excel or LibreOffice save it: encoding, delimiter, records."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from koordination.errors import ImportFailed
+
+
+class Row(NamedTuple):
+    """One record of a table: the file line it starts on (header = 1) and its cells."""
+
+    line: int
+    cells: list[str]
+
+
+@dataclass(frozen=True)
+class TableFormat:
+    encoding: str
+    delimiter: str
+    #: Physical lines in the file: an estimate of the rows, good enough for a progress bar.
+    lines: int
+    #: Excel's "sep=;" hint line in front of the header.
+    sep_line: bool = False
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DELIMITERS = (";", "\t", ",")  # ties go to the German Excel default
+
+
+def _open_binary(path: Path) -> Any:
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise ImportFailed(f"Die Datei {path} gibt es nicht.") from None
+    except IsADirectoryError:
+        raise ImportFailed(f"{path} ist ein Ordner, keine CSV-Datei.") from None
+    except OSError as exc:
+        raise ImportFailed(
+            f"Die Datei {path} kann nicht gelesen werden ({exc.strerror or exc})."
+        ) from None
+
+
+def _not_text(path: Path) -> ImportFailed:
+    return ImportFailed(
+        f"Die Datei {path.name} ist keine Textdatei (CSV). Bitte in der Tabellenkalkulation "
+        "„Speichern unter …“ und das Format „CSV (Trennzeichen-getrennt)“ wählen."
+    )
+
+
+def _decodes(fh: Any, first: bytes, encoding: str) -> tuple[bool, int]:
+    """Whether the whole file decodes in ``encoding``; also counts its lines on the way."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    ok = True
+    lines = 0
+    chunk = first
+    while chunk:
+        lines += chunk.count(b"\n")
+        if ok:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                ok = False
+        chunk = fh.read(1 << 20)
+    if ok:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            ok = False
+    return ok, lines
+
+
+def _encoding(fh: Any, head: bytes, path: Path) -> tuple[str, int]:
+    """The file's encoding (a BOM, else UTF-8, else Windows-1252) and its line count."""
+    encoding = next((enc for bom, enc in _BOMS if head.startswith(bom)), None)
+    if encoding is not None:
+        ok, lines = _decodes(fh, head, encoding)
+        if not ok:
+            raise ImportFailed(
+                f"Die Datei {path.name} ist beschädigt: sie ist als {encoding} markiert, "
+                "enthält aber ungültige Zeichen."
+            )
+        return encoding, lines
+    if b"\x00" in head:
+        raise _not_text(path)
+    ok, lines = _decodes(fh, head, "utf-8")
+    if ok:
+        return "utf-8", lines
+    # German Excel's "CSV (Trennzeichen-getrennt)" is Windows-1252.
+    fh.seek(0)
+    ok, lines = _decodes(fh, fh.read(1 << 16), "cp1252")
+    if not ok:
+        raise _not_text(path)
+    return "cp1252", lines
+
+
+def sniff(path: Path) -> TableFormat:
+    """Encoding and delimiter of a CSV file as Excel or LibreOffice wrote it."""
+    path = Path(path)
+    with _open_binary(path) as fh:
+        head: bytes = fh.read(1 << 16)
+        if not head.strip(b" \t\r\n" + codecs.BOM_UTF8):
+            raise ImportFailed(f"Die Datei {path.name} ist leer.")
+        if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            raise ImportFailed(
+                f"Die Datei {path.name} ist eine Excel- oder LibreOffice-Tabelle, keine CSV-Datei. "
+                "Bitte „Speichern unter …“ und das Format „CSV (Trennzeichen-getrennt)“ wählen."
+            )
+        encoding, lines = _encoding(fh, head, path)
+    text_head = head.decode(encoding, errors="ignore").lstrip("\ufeff")
+    controls = sum(1 for ch in text_head if ch < " " and ch not in "\t\r\n")
+    if controls > max(2, len(text_head) // 200) or "\x00" in text_head:
+        raise _not_text(path)
+    first = _first_record(text_head)
+    if first.lower().startswith("sep=") and len(first.strip()) == 5:
+        return TableFormat(encoding, first.strip()[4], lines + 1, sep_line=True)
+    counts = _count_outside_quotes(first)
+    delimiter = max(_DELIMITERS, key=lambda d: counts[d])
+    if counts[delimiter] == 0:
+        delimiter = ";"  # a single column
+    return TableFormat(encoding, delimiter, lines + 1)
+
+
+def _first_record(text: str) -> str:
+    quoted = False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+        elif ch in "\r\n" and not quoted:
+            return text[:i]
+    return text
+
+
+def _count_outside_quotes(line: str) -> dict[str, int]:
+    counts = dict.fromkeys(_DELIMITERS, 0)
+    quoted = False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    return counts
+
+
+def iter_rows(path: Path, fmt: TableFormat | None = None) -> Iterator[Row]:
+    """Every record of the file (header included), streamed, with the line it starts on."""
+    for line, cells in records(Path(path), fmt or sniff(Path(path))):
+        yield Row(line, cells)
+
+
+def records(path: Path, fmt: TableFormat) -> Iterator[tuple[int, list[str]]]:
+    """Like :func:`iter_rows`, as plain tuples: the importers' hot loops read these."""
+    with path.open(encoding=fmt.encoding, newline="") as fh:
+        reader = csv.reader(fh, delimiter=fmt.delimiter)
+        start = 1
+        try:
+            for cells in reader:
+                if fmt.sep_line and start == 1:
+                    start = reader.line_num + 1
+                    continue
+                yield start, cells
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            if "field larger" in str(exc):
+                what = "eine Zelle ist zu lang (mehr als 128.000 Zeichen)"
+            else:
+                what = "vermutlich fehlt ein schließendes Anführungszeichen"
+            raise ImportFailed(
+                f"Die Datei {path.name} ist ab Zeile {start} nicht lesbar: {what}."
+            ) from None
+        except UnicodeDecodeError:
+            raise _not_text(path) from None
+
+
+def read_table(path: Path) -> tuple[list[str], list[Row]]:
+    """Header and data rows of a CSV file (encoding and delimiter detected; blank rows dropped)."""
+    path = Path(path)
+    header: list[str] | None = None
+    data: list[Row] = []
+    for row in iter_rows(path):
+        if not any(c.strip() for c in row.cells):
+            continue
+        if header is None:
+            header = [c.strip() for c in row.cells]
+        else:
+            data.append(row)
+    if header is None:
+        raise ImportFailed(f"Die Datei {path.name} ist leer.")
+    return header, data
