@@ -121,6 +121,18 @@ class Database:
         with self.sessions() as session, session.begin():
             yield session
 
+    def after_bulk_write(self) -> None:
+        """After a large import: fresh planner statistics, and the WAL folded into the file."""
+        if not self.is_sqlite:
+            return  # PostgreSQL's autovacuum analyses changed tables by itself
+        # Outside any transaction: a checkpoint cannot run inside one.
+        raw = self.engine.raw_connection()
+        try:
+            raw.execute("PRAGMA optimize")
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
+
     def dispose(self) -> None:
         self.engine.dispose()
 

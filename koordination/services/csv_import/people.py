@@ -646,9 +646,11 @@ def import_people(
             tick(len(plans) - len(creates) - len(updates))
             if progress is not None:
                 progress(2 * total, 2 * total)
-            return replace(report, memberships_created=memberships)
+            result = replace(report, memberships_created=memberships)
     except (IntegrityError, DBAPIError) as exc:
         raise write_failed(exc) from exc
+    db.after_bulk_write()
+    return result
 
 
 def _insert_new_orgs(conn: Connection, new_orgs: dict[str, _NewOrg], now: datetime) -> OrgIds:
