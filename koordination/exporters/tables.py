@@ -19,7 +19,12 @@ from koordination.domain.records import (
 )
 from koordination.errors import KoordinationError
 from koordination.exporters.atomic import atomic_text
-from koordination.services.directory import Directory, OrganisationFilter, PeopleFilter
+from koordination.services.directory import (
+    Directory,
+    GroupFilter,
+    OrganisationFilter,
+    PeopleFilter,
+)
 from koordination.services.validation import format_date
 
 Progress = Callable[[int, int], None]
@@ -369,21 +374,23 @@ def export_groups(
     fmt: str,
     target: Path | str,
     progress: Progress | None = None,
+    groups: GroupFilter | None = None,
 ) -> int:
-    """Write the groups to ``target``; returns how many."""
+    """Write the groups (all current ones, or as filtered) to ``target``; returns how many."""
     _check_format(fmt)
     path = _target(target, "groups", fmt)
-    groups = directory.list_groups()
+    f = groups or GroupFilter()
+    rows = directory.list_groups(f.search, f.archived, f.sector)
     if progress is not None:
-        progress(0, len(groups))
+        progress(0, len(rows))
     if fmt == "json":
-        _write_json(path, (group_row_json(g) for g in groups))
+        _write_json(path, (group_row_json(g) for g in rows))
     else:
         _write_csv(
             path,
             GROUPS_HEADER,
-            ([str(g.id), g.kind.label, g.name, g.parent_name, str(g.members)] for g in groups),
+            ([str(g.id), g.kind.label, g.name, g.parent_name, str(g.members)] for g in rows),
         )
     if progress is not None:
-        progress(len(groups), len(groups))
-    return len(groups)
+        progress(len(rows), len(rows))
+    return len(rows)

@@ -78,6 +78,15 @@ class OrganisationFilter:
     archived: bool = False
 
 
+@dataclass(frozen=True)
+class GroupFilter:
+    """What :meth:`Directory.list_groups` is asked for, as one value (the export takes it)."""
+
+    search: str = ""
+    sector: Sector | None = None
+    archived: bool = False
+
+
 def search_terms(text: str) -> list[str]:
     return [t for t in text.lower().split() if t]
 

@@ -6,6 +6,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
 from textual.markup import escape
 
 from koordination.domain.enums import Sector
@@ -42,79 +45,120 @@ def period(valid_from: date | None, valid_to: date | None) -> str:
     return ""
 
 
-def _section(title: str, lines: Iterable[str], empty: str = "–") -> list[str]:
-    body = list(lines)
-    return ["", f"[b]{title}[/b]", *(body or [f"  [dim]{empty}[/dim]"])]
+# ---------------------------------------------------------------------------- detail panes
+# A detail pane is a column of short sections. Each line is a grid row of a fixed prefix
+# ("  • ") and the text, so a line too long for the pane wraps under its own text instead
+# of at column 0.
+
+Item = tuple[str, Text]
+INDENT = "  "
+BULLET = "  • "
 
 
-def _field(label: str, value: str) -> str:
-    return f"  [dim]{label}:[/dim] {escape(value)}" if value else ""
+def _grid(items: Iterable[Item]) -> Table:
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for prefix, body in items:
+        grid.add_row(prefix, body)
+    return grid
 
 
-def person_detail(p: PersonRecord, today: date) -> str:
-    head = escape(" ".join(x for x in (p.salutation, p.display_name) if x))
-    lines = [f"[b]{head}[/b]" + ("  [reverse] archiviert [/reverse]" if p.archived else "")]
-    lines += [f"  [dim]Nr. {p.id}[/dim]"]
-    contact = [_field("E-Mail", e) for e in p.emails] + [_field("Telefon", t) for t in p.phones]
-    contact += [_field("Post", p.postal_address.replace("\n", ", "))]
-    contact += [_field("Einladungsweg", p.preferred_channel.label)]
-    lines += _section("Kontakt", [c for c in contact if c])
+def _fields(pairs: Iterable[tuple[str, str]]) -> Table:
+    """Label: value lines; the values start in one column and wrap there."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="dim")
+    grid.add_column(overflow="fold")
+    for label, value in pairs:
+        if value:
+            grid.add_row(f"{INDENT}{label}:", value)
+    return grid
+
+
+def ended(valid_to: date | None, today: date) -> bool:
+    """An end date was set and has come: shown as "beendet", even on its last day."""
+    return valid_to is not None and valid_to <= today
+
+
+def _section(title: str, body: Table | list[Item], empty: str = "–") -> list[RenderableType]:
+    if isinstance(body, list):
+        body = _grid(body or [(INDENT, Text(empty, style="dim"))])
+    elif body.row_count == 0:
+        body = _grid([(INDENT, Text(empty, style="dim"))])
+    return [Text(""), Text(title, style="bold"), body]
+
+
+def _title(name: str, archived: bool, subtitle: str) -> list[RenderableType]:
+    head = Text(name, style="bold")
+    if archived:
+        head.append("  ").append(" archiviert ", style="reverse")
+    return [head, _grid([(INDENT, Text(subtitle, style="dim"))])]
+
+
+def _bullet(name: str, detail: str = "", is_ended: bool = False) -> Item:
+    text = Text(name)
+    if detail:
+        text.append(f" ({detail})", style="dim")
+    if is_ended:
+        text.append(" (beendet)", style="dim")
+    return BULLET, text
+
+
+def person_detail(p: PersonRecord, today: date) -> RenderableType:
+    head = " ".join(x for x in (p.salutation, p.display_name) if x)
+    parts = _title(head, p.archived, f"Nr. {p.id}")
+    contact = [("E-Mail", e) for e in p.emails] + [("Telefon", t) for t in p.phones]
+    contact += [("Post", p.postal_address.replace("\n", ", "))]
+    contact += [("Einladungsweg", p.preferred_channel.label)]
+    parts += _section("Kontakt", _fields(contact))
+    # Current ones first; ended ones stay below as history.
+    affiliations = sorted(p.affiliations, key=lambda a: ended(a.valid_to, today))
     orgs = []
-    for a in p.affiliations:
+    for a in affiliations:
         when = period(a.valid_from, a.valid_to)
-        state = "" if a.current(today) else " [dim](beendet)[/dim]"
         detail = ", ".join(x for x in (a.function, a.sector.label, when) if x)
-        orgs.append(f"  • {escape(a.organisation_name)} [dim]({escape(detail)})[/dim]{state}")
-    lines += _section("Organisationen", orgs)
+        orgs.append(_bullet(a.organisation_name, detail, is_ended=ended(a.valid_to, today)))
+    parts += _section("Organisationen", orgs)
     groups = []
     for m in p.memberships:
-        state = "" if m.current(today) else " [dim](beendet)[/dim]"
         rep = f", für {m.representing_name}" if m.representing_name else ""
-        groups.append(
-            f"  • {escape(m.group_name)} [dim]({escape(m.role.label + rep)})[/dim]{state}"
-        )
-    lines += _section("Gruppen", groups)
-    consents = []
+        groups.append(_bullet(m.group_name, m.role.label + rep, is_ended=ended(m.valid_to, today)))
+    parts += _section("Gruppen", groups)
+    consents: list[Item] = []
     for c in p.consents:
+        text = Text(f"{c.purpose.label}: ")
         if c.active:
-            state = f"[green]erteilt am {day(c.given_at)}[/green]"
+            text.append(f"erteilt am {day(c.given_at)}", style="green")
         else:
-            state = f"[red]widerrufen am {day(c.withdrawn_at)}[/red] (erteilt {day(c.given_at)})"
+            text.append(f"widerrufen am {day(c.withdrawn_at)}", style="red")
+            text.append(f" (erteilt {day(c.given_at)})")
         version = f", Text {c.text_version}" if c.text_version else ""
-        consents.append(f"  • {escape(c.purpose.label)}: {state}")
-        consents.append(f"    [dim]{escape(c.legal_basis.label + version)}[/dim]")
-    lines += _section("Einwilligungen", consents, "keine erfasst")
+        consents.append((BULLET, text))
+        consents.append((" " * len(BULLET), Text(c.legal_basis.label + version, style="dim")))
+    parts += _section("Einwilligungen", consents, "keine erfasst")
     if p.tags:
-        lines += _section("Schlagworte", ["  " + escape(", ".join(p.tags))])
+        parts += _section("Schlagworte", [(INDENT, Text(", ".join(p.tags)))])
     if p.notes:
-        lines += _section("Notizen", ["  " + escape(p.notes)])
-    return "\n".join(lines)
+        parts += _section("Notizen", [(INDENT, Text(p.notes))])
+    return Group(*parts)
 
 
-def organisation_detail(o: OrganisationRecord, today: date) -> str:
-    lines = [
-        f"[b]{escape(o.name)}[/b]" + ("  [reverse] archiviert [/reverse]" if o.archived else "")
-    ]
-    lines += [f"  [dim]Nr. {o.id} · {o.sector.label} · {o.kind.label}[/dim]"]
+def organisation_detail(o: OrganisationRecord, today: date) -> RenderableType:
+    parts = _title(o.name, o.archived, f"Nr. {o.id} · {o.sector.label} · {o.kind.label}")
     contact = [
-        _field("Kurzname", o.short_name),
-        _field("Anschrift", o.address.replace("\n", ", ")),
-        _field("Telefon", o.phone),
-        _field("E-Mail", o.email),
-        _field("Webseite", o.website),
+        ("Kurzname", o.short_name),
+        ("Anschrift", o.address.replace("\n", ", ")),
+        ("Telefon", o.phone),
+        ("E-Mail", o.email),
+        ("Webseite", o.website),
     ]
-    lines += _section("Kontakt", [c for c in contact if c])
-    people = [
-        f"  • {escape(a.person_name)}"
-        + (f" [dim]({escape(a.function)})[/dim]" if a.function else "")
-        for a in o.people
-        if a.current(today)
-    ]
-    lines += _section("Personen", people)
-    lines += _section("Gruppen", [f"  • {escape(g)}" for g in o.groups])
+    parts += _section("Kontakt", _fields(contact))
+    people = [_bullet(a.person_name, a.function) for a in o.people if a.current(today)]
+    parts += _section("Personen", people)
+    parts += _section("Gruppen", [_bullet(g) for g in o.groups])
     if o.notes:
-        lines += _section("Notizen", ["  " + escape(o.notes)])
-    return "\n".join(lines)
+        parts += _section("Notizen", [(INDENT, Text(o.notes))])
+    return Group(*parts)
 
 
 def missing_sectors_warning(g: GroupRecord) -> str:
@@ -128,18 +172,15 @@ def missing_sectors_warning(g: GroupRecord) -> str:
     )
 
 
-def group_detail(g: GroupRecord, today: date) -> str:
-    lines = [
-        f"[b]{escape(g.name)}[/b]" + ("  [reverse] archiviert [/reverse]" if g.archived else "")
-    ]
+def group_detail(g: GroupRecord, today: date) -> RenderableType:
     sub = f"Nr. {g.id} · {g.kind.label}"
     if g.parent_name:
         sub += f" · gehört zu {g.parent_name}"
-    lines += [f"  [dim]{escape(sub)}[/dim]"]
+    parts = _title(g.name, g.archived, sub)
     if g.description:
-        lines += ["", "  " + escape(g.description)]
-    balance = [f"  {s.label:<18} {g.sector_balance.get(s, 0):>3}" for s in Sector]
-    lines += _section("Sektoren (aktuelle Mitglieder)", balance)
+        parts += [Text(""), _grid([(INDENT, Text(g.description))])]
+    balance = [(INDENT, Text(f"{s.label:<18} {g.sector_balance.get(s, 0):>3}")) for s in Sector]
+    parts += _section("Sektoren (aktuelle Mitglieder)", balance)
     current = [m for m in g.members if m.current(today)]
     members = []
     for m in sorted(current, key=lambda m: (m.role != m.role.SPRECHER, m.person_name)):
@@ -148,19 +189,18 @@ def group_detail(g: GroupRecord, today: date) -> str:
             extra.append(f"für {m.representing_name}")
         elif m.sector:
             extra.append(m.sector.label)
-        members.append(f"  • {escape(m.person_name)} [dim]({escape(', '.join(extra))})[/dim]")
-    lines += _section(f"Mitglieder ({len(current)})", members)
+        members.append(_bullet(m.person_name, ", ".join(extra)))
+    parts += _section(f"Mitglieder ({len(current)})", members)
     former = [m for m in g.members if not m.current(today)]
     if former:
-        lines += _section(
+        parts += _section(
             "Frühere Mitglieder",
             [
-                f"  [dim]• {escape(m.person_name)} ({escape(period(m.valid_from, m.valid_to))})"
-                "[/dim]"
+                (BULLET, Text(f"{m.person_name} ({period(m.valid_from, m.valid_to)})", style="dim"))
                 for m in former
             ],
         )
-    return "\n".join(lines)
+    return Group(*parts)
 
 
 def city_summary(city: CityProfileRecord | None) -> str:

@@ -12,7 +12,7 @@ from tui_support import make_app, settle, table_names, text_of
 
 from koordination.services.directory import Directory, PeopleFilter
 from koordination.tui.screens.dialogs import ErrorScreen, HelpScreen
-from koordination.tui.screens.forms import ConfirmScreen, FormScreen
+from koordination.tui.screens.forms import AffiliationScreen, ConfirmScreen, FormScreen
 from koordination.tui.widgets.lazy_table import LazyTable
 
 SIZE = (140, 40)
@@ -385,3 +385,109 @@ async def test_corrupt_database_shows_german_error(tmp_path: Path) -> None:
         await pilot.pause()
     assert app.return_code == 1
     assert path.read_bytes() == garbage
+
+
+async def test_person_assigned_to_an_organisation_and_the_affiliation_ended(
+    city_db: str, directory: Directory
+) -> None:
+    greta = directory.list_people(PeopleFilter(search="wagner"))[0].id
+    app = make_app(city_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("2")
+        await settle(pilot, app)
+        app.query_one("#people-search", Input).value = "wagner"
+        await settle(pilot, app)
+        table = app.query_one("#people-table", LazyTable)
+        table.focus()
+        await pilot.press("o")
+        await settle(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, AffiliationScreen)
+        dialog.query_one("#organisation-search", Input).value = "hochschule"
+        await settle(pilot, app)
+        picker = dialog.query_one("#organisation-picker", LazyTable)
+        assert table_names(picker) == ["Hochschule Musterstadt"]
+        dialog.query_one("#function", Input).value = "Beirat"
+        dialog.query_one("#since", Input).value = "31.02.2024"
+        await settle(pilot, app)
+        # Checked as you type, in German; saving is refused.
+        problem = text_of(dialog.query_one("#since-problem", Static))
+        assert "„31.02.2024“ ist kein Datum" in problem
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is dialog
+        assert "Bitte korrigieren" in text_of(dialog.query_one("#affiliation-problem", Static))
+        assert len(directory.get_person(greta).affiliations) == 1
+
+        dialog.query_one("#since", Input).value = "01.03.2024"
+        await settle(pilot, app)
+        assert text_of(dialog.query_one("#since-problem", Static)) == ""
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, AffiliationScreen)
+        detail = app.query_one("#people-detail", Static)
+        assert "Hochschule Musterstadt (Beirat, Wissenschaft, seit 01.03.2024)" in text_of(detail)
+        saved = [a for a in directory.get_person(greta).affiliations if a.function == "Beirat"]
+        assert [(a.organisation_name, a.valid_from) for a in saved] == [
+            ("Hochschule Musterstadt", date(2024, 3, 1))
+        ]
+
+        # End the old affiliation: first before it began (refused), then yesterday.
+        await pilot.press("u")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        choice = form.query_one("#field-id", Select)
+        choice.value = next(v for label, v in choice._options if "Bürgerbüro" in str(label))
+        form.query_one("#field-at", Input).value = "31.12.2019"
+        await settle(pilot, app)
+        assert "liegt vor dem Beginn (01.01.2020)" in text_of(form.query_one("#problem-at", Static))
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is form
+        yesterday = date.today() - timedelta(days=1)
+        form.query_one("#field-at", Input).value = yesterday.strftime("%d.%m.%Y")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, FormScreen)
+        lines = text_of(detail).splitlines()
+        old = next(line for line in lines if "Bürgerbüro" in line)
+        assert old.endswith("(beendet)")
+        # The list's organisation column follows: the current affiliation is the new one.
+        row = table.row_at(table.cursor_row)
+        assert row is not None and row.cells[1] == "Hochschule Musterstadt"
+
+        # End the new one as of today (the default): marked as ended, kept as history.
+        await pilot.press("u")
+        await settle(pilot, app)
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        new = next(line for line in text_of(detail).splitlines() if "Hochschule" in line)
+        assert new.endswith("(beendet)")
+        assert f"01.03.2024 – {date.today():%d.%m.%Y}" in new
+    ended = {a.organisation_name: a.valid_to for a in directory.get_person(greta).affiliations}
+    assert ended == {
+        "Stadt Musterstadt – Bürgerbüro": yesterday,
+        "Hochschule Musterstadt": date.today(),
+    }
+
+
+async def test_detail_lines_wrap_under_their_own_text(city_db: str, directory: Directory) -> None:
+    app = make_app(city_db)
+    async with app.run_test(size=(90, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("2")
+        await settle(pilot, app)
+        app.query_one("#people-search", Input).value = "fischer"
+        await settle(pilot, app)
+        detail = app.query_one("#people-detail", Static)
+        width = detail.content_region.width
+        lines = [strip.text.rstrip() for strip in detail.render_lines(detail.region.reset_offset)]
+        first = next(i for i, line in enumerate(lines) if line.startswith("  • Stadtwerke"))
+        assert (
+            len("  • Stadtwerke Musterstadt GmbH (Mitglied, Wirtschaft, seit 01.01.2020)") > width
+        )
+        # The continuation starts under the text, not at the left edge.
+        assert lines[first + 1].startswith("    ") and lines[first + 1].strip()

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, Input, ProgressBar, RadioButton, Static
+from textual.widgets import Button, Input, ProgressBar, RadioButton, Select, Static
 from tui_support import make_app, settle, table_names, text_of
 
 from koordination.services.directory import Directory, OrganisationFilter, PeopleFilter
@@ -214,3 +214,68 @@ async def test_export_as_json_follows_the_format_and_reports_errors_in_german(
         written = f"2 Einträge nach {tmp_path / 'gruppen.json'} geschrieben."
         assert any(written in n for n in notifications(app))
     assert '"Steuerungsgruppe"' in (tmp_path / "gruppen.json").read_text(encoding="utf-8")
+
+
+async def test_export_writes_only_what_the_filtered_list_shows(
+    city_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KOORDINATION_EXPORTS", str(tmp_path))
+    target = tmp_path / "personen.csv"
+    app = make_app(city_db)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot, app)
+        await pilot.press("2")
+        await settle(pilot, app)
+        app.query_one("#people-search", Input).value = "stadtwerke"
+        await settle(pilot, app)
+        app.query_one("#people-table", LazyTable).focus()
+        assert table_names(app.query_one("#people-table", LazyTable)) == [
+            "David Fischer",
+            "Ines Schulz",
+        ]
+        await pilot.press("ctrl+e")
+        await settle(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        assert text_of(dialog.query_one("#export-scope", Static)) == (
+            "Es werden die 2 Einträge der aktuellen Liste exportiert (Suche „stadtwerke“)."
+        )
+        await pilot.click("#export")
+        await settle(pilot, app)
+        assert any(f"2 Einträge nach {target} geschrieben." in n for n in notifications(app))
+    with target.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    header, body = rows[0], rows[1:]
+    names = [(r[header.index("Vorname")], r[header.index("Nachname")]) for r in body]
+    assert sorted(names) == [("David", "Fischer"), ("Ines", "Schulz")]
+    assert {r[header.index("Organisation")] for r in body} == {"Stadtwerke Musterstadt GmbH"}
+
+
+async def test_export_note_names_every_filter_and_says_all_without_one(
+    city_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from koordination.domain.enums import Sector
+
+    monkeypatch.setenv("KOORDINATION_EXPORTS", str(tmp_path))
+    app = make_app(city_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("3")
+        await settle(pilot, app)
+        await pilot.press("ctrl+e")
+        await settle(pilot, app)
+        note = app.screen.query_one("#export-scope", Static)
+        assert text_of(note) == "Es werden alle 5 Organisationen außer dem Archiv exportiert."
+        await pilot.press("escape")
+        await settle(pilot, app)
+        app.query_one("#organisations-search", Input).value = "musterstadt"
+        app.query_one("#organisations-sector", Select).value = Sector.ZIVILGESELLSCHAFT
+        await settle(pilot, app)
+        app.query_one("#organisations-table", LazyTable).focus()
+        await pilot.press("ctrl+e")
+        await settle(pilot, app)
+        note = app.screen.query_one("#export-scope", Static)
+        assert text_of(note) == (
+            "Es wird der 1 Eintrag der aktuellen Liste exportiert "
+            "(Suche „musterstadt“, Sektor Zivilgesellschaft)."
+        )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
+from rich.console import Console
 from textual import events
+from textual.content import Content
 from textual.widgets import Input, Static
 
 from koordination.db.engine import Database
@@ -109,6 +112,12 @@ async def settle(pilot: object, app: KoordinationApp) -> None:
 
 
 def text_of(widget: Static) -> str:
+    """What a widget says, without styles; Rich renderables (the detail panes) wide, unwrapped."""
+    content = widget.content
+    if not isinstance(content, str | Content):
+        console = Console(width=300, file=io.StringIO(), color_system=None, record=True)
+        console.print(content)
+        return "\n".join(line.rstrip() for line in console.export_text().splitlines())
     visual = widget.visual
     plain = getattr(visual, "plain", None)
     return plain if plain is not None else str(visual)

@@ -1,8 +1,8 @@
-"""Modal forms: person, organisation, group, consents, memberships; and a confirm dialog."""
+"""Modal forms: person, organisation, group, consents, memberships, affiliations; confirm."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -76,7 +77,10 @@ class FormScreen(ModalScreen[Any]):
                 yield Button("Abbrechen", id="cancel")
 
     def on_mount(self) -> None:
-        self.form.query(Input).first().focus() if self.form.query(Input) else None
+        # The first field, whatever kind: in "end which one?" forms that is the choice.
+        fields = self.form.query("Input, Select")
+        if fields:
+            fields.first().focus()
 
     def on_form_fields_validated(self, event: FormFields.Validated) -> None:
         summary = self.query_one("#form-summary", Static)
@@ -424,7 +428,11 @@ class Ending:
     at: date
 
 
-def build_ending(label: str, date_label: str) -> Builder:
+def build_ending(
+    label: str, date_label: str, starts: Mapping[int, date | None] | None = None
+) -> Builder:
+    """Checks an :class:`Ending`; ``starts`` (id -> start day) catches an end before the start."""
+
     def build(values: dict[str, Any]) -> tuple[Ending | None, list[FieldError]]:
         problems: list[FieldError] = []
         if values["id"] is None:
@@ -434,6 +442,11 @@ def build_ending(label: str, date_label: str) -> Builder:
             problems.append(FieldError(date_label, "darf nicht leer sein."))
         if when and when > date.today():
             problems.append(FieldError(date_label, "liegt in der Zukunft."))
+        start = (starts or {}).get(values["id"]) if values["id"] is not None else None
+        if when and start and when < start:
+            problems.append(
+                FieldError(date_label, f"liegt vor dem Beginn ({start.strftime('%d.%m.%Y')}).")
+            )
         if problems or when is None:
             return None, problems
         return Ending(values["id"], when), []
@@ -564,6 +577,135 @@ class MembershipScreen(ModalScreen[MembershipInput | None]):
                 role if isinstance(role, GroupRole) else GroupRole.MITGLIED,
                 rep if isinstance(rep, int) else None,
                 since,
+            )
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# ---------------------------------------------------------------------- affiliations
+
+
+def end_affiliation_form(
+    person_name: str, choices: Sequence[tuple[str, int]], starts: Mapping[int, date | None]
+) -> FormScreen:
+    fields = [
+        FieldSpec("id", "Organisation", kind="select", choices=list(choices)),
+        FieldSpec("at", "Ende am", placeholder="TT.MM.JJJJ"),
+    ]
+    values: dict[str, Any] = {"at": _today_text()}
+    if len(choices) == 1:
+        values["id"] = choices[0][1]
+    return FormScreen(
+        f"Zugehörigkeit beenden – {person_name}",
+        fields,
+        values,
+        build_ending("Organisation", "Ende am", starts),
+        note="Die Zugehörigkeit bleibt als Verlauf erhalten.",
+    )
+
+
+@dataclass(frozen=True)
+class AffiliationInput:
+    organisation_id: int
+    function: str
+    valid_from: date | None
+
+
+class AffiliationScreen(ModalScreen[AffiliationInput | None]):
+    """Assign a person to an organisation: find it by typing, then function and start date."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Speichern", tooltip="Person der Organisation zuordnen"),
+        Binding("escape", "cancel", "Abbrechen"),
+    ]
+
+    def __init__(
+        self,
+        person_name: str,
+        organisations: Callable[[str, int, int], Sequence[Row]],
+        count_organisations: Callable[[str], int],
+    ) -> None:
+        super().__init__()
+        self.person_name = person_name
+        self.organisations = organisations
+        self.count_organisations = count_organisations
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="form-dialog"):
+            yield Static(f"Organisation zuordnen – {self.person_name}", classes="dialog-title")
+            yield Label("Organisation suchen", classes="field-label")
+            yield Input(placeholder="Name, Kurzname oder E-Mail", id="organisation-search")
+            yield LazyTable(
+                [Column("Name", 40, 3), Column("Sektor", 18, 1)],
+                id="organisation-picker",
+                empty_text="Keine Organisation gefunden.",
+            )
+            yield Label("Funktion", classes="field-label")
+            yield Input(placeholder="z. B. Geschäftsführung, Ehrenamt", id="function")
+            yield Label("Seit", classes="field-label")
+            yield Input(_today_text(), placeholder="TT.MM.JJJJ", id="since")
+            yield Static("", id="since-problem", classes="dialog-problem")
+            yield Static("", id="affiliation-problem", classes="dialog-problem")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Zuordnen", variant="primary", id="save")
+                yield Button("Abbrechen", id="cancel")
+
+    def on_mount(self) -> None:
+        self._search("")
+        self.query_one("#organisation-search", Input).focus()
+
+    def _search(self, text: str) -> None:
+        table = self.query_one(LazyTable)
+        table.load(
+            lambda off, lim: self.organisations(text, off, lim),
+            lambda: self.count_organisations(text),
+        )
+
+    @on(Input.Changed, "#organisation-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    @on(Input.Submitted, "#organisation-search")
+    def _search_submitted(self) -> None:
+        self.query_one(LazyTable).focus()
+
+    @on(LazyTable.RowSelected, "#organisation-picker")
+    def _picked(self) -> None:
+        self.query_one("#function", Input).focus()
+
+    def _since(self, problems: list[FieldError]) -> date | None:
+        return _date_value(
+            {"since": self.query_one("#since", Input).value}, "since", "Seit", problems
+        )
+
+    @on(Input.Changed, "#since")
+    def _since_changed(self) -> None:
+        problems: list[FieldError] = []
+        self._since(problems)
+        self.query_one("#since", Input).set_class(bool(problems), "-invalid")
+        self.query_one("#since-problem", Static).update(escape("\n".join(str(p) for p in problems)))
+        if not problems:
+            self.query_one("#affiliation-problem", Static).update("")
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        problems: list[FieldError] = []
+        organisation_id = self.query_one(LazyTable).cursor_id
+        if organisation_id is None:
+            problems.append(FieldError("Organisation", "bitte eine Organisation auswählen."))
+        since = self._since(problems)
+        if problems:
+            self.query_one("#affiliation-problem", Static).update(
+                escape("Bitte korrigieren: " + "; ".join(str(p) for p in problems))
+            )
+            return
+        assert organisation_id is not None
+        self.dismiss(
+            AffiliationInput(
+                organisation_id, self.query_one("#function", Input).value.strip(), since
             )
         )
 

@@ -17,6 +17,8 @@ from koordination.tui.screens.people import person_row
 from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from koordination.services.directory import Directory
     from koordination.services.inputs import GroupInput
     from koordination.tui.screens.forms import Ending, MembershipInput
@@ -66,15 +68,22 @@ class GroupsArea(ListArea):
             Sector.choices(), prompt="Alle Sektoren", id=f"{self.id}-sector", classes="filter"
         )
 
+    def list_filter(self) -> Any:
+        from koordination.services.directory import GroupFilter  # loaded with the database
+
+        return GroupFilter(
+            search=self.search.value, sector=self.select_value("sector"), archived=self.archived
+        )
+
     def source(self, directory: Directory) -> tuple[Loader, Counter]:
-        search, archived, sector = self.search.value, self.archived, self.select_value("sector")
+        f = self.list_filter()
         rows: list[Row] = []
         fetched = False
 
         def all_rows() -> list[Row]:
             nonlocal rows, fetched
             if not fetched:
-                rows = [group_row(g) for g in directory.list_groups(search, archived, sector)]
+                rows = [group_row(g) for g in directory.list_groups(f.search, f.archived, f.sector)]
                 fetched = True
             return rows
 
@@ -83,7 +92,7 @@ class GroupsArea(ListArea):
     def fetch(self, directory: Directory, row_id: int) -> GroupRecord:
         return directory.get_group(row_id)
 
-    def render_detail(self, record: Any) -> str:
+    def render_detail(self, record: Any) -> RenderableType:
         return group_detail(record, self.today())
 
     def show_record(self, record: Any) -> None:

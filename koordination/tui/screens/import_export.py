@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -18,7 +19,12 @@ from textual.widgets import Button, Input, Label, ProgressBar, RadioButton, Radi
 from textual.worker import get_current_worker
 
 from koordination.errors import ImportFailed, KoordinationError
-from koordination.exporters import TABLE_FORMATS, export_table
+from koordination.exporters import (
+    TABLE_FORMATS,
+    export_groups,
+    export_organisations,
+    export_people,
+)
 from koordination.exporters.tables import FILE_NAMES
 from koordination.paths import exports_dir
 from koordination.services.csv_import import (
@@ -27,6 +33,7 @@ from koordination.services.csv_import import (
     import_organisations,
     import_people,
 )
+from koordination.services.directory import GroupFilter, OrganisationFilter, PeopleFilter
 from koordination.tui.formatting import number
 from koordination.tui.messages import DataChanged
 
@@ -317,21 +324,53 @@ class ImportScreen(TransferScreen):
         return str(getattr(visual, "plain", visual))
 
 
-class ExportScreen(TransferScreen):
-    """Write people, organisations or groups to a CSV file (for Excel) or JSON."""
+@dataclass(frozen=True)
+class ExportScope:
+    """What the list shows right now: the filter the export uses and how to say it in German.
 
-    def __init__(self, directory: Directory, kind: ExportKind) -> None:
+    ``described`` names each search or filter that is set ("Suche „mül“", "Sektor Verwaltung");
+    empty means the whole list (everything but the archive).
+    """
+
+    filter: PeopleFilter | OrganisationFilter | GroupFilter | None = None
+    described: Sequence[str] = ()
+
+
+def scope_note(kind: ExportKind, scope: ExportScope, count: int | None) -> str:
+    """The sentence the export dialog starts with, e.g. "Es werden die 37 Einträge … exportiert"."""
+    if not scope.described:
+        amount = f"alle {number(count)}" if count is not None else "alle"
+        return f"Es werden {amount} {NOUNS[kind]} außer dem Archiv exportiert."
+    what = f"({', '.join(scope.described)})"
+    if count is None:
+        return f"Es werden die Einträge der aktuellen Liste exportiert {what}."
+    if count == 0:
+        return f"Die aktuelle Liste ist leer {what}; es wird nur die Kopfzeile geschrieben."
+    if count == 1:
+        return f"Es wird der 1 Eintrag der aktuellen Liste exportiert {what}."
+    return f"Es werden die {number(count)} Einträge der aktuellen Liste exportiert {what}."
+
+
+class ExportScreen(TransferScreen):
+    """Write the people, organisations or groups the list shows to a CSV file or JSON."""
+
+    def __init__(
+        self, directory: Directory, kind: ExportKind, scope: ExportScope | None = None
+    ) -> None:
         super().__init__(directory)
         self.kind = kind
+        self.scope = scope or ExportScope()
 
     def compose(self) -> ComposeResult:
         noun = NOUNS[self.kind]
         with Vertical(id="dialog", classes="transfer-dialog"):
             yield Static(f"{noun} exportieren", classes="dialog-title")
             yield Static(
-                f"Alle {noun} außer dem Archiv. CSV öffnet Excel mit Umlauten richtig.",
-                classes="dialog-note",
+                escape(scope_note(self.kind, self.scope, None)),
+                id="export-scope",
+                classes="dialog-note export-scope",
             )
+            yield Static("CSV öffnet Excel mit Umlauten richtig.", classes="dialog-note")
             yield Label("Format", classes="field-label")
             with RadioSet(id="export-format", classes="transfer-choice"):
                 for i, (fmt, label) in enumerate(TABLE_FORMATS.items()):
@@ -348,6 +387,36 @@ class ExportScreen(TransferScreen):
     def on_mount(self) -> None:
         self.progress_bar.display = False
         self.query_one("#export", Button).focus()
+        self.count_worker()
+
+    @property
+    def filter(self) -> PeopleFilter | OrganisationFilter | GroupFilter:
+        if self.scope.filter is not None:
+            return self.scope.filter
+        defaults = {"people": PeopleFilter, "organisations": OrganisationFilter}
+        return defaults.get(self.kind, GroupFilter)()
+
+    def count(self) -> int:
+        """How many entries the export will write (runs in a worker)."""
+        d, f = self.directory, self.filter
+        if isinstance(f, PeopleFilter):
+            return d.count_people(f)
+        if isinstance(f, OrganisationFilter):
+            return d.count_organisations(f)
+        return len(d.list_groups(f.search, f.archived, f.sector))
+
+    @work(thread=True, exclusive=True, group="export-count")
+    def count_worker(self) -> None:
+        try:
+            count: int | None = self.count()
+        except Exception:  # only the note suffers; the export itself reports its own errors
+            count = None
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_count, count)
+
+    def _show_count(self, count: int | None) -> None:
+        note = scope_note(self.kind, self.scope, count)
+        self.query_one("#export-scope", Static).update(escape(note))
 
     @property
     def chosen_format(self) -> str:
@@ -375,13 +444,19 @@ class ExportScreen(TransferScreen):
         self.start()
         self.export_worker(self.query_one("#export-path", Input).value, self.chosen_format)
 
+    def export(self, fmt: str, target: Path, progress: Throttled) -> int:
+        d, f = self.directory, self.filter
+        if isinstance(f, PeopleFilter):
+            return export_people(d, fmt, target, progress, people=f)
+        if isinstance(f, OrganisationFilter):
+            return export_organisations(d, fmt, target, progress, organisations=f)
+        return export_groups(d, fmt, target, progress, groups=f)
+
     @work(thread=True, exclusive=True, group="export")
     def export_worker(self, text: str, fmt: str) -> None:
         try:
             target = export_file(text, self.kind, fmt)
-            count = export_table(
-                self.directory, self.kind, fmt, target, progress=self.throttled_progress()
-            )
+            count = self.export(fmt, target, self.throttled_progress())
         except KoordinationError as exc:
             self.app.call_from_thread(self._failed, exc.message)
         except Exception as exc:  # the dialog must survive anything the disk throws

@@ -18,6 +18,8 @@ from koordination.tui.screens.base import Area
 from koordination.tui.widgets.lazy_table import Column, Counter, LazyTable, Loader
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from koordination.services.directory import Directory
     from koordination.tui.screens.import_export import ExportKind, ImportKind
 
@@ -87,8 +89,24 @@ class ListArea(Area):
     def fetch(self, directory: Directory, row_id: int) -> Any:
         raise NotImplementedError
 
-    def render_detail(self, record: Any) -> str:
+    def render_detail(self, record: Any) -> RenderableType:
         raise NotImplementedError
+
+    def list_filter(self) -> Any:
+        """The service's filter for what the list shows now (the export uses it)."""
+        raise NotImplementedError
+
+    def described_filters(self) -> list[str]:
+        """The search and filters set now, in German: ["Suche „mül“", "Sektor Verwaltung"]."""
+        parts = []
+        if text := self.search.value.strip():
+            parts.append(f"Suche „{text}“")
+        if self.query(f"#{self.id}-sector") and (sector := self.select_value("sector")):
+            parts.append(f"Sektor {sector.label}")
+        return parts
+
+    def _described_with_archive(self) -> list[str]:
+        return self.described_filters() + (["Archiv"] if self.archived else [])
 
     # ------------------------------------------------------------------ loading
     def reload(self, keep_position: bool = False) -> None:
@@ -161,8 +179,10 @@ class ListArea(Area):
     def show_record(self, record: Any) -> None:
         self.current = record
         self._shown_id = record.id if record is not None else None
-        text = self.render_detail(record) if record is not None else "[dim]Nichts ausgewählt.[/dim]"
-        self.query_one(f"#{self.id}-detail", Static).update(text)
+        shown = (
+            self.render_detail(record) if record is not None else "[dim]Nichts ausgewählt.[/dim]"
+        )
+        self.query_one(f"#{self.id}-detail", Static).update(shown)
 
     def data_changed(self, what: str) -> None:
         self.reload(keep_position=True)
@@ -204,8 +224,9 @@ class ListArea(Area):
             self.app.push_screen(ImportScreen(directory, self.IMPORT_KIND))
 
     def action_export(self) -> None:
-        from koordination.tui.screens.import_export import ExportScreen
+        from koordination.tui.screens.import_export import ExportScope, ExportScreen
 
         directory = self.needs_directory()
         if directory is not None and self.EXPORT_KIND is not None:
-            self.app.push_screen(ExportScreen(directory, self.EXPORT_KIND))
+            scope = ExportScope(self.list_filter(), self._described_with_archive())
+            self.app.push_screen(ExportScreen(directory, self.EXPORT_KIND, scope))

@@ -16,6 +16,8 @@ from koordination.tui.screens.list_area import ListArea
 from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from koordination.services.directory import Directory
     from koordination.services.inputs import OrganisationInput
 
@@ -58,12 +60,15 @@ class OrganisationsArea(ListArea):
             Sector.choices(), prompt="Alle Sektoren", id=f"{self.id}-sector", classes="filter"
         )
 
-    def source(self, directory: Directory) -> tuple[Loader, Counter]:
+    def list_filter(self) -> Any:
         from koordination.services.directory import OrganisationFilter  # loaded with the database
 
-        f = OrganisationFilter(
+        return OrganisationFilter(
             search=self.search.value, sector=self.select_value("sector"), archived=self.archived
         )
+
+    def source(self, directory: Directory) -> tuple[Loader, Counter]:
+        f = self.list_filter()
 
         def loader(offset: int, limit: int) -> list[Row]:
             return [organisation_row(r) for r in directory.list_organisations(f, offset, limit)]
@@ -73,7 +78,7 @@ class OrganisationsArea(ListArea):
     def fetch(self, directory: Directory, row_id: int) -> OrganisationRecord:
         return directory.get_organisation(row_id)
 
-    def render_detail(self, record: Any) -> str:
+    def render_detail(self, record: Any) -> RenderableType:
         return organisation_detail(record, self.today())
 
     def action_new(self, data: OrganisationInput | None = None) -> None:

@@ -12,14 +12,16 @@ from textual.widgets import Input, Select
 from koordination.domain.enums import Sector
 from koordination.domain.records import PersonRecord, PersonRow, Saved
 from koordination.errors import KoordinationError
-from koordination.tui.formatting import day, person_detail
+from koordination.tui.formatting import day, ended, period, person_detail
 from koordination.tui.screens.list_area import ListArea
 from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from koordination.services.directory import Directory
     from koordination.services.inputs import PersonInput
-    from koordination.tui.screens.forms import ConsentInput, Ending
+    from koordination.tui.screens.forms import AffiliationInput, ConsentInput, Ending
 
 
 def person_row(r: PersonRow) -> Row:
@@ -62,7 +64,16 @@ class PeopleArea(ListArea):
         ),
         Binding("c", "add_consent", "Einwilligung", tooltip="Einwilligung erfassen"),
         Binding("w", "withdraw_consent", "Widerruf", tooltip="Einwilligung widerrufen"),
+        Binding(
+            "o", "add_affiliation", "Organisation +", tooltip="Person einer Organisation zuordnen"
+        ),
+        Binding("u", "end_affiliation", "Organisation −", tooltip="Zugehörigkeit beenden"),
     ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        #: Group id -> name, for saying which group the list is filtered by.
+        self._group_names: dict[int, str] = {}
 
     def compose_filters(self) -> Iterable[Widget]:
         yield Select(
@@ -83,6 +94,7 @@ class PeopleArea(ListArea):
             )
 
     def _set_groups(self, choices: list[tuple[str, int]]) -> None:
+        self._group_names = {group_id: name for name, group_id in choices}
         select = self.query_one(f"#{self.id}-group", Select)
         value = select.value
         with self.prevent(Select.Changed):
@@ -94,6 +106,17 @@ class PeopleArea(ListArea):
         super().data_changed(what)
         if what == "group":
             self.load_groups()
+
+    def list_filter(self) -> Any:
+        return self.people_filter()
+
+    def described_filters(self) -> list[str]:
+        parts = super().described_filters()
+        if (group := self.select_value("group")) is not None:
+            parts.append(f"Gruppe {self._group_names.get(group, group)}")
+        if tag := self.query_one(f"#{self.id}-tag", Input).value.strip():
+            parts.append(f"Schlagwort „{tag}“")
+        return parts
 
     def people_filter(self) -> Any:
         from koordination.services.directory import PeopleFilter  # loaded with the database
@@ -117,7 +140,7 @@ class PeopleArea(ListArea):
     def fetch(self, directory: Directory, row_id: int) -> PersonRecord:
         return directory.get_person(row_id)
 
-    def render_detail(self, record: Any) -> str:
+    def render_detail(self, record: Any) -> RenderableType:
         return person_detail(record, self.today())
 
     # ------------------------------------------------------------------ add / edit
@@ -275,3 +298,74 @@ class PeopleArea(ListArea):
     def _consent_saved(self, message: str) -> None:
         self.notify(message, title="Einwilligungen")
         self.refresh_detail()
+
+    # ------------------------------------------------------------------ organisations
+    def action_add_affiliation(self) -> None:
+        from koordination.services.directory import OrganisationFilter
+        from koordination.tui.screens.forms import AffiliationScreen
+
+        record: PersonRecord | None = self.selected()
+        directory = self.directory
+        if record is None or directory is None:
+            return
+
+        def organisations(text: str, offset: int, limit: int) -> list[Row]:
+            found = directory.list_organisations(OrganisationFilter(text), offset, limit)
+            return [Row(o.id, (o.name, o.sector.label)) for o in found]
+
+        def count(text: str) -> int:
+            return directory.count_organisations(OrganisationFilter(text))
+
+        def done(data: AffiliationInput | None) -> None:
+            if data is None:
+                return
+            self.call_service(
+                lambda: directory.add_affiliation(
+                    record.id, data.organisation_id, data.function, valid_from=data.valid_from
+                ),
+                lambda a: self._affiliations_changed(
+                    f"{record.display_name} gehört jetzt zu {a.organisation_name}."
+                ),
+            )
+
+        self.app.push_screen(AffiliationScreen(record.display_name, organisations, count), done)
+
+    def action_end_affiliation(self) -> None:
+        from koordination.tui.screens.forms import end_affiliation_form
+
+        record: PersonRecord | None = self.selected()
+        directory = self.directory
+        if record is None or directory is None:
+            return
+        today = self.today()
+        # Also one ending later (its end can be brought forward), not one already ended.
+        current = [a for a in record.affiliations if not ended(a.valid_to, today)]
+        if not current:
+            self.notify(
+                f"{record.display_name} gehört zu keiner Organisation (mehr).", severity="warning"
+            )
+            return
+        choices = [
+            (
+                ", ".join(
+                    x for x in (a.organisation_name, a.function, period(a.valid_from, None)) if x
+                ),
+                a.id,
+            )
+            for a in current
+        ]
+
+        def done(ending: Ending | None) -> None:
+            if ending is not None:
+                self.call_service(
+                    lambda: directory.end_affiliation(ending.id, ending.at),
+                    lambda _none: self._affiliations_changed("Zugehörigkeit beendet."),
+                )
+
+        starts = {a.id: a.valid_from for a in current}
+        self.app.push_screen(end_affiliation_form(record.display_name, choices, starts), done)
+
+    def _affiliations_changed(self, message: str) -> None:
+        self.notify(message, title="Organisationen", markup=False)
+        # The organisation column and the sector of the row change with the affiliation.
+        self.changed("person")
