@@ -36,7 +36,8 @@ migration: venv
 	@test -n "$(m)" || (echo 'Aufruf: make migration m="was sich ändert"' && exit 2)
 	mkdir -p .demo && rm -f .demo/migration-base.sqlite3
 	$(BIN)/koordination --db .demo/migration-base.sqlite3 db upgrade
-	$(BIN)/alembic revision --autogenerate -m "$(m)"
+	$(BIN)/alembic revision --autogenerate -m "$(m)" \
+		--rev-id $$(printf '%04d' $$(( $$(ls schema/versions | grep -c '^[0-9]') + 1 )))
 
 bench: venv
 	$(BIN)/python -m benchmarks

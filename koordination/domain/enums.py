@@ -114,6 +114,29 @@ class Bundesland(LabeledEnum):
     TH = "TH"
 
 
+class MeetingKind(LabeledEnum):
+    KONSORTIUMSSITZUNG = "konsortiumssitzung"
+    ARBEITSKREIS = "arbeitskreis"
+    WERKSTATT = "werkstatt"
+    NETZWERKTREFFEN = "netzwerktreffen"
+    SONSTIGES = "sonstiges"
+
+
+class MeetingStatus(LabeledEnum):
+    GEPLANT = "geplant"
+    EINGELADEN = "eingeladen"
+    DURCHGEFUEHRT = "durchgefuehrt"
+    ABGESAGT = "abgesagt"
+
+
+class ResponseStatus(LabeledEnum):
+    EINGELADEN = "eingeladen"
+    ZUGESAGT = "zugesagt"
+    ABGESAGT = "abgesagt"
+    VIELLEICHT = "vielleicht"
+    KEINE_ANTWORT = "keine_antwort"
+
+
 # First entry is the label shown to users; the rest are accepted spellings when importing.
 _LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "Sector": {
@@ -173,6 +196,26 @@ _LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "post": ("Post", "Brief"),
         "telefon": ("Telefon", "Anruf"),
         "keine": ("keine Einladungen", "keine", "nein"),
+    },
+    "MeetingKind": {
+        "konsortiumssitzung": ("Konsortiumssitzung", "Konsortium", "Steuerungsgruppe"),
+        "arbeitskreis": ("Arbeitskreis", "AK"),
+        "werkstatt": ("Werkstatt", "Workshop", "Entwicklungswerkstatt"),
+        "netzwerktreffen": ("Netzwerktreffen", "Netzwerk"),
+        "sonstiges": ("Sonstiges", "Sonstige"),
+    },
+    "MeetingStatus": {
+        "geplant": ("geplant",),
+        "eingeladen": ("eingeladen",),
+        "durchgefuehrt": ("durchgeführt",),
+        "abgesagt": ("abgesagt",),
+    },
+    "ResponseStatus": {
+        "eingeladen": ("eingeladen",),
+        "zugesagt": ("zugesagt", "ACCEPTED"),
+        "abgesagt": ("abgesagt", "DECLINED"),
+        "vielleicht": ("vielleicht", "TENTATIVE"),
+        "keine_antwort": ("keine Antwort", "NEEDS-ACTION"),
     },
     "Bundesland": {
         "BW": ("Baden-Württemberg",),

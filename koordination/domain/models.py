@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
@@ -29,7 +30,10 @@ from koordination.domain.enums import (
     GroupRole,
     LabeledEnum,
     LegalBasis,
+    MeetingKind,
+    MeetingStatus,
     OrganisationKind,
+    ResponseStatus,
     Sector,
 )
 
@@ -272,3 +276,122 @@ class GroupMembership(Base):
     group: Mapped[Group] = relationship(back_populates="memberships")
     person: Mapped[Person] = relationship(back_populates="memberships", foreign_keys=[person_id])
     representing: Mapped[Organisation | None] = relationship()
+
+
+class MeetingGroup(Base):
+    """Which groups organise a meeting (one or more)."""
+
+    __tablename__ = "meeting_group"
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("network_group.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Meeting(Versioned, Base):
+    """A meeting or a whole series of meetings (``rrule`` set), as one calendar object.
+
+    ``uid`` never changes; ``sequence`` rises with every change of time, place or rule, as
+    iTIP (RFC 5546) demands, so calendars replace the old entry instead of adding one.
+    """
+
+    __tablename__ = "meeting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[MeetingKind] = mapped_column(enum_type(MeetingKind, "meeting_kind"))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    address: Mapped[str] = mapped_column(Text, default="")
+    room: Mapped[str] = mapped_column(String(200), default="")
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[MeetingStatus] = mapped_column(
+        enum_type(MeetingStatus, "meeting_status"), default=MeetingStatus.GEPLANT
+    )
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    rrule: Mapped[str | None] = mapped_column(String(500))
+    #: The last occurrence's end (UTC), None for an endless series: lets a date-range query
+    #: skip series that are over without expanding them.
+    last_end_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: When a series was changed "from a date on", the new part points to the old one.
+    previous_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL"), index=True
+    )
+    groups: Mapped[list[Group]] = relationship(secondary="meeting_group", order_by="Group.name")
+    overrides: Mapped[list[MeetingOverride]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        order_by="MeetingOverride.recurrence_id",
+    )
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Invitation.id"
+    )
+
+
+class MeetingOverride(Base):
+    """One occurrence of a series that is cancelled or moved (time and/or place)."""
+
+    __tablename__ = "meeting_override"
+    __table_args__ = (UniqueConstraint("meeting_id", "recurrence_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    #: The occurrence's original start as the rule produced it (UTC).
+    recurrence_id: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: None keeps the series' value.
+    address: Mapped[str | None] = mapped_column(Text)
+    room: Mapped[str | None] = mapped_column(String(200))
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    meeting: Mapped[Meeting] = relationship(back_populates="overrides")
+
+
+class Invitation(Base):
+    """A person on a meeting's invitation list, and what was last delivered to them."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    #: The group through which the person was invited; None for an individual guest.
+    via_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network_group.id", ondelete="SET NULL")
+    )
+    guest: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The SEQUENCE of the last REQUEST delivered, and the address it went to.
+    sent_sequence: Mapped[int | None] = mapped_column(Integer)
+    sent_email: Mapped[str] = mapped_column(String(320), default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The SEQUENCE of the last CANCEL delivered (removal from the list or cancellation).
+    cancel_sent_sequence: Mapped[int | None] = mapped_column(Integer)
+    meeting: Mapped[Meeting] = relationship(back_populates="invitations")
+    person: Mapped[Person] = relationship()
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="invitation", cascade="all, delete-orphan", order_by="Response.id"
+    )
+
+
+class Response(Base):
+    """A person's answer, for the whole series (``recurrence_id`` None) or one occurrence."""
+
+    __tablename__ = "response"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitation.id", ondelete="CASCADE"), index=True
+    )
+    recurrence_id: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[ResponseStatus] = mapped_column(enum_type(ResponseStatus, "response_status"))
+    #: SEQUENCE and DTSTAMP of the reply that set the status: a reply that arrives late
+    #: (lower SEQUENCE, or same SEQUENCE and older DTSTAMP) does not overwrite a newer one.
+    reply_sequence: Mapped[int | None] = mapped_column(Integer)
+    reply_dtstamp: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    invitation: Mapped[Invitation] = relationship(back_populates="responses")
