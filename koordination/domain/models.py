@@ -317,6 +317,9 @@ class Meeting(Versioned, Base):
     #: skip series that are over without expanding them.
     last_end_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: The SEQUENCE of the last change that needs a full REQUEST (time, place, rule, title…);
+    #: cancelling single occurrences raises ``sequence`` only, and goes out as CANCEL.
+    request_sequence: Mapped[int] = mapped_column(Integer, default=0)
     #: When a series was changed "from a date on", the new part points to the old one.
     previous_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting.id", ondelete="SET NULL"), index=True
@@ -348,6 +351,8 @@ class MeetingOverride(Base):
     address: Mapped[str | None] = mapped_column(Text)
     room: Mapped[str | None] = mapped_column(String(200))
     online_url: Mapped[str | None] = mapped_column(String(500))
+    #: The meeting's SEQUENCE when this occurrence was last changed.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
     meeting: Mapped[Meeting] = relationship(back_populates="overrides")
 
 

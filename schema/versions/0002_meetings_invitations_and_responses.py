@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 02:52:45.412346
+Create Date: 2026-11-22 02:53:23.296460
 """
 
 from collections.abc import Sequence
@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("rrule", sa.String(length=500), nullable=True),
         sa.Column("last_end_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("request_sequence", sa.Integer(), nullable=False),
         sa.Column("previous_id", sa.Integer(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -148,6 +149,7 @@ def upgrade() -> None:
         sa.Column("address", sa.Text(), nullable=True),
         sa.Column("room", sa.String(length=200), nullable=True),
         sa.Column("online_url", sa.String(length=500), nullable=True),
+        sa.Column("sequence", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["meeting_id"],
             ["meeting.id"],
