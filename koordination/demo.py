@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from koordination.calendar.events import CITY_ZONE
+from koordination.calendar.recurrence import RecurrenceRule
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     Bundesland,
@@ -17,7 +19,10 @@ from koordination.domain.enums import (
     GroupKind,
     GroupRole,
     LegalBasis,
+    MeetingKind,
+    MeetingStatus,
     OrganisationKind,
+    ResponseStatus,
     Sector,
     fold,
 )
@@ -28,11 +33,15 @@ from koordination.domain.models import (
     Consent,
     Group,
     GroupMembership,
+    Invitation,
+    Meeting,
+    MeetingOverride,
     Organisation,
     Person,
     PersonEmail,
     PersonPhone,
     PersonTag,
+    Response,
 )
 from koordination.errors import KoordinationError
 from koordination.services.directory import (
@@ -382,6 +391,9 @@ def build_demo(
         for g in groups[1:]:
             g.parent_id = groups[0].id
         _memberships(rng, groups, people)
+        session.flush()
+        say("Termine …")
+        _meetings(rng, session, groups)
         say("fertig.")
 
 
@@ -445,3 +457,147 @@ def _memberships(
             representing=former_org,
         )
     )
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=CITY_ZONE).astimezone(UTC)
+
+
+def _meetings(rng: random.Random, session: Session, groups: list[Group]) -> None:
+    """A monthly working-group series with one moved and one cancelled date, consortium
+    meetings, a workshop and a fortnightly project group, with invitations and answers."""
+    consortium, stadtteil, jung, anerkennung, digital = groups
+    town_hall = "Rathaus Wiesenbrück, Marktplatz 3, 35999 Wiesenbrück"
+    weberei = "Kulturforum Alte Weberei, Webergasse 7, 35999 Wiesenbrück"
+    specs: list[dict[str, object]] = [
+        {
+            "kind": MeetingKind.ARBEITSKREIS,
+            "title": "AK Stadtteilarbeit",
+            "description": "Monatliches Treffen der Stadtteilakteure.",
+            "start": _at(date(2026, 9, 8), 18),
+            "end": _at(date(2026, 9, 8), 20),
+            "address": town_hall,
+            "room": "Sitzungssaal 2",
+            "rrule": RecurrenceRule.monthly_on_weekday(2, 1, until=date(2027, 7, 31)).to_rrule(),
+            "groups": [stadtteil],
+        },
+        {
+            "kind": MeetingKind.KONSORTIUMSSITZUNG,
+            "title": "Konsortiumssitzung",
+            "description": "Sitzung des Konsortiums Engagierte Stadt Wiesenbrück.",
+            "start": _at(date(2026, 10, 21), 17),
+            "end": _at(date(2026, 10, 21), 19),
+            "address": town_hall,
+            "room": "Großer Saal",
+            "groups": [consortium],
+            "status": MeetingStatus.DURCHGEFUEHRT,
+        },
+        {
+            "kind": MeetingKind.KONSORTIUMSSITZUNG,
+            "title": "Konsortiumssitzung",
+            "description": "Sitzung des Konsortiums Engagierte Stadt Wiesenbrück.",
+            "start": _at(date(2026, 12, 16), 17),
+            "end": _at(date(2026, 12, 16), 19),
+            "address": town_hall,
+            "room": "Großer Saal",
+            "online_url": "https://meet.example.org/konsortium-wiesenbrueck",
+            "groups": [consortium],
+        },
+        {
+            "kind": MeetingKind.WERKSTATT,
+            "title": "Entwicklungswerkstatt 2027",
+            "description": "Ganztägige Werkstatt: Wo stehen wir, was nehmen wir uns vor?",
+            "start": _at(date(2027, 2, 27), 10),
+            "end": _at(date(2027, 2, 27), 16),
+            "address": weberei,
+            "room": "Websaal",
+            "groups": [consortium, stadtteil, jung, anerkennung],
+        },
+        {
+            "kind": MeetingKind.NETZWERKTREFFEN,
+            "title": "Sprechstunde Digitales Engagement",
+            "description": "Offene Sprechstunde für Vereine, online.",
+            "start": _at(date(2026, 11, 4), 17),
+            "end": _at(date(2026, 11, 4), 18, 30),
+            "online_url": "https://meet.example.org/digital-wiesenbrueck",
+            "rrule": RecurrenceRule.weekly(2, interval=2, count=12).to_rrule(),
+            "groups": [digital],
+        },
+    ]
+    for n, spec in enumerate(specs, start=1):
+        start = spec["start"]
+        assert isinstance(start, datetime)
+        rrule = spec.get("rrule")
+        meeting = Meeting(
+            uid=f"demo-{n}@wiesenbrueck.example.org",
+            kind=spec["kind"],
+            title=spec["title"],
+            description=spec["description"],
+            start_at=start,
+            end_at=spec["end"],
+            address=spec.get("address", ""),
+            room=spec.get("room", ""),
+            online_url=spec.get("online_url", ""),
+            status=spec.get("status", MeetingStatus.EINGELADEN),
+            public=True,
+            rrule=rrule,
+            last_end_at=None if rrule else spec["end"],
+            sequence=0,
+            request_sequence=0,
+        )
+        meeting.groups = list(spec["groups"])  # type: ignore[call-overload]
+        session.add(meeting)
+        if n == 1:
+            # The December date moves a week later (Christmas market), January is cancelled.
+            meeting.last_end_at = _at(date(2027, 8, 2), 0)
+            meeting.sequence = meeting.request_sequence = 1
+            meeting.overrides.append(
+                MeetingOverride(
+                    recurrence_id=_at(date(2026, 12, 8), 18),
+                    start_at=_at(date(2026, 12, 15), 18),
+                    end_at=_at(date(2026, 12, 15), 20),
+                    room="Sitzungssaal 1",
+                    sequence=1,
+                )
+            )
+            meeting.sequence = 2
+            meeting.overrides.append(
+                MeetingOverride(
+                    recurrence_id=_at(date(2027, 1, 12), 18), cancelled=True, sequence=2
+                )
+            )
+        invited: set[int] = set()
+        for group in meeting.groups:
+            for m in group.memberships:
+                if m.valid_to is None and m.person_id not in invited and not m.person.archived:
+                    invited.add(m.person_id)
+                    _invite(rng, meeting, m.person, group.id)
+
+
+def _invite(rng: random.Random, meeting: Meeting, person: Person, group_id: int) -> None:
+    sendable = person.emails and any(
+        c.purpose == ConsentPurpose.EINLADUNGEN and c.withdrawn_at is None for c in person.consents
+    )
+    invitation = Invitation(
+        person=person,
+        via_group_id=group_id,
+        added_at=meeting.start_at - timedelta(days=30),
+        sent_sequence=meeting.sequence if sendable else None,
+        sent_email=person.emails[0].address if sendable else "",
+        sent_at=meeting.start_at - timedelta(days=28) if sendable else None,
+    )
+    meeting.invitations.append(invitation)
+    if sendable:
+        status = rng.choice(
+            [ResponseStatus.ZUGESAGT] * 3
+            + [ResponseStatus.ABGESAGT, ResponseStatus.VIELLEICHT]
+            + [None] * 2
+        )
+        if status is not None:
+            invitation.responses.append(
+                Response(
+                    status=status,
+                    reply_sequence=meeting.sequence,
+                    reply_dtstamp=meeting.start_at - timedelta(days=20),
+                )
+            )

@@ -14,7 +14,10 @@ from koordination.domain.enums import (
     GroupKind,
     GroupRole,
     LegalBasis,
+    MeetingKind,
+    MeetingStatus,
     OrganisationKind,
+    ResponseStatus,
     Sector,
 )
 
@@ -216,3 +219,84 @@ class Saved(Generic[T]):
 
     record: T
     warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OverrideRecord:
+    recurrence_id: datetime
+    cancelled: bool
+    start: datetime | None
+    end: datetime | None
+    address: str | None
+    room: str | None
+    online_url: str | None
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    """A meeting or series; times are aware datetimes in the city's zone."""
+
+    id: int
+    version: int
+    uid: str
+    kind: MeetingKind
+    title: str
+    description: str
+    start: datetime
+    end: datetime
+    address: str
+    room: str
+    online_url: str
+    status: MeetingStatus
+    public: bool
+    rrule: str | None
+    sequence: int
+    group_ids: tuple[int, ...]
+    group_names: tuple[str, ...]
+    overrides: tuple[OverrideRecord, ...] = ()
+    previous_id: int | None = None
+
+    @property
+    def mode(self) -> str:
+        """Präsenz, Online or Hybrid, from what is filled in."""
+        on_site = bool(self.address or self.room)
+        if on_site and self.online_url:
+            return "Hybrid"
+        return "Online" if self.online_url else "Präsenz"
+
+
+@dataclass(frozen=True)
+class OccurrenceRow:
+    """One date of a meeting or series, as lists and the CLI show it."""
+
+    meeting_id: int
+    uid: str
+    recurrence_id: datetime
+    start: datetime
+    end: datetime
+    title: str
+    kind: MeetingKind
+    place: str
+    online_url: str
+    status: MeetingStatus
+    moved: bool
+    groups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    """A person on the invitation list: may they receive it, and how did they answer?"""
+
+    invitation_id: int
+    person_id: int
+    name: str
+    email: str
+    via: str
+    removed: bool
+    sent_sequence: int | None
+    #: Answer for the meeting or whole series.
+    status: ResponseStatus
+    #: Answers that differ for single occurrences: (original start, status).
+    occurrence_answers: tuple[tuple[datetime, ResponseStatus], ...]
+    #: Empty when an invitation can be delivered; else why not, in German.
+    excluded_because: str
