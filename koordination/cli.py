@@ -143,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-existing", action="store_true", help="bekannte Einträge überspringen"
     )
 
+    from koordination import cli_meetings
+
+    cli_meetings.add_commands(sub, command, actions)
+
     exp = command(sub, "export", "Listen als CSV oder JSON ausgeben")
     exp.add_argument("kind", choices=["people", "organisations", "groups"], help="was ausgeben")
     exp.add_argument("--format", choices=["csv", "json"], default="csv", help="Dateiformat")
@@ -442,9 +446,15 @@ _COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from koordination.cli_meetings import COMMANDS as MEETING_COMMANDS
+
+    commands: dict[str | None, Callable[[argparse.Namespace], int]] = {
+        **_COMMANDS,
+        **MEETING_COMMANDS,
+    }
     args = build_parser().parse_args(argv)
     try:
-        return _COMMANDS[args.command](args)
+        return commands[args.command](args)
     except KoordinationError as exc:
         _err(f"Fehler: {exc.message}")
         return 1

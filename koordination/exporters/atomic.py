@@ -7,7 +7,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any, BinaryIO, TextIO, cast
 
 from koordination.errors import KoordinationError
 
@@ -21,11 +21,22 @@ def _cannot_write(target: Path, exc: OSError) -> KoordinationError:
 
 @contextlib.contextmanager
 def atomic_text(target: Path, *, encoding: str = "utf-8", newline: str = "") -> Iterator[TextIO]:
-    """A text file that appears at ``target`` only when the block ends without an error.
+    """A text file that appears at ``target`` only when the block ends without an error."""
+    with _atomic(target, "w", encoding=encoding, newline=newline) as fh:
+        yield cast(TextIO, fh)
 
-    Exports hold personal data, so the file is readable by its owner only (0o600); a crash
-    or an error leaves the previous file (or none) and no half-written one.
-    """
+
+@contextlib.contextmanager
+def atomic_bytes(target: Path) -> Iterator[BinaryIO]:
+    """A binary file that appears at ``target`` only when the block ends without an error."""
+    with _atomic(target, "wb") as fh:
+        yield cast(BinaryIO, fh)
+
+
+@contextlib.contextmanager
+def _atomic(target: Path, mode: str, **options: Any) -> Iterator[IO[Any]]:
+    """Exports hold personal data, so the file is readable by its owner only (0o600); a crash
+    or an error leaves the previous file (or none) and no half-written one."""
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -35,7 +46,7 @@ def atomic_text(target: Path, *, encoding: str = "utf-8", newline: str = "") -> 
         raise _cannot_write(target, exc) from exc
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as fh:
+        with os.fdopen(fd, mode, **options) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

@@ -69,3 +69,31 @@ def split_multi(value: str) -> list[str]:
     """Several e-mails or numbers in one cell or field, separated by ; , or line breaks."""
     parts = re.split(r"[;,\n]+", value)
     return [p.strip() for p in parts if p.strip()]
+
+
+_DATETIME_FORMATS = (
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y, %H:%M",
+    "%d.%m.%Y %H.%M",
+    "%d.%m.%y %H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+)
+
+
+def parse_datetime(text: str) -> datetime:
+    """A wall-clock date and time as people type it: 31.12.2026 18:00, 2026-12-31T18:00, or a
+    date alone (midnight). Returns a naive datetime; callers attach the city's zone."""
+    value = " ".join(text.strip().removesuffix(" Uhr").split())
+    for fmt in _DATETIME_FORMATS:
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    try:
+        return datetime.combine(parse_date(value), datetime.min.time())
+    except ValueError:
+        raise ValueError(
+            f"„{text}“ ist kein Zeitpunkt (erwartet wird z. B. 31.12.2026 18:00)."
+        ) from None

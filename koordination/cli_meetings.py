@@ -1,0 +1,376 @@
+"""Command-line faces of the meetings: list, show, invite, cancel, feed, replies, CalDAV."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from koordination.errors import KoordinationError
+
+if TYPE_CHECKING:
+    from koordination.domain.records import OccurrenceRow
+    from koordination.services.meetings import Delivery, Meetings
+
+Command = Callable[[Any, str, str], argparse.ArgumentParser]
+Actions = Callable[[argparse.ArgumentParser, str], Any]
+
+
+def when(text: str) -> datetime:
+    """A command-line date or date and time (31.12.2026, 31.12.2026 18:00, ISO), in Berlin."""
+    from koordination.calendar.events import CITY_ZONE
+    from koordination.services.validation import parse_datetime
+
+    try:
+        return parse_datetime(text).replace(tzinfo=CITY_ZONE)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _number(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"„{text}“ ist keine Nummer")
+    return int(text)
+
+
+def add_commands(sub: Any, command: Command, actions: Actions) -> None:
+    """Add the meeting commands to the main parser (``command``/``actions`` as in cli.py)."""
+    meetings = command(sub, "meetings", "Termine und Serien anzeigen")
+    meeting_actions = actions(meetings, "meetings_command")
+    listing = command(meeting_actions, "list", "Termine eines Zeitraums (Serien aufgelöst)")
+    listing.add_argument("--from", dest="start", type=when, metavar="DATUM", help="ab (heute)")
+    listing.add_argument("--to", dest="end", type=when, metavar="DATUM", help="bis (+12 Wochen)")
+    listing.add_argument("--group", metavar="GRUPPE", help="nur Termine dieser Gruppe")
+    listing.add_argument("--json", action="store_true", help="als JSON-Liste ausgeben")
+    show = command(meeting_actions, "show", "einen Termin mit Einladungsliste anzeigen")
+    show.add_argument("id", type=_number, metavar="NR", help="Nummer des Termins")
+
+    invite = command(sub, "invite", "Einladungen als Dateien schreiben oder per E-Mail senden")
+    invite.add_argument("id", type=_number, metavar="TERMIN", help="Nummer des Termins")
+    invite.add_argument(
+        "--group",
+        action="append",
+        default=[],
+        metavar="GRUPPE",
+        help="zusätzlich diese Gruppe einladen (mehrfach möglich)",
+    )
+    invite.add_argument(
+        "--person",
+        action="append",
+        default=[],
+        type=_number,
+        metavar="NR",
+        help="zusätzlich diese Person als Gast einladen (mehrfach möglich)",
+    )
+    invite.add_argument(
+        "--out",
+        type=Path,
+        metavar="ORDNER",
+        help="Ordner für die .ics-Dateien (sonst exports/einladungen/…)",
+    )
+    invite.add_argument("--send", action="store_true", help="per E-Mail (SMTP) senden")
+    invite.add_argument(
+        "--dry-run", action="store_true", help="nur zeigen, was geschrieben oder gesendet würde"
+    )
+
+    cancel = command(sub, "cancel", "einen Termin, eine Serie oder einen Serientermin absagen")
+    cancel.add_argument("id", type=_number, metavar="TERMIN", help="Nummer des Termins")
+    cancel.add_argument(
+        "--occurrence", type=when, metavar="DATUM", help="nur diesen Termin der Serie absagen"
+    )
+
+    feed = command(sub, "feed", "Kalender zum Abonnieren (.ics) schreiben")
+    feed.add_argument("--group", metavar="GRUPPE", help="nur Termine dieser Gruppe")
+    feed.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="DATEI",
+        required=True,
+        help="Zieldatei, z. B. ak-stadtteilarbeit.ics",
+    )
+
+    replies = command(sub, "replies", "Antworten auf Einladungen einlesen")
+    replies_actions = actions(replies, "replies_command")
+    read = command(replies_actions, "import", "Antworten aus .ics, .eml, mbox oder Maildir")
+    read.add_argument("path", type=Path, metavar="PFAD", help="Datei oder Maildir-Ordner")
+
+    caldav = command(sub, "caldav", "Termine in einem CalDAV-Kalender veröffentlichen")
+    caldav_actions = actions(caldav, "caldav_command")
+    publish = command(caldav_actions, "publish", "veröffentlichen, ändern und absagen")
+    which = publish.add_mutually_exclusive_group(required=True)
+    which.add_argument("--meeting", type=_number, metavar="NR", help="nur dieser Termin")
+    which.add_argument("--all", action="store_true", help="alle öffentlichen Termine")
+
+
+# --------------------------------------------------------------------------- helpers
+def _meetings(args: argparse.Namespace) -> Meetings:
+    from koordination.cli import _database
+    from koordination.services.meetings import Meetings
+
+    return Meetings(_database(args))
+
+
+def _group_id(args: argparse.Namespace, name: str | None) -> int | None:
+    from koordination.cli import _directory, _group_id
+
+    return _group_id(_directory(args), name) if name else None
+
+
+def occurrence_json(row: OccurrenceRow) -> dict[str, Any]:
+    return {
+        "meeting_id": row.meeting_id,
+        "uid": row.uid,
+        "recurrence_id": row.recurrence_id.isoformat(),
+        "start": row.start.isoformat(),
+        "end": row.end.isoformat(),
+        "title": row.title,
+        "kind": row.kind.label,
+        "place": row.place,
+        "online_url": row.online_url,
+        "status": row.status.label,
+        "moved": row.moved,
+        "groups": list(row.groups),
+    }
+
+
+_WEEKDAYS = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
+
+
+def _short(row: OccurrenceRow) -> str:
+    day = f"{_WEEKDAYS[row.start.weekday()]} {row.start:%d.%m.%Y %H:%M}–{row.end:%H:%M}"
+    notes = []
+    if row.moved:
+        notes.append("verschoben")
+    if row.status.value == "abgesagt":
+        notes.append("ABGESAGT")
+    note = f" ({', '.join(notes)})" if notes else ""
+    where = row.place or ("online" if row.online_url else "")
+    return f"{day}  Nr. {row.meeting_id:<4} {row.title}{note}  {where}".rstrip()
+
+
+# --------------------------------------------------------------------------- commands
+def cmd_meetings(args: argparse.Namespace) -> int:
+    from koordination.calendar.events import CITY_ZONE
+    from koordination.cli import _print_json
+
+    meetings = _meetings(args)
+    if args.meetings_command == "show":
+        _show(meetings, args.id)
+        return 0
+    today = datetime.now(CITY_ZONE).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = args.start or today
+    end = args.end or start + timedelta(weeks=12)
+    if end <= start:
+        raise KoordinationError("Das Ende des Zeitraums liegt vor seinem Anfang.")
+    rows = meetings.occurrences(start, end, group_id=_group_id(args, args.group))
+    if args.json:
+        _print_json([occurrence_json(r) for r in rows])
+        return 0
+    for row in rows:
+        print(_short(row))
+    print(f"{len(rows)} Termine vom {start:%d.%m.%Y} bis {end:%d.%m.%Y}", file=sys.stderr)
+    return 0
+
+
+def _show(meetings: Meetings, meeting_id: int) -> None:
+    from koordination.calendar.events import CITY_ZONE
+    from koordination.calendar.recurrence import RecurrenceRule
+
+    m = meetings.get(meeting_id)
+    print(f"{m.title} (Nr. {m.id}) – {m.kind.label}, {m.status.label}")
+    if m.rrule:
+        print(
+            f"  Serie:      {RecurrenceRule.from_rrule(m.rrule).describe()}, "
+            f"{m.start:%H:%M}–{m.end:%H:%M} Uhr, ab {m.start:%d.%m.%Y}"
+        )
+    else:
+        print(f"  Wann:       {m.start:%d.%m.%Y %H:%M}–{m.end:%H:%M} Uhr")
+    print(f"  Form:       {m.mode}")
+    if m.room or m.address:
+        print(f"  Ort:        {', '.join(x for x in (m.room, m.address) if x)}")
+    if m.online_url:
+        print(f"  Online:     {m.online_url}")
+    if m.group_names:
+        print(f"  Gruppen:    {', '.join(m.group_names)}")
+    print(f"  UID:        {m.uid} (SEQUENCE {m.sequence})")
+    for o in m.overrides:
+        if o.cancelled:
+            print(f"  abgesagt:   {o.recurrence_id:%d.%m.%Y %H:%M}")
+        elif o.start is not None:
+            print(f"  verschoben: {o.recurrence_id:%d.%m.%Y %H:%M} → {o.start:%d.%m.%Y %H:%M}")
+    if m.description:
+        print(f"  {m.description}")
+    now = datetime.now(CITY_ZONE)
+    upcoming = [
+        r for r in meetings.occurrences(now, now + timedelta(days=120)) if r.meeting_id == m.id
+    ]
+    if upcoming:
+        print("  Nächste Termine:")
+        for row in upcoming[:6]:
+            print(f"    {_short(row)}")
+    rows = meetings.invitation_list(m.id)
+    print(f"  Einladungsliste ({len([r for r in rows if not r.removed])}):")
+    for r in rows:
+        if r.removed:
+            continue
+        state = f"nicht einladbar: {r.excluded_because}" if r.excluded_because else r.status.label
+        print(f"    {r.name:<28} {r.email:<34} {state}")
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    from koordination.cli import _directory, _group_id
+    from koordination.paths import exports_dir
+
+    meetings = _meetings(args)
+    meeting = meetings.get(args.id)
+    directory = _directory(args)
+    extra_groups = [_group_id(directory, g) for g in args.group]
+    added = meetings.invite(
+        meeting.id,
+        group_ids=[*meeting.group_ids, *(g for g in extra_groups if g is not None)],
+        person_ids=args.person,
+    )
+    if added:
+        print(f"{added} Personen neu auf der Einladungsliste.")
+    plan = meetings.plan_delivery(meeting.id)
+    for name, reason in plan.excluded:
+        print(f"Keine Einladung für {name}: {reason}", file=sys.stderr)
+    if not plan.deliveries:
+        print(f"Nichts zu tun: alle {plan.up_to_date} Eingeladenen haben den aktuellen Stand.")
+        return 0
+    if args.dry_run:
+        verb = "gesendet" if args.send else "geschrieben"
+        for d in plan.deliveries:
+            print(f"würde {verb}: {_label(d)} an {d.name} <{d.email}>")
+        print(f"{len(plan.deliveries)} Nachrichten würden {verb} (Probelauf, nichts geändert).")
+        return 0
+    if args.send:
+        return _send(meetings, plan)
+    folder = args.out or exports_dir() / "einladungen" / _folder_name(meeting)
+    from koordination.delivery.files import write_invitations
+
+    files = [(f"{d.name} {_label(d)}", d.ics) for d in plan.deliveries]
+    written = write_invitations(folder, files)
+    meetings.mark_delivered(meeting.id, plan.deliveries, plan.meeting.sequence)
+    print(f"{len(written)} Dateien in {folder} geschrieben.")
+    return 0
+
+
+def _label(d: Delivery) -> str:
+    if d.method == "REQUEST":
+        return "Einladung"
+    if d.recurrence_id is not None:
+        return f"Absage {d.recurrence_id:%d.%m.%Y}"
+    return "Absage"
+
+
+def _folder_name(meeting: Any) -> str:
+    slug = re.sub(r"[^\w-]+", "-", meeting.title.lower()).strip("-")[:40]
+    return f"{meeting.start:%Y-%m-%d}-{slug}-{meeting.id}"
+
+
+def _send(meetings: Meetings, plan: Any) -> int:
+    from koordination.delivery.mail import build_imip, send_all
+    from koordination.delivery.settings import load_smtp_settings
+    from koordination.services.invitation_text import body_text, subject
+
+    settings = load_smtp_settings()
+    messages = [
+        build_imip(
+            sender_name=settings.from_name or plan.event.organizer_name,
+            sender_email=settings.from_email or plan.event.organizer_email,
+            recipient_name=d.name,
+            recipient_email=d.email,
+            subject=subject(plan.meeting, d.method, d.recurrence_id),
+            body_text=body_text(plan.meeting, d.method, d.recurrence_id, plan.event.organizer_name),
+            ics=d.ics,
+            method=d.method,
+        )
+        for d in plan.deliveries
+    ]
+    from koordination.cli import _progress
+
+    report = send_all(settings, messages, progress=_progress("Versand"))
+    sent = [d for d in plan.deliveries if d.email.lower() in report.delivered]
+    meetings.mark_delivered(plan.meeting.id, sent, plan.meeting.sequence)
+    for failure in report.failures:
+        print(f"Nicht zugestellt: {failure}", file=sys.stderr)
+    print(f"{len(sent)} von {len(plan.deliveries)} Nachrichten gesendet.")
+    return 0 if len(sent) == len(plan.deliveries) else 1
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    meetings = _meetings(args)
+    meeting = meetings.get(args.id)
+    if args.occurrence is not None:
+        updated = meetings.cancel_occurrence(meeting.id, args.occurrence)
+        print(f"Der Termin am {args.occurrence:%d.%m.%Y} von „{updated.title}“ ist abgesagt.")
+    else:
+        meetings.cancel(meeting)
+        print(f"„{meeting.title}“ ist abgesagt.")
+    print(
+        f"Die Absagen verschickt `koordination invite {meeting.id} --send` "
+        f"(oder als Dateien ohne --send)."
+    )
+    return 0
+
+
+def cmd_feed(args: argparse.Namespace) -> int:
+    from datetime import UTC
+
+    from koordination.calendar import ics
+    from koordination.exporters.atomic import atomic_bytes
+
+    meetings = _meetings(args)
+    group_id = _group_id(args, args.group)
+    events = meetings.feed_events(group_id)
+    name = "Engagierte Stadt"
+    if group_id is not None:
+        from koordination.cli import _directory
+
+        name = _directory(args).get_group(group_id).name
+    data = ics.feed(events, name=name, dtstamp=datetime.now(UTC))
+    with atomic_bytes(args.output) as fh:
+        fh.write(data)
+    print(f"{len(events)} Termine nach {args.output} geschrieben.")
+    return 0
+
+
+def cmd_replies(args: argparse.Namespace) -> int:
+    from koordination.calendar.replies import read_replies
+
+    replies, problems = read_replies(args.path)
+    for problem in problems:
+        print(f"Hinweis: {problem}", file=sys.stderr)
+    report = _meetings(args).apply_replies(replies)
+    for problem in report.problems:
+        print(f"Nicht verbucht: {problem}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def cmd_caldav(args: argparse.Namespace) -> int:
+    from koordination.delivery.caldav import publish
+    from koordination.delivery.settings import load_caldav_settings
+
+    meetings = _meetings(args)
+    settings = load_caldav_settings()
+    events = [meetings.event(args.meeting)] if args.meeting else meetings.feed_events()
+    report = publish(events, settings.url, settings.username, settings.password)
+    print(report.summary() if hasattr(report, "summary") else report)
+    return 0
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    "meetings": cmd_meetings,
+    "invite": cmd_invite,
+    "cancel": cmd_cancel,
+    "feed": cmd_feed,
+    "replies": cmd_replies,
+    "caldav": cmd_caldav,
+}
