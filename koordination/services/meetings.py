@@ -563,6 +563,9 @@ class Meetings:
                 elif inv.removed_at is not None:
                     inv.removed_at = None
                     added += 1
+                    if inv.cancel_sent_sequence is not None:
+                        # After a CANCEL, calendars only accept a REQUEST with a higher SEQUENCE.
+                        self._bump(meeting, request=False)
             session.flush()
         return added
 
@@ -644,7 +647,7 @@ class Meetings:
                 sent = inv.sent_sequence
                 if inv.removed_at is not None or meeting.status == MeetingStatus.ABGESAGT:
                     # Only who got the invitation needs the cancellation, once per version.
-                    if sent is not None and (inv.cancel_sent_sequence or -1) < meeting.sequence:
+                    if sent is not None:
                         email = inv.sent_email
                         attendee = Attendee(name, email, partstat="NEEDS-ACTION")
                         data = ics.cancellation(_cancelled(event), attendee, dtstamp=stamp)
@@ -683,6 +686,8 @@ class Meetings:
                     inv.sent_at = now
                     any_request = any_request or d.method == "REQUEST"
                 else:
+                    # Their calendar no longer holds the meeting: a later invitation starts over.
+                    inv.sent_sequence = None
                     inv.cancel_sent_sequence = sequence
             if any_request and meeting.status == MeetingStatus.GEPLANT:
                 meeting.status = MeetingStatus.EINGELADEN

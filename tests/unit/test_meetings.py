@@ -1,0 +1,283 @@
+"""The meetings service on SQLite and PostgreSQL: series, exceptions, consent, delivery, replies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from icalendar import Calendar
+
+from koordination.calendar.events import CITY_ZONE
+from koordination.calendar.recurrence import RecurrenceRule
+from koordination.db.engine import Database
+from koordination.domain.enums import (
+    Bundesland,
+    ConsentPurpose,
+    GroupKind,
+    MeetingKind,
+    MeetingStatus,
+    ResponseStatus,
+)
+from koordination.errors import ValidationError
+from koordination.services.directory import Directory
+from koordination.services.inputs import CityProfileInput, GroupInput, MeetingInput, PersonInput
+from koordination.services.meetings import Meetings
+
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Reply:
+    uid: str
+    attendee_email: str
+    partstat: str
+    sequence: int
+    dtstamp: datetime
+    recurrence_id: datetime | None = None
+    source: str = "test"
+
+
+@pytest.fixture
+def city(db: Database) -> tuple[Directory, Meetings, int, dict[str, int]]:
+    """An office, a working group of three — one without consent, one who withdrew it."""
+    directory = Directory(db, today=lambda: date(2026, 11, 22))
+    directory.save_city(
+        None,
+        CityProfileInput(
+            name="Wiesenbrück",
+            bundesland=Bundesland.HE,
+            office_name="Koordinierungsstelle Wiesenbrück",
+            office_email="engagiert@wiesenbrueck.example.org",
+        ),
+    )
+    group = directory.create_group(
+        GroupInput(name="AK Stadtteilarbeit", kind=GroupKind.ARBEITSKREIS)
+    )
+    people: dict[str, int] = {}
+    for given, family in (("Anna", "Schäfer"), ("Bernd", "Krüger"), ("Clara", "Weiß")):
+        email = f"{given.lower()}@example.org"
+        pid = directory.create_person(
+            PersonInput(given_name=given, family_name=family, emails=[email])
+        ).record.id
+        people[given] = pid
+        directory.add_membership(group.record.id, pid)
+    directory.record_consent(people["Anna"], ConsentPurpose.EINLADUNGEN)
+    withdrawn = directory.record_consent(people["Clara"], ConsentPurpose.EINLADUNGEN)
+    directory.withdraw_consent(withdrawn.id)
+    return directory, Meetings(db, now=lambda: NOW), group.record.id, people
+
+
+def _series(group_id: int, **changes: object) -> MeetingInput:
+    data = MeetingInput(
+        title="AK Stadtteilarbeit",
+        kind=MeetingKind.ARBEITSKREIS,
+        start=datetime(2026, 9, 8, 18, 0),
+        end=datetime(2026, 9, 8, 20, 0),
+        address="Rathaus, Marktplatz 3",
+        room="Saal 2",
+        group_ids=[group_id],
+        rrule=RecurrenceRule.monthly_on_weekday(2, 1, until=date(2027, 6, 30)).to_rrule(),
+    )
+    for key, value in changes.items():
+        setattr(data, key, value)
+    return data
+
+
+def _local(*args: int) -> datetime:
+    return datetime(*args, tzinfo=CITY_ZONE)
+
+
+def test_series_expands_in_wall_clock_time_across_daylight_saving(city: tuple) -> None:
+    _, meetings, group_id, _ = city
+    m = meetings.create(_series(group_id)).record
+    rows = meetings.occurrences(_local(2026, 9, 1), _local(2027, 7, 1))
+    assert [r.start for r in rows][:4] == [
+        _local(2026, 9, 8, 18),
+        _local(2026, 10, 13, 18),
+        _local(2026, 11, 10, 18),  # after the switch to winter time: still 18:00
+        _local(2026, 12, 8, 18),
+    ]
+    assert len(rows) == 10
+    assert all(r.uid == m.uid for r in rows)
+
+
+def test_moved_and_cancelled_occurrences_show_in_the_list(city: tuple) -> None:
+    _, meetings, group_id, _ = city
+    m = meetings.create(_series(group_id)).record
+    meetings.move_occurrence(
+        m.id, _local(2026, 12, 8), start=_local(2026, 12, 15, 18), room="Saal 1"
+    )
+    meetings.cancel_occurrence(m.id, _local(2027, 1, 12))
+    rows = {
+        r.recurrence_id.date(): r
+        for r in meetings.occurrences(_local(2026, 12, 1), _local(2027, 2, 1))
+    }
+    moved = rows[date(2026, 12, 8)]
+    assert (moved.start, moved.end, moved.moved) == (
+        _local(2026, 12, 15, 18),
+        _local(2026, 12, 15, 20),
+        True,
+    )
+    assert "Saal 1" in moved.place
+    assert rows[date(2027, 1, 12)].status == MeetingStatus.ABGESAGT
+    with pytest.raises(ValidationError, match="findet kein Termin dieser Serie statt"):
+        meetings.cancel_occurrence(m.id, _local(2027, 1, 13))
+
+
+def test_holiday_warning_names_the_holiday(city: tuple) -> None:
+    _, meetings, group_id, _ = city
+    data = _series(
+        group_id,
+        start=datetime(2026, 12, 25, 10),
+        end=datetime(2026, 12, 25, 12),
+        rrule=RecurrenceRule.weekly(4, count=3).to_rrule(),
+    )
+    warnings = meetings.create(data).warnings
+    assert any("25.12.2026" in w and "Weihnacht" in w for w in warnings)
+
+
+def test_only_people_with_consent_and_address_receive_invitations(city: tuple) -> None:
+    _, meetings, group_id, _people = city
+    m = meetings.create(_series(group_id)).record
+    assert meetings.invite(m.id, group_ids=[group_id]) == 3
+    plan = meetings.plan_delivery(m.id)
+    assert [(d.name, d.method) for d in plan.deliveries] == [("Anna Schäfer", "REQUEST")]
+    assert dict(plan.excluded) == {
+        "Bernd Krüger": "keine Einwilligung für Einladungen",
+        "Clara Weiß": "Einwilligung für Einladungen widerrufen",
+    }
+    cal = Calendar.from_ical(plan.deliveries[0].ics)
+    assert cal["METHOD"] == "REQUEST"
+    attendees = [str(c["ATTENDEE"]) for c in cal.walk("VEVENT")]
+    assert attendees == ["mailto:anna@example.org"]
+
+
+def test_nothing_is_sent_twice_unless_the_meeting_changed(city: tuple) -> None:
+    _, meetings, group_id, _ = city
+    m = meetings.create(_series(group_id)).record
+    meetings.invite(m.id, group_ids=[group_id])
+    plan = meetings.plan_delivery(m.id)
+    meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+    again = meetings.plan_delivery(m.id)
+    assert again.deliveries == () and again.up_to_date == 1
+    assert meetings.get(m.id).status == MeetingStatus.EINGELADEN
+
+    # A cancelled occurrence goes out as CANCEL for that date, with the higher SEQUENCE.
+    meetings.cancel_occurrence(m.id, _local(2026, 11, 10))
+    plan = meetings.plan_delivery(m.id)
+    (cancel,) = plan.deliveries
+    assert (cancel.method, cancel.recurrence_id) == ("CANCEL", _local(2026, 11, 10, 18))
+    event = next(iter(Calendar.from_ical(cancel.ics).walk("VEVENT")))
+    assert int(event["SEQUENCE"]) == plan.meeting.sequence == 1
+    meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+    assert meetings.plan_delivery(m.id).deliveries == ()
+
+    # A new room is a change of place: the whole series goes out again as REQUEST.
+    current = meetings.get(m.id)
+    meetings.update(current, _series(group_id, room="Saal 3"))
+    (update,) = meetings.plan_delivery(m.id).deliveries
+    assert update.method == "REQUEST"
+    assert int(next(iter(Calendar.from_ical(update.ics).walk("VEVENT")))["SEQUENCE"]) == 2
+
+
+def test_removed_person_and_cancelled_series_get_cancel(city: tuple) -> None:
+    _, meetings, group_id, people = city
+    m = meetings.create(_series(group_id)).record
+    meetings.invite(m.id, group_ids=[group_id])
+    plan = meetings.plan_delivery(m.id)
+    meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+    meetings.uninvite(m.id, people["Anna"])
+    (cancel,) = meetings.plan_delivery(m.id).deliveries
+    assert (cancel.method, cancel.email) == ("CANCEL", "anna@example.org")
+    assert Calendar.from_ical(cancel.ics)["METHOD"] == "CANCEL"
+    meetings.mark_delivered(m.id, [cancel], meetings.get(m.id).sequence)
+    assert meetings.plan_delivery(m.id).deliveries == ()
+
+    meetings.invite(m.id, person_ids=[people["Anna"]])
+    plan = meetings.plan_delivery(m.id)
+    meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+    meetings.cancel(meetings.get(m.id))
+    (cancel,) = meetings.plan_delivery(m.id).deliveries
+    event = next(iter(Calendar.from_ical(cancel.ics).walk("VEVENT")))
+    assert (cancel.method, str(event["STATUS"])) == ("CANCEL", "CANCELLED")
+
+
+def test_withdrawn_consent_stops_invitations_of_a_scheduled_series(city: tuple) -> None:
+    directory, meetings, group_id, people = city
+    m = meetings.create(_series(group_id)).record
+    meetings.invite(m.id, group_ids=[group_id])
+    plan = meetings.plan_delivery(m.id)
+    meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+    consent = directory.get_person(people["Anna"]).consents[0]
+    directory.withdraw_consent(consent.id)
+    meetings.update(meetings.get(m.id), _series(group_id, room="Saal 9"))
+    plan = meetings.plan_delivery(m.id)
+    assert plan.deliveries == ()
+    assert ("Anna Schäfer", "Einwilligung für Einladungen widerrufen") in plan.excluded
+
+
+def test_replies_update_status_and_late_replies_do_not_overwrite(city: tuple) -> None:
+    _, meetings, group_id, _ = city
+    m = meetings.create(_series(group_id)).record
+    meetings.invite(m.id, group_ids=[group_id])
+    plan = meetings.plan_delivery(m.id)
+    meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+    newer = Reply(m.uid, "ANNA@example.org", "DECLINED", 0, NOW)
+    older = Reply(m.uid, "anna@example.org", "ACCEPTED", 0, NOW - timedelta(hours=2))
+    one_date = Reply(m.uid, "anna@example.org", "ACCEPTED", 0, NOW, _local(2026, 12, 8, 18))
+    report = meetings.apply_replies([newer, older, one_date])
+    assert (report.applied, report.ignored_older) == (2, 1)
+    (row,) = [r for r in meetings.invitation_list(m.id) if r.name == "Anna Schäfer"]
+    assert row.status == ResponseStatus.ABGESAGT
+    assert row.occurrence_answers == ((_local(2026, 12, 8, 18), ResponseStatus.ZUGESAGT),)
+
+    report = meetings.apply_replies(
+        [
+            Reply("unbekannt@elsewhere", "anna@example.org", "ACCEPTED", 0, NOW),
+            Reply(m.uid, "bernd@example.org", "ACCEPTED", 0, NOW),
+            Reply(m.uid, "fremd@example.org", "ACCEPTED", 0, NOW),
+        ]
+    )
+    assert report.applied == 0
+    assert len(report.problems) == 3
+    assert "unbekannter Termin" in report.problems[0]
+    assert "nicht eingeladen" in report.problems[1]
+
+
+def test_split_series_keeps_the_past_and_carries_invitees_over(city: tuple) -> None:
+    _, meetings, group_id, _ = city
+    m = meetings.create(_series(group_id)).record
+    meetings.invite(m.id, group_ids=[group_id])
+    new = meetings.split_series(
+        meetings.get(m.id),
+        date(2027, 1, 1),
+        _series(
+            group_id,
+            start=datetime(2027, 1, 14, 17),
+            end=datetime(2027, 1, 14, 19),
+            rrule=RecurrenceRule.monthly_on_weekday(2, 3, until=date(2027, 6, 30)).to_rrule(),
+        ),
+    ).record
+    rows = meetings.occurrences(_local(2026, 12, 1), _local(2027, 3, 1))
+    assert [(r.meeting_id, r.start) for r in rows] == [
+        (m.id, _local(2026, 12, 8, 18)),
+        (new.id, _local(2027, 1, 14, 17)),
+        (new.id, _local(2027, 2, 11, 17)),
+    ]
+    assert new.previous_id == m.id
+    assert len(meetings.invitation_list(new.id)) == 3
+
+
+def test_meeting_input_is_validated_in_german(city: tuple) -> None:
+    _, meetings, _group_id, _ = city
+    with pytest.raises(ValidationError) as err:
+        meetings.create(
+            MeetingInput(
+                title="Zeile\nBCC:x",
+                start=datetime(2026, 12, 1, 18),
+                end=datetime(2026, 12, 1, 17),
+            )
+        )
+    assert "Ende: muss nach dem Beginn liegen." in err.value.message
+    assert "Titel: darf keinen Zeilenumbruch enthalten." in err.value.message
