@@ -512,6 +512,7 @@ def _meetings(rng: random.Random, session: Session, groups: list[Group]) -> None
             "address": weberei,
             "room": "Websaal",
             "groups": [consortium, stadtteil, jung, anerkennung],
+            "status": MeetingStatus.GEPLANT,  # the invitations still have to go out
         },
         {
             "kind": MeetingKind.NETZWERKTREFFEN,
@@ -575,8 +576,13 @@ def _meetings(rng: random.Random, session: Session, groups: list[Group]) -> None
 
 
 def _invite(rng: random.Random, meeting: Meeting, person: Person, group_id: int) -> None:
-    sendable = person.emails and any(
-        c.purpose == ConsentPurpose.EINLADUNGEN and c.withdrawn_at is None for c in person.consents
+    sendable = (
+        meeting.status != MeetingStatus.GEPLANT
+        and any(
+            c.purpose == ConsentPurpose.EINLADUNGEN and c.withdrawn_at is None
+            for c in person.consents
+        )
+        and bool(person.emails)
     )
     invitation = Invitation(
         person=person,
