@@ -2,10 +2,13 @@
 
 import sys
 
-from benchmarks import bench_import, bench_tui
+from benchmarks import bench_import, bench_invitations, bench_meetings, bench_tui
 
 print("== Import ==", flush=True)
 status = bench_import.main([])
 print("\n== Oberfläche ==", flush=True)
 status |= bench_tui.main([])
+print("\n== Termine ==", flush=True)
+status |= bench_meetings.main([])
+status |= bench_invitations.main([])
 sys.exit(status)

@@ -217,8 +217,13 @@ def _progress(label: str) -> Callable[[int, int], None] | None:
 
 
 def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
+    """JSON for scripts; a list has one object per line (fast to write, easy to read)."""
+    if not isinstance(data, list):
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+        return
+    lines = [json.dumps(item, ensure_ascii=False, default=str) for item in data]
+    sys.stdout.write("[\n  " + ",\n  ".join(lines) + "\n]\n" if lines else "[]\n")
 
 
 def _table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:

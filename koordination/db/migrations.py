@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
 from koordination.db.engine import Database, sqlite_backup
 from koordination.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+# Alembic is imported only when a database has to change: every command checks the schema
+# revision on start, and that check reads the migration files and one table, nothing more.
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\b[^=\n]*=\s*[\"']?(\w+)", re.M)
 
 
 def schema_dir() -> Path:
@@ -29,6 +35,8 @@ def schema_dir() -> Path:
 
 
 def _config(db: Database | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(schema_dir()))
     cfg.attributes["database"] = db
@@ -36,11 +44,28 @@ def _config(db: Database | None = None) -> Config:
 
 
 def script() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_config())
 
 
+def _revisions() -> dict[str, str | None]:
+    """revision → the revision it follows, read from the migration files."""
+    graph: dict[str, str | None] = {}
+    for path in (schema_dir() / "versions").glob("*.py"):
+        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        if "revision" in found:
+            down = found.get("down_revision")
+            graph[found["revision"]] = None if down in (None, "None") else down
+    return graph
+
+
 def head_revision() -> str:
-    head = script().get_current_head()
+    graph = _revisions()
+    heads = set(graph) - {down for down in graph.values() if down}
+    if len(heads) == 1:
+        return heads.pop()
+    head = script().get_current_head()  # let Alembic explain anything unusual
     assert head is not None
     return head
 
@@ -49,8 +74,12 @@ def current_revision(db: Database) -> str | None:
     """The database's revision; ``None`` for an empty database. Refuses foreign databases."""
     try:
         with db.engine.connect() as conn:
-            rev = MigrationContext.configure(conn).get_current_revision()
             tables = set(inspect(conn).get_table_names())
+            rev = (
+                conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                if "alembic_version" in tables
+                else None
+            )
     except (SADatabaseError, OperationalError) as exc:
         raise _unreadable(db, exc) from exc
     if rev is None and tables - {"alembic_version"}:
@@ -79,10 +108,7 @@ def refuse_unknown(db: Database, rev: str | None) -> None:
 
 
 def _known(rev: str) -> bool:
-    try:
-        return script().get_revision(rev) is not None
-    except Exception:  # alembic raises several kinds for unknown ids
-        return False
+    return rev in _revisions()
 
 
 def needs_upgrade(db: Database) -> bool:
@@ -108,6 +134,8 @@ def upgrade(db: Database) -> Path | None:
     if rev == head_revision():
         return None
     backup = backup_before_upgrade(db, rev) if rev is not None else None
+    from alembic import command
+
     try:
         command.upgrade(_config(db), "head")
     except (SADatabaseError, OperationalError) as exc:

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -32,6 +33,7 @@ from koordination.domain.models import (
     GroupMembership,
     Invitation,
     Meeting,
+    MeetingGroup,
     MeetingOverride,
     Person,
     Response,
@@ -193,21 +195,8 @@ class Meetings:
     @staticmethod
     def event_of(m: Meeting | MeetingRecord, organizer: tuple[str, str]) -> Event:
         record = m if isinstance(m, MeetingRecord) else Meetings._record(m)
-        overrides = tuple(
-            Override(
-                recurrence_id=o.recurrence_id,
-                cancelled=o.cancelled,
-                start=o.start,
-                end=o.end,
-                place=Place(
-                    address=record.address if o.address is None else o.address,
-                    room=record.room if o.room is None else o.room,
-                    online_url=record.online_url if o.online_url is None else o.online_url,
-                ),
-                sequence=record.sequence,
-            )
-            for o in record.overrides
-        )
+        place = Place(record.address, record.room, record.online_url)
+        overrides = tuple(_override(o, place, record.sequence) for o in record.overrides)
         return Event(
             uid=record.uid,
             sequence=record.sequence,
@@ -215,7 +204,7 @@ class Meetings:
             start=record.start,
             end=record.end,
             description=record.description,
-            place=Place(record.address, record.room, record.online_url),
+            place=place,
             rrule=record.rrule,
             overrides=overrides,
             cancelled=record.status == MeetingStatus.ABGESAGT,
@@ -236,27 +225,76 @@ class Meetings:
     def occurrences(
         self, start: datetime, end: datetime, group_id: int | None = None
     ) -> list[OccurrenceRow]:
-        """Every date between ``start`` and ``end`` (series expanded), in time order."""
+        """Every date between ``start`` and ``end`` (series expanded), in time order.
+
+        Read with plain column queries rather than ORM objects: two years of a busy city are
+        thousands of meetings, and listing them must stay well under a second.
+        """
         from koordination.calendar.recurrence import expand
 
         start, end = local(start), local(end)
+        ids = (
+            select(Meeting.id)
+            .where(Meeting.start_at < end)
+            .where(or_(Meeting.last_end_at.is_(None), Meeting.last_end_at > start))
+        )
+        if group_id is not None:
+            ids = ids.where(Meeting.groups.any(Group.id == group_id))
+        o = MeetingOverride
         with self.db.session() as session:
-            stmt = (
-                select(Meeting)
-                .where(Meeting.start_at < end)
-                .where(or_(Meeting.last_end_at.is_(None), Meeting.last_end_at > start))
-                .options(selectinload(Meeting.groups), selectinload(Meeting.overrides))
+            meetings = session.execute(
+                select(
+                    Meeting.id,
+                    Meeting.uid,
+                    Meeting.kind,
+                    Meeting.title,
+                    Meeting.start_at,
+                    Meeting.end_at,
+                    Meeting.address,
+                    Meeting.room,
+                    Meeting.online_url,
+                    Meeting.status,
+                    Meeting.rrule,
+                ).where(Meeting.id.in_(ids))
+            ).all()
+            overrides: dict[int, list[Any]] = {}
+            for row in session.execute(
+                select(
+                    o.meeting_id,
+                    o.recurrence_id,
+                    o.cancelled,
+                    o.start_at.label("start"),
+                    o.end_at.label("end"),
+                    o.address,
+                    o.room,
+                    o.online_url,
+                ).where(o.meeting_id.in_(ids))
+            ):
+                overrides.setdefault(row.meeting_id, []).append(row)
+            groups: dict[int, list[str]] = {}
+            for meeting_id, name in session.execute(
+                select(MeetingGroup.meeting_id, Group.name)
+                .join(Group, Group.id == MeetingGroup.group_id)
+                .where(MeetingGroup.meeting_id.in_(ids))
+                .order_by(Group.name)
+            ):
+                groups.setdefault(meeting_id, []).append(name)
+        rows: list[OccurrenceRow] = []
+        for m in meetings:
+            place = Place(m.address, m.room, m.online_url)
+            event = Event(
+                uid=m.uid,
+                sequence=0,
+                title=m.title,
+                start=local(m.start_at),
+                end=local(m.end_at),
+                place=place,
+                rrule=m.rrule,
+                overrides=tuple(_override(r, place, 0) for r in overrides.get(m.id, ())),
             )
-            if group_id is not None:
-                stmt = stmt.where(Meeting.groups.any(Group.id == group_id))
-            meetings = session.scalars(stmt).all()
-            rows: list[OccurrenceRow] = []
-            for m in meetings:
-                record = self._record(m)
-                event = self.event_of(record, ("", ""))
-                groups = record.group_names
-                for occ in expand(event, start, end):
-                    rows.append(_occurrence_row(record, occ, groups))
+            names = tuple(groups.get(m.id, ()))
+            for occ in expand(event, start, end):
+                rows.append(_occurrence_row(m, occ, names))
         rows.sort(key=lambda r: (r.start, r.title, r.meeting_id))
         return rows
 
@@ -843,9 +881,25 @@ def _calendar_relevant(r: MeetingRecord) -> tuple[object, ...]:
     )
 
 
-def _occurrence_row(
-    record: MeetingRecord, occ: Occurrence, groups: tuple[str, ...]
-) -> OccurrenceRow:
+def _override(o: Any, base: Place, sequence: int) -> Override:
+    """An exception of a series (an OverrideRecord or a result row with the same names);
+    place fields that are None keep the series' value."""
+    return Override(
+        recurrence_id=local(o.recurrence_id),
+        cancelled=o.cancelled,
+        start=local(o.start) if o.start else None,
+        end=local(o.end) if o.end else None,
+        place=Place(
+            base.address if o.address is None else o.address,
+            base.room if o.room is None else o.room,
+            base.online_url if o.online_url is None else o.online_url,
+        ),
+        sequence=sequence,
+    )
+
+
+def _occurrence_row(record: Any, occ: Occurrence, groups: tuple[str, ...]) -> OccurrenceRow:
+    """``record``: anything with id, uid, kind and status (a MeetingRecord or a result row)."""
     status = MeetingStatus.ABGESAGT if occ.cancelled else record.status
     return OccurrenceRow(
         meeting_id=record.id,

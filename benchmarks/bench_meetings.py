@@ -1,0 +1,157 @@
+"""Meetings benchmark: `koordination meetings list` over two years holding 10,000 meeting dates.
+
+The city has 5,200 single meetings and 200 monthly or fortnightly series (4,800 dates once
+expanded), each series with a moved and a cancelled date. The whole command is timed in a fresh
+process, as a coordinator runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+TARGET_SECONDS = 1.0
+CACHE = Path(tempfile.gettempdir()) / "koordination-bench"
+
+
+def build_meetings_db(path: Path, singles: int = 5_200, series: int = 200) -> Path:
+    from sqlalchemy import insert
+
+    from koordination.calendar.events import CITY_ZONE, Event
+    from koordination.calendar.recurrence import RecurrenceRule, expand
+    from koordination.db.engine import Database
+    from koordination.db.migrations import upgrade
+    from koordination.domain.enums import MeetingKind, MeetingStatus
+    from koordination.domain.models import Meeting, MeetingOverride
+
+    for old in path.parent.glob(path.name + "*"):
+        old.unlink()
+    db = Database(str(path))
+    upgrade(db)
+    rng = random.Random(10_000)
+    now = datetime.now(UTC)
+    first = date(2027, 1, 1)
+    rows, overrides = [], []
+
+    def local(day: date, hour: int) -> datetime:
+        return datetime(day.year, day.month, day.day, hour, tzinfo=CITY_ZONE)
+
+    def at(day: date, hour: int) -> datetime:
+        return local(day, hour).astimezone(UTC)
+
+    for i in range(singles + series):
+        day = first + timedelta(days=rng.randrange(700))
+        hour = rng.choice([9, 10, 14, 17, 18, 19])
+        rrule = None
+        last_end = at(day, hour + 2)
+        if i >= singles:
+            if i % 2:
+                rule = RecurrenceRule.monthly_on_weekday(
+                    rng.randint(1, 4), rng.randrange(5), count=24
+                )
+            else:
+                rule = RecurrenceRule.weekly(rng.randrange(5), interval=4, count=24)
+            day = first + timedelta(days=rng.randrange(28))
+            rrule = rule.to_rrule()
+            last_end = None
+            dates = expand(
+                Event(f"bench-{i}", 0, "", local(day, hour), local(day, hour + 2), rrule=rrule),
+                local(day, 0),
+                local(day, 0) + timedelta(days=800),
+            )
+            moved, cancelled = dates[4].recurrence_id, dates[2].recurrence_id
+            overrides += [
+                {
+                    "meeting_id": i + 1,
+                    "recurrence_id": cancelled.astimezone(UTC),
+                    "cancelled": True,
+                    "sequence": 1,
+                },
+                {
+                    "meeting_id": i + 1,
+                    "recurrence_id": moved.astimezone(UTC),
+                    "cancelled": False,
+                    "start_at": (moved + timedelta(days=1)).astimezone(UTC),
+                    "end_at": (moved + timedelta(days=1, hours=2)).astimezone(UTC),
+                    "sequence": 1,
+                },
+            ]
+        rows.append(
+            {
+                "id": i + 1,
+                "uid": f"bench-{i}@koordination.local",
+                "kind": MeetingKind.ARBEITSKREIS,
+                "title": f"Arbeitskreis {i % 97} – Treffen",
+                "description": "",
+                "start_at": at(day, hour),
+                "end_at": at(day, hour + 2),
+                "address": "Rathaus, Marktplatz 1",
+                "room": f"Raum {i % 12}",
+                "online_url": "",
+                "status": MeetingStatus.EINGELADEN,
+                "public": True,
+                "rrule": rrule,
+                "last_end_at": last_end,
+                "sequence": 1,
+                "request_sequence": 1,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    with db.engine.begin() as conn:
+        conn.execute(insert(Meeting.__table__), rows)
+        if overrides:
+            conn.execute(insert(MeetingOverride.__table__), overrides)
+    db.dispose()
+    return path
+
+
+def time_listing(path: Path, runs: int) -> tuple[float, int]:
+    command = [
+        sys.executable,
+        "-m",
+        "koordination",
+        "--db",
+        str(path),
+        "meetings",
+        "list",
+        "--from",
+        "01.01.2027",
+        "--to",
+        "31.12.2028",
+        "--json",
+    ]
+    times, count = [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run(command, capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+        count = result.stdout.count(b'"meeting_id"')
+    return statistics.median(times), count
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = build_meetings_db(CACHE / "termine.sqlite3")
+    seconds, count = time_listing(path, args.runs)
+    ok = seconds <= TARGET_SECONDS
+    print(
+        f"meetings list über zwei Jahre: {count} Termine in {seconds:.2f} s "
+        f"(Median aus {args.runs}, Ziel ≤ {TARGET_SECONDS:.0f} s): " + ("OK" if ok else "VERFEHLT")
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
