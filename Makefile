@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= .demo/demostadt.sqlite3
 
-.PHONY: venv demo test lint bench clean migration
+.PHONY: venv demo test lint readers bench clean migration
 
 venv: $(STAMP)
 
@@ -28,7 +28,18 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: venv lint
+# ical.js (Thunderbird's iCalendar parser) for the cross-reader calendar tests; reinstalled only
+# when the lock file changed. Without npm those tests skip (CI requires them: .ci/run).
+READERS := tests/readers
+readers:
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "npm fehlt: die Kalender-Leseprüfung mit ical.js wird übersprungen"; \
+	elif [ ! -f $(READERS)/node_modules/.package-lock.json ] || \
+		[ $(READERS)/package-lock.json -nt $(READERS)/node_modules/.package-lock.json ]; then \
+		npm ci --prefix $(READERS) --no-audit --no-fund; \
+	fi
+
+test: venv lint readers
 	$(BIN)/pytest -q
 
 # A new migration from the models: upgrade a scratch database to head, then autogenerate.

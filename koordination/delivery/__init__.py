@@ -1,0 +1,1 @@
+"""Getting meetings to people: .ics files, iMIP e-mail and CalDAV calendars."""
