@@ -335,8 +335,30 @@ class Meetings:
         occurrences = expand(event, local(data.start), local(data.start) + LOOKAHEAD)
         return list(holiday_warnings(occurrences, city.bundesland.value))
 
+    @staticmethod
+    def problems(data: MeetingInput) -> list[FieldError]:
+        """The form's own checks, plus: a series must start on one of its own dates (calendars
+        disagree about a first date that the rule does not produce)."""
+        from koordination.calendar.recurrence import RecurrenceRule, expand
+
+        errors = data.problems()
+        if errors or not data.rrule or data.start is None or data.end is None:
+            return errors
+        start = local(data.start)
+        probe = Event("probe", 0, "", start, local(data.end), rrule=data.rrule)
+        if not any(o.start == start for o in expand(probe, start, start + timedelta(minutes=1))):
+            rule = RecurrenceRule.from_rrule(data.rrule).describe()
+            errors.append(
+                FieldError(
+                    "Beginn",
+                    f"Der {start:%d.%m.%Y} passt nicht zur Wiederholung „{rule}“. Bitte den "
+                    "ersten Termin der Serie als Beginn wählen.",
+                )
+            )
+        return errors
+
     def create(self, data: MeetingInput) -> Saved[MeetingRecord]:
-        if errors := data.problems():
+        if errors := self.problems(data):
             raise ValidationError(errors)
         warnings = self.holiday_warnings(data)
         with self.db.session() as session:
@@ -392,7 +414,7 @@ class Meetings:
 
     def update(self, original: MeetingRecord, data: MeetingInput) -> Saved[MeetingRecord]:
         """Change a meeting or a whole series; calendars get it as an update (higher SEQUENCE)."""
-        if errors := data.problems():
+        if errors := self.problems(data):
             raise ValidationError(errors)
         warnings = self.holiday_warnings(data)
         with self.db.session() as session:
@@ -534,7 +556,7 @@ class Meetings:
             raise ValidationError([FieldError("Termin", "ist kein Serientermin.")])
         if from_day <= original.start.date():
             return self.update(original, data)
-        if errors := data.problems():
+        if errors := self.problems(data):
             raise ValidationError(errors)
         warnings = self.holiday_warnings(data)
         with self.db.session() as session:

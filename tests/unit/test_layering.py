@@ -17,6 +17,14 @@ CORE = [
     "koordination.exporters",
     "koordination.services.directory",
     "koordination.services.csv_import",
+    "koordination.services.meetings",
+    "koordination.calendar.ics",
+    "koordination.calendar.recurrence",
+    "koordination.calendar.replies",
+    "koordination.delivery.caldav",
+    "koordination.delivery.mail",
+    "koordination.delivery.files",
+    "koordination.cli_meetings",
 ]
 
 

@@ -281,3 +281,10 @@ def test_meeting_input_is_validated_in_german(city: tuple) -> None:
         )
     assert "Ende: muss nach dem Beginn liegen." in err.value.message
     assert "Titel: darf keinen Zeilenumbruch enthalten." in err.value.message
+
+
+def test_series_must_start_on_one_of_its_dates(city: tuple) -> None:
+    _, meetings, group_id, _ = city
+    wednesday = _series(group_id, start=datetime(2026, 9, 9, 18), end=datetime(2026, 9, 9, 20))
+    with pytest.raises(ValidationError, match=r"passt nicht zur Wiederholung „jeden 2\. Dienstag"):
+        meetings.create(wednesday)
