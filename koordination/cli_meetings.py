@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from koordination.cli import _progress
 from koordination.errors import KoordinationError
 
 if TYPE_CHECKING:
     from koordination.domain.records import OccurrenceRow
-    from koordination.services.meetings import Delivery, Meetings
+    from koordination.services.meetings import Meetings
 
 Command = Callable[[Any, str, str], argparse.ArgumentParser]
 Actions = Callable[[argparse.ArgumentParser, str], Any]
@@ -224,7 +224,6 @@ def _show(meetings: Meetings, meeting_id: int) -> None:
 
 def cmd_invite(args: argparse.Namespace) -> int:
     from koordination.cli import _directory, _group_id
-    from koordination.paths import exports_dir
 
     meetings = _meetings(args)
     meeting = meetings.get(args.id)
@@ -245,63 +244,30 @@ def cmd_invite(args: argparse.Namespace) -> int:
         return 0
     if args.dry_run:
         verb = "gesendet" if args.send else "geschrieben"
+        from koordination.services.dispatch import label
+
         for d in plan.deliveries:
-            print(f"würde {verb}: {_label(d)} an {d.name} <{d.email}>")
+            print(f"würde {verb}: {label(d)} an {d.name} <{d.email}>")
         print(f"{len(plan.deliveries)} Nachrichten würden {verb} (Probelauf, nichts geändert).")
         return 0
     if args.send:
         return _send(meetings, plan)
-    folder = args.out or exports_dir() / "einladungen" / _folder_name(meeting)
-    from koordination.delivery.files import write_invitations
+    from koordination.services import dispatch
 
-    files = [(f"{d.name} {_label(d)}", d.ics) for d in plan.deliveries]
-    written = write_invitations(folder, files)
-    meetings.mark_delivered(meeting.id, plan.deliveries, plan.meeting.sequence)
-    print(f"{len(written)} Dateien in {folder} geschrieben.")
+    count, folder = dispatch.write_files(meetings, plan, args.out, progress=_progress("Dateien"))
+    print(f"{count} Dateien in {folder} geschrieben.")
     return 0
 
 
-def _label(d: Delivery) -> str:
-    if d.method == "REQUEST":
-        return "Einladung"
-    if d.recurrence_id is not None:
-        return f"Absage {d.recurrence_id:%d.%m.%Y}"
-    return "Absage"
-
-
-def _folder_name(meeting: Any) -> str:
-    slug = re.sub(r"[^\w-]+", "-", meeting.title.lower()).strip("-")[:40]
-    return f"{meeting.start:%Y-%m-%d}-{slug}-{meeting.id}"
-
-
 def _send(meetings: Meetings, plan: Any) -> int:
-    from koordination.delivery.mail import build_imip, send_all
     from koordination.delivery.settings import load_smtp_settings
-    from koordination.services.invitation_text import body_text, subject
+    from koordination.services import dispatch
 
-    settings = load_smtp_settings()
-    messages = [
-        build_imip(
-            sender_name=settings.from_name or plan.event.organizer_name,
-            sender_email=settings.from_email or plan.event.organizer_email,
-            recipient_name=d.name,
-            recipient_email=d.email,
-            subject=subject(plan.meeting, d.method, d.recurrence_id),
-            body_text=body_text(plan.meeting, d.method, d.recurrence_id, plan.event.organizer_name),
-            ics=d.ics,
-            method=d.method,
-        )
-        for d in plan.deliveries
-    ]
-    from koordination.cli import _progress
-
-    report = send_all(settings, messages, progress=_progress("Versand"))
-    sent = [d for d in plan.deliveries if d.email.lower() in report.delivered]
-    meetings.mark_delivered(plan.meeting.id, sent, plan.meeting.sequence)
-    for failure in report.failures:
+    result = dispatch.send_mails(meetings, plan, load_smtp_settings(), _progress("Versand"))
+    for failure in result.failures:
         print(f"Nicht zugestellt: {failure}", file=sys.stderr)
-    print(f"{len(sent)} von {len(plan.deliveries)} Nachrichten gesendet.")
-    return 0 if len(sent) == len(plan.deliveries) else 1
+    print(result.summary())
+    return 0 if result.sent == result.total else 1
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:

@@ -453,27 +453,36 @@ class Meetings:
             session.flush()
             return self._record(meeting)
 
-    def _occurrence(self, meeting: Meeting, recurrence_id: datetime) -> datetime:
-        """The exact original start of the occurrence on that date/time, or a German error."""
+    def _occurrence(self, meeting: Meeting, when: datetime) -> datetime:
+        """The original start (RECURRENCE-ID) of the date meant by ``when``: a date, or date and
+        time, of the rule's own day or of the day a moved date was moved to."""
         from koordination.calendar.recurrence import expand
 
-        wanted = local(recurrence_id)
-        event = self.event_of(meeting, ("", ""))
-        window = (day_start(wanted.date()), day_start(wanted.date() + timedelta(days=1)))
-        candidates = [o.recurrence_id for o in expand(event, *window)]
         if not meeting.rrule:
             raise ValidationError(
                 [FieldError("Termin", "ist kein Serientermin; bitte den Termin selbst ändern.")]
             )
-        exact = [c for c in candidates if c == wanted]
-        same_day = [c for c in candidates if c.date() == wanted.date()]
+        wanted = local(when)
+        event = self.event_of(meeting, ("", ""))
+        window = (day_start(wanted.date()), day_start(wanted.date() + timedelta(days=1)))
+        # (original start, where it takes place now) of every date touching that day.
+        dates = [(o.recurrence_id, o.start) for o in expand(event, *window)]
+        unmoved = dataclasses.replace(event, overrides=())
+        moved_away = {
+            local(o.recurrence_id): local(o.start_at or o.recurrence_id) for o in meeting.overrides
+        }
+        dates += [
+            (o.recurrence_id, moved_away.get(o.recurrence_id, o.start))
+            for o in expand(unmoved, *window)
+        ]
+        exact = [rid for rid, start in dates if wanted in (rid, start)]
+        same_day = [rid for rid, start in dates if wanted.date() in (rid.date(), start.date())]
         found = exact or same_day
         if not found:
             raise ValidationError(
                 [
                     FieldError(
-                        "Datum",
-                        f"Am {wanted:%d.%m.%Y} findet kein Termin dieser Serie statt.",
+                        "Datum", f"Am {wanted:%d.%m.%Y} findet kein Termin dieser Serie statt."
                     )
                 ]
             )

@@ -34,6 +34,7 @@ AREA_KEYS = [
     ("3", "organisations", "Organisationen"),
     ("4", "groups", "Gruppen"),
     ("5", "city", "Stadtprofil"),
+    ("6", "meetings", "Termine"),
 ]
 
 
@@ -217,6 +218,7 @@ class KoordinationApp(App[int]):
         from koordination.tui.screens.forms import FormScreen
         from koordination.tui.screens.shell import AREAS
         from koordination.tui.widgets.lazy_table import LazyTable
+        from koordination.tui.widgets.month_view import MonthView
 
         sections: list[tuple[str, list[Binding]]] = [("Überall", list(self.BINDINGS))]
         for _area_id, _key, cls in AREAS:
@@ -224,6 +226,7 @@ class KoordinationApp(App[int]):
             if keys:
                 sections.append((cls.TITLE, keys))
         sections.append(("Listen", list(LazyTable.BINDINGS)))  # type: ignore[arg-type]
+        sections.append(("Monatsansicht", list(MonthView.BINDINGS)))  # type: ignore[arg-type]
         sections.append(("Formulare", list(FormScreen.BINDINGS)))  # type: ignore[arg-type]
         return sections
 

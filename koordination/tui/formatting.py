@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -11,10 +11,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.markup import escape
 
-from koordination.domain.enums import Sector
+from koordination.domain.enums import MeetingStatus, ResponseStatus, Sector
 from koordination.domain.records import (
     CityProfileRecord,
     GroupRecord,
+    InvitationRow,
+    MeetingRecord,
+    OccurrenceRow,
     OrganisationRecord,
     Overview,
     PersonRecord,
@@ -244,4 +247,211 @@ def groups_table(overview: Overview) -> str:
     for g in overview.groups:
         name = g.name if len(g.name) <= 38 else g.name[:37] + "…"
         lines.append(f"{escape(name):<40}{g.kind.label:<28}{g.members:>10}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- meetings
+
+WEEKDAYS_SHORT = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
+WEEKDAYS_LONG = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+
+#: Answers in the order the counts are shown; "eingeladen" means sent but not answered.
+ANSWER_STYLES = {
+    ResponseStatus.ZUGESAGT: "green",
+    ResponseStatus.ABGESAGT: "red",
+    ResponseStatus.VIELLEICHT: "yellow",
+}
+
+
+def short_day(value: datetime | date) -> str:
+    """Di 08.12.2026"""
+    return f"{WEEKDAYS_SHORT[value.weekday()]} {value:%d.%m.%Y}"
+
+
+def time_span(start: datetime, end: datetime) -> str:
+    if start.date() == end.date():
+        return f"{start:%H:%M}–{end:%H:%M}"
+    return f"{start:%H:%M}–{end:%d.%m. %H:%M}"
+
+
+def occurrence_place(row: OccurrenceRow) -> str:
+    if row.place and row.online_url:
+        return f"{row.place} + online"
+    return row.place or ("online" if row.online_url else "")
+
+
+def occurrence_status(row: OccurrenceRow) -> Text:
+    if row.status == MeetingStatus.ABGESAGT:
+        return Text(" abgesagt ", style="bold reverse red")
+    text = Text(row.status.label, style="dim")
+    if row.moved:
+        text = Text("verschoben", style="bold yellow")
+    return text
+
+
+def answer_counts(rows: Iterable[InvitationRow]) -> dict[str, int]:
+    """zugesagt / abgesagt / vielleicht / keine Antwort / nicht versandt / nicht einladbar."""
+    counts = {
+        "zugesagt": 0,
+        "abgesagt": 0,
+        "vielleicht": 0,
+        "keine Antwort": 0,
+        "noch nicht eingeladen": 0,
+        "nicht einladbar": 0,
+    }
+    for r in rows:
+        if r.removed:
+            continue
+        if r.excluded_because:
+            counts["nicht einladbar"] += 1
+        elif r.status in ANSWER_STYLES:
+            counts[r.status.label] += 1
+        elif r.sent_sequence is None:
+            counts["noch nicht eingeladen"] += 1
+        else:
+            counts["keine Antwort"] += 1
+    return counts
+
+
+def invitation_state(r: InvitationRow) -> Text:
+    if r.excluded_because:
+        return Text(f"nicht einladbar: {r.excluded_because}", style="dim red")
+    if r.status in ANSWER_STYLES:
+        return Text(r.status.label, style=ANSWER_STYLES[r.status])
+    if r.sent_sequence is None:
+        return Text("noch nicht eingeladen", style="dim")
+    if r.status == ResponseStatus.EINGELADEN:
+        return Text("eingeladen, keine Antwort", style="dim")
+    return Text(r.status.label, style="dim")
+
+
+def meeting_detail(
+    m: MeetingRecord,
+    invitations: Sequence[InvitationRow],
+    occurrence: OccurrenceRow | None = None,
+) -> RenderableType:
+    """A meeting or series, the date picked in the agenda, and who is invited."""
+    from koordination.calendar.recurrence import RecurrenceRule
+
+    head = Text(m.title, style="bold")
+    if m.status == MeetingStatus.ABGESAGT:
+        head.append("  ").append(" abgesagt ", style="bold reverse red")
+    listed = [r for r in invitations if not r.removed]
+    summary = Text()
+    for label, count in answer_counts(listed).items():
+        if count == 0 and label in ("noch nicht eingeladen", "nicht einladbar"):
+            continue
+        if summary:
+            summary.append(" · ", style="dim")
+        style = {"zugesagt": "green", "abgesagt": "red", "vielleicht": "yellow"}.get(label, "")
+        summary.append(f"{count} {label}", style=style)
+    parts: list[RenderableType] = [
+        head,
+        _grid([(INDENT, Text(f"Nr. {m.id} · {m.kind.label} · {m.status.label}", style="dim"))]),
+    ]
+    if listed:
+        # The answers are what a coordinator looks for first; the names follow below.
+        parts.append(_grid([(INDENT, summary)]))
+    if occurrence is not None and m.rrule:
+        text = Text(f"{short_day(occurrence.start)}, {time_span(occurrence.start, occurrence.end)}")
+        if occurrence.status == MeetingStatus.ABGESAGT:
+            text.append("  abgesagt", style="bold red")
+        elif occurrence.moved:
+            text.append("  verschoben", style="bold yellow")
+            original = occurrence.recurrence_id
+            text.append(f" (statt {short_day(original)} {original:%H:%M})", style="dim")
+        where = occurrence_place(occurrence)
+        lines = [(INDENT, text)]
+        if where:
+            lines.append((INDENT, Text(where)))
+        parts += _section("Ausgewählter Termin", lines)
+    if m.rrule:
+        try:
+            rule = RecurrenceRule.from_rrule(m.rrule).describe()
+        except Exception:  # an odd rule from elsewhere must not break the pane
+            rule = m.rrule
+        when = [
+            ("Serie", rule),
+            ("Zeit", f"{m.start:%H:%M}–{m.end:%H:%M} Uhr"),
+            ("Ab", short_day(m.start)),
+        ]
+    else:
+        when = [("Wann", f"{short_day(m.start)}, {time_span(m.start, m.end)} Uhr")]
+    fields = [
+        *when,
+        ("Form", m.mode),
+        ("Raum", m.room),
+        ("Adresse", m.address.replace("\n", ", ")),
+        ("Online", m.online_url),
+        ("Gruppen", ", ".join(m.group_names) or "–"),
+        ("Abo-Kalender", "ja (öffentlich)" if m.public else "nein"),
+    ]
+    parts += _section("Termin", _fields(fields))
+    exceptions: list[Item] = []
+    for o in sorted(m.overrides, key=lambda o: o.recurrence_id):
+        if o.cancelled:
+            exceptions.append(_bullet(f"{short_day(o.recurrence_id)} abgesagt"))
+        elif o.start is not None:
+            moved = f"{short_day(o.recurrence_id)} → {short_day(o.start)} {o.start:%H:%M}"
+            place = ", ".join(x for x in (o.room, o.address) if x)
+            exceptions.append(_bullet(moved, place or ""))
+    if exceptions:
+        parts += _section("Ausnahmen", exceptions)
+    if m.description:
+        parts += _section("Beschreibung", [(INDENT, Text(m.description))])
+    people: list[Item] = []
+    for r in sorted(listed, key=lambda r: (bool(r.excluded_because), r.name)):
+        text = Text(r.name + "  ")
+        if r.via not in m.group_names or len(m.group_names) > 1:
+            text.append(f"({r.via}) ", style="dim")
+        text.append_text(invitation_state(r))
+        if occurrence is not None:
+            for rid, status in r.occurrence_answers:
+                if rid == occurrence.recurrence_id:
+                    text.append(f" · an diesem Termin: {status.label}", style="bold")
+        people.append((BULLET, text))
+    parts += [Text(""), Text(f"Einladungsliste ({len(listed)})", style="bold")]
+    parts.append(_grid(people or [(INDENT, Text("noch niemand eingeladen", style="dim"))]))
+    parts += [Text(""), Text(f"UID {m.uid} · SEQUENCE {m.sequence}", style="dim")]
+    return Group(*parts)
+
+
+def next_meetings_table(rows: Sequence[OccurrenceRow], open_answers: int | None) -> str:
+    """The Übersicht's card: the next dates and how many answers are still open."""
+    lines = ["[b]Nächste Termine[/b]"]
+    if not rows:
+        lines.append("  [dim]Keine Termine in den nächsten Wochen.[/dim]")
+    for r in rows:
+        title = r.title if len(r.title) <= 36 else r.title[:35] + "…"
+        place = occurrence_place(r)
+        place = place if len(place) <= 40 else place[:39] + "…"
+        note = ""
+        if r.status == MeetingStatus.ABGESAGT:
+            note = "  [b red]abgesagt[/]"
+        elif r.moved:
+            note = "  [yellow]verschoben[/]"
+        lines.append(
+            f"  {short_day(r.start)}  {time_span(r.start, r.end):<11}  {escape(title):<36}  "
+            f"[dim]{escape(place)}[/dim]{note}"
+        )
+    if open_answers is not None:
+        lines.append("")
+        lines.append(
+            f"[b]Offene Antworten[/b]  {number(open_answers)} "
+            "[dim]Eingeladene ohne Antwort (kommende Termine)[/dim]"
+        )
     return "\n".join(lines)

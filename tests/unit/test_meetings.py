@@ -288,3 +288,13 @@ def test_series_must_start_on_one_of_its_dates(city: tuple) -> None:
     wednesday = _series(group_id, start=datetime(2026, 9, 9, 18), end=datetime(2026, 9, 9, 20))
     with pytest.raises(ValidationError, match=r"passt nicht zur Wiederholung „jeden 2\. Dienstag"):
         meetings.create(wednesday)
+
+
+def test_a_moved_date_can_be_cancelled_by_its_old_or_its_new_day(city: tuple) -> None:
+    _, meetings, group_id, _ = city
+    m = meetings.create(_series(group_id)).record
+    meetings.move_occurrence(m.id, _local(2026, 12, 8), start=_local(2026, 12, 15, 18))
+    meetings.move_occurrence(m.id, _local(2026, 12, 15), room="Saal 7")  # by its new day
+    meetings.cancel_occurrence(m.id, _local(2026, 12, 8))  # by its original day
+    (row,) = meetings.occurrences(_local(2026, 12, 1), _local(2026, 12, 31))
+    assert (row.recurrence_id, row.status) == (_local(2026, 12, 8, 18), MeetingStatus.ABGESAGT)

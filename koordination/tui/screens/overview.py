@@ -1,6 +1,10 @@
-"""The Übersicht area: the city at a glance, sectors and groups."""
+"""The Übersicht area: the city at a glance, sectors, next meetings and groups."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -8,10 +12,52 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from koordination.domain.records import Overview
+from koordination.calendar.events import CITY_ZONE
+from koordination.domain.enums import MeetingStatus, ResponseStatus
+from koordination.domain.records import OccurrenceRow, Overview
 from koordination.errors import KoordinationError
-from koordination.tui.formatting import city_summary, groups_table, sector_table
+from koordination.tui.formatting import (
+    city_summary,
+    groups_table,
+    next_meetings_table,
+    sector_table,
+)
 from koordination.tui.screens.base import Area
+
+if TYPE_CHECKING:
+    from koordination.services.meetings import Meetings
+
+#: How many dates "Nächste Termine" lists, and how far "Offene Antworten" looks ahead.
+NEXT_MEETINGS = 5
+OPEN_ANSWERS_AHEAD = timedelta(weeks=12)
+
+
+@dataclass(frozen=True)
+class Outlook:
+    next_rows: tuple[OccurrenceRow, ...]
+    #: Invitees who received an invitation to an upcoming meeting and have not answered.
+    open_answers: int
+
+
+def meeting_outlook(meetings: Meetings, today: date) -> Outlook:
+    """The next dates from ``today`` on and the open answers for the coming weeks."""
+    start = datetime.combine(today, time(0, 0), tzinfo=CITY_ZONE)
+    rows = meetings.occurrences(start, start + OPEN_ANSWERS_AHEAD)
+    upcoming = list(rows)
+    if len(upcoming) < NEXT_MEETINGS:
+        upcoming = meetings.occurrences(start, start + timedelta(days=366))
+    ids = dict.fromkeys(r.meeting_id for r in rows if r.status != MeetingStatus.ABGESAGT)
+    open_answers = 0
+    for meeting_id in ids:
+        for inv in meetings.invitation_list(meeting_id):
+            if (
+                not inv.removed
+                and not inv.excluded_because
+                and inv.sent_sequence is not None
+                and inv.status in (ResponseStatus.EINGELADEN, ResponseStatus.KEINE_ANTWORT)
+            ):
+                open_answers += 1
+    return Outlook(tuple(upcoming[:NEXT_MEETINGS]), open_answers)
 
 
 class OverviewArea(Area):
@@ -21,6 +67,7 @@ class OverviewArea(Area):
         with Horizontal(classes="overview-top"):
             yield Static("Wird geladen …", id="overview-city", classes="card")
             yield Static("", id="overview-sectors", classes="card")
+        yield Static("", id="overview-meetings", classes="card")
         with Vertical(classes="card overview-groups"):
             yield Static("", id="overview-groups")
 
@@ -39,6 +86,21 @@ class OverviewArea(Area):
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, overview)
+        from koordination.services.meetings import Meetings
+
+        try:
+            outlook = meeting_outlook(Meetings(directory.db), directory.today())
+        except KoordinationError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_outlook, outlook)
+
+    def show_outlook(self, outlook: Outlook) -> None:
+        self.outlook = outlook
+        self.query_one("#overview-meetings", Static).update(
+            next_meetings_table(outlook.next_rows, outlook.open_answers)
+        )
 
     def show(self, overview: Overview) -> None:
         self.overview = overview

@@ -1,4 +1,4 @@
-"""The main window: Übersicht, Personen, Organisationen, Gruppen, Stadtprofil behind tabs."""
+"""The main window: Übersicht, Personen, Organisationen, Gruppen, Stadtprofil, Termine as tabs."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from textual.widgets import TabbedContent, TabPane
 from koordination.tui.screens.base import Area
 from koordination.tui.screens.city import CityArea
 from koordination.tui.screens.groups import GroupsArea
+from koordination.tui.screens.meetings import MeetingsArea
 from koordination.tui.screens.organisations import OrganisationsArea
 from koordination.tui.screens.overview import OverviewArea
 from koordination.tui.screens.people import PeopleArea
@@ -20,6 +21,7 @@ AREAS: list[tuple[str, str, type[Area]]] = [
     ("organisations", "3", OrganisationsArea),
     ("groups", "4", GroupsArea),
     ("city", "5", CityArea),
+    ("meetings", "6", MeetingsArea),
 ]
 
 

@@ -1,0 +1,97 @@
+"""Delivering a meeting's delivery plan: as .ics files in a folder, or as iMIP e-mails.
+
+Both faces (CLI and TUI) go through here, so what counts as delivered is decided in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from koordination.domain.records import MeetingRecord
+from koordination.services.meetings import Delivery, DeliveryPlan, Meetings
+
+Progress = Callable[[int, int], None]
+
+
+def label(d: Delivery) -> str:
+    """What a file or a line of a report calls this message, in German."""
+    if d.method == "REQUEST":
+        return "Einladung"
+    if d.recurrence_id is not None:
+        return f"Absage {d.recurrence_id:%d.%m.%Y}"
+    return "Absage"
+
+
+def folder_name(meeting: MeetingRecord) -> str:
+    """One folder per meeting: date, title and number."""
+    slug = re.sub(r"[^\w-]+", "-", meeting.title.lower()).strip("-")[:40]
+    return f"{meeting.start:%Y-%m-%d}-{slug}-{meeting.id}"
+
+
+def default_folder(meeting: MeetingRecord) -> Path:
+    from koordination.paths import exports_dir
+
+    return exports_dir() / "einladungen" / folder_name(meeting)
+
+
+def write_files(
+    meetings: Meetings,
+    plan: DeliveryPlan,
+    folder: Path | None = None,
+    progress: Progress | None = None,
+) -> tuple[int, Path]:
+    """One file per recipient, written atomically; the plan then counts as delivered."""
+    from koordination.delivery.files import write_invitations
+
+    target = folder or default_folder(plan.meeting)
+    files = [(f"{d.name} {label(d)}", d.ics) for d in plan.deliveries]
+    if progress is not None:
+        progress(0, len(files))
+    written = write_invitations(target, files)
+    meetings.mark_delivered(plan.meeting.id, plan.deliveries, plan.meeting.sequence)
+    if progress is not None:
+        progress(len(files), len(files))
+    return len(written), target
+
+
+@dataclass(frozen=True)
+class MailResult:
+    sent: int
+    total: int
+    failures: tuple[str, ...]
+
+    def summary(self) -> str:
+        return f"{self.sent} von {self.total} Nachrichten gesendet."
+
+
+def send_mails(
+    meetings: Meetings, plan: DeliveryPlan, settings: object, progress: Progress | None = None
+) -> MailResult:
+    """Send every message of the plan through SMTP; who received theirs counts as delivered,
+    so running it again sends only what failed or changed."""
+    from koordination.delivery.mail import build_imip, send_all
+    from koordination.delivery.settings import SmtpSettings
+    from koordination.services.invitation_text import body_text, subject
+
+    assert isinstance(settings, SmtpSettings)
+    messages = [
+        build_imip(
+            sender_name=settings.from_name or plan.event.organizer_name,
+            sender_email=settings.from_email or plan.event.organizer_email,
+            recipient_name=d.name,
+            recipient_email=d.email,
+            subject=subject(plan.meeting, d.method, d.recurrence_id),
+            body_text=body_text(plan.meeting, d.method, d.recurrence_id, plan.event.organizer_name),
+            ics=d.ics,
+            method=d.method,
+        )
+        for d in plan.deliveries
+    ]
+    report = send_all(settings, messages, progress=progress)
+    delivered = {address.lower() for address in report.delivered}
+    sent = [d for d in plan.deliveries if d.email.lower() in delivered]
+    meetings.mark_delivered(plan.meeting.id, sent, plan.meeting.sequence)
+    return MailResult(len(sent), len(plan.deliveries), tuple(str(f) for f in report.failures))

@@ -1,0 +1,843 @@
+"""Dialogs of the Termine area: meeting/series form with preview, move, answer, send."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dateutil.rrule import rrulestr
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, ProgressBar, Select, SelectionList, Static
+from textual.worker import get_current_worker
+
+from koordination.calendar.events import CITY_ZONE
+from koordination.calendar.recurrence import WEEKDAY_NAMES, RecurrenceRule
+from koordination.domain.enums import MeetingKind, ResponseStatus
+from koordination.domain.records import InvitationRow, MeetingRecord, OccurrenceRow
+from koordination.errors import FieldError, KoordinationError, ValidationError
+from koordination.services.inputs import MeetingInput
+from koordination.services.validation import parse_date
+from koordination.tui.formatting import short_day, time_span
+from koordination.tui.screens.forms import FormScreen
+from koordination.tui.widgets.form import FieldSpec, FormFields
+
+if TYPE_CHECKING:
+    from koordination.services.meetings import DeliveryPlan
+
+# ---------------------------------------------------------------------- parsing
+
+
+def parse_time(text: str) -> time:
+    """18:00, 18.00, 18 Uhr, 9:30, 1800."""
+    value = text.strip().lower().removesuffix("uhr").strip()
+    match = re.fullmatch(r"(\d{1,2})(?:[:.]?(\d{2}))?", value)
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    raise ValueError(f"„{text.strip()}“ ist keine Uhrzeit (erwartet wird z. B. 18:00).")
+
+
+def _text(values: dict[str, Any], key: str) -> str:
+    return str(values.get(key) or "").strip()
+
+
+def _required_date(
+    values: dict[str, Any], key: str, label: str, problems: list[FieldError]
+) -> date | None:
+    text = _text(values, key)
+    if not text:
+        problems.append(FieldError(label, "bitte ein Datum angeben (TT.MM.JJJJ)."))
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        problems.append(FieldError(label, str(exc)))
+        return None
+
+
+def _optional_date(
+    values: dict[str, Any], key: str, label: str, problems: list[FieldError]
+) -> date | None:
+    return _required_date(values, key, label, problems) if _text(values, key) else None
+
+
+def _time(values: dict[str, Any], key: str, label: str, problems: list[FieldError]) -> time | None:
+    text = _text(values, key)
+    if not text:
+        problems.append(FieldError(label, "bitte eine Uhrzeit angeben (HH:MM)."))
+        return None
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        problems.append(FieldError(label, str(exc)))
+        return None
+
+
+def _positive(
+    values: dict[str, Any], key: str, label: str, problems: list[FieldError], *, most: int
+) -> int | None:
+    text = _text(values, key)
+    if not text.isdigit() or not 1 <= int(text) <= most:
+        problems.append(FieldError(label, f"bitte eine Zahl von 1 bis {most} eingeben."))
+        return None
+    return int(text)
+
+
+# ---------------------------------------------------------------------- meeting form
+
+REPEAT_CHOICES: list[tuple[str, str]] = [
+    ("keine (einzelner Termin)", "none"),
+    ("wöchentlich / alle N Wochen", "weekly"),
+    ("monatlich an einem Tag", "monthly_day"),
+    ("monatlich am n-ten Wochentag", "monthly_nth"),
+]
+NTH_CHOICES: list[tuple[str, int]] = [
+    ("1.", 1),
+    ("2.", 2),
+    ("3.", 3),
+    ("4.", 4),
+    ("letzten", -1),
+]
+ENDING_CHOICES: list[tuple[str, str]] = [
+    ("nie (offen)", "never"),
+    ("am Datum", "until"),
+    ("nach Anzahl Terminen", "count"),
+]
+WEEKDAY_CHOICES = [(name, i) for i, name in enumerate(WEEKDAY_NAMES)]
+
+
+def meeting_fields(series_edit: bool) -> list[FieldSpec]:
+    fields = [
+        FieldSpec("kind", "Art", kind="select", choices=MeetingKind.choices(), allow_blank=False),
+        FieldSpec("title", "Titel"),
+        FieldSpec("day", "Datum", placeholder="TT.MM.JJJJ, erster Termin"),
+        FieldSpec("start", "Beginn", placeholder="HH:MM"),
+        FieldSpec("end", "Ende", placeholder="HH:MM"),
+        FieldSpec("address", "Adresse", placeholder="Straße Nr., PLZ Ort"),
+        FieldSpec("room", "Raum"),
+        FieldSpec("online_url", "Online-Link", placeholder="https://"),
+        FieldSpec(
+            "public",
+            "Abo-Kalender",
+            kind="select",
+            choices=[("ja, öffentlich", True), ("nein, intern", False)],
+            allow_blank=False,
+        ),
+        FieldSpec("description", "Beschreibung", placeholder="Tagesordnung, Hinweise"),
+        FieldSpec(
+            "repeat", "Wiederholung", kind="select", choices=REPEAT_CHOICES, allow_blank=False
+        ),
+        FieldSpec("interval", "Abstand", placeholder="1 = jede Woche / jeden Monat"),
+        FieldSpec("nth", "Welcher", kind="select", choices=NTH_CHOICES, allow_blank=False),
+        FieldSpec(
+            "weekday", "Wochentag", kind="select", choices=WEEKDAY_CHOICES, allow_blank=False
+        ),
+        FieldSpec("month_day", "Tag im Monat", placeholder="1 bis 31"),
+        FieldSpec(
+            "ending", "Serie endet", kind="select", choices=ENDING_CHOICES, allow_blank=False
+        ),
+        FieldSpec("until", "Bis", placeholder="TT.MM.JJJJ, letzter möglicher Tag"),
+        FieldSpec("count", "Anzahl", placeholder="Zahl der Termine"),
+    ]
+    if series_edit:
+        fields.append(
+            FieldSpec(
+                "from_day",
+                "Gilt ab",
+                placeholder="TT.MM.JJJJ; leer: die ganze Serie ändern",
+            )
+        )
+    return fields
+
+
+#: Which repetition fields a repetition kind shows.
+REPEAT_FIELDS: dict[str, set[str]] = {
+    "none": set(),
+    "weekly": {"interval", "weekday", "ending"},
+    "monthly_day": {"interval", "month_day", "ending"},
+    "monthly_nth": {"interval", "nth", "weekday", "ending"},
+}
+
+
+def visible_repeat_fields(values: dict[str, Any]) -> set[str]:
+    shown = set(REPEAT_FIELDS.get(values.get("repeat") or "none", set()))
+    if "ending" in shown:
+        ending = values.get("ending") or "never"
+        if ending == "until":
+            shown.add("until")
+        elif ending == "count":
+            shown.add("count")
+    if shown:
+        shown.add("from_day")
+    return shown
+
+
+@dataclass(frozen=True)
+class MeetingFormResult:
+    data: MeetingInput
+    #: Change a series only from this day on (the old part ends before); ``None``: all of it.
+    from_day: date | None = None
+    #: The typed date did not fit the rule: the series starts on the first day that does.
+    shifted: bool = False
+
+
+def _rule(values: dict[str, Any], first: date, problems: list[FieldError]) -> RecurrenceRule | None:
+    repeat = values.get("repeat") or "none"
+    if repeat == "none":
+        return None
+    before = len(problems)
+    interval = (
+        _positive(values, "interval", "Abstand", problems, most=99)
+        if _text(values, "interval")
+        else 1
+    )
+    until = count = None
+    ending = values.get("ending") or "never"
+    if ending == "until":
+        until = _required_date(values, "until", "Bis", problems)
+        if until is not None and until < first:
+            problems.append(FieldError("Bis", "liegt vor dem ersten Termin."))
+    elif ending == "count":
+        count = _positive(values, "count", "Anzahl", problems, most=999)
+    weekday = values.get("weekday")
+    if weekday is None:
+        weekday = first.weekday()
+    month_day = None
+    if repeat == "monthly_day":
+        month_day = _positive(values, "month_day", "Tag im Monat", problems, most=31)
+    if len(problems) > before or interval is None:
+        return None
+    try:
+        if repeat == "weekly":
+            return RecurrenceRule.weekly(weekday, interval=interval, until=until, count=count)
+        if repeat == "monthly_day":
+            assert month_day is not None
+            return RecurrenceRule.monthly_on_day(
+                month_day, interval=interval, until=until, count=count
+            )
+        nth = values.get("nth") or 1
+        return RecurrenceRule.monthly_on_weekday(
+            nth, weekday, interval=interval, until=until, count=count
+        )
+    except ValidationError as exc:
+        problems.extend(exc.errors)
+        return None
+
+
+def first_occurrence(rule: RecurrenceRule, start: datetime) -> datetime | None:
+    """The first wall-clock start on or after ``start`` that the rule produces (its end aside)."""
+    open_rule = dataclasses.replace(rule, until=None, count=None)
+    found = rrulestr(open_rule.to_rrule(), dtstart=start)
+    return next(iter(found), None)
+
+
+def build_meeting(values: dict[str, Any]) -> tuple[MeetingFormResult | None, list[FieldError]]:
+    """The form's values as a :class:`MeetingInput`; German problems per field."""
+    problems: list[FieldError] = []
+    day = _required_date(values, "day", "Datum", problems)
+    start_time = _time(values, "start", "Beginn", problems)
+    end_time = _time(values, "end", "Ende", problems)
+    start = end = None
+    if day is not None and start_time is not None:
+        start = datetime.combine(day, start_time)
+    if day is not None and end_time is not None:
+        end = datetime.combine(day, end_time)
+    rule = _rule(values, day, problems) if day is not None else None
+    shifted = False
+    if rule is not None and start is not None and end is not None:
+        first = first_occurrence(rule, start)
+        if first is None:
+            problems.append(FieldError("Wiederholung", "Diese Regel ergibt keinen Termin."))
+        elif first != start:
+            # The typed date does not fit the rule ("jeden 2. Dienstag", typed a Monday):
+            # the series starts on the first day that does, as calendars expect.
+            end = first + (end - start)
+            start, shifted = first, True
+            if rule.until is not None and first.date() > rule.until:
+                problems.append(FieldError("Bis", "vor diesem Tag findet kein Termin statt."))
+    from_day = _optional_date(values, "from_day", "Gilt ab", problems)
+    data = MeetingInput(
+        title=_text(values, "title"),
+        kind=values.get("kind") or MeetingKind.SONSTIGES,
+        start=start.replace(tzinfo=CITY_ZONE) if start else None,
+        end=end.replace(tzinfo=CITY_ZONE) if end else None,
+        description=_text(values, "description"),
+        address=_text(values, "address"),
+        room=_text(values, "room"),
+        online_url=_text(values, "online_url"),
+        group_ids=list(values.get("group_ids") or []),
+        public=values.get("public") is not False,
+        rrule=rule.to_rrule() if rule is not None else None,
+    )
+    own = {p.field for p in problems}
+    # The service's checks, but not twice for a field already reported here.
+    problems += [
+        p
+        for p in data.problems()
+        if p.field not in own and not (p.field in ("Beginn", "Ende") and start is None)
+    ]
+    if problems:
+        return None, problems
+    return MeetingFormResult(data, from_day, shifted), []
+
+
+def meeting_values(m: MeetingRecord | None, today: date) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "kind": MeetingKind.ARBEITSKREIS,
+        "public": True,
+        "repeat": "none",
+        "interval": "1",
+        "nth": 1,
+        "weekday": today.weekday(),
+        "month_day": str(today.day),
+        "ending": "never",
+        "group_ids": [],
+    }
+    if m is None:
+        return values
+    values.update(
+        kind=m.kind,
+        title=m.title,
+        day=m.start.strftime("%d.%m.%Y"),
+        start=m.start.strftime("%H:%M"),
+        end=m.end.strftime("%H:%M"),
+        address=m.address,
+        room=m.room,
+        online_url=m.online_url,
+        public=m.public,
+        description=m.description,
+        weekday=m.start.weekday(),
+        month_day=str(m.start.day),
+        group_ids=list(m.group_ids),
+    )
+    if m.rrule:
+        try:
+            rule = RecurrenceRule.from_rrule(m.rrule)
+        except ValidationError:
+            return values
+        values["interval"] = str(rule.interval)
+        if rule.weekdays:
+            values.update(repeat="weekly", weekday=rule.weekdays[0])
+        elif rule.month_day is not None:
+            values.update(repeat="monthly_day", month_day=str(rule.month_day))
+        else:
+            values.update(repeat="monthly_nth", nth=rule.nth, weekday=rule.weekday)
+        if rule.until is not None:
+            values.update(ending="until", until=rule.until.strftime("%d.%m.%Y"))
+        elif rule.count is not None:
+            values.update(ending="count", count=str(rule.count))
+    return values
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the form shows under "Vorschau": the next dates and holiday warnings."""
+
+    starts: tuple[tuple[datetime, datetime], ...]
+    warnings: tuple[str, ...]
+    more: bool = False
+
+
+PreviewFunction = Callable[[MeetingInput], Preview]
+
+
+class MeetingFormScreen(ModalScreen[MeetingFormResult | None]):
+    """Create or edit a meeting or series; validates as you type, previews the next dates."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Speichern", tooltip="Termin speichern"),
+        Binding("escape", "cancel", "Abbrechen", tooltip="Formular schließen, nichts speichern"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        values: dict[str, Any],
+        groups: Sequence[tuple[str, int]],
+        preview: PreviewFunction,
+        *,
+        series_edit: bool = False,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.groups = list(groups)
+        self.initial_groups = list(values.get("group_ids") or [])
+        self.preview = preview
+        self.form = FormFields(
+            meeting_fields(series_edit), values, self._build, id="meeting-fields"
+        )
+        self._last_preview: MeetingInput | None = None
+        #: Values the form filled in itself; a field still holding one follows the date.
+        self._auto = {key: values.get(key) for key in ("weekday", "nth", "month_day")}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="meeting-dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            with Horizontal(classes="meeting-columns"):
+                yield self.form
+                with Vertical(classes="meeting-side"):
+                    yield Label("Einladende Gruppen", classes="field-label")
+                    yield SelectionList[int](
+                        *[(name, gid, gid in self.initial_groups) for name, gid in self.groups],
+                        id="meeting-groups",
+                    )
+                    yield Label("Vorschau", classes="field-label")
+                    yield Static("", id="meeting-preview", classes="meeting-preview")
+            yield Static("", id="form-summary", classes="form-summary")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Speichern", variant="primary", id="save")
+                yield Button("Abbrechen", id="cancel")
+
+    def on_mount(self) -> None:
+        self._show_fields(self.form.values())
+        self.query_one("#field-title").focus()
+        self.form.validate_now()
+
+    def _group_ids(self) -> list[int]:
+        found = self.query("#meeting-groups")
+        if not found:
+            return list(self.initial_groups)
+        return list(found.first(SelectionList).selected)
+
+    def _build(self, values: dict[str, Any]) -> tuple[MeetingFormResult | None, list[FieldError]]:
+        return build_meeting({**values, "group_ids": self._group_ids()})
+
+    def _show_fields(self, values: dict[str, Any]) -> None:
+        shown = visible_repeat_fields(values)
+        for key in ("interval", "nth", "weekday", "month_day", "ending", "until", "count"):
+            self._set_field_display(key, key in shown)
+        if self.query("#field-from_day"):
+            self._set_field_display("from_day", "from_day" in shown)
+        unit = "Monate" if (values.get("repeat") or "").startswith("monthly") else "Wochen"
+        row = self.query_one("#field-interval").parent
+        if row is not None:
+            row.query_one(Label).update(f"Alle … {unit}")
+
+    def _set_field_display(self, key: str, shown: bool) -> None:
+        widget = self.query_one(f"#field-{key}")
+        if widget.parent is not None:
+            widget.parent.display = shown
+        if not shown:
+            self.query_one(f"#problem-{key}").display = False
+
+    def _follow_start_day(self, values: dict[str, Any]) -> bool:
+        """Weekday, n-th and day of month follow the date until the user sets them."""
+        try:
+            day = parse_date(_text(values, "day"))
+        except ValueError:
+            return False
+        nth = (day.day - 1) // 7 + 1
+        wanted: dict[str, Any] = {
+            "weekday": day.weekday(),
+            "nth": nth if nth <= 4 else -1,
+            "month_day": str(day.day),
+        }
+        changed = False
+        for key, value in wanted.items():
+            if values.get(key) != self._auto.get(key) or values.get(key) == value:
+                continue  # set by the user, or right already
+            self._auto[key] = value
+            widget = self.query_one(f"#field-{key}")
+            with widget.prevent(Select.Changed, Input.Changed):
+                if isinstance(widget, Select | Input):
+                    widget.value = value
+            changed = True
+        return changed
+
+    def on_form_fields_validated(self, event: FormFields.Validated) -> None:
+        values = self.form.values()
+        if self._follow_start_day(values):
+            self.form.validate_now()
+            return
+        self._show_fields(values)
+        summary = self.query_one("#form-summary", Static)
+        if self.form.show_all and event.problems:
+            summary.update(
+                escape("Bitte korrigieren: " + "; ".join(str(p) for p in event.problems))
+            )
+        else:
+            summary.update("")
+        result, _ = self._build(values)
+        if result is None:
+            self._last_preview = None
+            self._preview_text(
+                "[dim]Die Vorschau erscheint, sobald Datum und Uhrzeiten stimmen.[/dim]"
+                if event.problems
+                else ""
+            )
+        elif result.data != self._last_preview:
+            self._last_preview = result.data
+            self.compute_preview(result)
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        event.stop()
+        self.form.validate_now()
+
+    def _preview_text(self, text: str) -> None:
+        self.query_one("#meeting-preview", Static).update(text)
+
+    @work(thread=True, exclusive=True, group="meeting-preview")
+    def compute_preview(self, result: MeetingFormResult) -> None:
+        try:
+            preview = self.preview(result.data)
+        except KoordinationError as exc:
+            text = f"[red]{escape(exc.message)}[/red]"
+        except Exception as exc:  # the form must stay usable whatever the preview hits
+            text = f"[red]Vorschau nicht möglich: {escape(str(exc))}[/red]"
+        else:
+            text = preview_text(result, preview)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._preview_text, text)
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        problems = self.form.reveal_all()
+        if problems:
+            self.notify(
+                "Bitte korrigieren: " + "; ".join(str(p) for p in problems),
+                title="Nicht gespeichert",
+                severity="error",
+            )
+            return
+        result, _ = self.form.result()
+        self.dismiss(result)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def preview_text(result: MeetingFormResult, preview: Preview) -> str:
+    data = result.data
+    lines: list[str] = []
+    if data.rrule:
+        lines.append(f"[b]{escape(RecurrenceRule.from_rrule(data.rrule).describe())}[/b]")
+    if result.shifted and data.start is not None:
+        lines.append(f"[yellow]Erster Termin: {short_day(data.start)} (passt zur Regel)[/yellow]")
+    if preview.starts:
+        lines.append("Nächste Termine:" if data.rrule else "Termin:")
+        for start, end in preview.starts:
+            lines.append(f"  {short_day(start)}  {time_span(start, end)}")
+        if preview.more:
+            lines.append("  [dim]…[/dim]")
+    else:
+        lines.append("[dim]Keine kommenden Termine.[/dim]")
+    if preview.warnings:
+        lines.append("")
+        shown = list(preview.warnings[:4])
+        lines += [f"[b yellow]⚠ {escape(w)}[/b yellow]" for w in shown]
+        if len(preview.warnings) > len(shown):
+            lines.append(f"[yellow]… und {len(preview.warnings) - len(shown)} weitere[/yellow]")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- move an occurrence
+
+
+@dataclass(frozen=True)
+class MoveInput:
+    start: datetime
+    end: datetime
+    address: str
+    room: str
+    online_url: str
+
+
+def build_move(values: dict[str, Any]) -> tuple[MoveInput | None, list[FieldError]]:
+    problems: list[FieldError] = []
+    day = _required_date(values, "day", "Neues Datum", problems)
+    start_time = _time(values, "start", "Beginn", problems)
+    end_time = _time(values, "end", "Ende", problems)
+    if problems or day is None or start_time is None or end_time is None:
+        return None, problems
+    start = datetime.combine(day, start_time, tzinfo=CITY_ZONE)
+    end = datetime.combine(day, end_time, tzinfo=CITY_ZONE)
+    if end <= start:
+        return None, [FieldError("Ende", "muss nach dem Beginn liegen.")]
+    return (
+        MoveInput(
+            start,
+            end,
+            _text(values, "address"),
+            _text(values, "room"),
+            _text(values, "online_url"),
+        ),
+        [],
+    )
+
+
+def move_form(row: OccurrenceRow, meeting: MeetingRecord) -> FormScreen:
+    fields = [
+        FieldSpec("day", "Neues Datum", placeholder="TT.MM.JJJJ"),
+        FieldSpec("start", "Beginn", placeholder="HH:MM"),
+        FieldSpec("end", "Ende", placeholder="HH:MM"),
+        FieldSpec("room", "Raum"),
+        FieldSpec("address", "Adresse"),
+        FieldSpec("online_url", "Online-Link", placeholder="https://"),
+    ]
+    override = next(
+        (o for o in meeting.overrides if o.recurrence_id == row.recurrence_id and not o.cancelled),
+        None,
+    )
+
+    def pick(value: str | None, default: str) -> str:
+        return default if value is None else value
+
+    values = {
+        "day": row.start.strftime("%d.%m.%Y"),
+        "start": row.start.strftime("%H:%M"),
+        "end": row.end.strftime("%H:%M"),
+        "room": pick(override.room if override else None, meeting.room),
+        "address": pick(override.address if override else None, meeting.address),
+        "online_url": pick(override.online_url if override else None, meeting.online_url),
+    }
+    original = f"{short_day(row.recurrence_id)} {row.recurrence_id:%H:%M}"
+    note = (
+        f"Nur dieser Termin der Serie (ursprünglich {original}) wird verschoben; "
+        "die Eingeladenen erhalten eine Aktualisierung."
+        if meeting.rrule
+        else "Der Termin wird verlegt; die Eingeladenen erhalten eine Aktualisierung."
+    )
+    return FormScreen(f"Termin verschieben – {row.title}", fields, values, build_move, note=note)
+
+
+def goto_form(current: date) -> FormScreen:
+    def build(values: dict[str, Any]) -> tuple[date | None, list[FieldError]]:
+        problems: list[FieldError] = []
+        day = _required_date(values, "day", "Datum", problems)
+        return (day if not problems else None), problems
+
+    fields = [FieldSpec("day", "Datum", placeholder="TT.MM.JJJJ")]
+    return FormScreen(
+        "Gehe zu Datum",
+        fields,
+        {"day": current.strftime("%d.%m.%Y")},
+        build,
+        note="Die Agenda beginnt an diesem Tag.",
+    )
+
+
+# ---------------------------------------------------------------------- answer by hand
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    invitation_id: int
+    status: ResponseStatus
+    recurrence_id: datetime | None
+
+
+ANSWER_CHOICES = [
+    (s.label, s)
+    for s in (
+        ResponseStatus.ZUGESAGT,
+        ResponseStatus.ABGESAGT,
+        ResponseStatus.VIELLEICHT,
+        ResponseStatus.KEINE_ANTWORT,
+    )
+]
+
+
+def answer_form(
+    meeting: MeetingRecord, row: OccurrenceRow | None, invitations: Sequence[InvitationRow]
+) -> FormScreen:
+    people = [
+        (
+            f"{r.name} ({r.status.label if r.sent_sequence is not None else 'nicht versandt'})",
+            r.invitation_id,
+        )
+        for r in sorted(invitations, key=lambda r: r.name)
+        if not r.removed
+    ]
+    scopes: list[tuple[str, Any]] = [("ganze Serie" if meeting.rrule else "der Termin", "all")]
+    if meeting.rrule and row is not None:
+        scopes.append((f"nur am {short_day(row.recurrence_id)}", "one"))
+    fields = [
+        FieldSpec("invitation_id", "Person", kind="select", choices=people),
+        FieldSpec("status", "Antwort", kind="select", choices=ANSWER_CHOICES, allow_blank=False),
+        FieldSpec("scope", "Gilt für", kind="select", choices=scopes, allow_blank=False),
+    ]
+
+    def build(values: dict[str, Any]) -> tuple[AnswerInput | None, list[FieldError]]:
+        if values["invitation_id"] is None:
+            return None, [FieldError("Person", "bitte eine Person wählen.")]
+        rid = row.recurrence_id if values["scope"] == "one" and row is not None else None
+        return AnswerInput(values["invitation_id"], values["status"], rid), []
+
+    return FormScreen(
+        f"Antwort erfassen – {meeting.title}",
+        fields,
+        {"status": ResponseStatus.ZUGESAGT, "scope": "all"},
+        build,
+        note="Für Antworten per Telefon, im Gespräch oder auf Papier.",
+    )
+
+
+# ---------------------------------------------------------------------- send invitations
+
+
+@dataclass(frozen=True)
+class SendOffer:
+    """What the send dialog shows and may do: the plan, and the two ways out."""
+
+    plan: DeliveryPlan
+    added: int
+    folder: Path
+    #: ``None`` when e-mail can be sent; else why not (German).
+    mail_problem: str | None
+    #: Write the files; returns a German summary.
+    write_files: Callable[[Callable[[int, int], None]], str]
+    #: Send by e-mail; returns a German summary and the failures.
+    send_mail: Callable[[Callable[[int, int], None]], tuple[str, list[str]]]
+
+
+def plan_lines(offer: SendOffer) -> list[str]:
+    plan = offer.plan
+    requests = sum(1 for d in plan.deliveries if d.method == "REQUEST")
+    cancels = len(plan.deliveries) - requests
+    lines = [
+        f"[b]{requests}[/b] Einladung{'en' if requests != 1 else ''}, "
+        f"[b]{cancels}[/b] Absage{'n' if cancels != 1 else ''}"
+        + (
+            f"; {plan.up_to_date} Eingeladene haben schon den aktuellen Stand."
+            if plan.up_to_date
+            else ""
+        )
+    ]
+    if offer.added:
+        lines.append(f"{offer.added} Personen der Gruppen neu auf der Einladungsliste.")
+    if plan.deliveries:
+        lines.append("")
+        from koordination.services.dispatch import label
+
+        for d in plan.deliveries[:12]:
+            lines.append(f"  • {escape(label(d))} an {escape(d.name)} <{escape(d.email)}>")
+        if len(plan.deliveries) > 12:
+            lines.append(f"  [dim]… und {len(plan.deliveries) - 12} weitere[/dim]")
+    if plan.excluded:
+        lines.append("")
+        lines.append(f"[b]Keine Einladung ({len(plan.excluded)}):[/b]")
+        for name, reason in plan.excluded:
+            lines.append(f"  • {escape(name)} [dim]– {escape(reason)}[/dim]")
+    return lines
+
+
+class SendScreen(ModalScreen[bool]):
+    """Confirm the plan, then write files or send e-mails with a progress bar."""
+
+    BINDINGS = [Binding("escape", "close", "Schließen", tooltip="Dialog schließen")]
+
+    def __init__(self, offer: SendOffer) -> None:
+        super().__init__()
+        self.offer = offer
+        self.running = False
+        self.done = False
+
+    def compose(self) -> ComposeResult:
+        plan = self.offer.plan
+        with Vertical(id="dialog", classes="transfer-dialog send-dialog"):
+            yield Static(
+                f"Einladungen senden – {escape(plan.meeting.title)}", classes="dialog-title"
+            )
+            with VerticalScroll(classes="send-plan"):
+                yield Static("\n".join(plan_lines(self.offer)), id="send-plan")
+            if not plan.deliveries:
+                yield Static(
+                    "Nichts zu tun: alle Eingeladenen haben den aktuellen Stand.",
+                    classes="dialog-note",
+                )
+            else:
+                note = f"Dateien: {self.offer.folder}"
+                if self.offer.mail_problem:
+                    note += f"\nE-Mail-Versand nicht möglich: {self.offer.mail_problem}"
+                yield Static(escape(note), classes="dialog-note send-note")
+            yield ProgressBar(id="send-progress", show_eta=False)
+            yield Static("", id="send-result", classes="send-result")
+            with Horizontal(classes="dialog-buttons"):
+                if plan.deliveries:
+                    yield Button("Als Dateien speichern", variant="primary", id="files")
+                    yield Button(
+                        "Per E-Mail senden",
+                        variant="warning",
+                        id="mail",
+                        disabled=self.offer.mail_problem is not None,
+                    )
+                yield Button("Schließen" if not plan.deliveries else "Abbrechen", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one(ProgressBar).display = False
+        self.query_one("#send-result").display = False
+        buttons = self.query("#files")
+        (buttons.first() if buttons else self.query_one("#close")).focus()
+
+    def _start(self) -> None:
+        self.running = True
+        for button in self.query(Button):
+            button.disabled = True
+        bar = self.query_one(ProgressBar)
+        bar.display = True
+        bar.update(total=max(len(self.offer.plan.deliveries), 1), progress=0)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+
+    def _finished(self, text: str, failed: bool) -> None:
+        self.running = False
+        self.done = True
+        result = self.query_one("#send-result", Static)
+        result.update(escape(text))
+        result.display = True
+        result.set_class(failed, "-failed")
+        close = self.query_one("#close", Button)
+        close.label = "Schließen"
+        close.disabled = False
+        close.focus()
+
+    @on(Button.Pressed, "#files")
+    def write_files(self) -> None:
+        self._start()
+        self._run("files")
+
+    @on(Button.Pressed, "#mail")
+    def send_mail(self) -> None:
+        self._start()
+        self._run("mail")
+
+    @work(thread=True, exclusive=True, group="send")
+    def _run(self, how: str) -> None:
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._progress, done, total)
+
+        try:
+            if how == "files":
+                text, failed = self.offer.write_files(progress), False
+            else:
+                text, failures = self.offer.send_mail(progress)
+                failed = bool(failures)
+                if failures:
+                    text += "\n" + "\n".join(f"Nicht zugestellt: {f}" for f in failures)
+        except KoordinationError as exc:
+            text, failed = exc.message, True
+        except OSError as exc:
+            text, failed = f"Die Dateien können nicht geschrieben werden: {exc}", True
+        except Exception as exc:  # say what happened instead of a traceback
+            text, failed = f"Unerwarteter Fehler: {exc}", True
+        self.app.call_from_thread(self._finished, text, failed)
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        if self.running:
+            self.notify("Bitte warten, bis der Versand abgeschlossen ist.", severity="warning")
+            return
+        self.dismiss(self.done)
