@@ -137,6 +137,44 @@ class ResponseStatus(LabeledEnum):
     KEINE_ANTWORT = "keine_antwort"
 
 
+class MinutesKind(LabeledEnum):
+    ERGEBNIS = "ergebnis"
+    VERLAUF = "verlauf"
+
+
+class MinutesStatus(LabeledEnum):
+    ENTWURF = "entwurf"
+    ZUR_GENEHMIGUNG = "zur_genehmigung"
+    GENEHMIGT = "genehmigt"
+
+
+class AttendanceStatus(LabeledEnum):
+    ANWESEND = "anwesend"
+    ENTSCHULDIGT = "entschuldigt"
+    ABWESEND = "abwesend"
+    GAST = "gast"
+
+
+class DecisionResult(LabeledEnum):
+    ANGENOMMEN = "angenommen"
+    ABGELEHNT = "abgelehnt"
+    VERTAGT = "vertagt"
+
+
+class StandingItem(LabeledEnum):
+    """Items every meeting of a series gets by itself."""
+
+    PROTOKOLL = "protokoll"
+    AUFGABEN = "aufgaben"
+    VERSCHIEDENES = "verschiedenes"
+
+
+class CardKind(LabeledEnum):
+    IDEE = "idee"
+    ERKENNTNIS = "erkenntnis"
+    FRAGE = "frage"
+
+
 # First entry is the label shown to users; the rest are accepted spellings when importing.
 _LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "Sector": {
@@ -216,6 +254,36 @@ _LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "abgesagt": ("abgesagt", "DECLINED"),
         "vielleicht": ("vielleicht", "TENTATIVE"),
         "keine_antwort": ("keine Antwort", "NEEDS-ACTION"),
+    },
+    "MinutesKind": {
+        "ergebnis": ("Ergebnisprotokoll", "Ergebnis"),
+        "verlauf": ("Verlaufsprotokoll", "Verlauf"),
+    },
+    "MinutesStatus": {
+        "entwurf": ("Entwurf",),
+        "zur_genehmigung": ("zur Genehmigung",),
+        "genehmigt": ("genehmigt",),
+    },
+    "AttendanceStatus": {
+        "anwesend": ("anwesend", "da", "x"),
+        "entschuldigt": ("entschuldigt", "e"),
+        "abwesend": ("abwesend", "fehlt"),
+        "gast": ("Gast",),
+    },
+    "DecisionResult": {
+        "angenommen": ("angenommen", "beschlossen"),
+        "abgelehnt": ("abgelehnt",),
+        "vertagt": ("vertagt",),
+    },
+    "StandingItem": {
+        "protokoll": ("Genehmigung des Protokolls der letzten Sitzung",),
+        "aufgaben": ("Offene Aufgaben",),
+        "verschiedenes": ("Verschiedenes",),
+    },
+    "CardKind": {
+        "idee": ("Idee",),
+        "erkenntnis": ("Erkenntnis",),
+        "frage": ("Offene Frage", "Frage"),
     },
     "Bundesland": {
         "BW": ("Baden-Württemberg",),

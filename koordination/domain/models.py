@@ -23,18 +23,24 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from koordination.domain.enums import (
+    AttendanceStatus,
     Bundesland,
+    CardKind,
     Channel,
     ConsentPurpose,
+    DecisionResult,
     GroupKind,
     GroupRole,
     LabeledEnum,
     LegalBasis,
     MeetingKind,
     MeetingStatus,
+    MinutesKind,
+    MinutesStatus,
     OrganisationKind,
     ResponseStatus,
     Sector,
+    StandingItem,
 )
 
 NAMING_CONVENTION = {
@@ -400,3 +406,166 @@ class Response(Base):
     reply_dtstamp: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     invitation: Mapped[Invitation] = relationship(back_populates="responses")
+
+
+class Sitting(Versioned, Base):
+    """One date of a meeting as it took place: its agenda, attendance, minutes and results.
+
+    A one-off meeting has one sitting; each date of a series has its own, keyed by the date's
+    original start (its RECURRENCE-ID), so moving the date keeps its minutes attached.
+    """
+
+    __tablename__ = "sitting"
+    __table_args__ = (UniqueConstraint("meeting_id", "occurrence"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    occurrence: Mapped[datetime] = mapped_column(UTCDateTime)
+    minutes_kind: Mapped[MinutesKind] = mapped_column(
+        enum_type(MinutesKind, "minutes_kind"), default=MinutesKind.ERGEBNIS
+    )
+    minutes_status: Mapped[MinutesStatus] = mapped_column(
+        enum_type(MinutesStatus, "minutes_status"), default=MinutesStatus.ENTWURF
+    )
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    minute_taker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    meeting: Mapped[Meeting] = relationship()
+    items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="sitting", cascade="all, delete-orphan", order_by="AgendaItem.position"
+    )
+    attendance: Mapped[list[Attendance]] = relationship(
+        back_populates="sitting", cascade="all, delete-orphan", order_by="Attendance.id"
+    )
+    versions: Mapped[list[MinutesVersion]] = relationship(
+        back_populates="sitting", cascade="all, delete-orphan", order_by="MinutesVersion.number"
+    )
+    cards: Mapped[list[WorkshopCard]] = relationship(
+        back_populates="sitting", cascade="all, delete-orphan", order_by="WorkshopCard.position"
+    )
+
+
+class AgendaItem(Base):
+    """A TOP of the agenda (or a sub-item, ``parent_id`` set), with the minutes' notes on it."""
+
+    __tablename__ = "agenda_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(
+        ForeignKey("sitting.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    presenter: Mapped[str] = mapped_column(String(200), default="")
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    standing: Mapped[StandingItem | None] = mapped_column(enum_type(StandingItem, "standing_item"))
+    #: Files to hand out with the item: paths or links, one per line.
+    attachments: Mapped[str] = mapped_column(Text, default="")
+    #: The minutes on this item: discussion or notes.
+    notes: Mapped[str] = mapped_column(Text, default="")
+    sitting: Mapped[Sitting] = relationship(back_populates="items")
+    decisions: Mapped[list[Decision]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="Decision.position"
+    )
+
+
+class Attendance(Base):
+    """Who was there. Organisation and sector are kept as they were on the day, so counts per
+    sector stay right when people change organisation later."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("sitting_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("sitting.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[AttendanceStatus] = mapped_column(enum_type(AttendanceStatus, "attendance"))
+    organisation: Mapped[str] = mapped_column(String(300), default="")
+    sector: Mapped[Sector | None] = mapped_column(enum_type(Sector, "attendance_sector"))
+    sitting: Mapped[Sitting] = relationship(back_populates="attendance")
+    person: Mapped[Person | None] = relationship()
+
+
+class Decision(Base):
+    """A Beschluss: the exact wording, how it was decided and the result."""
+
+    __tablename__ = "decision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    wording: Mapped[str] = mapped_column(Text)
+    consensus: Mapped[bool] = mapped_column(Boolean, default=False)
+    votes_yes: Mapped[int | None] = mapped_column(Integer)
+    votes_no: Mapped[int | None] = mapped_column(Integer)
+    votes_abstain: Mapped[int | None] = mapped_column(Integer)
+    result: Mapped[DecisionResult] = mapped_column(enum_type(DecisionResult, "decision_result"))
+    item: Mapped[AgendaItem] = relationship(back_populates="decisions")
+
+
+class Task(Base):
+    """Who does what by when; open tasks come back at the group's next meetings until done."""
+
+    __tablename__ = "task"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    sitting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sitting.id", ondelete="SET NULL"), index=True
+    )
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    #: The group whose meetings list the task (the organising group of the meeting).
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network_group.id", ondelete="SET NULL"), index=True
+    )
+    assignee_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    assignee_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network_group.id", ondelete="SET NULL")
+    )
+    due: Mapped[date | None] = mapped_column(Date, index=True)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    done_reported_in_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sitting.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MinutesVersion(Base):
+    """Approved minutes, frozen: the content as it was approved and its SHA-256 fingerprint.
+    A later correction becomes the next version; earlier ones are kept."""
+
+    __tablename__ = "minutes_version"
+    __table_args__ = (UniqueConstraint("sitting_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(ForeignKey("sitting.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    approved_by: Mapped[str] = mapped_column(String(200), default="")
+    content: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    sitting: Mapped[Sitting] = relationship(back_populates="versions")
+
+
+class WorkshopCard(Base):
+    """A card on the workshop wall: an idea or finding, grouped and dot-voted."""
+
+    __tablename__ = "workshop_card"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sitting_id: Mapped[int] = mapped_column(
+        ForeignKey("sitting.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[CardKind] = mapped_column(enum_type(CardKind, "card_kind"))
+    text: Mapped[str] = mapped_column(Text)
+    cluster: Mapped[str] = mapped_column(String(200), default="")
+    votes: Mapped[int] = mapped_column(Integer, default=0)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
+    sitting: Mapped[Sitting] = relationship(back_populates="cards")
