@@ -8,17 +8,23 @@ from typing import Generic, TypeVar
 
 from koordination.domain.enums import (
     CORE_SECTORS,
+    AttendanceStatus,
     Bundesland,
+    CardKind,
     Channel,
     ConsentPurpose,
+    DecisionResult,
     GroupKind,
     GroupRole,
     LegalBasis,
     MeetingKind,
     MeetingStatus,
+    MinutesKind,
+    MinutesStatus,
     OrganisationKind,
     ResponseStatus,
     Sector,
+    StandingItem,
 )
 
 
@@ -300,3 +306,117 @@ class InvitationRow:
     occurrence_answers: tuple[tuple[datetime, ResponseStatus], ...]
     #: Empty when an invitation can be delivered; else why not, in German.
     excluded_because: str
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    id: int
+    wording: str
+    consensus: bool
+    votes_yes: int | None
+    votes_no: int | None
+    votes_abstain: int | None
+    result: DecisionResult
+
+    @property
+    def vote_text(self) -> str:
+        if self.consensus:
+            return "im Konsens"
+        counts = (self.votes_yes or 0, self.votes_no or 0, self.votes_abstain or 0)
+        return "Ja {} · Nein {} · Enthaltung {}".format(*counts)
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    id: int
+    title: str
+    description: str
+    assignee: str
+    assignee_person_id: int | None
+    assignee_group_id: int | None
+    group_name: str
+    due: date | None
+    done_on: date | None
+    origin: str
+
+    def overdue(self, today: date) -> bool:
+        return self.done_on is None and self.due is not None and self.due < today
+
+
+@dataclass(frozen=True)
+class AgendaItemRecord:
+    id: int
+    parent_id: int | None
+    number: str
+    title: str
+    description: str
+    presenter: str
+    duration_minutes: int | None
+    public: bool
+    standing: StandingItem | None
+    attachments: tuple[str, ...]
+    notes: str
+    planned_start: datetime | None
+    decisions: tuple[DecisionRecord, ...] = ()
+    tasks: tuple[TaskRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    person_id: int | None
+    name: str
+    organisation: str
+    sector: Sector | None
+    status: AttendanceStatus
+
+
+@dataclass(frozen=True)
+class CardRecord:
+    id: int
+    kind: CardKind
+    text: str
+    cluster: str
+    votes: int
+    task_id: int | None
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    number: int
+    approved_at: datetime
+    approved_by: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class SittingRecord:
+    """One date of a meeting with everything recorded about it."""
+
+    id: int
+    version: int
+    meeting_id: int
+    title: str
+    kind: MeetingKind
+    occurrence: datetime
+    start: datetime
+    end: datetime
+    place: str
+    online_url: str
+    groups: tuple[str, ...]
+    minutes_kind: MinutesKind
+    minutes_status: MinutesStatus
+    chair: str
+    chair_id: int | None
+    minute_taker: str
+    minute_taker_id: int | None
+    items: tuple[AgendaItemRecord, ...]
+    attendance: tuple[AttendanceRow, ...]
+    open_tasks: tuple[TaskRecord, ...]
+    versions: tuple[VersionRecord, ...]
+    cards: tuple[CardRecord, ...]
+    #: German warning when the planned durations run past the meeting's end; else empty.
+    overrun: str = ""
+
+    @property
+    def frozen(self) -> bool:
+        return self.minutes_status == MinutesStatus.GENEHMIGT

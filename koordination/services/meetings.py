@@ -488,6 +488,19 @@ class Meetings:
             )
         return found[0]
 
+    def occurrence_start(
+        self, session: Session, meeting: Meeting, when: datetime | None
+    ) -> datetime:
+        """Which date of a meeting is meant: its own start for a one-off meeting, else the
+        original start of the series date on ``when`` (a German error if there is none)."""
+        if not meeting.rrule:
+            return local(meeting.start_at)
+        if when is None:
+            raise ValidationError(
+                [FieldError("Datum", "Bei einer Serie bitte das Datum des Termins angeben.")]
+            )
+        return self._occurrence(meeting, when)
+
     def _override(self, meeting: Meeting, recurrence_id: datetime) -> MeetingOverride:
         rid = recurrence_id.astimezone(UTC)
         for o in meeting.overrides:
