@@ -143,9 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-existing", action="store_true", help="bekannte Einträge überspringen"
     )
 
-    from koordination import cli_meetings
+    from koordination import cli_meetings, cli_minutes
 
     cli_meetings.add_commands(sub, command, actions)
+    cli_minutes.add_commands(sub, command, actions)
 
     exp = command(sub, "export", "Listen als CSV oder JSON ausgeben")
     exp.add_argument("kind", choices=["people", "organisations", "groups"], help="was ausgeben")
@@ -452,10 +453,12 @@ _COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     from koordination.cli_meetings import COMMANDS as MEETING_COMMANDS
+    from koordination.cli_minutes import COMMANDS as MINUTES_COMMANDS
 
     commands: dict[str | None, Callable[[argparse.Namespace], int]] = {
         **_COMMANDS,
         **MEETING_COMMANDS,
+        **MINUTES_COMMANDS,
     }
     args = build_parser().parse_args(argv)
     try:

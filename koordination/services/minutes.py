@@ -640,6 +640,20 @@ class Minutes:
                 stmt = stmt.where(Task.assignee_person_id == person_id)
             return [self._task(session, t) for t in session.scalars(stmt)]
 
+    def sittings_of_group(self, group_id: int, year: int) -> list[SittingRecord]:
+        """The sittings of a group's meetings in a calendar year, in date order."""
+        first = datetime(year, 1, 1, tzinfo=CITY_ZONE).astimezone(UTC)
+        last = datetime(year + 1, 1, 1, tzinfo=CITY_ZONE).astimezone(UTC)
+        with self.db.session() as session:
+            ids = session.scalars(
+                select(Sitting.id)
+                .join(Meeting, Meeting.id == Sitting.meeting_id)
+                .where(Meeting.groups.any(Group.id == group_id))
+                .where(Sitting.occurrence >= first, Sitting.occurrence < last)
+                .order_by(Sitting.occurrence)
+            ).all()
+            return [self._record(session, self._load(session, i)) for i in ids]
+
     # ------------------------------------------------------------------ approval
     def submit(self, sitting_id: int) -> None:
         """Entwurf → zur Genehmigung."""
