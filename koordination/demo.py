@@ -13,14 +13,18 @@ from koordination.calendar.events import CITY_ZONE
 from koordination.calendar.recurrence import RecurrenceRule
 from koordination.db.engine import Database
 from koordination.domain.enums import (
+    AttendanceStatus,
     Bundesland,
+    CardKind,
     Channel,
     ConsentPurpose,
+    DecisionResult,
     GroupKind,
     GroupRole,
     LegalBasis,
     MeetingKind,
     MeetingStatus,
+    MinutesStatus,
     OrganisationKind,
     ResponseStatus,
     Sector,
@@ -31,17 +35,22 @@ from koordination.domain.models import (
     Base,
     CityProfile,
     Consent,
+    Decision,
     Group,
     GroupMembership,
     Invitation,
     Meeting,
     MeetingOverride,
+    MinutesVersion,
     Organisation,
     Person,
     PersonEmail,
     PersonPhone,
     PersonTag,
     Response,
+    Sitting,
+    Task,
+    WorkshopCard,
 )
 from koordination.errors import KoordinationError
 from koordination.services.directory import (
@@ -394,6 +403,9 @@ def build_demo(
         session.flush()
         say("Termine …")
         _meetings(rng, session, groups)
+        session.flush()
+        say("Protokolle …")
+        _minutes(rng, session, db)
         say("fertig.")
 
 
@@ -524,6 +536,17 @@ def _meetings(rng: random.Random, session: Session, groups: list[Group]) -> None
             "rrule": RecurrenceRule.weekly(2, interval=2, count=12).to_rrule(),
             "groups": [digital],
         },
+        {
+            "kind": MeetingKind.WERKSTATT,
+            "title": "Entwicklungswerkstatt 2026",
+            "description": "Werkstatt zur Halbzeit: Was hat sich bewährt, was fehlt noch?",
+            "start": _at(date(2026, 6, 20), 10),
+            "end": _at(date(2026, 6, 20), 16),
+            "address": weberei,
+            "room": "Websaal",
+            "groups": [consortium],
+            "status": MeetingStatus.DURCHGEFUEHRT,
+        },
     ]
     for n, spec in enumerate(specs, start=1):
         start = spec["start"]
@@ -607,3 +630,168 @@ def _invite(rng: random.Random, meeting: Meeting, person: Person, group_id: int)
                     reply_dtstamp=meeting.start_at - timedelta(days=20),
                 )
             )
+
+
+def _minutes(rng: random.Random, session: Session, db: Database) -> None:
+    """Minutes of the past dates: approved and draft, decisions, open and done tasks, and the
+    2026 workshop with its cards and dots."""
+    from koordination.services.minutes import Minutes, content_json, fingerprint
+
+    minutes = Minutes(db, now=lambda: datetime(2026, 11, 20, 9, tzinfo=UTC))
+    approved_at = datetime(2026, 11, 12, 18, tzinfo=UTC)
+
+    def sitting(meeting_uid: str, day: date, hour: int) -> Sitting:
+        meeting = session.scalars(select(Meeting).where(Meeting.uid == meeting_uid)).one()
+        created = minutes._create(
+            session, meeting, datetime(day.year, day.month, day.day, hour, tzinfo=CITY_ZONE)
+        )
+        present = [a for a in created.attendance]
+        for n, row in enumerate(present):
+            row.status = (
+                AttendanceStatus.ENTSCHULDIGT
+                if n % 5 == 4
+                else AttendanceStatus.ABWESEND
+                if n % 7 == 6
+                else AttendanceStatus.ANWESEND
+            )
+        people = [a.person for a in present if a.person is not None]
+        if people:
+            created.chair_id = people[0].id
+            created.minute_taker_id = people[-1].id
+        return created
+
+    def approve(s: Sitting) -> None:
+        session.flush()
+        record = minutes._record(session, minutes._load(session, s.id))
+        content = content_json(record)
+        s.versions.append(
+            MinutesVersion(
+                number=1,
+                approved_at=approved_at,
+                approved_by="Konsortium",
+                content=content,
+                fingerprint=fingerprint(content),
+            )
+        )
+        s.minutes_status = MinutesStatus.GENEHMIGT
+
+    # AK Stadtteilarbeit: September and October approved, November a draft for approval.
+    september = sitting("demo-1@wiesenbrueck.example.org", date(2026, 9, 8), 18)
+    reports = next(i for i in september.items if i.title == "Berichte aus der Runde")
+    reports.notes = (
+        "Der Nachbarschaftstreff Am Mühlbach ist seit Juli jeden Donnerstag geöffnet. "
+        "Die Tafel sucht Fahrerinnen und Fahrer für die Samstagstour."
+    )
+    reports.decisions.append(
+        Decision(
+            wording="Der AK richtet im Juni 2027 ein gemeinsames Stadtteilfest aus.",
+            votes_yes=9,
+            votes_no=0,
+            votes_abstain=1,
+            result=DecisionResult.ANGENOMMEN,
+            position=0,
+        )
+    )
+    stadtteil = september.meeting.groups[0]
+    members = [m.person for m in stadtteil.memberships if m.valid_to is None]
+    done = Task(
+        title="Raum für das Stadtteilfest anfragen",
+        sitting_id=september.id,
+        item_id=None,
+        group_id=stadtteil.id,
+        assignee_person_id=members[0].id,
+        due=date(2026, 10, 1),
+        done_on=date(2026, 10, 9),
+        created_at=datetime(2026, 9, 8, 19, tzinfo=UTC),
+    )
+    open_task = Task(
+        title="Förderantrag Stadtteilfest bei der Bürgerstiftung stellen",
+        sitting_id=september.id,
+        group_id=stadtteil.id,
+        assignee_person_id=members[1].id,
+        due=date(2026, 11, 15),
+        created_at=datetime(2026, 9, 8, 19, tzinfo=UTC),
+    )
+    session.add_all([done, open_task])
+    session.flush()
+    done.item_id = open_task.item_id = reports.id
+    approve(september)
+
+    october = sitting("demo-1@wiesenbrueck.example.org", date(2026, 10, 13), 18)
+    done.done_reported_in_id = october.id
+    october_reports = next(i for i in october.items if i.title == "Berichte aus der Runde")
+    october_reports.notes = "Rückblick auf den Engagementtag: rund 400 Besucherinnen und Besucher."
+    october_reports.decisions.append(
+        Decision(
+            wording="Der Engagementtag findet 2027 wieder auf dem Marktplatz statt.",
+            consensus=True,
+            result=DecisionResult.ANGENOMMEN,
+            position=0,
+        )
+    )
+    session.add(
+        Task(
+            title="Ehrenamtskarte: Liste der Partnerbetriebe aktualisieren",
+            sitting_id=october.id,
+            item_id=None,
+            group_id=stadtteil.id,
+            assignee_group_id=stadtteil.id,
+            due=date(2027, 1, 31),
+            created_at=datetime(2026, 10, 13, 19, tzinfo=UTC),
+        )
+    )
+    approve(october)
+
+    november = sitting("demo-1@wiesenbrueck.example.org", date(2026, 11, 10), 18)
+    november.minutes_status = MinutesStatus.ZUR_GENEHMIGUNG
+    next(
+        i for i in november.items if i.title == "Berichte aus der Runde"
+    ).notes = "Die Sprachcafés laufen in drei Stadtteilen; Bedarf an weiteren Ehrenamtlichen."
+
+    # The consortium meeting in October: approved.
+    consortium = sitting("demo-2@wiesenbrueck.example.org", date(2026, 10, 21), 17)
+    fields = next(i for i in consortium.items if i.title == "Stand der Handlungsfelder")
+    fields.notes = "Die Arbeitskreise berichten über ihre Maßnahmen; Schwerpunkt Anerkennung."
+    fields.decisions.append(
+        Decision(
+            wording="Das Konsortium beschließt die Entwicklungswerkstatt am 27.02.2027.",
+            votes_yes=12,
+            votes_no=1,
+            votes_abstain=1,
+            result=DecisionResult.ANGENOMMEN,
+            position=0,
+        )
+    )
+    approve(consortium)
+
+    # The 2026 workshop: a run sheet, cards in three clusters with dots, one card became a task.
+    workshop = sitting("demo-6@wiesenbrueck.example.org", date(2026, 6, 20), 10)
+    cards = [
+        ("Sichtbarkeit", CardKind.IDEE, "Engagementbörse im Rathausfoyer"),
+        ("Sichtbarkeit", CardKind.IDEE, "Monatliche Seite im Stadtanzeiger"),
+        ("Sichtbarkeit", CardKind.ERKENNTNIS, "Viele kennen das Freiwilligenzentrum nicht"),
+        ("Junge Menschen", CardKind.IDEE, "Engagement-Schnuppertage mit den Schulen"),
+        ("Junge Menschen", CardKind.FRAGE, "Wie erreichen wir Auszubildende?"),
+        ("Anerkennung", CardKind.IDEE, "Dankeschön-Abend für alle Engagierten"),
+        ("Anerkennung", CardKind.ERKENNTNIS, "Ehrenamtskarte wird gut angenommen"),
+        ("Anerkennung", CardKind.IDEE, "Rabatte bei Partnerbetrieben ausweiten"),
+    ]
+    for position, (cluster, kind, text) in enumerate(cards):
+        workshop.cards.append(
+            WorkshopCard(
+                cluster=cluster, kind=kind, text=text, votes=rng.randint(0, 9), position=position
+            )
+        )
+    session.flush()
+    first_card = workshop.cards[0]
+    task = Task(
+        title=first_card.text,
+        sitting_id=workshop.id,
+        group_id=workshop.meeting.groups[0].id,
+        assignee_group_id=workshop.meeting.groups[0].id,
+        due=date(2027, 3, 31),
+        created_at=datetime(2026, 6, 20, 16, tzinfo=UTC),
+    )
+    session.add(task)
+    session.flush()
+    first_card.task_id = task.id

@@ -35,10 +35,10 @@ def test_publish_all_then_a_cancellation_removes_the_event(
     assert main(["--db", db, "demo"]) == 0
 
     assert main(["--db", db, "caldav", "publish", "--all"]) == 0
-    assert "5" in capsys.readouterr().out
-    assert _uids(radicale, calendar) == {f"demo-{n}@wiesenbrueck.example.org" for n in range(1, 6)}
+    assert "6" in capsys.readouterr().out
+    assert _uids(radicale, calendar) == {f"demo-{n}@wiesenbrueck.example.org" for n in range(1, 7)}
 
     assert main(["--db", db, "cancel", "3"]) == 0
     assert main(["--db", db, "caldav", "publish", "--meeting", "3"]) == 0
     assert "demo-3@wiesenbrueck.example.org" not in _uids(radicale, calendar)
-    assert len(_uids(radicale, calendar)) == 4
+    assert len(_uids(radicale, calendar)) == 5
