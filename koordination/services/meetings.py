@@ -422,6 +422,7 @@ class Meetings:
             self._check_version(meeting, original)
             before = self._record(meeting)
             self._apply(session, meeting, data)
+            warnings += self._carry_overrides(meeting, before, meeting.overrides)
             session.flush()
             after = self._record(meeting)
             if _calendar_relevant(before) != _calendar_relevant(after):
@@ -429,6 +430,55 @@ class Meetings:
             meeting.updated_at = self.now()
             session.flush()
             return Saved(self._record(meeting), tuple(warnings))
+
+    def _carry_overrides(
+        self, meeting: Meeting, before: MeetingRecord, overrides: Sequence[MeetingOverride]
+    ) -> list[str]:
+        """Keep the moved and cancelled dates of a series whose time or rule changed.
+
+        Each exception keeps its date and follows the series' new time of day (18:00 → 19:00
+        moves the exception of 12.01. 18:00 to 12.01. 19:00); one whose date the rule no longer has
+        is dropped with a German warning. ``overrides`` may belong to another meeting (a
+        series split off); they are copied onto ``meeting``.
+        """
+        from koordination.calendar.recurrence import expand
+
+        new_time, old_time = local(meeting.start_at), before.start
+        shift = timedelta(
+            hours=new_time.hour - old_time.hour, minutes=new_time.minute - old_time.minute
+        )
+        event = self.event_of(dataclasses.replace(self._record(meeting), overrides=()), ("", ""))
+        warnings: list[str] = []
+        kept: list[MeetingOverride] = []
+        for o in list(overrides):
+            old = local(o.recurrence_id)
+            moved = (old.replace(tzinfo=None) + shift).replace(tzinfo=CITY_ZONE)
+            dates = expand(event, moved - timedelta(minutes=1), moved + timedelta(minutes=1))
+            if meeting.rrule and any(d.recurrence_id == moved for d in dates):
+                if o.meeting_id == meeting.id:
+                    o.recurrence_id = moved.astimezone(UTC)
+                    kept.append(o)
+                else:
+                    kept.append(
+                        MeetingOverride(
+                            recurrence_id=moved.astimezone(UTC),
+                            cancelled=o.cancelled,
+                            start_at=o.start_at,
+                            end_at=o.end_at,
+                            address=o.address,
+                            room=o.room,
+                            online_url=o.online_url,
+                            sequence=o.sequence,
+                        )
+                    )
+            elif o.meeting_id == meeting.id or o.meeting_id is None:
+                what = "Absage" if o.cancelled else "Verschiebung"
+                warnings.append(
+                    f"Die {what} des Termins vom {old:%d.%m.%Y} passt nicht mehr zur Serie "
+                    "und wurde entfernt."
+                )
+        meeting.overrides = kept
+        return warnings
 
     def set_status(self, original: MeetingRecord, status: MeetingStatus) -> MeetingRecord:
         if status == MeetingStatus.ABGESAGT:
@@ -592,6 +642,11 @@ class Meetings:
             new = Meeting(uid=new_uid(), sequence=0, request_sequence=0, previous_id=old.id)
             self._apply(session, new, data)
             session.add(new)
+            session.flush()
+            boundary = day_start(from_day).astimezone(UTC)
+            later = [o for o in old.overrides if o.recurrence_id >= boundary]
+            warnings += self._carry_overrides(new, original, later)
+            old.overrides = [o for o in old.overrides if o.recurrence_id < boundary]
             session.flush()
             for inv in old.invitations:
                 if inv.removed_at is None:

@@ -298,3 +298,43 @@ def test_a_moved_date_can_be_cancelled_by_its_old_or_its_new_day(city: tuple) ->
     meetings.cancel_occurrence(m.id, _local(2026, 12, 8))  # by its original day
     (row,) = meetings.occurrences(_local(2026, 12, 1), _local(2026, 12, 31))
     assert (row.recurrence_id, row.status) == (_local(2026, 12, 8, 18), MeetingStatus.ABGESAGT)
+
+
+def test_changing_the_time_of_a_series_keeps_its_moved_and_cancelled_dates(city: tuple) -> None:
+    _, meetings, group_id, _ = city
+    m = meetings.create(_series(group_id)).record
+    meetings.move_occurrence(m.id, _local(2026, 12, 8), start=_local(2026, 12, 15, 18))
+    meetings.cancel_occurrence(m.id, _local(2027, 1, 12))
+    later = _series(group_id, start=datetime(2026, 9, 8, 19), end=datetime(2026, 9, 8, 21))
+    saved = meetings.update(meetings.get(m.id), later)
+    assert not [w for w in saved.warnings if "entfernt" in w]
+    rows = meetings.occurrences(_local(2026, 12, 1), _local(2027, 2, 1))
+    assert [(r.recurrence_id, r.start, r.moved) for r in rows] == [
+        (_local(2026, 12, 8, 19), _local(2026, 12, 15, 18), True),
+        (_local(2027, 1, 12, 19), _local(2027, 1, 12, 19), False),
+    ]
+    assert rows[1].status == MeetingStatus.ABGESAGT
+    # A rule on another weekday no longer has those dates: they go, with a warning.
+    wednesday = _series(
+        group_id,
+        start=datetime(2026, 9, 9, 19),
+        end=datetime(2026, 9, 9, 21),
+        rrule=RecurrenceRule.monthly_on_weekday(2, 2, until=date(2027, 6, 30)).to_rrule(),
+    )
+    saved = meetings.update(meetings.get(m.id), wednesday)
+    assert sum("passt nicht mehr zur Serie" in w for w in saved.warnings) == 2
+
+
+def test_split_series_takes_later_exceptions_along(city: tuple) -> None:
+    _, meetings, group_id, _ = city
+    m = meetings.create(_series(group_id)).record
+    meetings.cancel_occurrence(m.id, _local(2027, 3, 9))
+    new = meetings.split_series(
+        meetings.get(m.id),
+        date(2027, 1, 1),
+        _series(group_id, start=datetime(2027, 1, 12, 17), end=datetime(2027, 1, 12, 19)),
+    ).record
+    rows = meetings.occurrences(_local(2027, 3, 1), _local(2027, 3, 31))
+    assert [(r.meeting_id, r.start, r.status) for r in rows] == [
+        (new.id, _local(2027, 3, 9, 17), MeetingStatus.ABGESAGT)
+    ]
