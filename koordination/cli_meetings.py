@@ -67,6 +67,20 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
         help="zusätzlich diese Person als Gast einladen (mehrfach möglich)",
     )
     invite.add_argument(
+        "--remove",
+        action="append",
+        default=[],
+        type=_number,
+        metavar="NR",
+        help="diese Person von der Liste nehmen; wer schon eingeladen war, erhält eine Absage",
+    )
+    invite.add_argument(
+        "--all",
+        action="store_true",
+        help="allen Eingeladenen den aktuellen Stand noch einmal zustellen (etwa per E-Mail, "
+        "nachdem Dateien verteilt wurden)",
+    )
+    invite.add_argument(
         "--out",
         type=Path,
         metavar="ORDNER",
@@ -234,9 +248,13 @@ def cmd_invite(args: argparse.Namespace) -> int:
         group_ids=[*meeting.group_ids, *(g for g in extra_groups if g is not None)],
         person_ids=args.person,
     )
+    for person_id in args.remove:
+        meetings.uninvite(meeting.id, person_id)
     if added:
-        print(f"{added} Personen neu auf der Einladungsliste.")
-    plan = meetings.plan_delivery(meeting.id)
+        print(f"Neu auf der Einladungsliste: {added}")
+    if args.remove:
+        print(f"Von der Einladungsliste genommen: {len(args.remove)}")
+    plan = meetings.plan_delivery(meeting.id, everything=args.all)
     for name, reason in plan.excluded:
         print(f"Keine Einladung für {name}: {reason}", file=sys.stderr)
     if not plan.deliveries:
@@ -311,6 +329,9 @@ def cmd_replies(args: argparse.Namespace) -> int:
     from koordination.calendar.replies import read_replies
 
     replies, problems = read_replies(args.path)
+    if not replies:
+        detail = "\n".join(problems) or "Keine Antworten gefunden."
+        raise KoordinationError(f"In {args.path} steht keine Antwort auf eine Einladung.\n{detail}")
     for problem in problems:
         print(f"Hinweis: {problem}", file=sys.stderr)
     report = _meetings(args).apply_replies(replies)
@@ -328,7 +349,7 @@ def cmd_caldav(args: argparse.Namespace) -> int:
     settings = load_caldav_settings()
     events = [meetings.event(args.meeting)] if args.meeting else meetings.feed_events()
     report = publish(events, settings.url, settings.username, settings.password)
-    print(report.summary() if hasattr(report, "summary") else report)
+    print(report.summary())
     return 0
 
 

@@ -111,8 +111,8 @@ class Database:
             if header != SQLITE_HEADER:
                 raise DatabaseError(
                     f"Die Datei {path} ist keine koordination-Datenbank oder sie ist beschädigt. "
-                    "Sie wurde nicht verändert. Bitte eine Sicherung zurückspielen "
-                    "(koordination db restore) oder eine andere Datei mit --db wählen."
+                    "Sie wurde nicht verändert. Bitte eine Sicherung (koordination db backup) "
+                    "an ihre Stelle kopieren oder mit --db eine andere Datei wählen."
                 )
 
     @contextmanager

@@ -20,8 +20,8 @@ def label(d: Delivery) -> str:
     """What a file or a line of a report calls this message, in German."""
     if d.method == "REQUEST":
         return "Einladung"
-    if d.recurrence_id is not None:
-        return f"Absage {d.recurrence_id:%d.%m.%Y}"
+    if d.occurrence_start is not None:
+        return f"Absage {d.occurrence_start:%d.%m.%Y}"
     return "Absage"
 
 
@@ -83,8 +83,10 @@ def send_mails(
             sender_email=settings.from_email or plan.event.organizer_email,
             recipient_name=d.name,
             recipient_email=d.email,
-            subject=subject(plan.meeting, d.method, d.recurrence_id),
-            body_text=body_text(plan.meeting, d.method, d.recurrence_id, plan.event.organizer_name),
+            subject=subject(plan.meeting, d.method, d.occurrence_start),
+            body_text=body_text(
+                plan.meeting, d.method, d.occurrence_start, plan.event.organizer_name
+            ),
             ics=d.ics,
             method=d.method,
         )

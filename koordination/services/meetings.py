@@ -86,6 +86,9 @@ class Delivery:
     #: For a CANCEL of a single occurrence: its original start.
     recurrence_id: datetime | None
     ics: bytes
+    #: For a CANCEL of a single occurrence: when it would have taken place (a moved date's
+    #: new start), the date people know it by.
+    occurrence_start: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -697,7 +700,9 @@ class Meetings:
                     meeting.invitations.append(inv)
                     existing[pid] = inv
                     added += 1
-                elif inv.removed_at is not None:
+                elif inv.removed_at is not None and guest:
+                    # Only naming the person brings back someone taken off the list; their
+                    # group's members are added again without them.
                     inv.removed_at = None
                     added += 1
                     if inv.cancel_sent_sequence is not None:
@@ -764,9 +769,12 @@ class Meetings:
             excluded_because=_excluded_because(p),
         )
 
-    def plan_delivery(self, meeting_id: int, *, dtstamp: datetime | None = None) -> DeliveryPlan:
+    def plan_delivery(
+        self, meeting_id: int, *, dtstamp: datetime | None = None, everything: bool = False
+    ) -> DeliveryPlan:
         """What has to go out so every invitee's calendar shows the current state, and no more:
-        nothing is sent twice unless the meeting changed since."""
+        nothing is sent twice unless the meeting changed since. ``everything`` plans the current
+        state for every invitee again (after handing out files, to send by e-mail as well)."""
         from koordination.calendar import ics
 
         stamp = dtstamp or self.now()
@@ -782,6 +790,8 @@ class Meetings:
                 name = display_name(p.title, p.given_name, p.family_name)
                 reason = _excluded_because(p)
                 sent = inv.sent_sequence
+                if everything and inv.removed_at is None:
+                    sent = None
                 if inv.removed_at is not None or meeting.status == MeetingStatus.ABGESAGT:
                     # Only who got the invitation needs the cancellation, once per version.
                     if sent is not None:
@@ -803,7 +813,8 @@ class Meetings:
                 for o in cancels:
                     rid = local(o.recurrence_id)
                     data = ics.cancellation(event, attendee, dtstamp=stamp, recurrence_id=rid)
-                    deliveries.append(Delivery(inv.id, p.id, name, email, "CANCEL", rid, data))
+                    day = local(o.start_at) if o.start_at else rid
+                    deliveries.append(Delivery(inv.id, p.id, name, email, "CANCEL", rid, data, day))
                 if not cancels:
                     up_to_date += 1
             return DeliveryPlan(record, event, tuple(deliveries), tuple(excluded), up_to_date)

@@ -156,3 +156,24 @@ def test_invite_writes_one_file_per_recipient_and_feed_uses_the_same_uid(
         r["title"] == "Entwicklungswerkstatt 2027" and r["start"] == "2027-02-27T10:00:00+01:00"
         for r in rows
     )
+
+
+def test_replies_import_of_a_missing_or_empty_file_is_a_user_error(
+    demo: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", demo, "replies", "import", str(tmp_path / "fehlt.ics")]) == 1
+    junk = tmp_path / "kaputt.ics"
+    junk.write_bytes(b"\x00\x01 kein Kalender")
+    assert main(["--db", demo, "replies", "import", str(junk)]) == 1
+    assert "keine Antwort auf eine Einladung" in capsys.readouterr().err
+
+
+def test_files_first_then_everything_again_by_mail(
+    demo: str, smtp: Inbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", demo, "invite", "4", "--out", str(tmp_path / "f")]) == 0
+    written = len(list((tmp_path / "f").glob("*.ics")))
+    assert main(["--db", demo, "invite", "4", "--send"]) == 0
+    assert "Nichts zu tun" in capsys.readouterr().out
+    assert main(["--db", demo, "invite", "4", "--send", "--all"]) == 0
+    assert len(smtp.messages) == written

@@ -338,3 +338,49 @@ def test_split_series_takes_later_exceptions_along(city: tuple) -> None:
     assert [(r.meeting_id, r.start, r.status) for r in rows] == [
         (new.id, _local(2027, 3, 9, 17), MeetingStatus.ABGESAGT)
     ]
+
+
+def test_a_person_taken_off_the_list_stays_off_when_the_group_is_invited_again(
+    city: tuple,
+) -> None:
+    _, meetings, group_id, people = city
+    m = meetings.create(_series(group_id)).record
+    meetings.invite(m.id, group_ids=[group_id])
+    plan = meetings.plan_delivery(m.id)
+    meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+    meetings.uninvite(m.id, people["Anna"])
+    assert meetings.invite(m.id, group_ids=[group_id]) == 0
+    (cancel,) = meetings.plan_delivery(m.id).deliveries
+    assert cancel.method == "CANCEL"
+    assert meetings.invite(m.id, person_ids=[people["Anna"]]) == 1
+
+
+def test_everything_plans_the_current_state_for_all_again(city: tuple) -> None:
+    _, meetings, group_id, _ = city
+    m = meetings.create(_series(group_id)).record
+    meetings.invite(m.id, group_ids=[group_id])
+    plan = meetings.plan_delivery(m.id)
+    meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+    assert meetings.plan_delivery(m.id).deliveries == ()
+    again = meetings.plan_delivery(m.id, everything=True)
+    assert [d.method for d in again.deliveries] == ["REQUEST"]
+
+
+def test_a_cancelled_moved_date_is_named_by_the_day_it_was_moved_to(city: tuple) -> None:
+    _, meetings, group_id, _ = city
+    m = meetings.create(_series(group_id)).record
+    meetings.invite(m.id, group_ids=[group_id])
+    plan = meetings.plan_delivery(m.id)
+    meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+    meetings.move_occurrence(m.id, _local(2027, 2, 9), start=_local(2027, 2, 11, 18))
+    plan = meetings.plan_delivery(m.id)
+    meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+    meetings.cancel_occurrence(m.id, _local(2027, 2, 11))
+    (cancel,) = meetings.plan_delivery(m.id).deliveries
+    assert cancel.recurrence_id == _local(2027, 2, 9, 18)
+    assert cancel.occurrence_start == _local(2027, 2, 11, 18)
+    from koordination.services.dispatch import label
+    from koordination.services.invitation_text import subject
+
+    assert label(cancel) == "Absage 11.02.2027"
+    assert "11.02.2027" in subject(meetings.get(m.id), "CANCEL", cancel.occurrence_start)
