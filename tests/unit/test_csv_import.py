@@ -479,3 +479,38 @@ def test_random_cells_never_crash_the_importer(
     else:
         assert report.dry_run
     os.unlink(path)
+
+
+def test_export_then_import_with_update_duplicates_nobody(db: Database, tmp_path: Path) -> None:
+    """People without an e-mail come back as themselves through the export's Nr. column."""
+    from koordination.exporters import export_table
+    from koordination.services.directory import Directory
+    from koordination.services.inputs import PersonInput
+
+    directory = Directory(db)
+    directory.create_person(PersonInput(given_name="Jürgen", family_name="Weiß"))
+    directory.create_person(
+        PersonInput(given_name="Anna", family_name="Schäfer", emails=["anna@example.org"])
+    )
+    target = tmp_path / "personen.csv"
+    export_table(directory, "people", "csv", target)
+    with pytest.raises(ImportFailed, match="gibt es schon"):
+        import_people(db, target)
+    report = import_people(db, target, existing="update")
+    assert (report.created, report.updated) == (0, 2)
+    assert directory.count_people() == 2
+
+
+def test_a_row_without_email_matching_a_known_name_is_not_added_silently(
+    db: Database, tmp_path: Path
+) -> None:
+    from koordination.services.directory import Directory
+    from koordination.services.inputs import PersonInput
+
+    Directory(db).create_person(PersonInput(given_name="Jürgen", family_name="Weiß"))
+    path = tmp_path / "liste.csv"
+    path.write_bytes("Vorname;Nachname\r\nJürgen;Weiß\r\n".encode("cp1252"))
+    with pytest.raises(ImportFailed) as err:
+        import_people(db, path)
+    assert "Jürgen Weiß (Nr. 1) gibt es schon" in str(err.value)
+    assert import_people(db, path, existing="skip").skipped == 1

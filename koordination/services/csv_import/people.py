@@ -31,6 +31,7 @@ from koordination.services.csv_import.cells import (
     parse_channel,
     parse_role,
     parse_sector,
+    sort_key,
     with_instants,
 )
 from koordination.services.csv_import.headers import (
@@ -124,6 +125,8 @@ class _PeopleReader:
         self.orgs = orgs_by_key(session)
         self.new_orgs: dict[str, _NewOrg] = {}
         self.email_lines: dict[str, int] = {}
+        #: The person number a row carries (the "Nr." column of koordination's own export).
+        self.numbers: dict[int, int] = {}
         self.org_sector_warned: set[str] = set()
         self.overlong_warned = False
         self.total = 0
@@ -165,8 +168,11 @@ class _PeopleReader:
         progress = self.progress
         width = self.width
         row_ = self._row
+        number_at = self.idx.get("number")
         for line, raw in rows:
             cells = [c.strip() for c in raw]
+            if number_at is not None and number_at < len(cells) and cells[number_at].isdigit():
+                self.numbers[line] = int(cells[number_at])
             joined = "\n".join(cells)
             if not joined.strip():
                 continue
@@ -189,6 +195,7 @@ class _PeopleReader:
                 progress(count, 2 * max(self.total, count))
         self.total = count
         self._check_existing()
+        self._check_known_people()
         self._check_post()
 
     def _cell(self, cells: list[str], name: str) -> str:
@@ -549,6 +556,75 @@ class _PeopleReader:
                 )
             else:
                 updated_by[pid] = line
+                plan.existing_id = pid
+
+    def _check_known_people(self) -> None:
+        """Rows without a matching e-mail that are still known: by the "Nr." of an export
+        (when the name agrees), or — without any e-mail — by the same name. Such rows are never
+        added a second time silently: a problem, an update or a skipped row, as for e-mails."""
+        numbers = self.numbers
+        open_plans = [
+            p
+            for p in self.plans
+            if (not p.emails or p.line in numbers) and p.existing_id is None and not p.skip
+        ]
+        if not open_plans:
+            return
+        by_id: dict[int, tuple[str, str]] = {}
+        ids = sorted({self.numbers[p.line] for p in open_plans if p.line in self.numbers})
+        for i in range(0, len(ids), 500):
+            stmt = select(Person.id, Person.sort_key, Person.given_name, Person.family_name)
+            for pid, key, given, family in self.session.execute(
+                stmt.where(Person.id.in_(ids[i : i + 500]))
+            ):
+                by_id[pid] = (key, display_name("", given, family))
+        nameless = {sort_key(p.family_name, p.given_name) for p in open_plans if not p.emails}
+        by_name: dict[str, list[tuple[int, str]]] = {}
+        names = sorted(nameless)
+        for i in range(0, len(names), 500):
+            stmt = select(Person.id, Person.sort_key, Person.given_name, Person.family_name)
+            for pid, key, given, family in self.session.execute(
+                stmt.where(Person.sort_key.in_(names[i : i + 500]))
+            ):
+                by_name.setdefault(key, []).append((pid, display_name("", given, family)))
+        claimed = {p.existing_id for p in self.plans if p.existing_id is not None}
+        number_col = self.cols.label("number", "Nr.")
+        for plan in open_plans:
+            key = sort_key(plan.family_name, plan.given_name)
+            match: tuple[int, str] | None = None
+            number = self.numbers.get(plan.line)
+            if number is not None and number in by_id:
+                stored_key, stored_name = by_id[number]
+                if stored_key == key:
+                    match = (number, stored_name)
+                else:
+                    self.warnings.add(
+                        f"Zeile {plan.line}: Nr. {number} ist {stored_name}, nicht "
+                        f"{display_name('', plan.given_name, plan.family_name)}; die Nummer "
+                        "wird nicht verwendet."
+                    )
+            if match is None and not plan.emails and len(by_name.get(key, [])) == 1:
+                match = by_name[key][0]
+            if match is None:
+                continue
+            pid, name = match
+            if self.existing == "error":
+                self.problems.add(
+                    plan.line,
+                    number_col if number is not None else self.cols.label("family_name", "Name"),
+                    f"{name} (Nr. {pid}) gibt es schon. Beim Import „aktualisieren“ oder "
+                    "„überspringen“ wählen, oder die Zeile entfernen.",
+                )
+            elif self.existing == "skip":
+                plan.skip = True
+            elif pid in claimed:
+                self.problems.add(
+                    plan.line,
+                    number_col,
+                    f"{name} (Nr. {pid}) wird schon in einer anderen Zeile aktualisiert.",
+                )
+            else:
+                claimed.add(pid)
                 plan.existing_id = pid
 
     def _names(self, ids: set[int]) -> dict[int, str]:
