@@ -232,7 +232,12 @@ def _show(meetings: Meetings, meeting_id: int) -> None:
     for r in rows:
         if r.removed:
             continue
-        state = f"nicht einladbar: {r.excluded_because}" if r.excluded_because else r.status.label
+        if r.excluded_because:
+            state = f"nicht einladbar: {r.excluded_because}"
+        elif r.sent_sequence is None:
+            state = "noch nicht verschickt"
+        else:
+            state = r.status.label
         print(f"    {r.name:<28} {r.email:<34} {state}")
 
 

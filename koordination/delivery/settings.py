@@ -123,7 +123,7 @@ def smtp_settings_from_table(table: dict[str, object], *, where: str = "[smtp]")
         port=port,
         user=user,
         security=security,
-        from_name=text("from_name") or "Koordinierungsstelle",
+        from_name=text("from_name"),  # empty: the office's name from the city profile
         from_email=from_email,
         timeout=timeout,
     )

@@ -62,17 +62,17 @@ async def test_import_checks_first_then_the_person_appears_in_the_list(
 
         await pilot.click("#check")
         await settle(pilot, app)
-        assert "Probelauf: Einträge würden 1 neu angelegt" in dialog.result_text
-        assert "1 neue Organisationen" in dialog.result_text
+        assert "Probelauf, nichts gespeichert – so würde importiert: neu: 1" in dialog.result_text
+        assert "neue Organisationen: 1" in dialog.result_text
         assert directory.count_people(PeopleFilter(search="größmann")) == 0
         bar = dialog.query_one(ProgressBar)
         assert bar.display and bar.percentage == 1
 
         await pilot.click("#import")
         await settle(pilot, app)
-        assert "Einträge wurden 1 neu angelegt" in dialog.result_text
+        assert "Importiert – neu: 1" in dialog.result_text
         assert dialog.query_one("#import", Button).disabled  # not twice by accident
-        assert any("1 neu angelegt" in n for n in notifications(app))
+        assert any("neu: 1" in n for n in notifications(app))
         await pilot.press("escape")
         await settle(pilot, app)
         assert not isinstance(app.screen, ImportScreen)
@@ -145,7 +145,7 @@ async def test_organisations_import_from_the_palette_updates_existing_ones(
         dialog.query_one("#existing-update", RadioButton).value = True
         await pilot.click("#import")
         await settle(pilot, app)
-        assert "1 neu angelegt, 1 aktualisiert" in dialog.result_text
+        assert "neu: 1, aktualisiert: 1" in dialog.result_text
         await pilot.press("escape")
         await settle(pilot, app)
         names = table_names(app.query_one("#organisations-table", LazyTable))

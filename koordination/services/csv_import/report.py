@@ -31,22 +31,18 @@ class ImportReport:
 
     def summary(self) -> str:
         """One German sentence for the status line or the terminal."""
-        verb = "würden" if self.dry_run else "wurden"
-        parts = [f"{self.created} neu angelegt"]
+        parts = [f"neu: {self.created}"]
         if self.updated:
-            parts.append(f"{self.updated} aktualisiert")
+            parts.append(f"aktualisiert: {self.updated}")
         if self.skipped:
-            parts.append(f"{self.skipped} übersprungen")
-        text = ", ".join(parts)
-        extra = []
+            parts.append(f"übersprungen: {self.skipped}")
         if self.organisations_created:
-            extra.append(f"{self.organisations_created} neue Organisationen")
+            parts.append(f"neue Organisationen: {self.organisations_created}")
         if self.memberships_created:
-            extra.append(f"{self.memberships_created} neue Gruppenmitgliedschaften")
-        if extra:
-            text += f" ({', '.join(extra)})"
-        prefix = "Probelauf: " if self.dry_run else ""
-        return f"{prefix}Einträge {verb} {text}."
+            parts.append(f"neue Gruppenmitgliedschaften: {self.memberships_created}")
+        if self.dry_run:
+            return f"Probelauf, nichts gespeichert – so würde importiert: {', '.join(parts)}."
+        return f"Importiert – {', '.join(parts)}."
 
 
 class Problems:
