@@ -2,7 +2,13 @@
 
 import sys
 
-from benchmarks import bench_import, bench_invitations, bench_meetings, bench_tui
+from benchmarks import (
+    bench_documents,
+    bench_import,
+    bench_invitations,
+    bench_meetings,
+    bench_tui,
+)
 
 print("== Import ==", flush=True)
 status = bench_import.main([])
@@ -11,4 +17,6 @@ status |= bench_tui.main([])
 print("\n== Termine ==", flush=True)
 status |= bench_meetings.main([])
 status |= bench_invitations.main([])
+print("\n== Dokumente ==", flush=True)
+status |= bench_documents.main([])
 sys.exit(status)

@@ -23,6 +23,13 @@ def config_file() -> Path:
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 
+def templates_dir() -> Path:
+    """The office's own document templates (``KOORDINATION_TEMPLATES`` overrides the folder);
+    a template missing there falls back to the packaged default."""
+    override = os.environ.get("KOORDINATION_TEMPLATES")
+    return Path(override) if override else config_file().parent / "templates"
+
+
 def default_database_path() -> Path:
     return data_dir() / "koordination.sqlite3"
 

@@ -1,0 +1,119 @@
+"""Documents (minutes, invitation letters, sign-in lists, workshop reports) in five formats.
+
+Services build a `Document` from plain data; `render` turns it into the bytes of one format and
+`write` puts them atomically into a file. Nothing here touches the database or Textual, and the
+writers load lazily: importing this package costs almost nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from koordination.documents.model import (
+    Block,
+    BulletList,
+    Document,
+    Heading,
+    KeyValue,
+    Letterhead,
+    Note,
+    PageBreak,
+    Paragraph,
+    SignatureLines,
+    Table,
+)
+from koordination.errors import KoordinationError
+
+FORMATS = ("md", "html", "docx", "odt", "pdf")
+
+#: The German label an export dialog shows for each format.
+FORMAT_LABELS: dict[str, str] = {
+    "md": "Markdown",
+    "html": "HTML (Browser, Druck)",
+    "docx": "Word (DOCX)",
+    "odt": "OpenDocument (ODT, LibreOffice)",
+    "pdf": "PDF",
+}
+
+_WRITERS: dict[str, tuple[str, str, str]] = {
+    "md": ("koordination.documents.markdown", "render_markdown", "Markdown"),
+    "html": ("koordination.documents.html", "render_html", "HTML"),
+    "docx": ("koordination.documents.docx", "render_docx", "DOCX"),
+    "odt": ("koordination.documents.odt", "render_odt", "ODT"),
+    "pdf": ("koordination.documents.pdf", "render_pdf", "PDF"),
+}
+
+
+def _writer(fmt: str) -> tuple[Callable[[Document], bytes], str]:
+    try:
+        module, function, name = _WRITERS[fmt]
+    except KeyError:
+        raise KoordinationError(
+            f"Unbekanntes Format „{fmt}“; möglich sind: {', '.join(FORMATS)}."
+        ) from None
+    render_function: Callable[[Document], bytes] = getattr(
+        importlib.import_module(module), function
+    )
+    return render_function, name
+
+
+def render(document: Document, fmt: str) -> bytes:
+    """The document as a file of format ``fmt`` (one of `FORMATS`)."""
+    render_function, name = _writer(fmt)
+    try:
+        return render_function(document)
+    except KoordinationError:
+        raise
+    except Exception as exc:  # a library's own error: say in German what failed, keep the cause
+        raise KoordinationError(
+            f"Das Dokument „{document.title}“ konnte nicht als {name} erzeugt werden: {exc}"
+        ) from exc
+
+
+def write(document: Document, fmt: str, target: Path) -> Path:
+    """Render and write the document to ``target`` atomically (owner-only, mode 0o600).
+
+    The whole file is built in memory first; an error leaves the previous file (or none).
+    """
+    # Imported here: the exporters package pulls in the directory service (and SQLAlchemy),
+    # which rendering alone never needs.
+    from koordination.exporters.atomic import atomic_bytes
+
+    data = render(document, fmt)
+    target = Path(target)
+    with atomic_bytes(target) as fh:
+        fh.write(data)
+    return target
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+
+
+def file_name(stem: str, fmt: str) -> str:
+    """A file name for ``stem`` that every system accepts, with the suffix of ``fmt``."""
+    _writer(fmt)
+    name = " ".join(_UNSAFE.sub(" ", stem).split()).strip(" .") or "Dokument"
+    return f"{name[:120]}.{fmt}"
+
+
+__all__ = [
+    "FORMATS",
+    "FORMAT_LABELS",
+    "Block",
+    "BulletList",
+    "Document",
+    "Heading",
+    "KeyValue",
+    "Letterhead",
+    "Note",
+    "PageBreak",
+    "Paragraph",
+    "SignatureLines",
+    "Table",
+    "file_name",
+    "render",
+    "write",
+]

@@ -1,0 +1,302 @@
+"""Documents as OpenDocument text (ODT) with odfdo, the exchange format of German administration.
+
+The styles are named common styles (Dokumenttitel, Hinweis, …) so an office can restyle a document
+in LibreOffice; letterhead in the page header, fingerprint and page numbers in the page footer.
+"""
+
+from __future__ import annotations
+
+import io
+
+from odfdo import (
+    Cell,
+    Column,
+    Element,
+    Frame,
+    Header,
+    List,
+    ListItem,
+    Row,
+    StyleMasterPage,
+    VarPageCount,
+    VarPageNumber,
+)
+from odfdo import Document as OdfDocument
+from odfdo import Paragraph as OdfParagraph
+from odfdo import Table as OdfTable
+
+from koordination.documents.assets import load_logo
+from koordination.documents.model import (
+    Block,
+    BulletList,
+    Document,
+    Heading,
+    KeyValue,
+    Note,
+    PageBreak,
+    Paragraph,
+    SignatureLines,
+    Table,
+)
+
+CONTENT_WIDTH_CM = 17.0
+FONT = "Liberation Sans"
+
+
+def _styles(primary: str, accent: str) -> list[str]:
+    """The common styles as ODF XML; values are validated colours and constants only."""
+    text = f'style:font-name="{FONT}" fo:language="de" fo:country="DE"'
+    return [
+        f'<style:style style:name="Standard" style:family="paragraph" style:class="text">'
+        f'<style:paragraph-properties fo:margin-bottom="0.15cm"/>'
+        f'<style:text-properties {text} fo:font-size="10.5pt"/></style:style>',
+        f'<style:style style:name="K_Titel" style:display-name="Dokumenttitel" '
+        f'style:family="paragraph" style:parent-style-name="Standard">'
+        f'<style:paragraph-properties fo:margin-bottom="0.1cm"/>'
+        f'<style:text-properties fo:font-size="20pt" fo:font-weight="bold" '
+        f'fo:color="{primary}"/></style:style>',
+        '<style:style style:name="K_Untertitel" style:display-name="Untertitel" '
+        'style:family="paragraph" style:parent-style-name="Standard">'
+        '<style:paragraph-properties fo:margin-bottom="0.4cm"/>'
+        '<style:text-properties fo:font-size="13pt" fo:color="#555555"/></style:style>',
+        *(
+            f'<style:style style:name="K_Ueberschrift_{level}" '
+            f'style:display-name="Überschrift {level}" style:family="paragraph" '
+            f'style:parent-style-name="Standard" style:default-outline-level="{level}">'
+            f'<style:paragraph-properties fo:margin-top="{margin}" fo:margin-bottom="0.15cm" '
+            f'fo:keep-with-next="always"/>'
+            f'<style:text-properties fo:font-size="{size}" fo:font-weight="bold" '
+            f'fo:color="{primary}"/></style:style>'
+            for level, size, margin in (
+                (1, "15pt", "0.5cm"),
+                (2, "12.5pt", "0.4cm"),
+                (3, "11pt", "0.3cm"),
+            )
+        ),
+        '<style:style style:name="K_Zelle" style:display-name="Tabelleninhalt" '
+        'style:family="paragraph" style:parent-style-name="Standard">'
+        '<style:paragraph-properties fo:margin-bottom="0cm"/>'
+        '<style:text-properties fo:font-size="9.5pt"/></style:style>',
+        '<style:style style:name="K_Zelle_Fett" style:display-name="Tabellenbeschriftung" '
+        'style:family="paragraph" style:parent-style-name="K_Zelle">'
+        '<style:text-properties fo:font-weight="bold"/></style:style>',
+        '<style:style style:name="K_Kopfzelle" style:display-name="Tabellenkopf" '
+        'style:family="paragraph" style:parent-style-name="K_Zelle">'
+        '<style:text-properties fo:font-weight="bold" fo:color="#ffffff"/></style:style>',
+        *(
+            f'<style:style style:name="K_Hinweis_{kind}" style:display-name="Hinweis {kind}" '
+            f'style:family="paragraph" style:parent-style-name="Standard">'
+            f'<style:paragraph-properties fo:background-color="{background}" '
+            f'fo:border-left="0.1cm solid {colour}" fo:padding="0.2cm" '
+            f'fo:margin-top="0.2cm" fo:margin-bottom="0.3cm" fo:keep-together="always"/>'
+            f"</style:style>"
+            for kind, colour, background in (
+                ("info", primary, "#f5f7fa"),
+                ("decision", accent, "#fdf3ec"),
+                ("task", primary, "#f5f7fa"),
+                ("warning", "#b45309", "#fff4e5"),
+            )
+        ),
+        f'<style:style style:name="K_Hinweistitel" style:display-name="Hinweistitel" '
+        f'style:family="text"><style:text-properties fo:font-weight="bold" '
+        f'fo:color="{primary}"/></style:style>',
+        '<style:style style:name="K_Briefkopf" style:display-name="Briefkopf" '
+        'style:family="paragraph" style:parent-style-name="Standard">'
+        f'<style:paragraph-properties fo:border-bottom="0.06cm solid {primary}" '
+        'fo:padding-bottom="0.15cm"/>'
+        '<style:text-properties fo:font-size="8.5pt" fo:color="#555555"/></style:style>',
+        '<style:style style:name="K_Amt" style:display-name="Name der Stelle" '
+        'style:family="paragraph" style:parent-style-name="Standard">'
+        '<style:paragraph-properties fo:margin-bottom="0cm"/>'
+        f'<style:text-properties fo:font-size="12pt" fo:font-weight="bold" '
+        f'fo:color="{primary}"/></style:style>',
+        '<style:style style:name="K_Fusszeile" style:display-name="Fußzeile" '
+        'style:family="paragraph" style:parent-style-name="Standard">'
+        '<style:paragraph-properties fo:margin-bottom="0cm"/>'
+        '<style:text-properties fo:font-size="8pt" fo:color="#555555"/></style:style>',
+        '<style:style style:name="K_Seitenzahl" style:display-name="Seitenzahl" '
+        'style:family="paragraph" style:parent-style-name="K_Fusszeile">'
+        '<style:paragraph-properties fo:text-align="end"/></style:style>',
+        '<style:style style:name="K_Seitenumbruch" style:display-name="Seitenumbruch" '
+        'style:family="paragraph" style:parent-style-name="Standard">'
+        '<style:paragraph-properties fo:break-after="page"/></style:style>',
+    ]
+
+
+def _automatic_styles(primary: str) -> list[str]:
+    return [
+        '<style:style style:name="K_Tabelle" style:family="table">'
+        f'<style:table-properties style:width="{CONTENT_WIDTH_CM}cm" table:align="left" '
+        'fo:margin-bottom="0.3cm"/></style:style>',
+        '<style:style style:name="K_Zellrahmen" style:family="table-cell">'
+        '<style:table-cell-properties fo:border="0.5pt solid #b8c2cc" fo:padding="0.1cm"/>'
+        "</style:style>",
+        '<style:style style:name="K_Kopfzellrahmen" style:family="table-cell">'
+        f'<style:table-cell-properties fo:background-color="{primary}" '
+        'fo:border="0.5pt solid #b8c2cc" fo:padding="0.1cm"/></style:style>',
+        '<style:style style:name="K_Unterschriftzeile" style:family="table-row">'
+        '<style:table-row-properties style:min-row-height="1.1cm"/></style:style>',
+    ]
+
+
+class _Writer:
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.doc = OdfDocument("text")
+        self.body = self.doc.body
+        self.body.clear()
+        self.tables = 0
+        self.column_styles: dict[int, str] = {}
+        head = document.letterhead
+        for xml in _styles(head.primary_colour, head.accent_colour):
+            self.doc.insert_style(xml)
+        for xml in _automatic_styles(head.primary_colour):
+            self.doc.insert_style(xml, automatic=True)
+
+    def render(self) -> bytes:
+        document = self.document
+        self._page_header()
+        self._page_footer()
+        meta = self.doc.meta
+        meta.title = document.title
+        meta.subject = document.subtitle
+        meta.language = "de-DE"
+        self.body.append(OdfParagraph(document.title, style="K_Titel"))
+        if document.subtitle:
+            self.body.append(OdfParagraph(document.subtitle, style="K_Untertitel"))
+        if document.meta:
+            self._pairs(document.meta)
+        for block in document.blocks:
+            self._block(block)
+        out = io.BytesIO()
+        self.doc.save(out)
+        return out.getvalue()
+
+    def _page_header(self) -> None:
+        head = self.document.letterhead
+        logo = load_logo(head.logo_path)
+        content: list[Element | str] = []
+        name = OdfParagraph(head.office_name, style="K_Amt")
+        if logo is not None:
+            url = self.doc.add_file(io.BytesIO(logo.data))
+            width, height = logo.size_mm(15)
+            frame = Frame.image_frame(
+                url, size=(f"{width:.1f}mm", f"{height:.1f}mm"), anchor_type="as-char"
+            )
+            name = OdfParagraph(style="K_Amt")
+            name.append(frame)
+            name.append(f"  {head.office_name}")
+        if head.office_name or logo is not None:
+            content.append(name)
+        content.append(OdfParagraph(head.contact_line, style="K_Briefkopf"))
+        self._master().set_page_header(content)
+
+    def _page_footer(self) -> None:
+        content: list[Element | str] = [
+            OdfParagraph(text, style="K_Fusszeile")
+            for text in (self.document.footer, self.document.fingerprint_line)
+            if text
+        ]
+        pages = OdfParagraph("Seite ", style="K_Seitenzahl")
+        pages.append(VarPageNumber(select_page="current"))
+        pages.append(" von ")
+        pages.append(VarPageCount())
+        content.append(pages)
+        self._master().set_page_footer(content)
+
+    def _master(self) -> StyleMasterPage:
+        master = self.doc.get_style("master-page", "Standard")
+        assert isinstance(master, StyleMasterPage)
+        return master
+
+    def _column_style(self, fraction: float) -> str:
+        width = round(CONTENT_WIDTH_CM * fraction * 100)  # in 1/100 cm, shared between tables
+        name = self.column_styles.get(width)
+        if name is None:
+            name = f"K_Spalte_{width}"
+            self.doc.insert_style(
+                f'<style:style style:name="{name}" style:family="table-column">'
+                f'<style:table-column-properties style:column-width="{width / 100:.2f}cm"/>'
+                "</style:style>",
+                automatic=True,
+            )
+            self.column_styles[width] = name
+        return name
+
+    def _table(
+        self,
+        headers: tuple[str, ...] | None,
+        rows: list[tuple[str, ...]],
+        fractions: tuple[float, ...],
+        *,
+        bold_first_column: bool = False,
+        row_style: str | None = None,
+    ) -> None:
+        self.tables += 1
+        table = OdfTable(f"Tabelle{self.tables}", style="K_Tabelle")
+        for fraction in fractions:
+            table.append(Column(style=self._column_style(fraction)))
+        if headers is not None:
+            header_rows = Element.from_tag("table:table-header-rows")
+            header_rows.append(self._row(headers, "K_Kopfzellrahmen", "K_Kopfzelle"))
+            table.append(header_rows)
+        for values in rows:
+            row = self._row(values, "K_Zellrahmen", "K_Zelle", bold_first=bold_first_column)
+            if row_style:
+                row.style = row_style
+            table.append(row)
+        self.body.append(table)
+
+    @staticmethod
+    def _row(
+        values: tuple[str, ...], cell_style: str, text_style: str, *, bold_first: bool = False
+    ) -> Row:
+        row = Row()
+        for column, text in enumerate(values):
+            cell = Cell(style=cell_style)
+            style = "K_Zelle_Fett" if bold_first and column == 0 else text_style
+            cell.append(OdfParagraph(text, style=style))
+            row.append(cell)
+        return row
+
+    def _pairs(self, pairs: tuple[tuple[str, str], ...]) -> None:
+        self._table(None, list(pairs), (0.3, 0.7), bold_first_column=True)
+
+    def _block(self, block: Block) -> None:
+        match block:
+            case Heading(text=text, level=level):
+                self.body.append(
+                    Header(level, " ".join(text.split("\n")), style=f"K_Ueberschrift_{level}")
+                )
+            case Paragraph(text=text):
+                self.body.append(OdfParagraph(text))
+            case BulletList(items=items):
+                bullets = List(style="List_20_1")
+                for item in items:
+                    bullets.append(ListItem(OdfParagraph(item)))
+                self.body.append(bullets)
+            case Table():
+                self._table(block.headers, list(block.rows), block.fractions())
+            case KeyValue(pairs=pairs):
+                self._pairs(pairs)
+            case SignatureLines():
+                self._table(
+                    ("Nr.", *block.headers),
+                    [(*row, "") for row in block.numbered()],
+                    (0.06, 0.32, 0.32, 0.30),
+                    row_style="K_Unterschriftzeile",
+                )
+            case PageBreak():
+                self.body.append(OdfParagraph("", style="K_Seitenumbruch"))
+            case Note():
+                paragraph = OdfParagraph(style=f"K_Hinweis_{block.kind}")
+                if block.label:
+                    label = Element.from_tag('<text:span text:style-name="K_Hinweistitel"/>')
+                    label.text = f"{block.label}: "
+                    paragraph.append(label)
+                paragraph.append(block.text)
+                self.body.append(paragraph)
+
+
+def render_odt(document: Document) -> bytes:
+    return _Writer(document).render()
