@@ -775,6 +775,6 @@ def _name(person: Person | None) -> str:
 def content_json(record: SittingRecord) -> str:
     """The minutes as canonical JSON: what approval freezes and the fingerprint covers."""
     data = asdict(record)
-    for key in ("id", "version", "minutes_status", "versions", "open_tasks"):
+    for key in ("id", "version", "minutes_status", "versions"):
         data.pop(key)
     return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))

@@ -145,11 +145,13 @@ def minutes_document(
     )
     blocks: list[Any] = [KeyValue(tuple((k, v) for k, v in meta if v))]
     if status != MinutesStatus.GENEHMIGT:
-        blocks.append(Note(f"{status.label}: noch nicht genehmigt.", "warning"))
+        blocks.append(Note(f"Noch nicht genehmigt (Stand: {status.label}).", "warning"))
     for item in content["items"]:
         blocks.append(
             Heading(f"TOP {item['number']}: {item['title']}", 2 if "." not in item["number"] else 3)
         )
+        if item["standing"] == "aufgaben" and content.get("open_tasks"):
+            blocks.append(BulletList(tuple(_task_line(t) for t in content["open_tasks"])))
         if item["notes"]:
             blocks.append(Paragraph(item["notes"]))
         for d in item["decisions"]:
