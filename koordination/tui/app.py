@@ -225,6 +225,10 @@ class KoordinationApp(App[int]):
             keys = [b for b in cls.BINDINGS if isinstance(b, Binding)]
             if keys:
                 sections.append((cls.TITLE, keys))
+        from koordination.tui.screens.sitting import SittingScreen
+
+        sitting = [b for b in SittingScreen.BINDINGS if isinstance(b, Binding)]
+        sections.append(("Sitzung (Tagesordnung, Anwesenheit, Protokoll, Aufgaben)", sitting))
         sections.append(("Listen", list(LazyTable.BINDINGS)))  # type: ignore[arg-type]
         sections.append(("Monatsansicht", list(MonthView.BINDINGS)))  # type: ignore[arg-type]
         sections.append(("Formulare", list(FormScreen.BINDINGS)))  # type: ignore[arg-type]
@@ -255,6 +259,11 @@ class KoordinationApp(App[int]):
                             f"app.area_action('{area_id}', '{b.action}')",
                         )
                     )
+        for screen in self.screen_stack:
+            # Screens over the main window (a sitting) add what can be done there now.
+            palette_entries = getattr(screen, "palette_entries", None)
+            if palette_entries is not None:
+                entries = palette_entries() + entries
         entries += [
             ("Hilfe: Tastenkürzel", "Taste F1", "app.help"),
             ("Farbschema wechseln", "Helles oder dunkles Design wählen", "app.change_theme"),

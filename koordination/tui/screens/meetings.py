@@ -90,6 +90,12 @@ class MeetingsArea(Area):
     #: How far the agenda reaches, and how much further "mehr laden" goes.
     WEEKS = 12
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "p",
+            "open_sitting",
+            "Sitzung",
+            tooltip="Sitzung öffnen: Tagesordnung, Anwesenheit, Protokoll",
+        ),
         Binding("n", "new", "Neu", tooltip="Termin oder Serie anlegen"),
         Binding("e", "edit", "Bearbeiten", tooltip="Termin oder Serie bearbeiten"),
         Binding("s", "send", "Einladen", tooltip="Einladungen senden oder als Dateien speichern"),
@@ -354,7 +360,29 @@ class MeetingsArea(Area):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.action_edit()
+        self.action_open_sitting()
+
+    def action_open_sitting(self) -> None:
+        """The sitting of the highlighted date: agenda, attendance, minutes, tasks."""
+        from koordination.tui.screens.sitting import SittingScreen
+
+        row, directory = self.current_row, self.needs_directory()
+        if directory is None:
+            return
+        if row is None:
+            self.notify("Bitte zuerst einen Termin auswählen.", severity="warning")
+            return
+        if row.status == MeetingStatus.ABGESAGT:
+            self.notify("Dieser Termin ist abgesagt; es gibt keine Sitzung.", severity="warning")
+            return
+        heading = f"{row.title} – {short_day(row.start)}"
+
+        def closed(_result: None) -> None:
+            self.changed("minutes")
+
+        self.app.push_screen(
+            SittingScreen(directory, row.meeting_id, row.recurrence_id, heading), closed
+        )
 
     # ------------------------------------------------------------------ detail
     def _load_detail_if_wanted(self, row: OccurrenceRow) -> None:

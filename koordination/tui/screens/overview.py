@@ -14,7 +14,7 @@ from textual.worker import get_current_worker
 
 from koordination.calendar.events import CITY_ZONE
 from koordination.domain.enums import MeetingStatus, ResponseStatus
-from koordination.domain.records import OccurrenceRow, Overview
+from koordination.domain.records import OccurrenceRow, Overview, TaskRecord
 from koordination.errors import KoordinationError
 from koordination.tui.formatting import (
     city_summary,
@@ -27,6 +27,10 @@ from koordination.tui.screens.base import Area
 if TYPE_CHECKING:
     from koordination.services.meetings import Meetings
 
+#: How many open tasks the Übersicht lists (the most urgent first).
+URGENT_TASKS = 5
+#: One line per task in the card (it sits next to the next meetings).
+TASK_LINE = 40
 #: How many dates "Nächste Termine" lists, and how far "Offene Antworten" looks ahead.
 NEXT_MEETINGS = 5
 OPEN_ANSWERS_AHEAD = timedelta(weeks=12)
@@ -60,6 +64,29 @@ def meeting_outlook(meetings: Meetings, today: date) -> Outlook:
     return Outlook(tuple(upcoming[:NEXT_MEETINGS]), open_answers)
 
 
+def open_tasks_card(tasks: list[TaskRecord], today: date) -> str:
+    """Open tasks: how many, how many overdue, and the most urgent few (overdue in red)."""
+    from textual.markup import escape
+
+    overdue = [t for t in tasks if t.overdue(today)]
+    lines = [f"[b]Aufgaben[/b]  {len(tasks)} offen"]
+    if overdue:
+        lines[0] += f", [b red]{len(overdue)} überfällig[/b red]"
+    if not tasks:
+        lines.append("[dim]Keine offenen Aufgaben.[/dim]")
+    # The list comes sorted by due date; overdue ones are the earliest.
+    for t in tasks[:URGENT_TASKS]:
+        due = f"{t.due:%d.%m.%y}" if t.due else "offen"
+        line = f"{due:<8} {t.assignee}: {t.title}"
+        if len(line) > TASK_LINE:
+            line = line[: TASK_LINE - 1] + "…"
+        line = escape(line)
+        lines.append(f"[b red]{line}[/b red]" if t.overdue(today) else line)
+    if len(tasks) > URGENT_TASKS:
+        lines.append(f"[dim]… und {len(tasks) - URGENT_TASKS} weitere[/dim]")
+    return "\n".join(lines)
+
+
 class OverviewArea(Area):
     TITLE = "Übersicht"
 
@@ -68,8 +95,10 @@ class OverviewArea(Area):
             yield Static("Wird geladen …", id="overview-city", classes="card")
             yield Static("", id="overview-sectors", classes="card")
         yield Static("", id="overview-meetings", classes="card")
-        with Vertical(classes="card overview-groups"):
-            yield Static("", id="overview-groups")
+        with Horizontal(classes="overview-bottom"):
+            with Vertical(classes="card overview-groups"):
+                yield Static("", id="overview-groups")
+            yield Static("", id="overview-tasks", classes="card")
 
     def reload(self, keep_position: bool = False) -> None:
         if self.directory is not None:
@@ -95,6 +124,18 @@ class OverviewArea(Area):
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_outlook, outlook)
+        from koordination.services.minutes import Minutes
+
+        try:
+            tasks = Minutes(directory.db).list_tasks(open_only=True)
+        except KoordinationError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_tasks, tasks, directory.today())
+
+    def show_tasks(self, tasks: list[TaskRecord], today: date) -> None:
+        self.query_one("#overview-tasks", Static).update(open_tasks_card(tasks, today))
 
     def show_outlook(self, outlook: Outlook) -> None:
         self.outlook = outlook

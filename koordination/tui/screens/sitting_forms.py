@@ -1,0 +1,444 @@
+"""Forms of a sitting: agenda item, decision, task, minutes header, approval; the export dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.markup import escape
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
+
+from koordination.domain.enums import DecisionResult, MinutesKind
+from koordination.domain.records import AgendaItemRecord, SittingRecord
+from koordination.errors import FieldError, KoordinationError
+from koordination.services.validation import parse_date
+from koordination.tui.screens.forms import FormScreen
+from koordination.tui.widgets.form import FieldSpec
+
+# ---------------------------------------------------------------------- agenda item
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    title: str
+    presenter: str
+    duration_minutes: int | None
+    description: str
+    public: bool
+
+
+ITEM_FIELDS = [
+    FieldSpec("title", "Titel"),
+    FieldSpec("presenter", "Vortragende", placeholder="wer berichtet oder leitet"),
+    FieldSpec("duration", "Dauer (Minuten)", placeholder="z. B. 15"),
+    FieldSpec("description", "Beschreibung"),
+    FieldSpec(
+        "public",
+        "Öffentlich",
+        kind="select",
+        choices=[("öffentlich", True), ("nicht öffentlich", False)],
+        allow_blank=False,
+    ),
+]
+
+
+def build_item(values: dict[str, Any]) -> tuple[ItemInput | None, list[FieldError]]:
+    problems: list[FieldError] = []
+    title = str(values.get("title") or "").strip()
+    if not title:
+        problems.append(FieldError("Titel", "darf nicht leer sein."))
+    duration: int | None = None
+    text = str(values.get("duration") or "").strip()
+    if text:
+        if not text.isdigit() or int(text) > 24 * 60:
+            problems.append(FieldError("Dauer (Minuten)", "bitte Minuten zwischen 0 und 1440."))
+        else:
+            duration = int(text)
+    if problems:
+        return None, problems
+    public = values.get("public")
+    return (
+        ItemInput(
+            title,
+            str(values.get("presenter") or "").strip(),
+            duration,
+            str(values.get("description") or "").strip(),
+            public is not False,
+        ),
+        [],
+    )
+
+
+def item_form(title: str, item: AgendaItemRecord | None) -> FormScreen:
+    values: dict[str, Any] = {"public": True}
+    if item is not None:
+        values = {
+            "title": item.title,
+            "presenter": item.presenter,
+            "duration": item.duration_minutes if item.duration_minutes is not None else "",
+            "description": item.description,
+            "public": item.public,
+        }
+    return FormScreen(title, ITEM_FIELDS, values, build_item)
+
+
+# ---------------------------------------------------------------------- decision
+
+NO_VOTE = "Bitte Ja/Nein/Enthaltung eintragen oder Konsens wählen."
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    wording: str
+    consensus: bool
+    yes: int | None
+    no: int | None
+    abstain: int | None
+    result: DecisionResult
+
+
+DECISION_FIELDS = [
+    FieldSpec("wording", "Beschluss", placeholder="genauer Wortlaut"),
+    FieldSpec(
+        "how",
+        "Abstimmung",
+        kind="select",
+        choices=[("im Konsens", "konsens"), ("mit Stimmen", "stimmen")],
+    ),
+    FieldSpec("yes", "Ja-Stimmen", error_names=("Ja-Stimmen",)),
+    FieldSpec("no", "Nein-Stimmen"),
+    FieldSpec("abstain", "Enthaltungen"),
+    FieldSpec(
+        "result", "Ergebnis", kind="select", choices=DecisionResult.choices(), allow_blank=False
+    ),
+]
+
+
+def _count(values: dict[str, Any], key: str, label: str, problems: list[FieldError]) -> int | None:
+    text = str(values.get(key) or "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        problems.append(FieldError(label, "bitte eine ganze Zahl ab 0 eingeben."))
+        return None
+    return int(text)
+
+
+def build_decision(values: dict[str, Any]) -> tuple[DecisionInput | None, list[FieldError]]:
+    problems: list[FieldError] = []
+    wording = str(values.get("wording") or "").strip()
+    if not wording:
+        problems.append(FieldError("Beschluss", "Bitte den genauen Wortlaut eintragen."))
+    yes = _count(values, "yes", "Ja-Stimmen", problems)
+    no = _count(values, "no", "Nein-Stimmen", problems)
+    abstain = _count(values, "abstain", "Enthaltungen", problems)
+    consensus = values.get("how") == "konsens"
+    if not consensus and yes is None:
+        problems.append(FieldError("Abstimmung", NO_VOTE))
+    if problems:
+        return None, problems
+    result = values.get("result") or DecisionResult.ANGENOMMEN
+    return DecisionInput(wording, consensus, yes, no, abstain, result), []
+
+
+def decision_form(item: AgendaItemRecord) -> FormScreen:
+    return FormScreen(
+        f"Beschluss zu TOP {item.number} – {item.title}",
+        DECISION_FIELDS,
+        {"result": DecisionResult.ANGENOMMEN},
+        build_decision,
+        note="Konsens, oder Ja/Nein/Enthaltung eintragen.",
+    )
+
+
+# ---------------------------------------------------------------------- task
+
+
+@dataclass(frozen=True)
+class TaskInput:
+    title: str
+    person_id: int | None
+    group_id: int | None
+    due: date | None
+
+
+def build_task(values: dict[str, Any]) -> tuple[TaskInput | None, list[FieldError]]:
+    problems: list[FieldError] = []
+    title = str(values.get("title") or "").strip()
+    if not title:
+        problems.append(FieldError("Aufgabe", "Bitte beschreiben, was zu tun ist."))
+    person, group = values.get("person_id"), values.get("group_id")
+    if (person is None) == (group is None):
+        problems.append(FieldError("Wer", "Bitte genau eine Person oder eine Gruppe wählen."))
+    due: date | None = None
+    text = str(values.get("due") or "").strip()
+    if text:
+        try:
+            due = parse_date(text)
+        except ValueError as exc:
+            problems.append(FieldError("Fällig am", str(exc)))
+    if problems:
+        return None, problems
+    return TaskInput(title, person, group, due), []
+
+
+def task_form(
+    where: str, people: Sequence[tuple[str, int]], groups: Sequence[tuple[str, int]]
+) -> FormScreen:
+    fields = [
+        FieldSpec("title", "Aufgabe", placeholder="was ist zu tun?"),
+        FieldSpec(
+            "person_id", "Wer (Person)", kind="select", choices=list(people), error_names=("Wer",)
+        ),
+        FieldSpec("group_id", "oder Gruppe", kind="select", choices=list(groups)),
+        FieldSpec("due", "Fällig am", placeholder="TT.MM.JJJJ"),
+    ]
+    return FormScreen(
+        f"Aufgabe erfassen – {where}",
+        fields,
+        {},
+        build_task,
+        note="Eine Person oder eine Gruppe wählen; das Datum ist freiwillig.",
+    )
+
+
+# ---------------------------------------------------------------------- minutes header
+
+
+@dataclass(frozen=True)
+class HeaderInput:
+    chair_id: int | None
+    minute_taker_id: int | None
+    started: time | None
+    ended: time | None
+    kind: MinutesKind | None
+
+
+def _clock(values: dict[str, Any], key: str, label: str, problems: list[FieldError]) -> time | None:
+    from koordination.tui.screens.meeting_forms import parse_time
+
+    text = str(values.get(key) or "").strip()
+    if not text:
+        return None
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        problems.append(FieldError(label, str(exc)))
+        return None
+
+
+def build_header(values: dict[str, Any]) -> tuple[HeaderInput | None, list[FieldError]]:
+    problems: list[FieldError] = []
+    started = _clock(values, "started", "Beginn", problems)
+    ended = _clock(values, "ended", "Ende", problems)
+    if started and ended and ended <= started:
+        problems.append(FieldError("Ende", "muss nach dem Beginn liegen."))
+    if problems:
+        return None, problems
+    return (
+        HeaderInput(
+            values.get("chair_id"), values.get("minute_taker_id"), started, ended, values["kind"]
+        ),
+        [],
+    )
+
+
+def header_form(record: SittingRecord) -> FormScreen:
+    people = [(a.name, a.person_id) for a in record.attendance if a.person_id is not None]
+    fields = [
+        FieldSpec("chair_id", "Sitzungsleitung", kind="select", choices=people),
+        FieldSpec("minute_taker_id", "Protokoll", kind="select", choices=people),
+        FieldSpec("started", "Beginn", placeholder="HH:MM"),
+        FieldSpec("ended", "Ende", placeholder="HH:MM"),
+        FieldSpec("kind", "Art", kind="select", choices=MinutesKind.choices(), allow_blank=False),
+    ]
+    values = {
+        "chair_id": record.chair_id,
+        "minute_taker_id": record.minute_taker_id,
+        "started": f"{record.start:%H:%M}",
+        "ended": f"{record.end:%H:%M}",
+        "kind": record.minutes_kind,
+    }
+    return FormScreen("Protokollkopf", fields, values, build_header)
+
+
+# ---------------------------------------------------------------------- approval
+
+
+def build_approval(values: dict[str, Any]) -> tuple[str | None, list[FieldError]]:
+    by = str(values.get("by") or "").strip()
+    if not by:
+        return None, [FieldError("Genehmigt durch", "Bitte angeben, wer genehmigt.")]
+    return by, []
+
+
+def approval_form(record: SittingRecord) -> FormScreen:
+    default = record.groups[0] if record.groups else ""
+    return FormScreen(
+        f"Protokoll genehmigen – {record.title}, {record.occurrence:%d.%m.%Y}",
+        [FieldSpec("by", "Genehmigt durch", placeholder="z. B. AK in der Sitzung vom …")],
+        {"by": default},
+        build_approval,
+        note="Danach ist das Protokoll eingefroren; Änderungen nur über „Korrektur beginnen“.",
+    )
+
+
+# ---------------------------------------------------------------------- export
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    document: str
+    fmt: str
+    target: Path
+
+
+#: (key, German label) of the documents a sitting can be exported as.
+DOCUMENTS = [
+    ("einladung", "Einladung mit Tagesordnung"),
+    ("protokoll", "Protokoll"),
+    ("teilnehmende", "Teilnehmendenliste"),
+    ("ergebnisbericht", "Ergebnisbericht (Werkstatt)"),
+]
+
+
+class ExportScreen(ModalScreen[Path | None]):
+    """Choose document, format and file; the file is written in a worker with a progress bar."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "export", "Exportieren", tooltip="Datei schreiben"),
+        Binding("escape", "cancel", "Abbrechen", tooltip="Dialog schließen"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        documents: Sequence[tuple[str, str]],
+        formats: Sequence[tuple[str, str]],
+        default: tuple[str, str],
+        target_for: Callable[[str, str], Path],
+        run: Callable[[ExportRequest], Path],
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.documents = list(documents)
+        self.formats = list(formats)
+        self.default = default
+        self.target_for = target_for
+        self.run = run
+        self.running = False
+        self._suggested = ""
+
+    def compose(self) -> ComposeResult:
+        document, fmt = self.default
+        with Vertical(id="dialog", classes="transfer-dialog export-dialog"):
+            yield Static(escape(self.title_text), classes="dialog-title")
+            with Horizontal(classes="field-row"):
+                yield Label("Dokument", classes="field-label")
+                yield Select(
+                    [(label, key) for key, label in self.documents],
+                    value=document,
+                    allow_blank=False,
+                    id="export-document",
+                    compact=True,
+                )
+            with Horizontal(classes="field-row"):
+                yield Label("Format", classes="field-label")
+                yield Select(
+                    [(label, key) for key, label in self.formats],
+                    value=fmt,
+                    allow_blank=False,
+                    id="export-format",
+                    compact=True,
+                )
+            yield Label("Datei", classes="field-label export-label")
+            yield Input(id="export-target")
+            yield ProgressBar(id="export-progress", show_eta=False, show_percentage=False)
+            yield Static("", id="export-problem", classes="transfer-problem")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Exportieren", variant="primary", id="export")
+                yield Button("Abbrechen", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(ProgressBar).display = False
+        self._suggest()
+        self.query_one("#export-document", Select).focus()
+
+    def _choice(self) -> tuple[str, str]:
+        document = self.query_one("#export-document", Select).value
+        fmt = self.query_one("#export-format", Select).value
+        return str(document), str(fmt)
+
+    def _suggest(self) -> None:
+        target = self.query_one("#export-target", Input)
+        if target.value and target.value != self._suggested:
+            # The user typed a path of their own: only the suffix follows the format.
+            _doc, fmt = self._choice()
+            target.value = str(Path(target.value).with_suffix(f".{fmt}"))
+            return
+        self._suggested = str(self.target_for(*self._choice()))
+        target.value = self._suggested
+
+    @on(Select.Changed)
+    def _changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if self.is_mounted:
+            self._suggest()
+
+    @on(Button.Pressed, "#export")
+    @on(Input.Submitted, "#export-target")
+    def action_export(self) -> None:
+        if self.running:
+            return
+        text = self.query_one("#export-target", Input).value.strip()
+        problem = self.query_one("#export-problem", Static)
+        if not text:
+            problem.update("Bitte eine Zieldatei angeben.")
+            return
+        problem.update("")
+        document, fmt = self._choice()
+        self.running = True
+        for button in self.query(Button):
+            button.disabled = True
+        bar = self.query_one(ProgressBar)
+        bar.display = True
+        bar.update(total=None)
+        self._export(ExportRequest(document, fmt, Path(text).expanduser()))
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, request: ExportRequest) -> None:
+        try:
+            path = self.run(request)
+        except KoordinationError as exc:
+            self.app.call_from_thread(self._failed, exc.message)
+        except OSError as exc:
+            self.app.call_from_thread(
+                self._failed, f"Die Datei kann nicht geschrieben werden: {exc}"
+            )
+        except Exception as exc:  # say what happened instead of a traceback
+            self.app.call_from_thread(self._failed, f"Unerwarteter Fehler: {exc}")
+        else:
+            self.app.call_from_thread(self.dismiss, path)
+
+    def _failed(self, message: str) -> None:
+        self.running = False
+        for button in self.query(Button):
+            button.disabled = False
+        self.query_one(ProgressBar).display = False
+        self.query_one("#export-problem", Static).update(escape(message))
+        self.notify(message, title="Export", severity="error", timeout=12)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        if self.running:
+            self.notify("Bitte warten, bis die Datei geschrieben ist.", severity="warning")
+            return
+        self.dismiss(None)
