@@ -92,8 +92,31 @@ def send_mails(
         )
         for d in plan.deliveries
     ]
+    letter = _invitation_letter(meetings, plan)
+    if letter is not None:
+        for message, d in zip(messages, plan.deliveries, strict=True):
+            if d.method == "REQUEST":
+                message.add_attachment(
+                    letter, maintype="application", subtype="pdf", filename="einladung.pdf"
+                )
     report = send_all(settings, messages, progress=progress)
     delivered = {address.lower() for address in report.delivered}
     sent = [d for d in plan.deliveries if d.email.lower() in delivered]
     meetings.mark_delivered(plan.meeting.id, sent, plan.meeting.sequence)
     return MailResult(len(sent), len(plan.deliveries), tuple(str(f) for f in report.failures))
+
+
+def _invitation_letter(meetings: Meetings, plan: DeliveryPlan) -> bytes | None:
+    """The Einladung with the agenda as PDF, for a one-off meeting whose agenda is written."""
+    if plan.meeting.rrule:
+        return None
+    from koordination import documents
+    from koordination.services.directory import Directory
+    from koordination.services.minutes import Minutes
+    from koordination.services.sitting_documents import invitation_letter, letterhead
+
+    record = Minutes(meetings.db).find(plan.meeting.id, plan.meeting.start)
+    if record is None or not record.items:
+        return None
+    head = letterhead(Directory(meetings.db).get_city())
+    return documents.render(invitation_letter(record, head), "pdf")

@@ -782,6 +782,7 @@ class Meetings:
             meeting = self._load(session, meeting_id)
             record = self._record(meeting)
             event = self.event_of(record, self.organizer(session))
+            event = dataclasses.replace(event, agenda=self._agenda(session, meeting))
             deliveries: list[Delivery] = []
             excluded: list[tuple[str, str]] = []
             up_to_date = 0
@@ -818,6 +819,26 @@ class Meetings:
                 if not cancels:
                     up_to_date += 1
             return DeliveryPlan(record, event, tuple(deliveries), tuple(excluded), up_to_date)
+
+    @staticmethod
+    def _agenda(session: Session, meeting: Meeting) -> tuple[str, ...]:
+        """The public agenda of a one-off meeting, once one is written, for the description."""
+        from koordination.domain.models import AgendaItem, Sitting
+
+        if meeting.rrule:
+            return ()  # each date of a series has its own agenda
+        titles = session.scalars(
+            select(AgendaItem.title)
+            .join(Sitting, Sitting.id == AgendaItem.sitting_id)
+            .where(
+                Sitting.meeting_id == meeting.id,
+                Sitting.occurrence == meeting.start_at,
+                AgendaItem.parent_id.is_(None),
+                AgendaItem.public.is_(True),
+            )
+            .order_by(AgendaItem.position)
+        ).all()
+        return tuple(titles)
 
     def mark_delivered(self, meeting_id: int, delivered: Iterable[Delivery], sequence: int) -> None:
         """Record what went out (at ``sequence``), so a second run sends nothing again."""

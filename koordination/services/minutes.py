@@ -133,6 +133,19 @@ class Minutes:
                 sitting = self._create(session, meeting, occurrence)
             return self._record(session, self._load(session, sitting.id))
 
+    def find(self, meeting_id: int, occurrence: datetime) -> SittingRecord | None:
+        """The sitting of that date if one was started; never creates one."""
+        with self.db.session() as session:
+            sitting_id = session.scalar(
+                select(Sitting.id).where(
+                    Sitting.meeting_id == meeting_id,
+                    Sitting.occurrence == occurrence.astimezone(UTC),
+                )
+            )
+            if sitting_id is None:
+                return None
+            return self._record(session, self._load(session, sitting_id))
+
     def get(self, sitting_id: int) -> SittingRecord:
         with self.db.session() as session:
             return self._record(session, self._load(session, sitting_id))

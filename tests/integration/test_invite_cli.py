@@ -177,3 +177,22 @@ def test_files_first_then_everything_again_by_mail(
     assert "Nichts zu tun" in capsys.readouterr().out
     assert main(["--db", demo, "invite", "4", "--send", "--all"]) == 0
     assert len(smtp.messages) == written
+
+
+def test_with_an_agenda_the_mail_carries_the_letter_and_the_calendar_the_agenda(
+    demo: str, smtp: Inbox
+) -> None:
+    from koordination.db.engine import Database
+    from koordination.services.minutes import Minutes
+
+    minutes = Minutes(Database(demo))
+    sitting = minutes.open(4)
+    minutes.add_item(sitting.id, "Rückblick auf „Engagement 2026“", duration_minutes=30)
+    assert main(["--db", demo, "invite", "4", "--send"]) == 0
+    message = smtp.messages[0]
+    names = [p.get_filename() for p in message.walk() if p.get_filename()]
+    assert names == ["einladung.ics", "einladung.pdf"]
+    event = next(iter(_calendar(message).walk("VEVENT")))
+    description = str(event["DESCRIPTION"])
+    assert "Tagesordnung:" in description
+    assert "Rückblick auf „Engagement 2026“" in description
