@@ -35,6 +35,7 @@ AREA_KEYS = [
     ("4", "groups", "Gruppen"),
     ("5", "city", "Stadtprofil"),
     ("6", "meetings", "Termine"),
+    ("7", "tasks", "Aufgaben"),
 ]
 
 
@@ -228,7 +229,9 @@ class KoordinationApp(App[int]):
         from koordination.tui.screens.sitting import SittingScreen
 
         sitting = [b for b in SittingScreen.BINDINGS if isinstance(b, Binding)]
-        sections.append(("Sitzung (Tagesordnung, Anwesenheit, Protokoll, Aufgaben)", sitting))
+        sections.append(
+            ("Sitzung (Tagesordnung, Anwesenheit, Protokoll, Aufgaben, Werkstatt)", sitting)
+        )
         sections.append(("Listen", list(LazyTable.BINDINGS)))  # type: ignore[arg-type]
         sections.append(("Monatsansicht", list(MonthView.BINDINGS)))  # type: ignore[arg-type]
         sections.append(("Formulare", list(FormScreen.BINDINGS)))  # type: ignore[arg-type]

@@ -1,4 +1,5 @@
-"""The main window: Übersicht, Personen, Organisationen, Gruppen, Stadtprofil, Termine as tabs."""
+"""The main window: Übersicht, Personen, Organisationen, Gruppen, Stadtprofil, Termine, Aufgaben
+as tabs."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from koordination.tui.screens.meetings import MeetingsArea
 from koordination.tui.screens.organisations import OrganisationsArea
 from koordination.tui.screens.overview import OverviewArea
 from koordination.tui.screens.people import PeopleArea
+from koordination.tui.screens.tasks import TasksArea
 
 #: (id, key, class) in navigation order; the key switches to the area.
 AREAS: list[tuple[str, str, type[Area]]] = [
@@ -22,6 +24,7 @@ AREAS: list[tuple[str, str, type[Area]]] = [
     ("groups", "4", GroupsArea),
     ("city", "5", CityArea),
     ("meetings", "6", MeetingsArea),
+    ("tasks", "7", TasksArea),
 ]
 
 

@@ -1,4 +1,5 @@
-"""One sitting of a meeting: Tagesordnung, Anwesenheit, Protokoll, Aufgaben, approval, export."""
+"""One sitting of a meeting: Tagesordnung, Anwesenheit, Protokoll, Aufgaben, Werkstatt, approval,
+export."""
 
 from __future__ import annotations
 
@@ -30,18 +31,21 @@ from textual.widgets import (
 from koordination.calendar.events import CITY_ZONE
 from koordination.domain.enums import (
     AttendanceStatus,
+    CardKind,
     MeetingKind,
     MinutesStatus,
 )
-from koordination.domain.records import AgendaItemRecord, SittingRecord, TaskRecord
+from koordination.domain.records import AgendaItemRecord, CardRecord, SittingRecord, TaskRecord
 from koordination.errors import KoordinationError
 from koordination.tui.formatting import short_day, time_span
+from koordination.tui.messages import DataChanged
 
 if TYPE_CHECKING:
     from koordination.documents.model import Document
     from koordination.services.directory import Directory
     from koordination.services.minutes import Minutes
     from koordination.tui.screens.sitting_forms import (
+        CardInput,
         DecisionInput,
         ExportRequest,
         HeaderInput,
@@ -54,7 +58,7 @@ T = TypeVar("T")
 #: Seconds after the last key before the notes of an item are saved.
 NOTES_DELAY = 0.5
 
-TABS = ("agenda", "attendance", "minutes", "tasks")
+TABS = ("agenda", "attendance", "minutes", "tasks", "workshop")
 
 #: Which tab each editing action belongs to.
 ACTION_TABS: dict[str, tuple[str, ...]] = {
@@ -71,6 +75,22 @@ ACTION_TABS: dict[str, tuple[str, ...]] = {
     "decision": ("minutes",),
     "task": ("minutes", "tasks"),
     "task_done": ("tasks",),
+    "card_new": ("workshop",),
+    "card_cluster": ("workshop",),
+    "card_vote_up": ("workshop",),
+    "card_vote_down": ("workshop",),
+    "card_task": ("workshop",),
+}
+
+#: Cards without a cluster are listed last, under this heading.
+NO_CLUSTER = "Ohne Cluster"
+#: More dots than this are shown as a number only (the row stays one line).
+MAX_DOTS = 12
+
+CARD_STYLE = {
+    CardKind.IDEE: "green",
+    CardKind.ERKENNTNIS: "cyan",
+    CardKind.FRAGE: "yellow",
 }
 
 STATUS_STYLE = {
@@ -95,6 +115,35 @@ def minutes_label(status: MinutesStatus) -> str:
 
 def duration(minutes: int | None) -> str:
     return f"{minutes} Min." if minutes is not None else "–"
+
+
+def attachments_marker(item: AgendaItemRecord) -> str:
+    """ "[2 Anlagen]" for the agenda table; empty without attachments."""
+    n = len(item.attachments)
+    if not n:
+        return ""
+    return "[1 Anlage]" if n == 1 else f"[{n} Anlagen]"
+
+
+def dots(votes: int) -> str:
+    """The dot-votes of a card as dots and a number: "●●● 3"."""
+    shown = "●" * min(votes, MAX_DOTS) + ("…" if votes > MAX_DOTS else "")
+    return f"{shown} {votes}".strip()
+
+
+def clustered(cards: tuple[CardRecord, ...]) -> list[tuple[str, list[CardRecord]]]:
+    """Cards by cluster, the clusters with the most dots first and the unclustered last;
+    within a cluster the cards with the most dots first."""
+    by_cluster: dict[str, list[CardRecord]] = {}
+    for card in cards:
+        by_cluster.setdefault(card.cluster, []).append(card)
+    for members in by_cluster.values():
+        members.sort(key=lambda c: (-c.votes, c.id))
+    order = sorted(
+        by_cluster,
+        key=lambda name: (name == "", -sum(c.votes for c in by_cluster[name]), name.lower()),
+    )
+    return [(name or NO_CLUSTER, by_cluster[name]) for name in order]
 
 
 def item_results(item: AgendaItemRecord) -> str:
@@ -138,6 +187,7 @@ class SittingScreen(Screen[None]):
         Binding("2", "tab('attendance')", "Anwesenheit", show=False, tooltip="Anwesenheit zeigen"),
         Binding("3", "tab('minutes')", "Protokoll", show=False, tooltip="Protokoll zeigen"),
         Binding("4", "tab('tasks')", "Aufgaben", show=False, tooltip="Offene Aufgaben zeigen"),
+        Binding("5", "tab('workshop')", "Werkstatt", show=False, tooltip="Werkstatt-Karten zeigen"),
         # Tagesordnung
         Binding("n", "item_new", "Neuer TOP", tooltip="Tagesordnungspunkt anlegen"),
         Binding("u", "item_sub", "Unterpunkt", tooltip="Unterpunkt zum gewählten TOP anlegen"),
@@ -169,6 +219,12 @@ class SittingScreen(Screen[None]):
         Binding("ctrl+t", "task", "Aufgabe", tooltip="Aufgabe erfassen (wer, was, bis wann)"),
         # Aufgaben
         Binding("d", "task_done", "Erledigt", tooltip="Aufgabe erledigt (in dieser Sitzung)"),
+        # Werkstatt
+        Binding("n", "card_new", "Neue Karte", tooltip="Werkstatt: Karte anlegen"),
+        Binding("c", "card_cluster", "Cluster", tooltip="Werkstatt: Cluster der Karte ändern"),
+        Binding("plus", "card_vote_up", "+Punkt", key_display="+", tooltip="Karte: Punkt dazu"),
+        Binding("minus", "card_vote_down", "−Punkt", key_display="-", tooltip="Karte: Punkt weg"),
+        Binding("t", "card_task", "Zur Aufgabe", tooltip="Werkstatt: Karte wird Aufgabe"),
         # Status and export
         Binding("ctrl+f", "submit", "Zur Genehmigung", tooltip="Protokoll zur Genehmigung geben"),
         Binding("ctrl+g", "approve", "Genehmigen", tooltip="Protokoll genehmigen"),
@@ -203,6 +259,9 @@ class SittingScreen(Screen[None]):
         self._dirty: int | None = None
         self._debounce: Timer | None = None
         self._select_item: int | None = None
+        #: The card under each row of the Werkstatt table (``None`` on cluster headings).
+        self.card_rows: list[CardRecord | None] = []
+        self._select_card: int | None = None
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -228,6 +287,9 @@ class SittingScreen(Screen[None]):
             with TabPane("4 Aufgaben", id="sitting-tab-tasks"):
                 yield Static("", id="sitting-tasks-hint", classes="area-hint")
                 yield DataTable(id="sitting-tasks", cursor_type="row")
+            with TabPane("5 Werkstatt", id="sitting-tab-workshop"):
+                yield Static("", id="sitting-cards-hint", classes="area-hint")
+                yield DataTable(id="sitting-cards", cursor_type="row")
         yield Static("Sitzung wird geöffnet …", id="sitting-status", classes="status-line")
         yield Footer()
 
@@ -261,6 +323,11 @@ class SittingScreen(Screen[None]):
         tasks.add_column("Aufgabe", width=48)
         tasks.add_column("Aus", width=30)
         tasks.add_column("Stand", width=14)
+        cards = self.query_one("#sitting-cards", DataTable)
+        cards.add_column("Karte", width=56)
+        cards.add_column("Art", width=13)
+        cards.add_column("Punkte", width=18)
+        cards.add_column("Aufgabe", width=18)
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -304,6 +371,7 @@ class SittingScreen(Screen[None]):
             "attendance": "#sitting-attendance",
             "minutes": "#sitting-items",
             "tasks": "#sitting-tasks",
+            "workshop": "#sitting-cards",
         }[self.active_tab]
         self.call_after_refresh(self.query_one(table_id).focus)
 
@@ -372,6 +440,7 @@ class SittingScreen(Screen[None]):
         self._show_attendance(record)
         self._show_minutes(record, reload_editor=first or was_frozen != record.frozen)
         self._show_tasks(record)
+        self._show_cards(record)
         self._show_status(record)
         self.refresh_bindings()
 
@@ -411,6 +480,8 @@ class SittingScreen(Screen[None]):
                 notes.append("◆ ständig")
             if not item.public:
                 notes.append("nicht öffentlich")
+            if item.attachments:
+                notes.append(attachments_marker(item))
             title = Text(("   " if sub else "") + item.title, style="" if sub else "bold")
             table.add_row(
                 Text(item.number, style="dim" if sub else "bold"),
@@ -533,6 +604,53 @@ class SittingScreen(Screen[None]):
             due.stylize("bold red")
         return due, t.assignee, t.title, Text(t.origin, style="dim"), state
 
+    def _show_cards(self, record: SittingRecord) -> None:
+        table = self.query_one("#sitting-cards", DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.card_rows = []
+        groups = clustered(record.cards)
+        for name, members in groups:
+            dots_total = sum(c.votes for c in members)
+            table.add_row(
+                Text(name, style="bold reverse"),
+                Text(f"{len(members)} Karten", style="dim"),
+                Text(f"{dots_total} Punkte", style="dim"),
+                "",
+                key=f"cluster-{len(self.card_rows)}",
+            )
+            self.card_rows.append(None)
+            for card in members:
+                table.add_row(
+                    Text("  " + card.text),
+                    Text(card.kind.label, style=CARD_STYLE.get(card.kind, "")),
+                    Text(dots(card.votes), style="bold magenta" if card.votes else "dim"),
+                    Text(f"→ Aufgabe Nr. {card.task_id}", style="green") if card.task_id else "",
+                    key=f"card-{card.id}",
+                )
+                self.card_rows.append(card)
+        if self._select_card is not None:
+            row = next(
+                (i for i, c in enumerate(self.card_rows) if c and c.id == self._select_card), row
+            )
+            self._select_card = None
+        elif row == 0 and len(self.card_rows) > 1:
+            row = 1  # the first card, not its heading
+        self._restore(table, row)
+        table.border_title = f"Karten – {len(record.cards)} in {len(groups)} Clustern"
+        if record.frozen:
+            hint = "[dim]Genehmigt: die Karten sind nur lesbar.[/dim]"
+        else:
+            hint = (
+                "[dim]n: neue Karte · c: Cluster · +/-: Punkt dazu/weg · "
+                "t: Karte wird Aufgabe[/dim]"
+            )
+        if not record.cards:
+            hint = "Noch keine Karten. " + hint
+        if record.kind != MeetingKind.WERKSTATT:
+            hint += "  [dim](Karten sind vor allem für Werkstätten gedacht.)[/dim]"
+        self.query_one("#sitting-cards-hint", Static).update(hint)
+
     def _show_status(self, record: SittingRecord) -> None:
         label = minutes_label(record.minutes_status)
         steps = {
@@ -653,6 +771,7 @@ class SittingScreen(Screen[None]):
                     presenter=data.presenter,
                     duration_minutes=data.duration_minutes,
                     public=data.public,
+                    attachments=data.attachments,
                 )
 
             def added(new: SittingRecord) -> None:
@@ -697,6 +816,7 @@ class SittingScreen(Screen[None]):
                     duration_minutes=data.duration_minutes,
                     description=data.description,
                     public=data.public,
+                    attachments=list(data.attachments),
                 ),
                 lambda _none: self.notify(f"TOP {item.number} gespeichert."),
             )
@@ -895,6 +1015,121 @@ class SittingScreen(Screen[None]):
                 f"„{task.title}“ ist erledigt (berichtet in dieser Sitzung).", markup=False
             ),
         )
+
+    # ------------------------------------------------------------------ workshop cards
+    def _clusters(self) -> list[str]:
+        if self.record is None:
+            return []
+        return sorted({c.cluster for c in self.record.cards if c.cluster}, key=str.lower)
+
+    def _card(self) -> CardRecord | None:
+        table = self.query_one("#sitting-cards", DataTable)
+        row = table.cursor_row
+        card = self.card_rows[row] if 0 <= row < len(self.card_rows) else None
+        if card is None:
+            self.notify("Bitte zuerst eine Karte wählen.", severity="warning")
+        return card
+
+    def action_card_new(self) -> None:
+        from koordination.tui.screens.sitting_forms import card_form
+
+        record = self.record
+        if record is None:
+            return
+        # A new card goes to the cluster the cursor is in: that is where the talk is.
+        table = self.query_one("#sitting-cards", DataTable)
+        row = table.cursor_row
+        here = next((c.cluster for c in reversed(self.card_rows[: row + 2]) if c is not None), "")
+        minutes = self.minutes
+
+        def done(data: CardInput | None) -> None:
+            if data is None:
+                return
+
+            def call() -> tuple[int, SittingRecord]:
+                card_id = minutes.add_card(
+                    record.id, data.text, kind=data.kind, cluster=data.cluster
+                )
+                return card_id, minutes.get(record.id)
+
+            def added(result: tuple[int, SittingRecord]) -> None:
+                # The cursor goes to the new card, wherever its cluster sorts.
+                self._select_card, new = result
+                self.show(new)
+                self.notify(f"Karte „{data.text}“ angelegt.", markup=False)
+
+            self.run_service(call, added, reload=False)
+
+        self.app.push_screen(card_form(self._clusters(), here), done)
+
+    def action_card_cluster(self) -> None:
+        from koordination.tui.screens.sitting_forms import cluster_form
+
+        card = self._card()
+        if card is None:
+            return
+        minutes = self.minutes
+
+        def done(cluster: str | None) -> None:
+            if cluster is None:
+                return
+            self._select_card = card.id
+            self.run_service(
+                lambda: minutes.group_card(card.id, cluster),
+                lambda _none: self.notify(
+                    f"Karte jetzt unter „{cluster or NO_CLUSTER}“.", markup=False
+                ),
+            )
+
+        self.app.push_screen(cluster_form(card, self._clusters()), done)
+
+    def _vote(self, delta: int) -> None:
+        card = self._card()
+        if card is None:
+            return
+        if delta < 0 and card.votes == 0:
+            self.notify("Die Karte hat keine Punkte.", severity="warning")
+            return
+        minutes = self.minutes
+        self._select_card = card.id
+        self.run_service(lambda: minutes.vote(card.id, delta))
+
+    def action_card_vote_up(self) -> None:
+        self._vote(1)
+
+    def action_card_vote_down(self) -> None:
+        self._vote(-1)
+
+    def action_card_task(self) -> None:
+        from koordination.tui.screens.sitting_forms import card_task_form
+
+        record = self.record
+        card = self._card()
+        if record is None or card is None:
+            return
+        if card.task_id is not None:
+            self.notify(f"Diese Karte ist schon Aufgabe Nr. {card.task_id}.", severity="warning")
+            return
+        minutes = self.minutes
+        people = [(a.name, a.person_id) for a in record.attendance if a.person_id is not None]
+
+        def done(data: TaskInput | None) -> None:
+            if data is None:
+                return
+
+            def made(number: int) -> None:
+                self.notify(f"Aus der Karte wurde Aufgabe Nr. {number}.", title="Werkstatt")
+                self.post_message(DataChanged("task"))
+
+            self._select_card = card.id
+            self.run_service(
+                lambda: minutes.card_to_task(
+                    card.id, person_id=data.person_id, group_id=data.group_id, due=data.due
+                ),
+                made,
+            )
+
+        self.app.push_screen(card_task_form(card, people, self.groups), done)
 
     # ------------------------------------------------------------------ approval
     def action_submit(self) -> None:

@@ -1,4 +1,5 @@
-"""Forms of a sitting: agenda item, decision, task, minutes header, approval; the export dialog."""
+"""Forms of a sitting: agenda item, decision, task, workshop card, minutes header, approval;
+the export dialog."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
-from koordination.domain.enums import DecisionResult, MinutesKind
-from koordination.domain.records import AgendaItemRecord, SittingRecord
+from koordination.domain.enums import CardKind, DecisionResult, MinutesKind
+from koordination.domain.records import AgendaItemRecord, CardRecord, SittingRecord
 from koordination.errors import FieldError, KoordinationError
 from koordination.services.validation import parse_date
 from koordination.tui.screens.forms import FormScreen
@@ -33,6 +34,8 @@ class ItemInput:
     duration_minutes: int | None
     description: str
     public: bool
+    #: Paths or links, one per entry.
+    attachments: tuple[str, ...] = ()
 
 
 ITEM_FIELDS = [
@@ -46,6 +49,12 @@ ITEM_FIELDS = [
         kind="select",
         choices=[("öffentlich", True), ("nicht öffentlich", False)],
         allow_blank=False,
+    ),
+    FieldSpec(
+        "attachments",
+        "Anlagen",
+        kind="lines",
+        placeholder="eine Datei oder ein Link je Zeile",
     ),
 ]
 
@@ -65,6 +74,7 @@ def build_item(values: dict[str, Any]) -> tuple[ItemInput | None, list[FieldErro
     if problems:
         return None, problems
     public = values.get("public")
+    attachments = str(values.get("attachments") or "").splitlines()
     return (
         ItemInput(
             title,
@@ -72,6 +82,7 @@ def build_item(values: dict[str, Any]) -> tuple[ItemInput | None, list[FieldErro
             duration,
             str(values.get("description") or "").strip(),
             public is not False,
+            tuple(line.strip() for line in attachments if line.strip()),
         ),
         [],
     )
@@ -86,6 +97,7 @@ def item_form(title: str, item: AgendaItemRecord | None) -> FormScreen:
             "duration": item.duration_minutes if item.duration_minutes is not None else "",
             "description": item.description,
             "public": item.public,
+            "attachments": "\n".join(item.attachments),
         }
     return FormScreen(title, ITEM_FIELDS, values, build_item)
 
@@ -206,6 +218,82 @@ def task_form(
         fields,
         {},
         build_task,
+        note="Eine Person oder eine Gruppe wählen; das Datum ist freiwillig.",
+    )
+
+
+# ---------------------------------------------------------------------- workshop cards
+
+
+@dataclass(frozen=True)
+class CardInput:
+    text: str
+    kind: CardKind
+    cluster: str
+
+
+def build_card(values: dict[str, Any]) -> tuple[CardInput | None, list[FieldError]]:
+    text = str(values.get("text") or "").strip()
+    if not text:
+        return None, [FieldError("Karte", "Bitte einen Text eintragen.")]
+    kind = values.get("kind") or CardKind.IDEE
+    return CardInput(text, kind, str(values.get("cluster") or "").strip()), []
+
+
+def card_form(clusters: Sequence[str], cluster: str = "") -> FormScreen:
+    fields = [
+        FieldSpec("text", "Karte", placeholder="Idee, Erkenntnis oder Frage"),
+        FieldSpec("kind", "Art", kind="select", choices=CardKind.choices(), allow_blank=False),
+        FieldSpec(
+            "cluster",
+            "Cluster",
+            placeholder="Thema, unter dem die Karte hängt (→ übernimmt den Vorschlag)",
+            suggestions=clusters,
+        ),
+    ]
+    return FormScreen(
+        "Neue Karte",
+        fields,
+        {"kind": CardKind.IDEE, "cluster": cluster},
+        build_card,
+        note=escape("Vorhandene Cluster: " + (", ".join(clusters) or "noch keine")),
+    )
+
+
+def build_cluster(values: dict[str, Any]) -> tuple[str | None, list[FieldError]]:
+    return str(values.get("cluster") or "").strip(), []
+
+
+def cluster_form(card: CardRecord, clusters: Sequence[str]) -> FormScreen:
+    return FormScreen(
+        f"Cluster ändern – {escape(card.text)}",
+        [FieldSpec("cluster", "Cluster", placeholder="leer: ohne Cluster", suggestions=clusters)],
+        {"cluster": card.cluster},
+        build_cluster,
+        note=escape("Vorhandene Cluster: " + (", ".join(clusters) or "noch keine")),
+    )
+
+
+def card_task_form(
+    card: CardRecord, people: Sequence[tuple[str, int]], groups: Sequence[tuple[str, int]]
+) -> FormScreen:
+    """Who does what the card says, by when; the card's text becomes the task."""
+
+    def build(values: dict[str, Any]) -> tuple[TaskInput | None, list[FieldError]]:
+        return build_task({**values, "title": card.text})
+
+    fields = [
+        FieldSpec(
+            "person_id", "Wer (Person)", kind="select", choices=list(people), error_names=("Wer",)
+        ),
+        FieldSpec("group_id", "oder Gruppe", kind="select", choices=list(groups)),
+        FieldSpec("due", "Fällig am", placeholder="TT.MM.JJJJ"),
+    ]
+    return FormScreen(
+        f"Karte wird Aufgabe – {escape(card.text)}",
+        fields,
+        {},
+        build,
         note="Eine Person oder eine Gruppe wählen; das Datum ist freiwillig.",
     )
 

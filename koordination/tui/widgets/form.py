@@ -9,7 +9,8 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Input, Label, Select, Static
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from koordination.errors import FieldError
 
@@ -18,13 +19,15 @@ from koordination.errors import FieldError
 class FieldSpec:
     key: str
     label: str
-    #: "text" (Input) or "select" (Select with ``choices``).
+    #: "text" (Input), "select" (Select with ``choices``) or "lines" (TextArea, one entry a line).
     kind: str = "text"
     choices: Sequence[tuple[str, Any]] = ()
     placeholder: str = ""
     #: The FieldError.field names whose problems belong under this field (default: the label).
     error_names: tuple[str, ...] = ()
     allow_blank: bool = True
+    #: Completions offered while typing in a text field (→ accepts), e.g. existing names.
+    suggestions: Sequence[str] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -63,7 +66,8 @@ class FormFields(VerticalScroll):
     def compose(self) -> ComposeResult:
         for spec in self.fields:
             value = self.initial.get(spec.key)
-            with Horizontal(classes="field-row"):
+            lines = " field-row-lines" if spec.kind == "lines" else ""
+            with Horizontal(classes="field-row" + lines):
                 yield Label(spec.label, classes="field-label")
                 if spec.kind == "select":
                     yield Select(
@@ -74,12 +78,27 @@ class FormFields(VerticalScroll):
                         id=f"field-{spec.key}",
                         compact=True,
                     )
+                elif spec.kind == "lines":
+                    yield TextArea(
+                        "" if value is None else str(value),
+                        id=f"field-{spec.key}",
+                        classes="field-lines",
+                        soft_wrap=True,
+                        tab_behavior="focus",
+                        compact=True,
+                        placeholder=spec.placeholder,
+                    )
                 else:
                     yield Input(
                         "" if value is None else str(value),
                         placeholder=spec.placeholder,
                         id=f"field-{spec.key}",
                         compact=True,
+                        suggester=(
+                            SuggestFromList(spec.suggestions, case_sensitive=False)
+                            if spec.suggestions
+                            else None
+                        ),
                     )
             yield Static("", id=f"problem-{spec.key}", classes="field-problem")
 
@@ -89,6 +108,8 @@ class FormFields(VerticalScroll):
             if spec.kind == "select":
                 value = self.query_one(f"#field-{spec.key}", Select).value
                 out[spec.key] = None if value is Select.NULL else value
+            elif spec.kind == "lines":
+                out[spec.key] = self.query_one(f"#field-{spec.key}", TextArea).text
             else:
                 out[spec.key] = self.query_one(f"#field-{spec.key}", Input).value
         return out
@@ -99,6 +120,10 @@ class FormFields(VerticalScroll):
             if spec.kind == "select":
                 widget = self.query_one(f"#field-{spec.key}", Select)
                 widget.value = value if value is not None else Select.NULL
+            elif spec.kind == "lines":
+                self.query_one(f"#field-{spec.key}", TextArea).load_text(
+                    "" if value is None else str(value)
+                )
             else:
                 self.query_one(f"#field-{spec.key}", Input).value = (
                     "" if value is None else str(value)
@@ -146,3 +171,7 @@ class FormFields(VerticalScroll):
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         self._touch(event.select.id)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self._touch(event.text_area.id)

@@ -1,0 +1,242 @@
+"""The Aufgaben area: every task of every group, filtered, by due date, overdue ones in red."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.markup import escape
+from textual.widgets import DataTable, Input, Select, Static
+from textual.worker import get_current_worker
+
+from koordination.domain.records import TaskRecord
+from koordination.errors import KoordinationError
+from koordination.tui.screens.base import Area
+
+#: The state filter: open tasks only, or all.
+STATES = [("offen", "open"), ("alle", "all")]
+
+
+def by_due_date(tasks: list[TaskRecord]) -> list[TaskRecord]:
+    """Earliest due date first; tasks without a date after those with one."""
+    return sorted(tasks, key=lambda t: (t.due is None, t.due or date.max, t.id))
+
+
+def matches(task: TaskRecord, text: str) -> bool:
+    """Whether the person search ``text`` fits the task's assignee (case-insensitive)."""
+    return not text or text.casefold() in task.assignee.casefold()
+
+
+def task_cells(t: TaskRecord, today: date) -> tuple[Any, ...]:
+    overdue = t.overdue(today)
+    if t.done_on is not None:
+        state = Text(f"erledigt {t.done_on:%d.%m.%Y}", style="green")
+    elif overdue:
+        state = Text("überfällig", style="bold red")
+    else:
+        state = Text("offen")
+    style = "bold red" if overdue else ("dim" if t.done_on is not None else "")
+    return (
+        Text(f"{t.due:%d.%m.%Y}" if t.due else "–", style=style),
+        Text(t.title, style=style),
+        Text(t.assignee, style="red" if overdue else ""),
+        Text(t.group_name or "–"),
+        Text(t.origin or "–", style="dim"),
+        state,
+    )
+
+
+class TasksArea(Area):
+    TITLE = "Aufgaben"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "done", "Erledigt", tooltip="Aufgabe heute erledigt"),
+        Binding("o", "toggle_open", "Offen/alle", tooltip="Aufgaben: nur offene / alle zeigen"),
+        Binding("slash", "search", "Person", key_display="/", tooltip="Aufgaben: Person suchen"),
+        Binding("f", "filter_group", "Gruppe", show=False, tooltip="Aufgaben nach Gruppe filtern"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        #: Everything the service returned for the state and group filters.
+        self.loaded: list[TaskRecord] = []
+        #: What the table shows, row by row (after the person search).
+        self.shown: list[TaskRecord] = []
+        self.groups: list[tuple[str, int]] = []
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Horizontal
+
+        with Horizontal(classes="filter-bar"):
+            yield Select(
+                STATES, value="open", allow_blank=False, id="tasks-state", classes="filter"
+            )
+            yield Select([], prompt="Alle Gruppen", id="tasks-group", classes="filter")
+            yield Input(placeholder="Person suchen …", id="tasks-search", classes="search")
+        table: DataTable[Any] = DataTable(id="tasks-table", cursor_type="row")
+        table.add_column("Fällig", width=11)
+        table.add_column("Aufgabe", width=44)
+        table.add_column("Wer", width=24)
+        table.add_column("Gruppe", width=24)
+        table.add_column("Aus", width=30)
+        table.add_column("Stand", width=20)
+        yield table
+        yield Static("Wird geladen …", id="tasks-status", classes="status-line")
+
+    @property
+    def table(self) -> DataTable[Any]:
+        return self.query_one("#tasks-table", DataTable)
+
+    def focus_default(self) -> None:
+        focused = self.screen.focused
+        if focused is None or self not in focused.ancestors:
+            self.table.focus()
+
+    # ------------------------------------------------------------------ loading
+    def load_all(self) -> None:
+        self.load_groups()
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="tasks-groups")
+    def load_groups(self) -> None:
+        directory = self.directory
+        if directory is None:
+            return
+        try:
+            groups = [(g.name, g.id) for g in directory.list_groups()]
+        except KoordinationError:
+            return
+        self.app.call_from_thread(self._set_groups, groups)
+
+    def _set_groups(self, groups: list[tuple[str, int]]) -> None:
+        self.groups = groups
+        select = self.query_one("#tasks-group", Select)
+        current = select.value
+        with self.prevent(Select.Changed):
+            select.set_options(groups)
+            if current in {g for _n, g in groups}:
+                select.value = current
+
+    def data_changed(self, what: str) -> None:
+        if what == "group":
+            self.load_groups()
+        self.reload(keep_position=True)
+
+    def reload(self, keep_position: bool = False) -> None:
+        if self.directory is None:
+            return
+        state = self.query_one("#tasks-state", Select).value
+        group = self.query_one("#tasks-group", Select).value
+        self._load(state == "open", None if group is Select.NULL else int(str(group)))
+
+    @work(thread=True, exclusive=True, group="tasks")
+    def _load(self, open_only: bool, group_id: int | None) -> None:
+        from koordination.services.minutes import Minutes
+
+        directory = self.directory
+        if directory is None:
+            return
+        try:
+            tasks = Minutes(directory.db).list_tasks(open_only=open_only, group_id=group_id)
+        except KoordinationError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._loaded, by_due_date(tasks))
+
+    def _loaded(self, tasks: list[TaskRecord]) -> None:
+        self.loaded = tasks
+        self._show_rows()
+
+    def _show_rows(self) -> None:
+        """Show the loaded tasks that fit the person search; no query per key."""
+        table = self.table
+        current = (
+            self.shown[table.cursor_row].id if 0 <= table.cursor_row < len(self.shown) else None
+        )
+        text = self.query_one("#tasks-search", Input).value.strip()
+        self.shown = [t for t in self.loaded if matches(t, text)]
+        today = self.today()
+        table.clear()
+        for t in self.shown:
+            table.add_row(*task_cells(t, today), key=str(t.id))
+        row = next((i for i, t in enumerate(self.shown) if t.id == current), 0)
+        if self.shown:
+            table.move_cursor(row=min(row, len(self.shown) - 1), animate=False)
+        open_count = sum(1 for t in self.shown if t.done_on is None)
+        overdue = sum(1 for t in self.shown if t.overdue(today))
+        status = f"{len(self.shown)} Aufgaben, {open_count} offen"
+        if overdue:
+            status += f", [b red]{overdue} überfällig[/b red]"
+        self.query_one("#tasks-status", Static).update(
+            status + "  [dim]·  d: erledigt  ·  o: offen/alle  ·  /: Person suchen[/dim]"
+        )
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.reload()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._show_rows()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.table.focus()
+
+    # ------------------------------------------------------------------ actions
+    def action_toggle_open(self) -> None:
+        select = self.query_one("#tasks-state", Select)
+        select.value = "all" if select.value == "open" else "open"
+
+    def action_search(self) -> None:
+        self.query_one("#tasks-search", Input).focus()
+
+    def action_filter_group(self) -> None:
+        self.query_one("#tasks-group", Select).focus()
+
+    def action_done(self) -> None:
+        from koordination.services.minutes import Minutes
+        from koordination.tui.screens.forms import ConfirmScreen
+
+        directory = self.needs_directory()
+        row = self.table.cursor_row
+        if directory is None:
+            return
+        if not 0 <= row < len(self.shown):
+            self.notify("Bitte zuerst eine Aufgabe wählen.", severity="warning")
+            return
+        task = self.shown[row]
+        if task.done_on is not None:
+            self.notify(f"Schon erledigt am {task.done_on:%d.%m.%Y}.", severity="warning")
+            return
+        today = self.today()
+
+        def finished(_none: None) -> None:
+            self.notify(
+                f"„{task.title}“ ist erledigt (am {today:%d.%m.%Y}).",
+                title="Aufgabe erledigt",
+                markup=False,
+            )
+            self.changed("task")
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                minutes = Minutes(directory.db)
+                self.call_service(lambda: minutes.complete_task(task.id, on=today), finished)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Aufgabe erledigt",
+                [
+                    escape(f"„{task.title}“ ({task.assignee})")
+                    + f" wird als erledigt am {today:%d.%m.%Y} vermerkt."
+                ],
+                "Erledigt",
+                "Abbrechen",
+            ),
+            answer,
+        )
