@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ from tui_support import build_city
 
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
+from koordination.demo import build_demo
 from koordination.services.directory import Directory
+from koordination.tui import backend
 
 
 @pytest.fixture
@@ -28,3 +31,28 @@ def directory(city_db: str) -> Iterator[Directory]:
     db = Database(city_db)
     yield Directory(db)
     db.dispose()
+
+
+#: The demo's meetings lie in 2026/2027: the app believes it is this day.
+DEMO_TODAY = date(2026, 9, 1)
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The demo city in a SQLite file; the app opened on it believes today is DEMO_TODAY."""
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    db = Database(url)
+    upgrade(db)
+    build_demo(db)
+    db.dispose()
+    monkeypatch.setenv("KOORDINATION_EXPORTS", str(tmp_path / "exports"))
+    monkeypatch.setenv("KOORDINATION_CONFIG", str(tmp_path / "keine-einstellungen.toml"))
+    real = backend.open_directory
+
+    def fixed_today(database_url: str) -> tuple[Directory, Path | None]:
+        directory, backup = real(database_url)
+        directory.today = lambda: DEMO_TODAY
+        return directory, backup
+
+    monkeypatch.setattr(backend, "open_directory", fixed_today)
+    yield url

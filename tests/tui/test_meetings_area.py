@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
 from tui_support import make_app, settle, text_of
 
 from koordination.calendar.events import CITY_ZONE
 from koordination.db.engine import Database
-from koordination.db.migrations import upgrade
-from koordination.demo import build_demo
 from koordination.domain.enums import MeetingKind, MeetingStatus
 from koordination.services.directory import Directory
 from koordination.services.inputs import MeetingInput
 from koordination.services.meetings import Meetings
-from koordination.tui import backend
 from koordination.tui.app import KoordinationApp
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen
 from koordination.tui.screens.meeting_forms import MeetingFormScreen, SendScreen
@@ -27,26 +22,6 @@ from koordination.tui.screens.meetings import MeetingsArea
 SIZE = (140, 40)
 #: The demo's meetings lie in 2026/2027: the app believes it is this day.
 TODAY = date(2026, 9, 1)
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    db = Database(url)
-    upgrade(db)
-    build_demo(db)
-    db.dispose()
-    monkeypatch.setenv("KOORDINATION_EXPORTS", str(tmp_path / "exports"))
-    monkeypatch.setenv("KOORDINATION_CONFIG", str(tmp_path / "keine-einstellungen.toml"))
-    real = backend.open_directory
-
-    def fixed_today(database_url: str) -> tuple[Directory, Path | None]:
-        directory, backup = real(database_url)
-        directory.today = lambda: TODAY
-        return directory, backup
-
-    monkeypatch.setattr(backend, "open_directory", fixed_today)
-    yield url
 
 
 def group_id(url: str, name: str) -> int:

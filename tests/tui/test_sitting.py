@@ -4,7 +4,6 @@ approval and export."""
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,13 +13,9 @@ from textual.widgets import DataTable, Input, Select, Static
 from tui_support import make_app, settle, text_of
 
 from koordination.db.engine import Database
-from koordination.db.migrations import upgrade
-from koordination.demo import build_demo
 from koordination.domain.enums import AttendanceStatus, MinutesStatus
 from koordination.domain.records import SittingRecord
-from koordination.services.directory import Directory
 from koordination.services.minutes import Minutes
-from koordination.tui import backend
 from koordination.tui.app import KoordinationApp
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen
 from koordination.tui.screens.meetings import MeetingsArea
@@ -32,26 +27,6 @@ SIZE = (140, 40)
 #: The demo's meetings lie in 2026/2027: the app believes it is this day.
 TODAY = date(2026, 9, 1)
 AK = "AK Stadtteilarbeit"
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    db = Database(url)
-    upgrade(db)
-    build_demo(db)
-    db.dispose()
-    monkeypatch.setenv("KOORDINATION_EXPORTS", str(tmp_path / "exports"))
-    monkeypatch.setenv("KOORDINATION_CONFIG", str(tmp_path / "keine-einstellungen.toml"))
-    real = backend.open_directory
-
-    def fixed_today(database_url: str) -> tuple[Directory, Path | None]:
-        directory, backup = real(database_url)
-        directory.today = lambda: TODAY
-        return directory, backup
-
-    monkeypatch.setattr(backend, "open_directory", fixed_today)
-    yield url
 
 
 def stored(url: str, sitting_id: int) -> SittingRecord:

@@ -3,22 +3,15 @@ overdue task, and attachments of agenda items — driven like a coordinator on t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.widgets import DataTable, Input, Select, TextArea
 from tui_support import make_app, settle
 
 from koordination.db.engine import Database
-from koordination.db.migrations import upgrade
-from koordination.demo import build_demo
 from koordination.domain.records import SittingRecord, TaskRecord
-from koordination.services.directory import Directory
 from koordination.services.minutes import Minutes
-from koordination.tui import backend
 from koordination.tui.app import KoordinationApp
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen
 from koordination.tui.screens.meetings import MeetingsArea
@@ -31,26 +24,6 @@ TODAY = date(2026, 9, 1)
 WORKSHOP = 6
 WORKSHOP_DAY = date(2026, 6, 20)
 OVERDUE = "Förderantrag Stadtteilfest bei der Bürgerstiftung stellen"
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    db = Database(url)
-    upgrade(db)
-    build_demo(db)
-    db.dispose()
-    monkeypatch.setenv("KOORDINATION_EXPORTS", str(tmp_path / "exports"))
-    monkeypatch.setenv("KOORDINATION_CONFIG", str(tmp_path / "keine-einstellungen.toml"))
-    real = backend.open_directory
-
-    def fixed_today(database_url: str) -> tuple[Directory, Path | None]:
-        directory, backup = real(database_url)
-        directory.today = lambda: TODAY
-        return directory, backup
-
-    monkeypatch.setattr(backend, "open_directory", fixed_today)
-    yield url
 
 
 def stored(url: str, sitting_id: int) -> SittingRecord:
