@@ -206,7 +206,7 @@ def group_detail(g: GroupRecord, today: date) -> RenderableType:
     return Group(*parts)
 
 
-def city_summary(city: CityProfileRecord | None) -> str:
+def city_summary(city: CityProfileRecord | None) -> RenderableType:
     if city is None:
         return (
             "[b]Noch kein Stadtprofil[/b]\n"
@@ -219,9 +219,13 @@ def city_summary(city: CityProfileRecord | None) -> str:
         ("Tandempartner", city.tandem_partner or "–"),
         ("Schwerpunkt", city.focus or "–"),
     ]
-    lines = [f"[b]{escape(city.name)}[/b]", ""]
-    lines += [f"  [dim]{label:<17}[/dim] {escape(value)}" for label, value in rows]
-    return "\n".join(lines)
+    # A grid, so that a long focus text wraps under itself, not under the labels.
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="dim", min_width=19)
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        grid.add_row(f"{INDENT}{label}", value)
+    return Group(Text(city.name, style="bold"), Text(""), grid)
 
 
 def sector_table(overview: Overview) -> str:
