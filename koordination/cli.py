@@ -114,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     command(db_actions, "current", "Stand der Datenbank anzeigen")
     backup = command(db_actions, "backup", "konsistente Sicherung schreiben")
     backup.add_argument("file", metavar="DATEI", type=Path, help="Zieldatei der Sicherung")
+    backup.add_argument("--force", action="store_true", help="eine vorhandene Datei überschreiben")
 
     people = actions(command(sub, "people", "Personen auflisten und anzeigen"), "people_command")
     _list_options(command(people, "list", "Personen auflisten"), group=True, tag=True)
@@ -291,6 +292,11 @@ def cmd_db(args: argparse.Namespace) -> int:
         print(f"{db.display_name}: Stand {rev or 'leer (noch keine Tabellen)'} ({state})")
         return 0
     db = _database(args)
+    if args.file.exists() and not args.force:
+        raise KoordinationError(
+            f"{args.file} gibt es schon. Bitte einen anderen Namen wählen oder mit --force "
+            "überschreiben."
+        )
     migrations.backup(db, args.file)
     print(f"Sicherung geschrieben: {args.file}")
     return 0

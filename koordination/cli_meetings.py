@@ -246,6 +246,10 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
     meetings = _meetings(args)
     meeting = meetings.get(args.id)
+    if args.send and not args.dry_run:
+        from koordination.delivery.settings import load_smtp_settings
+
+        load_smtp_settings()  # fail before the list changes, not after
     directory = _directory(args)
     extra_groups = [_group_id(directory, g) for g in args.group]
     added = meetings.invite(

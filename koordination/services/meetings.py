@@ -364,12 +364,24 @@ class Meetings:
         if errors := self.problems(data):
             raise ValidationError(errors)
         warnings = self.holiday_warnings(data)
+        assert data.start is not None
+        if local(data.start) < self.now():
+            warnings.append("Der Termin liegt in der Vergangenheit.")
         with self.db.session() as session:
-            meeting = Meeting(uid=new_uid(), sequence=0, request_sequence=0)
+            meeting = Meeting(
+                uid=new_uid(self._uid_domain(session)), sequence=0, request_sequence=0
+            )
             self._apply(session, meeting, data)
             session.add(meeting)
             session.flush()
             return Saved(self._record(meeting), tuple(warnings))
+
+    @staticmethod
+    def _uid_domain(session: Session) -> str:
+        """UIDs end in the office's own mail domain, so they are unique across offices."""
+        city = session.scalar(select(CityProfile).order_by(CityProfile.id).limit(1))
+        email = city.office_email if city else ""
+        return email.rsplit("@", 1)[1] if "@" in email else "koordination.local"
 
     def _apply(self, session: Session, meeting: Meeting, data: MeetingInput) -> None:
         assert data.start is not None and data.end is not None
@@ -642,7 +654,12 @@ class Meetings:
             old.rrule = dataclasses.replace(rule, until=last_day, count=None).to_rrule()
             old.last_end_at = self._last_end(old)
             self._bump(old, request=True)
-            new = Meeting(uid=new_uid(), sequence=0, request_sequence=0, previous_id=old.id)
+            new = Meeting(
+                uid=new_uid(self._uid_domain(session)),
+                sequence=0,
+                request_sequence=0,
+                previous_id=old.id,
+            )
             self._apply(session, new, data)
             session.add(new)
             session.flush()

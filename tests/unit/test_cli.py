@@ -116,6 +116,9 @@ def test_db_current_upgrade_and_backup(tmp_path: Path) -> None:
     assert "aktuell" in run("--db", db, "db", "current").stdout
     target = tmp_path / "sicherung.sqlite3"
     assert run("--db", db, "db", "backup", str(target)).returncode == 0
+    again = run("--db", db, "db", "backup", str(target))
+    assert again.returncode == 1 and "gibt es schon" in again.stderr
+    assert run("--db", db, "db", "backup", str(target), "--force").returncode == 0
     assert target.read_bytes().startswith(b"SQLite format 3")
 
 

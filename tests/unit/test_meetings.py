@@ -384,3 +384,12 @@ def test_a_cancelled_moved_date_is_named_by_the_day_it_was_moved_to(city: tuple)
 
     assert label(cancel) == "Absage 11.02.2027"
     assert "11.02.2027" in subject(meetings.get(m.id), "CANCEL", cancel.occurrence_start)
+
+
+def test_uids_use_the_office_domain_and_past_dates_are_flagged(city: tuple) -> None:
+    _, meetings, group_id, _ = city
+    saved = meetings.create(
+        _series(group_id, start=datetime(2026, 1, 13, 18), end=datetime(2026, 1, 13, 20))
+    )
+    assert saved.record.uid.endswith("@wiesenbrueck.example.org")
+    assert "Der Termin liegt in der Vergangenheit." in saved.warnings
