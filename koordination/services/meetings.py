@@ -106,10 +106,13 @@ class DeliveryPlan:
 class ReplyReport:
     applied: int = 0
     ignored_older: int = 0
+    already: int = 0
     problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [f"{self.applied} Antworten verbucht"]
+        if self.already:
+            parts.append(f"{self.already} schon verbucht")
         if self.ignored_older:
             parts.append(f"{self.ignored_older} ältere Antworten übergangen")
         if self.problems:
@@ -949,6 +952,9 @@ class Meetings:
                 response.reply_sequence,
                 response.reply_dtstamp or datetime.min.replace(tzinfo=UTC),
             )
+            if (sequence, dtstamp) == seen and response.status == status:
+                report.already += 1  # the same reply read again
+                return
             if (sequence, dtstamp) <= seen:
                 report.ignored_older += 1
                 return

@@ -226,8 +226,8 @@ def test_replies_update_status_and_late_replies_do_not_overwrite(city: tuple) ->
     newer = Reply(m.uid, "ANNA@example.org", "DECLINED", 0, NOW)
     older = Reply(m.uid, "anna@example.org", "ACCEPTED", 0, NOW - timedelta(hours=2))
     one_date = Reply(m.uid, "anna@example.org", "ACCEPTED", 0, NOW, _local(2026, 12, 8, 18))
-    report = meetings.apply_replies([newer, older, one_date])
-    assert (report.applied, report.ignored_older) == (2, 1)
+    report = meetings.apply_replies([newer, older, one_date, newer])
+    assert (report.applied, report.ignored_older, report.already) == (2, 1, 1)
     (row,) = [r for r in meetings.invitation_list(m.id) if r.name == "Anna Schäfer"]
     assert row.status == ResponseStatus.ABGESAGT
     assert row.occurrence_answers == ((_local(2026, 12, 8, 18), ResponseStatus.ZUGESAGT),)
