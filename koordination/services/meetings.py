@@ -826,6 +826,14 @@ class Meetings:
                     continue
                 email = p.emails[0].address
                 attendee = Attendee(name, email, partstat=_partstat(inv))
+                old_address = inv.sent_email
+                if sent is not None and old_address and old_address.lower() != email.lower():
+                    # A new address: the calendar behind the old one drops the meeting first.
+                    gone = Attendee(name, old_address)
+                    data = ics.cancellation(_cancelled(event), gone, dtstamp=stamp)
+                    deliveries.append(
+                        Delivery(inv.id, p.id, name, old_address, "CANCEL", None, data)
+                    )
                 if sent is None or sent < meeting.request_sequence or email != inv.sent_email:
                     data = ics.invitation(event, attendee, dtstamp=stamp)
                     deliveries.append(Delivery(inv.id, p.id, name, email, "REQUEST", None, data))

@@ -393,3 +393,24 @@ def test_uids_use_the_office_domain_and_past_dates_are_flagged(city: tuple) -> N
     )
     assert saved.record.uid.endswith("@wiesenbrueck.example.org")
     assert "Der Termin liegt in der Vergangenheit." in saved.warnings
+
+
+def test_a_changed_address_gets_the_invitation_and_the_old_one_a_cancellation(
+    city: tuple,
+) -> None:
+    directory, meetings, group_id, people = city
+    m = meetings.create(_series(group_id)).record
+    meetings.invite(m.id, group_ids=[group_id])
+    plan = meetings.plan_delivery(m.id)
+    meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+    anna = directory.get_person(people["Anna"])
+    directory.update_person(
+        anna, PersonInput(given_name="Anna", family_name="Schäfer", emails=["anna@neu.example"])
+    )
+    plan = meetings.plan_delivery(m.id)
+    assert [(d.method, d.email) for d in plan.deliveries] == [
+        ("CANCEL", "anna@example.org"),
+        ("REQUEST", "anna@neu.example"),
+    ]
+    meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+    assert meetings.plan_delivery(m.id).deliveries == ()
