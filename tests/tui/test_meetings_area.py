@@ -346,3 +346,82 @@ async def test_overview_lists_next_meetings_and_open_answers(demo_db: str) -> No
         assert lines[1].split()[:4] == ["Di", "08.09.2026", "18:00–20:00", "AK"]
         assert len([line for line in lines if "2026" in line]) == 5
         assert "Offene Antworten" in text
+
+
+def toasts(app: KoordinationApp) -> list[str]:
+    return [str(toast.render()) for toast in app.screen.query("Toast").results(Static)]
+
+
+def someone_not_invited(url: str, meeting_id: int) -> tuple[int, str]:
+    """A person with an e-mail address who is not on the meeting's list: (id, name)."""
+    db = Database(url)
+    try:
+        listed = {r.person_id for r in Meetings(db).invitation_list(meeting_id)}
+        person = next(p for p in Directory(db).list_people() if p.id not in listed and p.emails)
+        return person.id, person.name
+    finally:
+        db.dispose()
+
+
+async def test_inviting_a_guest_and_taking_someone_off_the_list(demo_db: str) -> None:
+    from koordination.tui.screens.forms import PersonPickerScreen
+    from koordination.tui.widgets.lazy_table import LazyTable
+
+    guest_id, guest_name = someone_not_invited(demo_db, 1)
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        area = await open_meetings(pilot, app)
+        await put_cursor_on(pilot, app, area, "13.10.26")
+        assert guest_name not in detail(app)
+        before = len([r for r in area.current_invitations if not r.removed])
+        await pilot.press("i")
+        await settle(pilot, app)
+        picker = app.screen
+        assert isinstance(picker, PersonPickerScreen)
+        picker.query_one("#person-search", Input).value = guest_name
+        await settle(pilot, app)
+        table = picker.query_one("#person-picker", LazyTable)
+        index = table.index_of(guest_id)
+        assert index is not None
+        table.cursor_row = index
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, PersonPickerScreen)
+        text = detail(app)
+        assert f"Einladungsliste ({before + 1})" in text
+        assert guest_name in text
+        assert any(f"{guest_name} steht jetzt auf der Einladungsliste" in n for n in toasts(app))
+        row = next(r for r in area.current_invitations if r.person_id == guest_id)
+        assert row.via == "Gast" and not row.removed and row.sent_sequence is None
+
+        # Take off someone who already received the invitation.
+        gone = next(
+            r for r in area.current_invitations if r.sent_sequence is not None and not r.removed
+        )
+        await pilot.press("u")
+        await settle(pilot, app)
+        assert isinstance(app.screen, FormScreen)
+        await fill(pilot, app, person_id=gone.person_id)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("j")
+        await settle(pilot, app)
+        text = detail(app)
+        assert f"Einladungsliste ({before})" in text
+        assert gone.name not in text
+        assert any(
+            "bekommt mit dem nächsten Versand (Taste s) eine Absage" in n for n in toasts(app)
+        )
+        assert not any(
+            r.person_id == gone.person_id for r in area.current_invitations if not r.removed
+        )
+    meetings = stored(demo_db)
+    rows = {r.person_id: r for r in meetings.invitation_list(1)}
+    assert rows[guest_id].via == "Gast" and not rows[guest_id].removed
+    assert rows[gone.person_id].removed
+    plan = meetings.plan_delivery(1)
+    cancels = [d for d in plan.deliveries if d.person_id == gone.person_id]
+    assert [d.method for d in cancels] == ["CANCEL"]
+    if not rows[guest_id].excluded_because:
+        assert any(d.person_id == guest_id and d.method == "REQUEST" for d in plan.deliveries)

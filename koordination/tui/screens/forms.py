@@ -585,6 +585,82 @@ class MembershipScreen(ModalScreen[MembershipInput | None]):
         self.dismiss(None)
 
 
+class PersonPickerScreen(ModalScreen[int | None]):
+    """Pick one person by typing part of the name; dismisses with the person's id."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Auswählen", tooltip="Markierte Person übernehmen"),
+        Binding("escape", "cancel", "Abbrechen"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        people: Callable[[str, int, int], Sequence[Row]],
+        count_people: Callable[[str], int],
+        *,
+        action: str = "Auswählen",
+        note: str = "",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.people = people
+        self.count_people = count_people
+        self.action_label = action
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="form-dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            if self.note:
+                yield Static(self.note, classes="dialog-note")
+            yield Label("Person suchen", classes="field-label")
+            yield Input(placeholder="Name, E-Mail oder Organisation", id="person-search")
+            yield LazyTable(
+                [Column("Name", 28), Column("Organisation", 30)],
+                id="person-picker",
+                empty_text="Niemand gefunden.",
+            )
+            yield Static("", id="picked", classes="field-problem")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.action_label, variant="primary", id="save")
+                yield Button("Abbrechen", id="cancel")
+
+    def on_mount(self) -> None:
+        self._search("")
+        self.query_one("#person-search", Input).focus()
+
+    def _search(self, text: str) -> None:
+        table = self.query_one(LazyTable)
+        table.load(lambda off, lim: self.people(text, off, lim), lambda: self.count_people(text))
+
+    @on(Input.Changed, "#person-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "person-search":
+            self.query_one(LazyTable).focus()
+
+    def on_lazy_table_row_selected(self, event: LazyTable.RowSelected) -> None:
+        event.stop()
+        self.dismiss(event.row_id)
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        person_id = self.query_one(LazyTable).cursor_id
+        if person_id is None:
+            self.query_one("#picked", Static).update(
+                str(FieldError("Person", "bitte eine Person auswählen."))
+            )
+            return
+        self.dismiss(person_id)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 # ---------------------------------------------------------------------- affiliations
 
 

@@ -13,7 +13,7 @@ from koordination.domain.enums import Sector
 from koordination.domain.records import GroupRecord, GroupRow, Saved
 from koordination.tui.formatting import group_detail, missing_sectors_warning, number
 from koordination.tui.screens.list_area import ListArea
-from koordination.tui.screens.people import person_row
+from koordination.tui.screens.people import person_search
 from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 
 if TYPE_CHECKING:
@@ -172,13 +172,9 @@ class GroupsArea(ListArea):
         directory = self.directory
         if record is None or directory is None:
             return
-        from koordination.services.directory import OrganisationFilter, PeopleFilter
+        from koordination.services.directory import OrganisationFilter
 
-        def people(text: str, offset: int, limit: int) -> list[Row]:
-            return [person_row(r) for r in directory.list_people(PeopleFilter(text), offset, limit)]
-
-        def count(text: str) -> int:
-            return directory.count_people(PeopleFilter(text))
+        people, count = person_search(directory)
 
         def open_dialog(organisations: list[tuple[str, int]]) -> None:
             from koordination.tui.screens.forms import MembershipScreen

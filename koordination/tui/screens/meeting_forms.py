@@ -684,6 +684,38 @@ def answer_form(
     )
 
 
+# ---------------------------------------------------------------------- invitation list
+
+
+def invitation_label(r: InvitationRow) -> str:
+    """A person on the list as a choice: name, how they got there, whether it went out."""
+    sent = "Einladung erhalten" if r.sent_sequence is not None else "noch nicht versandt"
+    return f"{r.name} ({r.via}, {sent})"
+
+
+def uninvite_form(meeting: MeetingRecord, invitations: Sequence[InvitationRow]) -> FormScreen:
+    """Which person to take off the list; dismisses with the person's id."""
+    people = [
+        (invitation_label(r), r.person_id)
+        for r in sorted(invitations, key=lambda r: r.name)
+        if not r.removed
+    ]
+    fields = [FieldSpec("person_id", "Person", kind="select", choices=people)]
+
+    def build(values: dict[str, Any]) -> tuple[int | None, list[FieldError]]:
+        if values["person_id"] is None:
+            return None, [FieldError("Person", "bitte eine Person wählen.")]
+        return values["person_id"], []
+
+    return FormScreen(
+        f"Von der Einladungsliste nehmen – {meeting.title}",
+        fields,
+        {},
+        build,
+        note="Wer die Einladung schon erhalten hat, bekommt mit dem nächsten Versand eine Absage.",
+    )
+
+
 # ---------------------------------------------------------------------- send invitations
 
 

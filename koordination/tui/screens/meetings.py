@@ -103,6 +103,13 @@ class MeetingsArea(Area):
         Binding("a", "cancel_occurrence", "Absagen", tooltip="Diesen Termin absagen"),
         Binding("A", "cancel_meeting", "Serie absagen", tooltip="Ganze Serie/Termin absagen"),
         Binding("r", "answer", "Antwort", tooltip="Antwort einer Person erfassen"),
+        Binding("i", "invite_guest", "Gast einladen", tooltip="Einzelne Person als Gast einladen"),
+        Binding(
+            "u",
+            "uninvite",
+            "Von der Liste nehmen",
+            tooltip="Person von der Einladungsliste nehmen",
+        ),
         Binding("m", "toggle_month", "Monat", tooltip="Monatsansicht / Agenda umschalten"),
         Binding("l", "more", "Mehr laden", tooltip="Agenda: weitere 12 Wochen laden"),
         Binding("g", "goto", "Gehe zu", show=False, tooltip="Termine ab einem Datum zeigen"),
@@ -829,6 +836,112 @@ class MeetingsArea(Area):
             )
 
         self.app.push_screen(answer_form(meeting, row, invitations), done)
+
+    # ------------------------------------------------------------------ invitation list
+    def action_invite_guest(self) -> None:
+        """One person as a guest, whatever their groups: found by typing part of the name."""
+        from koordination.tui.screens.forms import PersonPickerScreen
+        from koordination.tui.screens.people import person_search
+
+        picked = self.selected()
+        directory = self.needs_directory()
+        if picked is None or directory is None:
+            return
+        _row, meeting = picked
+        if meeting.status == MeetingStatus.ABGESAGT:
+            self.notify("Dieser Termin ist abgesagt.", severity="warning")
+            return
+        meetings = self.meetings
+        assert meetings is not None
+        people, count = person_search(directory)
+
+        def call(pid: int) -> tuple[int, str]:
+            added = meetings.invite(meeting.id, person_ids=[pid])
+            rows = meetings.invitation_list(meeting.id)
+            name = next((r.name for r in rows if r.person_id == pid), f"Person Nr. {pid}")
+            return added, name
+
+        def invited(result: tuple[int, str]) -> None:
+            added, name = result
+            if not added:
+                self.notify(f"{name} steht schon auf der Einladungsliste.", markup=False)
+                return
+            self._saved(
+                f"{name} steht jetzt auf der Einladungsliste; die Einladung geht mit dem "
+                "nächsten Versand (Taste s) raus."
+            )
+
+        def done(pid: int | None) -> None:
+            if pid is not None:
+                self.call_service(lambda: call(pid), invited)
+
+        self.app.push_screen(
+            PersonPickerScreen(
+                f"Gast einladen – {meeting.title}",
+                people,
+                count,
+                action="Einladen",
+                note="Die Person kommt als Gast auf die Einladungsliste, "
+                "auch ohne Mitglied einer der Gruppen zu sein.",
+            ),
+            done,
+        )
+
+    def action_uninvite(self) -> None:
+        from koordination.tui.screens.forms import ConfirmScreen
+        from koordination.tui.screens.meeting_forms import uninvite_form
+
+        picked = self.selected()
+        if picked is None:
+            return
+        _row, meeting = picked
+        listed = [r for r in self.current_invitations if not r.removed]
+        if not listed:
+            self.notify("Niemand steht auf der Einladungsliste.", severity="warning")
+            return
+        meetings = self.meetings
+        assert meetings is not None
+        by_person = {r.person_id: r for r in listed}
+
+        def taken_off(person: InvitationRow) -> None:
+            if person.sent_sequence is not None:
+                after = (
+                    f"{person.name} hatte die Einladung schon erhalten und bekommt mit dem "
+                    "nächsten Versand (Taste s) eine Absage."
+                )
+            else:
+                after = "Die Einladung war noch nicht verschickt; es geht keine Absage raus."
+            self._saved(f"{person.name} steht nicht mehr auf der Einladungsliste. {after}")
+
+        def chosen(pid: int | None) -> None:
+            person = by_person.get(pid) if pid is not None else None
+            if person is None:
+                return
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self.call_service(
+                        lambda: meetings.uninvite(meeting.id, person.person_id),
+                        lambda _none: taken_off(person),
+                    )
+
+            lines = [f"{person.name} von der Einladungsliste für „{meeting.title}“ nehmen?"]
+            if person.sent_sequence is not None:
+                lines.append(
+                    "Die Einladung ist schon verschickt: mit dem nächsten Versand (Taste s) "
+                    "geht eine Absage raus, der Kalender entfernt den Eintrag."
+                )
+            if person.via != "Gast":
+                lines.append(
+                    f"Beim nächsten Einladen der Gruppe {person.via} kommt die Person nicht "
+                    "wieder auf die Liste; wieder einladen: Taste i."
+                )
+            self.app.push_screen(
+                ConfirmScreen("Von der Liste nehmen", lines, "Von der Liste nehmen", "Behalten"),
+                answer,
+            )
+
+        self.app.push_screen(uninvite_form(meeting, listed), chosen)
 
     # ------------------------------------------------------------------ invitations
     def action_send(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import Binding, BindingType
@@ -34,6 +34,21 @@ def person_row(r: PersonRow) -> Row:
             r.emails[0] if r.emails else "",
         ),
     )
+
+
+def person_search(
+    directory: Directory,
+) -> tuple[Callable[[str, int, int], list[Row]], Callable[[str], int]]:
+    """Search-as-you-type over all people, for pickers: (rows for text, offset, limit; count)."""
+    from koordination.services.directory import PeopleFilter  # loaded with the database
+
+    def people(text: str, offset: int, limit: int) -> list[Row]:
+        return [person_row(r) for r in directory.list_people(PeopleFilter(text), offset, limit)]
+
+    def count(text: str) -> int:
+        return directory.count_people(PeopleFilter(text))
+
+    return people, count
 
 
 class PeopleArea(ListArea):
