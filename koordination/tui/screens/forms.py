@@ -41,6 +41,7 @@ from koordination.services.inputs import (
 from koordination.services.validation import parse_date, split_multi
 from koordination.tui.widgets.form import Builder, FieldSpec, FormFields
 from koordination.tui.widgets.lazy_table import Column, LazyTable, Row
+from koordination.tui.widgets.search_list import Count, Fetch, SearchList
 
 
 class FormScreen(ModalScreen[Any]):
@@ -487,6 +488,20 @@ def end_membership_form(group_name: str, choices: Sequence[tuple[str, int]]) -> 
 # ---------------------------------------------------------------------- memberships
 
 
+def person_list(people: Fetch, count: Count) -> SearchList:
+    """The person search the member and guest dialogs share."""
+    return SearchList(
+        label="Person suchen",
+        placeholder="Name, E-Mail oder Organisation",
+        columns=[Column("Name", 28), Column("Organisation", 30)],
+        empty_text="Niemand gefunden.",
+        fetch=people,
+        count=count,
+        search_id="person-search",
+        table_id="person-picker",
+    )
+
+
 @dataclass(frozen=True)
 class MembershipInput:
     person_id: int
@@ -519,13 +534,7 @@ class MembershipScreen(ModalScreen[MembershipInput | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog"):
             yield Static(f"Mitglied hinzufügen – {self.group_name}", classes="dialog-title")
-            yield Label("Person suchen", classes="field-label")
-            yield Input(placeholder="Name, E-Mail oder Organisation", id="person-search")
-            yield LazyTable(
-                [Column("Name", 28), Column("Organisation", 30)],
-                id="person-picker",
-                empty_text="Niemand gefunden.",
-            )
+            yield person_list(self.people, self.count_people)
             yield Static("", id="picked", classes="field-problem")
             yield Label("Rolle", classes="field-label")
             yield Select(
@@ -539,26 +548,9 @@ class MembershipScreen(ModalScreen[MembershipInput | None]):
                 yield Button("Hinzufügen", variant="primary", id="save")
                 yield Button("Abbrechen", id="cancel")
 
-    def on_mount(self) -> None:
-        self._search("")
-        self.query_one("#person-search", Input).focus()
-
-    def _search(self, text: str) -> None:
-        table = self.query_one(LazyTable)
-        table.load(lambda off, lim: self.people(text, off, lim), lambda: self.count_people(text))
-
-    @on(Input.Changed, "#person-search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self._search(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "person-search":
-            self.query_one(LazyTable).focus()
-
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        table = self.query_one(LazyTable)
-        person_id = table.cursor_id
+        person_id = self.query_one(SearchList).cursor_id
         problems: list[FieldError] = []
         since = _date_value(
             {"since": self.query_one("#since", Input).value}, "since", "Seit", problems
@@ -614,33 +606,11 @@ class PersonPickerScreen(ModalScreen[int | None]):
             yield Static(self.title_text, classes="dialog-title")
             if self.note:
                 yield Static(self.note, classes="dialog-note")
-            yield Label("Person suchen", classes="field-label")
-            yield Input(placeholder="Name, E-Mail oder Organisation", id="person-search")
-            yield LazyTable(
-                [Column("Name", 28), Column("Organisation", 30)],
-                id="person-picker",
-                empty_text="Niemand gefunden.",
-            )
+            yield person_list(self.people, self.count_people)
             yield Static("", id="picked", classes="field-problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.action_label, variant="primary", id="save")
                 yield Button("Abbrechen", id="cancel")
-
-    def on_mount(self) -> None:
-        self._search("")
-        self.query_one("#person-search", Input).focus()
-
-    def _search(self, text: str) -> None:
-        table = self.query_one(LazyTable)
-        table.load(lambda off, lim: self.people(text, off, lim), lambda: self.count_people(text))
-
-    @on(Input.Changed, "#person-search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self._search(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "person-search":
-            self.query_one(LazyTable).focus()
 
     def on_lazy_table_row_selected(self, event: LazyTable.RowSelected) -> None:
         event.stop()
@@ -648,7 +618,7 @@ class PersonPickerScreen(ModalScreen[int | None]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        person_id = self.query_one(LazyTable).cursor_id
+        person_id = self.query_one(SearchList).cursor_id
         if person_id is None:
             self.query_one("#picked", Static).update(
                 str(FieldError("Person", "bitte eine Person auswählen."))
@@ -712,12 +682,15 @@ class AffiliationScreen(ModalScreen[AffiliationInput | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog"):
             yield Static(f"Organisation zuordnen – {self.person_name}", classes="dialog-title")
-            yield Label("Organisation suchen", classes="field-label")
-            yield Input(placeholder="Name, Kurzname oder E-Mail", id="organisation-search")
-            yield LazyTable(
-                [Column("Name", 40, 3), Column("Sektor", 18, 1)],
-                id="organisation-picker",
+            yield SearchList(
+                label="Organisation suchen",
+                placeholder="Name, Kurzname oder E-Mail",
+                columns=[Column("Name", 40, 3), Column("Sektor", 18, 1)],
                 empty_text="Keine Organisation gefunden.",
+                fetch=self.organisations,
+                count=self.count_organisations,
+                search_id="organisation-search",
+                table_id="organisation-picker",
             )
             yield Label("Funktion", classes="field-label")
             yield Input(placeholder="z. B. Geschäftsführung, Ehrenamt", id="function")
@@ -728,25 +701,6 @@ class AffiliationScreen(ModalScreen[AffiliationInput | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Zuordnen", variant="primary", id="save")
                 yield Button("Abbrechen", id="cancel")
-
-    def on_mount(self) -> None:
-        self._search("")
-        self.query_one("#organisation-search", Input).focus()
-
-    def _search(self, text: str) -> None:
-        table = self.query_one(LazyTable)
-        table.load(
-            lambda off, lim: self.organisations(text, off, lim),
-            lambda: self.count_organisations(text),
-        )
-
-    @on(Input.Changed, "#organisation-search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self._search(event.value)
-
-    @on(Input.Submitted, "#organisation-search")
-    def _search_submitted(self) -> None:
-        self.query_one(LazyTable).focus()
 
     @on(LazyTable.RowSelected, "#organisation-picker")
     def _picked(self) -> None:
@@ -769,7 +723,7 @@ class AffiliationScreen(ModalScreen[AffiliationInput | None]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         problems: list[FieldError] = []
-        organisation_id = self.query_one(LazyTable).cursor_id
+        organisation_id = self.query_one(SearchList).cursor_id
         if organisation_id is None:
             problems.append(FieldError("Organisation", "bitte eine Organisation auswählen."))
         since = self._since(problems)
