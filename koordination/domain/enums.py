@@ -175,6 +175,43 @@ class CardKind(LabeledEnum):
     FRAGE = "frage"
 
 
+class SurveyAudience(LabeledEnum):
+    ORGANISATIONEN = "organisationen"
+    BUERGER = "buerger"
+    ANDERE = "andere"
+
+
+class SurveyStatus(LabeledEnum):
+    ENTWURF = "entwurf"
+    LAEUFT = "laeuft"
+    ABGESCHLOSSEN = "abgeschlossen"
+
+
+class QuestionType(LabeledEnum):
+    EINFACH = "einfach"
+    MEHRFACH = "mehrfach"
+    SKALA = "skala"
+    JA_NEIN = "ja_nein"
+    ZAHL = "zahl"
+    DATUM = "datum"
+    TEXT = "text"
+
+    @property
+    def has_options(self) -> bool:
+        """Answers are chosen from the question's options (yes/no has the two fixed ones)."""
+        return self in (QuestionType.EINFACH, QuestionType.MEHRFACH, QuestionType.JA_NEIN)
+
+    @property
+    def is_numeric(self) -> bool:
+        return self in (QuestionType.SKALA, QuestionType.ZAHL)
+
+
+class ResponseSource(LabeledEnum):
+    PAPIER = "papier"
+    KIOSK = "kiosk"
+    IMPORT = "import"
+
+
 # First entry is the label shown to users; the rest are accepted spellings when importing.
 _LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "Sector": {
@@ -284,6 +321,30 @@ _LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "idee": ("Idee",),
         "erkenntnis": ("Erkenntnis",),
         "frage": ("Offene Frage", "Frage"),
+    },
+    "SurveyAudience": {
+        "organisationen": ("Organisationen und Vereine", "Organisationen", "Vereine"),
+        "buerger": ("Bürgerinnen und Bürger", "Bürger", "Bürgerschaft", "Einwohner"),
+        "andere": ("andere Gruppe", "andere", "Sonstige"),
+    },
+    "SurveyStatus": {
+        "entwurf": ("Entwurf",),
+        "laeuft": ("läuft", "laufend", "offen"),
+        "abgeschlossen": ("abgeschlossen", "beendet", "geschlossen"),
+    },
+    "QuestionType": {
+        "einfach": ("Einfachauswahl", "eine Antwort", "single"),
+        "mehrfach": ("Mehrfachauswahl", "mehrere Antworten", "multiple"),
+        "skala": ("Skala", "Bewertung", "scale"),
+        "ja_nein": ("Ja/Nein", "janein", "yesno"),
+        "zahl": ("Zahl", "number"),
+        "datum": ("Datum", "date"),
+        "text": ("Freitext", "Text"),
+    },
+    "ResponseSource": {
+        "papier": ("Papier", "Papierbogen"),
+        "kiosk": ("Kiosk", "Laptop"),
+        "import": ("Import", "Online"),
     },
     "Bundesland": {
         "BW": ("Baden-Württemberg",),

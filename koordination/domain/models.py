@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -38,9 +39,13 @@ from koordination.domain.enums import (
     MinutesKind,
     MinutesStatus,
     OrganisationKind,
+    QuestionType,
+    ResponseSource,
     ResponseStatus,
     Sector,
     StandingItem,
+    SurveyAudience,
+    SurveyStatus,
 )
 
 NAMING_CONVENTION = {
@@ -569,3 +574,156 @@ class WorkshopCard(Base):
     votes: Mapped[int] = mapped_column(Integer, default=0)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
     sitting: Mapped[Sitting] = relationship(back_populates="cards")
+
+
+class Survey(Versioned, Base):
+    """A questionnaire for one audience, its period and status; anonymous unless said otherwise."""
+
+    __tablename__ = "survey"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    audience: Mapped[SurveyAudience] = mapped_column(enum_type(SurveyAudience, "survey_audience"))
+    audience_note: Mapped[str] = mapped_column(String(300), default="")
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[SurveyStatus] = mapped_column(
+        enum_type(SurveyStatus, "survey_status"), default=SurveyStatus.ENTWURF
+    )
+    introduction: Mapped[str] = mapped_column(Text, default="")
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
+    copied_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("survey.id", ondelete="SET NULL")
+    )
+    questions: Mapped[list[SurveyQuestion]] = relationship(
+        back_populates="survey",
+        cascade="all, delete-orphan",
+        order_by="(SurveyQuestion.position, SurveyQuestion.id)",
+    )
+
+
+class QuestionBankItem(Base):
+    """A question shared between surveys, so the answers of two audiences are comparable."""
+
+    __tablename__ = "question_bank_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    type: Mapped[QuestionType] = mapped_column(enum_type(QuestionType, "question_type"))
+    # Options one per line; scale bounds and end labels for a rating scale.
+    options: Mapped[str] = mapped_column(Text, default="")
+    scale_min: Mapped[int | None] = mapped_column(Integer)
+    scale_max: Mapped[int | None] = mapped_column(Integer)
+    low_label: Mapped[str] = mapped_column(String(200), default="")
+    high_label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SurveyQuestion(Base):
+    """One question in one version (Fassung). A question with answers is never changed in
+    meaning: a new version replaces it and the old one is kept, retired, with its answers."""
+
+    __tablename__ = "survey_question"
+    __table_args__ = (UniqueConstraint("survey_id", "code", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    section: Mapped[str] = mapped_column(String(300), default="")
+    text: Mapped[str] = mapped_column(Text)
+    hint: Mapped[str] = mapped_column(Text, default="")
+    type: Mapped[QuestionType] = mapped_column(enum_type(QuestionType, "question_type"))
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    scale_min: Mapped[int | None] = mapped_column(Integer)
+    scale_max: Mapped[int | None] = mapped_column(Integer)
+    low_label: Mapped[str] = mapped_column(String(200), default="")
+    high_label: Mapped[str] = mapped_column(String(200), default="")
+    # Results of the survey are broken down by the answers to this question (e.g. the sector).
+    breakdown: Mapped[bool] = mapped_column(Boolean, default=False)
+    bank_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_bank_item.id", ondelete="SET NULL"), index=True
+    )
+    # Shown only when the earlier question was answered with this option. The option is
+    # not a foreign key: options belong to questions, and a cycle between the two tables
+    # would need constraints added after creation, which SQLite cannot do.
+    condition_question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("survey_question.id", ondelete="SET NULL")
+    )
+    condition_option_id: Mapped[int | None] = mapped_column(Integer)
+    replaces_id: Mapped[int | None] = mapped_column(
+        ForeignKey("survey_question.id", ondelete="SET NULL")
+    )
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    survey: Mapped[Survey] = relationship(back_populates="questions")
+    options: Mapped[list[QuestionOption]] = relationship(
+        back_populates="question",
+        cascade="all, delete-orphan",
+        order_by="QuestionOption.position",
+        foreign_keys="QuestionOption.question_id",
+    )
+
+
+class QuestionOption(Base):
+    __tablename__ = "question_option"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_question.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(String(300))
+    question: Mapped[SurveyQuestion] = relationship(
+        back_populates="options", foreign_keys=[question_id]
+    )
+
+
+class SurveyResponse(Base):
+    """One filled-in questionnaire. ``person_id`` and ``contact`` only in a survey that is
+    not anonymous; ``external_id`` is the online tool's response id, so a re-import skips it."""
+
+    __tablename__ = "survey_response"
+    __table_args__ = (UniqueConstraint("survey_id", "external_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    source: Mapped[ResponseSource] = mapped_column(enum_type(ResponseSource, "response_source"))
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    contact: Mapped[str] = mapped_column(Text, default="")
+
+
+class SurveyAnswer(Base):
+    """One answer: the chosen option (one row per option ticked in a multiple choice),
+    a number (scale, number) or text (free text, ISO date)."""
+
+    __tablename__ = "survey_answer"
+    __table_args__ = (
+        # Counting per option and the statistics of numbers read this index alone.
+        Index("ix_survey_answer_question", "question_id", "option_id", "number"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_response.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_question.id", ondelete="CASCADE")
+    )
+    option_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_option.id", ondelete="CASCADE")
+    )
+    number: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str | None] = mapped_column(Text)
+
+
+class SurveySnapshot(Base):
+    """Published results, frozen with their date ("Stand …") and a SHA-256 fingerprint."""
+
+    __tablename__ = "survey_snapshot"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    stand: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    content: Mapped[str] = mapped_column(Text)
+    fingerprint: Mapped[str] = mapped_column(String(64))
