@@ -591,9 +591,7 @@ class Survey(Versioned, Base):
     )
     introduction: Mapped[str] = mapped_column(Text, default="")
     anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
-    copied_from_id: Mapped[int | None] = mapped_column(
-        ForeignKey("survey.id", ondelete="SET NULL")
-    )
+    copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("survey.id", ondelete="SET NULL"))
     questions: Mapped[list[SurveyQuestion]] = relationship(
         back_populates="survey",
         cascade="all, delete-orphan",
@@ -706,9 +704,7 @@ class SurveyAnswer(Base):
     response_id: Mapped[int] = mapped_column(
         ForeignKey("survey_response.id", ondelete="CASCADE"), index=True
     )
-    question_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_question.id", ondelete="CASCADE")
-    )
+    question_id: Mapped[int] = mapped_column(ForeignKey("survey_question.id", ondelete="CASCADE"))
     option_id: Mapped[int | None] = mapped_column(
         ForeignKey("question_option.id", ondelete="CASCADE")
     )

@@ -1,0 +1,896 @@
+"""Surveys: questionnaires, the shared question bank, versioned questions and responses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from koordination.db.engine import Database
+from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
+from koordination.domain.models import (
+    Person,
+    QuestionBankItem,
+    QuestionOption,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)
+from koordination.domain.survey_records import (
+    YES_NO,
+    AnswerValue,
+    BankItemRecord,
+    OptionRecord,
+    QuestionRecord,
+    SurveyForm,
+    SurveyRecord,
+)
+from koordination.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from koordination.services.survey_answers import check_answers
+from koordination.services.validation import date_order
+
+#: Question fields whose change alters what earlier answers mean.
+MEANING_FIELDS = ("text", "type", "options", "scale_min", "scale_max", "low_label", "high_label")
+#: Question fields that may change at any time.
+FREE_FIELDS = ("section", "hint", "required", "breakdown", "condition")
+
+_FIELD_LABELS = {
+    "text": "Fragetext",
+    "type": "Fragetyp",
+    "options": "Antwortmöglichkeiten",
+    "scale_min": "Skala von",
+    "scale_max": "Skala bis",
+    "low_label": "Beschriftung unten",
+    "high_label": "Beschriftung oben",
+}
+_SURVEY_FIELDS = (
+    "title",
+    "audience",
+    "audience_note",
+    "starts_on",
+    "ends_on",
+    "introduction",
+    "anonymous",
+)
+_MAX_OPTIONS = 50
+
+
+def _survey_record(s: Survey, responses: int, questions: int) -> SurveyRecord:
+    return SurveyRecord(
+        id=s.id,
+        version=s.version,
+        title=s.title,
+        audience=s.audience,
+        audience_note=s.audience_note,
+        starts_on=s.starts_on,
+        ends_on=s.ends_on,
+        status=s.status,
+        introduction=s.introduction,
+        anonymous=s.anonymous,
+        response_count=responses,
+        question_count=questions,
+        copied_from_id=s.copied_from_id,
+    )
+
+
+def _question_record(q: SurveyQuestion, answers: int = 0) -> QuestionRecord:
+    return QuestionRecord(
+        id=q.id,
+        survey_id=q.survey_id,
+        code=q.code,
+        version=q.version,
+        position=q.position,
+        section=q.section,
+        text=q.text,
+        hint=q.hint,
+        type=q.type,
+        required=q.required,
+        scale_min=q.scale_min,
+        scale_max=q.scale_max,
+        low_label=q.low_label,
+        high_label=q.high_label,
+        breakdown=q.breakdown,
+        bank_item_id=q.bank_item_id,
+        condition_question_id=q.condition_question_id,
+        condition_option_id=q.condition_option_id,
+        retired=q.retired,
+        options=tuple(OptionRecord(o.id, o.position, o.label) for o in q.options),
+        answer_count=answers,
+    )
+
+
+def _bank_record(b: QuestionBankItem, used_in: int = 0) -> BankItemRecord:
+    return BankItemRecord(
+        id=b.id,
+        key=b.key,
+        text=b.text,
+        type=b.type,
+        options=tuple(line for line in b.options.split("\n") if line.strip()),
+        scale_min=b.scale_min,
+        scale_max=b.scale_max,
+        low_label=b.low_label,
+        high_label=b.high_label,
+        used_in=used_in,
+    )
+
+
+def _clean_options(kind: QuestionType, options: Iterable[str]) -> list[str]:
+    if kind is QuestionType.JA_NEIN:
+        return list(YES_NO)
+    if not kind.has_options:
+        return []
+    return [o.strip() for o in options if o.strip()]
+
+
+def question_problems(
+    kind: QuestionType,
+    text: str,
+    options: Sequence[str],
+    scale_min: int | None,
+    scale_max: int | None,
+) -> list[FieldError]:
+    """What is wrong with a question's definition, before anything is saved."""
+    problems: list[FieldError] = []
+    if not text.strip():
+        problems.append(FieldError("Fragetext", "darf nicht leer sein."))
+    if kind in (QuestionType.EINFACH, QuestionType.MEHRFACH):
+        if len(options) < 2:
+            problems.append(
+                FieldError("Antwortmöglichkeiten", "Es braucht mindestens zwei, eine pro Zeile.")
+            )
+        if len(options) > _MAX_OPTIONS:
+            problems.append(FieldError("Antwortmöglichkeiten", f"Höchstens {_MAX_OPTIONS}."))
+        seen: set[str] = set()
+        for option in options:
+            if option.casefold() in seen:
+                problems.append(
+                    FieldError("Antwortmöglichkeiten", f"„{option}“ steht doppelt in der Liste.")
+                )
+            seen.add(option.casefold())
+    if kind is QuestionType.SKALA:
+        if scale_min is None or scale_max is None:
+            problems.append(FieldError("Skala", "braucht einen kleinsten und größten Wert."))
+        elif not (scale_min < scale_max and scale_max - scale_min <= 10):
+            problems.append(
+                FieldError(
+                    "Skala",
+                    "reicht von einem kleineren zu einem größeren Wert, "
+                    "mit höchstens 11 Stufen (z. B. 1 bis 5).",
+                )
+            )
+    return problems
+
+
+class Surveys:
+    """Use cases of surveys; every method is one transaction and returns plain records."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # ----------------------------------------------------------------- surveys
+
+    def _counts(self, session: Session, survey_ids: Sequence[int]) -> tuple[dict[int, int], ...]:
+        responses = dict(
+            session.execute(
+                select(SurveyResponse.survey_id, func.count())
+                .where(SurveyResponse.survey_id.in_(survey_ids))
+                .group_by(SurveyResponse.survey_id)
+            ).all()
+        )
+        questions = dict(
+            session.execute(
+                select(SurveyQuestion.survey_id, func.count())
+                .where(SurveyQuestion.survey_id.in_(survey_ids), SurveyQuestion.retired.is_(False))
+                .group_by(SurveyQuestion.survey_id)
+            ).all()
+        )
+        return responses, questions
+
+    def _record(self, session: Session, survey: Survey) -> SurveyRecord:
+        responses, questions = self._counts(session, [survey.id])
+        return _survey_record(survey, responses.get(survey.id, 0), questions.get(survey.id, 0))
+
+    def list_surveys(self, status: SurveyStatus | None = None) -> list[SurveyRecord]:
+        """All surveys, running ones first, then drafts, then closed; newest first within."""
+        order = {SurveyStatus.LAEUFT: 0, SurveyStatus.ENTWURF: 1, SurveyStatus.ABGESCHLOSSEN: 2}
+        with self.db.session() as session:
+            query = select(Survey)
+            if status is not None:
+                query = query.where(Survey.status == status)
+            surveys = list(session.scalars(query))
+            responses, questions = self._counts(session, [s.id for s in surveys])
+            records = [
+                _survey_record(s, responses.get(s.id, 0), questions.get(s.id, 0)) for s in surveys
+            ]
+        return sorted(
+            records,
+            key=lambda r: (order[r.status], -(r.starts_on or date.min).toordinal(), -r.id),
+        )
+
+    def get(self, survey_id: int) -> SurveyRecord:
+        with self.db.session() as session:
+            return self._record(session, self._survey(session, survey_id))
+
+    @staticmethod
+    def _survey(session: Session, survey_id: int) -> Survey:
+        survey = session.get(Survey, survey_id)
+        if survey is None:
+            raise NotFoundError(f"Die Umfrage Nr. {survey_id} gibt es nicht (mehr).")
+        return survey
+
+    @staticmethod
+    def _check_survey(values: Mapping[str, Any]) -> None:
+        problems: list[FieldError] = []
+        if not str(values.get("title", "")).strip():
+            problems.append(FieldError("Titel", "darf nicht leer sein."))
+        order = date_order("Zeitraum", values.get("starts_on"), values.get("ends_on"))
+        if order:
+            problems.append(order)
+        if problems:
+            raise ValidationError(problems)
+
+    def create(
+        self,
+        title: str,
+        audience: SurveyAudience,
+        *,
+        audience_note: str = "",
+        starts_on: date | None = None,
+        ends_on: date | None = None,
+        introduction: str = "",
+        anonymous: bool = True,
+    ) -> SurveyRecord:
+        values = {"title": title, "starts_on": starts_on, "ends_on": ends_on}
+        self._check_survey(values)
+        with self.db.session() as session:
+            survey = Survey(
+                title=title.strip(),
+                audience=audience,
+                audience_note=audience_note.strip(),
+                starts_on=starts_on,
+                ends_on=ends_on,
+                introduction=introduction.strip(),
+                anonymous=anonymous,
+                status=SurveyStatus.ENTWURF,
+            )
+            session.add(survey)
+            session.flush()
+            return self._record(session, survey)
+
+    def update(self, survey_id: int, version: int, **changes: Any) -> SurveyRecord:
+        """Change title, audience, period, introduction or anonymity (checked for staleness)."""
+        unknown = set(changes) - set(_SURVEY_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown survey fields: {sorted(unknown)}")
+        with self.db.session() as session:
+            survey = self._survey(session, survey_id)
+            if survey.version != version:
+                raise ConflictError(
+                    "Die Umfrage wurde inzwischen an anderer Stelle geändert. Ihre Änderungen "
+                    "wurden nicht gespeichert. Bitte neu laden und erneut bearbeiten."
+                )
+            merged = {name: getattr(survey, name) for name in _SURVEY_FIELDS} | changes
+            self._check_survey(merged)
+            if (
+                "anonymous" in changes
+                and changes["anonymous"] != survey.anonymous
+                and self._response_count(session, survey_id)
+            ):
+                raise ConflictError(
+                    "Ob eine Umfrage anonym ist, lässt sich nicht mehr ändern, sobald "
+                    "Antworten vorliegen: den Antwortenden wurde etwas zugesagt."
+                )
+            for name, value in changes.items():
+                setattr(survey, name, value.strip() if isinstance(value, str) else value)
+            session.flush()
+            return self._record(session, survey)
+
+    @staticmethod
+    def _response_count(session: Session, survey_id: int) -> int:
+        return (
+            session.scalar(select(func.count()).where(SurveyResponse.survey_id == survey_id)) or 0
+        )
+
+    def set_status(self, survey_id: int, status: SurveyStatus) -> SurveyRecord:
+        """Start, close or reopen a survey; a survey with answers never goes back to draft."""
+        with self.db.session() as session:
+            survey = self._survey(session, survey_id)
+            if status is SurveyStatus.LAEUFT and not any(not q.retired for q in survey.questions):
+                raise ValidationError(
+                    [FieldError("Status", "Eine Umfrage ohne Fragen kann nicht starten.")]
+                )
+            if status is SurveyStatus.ENTWURF and self._response_count(session, survey_id):
+                raise ConflictError(
+                    "Die Umfrage hat schon Antworten und kann nicht zurück in den Entwurf. "
+                    "Sie können sie abschließen oder kopieren."
+                )
+            survey.status = status
+            session.flush()
+            return self._record(session, survey)
+
+    def copy(
+        self, survey_id: int, title: str | None = None, audience: SurveyAudience | None = None
+    ) -> SurveyRecord:
+        """A new draft with the same introduction and current questions, without answers.
+        Questions keep their bank links, so the two surveys can be compared."""
+        with self.db.session() as session:
+            source = self._survey(session, survey_id)
+            copy = Survey(
+                title=(title or f"Kopie von {source.title}").strip(),
+                audience=audience or source.audience,
+                audience_note=source.audience_note,
+                introduction=source.introduction,
+                anonymous=source.anonymous,
+                status=SurveyStatus.ENTWURF,
+                copied_from_id=source.id,
+            )
+            session.add(copy)
+            session.flush()
+            question_map: dict[int, SurveyQuestion] = {}
+            option_map: dict[int, int] = {}
+            for old in (q for q in source.questions if not q.retired):
+                new = SurveyQuestion(
+                    survey_id=copy.id,
+                    position=old.position,
+                    code=old.code,
+                    version=1,
+                    section=old.section,
+                    text=old.text,
+                    hint=old.hint,
+                    type=old.type,
+                    required=old.required,
+                    scale_min=old.scale_min,
+                    scale_max=old.scale_max,
+                    low_label=old.low_label,
+                    high_label=old.high_label,
+                    breakdown=old.breakdown,
+                    bank_item_id=old.bank_item_id,
+                    options=[
+                        QuestionOption(position=o.position, label=o.label) for o in old.options
+                    ],
+                )
+                session.add(new)
+                session.flush()
+                question_map[old.id] = new
+                for old_option, new_option in zip(old.options, new.options, strict=True):
+                    option_map[old_option.id] = new_option.id
+            for original in (q for q in source.questions if not q.retired):
+                target = question_map[original.id]
+                cond_q, cond_o = original.condition_question_id, original.condition_option_id
+                if cond_q in question_map and cond_o:
+                    target.condition_question_id = question_map[cond_q].id
+                    target.condition_option_id = option_map.get(cond_o)
+            session.flush()
+            return self._record(session, copy)
+
+    def delete(self, survey_id: int) -> None:
+        """Delete a survey with its questions, answers and snapshots."""
+        with self.db.session() as session:
+            survey = self._survey(session, survey_id)
+            # Answers first, in bulk: the ORM cascade would load every row.
+            question_ids = select(SurveyQuestion.id).where(SurveyQuestion.survey_id == survey_id)
+            session.execute(delete(SurveyAnswer).where(SurveyAnswer.question_id.in_(question_ids)))
+            session.execute(delete(SurveyResponse).where(SurveyResponse.survey_id == survey_id))
+            session.delete(survey)
+
+    # --------------------------------------------------------------- questions
+
+    def _answer_counts(self, session: Session, question_ids: Sequence[int]) -> dict[int, int]:
+        if not question_ids:
+            return {}
+        return dict(
+            session.execute(
+                select(
+                    SurveyAnswer.question_id, func.count(func.distinct(SurveyAnswer.response_id))
+                )
+                .where(SurveyAnswer.question_id.in_(question_ids))
+                .group_by(SurveyAnswer.question_id)
+            ).all()
+        )
+
+    def questions(self, survey_id: int, *, include_retired: bool = False) -> list[QuestionRecord]:
+        """The survey's questions in order, each with how many responses answered it."""
+        with self.db.session() as session:
+            survey = self._survey(session, survey_id)
+            chosen = [q for q in survey.questions if include_retired or not q.retired]
+            counts = self._answer_counts(session, [q.id for q in chosen])
+            return [_question_record(q, counts.get(q.id, 0)) for q in chosen]
+
+    def form(self, survey_id: int) -> SurveyForm:
+        """The survey and its current questions: what the questionnaire shows."""
+        with self.db.session() as session:
+            survey = session.scalar(
+                select(Survey)
+                .where(Survey.id == survey_id)
+                .options(selectinload(Survey.questions).selectinload(SurveyQuestion.options))
+            )
+            if survey is None:
+                raise NotFoundError(f"Die Umfrage Nr. {survey_id} gibt es nicht (mehr).")
+            questions = tuple(_question_record(q) for q in survey.questions if not q.retired)
+            return SurveyForm(self._record(session, survey), questions)
+
+    @staticmethod
+    def _question(session: Session, question_id: int) -> SurveyQuestion:
+        question = session.get(SurveyQuestion, question_id)
+        if question is None:
+            raise NotFoundError(f"Die Frage Nr. {question_id} gibt es nicht (mehr).")
+        return question
+
+    @staticmethod
+    def _next_code(survey: Survey) -> str:
+        numbers = [
+            int(q.code[1:]) for q in survey.questions if q.code[:1] == "F" and q.code[1:].isdigit()
+        ]
+        return f"F{max(numbers, default=0) + 1}"
+
+    def _check_condition(
+        self,
+        session: Session,
+        survey_id: int,
+        position: int,
+        condition: tuple[int, int] | None,
+    ) -> tuple[int | None, int | None]:
+        if condition is None:
+            return None, None
+        question_id, option_id = condition
+        earlier = session.get(SurveyQuestion, question_id)
+        if earlier is None or earlier.survey_id != survey_id or earlier.retired:
+            raise ValidationError([FieldError("Bedingung", "Diese Frage gibt es hier nicht.")])
+        if not earlier.type.has_options or option_id not in {o.id for o in earlier.options}:
+            raise ValidationError(
+                [FieldError("Bedingung", "Wählen Sie eine Antwort einer Auswahlfrage.")]
+            )
+        if earlier.position >= position:
+            raise ValidationError(
+                [FieldError("Bedingung", "Eine Bedingung kann nur auf eine frühere Frage zeigen.")]
+            )
+        return question_id, option_id
+
+    def add_question(
+        self,
+        survey_id: int,
+        text: str,
+        kind: QuestionType,
+        *,
+        options: Sequence[str] = (),
+        section: str = "",
+        hint: str = "",
+        required: bool = False,
+        scale_min: int | None = None,
+        scale_max: int | None = None,
+        low_label: str = "",
+        high_label: str = "",
+        breakdown: bool = False,
+        condition: tuple[int, int] | None = None,
+        code: str | None = None,
+        bank_item_id: int | None = None,
+    ) -> QuestionRecord:
+        """A new question at the end of the survey (any status; answers never change meaning
+        by a question being added)."""
+        cleaned = _clean_options(kind, options)
+        if kind is QuestionType.SKALA and scale_min is None and scale_max is None:
+            scale_min, scale_max = 1, 5
+        problems = question_problems(kind, text, cleaned, scale_min, scale_max)
+        if problems:
+            raise ValidationError(problems)
+        with self.db.session() as session:
+            survey = self._survey(session, survey_id)
+            position = max((q.position for q in survey.questions), default=0) + 1
+            code = (code or "").strip() or self._next_code(survey)
+            if any(q.code == code for q in survey.questions):
+                raise ValidationError([FieldError("Kürzel", f"„{code}“ gibt es schon.")])
+            cond_q, cond_o = self._check_condition(session, survey_id, position, condition)
+            if breakdown:
+                self._clear_breakdown(survey)
+            question = SurveyQuestion(
+                survey_id=survey_id,
+                position=position,
+                code=code,
+                version=1,
+                section=section.strip(),
+                text=text.strip(),
+                hint=hint.strip(),
+                type=kind,
+                required=required,
+                scale_min=scale_min if kind is QuestionType.SKALA else None,
+                scale_max=scale_max if kind is QuestionType.SKALA else None,
+                low_label=low_label.strip() if kind is QuestionType.SKALA else "",
+                high_label=high_label.strip() if kind is QuestionType.SKALA else "",
+                breakdown=breakdown and kind.has_options,
+                bank_item_id=bank_item_id,
+                condition_question_id=cond_q,
+                condition_option_id=cond_o,
+                options=[QuestionOption(position=i, label=o) for i, o in enumerate(cleaned, 1)],
+            )
+            survey.questions.append(question)
+            session.flush()
+            return _question_record(question)
+
+    @staticmethod
+    def _clear_breakdown(survey: Survey) -> None:
+        for question in survey.questions:
+            question.breakdown = False
+
+    def update_question(self, question_id: int, **changes: Any) -> QuestionRecord:
+        """Change a question. Section, hint, required, breakdown and condition may always
+        change; text, type, options and scale only while nobody has answered it — after that
+        the change needs :meth:`new_version`, so earlier answers keep their meaning."""
+        unknown = set(changes) - set(MEANING_FIELDS) - set(FREE_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown question fields: {sorted(unknown)}")
+        with self.db.session() as session:
+            question = self._question(session, question_id)
+            if question.retired:
+                raise ConflictError(
+                    f"Frage {question.code} in Fassung {question.version} ist abgelöst und "
+                    "bleibt, wie sie beantwortet wurde."
+                )
+            changed = [
+                name
+                for name in MEANING_FIELDS
+                if name in changes and changes[name] != self._current(question, name)
+            ]
+            if changed:
+                answers = self._answer_counts(session, [question.id]).get(question.id, 0)
+                if answers:
+                    labels = ", ".join(_FIELD_LABELS[name] for name in changed)
+                    raise ConflictError(
+                        f"Auf Frage {question.code} gibt es schon {answers} Antworten. "
+                        f"Eine Änderung an {labels} würde ihre Bedeutung ändern: legen Sie "
+                        "dafür eine neue Fassung der Frage an (die alte bleibt mit ihren "
+                        "Antworten erhalten)."
+                    )
+            self._apply(session, question, changes)
+            session.flush()
+            counts = self._answer_counts(session, [question.id])
+            return _question_record(question, counts.get(question.id, 0))
+
+    @staticmethod
+    def _current(question: SurveyQuestion, name: str) -> Any:
+        if name == "options":
+            return tuple(o.label for o in question.options)
+        return getattr(question, name)
+
+    def _apply(
+        self, session: Session, question: SurveyQuestion, changes: Mapping[str, Any]
+    ) -> None:
+        kind = changes.get("type", question.type)
+        options = _clean_options(kind, changes.get("options", [o.label for o in question.options]))
+        scale_min = changes.get("scale_min", question.scale_min)
+        scale_max = changes.get("scale_max", question.scale_max)
+        if kind is QuestionType.SKALA and scale_min is None and scale_max is None:
+            scale_min, scale_max = 1, 5
+        text = changes.get("text", question.text)
+        problems = question_problems(kind, text, options, scale_min, scale_max)
+        if problems:
+            raise ValidationError(problems)
+        if "condition" in changes:
+            cond_q, cond_o = self._check_condition(
+                session, question.survey_id, question.position, changes["condition"]
+            )
+            question.condition_question_id, question.condition_option_id = cond_q, cond_o
+        if changes.get("breakdown"):
+            self._clear_breakdown(question.survey)
+        for name in ("section", "hint", "required", "breakdown", "low_label", "high_label"):
+            if name in changes:
+                value = changes[name]
+                setattr(question, name, value.strip() if isinstance(value, str) else value)
+        question.text = text.strip()
+        question.type = kind
+        question.breakdown = question.breakdown and kind.has_options
+        question.scale_min = scale_min if kind is QuestionType.SKALA else None
+        question.scale_max = scale_max if kind is QuestionType.SKALA else None
+        if [o.label for o in question.options] != options:
+            # Only reached while the question has no answers: options may be replaced.
+            question.options.clear()
+            session.flush()
+            question.options.extend(
+                QuestionOption(position=i, label=o) for i, o in enumerate(options, 1)
+            )
+
+    def new_version(self, question_id: int, **changes: Any) -> QuestionRecord:
+        """Replace a question by a new version (Fassung) with ``changes``; the old version is
+        retired and keeps its answers. Display conditions that point at the old question move
+        to the new one where the chosen answer still exists, and are dropped otherwise."""
+        with self.db.session() as session:
+            old = self._question(session, question_id)
+            if old.retired:
+                raise ConflictError(f"Frage {old.code} hat schon eine neuere Fassung.")
+            survey = old.survey
+            new = SurveyQuestion(
+                survey_id=old.survey_id,
+                position=old.position,
+                code=old.code,
+                version=max(q.version for q in survey.questions if q.code == old.code) + 1,
+                section=old.section,
+                text=old.text,
+                hint=old.hint,
+                type=old.type,
+                required=old.required,
+                scale_min=old.scale_min,
+                scale_max=old.scale_max,
+                low_label=old.low_label,
+                high_label=old.high_label,
+                breakdown=old.breakdown,
+                bank_item_id=None if set(changes) & set(MEANING_FIELDS) else old.bank_item_id,
+                condition_question_id=old.condition_question_id,
+                condition_option_id=old.condition_option_id,
+                replaces_id=old.id,
+                options=[QuestionOption(position=o.position, label=o.label) for o in old.options],
+            )
+            old.retired = True
+            old.breakdown = False
+            survey.questions.append(new)
+            session.flush()
+            self._apply(session, new, changes)
+            session.flush()
+            labels = {o.label: o.id for o in new.options}
+            old_labels = {o.id: o.label for o in old.options}
+            for dependant in survey.questions:
+                if dependant.condition_question_id == old.id and not dependant.retired:
+                    label = old_labels.get(dependant.condition_option_id or 0)
+                    if label in labels:
+                        dependant.condition_question_id = new.id
+                        dependant.condition_option_id = labels[label]
+                    else:
+                        dependant.condition_question_id = None
+                        dependant.condition_option_id = None
+            session.flush()
+            return _question_record(new)
+
+    def move_question(self, question_id: int, delta: int) -> list[QuestionRecord]:
+        """Move a question up (-1) or down (+1); a question cannot move before the question
+        its display condition depends on."""
+        with self.db.session() as session:
+            question = self._question(session, question_id)
+            current = [q for q in question.survey.questions if not q.retired]
+            index = current.index(question)
+            target = index + delta
+            if 0 <= target < len(current):
+                other = current[target]
+                first, second = (other, question) if delta < 0 else (question, other)
+                if second.condition_question_id == first.id:
+                    raise ValidationError(
+                        [
+                            FieldError(
+                                "Reihenfolge",
+                                f"{second.code} hängt von {first.code} ab und muss danach kommen.",
+                            )
+                        ]
+                    )
+                question.position, other.position = other.position, question.position
+                session.flush()
+            session.expire(question.survey, ["questions"])
+            counts = self._answer_counts(session, [q.id for q in current])
+            return [
+                _question_record(q, counts.get(q.id, 0))
+                for q in question.survey.questions
+                if not q.retired
+            ]
+
+    def remove_question(self, question_id: int) -> bool:
+        """Remove a question. One that has answers is retired instead, with its answers kept;
+        returns True when it was deleted, False when retired."""
+        with self.db.session() as session:
+            question = self._question(session, question_id)
+            answers = self._answer_counts(session, [question_id]).get(question_id, 0)
+            session.execute(
+                update(SurveyQuestion)
+                .where(SurveyQuestion.condition_question_id == question_id)
+                .values(condition_question_id=None, condition_option_id=None)
+            )
+            if answers:
+                question.retired = True
+                question.breakdown = False
+                return False
+            session.delete(question)
+            return True
+
+    # -------------------------------------------------------------- bank
+
+    def bank(self) -> list[BankItemRecord]:
+        with self.db.session() as session:
+            used = dict(
+                session.execute(
+                    select(
+                        SurveyQuestion.bank_item_id,
+                        func.count(func.distinct(SurveyQuestion.survey_id)),
+                    )
+                    .where(SurveyQuestion.bank_item_id.is_not(None))
+                    .group_by(SurveyQuestion.bank_item_id)
+                ).all()
+            )
+            items = session.scalars(select(QuestionBankItem).order_by(QuestionBankItem.key))
+            return [_bank_record(b, used.get(b.id, 0)) for b in items]
+
+    def add_to_bank(self, question_id: int, key: str) -> BankItemRecord:
+        """Put a survey's question into the shared bank under ``key`` and link it there."""
+        key = key.strip()
+        if not key:
+            raise ValidationError([FieldError("Schlüssel", "darf nicht leer sein.")])
+        with self.db.session() as session:
+            question = self._question(session, question_id)
+            if session.scalar(select(QuestionBankItem).where(QuestionBankItem.key == key)):
+                raise ValidationError(
+                    [FieldError("Schlüssel", f"„{key}“ gibt es in der Fragensammlung schon.")]
+                )
+            item = QuestionBankItem(
+                key=key,
+                text=question.text,
+                type=question.type,
+                options="\n".join(o.label for o in question.options),
+                scale_min=question.scale_min,
+                scale_max=question.scale_max,
+                low_label=question.low_label,
+                high_label=question.high_label,
+            )
+            session.add(item)
+            session.flush()
+            question.bank_item_id = item.id
+            return _bank_record(item, 1)
+
+    def create_bank_item(
+        self,
+        key: str,
+        text: str,
+        kind: QuestionType,
+        *,
+        options: Sequence[str] = (),
+        scale_min: int | None = None,
+        scale_max: int | None = None,
+        low_label: str = "",
+        high_label: str = "",
+    ) -> BankItemRecord:
+        cleaned = _clean_options(kind, options)
+        if kind is QuestionType.SKALA and scale_min is None and scale_max is None:
+            scale_min, scale_max = 1, 5
+        problems = question_problems(kind, text, cleaned, scale_min, scale_max)
+        if not key.strip():
+            problems.append(FieldError("Schlüssel", "darf nicht leer sein."))
+        if problems:
+            raise ValidationError(problems)
+        with self.db.session() as session:
+            if session.scalar(select(QuestionBankItem).where(QuestionBankItem.key == key.strip())):
+                raise ValidationError(
+                    [FieldError("Schlüssel", f"„{key}“ gibt es in der Fragensammlung schon.")]
+                )
+            item = QuestionBankItem(
+                key=key.strip(),
+                text=text.strip(),
+                type=kind,
+                options="\n".join(cleaned),
+                scale_min=scale_min if kind is QuestionType.SKALA else None,
+                scale_max=scale_max if kind is QuestionType.SKALA else None,
+                low_label=low_label.strip(),
+                high_label=high_label.strip(),
+            )
+            session.add(item)
+            session.flush()
+            return _bank_record(item)
+
+    def add_from_bank(
+        self,
+        survey_id: int,
+        bank_item_id: int,
+        *,
+        section: str = "",
+        required: bool = False,
+        breakdown: bool = False,
+    ) -> QuestionRecord:
+        """Add the bank's question to a survey, linked, so it can be compared across surveys."""
+        with self.db.session() as session:
+            item = session.get(QuestionBankItem, bank_item_id)
+            if item is None:
+                raise NotFoundError(f"Die Frage Nr. {bank_item_id} der Sammlung gibt es nicht.")
+            record = _bank_record(item)
+        return self.add_question(
+            survey_id,
+            record.text,
+            record.type,
+            options=record.options,
+            section=section,
+            required=required,
+            scale_min=record.scale_min,
+            scale_max=record.scale_max,
+            low_label=record.low_label,
+            high_label=record.high_label,
+            breakdown=breakdown,
+            bank_item_id=record.id,
+        )
+
+    # -------------------------------------------------------------- responses
+
+    def submit(
+        self,
+        survey_id: int,
+        answers: Mapping[int, AnswerValue | None],
+        *,
+        source: ResponseSource,
+        person_id: int | None = None,
+        contact: str = "",
+        submitted_at: datetime | None = None,
+    ) -> int:
+        """Save one filled-in questionnaire after checking every answer; returns its number.
+        Kiosk answers need a running survey; paper answers may still come in after closing."""
+        form = self.form(survey_id)
+        survey = form.survey
+        if survey.status is SurveyStatus.ENTWURF:
+            raise ConflictError(
+                "Die Umfrage ist noch ein Entwurf. Starten Sie sie, bevor Antworten erfasst werden."
+            )
+        if source is ResponseSource.KIOSK and survey.status is not SurveyStatus.LAEUFT:
+            raise ConflictError("Die Umfrage ist abgeschlossen und nimmt keine Antworten mehr an.")
+        if survey.anonymous and (person_id is not None or contact.strip()):
+            raise ValidationError(
+                [FieldError("Kontakt", "Die Umfrage ist anonym: keine Personendaten speichern.")]
+            )
+        problems = check_answers(form, answers)
+        if not problems and not answer_rows(form, 0, answers):
+            problems.append(FieldError("Antworten", "Der Bogen ist leer: keine Frage beantwortet."))
+        if problems:
+            raise ValidationError(problems)
+        with self.db.session() as session:
+            if person_id is not None and session.get(Person, person_id) is None:
+                raise NotFoundError(f"Die Person Nr. {person_id} gibt es nicht (mehr).")
+            response = SurveyResponse(
+                survey_id=survey_id,
+                source=source,
+                person_id=person_id,
+                contact=contact.strip(),
+                submitted_at=submitted_at or datetime.now(UTC),
+            )
+            session.add(response)
+            session.flush()
+            session.execute(insert(SurveyAnswer), answer_rows(form, response.id, answers))
+            return response.id
+
+    def delete_response(self, response_id: int) -> None:
+        with self.db.session() as session:
+            response = session.get(SurveyResponse, response_id)
+            if response is None:
+                raise NotFoundError(f"Die Antwort Nr. {response_id} gibt es nicht (mehr).")
+            session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id == response_id))
+            session.delete(response)
+
+    def response_count(self, survey_id: int) -> int:
+        with self.db.session() as session:
+            return self._response_count(session, survey_id)
+
+
+def answer_rows(
+    form: SurveyForm, response_id: int, answers: Mapping[int, AnswerValue | None]
+) -> list[dict[str, Any]]:
+    """The survey_answer rows of one response (already checked): one per ticked option."""
+    rows: list[dict[str, Any]] = []
+    for question in form.questions:
+        value = answers.get(question.id)
+        if value is None or value == "" or value == frozenset():
+            continue
+        row: dict[str, Any] = {
+            "response_id": response_id,
+            "question_id": question.id,
+            "option_id": None,
+            "number": None,
+            "text": None,
+        }
+        if question.type is QuestionType.MEHRFACH:
+            assert isinstance(value, frozenset)
+            for option in question.options:  # in the option order, not the set's
+                if option.id in value:
+                    rows.append(row | {"option_id": option.id})
+            continue
+        if question.type.has_options:
+            row["option_id"] = value
+        elif question.type.is_numeric:
+            row["number"] = float(value)  # type: ignore[arg-type]
+        elif question.type is QuestionType.DATUM:
+            assert isinstance(value, date)
+            row["text"] = value.isoformat()
+        else:
+            row["text"] = value
+        rows.append(row)
+    return rows
