@@ -144,10 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-existing", action="store_true", help="bekannte Einträge überspringen"
     )
 
-    from koordination import cli_meetings, cli_minutes
+    from koordination import cli_meetings, cli_minutes, cli_surveys
 
     cli_meetings.add_commands(sub, command, actions)
     cli_minutes.add_commands(sub, command, actions)
+    cli_surveys.add_commands(sub, command, actions)
 
     exp = command(sub, "export", "Listen als CSV oder JSON ausgeben")
     exp.add_argument("kind", choices=["people", "organisations", "groups"], help="was ausgeben")
@@ -460,11 +461,13 @@ _COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     from koordination.cli_meetings import COMMANDS as MEETING_COMMANDS
     from koordination.cli_minutes import COMMANDS as MINUTES_COMMANDS
+    from koordination.cli_surveys import COMMANDS as SURVEY_COMMANDS
 
     commands: dict[str | None, Callable[[argparse.Namespace], int]] = {
         **_COMMANDS,
         **MEETING_COMMANDS,
         **MINUTES_COMMANDS,
+        **SURVEY_COMMANDS,
     }
     args = build_parser().parse_args(argv)
     try:

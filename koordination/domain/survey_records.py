@@ -153,3 +153,98 @@ class SnapshotRecord:
     created_at: datetime
     created_by: str
     fingerprint: str
+
+
+# ------------------------------------------------------------------- results
+
+#: Cells with fewer answers than this are not shown in published results.
+MIN_CELL = 5
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    """One bar: an option (or scale value, or month of a date) with its count and share.
+    ``count`` and ``percent`` are None when the cell is suppressed (fewer than 5 answers,
+    or hidden so that a suppressed cell cannot be worked out from the total)."""
+
+    label: str
+    count: int | None
+    percent: float | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.count is None
+
+
+@dataclass(frozen=True)
+class NumberStats:
+    mean: float
+    median: float
+    minimum: float
+    maximum: float
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """A question's answers among the respondents who gave one answer to the breakdown
+    question (for example the organisations of one sector)."""
+
+    group: str
+    respondents: int | None
+    options: tuple[OptionCount, ...]
+    stats: NumberStats | None = None
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """The results of one question. ``respondents`` counts responses that answered it;
+    percentages are of them (so a multiple choice's shares may add up to more than 100 %).
+    ``suppressed``: fewer than 5 answered, so nothing but that fact is shown."""
+
+    id: int
+    code: str
+    version: int
+    section: str
+    text: str
+    type: QuestionType
+    respondents: int
+    suppressed: bool
+    options: tuple[OptionCount, ...] = ()
+    stats: NumberStats | None = None
+    texts: tuple[str, ...] = ()
+    breakdown: tuple[BreakdownRow, ...] = ()
+    retired: bool = False
+    bank_item_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SurveyResults:
+    """All results of one survey as of ``stand``. ``published``: small cells suppressed."""
+
+    survey_id: int
+    title: str
+    audience: str
+    status: SurveyStatus
+    stand: date
+    response_count: int
+    published: bool
+    questions: tuple[QuestionResult, ...]
+    breakdown_by: str = ""
+    fingerprint: str | None = None
+
+
+@dataclass(frozen=True)
+class ComparedQuestion:
+    """One question both surveys share (from the question bank), with each survey's result."""
+
+    text: str
+    type: QuestionType
+    results: tuple[QuestionResult, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Shared questions of several surveys (e.g. organisations and citizens) side by side."""
+
+    surveys: tuple[SurveyResults, ...]
+    questions: tuple[ComparedQuestion, ...]
