@@ -90,6 +90,16 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
         "--stand", type=_day, metavar="DATUM", help="Datum des Stands (sonst heute)"
     )
 
+    kiosk = command(surveys, "kiosk", "Kiosk-Modus: Besucher füllen den Fragebogen am Laptop aus")
+    kiosk.add_argument("id", type=_number, metavar="UMFRAGE", help="Nummer der Umfrage")
+
+
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    from koordination.cli import _database
+    from koordination.tui.kiosk import run_kiosk
+
+    return run_kiosk(_database(args), args.id)
+
 
 def cmd_surveys(args: argparse.Namespace) -> int:
     from koordination import cli_survey_import, cli_survey_results
@@ -100,6 +110,7 @@ def cmd_surveys(args: argparse.Namespace) -> int:
         "results": cli_survey_results.cmd_results,
         "questionnaire": cli_survey_results.cmd_questionnaire,
         "publish": cli_survey_results.cmd_publish,
+        "kiosk": cmd_kiosk,
     }
     return handlers[args.surveys_command](args)
 
