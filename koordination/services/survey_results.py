@@ -1,0 +1,587 @@
+"""Survey results: counts, shares and statistics per question, breakdowns, comparisons across
+audiences, small-cell suppression for published results, dated snapshots and raw answers.
+
+Everything is counted in the database (grouped counts read the answer index alone) and only
+the grouped figures come to Python, so a survey of 100,000 responses is evaluated quickly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from koordination.calendar.events import CITY_ZONE
+from koordination.db.engine import Database
+from koordination.domain.enums import QuestionType, SurveyStatus
+from koordination.domain.models import (
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveySnapshot,
+)
+from koordination.domain.survey_records import (
+    MIN_CELL,
+    BreakdownRow,
+    ComparedQuestion,
+    Comparison,
+    NumberStats,
+    OptionCount,
+    QuestionResult,
+    SnapshotRecord,
+    SurveyResults,
+)
+from koordination.errors import NotFoundError
+
+#: Question types whose cells add up to the number of respondents: a suppressed cell could be
+#: worked out from the others, so a second one is hidden with it.
+_EXCLUSIVE = (
+    QuestionType.EINFACH,
+    QuestionType.JA_NEIN,
+    QuestionType.SKALA,
+    QuestionType.ZAHL,
+    QuestionType.DATUM,
+)
+_MAX_VALUES = 11  # a number question with more distinct values is shown in ranges
+_BINS = 6
+
+
+def _today() -> date:
+    return datetime.now(CITY_ZONE).date()
+
+
+def _share(count: int, base: int) -> float:
+    return round(100.0 * count / base, 1) if base else 0.0
+
+
+def _cells(
+    pairs: Sequence[tuple[str, int]], base: int, *, published: bool, exclusive: bool
+) -> tuple[OptionCount, ...]:
+    """Bars from (label, count); in published results counts of 1–4 are hidden, and for
+    answers that add up to the total a second cell too, so the first cannot be derived."""
+    hidden = {i for i, (_, n) in enumerate(pairs) if published and 0 < n < MIN_CELL}
+    if published and exclusive and len(hidden) == 1:
+        others = [(n, i) for i, (_, n) in enumerate(pairs) if i not in hidden and n > 0]
+        if others:
+            hidden.add(min(others)[1])
+    return tuple(
+        OptionCount(label, None, None) if i in hidden else OptionCount(label, n, _share(n, base))
+        for i, (label, n) in enumerate(pairs)
+    )
+
+
+def _stats(distribution: Sequence[tuple[float, int]]) -> NumberStats | None:
+    """Mean, median, minimum and maximum from (value, count) pairs sorted by value."""
+    total = sum(n for _, n in distribution)
+    if not total:
+        return None
+    mean = sum(v * n for v, n in distribution) / total
+
+    def nth(k: int) -> float:  # the k-th smallest value, counting from 0
+        seen = 0
+        for value, n in distribution:
+            seen += n
+            if k < seen:
+                return value
+        return distribution[-1][0]
+
+    median = (nth((total - 1) // 2) + nth(total // 2)) / 2
+    return NumberStats(
+        mean=round(mean, 2),
+        median=median,
+        minimum=distribution[0][0],
+        maximum=distribution[-1][0],
+    )
+
+
+def _number_label(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}".replace(".", ",")
+
+
+def _number_cells(
+    question: SurveyQuestion, distribution: Sequence[tuple[float, int]]
+) -> list[tuple[str, int]]:
+    """Bars of a scale (every step, with the end labels) or a number (values or ranges)."""
+    counts = dict(distribution)
+    if question.type is QuestionType.SKALA and question.scale_min is not None:
+        assert question.scale_max is not None
+        cells = []
+        for step in range(question.scale_min, question.scale_max + 1):
+            label = str(step)
+            if step == question.scale_min and question.low_label:
+                label += f" – {question.low_label}"
+            if step == question.scale_max and question.high_label:
+                label += f" – {question.high_label}"
+            cells.append((label, counts.get(float(step), 0)))
+        return cells
+    if len(distribution) <= _MAX_VALUES:
+        return [(_number_label(v), n) for v, n in distribution]
+    low, high = distribution[0][0], distribution[-1][0]
+    width = _nice_width((high - low) / _BINS)
+    start = math.floor(low / width) * width
+    bins: list[list[Any]] = []
+    edge = start
+    while edge <= high:
+        bins.append([edge, edge + width, 0])
+        edge += width
+    for value, n in distribution:
+        index = min(int((value - start) // width), len(bins) - 1)
+        bins[index][2] += n
+    integral = all(float(v).is_integer() for v, _ in distribution) and float(width).is_integer()
+    cells = []
+    for lower, upper, n in bins:
+        if integral:
+            label = f"{_number_label(lower)}–{_number_label(upper - 1)}"
+        else:
+            label = f"{_number_label(lower)} bis unter {_number_label(upper)}"
+        cells.append((label, n))
+    return cells
+
+
+def _nice_width(raw: float) -> float:
+    if raw <= 0:
+        return 1.0
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * magnitude:
+            return float(factor * magnitude)
+    return float(10 * magnitude)
+
+
+class _Counts:
+    """The grouped figures of one survey's answers, read in a few queries."""
+
+    def __init__(self, session: Session, questions: Sequence[SurveyQuestion]) -> None:
+        ids = [q.id for q in questions]
+        self.options: dict[int, dict[int, int]] = defaultdict(dict)
+        self.numbers: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        self.respondents: dict[int, int] = {}
+        self.texts: dict[int, list[str]] = defaultdict(list)
+        self.months: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        if not ids:
+            return
+        a = SurveyAnswer
+        grouped = session.execute(
+            select(a.question_id, a.option_id, a.number, func.count())
+            .where(a.question_id.in_(ids))
+            .group_by(a.question_id, a.option_id, a.number)
+            .order_by(a.question_id, a.number)
+        )
+        for question_id, option_id, number, count in grouped:
+            if option_id is not None:
+                self.options[question_id][option_id] = count
+            elif number is not None:
+                self.numbers[question_id].append((float(number), count))
+            self.respondents[question_id] = self.respondents.get(question_id, 0) + count
+        by_type = {q.id: q.type for q in questions}
+        multiple = [qid for qid, kind in by_type.items() if kind is QuestionType.MEHRFACH]
+        if multiple:
+            # A response that ticked three options counts once as a respondent.
+            self.respondents.update(
+                session.execute(
+                    select(a.question_id, func.count(func.distinct(a.response_id)))
+                    .where(a.question_id.in_(multiple))
+                    .group_by(a.question_id)
+                )
+                .tuples()
+                .all()
+            )
+        texts = [qid for qid, kind in by_type.items() if kind is QuestionType.TEXT]
+        if texts:
+            for question_id, text in session.execute(
+                select(a.question_id, a.text)
+                .where(a.question_id.in_(texts))
+                .order_by(a.question_id, a.id)
+            ):
+                self.texts[question_id].append(text or "")
+        dates = [qid for qid, kind in by_type.items() if kind is QuestionType.DATUM]
+        if dates:
+            month = func.substr(a.text, 1, 7)
+            for question_id, value, count in session.execute(
+                select(a.question_id, month, func.count())
+                .where(a.question_id.in_(dates))
+                .group_by(a.question_id, month)
+                .order_by(a.question_id, month)
+            ):
+                self.months[question_id].append((value, count))
+                self.respondents[question_id] = self.respondents.get(question_id, 0) + count
+
+
+def _month_label(value: str) -> str:
+    year, _, month = value.partition("-")
+    return f"{month}/{year}" if month else value
+
+
+class Evaluation:
+    """Results of surveys: computed live, or published as a dated snapshot."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _load(self, session: Session, survey_id: int) -> Survey:
+        survey = session.scalar(
+            select(Survey)
+            .where(Survey.id == survey_id)
+            .options(selectinload(Survey.questions).selectinload(SurveyQuestion.options))
+        )
+        if survey is None:
+            raise NotFoundError(f"Die Umfrage Nr. {survey_id} gibt es nicht (mehr).")
+        return survey
+
+    def results(
+        self, survey_id: int, *, published: bool = True, stand: date | None = None
+    ) -> SurveyResults:
+        """Every question's results. ``published``: cells of fewer than 5 answers hidden."""
+        with self.db.session() as session:
+            survey = self._load(session, survey_id)
+            counts = _Counts(session, survey.questions)
+            # Earlier versions of a question appear only when they were answered.
+            questions = [
+                q for q in survey.questions if not q.retired or counts.respondents.get(q.id)
+            ]
+            by = next((q for q in questions if q.breakdown and not q.retired), None)
+            groups = self._breakdown(session, by, questions) if by is not None else {}
+            response_count = (
+                session.scalar(select(func.count()).where(SurveyResponse.survey_id == survey_id))
+                or 0
+            )
+            results = tuple(
+                self._question(q, counts, groups.get(q.id, {}), by, published) for q in questions
+            )
+            return SurveyResults(
+                survey_id=survey.id,
+                title=survey.title,
+                audience=(
+                    survey.audience_note
+                    if survey.audience_note and survey.audience.value == "andere"
+                    else survey.audience.label
+                ),
+                status=survey.status,
+                stand=stand or _today(),
+                response_count=response_count,
+                published=published,
+                questions=results,
+                breakdown_by=by.text if by is not None else "",
+            )
+
+    @staticmethod
+    def _breakdown(
+        session: Session, by: SurveyQuestion, questions: Sequence[SurveyQuestion]
+    ) -> dict[int, dict[int, list[tuple[int | None, float | None, int]]]]:
+        """question → group option → [(option, number, count)] among respondents who gave
+        that answer to the breakdown question."""
+        ids = [q.id for q in questions if q.id != by.id and q.type is not QuestionType.TEXT]
+        if not ids:
+            return {}
+        a, b = SurveyAnswer, aliased(SurveyAnswer)
+        rows = session.execute(
+            select(a.question_id, b.option_id, a.option_id, a.number, func.count())
+            .join(b, and_(b.response_id == a.response_id, b.question_id == by.id))
+            .where(a.question_id.in_(ids))
+            .group_by(a.question_id, b.option_id, a.option_id, a.number)
+        )
+        out: dict[int, dict[int, list[tuple[int | None, float | None, int]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for question_id, group, option_id, number, count in rows:
+            if group is not None:
+                out[question_id][group].append((option_id, number, count))
+        multiple = [q.id for q in questions if q.type is QuestionType.MEHRFACH and q.id in ids]
+        if multiple:
+            # Respondents of a group, each counted once however many options they ticked;
+            # kept as a row without option and number.
+            for question_id, group, count in session.execute(
+                select(a.question_id, b.option_id, func.count(func.distinct(a.response_id)))
+                .join(b, and_(b.response_id == a.response_id, b.question_id == by.id))
+                .where(a.question_id.in_(multiple))
+                .group_by(a.question_id, b.option_id)
+            ):
+                if group is not None:
+                    out[question_id][group].append((None, None, count))
+        return out
+
+    def _question(
+        self,
+        q: SurveyQuestion,
+        counts: _Counts,
+        groups: dict[int, list[tuple[int | None, float | None, int]]],
+        by: SurveyQuestion | None,
+        published: bool,
+    ) -> QuestionResult:
+        respondents = counts.respondents.get(q.id, 0)
+        suppressed = published and respondents < MIN_CELL
+        exclusive = q.type in _EXCLUSIVE
+        options: tuple[OptionCount, ...] = ()
+        stats = None
+        texts: tuple[str, ...] = ()
+        if q.type.has_options:
+            pairs = [(o.label, counts.options[q.id].get(o.id, 0)) for o in q.options]
+            options = _cells(pairs, respondents, published=published, exclusive=exclusive)
+        elif q.type.is_numeric:
+            distribution = counts.numbers[q.id]
+            options = _cells(
+                _number_cells(q, distribution), respondents, published=published, exclusive=True
+            )
+            stats = _stats(distribution)
+        elif q.type is QuestionType.DATUM:
+            pairs = [(_month_label(m), n) for m, n in counts.months[q.id]]
+            options = _cells(pairs, respondents, published=published, exclusive=True)
+        else:
+            texts = tuple(counts.texts[q.id])
+        breakdown: tuple[BreakdownRow, ...] = ()
+        if by is not None and groups and q.id != by.id:
+            breakdown = tuple(
+                self._group_row(q, g, groups.get(g.id, []), published) for g in by.options
+            )
+        if suppressed:
+            options = tuple(OptionCount(o.label, None, None) for o in options)
+            stats, texts, breakdown = None, (), ()
+        return QuestionResult(
+            id=q.id,
+            code=q.code,
+            version=q.version,
+            section=q.section,
+            text=q.text,
+            type=q.type,
+            respondents=respondents,
+            suppressed=suppressed,
+            options=options,
+            stats=stats,
+            texts=texts,
+            breakdown=breakdown,
+            retired=q.retired,
+            bank_item_id=q.bank_item_id,
+        )
+
+    @staticmethod
+    def _group_row(
+        q: SurveyQuestion,
+        group: Any,
+        rows: list[tuple[int | None, float | None, int]],
+        published: bool,
+    ) -> BreakdownRow:
+        multiple_respondents = 0
+        if q.type.has_options:
+            by_option: dict[int | None, int] = defaultdict(int)
+            for option_id, _, n in rows:
+                by_option[option_id] += n
+            pairs = [(o.label, by_option.get(o.id, 0)) for o in q.options]
+            stats = None
+            # Multiple choice: the row without option carries the group's respondents.
+            multiple_respondents = by_option.get(None, 0)
+        elif q.type.is_numeric:
+            merged: dict[float, int] = defaultdict(int)
+            for _, number, n in rows:
+                if number is not None:
+                    merged[float(number)] += n
+            distribution = sorted(merged.items())
+            pairs = _number_cells(q, distribution)
+            stats = _stats(distribution)
+        else:
+            pairs, stats = [], None
+        if q.type is QuestionType.MEHRFACH:
+            respondents = multiple_respondents
+        else:
+            respondents = sum(n for _, n in pairs)
+        if published and respondents < MIN_CELL:
+            return BreakdownRow(
+                group.label, None, tuple(OptionCount(label, None, None) for label, _ in pairs)
+            )
+        cells = _cells(pairs, respondents, published=published, exclusive=q.type in _EXCLUSIVE)
+        return BreakdownRow(group.label, respondents, cells, stats)
+
+    # ------------------------------------------------------------ comparison
+
+    def compare(self, survey_ids: Sequence[int], *, published: bool = True) -> Comparison:
+        """The questions all given surveys share from the question bank, side by side."""
+        results = tuple(self.results(sid, published=published) for sid in survey_ids)
+        shared: list[ComparedQuestion] = []
+        first = results[0] if results else None
+        for question in first.questions if first else ():
+            if question.bank_item_id is None or question.retired:
+                continue
+            matches = []
+            for other in results:
+                match = next(
+                    (
+                        q
+                        for q in other.questions
+                        if q.bank_item_id == question.bank_item_id and not q.retired
+                    ),
+                    None,
+                )
+                if match is None:
+                    break
+                matches.append(match)
+            else:
+                shared.append(ComparedQuestion(question.text, question.type, tuple(matches)))
+        return Comparison(results, tuple(shared))
+
+    # ------------------------------------------------------------ snapshots
+
+    def publish(self, survey_id: int, stand: date | None = None, by: str = "") -> SnapshotRecord:
+        """Freeze the published results as of ``stand`` (default today) with a fingerprint."""
+        results = self.results(survey_id, published=True, stand=stand)
+        content = canonical_json(results_to_dict(results))
+        fingerprint = hashlib.sha256(content.encode()).hexdigest()
+        with self.db.session() as session:
+            snapshot = SurveySnapshot(
+                survey_id=survey_id,
+                stand=results.stand,
+                created_at=datetime.now(UTC),
+                created_by=by,
+                content=content,
+                fingerprint=fingerprint,
+            )
+            session.add(snapshot)
+            session.flush()
+            return _snapshot_record(snapshot)
+
+    def snapshots(self, survey_id: int) -> list[SnapshotRecord]:
+        with self.db.session() as session:
+            rows = session.scalars(
+                select(SurveySnapshot)
+                .where(SurveySnapshot.survey_id == survey_id)
+                .order_by(SurveySnapshot.stand, SurveySnapshot.id)
+            )
+            return [_snapshot_record(s) for s in rows]
+
+    def snapshot_results(self, survey_id: int, stand: date | None = None) -> SurveyResults:
+        """The published results as frozen: the newest snapshot, or the newest of ``stand``."""
+        with self.db.session() as session:
+            query = select(SurveySnapshot).where(SurveySnapshot.survey_id == survey_id)
+            if stand is not None:
+                query = query.where(SurveySnapshot.stand == stand)
+            snapshot = session.scalar(
+                query.order_by(SurveySnapshot.stand.desc(), SurveySnapshot.id.desc()).limit(1)
+            )
+            if snapshot is None:
+                when = f" vom {stand:%d.%m.%Y}" if stand else ""
+                raise NotFoundError(
+                    f"Für die Umfrage Nr. {survey_id} gibt es keinen veröffentlichten Stand{when}."
+                )
+            results = results_from_dict(json.loads(snapshot.content))
+            return replace(results, fingerprint=snapshot.fingerprint)
+
+    # ------------------------------------------------------------ raw answers
+
+    def raw_answers(self, survey_id: int) -> tuple[list[str], Iterator[list[str]]]:
+        """One row per response, one column per question (earlier versions included): no
+        person data, only the response's number, how it came in and its date."""
+        with self.db.session() as session:
+            survey = self._load(session, survey_id)
+            questions = list(survey.questions)
+            labels = {o.id: o.label for q in questions for o in q.options}
+            headers = ["Nr.", "Quelle", "Eingegangen"] + [
+                q.code if q.version == 1 else f"{q.code}.{q.version}" for q in questions
+            ]
+            column = {q.id: i for i, q in enumerate(questions)}
+
+        def rows() -> Iterator[list[str]]:
+            a, r = SurveyAnswer, SurveyResponse
+            with self.db.session() as session:
+                responses = session.execute(
+                    select(r.id, r.source, r.submitted_at)
+                    .where(r.survey_id == survey_id)
+                    .order_by(r.id)
+                    .execution_options(yield_per=2000)
+                )
+                answers = session.execute(
+                    select(a.response_id, a.question_id, a.option_id, a.number, a.text)
+                    .join(r, r.id == a.response_id)
+                    .where(r.survey_id == survey_id)
+                    .order_by(a.response_id, a.id)
+                    .execution_options(yield_per=5000)
+                )
+                pending = next(answers, None)
+                for response_id, source, submitted in responses:
+                    cells: list[list[str]] = [[] for _ in questions]
+                    while pending is not None and pending[0] == response_id:
+                        _, qid, option_id, number, text = pending
+                        if option_id is not None:
+                            value = labels.get(option_id, "")
+                        elif number is not None:
+                            value = _number_label(number)
+                        else:
+                            value = text or ""
+                        cells[column[qid]].append(value)
+                        pending = next(answers, None)
+                    yield [
+                        str(response_id),
+                        source.label,
+                        submitted.astimezone(CITY_ZONE).date().isoformat(),
+                        *("; ".join(c) for c in cells),
+                    ]
+
+        return headers, rows()
+
+
+def _snapshot_record(s: SurveySnapshot) -> SnapshotRecord:
+    return SnapshotRecord(s.id, s.survey_id, s.stand, s.created_at, s.created_by, s.fingerprint)
+
+
+def canonical_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def results_to_dict(results: SurveyResults) -> dict[str, Any]:
+    """JSON-ready results: each question with id, text, type, respondents and option counts."""
+    data = asdict(results)
+    data["status"] = results.status.value
+    data["stand"] = results.stand.isoformat()
+    for question, source in zip(data["questions"], results.questions, strict=True):
+        question["type"] = source.type.value
+        question["type_label"] = source.type.label
+    return data
+
+
+def results_from_dict(data: dict[str, Any]) -> SurveyResults:
+    def stats(d: dict[str, Any] | None) -> NumberStats | None:
+        return NumberStats(**d) if d else None
+
+    def cells(items: list[dict[str, Any]]) -> tuple[OptionCount, ...]:
+        return tuple(OptionCount(i["label"], i["count"], i["percent"]) for i in items)
+
+    questions = tuple(
+        QuestionResult(
+            id=q["id"],
+            code=q["code"],
+            version=q["version"],
+            section=q["section"],
+            text=q["text"],
+            type=QuestionType(q["type"]),
+            respondents=q["respondents"],
+            suppressed=q["suppressed"],
+            options=cells(q["options"]),
+            stats=stats(q["stats"]),
+            texts=tuple(q["texts"]),
+            breakdown=tuple(
+                BreakdownRow(b["group"], b["respondents"], cells(b["options"]), stats(b["stats"]))
+                for b in q["breakdown"]
+            ),
+            retired=q["retired"],
+            bank_item_id=q["bank_item_id"],
+        )
+        for q in data["questions"]
+    )
+    return SurveyResults(
+        survey_id=data["survey_id"],
+        title=data["title"],
+        audience=data["audience"],
+        status=SurveyStatus(data["status"]),
+        stand=date.fromisoformat(data["stand"]),
+        response_count=data["response_count"],
+        published=data["published"],
+        questions=questions,
+        breakdown_by=data.get("breakdown_by", ""),
+        fingerprint=data.get("fingerprint"),
+    )
