@@ -187,13 +187,12 @@ class _Counts:
         if multiple:
             # A response that ticked three options counts once as a respondent.
             self.respondents.update(
-                session.execute(
+                (question_id, count)
+                for question_id, count in session.execute(
                     select(a.question_id, func.count(func.distinct(a.response_id)))
                     .where(a.question_id.in_(multiple))
                     .group_by(a.question_id)
                 )
-                .tuples()
-                .all()
             )
         texts = [qid for qid, kind in by_type.items() if kind is QuestionType.TEXT]
         if texts:
