@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from koordination.calendar.events import CITY_ZONE
 from koordination.calendar.recurrence import RecurrenceRule
 from koordination.db.engine import Database
+from koordination.demo_surveys import build_surveys
 from koordination.domain.enums import (
     AttendanceStatus,
     Bundesland,
@@ -406,6 +407,8 @@ def build_demo(
         session.flush()
         say("Protokolle …")
         _minutes(rng, session, db)
+        say("Umfragen …")
+        build_surveys(rng, session, db)
         say("fertig.")
 
 

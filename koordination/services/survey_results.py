@@ -140,7 +140,7 @@ def _number_cells(
     cells = []
     for lower, upper, n in bins:
         if integral:
-            label = f"{_number_label(lower)}–{_number_label(upper - 1)}"
+            label = f"{_number_label(lower)}–{_number_label(min(upper - 1, high))}"
         else:
             label = f"{_number_label(lower)} bis unter {_number_label(upper)}"
         cells.append((label, n))
@@ -212,12 +212,17 @@ class _Counts:
                 .order_by(a.question_id, month)
             ):
                 self.months[question_id].append((value, count))
-                self.respondents[question_id] = self.respondents.get(question_id, 0) + count
 
 
-def _month_label(value: str) -> str:
-    year, _, month = value.partition("-")
-    return f"{month}/{year}" if month else value
+def _date_cells(q: SurveyQuestion, months: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Dates by month within about a year, otherwise by year or ranges of years."""
+    years = sorted({m[:4] for m, _ in months})
+    if len(years) <= 2:
+        return [(f"{m[5:7]}/{m[:4]}", n) for m, n in months]
+    merged: dict[float, int] = defaultdict(int)
+    for month, n in months:
+        merged[float(month[:4])] += n
+    return _number_cells(q, sorted(merged.items()))
 
 
 class Evaluation:
@@ -241,36 +246,39 @@ class Evaluation:
     ) -> SurveyResults:
         """Every question's results. ``published``: cells of fewer than 5 answers hidden."""
         with self.db.session() as session:
-            survey = self._load(session, survey_id)
-            counts = _Counts(session, survey.questions)
-            # Earlier versions of a question appear only when they were answered.
-            questions = [
-                q for q in survey.questions if not q.retired or counts.respondents.get(q.id)
-            ]
-            by = next((q for q in questions if q.breakdown and not q.retired), None)
-            groups = self._breakdown(session, by, questions) if by is not None else {}
-            response_count = (
-                session.scalar(select(func.count()).where(SurveyResponse.survey_id == survey_id))
-                or 0
-            )
-            results = tuple(
-                self._question(q, counts, groups.get(q.id, {}), by, published) for q in questions
-            )
-            return SurveyResults(
-                survey_id=survey.id,
-                title=survey.title,
-                audience=(
-                    survey.audience_note
-                    if survey.audience_note and survey.audience.value == "andere"
-                    else survey.audience.label
-                ),
-                status=survey.status,
-                stand=stand or _today(),
-                response_count=response_count,
-                published=published,
-                questions=results,
-                breakdown_by=by.text if by is not None else "",
-            )
+            return self.results_in(session, survey_id, published=published, stand=stand)
+
+    def results_in(
+        self, session: Session, survey_id: int, *, published: bool, stand: date | None
+    ) -> SurveyResults:
+        """:meth:`results` inside a transaction the caller holds."""
+        survey = self._load(session, survey_id)
+        counts = _Counts(session, survey.questions)
+        # Earlier versions of a question appear only when they were answered.
+        questions = [q for q in survey.questions if not q.retired or counts.respondents.get(q.id)]
+        by = next((q for q in questions if q.breakdown and not q.retired), None)
+        groups = self._breakdown(session, by, questions) if by is not None else {}
+        response_count = (
+            session.scalar(select(func.count()).where(SurveyResponse.survey_id == survey_id)) or 0
+        )
+        results = tuple(
+            self._question(q, counts, groups.get(q.id, {}), by, published) for q in questions
+        )
+        return SurveyResults(
+            survey_id=survey.id,
+            title=survey.title,
+            audience=(
+                survey.audience_note
+                if survey.audience_note and survey.audience.value == "andere"
+                else survey.audience.label
+            ),
+            status=survey.status,
+            stand=stand or _today(),
+            response_count=response_count,
+            published=published,
+            questions=results,
+            breakdown_by=by.text if by is not None else "",
+        )
 
     @staticmethod
     def _breakdown(
@@ -332,8 +340,12 @@ class Evaluation:
             )
             stats = _stats(distribution)
         elif q.type is QuestionType.DATUM:
-            pairs = [(_month_label(m), n) for m, n in counts.months[q.id]]
-            options = _cells(pairs, respondents, published=published, exclusive=True)
+            options = _cells(
+                _date_cells(q, counts.months[q.id]),
+                respondents,
+                published=published,
+                exclusive=True,
+            )
         else:
             texts = tuple(counts.texts[q.id])
         breakdown: tuple[BreakdownRow, ...] = ()
@@ -429,21 +441,31 @@ class Evaluation:
 
     def publish(self, survey_id: int, stand: date | None = None, by: str = "") -> SnapshotRecord:
         """Freeze the published results as of ``stand`` (default today) with a fingerprint."""
-        results = self.results(survey_id, published=True, stand=stand)
-        content = canonical_json(results_to_dict(results))
-        fingerprint = hashlib.sha256(content.encode()).hexdigest()
         with self.db.session() as session:
-            snapshot = SurveySnapshot(
-                survey_id=survey_id,
-                stand=results.stand,
-                created_at=datetime.now(UTC),
-                created_by=by,
-                content=content,
-                fingerprint=fingerprint,
-            )
-            session.add(snapshot)
-            session.flush()
-            return _snapshot_record(snapshot)
+            return self.publish_in(session, survey_id, stand, by)
+
+    def publish_in(
+        self,
+        session: Session,
+        survey_id: int,
+        stand: date | None,
+        by: str,
+        at: datetime | None = None,
+    ) -> SnapshotRecord:
+        """:meth:`publish` inside a transaction the caller holds."""
+        results = self.results_in(session, survey_id, published=True, stand=stand)
+        content = canonical_json(results_to_dict(results))
+        snapshot = SurveySnapshot(
+            survey_id=survey_id,
+            stand=results.stand,
+            created_at=at or datetime.now(UTC),
+            created_by=by,
+            content=content,
+            fingerprint=hashlib.sha256(content.encode()).hexdigest(),
+        )
+        session.add(snapshot)
+        session.flush()
+        return _snapshot_record(snapshot)
 
     def snapshots(self, survey_id: int) -> list[SnapshotRecord]:
         with self.db.session() as session:
