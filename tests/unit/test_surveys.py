@@ -285,3 +285,23 @@ def test_questions_move_but_not_before_the_question_they_depend_on(db: Database)
         surveys.move_question(form.questions[4].id, -1)
     moved = surveys.move_question(form.questions[2].id, -1)
     assert [q.code for q in moved] == ["F1", "F3", "F2", "F4", "F5"]
+
+
+def test_the_demo_city_has_both_surveys_one_closed_with_a_published_snapshot(
+    db: Database,
+) -> None:
+    from koordination.demo import build_demo
+
+    build_demo(db)
+    surveys = {s.audience: s for s in Surveys(db).list_surveys()}
+    organisations = surveys[SurveyAudience.ORGANISATIONEN]
+    citizens = surveys[SurveyAudience.BUERGER]
+    assert 50 <= organisations.response_count <= 70
+    assert 350 <= citizens.response_count <= 450
+    assert organisations.status is SurveyStatus.ABGESCHLOSSEN
+    assert citizens.status is SurveyStatus.LAEUFT
+    evaluation = Evaluation(db)
+    frozen = evaluation.snapshot_results(organisations.id)
+    assert frozen.stand == date(2026, 7, 15) and frozen.published
+    comparison = evaluation.compare([organisations.id, citizens.id])
+    assert len(comparison.questions) == 2
