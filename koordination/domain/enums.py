@@ -212,6 +212,13 @@ class ResponseSource(LabeledEnum):
     IMPORT = "import"
 
 
+class MeasureStatus(LabeledEnum):
+    GEPLANT = "geplant"
+    LAUFEND = "laufend"
+    ABGESCHLOSSEN = "abgeschlossen"
+    PAUSIERT = "pausiert"
+
+
 # First entry is the label shown to users; the rest are accepted spellings when importing.
 _LABELS: dict[str, dict[str, tuple[str, ...]]] = {
     "Sector": {
@@ -345,6 +352,12 @@ _LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "papier": ("Papier", "Papierbogen"),
         "kiosk": ("Kiosk", "Laptop"),
         "import": ("Import", "Online"),
+    },
+    "MeasureStatus": {
+        "geplant": ("geplant", "Planung"),
+        "laufend": ("laufend", "läuft", "in Arbeit"),
+        "abgeschlossen": ("abgeschlossen", "erledigt", "fertig"),
+        "pausiert": ("pausiert", "ruht"),
     },
     "Bundesland": {
         "BW": ("Baden-Württemberg",),

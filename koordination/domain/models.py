@@ -34,6 +34,7 @@ from koordination.domain.enums import (
     GroupRole,
     LabeledEnum,
     LegalBasis,
+    MeasureStatus,
     MeetingKind,
     MeetingStatus,
     MinutesKind,
@@ -132,6 +133,11 @@ class CityProfile(Versioned, Base):
     office_address: Mapped[str] = mapped_column(Text, default="")
     office_phone: Mapped[str] = mapped_column(String(100), default="")
     office_email: Mapped[str] = mapped_column(String(320), default="")
+    # The programme asks for one fixed contact person and a commitment to its principles.
+    contact_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    principles_accepted_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Organisation(Versioned, Base):
@@ -723,3 +729,117 @@ class SurveySnapshot(Base):
     created_by: Mapped[str] = mapped_column(String(200), default="")
     content: Mapped[str] = mapped_column(Text)
     fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class ActionField(Versioned, Base):
+    """A Handlungsfeld the consortium agreed on, with its goals; optionally a lead group."""
+
+    __tablename__ = "action_field"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    lead_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network_group.id", ondelete="SET NULL"), index=True
+    )
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    goals: Mapped[list[Goal]] = relationship(
+        back_populates="field", cascade="all, delete-orphan", order_by="(Goal.position, Goal.id)"
+    )
+
+
+class Goal(Base):
+    __tablename__ = "action_goal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    field_id: Mapped[int] = mapped_column(
+        ForeignKey("action_field.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    field: Mapped[ActionField] = relationship(back_populates="goals")
+    measures: Mapped[list[Measure]] = relationship(
+        back_populates="goal",
+        cascade="all, delete-orphan",
+        order_by="(Measure.position, Measure.id)",
+    )
+
+
+class MeasurePartner(Base):
+    __tablename__ = "measure_partner"
+    measure_id: Mapped[int] = mapped_column(
+        ForeignKey("measure.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Measure(Versioned, Base):
+    """A Maßnahme towards a goal: who is responsible, with whom, when, how far."""
+
+    __tablename__ = "measure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(
+        ForeignKey("action_goal.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    responsible_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network_group.id", ondelete="SET NULL"), index=True
+    )
+    responsible_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[MeasureStatus] = mapped_column(
+        enum_type(MeasureStatus, "measure_status"), default=MeasureStatus.GEPLANT
+    )
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    goal: Mapped[Goal] = relationship(back_populates="measures")
+    partners: Mapped[list[MeasurePartner]] = relationship(cascade="all, delete-orphan")
+    indicators: Mapped[list[Indicator]] = relationship(
+        cascade="all, delete-orphan", order_by="(Indicator.position, Indicator.id)"
+    )
+    links: Mapped[list[MeasureLink]] = relationship(
+        cascade="all, delete-orphan", order_by="MeasureLink.id"
+    )
+
+
+class Indicator(Base):
+    """A measurable sign of progress: target and actual value (e.g. 40 new volunteers)."""
+
+    __tablename__ = "measure_indicator"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(
+        ForeignKey("measure.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str] = mapped_column(String(50), default="")
+    target_value: Mapped[float | None] = mapped_column(Float)
+    actual_value: Mapped[float | None] = mapped_column(Float)
+    measured_on: Mapped[date | None] = mapped_column(Date)
+
+
+class MeasureLink(Base):
+    """What drives or supports a measure: a decision or task in minutes, or the results of a
+    survey question. Exactly one of the three targets is set."""
+
+    __tablename__ = "measure_link"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(
+        ForeignKey("measure.id", ondelete="CASCADE"), index=True
+    )
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decision.id", ondelete="CASCADE"), index=True
+    )
+    task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("task.id", ondelete="CASCADE"), index=True
+    )
+    survey_question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("survey_question.id", ondelete="CASCADE"), index=True
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
