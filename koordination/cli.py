@@ -144,21 +144,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-existing", action="store_true", help="bekannte Einträge überspringen"
     )
 
-    from koordination import cli_meetings, cli_minutes, cli_surveys
+    from koordination import cli_meetings, cli_minutes, cli_programme, cli_surveys
 
     cli_meetings.add_commands(sub, command, actions)
     cli_minutes.add_commands(sub, command, actions)
     cli_surveys.add_commands(sub, command, actions)
+    cli_programme.add_commands(sub, command, actions)
 
-    exp = command(sub, "export", "Listen als CSV oder JSON ausgeben")
-    exp.add_argument("kind", choices=["people", "organisations", "groups"], help="was ausgeben")
-    exp.add_argument("--format", choices=["csv", "json"], default="csv", help="Dateiformat")
+    exp = command(sub, "export", "Listen als CSV oder JSON ausgeben; offene Daten (OParl)")
+    exp.add_argument(
+        "kind",
+        choices=["people", "organisations", "groups", "oparl"],
+        help="was ausgeben (oparl: das Netzwerk als offene Daten nach OParl 1.1, JSON)",
+    )
+    exp.add_argument(
+        "--format", choices=["csv", "json"], default="csv", help="Dateiformat der Listen"
+    )
     exp.add_argument(
         "-o",
         "--output",
-        metavar="DATEI",
+        metavar="PFAD",
         type=Path,
-        help="Zieldatei (sonst im Ordner exports/ des Arbeitsverzeichnisses)",
+        help="Zieldatei, bei oparl ein Ordner (sonst im Ordner exports/)",
     )
     return parser
 
@@ -437,6 +444,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from koordination.exporters import export_table
     from koordination.paths import exports_dir
 
+    if args.kind == "oparl":
+        from koordination.cli_oparl import cmd_export_oparl
+
+        return cmd_export_oparl(args)
     directory = _directory(args)
     target = args.output or exports_dir() / f"{_EXPORT_NAMES[args.kind]}.{args.format}"
     count = export_table(directory, args.kind, args.format, target, progress=_progress("Export"))
@@ -461,6 +472,7 @@ _COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     from koordination.cli_meetings import COMMANDS as MEETING_COMMANDS
     from koordination.cli_minutes import COMMANDS as MINUTES_COMMANDS
+    from koordination.cli_programme import COMMANDS as PROGRAMME_COMMANDS
     from koordination.cli_surveys import COMMANDS as SURVEY_COMMANDS
 
     commands: dict[str | None, Callable[[argparse.Namespace], int]] = {
@@ -468,6 +480,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **MEETING_COMMANDS,
         **MINUTES_COMMANDS,
         **SURVEY_COMMANDS,
+        **PROGRAMME_COMMANDS,
     }
     args = build_parser().parse_args(argv)
     try:
