@@ -118,7 +118,7 @@ def test_due_measures_and_the_measures_of_a_group(city: Database) -> None:
     ids = _ids(city)
     fields, soon = _measure(city, due_on=date(2026, 12, 1), responsible_group_id=ids["group"])
     goal_id = fields.measure(soon).goal_id
-    later = fields.add_measure(goal_id, "Später", due_on=date(2027, 6, 1)).id
+    fields.add_measure(goal_id, "Später", due_on=date(2027, 6, 1))
     fields.add_measure(goal_id, "Ruht", due_on=date(2026, 11, 30), status=MeasureStatus.PAUSIERT)
     due = fields.due_measures(date(2026, 11, 22), within_days=30)
     assert [m.id for m in due if m.goal_id == goal_id] == [soon]
