@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from koordination.calendar.events import CITY_ZONE
 from koordination.calendar.recurrence import RecurrenceRule
 from koordination.db.engine import Database
+from koordination.demo_fields import build_fields
 from koordination.demo_surveys import build_surveys
 from koordination.domain.enums import (
     AttendanceStatus,
@@ -409,6 +410,11 @@ def build_demo(
         _minutes(rng, session, db)
         say("Umfragen …")
         build_surveys(rng, session, db)
+        say("Handlungsfelder …")
+        build_fields(session)
+        city = session.scalars(select(CityProfile)).one()
+        city.contact_person_id = people[0][0].id
+        city.principles_accepted_on = date(2020, 3, 12)
         say("fertig.")
 
 
