@@ -189,8 +189,10 @@ def _database(args: argparse.Namespace, *, upgrade: bool = True) -> Database:
     from koordination.db import migrations
     from koordination.db.engine import Database, resolve_url
 
-    url = resolve_url(getattr(args, "db", None) or load_settings().database)
+    settings = load_settings()
+    url = resolve_url(getattr(args, "db", None) or settings.database)
     db = Database(url)
+    db.actor = settings.who
     if upgrade:
         made = migrations.upgrade(db)
         if made is not None:

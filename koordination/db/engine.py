@@ -14,6 +14,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
+# Registers the audit trail's session listener: every change is logged.
+import koordination.db.audit  # noqa: F401
 from koordination.errors import DatabaseError
 from koordination.paths import default_database_path
 
@@ -94,6 +96,17 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_on_connect)
             event.listen(self.engine, "begin", _sqlite_on_begin)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.actor = ""
+
+    @property
+    def actor(self) -> str:
+        """Who changes the data through this database, for the audit trail."""
+        return self._actor
+
+    @actor.setter
+    def actor(self, name: str) -> None:
+        self._actor = name
+        self.sessions.configure(info={"actor": name})
 
     @property
     def is_sqlite(self) -> bool:

@@ -843,3 +843,21 @@ class MeasureLink(Base):
         ForeignKey("survey_question.id", ondelete="CASCADE"), index=True
     )
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditEntry(Base):
+    """One change in the audit trail (see koordination.db.audit)."""
+
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    owner_kind: Mapped[str] = mapped_column(String(40), index=True)
+    owner_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: Other records the change touches, as " person:12 group:3 " (spaces around each).
+    refs: Mapped[str] = mapped_column(String(500), default="")
+    #: {"field": [old, new]} as JSON; values of erased people are replaced by "[gelöscht]".
+    changes: Mapped[str] = mapped_column(Text, default="{}")
