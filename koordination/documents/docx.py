@@ -17,6 +17,8 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from koordination.documents.assets import load_logo
 from koordination.documents.model import (
+    TICK_BOX,
+    BarChart,
     Block,
     BulletList,
     Document,
@@ -25,8 +27,11 @@ from koordination.documents.model import (
     Note,
     PageBreak,
     Paragraph,
+    QuestionBlock,
     SignatureLines,
     Table,
+    series_colours,
+    text_bar,
 )
 
 FONT = "Calibri"
@@ -142,11 +147,11 @@ def _footer(doc: DocxDocument, document: Document) -> None:
         pages._p.append(simple)
 
 
-def _bottom_border(paragraph: DocxParagraph, colour: str) -> None:
+def _bottom_border(paragraph: DocxParagraph, colour: str, size: str = "12") -> None:
     ppr = paragraph._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
-    for key, value in (("val", "single"), ("sz", "12"), ("space", "4"), ("color", colour[1:])):
+    for key, value in (("val", "single"), ("sz", size), ("space", "4"), ("color", colour[1:])):
         bottom.set(qn(f"w:{key}"), value)
     borders.append(bottom)
     ppr.append(borders)
@@ -170,6 +175,7 @@ def _table(
     *,
     bold_first_column: bool = False,
     row_height_cm: float | None = None,
+    spacer: bool = True,
 ) -> DocxTable:
     count = len(fractions)
     table = doc.add_table(rows=0, cols=count)
@@ -198,7 +204,8 @@ def _table(
             run = cell.paragraphs[0].add_run(text)
             if bold_first_column and column == 0:
                 run.bold = True
-    doc.add_paragraph()
+    if spacer:
+        doc.add_paragraph()
     return table
 
 
@@ -253,3 +260,134 @@ def _block(doc: DocxDocument, block: Block, document: Document) -> None:
             ppr.append(borders)
             _shade(ppr, "F5F7FA")
             paragraph.paragraph_format.left_indent = Cm(0.3)
+        case BarChart():
+            _chart(doc, block, document)
+        case QuestionBlock():
+            _question(doc, block, document)
+
+
+def _chart(doc: DocxDocument, chart: BarChart, document: Document) -> None:
+    """A chart as a table: per series a bar of block characters in the series' colour."""
+    if chart.title:
+        title = doc.add_paragraph()
+        title.paragraph_format.keep_with_next = True
+        title.add_run(chart.title).bold = True
+    colours = [_rgb(c) for c in series_colours(document.letterhead, chart.series_count)]
+    fractions = chart.as_table().fractions()
+    primary = document.letterhead.primary_colour
+    table = _table(doc, chart.headers, [], fractions, primary, spacer=False)
+    widths = [Cm(CONTENT_WIDTH_CM * f) for f in fractions]
+    for bar in chart.bars:
+        cells = table.add_row().cells
+        for cell, width in zip(cells, widths, strict=True):
+            cell.width = width
+        cells[0].paragraphs[0].add_run(bar.label)
+        for cell, value, text, colour in zip(
+            cells[1:], bar.values, bar.texts, colours, strict=True
+        ):
+            paragraph = cell.paragraphs[0]
+            drawn = text_bar(value)
+            if drawn:
+                run = paragraph.add_run(drawn + " ")
+                run.font.color.rgb = colour
+            paragraph.add_run(text)
+    caption = doc.add_paragraph()
+    if chart.caption:
+        run = caption.add_run(chart.caption)
+        run.italic = True
+        run.font.size = Pt(9)
+        run.font.color.rgb = GREY
+
+
+def _question(doc: DocxDocument, question: QuestionBlock, document: Document) -> None:
+    """A questionnaire question: number and text with a hanging indent, tick boxes, lines."""
+    indent = Cm(1.0)
+    head = doc.add_paragraph()
+    head.paragraph_format.left_indent = indent
+    head.paragraph_format.first_line_indent = -indent
+    head.paragraph_format.space_before = Pt(8)
+    number = head.add_run(f"{question.number}\t")
+    number.bold = True
+    number.font.color.rgb = _rgb(document.letterhead.primary_colour)
+    head.add_run(question.text).bold = True
+    paragraphs = [head]
+
+    def line(
+        text: str = "",
+        *,
+        size: float | None = None,
+        colour: RGBColor | None = None,
+        italic: bool = False,
+    ) -> DocxParagraph:
+        paragraph = doc.add_paragraph()
+        paragraph.paragraph_format.left_indent = indent
+        paragraph.paragraph_format.space_after = Pt(2)
+        if text:
+            run = paragraph.add_run(text)
+            run.italic = italic
+            if size is not None:
+                run.font.size = Pt(size)
+            if colour is not None:
+                run.font.color.rgb = colour
+        paragraphs.append(paragraph)
+        return paragraph
+
+    if question.hint:
+        line(question.hint, size=9.5, colour=GREY, italic=True)
+    if question.remarks:
+        line(" · ".join(question.remarks), size=9, colour=_rgb(document.letterhead.accent_colour))
+    if question.choice:
+        for option in question.options:
+            paragraph = line()
+            paragraph.paragraph_format.left_indent = Cm(1.7)
+            paragraph.paragraph_format.first_line_indent = Cm(-0.7)
+            paragraph.add_run(TICK_BOX).font.size = Pt(13)
+            paragraph.add_run(f"\t{option}")
+    elif question.kind == "scale":
+        _scale(doc, question)
+    elif question.kind == "text":
+        for _ in range(question.lines):
+            paragraph = line()
+            paragraph.paragraph_format.space_before = Pt(14)
+            _bottom_border(paragraph, "#8A96A3", size="4")
+    else:
+        paragraph = line(f"{question.field_label}: ")
+        paragraph.paragraph_format.space_before = Pt(6)
+        paragraph.add_run("_" * 32).font.color.rgb = GREY
+    # The scale's table follows the last paragraph and ends with its own spacing.
+    keep = paragraphs if question.kind == "scale" else paragraphs[:-1]
+    for paragraph in keep:
+        paragraph.paragraph_format.keep_with_next = True
+    if question.kind != "scale":
+        paragraphs[-1].paragraph_format.space_after = Pt(10)
+
+
+def _scale(doc: DocxDocument, question: QuestionBlock) -> None:
+    """The scale as one borderless row: end label, a tick box under each value, end label."""
+    ends = 0.22 if question.low_label or question.high_label else 0.0
+    count = len(question.scale)
+    width = min((1 - 2 * ends) / count, 0.09)
+    cells_text = [
+        *([question.low_label] if ends else []),
+        *(f"{value}\n{TICK_BOX}" for value in question.scale),
+        *([question.high_label] if ends else []),
+    ]
+    widths = [*([ends] if ends else []), *([width] * count), *([ends] if ends else [])]
+    table = doc.add_table(rows=1, cols=len(cells_text))
+    table.autofit = False
+    for column, (cell, text, fraction) in enumerate(
+        zip(table.rows[0].cells, cells_text, widths, strict=True)
+    ):
+        cell.width = Cm(CONTENT_WIDTH_CM * fraction)
+        paragraph = cell.paragraphs[0]
+        end = bool(ends) and column in (0, len(cells_text) - 1)
+        paragraph.alignment = (
+            WD_ALIGN_PARAGRAPH.RIGHT
+            if end and column == 0
+            else WD_ALIGN_PARAGRAPH.LEFT
+            if end
+            else WD_ALIGN_PARAGRAPH.CENTER
+        )
+        run = paragraph.add_run(text)
+        run.font.size = Pt(9 if end else 10.5)
+    doc.add_paragraph().paragraph_format.space_after = Pt(4)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from koordination.documents.model import (
+    TICK_BOX,
+    BarChart,
     Block,
     BulletList,
     Document,
@@ -11,6 +13,7 @@ from koordination.documents.model import (
     Note,
     PageBreak,
     Paragraph,
+    QuestionBlock,
     SignatureLines,
     Table,
 )
@@ -97,4 +100,40 @@ def _block(block: Block) -> str:
             )
         case PageBreak():
             return ""
+        case BarChart():
+            return _chart(block)
+        case QuestionBlock():
+            return _question(block)
     return ""
+
+
+def _chart(chart: BarChart) -> str:
+    """A chart as a table of character bars, its title above, its caption below."""
+    parts = []
+    if chart.title.strip():
+        parts.append(f"**{_inline(chart.title)}**")
+    parts.append(_table(chart.headers, list(chart.table_rows())))
+    if chart.caption.strip():
+        parts.append(_multiline(chart.caption))
+    return "\n\n".join(parts)
+
+
+def _question(question: QuestionBlock) -> str:
+    number = f"**{md_escape(question.number)}** " if question.number.strip() else ""
+    head = [f"{number}{_inline(question.text)}"]
+    if question.hint.strip():
+        head.append(f"*{_inline(question.hint)}*")
+    if question.remarks:
+        head.append(f"*({_inline(' · '.join(question.remarks))})*")
+    parts = [" \\\n".join(head)]
+    if question.choice:
+        parts.append(" \\\n".join(f"{TICK_BOX} {_inline(option)}" for option in question.options))
+    elif question.kind == "scale":
+        boxes = "   ".join(f"{TICK_BOX} {value}" for value in question.scale)
+        ends = [_inline(question.low_label), boxes, _inline(question.high_label)]
+        parts.append("   ".join(e for e in ends if e))
+    elif question.kind == "text":
+        parts.append(" \\\n".join(md_escape("_" * 60) for _ in range(question.lines)))
+    else:
+        parts.append(f"{md_escape(question.field_label)}: {md_escape('_' * 30)}")
+    return "\n\n".join(parts)

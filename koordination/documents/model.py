@@ -7,6 +7,7 @@ so nothing a user typed can become markup.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -199,7 +200,193 @@ class Note:
         return NOTE_LABELS[self.kind] if self.title is None else self.title
 
 
-Block = Heading | Paragraph | BulletList | Table | KeyValue | SignatureLines | PageBreak | Note
+#: The colours of a chart's series after the letterhead's two: grey and green.
+_MORE_SERIES_COLOURS = ("#7f8c8d", "#2e7d4f")
+
+#: Width of a bar drawn with characters (`text_bar`) at 100 %.
+TEXT_BAR_WIDTH = 20
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def text_bar(share: float | None, width: int = TEXT_BAR_WIDTH) -> str:
+    """A bar of block characters for a share of 0–100 % (""  when the value is suppressed):
+    ``████████▍`` is 42 % at the default width of 20 characters."""
+    if share is None:
+        return ""
+    eighths = round(max(0.0, min(share, 100.0)) / 100 * width * 8)
+    full, rest = divmod(eighths, 8)
+    return "█" * full + (_EIGHTHS[rest] if rest else "")
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One category of a `BarChart`: its label and, for each series, the share in per cent
+    (0–100; None when the cell is suppressed) and the text beside the bar ("42 % (21)", "< 5")."""
+
+    label: str
+    values: tuple[float | None, ...]
+    texts: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        _clean_fields(self)
+        if len(self.values) != len(self.texts):
+            raise KoordinationError(
+                f"Der Balken „{self.label}“ hat {len(self.values)} Werte, aber "
+                f"{len(self.texts)} Beschriftungen."
+            )
+        shares: list[float | None] = []
+        for value in self.values:
+            if value is not None and not math.isfinite(value):
+                raise KoordinationError(f"Der Balken „{self.label}“ hat keinen gültigen Wert.")
+            shares.append(None if value is None else max(0.0, min(float(value), 100.0)))
+        object.__setattr__(self, "values", tuple(shares))
+
+    @classmethod
+    def single(cls, label: str, share: float | None, text: str) -> Bar:
+        """A bar of a chart with one series."""
+        return cls(label, (share,), (text,))
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Shares (0–100 %) as horizontal bars, one or more series side by side (e.g.
+    organisations and citizens); ``series`` names them for the legend (empty: one series).
+
+    HTML and PDF draw it; Markdown, DOCX and ODT show it as a table of character bars.
+    """
+
+    title: str
+    bars: tuple[Bar, ...]
+    series: tuple[str, ...] = ()
+    caption: str = ""
+    label_header: str = "Antwort"
+    tag: ClassVar[str] = "barchart"
+
+    def __post_init__(self) -> None:
+        _clean_fields(self)
+        count = self.series_count
+        for bar in self.bars:
+            if len(bar.values) != count:
+                raise KoordinationError(
+                    f"Der Balken „{bar.label}“ hat {len(bar.values)} statt {count} Werte."
+                )
+
+    @property
+    def series_count(self) -> int:
+        return max(len(self.series), 1)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """The header of the chart's table form: label column, one column per series."""
+        return (self.label_header, *(self.series or ("Anteil",)))
+
+    def table_rows(self) -> tuple[tuple[str, ...], ...]:
+        """The chart as table rows: the label, then per series a character bar and the text."""
+        return tuple(
+            (
+                bar.label,
+                *(
+                    " ".join(p for p in (text_bar(value), text) if p)
+                    for value, text in zip(bar.values, bar.texts, strict=True)
+                ),
+            )
+            for bar in self.bars
+        )
+
+    def as_table(self) -> Table:
+        label = 0.4 if self.series_count == 1 else 0.34
+        rest = (1 - label) / self.series_count
+        return Table(self.headers, self.table_rows(), (label, *([rest] * self.series_count)))
+
+    def description(self) -> str:
+        """Every value as one line of text, for readers that cannot see the graphic."""
+        parts = []
+        for bar in self.bars:
+            if len(self.series) > 1:
+                values = ", ".join(
+                    f"{name} {text}" for name, text in zip(self.series, bar.texts, strict=True)
+                )
+            else:
+                values = ", ".join(bar.texts)
+            parts.append(f"{bar.label}: {values}")
+        return "; ".join(parts)
+
+
+def series_colours(letterhead: Letterhead, count: int) -> tuple[str, ...]:
+    """The fill colour of each series: the letterhead's main colour, its accent, then others."""
+    palette = (letterhead.primary_colour, letterhead.accent_colour, *_MORE_SERIES_COLOURS)
+    return tuple(palette[i % len(palette)] for i in range(count))
+
+
+QuestionKind = Literal["single", "multiple", "scale", "yesno", "number", "date", "text"]
+QUESTION_KINDS: tuple[str, ...] = ("single", "multiple", "scale", "yesno", "number", "date", "text")
+
+#: An empty tick box, as printed before every option of a questionnaire.
+TICK_BOX = "☐"
+
+
+@dataclass(frozen=True)
+class QuestionBlock:
+    """One question of a printed questionnaire: number (the code, "F3"), text and hint, tick
+    boxes for the options or the scale, lines for a free-text answer, a field for a number or
+    a date; ``condition`` says when to answer ("Nur beantworten, wenn F2 = Ja")."""
+
+    number: str
+    text: str
+    kind: QuestionKind = "single"
+    options: tuple[str, ...] = ()
+    hint: str = ""
+    required: bool = False
+    condition: str = ""
+    scale: tuple[int, ...] = ()
+    low_label: str = ""
+    high_label: str = ""
+    lines: int = 4
+    tag: ClassVar[str] = "question"
+
+    def __post_init__(self) -> None:
+        _clean_fields(self)
+        if self.kind not in QUESTION_KINDS:
+            raise KoordinationError(f"Unbekannte Art von Frage: „{self.kind}“.")
+        if self.kind == "yesno" and not self.options:
+            object.__setattr__(self, "options", ("Ja", "Nein"))
+        if self.kind == "scale" and not self.scale:
+            object.__setattr__(self, "scale", (1, 2, 3, 4, 5))
+        object.__setattr__(self, "lines", min(max(self.lines, 1), 20))
+
+    @property
+    def choice(self) -> bool:
+        """Answered by ticking options (single or multiple choice, yes/no)."""
+        return self.kind in ("single", "multiple", "yesno")
+
+    @property
+    def remarks(self) -> tuple[str, ...]:
+        """The condition and the markers printed under the question, in this order."""
+        marks = (
+            self.condition,
+            "Pflichtfrage" if self.required else "",
+            "Mehrfachnennung möglich" if self.kind == "multiple" else "",
+        )
+        return tuple(m for m in marks if m.strip())
+
+    @property
+    def field_label(self) -> str:
+        """The label of the field for a number or a date ("" for other kinds)."""
+        return {"number": "Zahl", "date": "Datum (TT.MM.JJJJ)"}.get(self.kind, "")
+
+
+Block = (
+    Heading
+    | Paragraph
+    | BulletList
+    | Table
+    | KeyValue
+    | SignatureLines
+    | PageBreak
+    | Note
+    | BarChart
+    | QuestionBlock
+)
 
 
 @dataclass(frozen=True)

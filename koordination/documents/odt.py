@@ -17,6 +17,7 @@ from odfdo import (
     List,
     ListItem,
     Row,
+    Span,
     StyleMasterPage,
     VarPageCount,
     VarPageNumber,
@@ -27,6 +28,8 @@ from odfdo import Table as OdfTable
 
 from koordination.documents.assets import load_logo
 from koordination.documents.model import (
+    TICK_BOX,
+    BarChart,
     Block,
     BulletList,
     Document,
@@ -35,12 +38,80 @@ from koordination.documents.model import (
     Note,
     PageBreak,
     Paragraph,
+    QuestionBlock,
     SignatureLines,
     Table,
+    series_colours,
+    text_bar,
 )
 
 CONTENT_WIDTH_CM = 17.0
 FONT = "Liberation Sans"
+
+
+def _survey_styles(primary: str, accent: str, series: tuple[str, ...]) -> list[str]:
+    """Styles of charts and questionnaire questions (validated colours and constants only)."""
+    indent = 'fo:margin-left="1cm" fo:margin-bottom="0.05cm" fo:keep-with-next="always"'
+    return [
+        '<style:style style:name="K_Diagrammtitel" style:display-name="Diagrammtitel" '
+        'style:family="paragraph" style:parent-style-name="Standard">'
+        '<style:paragraph-properties fo:margin-top="0.2cm" fo:keep-with-next="always"/>'
+        '<style:text-properties fo:font-weight="bold"/></style:style>',
+        '<style:style style:name="K_Bildunterschrift" style:display-name="Diagrammlegende" '
+        'style:family="paragraph" style:parent-style-name="Standard">'
+        '<style:paragraph-properties fo:margin-top="0.1cm" fo:margin-bottom="0.3cm"/>'
+        '<style:text-properties fo:font-size="9pt" fo:font-style="italic" '
+        'fo:color="#555555"/></style:style>',
+        *(
+            f'<style:style style:name="K_Balken_{i}" style:display-name="Balken {i}" '
+            f'style:family="text"><style:text-properties fo:color="{colour}"/></style:style>'
+            for i, colour in enumerate(series, start=1)
+        ),
+        '<style:style style:name="K_Frage" style:display-name="Frage" '
+        'style:family="paragraph" style:parent-style-name="Standard">'
+        '<style:paragraph-properties fo:margin-top="0.3cm" fo:margin-bottom="0.1cm" '
+        'fo:margin-left="1cm" fo:text-indent="-1cm" fo:keep-with-next="always">'
+        '<style:tab-stops><style:tab-stop style:position="0cm"/></style:tab-stops>'
+        "</style:paragraph-properties>"
+        '<style:text-properties fo:font-weight="bold"/></style:style>',
+        f'<style:style style:name="K_Fragennummer" style:display-name="Fragennummer" '
+        f'style:family="text"><style:text-properties fo:color="{primary}"/></style:style>',
+        '<style:style style:name="K_Fragenhinweis" style:display-name="Hinweis zur Frage" '
+        'style:family="paragraph" style:parent-style-name="Standard">'
+        f"<style:paragraph-properties {indent}/>"
+        '<style:text-properties fo:font-size="9.5pt" fo:font-style="italic" '
+        'fo:color="#444444"/></style:style>',
+        f'<style:style style:name="K_Fragenvermerk" style:display-name="Vermerk zur Frage" '
+        f'style:family="paragraph" style:parent-style-name="Standard">'
+        f"<style:paragraph-properties {indent}/>"
+        f'<style:text-properties fo:font-size="9pt" fo:color="{accent}"/></style:style>',
+        '<style:style style:name="K_Antwort" style:display-name="Antwortmöglichkeit" '
+        'style:family="paragraph" style:parent-style-name="Standard">'
+        '<style:paragraph-properties fo:margin-left="1.7cm" fo:text-indent="-0.7cm" '
+        'fo:margin-bottom="0.1cm" fo:keep-with-next="always">'
+        '<style:tab-stops><style:tab-stop style:position="0cm"/></style:tab-stops>'
+        "</style:paragraph-properties></style:style>",
+        '<style:style style:name="K_Kaestchen" style:display-name="Ankreuzkästchen" '
+        'style:family="text"><style:text-properties fo:font-size="13pt"/></style:style>',
+        '<style:style style:name="K_Antwortzeile" style:display-name="Antwortzeile" '
+        'style:family="paragraph" style:parent-style-name="Standard">'
+        '<style:paragraph-properties fo:margin-left="1cm" fo:margin-top="0.45cm" '
+        'fo:margin-bottom="0cm" fo:border-bottom="0.5pt solid #8a96a3" '
+        'fo:keep-with-next="always"/></style:style>',
+        '<style:style style:name="K_Skalenwert" style:display-name="Skalenwert" '
+        'style:family="paragraph" style:parent-style-name="K_Zelle">'
+        '<style:paragraph-properties fo:text-align="center"/></style:style>',
+        '<style:style style:name="K_Skalenende_links" style:display-name="Skalenende links" '
+        'style:family="paragraph" style:parent-style-name="K_Zelle">'
+        '<style:paragraph-properties fo:text-align="end"/>'
+        '<style:text-properties fo:font-size="9pt" fo:color="#444444"/></style:style>',
+        '<style:style style:name="K_Skalenende_rechts" style:display-name="Skalenende rechts" '
+        'style:family="paragraph" style:parent-style-name="K_Zelle">'
+        '<style:text-properties fo:font-size="9pt" fo:color="#444444"/></style:style>',
+        '<style:style style:name="K_Fragenende" style:display-name="Abstand nach Frage" '
+        'style:family="paragraph" style:parent-style-name="Standard">'
+        '<style:paragraph-properties fo:margin-bottom="0.2cm"/></style:style>',
+    ]
 
 
 def _styles(primary: str, accent: str) -> list[str]:
@@ -136,6 +207,12 @@ def _automatic_styles(primary: str) -> list[str]:
         'fo:border="0.5pt solid #b8c2cc" fo:padding="0.1cm"/></style:style>',
         '<style:style style:name="K_Unterschriftzeile" style:family="table-row">'
         '<style:table-row-properties style:min-row-height="1.1cm"/></style:style>',
+        '<style:style style:name="K_Skala" style:family="table">'
+        '<style:table-properties style:width="12cm" table:align="left" fo:margin-left="1cm" '
+        'fo:margin-bottom="0.2cm"/></style:style>',
+        '<style:style style:name="K_Skalenzelle" style:family="table-cell">'
+        '<style:table-cell-properties fo:border="none" fo:padding="0.05cm" '
+        'style:vertical-align="bottom"/></style:style>',
     ]
 
 
@@ -148,7 +225,10 @@ class _Writer:
         self.tables = 0
         self.column_styles: dict[int, str] = {}
         head = document.letterhead
+        self.series = series_colours(head, 4)
         for xml in _styles(head.primary_colour, head.accent_colour):
+            self.doc.insert_style(xml)
+        for xml in _survey_styles(head.primary_colour, head.accent_colour, self.series):
             self.doc.insert_style(xml)
         for xml in _automatic_styles(head.primary_colour):
             self.doc.insert_style(xml, automatic=True)
@@ -296,6 +376,94 @@ class _Writer:
                     paragraph.append(label)
                 paragraph.append(block.text)
                 self.body.append(paragraph)
+            case BarChart():
+                self._chart(block)
+            case QuestionBlock():
+                self._question(block)
+
+    def _chart(self, chart: BarChart) -> None:
+        """A chart as a table: per series a bar of block characters in the series' colour."""
+        if chart.title:
+            self.body.append(OdfParagraph(chart.title, style="K_Diagrammtitel"))
+        self.tables += 1
+        table = OdfTable(f"Tabelle{self.tables}", style="K_Tabelle")
+        for fraction in chart.as_table().fractions():
+            table.append(Column(style=self._column_style(fraction)))
+        header_rows = Element.from_tag("table:table-header-rows")
+        header_rows.append(self._row(chart.headers, "K_Kopfzellrahmen", "K_Kopfzelle"))
+        table.append(header_rows)
+        for bar in chart.bars:
+            row = Row()
+            label = Cell(style="K_Zellrahmen")
+            label.append(OdfParagraph(bar.label, style="K_Zelle"))
+            row.append(label)
+            for i, (value, text) in enumerate(zip(bar.values, bar.texts, strict=True)):
+                cell = Cell(style="K_Zellrahmen")
+                paragraph = OdfParagraph(style="K_Zelle")
+                drawn = text_bar(value)
+                if drawn:
+                    style = f"K_Balken_{i % len(self.series) + 1}"
+                    paragraph.append(Span(drawn + " ", style=style))
+                paragraph.append(text)
+                cell.append(paragraph)
+                row.append(cell)
+            table.append(row)
+        self.body.append(table)
+        if chart.caption:
+            self.body.append(OdfParagraph(chart.caption, style="K_Bildunterschrift"))
+
+    def _question(self, question: QuestionBlock) -> None:
+        """A questionnaire question: number and text, hint, tick boxes or lines to write on."""
+        head = OdfParagraph(style="K_Frage")
+        number = Span(question.number, style="K_Fragennummer")
+        head.append(number)
+        head.append(Element.from_tag("text:tab"))
+        head.append(question.text)
+        self.body.append(head)
+        if question.hint:
+            self.body.append(OdfParagraph(question.hint, style="K_Fragenhinweis"))
+        if question.remarks:
+            self.body.append(OdfParagraph(" · ".join(question.remarks), style="K_Fragenvermerk"))
+        if question.choice:
+            for option in question.options:
+                paragraph = OdfParagraph(style="K_Antwort")
+                paragraph.append(Span(TICK_BOX, style="K_Kaestchen"))
+                paragraph.append(Element.from_tag("text:tab"))
+                paragraph.append(option)
+                self.body.append(paragraph)
+        elif question.kind == "scale":
+            self._scale(question)
+        elif question.kind == "text":
+            for _ in range(question.lines):
+                self.body.append(OdfParagraph("", style="K_Antwortzeile"))
+        else:
+            field = OdfParagraph(f"{question.field_label}: ", style="K_Antwort")
+            field.append("_" * 32)
+            self.body.append(field)
+        self.body.append(OdfParagraph("", style="K_Fragenende"))
+
+    def _scale(self, question: QuestionBlock) -> None:
+        """The scale as one borderless row: end label, a tick box under each value, end label."""
+        self.tables += 1
+        table = OdfTable(f"Tabelle{self.tables}", style="K_Skala")
+        ends = bool(question.low_label or question.high_label)
+        cells: list[tuple[str, str]] = []
+        if ends:
+            cells.append((question.low_label, "K_Skalenende_links"))
+        cells.extend((f"{value}\n{TICK_BOX}", "K_Skalenwert") for value in question.scale)
+        if ends:
+            cells.append((question.high_label, "K_Skalenende_rechts"))
+        value_share = 1 / len(question.scale) if not ends else 0.6 / len(question.scale)
+        for _text, style in cells:
+            share = value_share if style == "K_Skalenwert" else 0.2
+            table.append(Column(style=self._column_style(share * 12 / CONTENT_WIDTH_CM)))
+        row = Row()
+        for text, style in cells:
+            cell = Cell(style="K_Skalenzelle")
+            cell.append(OdfParagraph(text, style=style))
+            row.append(cell)
+        table.append(row)
+        self.body.append(table)
 
 
 def render_odt(document: Document) -> bytes:

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fpdf import FPDF, FontFace
-from fpdf.enums import TableCellFillMode, XPos, YPos
+from fpdf.enums import MethodReturnValue, TableCellFillMode, XPos, YPos
 from fpdf.util import Padding
 
 from koordination.documents.assets import Logo, load_logo
 from koordination.documents.model import (
+    TICK_BOX,
+    BarChart,
     Block,
     BulletList,
     Document,
@@ -28,8 +30,10 @@ from koordination.documents.model import (
     Note,
     PageBreak,
     Paragraph,
+    QuestionBlock,
     SignatureLines,
     Table,
+    series_colours,
 )
 from koordination.errors import KoordinationError
 
@@ -390,3 +394,222 @@ def _block(pdf: _PDF, block: Block) -> None:
                 pdf.rect(pdf.l_margin, top, 1.2, pdf.get_y() - top, style="F")
             pdf._body_font()
             pdf.ln(3)
+        case BarChart():
+            _chart(pdf, block)
+        case QuestionBlock():
+            _question(pdf, block)
+
+
+def _line_count(pdf: _PDF, width: float, height: float, text: str) -> int:
+    """How many lines ``text`` takes in a multi_cell of ``width`` mm (current font)."""
+    lines = pdf.multi_cell(width, height, text, dry_run=True, output=MethodReturnValue.LINES)
+    return max(len(lines), 1) if isinstance(lines, list) else 1
+
+
+# Bar charts, in mm: labels left of the axis, bars right of it, the value text after each bar.
+CHART_LABEL_SHARE = 0.36
+CHART_VALUE_SPACE = 30.0
+CHART_BAR = 4.2
+CHART_BAR_GAP = 0.8
+CHART_LINE = 3.8
+CHART_ROW_GAP = 2.2
+CHART_LABEL_CHARS = 160  # longer labels are shortened in the picture (the table has them whole)
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _chart(pdf: _PDF, chart: BarChart) -> None:
+    """A bar chart drawn as vector graphics: one filled rectangle per shown value."""
+    colours = [_hex(c) for c in series_colours(pdf.document.letterhead, chart.series_count)]
+    x0 = pdf.l_margin
+    label_width = pdf.epw * CHART_LABEL_SHARE
+    bar_x = x0 + label_width + 2.5
+    area = pdf.epw - label_width - 2.5 - CHART_VALUE_SPACE
+    count = chart.series_count
+    bars_height = count * CHART_BAR + (count - 1) * CHART_BAR_GAP
+    pdf._body_font()
+    pdf.set_font(FAMILY, "", 8.5)
+    rows: list[tuple[str, int, float]] = []
+    for bar in chart.bars:
+        label = _short(bar.label, CHART_LABEL_CHARS)
+        lines = _line_count(pdf, label_width, CHART_LINE, label)
+        rows.append((label, lines, max(lines * CHART_LINE, bars_height) + CHART_ROW_GAP))
+    head = (7.0 if chart.title else 0.0) + (6.0 if len(chart.series) > 1 else 0.0)
+    pdf.keep_space(min(head + sum(r[2] for r in rows), 90.0) + 4)
+    if chart.title:
+        pdf.set_font(FAMILY, "B", 10)
+        pdf.multi_cell(0, LINE, chart.title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(1.5)
+    if len(chart.series) > 1:
+        _legend(pdf, chart.series, colours, bar_x)
+    pdf.set_font(FAMILY, "", 8.5)
+    pdf.set_draw_color(138, 150, 163)
+    top = pdf.get_y()
+    for bar, (label, lines, height) in zip(chart.bars, rows, strict=True):
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.line(bar_x, top, bar_x, pdf.get_y())
+            pdf.add_page()
+            pdf.set_font(FAMILY, "", 8.5)
+            pdf.set_draw_color(138, 150, 163)
+            top = pdf.get_y()
+        y = pdf.get_y()
+        inner = height - CHART_ROW_GAP
+        pdf.set_xy(x0, y + (inner - lines * CHART_LINE) / 2)
+        pdf.multi_cell(label_width, CHART_LINE, label, align="R")
+        first = y + (inner - bars_height) / 2
+        for i, (value, text) in enumerate(zip(bar.values, bar.texts, strict=True)):
+            bar_y = first + i * (CHART_BAR + CHART_BAR_GAP)
+            width = area * (value or 0.0) / 100
+            if value is not None and width > 0:
+                pdf.set_fill_color(*colours[i])
+                pdf.rect(bar_x, bar_y, width, CHART_BAR, style="F")
+            pdf.set_xy(bar_x + width + 1.2, bar_y)
+            pdf.cell(CHART_VALUE_SPACE - 1.2, CHART_BAR, text)
+        pdf.set_xy(x0, y + height)
+    pdf.line(bar_x, top, bar_x, pdf.get_y() - CHART_ROW_GAP / 2)
+    if chart.caption:
+        pdf.set_font(FAMILY, "I", 8.5)
+        pdf.set_text_color(*_hex(GREY))
+        pdf.multi_cell(0, 4, chart.caption, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf._body_font()
+    pdf.ln(3)
+
+
+def _legend(
+    pdf: _PDF, names: tuple[str, ...], colours: list[tuple[int, int, int]], start: float
+) -> None:
+    pdf.set_font(FAMILY, "", 8.5)
+    x, y = start, pdf.get_y()
+    for name, colour in zip(names, colours, strict=True):
+        short = _short(name, 50)
+        width = pdf.get_string_width(short) + 10
+        if x + width > pdf.w - pdf.r_margin and x > start:
+            x, y = start, y + 5
+        pdf.set_fill_color(*colour)
+        pdf.rect(x, y + 0.9, 3, 3, style="F")
+        pdf.set_xy(x + 4.2, y)
+        pdf.cell(width - 4.2, 4.8, short)
+        x += width
+    pdf.set_xy(pdf.l_margin, y + 6)
+
+
+# Printed questions, in mm: the number hangs in the margin of the question's text.
+QUESTION_INDENT = 10.0
+OPTION_LINE = 5.6
+ANSWER_LINE = 8.5
+
+
+def _tick_box(pdf: _PDF, x: float, y: float, width: float = 6.0, align: str = "L") -> None:
+    """An empty box to tick: the font's ☐ when it has one, else a drawn square."""
+    pdf.set_font(FAMILY, "", 13)
+    if ord(TICK_BOX) in getattr(pdf.current_font, "cmap", {}):
+        pdf.set_xy(x, y - 0.4)
+        pdf.cell(width, OPTION_LINE, TICK_BOX, align=align)
+    else:
+        left = x if align == "L" else x + (width - 3.4) / 2
+        pdf.set_draw_color(60, 60, 60)
+        pdf.rect(left, y + 1, 3.4, 3.4)
+    pdf._body_font()
+
+
+def _question(pdf: _PDF, question: QuestionBlock) -> None:
+    """A questionnaire question with its tick boxes, scale row, answer lines or field."""
+    x = pdf.l_margin + QUESTION_INDENT
+    width = pdf.epw - QUESTION_INDENT
+    pdf.set_font(FAMILY, "B", 10.5)
+    estimate = _line_count(pdf, width, LINE, question.text) * LINE + 4
+    estimate += (LINE if question.hint else 0) + (LINE if question.remarks else 0)
+    if question.choice:
+        estimate += min(len(question.options), 6) * OPTION_LINE
+    elif question.kind == "text":
+        estimate += min(question.lines, 4) * ANSWER_LINE
+    else:
+        estimate += 12
+    pdf.ln(1.5)
+    pdf.keep_space(min(estimate, 110.0))
+    top = pdf.get_y()
+    pdf.set_text_color(*pdf.primary)
+    pdf.set_xy(pdf.l_margin, top)
+    pdf.cell(QUESTION_INDENT, LINE, question.number)
+    pdf.set_text_color(26, 26, 26)
+    pdf.set_xy(x, top)
+    pdf.multi_cell(width, LINE, question.text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if question.hint:
+        pdf.set_font(FAMILY, "I", 9)
+        pdf.set_text_color(68, 68, 68)
+        pdf.set_x(x)
+        pdf.multi_cell(width, 4.4, question.hint, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if question.remarks:
+        pdf.set_font(FAMILY, "", 8.5)
+        pdf.set_text_color(*pdf.accent)
+        pdf.set_x(x)
+        pdf.multi_cell(
+            width, 4.2, " · ".join(question.remarks), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+    pdf._body_font()
+    pdf.ln(1)
+    if question.choice:
+        for option in question.options:
+            pdf.keep_space(OPTION_LINE)
+            y = pdf.get_y()
+            _tick_box(pdf, x, y)
+            pdf.set_xy(x + 7, y)
+            pdf.multi_cell(
+                width - 7, OPTION_LINE, option, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
+    elif question.kind == "scale":
+        _scale(pdf, question, x, width)
+    elif question.kind == "text":
+        pdf.set_draw_color(138, 150, 163)
+        for _ in range(question.lines):
+            pdf.keep_space(ANSWER_LINE)
+            y = pdf.get_y() + ANSWER_LINE
+            pdf.line(x, y, pdf.w - pdf.r_margin, y)
+            pdf.set_y(y)
+        pdf.ln(1)
+    else:
+        y = pdf.get_y() + 1
+        pdf.set_xy(x, y)
+        label = f"{question.field_label}:"
+        pdf.cell(pdf.get_string_width(label) + 2, 6, label)
+        pdf.set_draw_color(138, 150, 163)
+        start = pdf.get_x()
+        pdf.line(start, y + 5.5, start + 60, y + 5.5)
+        pdf.set_xy(pdf.l_margin, y + 7)
+    pdf._body_font()
+    pdf.ln(4)
+
+
+def _scale(pdf: _PDF, question: QuestionBlock, x: float, width: float) -> None:
+    """Values over their tick boxes in one row, the end labels left and right of them."""
+    low = 36.0 if question.low_label else 0.0
+    high = 36.0 if question.high_label else 0.0
+    count = len(question.scale)
+    cell = min(11.0, (width - low - high - 4) / count)
+    pdf.keep_space(16)
+    y = pdf.get_y()
+    bottom = y + 11.5
+    pdf.set_font(FAMILY, "", 8.5)
+    pdf.set_text_color(68, 68, 68)
+    if low:
+        pdf.set_xy(x, y + 5)
+        pdf.multi_cell(low - 2, 3.6, question.low_label, align="R")
+        bottom = max(bottom, pdf.get_y())
+    first = x + low
+    for i, value in enumerate(question.scale):
+        pdf.set_font(FAMILY, "", 9)
+        pdf.set_text_color(26, 26, 26)
+        pdf.set_xy(first + i * cell, y)
+        pdf.cell(cell, 4.5, str(value), align="C")
+        _tick_box(pdf, first + i * cell, y + 4.8, cell, align="C")
+    if high:
+        pdf.set_font(FAMILY, "", 8.5)
+        pdf.set_text_color(68, 68, 68)
+        pdf.set_xy(first + count * cell + 2, y + 5)
+        pdf.multi_cell(high, 3.6, question.high_label, align="L")
+        bottom = max(bottom, pdf.get_y())
+    pdf._body_font()
+    pdf.set_xy(pdf.l_margin, bottom + 1)

@@ -1,0 +1,123 @@
+"""Survey results and raw answers as CSV for Excel or as JSON: figures and answers, never
+the names or contact details of the people who answered."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from koordination.domain.enums import QuestionType
+from koordination.domain.survey_records import SurveyResults
+from koordination.errors import KoordinationError
+from koordination.exporters.atomic import atomic_text
+from koordination.exporters.tables import guard_cell
+from koordination.services.survey_documents import (
+    STATS_HEADERS,
+    SUPPRESSED,
+    german_number,
+    question_label,
+    stats_row,
+)
+
+FORMATS = ("csv", "json")
+
+RESULT_HEADER = (
+    "Kürzel",
+    "Frage",
+    "Fragetyp",
+    "Antwortende",
+    "Antwort",
+    "Anzahl",
+    "Anteil (%)",
+    "Kennzahl",
+)
+
+
+def _check(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise KoordinationError(
+            f"Unbekanntes Format „{fmt}“ für Tabellen; möglich sind: {', '.join(FORMATS)}."
+        )
+
+
+def result_rows(results: SurveyResults) -> Iterator[tuple[str, ...]]:
+    """One row per question and option (a multiple choice counted per option), suppressed
+    cells as "< 5"; a free-text question gives the number of its answers, a scale or number
+    question adds a row per statistic (mean, median, minimum, maximum)."""
+    for q in results.questions:
+        head = (
+            question_label(q.code, q.version),
+            q.text,
+            q.type.label,
+            SUPPRESSED if q.suppressed else str(q.respondents),
+        )
+        if q.options:
+            for option in q.options:
+                if option.count is None or option.percent is None:
+                    yield (*head, option.label, SUPPRESSED, SUPPRESSED, "")
+                else:
+                    percent = german_number(option.percent, 1)
+                    yield (*head, option.label, str(option.count), percent, "")
+        elif q.type is QuestionType.TEXT:
+            count = SUPPRESSED if q.suppressed else str(len(q.texts))
+            yield (*head, "(Freitext)", count, "", "")
+        else:
+            yield (*head, "", SUPPRESSED if q.suppressed else "0", "", "")
+        if q.stats is not None:
+            for name, value in zip(STATS_HEADERS, stats_row(q.stats), strict=True):
+                yield (*head, name, "", "", value)
+
+
+def _write_csv(target: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+    # What German Excel opens correctly by double-click: UTF-8 with BOM, ";" and CRLF; a cell
+    # that starts like a formula is defused.
+    count = 0
+    with atomic_text(target, encoding="utf-8-sig") as fh:
+        writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        writer.writerow([guard_cell(h) for h in header])
+        for row in rows:
+            writer.writerow([guard_cell(cell) for cell in row])
+            count += 1
+    return count
+
+
+def write_results(results: SurveyResults, fmt: str, target: Path | str) -> Path:
+    """The counted results as CSV (one row per question and option) or as JSON (each
+    question with id, text, type, respondents and per-option counts), written atomically."""
+    _check(fmt)
+    target = Path(target)
+    if fmt == "csv":
+        _write_csv(target, RESULT_HEADER, result_rows(results))
+        return target
+    from koordination.services.survey_results import results_to_dict
+
+    data = results_to_dict(results)
+    with atomic_text(target, encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=2)
+        fh.write("\n")
+    return target
+
+
+def write_raw(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], fmt: str, target: Path | str
+) -> int:
+    """The anonymous raw answers (number, source and date of each response, one column per
+    question) as CSV or as a JSON list of objects keyed by the headers; returns how many
+    responses were written. Streamed: a large survey never sits in memory as a whole."""
+    _check(fmt)
+    target = Path(target)
+    if fmt == "csv":
+        return _write_csv(target, headers, rows)
+    count = 0
+    with atomic_text(target, encoding="utf-8") as fh:
+        fh.write("[")
+        for row in rows:
+            item: dict[str, Any] = dict(zip(headers, row, strict=True))
+            fh.write("\n  " if count == 0 else ",\n  ")
+            fh.write(json.dumps(item, ensure_ascii=False))
+            count += 1
+        fh.write("\n]\n" if count else "]\n")
+    return count
