@@ -15,6 +15,8 @@ from koordination.paths import config_file
 class Settings:
     database: str | None = None
     user_name: str = ""
+    #: Where the open-data export (OParl) is published; the objects' ids are URLs under it.
+    oparl_base_url: str = ""
 
     @property
     def who(self) -> str:
@@ -40,7 +42,9 @@ def load_settings() -> Settings:
             ) from exc
     database = os.environ.get("KOORDINATION_DB") or values.get("database")
     user = os.environ.get("KOORDINATION_USER") or values.get("user_name") or ""
+    oparl = os.environ.get("KOORDINATION_OPARL_BASE_URL") or values.get("oparl_base_url") or ""
     return Settings(
         database=str(database) if database else None,
         user_name=str(user),
+        oparl_base_url=str(oparl).strip(),
     )

@@ -1,0 +1,969 @@
+"""Open data shaped after OParl 1.1: the network's groups, organisations, memberships, meetings
+and agenda items as JSON, with people's names and contact data only where they consented.
+
+What becomes what:
+
+- **System** and one **Body**: the Body is the city's network ("Engagierte Stadt <Stadt>") from
+  the city profile, with the Koordinierungsstelle as contact and its address as location.
+- **Organization**, two kinds in one list:
+  the network's groups (Konsortium, Arbeitskreise, Projektgruppen, Netzwerke) are the bodies
+  that meet: ``organizationType`` "Gremium", ``classification`` the kind of group,
+  ``subOrganizationOf`` the parent group. The member organisations (Vereine, Verwaltung,
+  Unternehmen, …) follow with ``organizationType`` "Institution" ("Verwaltungsbereich" for the
+  city administration), ``classification`` their sector (Zivilgesellschaft, Verwaltung, …) and
+  their kind (Verein, Stiftung, …) as keyword. Archived groups are left out; an archived
+  organisation appears only when a membership still names it. Organisations carry name, short
+  name and website, not their postal address: a small initiative's address is often somebody's
+  home.
+- **Person**: only people with a current consent "Kontaktdaten im Netzwerk teilen" (given, not
+  withdrawn, person not archived) who belong to an exported group or organisation. They appear
+  with name, form of address, title, e-mail addresses and phone numbers, and their memberships
+  embedded. Nobody else appears at all, not even anonymously: no name, no e-mail, no phone, no
+  pseudonymous id that would let a reader link one person's memberships.
+- **Membership**: every membership in an exported group (role, voting right, start and end,
+  ``onBehalfOf`` the organisation represented). Without the consent it is exported without
+  ``person`` – the seat is visible, the person is not. A consenting person's affiliations with
+  organisations become memberships of those organisations too (role: their function).
+- **Meeting**: one per date. A series is expanded from its first date up to a year ahead of the
+  export day; a one-off meeting always appears; every date that has a sitting appears. Moved
+  dates carry their new time and place, cancelled ones ``cancelled``. ``meetingState`` is
+  "terminiert", "eingeladen" or "durchgeführt" (approved minutes, or marked as held). The place
+  is an embedded **Location** (also listed in ``location.json``); online links are never
+  exported. Meetings not marked public are left out with their agendas; no attendance, chair or
+  minute-taker is exported.
+- **AgendaItem**: the sitting's agenda, embedded in its meeting and listed in
+  ``agenda-item.json``: number ("2", "2.1"), name, order, public. A non-public item (or the
+  sub-item of one) keeps its place but not its title. Decisions appear as ``result`` and
+  ``resolutionText`` only once the minutes are approved.
+
+Ids are URLs under the base URL the office configures (``oparl_base_url``). The export is a
+folder of object lists in the OParl list format (``{"data", "pagination", "links"}``), named as
+the Body's list URLs (``organization.json`` …) plus ``system.json``; published at the base URL,
+a client follows System → Body → lists. The single objects' ids (``…/organization/gruppe-3``)
+are stable identifiers; serving each one on its own needs a server, not just these files.
+
+The folder is written into a temporary sibling and renamed into place, so a failure leaves the
+previous export (or nothing). An existing folder is replaced only when it holds a previous
+OParl export and nothing else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, selectinload
+
+from koordination.calendar.events import CITY_ZONE, Event, Occurrence, Place
+from koordination.calendar.recurrence import expand
+from koordination.db.engine import Database
+from koordination.domain.enums import (
+    ConsentPurpose,
+    DecisionResult,
+    GroupKind,
+    GroupRole,
+    MeetingKind,
+    MeetingStatus,
+    MinutesStatus,
+    OrganisationKind,
+    Sector,
+)
+from koordination.domain.models import (
+    Affiliation,
+    AgendaItem,
+    CityProfile,
+    Consent,
+    Decision,
+    Group,
+    GroupMembership,
+    Meeting,
+    Organisation,
+    Person,
+    Sitting,
+)
+from koordination.domain.records import display_name
+from koordination.errors import KoordinationError
+from koordination.paths import config_file
+from koordination.services.meetings import Meetings
+
+OPARL_VERSION = "https://schema.oparl.org/1.1/"
+
+#: The object lists and their files; the keys are the Body's properties that point at them.
+LIST_FILES: dict[str, str] = {
+    "organization": "organization.json",
+    "person": "person.json",
+    "membership": "membership.json",
+    "meeting": "meeting.json",
+    "agendaItem": "agenda-item.json",
+    "locationList": "location.json",
+    "paper": "paper.json",
+}
+SYSTEM_FILE = "system.json"
+BODY_FILE = "body.json"
+#: Every file an export consists of: a folder holding these and nothing else is a previous one.
+EXPORT_FILES = frozenset({SYSTEM_FILE, BODY_FILE, *LIST_FILES.values()})
+
+#: How far ahead a series is expanded into dates.
+HORIZON = timedelta(days=366)
+
+NON_PUBLIC_ITEM = "Nicht öffentlicher Tagesordnungspunkt"
+
+_MEETING_STATE = {
+    MeetingStatus.GEPLANT: "terminiert",
+    MeetingStatus.EINGELADEN: "eingeladen",
+    MeetingStatus.DURCHGEFUEHRT: "durchgeführt",
+}
+
+
+# ---------------------------------------------------------------------------- base URL
+def check_base_url(value: str | None) -> str:
+    """The configured base URL without a trailing slash; a German error when it is missing
+    or no http(s) address."""
+    text = (value or "").strip()
+    how = (
+        f"Bitte in der Einstellungsdatei {config_file()} eintragen, zum Beispiel\n"
+        f'  oparl_base_url = "https://offene-daten.example.org/engagierte-stadt"\n'
+        "oder die Umgebungsvariable KOORDINATION_OPARL_BASE_URL setzen."
+    )
+    if not text:
+        raise KoordinationError(
+            "Für die offenen Daten (OParl) fehlt die Basis-URL: die Adresse, unter der die "
+            "Koordinierungsstelle den Export veröffentlicht. Alle Kennungen im Export sind "
+            f"Adressen darunter.\n{how}"
+        )
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise KoordinationError(
+            f"Die Basis-URL für die offenen Daten „{text}“ ist keine Web-Adresse der Form "
+            f"https://server/pfad (ohne ? und #).\n{how}"
+        )
+    return text.rstrip("/")
+
+
+# ---------------------------------------------------------------------------- plain data
+@dataclass(frozen=True)
+class CityData:
+    id: int
+    name: str
+    office_name: str
+    office_email: str
+    office_address: str
+
+
+@dataclass(frozen=True)
+class GroupData:
+    id: int
+    kind: GroupKind
+    name: str
+    parent_id: int | None
+    created: datetime
+    modified: datetime
+
+
+@dataclass(frozen=True)
+class OrganisationData:
+    id: int
+    name: str
+    short_name: str
+    sector: Sector
+    kind: OrganisationKind
+    website: str
+    archived: bool
+    created: datetime
+    modified: datetime
+
+
+@dataclass(frozen=True)
+class GroupMembershipData:
+    id: int
+    group_id: int
+    #: Just the number: the membership names its person only when a ``SharedPerson`` with
+    #: this id exists, that is when the person consented.
+    person_id: int
+    role: GroupRole
+    valid_from: date | None
+    valid_to: date | None
+    voting_right: bool
+    representing_id: int | None
+
+
+@dataclass(frozen=True)
+class SharedPerson:
+    """A person whose current consent allows sharing their contact data."""
+
+    id: int
+    salutation: str
+    title: str
+    given_name: str
+    family_name: str
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]
+    created: datetime
+    modified: datetime
+
+
+@dataclass(frozen=True)
+class AffiliationData:
+    """An affiliation of a person in ``shared`` (others are not read)."""
+
+    id: int
+    person_id: int
+    organisation_id: int
+    function: str
+    valid_from: date | None
+    valid_to: date | None
+
+
+@dataclass(frozen=True)
+class MeetingData:
+    """A public meeting or series; ``event`` expands into its dates."""
+
+    id: int
+    kind: MeetingKind
+    status: MeetingStatus
+    event: Event
+    group_ids: tuple[int, ...]
+    created: datetime
+    modified: datetime
+
+
+@dataclass(frozen=True)
+class ItemData:
+    id: int
+    parent_id: int | None
+    title: str
+    public: bool
+    #: (wording, result) of the decisions, only read for approved minutes.
+    decisions: tuple[tuple[str, DecisionResult], ...]
+
+
+@dataclass(frozen=True)
+class SittingData:
+    id: int
+    meeting_id: int
+    occurrence: datetime
+    approved: bool
+    started_at: datetime | None
+    ended_at: datetime | None
+    items: tuple[ItemData, ...]
+
+
+@dataclass(frozen=True)
+class OParlSource:
+    """Everything the export is built from, read in one transaction."""
+
+    city: CityData
+    groups: tuple[GroupData, ...]
+    organisations: tuple[OrganisationData, ...]
+    memberships: tuple[GroupMembershipData, ...]
+    shared: tuple[SharedPerson, ...]
+    affiliations: tuple[AffiliationData, ...]
+    meetings: tuple[MeetingData, ...]
+    sittings: tuple[SittingData, ...]
+
+
+def read_source(db: Database, now: datetime) -> OParlSource:
+    """Read what may go into the export. Names and contact data are read only for people
+    with a current sharing consent; of everybody else only membership rows are read."""
+    with db.session() as session:
+        if not db.is_sqlite:
+            # One snapshot for all queries, so references between the lists agree.
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        city = session.scalar(select(CityProfile).order_by(CityProfile.id).limit(1))
+        if city is None or not city.name.strip():
+            raise KoordinationError(
+                "Für die offenen Daten fehlt der Name der Stadt. Bitte zuerst das Stadtprofil "
+                "ausfüllen."
+            )
+        city_data = CityData(
+            city.id, city.name.strip(), city.office_name, city.office_email, city.office_address
+        )
+        groups = tuple(
+            GroupData(g.id, g.kind, g.name, g.parent_id, g.created_at, g.updated_at)
+            for g in session.scalars(
+                select(Group).where(Group.archived.is_(False)).order_by(Group.id)
+            )
+        )
+        organisations = tuple(
+            OrganisationData(
+                o.id,
+                o.name,
+                o.short_name,
+                o.sector,
+                o.kind,
+                o.website,
+                o.archived,
+                o.created_at,
+                o.updated_at,
+            )
+            for o in session.scalars(select(Organisation).order_by(Organisation.id))
+        )
+        gm = GroupMembership
+        memberships = tuple(
+            GroupMembershipData(*row)
+            for row in session.execute(
+                select(
+                    gm.id,
+                    gm.group_id,
+                    gm.person_id,
+                    gm.role,
+                    gm.valid_from,
+                    gm.valid_to,
+                    gm.voting_right,
+                    gm.representing_id,
+                )
+                .join(Group, Group.id == gm.group_id)
+                .where(Group.archived.is_(False))
+                .order_by(gm.id)
+            )
+        )
+        consenting = (
+            select(Consent.person_id)
+            .where(Consent.purpose == ConsentPurpose.KONTAKTDATEN_TEILEN)
+            .where(Consent.withdrawn_at.is_(None))
+            .where(Consent.given_at <= now)
+        )
+        shared = tuple(
+            SharedPerson(
+                p.id,
+                p.salutation,
+                p.title,
+                p.given_name,
+                p.family_name,
+                tuple(e.address for e in p.emails),
+                tuple(ph.number for ph in p.phones),
+                p.created_at,
+                p.updated_at,
+            )
+            for p in session.scalars(
+                select(Person)
+                .where(Person.id.in_(consenting), Person.archived.is_(False))
+                .options(selectinload(Person.emails), selectinload(Person.phones))
+                .order_by(Person.id)
+            )
+        )
+        shared_ids = {p.id for p in shared}
+        a = Affiliation
+        affiliations = tuple(
+            AffiliationData(*row)
+            for row in session.execute(
+                select(a.id, a.person_id, a.organisation_id, a.function, a.valid_from, a.valid_to)
+                .where(a.person_id.in_(consenting))
+                .order_by(a.id)
+            )
+            if row.person_id in shared_ids
+        )
+        meetings = tuple(
+            MeetingData(
+                m.id,
+                m.kind,
+                m.status,
+                Meetings.event_of(m, ("", "")),
+                tuple(g.id for g in m.groups),
+                m.created_at,
+                m.updated_at,
+            )
+            for m in session.scalars(
+                select(Meeting)
+                .where(Meeting.public.is_(True))
+                .options(selectinload(Meeting.groups), selectinload(Meeting.overrides))
+                .order_by(Meeting.id)
+            )
+        )
+        sittings = _read_sittings(session, select(Meeting.id).where(Meeting.public.is_(True)))
+    return OParlSource(
+        city_data,
+        groups,
+        organisations,
+        memberships,
+        shared,
+        affiliations,
+        meetings,
+        sittings,
+    )
+
+
+def _read_sittings(session: Session, public_meetings: Select[Any]) -> tuple[SittingData, ...]:
+    """The sittings of public meetings with their agendas; decisions of approved minutes only."""
+    of_public = select(Sitting.id).where(Sitting.meeting_id.in_(public_meetings))
+    rows = session.execute(
+        select(
+            Sitting.id,
+            Sitting.meeting_id,
+            Sitting.occurrence,
+            Sitting.minutes_status,
+            Sitting.started_at,
+            Sitting.ended_at,
+        )
+        .where(Sitting.meeting_id.in_(public_meetings))
+        .order_by(Sitting.id)
+    ).all()
+    approved = {r.id for r in rows if r.minutes_status == MinutesStatus.GENEHMIGT}
+    items: dict[int, list[Any]] = {}
+    for item in session.execute(
+        select(
+            AgendaItem.id,
+            AgendaItem.sitting_id,
+            AgendaItem.parent_id,
+            AgendaItem.title,
+            AgendaItem.public,
+        )
+        .where(AgendaItem.sitting_id.in_(of_public))
+        .order_by(AgendaItem.sitting_id, AgendaItem.position, AgendaItem.id)
+    ):
+        items.setdefault(item.sitting_id, []).append(item)
+    decisions: dict[int, list[tuple[str, DecisionResult]]] = {}
+    for item_id, wording, result in session.execute(
+        select(Decision.item_id, Decision.wording, Decision.result)
+        .join(AgendaItem, AgendaItem.id == Decision.item_id)
+        .join(Sitting, Sitting.id == AgendaItem.sitting_id)
+        .where(Sitting.minutes_status == MinutesStatus.GENEHMIGT)
+        .where(Sitting.meeting_id.in_(public_meetings))
+        .order_by(Decision.item_id, Decision.position, Decision.id)
+    ):
+        decisions.setdefault(item_id, []).append((wording, result))
+    return tuple(
+        SittingData(
+            r.id,
+            r.meeting_id,
+            r.occurrence,
+            r.id in approved,
+            r.started_at,
+            r.ended_at,
+            tuple(
+                ItemData(i.id, i.parent_id, i.title, i.public, tuple(decisions.get(i.id, ())))
+                for i in items.get(r.id, ())
+            ),
+        )
+        for r in rows
+    )
+
+
+# ---------------------------------------------------------------------------- building
+@dataclass(frozen=True)
+class OParlSummary:
+    """What an export holds, for the message after writing it."""
+
+    groups: int
+    organisations: int
+    persons: int
+    memberships: int
+    #: Memberships shown without their person, for want of a current sharing consent.
+    anonymous_memberships: int
+    meetings: int
+    agenda_items: int
+    locations: int
+
+
+@dataclass(frozen=True)
+class OParlExport:
+    """The export as JSON-ready objects: ``files`` maps each file name to its content."""
+
+    files: dict[str, dict[str, Any]]
+    summary: OParlSummary
+
+
+class _Ids:
+    """The URLs of the objects and lists under the base URL."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def url(self, *parts: str) -> str:
+        return "/".join((self.base, *parts))
+
+    def group(self, group_id: int) -> str:
+        return self.url("organization", f"gruppe-{group_id}")
+
+    def organisation(self, org_id: int) -> str:
+        return self.url("organization", f"organisation-{org_id}")
+
+    def person(self, person_id: int) -> str:
+        return self.url("person", str(person_id))
+
+    def group_membership(self, membership_id: int) -> str:
+        return self.url("membership", f"gruppe-{membership_id}")
+
+    def affiliation(self, affiliation_id: int) -> str:
+        return self.url("membership", f"organisation-{affiliation_id}")
+
+    def meeting(self, meeting_id: int, recurrence_id: datetime | None) -> str:
+        # A series date is named by its original start, so moving it keeps its id.
+        if recurrence_id is None:
+            return self.url("meeting", str(meeting_id))
+        return self.url("meeting", f"{meeting_id}-{recurrence_id.astimezone(UTC):%Y%m%dT%H%M%SZ}")
+
+    def item(self, item_id: int) -> str:
+        return self.url("agenda-item", str(item_id))
+
+    def location(self, key: str) -> str:
+        return self.url("location", key)
+
+
+def _obj(object_id: str, kind: str) -> dict[str, Any]:
+    return {"id": object_id, "type": f"https://schema.oparl.org/1.1/{kind}"}
+
+
+def _instant(value: datetime) -> str:
+    return value.astimezone(CITY_ZONE).isoformat(timespec="seconds")
+
+
+def _stamps(obj: dict[str, Any], created: datetime, modified: datetime) -> dict[str, Any]:
+    obj["created"] = _instant(created)
+    obj["modified"] = _instant(modified)
+    return obj
+
+
+def _web_address(text: str) -> str | None:
+    parts = urlsplit(text.strip())
+    return text.strip() if parts.scheme in ("http", "https") and parts.hostname else None
+
+
+_POSTAL = re.compile(r"(\d{5})\s+(\S.*)")
+
+
+def location_fields(address: str, room: str = "") -> dict[str, str]:
+    """A free-text address ("Rathaus, Marktplatz 3, 35999 Wiesenbrück") as OParl's location
+    fields; the whole text stays in ``description`` when it cannot be taken apart."""
+    parts = [p.strip() for p in re.split(r"[\n,]", address) if p.strip()]
+    fields: dict[str, str] = {}
+    description = ", ".join(p for p in (room.strip(), ", ".join(parts)) if p)
+    if description:
+        fields["description"] = description
+    for i in range(len(parts) - 1, -1, -1):
+        match = _POSTAL.fullmatch(parts[i])
+        if match:
+            fields["postalCode"], fields["locality"] = match.groups()
+            if i > 0:
+                fields["streetAddress"] = parts[i - 1]
+            break
+    if room.strip():
+        fields["room"] = room.strip()
+    return fields
+
+
+def _mode(place: Place) -> str:
+    on_site = bool(place.address or place.room)
+    if on_site and place.online_url:
+        return "Hybrid"
+    return "Online" if place.online_url else "Präsenz"
+
+
+def _list(url: str, data: list[dict[str, Any]]) -> dict[str, Any]:
+    """One object list in OParl's list format, all on one page."""
+    return {
+        "data": data,
+        "pagination": {
+            "totalElements": len(data),
+            "elementsPerPage": len(data),
+            "currentPage": 1,
+            "totalPages": 1,
+        },
+        "links": {"first": url, "last": url},
+    }
+
+
+def build_oparl(source: OParlSource, base_url: str, today: date) -> OParlExport:
+    """The export's files from plain data; ``today`` (the city's date) bounds the series."""
+    return _Builder(source, _Ids(check_base_url(base_url)), today).build()
+
+
+class _Builder:
+    """Turns one ``OParlSource`` into the object lists; every reference it writes points at
+    an object it exports."""
+
+    def __init__(self, source: OParlSource, ids: _Ids, today: date) -> None:
+        self.source = source
+        self.ids = ids
+        self.today = today
+        self.body_id = ids.url("body", str(source.city.id))
+        self.group_ids = {g.id for g in source.groups}
+        self.shared = {p.id: p for p in source.shared}
+        referenced = {m.representing_id for m in source.memberships if m.representing_id}
+        referenced |= {a.organisation_id for a in source.affiliations if a.person_id in self.shared}
+        self.organisations = [
+            o for o in source.organisations if not o.archived or o.id in referenced
+        ]
+        self.org_ids = {o.id for o in self.organisations}
+        self.locations: dict[str, dict[str, Any]] = {}
+        #: Membership ids per organization id, and membership objects per person.
+        self.members: dict[str, list[str]] = {}
+        self.person_memberships: dict[int, list[dict[str, Any]]] = {}
+
+    def build(self) -> OParlExport:
+        memberships = self.memberships()
+        organizations = self.organizations()
+        persons = self.persons()
+        meetings, items = self.meetings()
+        body = self.body()
+        lists: dict[str, list[dict[str, Any]]] = {
+            BODY_FILE: [body],
+            LIST_FILES["organization"]: organizations,
+            LIST_FILES["person"]: persons,
+            LIST_FILES["membership"]: memberships,
+            LIST_FILES["meeting"]: meetings,
+            LIST_FILES["agendaItem"]: items,
+            LIST_FILES["locationList"]: sorted(self.locations.values(), key=lambda x: x["id"]),
+            LIST_FILES["paper"]: [],
+        }
+        files = {SYSTEM_FILE: self.system()}
+        files.update({name: _list(self.ids.url(name), data) for name, data in lists.items()})
+        summary = OParlSummary(
+            groups=len(self.source.groups),
+            organisations=len(self.organisations),
+            persons=len(persons),
+            memberships=len(memberships),
+            anonymous_memberships=sum(1 for m in memberships if "person" not in m),
+            meetings=len(meetings),
+            agenda_items=len(items),
+            locations=len(self.locations),
+        )
+        return OParlExport(files, summary)
+
+    def location(self, key: str, address: str, room: str) -> dict[str, Any]:
+        if key not in self.locations:
+            obj = _obj(self.ids.location(key), "Location")
+            self.locations[key] = {**obj, **location_fields(address, room)}
+        return self.locations[key]
+
+    def _membership(
+        self, obj: dict[str, Any], person_id: int, valid_from: date | None, valid_to: date | None
+    ) -> dict[str, Any]:
+        if valid_from:
+            obj["startDate"] = valid_from.isoformat()
+        if valid_to:
+            obj["endDate"] = valid_to.isoformat()
+        self.members.setdefault(obj["organization"], []).append(obj["id"])
+        if person_id in self.shared:
+            self.person_memberships.setdefault(person_id, []).append(obj)
+        return obj
+
+    def memberships(self) -> list[dict[str, Any]]:
+        """Group memberships (without ``person`` unless shared), then shared affiliations."""
+        ids = self.ids
+        result: list[dict[str, Any]] = []
+        for m in self.source.memberships:
+            if m.group_id not in self.group_ids:
+                continue
+            obj = _obj(ids.group_membership(m.id), "Membership")
+            if m.person_id in self.shared:
+                obj["person"] = ids.person(m.person_id)
+            obj["organization"] = ids.group(m.group_id)
+            obj["role"] = m.role.label
+            obj["votingRight"] = m.voting_right
+            if m.representing_id is not None and m.representing_id in self.org_ids:
+                obj["onBehalfOf"] = ids.organisation(m.representing_id)
+            result.append(self._membership(obj, m.person_id, m.valid_from, m.valid_to))
+        for a in self.source.affiliations:
+            if a.person_id not in self.shared or a.organisation_id not in self.org_ids:
+                continue
+            obj = _obj(ids.affiliation(a.id), "Membership")
+            obj["person"] = ids.person(a.person_id)
+            obj["organization"] = ids.organisation(a.organisation_id)
+            if a.function.strip():
+                obj["role"] = a.function.strip()
+            result.append(self._membership(obj, a.person_id, a.valid_from, a.valid_to))
+        return result
+
+    def organizations(self) -> list[dict[str, Any]]:
+        """The network's groups (the bodies that meet), then the member organisations."""
+        ids = self.ids
+        result: list[dict[str, Any]] = []
+        for g in self.source.groups:
+            obj = _obj(ids.group(g.id), "Organization")
+            obj["body"] = self.body_id
+            obj["name"] = g.name
+            obj["organizationType"] = "Gremium"
+            obj["classification"] = g.kind.label
+            if g.parent_id is not None and g.parent_id in self.group_ids:
+                obj["subOrganizationOf"] = ids.group(g.parent_id)
+            obj["membership"] = self.members.get(obj["id"], [])
+            result.append(_stamps(obj, g.created, g.modified))
+        for o in self.organisations:
+            obj = _obj(ids.organisation(o.id), "Organization")
+            obj["body"] = self.body_id
+            obj["name"] = o.name
+            if o.short_name:
+                obj["shortName"] = o.short_name
+            administration = o.kind == OrganisationKind.KOMMUNALVERWALTUNG
+            obj["organizationType"] = "Verwaltungsbereich" if administration else "Institution"
+            obj["classification"] = o.sector.label
+            obj["keyword"] = [o.kind.label]
+            if website := _web_address(o.website):
+                obj["website"] = website
+            obj["membership"] = self.members.get(obj["id"], [])
+            result.append(_stamps(obj, o.created, o.modified))
+        return result
+
+    def persons(self) -> list[dict[str, Any]]:
+        """People who consented and belong to an exported group or organisation."""
+        result: list[dict[str, Any]] = []
+        for p in self.source.shared:
+            if p.id not in self.person_memberships:
+                continue
+            obj = _obj(self.ids.person(p.id), "Person")
+            obj["body"] = self.body_id
+            obj["name"] = display_name(p.title, p.given_name, p.family_name)
+            if p.family_name:
+                obj["familyName"] = p.family_name
+            if p.given_name:
+                obj["givenName"] = p.given_name
+            if p.salutation:
+                obj["formOfAddress"] = p.salutation
+            if p.title:
+                obj["title"] = [p.title]
+            if p.emails:
+                obj["email"] = list(p.emails)
+            if p.phones:
+                obj["phone"] = list(p.phones)
+            obj["membership"] = self.person_memberships[p.id]
+            result.append(_stamps(obj, p.created, p.modified))
+        return result
+
+    def meetings(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """One meeting per date, in time order, and all their agenda items."""
+        horizon = datetime.combine(self.today + HORIZON, datetime.min.time(), CITY_ZONE)
+        sittings: dict[int, list[SittingData]] = {}
+        for s in self.source.sittings:
+            sittings.setdefault(s.meeting_id, []).append(s)
+        dated: list[tuple[datetime, str, dict[str, Any]]] = []
+        items: list[dict[str, Any]] = []
+        for meeting in self.source.meetings:
+            for occurrence, sitting in _dates(meeting, sittings.get(meeting.id, []), horizon):
+                obj = self.meeting(meeting, occurrence, sitting)
+                items.extend(obj.get("agendaItem", ()))
+                dated.append((datetime.fromisoformat(obj["start"]), obj["id"], obj))
+        dated.sort(key=lambda d: (d[0], d[1]))
+        return [obj for _start, _id, obj in dated], items
+
+    def meeting(
+        self, meeting: MeetingData, occurrence: Occurrence, sitting: SittingData | None
+    ) -> dict[str, Any]:
+        series = meeting.event.rrule is not None
+        obj = _obj(
+            self.ids.meeting(meeting.id, occurrence.recurrence_id if series else None), "Meeting"
+        )
+        obj["name"] = occurrence.title
+        if sitting is not None and sitting.approved:
+            obj["meetingState"] = "durchgeführt"
+        elif meeting.status in _MEETING_STATE:
+            obj["meetingState"] = _MEETING_STATE[meeting.status]
+        obj["cancelled"] = occurrence.cancelled
+        start, end = occurrence.start, occurrence.end
+        if sitting is not None and sitting.started_at and sitting.ended_at:
+            start, end = sitting.started_at, sitting.ended_at  # as it took place
+        obj["start"] = _instant(start)
+        obj["end"] = _instant(end)
+        place = occurrence.place
+        if place.address.strip() or place.room.strip():
+            key = hashlib.sha256(f"{place.address}\n{place.room}".encode()).hexdigest()[:16]
+            obj["location"] = self.location(key, place.address, place.room)
+        organizers = [self.ids.group(g) for g in meeting.group_ids if g in self.group_ids]
+        if organizers:
+            obj["organization"] = organizers
+        if sitting is not None and sitting.items:
+            obj["agendaItem"] = _agenda(self.ids, obj["id"], sitting)
+        obj["keyword"] = [meeting.kind.label, _mode(place)]
+        return _stamps(obj, meeting.created, meeting.modified)
+
+    def body(self) -> dict[str, Any]:
+        city = self.source.city
+        body = _obj(self.body_id, "Body")
+        body["system"] = self.ids.url(SYSTEM_FILE)
+        body["name"] = f"Engagierte Stadt {city.name}"
+        body["shortName"] = city.name
+        body["classification"] = "Netzwerk Engagierte Stadt"
+        if city.office_name:
+            body["contactName"] = city.office_name
+        if city.office_email:
+            body["contactEmail"] = city.office_email
+        if city.office_address.strip():
+            body["location"] = self.location("koordinierungsstelle", city.office_address, "")
+        for key, file_name in LIST_FILES.items():
+            body[key] = self.ids.url(file_name)
+        body["legislativeTerm"] = []
+        return body
+
+    def system(self) -> dict[str, Any]:
+        city = self.source.city
+        system = _obj(self.ids.url(SYSTEM_FILE), "System")
+        system["oparlVersion"] = OPARL_VERSION
+        system["body"] = self.ids.url(BODY_FILE)
+        system["name"] = f"Offene Daten der Engagierten Stadt {city.name}"
+        if city.office_name:
+            system["contactName"] = city.office_name
+        if city.office_email:
+            system["contactEmail"] = city.office_email
+        return system
+
+
+def _dates(
+    meeting: MeetingData, sittings: Sequence[SittingData], horizon: datetime
+) -> list[tuple[Occurrence, SittingData | None]]:
+    """The meeting's dates with their sittings: a one-off meeting's one date, a series' dates
+    up to ``horizon``, and any date that has a sitting."""
+    event = meeting.event
+    if not event.rrule:
+        far = timedelta(days=36500)
+        found = expand(event, event.start - far, event.end + far)
+        if not found:
+            return []
+        start = event.start.astimezone(UTC)
+        sitting = next((s for s in sittings if s.occurrence == start), None)
+        return [(found[0], sitting or (sittings[0] if sittings else None))]
+    by_start = {s.occurrence.astimezone(UTC): s for s in sittings}
+    dates: list[tuple[Occurrence, SittingData | None]] = []
+    for occurrence in expand(event, event.start - HORIZON, horizon):
+        dates.append((occurrence, by_start.pop(occurrence.recurrence_id.astimezone(UTC), None)))
+    # Sittings of dates past the horizon, or of dates a changed rule no longer produces.
+    duration = event.end - event.start
+    for rid, sitting in sorted(by_start.items()):
+        start = rid.astimezone(CITY_ZONE)
+        dates.append(
+            (
+                Occurrence(event.uid, start, start, start + duration, event.title, event.place),
+                sitting,
+            )
+        )
+    return dates
+
+
+def _agenda(ids: _Ids, meeting_id: str, sitting: SittingData) -> list[dict[str, Any]]:
+    """Numbered like the minutes: top items 1, 2, …; their sub-items 2.1, 2.2, …"""
+    top = [i for i in sitting.items if i.parent_id is None]
+    children: dict[int, list[ItemData]] = {}
+    for i in sitting.items:
+        if i.parent_id is not None:
+            children.setdefault(i.parent_id, []).append(i)
+    numbered: list[tuple[ItemData, str, bool]] = []
+    for n, item in enumerate(top, start=1):
+        numbered.append((item, str(n), item.public))
+        for k, child in enumerate(children.get(item.id, []), start=1):
+            numbered.append((child, f"{n}.{k}", item.public and child.public))
+    objects: list[dict[str, Any]] = []
+    for order, (item, number, public) in enumerate(numbered, start=1):
+        obj = _obj(ids.item(item.id), "AgendaItem")
+        obj["meeting"] = meeting_id
+        obj["number"] = number
+        obj["order"] = order
+        obj["name"] = item.title if public else NON_PUBLIC_ITEM
+        obj["public"] = public
+        if public and sitting.approved and item.decisions:
+            results = dict.fromkeys(result.label for _wording, result in item.decisions)
+            obj["result"] = "; ".join(results)
+            obj["resolutionText"] = "\n\n".join(wording for wording, _result in item.decisions)
+        objects.append(obj)
+    return objects
+
+
+# ---------------------------------------------------------------------------- writing
+def is_previous_export(folder: Path) -> bool:
+    """A folder holding an OParl export of koordination's and nothing else."""
+    try:
+        names = set(os.listdir(folder))
+        if SYSTEM_FILE not in names or not names <= EXPORT_FILES:
+            return False
+        system = json.loads((folder / SYSTEM_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(system, dict) and system.get("type") == f"{OPARL_VERSION}System"
+
+
+def _check_target(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise KoordinationError(
+            f"{target} ist eine Datei. Der OParl-Export ist ein Ordner mit mehreren "
+            "JSON-Dateien; bitte einen Ordner angeben. Es wurde nichts verändert."
+        )
+    if target.is_dir() and any(target.iterdir()) and not is_previous_export(target):
+        raise KoordinationError(
+            f"Der Ordner {target} ist nicht leer und enthält keinen früheren OParl-Export; "
+            "seine Dateien werden nicht überschrieben. Bitte einen leeren oder neuen Ordner "
+            "angeben. Es wurde nichts verändert."
+        )
+
+
+def write_oparl(export: OParlExport, target: Path | str) -> None:
+    """Write the files into a temporary sibling folder, then rename it into place; a previous
+    export there is replaced, anything else is refused."""
+    target = Path(target)
+    try:
+        _check_target(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # mkdtemp makes the folder readable by its owner only: the export holds personal data.
+        tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+    except OSError as exc:
+        raise _cannot_write(target, exc) from exc
+    try:
+        for name, content in export.files.items():
+            with (tmp / name).open("w", encoding="utf-8", newline="\n") as fh:
+                json.dump(content, fh, ensure_ascii=False, indent=2)
+                fh.write("\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+        _fsync_folder(tmp)
+        _move_into_place(tmp, target)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise _cannot_write(target, exc) from exc
+        raise
+    _fsync_folder(target.parent)
+
+
+def _move_into_place(tmp: Path, target: Path) -> None:
+    if target.is_dir() and not any(target.iterdir()):
+        target.rmdir()
+    if not target.exists():
+        os.replace(tmp, target)
+        return
+    _check_target(target)  # still a previous export, checked again just before replacing it
+    old = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.old")
+    os.replace(target, old)
+    try:
+        os.replace(tmp, target)
+    except OSError:
+        os.replace(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _cannot_write(target: Path, exc: OSError) -> KoordinationError:
+    return KoordinationError(
+        f"Der OParl-Export nach {target} kann nicht geschrieben werden "
+        f"({exc.strerror or exc}). Es wurde nichts verändert."
+    )
+
+
+def _fsync_folder(folder: Path) -> None:
+    # Makes renames durable; not possible on every platform, hence best effort.
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def export_oparl(
+    db: Database, base_url: str, target: Path | str, *, now: datetime | None = None
+) -> OParlSummary:
+    """Read, build and write the open-data export; returns what it holds."""
+    base = check_base_url(base_url)
+    moment = now or datetime.now(UTC)
+    export = build_oparl(read_source(db, moment), base, moment.astimezone(CITY_ZONE).date())
+    write_oparl(export, target)
+    return export.summary
