@@ -178,10 +178,13 @@ class OptionCount:
 
 @dataclass(frozen=True)
 class NumberStats:
+    """Mean and median; the extremes only internally — in published results one person's
+    unusual answer (the one organisation with 400 volunteers) would stand out."""
+
     mean: float
     median: float
-    minimum: float
-    maximum: float
+    minimum: float | None
+    maximum: float | None
 
 
 @dataclass(frozen=True)
@@ -199,7 +202,8 @@ class BreakdownRow:
 class QuestionResult:
     """The results of one question. ``respondents`` counts responses that answered it;
     percentages are of them (so a multiple choice's shares may add up to more than 100 %).
-    ``suppressed``: fewer than 5 answered, so nothing but that fact is shown."""
+    ``suppressed``: fewer than 5 answered, so nothing but that fact is shown (and
+    ``respondents`` is None in published results)."""
 
     id: int
     code: str
@@ -207,7 +211,7 @@ class QuestionResult:
     section: str
     text: str
     type: QuestionType
-    respondents: int
+    respondents: int | None
     suppressed: bool
     options: tuple[OptionCount, ...] = ()
     stats: NumberStats | None = None

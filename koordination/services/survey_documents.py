@@ -210,8 +210,8 @@ def stats_row(stats: NumberStats) -> tuple[str, str, str, str]:
     return (
         german_number(stats.mean),
         german_number(stats.median),
-        german_number(stats.minimum),
-        german_number(stats.maximum),
+        "–" if stats.minimum is None else german_number(stats.minimum),
+        "–" if stats.maximum is None else german_number(stats.maximum),
     )
 
 
@@ -260,7 +260,9 @@ def results_report(
 
 def _question_result(q: QuestionResult, breakdown_by: str) -> list[Block]:
     blocks: list[Block] = [Heading(f"{question_label(q.code, q.version)} {q.text}", 2)]
-    answered = "weniger als 5 Personen" if q.suppressed else people(q.respondents)
+    answered = (
+        "weniger als 5 Personen" if q.suppressed or q.respondents is None else people(q.respondents)
+    )
     blocks.append(Paragraph(f"{q.type.label} · beantwortet von {answered}"))
     if q.retired:
         blocks.append(
@@ -397,7 +399,10 @@ def comparison_blocks(comparison: Comparison) -> list[Block]:
 def _compared(shared: ComparedQuestion, names: tuple[str, ...]) -> list[Block]:
     results = shared.results
     blocks: list[Block] = [Heading(shared.text, 2)]
-    answered = [SUPPRESSED if r.suppressed else german_number(r.respondents, 0) for r in results]
+    answered = [
+        SUPPRESSED if r.suppressed or r.respondents is None else german_number(r.respondents, 0)
+        for r in results
+    ]
     labels: list[str] = []
     for result in results:
         labels.extend(o.label for o in result.options if o.label not in labels)

@@ -353,6 +353,14 @@ class Evaluation:
             breakdown = tuple(
                 self._group_row(q, g, groups.get(g.id, []), published) for g in by.options
             )
+        if published and stats is not None:
+            stats = replace(stats, minimum=None, maximum=None)
+            breakdown = tuple(
+                replace(row, stats=replace(row.stats, minimum=None, maximum=None))
+                if row.stats is not None
+                else row
+                for row in breakdown
+            )
         if suppressed:
             options = tuple(OptionCount(o.label, None, None) for o in options)
             stats, texts, breakdown = None, (), ()
@@ -363,7 +371,7 @@ class Evaluation:
             section=q.section,
             text=q.text,
             type=q.type,
-            respondents=respondents,
+            respondents=None if suppressed else respondents,
             suppressed=suppressed,
             options=options,
             stats=stats,

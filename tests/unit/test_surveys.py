@@ -181,6 +181,8 @@ def test_small_cells_are_suppressed_in_published_results_only(db: Database) -> N
         ("5 – sehr", None),
     ]
     assert scale.stats is not None and scale.stats.median == 4
+    # The extremes would single out one respondent: only internally.
+    assert (scale.stats.minimum, scale.stats.maximum) == (None, None)
     # 14 × Sport, 1 × Kultur: with the total of 15 known, showing 14 would reveal the 1.
     area = published.questions[0]
     assert area.respondents == 15
@@ -190,9 +192,13 @@ def test_small_cells_are_suppressed_in_published_results_only(db: Database) -> N
         ("Soziales", 0),
     ]
     text = published.questions[4]
-    assert text.suppressed and text.texts == ()  # one answer only: nothing but the fact
+    # One answer only: nothing but the fact, not even how many (1–4).
+    assert text.suppressed and text.texts == () and text.respondents is None
+    assert results_to_dict(published)["questions"][4]["respondents"] is None
     internal = evaluation.results(form.survey.id, published=False)
     assert [o.count for o in internal.questions[2].options] == [0, 3, 0, 6, 5]
+    internal_stats = internal.questions[2].stats
+    assert internal_stats is not None and (internal_stats.minimum, internal_stats.maximum) == (2, 5)
     assert internal.questions[4].texts == ("Realschule",)
 
 

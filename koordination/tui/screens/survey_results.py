@@ -52,7 +52,7 @@ def stats_text(stats: NumberStats, *, published: bool = True) -> str:
     """Mean and median; the smallest and largest value only internally, since in published
     results they would name a single respondent's answer."""
     text = f"Mittelwert {number_text(stats.mean)} · Median {number_text(stats.median)}"
-    if not published:
+    if not published and stats.minimum is not None and stats.maximum is not None:
         text += (
             f" · kleinster Wert {number_text(stats.minimum)}"
             f" · größter Wert {number_text(stats.maximum)}"
