@@ -28,7 +28,10 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
 
     check = actions(command(sub, "check", "Prüfungen"), "check_command")
     eligibility = command(
-        check, "eligibility", "Voraussetzungen des Programms Engagierte Stadt prüfen"
+        check,
+        "eligibility",
+        "Voraussetzungen des Programms Engagierte Stadt prüfen "
+        "(Rückgabewert 0: alle Pflicht-Voraussetzungen erfüllt, 1: mindestens eine fehlt)",
     )
     eligibility.add_argument("--json", action="store_true", help="als JSON ausgeben")
 

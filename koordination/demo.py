@@ -413,7 +413,10 @@ def build_demo(
         say("Handlungsfelder …")
         build_fields(session)
         city = session.scalars(select(CityProfile)).one()
-        city.contact_person_id = people[0][0].id
+        # The fixed contact: the first consortium member the office can write to.
+        city.contact_person_id = next(
+            ms.person.id for ms in groups[0].memberships if ms.person.emails and ms.valid_to is None
+        )
         city.principles_accepted_on = date(2020, 3, 12)
         say("fertig.")
 

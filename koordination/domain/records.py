@@ -51,6 +51,10 @@ class CityProfileRecord:
     office_address: str
     office_phone: str
     office_email: str
+    contact_person_id: int | None = None
+    principles_accepted_on: date | None = None
+    #: The contact person's name, for showing (the id is what is saved).
+    contact_person: str = ""
 
 
 @dataclass(frozen=True)

@@ -283,9 +283,16 @@ class Directory:
         )
 
     @staticmethod
-    def _city_record(c: CityProfile) -> CityProfileRecord:
-        values = {f.name: getattr(c, f.name) for f in fields(CityProfileRecord)}
-        return CityProfileRecord(**values)
+    def _city_record(c: CityProfile, contact: str = "") -> CityProfileRecord:
+        values = {
+            f.name: getattr(c, f.name) for f in fields(CityProfileRecord) if hasattr(c, f.name)
+        }
+        return CityProfileRecord(**values, contact_person=contact)
+
+    @staticmethod
+    def _contact_name(session: Session, person_id: int | None) -> str:
+        person = session.get(Person, person_id) if person_id is not None else None
+        return display_name(person.title, person.given_name, person.family_name) if person else ""
 
     _PERSON_LOAD = (
         selectinload(Person.emails),
@@ -1036,7 +1043,9 @@ class Directory:
     def get_city(self) -> CityProfileRecord | None:
         with self.db.session() as session:
             city = session.scalar(select(CityProfile).order_by(CityProfile.id).limit(1))
-            return self._city_record(city) if city else None
+            if city is None:
+                return None
+            return self._city_record(city, self._contact_name(session, city.contact_person_id))
 
     def save_city(
         self, original: CityProfileRecord | None, data: CityProfileInput
@@ -1050,12 +1059,38 @@ class Directory:
                 session.add(city)
             elif original is None or city.version != original.version:
                 raise _conflict("Das Stadtprofil", [])
+            contact = self._contact_name(session, data.contact_person_id)
+            if data.contact_person_id is not None and not contact:
+                raise ValidationError(
+                    [FieldError("Feste Ansprechperson", "Diese Person gibt es nicht (mehr).")]
+                )
             for f in fields(CityProfileInput):
                 value = getattr(data, f.name)
                 setattr(city, f.name, value.strip() if isinstance(value, str) else value)
             city.updated_at = datetime.now(UTC)
             self._save(session, "Das Stadtprofil")
-            return self._city_record(city)
+            return self._city_record(city, contact)
+
+    def contact_candidates(self) -> list[tuple[str, int]]:
+        """People who can be the city's fixed contact: active members of a group (and the
+        current contact), as (name, number) in name order."""
+        today = self.today()
+        with self.db.session() as session:
+            city = session.scalar(select(CityProfile).order_by(CityProfile.id).limit(1))
+            current = city.contact_person_id if city else None
+            rows = session.execute(
+                select(Person.id, Person.title, Person.given_name, Person.family_name)
+                .join(GroupMembership, GroupMembership.person_id == Person.id)
+                .where(
+                    Person.archived.is_(False),
+                    (GroupMembership.valid_to.is_(None)) | (GroupMembership.valid_to >= today),
+                )
+                .distinct()
+            ).all()
+            people = {pid: display_name(t, g, f) for pid, t, g, f in rows}
+            if current is not None and current not in people:
+                people[current] = self._contact_name(session, current)
+        return sorted(((n, pid) for pid, n in people.items() if n), key=lambda c: c[0].casefold())
 
     # ------------------------------------------------------------------ overview
     def overview(self) -> Overview:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from koordination.domain.enums import (
     Bundesland,
@@ -127,6 +127,9 @@ class CityProfileInput:
     office_address: str = ""
     office_phone: str = ""
     office_email: str = ""
+    #: The programme asks for one fixed contact person and a commitment to its principles.
+    contact_person_id: int | None = None
+    principles_accepted_on: date | None = None
 
     def problems(self) -> list[FieldError]:
         errors = [e for e in (required("Name der Stadt", self.name),) if e]

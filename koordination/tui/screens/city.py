@@ -53,7 +53,16 @@ class CityArea(Area):
     def reload(self, keep_position: bool = False) -> None:
         directory = self.directory
         if directory is not None:
-            self.call_service(directory.get_city, self.show)
+            self.call_service(
+                lambda: (directory.contact_candidates(), directory.get_city()), self._loaded
+            )
+
+    def _loaded(self, loaded: tuple[list[tuple[str, int]], CityProfileRecord | None]) -> None:
+        from textual.widgets import Select
+
+        candidates, record = loaded
+        self.query_one("#field-contact_person_id", Select).set_options(candidates)
+        self.show(record)
 
     def data_changed(self, what: str) -> None:
         if what == "city":

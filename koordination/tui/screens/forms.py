@@ -330,6 +330,17 @@ CITY_FIELDS = [
     FieldSpec("office_address", "Anschrift der Koordinierungsstelle"),
     FieldSpec("office_phone", "Telefon der Koordinierungsstelle"),
     FieldSpec("office_email", "E-Mail der Koordinierungsstelle"),
+    FieldSpec(
+        "contact_person_id",
+        "Feste Ansprechperson",
+        kind="select",
+        error_names=("Feste Ansprechperson",),
+    ),
+    FieldSpec(
+        "principles_accepted_on",
+        "Grundsätze anerkannt am",
+        placeholder="Datum, an dem die Stadt die Grundsätze des Netzwerks anerkannt hat",
+    ),
 ]
 
 
@@ -337,6 +348,8 @@ def build_city(values: dict[str, Any]) -> tuple[CityProfileInput, list[FieldErro
     problems: list[FieldError] = []
     inhabitants = _int_value(values, "inhabitants", "Einwohnerzahl", problems)
     since = _int_value(values, "network_since", "Im Netzwerk seit", problems)
+    accepted = _date_value(values, "principles_accepted_on", "Grundsätze anerkannt am", problems)
+    contact = values.get("contact_person_id")
     texts = {
         k: values[k]
         for k in (
@@ -355,7 +368,12 @@ def build_city(values: dict[str, Any]) -> tuple[CityProfileInput, list[FieldErro
         )
     }
     data = CityProfileInput(
-        bundesland=values["bundesland"], inhabitants=inhabitants, network_since=since, **texts
+        bundesland=values["bundesland"],
+        inhabitants=inhabitants,
+        network_since=since,
+        contact_person_id=contact if isinstance(contact, int) else None,
+        principles_accepted_on=accepted,
+        **texts,
     )
     return data, problems + data.problems()
 
@@ -363,7 +381,10 @@ def build_city(values: dict[str, Any]) -> tuple[CityProfileInput, list[FieldErro
 def city_values(c: CityProfileRecord | None) -> dict[str, Any]:
     if c is None:
         return {}
-    return {spec.key: getattr(c, spec.key) for spec in CITY_FIELDS}
+    values = {spec.key: getattr(c, spec.key) for spec in CITY_FIELDS}
+    accepted = c.principles_accepted_on
+    values["principles_accepted_on"] = accepted.strftime("%d.%m.%Y") if accepted else ""
+    return values
 
 
 # ---------------------------------------------------------------------- consents
