@@ -115,12 +115,40 @@ def build_parser() -> argparse.ArgumentParser:
     backup = command(db_actions, "backup", "konsistente Sicherung schreiben")
     backup.add_argument("file", metavar="DATEI", type=Path, help="Zieldatei der Sicherung")
     backup.add_argument("--force", action="store_true", help="eine vorhandene Datei überschreiben")
+    restore = command(db_actions, "restore", "eine Sicherung zurückspielen (ersetzt alle Daten)")
+    restore.add_argument("file", metavar="DATEI", type=Path, help="die Sicherungsdatei")
+    restore.add_argument("--yes", action="store_true", help="ohne Rückfrage zurückspielen")
+    auto = command(
+        db_actions, "auto-backup", "tägliche Sicherung mit Rotation einstellen oder ausführen"
+    )
+    auto.add_argument(
+        "state",
+        choices=["on", "off", "status", "run"],
+        help="on/off: ein- oder ausschalten, status: anzeigen, run: jetzt prüfen und sichern",
+    )
+    auto.add_argument(
+        "--keep", type=_positive_int, metavar="N", help="so viele Tagessicherungen behalten"
+    )
+    auto.add_argument("--dir", type=Path, metavar="ORDNER", help="Ordner der Sicherungen")
 
     people = actions(command(sub, "people", "Personen auflisten und anzeigen"), "people_command")
     _list_options(command(people, "list", "Personen auflisten"), group=True, tag=True)
     show = command(people, "show", "eine Person anzeigen")
     show.add_argument("id", metavar="NR", type=_positive_int, help="Nummer der Person")
     show.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    export_data = command(
+        people, "export-data", "Auskunft (Art. 15/20 DSGVO): alles Gespeicherte zu einer Person"
+    )
+    export_data.add_argument("id", metavar="NR", type=_positive_int, help="Nummer der Person")
+    export_data.add_argument("--format", choices=["json", "pdf"], required=True, help="Dateiformat")
+    export_data.add_argument(
+        "-o", "--output", type=Path, metavar="DATEI", help="Zieldatei (sonst im Ordner exports/)"
+    )
+    erase = command(
+        people, "erase", "Person löschen (Art. 17 DSGVO): Personendaten überall entfernen"
+    )
+    erase.add_argument("id", metavar="NR", type=_positive_int, help="Nummer der Person")
+    erase.add_argument("--yes", action="store_true", help="ohne Rückfrage löschen")
 
     orgs = actions(command(sub, "organisations", "Organisationen auflisten"), "org_command")
     _list_options(command(orgs, "list", "Organisationen auflisten"), group=True, tag=False)
@@ -143,6 +171,19 @@ def build_parser() -> argparse.ArgumentParser:
     existing.add_argument(
         "--skip-existing", action="store_true", help="bekannte Einträge überspringen"
     )
+
+    retention = actions(
+        command(sub, "retention", "Aufbewahrungsregeln: was nicht mehr gebraucht wird"),
+        "retention_command",
+    )
+    command(retention, "preview", "zeigen, was die Regeln löschen würden (ändert nichts)")
+    run = command(retention, "run", "die Regeln ausführen und berichten")
+    run.add_argument("--yes", action="store_true", help="ohne Rückfrage ausführen")
+    audit = command(sub, "audit", "Änderungsprotokoll: wer hat was wann geändert")
+    audit.add_argument(
+        "--record", metavar="ART:NR", help="nur zu einem Eintrag, z. B. person:12 oder group:3"
+    )
+    audit.add_argument("--json", action="store_true", help="als JSON ausgeben")
 
     from koordination import cli_meetings, cli_minutes, cli_programme, cli_surveys
 
@@ -301,6 +342,10 @@ def cmd_db(args: argparse.Namespace) -> int:
         state = "aktuell" if rev == head else f"veraltet, neuester Stand ist {head}"
         print(f"{db.display_name}: Stand {rev or 'leer (noch keine Tabellen)'} ({state})")
         return 0
+    if args.db_command in ("restore", "auto-backup"):
+        from koordination.cli_backup import cmd_auto_backup, cmd_restore
+
+        return (cmd_restore if args.db_command == "restore" else cmd_auto_backup)(args)
     db = _database(args)
     if args.file.exists() and not args.force:
         raise KoordinationError(
@@ -317,6 +362,10 @@ def cmd_people(args: argparse.Namespace) -> int:
     from koordination.services.directory import PeopleFilter
 
     directory = _directory(args)
+    if args.people_command in ("export-data", "erase"):
+        from koordination.cli_privacy import cmd_erase, cmd_export_data
+
+        return (cmd_export_data if args.people_command == "export-data" else cmd_erase)(args)
     if args.people_command == "show":
         person = directory.get_person(args.id)
         if args.json:
@@ -468,7 +517,16 @@ _COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "groups": cmd_groups,
     "import": cmd_import,
     "export": cmd_export,
+    "retention": lambda args: _lazy("koordination.cli_retention", "cmd_retention")(args),
+    "audit": lambda args: _lazy("koordination.cli_retention", "cmd_audit")(args),
 }
+
+
+def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    import importlib
+
+    handler: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), name)
+    return handler
 
 
 def main(argv: Sequence[str] | None = None) -> int:
