@@ -107,6 +107,7 @@ TRACKED: dict[type[Any], Tracked] = {
     ),
     m.Indicator: Tracked("indicator", ("measure", "measure_id")),
     m.MeasureLink: Tracked("measure_link", ("measure", "measure_id")),
+    m.RetentionRule: Tracked("retention_rule"),
 }
 
 #: German names of the kinds, for the faces.
@@ -144,6 +145,7 @@ KIND_LABELS = {
     "measure_partner": "Partner einer Maßnahme",
     "indicator": "Kennzahl",
     "measure_link": "Verknüpfung einer Maßnahme",
+    "retention_rule": "Aufbewahrungsregel",
 }
 
 

@@ -170,6 +170,9 @@ class Person(Versioned, Base):
         enum_type(Channel, "channel"), default=Channel.EMAIL
     )
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Set when the person was erased (Art. 17 DSGVO): the row stays as "N. N. (…)" so that
+    #: minutes, attendance and statistics still add up; no personal data is left in it.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Denormalised for fast listing: sort key (family, given name folded) and the text that
     # search-as-you-type looks in (names, e-mails, current organisations), both lower-case.
     sort_key: Mapped[str] = mapped_column(String(500), default="")
@@ -861,3 +864,23 @@ class AuditEntry(Base):
     refs: Mapped[str] = mapped_column(String(500), default="")
     #: {"field": [old, new]} as JSON; values of erased people are replaced by "[gelöscht]".
     changes: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class RetentionRule(Base):
+    """How long the office keeps one kind of data (set by the office; nothing is deleted
+    until the office runs the rules)."""
+
+    __tablename__ = "retention_rule"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), unique=True)
+    months: Mapped[int] = mapped_column(Integer)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class AppSetting(Base):
+    """Settings that belong to the database rather than to one user (e.g. automatic backups)."""
+
+    __tablename__ = "app_setting"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
