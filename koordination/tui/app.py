@@ -36,6 +36,7 @@ AREA_KEYS = [
     ("5", "city", "Stadtprofil"),
     ("6", "meetings", "Termine"),
     ("7", "tasks", "Aufgaben"),
+    ("8", "surveys", "Umfragen"),
 ]
 
 
@@ -232,6 +233,16 @@ class KoordinationApp(App[int]):
         sections.append(
             ("Sitzung (Tagesordnung, Anwesenheit, Protokoll, Aufgaben, Werkstatt)", sitting)
         )
+        from koordination.tui.screens.survey_forms import AnswerEntryScreen
+        from koordination.tui.screens.survey_results import SurveyResultsScreen
+        from koordination.tui.screens.surveys import QuestionnaireScreen
+
+        for title, screen in (
+            ("Fragebogen einer Umfrage", QuestionnaireScreen),
+            ("Papierbögen erfassen", AnswerEntryScreen),
+            ("Ergebnisse einer Umfrage", SurveyResultsScreen),
+        ):
+            sections.append((title, [b for b in screen.BINDINGS if isinstance(b, Binding)]))
         sections.append(("Listen", list(LazyTable.BINDINGS)))  # type: ignore[arg-type]
         sections.append(("Monatsansicht", list(MonthView.BINDINGS)))  # type: ignore[arg-type]
         sections.append(("Formulare", list(FormScreen.BINDINGS)))  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""The Übersicht area: the city at a glance, sectors, next meetings and groups."""
+"""The Übersicht area: the city at a glance, sectors, next meetings, running surveys, groups."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from koordination.calendar.events import CITY_ZONE
-from koordination.domain.enums import MeetingStatus, ResponseStatus
+from koordination.domain.enums import MeetingStatus, ResponseStatus, SurveyStatus
 from koordination.domain.records import OccurrenceRow, Overview, TaskRecord
+from koordination.domain.survey_records import SurveyRecord
 from koordination.errors import KoordinationError
 from koordination.tui.formatting import (
     city_summary,
@@ -23,6 +24,8 @@ from koordination.tui.formatting import (
     sector_table,
 )
 from koordination.tui.screens.base import Area
+from koordination.tui.screens.survey_results import answers_text
+from koordination.tui.screens.surveys import escape_markup
 
 if TYPE_CHECKING:
     from koordination.services.meetings import Meetings
@@ -34,6 +37,9 @@ TASK_LINE = 40
 #: How many dates "Nächste Termine" lists, and how far "Offene Antworten" looks ahead.
 NEXT_MEETINGS = 5
 OPEN_ANSWERS_AHEAD = timedelta(weeks=12)
+#: How many running surveys the Übersicht lists, and the room for each title.
+RUNNING_SURVEYS = 3
+SURVEY_LINE = 40
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,19 @@ def open_tasks_card(tasks: list[TaskRecord], today: date) -> str:
     return "\n".join(lines)
 
 
+def running_surveys_card(surveys: list[SurveyRecord]) -> str:
+    """The running surveys with their period and how many answers came in so far."""
+    lines = [f"[b]Umfragen[/b]  {len(surveys)} {'läuft' if len(surveys) == 1 else 'laufen'}"]
+    for s in surveys[:RUNNING_SURVEYS]:
+        title = s.title if len(s.title) <= SURVEY_LINE else s.title[: SURVEY_LINE - 1] + "…"
+        period = s.period_label or s.audience_label
+        line = f"{title:<{SURVEY_LINE}}  {answers_text(s.response_count):>14}  "
+        lines.append(f"{escape_markup(line)}[dim]{escape_markup(period)}[/dim]")
+    if len(surveys) > RUNNING_SURVEYS:
+        lines.append(f"[dim]… und {len(surveys) - RUNNING_SURVEYS} weitere (Taste 8)[/dim]")
+    return "\n".join(lines)
+
+
 class OverviewArea(Area):
     TITLE = "Übersicht"
 
@@ -95,6 +114,9 @@ class OverviewArea(Area):
             yield Static("Wird geladen …", id="overview-city", classes="card")
             yield Static("", id="overview-sectors", classes="card")
         yield Static("", id="overview-meetings", classes="card")
+        surveys = Static("", id="overview-surveys", classes="card")
+        surveys.display = False
+        yield surveys
         with Horizontal(classes="overview-bottom"):
             with Vertical(classes="card overview-groups"):
                 yield Static("", id="overview-groups")
@@ -133,6 +155,20 @@ class OverviewArea(Area):
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_tasks, tasks, directory.today())
+        from koordination.services.surveys import Surveys
+
+        try:
+            running = Surveys(directory.db).list_surveys(SurveyStatus.LAEUFT)
+        except KoordinationError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_surveys, running)
+
+    def show_surveys(self, running: list[SurveyRecord]) -> None:
+        card = self.query_one("#overview-surveys", Static)
+        card.display = bool(running)
+        card.update(running_surveys_card(running))
 
     def show_tasks(self, tasks: list[TaskRecord], today: date) -> None:
         self.query_one("#overview-tasks", Static).update(open_tasks_card(tasks, today))

@@ -1,5 +1,5 @@
-"""The main window: Übersicht, Personen, Organisationen, Gruppen, Stadtprofil, Termine, Aufgaben
-as tabs."""
+"""The main window: Übersicht, Personen, Organisationen, Gruppen, Stadtprofil, Termine, Aufgaben,
+Umfragen as tabs."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from koordination.tui.screens.meetings import MeetingsArea
 from koordination.tui.screens.organisations import OrganisationsArea
 from koordination.tui.screens.overview import OverviewArea
 from koordination.tui.screens.people import PeopleArea
+from koordination.tui.screens.surveys import SurveysArea
 from koordination.tui.screens.tasks import TasksArea
 
 #: (id, key, class) in navigation order; the key switches to the area.
@@ -25,6 +26,7 @@ AREAS: list[tuple[str, str, type[Area]]] = [
     ("city", "5", CityArea),
     ("meetings", "6", MeetingsArea),
     ("tasks", "7", TasksArea),
+    ("surveys", "8", SurveysArea),
 ]
 
 
