@@ -7,6 +7,7 @@ from benchmarks import (
     bench_import,
     bench_invitations,
     bench_meetings,
+    bench_surveys,
     bench_tui,
 )
 
@@ -19,4 +20,6 @@ status |= bench_meetings.main([])
 status |= bench_invitations.main([])
 print("\n== Dokumente ==", flush=True)
 status |= bench_documents.main([])
+print("\n== Umfragen ==", flush=True)
+status |= bench_surveys.main([])
 sys.exit(status)
