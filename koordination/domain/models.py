@@ -706,12 +706,15 @@ class SurveyAnswer(Base):
 
     __tablename__ = "survey_answer"
     __table_args__ = (
-        # Counting per option and the statistics of numbers read this index alone.
-        Index("ix_survey_answer_question", "question_id", "option_id", "number"),
+        # Counting per option, the statistics of numbers and the breakdown by the response's
+        # group read this index alone; "did this response answer that question" reads the
+        # second one alone.
+        Index("ix_survey_answer_question", "question_id", "option_id", "number", "response_id"),
+        Index("ix_survey_answer_response", "response_id", "question_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_response.id", ondelete="CASCADE"), index=True
+        ForeignKey("survey_response.id", ondelete="CASCADE")
     )
     question_id: Mapped[int] = mapped_column(ForeignKey("survey_question.id", ondelete="CASCADE"))
     option_id: Mapped[int | None] = mapped_column(

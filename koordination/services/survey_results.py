@@ -12,12 +12,13 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy import Column, Integer, MetaData, Table, case, func, insert, null, select
+from sqlalchemy.orm import Session, selectinload
 
 from koordination.calendar.events import CITY_ZONE
 from koordination.db.engine import Database
@@ -158,42 +159,81 @@ def _nice_width(raw: float) -> float:
 
 
 class _Counts:
-    """The grouped figures of one survey's answers, read in a few queries."""
+    """The grouped figures of one survey's answers, read in a few queries.
 
-    def __init__(self, session: Session, questions: Sequence[SurveyQuestion]) -> None:
+    With a breakdown question, the same single pass over the answer index also counts each
+    answer per group (one summed column per group, so the database never sorts the answers),
+    and ``by_group`` holds question → group option → [(option, number, count)].
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        questions: Sequence[SurveyQuestion],
+        by: SurveyQuestion | None = None,
+    ) -> None:
         ids = [q.id for q in questions]
         self.options: dict[int, dict[int, int]] = defaultdict(dict)
         self.numbers: dict[int, list[tuple[float, int]]] = defaultdict(list)
         self.respondents: dict[int, int] = {}
         self.texts: dict[int, list[str]] = defaultdict(list)
         self.months: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        self.by_group: dict[int, dict[int, list[tuple[int | None, float | None, int]]]] = (
+            defaultdict(lambda: defaultdict(list))
+        )
         if not ids:
             return
         a = SurveyAnswer
-        grouped = session.execute(
-            select(a.question_id, a.option_id, a.number, func.count())
-            .where(a.question_id.in_(ids))
-            .group_by(a.question_id, a.option_id, a.number)
-            .order_by(a.question_id, a.number)
-        )
-        for question_id, option_id, number, count in grouped:
-            if option_id is not None:
-                self.options[question_id][option_id] = count
-            elif number is not None:
-                self.numbers[question_id].append((float(number), count))
-            self.respondents[question_id] = self.respondents.get(question_id, 0) + count
-        by_type = {q.id: q.type for q in questions}
-        multiple = [qid for qid, kind in by_type.items() if kind is QuestionType.MEHRFACH]
-        if multiple:
-            # A response that ticked three options counts once as a respondent.
-            self.respondents.update(
-                (question_id, count)
-                for question_id, count in session.execute(
-                    select(a.question_id, func.count(func.distinct(a.response_id)))
-                    .where(a.question_id.in_(multiple))
-                    .group_by(a.question_id)
+        group_ids = [o.id for o in by.options] if by is not None else []
+        with _response_groups(session, by) as groups:
+            columns: list[Any] = [a.question_id, a.option_id, a.number, func.count()]
+            query = select(*columns).where(a.question_id.in_(ids))
+            if groups is not None:
+                query = query.add_columns(
+                    *(func.sum(case((groups.c.grp == g, 1), else_=0)) for g in group_ids)
+                ).outerjoin(groups, groups.c.response_id == a.response_id)
+            grouped = session.execute(
+                query.group_by(a.question_id, a.option_id, a.number).order_by(
+                    a.question_id, a.option_id, a.number
                 )
             )
+            for question_id, option_id, number, count, *per_group in grouped:
+                if option_id is not None:
+                    self.options[question_id][option_id] = count
+                elif number is not None:
+                    self.numbers[question_id].append((float(number), count))
+                self.respondents[question_id] = self.respondents.get(question_id, 0) + count
+                if by is not None and question_id != by.id and (option_id or number is not None):
+                    for group, n in zip(group_ids, per_group, strict=True):
+                        if n:
+                            self.by_group[question_id][group].append((option_id, number, n))
+            # A response that ticked three options counts once as a respondent: in all, and
+            # in its group (kept there as a row without option and number). Asked per
+            # response — "has an answer to this question" reads the response index alone.
+            r = SurveyResponse
+            for question in (q for q in questions if q.type is QuestionType.MEHRFACH):
+                answered = (
+                    select(a.id).where(a.response_id == r.id, a.question_id == question.id).exists()
+                )
+                query = (
+                    select(null(), func.count())
+                    .select_from(r)
+                    .where(r.survey_id == question.survey_id, answered)
+                )
+                if groups is not None:
+                    query = (
+                        select(groups.c.grp, func.count())
+                        .select_from(r)
+                        .outerjoin(groups, groups.c.response_id == r.id)
+                        .where(r.survey_id == question.survey_id, answered)
+                        .group_by(groups.c.grp)
+                    )
+                self.respondents[question.id] = 0
+                for group, count in session.execute(query):
+                    self.respondents[question.id] += count
+                    if group is not None:
+                        self.by_group[question.id][group].append((None, None, count))
+        by_type = {q.id: q.type for q in questions}
         texts = [qid for qid, kind in by_type.items() if kind is QuestionType.TEXT]
         if texts:
             for question_id, text in session.execute(
@@ -212,6 +252,42 @@ class _Counts:
                 .order_by(a.question_id, month)
             ):
                 self.months[question_id].append((value, count))
+
+
+@contextmanager
+def _response_groups(session: Session, by: SurveyQuestion | None) -> Iterator[Any]:
+    """Response → the option it chose in the breakdown question, as something to join.
+
+    On SQLite a temporary table keyed by the response: joining it is a rowid lookup, several
+    times faster than a second pass over the answer index. PostgreSQL hash-joins the plain
+    subquery by itself.
+    """
+    if by is None:
+        yield None
+        return
+    b = SurveyAnswer
+    chosen = select(b.response_id, b.option_id.label("grp")).where(b.question_id == by.id)
+    if session.get_bind().dialect.name != "sqlite":
+        yield chosen.subquery("response_groups")
+        return
+    table = Table(
+        "response_groups",
+        MetaData(),
+        Column("response_id", Integer, primary_key=True),
+        Column("grp", Integer),
+        prefixes=["TEMPORARY"],
+    )
+    connection = session.connection()
+    table.drop(connection, checkfirst=True)
+    table.create(connection)
+    try:
+        # One answer per response (single choice); a stray duplicate must not break this.
+        connection.execute(
+            insert(table).prefix_with("OR IGNORE").from_select(["response_id", "grp"], chosen)
+        )
+        yield table
+    finally:
+        table.drop(connection)
 
 
 def _date_cells(q: SurveyQuestion, months: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -253,11 +329,11 @@ class Evaluation:
     ) -> SurveyResults:
         """:meth:`results` inside a transaction the caller holds."""
         survey = self._load(session, survey_id)
-        counts = _Counts(session, survey.questions)
+        by = next((q for q in survey.questions if q.breakdown and not q.retired), None)
+        counts = _Counts(session, survey.questions, by)
         # Earlier versions of a question appear only when they were answered.
         questions = [q for q in survey.questions if not q.retired or counts.respondents.get(q.id)]
-        by = next((q for q in questions if q.breakdown and not q.retired), None)
-        groups = self._breakdown(session, by, questions) if by is not None else {}
+        groups = counts.by_group
         response_count = (
             session.scalar(select(func.count()).where(SurveyResponse.survey_id == survey_id)) or 0
         )
@@ -279,42 +355,6 @@ class Evaluation:
             questions=results,
             breakdown_by=by.text if by is not None else "",
         )
-
-    @staticmethod
-    def _breakdown(
-        session: Session, by: SurveyQuestion, questions: Sequence[SurveyQuestion]
-    ) -> dict[int, dict[int, list[tuple[int | None, float | None, int]]]]:
-        """question → group option → [(option, number, count)] among respondents who gave
-        that answer to the breakdown question."""
-        ids = [q.id for q in questions if q.id != by.id and q.type is not QuestionType.TEXT]
-        if not ids:
-            return {}
-        a, b = SurveyAnswer, aliased(SurveyAnswer)
-        rows = session.execute(
-            select(a.question_id, b.option_id, a.option_id, a.number, func.count())
-            .join(b, and_(b.response_id == a.response_id, b.question_id == by.id))
-            .where(a.question_id.in_(ids))
-            .group_by(a.question_id, b.option_id, a.option_id, a.number)
-        )
-        out: dict[int, dict[int, list[tuple[int | None, float | None, int]]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
-        for question_id, group, option_id, number, count in rows:
-            if group is not None:
-                out[question_id][group].append((option_id, number, count))
-        multiple = [q.id for q in questions if q.type is QuestionType.MEHRFACH and q.id in ids]
-        if multiple:
-            # Respondents of a group, each counted once however many options they ticked;
-            # kept as a row without option and number.
-            for question_id, group, count in session.execute(
-                select(a.question_id, b.option_id, func.count(func.distinct(a.response_id)))
-                .join(b, and_(b.response_id == a.response_id, b.question_id == by.id))
-                .where(a.question_id.in_(multiple))
-                .group_by(a.question_id, b.option_id)
-            ):
-                if group is not None:
-                    out[question_id][group].append((None, None, count))
-        return out
 
     def _question(
         self,

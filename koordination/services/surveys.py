@@ -57,6 +57,8 @@ _SURVEY_FIELDS = (
     "anonymous",
 )
 _MAX_OPTIONS = 50
+#: Results can be broken down by a question with exactly one answer per response.
+BREAKDOWN_TYPES = (QuestionType.EINFACH, QuestionType.JA_NEIN)
 
 
 def _survey_record(s: Survey, responses: int, questions: int) -> SurveyRecord:
@@ -500,7 +502,7 @@ class Surveys:
                 scale_max=scale_max if kind is QuestionType.SKALA else None,
                 low_label=low_label.strip() if kind is QuestionType.SKALA else "",
                 high_label=high_label.strip() if kind is QuestionType.SKALA else "",
-                breakdown=breakdown and kind.has_options,
+                breakdown=breakdown and kind in BREAKDOWN_TYPES,
                 bank_item_id=bank_item_id,
                 condition_question_id=cond_q,
                 condition_option_id=cond_o,
@@ -581,7 +583,7 @@ class Surveys:
                 setattr(question, name, value.strip() if isinstance(value, str) else value)
         question.text = text.strip()
         question.type = kind
-        question.breakdown = question.breakdown and kind.has_options
+        question.breakdown = question.breakdown and kind in BREAKDOWN_TYPES
         question.scale_min = scale_min if kind is QuestionType.SKALA else None
         question.scale_max = scale_max if kind is QuestionType.SKALA else None
         if [o.label for o in question.options] != options:
