@@ -713,9 +713,7 @@ class SurveyAnswer(Base):
         Index("ix_survey_answer_response", "response_id", "question_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_response.id", ondelete="CASCADE")
-    )
+    response_id: Mapped[int] = mapped_column(ForeignKey("survey_response.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(ForeignKey("survey_question.id", ondelete="CASCADE"))
     option_id: Mapped[int | None] = mapped_column(
         ForeignKey("question_option.id", ondelete="CASCADE")
