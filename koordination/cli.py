@@ -179,11 +179,21 @@ def build_parser() -> argparse.ArgumentParser:
     command(retention, "preview", "zeigen, was die Regeln löschen würden (ändert nichts)")
     run = command(retention, "run", "die Regeln ausführen und berichten")
     run.add_argument("--yes", action="store_true", help="ohne Rückfrage ausführen")
+    rule = command(retention, "set", "eine Regel einschalten (Monate) oder ausschalten (off)")
+    rule.add_argument("rule", metavar="REGEL", help="z. B. guests, inactive_people")
+    rule.add_argument("value", metavar="MONATE|off", help="Monate bis zum Löschen, oder off")
     audit = command(sub, "audit", "Änderungsprotokoll: wer hat was wann geändert")
     audit.add_argument(
         "--record", metavar="ART:NR", help="nur zu einem Eintrag, z. B. person:12 oder group:3"
     )
     audit.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    audit.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="DATEI",
+        help="als CSV-Datei für Excel/LibreOffice schreiben",
+    )
 
     from koordination import cli_meetings, cli_minutes, cli_programme, cli_surveys
 

@@ -37,6 +37,7 @@ ACTIONS = {
     "delete": "gelöscht",
     "erase": "gelöscht (Art. 17 DSGVO)",
     "import": "importiert",
+    "run": "ausgeführt",
 }
 
 ERASED = "[gelöscht]"

@@ -1059,7 +1059,8 @@ class Directory:
                 session.add(city)
             elif original is None or city.version != original.version:
                 raise _conflict("Das Stadtprofil", [])
-            contact = self._contact_name(session, data.contact_person_id)
+            with session.no_autoflush:  # a new, still empty profile must not be written yet
+                contact = self._contact_name(session, data.contact_person_id)
             if data.contact_person_id is not None and not contact:
                 raise ValidationError(
                     [FieldError("Feste Ansprechperson", "Diese Person gibt es nicht (mehr).")]

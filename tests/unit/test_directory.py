@@ -224,3 +224,22 @@ def test_invalid_organisation_and_city_inputs_are_refused(directory: Directory) 
 def test_missing_records_give_german_not_found(directory: Directory) -> None:
     with pytest.raises(NotFoundError, match=r"Person Nr\. 999 wurde nicht gefunden"):
         directory.get_person(999)
+
+
+def test_a_new_city_profile_names_its_fixed_contact_and_principles(db: Database) -> None:
+    directory = Directory(db)
+    person = directory.create_person(PersonInput(given_name="Renate", family_name="Kaiser")).record
+    saved = directory.save_city(
+        None,
+        CityProfileInput(
+            name="Wiesenbrück",
+            contact_person_id=person.id,
+            principles_accepted_on=date(2020, 3, 12),
+        ),
+    )
+    assert (saved.contact_person, saved.principles_accepted_on) == (
+        "Renate Kaiser",
+        date(2020, 3, 12),
+    )
+    with pytest.raises(ValidationError, match="Feste Ansprechperson"):
+        directory.save_city(saved, CityProfileInput(name="Wiesenbrück", contact_person_id=99999))
