@@ -1,13 +1,165 @@
-"""Command-line faces of data protection (backup)."""
+"""Command-line faces of data protection (backup): restoring a backup, the daily backup."""
 
 from __future__ import annotations
 
 import argparse
+import shlex
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from koordination.errors import KoordinationError
+
+if TYPE_CHECKING:
+    from koordination.db.engine import Database
+
+CONFIRM_WORD = "JA"
+
+
+def _when(moment: datetime) -> str:
+    from koordination.db.backup import CITY_ZONE
+
+    return moment.astimezone(CITY_ZONE).strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def _size(n: int) -> str:
+    if n < 1000 * 1000:
+        text = f"{max(n, 1) / 1000:.1f} kB"
+    elif n < 1000**3:
+        text = f"{n / 1000**2:.1f} MB"
+    else:
+        text = f"{n / 1000**3:.1f} GB"
+    return text.replace(".", ",")
+
+
+def _target_url(args: argparse.Namespace) -> str:
+    """The database the command works on, without opening it: a damaged file is restorable."""
+    from koordination.config import load_settings
+    from koordination.db.engine import resolve_url
+
+    return resolve_url(getattr(args, "db", None) or load_settings().database)
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from koordination.db import backup
+    from koordination.db.migrations import head_revision
+
+    url = _target_url(args)
+    target = backup.restore_target(url)
+    info = backup.inspect_backup(args.file, target)
+    backup.refuse_unfit(info, target)
+    head = head_revision()
+    stand = (
+        f"{info.revision} (wie diese Fassung)"
+        if info.is_current
+        else f"{info.revision} (ältere Fassung; wird danach auf {head} gebracht)"
+    )
+    print(f"Sicherung: {info.path}")
+    print(f"  Art:   {info.kind_label}")
+    print(f"  Stand: {stand}")
+    print(f"  Datum: {_when(info.created)}")
+    print(f"  Größe: {_size(info.size)}")
+    if not args.yes and not _confirmed(args, target.name):
+        print("Abgebrochen; nichts wurde verändert.", file=sys.stderr)
+        return 1
+    result = backup.restore(url, args.file)
+    print(f"Die Sicherung vom {_when(info.created)} wurde nach {target.name} zurückgespielt.")
+    if result.upgraded_to:
+        print(f"Sie wurde von Stand {info.revision} auf {result.upgraded_to} gebracht.")
+    if result.damaged_moved_aside and result.safety_copy is not None:
+        print(f"Die beschädigte Datenbank wurde beiseitegelegt: {result.safety_copy}")
+    elif result.safety_copy is not None:
+        again = f"koordination db restore {shlex.quote(str(result.safety_copy))}"
+        if getattr(args, "db", None):
+            again += " --db " + (shlex.quote(target.name) if target.is_sqlite else "…")
+        print(f"Die bisherigen Daten liegen in {result.safety_copy} (rückgängig machen: {again}).")
+    return 0
+
+
+def _confirmed(args: argparse.Namespace, name: str) -> bool:
+    """Ask on a terminal; a script must say --yes."""
+    if not sys.stdin.isatty():
+        raise KoordinationError(
+            f"Zurückspielen ersetzt alle Daten in {name}. Ohne Terminal bitte mit --yes "
+            f"bestätigen: koordination db restore {args.file} --yes"
+        )
+    try:
+        answer = input(
+            f"Alle Daten in {name} werden durch die Sicherung ersetzt. "
+            f"Fortfahren? Tippen Sie {CONFIRM_WORD}: "
+        )
+    except EOFError:
+        return False
+    return answer.strip().upper() == CONFIRM_WORD
 
 
 def cmd_auto_backup(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from koordination.cli import _database
+    from koordination.db import backup
+
+    if args.state != "on" and (args.keep is not None or args.dir is not None):
+        raise KoordinationError(
+            "--keep und --dir gehören zu „on“: koordination db auto-backup on --keep N --dir ORDNER"
+        )
+    db = _database(args)
+    now = datetime.now(UTC)
+    if args.state == "on":
+        if not db.is_sqlite:
+            backup.pg_tool("pg_dump")  # say now, not on the first morning, that it is missing
+        folder = args.dir.expanduser().resolve() if args.dir is not None else None
+        backup.check_backup_folder(folder or backup.auto_backup_settings(db).directory)
+        settings = backup.configure_auto_backup(db, enabled=True, keep=args.keep, folder=folder)
+        print(
+            f"Die tägliche Sicherung ist eingeschaltet: jeden Tag eine Sicherung nach "
+            f"{settings.directory}, die neuesten {settings.keep} bleiben."
+        )
+        print(
+            "Sie entsteht beim ersten Start von koordination an einem Tag; zu einer festen "
+            "Uhrzeit per cron: koordination db auto-backup run"
+        )
+        return 0
+    if args.state == "off":
+        backup.configure_auto_backup(db, enabled=False)
+        print("Die tägliche Sicherung ist ausgeschaltet; vorhandene Sicherungen bleiben liegen.")
+        return 0
+    if args.state == "status":
+        _print_status(db, now)
+        return 0
+    settings = backup.auto_backup_settings(db)
+    if not settings.enabled:
+        raise KoordinationError(
+            "Die tägliche Sicherung ist ausgeschaltet. Einschalten: koordination db auto-backup on"
+        )
+    made = backup.run_auto_backup(db, now)
+    if made is None:
+        today = backup.daily_backup_path(db, settings.directory, backup.local_day(now))
+        print(f"Heute wurde schon gesichert: {today}")
+    else:
+        print(f"Sicherung geschrieben: {made}")
+    return 0
+
+
+def _print_status(db: Database, now: datetime) -> None:
+    from koordination.db import backup
+
+    settings = backup.auto_backup_settings(db)
+    files = backup.daily_backups(db, settings.directory)
+    print(f"Tägliche Sicherung: {'eingeschaltet' if settings.enabled else 'ausgeschaltet'}")
+    print(f"Ordner:   {settings.directory}")
+    print(f"Behalten: die neuesten {settings.keep}")
+    if files:
+        newest = files[-1]
+        print(f"Vorhanden: {len(files)}, die neueste {newest.name} ({_size(_file_size(newest))})")
+    else:
+        print("Vorhanden: noch keine")
+    if settings.enabled:
+        due = backup.auto_backup_due(db, now)
+        print(f"Heute: {'noch fällig' if due else 'schon gesichert'}")
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
