@@ -248,6 +248,11 @@ def _database(args: argparse.Namespace, *, upgrade: bool = True) -> Database:
         made = migrations.upgrade(db)
         if made is not None:
             _err(f"Die Datenbank wurde aktualisiert; Sicherung der alten Fassung: {made}")
+        if getattr(args, "command", None) != "db":  # db auto-backup run reports by itself
+            from koordination.db.backup import auto_backup_at_start
+
+            if warning := auto_backup_at_start(db):
+                _err(warning)
     return db
 
 

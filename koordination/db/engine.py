@@ -33,6 +33,8 @@ def resolve_url(value: str | None) -> str:
 
 def private_file(path: Path) -> None:
     """Create ``path`` (and its folder) readable by the owner only, if it does not exist."""
+    if path.exists():
+        return  # never open (and close) a live database file: see _check_sqlite_file
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
     os.close(fd)
@@ -121,14 +123,26 @@ class Database:
         if path.is_dir():
             raise DatabaseError(f"{path} ist ein Ordner, keine Datenbankdatei.")
         if path.exists() and path.stat().st_size > 0:
-            with path.open("rb") as fh:
-                header = fh.read(len(SQLITE_HEADER))
-            if header != SQLITE_HEADER:
+            # Asked through SQLite, never by opening the file ourselves: closing any descriptor
+            # of a file drops every POSIX lock this process holds on it, including those of
+            # open SQLite connections, and another process could then remove the WAL.
+            try:
+                probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+                try:
+                    probe.execute("PRAGMA schema_version").fetchone()
+                finally:
+                    probe.close()
+            except sqlite3.OperationalError as exc:
+                raise DatabaseError(
+                    f"Die Datenbankdatei {path} kann nicht gelesen werden ({exc}). "
+                    "Bitte die Zugriffsrechte prüfen."
+                ) from exc
+            except sqlite3.DatabaseError:
                 raise DatabaseError(
                     f"Die Datei {path} ist keine koordination-Datenbank oder sie ist beschädigt. "
                     "Sie wurde nicht verändert. Bitte eine Sicherung (koordination db backup) "
                     "an ihre Stelle kopieren oder mit --db eine andere Datei wählen."
-                )
+                ) from None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
