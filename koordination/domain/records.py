@@ -153,7 +153,20 @@ class PersonRecord:
 
 
 def display_name(title: str, given_name: str, family_name: str) -> str:
+    """How a person is shown everywhere. An erased person (Art. 17 DSGVO) keeps only a family
+    name, :func:`erased_name`, so they read "N. N. (Zivilgesellschaft, Tafel e.V.)" here too."""
     return " ".join(part for part in (title, given_name, family_name) if part)
+
+
+#: What stands where an erased person's name stood.
+ERASED_NAME = "N. N."
+
+
+def erased_name(sector: Sector | None, organisation: str) -> str:
+    """The name an erased person is shown with: "N. N. (Zivilgesellschaft, Tafel e.V.)",
+    from the sector and organisation they belonged to (so statistics stay readable)."""
+    parts = [part for part in (sector.label if sector else "", organisation.strip()) if part]
+    return f"{ERASED_NAME} ({', '.join(parts)})" if parts else ERASED_NAME
 
 
 @dataclass(frozen=True)

@@ -822,6 +822,13 @@ class Meetings:
                         deliveries.append(Delivery(inv.id, p.id, name, email, "CANCEL", None, data))
                     continue
                 if reason:
+                    if inv.sent_sequence is not None and inv.sent_email and _withdrew(p):
+                        # Consent withdrawn after the invitation went out: one CANCEL takes the
+                        # dates out of their calendar; after it nothing more is sent to them.
+                        email = inv.sent_email
+                        attendee = Attendee(name, email, partstat="NEEDS-ACTION")
+                        data = ics.cancellation(_cancelled(event), attendee, dtstamp=stamp)
+                        deliveries.append(Delivery(inv.id, p.id, name, email, "CANCEL", None, data))
                     excluded.append((name, reason))
                     continue
                 email = p.emails[0].address
@@ -1023,6 +1030,12 @@ def _excluded_because(p: Person) -> str:
     if not p.emails:
         return "keine E-Mail-Adresse"
     return ""
+
+
+def _withdrew(p: Person) -> bool:
+    """The person withdrew their consent to invitations and has not given it again."""
+    invitations = [c for c in p.consents if c.purpose == ConsentPurpose.EINLADUNGEN]
+    return bool(invitations) and all(c.withdrawn_at is not None for c in invitations)
 
 
 def _cancelled(event: Event) -> Event:

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from koordination.db import audit
 from koordination.db.engine import Database
 from koordination.domain.enums import OrganisationKind, Sector, fold
 from koordination.domain.models import Organisation
@@ -312,6 +313,10 @@ def import_organisations(
                 org.search_text = organisation_search_text(org.name, org.short_name, org.email)
                 org.updated_at = now
             session.flush()
+            # The rows go in as bulk inserts without entries of their own: one for the file.
+            new, changed = len(creates), len(updates)
+            facts = {"Datei": path.name, "Zeilen": total, "neu": new, "aktualisiert": changed}
+            audit.log(session, "import", "organisation", None, changes=facts)
             if progress is not None:
                 progress(2 * total, 2 * total)
             return report

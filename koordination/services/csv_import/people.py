@@ -12,6 +12,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from koordination.db import audit
 from koordination.db.engine import Database
 from koordination.domain.enums import Channel, GroupRole, Sector, fold
 from koordination.domain.models import Group, Person, PersonEmail
@@ -171,8 +172,11 @@ class _PeopleReader:
         number_at = self.idx.get("number")
         for line, raw in rows:
             cells = [c.strip() for c in raw]
-            if number_at is not None and number_at < len(cells) and cells[number_at].isdigit():
-                self.numbers[line] = int(cells[number_at])
+            if number_at is not None and number_at < len(cells):
+                number = cells[number_at]
+                # Only what can be one of our ids: not "²", not 20 digits (no SQL integer).
+                if number.isdecimal() and len(number) <= 18:
+                    self.numbers[line] = int(number)
             joined = "\n".join(cells)
             if not joined.strip():
                 continue
@@ -719,6 +723,10 @@ def import_people(
                 org_ids.update(_insert_new_orgs(conn, new_orgs, now))
                 memberships = insert_people(conn, creates, org_ids, now, tick)
             memberships += update_people(session, updates, org_ids, day, now, tick)
+            # The rows go in as bulk inserts without entries of their own: one for the file.
+            new, changed = len(creates), len(updates)
+            facts = {"Datei": path.name, "Zeilen": total, "neu": new, "aktualisiert": changed}
+            audit.log(session, "import", "person", None, changes=facts)
             tick(len(plans) - len(creates) - len(updates))
             if progress is not None:
                 progress(2 * total, 2 * total)

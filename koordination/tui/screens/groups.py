@@ -54,6 +54,7 @@ class GroupsArea(ListArea):
         ),
         Binding("m", "add_member", "Mitglied +", tooltip="Mitglied hinzufügen"),
         Binding("b", "end_membership", "Mitglied −", tooltip="Mitgliedschaft beenden"),
+        Binding("h", "history", "Verlauf", tooltip="Verlauf: Änderungen an der Gruppe"),
     ]
 
     def compose_detail(self) -> Iterable[Widget]:
@@ -151,6 +152,14 @@ class GroupsArea(ListArea):
             self.changed("group")
 
         self.call_service(call, done, lambda _exc: self.refresh_detail())
+
+    def action_history(self) -> None:
+        from koordination.tui.screens.audit import AuditScreen
+
+        record: GroupRecord | None = self.selected()
+        if record is not None and self.directory is not None:
+            db = self.directory.db
+            self.app.push_screen(AuditScreen(db, "group", record.id, record.name))
 
     def action_archive(self) -> None:
         record: GroupRecord | None = self.selected()

@@ -115,6 +115,7 @@ class MeetingsArea(Area):
         Binding("g", "goto", "Gehe zu", show=False, tooltip="Termine ab einem Datum zeigen"),
         Binding("t", "today", "Heute", show=False, tooltip="Termine ab heute zeigen"),
         Binding("f", "filter_group", "Gruppe", show=False, tooltip="Termine nach Gruppe filtern"),
+        Binding("h", "history", "Verlauf", tooltip="Verlauf: Änderungen am Termin"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -670,6 +671,14 @@ class MeetingsArea(Area):
             self._saved(f"„{record.title}“ wurde {verb}.{hint}", record.id)
 
         self.call_service(call, done)
+
+    def action_history(self) -> None:
+        from koordination.tui.screens.audit import AuditScreen
+
+        picked, directory = self.selected(), self.directory
+        if picked is not None and directory is not None:
+            meeting = picked[1]
+            self.app.push_screen(AuditScreen(directory.db, "meeting", meeting.id, meeting.title))
 
     # ------------------------------------------------------------------ exceptions
     def action_move(self) -> None:

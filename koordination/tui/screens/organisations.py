@@ -46,6 +46,7 @@ class OrganisationsArea(ListArea):
         Binding("slash", "search", "Suchen", key_display="/", tooltip="Organisationen: Suche"),
         Binding("v", "toggle_archive_view", "Archiv", tooltip="Archiv anzeigen (Organisationen)"),
         Binding("i", "import_csv", "Import", tooltip="Organisationen importieren (CSV)"),
+        Binding("h", "history", "Verlauf", tooltip="Verlauf: Änderungen an der Organisation"),
         Binding(
             "ctrl+e,E",
             "export",
@@ -125,6 +126,14 @@ class OrganisationsArea(ListArea):
             self.changed("organisation")
 
         self.call_service(call, done, lambda _exc: self.refresh_detail())
+
+    def action_history(self) -> None:
+        from koordination.tui.screens.audit import AuditScreen
+
+        record: OrganisationRecord | None = self.selected()
+        if record is not None and self.directory is not None:
+            db = self.directory.db
+            self.app.push_screen(AuditScreen(db, "organisation", record.id, record.name))
 
     def action_archive(self) -> None:
         record: OrganisationRecord | None = self.selected()

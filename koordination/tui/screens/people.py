@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.markup import escape
+from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Input, Select
+from textual.widgets import Button, Input, Select, Static
 
 from koordination.domain.enums import Sector
 from koordination.domain.records import PersonRecord, PersonRow, Saved
@@ -70,6 +75,7 @@ class PeopleArea(ListArea):
         Binding("slash", "search", "Suchen", key_display="/", tooltip="Personen: Suche"),
         Binding("v", "toggle_archive_view", "Archiv", tooltip="Archiv anzeigen (Personen)"),
         Binding("i", "import_csv", "Import", tooltip="Personen importieren (CSV)"),
+        Binding("h", "history", "Verlauf", tooltip="Verlauf: Änderungen an der Person"),
         Binding(
             "ctrl+e,E",
             "export",
@@ -83,6 +89,19 @@ class PeopleArea(ListArea):
             "o", "add_affiliation", "Organisation +", tooltip="Person einer Organisation zuordnen"
         ),
         Binding("u", "end_affiliation", "Organisation −", tooltip="Zugehörigkeit beenden"),
+        Binding(
+            "d",
+            "access_report",
+            "Auskunft",
+            tooltip="Auskunft nach Art. 15 DSGVO: alle Daten der Person als JSON und PDF",
+        ),
+        Binding(
+            "delete",
+            "erase",
+            "Löschen (DSGVO)",
+            key_display="Entf",
+            tooltip="Person löschen nach Art. 17 DSGVO: Personendaten überall entfernen",
+        ),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -384,3 +403,145 @@ class PeopleArea(ListArea):
         self.notify(message, title="Organisationen", markup=False)
         # The organisation column and the sector of the row change with the affiliation.
         self.changed("person")
+
+    def action_history(self) -> None:
+        from koordination.tui.screens.audit import AuditScreen
+
+        record: PersonRecord | None = self.selected()
+        if record is not None and self.directory is not None:
+            db = self.directory.db
+            self.app.push_screen(AuditScreen(db, "person", record.id, record.display_name))
+
+    # ------------------------------------------------------------------ data protection
+    def action_access_report(self) -> None:
+        record: PersonRecord | None = self.selected()
+        directory = self.directory
+        if record is None or directory is None:
+            return
+
+        def call() -> list[str]:
+            from koordination.services.privacy import write_access_report
+
+            return [
+                str(write_access_report(directory.db, record.id, fmt)) for fmt in ("json", "pdf")
+            ]
+
+        def done(paths: list[str]) -> None:
+            self.notify(
+                "Geschrieben:\n" + "\n".join(paths),
+                title=f"Auskunft zu {record.display_name}",
+                markup=False,
+                timeout=15,
+            )
+
+        self.notify("Die Auskunft wird geschrieben …", timeout=3)
+        self.call_service(call, done)
+
+    def action_erase(self) -> None:
+        record: PersonRecord | None = self.selected()
+        directory = self.directory
+        if record is None or directory is None:
+            return
+
+        def call() -> Any:
+            from koordination.services.privacy import erase_person
+
+            return erase_person(directory.db, record.id, today=directory.today())
+
+        def done(report: Any) -> None:
+            self.notify(
+                report.summary(), title="Gelöscht (Art. 17 DSGVO)", markup=False, timeout=20
+            )
+            self.changed("person")
+
+        def answer(confirmed: bool | None) -> None:
+            if confirmed:
+                self.call_service(call, done)
+
+        def ask(_name: str) -> None:
+            self.app.push_screen(EraseScreen(record), answer)
+
+        def check() -> str:
+            from koordination.services.privacy import person_to_erase
+
+            return person_to_erase(directory.db, record.id)
+
+        # An unknown or already erased person is refused before anybody types anything.
+        self.call_service(check, ask)
+
+
+class EraseScreen(ModalScreen[bool]):
+    """Erasing a person (Art. 17 DSGVO) asks for their family name or LÖSCHEN typed out, so no
+    slip of a key erases anybody."""
+
+    WORD = "LÖSCHEN"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Abbrechen", tooltip="Nicht löschen, Dialog schließen"),
+    ]
+
+    def __init__(self, record: PersonRecord) -> None:
+        super().__init__()
+        self.record = record
+
+    def compose(self) -> ComposeResult:
+        r = self.record
+        with Vertical(id="dialog", classes="confirm-dialog"):
+            yield Static(
+                escape(f"{r.display_name} (Nr. {r.id}) endgültig löschen?"),
+                classes="dialog-title",
+            )
+            yield Static(
+                "• Name, Anschrift, E-Mail, Telefon, Notizen, Schlagworte und Einwilligungen "
+                "werden überall entfernt, auch aus Protokollen und dem Änderungsprotokoll.\n"
+                "• Protokolle, Anwesenheit und Statistiken bleiben stimmig: dort steht dann "
+                "„N. N.“ mit Sektor und Organisation.\n"
+                "• Das lässt sich nur aus einer Sicherung rückgängig machen.",
+                classes="dialog-warning",
+            )
+            yield Static(
+                escape(f"Zur Bestätigung den Nachnamen „{r.family_name}“ oder {self.WORD} tippen:"),
+                classes="field-label",
+            )
+            yield Input(id="erase-confirm")
+            yield Static("", id="erase-problem", classes="form-summary")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Endgültig löschen", variant="error", id="erase", disabled=True)
+                yield Button("Abbrechen", variant="primary", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#erase-confirm", Input).focus()
+
+    def _confirmed(self) -> bool:
+        typed = self.query_one("#erase-confirm", Input).value.strip()
+        family = self.record.family_name.strip()
+        return typed.upper() == self.WORD or (bool(family) and typed == family)
+
+    @on(Input.Changed, "#erase-confirm")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        ok = self._confirmed()
+        self.query_one("#erase", Button).disabled = not ok
+        problem = "" if ok or not event.value.strip() else "Das passt noch nicht."
+        self.query_one("#erase-problem", Static).update(problem)
+
+    @on(Input.Submitted, "#erase-confirm")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._confirmed():
+            self.dismiss(True)
+        else:
+            self.query_one("#erase-problem", Static).update(
+                escape(
+                    f"Bitte genau den Nachnamen „{self.record.family_name}“ oder {self.WORD} "
+                    "tippen – oder Esc zum Abbrechen."
+                )
+            )
+
+    @on(Button.Pressed, "#erase")
+    def _erase(self) -> None:
+        if self._confirmed():
+            self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)

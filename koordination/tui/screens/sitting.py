@@ -232,6 +232,7 @@ class SittingScreen(Screen[None]):
         Binding(
             "ctrl+e", "export", "Export", priority=True, tooltip="Sitzung als Dokument exportieren"
         ),
+        Binding("h", "history", "Verlauf", tooltip="Verlauf: Änderungen an Sitzung und Protokoll"),
     ]
 
     def __init__(
@@ -1290,6 +1291,15 @@ class SittingScreen(Screen[None]):
                 version=record.versions[-1].number,
             )
         return draft_minutes(record, head)
+
+    def action_history(self) -> None:
+        from koordination.tui.screens.audit import AuditScreen
+
+        if self.record is None:
+            self.notify("Die Sitzung wird noch geladen.", severity="warning")
+            return
+        db = self.directory.db
+        self.app.push_screen(AuditScreen(db, "sitting", self.record.id, self.heading))
 
     # ------------------------------------------------------------------ leaving
     def action_close(self) -> None:

@@ -171,6 +171,7 @@ class SurveysArea(Area):
             "c", "copy", "Kopieren", tooltip="Umfrage kopieren, z. B. für eine andere Zielgruppe"
         ),
         Binding("x", "delete", "Löschen", tooltip="Umfrage mit allen Antworten löschen"),
+        Binding("h", "history", "Verlauf", tooltip="Verlauf: Änderungen an der Umfrage"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -386,6 +387,13 @@ class SurveysArea(Area):
             lambda: surveys.set_status(record.id, status),
             lambda r: self._saved(f"„{r.title}“ ist {verb}. {hints[status]}", r.id),
         )
+
+    def action_history(self) -> None:
+        from koordination.tui.screens.audit import AuditScreen
+
+        surveys, record = self.needs_surveys(), self.selected()
+        if surveys is not None and record is not None:
+            self.app.push_screen(AuditScreen(surveys.db, "survey", record.id, record.title))
 
     def action_delete(self) -> None:
         from koordination.tui.screens.forms import ConfirmScreen

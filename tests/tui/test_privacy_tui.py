@@ -1,0 +1,126 @@
+"""Data protection in the Personen area, driven like a user: the access report written to the
+exports folder, erasure only after typing the family name, then the person anonymised."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, Static, Switch
+from tui_support import make_app, settle, table_names, text_of
+
+from koordination.tui.app import KoordinationApp
+from koordination.tui.screens.people import EraseScreen
+from koordination.tui.widgets.lazy_table import LazyTable
+
+SIZE = (140, 40)
+LABEL = "N. N. (Zivilgesellschaft, Bürgerverein Altstadt e.V.)"
+
+
+async def _select_anna(pilot: Pilot[int], app: KoordinationApp) -> None:
+    await settle(pilot, app)
+    await pilot.press("2")
+    await settle(pilot, app)
+    app.query_one("#people-search", Input).value = "anna"
+    await settle(pilot, app)
+    app.query_one("#people-table", LazyTable).focus()
+    await settle(pilot, app)
+
+
+async def test_access_report_writes_json_and_pdf_into_exports(city_db: str, tmp_path: Path) -> None:
+    app = make_app(city_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _select_anna(pilot, app)
+        await pilot.press("d")
+        await settle(pilot, app)
+    exports = tmp_path / "exports"
+    (json_file,) = exports.glob("auskunft-person-*.json")
+    (pdf_file,) = exports.glob("auskunft-person-*.pdf")
+    report = json.loads(json_file.read_text(encoding="utf-8"))
+    assert report["name"] == "Anna Müller"
+    assert report["profile"]["emails"] == ["anna.mueller@buergerverein.de"]
+    assert pdf_file.read_bytes().startswith(b"%PDF")
+
+
+async def test_erase_needs_the_family_name_typed_then_anonymises_the_person(
+    city_db: str, tmp_path: Path
+) -> None:
+    app = make_app(city_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _select_anna(pilot, app)
+        table = app.query_one("#people-table", LazyTable)
+        assert table_names(table) == ["Anna Müller"]
+
+        # Esc leaves everything as it was.
+        await pilot.press("delete")
+        await settle(pilot, app)
+        assert isinstance(app.screen, EraseScreen)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert table_names(table) == ["Anna Müller"]
+
+        await pilot.press("delete")
+        await settle(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, EraseScreen)
+        assert "Anna Müller (Nr. 1) endgültig löschen?" in text_of(
+            dialog.query_one(".dialog-title", Static)
+        )
+        field = dialog.query_one("#erase-confirm", Input)
+        button = dialog.query_one("#erase", Button)
+        field.value = "Mül"
+        await settle(pilot, app)
+        assert button.disabled
+        assert "passt noch nicht" in text_of(dialog.query_one("#erase-problem", Static))
+        await pilot.press("enter")  # not yet: the dialog stays
+        await settle(pilot, app)
+        assert app.screen is dialog
+        field.value = "Müller"
+        await settle(pilot, app)
+        assert not button.disabled
+        await pilot.press("enter")
+        await settle(pilot, app)
+        await settle(pilot, app)
+        assert not isinstance(app.screen, EraseScreen)
+
+        # Gone from the list of active people; in the archive only as "N. N. (…)".
+        app.query_one("#people-search", Input).value = ""
+        await settle(pilot, app)
+        assert "Anna Müller" not in table_names(table)
+        app.query_one("#people-archived", Switch).value = True
+        await settle(pilot, app)
+        assert table_names(table) == [LABEL]
+        table.focus()
+        await settle(pilot, app)
+        detail = text_of(app.query_one("#people-detail", Static))
+        assert LABEL in detail and "anna.mueller" not in detail
+        await pilot.press("delete")  # erased already: refused before any question
+        await settle(pilot, app)
+        assert not isinstance(app.screen, EraseScreen)
+
+        # The group keeps the seat for the sector, shown with the label.
+        await pilot.press("4")
+        await settle(pilot, app)
+        groups = app.query_one("#groups-table", LazyTable)
+        groups.focus()
+        groups.cursor_row = table_names(groups).index("Steuerungsgruppe")
+        await settle(pilot, app)
+        assert LABEL in text_of(app.query_one("#groups-detail", Static))
+    data = Path(city_db.removeprefix("sqlite:///")).read_bytes()
+    assert b"Anna M\xc3\xbcller" not in data and b"anna.mueller@buergerverein.de" not in data
+
+
+async def test_privacy_actions_are_in_the_command_palette(city_db: str) -> None:
+    app = make_app(city_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        entries = {title: action for title, _help, action in app.command_entries()}
+    assert (
+        entries["Auskunft nach Art. 15 DSGVO: alle Daten der Person als JSON und PDF"]
+        == "app.area_action('people', 'access_report')"
+    )
+    assert (
+        entries["Person löschen nach Art. 17 DSGVO: Personendaten überall entfernen"]
+        == "app.area_action('people', 'erase')"
+    )
