@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from koordination.calendar.events import CITY_ZONE
 from koordination.db.engine import Database
-from koordination.domain.enums import MeasureStatus
+from koordination.domain.enums import DecisionResult, MeasureStatus
 from koordination.domain.field_records import (
     FieldRecord,
     GoalRecord,
     IndicatorRecord,
+    LinkKind,
     LinkRecord,
     MeasureRecord,
     MeasureRef,
@@ -600,6 +601,101 @@ class ActionFields:
             if link is None:
                 raise NotFoundError(f"Die Verknüpfung Nr. {link_id} gibt es nicht (mehr).")
             session.delete(link)
+
+    def link_candidates(self, kind: LinkKind) -> list[tuple[int, str]]:
+        """What a measure can be linked to, as (id, label), for a picker: decisions (newest
+        sitting first) with date, meeting and wording; tasks (open ones first, by due date)
+        with their state and origin; current questions of the surveys (newest survey first)."""
+        with self.db.session() as session:
+            if kind == "decision":
+                return self._decision_candidates(session)
+            if kind == "task":
+                return self._task_candidates(session)
+            if kind == "survey":
+                return self._question_candidates(session)
+        raise ValueError(f"unknown link kind: {kind!r}")
+
+    @staticmethod
+    def _decision_candidates(session: Session) -> list[tuple[int, str]]:
+        rows = session.execute(
+            select(Decision, Sitting)
+            .join(AgendaItem, AgendaItem.id == Decision.item_id)
+            .join(Sitting, Sitting.id == AgendaItem.sitting_id)
+            .order_by(Sitting.occurrence.desc(), AgendaItem.position, Decision.position)
+            .options(selectinload(Sitting.meeting))
+        ).all()
+        out = []
+        for decision, sitting in rows:
+            where, _day = _sitting_label(sitting)
+            result = (
+                f" ({decision.result.label})"
+                if decision.result is not DecisionResult.ANGENOMMEN
+                else ""
+            )
+            out.append((decision.id, f"{where}: {_short(decision.wording, 160)}{result}"))
+        return out
+
+    @staticmethod
+    def _task_candidates(session: Session) -> list[tuple[int, str]]:
+        tasks = list(
+            session.scalars(
+                select(Task).order_by(
+                    Task.done_on.is_not(None),
+                    Task.done_on.desc(),
+                    Task.due.is_(None),
+                    Task.due,
+                    Task.id.desc(),
+                )
+            )
+        )
+        people = {
+            p.id: display_name(p.title, p.given_name, p.family_name)
+            for p in session.scalars(
+                select(Person).where(
+                    Person.id.in_({t.assignee_person_id for t in tasks if t.assignee_person_id})
+                )
+            )
+        }
+        groups = {
+            g.id: g.name
+            for g in session.scalars(
+                select(Group).where(
+                    Group.id.in_({t.assignee_group_id for t in tasks if t.assignee_group_id})
+                )
+            )
+        }
+        sittings = {
+            s.id: s
+            for s in session.scalars(
+                select(Sitting)
+                .where(Sitting.id.in_({t.sitting_id for t in tasks if t.sitting_id}))
+                .options(selectinload(Sitting.meeting))
+            )
+        }
+        out = []
+        for t in tasks:
+            if t.done_on:
+                state = f"erledigt am {t.done_on:%d.%m.%Y}"
+            else:
+                state = f"offen, fällig {t.due:%d.%m.%Y}" if t.due else "offen"
+            who = people.get(t.assignee_person_id or 0) or groups.get(t.assignee_group_id or 0)
+            label = f"{_short(t.title, 120)} ({state}"
+            label += f"; {who})" if who else ")"
+            where, _day = _sitting_label(sittings.get(t.sitting_id or 0))
+            if where:
+                label += f" – aus {where}"
+            out.append((t.id, label))
+        return out
+
+    @staticmethod
+    def _question_candidates(session: Session) -> list[tuple[int, str]]:
+        rows = session.execute(
+            select(SurveyQuestion, Survey)
+            .join(Survey, Survey.id == SurveyQuestion.survey_id)
+            .where(SurveyQuestion.retired.is_(False))
+            .order_by(Survey.id.desc(), SurveyQuestion.position, SurveyQuestion.id)
+        ).all()
+        return [(q.id, f"„{survey.title}“, {q.code}: {_short(q.text, 140)}") for q, survey in rows]
 
     def _refs(self, session: Session, condition: Any) -> list[MeasureRef]:
         rows = session.execute(

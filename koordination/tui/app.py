@@ -37,6 +37,8 @@ AREA_KEYS = [
     ("6", "meetings", "Termine"),
     ("7", "tasks", "Aufgaben"),
     ("8", "surveys", "Umfragen"),
+    ("9", "fields", "Handlungsfelder"),
+    ("0", "network", "Netzwerk"),
 ]
 
 
@@ -215,6 +217,17 @@ class KoordinationApp(App[int]):
         if message.what == "city":
             self.load_city_name()
 
+    def show_measures_for(self, kind: str, target_id: int) -> None:
+        """The way back from evidence to action: which measures a decision (``kind``
+        "decision"), task ("task") or survey question ("survey") drives. Any screen may ask;
+        the measures show over it."""
+        from koordination.tui.screens.fields import FieldsArea
+
+        found = self.query("#fields")
+        area = found.first(FieldsArea) if found else None
+        if area is not None and kind in ("decision", "task", "survey"):
+            area.trace(kind, target_id)  # type: ignore[arg-type]
+
     # ------------------------------------------------------------------ help and palette
     def key_sections(self) -> list[tuple[str, list[Binding]]]:
         from koordination.tui.screens.forms import FormScreen
@@ -243,6 +256,18 @@ class KoordinationApp(App[int]):
             ("Ergebnisse einer Umfrage", SurveyResultsScreen),
         ):
             sections.append((title, [b for b in screen.BINDINGS if isinstance(b, Binding)]))
+        from koordination.tui.screens.field_forms import LinkPickerScreen
+        from koordination.tui.screens.fields import FieldTree
+
+        sections.append(
+            ("Handlungsfelder: der Baum", [b for b in FieldTree.BINDINGS if isinstance(b, Binding)])
+        )
+        sections.append(
+            (
+                "Verknüpfen und Rückverfolgen",
+                [b for b in LinkPickerScreen.BINDINGS if isinstance(b, Binding)],
+            )
+        )
         sections.append(("Listen", list(LazyTable.BINDINGS)))  # type: ignore[arg-type]
         sections.append(("Monatsansicht", list(MonthView.BINDINGS)))  # type: ignore[arg-type]
         sections.append(("Formulare", list(FormScreen.BINDINGS)))  # type: ignore[arg-type]

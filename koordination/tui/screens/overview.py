@@ -1,13 +1,15 @@
-"""The Übersicht area: the city at a glance, sectors, next meetings, running surveys, groups."""
+"""The Übersicht area: the city at a glance, sectors, the programme's requirements, next
+meetings, running surveys, groups, open tasks and measures that are due."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 from textual.worker import get_current_worker
@@ -28,7 +30,9 @@ from koordination.tui.screens.survey_results import answers_text
 from koordination.tui.screens.surveys import escape_markup
 
 if TYPE_CHECKING:
+    from koordination.domain.field_records import MeasureRecord
     from koordination.services.meetings import Meetings
+    from koordination.services.programme import EligibilityReport
 
 #: How many open tasks the Übersicht lists (the most urgent first).
 URGENT_TASKS = 5
@@ -40,6 +44,9 @@ OPEN_ANSWERS_AHEAD = timedelta(weeks=12)
 #: How many running surveys the Übersicht lists, and the room for each title.
 RUNNING_SURVEYS = 3
 SURVEY_LINE = 40
+#: How far ahead "Fällige Maßnahmen" looks, and how many it lists (overdue ones first).
+DUE_WITHIN_DAYS = 30
+DUE_MEASURES = 5
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,40 @@ def open_tasks_card(tasks: list[TaskRecord], today: date) -> str:
     return "\n".join(lines)
 
 
+def due_measures_card(measures: list[MeasureRecord], today: date) -> str:
+    """Measures due within the next weeks and those overdue (in red), earliest first."""
+    overdue = [m for m in measures if m.overdue(today)]
+    coming = len(measures) - len(overdue)
+    lines = [f"[b]Fällige Maßnahmen[/b]  {coming} in {DUE_WITHIN_DAYS} Tagen"]
+    if overdue:
+        lines[0] += f", [b red]{len(overdue)} überfällig[/b red]"
+    if not measures:
+        lines.append(f"[dim]Keine Maßnahme fällig in den nächsten {DUE_WITHIN_DAYS} Tagen.[/dim]")
+    for m in measures[:DUE_MEASURES]:
+        due = f"{m.due_on:%d.%m.%y}" if m.due_on else ""
+        title = f"{due:<8} {m.title}"
+        room = TASK_LINE - 6
+        if len(title) > room:
+            title = title[: room - 1] + "…"
+        line = escape_markup(f"{title:<{room}} {m.progress:>3} %")
+        lines.append(f"[b red]{line}[/b red]" if m.overdue(today) else line)
+    if len(measures) > DUE_MEASURES:
+        lines.append(f"[dim]… und {len(measures) - DUE_MEASURES} weitere (Taste 9)[/dim]")
+    return "\n".join(lines)
+
+
+def programme_card(report: EligibilityReport) -> str:
+    """Whether the city meets the requirements of the programme, else what is missing."""
+    lines = ["[b]Programm Engagierte Stadt[/b]"]
+    if report.eligible:
+        lines.append("[b green]✓ Voraussetzungen erfüllt[/b green]")
+        return "\n".join(lines)
+    lines.append(f"[b red]✗ {escape_markup(report.summary)}[/b red]")
+    lines += [f"[red]  ✗ {escape_markup(c.label)}[/red]" for c in report.missing]
+    lines.append("[dim]Einzelheiten: koordination check eligibility[/dim]")
+    return "\n".join(lines)
+
+
 def running_surveys_card(surveys: list[SurveyRecord]) -> str:
     """The running surveys with their period and how many answers came in so far."""
     lines = [f"[b]Umfragen[/b]  {len(surveys)} {'läuft' if len(surveys) == 1 else 'laufen'}"]
@@ -106,13 +147,27 @@ def running_surveys_card(surveys: list[SurveyRecord]) -> str:
     return "\n".join(lines)
 
 
-class OverviewArea(Area):
+class OverviewArea(Area, can_focus=True):
     TITLE = "Übersicht"
+    # The cards may be taller than a small terminal: the keys scroll them.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "scroll_up", "Hoch", show=False),
+        Binding("down", "scroll_down", "Runter", show=False),
+        Binding("pageup", "page_up", "Seite hoch", show=False),
+        Binding("pagedown", "page_down", "Seite runter", show=False),
+    ]
+
+    def focus_default(self) -> None:
+        focused = self.screen.focused
+        if focused is None or (focused is not self and self not in focused.ancestors):
+            self.focus()
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="overview-top"):
             yield Static("Wird geladen …", id="overview-city", classes="card")
-            yield Static("", id="overview-sectors", classes="card")
+            with Vertical(classes="overview-right"):
+                yield Static("", id="overview-sectors", classes="card")
+                yield Static("", id="overview-programme", classes="card")
         yield Static("", id="overview-meetings", classes="card")
         surveys = Static("", id="overview-surveys", classes="card")
         surveys.display = False
@@ -120,7 +175,9 @@ class OverviewArea(Area):
         with Horizontal(classes="overview-bottom"):
             with Vertical(classes="card overview-groups"):
                 yield Static("", id="overview-groups")
-            yield Static("", id="overview-tasks", classes="card")
+            with Vertical(classes="overview-side"):
+                yield Static("", id="overview-tasks", classes="card")
+                yield Static("", id="overview-measures", classes="card")
 
     def reload(self, keep_position: bool = False) -> None:
         if self.directory is not None:
@@ -164,6 +221,24 @@ class OverviewArea(Area):
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_surveys, running)
+        from koordination.services.action_fields import ActionFields
+        from koordination.services.programme import check_eligibility
+
+        today = directory.today()
+        try:
+            due = ActionFields(directory.db).due_measures(today, DUE_WITHIN_DAYS)
+            report = check_eligibility(directory.db, today)
+        except KoordinationError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_programme, due, report, today)
+
+    def show_programme(
+        self, due: list[MeasureRecord], report: EligibilityReport, today: date
+    ) -> None:
+        self.query_one("#overview-measures", Static).update(due_measures_card(due, today))
+        self.query_one("#overview-programme", Static).update(programme_card(report))
 
     def show_surveys(self, running: list[SurveyRecord]) -> None:
         card = self.query_one("#overview-surveys", Static)

@@ -1,5 +1,5 @@
 """The main window: Übersicht, Personen, Organisationen, Gruppen, Stadtprofil, Termine, Aufgaben,
-Umfragen as tabs."""
+Umfragen, Handlungsfelder and Netzwerk as tabs."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from textual.widgets import TabbedContent, TabPane
 
 from koordination.tui.screens.base import Area
 from koordination.tui.screens.city import CityArea
+from koordination.tui.screens.fields import FieldsArea
 from koordination.tui.screens.groups import GroupsArea
 from koordination.tui.screens.meetings import MeetingsArea
+from koordination.tui.screens.network import NetworkArea
 from koordination.tui.screens.organisations import OrganisationsArea
 from koordination.tui.screens.overview import OverviewArea
 from koordination.tui.screens.people import PeopleArea
@@ -27,6 +29,8 @@ AREAS: list[tuple[str, str, type[Area]]] = [
     ("meetings", "6", MeetingsArea),
     ("tasks", "7", TasksArea),
     ("surveys", "8", SurveysArea),
+    ("fields", "9", FieldsArea),
+    ("network", "0", NetworkArea),
 ]
 
 
