@@ -129,6 +129,7 @@ class KoordinationApp(App[int]):
                 timeout=10,
             )
         self.load_city_name()
+        self.run_daily_backup()
         if self._shell_mounted:
             self._hand_down(message.directory)
 
@@ -148,6 +149,17 @@ class KoordinationApp(App[int]):
     def on_unmount(self) -> None:
         if self.directory is not None:
             self.directory.db.dispose()
+
+    @work(thread=True, exclusive=True, group="daily-backup")
+    def run_daily_backup(self) -> None:
+        """The daily backup, when switched on, after the window is usable (never blocks it)."""
+        from koordination.db.backup import auto_backup_at_start
+
+        directory = self.directory
+        if directory is not None and (warning := auto_backup_at_start(directory.db)):
+            self.call_from_thread(
+                self.notify, warning, title="Sicherung", severity="warning", timeout=15
+            )
 
     # ------------------------------------------------------------------ city name in the header
     @work(thread=True, exclusive=True, group="city-name")
