@@ -26,13 +26,16 @@ def when(text: str) -> datetime:
     from koordination.services.validation import parse_datetime
 
     try:
-        return parse_datetime(text).replace(tzinfo=CITY_ZONE)
+        moment = parse_datetime(text).replace(tzinfo=CITY_ZONE)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    if not 1900 <= moment.year <= 2200:  # 01.01.0001 or 31.12.9999 overflow in UTC or +12 weeks
+        raise argparse.ArgumentTypeError(f"„{text}“ liegt nicht zwischen 1900 und 2200.")
+    return moment
 
 
 def _number(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not text.isdecimal() or int(text) < 1:  # not "²": int() fails
         raise argparse.ArgumentTypeError(f"„{text}“ ist keine Nummer")
     return int(text)
 

@@ -390,15 +390,23 @@ def _recurrence_id(event: Any) -> datetime | None:
         value = event.decoded("RECURRENCE-ID")
     except Exception as exc:
         raise ValueError("RECURRENCE-ID") from exc
-    if isinstance(value, datetime):
-        # A floating time (or an unknown TZID) is read in the city's zone, like our own events.
-        if value.utcoffset() is None:
-            return value.replace(tzinfo=CITY_ZONE)
-        # Outlook names the zone "W. Europe Standard Time": the same instant, in our zone.
-        return value.astimezone(CITY_ZONE)
-    if isinstance(value, date):
-        return datetime.combine(value, time(), tzinfo=CITY_ZONE)
-    raise ValueError("RECURRENCE-ID")
+    try:
+        if isinstance(value, datetime):
+            # A floating time (or an unknown TZID) is read in the city's zone, like our events.
+            if value.utcoffset() is None:
+                moment = value.replace(tzinfo=CITY_ZONE)
+            else:
+                # Outlook names the zone "W. Europe Standard Time": the same instant, our zone.
+                moment = value.astimezone(CITY_ZONE)
+        elif isinstance(value, date):
+            moment = datetime.combine(value, time(), tzinfo=CITY_ZONE)
+        else:
+            raise ValueError("RECURRENCE-ID")
+        # 0001-01-01 in Berlin lies before the first instant UTC holds: booking it would fail.
+        moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("RECURRENCE-ID") from exc
+    return moment
 
 
 def _sequence(event: Any) -> int:

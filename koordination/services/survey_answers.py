@@ -57,7 +57,7 @@ def parse_number(text: str) -> float:
 def _option_id(question: QuestionRecord, text: str) -> int:
     """An option by its number (1, 2, …) or its label (spelling tolerant)."""
     key = text.strip()
-    if key.isdigit() and 1 <= int(key) <= len(question.options):
+    if key.isdecimal() and 1 <= int(key) <= len(question.options):  # not "²": int() fails
         # A label that is itself a number ("5") wins over the position
         by_label = [o for o in question.options if o.label.strip() == key]
         return by_label[0].id if by_label else question.options[int(key) - 1].id

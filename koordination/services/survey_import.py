@@ -466,7 +466,7 @@ def _resolve_target(form: SurveyForm, target: str) -> tuple[str, str | None]:
         )
     key = label.strip()
     found = _option_by_label(question, key)
-    if found is None and key.isdigit() and 1 <= int(key) <= len(question.options):
+    if found is None and key.isdecimal() and 1 <= int(key) <= len(question.options):
         found = question.options[int(key) - 1].label
     if found is None:
         choices = ", ".join(o.label for o in question.options)
@@ -651,7 +651,10 @@ def _stamp(text: str) -> datetime:
             ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=CITY_ZONE)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 01.01.0001 00:30 in Berlin lies before the first UTC instant
+        raise ValueError(f"„{text}“ ist kein Zeitpunkt, der sich speichern lässt.") from None
 
 
 def _wall(

@@ -46,7 +46,8 @@ def date_order(field: str, start: date | None, end: date | None) -> FieldError |
 
 
 def format_date(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
+    # Zero-padded year: strftime writes the year 99 as "99", which reads back as 1999.
+    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}" if value else ""
 
 
 _DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
