@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from koordination.domain.enums import Channel
 from koordination.domain.records import (
     GroupRow,
     OrganisationRecord,
@@ -19,6 +22,7 @@ from koordination.domain.records import (
 )
 from koordination.errors import KoordinationError
 from koordination.exporters.atomic import atomic_text
+from koordination.services.consent import SHARING, consenting_ids, has_current_consent
 from koordination.services.directory import (
     Directory,
     GroupFilter,
@@ -185,9 +189,13 @@ def group_row_json(row: GroupRow) -> dict[str, Any]:
 # Phone numbers like +49 ... get the apostrophe too; that is the accepted practice, the
 # spreadsheet hides it, and csv_import.clean_cell takes it off again on import.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Control characters (a backspace pasted into a note) show as nothing in a spreadsheet, and a
+# file with a few of them is no text file to the importer: the export could not be read back.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def guard_cell(value: str) -> str:
+    value = _CONTROL.sub("", value)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
@@ -211,6 +219,9 @@ def _berlin_day(when: datetime) -> date:
 
 
 def person_csv_row(p: PersonRecord, today: date) -> list[str]:
+    # "Post" with no address (withheld, see shareable_person) would make the importer refuse
+    # the row; an empty cell imports as the default and never overwrites a stored channel.
+    post_unbacked = p.preferred_channel == Channel.POST and not p.postal_address
     current_affs = [a for a in p.affiliations if a.current(today)]
     aff = current_affs[0] if current_affs else None
     members = [m for m in p.memberships if m.current(today)]
@@ -234,7 +245,7 @@ def person_csv_row(p: PersonRecord, today: date) -> list[str]:
         _one_or_each([m.role.label for m in members]),
         _one_or_each([format_date(m.valid_from) for m in members]),
         _joined(p.tags),
-        p.preferred_channel.label,
+        "" if post_unbacked else p.preferred_channel.label,
         _joined(consents),
         _one_or_each(list(consents.values())),
         p.notes,
@@ -253,6 +264,29 @@ def organisation_csv_row(o: OrganisationRecord) -> list[str]:
         o.email,
         o.website,
         o.notes,
+    ]
+
+
+# ---------------------------------------------------------------------------- consent
+# A table export leaves the office: a person's e-mail addresses, phone numbers and postal
+# address go into it only with a current consent "Kontaktdaten im Netzwerk teilen". The
+# office's complete copy is the database backup (``koordination db backup``). Names,
+# memberships and the consents themselves stay, so the file still imports (Nr. column).
+
+
+def shareable_person(p: PersonRecord, now: datetime) -> PersonRecord:
+    """The person as an export may show them: without contact data unless they consented."""
+    if has_current_consent(p.consents, SHARING, now):
+        return p
+    return dataclasses.replace(p, emails=(), phones=(), postal_address="")
+
+
+def _shareable_rows(
+    directory: Directory, rows: Sequence[PersonRow], now: datetime
+) -> list[PersonRow]:
+    sharing = consenting_ids(directory.db, [r.id for r in rows if r.emails], SHARING, now)
+    return [
+        r if r.id in sharing or not r.emails else dataclasses.replace(r, emails=()) for r in rows
     ]
 
 
@@ -329,18 +363,27 @@ def export_people(
     progress: Progress | None = None,
     people: PeopleFilter | None = None,
 ) -> int:
-    """Write the people (all current ones, or as filtered) to ``target``; returns how many."""
+    """Write the people (all current ones, or as filtered) to ``target``; returns how many.
+    E-mail addresses, phone numbers and postal addresses only of those with a current consent
+    "Kontaktdaten im Netzwerk teilen" (see the consent section above)."""
     _check_format(fmt)
     people = people or PeopleFilter()
     path = _target(target, "people", fmt)
     total = directory.count_people(people)
+    now = datetime.now(UTC)
     if fmt == "json":
-        rows = _Pages(lambda o, n: directory.list_people(people, o, n), total, progress)
+        rows = _Pages(
+            lambda o, n: _shareable_rows(directory, directory.list_people(people, o, n), now),
+            total,
+            progress,
+        )
         _write_json(path, (person_row_json(r) for r in rows))
         return rows.count
     today = directory.today()
     records = _Pages(lambda o, n: directory.person_records(people, o, n), total, progress)
-    _write_csv(path, PEOPLE_HEADER, (person_csv_row(p, today) for p in records))
+    _write_csv(
+        path, PEOPLE_HEADER, (person_csv_row(shareable_person(p, now), today) for p in records)
+    )
     return records.count
 
 

@@ -79,11 +79,22 @@ def city(db: Database) -> Directory:
     d.record_consent(
         juergen.id, ConsentPurpose.FOTOS, given_at=datetime(2026, 4, 2, 9, 0, tzinfo=UTC)
     )
+    # Contact data goes into an export only with this consent (test_consent_outputs.py).
+    d.record_consent(
+        juergen.id,
+        ConsentPurpose.KONTAKTDATEN_TEILEN,
+        given_at=datetime(2026, 4, 2, 9, 0, tzinfo=UTC),
+    )
     renate = d.create_person(
         PersonInput(family_name="Schäfer", given_name="Renate", emails=["r@musterstadt.de"])
     ).record
     d.add_affiliation(renate.id, amt.id, "Sozialdezernentin")
     d.add_membership(ak.id, renate.id, GroupRole.MITGLIED)
+    d.record_consent(
+        renate.id,
+        ConsentPurpose.KONTAKTDATEN_TEILEN,
+        given_at=datetime(2026, 5, 4, 8, 0, tzinfo=UTC),
+    )
     d.create_person(
         PersonInput(family_name='=HYPERLINK("http://evil.example","Klick")', given_name="@SUM(1)")
     )
@@ -102,8 +113,8 @@ def test_people_csv_is_utf8_bom_semicolon_crlf_with_german_headers(
     assert header == list(tables.PEOPLE_HEADER)
     weiss = next(dict(zip(header, r.cells, strict=True)) for r in rows if r.cells[4] == "Weiß")
     # 23:30 UTC on the 30th is already the 31st in Berlin.
-    assert weiss["Einwilligung am"] == "31.03.2026; 02.04.2026"
-    assert weiss["Einwilligung"] == "Einladungen, Fotos"
+    assert weiss["Einwilligung am"] == "31.03.2026; 02.04.2026; 02.04.2026"
+    assert weiss["Einwilligung"] == "Einladungen, Fotos, Kontaktdaten im Netzwerk teilen"
     assert weiss["Gruppe"] == "AK Jugend; Steuerungsgruppe"
     assert weiss["Rolle"] == "Sprecher:in; Mitglied"
     assert weiss["Mitglied seit"] == "01.02.2024; 15.01.2025"
