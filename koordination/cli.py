@@ -64,9 +64,9 @@ def _sector(text: str) -> Sector:
 
 
 def _positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"„{text}“ ist keine Nummer")
-    return int(text)
+    from koordination.cli_meetings import number
+
+    return number(text)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -34,9 +34,17 @@ def when(text: str) -> datetime:
     return moment
 
 
-def _number(text: str) -> int:
-    if not text.isdecimal() or int(text) < 1:  # not "²": int() fails
+def number(text: str) -> int:
+    """A record number on the command line (the one parser every command uses)."""
+    # isdecimal, not isdigit: int("²") fails; 18 digits still fit into a database integer
+    if not text.isdecimal() or len(text) > 18 or int(text) < 1:
         raise argparse.ArgumentTypeError(f"„{text}“ ist keine Nummer")
+    return int(text)
+
+
+def year(text: str) -> int:
+    if not text.isdecimal() or not 2000 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"„{text}“ ist kein Jahr")
     return int(text)
 
 
@@ -50,10 +58,10 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
     listing.add_argument("--group", metavar="GRUPPE", help="nur Termine dieser Gruppe")
     listing.add_argument("--json", action="store_true", help="als JSON-Liste ausgeben")
     show = command(meeting_actions, "show", "einen Termin mit Einladungsliste anzeigen")
-    show.add_argument("id", type=_number, metavar="NR", help="Nummer des Termins")
+    show.add_argument("id", type=number, metavar="NR", help="Nummer des Termins")
 
     invite = command(sub, "invite", "Einladungen als Dateien schreiben oder per E-Mail senden")
-    invite.add_argument("id", type=_number, metavar="TERMIN", help="Nummer des Termins")
+    invite.add_argument("id", type=number, metavar="TERMIN", help="Nummer des Termins")
     invite.add_argument(
         "--group",
         action="append",
@@ -65,7 +73,7 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
         "--person",
         action="append",
         default=[],
-        type=_number,
+        type=number,
         metavar="NR",
         help="zusätzlich diese Person als Gast einladen (mehrfach möglich)",
     )
@@ -73,7 +81,7 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
         "--remove",
         action="append",
         default=[],
-        type=_number,
+        type=number,
         metavar="NR",
         help="diese Person von der Liste nehmen; wer schon eingeladen war, erhält eine Absage",
     )
@@ -95,7 +103,7 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
     )
 
     cancel = command(sub, "cancel", "einen Termin, eine Serie oder einen Serientermin absagen")
-    cancel.add_argument("id", type=_number, metavar="TERMIN", help="Nummer des Termins")
+    cancel.add_argument("id", type=number, metavar="TERMIN", help="Nummer des Termins")
     cancel.add_argument(
         "--occurrence", type=when, metavar="DATUM", help="nur diesen Termin der Serie absagen"
     )
@@ -120,7 +128,7 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
     caldav_actions = actions(caldav, "caldav_command")
     publish = command(caldav_actions, "publish", "veröffentlichen, ändern und absagen")
     which = publish.add_mutually_exclusive_group(required=True)
-    which.add_argument("--meeting", type=_number, metavar="NR", help="nur dieser Termin")
+    which.add_argument("--meeting", type=number, metavar="NR", help="nur dieser Termin")
     which.add_argument("--all", action="store_true", help="alle öffentlichen Termine")
 
 

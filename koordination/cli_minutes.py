@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from koordination.cli_meetings import Actions, Command, when
+from koordination.cli_meetings import Actions, Command, number, when, year
 from koordination.errors import KoordinationError
 
 if TYPE_CHECKING:
@@ -21,21 +21,9 @@ if TYPE_CHECKING:
 DOCUMENT_FORMATS = ("md", "html", "docx", "odt", "pdf")
 
 
-def _number(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"„{text}“ ist keine Nummer")
-    return int(text)
-
-
-def _year(text: str) -> int:
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
-        raise argparse.ArgumentTypeError(f"„{text}“ ist kein Jahr")
-    return int(text)
-
-
 def add_commands(sub: Any, command: Command, actions: Actions) -> None:
     def sitting_args(p: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
-        p.add_argument("id", type=_number, metavar="TERMIN", help="Nummer des Termins")
+        p.add_argument("id", type=number, metavar="TERMIN", help="Nummer des Termins")
         p.add_argument(
             "--occurrence",
             type=when,
@@ -60,11 +48,11 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
     export = command(minutes, "export", "ein Protokoll ausgeben")
     sitting_args(export, DOCUMENT_FORMATS)
     export.add_argument(
-        "--version", type=_number, metavar="N", help="eine frühere genehmigte Fassung"
+        "--version", type=number, metavar="N", help="eine frühere genehmigte Fassung"
     )
     archive = command(minutes, "archive", "alle genehmigten Protokolle einer Gruppe eines Jahres")
     archive.add_argument("--group", required=True, metavar="GRUPPE", help="Name oder Nummer")
-    archive.add_argument("--year", required=True, type=_year, metavar="JAHR", help="z. B. 2026")
+    archive.add_argument("--year", required=True, type=year, metavar="JAHR", help="z. B. 2026")
     archive.add_argument("-o", "--output", type=Path, metavar="DATEI", help="ZIP-Datei")
 
     attendance = actions(
@@ -79,7 +67,7 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
     listing = command(tasks, "list", "Aufgaben nach Person, Gruppe und Fälligkeit")
     listing.add_argument("--open", action="store_true", help="nur offene Aufgaben")
     listing.add_argument("--group", metavar="GRUPPE", help="nur diese Gruppe")
-    listing.add_argument("--person", type=_number, metavar="NR", help="nur diese Person")
+    listing.add_argument("--person", type=number, metavar="NR", help="nur diese Person")
     listing.add_argument("--json", action="store_true", help="als JSON-Liste ausgeben")
 
     workshop = actions(command(sub, "workshop", "Werkstätten"), "workshop_command")

@@ -8,15 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from koordination.cli_meetings import Actions, Command
+from koordination.cli_meetings import Actions, Command, year
 
 DOCUMENT_FORMATS = ("md", "html", "docx", "odt", "pdf")
-
-
-def _year(text: str) -> int:
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
-        raise argparse.ArgumentTypeError(f"„{text}“ ist kein Jahr")
-    return int(text)
 
 
 def add_commands(sub: Any, command: Command, actions: Actions) -> None:
@@ -43,7 +37,7 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
 
     report = actions(command(sub, "report", "Berichte"), "report_command")
     annual = command(report, "annual", "Jahresbericht")
-    annual.add_argument("--year", type=_year, required=True, metavar="JAHR", help="z. B. 2026")
+    annual.add_argument("--year", type=year, required=True, metavar="JAHR", help="z. B. 2026")
     annual.add_argument("--format", choices=DOCUMENT_FORMATS, required=True, help="Dateiformat")
     annual.add_argument(
         "-o", "--output", type=Path, metavar="PFAD", help="Zieldatei (sonst im Ordner exports/)"

@@ -8,17 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from koordination.cli_meetings import Actions, Command
+from koordination.cli_meetings import Actions, Command, number
 
 DOCUMENT_FORMATS = ("md", "html", "docx", "odt", "pdf")
 RESULT_FORMATS = (*DOCUMENT_FORMATS, "csv", "json")
 QUESTIONNAIRE_FORMATS = ("pdf", "docx", "odt", "md", "html")
-
-
-def _number(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"„{text}“ ist keine Nummer")
-    return int(text)
 
 
 def _day(text: str) -> date:
@@ -39,7 +33,7 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
     listing.add_argument("--json", action="store_true", help="als JSON-Liste ausgeben")
 
     imp = command(surveys, "import-responses", "Antworten eines Online-Formulars (CSV) einlesen")
-    imp.add_argument("id", type=_number, metavar="UMFRAGE", help="Nummer der Umfrage")
+    imp.add_argument("id", type=number, metavar="UMFRAGE", help="Nummer der Umfrage")
     imp.add_argument("file", type=Path, metavar="DATEI", help="CSV-Datei, eine Zeile je Antwort")
     imp.add_argument(
         "--mapping",
@@ -52,7 +46,7 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
     )
 
     results = command(surveys, "results", "Ergebnisbericht oder Rohdaten ausgeben")
-    results.add_argument("id", type=_number, metavar="UMFRAGE", help="Nummer der Umfrage")
+    results.add_argument("id", type=number, metavar="UMFRAGE", help="Nummer der Umfrage")
     results.add_argument("--format", choices=RESULT_FORMATS, required=True, help="Dateiformat")
     results.add_argument(
         "--raw",
@@ -67,7 +61,7 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
     )
     results.add_argument(
         "--compare",
-        type=_number,
+        type=number,
         metavar="UMFRAGE",
         help="gemeinsame Fragen mit dieser Umfrage vergleichen",
     )
@@ -76,7 +70,7 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
     )
 
     questionnaire = command(surveys, "questionnaire", "Fragebogen zum Ausdrucken ausgeben")
-    questionnaire.add_argument("id", type=_number, metavar="UMFRAGE", help="Nummer der Umfrage")
+    questionnaire.add_argument("id", type=number, metavar="UMFRAGE", help="Nummer der Umfrage")
     questionnaire.add_argument(
         "--format", choices=QUESTIONNAIRE_FORMATS, required=True, help="Dateiformat"
     )
@@ -85,13 +79,13 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
     )
 
     publish = command(surveys, "publish", "Ergebnisse mit Datum veröffentlichen (Stand einfrieren)")
-    publish.add_argument("id", type=_number, metavar="UMFRAGE", help="Nummer der Umfrage")
+    publish.add_argument("id", type=number, metavar="UMFRAGE", help="Nummer der Umfrage")
     publish.add_argument(
         "--stand", type=_day, metavar="DATUM", help="Datum des Stands (sonst heute)"
     )
 
     kiosk = command(surveys, "kiosk", "Kiosk-Modus: Besucher füllen den Fragebogen am Laptop aus")
-    kiosk.add_argument("id", type=_number, metavar="UMFRAGE", help="Nummer der Umfrage")
+    kiosk.add_argument("id", type=number, metavar="UMFRAGE", help="Nummer der Umfrage")
 
 
 def cmd_kiosk(args: argparse.Namespace) -> int:
