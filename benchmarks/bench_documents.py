@@ -21,8 +21,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import pypdf
 
-    from koordination.documents import render
-    from koordination.documents.sample import sample_minutes
+    from koordination.outputs.document import render
+    from koordination.outputs.document.sample import sample_minutes
 
     document = sample_minutes(items=args.items, long_notes=3)
     status = 0

@@ -15,8 +15,9 @@ TARGET_SECONDS = 2.0
 
 def build(count: int) -> list[tuple[str, bytes]]:
     """``count`` invitations to one monthly series, one per volunteer (umlauts included)."""
-    from koordination.calendar.events import CITY_ZONE, Attendee, Event, Place
+    from koordination.calendar.events import Attendee, Event, Place
     from koordination.calendar.ics import invitation
+    from koordination.clock import CITY_ZONE
 
     event = Event(
         uid="koordination-bench-series@musterstadt.de",

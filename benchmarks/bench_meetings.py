@@ -24,8 +24,9 @@ CACHE = Path(tempfile.gettempdir()) / "koordination-bench"
 def build_meetings_db(path: Path, singles: int = 5_200, series: int = 200) -> Path:
     from sqlalchemy import insert
 
-    from koordination.calendar.events import CITY_ZONE, Event
+    from koordination.calendar.events import Event
     from koordination.calendar.recurrence import RecurrenceRule, expand
+    from koordination.clock import CITY_ZONE
     from koordination.db.engine import Database
     from koordination.db.migrations import upgrade
     from koordination.domain.enums import MeetingKind, MeetingStatus

@@ -326,7 +326,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from koordination.demo import CITY, build_demo
+    from koordination.demo.city import CITY, build_demo
 
     db = _database(args)
     build_demo(db, force=args.force)
@@ -373,7 +373,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_people(args: argparse.Namespace) -> int:
-    from koordination.exporters import person_json, person_row_json
+    from koordination.outputs.registry import person_json, person_row_json
     from koordination.services.directory import PeopleFilter
 
     directory = _directory(args)
@@ -418,7 +418,7 @@ def cmd_people(args: argparse.Namespace) -> int:
 
 
 def _print_person(p: Any, today: Any) -> None:
-    from koordination.services.validation import format_date
+    from koordination.domain.inputs.validation import format_date
 
     print(f"{p.display_name} (Nr. {p.id}){' – archiviert' if p.archived else ''}")
     if p.salutation:
@@ -448,7 +448,7 @@ def _print_person(p: Any, today: Any) -> None:
 
 
 def cmd_organisations(args: argparse.Namespace) -> int:
-    from koordination.exporters import organisation_row_json
+    from koordination.outputs.registry import organisation_row_json
     from koordination.services.directory import OrganisationFilter
 
     directory = _directory(args)
@@ -471,7 +471,7 @@ def cmd_organisations(args: argparse.Namespace) -> int:
 
 
 def cmd_groups(args: argparse.Namespace) -> int:
-    from koordination.exporters import group_row_json
+    from koordination.outputs.registry import group_row_json
 
     directory = _directory(args)
     rows = directory.list_groups(search=args.search, archived=args.archived, sector=args.sector)
@@ -507,7 +507,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from koordination.exporters import export_table
+    from koordination.outputs.registry import export_table
     from koordination.paths import exports_dir
 
     if args.kind == "oparl":

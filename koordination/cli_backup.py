@@ -18,7 +18,7 @@ CONFIRM_WORD = "JA"
 
 
 def _when(moment: datetime) -> str:
-    from koordination.db.backup import CITY_ZONE
+    from koordination.clock import CITY_ZONE
 
     return moment.astimezone(CITY_ZONE).strftime("%d.%m.%Y, %H:%M Uhr")
 

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from koordination.domain.field_records import FieldRecord, MeasureRecord
+from koordination.domain.records.fields import FieldRecord, MeasureRecord
 
 
 def _number(value: float | None) -> str:
@@ -80,8 +80,8 @@ def _json(field: FieldRecord) -> dict[str, Any]:
 
 
 def cmd_fields_list(args: argparse.Namespace) -> int:
-    from koordination.calendar.events import CITY_ZONE
     from koordination.cli import _database, _print_json
+    from koordination.clock import CITY_ZONE
     from koordination.services.action_fields import ActionFields
 
     fields = ActionFields(_database(args)).tree()

@@ -13,7 +13,7 @@ from koordination.cli import _progress
 from koordination.errors import KoordinationError
 
 if TYPE_CHECKING:
-    from koordination.domain.records import OccurrenceRow
+    from koordination.domain.records.meetings import OccurrenceRow
     from koordination.services.meetings import Meetings
 
 Command = Callable[[Any, str, str], argparse.ArgumentParser]
@@ -22,8 +22,8 @@ Actions = Callable[[argparse.ArgumentParser, str], Any]
 
 def when(text: str) -> datetime:
     """A command-line date or date and time (31.12.2026, 31.12.2026 18:00, ISO), in Berlin."""
-    from koordination.calendar.events import CITY_ZONE
-    from koordination.services.validation import parse_datetime
+    from koordination.clock import CITY_ZONE
+    from koordination.domain.inputs.validation import parse_datetime
 
     try:
         moment = parse_datetime(text).replace(tzinfo=CITY_ZONE)
@@ -180,8 +180,8 @@ def _short(row: OccurrenceRow) -> str:
 
 # --------------------------------------------------------------------------- commands
 def cmd_meetings(args: argparse.Namespace) -> int:
-    from koordination.calendar.events import CITY_ZONE
     from koordination.cli import _print_json
+    from koordination.clock import CITY_ZONE
 
     meetings = _meetings(args)
     if args.meetings_command == "show":
@@ -203,8 +203,8 @@ def cmd_meetings(args: argparse.Namespace) -> int:
 
 
 def _show(meetings: Meetings, meeting_id: int) -> None:
-    from koordination.calendar.events import CITY_ZONE
     from koordination.calendar.recurrence import RecurrenceRule
+    from koordination.clock import CITY_ZONE
 
     m = meetings.get(meeting_id)
     print(f"{m.title} (Nr. {m.id}) – {m.kind.label}, {m.status.label}")
@@ -328,7 +328,7 @@ def cmd_feed(args: argparse.Namespace) -> int:
     from datetime import UTC
 
     from koordination.calendar import ics
-    from koordination.exporters.atomic import atomic_bytes
+    from koordination.outputs.files import atomic_bytes
 
     meetings = _meetings(args)
     group_id = _group_id(args, args.group)

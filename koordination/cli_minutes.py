@@ -15,7 +15,7 @@ from koordination.cli_meetings import Actions, Command, number, when, year
 from koordination.errors import KoordinationError
 
 if TYPE_CHECKING:
-    from koordination.domain.records import SittingRecord
+    from koordination.domain.records.meetings import SittingRecord
     from koordination.services.minutes import Minutes
 
 DOCUMENT_FORMATS = ("md", "html", "docx", "odt", "pdf")
@@ -86,7 +86,7 @@ def _minutes(args: argparse.Namespace) -> Minutes:
 
 def _head(args: argparse.Namespace) -> Any:
     from koordination.cli import _directory
-    from koordination.services.sitting_documents import letterhead
+    from koordination.outputs.builders.sittings import letterhead
 
     return letterhead(_directory(args).get_city())
 
@@ -105,7 +105,7 @@ def _target(args: argparse.Namespace, record: SittingRecord, what: str) -> Path:
 
 
 def _write(document: Any, fmt: str, target: Path) -> None:
-    from koordination import documents
+    from koordination.outputs import document as documents
 
     documents.write(document, fmt, target)
     print(f"Geschrieben: {target}")
@@ -118,7 +118,7 @@ def _sitting(args: argparse.Namespace) -> tuple[Minutes, SittingRecord]:
 
 # --------------------------------------------------------------------------- commands
 def cmd_agenda(args: argparse.Namespace) -> int:
-    from koordination.services.sitting_documents import invitation_letter
+    from koordination.outputs.builders.sittings import invitation_letter
 
     _, record = _sitting(args)
     _write(invitation_letter(record, _head(args)), args.format, _target(args, record, "einladung"))
@@ -129,7 +129,7 @@ def cmd_minutes(args: argparse.Namespace) -> int:
     if args.minutes_command == "archive":
         return _archive(args)
     from koordination.domain.enums import MinutesStatus
-    from koordination.services.sitting_documents import draft_minutes, minutes_document
+    from koordination.outputs.builders.sittings import draft_minutes, minutes_document
 
     minutes, record = _sitting(args)
     head = _head(args)
@@ -146,12 +146,12 @@ def cmd_minutes(args: argparse.Namespace) -> int:
 
 
 def _archive(args: argparse.Namespace) -> int:
-    from koordination import documents
     from koordination.cli import _directory, _group_id
     from koordination.domain.enums import MinutesStatus
-    from koordination.exporters.atomic import atomic_bytes
+    from koordination.outputs import document as documents
+    from koordination.outputs.builders.sittings import minutes_document
+    from koordination.outputs.files import atomic_bytes
     from koordination.paths import exports_dir
-    from koordination.services.sitting_documents import minutes_document
 
     group_id = _group_id(_directory(args), args.group)
     assert group_id is not None
@@ -186,15 +186,15 @@ def _archive(args: argparse.Namespace) -> int:
 
 
 def cmd_attendance(args: argparse.Namespace) -> int:
-    from koordination.services.sitting_documents import attendance_table, sign_in_sheet
+    from koordination.outputs.builders.sittings import attendance_table, sign_in_sheet
 
     _, record = _sitting(args)
     target = _target(args, record, "teilnehmende")
     if args.format == "csv":
         import csv
 
-        from koordination.exporters.atomic import atomic_text
-        from koordination.exporters.tables import guard_cell
+        from koordination.outputs.files import atomic_text
+        from koordination.outputs.table import guard_cell
 
         header, rows = attendance_table(record)
         with atomic_text(target, encoding="utf-8-sig") as fh:
@@ -244,7 +244,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
 
 
 def cmd_workshop(args: argparse.Namespace) -> int:
-    from koordination.services.sitting_documents import workshop_report
+    from koordination.outputs.builders.sittings import workshop_report
 
     _, record = _sitting(args)
     _write(workshop_report(record, _head(args)), args.format, _target(args, record, "ergebnis"))

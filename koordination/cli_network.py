@@ -13,14 +13,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from koordination.clock import Clock
+
 if TYPE_CHECKING:
     from koordination.db.engine import Database
-    from koordination.documents.model import Document
+    from koordination.outputs.document.model import Document
     from koordination.services.programme import EligibilityReport
 
 
 def _today() -> date:
-    from koordination.calendar.events import CITY_ZONE
+    from koordination.clock import CITY_ZONE
 
     return datetime.now(CITY_ZONE).date()
 
@@ -49,7 +51,7 @@ def _target(args: argparse.Namespace, stem: str, city: str) -> Path:
 
 
 def _write(document: Document, fmt: str, target: Path) -> None:
-    from koordination import documents
+    from koordination.outputs import document as documents
 
     documents.write(document, fmt, target)
     print(f"Geschrieben: {target}")
@@ -91,7 +93,7 @@ def cmd_steckbrief(args: argparse.Namespace) -> int:
 
     db = _db(args)
     today = _today()
-    city = Directory(db, today=lambda: today).get_city()
+    city = Directory(db, Clock.on(today)).get_city()
     gaps = steckbrief_gaps(city)
     if gaps:
         print(f"Hinweis: Im Stadtprofil fehlt noch: {', '.join(gaps)}.", file=sys.stderr)
@@ -106,7 +108,7 @@ def cmd_annual_report(args: argparse.Namespace) -> int:
 
     db = _db(args)
     today = _today()
-    city = Directory(db, today=lambda: today).get_city()
+    city = Directory(db, Clock.on(today)).get_city()
     document = annual_report(db, args.year, today)
     stem = f"jahresbericht-{args.year}"
     _write(document, args.format, _target(args, stem, city.name if city else ""))

@@ -9,7 +9,7 @@ def cmd_export_oparl(args: argparse.Namespace) -> int:
     """Write the export into ``-o ORDNER`` (default ``exports/oparl``) and say what it holds."""
     from koordination.cli import _database
     from koordination.config import load_settings
-    from koordination.exporters.oparl import check_base_url, export_oparl
+    from koordination.outputs.oparl import check_base_url, export_oparl
     from koordination.paths import exports_dir
 
     # The base URL is checked before the database is opened: without it nothing can be built.

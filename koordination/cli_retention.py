@@ -56,7 +56,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
 
 def _print_rules(states: list[RuleState], plan: RetentionPlan) -> None:
-    from koordination.services.validation import format_date
+    from koordination.domain.inputs.validation import format_date
 
     print(f"Aufbewahrungsregeln (Stand {format_date(plan.today)}):")
     for state in states:
@@ -66,7 +66,7 @@ def _print_rules(states: list[RuleState], plan: RetentionPlan) -> None:
 
 
 def _print_plan(plan: RetentionPlan) -> None:
-    from koordination.services.validation import format_date
+    from koordination.domain.inputs.validation import format_date
 
     for rule in plan.rules:
         print(f"{rule.title} – was vor dem {format_date(rule.cutoff)} liegt: {len(rule.targets)}")

@@ -14,7 +14,7 @@ from koordination.errors import KoordinationError
 
 if TYPE_CHECKING:
     from koordination.db.engine import Database
-    from koordination.documents.model import Letterhead
+    from koordination.outputs.document.model import Letterhead
 
 DOCUMENT_FORMATS = ("md", "html", "docx", "odt", "pdf")
 TABLE_FORMATS = ("csv", "json")
@@ -22,8 +22,8 @@ TABLE_FORMATS = ("csv", "json")
 
 # --------------------------------------------------------------------------- helpers
 def _head(db: Database) -> Letterhead:
+    from koordination.outputs.builders.sittings import letterhead
     from koordination.services.directory import Directory
-    from koordination.services.sitting_documents import letterhead
 
     return letterhead(Directory(db).get_city())
 
@@ -140,15 +140,15 @@ def cmd_results(args: argparse.Namespace) -> int:
         results = evaluation.results(args.id, published=True)
     stem = f"{slug(results.title)}-ergebnis-{results.stand:%Y-%m-%d}"
     if args.format in TABLE_FORMATS:
-        from koordination.exporters.survey_tables import write_results
+        from koordination.outputs.builders.survey_tables import write_results
 
         target = _target(args, stem)
         write_results(results, args.format, target)
         _written(target)
         return 0
 
-    from koordination import documents
-    from koordination.services.survey_documents import results_report
+    from koordination.outputs import document as documents
+    from koordination.outputs.builders.surveys import results_report
 
     comparison = None
     if args.compare is not None:
@@ -167,8 +167,8 @@ def cmd_results(args: argparse.Namespace) -> int:
 
 
 def _raw(args: argparse.Namespace, evaluation: Any) -> int:
-    from koordination.calendar.events import CITY_ZONE
-    from koordination.exporters.survey_tables import write_raw
+    from koordination.clock import CITY_ZONE
+    from koordination.outputs.builders.survey_tables import write_raw
     from koordination.services.surveys import Surveys
 
     survey = Surveys(evaluation.db).get(args.id)
@@ -182,9 +182,9 @@ def _raw(args: argparse.Namespace, evaluation: Any) -> int:
 
 
 def cmd_questionnaire(args: argparse.Namespace) -> int:
-    from koordination import documents
     from koordination.cli import _database
-    from koordination.services.survey_documents import questionnaire
+    from koordination.outputs import document as documents
+    from koordination.outputs.builders.surveys import questionnaire
     from koordination.services.surveys import Surveys
 
     db = _database(args)
@@ -203,7 +203,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     import getpass
 
     from koordination.cli import _database
-    from koordination.documents.german import month_date
+    from koordination.outputs.document.german import month_date
     from koordination.services.survey_results import Evaluation
 
     try:

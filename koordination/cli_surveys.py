@@ -16,7 +16,7 @@ QUESTIONNAIRE_FORMATS = ("pdf", "docx", "odt", "md", "html")
 
 
 def _day(text: str) -> date:
-    from koordination.services.validation import parse_date
+    from koordination.domain.inputs.validation import parse_date
 
     try:
         return parse_date(text)

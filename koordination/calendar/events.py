@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
-
-#: The city's zone: every local time in koordination is a wall-clock time in Berlin.
-CITY_ZONE = ZoneInfo("Europe/Berlin")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from functools import lru_cache
 
 import holidays as holidays_package
 
-from koordination.calendar.events import CITY_ZONE, Occurrence
+from koordination.calendar.events import Occurrence
+from koordination.clock import CITY_ZONE
 from koordination.errors import FieldError, ValidationError
 
 __all__ = ["BUNDESLAENDER", "holiday_warnings", "public_holidays"]

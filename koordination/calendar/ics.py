@@ -23,8 +23,9 @@ from icalendar import (
 )
 from icalendar import Event as VEvent
 
-from koordination.calendar.events import CITY_ZONE, Attendee, Event, Override, Place
+from koordination.calendar.events import Attendee, Event, Override, Place
 from koordination.calendar.recurrence import matching_overrides
+from koordination.clock import CITY_ZONE
 from koordination.errors import FieldError, ValidationError
 
 __all__ = [

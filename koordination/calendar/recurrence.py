@@ -10,7 +10,8 @@ from functools import lru_cache
 
 from dateutil.rrule import rrule, rrulestr
 
-from koordination.calendar.events import CITY_ZONE, Event, Occurrence, Override
+from koordination.calendar.events import Event, Occurrence, Override
+from koordination.clock import CITY_ZONE
 from koordination.errors import FieldError, ValidationError
 
 __all__ = [

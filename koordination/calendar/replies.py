@@ -18,7 +18,7 @@ from typing import Any
 
 from icalendar import Calendar
 
-from koordination.calendar.events import CITY_ZONE
+from koordination.clock import CITY_ZONE
 
 #: The most we read of one file or one e-mail part; a reply is a few kilobytes.
 MAX_CALENDAR_BYTES = 10 * 1024 * 1024

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Literal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from koordination.clock import CITY_ZONE
 from koordination.db import migrations
 from koordination.db.engine import (
     SQLITE_HEADER,
@@ -43,8 +43,6 @@ from koordination.db.engine import (
 from koordination.domain.models import AppSetting
 from koordination.errors import DatabaseError, KoordinationError
 from koordination.paths import data_dir
-
-CITY_ZONE = ZoneInfo("Europe/Berlin")
 
 #: Tables every koordination database has had since its first revision.
 CORE_TABLES = frozenset({"alembic_version", "city_profile", "organisation", "person"})

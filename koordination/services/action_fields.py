@@ -10,19 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from koordination.calendar.events import CITY_ZONE
+from koordination.clock import CITY_ZONE
 from koordination.db.engine import Database
 from koordination.domain.enums import DecisionResult, MeasureStatus
-from koordination.domain.field_records import (
-    FieldRecord,
-    GoalRecord,
-    IndicatorRecord,
-    LinkKind,
-    LinkRecord,
-    MeasureRecord,
-    MeasureRef,
-    PartnerRecord,
-)
+from koordination.domain.inputs.validation import date_order
 from koordination.domain.models import (
     ActionField,
     AgendaItem,
@@ -40,9 +31,18 @@ from koordination.domain.models import (
     SurveyQuestion,
     Task,
 )
-from koordination.domain.records import display_name
+from koordination.domain.records.directory import display_name
+from koordination.domain.records.fields import (
+    FieldRecord,
+    GoalRecord,
+    IndicatorRecord,
+    LinkKind,
+    LinkRecord,
+    MeasureRecord,
+    MeasureRef,
+    PartnerRecord,
+)
 from koordination.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from koordination.services.validation import date_order
 
 _MEASURE_FIELDS = (
     "title",

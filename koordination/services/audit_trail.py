@@ -22,14 +22,14 @@ from sqlalchemy import and_, inspect, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from koordination.calendar.events import CITY_ZONE
+from koordination.clock import CITY_ZONE
 from koordination.db.audit import ACTIONS, ERASED, KIND_LABELS, TRACKED
 from koordination.db.engine import Database
 from koordination.domain.enums import LabeledEnum
 from koordination.domain.models import AuditEntry, Group, Organisation, Person
-from koordination.domain.records import display_name
+from koordination.domain.records.directory import display_name
 from koordination.errors import KoordinationError
-from koordination.exporters.atomic import atomic_text
+from koordination.outputs.files import atomic_text
 
 #: German labels of the stored columns; a column not listed is shown by its name.
 FIELD_LABELS = {
@@ -645,7 +645,7 @@ def csv_rows(entries: Iterable[TrailEntry]) -> Iterable[list[str]]:
 def write_csv(entries: Iterable[TrailEntry], target: Path) -> int:
     """The trail as a CSV file for Excel or LibreOffice (semicolons, UTF-8 with BOM); returns
     the number of entries written."""
-    from koordination.exporters.tables import guard_cell
+    from koordination.outputs.table import guard_cell
 
     count = 0
     with atomic_text(target, encoding="utf-8-sig") as fh:

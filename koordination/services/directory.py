@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     ConsentPurpose,
@@ -21,6 +22,13 @@ from koordination.domain.enums import (
     Sector,
     fold,
 )
+from koordination.domain.inputs.directory import (
+    CityProfileInput,
+    GroupInput,
+    OrganisationInput,
+    PersonInput,
+)
+from koordination.domain.inputs.validation import date_order
 from koordination.domain.models import (
     Affiliation,
     CityProfile,
@@ -33,7 +41,7 @@ from koordination.domain.models import (
     PersonPhone,
     PersonTag,
 )
-from koordination.domain.records import (
+from koordination.domain.records.directory import (
     AffiliationRecord,
     CityProfileRecord,
     ConsentRecord,
@@ -50,13 +58,6 @@ from koordination.domain.records import (
     is_current,
 )
 from koordination.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from koordination.services.inputs import (
-    CityProfileInput,
-    GroupInput,
-    OrganisationInput,
-    PersonInput,
-)
-from koordination.services.validation import date_order
 
 R = TypeVar("R")
 
@@ -171,9 +172,12 @@ def _conflict(what: str, changed: Sequence[str]) -> ConflictError:
 class Directory:
     """Use cases of the directory. Every public method is one transaction."""
 
-    def __init__(self, db: Database, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
-        self.today = today
+        self.clock = clock
+
+    def today(self) -> date:
+        return self.clock.today()
 
     # ------------------------------------------------------------------ helpers
     def _get(self, session: Session, model: type[R], ident: int, what: str) -> R:
@@ -377,7 +381,7 @@ class Directory:
                 )
             self._apply_person(person, data)
             self._refresh_person_search(person)
-            person.updated_at = datetime.now(UTC)  # always bump the version
+            person.updated_at = self.clock.now()  # always bump the version
             self._save(session, original.display_name)
             return Saved(self._person_record(person), tuple(warnings))
 
@@ -569,8 +573,8 @@ class Directory:
         given_at: datetime | None = None,
     ) -> ConsentRecord:
         """Add a consent as given; earlier records of the same purpose stay as history."""
-        given = given_at or datetime.now(UTC)
-        if given > datetime.now(UTC):
+        given = given_at or self.clock.now()
+        if given > self.clock.now():
             raise ValidationError([FieldError("Erteilt am", "liegt in der Zukunft.")])
         with self.db.session() as session:
             person = self._get(session, Person, person_id, "Person")
@@ -582,14 +586,14 @@ class Directory:
                 given_at=given,
             )
             session.add(consent)
-            person.updated_at = datetime.now(UTC)
+            person.updated_at = self.clock.now()
             self._save(session, "Die Person")
             return ConsentRecord(
                 consent.id, purpose, legal_basis, consent.text_version, given, None
             )
 
     def withdraw_consent(self, consent_id: int, at: datetime | None = None) -> ConsentRecord:
-        when = at or datetime.now(UTC)
+        when = at or self.clock.now()
         with self.db.session() as session:
             consent = self._get(session, Consent, consent_id, "Einwilligung")
             if consent.withdrawn_at is not None:
@@ -599,7 +603,7 @@ class Directory:
                     [FieldError("Widerrufen am", "liegt vor der Erteilung der Einwilligung.")]
                 )
             consent.withdrawn_at = when
-            consent.person.updated_at = datetime.now(UTC)
+            consent.person.updated_at = self.clock.now()
             self._save(session, "Die Person")
             return ConsentRecord(
                 consent.id,
@@ -632,7 +636,7 @@ class Directory:
             )
             person.affiliations.append(aff)
             self._refresh_person_search(person)
-            person.updated_at = datetime.now(UTC)
+            person.updated_at = self.clock.now()
             self._save(session, "Die Person")
             return self._affiliation_record(
                 aff, display_name(person.title, person.given_name, person.family_name)
@@ -648,7 +652,7 @@ class Directory:
             aff.valid_to = end
             person = self._load_person(session, aff.person_id)
             self._refresh_person_search(person)
-            person.updated_at = datetime.now(UTC)
+            person.updated_at = self.clock.now()
             self._save(session, "Die Person")
 
     # ------------------------------------------------------------------ organisations
@@ -731,7 +735,7 @@ class Directory:
                 )
             renamed = org.name != data.name.strip()
             _apply_organisation(org, data)
-            org.updated_at = datetime.now(UTC)
+            org.updated_at = self.clock.now()
             self._save(session, f"Die Organisation {original.name}")
             if renamed:
                 self._refresh_search_of_members(session, org.id)
@@ -946,7 +950,7 @@ class Directory:
             group.name = data.name.strip()
             group.description = data.description.strip()
             group.parent_id = data.parent_id
-            group.updated_at = datetime.now(UTC)
+            group.updated_at = self.clock.now()
             self._save(session, f"Die Gruppe {original.name}")
             session.expire(group, ["parent"])
             return Saved(self._group_record(group))
@@ -1024,7 +1028,7 @@ class Directory:
                 representing=rep,
             )
             session.add(m)
-            group.updated_at = datetime.now(UTC)
+            group.updated_at = self.clock.now()
             self._save(session, f"Die Gruppe {group.name}")
             name = display_name(person.title, person.given_name, person.family_name)
             return self._membership_record(m, name, self._current_sector(person))
@@ -1036,7 +1040,7 @@ class Directory:
             if err := date_order("Zeitraum", m.valid_from, end):
                 raise ValidationError([err])
             m.valid_to = end
-            m.group.updated_at = datetime.now(UTC)
+            m.group.updated_at = self.clock.now()
             self._save(session, f"Die Gruppe {m.group.name}")
 
     # ------------------------------------------------------------------ city
@@ -1068,7 +1072,7 @@ class Directory:
             for f in fields(CityProfileInput):
                 value = getattr(data, f.name)
                 setattr(city, f.name, value.strip() if isinstance(value, str) else value)
-            city.updated_at = datetime.now(UTC)
+            city.updated_at = self.clock.now()
             self._save(session, "Das Stadtprofil")
             return self._city_record(city, contact)
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from koordination.domain.records import MeetingRecord
+from koordination.domain.records.meetings import MeetingRecord
 from koordination.services.meetings import Delivery, DeliveryPlan, Meetings
 
 Progress = Callable[[int, int], None]
@@ -110,10 +110,10 @@ def _invitation_letter(meetings: Meetings, plan: DeliveryPlan) -> bytes | None:
     """The Einladung with the agenda as PDF, for a one-off meeting whose agenda is written."""
     if plan.meeting.rrule:
         return None
-    from koordination import documents
+    from koordination.outputs import document as documents
+    from koordination.outputs.builders.sittings import invitation_letter, letterhead
     from koordination.services.directory import Directory
     from koordination.services.minutes import Minutes
-    from koordination.services.sitting_documents import invitation_letter, letterhead
 
     record = Minutes(meetings.db).find(plan.meeting.id, plan.meeting.start)
     if record is None or not record.items:

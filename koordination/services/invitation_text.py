@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from koordination.domain.records import MeetingRecord
+from koordination.domain.records.meetings import MeetingRecord
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 

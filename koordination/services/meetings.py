@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -12,14 +12,8 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from koordination.calendar.events import (
-    CITY_ZONE,
-    Attendee,
-    Event,
-    Occurrence,
-    Override,
-    Place,
-)
+from koordination.calendar.events import Attendee, Event, Occurrence, Override, Place
+from koordination.clock import CITY_ZONE, SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     Channel,
@@ -27,6 +21,7 @@ from koordination.domain.enums import (
     MeetingStatus,
     ResponseStatus,
 )
+from koordination.domain.inputs.meetings import MeetingInput
 from koordination.domain.models import (
     CityProfile,
     Group,
@@ -38,17 +33,14 @@ from koordination.domain.models import (
     Person,
     Response,
 )
-from koordination.domain.records import (
+from koordination.domain.records.directory import Saved, display_name, is_current
+from koordination.domain.records.meetings import (
     InvitationRow,
     MeetingRecord,
     OccurrenceRow,
     OverrideRecord,
-    Saved,
-    display_name,
-    is_current,
 )
 from koordination.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from koordination.services.inputs import MeetingInput
 
 #: How far ahead holiday warnings and "next occurrences" look for an endless series.
 LOOKAHEAD = timedelta(days=2 * 366)
@@ -127,12 +119,15 @@ class Meetings:
         self,
         db: Database,
         *,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock = SYSTEM_CLOCK,
         organizer: tuple[str, str] | None = None,
     ) -> None:
         self.db = db
-        self.now = now
+        self.clock = clock
         self._organizer = organizer
+
+    def now(self) -> datetime:
+        return self.clock.now()
 
     # ------------------------------------------------------------------ conversions
     @staticmethod

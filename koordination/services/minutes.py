@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from koordination.calendar.events import CITY_ZONE
+from koordination.clock import CITY_ZONE, SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     AttendanceStatus,
@@ -37,7 +37,8 @@ from koordination.domain.models import (
     Task,
     WorkshopCard,
 )
-from koordination.domain.records import (
+from koordination.domain.records.directory import display_name, is_current
+from koordination.domain.records.meetings import (
     AgendaItemRecord,
     AttendanceRow,
     CardRecord,
@@ -45,8 +46,6 @@ from koordination.domain.records import (
     SittingRecord,
     TaskRecord,
     VersionRecord,
-    display_name,
-    is_current,
 )
 from koordination.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from koordination.services.meetings import Meetings, local
@@ -87,15 +86,16 @@ def fingerprint(content: str) -> str:
 class Minutes:
     """Use cases of a sitting. Every public method is one transaction."""
 
-    def __init__(
-        self, db: Database, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)
-    ) -> None:
+    def __init__(self, db: Database, *, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
-        self.now = now
-        self.meetings = Meetings(db, now=now)
+        self.clock = clock
+        self.meetings = Meetings(db, clock=clock)
+
+    def now(self) -> datetime:
+        return self.clock.now()
 
     def today(self) -> date:
-        return self.now().astimezone(CITY_ZONE).date()
+        return self.clock.today()
 
     # ------------------------------------------------------------------ loading
     def _load(self, session: Session, sitting_id: int) -> Sitting:

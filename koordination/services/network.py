@@ -4,7 +4,7 @@ of one working group with its measures, decisions, tasks and attendance."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import combinations
@@ -13,10 +13,9 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from koordination.calendar.events import CITY_ZONE
+from koordination.clock import CITY_ZONE, SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import AttendanceStatus, GroupKind, GroupRole, MeetingKind, Sector
-from koordination.domain.field_records import MeasureRecord
 from koordination.domain.models import (
     Affiliation,
     AgendaItem,
@@ -31,7 +30,10 @@ from koordination.domain.models import (
     Person,
     Sitting,
 )
-from koordination.domain.network_records import (
+from koordination.domain.records.directory import GroupRecord, display_name
+from koordination.domain.records.fields import MeasureRecord
+from koordination.domain.records.meetings import DecisionRecord
+from koordination.domain.records.network import (
     AttendancePoint,
     Cooperation,
     CooperationPair,
@@ -46,7 +48,6 @@ from koordination.domain.network_records import (
     SectorBalance,
     UnattachedOrganisation,
 )
-from koordination.domain.records import DecisionRecord, GroupRecord, display_name
 from koordination.services.directory import Directory
 
 #: Attendance statuses that mean the person was there.
@@ -197,9 +198,12 @@ def _sector_order(ref: OrganisationRef) -> tuple[int, str]:
 class Network:
     """The network as a whole; every public method is one read-only use case."""
 
-    def __init__(self, db: Database, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
-        self.today = today
+        self.clock = clock
+
+    def today(self) -> date:
+        return self.clock.today()
 
     # ------------------------------------------------------------------ loading
     @staticmethod
@@ -274,7 +278,7 @@ class Network:
         """Members per sector of every active group (consortium first) and of the network
         as a whole, where each person counts once per sector they stand for."""
         day = today or self.today()
-        directory = Directory(self.db, today=lambda: day)
+        directory = Directory(self.db, Clock.on(day))
         groups = [directory.get_group(row.id) for row in directory.list_groups()]
         people: dict[int, set[Sector | None]] = defaultdict(set)
         for g in groups:
@@ -464,7 +468,7 @@ class Network:
         """One group: its measures with status, the latest ``decisions`` decisions, open
         tasks, attendance at its last ``sittings`` sittings and its sector balance."""
         day = today or self.today()
-        group = Directory(self.db, today=lambda: day).get_group(group_id)
+        group = Directory(self.db, Clock.on(day)).get_group(group_id)
         measures = measures_of_group(self.db, group_id)
         from koordination.services.minutes import Minutes
 

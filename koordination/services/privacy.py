@@ -33,20 +33,9 @@ from sqlalchemy import Enum, String, Table, and_, bindparam, func, or_, select, 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
-from koordination.calendar.events import CITY_ZONE
+from koordination.clock import CITY_ZONE
 from koordination.db import audit
 from koordination.db.engine import Database
-from koordination.documents.german import month_date
-from koordination.documents.model import (
-    Document,
-    Heading,
-    KeyValue,
-    Letterhead,
-    Paragraph,
-)
-from koordination.documents.model import (
-    Table as DocTable,
-)
 from koordination.domain.enums import Channel
 from koordination.domain.models import (
     Affiliation,
@@ -71,8 +60,19 @@ from koordination.domain.models import (
     Task,
     WorkshopCard,
 )
-from koordination.domain.records import display_name, erased_name, is_current
+from koordination.domain.records.directory import display_name, erased_name, is_current
 from koordination.errors import KoordinationError, NotFoundError
+from koordination.outputs.document.german import month_date
+from koordination.outputs.document.model import (
+    Document,
+    Heading,
+    KeyValue,
+    Letterhead,
+    Paragraph,
+)
+from koordination.outputs.document.model import (
+    Table as DocTable,
+)
 from koordination.services.directory import like_pattern, person_sort_key
 
 #: The sections of the access report in their order, with their German titles.
@@ -1024,8 +1024,8 @@ def access_file_stem(person_id: int, day: date) -> str:
 def write_access_report(db: Database, person_id: int, fmt: str, target: Path | None = None) -> Path:
     """The access report as ``json`` or ``pdf`` at ``target`` (a file, or a folder to put it
     in; default: the exports folder), written atomically; returns the file's path."""
-    from koordination import documents
-    from koordination.exporters.atomic import atomic_text
+    from koordination.outputs import document as documents
+    from koordination.outputs.files import atomic_text
     from koordination.paths import exports_dir
 
     if fmt not in ("json", "pdf"):
@@ -1041,8 +1041,8 @@ def write_access_report(db: Database, person_id: int, fmt: str, target: Path | N
             json.dump(report, fh, ensure_ascii=False, indent=2)
             fh.write("\n")
         return path
+    from koordination.outputs.builders.sittings import letterhead
     from koordination.services.directory import Directory
-    from koordination.services.sitting_documents import letterhead
 
     head = letterhead(Directory(db).get_city())
     return documents.write(access_document(report, head), "pdf", path)

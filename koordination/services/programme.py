@@ -13,21 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from koordination.calendar.events import CITY_ZONE
+from koordination.clock import CITY_ZONE, Clock
 from koordination.db.engine import Database
-from koordination.documents.german import short_date
-from koordination.documents.model import (
-    Bar,
-    BarChart,
-    Block,
-    BulletList,
-    Document,
-    Heading,
-    KeyValue,
-    Note,
-    Paragraph,
-    Table,
-)
 from koordination.domain.enums import (
     CORE_SECTORS,
     GroupKind,
@@ -37,7 +24,6 @@ from koordination.domain.enums import (
     Sector,
     SurveyStatus,
 )
-from koordination.domain.field_records import FieldRecord, MeasureRecord
 from koordination.domain.models import (
     AgendaItem,
     Attendance,
@@ -49,9 +35,24 @@ from koordination.domain.models import (
     Person,
     Sitting,
 )
-from koordination.domain.network_records import OrganisationRef
-from koordination.domain.records import CityProfileRecord, display_name
-from koordination.domain.survey_records import QuestionResult, SurveyRecord, SurveyResults
+from koordination.domain.records.directory import CityProfileRecord, display_name
+from koordination.domain.records.fields import FieldRecord, MeasureRecord
+from koordination.domain.records.network import OrganisationRef
+from koordination.domain.records.surveys import QuestionResult, SurveyRecord, SurveyResults
+from koordination.outputs.builders.sittings import letterhead
+from koordination.outputs.document.german import short_date
+from koordination.outputs.document.model import (
+    Bar,
+    BarChart,
+    Block,
+    BulletList,
+    Document,
+    Heading,
+    KeyValue,
+    Note,
+    Paragraph,
+    Table,
+)
 from koordination.services.network import (
     THERE,
     HeldSitting,
@@ -59,7 +60,6 @@ from koordination.services.network import (
     decision_vote_text,
     held_sittings,
 )
-from koordination.services.sitting_documents import letterhead
 
 #: Who may take part in the call for cities: towns, municipalities and districts of this size.
 MIN_INHABITANTS = 10_000
@@ -298,7 +298,7 @@ def check_eligibility(db: Database, today: date | None = None) -> EligibilityRep
     for: the organisation a member represents, else the one they currently work for.
     """
     day = today or _city_today()
-    network = Network(db, today=lambda: day)
+    network = Network(db, Clock.on(day))
     with db.session() as session:
         city = _city_row(session)
         orgs = network.organisations(session)
@@ -372,7 +372,7 @@ def steckbrief_gaps(city: CityProfileRecord | None) -> list[str]:
 
 def _partners(db: Database, day: date) -> list[OrganisationRef]:
     """The consortium's organisations; without a consortium, those of every group."""
-    network = Network(db, today=lambda: day)
+    network = Network(db, Clock.on(day))
     with db.session() as session:
         members = network.members(session, day, network.organisations(session))
     consortium = [m for m in members if m.group_kind is GroupKind.KONSORTIUM]
@@ -393,7 +393,7 @@ def steckbrief(db: Database, today: date | None = None) -> Document:
     from koordination.services.directory import Directory
 
     day = today or _city_today()
-    city = Directory(db, today=lambda: day).get_city()
+    city = Directory(db, Clock.on(day)).get_city()
     head = letterhead(city)
     name = city.name if city else ""
     blocks: list[Block] = []
@@ -709,7 +709,7 @@ def _in_year(s: SurveyRecord, year: int) -> bool:
 
 
 def _highlight(q: QuestionResult) -> str:
-    from koordination.services.survey_documents import cell_text, german_number
+    from koordination.outputs.builders.surveys import cell_text, german_number
 
     if q.suppressed or q.retired:
         return ""
@@ -794,7 +794,7 @@ def annual_report(db: Database, year: int, today: date | None = None) -> Documen
     from koordination.services.directory import Directory
 
     day = today or _city_today()
-    city = Directory(db, today=lambda: day).get_city()
+    city = Directory(db, Clock.on(day)).get_city()
     name = city.name if city else ""
     first, last = _year_bounds(year)
     with db.session() as session:

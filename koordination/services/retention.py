@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -21,10 +21,11 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from koordination.calendar.events import CITY_ZONE
+from koordination.clock import CITY_ZONE, SYSTEM_CLOCK, Clock
 from koordination.db import audit
 from koordination.db.engine import Database
 from koordination.domain.enums import MeasureStatus, SurveyStatus
+from koordination.domain.inputs.validation import format_date
 from koordination.domain.models import (
     Affiliation,
     Attendance,
@@ -43,10 +44,9 @@ from koordination.domain.models import (
     SurveyResponse,
     Task,
 )
-from koordination.domain.records import display_name
+from koordination.domain.records.directory import display_name
 from koordination.errors import ConflictError, FieldError, ValidationError
 from koordination.services import privacy
-from koordination.services.validation import format_date
 
 #: Ids per ``IN (...)`` list: below SQLite's and PostgreSQL's limits on bound parameters.
 _CHUNK = 900
@@ -247,9 +247,12 @@ class RetentionReport:
 class Retention:
     """The office's retention rules: set, preview, run. Every method is one transaction."""
 
-    def __init__(self, db: Database, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
-        self.today = today
+        self.clock = clock
+
+    def today(self) -> date:
+        return self.clock.today()
 
     def rules(self) -> list[RuleState]:
         """Every rule kind with its setting, in the order a run applies them."""
@@ -311,7 +314,7 @@ class Retention:
             run.notes.extend(privacy.compact_storage(self.db, run.tables))
         return RetentionReport(
             today=day,
-            at=datetime.now(UTC),
+            at=self.clock.now(),
             actor=actor,
             results=results,
             notes=tuple(run.notes),

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from datetime import date
 
 from koordination.domain.enums import QuestionType, fold
-from koordination.domain.survey_records import AnswerValue, QuestionRecord, SurveyForm
+from koordination.domain.inputs.validation import parse_date
+from koordination.domain.records.surveys import AnswerValue, QuestionRecord, SurveyForm
 from koordination.errors import FieldError
-from koordination.services.validation import parse_date
 
 _YES = {"ja", "j", "yes", "y", "x", "1", "true", "wahr", "gewaehlt", "ausgewaehlt"}
 _NO = {"nein", "n", "no", "0", "false", "falsch", "nichtgewaehlt"}

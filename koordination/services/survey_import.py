@@ -20,11 +20,13 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from koordination.clock import CITY_ZONE
 from koordination.db import audit
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyStatus, fold
+from koordination.domain.inputs.validation import parse_datetime
 from koordination.domain.models import SurveyAnswer, SurveyResponse
-from koordination.domain.survey_records import AnswerValue, QuestionRecord, SurveyForm
+from koordination.domain.records.surveys import AnswerValue, QuestionRecord, SurveyForm
 from koordination.errors import ConflictError, FieldError, ImportFailed, ImportProblem
 from koordination.services.csv_import.bulk import (
     CHUNK,
@@ -35,12 +37,11 @@ from koordination.services.csv_import.bulk import (
     table_of,
     write_failed,
 )
-from koordination.services.csv_import.cells import CITY_ZONE, clean_cell
+from koordination.services.csv_import.cells import clean_cell
 from koordination.services.csv_import.reading import TableFormat, records, sniff
 from koordination.services.csv_import.report import PROGRESS_EVERY, Progress, Warnings
 from koordination.services.survey_answers import AnswerProblem, check_answers, is_yes, parse_answer
 from koordination.services.surveys import Surveys
-from koordination.services.validation import parse_datetime
 
 #: Mapping targets that are no question: the tool's response id and the submission time.
 ID = "#id"

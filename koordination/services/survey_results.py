@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Column, Integer, MetaData, Table, case, func, insert, null, select
 from sqlalchemy.orm import Session, selectinload
 
-from koordination.calendar.events import CITY_ZONE
+from koordination.clock import CITY_ZONE
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, SurveyStatus
 from koordination.domain.models import (
@@ -30,7 +30,7 @@ from koordination.domain.models import (
     SurveyResponse,
     SurveySnapshot,
 )
-from koordination.domain.survey_records import (
+from koordination.domain.records.surveys import (
     MIN_CELL,
     BreakdownRow,
     ComparedQuestion,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
+from koordination.domain.inputs.validation import date_order
 from koordination.domain.models import (
     Person,
     QuestionBankItem,
@@ -20,7 +21,7 @@ from koordination.domain.models import (
     SurveyQuestion,
     SurveyResponse,
 )
-from koordination.domain.survey_records import (
+from koordination.domain.records.surveys import (
     YES_NO,
     AnswerValue,
     BankItemRecord,
@@ -31,7 +32,6 @@ from koordination.domain.survey_records import (
 )
 from koordination.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from koordination.services.survey_answers import check_answers
-from koordination.services.validation import date_order
 
 #: Question fields whose change alters what earlier answers mean.
 MEANING_FIELDS = ("text", "type", "options", "scale_min", "scale_max", "low_label", "high_label")

@@ -4,26 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.markup import escape
 
+from koordination.clock import CITY_ZONE
 from koordination.domain.enums import MeetingStatus, ResponseStatus, Sector
-from koordination.domain.records import (
+from koordination.domain.records.directory import (
     CityProfileRecord,
     GroupRecord,
-    InvitationRow,
-    MeetingRecord,
-    OccurrenceRow,
     OrganisationRecord,
     Overview,
     PersonRecord,
 )
-
-BERLIN = ZoneInfo("Europe/Berlin")
+from koordination.domain.records.meetings import InvitationRow, MeetingRecord, OccurrenceRow
 
 
 def number(value: int | None) -> str:
@@ -34,7 +30,7 @@ def day(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = value.astimezone(BERLIN).date() if value.tzinfo else value.date()
+        value = value.astimezone(CITY_ZONE).date() if value.tzinfo else value.date()
     return value.strftime("%d.%m.%Y")
 
 

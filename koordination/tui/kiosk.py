@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyStatus
-from koordination.domain.survey_records import AnswerValue, QuestionRecord, SurveyForm
+from koordination.domain.records.surveys import AnswerValue, QuestionRecord, SurveyForm
 from koordination.errors import FieldError, KoordinationError, ValidationError
 from koordination.services.survey_answers import AnswerProblem, parse_answer
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from koordination.db.engine import Database
-    from koordination.domain.survey_records import SurveyRecord
+    from koordination.domain.records.surveys import SurveyRecord
 
 ResultT = TypeVar("ResultT")
 

@@ -10,8 +10,8 @@ from sqlalchemy import inspect, text
 
 from koordination.db.engine import Database
 from koordination.domain.enums import Sector
+from koordination.domain.inputs.directory import OrganisationInput, PersonInput
 from koordination.services.directory import Directory
-from koordination.services.inputs import OrganisationInput, PersonInput
 
 Rows = dict[str, list[tuple[Any, ...]]]
 

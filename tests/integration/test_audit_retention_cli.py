@@ -18,10 +18,10 @@ from koordination.cli_retention import cmd_audit, cmd_retention
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
 from koordination.domain.enums import GroupKind
+from koordination.domain.inputs.directory import GroupInput, PersonInput
 from koordination.domain.models import Person
 from koordination.errors import KoordinationError
 from koordination.services.directory import Directory
-from koordination.services.inputs import GroupInput, PersonInput
 from koordination.services.retention import Retention
 
 LONG_AGO = datetime(2019, 5, 1, 9, 0, tzinfo=UTC)

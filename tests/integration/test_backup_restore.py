@@ -21,10 +21,10 @@ from sqlalchemy import text
 
 from koordination.db import backup, migrations
 from koordination.db.engine import Database
+from koordination.domain.inputs.directory import PersonInput
 from koordination.errors import DatabaseError
 from koordination.services.csv_import import import_people
 from koordination.services.directory import Directory
-from koordination.services.inputs import PersonInput
 
 OLD_REVISION = "0006"  # before app_setting, retention_rule and person.erased_at existed
 

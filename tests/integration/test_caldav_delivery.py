@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import icalendar
 from radicale_server import RadicaleServer
 
-from koordination.calendar.events import CITY_ZONE, Event, Override, Place
+from koordination.calendar.events import Event, Override, Place
 from koordination.calendar.recurrence import RecurrenceRule
+from koordination.clock import CITY_ZONE
 from koordination.delivery.caldav import cancel, publish, resource_url
 
 DTSTAMP = datetime(2026, 8, 1, 9, 30, tzinfo=UTC)

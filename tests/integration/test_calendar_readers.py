@@ -24,9 +24,10 @@ import pytest
 import vobject
 from radicale_server import RadicaleServer
 
-from koordination.calendar.events import CITY_ZONE, Attendee, Event, Override, Place
+from koordination.calendar.events import Attendee, Event, Override, Place
 from koordination.calendar.ics import feed, invitation
 from koordination.calendar.recurrence import RecurrenceRule, expand
+from koordination.clock import CITY_ZONE
 from koordination.delivery.caldav import publish
 
 READERS = Path(__file__).resolve().parents[1] / "readers"

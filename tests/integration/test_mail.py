@@ -17,8 +17,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from koordination.calendar.events import CITY_ZONE, Attendee, Event, Place
+from koordination.calendar.events import Attendee, Event, Place
 from koordination.calendar.ics import cancellation, invitation
+from koordination.clock import CITY_ZONE
 from koordination.delivery.mail import build_imip, dry_run, send_all
 from koordination.delivery.settings import SmtpSettings
 from koordination.errors import KoordinationError

@@ -22,7 +22,7 @@ from koordination.cli import main
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
-from koordination.domain.survey_records import AnswerValue
+from koordination.domain.records.surveys import AnswerValue
 from koordination.services.surveys import Surveys
 
 ORGANISATIONS = "Engagement in Gießen 2026"

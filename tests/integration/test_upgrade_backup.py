@@ -11,8 +11,8 @@ import pytest
 from koordination.db import migrations
 from koordination.db.engine import Database
 from koordination.domain.enums import Sector
+from koordination.domain.inputs.directory import OrganisationInput, PersonInput
 from koordination.services.directory import Directory
-from koordination.services.inputs import OrganisationInput, PersonInput
 
 # A later schema revision, as a future koordination version would ship it.
 NEXT_REVISION = '''

@@ -11,7 +11,7 @@ from tui_support import build_city
 
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
-from koordination.demo import build_demo
+from koordination.demo.city import build_demo
 from koordination.services.directory import Directory
 from koordination.tui import backend
 

@@ -15,7 +15,7 @@ from tui_support import make_app, settle, text_of
 
 from koordination.db.engine import Database
 from koordination.domain.enums import MeasureStatus
-from koordination.domain.field_records import FieldRecord, MeasureRecord
+from koordination.domain.records.fields import FieldRecord, MeasureRecord
 from koordination.services.action_fields import ActionFields
 from koordination.services.directory import Directory
 from koordination.tui import backend

@@ -8,11 +8,11 @@ from pathlib import Path
 from textual.widgets import DataTable, Input, Select, SelectionList, Static
 from tui_support import make_app, settle, text_of
 
-from koordination.calendar.events import CITY_ZONE
+from koordination.clock import CITY_ZONE
 from koordination.db.engine import Database
 from koordination.domain.enums import MeetingKind, MeetingStatus
+from koordination.domain.inputs.meetings import MeetingInput
 from koordination.services.directory import Directory
-from koordination.services.inputs import MeetingInput
 from koordination.services.meetings import Meetings
 from koordination.tui.app import KoordinationApp
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen

@@ -14,7 +14,7 @@ from tui_support import make_app, settle, text_of
 
 from koordination.db.engine import Database
 from koordination.domain.enums import AttendanceStatus, MinutesStatus
-from koordination.domain.records import SittingRecord
+from koordination.domain.records.meetings import SittingRecord
 from koordination.services.minutes import Minutes
 from koordination.tui.app import KoordinationApp
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen
@@ -281,8 +281,8 @@ async def test_approving_a_draft_is_refused_until_it_is_submitted(demo_db: str) 
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("koordination.documents.markdown") is None,
-    reason="koordination.documents (the format writers) is not there yet",
+    importlib.util.find_spec("koordination.outputs.document.markdown") is None,
+    reason="koordination.outputs.document (the format writers) is not there yet",
 )
 async def test_exporting_approved_minutes_as_markdown_shows_the_fingerprint(
     demo_db: str, tmp_path: Path

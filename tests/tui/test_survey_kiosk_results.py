@@ -14,7 +14,7 @@ from tui_support import make_app, settle, text_of
 
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
-from koordination.domain.survey_records import OptionCount
+from koordination.domain.records.surveys import OptionCount
 from koordination.services.surveys import Surveys
 from koordination.tui import kiosk as kiosk_module
 from koordination.tui.kiosk import (

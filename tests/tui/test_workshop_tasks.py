@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input, Select, TextArea
 from tui_support import make_app, settle
 
 from koordination.db.engine import Database
-from koordination.domain.records import SittingRecord, TaskRecord
+from koordination.domain.records.meetings import SittingRecord, TaskRecord
 from koordination.services.minutes import Minutes
 from koordination.tui.app import KoordinationApp
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen

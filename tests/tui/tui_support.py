@@ -10,6 +10,7 @@ from textual import events
 from textual.content import Content
 from textual.widgets import Input, Static
 
+from koordination.clock import Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     Bundesland,
@@ -19,13 +20,13 @@ from koordination.domain.enums import (
     OrganisationKind,
     Sector,
 )
-from koordination.services.directory import Directory
-from koordination.services.inputs import (
+from koordination.domain.inputs.directory import (
     CityProfileInput,
     GroupInput,
     OrganisationInput,
     PersonInput,
 )
+from koordination.services.directory import Directory
 from koordination.tui.app import KoordinationApp
 from koordination.tui.widgets.lazy_table import LazyTable
 
@@ -57,7 +58,7 @@ ORGS = [
 
 
 def build_city(db: Database) -> None:
-    d = Directory(db, today=lambda: date(2025, 6, 1))
+    d = Directory(db, Clock.on(date(2025, 6, 1)))
     d.save_city(
         None,
         CityProfileInput(

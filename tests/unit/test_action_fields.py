@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from koordination.db.engine import Database
-from koordination.demo import build_demo
+from koordination.demo.city import build_demo
 from koordination.domain.enums import MeasureStatus
 from koordination.domain.models import Decision, Group, Organisation, SurveyQuestion, Task
 from koordination.errors import ConflictError, NotFoundError, ValidationError

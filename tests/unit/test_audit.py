@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from koordination.clock import Clock
 from koordination.db import audit
 from koordination.db.engine import Database
 from koordination.domain.enums import (
@@ -18,10 +19,11 @@ from koordination.domain.enums import (
     Sector,
     SurveyAudience,
 )
+from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
+from koordination.domain.inputs.meetings import MeetingInput
 from koordination.domain.models import AuditEntry
 from koordination.services.action_fields import ActionFields
 from koordination.services.directory import Directory
-from koordination.services.inputs import GroupInput, MeetingInput, OrganisationInput, PersonInput
 from koordination.services.meetings import Meetings
 from koordination.services.minutes import Minutes
 from koordination.services.surveys import Surveys
@@ -40,7 +42,7 @@ def _trail(db: Database, kind: str, record_id: int) -> list[AuditEntry]:
 
 def test_every_kind_of_change_is_logged_with_actor_and_values(db: Database) -> None:
     db.actor = "Petra Koordinatorin"
-    directory = Directory(db, today=lambda: date(2026, 11, 22))
+    directory = Directory(db, Clock.on(date(2026, 11, 22)))
     org = directory.create_organisation(
         OrganisationInput(
             name="Tafel e.V.", sector=Sector.ZIVILGESELLSCHAFT, kind=OrganisationKind.VEREIN
@@ -96,7 +98,7 @@ def test_every_kind_of_change_is_logged_with_actor_and_values(db: Database) -> N
 
 
 def test_scrubbing_keeps_the_facts_but_no_values(db: Database) -> None:
-    directory = Directory(db, today=lambda: date(2026, 11, 22))
+    directory = Directory(db, Clock.on(date(2026, 11, 22)))
     person = directory.create_person(
         PersonInput(given_name="Berta", family_name="Geheim", emails=["berta@example.org"])
     ).record

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
+from koordination.clock import Clock
 from koordination.db import audit
 from koordination.db.engine import Database
 from koordination.domain.enums import (
@@ -23,6 +24,8 @@ from koordination.domain.enums import (
     SurveyAudience,
     SurveyStatus,
 )
+from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
+from koordination.domain.inputs.meetings import MeetingInput
 from koordination.domain.models import AuditEntry, Person
 from koordination.errors import KoordinationError
 from koordination.services import csv_import
@@ -36,7 +39,6 @@ from koordination.services.audit_trail import (
     write_csv,
 )
 from koordination.services.directory import Directory
-from koordination.services.inputs import GroupInput, MeetingInput, OrganisationInput, PersonInput
 from koordination.services.meetings import Meetings
 from koordination.services.minutes import Minutes
 from koordination.services.surveys import Surveys
@@ -60,7 +62,7 @@ def _text(entries: list[TrailEntry]) -> str:
 
 def test_each_kind_of_change_is_in_the_trail_of_its_record_in_german(db: Database) -> None:
     db.actor = "Petra Koordinatorin"
-    directory = Directory(db, today=lambda: TODAY)
+    directory = Directory(db, Clock.on(TODAY))
     trail = AuditTrail(db)
 
     org = directory.create_organisation(
@@ -164,7 +166,7 @@ def test_each_kind_of_change_is_in_the_trail_of_its_record_in_german(db: Databas
 
 
 def test_an_erased_person_keeps_the_facts_of_the_trail_without_values(db: Database) -> None:
-    directory = Directory(db, today=lambda: TODAY)
+    directory = Directory(db, Clock.on(TODAY))
     person = directory.create_person(
         PersonInput(given_name="Berta", family_name="Geheim", emails=["berta@example.org"])
     ).record
@@ -214,7 +216,7 @@ def test_a_csv_import_leaves_one_entry_for_the_whole_file(db: Database, tmp_path
 def test_the_trail_filters_by_kind_and_time_and_exports_json_and_csv(
     db: Database, tmp_path: Path
 ) -> None:
-    directory = Directory(db, today=lambda: TODAY)
+    directory = Directory(db, Clock.on(TODAY))
     org = directory.create_organisation(
         OrganisationInput(name="Hospiz e.V.", sector=Sector.ZIVILGESELLSCHAFT)
     ).record

@@ -6,9 +6,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from koordination.calendar.events import CITY_ZONE, Event, Override
+from koordination.calendar.events import Event, Override
 from koordination.calendar.holidays import holiday_warnings, public_holidays
 from koordination.calendar.recurrence import RecurrenceRule, expand
+from koordination.clock import CITY_ZONE
 from koordination.errors import ValidationError
 
 

@@ -16,9 +16,9 @@ import pytest
 from icalendar import Calendar
 
 from koordination.calendar import ics
+from koordination.clock import Clock
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
-from koordination.documents import render
 from koordination.domain.enums import (
     AttendanceStatus,
     Bundesland,
@@ -33,10 +33,24 @@ from koordination.domain.enums import (
     SurveyAudience,
     SurveyStatus,
 )
-from koordination.domain.records import ConsentRecord
-from koordination.exporters import export_groups, export_organisations, export_people
-from koordination.exporters.oparl import export_oparl
-from koordination.exporters.survey_tables import write_raw
+from koordination.domain.inputs.directory import (
+    CityProfileInput,
+    GroupInput,
+    OrganisationInput,
+    PersonInput,
+)
+from koordination.domain.inputs.meetings import MeetingInput
+from koordination.domain.records.directory import ConsentRecord
+from koordination.outputs.builders.sittings import (
+    attendance_table,
+    draft_minutes,
+    letterhead,
+    sign_in_sheet,
+)
+from koordination.outputs.builders.survey_tables import write_raw
+from koordination.outputs.document import render
+from koordination.outputs.oparl import export_oparl
+from koordination.outputs.registry import export_groups, export_organisations, export_people
 from koordination.services.consent import (
     SHARING,
     consenting_ids,
@@ -46,21 +60,8 @@ from koordination.services.consent import (
 from koordination.services.csv_import import import_people, read_table
 from koordination.services.directory import Directory
 from koordination.services.dispatch import write_files
-from koordination.services.inputs import (
-    CityProfileInput,
-    GroupInput,
-    MeetingInput,
-    OrganisationInput,
-    PersonInput,
-)
 from koordination.services.meetings import Meetings
 from koordination.services.minutes import Minutes
-from koordination.services.sitting_documents import (
-    attendance_table,
-    draft_minutes,
-    letterhead,
-    sign_in_sheet,
-)
 from koordination.services.survey_results import Evaluation
 from koordination.services.surveys import Surveys
 
@@ -112,7 +113,7 @@ def network(db: Database) -> Network:
     """Gina shares her contact data; Walter did and withdrew; Olga agreed to invitations and
     photos but not to sharing; Erik withdrew and consented again; Paula is invited by post and
     never consented to anything."""
-    d = Directory(db, today=lambda: TODAY)
+    d = Directory(db, Clock.on(TODAY))
     d.save_city(
         None,
         CityProfileInput(
@@ -165,7 +166,7 @@ def network(db: Database) -> Network:
 
 
 def _meeting(network: Network) -> tuple[Meetings, int]:
-    meetings = Meetings(network.db, now=lambda: NOW)
+    meetings = Meetings(network.db, clock=Clock.fixed(NOW))
     meeting = meetings.create(
         MeetingInput(
             title="AK Jugend",
@@ -257,7 +258,7 @@ def test_the_export_without_contact_data_imports_into_an_empty_database(
     other = Database(f"sqlite:///{tmp_path / 'netzwerk.sqlite3'}")
     upgrade(other)
     try:
-        copy = Directory(other, today=lambda: TODAY)
+        copy = Directory(other, Clock.on(TODAY))
         copy.create_group(GroupInput(name="AK Jugend", kind=GroupKind.ARBEITSKREIS))
         report = import_people(other, target, today=TODAY)
         assert (report.created, report.organisations_created) == (5, 1)
@@ -389,7 +390,7 @@ def test_sign_in_sheet_minutes_and_attendance_list_name_people_but_no_contact_da
     network: Network,
 ) -> None:
     _meetings, meeting_id = _meeting(network)
-    minutes = Minutes(network.db, now=lambda: NOW)
+    minutes = Minutes(network.db, clock=Clock.fixed(NOW))
     sitting = minutes.open(meeting_id)
     for person in network.everybody():
         minutes.set_attendance(sitting.id, person.id, AttendanceStatus.ANWESEND)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from koordination.db.engine import Database
 from koordination.domain.enums import ConsentPurpose, GroupKind, GroupRole, Sector
+from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
 from koordination.domain.models import Organisation, Person
 from koordination.errors import ImportFailed
 from koordination.services.csv_import import (
@@ -28,7 +29,6 @@ from koordination.services.directory import (
     person_search_text,
     person_sort_key,
 )
-from koordination.services.inputs import GroupInput, OrganisationInput, PersonInput
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
 TODAY = date(2026, 11, 22)
@@ -483,9 +483,9 @@ def test_random_cells_never_crash_the_importer(
 
 def test_export_then_import_with_update_duplicates_nobody(db: Database, tmp_path: Path) -> None:
     """People without an e-mail come back as themselves through the export's Nr. column."""
-    from koordination.exporters import export_table
+    from koordination.domain.inputs.directory import PersonInput
+    from koordination.outputs.registry import export_table
     from koordination.services.directory import Directory
-    from koordination.services.inputs import PersonInput
 
     directory = Directory(db)
     directory.create_person(PersonInput(given_name="Jürgen", family_name="Weiß"))
@@ -504,8 +504,8 @@ def test_export_then_import_with_update_duplicates_nobody(db: Database, tmp_path
 def test_a_row_without_email_matching_a_known_name_is_not_added_silently(
     db: Database, tmp_path: Path
 ) -> None:
+    from koordination.domain.inputs.directory import PersonInput
     from koordination.services.directory import Directory
-    from koordination.services.inputs import PersonInput
 
     Directory(db).create_person(PersonInput(given_name="Jürgen", family_name="Weiß"))
     path = tmp_path / "liste.csv"

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from koordination.clock import Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     ConsentPurpose,
@@ -14,19 +15,19 @@ from koordination.domain.enums import (
     OrganisationKind,
     Sector,
 )
-from koordination.errors import ConflictError, NotFoundError, ValidationError
-from koordination.services.directory import Directory, OrganisationFilter, PeopleFilter
-from koordination.services.inputs import (
+from koordination.domain.inputs.directory import (
     CityProfileInput,
     GroupInput,
     OrganisationInput,
     PersonInput,
 )
+from koordination.errors import ConflictError, NotFoundError, ValidationError
+from koordination.services.directory import Directory, OrganisationFilter, PeopleFilter
 
 
 @pytest.fixture
 def directory(db: Database) -> Directory:
-    return Directory(db, today=lambda: date(2026, 11, 22))
+    return Directory(db, Clock.on(date(2026, 11, 22)))
 
 
 def _org(d: Directory, name: str, sector: Sector) -> int:

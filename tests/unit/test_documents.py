@@ -28,8 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from koordination import documents
-from koordination.documents import (
+from koordination.errors import KoordinationError
+from koordination.outputs import document as documents
+from koordination.outputs.document import (
     FORMATS,
     BulletList,
     Document,
@@ -45,10 +46,9 @@ from koordination.documents import (
     render,
     write,
 )
-from koordination.documents.german import long_date, long_date_time, short_date, time_span
-from koordination.documents.sample import DECISION, FINGERPRINT, sample_minutes
-from koordination.documents.text import clean
-from koordination.errors import KoordinationError
+from koordination.outputs.document.german import long_date, long_date_time, short_date, time_span
+from koordination.outputs.document.sample import DECISION, FINGERPRINT, sample_minutes
+from koordination.outputs.document.text import clean
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "documents"
 REGENERATE = "KOORDINATION_REGENERATE_GOLDEN"
@@ -332,7 +332,7 @@ def test_write_creates_an_owner_only_file(tmp_path: Path) -> None:
 
 
 def test_a_failing_render_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from koordination.documents import pdf
+    from koordination.outputs.document import pdf
 
     def broken(document: Document) -> bytes:
         raise RuntimeError("kaputt")
@@ -367,8 +367,8 @@ def test_file_names_are_safe_on_every_system() -> None:
 def test_documents_never_import_textual() -> None:
     code = (
         "import sys\n"
-        "from koordination.documents import render\n"
-        "from koordination.documents.sample import sample_minutes\n"
+        "from koordination.outputs.document import render\n"
+        "from koordination.outputs.document.sample import sample_minutes\n"
         "for fmt in ('md', 'html', 'docx', 'odt', 'pdf'):\n"
         "    render(sample_minutes(items=1), fmt)\n"
         "assert 'textual' not in sys.modules, 'textual geladen'\n"

@@ -9,16 +9,17 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from koordination.clock import Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import GroupKind, OrganisationKind, Sector
-from koordination.domain.models import CityProfile
-from koordination.services.directory import Directory
-from koordination.services.inputs import (
+from koordination.domain.inputs.directory import (
     CityProfileInput,
     GroupInput,
     OrganisationInput,
     PersonInput,
 )
+from koordination.domain.models import CityProfile
+from koordination.services.directory import Directory
 from koordination.services.programme import EligibilityReport, check_eligibility
 
 TODAY = date(2026, 11, 22)
@@ -42,7 +43,7 @@ def build_city(
     profile: bool = True,
 ) -> Directory:
     """A city whose consortium has one member for each of ``actors``."""
-    d = Directory(db, today=lambda: TODAY)
+    d = Directory(db, Clock.on(TODAY))
     group = d.create_group(GroupInput(name="Konsortium", kind=GroupKind.KONSORTIUM)).record.id
     for n, (name, sector) in enumerate(actors):
         org = d.create_organisation(

@@ -12,12 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from koordination.clock import Clock
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
 from koordination.domain.enums import Channel, ConsentPurpose, GroupKind, GroupRole, Sector
-from koordination.domain.records import PersonRecord
+from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
+from koordination.domain.records.directory import PersonRecord
 from koordination.errors import KoordinationError
-from koordination.exporters import (
+from koordination.outputs import table as tables
+from koordination.outputs.registry import (
     TABLES,
     export_groups,
     export_organisations,
@@ -26,11 +29,9 @@ from koordination.exporters import (
     group_row_json,
     organisation_row_json,
     person_row_json,
-    tables,
 )
 from koordination.services.csv_import import import_organisations, import_people, read_table
 from koordination.services.directory import Directory
-from koordination.services.inputs import GroupInput, OrganisationInput, PersonInput
 
 TODAY = date(2026, 11, 22)
 
@@ -38,7 +39,7 @@ TODAY = date(2026, 11, 22)
 @pytest.fixture
 def city(db: Database) -> Directory:
     """A small network: two organisations, two groups, three people with everything set."""
-    d = Directory(db, today=lambda: TODAY)
+    d = Directory(db, Clock.on(TODAY))
     tafel = d.create_organisation(
         OrganisationInput(
             name="Tafel Musterstadt e.V.",
@@ -247,7 +248,7 @@ def test_export_then_import_gives_the_same_people(
 ) -> None:
     export_people(city, "csv", tmp_path / "personen.csv")
     export_organisations(city, "csv", tmp_path / "organisationen.csv")
-    other = Directory(other_db, today=lambda: TODAY)
+    other = Directory(other_db, Clock.on(TODAY))
     for g in city.list_groups():
         other.create_group(GroupInput(name=g.name, kind=g.kind))
     assert import_organisations(other_db, tmp_path / "organisationen.csv").created == 2
@@ -294,6 +295,6 @@ def test_groups_csv(city: Directory, tmp_path: Path) -> None:
 
 
 def test_exporters_package_does_not_import_textual() -> None:
-    code = "import sys, koordination.exporters; print('textual' in sys.modules)"
+    code = "import sys, koordination.outputs.registry; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -32,10 +32,10 @@ from fuzz_support import (
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from koordination.calendar.events import CITY_ZONE
 from koordination.calendar.recurrence import RecurrenceRule
 from koordination.calendar.replies import read_replies
 from koordination.cli_meetings import when
+from koordination.clock import CITY_ZONE, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     Bundesland,
@@ -50,22 +50,22 @@ from koordination.domain.enums import (
     SurveyAudience,
     SurveyStatus,
 )
-from koordination.domain.survey_records import OptionRecord, QuestionRecord
-from koordination.errors import KoordinationError
-from koordination.services.csv_import import import_organisations, import_people
-from koordination.services.directory import Directory
-from koordination.services.inputs import (
+from koordination.domain.inputs.directory import (
     CityProfileInput,
     GroupInput,
-    MeetingInput,
     OrganisationInput,
     PersonInput,
 )
+from koordination.domain.inputs.meetings import MeetingInput
+from koordination.domain.inputs.validation import format_date, parse_date, parse_datetime
+from koordination.domain.records.surveys import OptionRecord, QuestionRecord
+from koordination.errors import KoordinationError
+from koordination.services.csv_import import import_organisations, import_people
+from koordination.services.directory import Directory
 from koordination.services.meetings import Meetings
 from koordination.services.survey_answers import AnswerProblem, parse_answer, parse_number
 from koordination.services.survey_import import ResponseImport, load_mapping
 from koordination.services.surveys import Surveys
-from koordination.services.validation import format_date, parse_date, parse_datetime
 
 TODAY = date(2026, 11, 22)
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -92,7 +92,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> City:
     e-mail), a running survey with every kind of question, and a series Anna was invited to."""
     path = migrated(tmp_path_factory.mktemp("vorlage") / "stadt.sqlite3")
     db = Database(f"sqlite:///{path}")
-    directory = Directory(db, today=lambda: TODAY)
+    directory = Directory(db, Clock.on(TODAY))
     directory.save_city(
         None,
         CityProfileInput(
@@ -122,7 +122,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> City:
 
     survey_id = _survey(db)
 
-    meetings = Meetings(db, now=lambda: NOW)
+    meetings = Meetings(db, clock=Clock.fixed(NOW))
     meeting = meetings.create(
         MeetingInput(
             title="AK Jugend",
@@ -796,7 +796,7 @@ def test_replies_from_any_mailbox_are_booked_or_reported_in_german(
             assert_german(problem, city.meeting_uid)
         with copy_of(template, workdir) as db:
             before = dump(db)
-            meetings = Meetings(db, now=lambda: NOW)
+            meetings = Meetings(db, clock=Clock.fixed(NOW))
             try:
                 report = meetings.apply_replies(replies)
             except KoordinationError as exc:
@@ -840,4 +840,4 @@ def test_a_plain_reply_of_the_fuzzed_shape_is_booked(city: City, tmp_path: Path)
     replies, problems = read_replies(path)
     assert problems == []
     with copy_of(template, tmp_path) as db:
-        assert Meetings(db, now=lambda: NOW).apply_replies(replies).applied == 1
+        assert Meetings(db, clock=Clock.fixed(NOW)).apply_replies(replies).applied == 1

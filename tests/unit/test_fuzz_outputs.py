@@ -20,12 +20,10 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 from markdown_it import MarkdownIt
 
-from koordination.calendar.events import CITY_ZONE, Event, Override, Place
+from koordination.calendar.events import Event, Override, Place
 from koordination.calendar.ics import clean_text, description_text, feed, one_line
 from koordination.calendar.recurrence import RecurrenceRule
-from koordination.documents import render
-from koordination.documents.model import Letterhead
-from koordination.documents.text import clean
+from koordination.clock import CITY_ZONE, Clock
 from koordination.domain.enums import (
     AttendanceStatus,
     Channel,
@@ -38,26 +36,29 @@ from koordination.domain.enums import (
     OrganisationKind,
     Sector,
 )
-from koordination.domain.records import (
+from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
+from koordination.domain.records.directory import PersonRecord
+from koordination.domain.records.meetings import (
     AgendaItemRecord,
     AttendanceRow,
     DecisionRecord,
-    PersonRecord,
     SittingRecord,
     TaskRecord,
 )
 from koordination.errors import ImportFailed, KoordinationError
-from koordination.exporters import export_organisations, export_people
-from koordination.exporters.survey_tables import write_raw
-from koordination.services.csv_import import import_organisations, import_people, read_table
-from koordination.services.directory import Directory
-from koordination.services.inputs import GroupInput, OrganisationInput, PersonInput
-from koordination.services.sitting_documents import (
+from koordination.outputs.builders.sittings import (
     draft_minutes,
     invitation_letter,
     sign_in_sheet,
     workshop_report,
 )
+from koordination.outputs.builders.survey_tables import write_raw
+from koordination.outputs.document import render
+from koordination.outputs.document.model import Letterhead
+from koordination.outputs.document.text import clean
+from koordination.outputs.registry import export_organisations, export_people
+from koordination.services.csv_import import import_organisations, import_people, read_table
+from koordination.services.directory import Directory
 
 TODAY = date(2026, 11, 22)
 GROUP = "AK Jugend"
@@ -70,9 +71,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = migrated(tmp_path_factory.mktemp("vorlage") / "leer.sqlite3")
     db = Database(f"sqlite:///{path}")
-    Directory(db, today=lambda: TODAY).create_group(
-        GroupInput(name=GROUP, kind=GroupKind.ARBEITSKREIS)
-    )
+    Directory(db, Clock.on(TODAY)).create_group(GroupInput(name=GROUP, kind=GroupKind.ARBEITSKREIS))
     db.dispose()
     return path
 
@@ -195,7 +194,7 @@ def test_people_come_back_from_an_export_as_typed_with_contact_data_only_when_sh
     template: Path, entries: list[tuple[PersonInput, str]], fmt: str
 ) -> None:
     with scratch() as folder, copy_of(template, folder) as db:
-        directory = Directory(db, today=lambda: TODAY)
+        directory = Directory(db, Clock.on(TODAY))
         (group,) = directory.list_groups()
         shared: dict[int, bool] = {}
         for person, consent in entries:
@@ -244,7 +243,7 @@ def test_people_come_back_from_an_export_as_typed_with_contact_data_only_when_sh
                 return
             report = import_people(other, target, today=TODAY)
             assert report.created == len(shared)
-            copy = Directory(other, today=lambda: TODAY)
+            copy = Directory(other, Clock.on(TODAY))
             imported = sorted(_imported(copy.get_person(r.id)) for r in copy.list_people())
         assert imported == expected
 
@@ -268,7 +267,7 @@ def test_an_organisation_comes_back_from_an_export_as_typed(
     kind: OrganisationKind,
 ) -> None:
     with scratch() as folder, copy_of(template, folder) as db:
-        directory = Directory(db, today=lambda: TODAY)
+        directory = Directory(db, Clock.on(TODAY))
         data = OrganisationInput(
             name=name, sector=sector, kind=kind, short_name=short_name, address=address, notes=notes
         )
@@ -287,7 +286,7 @@ def test_an_organisation_comes_back_from_an_export_as_typed(
                 assert_german(refused.value.message)
                 return
             assert import_organisations(other, target).created == 1
-            copy_directory = Directory(other, today=lambda: TODAY)
+            copy_directory = Directory(other, Clock.on(TODAY))
             (row,) = copy_directory.list_organisations()
             copy = copy_directory.get_organisation(row.id)
         assert (copy.name, copy.short_name, copy.sector, copy.kind) == (

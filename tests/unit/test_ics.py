@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from koordination.calendar.events import CITY_ZONE, Attendee, Event, Override, Place
+from koordination.calendar.events import Attendee, Event, Override, Place
 from koordination.calendar.ics import (
     PRODID,
     calendar_object,
@@ -26,6 +26,7 @@ from koordination.calendar.ics import (
     invitation,
 )
 from koordination.calendar.recurrence import RecurrenceRule
+from koordination.clock import CITY_ZONE
 from koordination.errors import ValidationError
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"

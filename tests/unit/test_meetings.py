@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
-from koordination.calendar.events import CITY_ZONE
 from koordination.calendar.recurrence import RecurrenceRule
+from koordination.clock import CITY_ZONE, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     Bundesland,
@@ -19,9 +19,10 @@ from koordination.domain.enums import (
     MeetingStatus,
     ResponseStatus,
 )
+from koordination.domain.inputs.directory import CityProfileInput, GroupInput, PersonInput
+from koordination.domain.inputs.meetings import MeetingInput
 from koordination.errors import ValidationError
 from koordination.services.directory import Directory
-from koordination.services.inputs import CityProfileInput, GroupInput, MeetingInput, PersonInput
 from koordination.services.meetings import Meetings
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -41,7 +42,7 @@ class Reply:
 @pytest.fixture
 def city(db: Database) -> tuple[Directory, Meetings, int, dict[str, int]]:
     """An office, a working group of three — one without consent, one who withdrew it."""
-    directory = Directory(db, today=lambda: date(2026, 11, 22))
+    directory = Directory(db, Clock.on(date(2026, 11, 22)))
     directory.save_city(
         None,
         CityProfileInput(
@@ -65,7 +66,7 @@ def city(db: Database) -> tuple[Directory, Meetings, int, dict[str, int]]:
     directory.record_consent(people["Anna"], ConsentPurpose.EINLADUNGEN)
     withdrawn = directory.record_consent(people["Clara"], ConsentPurpose.EINLADUNGEN)
     directory.withdraw_consent(withdrawn.id)
-    return directory, Meetings(db, now=lambda: NOW), group.record.id, people
+    return directory, Meetings(db, clock=Clock.fixed(NOW)), group.record.id, people
 
 
 def _series(group_id: int, **changes: object) -> MeetingInput:

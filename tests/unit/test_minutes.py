@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from koordination.calendar.events import CITY_ZONE
 from koordination.calendar.recurrence import RecurrenceRule
+from koordination.clock import CITY_ZONE, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     AttendanceStatus,
@@ -21,9 +21,10 @@ from koordination.domain.enums import (
     Sector,
     StandingItem,
 )
+from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
+from koordination.domain.inputs.meetings import MeetingInput
 from koordination.errors import ValidationError
 from koordination.services.directory import Directory
-from koordination.services.inputs import GroupInput, MeetingInput, OrganisationInput, PersonInput
 from koordination.services.meetings import Meetings
 from koordination.services.minutes import Minutes, content_json, fingerprint
 
@@ -37,7 +38,7 @@ def _local(*args: int) -> datetime:
 @pytest.fixture
 def ak(db: Database) -> tuple[Minutes, int, dict[str, int]]:
     """A working group (civil society and administration) with a monthly series."""
-    directory = Directory(db, today=lambda: date(2026, 11, 22))
+    directory = Directory(db, Clock.on(date(2026, 11, 22)))
     group = directory.create_group(
         GroupInput(name="AK Stadtteilarbeit", kind=GroupKind.ARBEITSKREIS)
     )
@@ -56,7 +57,7 @@ def ak(db: Database) -> tuple[Minutes, int, dict[str, int]]:
         directory.record_consent(pid, ConsentPurpose.EINLADUNGEN)
         directory.add_membership(group.record.id, pid)
         people[given] = pid
-    meetings = Meetings(db, now=lambda: NOW, organizer=("Büro", "buero@example.org"))
+    meetings = Meetings(db, clock=Clock.fixed(NOW), organizer=("Büro", "buero@example.org"))
     series = meetings.create(
         MeetingInput(
             title="AK Stadtteilarbeit",
@@ -68,7 +69,7 @@ def ak(db: Database) -> tuple[Minutes, int, dict[str, int]]:
         )
     ).record
     meetings.invite(series.id, group_ids=[group.record.id])
-    return Minutes(db, now=lambda: NOW), series.id, people
+    return Minutes(db, clock=Clock.fixed(NOW)), series.id, people
 
 
 def test_a_series_date_gets_template_standing_items_and_the_invitees(ak: tuple) -> None:

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from koordination.calendar.events import CITY_ZONE
 from koordination.calendar.recurrence import RecurrenceRule
+from koordination.clock import CITY_ZONE, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     AttendanceStatus,
@@ -21,10 +21,11 @@ from koordination.domain.enums import (
     OrganisationKind,
     Sector,
 )
+from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
+from koordination.domain.inputs.meetings import MeetingInput
 from koordination.errors import NotFoundError
 from koordination.services.action_fields import ActionFields
 from koordination.services.directory import Directory
-from koordination.services.inputs import GroupInput, MeetingInput, OrganisationInput, PersonInput
 from koordination.services.meetings import Meetings
 from koordination.services.minutes import Minutes
 from koordination.services.network import Network
@@ -59,7 +60,7 @@ def city(db: Database) -> City:
     """Konsortium (Tafel, Stadt, Sparkasse) and AK Nachbarschaft (Tafel, Bürgerverein,
     Hochschule, a member and a guest without organisation, no administration), three sittings
     of the AK in autumn 2026 at which Dora never came, and an archived group nobody sees."""
-    d = Directory(db, today=lambda: TODAY)
+    d = Directory(db, Clock.on(TODAY))
     orgs = {
         name: d.create_organisation(
             OrganisationInput(name=name, sector=sector, kind=OrganisationKind.SONSTIGE)
@@ -108,7 +109,7 @@ def city(db: Database) -> City:
     d.add_membership(old.id, people["Bernd"])
     d.set_group_archived(d.get_group(old.id), True)
 
-    meetings = Meetings(db, now=lambda: NOW, organizer=("Büro", "buero@example.org"))
+    meetings = Meetings(db, clock=Clock.fixed(NOW), organizer=("Büro", "buero@example.org"))
     series = meetings.create(
         MeetingInput(
             title="AK Nachbarschaft",
@@ -120,7 +121,7 @@ def city(db: Database) -> City:
         )
     ).record
     meetings.invite(series.id, group_ids=[ak])
-    minutes = Minutes(db, now=lambda: NOW)
+    minutes = Minutes(db, clock=Clock.fixed(NOW))
     P, E, A = AttendanceStatus.ANWESEND, AttendanceStatus.ENTSCHULDIGT, AttendanceStatus.ABWESEND
     sittings = []
     for n, (day, dora, fritz) in enumerate(
@@ -178,7 +179,7 @@ def city(db: Database) -> City:
 
 
 def _network(city: City) -> Network:
-    return Network(city.db, today=lambda: TODAY)
+    return Network(city.db, Clock.on(TODAY))
 
 
 def test_sector_balance_lists_every_active_group_and_the_missing_administration(
@@ -226,12 +227,12 @@ def test_engagement_lists_who_missed_three_sittings_newcomers_and_lonely_organis
 def test_only_the_last_three_sittings_count_and_the_last_visit_is_remembered(
     city: City,
 ) -> None:
-    minutes = Minutes(city.db, now=lambda: NOW)
+    minutes = Minutes(city.db, clock=Clock.fixed(NOW))
     minutes.set_attendance(city.sittings[0], city.people["Dora"], AttendanceStatus.ANWESEND)
     assert _network(city).engagement().missed == ()
     december = minutes.open(city.series, _local(2026, 12, 8))
     minutes.set_attendance(december.id, city.people["Anna"], AttendanceStatus.ANWESEND)
-    later = Network(city.db, today=lambda: date(2026, 12, 20)).engagement()
+    later = Network(city.db, Clock.on(date(2026, 12, 20))).engagement()
     assert [(m.person_name, m.missed[0], m.last_present) for m in later.missed] == [
         ("Dora Muster", date(2026, 10, 13), date(2026, 9, 8)),
         ("Fritz Muster", date(2026, 10, 13), date(2026, 9, 8)),

@@ -15,14 +15,15 @@ import pytest
 from jsonschema import Draft4Validator, FormatChecker
 
 from koordination.cli import main
+from koordination.clock import Clock
 from koordination.db.engine import Database
-from koordination.demo import build_demo
+from koordination.demo.city import build_demo
 from koordination.domain.enums import ConsentPurpose, DecisionResult, MinutesStatus
 from koordination.domain.models import AgendaItem, Decision, Meeting, Sitting
-from koordination.domain.records import PersonRecord
+from koordination.domain.records.directory import PersonRecord
 from koordination.errors import KoordinationError
-from koordination.exporters import oparl
-from koordination.exporters.oparl import check_base_url, export_oparl, location_fields
+from koordination.outputs import oparl
+from koordination.outputs.oparl import check_base_url, export_oparl, location_fields
 from koordination.services.directory import Directory
 
 SCHEMAS = Path(__file__).parent.parent / "fixtures" / "oparl-1.1-schema"
@@ -139,7 +140,7 @@ def members(db: Database) -> list[PersonRecord]:
     """Current members of a group, with e-mail and phone, so there is something to leak."""
     return [
         p
-        for p in Directory(db, today=lambda: TODAY).person_records()
+        for p in Directory(db, Clock.on(TODAY)).person_records()
         if not p.archived and p.emails and p.phones and any(m.current(TODAY) for m in p.memberships)
     ]
 

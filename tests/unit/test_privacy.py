@@ -16,11 +16,10 @@ from icalendar import Calendar
 from pypdf import PdfReader
 from sqlalchemy import Enum, String, select
 
-from koordination import documents
-from koordination.calendar.events import CITY_ZONE
+from koordination.clock import CITY_ZONE, Clock
 from koordination.db import audit
 from koordination.db.engine import Database
-from koordination.demo import build_demo
+from koordination.demo.city import build_demo
 from koordination.domain.enums import (
     CardKind,
     ConsentPurpose,
@@ -31,6 +30,7 @@ from koordination.domain.enums import (
     SurveyAudience,
     SurveyStatus,
 )
+from koordination.domain.inputs.directory import PersonInput
 from koordination.domain.models import (
     AuditEntry,
     Base,
@@ -42,10 +42,11 @@ from koordination.domain.models import (
     Task,
 )
 from koordination.errors import KoordinationError, NotFoundError
-from koordination.exporters import export_people, export_table
-from koordination.exporters.oparl import export_oparl
+from koordination.outputs import document as documents
+from koordination.outputs.builders.sittings import letterhead, minutes_document
+from koordination.outputs.oparl import export_oparl
+from koordination.outputs.registry import export_people, export_table
 from koordination.services.directory import Directory, PeopleFilter
-from koordination.services.inputs import PersonInput
 from koordination.services.meetings import Meetings
 from koordination.services.minutes import Minutes
 from koordination.services.privacy import (
@@ -56,7 +57,6 @@ from koordination.services.privacy import (
     erase_person,
     write_access_report,
 )
-from koordination.services.sitting_documents import letterhead, minutes_document
 from koordination.services.surveys import Surveys
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -103,7 +103,7 @@ def demo(db: Database) -> tuple[Database, DemoPerson]:
             )
         )
     assert pid is not None
-    directory = Directory(db, today=lambda: TODAY)
+    directory = Directory(db, Clock.on(TODAY))
     person = directory.get_person(pid)
     given, family, email = person.given_name, person.family_name, person.emails[0]
     # Nobody else's full name contains this one, so a search for it finds only this person.
@@ -117,7 +117,7 @@ def demo(db: Database) -> tuple[Database, DemoPerson]:
     directory.withdraw_consent(photos.id, datetime(2025, 9, 1, tzinfo=UTC))
     directory.record_consent(pid, ConsentPurpose.KONTAKTDATEN_TEILEN)
 
-    meetings = Meetings(db, now=lambda: NOW)
+    meetings = Meetings(db, clock=Clock.fixed(NOW))
     with db.session() as session:
         invitation_id = session.scalar(
             select(Invitation.id)
@@ -127,7 +127,7 @@ def demo(db: Database) -> tuple[Database, DemoPerson]:
     assert invitation_id is not None
     meetings.set_response(invitation_id, ResponseStatus.ZUGESAGT)
 
-    minutes = Minutes(db, now=lambda: NOW)
+    minutes = Minutes(db, clock=Clock.fixed(NOW))
     sittings = tuple(
         _sitting(db, d) for d in (date(2026, 9, 8), date(2026, 10, 13), date(2026, 11, 10))
     )
@@ -336,12 +336,12 @@ def test_access_report_for_an_unknown_person_says_so(db: Database) -> None:
 
 
 def _sector_counts(db: Database, sittings: tuple[int, ...]) -> list[dict[str, int]]:
-    minutes = Minutes(db, now=lambda: NOW)
+    minutes = Minutes(db, clock=Clock.fixed(NOW))
     return [Minutes.sector_counts(minutes.get(s)) for s in sittings]
 
 
 def _balances(db: Database) -> dict[str, dict[object, int]]:
-    directory = Directory(db, today=lambda: TODAY)
+    directory = Directory(db, Clock.on(TODAY))
     return {g.name: directory.get_group(g.id).sector_balance for g in directory.list_groups()}
 
 
@@ -352,7 +352,7 @@ def test_erasure_leaves_no_trace_while_minutes_and_statistics_add_up(
     assert _traces(db, p)  # the test looks in the right places
     counts_before = _sector_counts(db, p.sittings)
     balances_before = _balances(db)
-    minutes = Minutes(db, now=lambda: NOW)
+    minutes = Minutes(db, clock=Clock.fixed(NOW))
     rows_before = [len(minutes.get(s).attendance) for s in p.sittings]
 
     report = erase_person(db, p.id, today=TODAY, now=NOW)
@@ -401,7 +401,7 @@ def test_erasure_leaves_no_trace_while_minutes_and_statistics_add_up(
     assert not [n for n in _needles(p) if n in text]
 
     # The person: a tombstone without personal data, archived, shown by the label only.
-    person = Directory(db, today=lambda: TODAY).get_person(p.id)
+    person = Directory(db, Clock.on(TODAY)).get_person(p.id)
     assert person.display_name == p.label
     assert (person.given_name, person.emails, person.phones, person.consents) == ("", (), (), ())
     assert person.archived and person.notes == "" and person.postal_address == ""
@@ -439,7 +439,7 @@ def test_a_namesake_keeps_their_name_and_the_office_is_told(
     demo: tuple[Database, DemoPerson],
 ) -> None:
     db, p = demo
-    directory = Directory(db, today=lambda: TODAY)
+    directory = Directory(db, Clock.on(TODAY))
     namesake = directory.create_person(
         PersonInput(given_name=p.given, family_name=p.family, emails=["namensvetter@example.org"])
     ).record
@@ -475,7 +475,7 @@ def test_exports_after_erasure_hold_no_trace(
     demo: tuple[Database, DemoPerson], tmp_path: Path
 ) -> None:
     db, p = demo
-    directory = Directory(db, today=lambda: TODAY)
+    directory = Directory(db, Clock.on(TODAY))
     before = tmp_path / "vorher"
     export_oparl(db, "https://daten.example.org/oparl", before, now=NOW)
     assert any(p.email in f.read_text(encoding="utf-8") for f in before.rglob("*.json"))
@@ -508,8 +508,8 @@ def test_withdrawn_consent_cancels_a_running_series_and_no_invitation_follows(
     demo: tuple[Database, DemoPerson],
 ) -> None:
     db, p = demo
-    directory = Directory(db, today=lambda: TODAY)
-    meetings = Meetings(db, now=lambda: NOW)
+    directory = Directory(db, Clock.on(TODAY))
+    meetings = Meetings(db, clock=Clock.fixed(NOW))
     series = meetings.find_by_uid(SERIES_UID)
     assert series is not None
     assert meetings.plan_delivery(series.id).deliveries == ()  # everybody is up to date

@@ -17,13 +17,14 @@ import pytest
 from markdown_it import MarkdownIt
 from sqlalchemy import func, select
 
-from koordination import documents
+from koordination.clock import Clock
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
-from koordination.demo import build_demo
-from koordination.documents import FORMATS, Document, KeyValue
+from koordination.demo.city import build_demo
 from koordination.domain.enums import AttendanceStatus, GroupKind, MeasureStatus
 from koordination.domain.models import Attendance
+from koordination.outputs import document as documents
+from koordination.outputs.document import FORMATS, Document, KeyValue
 from koordination.services.action_fields import ActionFields
 from koordination.services.directory import Directory
 from koordination.services.network import held_sittings
@@ -166,7 +167,7 @@ STECKBRIEF_TEXTS = (
 def _consortium_partners(db: Database) -> list[str]:
     """The organisations the consortium's members stand for, as the Steckbrief names them."""
     group = next(g for g in Directory(db).list_groups() if g.kind is GroupKind.KONSORTIUM)
-    members = Directory(db, today=lambda: TODAY).get_group(group.id).members
+    members = Directory(db, Clock.on(TODAY)).get_group(group.id).members
     return sorted({f"{m.representing_name} ({m.sector.label})" for m in members if m.sector})
 
 
@@ -273,7 +274,7 @@ def test_without_a_city_profile_the_steckbrief_asks_for_one(db: Database) -> Non
 
 
 def test_user_text_in_the_profile_stays_text_in_every_format(db: Database) -> None:
-    from koordination.services.inputs import CityProfileInput
+    from koordination.domain.inputs.directory import CityProfileInput
 
     Directory(db).save_city(
         None,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from koordination.calendar.events import CITY_ZONE, Event, Override, Place
+from koordination.calendar.events import Event, Override, Place
 from koordination.calendar.recurrence import (
     Frequency,
     RecurrenceRule,
@@ -20,6 +20,7 @@ from koordination.calendar.recurrence import (
     expand,
     localize,
 )
+from koordination.clock import CITY_ZONE
 from koordination.errors import ValidationError
 
 MO, TU, WE, TH, FR = range(5)

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from koordination.calendar.events import CITY_ZONE
 from koordination.calendar.replies import Reply, read_replies
+from koordination.clock import CITY_ZONE
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "replies"
 SERIES = "koordination-3f9c2a71-ak-ehrenamt@musterstadt.de"

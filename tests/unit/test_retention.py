@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from koordination.clock import Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     GroupKind,
@@ -19,11 +20,12 @@ from koordination.domain.enums import (
     SurveyAudience,
     SurveyStatus,
 )
+from koordination.domain.inputs.directory import CityProfileInput, GroupInput, PersonInput
+from koordination.domain.inputs.meetings import MeetingInput
 from koordination.domain.models import AuditEntry, Invitation, Person, SurveyResponse
 from koordination.errors import ConflictError, ValidationError
 from koordination.services.audit_trail import AuditTrail, TrailQuery
 from koordination.services.directory import Directory
-from koordination.services.inputs import CityProfileInput, GroupInput, MeetingInput, PersonInput
 from koordination.services.meetings import Meetings
 from koordination.services.retention import RULE_KINDS, Retention, months_before
 from koordination.services.survey_answers import parse_answer
@@ -78,7 +80,7 @@ def _survey(surveys: Surveys, title: str, ends_on: date, contact: str, person: i
 
 
 def _city(db: Database) -> City:
-    directory = Directory(db, today=lambda: NOW)
+    directory = Directory(db, Clock.on(NOW))
 
     def person(given: str, family: str) -> int:
         data = PersonInput(given_name=given, family_name=family, emails=[f"{given}@example.org"])
@@ -165,7 +167,7 @@ def test_every_rule_is_off_until_the_office_sets_it_and_then_nothing_is_deleted(
     db: Database,
 ) -> None:
     _city(db)
-    retention = Retention(db, today=lambda: TODAY)
+    retention = Retention(db, Clock.on(TODAY))
     states = retention.rules()
     assert [s.kind for s in states] == list(RULE_KINDS)
     assert not any(s.enabled or s.stored for s in states)
@@ -179,7 +181,7 @@ def test_every_rule_is_off_until_the_office_sets_it_and_then_nothing_is_deleted(
 
 def test_preview_changes_nothing_and_run_deletes_exactly_what_it_listed(db: Database) -> None:
     city = _city(db)
-    retention = Retention(db, today=lambda: TODAY)
+    retention = Retention(db, Clock.on(TODAY))
     _switch_on(retention)
     before = _state(db)
     plan = retention.preview()
@@ -224,12 +226,12 @@ def test_preview_changes_nothing_and_run_deletes_exactly_what_it_listed(db: Data
 
 def test_a_run_refuses_a_plan_the_data_no_longer_give(db: Database) -> None:
     city = _city(db)
-    retention = Retention(db, today=lambda: TODAY)
+    retention = Retention(db, Clock.on(TODAY))
     _switch_on(retention, "inactive_people")
     plan = retention.preview()
     assert _targets(plan, "inactive_people") == sorted([city.former_member, city.old_guest])
     # In the meantime the former member joins a group again.
-    directory = Directory(db, today=lambda: NOW)
+    directory = Directory(db, Clock.on(NOW))
     group = directory.create_group(GroupInput("AK Kultur", GroupKind.ARBEITSKREIS)).record.id
     directory.add_membership(group, city.former_member)
     before = _state(db)
@@ -252,7 +254,7 @@ def test_each_rule_alone_finds_only_its_kind_of_data(
     db: Database, kind: str, expected: str
 ) -> None:
     city = _city(db)
-    retention = Retention(db, today=lambda: TODAY)
+    retention = Retention(db, Clock.on(TODAY))
     _switch_on(retention, kind)
     plan = retention.preview()
     assert [r.kind for r in plan.rules] == [kind]
@@ -264,7 +266,7 @@ def test_each_rule_alone_finds_only_its_kind_of_data(
 
 def test_a_rule_switched_off_deletes_nothing_and_keeps_its_period(db: Database) -> None:
     _city(db)
-    retention = Retention(db, today=lambda: TODAY)
+    retention = Retention(db, Clock.on(TODAY))
     retention.set_rule("guests", 18, True)
     state = retention.set_rule("guests", None, False)
     assert (state.enabled, state.months, state.title) == (False, 18, "Gäste nach 18 Monaten")
@@ -289,7 +291,7 @@ def test_setting_a_rule_checks_kind_and_months_in_german(db: Database) -> None:
 def test_a_run_is_in_the_audit_trail_and_keeps_no_deleted_values(db: Database) -> None:
     db.actor = "Petra Koordinatorin"
     city = _city(db)
-    retention = Retention(db, today=lambda: TODAY)
+    retention = Retention(db, Clock.on(TODAY))
     _switch_on(retention)
     retention.run()
     trail = AuditTrail(db)

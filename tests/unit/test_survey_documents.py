@@ -25,19 +25,8 @@ import pypdf
 import pytest
 from markdown_it import MarkdownIt
 
-from koordination.documents import FORMATS, render
-from koordination.documents.model import (
-    TICK_BOX,
-    Bar,
-    BarChart,
-    Document,
-    Letterhead,
-    QuestionBlock,
-    text_bar,
-)
-from koordination.documents.text import clean
 from koordination.domain.enums import QuestionType, SurveyAudience, SurveyStatus
-from koordination.domain.survey_records import (
+from koordination.domain.records.surveys import (
     BreakdownRow,
     ComparedQuestion,
     Comparison,
@@ -51,17 +40,28 @@ from koordination.domain.survey_records import (
     SurveyResults,
 )
 from koordination.errors import KoordinationError
-from koordination.exporters.survey_tables import (
+from koordination.outputs.builders.survey_tables import (
     RESULT_HEADER,
     write_raw,
     write_results,
 )
-from koordination.services.survey_documents import (
+from koordination.outputs.builders.surveys import (
     german_number,
     percent_text,
     questionnaire,
     results_report,
 )
+from koordination.outputs.document import FORMATS, render
+from koordination.outputs.document.model import (
+    TICK_BOX,
+    Bar,
+    BarChart,
+    Document,
+    Letterhead,
+    QuestionBlock,
+    text_bar,
+)
+from koordination.outputs.document.text import clean
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEXT_NS = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"

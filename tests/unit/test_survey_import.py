@@ -15,7 +15,7 @@ from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
 from koordination.domain.models import SurveyAnswer, SurveyResponse
-from koordination.domain.survey_records import AnswerValue, SurveyForm
+from koordination.domain.records.surveys import AnswerValue, SurveyForm
 from koordination.errors import ConflictError, ImportFailed
 from koordination.services.survey_import import (
     ColumnMapping,

@@ -9,7 +9,7 @@ import pytest
 
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
-from koordination.domain.survey_records import AnswerValue, SurveyForm
+from koordination.domain.records.surveys import AnswerValue, SurveyForm
 from koordination.errors import ConflictError, NotFoundError, ValidationError
 from koordination.services.survey_answers import AnswerProblem, parse_answer, parse_number
 from koordination.services.survey_results import Evaluation, results_to_dict
@@ -296,7 +296,7 @@ def test_questions_move_but_not_before_the_question_they_depend_on(db: Database)
 def test_the_demo_city_has_both_surveys_one_closed_with_a_published_snapshot(
     db: Database,
 ) -> None:
-    from koordination.demo import build_demo
+    from koordination.demo.city import build_demo
 
     build_demo(db)
     surveys = {s.audience: s for s in Surveys(db).list_surveys()}

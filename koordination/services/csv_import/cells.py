@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from koordination.clock import CITY_ZONE
 from koordination.domain.enums import (
     Channel,
     ConsentPurpose,
@@ -21,9 +21,7 @@ from koordination.domain.enums import (
     Sector,
     fold,
 )
-from koordination.services.validation import parse_date, split_multi
-
-CITY_ZONE = ZoneInfo("Europe/Berlin")
+from koordination.domain.inputs.validation import parse_date, split_multi
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

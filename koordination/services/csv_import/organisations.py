@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from koordination.db import audit
 from koordination.db.engine import Database
 from koordination.domain.enums import OrganisationKind, Sector, fold
+from koordination.domain.inputs.directory import OrganisationInput
 from koordination.domain.models import Organisation
 from koordination.errors import ImportFailed
 from koordination.services.csv_import.bulk import (
@@ -48,7 +49,6 @@ from koordination.services.csv_import.report import (
     Warnings,
 )
 from koordination.services.directory import organisation_search_text
-from koordination.services.inputs import OrganisationInput
 
 
 def orgs_by_key(session: Session) -> dict[str, tuple[int, str, Sector]]:

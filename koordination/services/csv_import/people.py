@@ -15,8 +15,15 @@ from sqlalchemy.orm import Session
 from koordination.db import audit
 from koordination.db.engine import Database
 from koordination.domain.enums import Channel, GroupRole, Sector, fold
+from koordination.domain.inputs.directory import OrganisationInput
+from koordination.domain.inputs.validation import (
+    email_problem,
+    format_date,
+    phone_problem,
+    split_multi,
+)
 from koordination.domain.models import Group, Person, PersonEmail
-from koordination.domain.records import display_name
+from koordination.domain.records.directory import display_name
 from koordination.errors import ImportFailed
 from koordination.services.csv_import.bulk import enum_checks_skipped, gc_paused, write_failed
 from koordination.services.csv_import.cells import (
@@ -59,13 +66,6 @@ from koordination.services.csv_import.report import (
     Warnings,
 )
 from koordination.services.directory import email_key
-from koordination.services.inputs import OrganisationInput
-from koordination.services.validation import (
-    email_problem,
-    format_date,
-    phone_problem,
-    split_multi,
-)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from koordination.domain.models import (
     PersonPhone,
     PersonTag,
 )
-from koordination.domain.records import is_current
+from koordination.domain.records.directory import is_current
 from koordination.services.csv_import.bulk import CHUNK, Bulk, new_ids, table_of
 from koordination.services.csv_import.cells import ConsentPairs, sort_key
 from koordination.services.directory import person_search_text, person_sort_key

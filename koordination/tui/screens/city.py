@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
-from koordination.domain.records import CityProfileRecord
+from koordination.domain.records.directory import CityProfileRecord
 from koordination.tui.screens.base import Area
 
 

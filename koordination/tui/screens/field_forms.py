@@ -22,7 +22,8 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from koordination.domain.enums import MeasureStatus
-from koordination.domain.field_records import (
+from koordination.domain.inputs.validation import date_order
+from koordination.domain.records.fields import (
     LINK_LABELS,
     FieldRecord,
     GoalRecord,
@@ -32,7 +33,6 @@ from koordination.domain.field_records import (
     MeasureRef,
 )
 from koordination.errors import FieldError, KoordinationError
-from koordination.services.validation import date_order
 from koordination.tui.screens.fields import (
     measure_detail,
     measure_label,

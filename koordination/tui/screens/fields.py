@@ -21,7 +21,7 @@ from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
 from koordination.domain.enums import MeasureStatus
-from koordination.domain.field_records import (
+from koordination.domain.records.fields import (
     LINK_LABELS,
     FieldRecord,
     GoalRecord,

@@ -25,20 +25,20 @@ from koordination.domain.enums import (
     OrganisationKind,
     Sector,
 )
-from koordination.domain.records import (
+from koordination.domain.inputs.directory import (
+    CityProfileInput,
+    GroupInput,
+    OrganisationInput,
+    PersonInput,
+)
+from koordination.domain.inputs.validation import parse_date, split_multi
+from koordination.domain.records.directory import (
     CityProfileRecord,
     GroupRecord,
     OrganisationRecord,
     PersonRecord,
 )
 from koordination.errors import FieldError
-from koordination.services.inputs import (
-    CityProfileInput,
-    GroupInput,
-    OrganisationInput,
-    PersonInput,
-)
-from koordination.services.validation import parse_date, split_multi
 from koordination.tui.widgets.form import Builder, FieldSpec, FormFields
 from koordination.tui.widgets.lazy_table import Column, LazyTable, Row
 from koordination.tui.widgets.search_list import Count, Fetch, SearchList

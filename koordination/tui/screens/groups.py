@@ -10,7 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Select, Static
 
 from koordination.domain.enums import Sector
-from koordination.domain.records import GroupRecord, GroupRow, Saved
+from koordination.domain.records.directory import GroupRecord, GroupRow, Saved
 from koordination.tui.formatting import group_detail, missing_sectors_warning, number
 from koordination.tui.screens.list_area import ListArea
 from koordination.tui.screens.people import person_search
@@ -19,8 +19,8 @@ from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from koordination.domain.inputs.directory import GroupInput
     from koordination.services.directory import Directory
-    from koordination.services.inputs import GroupInput
     from koordination.tui.screens.forms import Ending, MembershipInput
 
 

@@ -19,13 +19,13 @@ from textual.widgets import Button, Input, Label, ProgressBar, RadioButton, Radi
 from textual.worker import get_current_worker
 
 from koordination.errors import ImportFailed, KoordinationError
-from koordination.exporters import (
+from koordination.outputs.registry import (
     TABLE_FORMATS,
     export_groups,
     export_organisations,
     export_people,
 )
-from koordination.exporters.tables import FILE_NAMES
+from koordination.outputs.table import FILE_NAMES
 from koordination.paths import exports_dir
 from koordination.services.csv_import import (
     Existing,

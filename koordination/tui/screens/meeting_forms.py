@@ -20,13 +20,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, SelectionList, Static
 from textual.worker import get_current_worker
 
-from koordination.calendar.events import CITY_ZONE
 from koordination.calendar.recurrence import WEEKDAY_NAMES, RecurrenceRule
+from koordination.clock import CITY_ZONE
 from koordination.domain.enums import MeetingKind, ResponseStatus
-from koordination.domain.records import InvitationRow, MeetingRecord, OccurrenceRow
+from koordination.domain.inputs.meetings import MeetingInput
+from koordination.domain.inputs.validation import parse_date
+from koordination.domain.records.meetings import InvitationRow, MeetingRecord, OccurrenceRow
 from koordination.errors import FieldError, KoordinationError, ValidationError
-from koordination.services.inputs import MeetingInput
-from koordination.services.validation import parse_date
 from koordination.tui.formatting import short_day, time_span
 from koordination.tui.screens.forms import FormScreen
 from koordination.tui.widgets.form import FieldSpec, FormFields

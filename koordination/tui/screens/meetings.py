@@ -14,9 +14,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Select, Static
 from textual.worker import get_current_worker
 
-from koordination.calendar.events import CITY_ZONE
+from koordination.clock import CITY_ZONE
 from koordination.domain.enums import MeetingStatus
-from koordination.domain.records import InvitationRow, MeetingRecord, OccurrenceRow, Saved
+from koordination.domain.records.directory import Saved
+from koordination.domain.records.meetings import InvitationRow, MeetingRecord, OccurrenceRow
 from koordination.errors import KoordinationError
 from koordination.tui.formatting import (
     WEEKDAYS_SHORT,
@@ -32,7 +33,7 @@ from koordination.tui.widgets.month_view import MonthView
 
 if TYPE_CHECKING:
     from koordination.delivery.settings import SmtpSettings
-    from koordination.services.inputs import MeetingInput
+    from koordination.domain.inputs.meetings import MeetingInput
     from koordination.services.meetings import Meetings
     from koordination.tui.screens.meeting_forms import (
         AnswerInput,
@@ -66,7 +67,7 @@ def clip(text: str, width: int) -> str:
 
 def meeting_input(m: MeetingRecord, **changes: Any) -> MeetingInput:
     """A stored meeting as form input, e.g. to move a single meeting."""
-    from koordination.services.inputs import MeetingInput
+    from koordination.domain.inputs.meetings import MeetingInput
 
     values: dict[str, Any] = {
         "title": m.title,

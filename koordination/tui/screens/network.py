@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Select, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from koordination.domain.enums import CORE_SECTORS, DecisionResult, Sector
-from koordination.domain.network_records import (
+from koordination.domain.records.network import (
     AttendancePoint,
     Cooperation,
     EngagementHealth,
@@ -418,7 +418,7 @@ class NetworkArea(Area):
     def ready(self, directory: Directory) -> None:
         from koordination.services.network import Network
 
-        self.network = Network(directory.db, today=directory.today)
+        self.network = Network(directory.db, directory.clock)
         super().ready(directory)
 
     # ------------------------------------------------------------------ tabs

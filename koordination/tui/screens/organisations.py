@@ -10,7 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Select
 
 from koordination.domain.enums import Sector
-from koordination.domain.records import OrganisationRecord, OrganisationRow, Saved
+from koordination.domain.records.directory import OrganisationRecord, OrganisationRow, Saved
 from koordination.tui.formatting import number, organisation_detail
 from koordination.tui.screens.list_area import ListArea
 from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
@@ -18,8 +18,8 @@ from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from koordination.domain.inputs.directory import OrganisationInput
     from koordination.services.directory import Directory
-    from koordination.services.inputs import OrganisationInput
 
 
 def organisation_row(r: OrganisationRow) -> Row:

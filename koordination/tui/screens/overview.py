@@ -14,10 +14,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from koordination.calendar.events import CITY_ZONE
+from koordination.clock import CITY_ZONE
 from koordination.domain.enums import MeetingStatus, ResponseStatus, SurveyStatus
-from koordination.domain.records import OccurrenceRow, Overview, TaskRecord
-from koordination.domain.survey_records import SurveyRecord
+from koordination.domain.records.directory import Overview
+from koordination.domain.records.meetings import OccurrenceRow, TaskRecord
+from koordination.domain.records.surveys import SurveyRecord
 from koordination.errors import KoordinationError
 from koordination.tui.formatting import (
     city_summary,
@@ -30,7 +31,7 @@ from koordination.tui.screens.survey_results import answers_text
 from koordination.tui.screens.surveys import escape_markup
 
 if TYPE_CHECKING:
-    from koordination.domain.field_records import MeasureRecord
+    from koordination.domain.records.fields import MeasureRecord
     from koordination.services.meetings import Meetings
     from koordination.services.programme import EligibilityReport
 

@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static
 
 from koordination.domain.enums import Sector
-from koordination.domain.records import PersonRecord, PersonRow, Saved
+from koordination.domain.records.directory import PersonRecord, PersonRow, Saved
 from koordination.errors import KoordinationError
 from koordination.tui.formatting import day, ended, period, person_detail
 from koordination.tui.screens.list_area import ListArea
@@ -24,8 +24,8 @@ from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from koordination.domain.inputs.directory import PersonInput
     from koordination.services.directory import Directory
-    from koordination.services.inputs import PersonInput
     from koordination.tui.screens.forms import AffiliationInput, ConsentInput, Ending
 
 

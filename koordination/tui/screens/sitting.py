@@ -28,20 +28,25 @@ from textual.widgets import (
     TextArea,
 )
 
-from koordination.calendar.events import CITY_ZONE
+from koordination.clock import CITY_ZONE
 from koordination.domain.enums import (
     AttendanceStatus,
     CardKind,
     MeetingKind,
     MinutesStatus,
 )
-from koordination.domain.records import AgendaItemRecord, CardRecord, SittingRecord, TaskRecord
+from koordination.domain.records.meetings import (
+    AgendaItemRecord,
+    CardRecord,
+    SittingRecord,
+    TaskRecord,
+)
 from koordination.errors import KoordinationError
 from koordination.tui.formatting import short_day, time_span
 from koordination.tui.messages import DataChanged
 
 if TYPE_CHECKING:
-    from koordination.documents.model import Document
+    from koordination.outputs.document.model import Document
     from koordination.services.directory import Directory
     from koordination.services.minutes import Minutes
     from koordination.tui.screens.sitting_forms import (
@@ -1217,7 +1222,7 @@ class SittingScreen(Screen[None]):
         if record is None:
             return
         try:
-            from koordination.documents import FORMAT_LABELS, FORMATS
+            from koordination.outputs.document import FORMAT_LABELS, FORMATS
         except ImportError:
             self.notify("Der Dokumentexport ist noch nicht verfügbar.", severity="error")
             return
@@ -1255,7 +1260,7 @@ class SittingScreen(Screen[None]):
 
     def _write_export(self, request: ExportRequest) -> Path:
         """Runs in the dialog's worker: build the document from what is stored, write the file."""
-        from koordination import documents
+        from koordination.outputs import document as documents
 
         with self.db_lock:
             assert self.record is not None
@@ -1264,7 +1269,7 @@ class SittingScreen(Screen[None]):
         return documents.write(document, request.fmt, request.target)
 
     def _document(self, record: SittingRecord, what: str) -> Document:
-        from koordination.services.sitting_documents import (
+        from koordination.outputs.builders.sittings import (
             draft_minutes,
             invitation_letter,
             letterhead,

@@ -18,9 +18,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from koordination.domain.enums import CardKind, DecisionResult, MinutesKind
-from koordination.domain.records import AgendaItemRecord, CardRecord, SittingRecord
+from koordination.domain.inputs.validation import parse_date
+from koordination.domain.records.meetings import AgendaItemRecord, CardRecord, SittingRecord
 from koordination.errors import FieldError, KoordinationError
-from koordination.services.validation import parse_date
 from koordination.tui.screens.forms import FormScreen
 from koordination.tui.widgets.form import FieldSpec
 

@@ -31,7 +31,8 @@ from textual.widgets import (
 )
 
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
-from koordination.domain.survey_records import (
+from koordination.domain.inputs.validation import date_order
+from koordination.domain.records.surveys import (
     YES_NO,
     AnswerValue,
     BankItemRecord,
@@ -42,7 +43,6 @@ from koordination.domain.survey_records import (
 from koordination.errors import FieldError, ImportFailed, KoordinationError, ValidationError
 from koordination.services.survey_answers import AnswerProblem, check_answers, parse_answer
 from koordination.services.surveys import question_problems
-from koordination.services.validation import date_order
 from koordination.tui.messages import DataChanged
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen, _date_value
 from koordination.tui.screens.import_export import MAX_PROBLEMS_SHOWN, TransferScreen
@@ -1304,8 +1304,8 @@ SURVEY_EXPORTS: list[tuple[str, str, tuple[str, ...]]] = [
 
 
 def format_choices(document: str) -> list[tuple[str, str]]:
-    from koordination.documents import FORMAT_LABELS
-    from koordination.exporters import TABLE_FORMATS
+    from koordination.outputs.document import FORMAT_LABELS
+    from koordination.outputs.registry import TABLE_FORMATS
 
     labels = {**FORMAT_LABELS, **TABLE_FORMATS}
     formats = next(f for key, _label, f in SURVEY_EXPORTS if key == document)
@@ -1315,11 +1315,11 @@ def format_choices(document: str) -> list[tuple[str, str]]:
 def write_survey_export(db: Database, survey_id: int, request: ExportRequest) -> Path:
     """Runs in the dialog's worker: what ``koordination surveys results/questionnaire`` write.
     Results are always the published ones: small cells hidden."""
-    from koordination import documents
-    from koordination.exporters.survey_tables import write_raw, write_results
+    from koordination.outputs import document as documents
+    from koordination.outputs.builders.sittings import letterhead
+    from koordination.outputs.builders.survey_tables import write_raw, write_results
+    from koordination.outputs.builders.surveys import questionnaire, results_report
     from koordination.services.directory import Directory
-    from koordination.services.sitting_documents import letterhead
-    from koordination.services.survey_documents import questionnaire, results_report
     from koordination.services.survey_results import Evaluation
     from koordination.services.surveys import Surveys
 

@@ -20,7 +20,7 @@ from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from koordination.domain.enums import QuestionType
-from koordination.domain.survey_records import (
+from koordination.domain.records.surveys import (
     MIN_CELL,
     Comparison,
     NumberStats,

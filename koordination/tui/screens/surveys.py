@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from koordination.domain.enums import QuestionType, SurveyAudience, SurveyStatus
-from koordination.domain.survey_records import QuestionRecord, SurveyForm, SurveyRecord
+from koordination.domain.records.surveys import QuestionRecord, SurveyForm, SurveyRecord
 from koordination.errors import ConflictError, KoordinationError
 from koordination.tui.formatting import number
 from koordination.tui.messages import DataChanged

@@ -13,7 +13,7 @@ from textual.markup import escape
 from textual.widgets import DataTable, Input, Select, Static
 from textual.worker import get_current_worker
 
-from koordination.domain.records import TaskRecord
+from koordination.domain.records.meetings import TaskRecord
 from koordination.errors import KoordinationError
 from koordination.tui.screens.base import Area
 

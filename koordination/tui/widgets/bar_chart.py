@@ -14,7 +14,7 @@ from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from koordination.domain.survey_records import MIN_CELL, OptionCount
+from koordination.domain.records.surveys import MIN_CELL, OptionCount
 
 FULL = "█"
 #: Partial cells from one to seven eighths (index = eighths).

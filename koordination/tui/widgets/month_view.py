@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from koordination.domain.enums import MeetingStatus
-from koordination.domain.records import OccurrenceRow
+from koordination.domain.records.meetings import OccurrenceRow
 from koordination.tui.formatting import MONTHS, WEEKDAYS_SHORT
 
 

@@ -13,8 +13,8 @@ from koordination.domain.enums import (
     GroupRole,
     Sector,
 )
-from koordination.domain.field_records import MeasureRecord
-from koordination.domain.records import TaskRecord
+from koordination.domain.records.fields import MeasureRecord
+from koordination.domain.records.meetings import TaskRecord
 
 
 def sector_list(sectors: tuple[Sector, ...]) -> str:

@@ -10,17 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from koordination.domain.enums import QuestionType
-from koordination.domain.survey_records import SurveyResults
+from koordination.domain.records.surveys import SurveyResults
 from koordination.errors import KoordinationError
-from koordination.exporters.atomic import atomic_text
-from koordination.exporters.tables import guard_cell
-from koordination.services.survey_documents import (
+from koordination.outputs.builders.surveys import (
     STATS_HEADERS,
     SUPPRESSED,
     german_number,
     question_label,
     stats_row,
 )
+from koordination.outputs.files import atomic_text
+from koordination.outputs.table import guard_cell
 
 FORMATS = ("csv", "json")
 

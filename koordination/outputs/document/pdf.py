@@ -18,8 +18,9 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import MethodReturnValue, TableCellFillMode, XPos, YPos
 from fpdf.util import Padding
 
-from koordination.documents.assets import Logo, load_logo
-from koordination.documents.model import (
+from koordination.errors import KoordinationError
+from koordination.outputs.document.assets import Logo, load_logo
+from koordination.outputs.document.model import (
     TICK_BOX,
     BarChart,
     Block,
@@ -35,7 +36,6 @@ from koordination.documents.model import (
     Table,
     series_colours,
 )
-from koordination.errors import KoordinationError
 
 FAMILY = "Dokument"
 GREY = "#555555"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from koordination.errors import KoordinationError
-from koordination.exporters.tables import (
+from koordination.outputs.table import (
     FORMATS,
     Progress,
     export_groups,

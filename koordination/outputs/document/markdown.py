@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from koordination.documents.model import (
+from koordination.outputs.document.model import (
     TICK_BOX,
     BarChart,
     Block,
@@ -17,7 +17,7 @@ from koordination.documents.model import (
     SignatureLines,
     Table,
 )
-from koordination.documents.text import md_escape, md_lines
+from koordination.outputs.document.text import md_escape, md_lines
 
 
 def render_markdown(document: Document) -> bytes:

@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from koordination.documents.model import (
+from koordination.errors import KoordinationError
+from koordination.outputs.document.model import (
     Block,
     BulletList,
     Document,
@@ -25,7 +26,6 @@ from koordination.documents.model import (
     SignatureLines,
     Table,
 )
-from koordination.errors import KoordinationError
 
 FORMATS = ("md", "html", "docx", "odt", "pdf")
 
@@ -39,11 +39,11 @@ FORMAT_LABELS: dict[str, str] = {
 }
 
 _WRITERS: dict[str, tuple[str, str, str]] = {
-    "md": ("koordination.documents.markdown", "render_markdown", "Markdown"),
-    "html": ("koordination.documents.html", "render_html", "HTML"),
-    "docx": ("koordination.documents.docx", "render_docx", "DOCX"),
-    "odt": ("koordination.documents.odt", "render_odt", "ODT"),
-    "pdf": ("koordination.documents.pdf", "render_pdf", "PDF"),
+    "md": ("koordination.outputs.document.markdown", "render_markdown", "Markdown"),
+    "html": ("koordination.outputs.document.html", "render_html", "HTML"),
+    "docx": ("koordination.outputs.document.docx", "render_docx", "DOCX"),
+    "odt": ("koordination.outputs.document.odt", "render_odt", "ODT"),
+    "pdf": ("koordination.outputs.document.pdf", "render_pdf", "PDF"),
 }
 
 
@@ -80,7 +80,7 @@ def write(document: Document, fmt: str, target: Path) -> Path:
     """
     # Imported here: the exporters package pulls in the directory service (and SQLAlchemy),
     # which rendering alone never needs.
-    from koordination.exporters.atomic import atomic_bytes
+    from koordination.outputs.files import atomic_bytes
 
     data = render(document, fmt)
     target = Path(target)

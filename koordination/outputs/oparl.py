@@ -67,8 +67,9 @@ from urllib.parse import urlsplit
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from koordination.calendar.events import CITY_ZONE, Event, Occurrence, Place
+from koordination.calendar.events import Event, Occurrence, Place
 from koordination.calendar.recurrence import expand
+from koordination.clock import CITY_ZONE
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     ConsentPurpose,
@@ -94,7 +95,7 @@ from koordination.domain.models import (
     Person,
     Sitting,
 )
-from koordination.domain.records import display_name
+from koordination.domain.records.directory import display_name
 from koordination.errors import KoordinationError
 from koordination.paths import config_file
 from koordination.services.meetings import Meetings

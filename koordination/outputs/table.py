@@ -10,10 +10,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
-from zoneinfo import ZoneInfo
 
+from koordination.clock import CITY_ZONE
 from koordination.domain.enums import Channel
-from koordination.domain.records import (
+from koordination.domain.inputs.validation import format_date
+from koordination.domain.records.directory import (
     GroupRow,
     OrganisationRecord,
     OrganisationRow,
@@ -21,7 +22,7 @@ from koordination.domain.records import (
     PersonRow,
 )
 from koordination.errors import KoordinationError
-from koordination.exporters.atomic import atomic_text
+from koordination.outputs.files import atomic_text
 from koordination.services.consent import SHARING, consenting_ids, has_current_consent
 from koordination.services.directory import (
     Directory,
@@ -29,12 +30,10 @@ from koordination.services.directory import (
     OrganisationFilter,
     PeopleFilter,
 )
-from koordination.services.validation import format_date
 
 Progress = Callable[[int, int], None]
 FORMATS = ("csv", "json")
 PAGE = 1000
-CITY_ZONE = ZoneInfo("Europe/Berlin")
 
 #: Default file names when the target is a folder.
 FILE_NAMES = {"people": "personen", "organisations": "organisationen", "groups": "gruppen"}

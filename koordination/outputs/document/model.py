@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import ClassVar, Literal
 
-from koordination.documents.text import clean
 from koordination.errors import KoordinationError
+from koordination.outputs.document.text import clean
 
 NoteKind = Literal["info", "decision", "task", "warning"]
 

@@ -15,8 +15,8 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from koordination.documents.assets import load_logo
-from koordination.documents.model import (
+from koordination.outputs.document.assets import load_logo
+from koordination.outputs.document.model import (
     TICK_BOX,
     BarChart,
     Block,

@@ -6,8 +6,18 @@ import json
 from datetime import datetime
 from typing import Any
 
-from koordination.documents.german import long_date
-from koordination.documents.model import (
+from koordination.domain.enums import (
+    AttendanceStatus,
+    CardKind,
+    DecisionResult,
+    MinutesKind,
+    MinutesStatus,
+    Sector,
+)
+from koordination.domain.records.directory import CityProfileRecord
+from koordination.domain.records.meetings import SittingRecord
+from koordination.outputs.document.german import long_date
+from koordination.outputs.document.model import (
     BulletList,
     Document,
     Heading,
@@ -18,15 +28,6 @@ from koordination.documents.model import (
     SignatureLines,
     Table,
 )
-from koordination.domain.enums import (
-    AttendanceStatus,
-    CardKind,
-    DecisionResult,
-    MinutesKind,
-    MinutesStatus,
-    Sector,
-)
-from koordination.domain.records import CityProfileRecord, SittingRecord
 from koordination.services.minutes import content_json
 
 

@@ -16,9 +16,9 @@ import jinja2
 from markupsafe import Markup, escape
 
 from koordination import paths
-from koordination.documents.assets import load_logo
-from koordination.documents.model import BarChart, Document, Letterhead, series_colours
 from koordination.errors import KoordinationError
+from koordination.outputs.document.assets import load_logo
+from koordination.outputs.document.model import BarChart, Document, Letterhead, series_colours
 
 PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "document.html.j2"

@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from koordination.calendar.events import CITY_ZONE
 from koordination.calendar.recurrence import RecurrenceRule
+from koordination.clock import CITY_ZONE, Clock
 from koordination.db.engine import Database
-from koordination.demo_fields import build_fields
-from koordination.demo_surveys import build_surveys
+from koordination.demo.fields import build_fields
+from koordination.demo.surveys import build_surveys
 from koordination.domain.enums import (
     AttendanceStatus,
     Bundesland,
@@ -649,7 +649,7 @@ def _minutes(rng: random.Random, session: Session, db: Database) -> None:
     2026 workshop with its cards and dots."""
     from koordination.services.minutes import Minutes, content_json, fingerprint
 
-    minutes = Minutes(db, now=lambda: datetime(2026, 11, 20, 9, tzinfo=UTC))
+    minutes = Minutes(db, clock=Clock.fixed(datetime(2026, 11, 20, 9, tzinfo=UTC)))
     approved_at = datetime(2026, 11, 12, 18, tzinfo=UTC)
 
     def sitting(meeting_uid: str, day: date, hour: int) -> Sitting:

@@ -21,7 +21,7 @@ from koordination.domain.models import (
     SurveyQuestion,
     SurveyResponse,
 )
-from koordination.domain.survey_records import YES_NO
+from koordination.domain.records.surveys import YES_NO
 
 NEEDS = (
     "Räume",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from koordination.documents.german import long_date, short_date, time_span
-from koordination.documents.model import (
+from koordination.outputs.document.german import long_date, short_date, time_span
+from koordination.outputs.document.model import (
     Block,
     BulletList,
     Document,

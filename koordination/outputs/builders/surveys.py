@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from koordination.documents.german import month_date
-from koordination.documents.model import (
+from koordination.domain.enums import QuestionType
+from koordination.domain.records.surveys import (
+    MIN_CELL,
+    BreakdownRow,
+    ComparedQuestion,
+    Comparison,
+    NumberStats,
+    OptionCount,
+    QuestionRecord,
+    QuestionResult,
+    SurveyForm,
+    SurveyResults,
+)
+from koordination.outputs.document.german import month_date
+from koordination.outputs.document.model import (
     Bar,
     BarChart,
     Block,
@@ -18,19 +31,6 @@ from koordination.documents.model import (
     QuestionBlock,
     QuestionKind,
     Table,
-)
-from koordination.domain.enums import QuestionType
-from koordination.domain.survey_records import (
-    MIN_CELL,
-    BreakdownRow,
-    ComparedQuestion,
-    Comparison,
-    NumberStats,
-    OptionCount,
-    QuestionRecord,
-    QuestionResult,
-    SurveyForm,
-    SurveyResults,
 )
 
 #: What a suppressed cell shows instead of its figure.

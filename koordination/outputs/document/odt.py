@@ -26,8 +26,8 @@ from odfdo import Document as OdfDocument
 from odfdo import Paragraph as OdfParagraph
 from odfdo import Table as OdfTable
 
-from koordination.documents.assets import load_logo
-from koordination.documents.model import (
+from koordination.outputs.document.assets import load_logo
+from koordination.outputs.document.model import (
     TICK_BOX,
     BarChart,
     Block,

@@ -1,0 +1,140 @@
+"""The core: one database, one clock and every service; `open_core` is the only bootstrap.
+
+The CLI, the TUI, the demo and the tests all get their services from a `Core`. Services are
+built on first use (importing one is not free), always on the same database and clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from koordination.clock import SYSTEM_CLOCK, Clock
+
+if TYPE_CHECKING:
+    from koordination.config import Settings
+    from koordination.db.engine import Database
+    from koordination.services.action_fields import ActionFields
+    from koordination.services.audit_trail import AuditTrail
+    from koordination.services.directory import Directory
+    from koordination.services.meetings import Meetings
+    from koordination.services.minutes import Minutes
+    from koordination.services.network import Network
+    from koordination.services.retention import Retention
+    from koordination.services.survey_import import ResponseImport
+    from koordination.services.survey_results import Evaluation
+    from koordination.services.surveys import Surveys
+
+
+@dataclass(eq=False)
+class Core:
+    """Every service of koordination on one database and one clock."""
+
+    db: Database
+    clock: Clock = SYSTEM_CLOCK
+    #: Where `open_core` put the copy it made before upgrading the schema (else ``None``).
+    upgrade_backup: Path | None = None
+    settings: Settings | None = field(default=None, repr=False)
+
+    @cached_property
+    def directory(self) -> Directory:
+        from koordination.services.directory import Directory
+
+        return Directory(self.db, self.clock)
+
+    @cached_property
+    def meetings(self) -> Meetings:
+        from koordination.services.meetings import Meetings
+
+        return Meetings(self.db, clock=self.clock)
+
+    @cached_property
+    def sittings(self) -> Minutes:
+        """Agendas, attendance, minutes, decisions and tasks of single sittings."""
+        from koordination.services.minutes import Minutes
+
+        return Minutes(self.db, clock=self.clock)
+
+    @cached_property
+    def surveys(self) -> Surveys:
+        from koordination.services.surveys import Surveys
+
+        return Surveys(self.db)
+
+    @cached_property
+    def survey_results(self) -> Evaluation:
+        from koordination.services.survey_results import Evaluation
+
+        return Evaluation(self.db)
+
+    @cached_property
+    def survey_import(self) -> ResponseImport:
+        from koordination.services.survey_import import ResponseImport
+
+        return ResponseImport(self.db)
+
+    @cached_property
+    def fields(self) -> ActionFields:
+        """Action fields, goals, measures and indicators."""
+        from koordination.services.action_fields import ActionFields
+
+        return ActionFields(self.db)
+
+    @cached_property
+    def network(self) -> Network:
+        from koordination.services.network import Network
+
+        return Network(self.db, self.clock)
+
+    @cached_property
+    def retention(self) -> Retention:
+        from koordination.services.retention import Retention
+
+        return Retention(self.db, self.clock)
+
+    @cached_property
+    def audit(self) -> AuditTrail:
+        from koordination.services.audit_trail import AuditTrail
+
+        return AuditTrail(self.db)
+
+    def on(self, clock: Clock) -> Core:
+        """The same database seen with another clock (a report "as of" a day)."""
+        return Core(self.db, clock, self.upgrade_backup, self.settings)
+
+    def daily_backup(self) -> str | None:
+        """The daily backup when it is switched on and due; a German warning if it failed."""
+        from koordination.db.backup import auto_backup_at_start
+
+        return auto_backup_at_start(self.db, self.clock.now())
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_core(
+    url: str | None = None,
+    *,
+    migrate: bool = True,
+    clock: Clock = SYSTEM_CLOCK,
+    actor: str | None = None,
+) -> Core:
+    """The core on the database at ``url`` (a path or a SQLAlchemy URL; default: the settings,
+    then the file in the user's data folder), brought to the newest schema when ``migrate``."""
+    from koordination.config import load_settings
+    from koordination.db import migrations
+    from koordination.db.engine import Database, resolve_url
+
+    settings = load_settings()
+    db = Database(resolve_url(url or settings.database))
+    db.actor = actor or settings.who
+    made: Path | None = None
+    if migrate:
+        try:
+            made = migrations.upgrade(db)
+        except BaseException:
+            db.dispose()
+            raise
+    return Core(db, clock, made, settings)

@@ -1,0 +1,1 @@
+"""The invented demo city Wiesenbrück: people, meetings, surveys, action fields."""

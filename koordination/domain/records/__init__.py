@@ -1,0 +1,1 @@
+"""Plain frozen views handed from the services to the faces and the outputs."""

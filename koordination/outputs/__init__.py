@@ -1,0 +1,1 @@
+"""Output layer: what koordination produces (documents, tables, open data) and how it is written."""
