@@ -1,15 +1,37 @@
-"""Writing an export file atomically: a temporary file beside the target, fsync, rename."""
+"""Writing output files: the one atomic writer (temporary file beside the target, fsync,
+rename) and the one slug that turns a title into a file-name stem."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO, cast
 
 from koordination.errors import KoordinationError
+
+_GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+SLUG_LENGTH = 40
+
+
+def slug(text: str, *, fallback: str = "") -> str:
+    """The one file-name stem for a title: ``Engagement in Gießen 2026`` →
+    ``engagement-in-giessen-2026``.
+
+    The rule: lower case; German umlauts and ß spelled out (ä → ae, ö → oe, ü → ue, ß → ss);
+    other accents dropped (é → e); every run of anything but a-z and 0-9 becomes one hyphen;
+    no hyphen at either end; at most 40 characters. What is left survives every file system,
+    e-mail program and USB stick. A title with nothing usable in it gives ``fallback``.
+    """
+    folded = unicodedata.normalize("NFKD", text.lower().translate(_GERMAN_LETTERS))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii")
+    stem = _NOT_SLUG.sub("-", ascii_text).strip("-")[:SLUG_LENGTH].strip("-")
+    return stem or fallback
 
 
 def _cannot_write(target: Path, exc: OSError) -> KoordinationError:
