@@ -18,7 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fuzz_support import (
+from hypothesis import example, given
+from hypothesis import strategies as st
+from koordination.cli_meetings import when
+from support.fuzz import (
     assert_german,
     copy_of,
     dump,
@@ -29,12 +32,9 @@ from fuzz_support import (
     pick,
     scratch,
 )
-from hypothesis import example, given
-from hypothesis import strategies as st
 
 from koordination.calendar.recurrence import RecurrenceRule
 from koordination.calendar.replies import read_replies
-from koordination.cli_meetings import when
 from koordination.clock import CITY_ZONE, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import (

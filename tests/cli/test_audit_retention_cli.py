@@ -11,10 +11,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from koordination.cli_retention import cmd_audit, cmd_retention
 from sqlalchemy import select, update
 
 from koordination.cli import main
-from koordination.cli_retention import cmd_audit, cmd_retention
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
 from koordination.domain.enums import GroupKind

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fuzz_support import ANY_CHAR, assert_german, copy_of, fuzz, hostile_text, migrated, scratch
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from icalendar import Calendar
 from markdown_it import MarkdownIt
+from support.fuzz import ANY_CHAR, assert_german, copy_of, fuzz, hostile_text, migrated, scratch
 
 from koordination.calendar.events import Event, Override, Place
 from koordination.calendar.ics import clean_text, description_text, feed, one_line

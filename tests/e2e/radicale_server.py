@@ -1,4 +1,4 @@
-"""A running Radicale CalDAV server as tests see it (started in tests/integration/conftest.py)."""
+"""A running Radicale CalDAV server as tests see it (started in tests/e2e/conftest.py)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from backup_support import add_network, table_rows, url_of, write_people_csv
+from support.backup import add_network, table_rows, url_of, write_people_csv
 
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade

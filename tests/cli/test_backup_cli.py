@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from backup_support import add_network, table_rows, url_of
 from sqlalchemy import text
+from support.backup import add_network, table_rows, url_of
 
 from koordination.cli import main
 from koordination.db import backup, migrations

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
-from backup_support import add_network, table_rows, write_people_csv
 from sqlalchemy import text
+from support.backup import add_network, table_rows, write_people_csv
 
 from koordination.db import backup, migrations
 from koordination.db.engine import Database

@@ -1,0 +1,1 @@
+"""Helpers shared by tests of several costs (service, cli, e2e)."""
