@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 #: The city's zone: every local time in koordination is a wall-clock time in Berlin.
@@ -20,6 +21,8 @@ class Clock:
 
     at: datetime | None = None
     day: date | None = None
+    #: For `Clock.on`: the monotonic reading when the clock was made.
+    started: float = field(default_factory=monotonic, compare=False, repr=False)
 
     @classmethod
     def fixed(cls, moment: datetime | date) -> Clock:
@@ -32,17 +35,17 @@ class Clock:
 
     @classmethod
     def on(cls, day: date) -> Clock:
-        """A clock whose date is ``day`` while the time of day runs on (changes stay ordered)."""
+        """A clock whose day starts at midnight (city time) of ``day`` when the clock is made
+        and then runs on: the same instants on every run, and changes stay ordered."""
         return cls(day=day)
 
     def now(self) -> datetime:
         if self.at is not None:
             return self.at
-        real = datetime.now(UTC)
         if self.day is None:
-            return real
-        local = real.astimezone(CITY_ZONE)
-        return datetime.combine(self.day, local.timetz()).astimezone(UTC)
+            return datetime.now(UTC)
+        midnight = datetime.combine(self.day, time(0, 0), tzinfo=CITY_ZONE)
+        return (midnight + timedelta(seconds=monotonic() - self.started)).astimezone(UTC)
 
     def local_now(self) -> datetime:
         """Now as a wall-clock time in the city."""

@@ -41,6 +41,7 @@ from koordination.domain.records.meetings import (
     OverrideRecord,
 )
 from koordination.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from koordination.services.consent import has_current_consent
 
 #: How far ahead holiday warnings and "next occurrences" look for an endless series.
 LOOKAHEAD = timedelta(days=2 * 366)
@@ -781,7 +782,7 @@ class Meetings:
                 for r in inv.responses
                 if r.recurrence_id is not None
             ),
-            excluded_because=_excluded_because(p),
+            excluded_because=_excluded_because(p, self.now()),
         )
 
     def plan_delivery(
@@ -804,7 +805,7 @@ class Meetings:
             for inv in self._invitations(session, meeting):
                 p = inv.person
                 name = display_name(p.title, p.given_name, p.family_name)
-                reason = _excluded_because(p)
+                reason = _excluded_because(p, self.now())
                 sent = inv.sent_sequence
                 if everything and inv.removed_at is None:
                     sent = None
@@ -817,7 +818,11 @@ class Meetings:
                         deliveries.append(Delivery(inv.id, p.id, name, email, "CANCEL", None, data))
                     continue
                 if reason:
-                    if inv.sent_sequence is not None and inv.sent_email and _withdrew(p):
+                    if (
+                        inv.sent_sequence is not None
+                        and inv.sent_email
+                        and _withdrew(p, self.now())
+                    ):
                         # Consent withdrawn after the invitation went out: one CANCEL takes the
                         # dates out of their calendar; after it nothing more is sent to them.
                         email = inv.sent_email
@@ -1007,16 +1012,17 @@ def _partstat(inv: Invitation) -> str:
     }.get(whole.status, "NEEDS-ACTION")
 
 
-def _excluded_because(p: Person) -> str:
+def _excluded_because(p: Person, now: datetime) -> str:
     """Why a person on the list gets no invitation; empty when they get one."""
     if p.archived:
         return "archiviert"
     if p.preferred_channel == Channel.KEINE:
         return "möchte keine Einladungen"
-    if not any(
-        c.purpose == ConsentPurpose.EINLADUNGEN and c.withdrawn_at is None for c in p.consents
-    ):
-        withdrawn = any(c.purpose == ConsentPurpose.EINLADUNGEN for c in p.consents)
+    if not has_current_consent(p.consents, ConsentPurpose.EINLADUNGEN, now):
+        withdrawn = any(
+            c.purpose == ConsentPurpose.EINLADUNGEN and c.withdrawn_at is not None
+            for c in p.consents
+        )
         return (
             "Einwilligung für Einladungen widerrufen"
             if withdrawn
@@ -1027,10 +1033,12 @@ def _excluded_because(p: Person) -> str:
     return ""
 
 
-def _withdrew(p: Person) -> bool:
+def _withdrew(p: Person, now: datetime) -> bool:
     """The person withdrew their consent to invitations and has not given it again."""
     invitations = [c for c in p.consents if c.purpose == ConsentPurpose.EINLADUNGEN]
-    return bool(invitations) and all(c.withdrawn_at is not None for c in invitations)
+    return bool(invitations) and not has_current_consent(
+        invitations, ConsentPurpose.EINLADUNGEN, now
+    )
 
 
 def _cancelled(event: Event) -> Event:

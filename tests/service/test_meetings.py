@@ -222,6 +222,40 @@ def test_withdrawn_consent_stops_invitations_of_a_scheduled_series(city: tuple) 
     assert meetings.plan_delivery(m.id, everything=True).deliveries == ()
 
 
+def test_consent_given_again_after_a_withdrawal_brings_the_invitations_back(city: tuple) -> None:
+    directory, meetings, group_id, people = city
+    m = meetings.create(_series(group_id)).record
+    meetings.invite(m.id, group_ids=[group_id])
+    plan = meetings.plan_delivery(m.id)
+    assert ("Clara Weiß", "Einwilligung für Einladungen widerrufen") in plan.excluded
+    meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+
+    # Clara withdrew once; now she consents again: the withdrawn row stays, a new one is added.
+    directory.record_consent(people["Clara"], ConsentPurpose.EINLADUNGEN)
+    plan = meetings.plan_delivery(m.id)
+    assert [(d.name, d.method, d.email) for d in plan.deliveries] == [
+        ("Clara Weiß", "REQUEST", "clara@example.org")
+    ]
+    assert "Clara Weiß" not in dict(plan.excluded)
+    row = next(r for r in meetings.invitation_list(m.id) if r.name == "Clara Weiß")
+    assert row.excluded_because == ""
+
+
+def test_a_consent_dated_after_now_does_not_count_yet(city: tuple, db: Database) -> None:
+    directory, meetings, group_id, people = city
+    directory.record_consent(
+        people["Bernd"], ConsentPurpose.EINLADUNGEN, given_at=NOW - timedelta(days=1)
+    )
+    m = meetings.create(_series(group_id)).record
+    meetings.invite(m.id, group_ids=[group_id])
+    assert "Bernd Krüger" not in dict(meetings.plan_delivery(m.id).excluded)
+    # Seen a day before Bernd signed, the same list leaves him out.
+    earlier = Meetings(db, clock=Clock.fixed(NOW - timedelta(days=2)))
+    assert dict(earlier.plan_delivery(m.id).excluded)["Bernd Krüger"] == (
+        "keine Einwilligung für Einladungen"
+    )
+
+
 def test_replies_update_status_and_late_replies_do_not_overwrite(city: tuple) -> None:
     _, meetings, group_id, _ = city
     m = meetings.create(_series(group_id)).record
