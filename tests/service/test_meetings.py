@@ -453,3 +453,65 @@ def test_a_changed_address_gets_the_invitation_and_the_old_one_a_cancellation(
     ]
     meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
     assert meetings.plan_delivery(m.id).deliveries == ()
+
+
+_SHOWN_IN_CALENDARS: dict[str, object] = {
+    "title": "AK Stadtteilarbeit (neu)",
+    "description": "Bitte Unterlagen mitbringen.",
+    "start": datetime(2026, 9, 8, 19, 0),
+    "end": datetime(2026, 9, 8, 21, 0),
+    "address": "Bürgerhaus, Lindenweg 1",
+    "room": "Saal 3",
+    "online_url": "https://treffen.example.org/ak",
+    "rrule": RecurrenceRule.monthly_on_weekday(2, 1, until=date(2027, 3, 31)).to_rrule(),
+}
+
+
+@pytest.mark.parametrize("field", sorted(_SHOWN_IN_CALENDARS))
+def test_each_change_a_calendar_shows_raises_sequence_and_sends_one_request(
+    city: tuple, field: str
+) -> None:
+    _, meetings, group_id, _ = city
+    m = meetings.create(_series(group_id)).record
+    meetings.invite(m.id, group_ids=[group_id])
+    plan = meetings.plan_delivery(m.id)
+    meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+    assert meetings.get(m.id).sequence == 0
+
+    changed = meetings.update(
+        meetings.get(m.id), _series(group_id, **{field: _SHOWN_IN_CALENDARS[field]})
+    ).record
+    assert changed.sequence == 1
+    (update,) = meetings.plan_delivery(m.id).deliveries
+    assert (update.name, update.method) == ("Anna Schäfer", "REQUEST")
+    event = next(iter(Calendar.from_ical(update.ics).walk("VEVENT")))
+    assert int(event["SEQUENCE"]) == 1
+
+
+@pytest.mark.parametrize(("field", "value"), [("kind", MeetingKind.WERKSTATT), ("public", False)])
+def test_internal_fields_change_nothing_in_calendars(
+    city: tuple, field: str, value: object
+) -> None:
+    _, meetings, group_id, _ = city
+    m = meetings.create(_series(group_id)).record
+    meetings.invite(m.id, group_ids=[group_id])
+    plan = meetings.plan_delivery(m.id)
+    meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+
+    changed = meetings.update(meetings.get(m.id), _series(group_id, **{field: value})).record
+    assert getattr(changed, field) == value
+    assert changed.sequence == 0
+    assert meetings.plan_delivery(m.id).deliveries == ()
+
+
+def test_cancelling_a_series_raises_sequence_and_sends_cancel(city: tuple) -> None:
+    _, meetings, group_id, _ = city
+    m = meetings.create(_series(group_id)).record
+    meetings.invite(m.id, group_ids=[group_id])
+    plan = meetings.plan_delivery(m.id)
+    meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+    meetings.cancel(meetings.get(m.id))
+    assert meetings.get(m.id).sequence == 1
+    (cancel,) = meetings.plan_delivery(m.id).deliveries
+    event = next(iter(Calendar.from_ical(cancel.ics).walk("VEVENT")))
+    assert (cancel.method, int(event["SEQUENCE"])) == ("CANCEL", 1)
