@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 
 from koordination.errors import KoordinationError
+from koordination.files import fsync_folder, write_bytes
 
 #: Longest file name stem we make; leaves room for " (999).ics" within any file system's 255.
 MAX_STEM = 80
@@ -53,9 +51,9 @@ def write_invitations(folder: Path, files: list[tuple[str, bytes]]) -> list[Path
     written: list[Path] = []
     for name, (_, content) in zip(names, files, strict=True):
         target = folder / name
-        _write_atomic(target, content)
+        write_bytes(target, content, error=_cannot_write)
         written.append(target)
-    _fsync_folder(folder)
+    fsync_folder(folder)
     return written
 
 
@@ -75,37 +73,7 @@ def _unique_names(labels: list[str]) -> list[str]:
     return names
 
 
-def _write_atomic(target: Path, content: bytes) -> None:
-    try:
-        # mkstemp creates the file with mode 0o600 whatever the umask says.
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise _cannot_write(target, exc) from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        if isinstance(exc, OSError):
-            raise _cannot_write(target, exc) from exc
-        raise
-
-
 def _cannot_write(target: Path, exc: OSError) -> KoordinationError:
     return KoordinationError(
         f"Die Einladung {target} kann nicht geschrieben werden ({exc.strerror or exc})."
     )
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the renames themselves durable; not possible on every platform, hence best effort.
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

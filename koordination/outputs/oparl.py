@@ -49,14 +49,10 @@ OParl export and nothing else.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import re
-import shutil
-import tempfile
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -97,6 +93,7 @@ from koordination.domain.models import (
 )
 from koordination.domain.records.directory import display_name
 from koordination.errors import KoordinationError
+from koordination.files import atomic_folder
 from koordination.paths import config_file
 from koordination.services.meetings import Meetings
 
@@ -900,46 +897,11 @@ def _check_target(target: Path) -> None:
 def write_oparl(export: OParlExport, target: Path | str) -> None:
     """Write the files into a temporary sibling folder, then rename it into place; a previous
     export there is replaced, anything else is refused."""
-    target = Path(target)
-    try:
-        _check_target(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # mkdtemp makes the folder readable by its owner only: the export holds personal data.
-        tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
-    except OSError as exc:
-        raise _cannot_write(target, exc) from exc
-    try:
+    with atomic_folder(target, check=_check_target, error=_cannot_write) as folder:
         for name, content in export.files.items():
-            with (tmp / name).open("w", encoding="utf-8", newline="\n") as fh:
+            with (folder / name).open("w", encoding="utf-8", newline="\n") as fh:
                 json.dump(content, fh, ensure_ascii=False, indent=2)
                 fh.write("\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-        _fsync_folder(tmp)
-        _move_into_place(tmp, target)
-    except BaseException as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise _cannot_write(target, exc) from exc
-        raise
-    _fsync_folder(target.parent)
-
-
-def _move_into_place(tmp: Path, target: Path) -> None:
-    if target.is_dir() and not any(target.iterdir()):
-        target.rmdir()
-    if not target.exists():
-        os.replace(tmp, target)
-        return
-    _check_target(target)  # still a previous export, checked again just before replacing it
-    old = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.old")
-    os.replace(target, old)
-    try:
-        os.replace(tmp, target)
-    except OSError:
-        os.replace(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _cannot_write(target: Path, exc: OSError) -> KoordinationError:
@@ -947,16 +909,6 @@ def _cannot_write(target: Path, exc: OSError) -> KoordinationError:
         f"Der OParl-Export nach {target} kann nicht geschrieben werden "
         f"({exc.strerror or exc}). Es wurde nichts verändert."
     )
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes renames durable; not possible on every platform, hence best effort.
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def export_oparl(

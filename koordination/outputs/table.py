@@ -22,7 +22,7 @@ from koordination.domain.records.directory import (
     PersonRow,
 )
 from koordination.errors import KoordinationError
-from koordination.outputs.files import atomic_text
+from koordination.files import atomic_text
 from koordination.services.consent import SHARING, consenting_ids, has_current_consent
 from koordination.services.directory import (
     Directory,

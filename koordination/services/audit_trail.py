@@ -29,7 +29,7 @@ from koordination.domain.enums import LabeledEnum
 from koordination.domain.models import AuditEntry, Group, Organisation, Person
 from koordination.domain.records.directory import display_name
 from koordination.errors import KoordinationError
-from koordination.outputs.files import atomic_text
+from koordination.files import atomic_text
 
 #: German labels of the stored columns; a column not listed is shown by its name.
 FIELD_LABELS = {

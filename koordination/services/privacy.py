@@ -1024,8 +1024,8 @@ def access_file_stem(person_id: int, day: date) -> str:
 def write_access_report(db: Database, person_id: int, fmt: str, target: Path | None = None) -> Path:
     """The access report as ``json`` or ``pdf`` at ``target`` (a file, or a folder to put it
     in; default: the exports folder), written atomically; returns the file's path."""
+    from koordination.files import atomic_text
     from koordination.outputs import document as documents
-    from koordination.outputs.files import atomic_text
     from koordination.paths import exports_dir
 
     if fmt not in ("json", "pdf"):

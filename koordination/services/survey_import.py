@@ -8,9 +8,7 @@ checked first, and only a file without problems is written, in one transaction.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -28,6 +26,7 @@ from koordination.domain.inputs.validation import parse_datetime
 from koordination.domain.models import SurveyAnswer, SurveyResponse
 from koordination.domain.records.surveys import AnswerValue, QuestionRecord, SurveyForm
 from koordination.errors import ConflictError, FieldError, ImportFailed, ImportProblem
+from koordination.files import write_text
 from koordination.services.csv_import.bulk import (
     CHUNK,
     Bulk,
@@ -354,21 +353,13 @@ def save_mapping(mapping: Sequence[ColumnMapping], path: Path | str) -> None:
     path = Path(path)
     data = {m.column: m.target for m in mapping}
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
-    except OSError as exc:
-        raise ImportFailed(
-            f"Die Zuordnung kann nicht nach {path} geschrieben werden ({exc.strerror or exc})."
-        ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ImportFailed(
-            f"Die Zuordnung kann nicht nach {path} geschrieben werden ({exc.strerror or exc})."
-        ) from None
+    write_text(path, text, error=_cannot_save)
+
+
+def _cannot_save(path: Path, exc: OSError) -> ImportFailed:
+    return ImportFailed(
+        f"Die Zuordnung kann nicht nach {path} geschrieben werden ({exc.strerror or exc})."
+    )
 
 
 # ----------------------------------------------------------------------------- report

@@ -12,6 +12,7 @@ from typing import Any
 from koordination.domain.enums import QuestionType
 from koordination.domain.records.surveys import SurveyResults
 from koordination.errors import KoordinationError
+from koordination.files import atomic_text
 from koordination.outputs.builders.surveys import (
     STATS_HEADERS,
     SUPPRESSED,
@@ -19,7 +20,6 @@ from koordination.outputs.builders.surveys import (
     question_label,
     stats_row,
 )
-from koordination.outputs.files import atomic_text
 from koordination.outputs.table import guard_cell
 
 FORMATS = ("csv", "json")

@@ -80,7 +80,7 @@ def write(document: Document, fmt: str, target: Path) -> Path:
     """
     # Imported here: the exporters package pulls in the directory service (and SQLAlchemy),
     # which rendering alone never needs.
-    from koordination.outputs.files import atomic_bytes
+    from koordination.files import atomic_bytes
 
     data = render(document, fmt)
     target = Path(target)
