@@ -42,13 +42,13 @@ from koordination.outputs.document import (
     Paragraph,
     SignatureLines,
     Table,
-    file_name,
     render,
     write,
 )
 from koordination.outputs.document.german import long_date, long_date_time, short_date, time_span
 from koordination.outputs.document.sample import DECISION, FINGERPRINT, sample_minutes
 from koordination.outputs.document.text import clean
+from koordination.outputs.files import slug
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "documents"
 REGENERATE = "KOORDINATION_REGENERATE_GOLDEN"
@@ -358,10 +358,12 @@ def test_a_missing_pdf_font_is_explained_in_german(
 
 
 def test_file_names_are_safe_on_every_system() -> None:
-    assert file_name('Protokoll AK "Umwelt": 08/09/2026', "pdf") == (
-        "Protokoll AK Umwelt 08 09 2026.pdf"
-    )
-    assert file_name("../..", "md") == "Dokument.md"
+    assert slug('Protokoll AK "Umwelt": 08/09/2026') == "protokoll-ak-umwelt-08-09-2026"
+    assert slug("../..") == ""
+    assert slug("../..", fallback="dokument") == "dokument"
+    assert slug("Engagement in Gießen 2026") == "engagement-in-giessen-2026"
+    assert slug("Café an der Ölmühle") == "cafe-an-der-oelmuehle"
+    assert slug("AK " + "Stadtteilarbeit " * 5) == "ak-stadtteilarbeit-stadtteilarbeit-stadt"
 
 
 def test_documents_never_import_textual() -> None:

@@ -8,7 +8,6 @@ writers load lazily: importing this package costs almost nothing.
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -89,16 +88,6 @@ def write(document: Document, fmt: str, target: Path) -> Path:
     return target
 
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
-
-
-def file_name(stem: str, fmt: str) -> str:
-    """A file name for ``stem`` that every system accepts, with the suffix of ``fmt``."""
-    _writer(fmt)
-    name = " ".join(_UNSAFE.sub(" ", stem).split()).strip(" .") or "Dokument"
-    return f"{name[:120]}.{fmt}"
-
-
 __all__ = [
     "FORMATS",
     "FORMAT_LABELS",
@@ -113,7 +102,6 @@ __all__ = [
     "Paragraph",
     "SignatureLines",
     "Table",
-    "file_name",
     "render",
     "write",
 ]
