@@ -294,11 +294,9 @@ def test_questions_move_but_not_before_the_question_they_depend_on(db: Database)
 
 
 def test_the_demo_city_has_both_surveys_one_closed_with_a_published_snapshot(
-    db: Database,
+    demo_city: Database,
 ) -> None:
-    from koordination.demo.city import build_demo
-
-    build_demo(db)
+    db = demo_city
     surveys = {s.audience: s for s in Surveys(db).list_surveys()}
     organisations = surveys[SurveyAudience.ORGANISATIONEN]
     citizens = surveys[SurveyAudience.BUERGER]
@@ -311,3 +309,80 @@ def test_the_demo_city_has_both_surveys_one_closed_with_a_published_snapshot(
     assert frozen.stand == date(2026, 7, 15) and frozen.published
     comparison = evaluation.compare([organisations.id, citizens.id])
     assert len(comparison.questions) == 2
+
+
+def _every_type(db: Database) -> SurveyForm:
+    """One question of each type; the first (single choice) is the breakdown question."""
+    surveys = Surveys(db)
+    survey = surveys.create("Jede Frageart", SurveyAudience.BUERGER)
+    surveys.add_question(
+        survey.id, "Stadtteil?", QuestionType.EINFACH, options=["Nord", "Süd"], breakdown=True
+    )
+    surveys.add_question(survey.id, "Was fehlt?", QuestionType.MEHRFACH, options=["Räume", "Geld"])
+    surveys.add_question(survey.id, "Wie zufrieden?", QuestionType.SKALA)
+    surveys.add_question(survey.id, "Engagiert?", QuestionType.JA_NEIN)
+    surveys.add_question(survey.id, "Stunden im Monat?", QuestionType.ZAHL)
+    surveys.add_question(survey.id, "Seit wann?", QuestionType.DATUM)
+    surveys.add_question(survey.id, "Was wünschen Sie sich?", QuestionType.TEXT)
+    surveys.set_status(survey.id, SurveyStatus.LAEUFT)
+    return surveys.form(survey.id)
+
+
+_ALL_ANSWERED = ("1", "1 2", "3", "ja", "4", "01.03.2026", "Mehr Räume")
+
+
+@pytest.mark.parametrize("answers", [4, 5])
+def test_published_results_hide_every_question_type_below_five_answers_and_show_five(
+    db: Database, answers: int
+) -> None:
+    """The suppression edge: exactly 4 answers are hidden, exactly 5 are shown."""
+    form = _every_type(db)
+    for _ in range(answers):
+        _submit(db, form, *_ALL_ANSWERED)
+    published = Evaluation(db).results(form.survey.id)
+    assert len(published.questions) == len(QuestionType)
+    for question in published.questions:
+        if answers == 4:
+            assert question.suppressed, question.text
+            assert question.respondents is None, question.text
+            assert question.texts == (), question.text
+            assert all(o.count is None for o in question.options), question.text
+            assert question.stats is None or question.stats.mean is None, question.text
+        else:
+            assert not question.suppressed, question.text
+            assert question.respondents == 5, question.text
+    if answers == 5:
+        shown = {q.text: q for q in published.questions}
+        assert shown["Was wünschen Sie sich?"].texts == ("Mehr Räume",) * 5
+        assert [o.count for o in shown["Stadtteil?"].options] == [5, 0]
+        assert [o.count for o in shown["Was fehlt?"].options] == [5, 5]
+    internal = Evaluation(db).results(form.survey.id, published=False)
+    assert all(q.respondents == answers for q in internal.questions)
+
+
+@pytest.mark.parametrize("in_group", [4, 5])
+def test_a_breakdown_cell_of_four_is_hidden_and_of_five_is_shown(
+    db: Database, in_group: int
+) -> None:
+    form = _every_type(db)
+    for _ in range(6):
+        _submit(db, form, *_ALL_ANSWERED)
+    south = ("2", *_ALL_ANSWERED[1:])
+    for _ in range(in_group):
+        _submit(db, form, *south)
+    published = Evaluation(db).results(form.survey.id)
+    broken_down = [q for q in published.questions if q.breakdown]
+    assert [q.text for q in broken_down] == [
+        "Was fehlt?",
+        "Wie zufrieden?",
+        "Engagiert?",
+        "Stunden im Monat?",
+    ]
+    for question in broken_down:
+        north, south_row = question.breakdown
+        assert north.respondents == 6, question.text
+        if in_group == 4:
+            assert south_row.respondents is None, question.text
+            assert all(o.count is None for o in south_row.options), question.text
+        else:
+            assert south_row.respondents == 5, question.text
