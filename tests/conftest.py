@@ -1,4 +1,10 @@
-"""Shared fixtures: isolated paths, SQLite files and a throwaway PostgreSQL cluster."""
+"""Shared fixtures: isolated paths, SQLite files and a throwaway PostgreSQL cluster.
+
+Expensive databases are made once per test run and backend and copied per test: the migrated
+empty schema (Alembic runs once, not per test) and the demo city. SQLite copies the file,
+PostgreSQL creates the database from a template database. Tests that prove migrations work
+start from ``db_url`` (an empty database) and run Alembic themselves.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,13 @@ import os
 import pwd
 import shutil
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -20,6 +27,7 @@ from psycopg import sql
 
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
+from koordination.demo.city import build_demo
 
 REQUIRE_POSTGRES = "KOORDINATION_REQUIRE_POSTGRES"
 PG_USER = "postgres"
@@ -214,17 +222,28 @@ def _wait_ready(cluster: PgCluster) -> None:
             time.sleep(0.1)
 
 
+def _create_database(cluster: PgCluster, name: str, template: str | None = None) -> None:
+    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template is not None:
+        statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+    with psycopg.connect(cluster.conninfo(), autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def _drop_database(cluster: PgCluster, name: str) -> None:
+    with psycopg.connect(cluster.conninfo(), autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
 @pytest.fixture
 def pg_url(pg_cluster: PgCluster) -> Iterator[str]:
     """The URL of a fresh, empty PostgreSQL database, dropped afterwards."""
     name = f"t_{uuid.uuid4().hex}"
-    with psycopg.connect(pg_cluster.conninfo(), autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    _create_database(pg_cluster, name)
     yield pg_cluster.base_url + name
-    with psycopg.connect(pg_cluster.conninfo(), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+    _drop_database(pg_cluster, name)
 
 
 @pytest.fixture(
@@ -237,10 +256,157 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("pg_url"))
 
 
+# --- databases made once per run and copied ---------------------------------------------------
+
+
+def _sqlite_path(url: str) -> Path:
+    prefix = "sqlite:///"
+    assert url.startswith(prefix), url
+    return Path(url.removeprefix(prefix))
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold the write-ahead log into the file, so copying the one file copies everything."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    Path(f"{path}-wal").unlink(missing_ok=True)
+    Path(f"{path}-shm").unlink(missing_ok=True)
+
+
+def copy_sqlite(template: Path, target: Path) -> Path:
+    """A private copy of a template SQLite file (its mode, 0600, comes along)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(template, target)
+    return target
+
+
+def _isolated_environment(folder: Path) -> pytest.MonkeyPatch:
+    """The same isolation as ``_isolated_paths``, for session fixtures that run the program."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("KOORDINATION_DATA_DIR", str(folder / "data"))
+    patch.setenv("KOORDINATION_CONFIG", str(folder / "config" / "config.toml"))
+    patch.setenv("KOORDINATION_EXPORTS", str(folder / "exports"))
+    patch.delenv("KOORDINATION_DB", raising=False)
+    return patch
+
+
+@dataclass
+class Templates:
+    """The databases every test would otherwise build again, each made on first use."""
+
+    folder: Path
+    request: pytest.FixtureRequest
+    _sqlite: dict[str, Path] = field(default_factory=dict)
+    _postgres: dict[str, str] = field(default_factory=dict)
+
+    def sqlite(self, kind: str) -> Path:
+        """A template SQLite file: ``migrated`` (empty, newest schema), ``demo`` (the demo
+        city as ``build_demo`` writes it) or ``cli-demo`` (as ``koordination demo`` writes it)."""
+        if kind not in self._sqlite:
+            path = self.folder / f"{kind}.sqlite3"
+            if kind == "cli-demo":
+                self._run_demo_command(path)
+            else:
+                database = Database(f"sqlite:///{path}")
+                try:
+                    upgrade(database)
+                    if kind == "demo":
+                        build_demo(database)
+                finally:
+                    database.dispose()
+            _checkpoint(path)
+            self._sqlite[kind] = path
+        return self._sqlite[kind]
+
+    def _run_demo_command(self, path: Path) -> None:
+        from koordination.cli import main
+
+        patch = _isolated_environment(self.folder / "cli-demo-home")
+        try:
+            assert main(["--db", str(path), "demo"]) == 0
+        finally:
+            patch.undo()
+
+    def postgres(self, kind: str) -> str:
+        """The name of a template database on the test cluster: ``migrated`` or ``demo``."""
+        if kind not in self._postgres:
+            cluster: PgCluster = self.request.getfixturevalue("pg_cluster")
+            name = f"template_{kind}_{uuid.uuid4().hex[:8]}"
+            _create_database(cluster, name)
+            # A template must have no open connection while it is copied: dispose the engine.
+            database = Database(cluster.base_url + name)
+            try:
+                upgrade(database)
+                if kind == "demo":
+                    build_demo(database)
+            finally:
+                database.dispose()
+            self._postgres[kind] = name
+        return self._postgres[kind]
+
+    def fill(self, url: str, kind: str) -> None:
+        """Make the (empty or missing) database at ``url`` a copy of the template ``kind``."""
+        if url.startswith("sqlite:"):
+            path = _sqlite_path(url)
+            for leftover in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+            copy_sqlite(self.sqlite(kind), path)
+            return
+        cluster: PgCluster = self.request.getfixturevalue("pg_cluster")
+        name = url.rsplit("/", 1)[1]
+        template = self.postgres(kind)
+        _drop_database(cluster, name)
+        _create_database(cluster, name, template=template)
+
+
+@pytest.fixture(scope="session")
+def templates(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Templates:
+    """Databases built once per test run and backend, copied by the fixtures below."""
+    return Templates(folder=tmp_path_factory.mktemp("templates"), request=request)
+
+
 @pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    """A database at the newest schema, on each backend."""
+def db(db_url: str, templates: Templates) -> Iterator[Database]:
+    """A database at the newest schema, on each backend (a copy of one migrated once)."""
+    templates.fill(db_url, "migrated")
     database = Database(db_url)
-    upgrade(database)
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def demo_city(db_url: str, templates: Templates) -> Iterator[Database]:
+    """The demo city (``build_demo``) on each backend, a copy of one built once per run."""
+    templates.fill(db_url, "demo")
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def migrated_sqlite(tmp_path: Path, templates: Templates) -> Callable[..., Path]:
+    """Makes SQLite files at the newest schema in ``tmp_path``: ``migrated_sqlite("x.sqlite3")``
+    gives the path of a fresh copy, as ``upgrade(Database(...))`` would have left it."""
+
+    def make(name: str = "koordination.sqlite3") -> Path:
+        return copy_sqlite(templates.sqlite("migrated"), tmp_path / name)
+
+    return make
+
+
+@pytest.fixture
+def demo_sqlite(tmp_path: Path, templates: Templates) -> Callable[..., Path]:
+    """Makes SQLite files holding the demo city in ``tmp_path``. ``demo_sqlite()`` is the city
+    as ``koordination --db FILE demo`` writes it (for command-line tests);
+    ``demo_sqlite(built="build_demo")`` as ``build_demo`` on a migrated database writes it."""
+
+    def make(name: str = "demo.sqlite3", *, built: str = "cli") -> Path:
+        kind = {"cli": "cli-demo", "build_demo": "demo"}[built]
+        return copy_sqlite(templates.sqlite(kind), tmp_path / name)
+
+    return make

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from koordination.db.engine import Database
-from koordination.demo.city import build_demo
 from koordination.domain.enums import MeasureStatus
 from koordination.domain.models import Decision, Group, Organisation, SurveyQuestion, Task
 from koordination.errors import ConflictError, NotFoundError, ValidationError
@@ -17,9 +16,8 @@ from koordination.services.action_fields import ActionFields
 
 
 @pytest.fixture
-def city(db: Database) -> Database:
-    build_demo(db)
-    return db
+def city(demo_city: Database) -> Database:
+    return demo_city
 
 
 def _ids(db: Database) -> dict[str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,6 @@ from jsonschema import Draft4Validator, FormatChecker
 from koordination.cli import main
 from koordination.clock import Clock
 from koordination.db.engine import Database
-from koordination.demo.city import build_demo
 from koordination.domain.enums import ConsentPurpose, DecisionResult, MinutesStatus
 from koordination.domain.models import AgendaItem, Decision, Meeting, Sitting
 from koordination.domain.records.directory import PersonRecord
@@ -126,9 +125,8 @@ class Export:
 
 
 @pytest.fixture
-def city(db: Database) -> Database:
-    build_demo(db)
-    return db
+def city(demo_city: Database) -> Database:
+    return demo_city
 
 
 def export(db: Database, folder: Path) -> Export:
@@ -430,10 +428,9 @@ def test_free_text_addresses_become_location_fields() -> None:
 
 
 @pytest.fixture
-def demo_file(tmp_path: Path) -> str:
-    path = str(tmp_path / "demo.sqlite3")
-    assert main(["--db", path, "demo"]) == 0
-    return path
+def demo_file(demo_sqlite: Callable[..., Path]) -> str:
+    """The demo city as ``koordination demo`` writes it (copied, it is built once per run)."""
+    return str(demo_sqlite())
 
 
 def test_cli_writes_the_export_and_says_what_it_holds(

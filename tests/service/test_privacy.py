@@ -19,7 +19,6 @@ from sqlalchemy import Enum, String, select
 from koordination.clock import CITY_ZONE, Clock
 from koordination.db import audit
 from koordination.db.engine import Database
-from koordination.demo.city import build_demo
 from koordination.domain.enums import (
     CardKind,
     ConsentPurpose,
@@ -90,12 +89,12 @@ def _sitting(db: Database, day: date) -> int:
 
 
 @pytest.fixture
-def demo(db: Database) -> tuple[Database, DemoPerson]:
+def demo(demo_city: Database) -> tuple[Database, DemoPerson]:
     """The demo city, and the member of the AK Stadtteilarbeit who took on the room for the
     street party, with a record of every kind: consents with history, an answer to an
     invitation, chairing a sitting, mentions in notes, a decision, a task and a workshop card
     (then frozen in approved minutes), a named survey answer and a measure."""
-    build_demo(db)
+    db = demo_city
     with db.session() as session:
         pid = session.scalar(
             select(Task.assignee_person_id).where(
