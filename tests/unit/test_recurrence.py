@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -311,7 +310,7 @@ def test_rules_from_elsewhere_are_expanded_by_dateutil() -> None:
     assert RecurrenceRule.weekly(TU).frequency is Frequency.WEEKLY
 
 
-def test_ten_thousand_meetings_expand_over_two_years_quickly() -> None:
+def test_ten_thousand_meetings_expand_over_two_years() -> None:
     """A city's year: 10,000 meetings, a fifth of them series (weekly to monthly)."""
     rng = random.Random(3)
     kinds = [
@@ -337,8 +336,6 @@ def test_ten_thousand_meetings_expand_over_two_years_quickly() -> None:
                 overrides=cancel,
             )
         )
-    began = time.perf_counter()
     total = sum(len(expand(event, *YEARS)) for event in events)
-    elapsed = time.perf_counter() - began
+    # How fast this runs is measured in benchmarks/bench_meetings.py, not asserted here.
     assert total > 40_000
-    assert elapsed < 0.8, f"{elapsed:.2f} s for {total} occurrences"
