@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import json
@@ -198,6 +199,61 @@ def guard_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+# ---------------------------------------------------------------------------- the CSV dialect
+
+
+class GermanExcel(csv.Dialect):
+    """What German Excel and LibreOffice open correctly by double-click: ";" between cells
+    (the comma is the decimal sign), CRLF line ends, quotes only where needed. Files are
+    written as UTF-8 with BOM (:data:`CSV_ENCODING`), which Excel needs to see UTF-8."""
+
+    delimiter = ";"
+    quotechar = '"'
+    doublequote = True
+    skipinitialspace = False
+    lineterminator = "\r\n"
+    quoting = csv.QUOTE_MINIMAL
+
+
+CSV_ENCODING = "utf-8-sig"
+
+
+class CsvRows:
+    """Writes rows in the one dialect, every cell through :func:`guard_cell`; counts the rows."""
+
+    def __init__(self, fh: TextIO) -> None:
+        self._writer = csv.writer(fh, dialect=GermanExcel)
+        self.count = 0
+
+    def header(self, cells: Sequence[str]) -> None:
+        """The header row: guarded like any row (a question's text is the user's), not counted."""
+        self._writer.writerow([guard_cell(cell) for cell in cells])
+
+    def row(self, cells: Sequence[str]) -> None:
+        self._writer.writerow([guard_cell(cell) for cell in cells])
+        self.count += 1
+
+    def rows(self, rows: Iterable[Sequence[str]]) -> None:
+        for cells in rows:
+            self.row(cells)
+
+
+@contextlib.contextmanager
+def csv_file(target: Path | str, header: Sequence[str]) -> Iterator[CsvRows]:
+    """A CSV file in the one dialect, written atomically; the block writes the rows."""
+    with atomic_text(target, encoding=CSV_ENCODING) as fh:
+        rows = CsvRows(fh)
+        rows.header(header)
+        yield rows
+
+
+def write_csv(target: Path | str, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+    """A whole CSV file in the one dialect; returns how many rows (without the header)."""
+    with csv_file(target, header) as out:
+        out.rows(rows)
+    return out.count
+
+
 def _joined(values: Iterable[str], sep: str = ", ") -> str:
     return sep.join(v for v in values if v)
 
@@ -307,12 +363,7 @@ def _check_format(fmt: str) -> None:
 
 
 def _write_csv(target: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    # What German Excel opens correctly by double-click: UTF-8 with BOM, ";" and CRLF.
-    with atomic_text(target, encoding="utf-8-sig") as fh:
-        writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([guard_cell(cell) for cell in row])
+    write_csv(target, header, rows)
 
 
 def _write_json(target: Path, items: Iterable[dict[str, Any]]) -> None:

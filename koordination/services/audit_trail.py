@@ -7,7 +7,6 @@ time, numbers of people, organisations and groups with their names.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections import defaultdict
@@ -15,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, inspect, or_, select
@@ -29,7 +27,6 @@ from koordination.domain.enums import LabeledEnum
 from koordination.domain.models import AuditEntry, Group, Organisation, Person
 from koordination.domain.records.directory import display_name
 from koordination.errors import KoordinationError
-from koordination.files import atomic_text
 
 #: German labels of the stored columns; a column not listed is shown by its name.
 FIELD_LABELS = {
@@ -624,34 +621,3 @@ def entry_json(entry: TrailEntry) -> dict[str, Any]:
             for c in entry.changes
         },
     }
-
-
-CSV_HEADER = ("Zeit", "Wer", "Was", "Eintrag", "Gehört zu", "Feld", "vorher", "nachher")
-
-
-def csv_rows(entries: Iterable[TrailEntry]) -> Iterable[list[str]]:
-    """One row per changed field (one row for an entry without fields), full values."""
-    for e in entries:
-        head = [e.when, e.actor, e.what, e.subject, e.owner]
-        if not e.shown_changes:
-            yield [*head, "", "", ""]
-        for c in e.shown_changes:
-            # A spreadsheet gets an empty cell for "nothing", not the dash the screen shows.
-            old = c.old_text if c.paired and c.old not in (None, "") else ""
-            new = c.new_text if c.new not in (None, "") else ""
-            yield [*head, c.label, old, new]
-
-
-def write_csv(entries: Iterable[TrailEntry], target: Path) -> int:
-    """The trail as a CSV file for Excel or LibreOffice (semicolons, UTF-8 with BOM); returns
-    the number of entries written."""
-    from koordination.outputs.table import guard_cell
-
-    count = 0
-    with atomic_text(target, encoding="utf-8-sig") as fh:
-        writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
-        writer.writerow(CSV_HEADER)
-        for entry in entries:
-            count += 1
-            writer.writerows([guard_cell(cell) for cell in row] for row in csv_rows([entry]))
-    return count

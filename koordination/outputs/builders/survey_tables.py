@@ -3,7 +3,6 @@ the names or contact details of the people who answered."""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -20,7 +19,7 @@ from koordination.outputs.builders.surveys import (
     question_label,
     stats_row,
 )
-from koordination.outputs.table import guard_cell
+from koordination.outputs.table import write_csv
 
 FORMATS = ("csv", "json")
 
@@ -71,26 +70,13 @@ def result_rows(results: SurveyResults) -> Iterator[tuple[str, ...]]:
                 yield (*head, name, "", "", value)
 
 
-def _write_csv(target: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
-    # What German Excel opens correctly by double-click: UTF-8 with BOM, ";" and CRLF; a cell
-    # that starts like a formula is defused.
-    count = 0
-    with atomic_text(target, encoding="utf-8-sig") as fh:
-        writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
-        writer.writerow([guard_cell(h) for h in header])
-        for row in rows:
-            writer.writerow([guard_cell(cell) for cell in row])
-            count += 1
-    return count
-
-
 def write_results(results: SurveyResults, fmt: str, target: Path | str) -> Path:
     """The counted results as CSV (one row per question and option) or as JSON (each
     question with id, text, type, respondents and per-option counts), written atomically."""
     _check(fmt)
     target = Path(target)
     if fmt == "csv":
-        _write_csv(target, RESULT_HEADER, result_rows(results))
+        write_csv(target, RESULT_HEADER, result_rows(results))
         return target
     from koordination.services.survey_results import results_to_dict
 
@@ -110,7 +96,7 @@ def write_raw(
     _check(fmt)
     target = Path(target)
     if fmt == "csv":
-        return _write_csv(target, headers, rows)
+        return write_csv(target, headers, rows)
     count = 0
     with atomic_text(target, encoding="utf-8") as fh:
         fh.write("[")
