@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
+from koordination.domain.inputs.surveys import question_problems
 from koordination.domain.inputs.validation import date_order
 from koordination.domain.models import (
     Person,
@@ -56,7 +57,6 @@ _SURVEY_FIELDS = (
     "introduction",
     "anonymous",
 )
-_MAX_OPTIONS = 50
 #: Results can be broken down by a question with exactly one answer per response.
 BREAKDOWN_TYPES = (QuestionType.EINFACH, QuestionType.JA_NEIN)
 
@@ -126,45 +126,6 @@ def _clean_options(kind: QuestionType, options: Iterable[str]) -> list[str]:
     if not kind.has_options:
         return []
     return [o.strip() for o in options if o.strip()]
-
-
-def question_problems(
-    kind: QuestionType,
-    text: str,
-    options: Sequence[str],
-    scale_min: int | None,
-    scale_max: int | None,
-) -> list[FieldError]:
-    """What is wrong with a question's definition, before anything is saved."""
-    problems: list[FieldError] = []
-    if not text.strip():
-        problems.append(FieldError("Fragetext", "darf nicht leer sein."))
-    if kind in (QuestionType.EINFACH, QuestionType.MEHRFACH):
-        if len(options) < 2:
-            problems.append(
-                FieldError("Antwortmöglichkeiten", "Es braucht mindestens zwei, eine pro Zeile.")
-            )
-        if len(options) > _MAX_OPTIONS:
-            problems.append(FieldError("Antwortmöglichkeiten", f"Höchstens {_MAX_OPTIONS}."))
-        seen: set[str] = set()
-        for option in options:
-            if option.casefold() in seen:
-                problems.append(
-                    FieldError("Antwortmöglichkeiten", f"„{option}“ steht doppelt in der Liste.")
-                )
-            seen.add(option.casefold())
-    if kind is QuestionType.SKALA:
-        if scale_min is None or scale_max is None:
-            problems.append(FieldError("Skala", "braucht einen kleinsten und größten Wert."))
-        elif not (scale_min < scale_max and scale_max - scale_min <= 10):
-            problems.append(
-                FieldError(
-                    "Skala",
-                    "reicht von einem kleineren zu einem größeren Wert, "
-                    "mit höchstens 11 Stufen (z. B. 1 bis 5).",
-                )
-            )
-    return problems
 
 
 class Surveys:

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Input, Select, Static
-from tui_support import make_app, settle, text_of
+from tui_support import make_app, move_to, settle, text_of
 
 from koordination.db.engine import Database
 from koordination.domain.enums import AttendanceStatus, MinutesStatus
+from koordination.domain.inputs.sittings import NO_VOTE
 from koordination.domain.records.meetings import SittingRecord
 from koordination.services.minutes import Minutes
 from koordination.tui.app import KoordinationApp
@@ -21,7 +22,7 @@ from koordination.tui.screens.forms import ConfirmScreen, FormScreen
 from koordination.tui.screens.meetings import MeetingsArea
 from koordination.tui.screens.overview import OverviewArea
 from koordination.tui.screens.sitting import NotesArea, SittingScreen
-from koordination.tui.screens.sitting_forms import NO_VOTE, ExportScreen
+from koordination.tui.screens.sitting_forms import ExportScreen
 
 SIZE = (140, 40)
 #: The demo's meetings lie in 2026/2027: the app believes it is this day.
@@ -320,8 +321,7 @@ async def test_overview_shows_open_and_overdue_tasks(demo_db: str) -> None:
         assert "Fatma Winter: Förderantrag" in text
         assert "überfällig" not in text
         # A week after the first task was due it shows as overdue, at the top.
-        assert app.directory is not None
-        app.directory.today = lambda: date(2026, 11, 22)
+        move_to(app, date(2026, 11, 22))
         app.query_one(OverviewArea).reload()
         await settle(pilot, app)
         lines = text_of(app.query_one("#overview-tasks", Static)).splitlines()

@@ -1,18 +1,26 @@
-"""What a form or an import row hands to the services, with its own validation."""
+"""What a form or an import row hands to the directory (people, organisations, groups, the
+city, consents, memberships, affiliations), with its own validation."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
+from typing import Any
 
+from koordination.clock import CITY_ZONE
 from koordination.domain.enums import (
     Bundesland,
     Channel,
+    ConsentPurpose,
     GroupKind,
+    GroupRole,
+    LegalBasis,
     OrganisationKind,
     Sector,
 )
 from koordination.domain.inputs.validation import (
+    date_value,
     email_problem,
     phone_problem,
     required,
@@ -141,3 +149,91 @@ class CityProfileInput:
         if self.office_email.strip() and (msg := email_problem(self.office_email.strip())):
             errors.append(FieldError("E-Mail der Koordinierungsstelle", msg))
         return errors
+
+
+@dataclass(frozen=True)
+class ConsentInput:
+    purpose: ConsentPurpose
+    legal_basis: LegalBasis
+    text_version: str
+    given_at: datetime
+
+
+def _instant(day: date | None, now: datetime) -> datetime:
+    """A calendar day as an instant: now for today, noon in the city otherwise."""
+    if day is None or day == now.astimezone(CITY_ZONE).date():
+        return now
+    return datetime.combine(day, time(12, 0), tzinfo=CITY_ZONE).astimezone(UTC)
+
+
+def build_consent(
+    values: Mapping[str, Any], now: datetime
+) -> tuple[ConsentInput | None, list[FieldError]]:
+    """``now``: the caller's clock (an aware instant); a consent is never given in the future."""
+    problems: list[FieldError] = []
+    if values.get("purpose") is None:
+        problems.append(FieldError("Zweck", "bitte einen Zweck wählen."))
+    given = date_value(values, "given_at", "Erteilt am", problems)
+    if given and given > now.astimezone(CITY_ZONE).date():
+        problems.append(FieldError("Erteilt am", "liegt in der Zukunft."))
+    if problems:
+        return None, problems
+    return (
+        ConsentInput(
+            values["purpose"],
+            values.get("legal_basis") or LegalBasis.EINWILLIGUNG,
+            str(values.get("text_version") or "").strip(),
+            _instant(given, now),
+        ),
+        [],
+    )
+
+
+@dataclass(frozen=True)
+class MembershipInput:
+    person_id: int
+    role: GroupRole
+    representing_id: int | None
+    valid_from: date | None
+
+
+def build_membership(values: Mapping[str, Any]) -> tuple[MembershipInput | None, list[FieldError]]:
+    """``person_id``, ``role``, ``representing_id`` and the typed ``since``."""
+    problems: list[FieldError] = []
+    since = date_value(values, "since", "Seit", problems)
+    person_id: int | None = values.get("person_id")
+    if person_id is None:
+        problems.append(FieldError("Person", "bitte eine Person auswählen."))
+    if problems or person_id is None:
+        return None, problems
+    role, rep = values.get("role"), values.get("representing_id")
+    return (
+        MembershipInput(
+            person_id,
+            role if isinstance(role, GroupRole) else GroupRole.MITGLIED,
+            rep if isinstance(rep, int) else None,
+            since,
+        ),
+        [],
+    )
+
+
+@dataclass(frozen=True)
+class AffiliationInput:
+    organisation_id: int
+    function: str
+    valid_from: date | None
+
+
+def build_affiliation(
+    values: Mapping[str, Any],
+) -> tuple[AffiliationInput | None, list[FieldError]]:
+    """``organisation_id``, ``function`` and the typed ``since``."""
+    problems: list[FieldError] = []
+    organisation_id: int | None = values.get("organisation_id")
+    if organisation_id is None:
+        problems.append(FieldError("Organisation", "bitte eine Organisation auswählen."))
+    since = date_value(values, "since", "Seit", problems)
+    if problems or organisation_id is None:
+        return None, problems
+    return AffiliationInput(organisation_id, str(values.get("function") or "").strip(), since), []

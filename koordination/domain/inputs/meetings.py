@@ -1,15 +1,20 @@
-"""What a meeting form hands to the meetings service, with its validation."""
+"""What the meeting forms hand to the meetings service (a meeting or series, a moved
+occurrence, an answer taken by hand), with their validation."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from koordination.domain.enums import (
-    MeetingKind,
-)
+from koordination.clock import CITY_ZONE
+from koordination.domain.enums import MeetingKind, ResponseStatus
 from koordination.domain.inputs.validation import (
     required,
+    required_date,
+    required_time,
+    text_value,
     website_problem,
 )
 from koordination.errors import FieldError
@@ -48,3 +53,56 @@ class MeetingInput:
         if any(ch in self.title for ch in "\r\n"):
             errors.append(FieldError("Titel", "darf keinen Zeilenumbruch enthalten."))
         return errors
+
+
+@dataclass(frozen=True)
+class MoveInput:
+    """One occurrence moved to another day, time or place (aware times in the city's zone)."""
+
+    start: datetime
+    end: datetime
+    address: str
+    room: str
+    online_url: str
+
+
+def build_move(values: Mapping[str, Any]) -> tuple[MoveInput | None, list[FieldError]]:
+    problems: list[FieldError] = []
+    day = required_date(values, "day", "Neues Datum", problems)
+    start_time = required_time(values, "start", "Beginn", problems)
+    end_time = required_time(values, "end", "Ende", problems)
+    if problems or day is None or start_time is None or end_time is None:
+        return None, problems
+    start = datetime.combine(day, start_time, tzinfo=CITY_ZONE)
+    end = datetime.combine(day, end_time, tzinfo=CITY_ZONE)
+    if end <= start:
+        return None, [FieldError("Ende", "muss nach dem Beginn liegen.")]
+    return (
+        MoveInput(
+            start,
+            end,
+            text_value(values, "address"),
+            text_value(values, "room"),
+            text_value(values, "online_url"),
+        ),
+        [],
+    )
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """An answer taken by phone or on paper: for the whole series, or one occurrence."""
+
+    invitation_id: int
+    status: ResponseStatus
+    recurrence_id: datetime | None
+
+
+def build_answer(
+    values: Mapping[str, Any], occurrence: datetime | None
+) -> tuple[AnswerInput | None, list[FieldError]]:
+    """``occurrence``: the occurrence the scope "one" stands for (``None``: none offered)."""
+    if values.get("invitation_id") is None:
+        return None, [FieldError("Person", "bitte eine Person wählen.")]
+    rid = occurrence if values.get("scope") == "one" else None
+    return AnswerInput(values["invitation_id"], values["status"], rid), []

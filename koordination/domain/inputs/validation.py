@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from typing import Any
 
 from koordination.errors import FieldError
 
@@ -98,3 +100,83 @@ def parse_datetime(text: str) -> datetime:
         raise ValueError(
             f"„{text}“ ist kein Zeitpunkt (erwartet wird z. B. 31.12.2026 18:00)."
         ) from None
+
+
+def parse_time(text: str) -> time:
+    """18:00, 18.00, 18 Uhr, 9:30, 1800."""
+    value = text.strip().lower().removesuffix("uhr").strip()
+    match = re.fullmatch(r"(\d{1,2})(?:[:.]?(\d{2}))?", value)
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    raise ValueError(f"„{text.strip()}“ ist keine Uhrzeit (erwartet wird z. B. 18:00).")
+
+
+# ------------------------------------------------ reading the values of a form (key -> value)
+
+
+def text_value(values: Mapping[str, Any], key: str) -> str:
+    """The field's text, stripped; empty when the field is missing or blank."""
+    return str(values.get(key) or "").strip()
+
+
+def date_value(
+    values: Mapping[str, Any], key: str, label: str, problems: list[FieldError]
+) -> date | None:
+    """An optional date; a typo is added to ``problems`` under ``label``."""
+    text = text_value(values, key)
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        problems.append(FieldError(label, str(exc)))
+        return None
+
+
+def required_date(
+    values: Mapping[str, Any], key: str, label: str, problems: list[FieldError]
+) -> date | None:
+    """A date that must be given."""
+    if not text_value(values, key):
+        problems.append(FieldError(label, "bitte ein Datum angeben (TT.MM.JJJJ)."))
+        return None
+    return date_value(values, key, label, problems)
+
+
+def time_value(
+    values: Mapping[str, Any], key: str, label: str, problems: list[FieldError]
+) -> time | None:
+    """An optional time of day."""
+    text = text_value(values, key)
+    if not text:
+        return None
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        problems.append(FieldError(label, str(exc)))
+        return None
+
+
+def required_time(
+    values: Mapping[str, Any], key: str, label: str, problems: list[FieldError]
+) -> time | None:
+    """A time of day that must be given."""
+    if not text_value(values, key):
+        problems.append(FieldError(label, "bitte eine Uhrzeit angeben (HH:MM)."))
+        return None
+    return time_value(values, key, label, problems)
+
+
+def int_value(
+    values: Mapping[str, Any], key: str, label: str, problems: list[FieldError]
+) -> int | None:
+    """An optional whole number; thousands may be grouped with dots or spaces."""
+    text = text_value(values, key).replace(".", "").replace(" ", "")
+    if not text:
+        return None
+    if not text.isdigit():
+        problems.append(FieldError(label, "bitte eine ganze Zahl eingeben."))
+        return None
+    return int(text)
