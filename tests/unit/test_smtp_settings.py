@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends.fail import Keyring as FailKeyring
 
 from koordination.delivery.settings import (
     SmtpSettings,
@@ -71,35 +74,63 @@ def test_password_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) ->
     assert SECRET not in repr(SmtpSettings(host="h", user="u", password=SECRET))
 
 
-def test_password_comes_from_the_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+class MemoryKeyring(KeyringBackend):
+    """A real keyring backend that keeps its passwords in memory, as `keyring` stores them."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stored: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.stored.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.stored[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.stored.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
     monkeypatch.delenv("KOORDINATION_SMTP_PASSWORD", raising=False)
-    asked: list[tuple[str, str]] = []
+    monkeypatch.delenv("KOORDINATION_CALDAV_PASSWORD", raising=False)
+    before = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(before)
 
-    def get_password(service: str, user: str) -> str:
-        asked.append((service, user))
-        return SECRET
 
-    monkeypatch.setattr(keyring, "get_password", get_password)
+def test_password_comes_from_the_keyring(memory_keyring: MemoryKeyring) -> None:
+    keyring.set_password("koordination", "u@b.de", SECRET)  # what `keyring set` does
     assert smtp_password(SmtpSettings(host="h", user="u@b.de")) == SECRET
-    assert asked == [("koordination", "u@b.de")]
+    assert smtp_password(SmtpSettings(host="h", user="andere@b.de", password="x")) == "x"
 
 
 def test_failing_keyring_backend_gives_a_german_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KOORDINATION_SMTP_PASSWORD", raising=False)
+    before = keyring.get_keyring()
+    # keyring's own backend for "no usable keyring on this system" (no D-Bus, none installed).
+    keyring.set_keyring(FailKeyring())
+    try:
+        with pytest.raises(
+            KoordinationError, match="Schlüsselbund des Systems ist nicht erreichbar"
+        ):
+            smtp_password(SmtpSettings(host="h", user="u@b.de"))
+    finally:
+        keyring.set_keyring(before)
 
-    def broken(service: str, user: str) -> str:
-        raise RuntimeError("No recommended backend was available")
 
-    monkeypatch.setattr(keyring, "get_password", broken)
-    with pytest.raises(KoordinationError, match="Schlüsselbund des Systems ist nicht erreichbar"):
+def test_no_password_anywhere_says_how_to_store_one(memory_keyring: MemoryKeyring) -> None:
+    keyring.set_password("koordination", "jemand@b.de", SECRET)  # someone else's
+    with pytest.raises(KoordinationError, match=r"keyring set koordination u@b\.de") as info:
         smtp_password(SmtpSettings(host="h", user="u@b.de"))
-
-
-def test_no_password_anywhere_says_how_to_store_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("KOORDINATION_SMTP_PASSWORD", raising=False)
-    monkeypatch.setattr(keyring, "get_password", lambda service, user: None)
-    with pytest.raises(KoordinationError, match=r"keyring set koordination u@b\.de"):
-        smtp_password(SmtpSettings(host="h", user="u@b.de"))
+    assert SECRET not in info.value.message
 
 
 def test_relay_without_user_needs_no_password() -> None:
@@ -124,3 +155,11 @@ def test_caldav_password_in_the_config_file_is_refused() -> None:
     write_config(f'[caldav]\nurl = "http://x/"\nusername = "k"\npassword = "{SECRET}"\n')
     with pytest.raises(KoordinationError, match="gehört nicht in die Einstellungsdatei"):
         load_caldav_settings()
+
+
+def test_caldav_password_comes_from_the_keyring(memory_keyring: MemoryKeyring) -> None:
+    write_config('[caldav]\nurl = "http://127.0.0.1:5232/koordination/termine/"\nuser = "k"\n')
+    keyring.set_password("koordination-caldav", "k", SECRET)
+    settings = load_caldav_settings()
+    assert settings.password == SECRET
+    assert SECRET not in repr(settings)
