@@ -322,7 +322,7 @@ class Templates:
         return self._sqlite[kind]
 
     def _run_demo_command(self, path: Path) -> None:
-        from koordination.cli import main
+        from koordination.cli.main import main
 
         patch = _isolated_environment(self.folder / "cli-demo-home")
         try:

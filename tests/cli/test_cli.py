@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,10 +24,9 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path) -> str:
-    path = str(tmp_path / "demo.sqlite3")
-    assert main(["--db", path, "demo"]) == 0
-    return path
+def demo_db(demo_sqlite: Callable[..., Path]) -> str:
+    """The demo city as ``koordination demo`` writes it (copied, it is built once per run)."""
+    return str(demo_sqlite())
 
 
 def test_people_list_json_has_ids_names_sector_organisation_groups_emails(demo_db: str) -> None:

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,10 +23,9 @@ from koordination.services.directory import Directory
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> str:
-    path = str(tmp_path / "demo.sqlite3")
-    assert main(["--db", path, "demo"]) == 0
-    return path
+def demo(demo_sqlite: Callable[..., Path]) -> str:
+    """The demo city as ``koordination demo`` writes it (copied, it is built once per run)."""
+    return str(demo_sqlite())
 
 
 def _person(path: str, task: str = "Raum für das Stadtteilfest anfragen") -> tuple[int, str, str]:

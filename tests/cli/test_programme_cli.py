@@ -7,6 +7,7 @@ import io
 import json
 import sqlite3
 import zipfile
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
@@ -21,10 +22,9 @@ FORMATS = ("md", "html", "docx", "odt", "pdf")
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> str:
-    path = str(tmp_path / "demo.sqlite3")
-    assert main(["--db", path, "demo"]) == 0
-    return path
+def demo(demo_sqlite: Callable[..., Path]) -> str:
+    """The demo city as ``koordination demo`` writes it (copied, it is built once per run)."""
+    return str(demo_sqlite())
 
 
 class _Text(HTMLParser):

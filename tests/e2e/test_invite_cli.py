@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 import json
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.policy import default
@@ -51,10 +51,9 @@ def smtp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> str:
-    path = str(tmp_path / "demo.sqlite3")
-    assert main(["--db", path, "demo"]) == 0
-    return path
+def demo(demo_sqlite: Callable[..., Path]) -> str:
+    """The demo city as ``koordination demo`` writes it (copied, it is built once per run)."""
+    return str(demo_sqlite())
 
 
 def _calendar(message: email.message.EmailMessage) -> Calendar:
