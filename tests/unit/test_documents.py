@@ -535,3 +535,18 @@ def test_pdf_survives_characters_its_font_lacks() -> None:
 def test_registry_lists_the_five_formats() -> None:
     assert documents.FORMATS == ("md", "html", "docx", "odt", "pdf")
     assert set(documents.FORMAT_LABELS) == set(FORMATS)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "reader"),
+    [("docx", docx_read), ("odt", odt_read), ("pdf", pdf_read)],
+    ids=["docx", "odt", "pdf"],
+)
+def test_text_of_minutes_in_reading_order_matches_golden_file(fmt: str, reader: object) -> None:
+    """The whole text as an independent reader extracts it, in reading order, compared exactly:
+    a lost, doubled or reordered block fails, not only a missing word."""
+    extract = reader  # docx_read/odt_read return (text, tags), pdf_read (text, pages)
+    assert callable(extract)
+    text = extract(render(sample_minutes(items=3), fmt))[0]
+    lines = [line.rstrip() for line in text.splitlines()]
+    check_golden(f"minutes.{fmt}.txt", ("\n".join(lines).strip() + "\n").encode())
