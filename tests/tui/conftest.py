@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -10,17 +10,14 @@ import pytest
 from tui_support import build_city
 
 from koordination.db.engine import Database
-from koordination.db.migrations import upgrade
-from koordination.demo.city import build_demo
 from koordination.services.directory import Directory
 from koordination.tui import backend
 
 
 @pytest.fixture
-def city_db(tmp_path: Path) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'stadt.sqlite3'}"
+def city_db(migrated_sqlite: Callable[..., Path]) -> Iterator[str]:
+    url = f"sqlite:///{migrated_sqlite('stadt.sqlite3')}"
     db = Database(url)
-    upgrade(db)
     build_city(db)
     db.dispose()
     yield url
@@ -38,13 +35,12 @@ DEMO_TODAY = date(2026, 9, 1)
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The demo city in a SQLite file; the app opened on it believes today is DEMO_TODAY."""
-    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    db = Database(url)
-    upgrade(db)
-    build_demo(db)
-    db.dispose()
+def demo_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_sqlite: Callable[..., Path]
+) -> Iterator[str]:
+    """The demo city in a SQLite file (a copy of the one built once per run); the app opened on
+    it believes today is DEMO_TODAY."""
+    url = f"sqlite:///{demo_sqlite('demo.sqlite3', built='build_demo')}"
     monkeypatch.setenv("KOORDINATION_EXPORTS", str(tmp_path / "exports"))
     monkeypatch.setenv("KOORDINATION_CONFIG", str(tmp_path / "keine-einstellungen.toml"))
     real = backend.open_directory
