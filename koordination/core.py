@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from koordination.services.meetings import Meetings
     from koordination.services.minutes import Minutes
     from koordination.services.network import Network
+    from koordination.services.privacy import Privacy
     from koordination.services.retention import Retention
     from koordination.services.survey_import import ResponseImport
     from koordination.services.survey_results import Evaluation
@@ -93,6 +94,13 @@ class Core:
         from koordination.services.retention import Retention
 
         return Retention(self.db, self.clock)
+
+    @cached_property
+    def privacy(self) -> Privacy:
+        """The access report (Art. 15/20 DSGVO) and erasure (Art. 17) of one person."""
+        from koordination.services.privacy import Privacy
+
+        return Privacy(self.db, self.clock)
 
     @cached_property
     def audit(self) -> AuditTrail:

@@ -26,14 +26,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Enum, String, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
-from koordination.clock import CITY_ZONE
+from koordination.clock import CITY_ZONE, SYSTEM_CLOCK, Clock
 from koordination.db import audit
 from koordination.db.engine import Database
 from koordination.domain.enums import Channel
@@ -62,17 +61,6 @@ from koordination.domain.models import (
 )
 from koordination.domain.records.directory import display_name, erased_name, is_current
 from koordination.errors import KoordinationError, NotFoundError
-from koordination.outputs.document.german import month_date
-from koordination.outputs.document.model import (
-    Document,
-    Heading,
-    KeyValue,
-    Letterhead,
-    Paragraph,
-)
-from koordination.outputs.document.model import (
-    Table as DocTable,
-)
 from koordination.services.directory import like_pattern, person_sort_key
 
 #: The sections of the access report in their order, with their German titles.
@@ -123,15 +111,6 @@ INFORMATION: dict[str, str] = {
         "(Art. 7 Abs. 3). Sie können sich bei einer Datenschutz-Aufsichtsbehörde beschweren "
         "(Art. 77 DSGVO)."
     ),
-}
-
-_INFORMATION_LABELS = {
-    "purposes": "Zwecke",
-    "legal_bases": "Rechtsgrundlagen",
-    "recipients": "Empfänger",
-    "storage": "Speicherdauer",
-    "source": "Herkunft der Daten",
-    "rights": "Ihre Rechte",
 }
 
 #: German names of the tables, for the mentions section and the erasure report.
@@ -499,9 +478,9 @@ def _mentions_section(session: Session, person: Person, mentions: Mentions) -> l
     return found
 
 
-def access_report(db: Database, person_id: int, *, now: datetime | None = None) -> dict[str, Any]:
+def _access_report(db: Database, person_id: int, now: datetime) -> dict[str, Any]:
     """Everything stored about one person, grouped by kind (see :data:`LABELS`), JSON-ready."""
-    created = now or datetime.now(UTC)
+    created = now
     with db.session() as session:
         p = _load_person(session, person_id)
         report: dict[str, Any] = {
@@ -744,310 +723,6 @@ def _audit_entries(session: Session, person_id: int) -> list[dict[str, Any]]:
     ]
 
 
-# --------------------------------------------------------------------------- the letter
-
-
-def _german(value: Any) -> str:
-    """An ISO date or instant from the report as a German date ("08.09.2026, 18:00")."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nein"
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", value):
-        parsed = datetime.fromisoformat(value)
-        if "T" not in value:
-            return f"{parsed:%d.%m.%Y}"
-        return f"{parsed:%d.%m.%Y, %H:%M} Uhr"
-    if isinstance(value, list):
-        return ", ".join(_german(v) for v in value)
-    return str(value)
-
-
-def _span(row: Mapping[str, Any]) -> str:
-    start, end = _german(row.get("valid_from")), _german(row.get("valid_to"))
-    if not start and not end:
-        return ""
-    return f"{start or '…'} – {end or 'heute'}"
-
-
-_EMPTY = "Keine Einträge."
-
-#: German names of the fields the audit section lists; numbers linking records are left out.
-_FIELD_LABELS = {
-    "salutation": "Anrede",
-    "title": "Titel",
-    "given_name": "Vorname",
-    "family_name": "Nachname",
-    "postal_address": "Anschrift",
-    "notes": "Notizen",
-    "preferred_channel": "Einladungsweg",
-    "archived": "Archiviert",
-    "erased_at": "Gelöscht am",
-    "address": "Adresse",
-    "number": "Nummer",
-    "tag": "Schlagwort",
-    "purpose": "Zweck",
-    "legal_basis": "Rechtsgrundlage",
-    "text_version": "Fassung",
-    "given_at": "Erteilt am",
-    "withdrawn_at": "Widerrufen am",
-    "function": "Funktion",
-    "valid_from": "Beginn",
-    "valid_to": "Ende",
-    "role": "Rolle",
-    "voting_right": "Stimmrecht",
-    "guest": "Gast",
-    "added_at": "Aufgenommen am",
-    "removed_at": "Entfernt am",
-    "sent_at": "Zugestellt am",
-    "sent_email": "Zustelladresse",
-    "sent_sequence": "Fassung der Einladung",
-    "cancel_sent_sequence": "Absage",
-    "status": "Status",
-    "organisation": "Organisation",
-    "sector": "Sektor",
-    "due": "Fällig",
-    "done_on": "Erledigt am",
-    "contact": "Kontakt",
-    "description": "Beschreibung",
-}
-
-
-def _fields(names: Sequence[str]) -> str:
-    labels = [
-        _FIELD_LABELS.get(name, name)
-        for name in names
-        if not name.endswith("_id") and name not in ("position", "address_key")
-    ]
-    return ", ".join(dict.fromkeys(labels))
-
-
-def _section(
-    key: str, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
-) -> list[Any]:
-    blocks: list[Any] = [Heading(LABELS[key], 2)]
-    if rows:
-        blocks.append(DocTable(tuple(headers), tuple(tuple(r) for r in rows), tuple(widths)))
-    else:
-        blocks.append(Paragraph(_EMPTY))
-    return blocks
-
-
-def access_document(report: Mapping[str, Any], letterhead: Letterhead) -> Document:
-    """The access report as a letter to the person (PDF, DOCX, …)."""
-    profile = report["profile"]
-    created = datetime.fromisoformat(report["created_at"])
-    name = report["name"]
-    blocks: list[Any] = [
-        Paragraph(f"Guten Tag {name},"),
-        Paragraph(
-            "Sie haben Auskunft darüber verlangt, welche Daten die Koordinierungsstelle über Sie "
-            "gespeichert hat (Art. 15 DSGVO). Im Folgenden finden Sie alle Daten, die zu Ihrer "
-            "Person gespeichert sind, und die Angaben, die Ihnen dazu zustehen. Auf Wunsch "
-            "erhalten Sie dieselben Daten in maschinenlesbarer Form (JSON, Art. 20 DSGVO)."
-        ),
-        Heading(LABELS["profile"], 2),
-        KeyValue(
-            tuple(
-                (label, value)
-                for label, value in (
-                    ("Nummer", str(profile["id"])),
-                    ("Anrede", profile["salutation"]),
-                    ("Titel", profile["title"]),
-                    ("Vorname", profile["given_name"]),
-                    ("Nachname", profile["family_name"]),
-                    ("E-Mail", ", ".join(profile["emails"])),
-                    ("Telefon", ", ".join(profile["phones"])),
-                    ("Postanschrift", profile["postal_address"].replace("\n", ", ")),
-                    ("Notizen", profile["notes"]),
-                    ("Schlagworte", ", ".join(profile["tags"])),
-                    ("Einladungsweg", profile["preferred_channel"] or ""),
-                    ("Archiviert", "ja" if profile["archived"] else ""),
-                    ("Angelegt am", _german(profile["created_at"])),
-                    ("Zuletzt geändert am", _german(profile["updated_at"])),
-                    ("Gelöscht am", _german(profile["erased_at"])),
-                )
-                if value
-            )
-        ),
-    ]
-    blocks += _section(
-        "affiliations",
-        ("Organisation", "Sektor", "Funktion", "Zeitraum"),
-        [
-            (a["organisation"], a["sector"] or "", a["function"], _span(a))
-            for a in report["affiliations"]
-        ],
-        (4, 2, 2.5, 2.5),
-    )
-    blocks += _section(
-        "memberships",
-        ("Gruppe", "Rolle", "für", "Zeitraum"),
-        [
-            (m["group"], m["role"] or "", m["representing"] or "", _span(m))
-            for m in report["memberships"]
-        ],
-        (4, 2, 3, 2.5),
-    )
-    blocks += _section(
-        "consents",
-        ("Zweck", "Rechtsgrundlage", "Fassung", "erteilt", "widerrufen"),
-        [
-            (
-                c["purpose"] or "",
-                c["legal_basis"] or "",
-                c["text_version"],
-                _german(c["given_at"]),
-                _german(c["withdrawn_at"]) or "–",
-            )
-            for c in report["consents"]
-        ],
-        (2.5, 2.5, 2.5, 2.5, 2.5),
-    )
-    blocks += _section(
-        "invitations",
-        ("Termin", "Beginn", "über", "zugestellt an", "Rückmeldungen"),
-        [
-            (
-                i["meeting"] + (" (Serie)" if i["series"] else ""),
-                _german(i["start"]),
-                i["via"],
-                ", ".join(x for x in (i["sent_email"], _german(i["sent_at"])) if x) or "–",
-                "; ".join(
-                    f"{_german(r['date']) or 'alle Termine'}: {r['status']}" for r in i["responses"]
-                )
-                or "–",
-            )
-            for i in report["invitations"]
-        ],
-        (3.2, 2.4, 2.4, 3.2, 2.8),
-    )
-    blocks += _section(
-        "attendance",
-        ("Sitzung", "Datum", "Anwesenheit", "Organisation (Sektor)"),
-        [
-            (
-                a["meeting"],
-                _german(a["date"]),
-                a["status"] or "",
-                a["organisation"] + (f" ({a['sector']})" if a["sector"] else ""),
-            )
-            for a in report["attendance"]
-        ],
-        (3, 2.5, 2, 4),
-    )
-    blocks += _section(
-        "sitting_roles",
-        ("Sitzung", "Datum", "Aufgabe"),
-        [(r["meeting"], _german(r["date"]), r["role"]) for r in report["sitting_roles"]],
-        (4, 3, 3),
-    )
-    blocks += _section(
-        "tasks",
-        ("Aufgabe", "aus", "bis", "erledigt"),
-        [
-            (
-                t["title"] + (f"\n{t['description']}" if t["description"] else ""),
-                t["origin"],
-                _german(t["due"]),
-                _german(t["done_on"]) or "offen",
-            )
-            for t in report["tasks"]
-        ],
-        (5, 3.5, 1.8, 1.8),
-    )
-    blocks += _section(
-        "mentions",
-        ("Wo", "Feld", "Auszug"),
-        [(m["where"], m["field"], "\n".join(m["excerpts"])) for m in report["mentions"]],
-        (3.5, 1.5, 6),
-    )
-    blocks += _section(
-        "survey_responses",
-        ("Umfrage", "abgegeben", "Kontakt", "Antworten"),
-        [
-            (
-                s["survey"],
-                _german(s["submitted_at"]),
-                s["contact"],
-                "\n".join(f"{a['question']}: {a['answer']}" for a in s["answers"]),
-            )
-            for s in report["survey_responses"]
-        ],
-        (2.5, 2, 2, 5.5),
-    )
-    blocks += _section(
-        "measures",
-        ("Maßnahme", "Stand", "bis"),
-        [(m["title"], m["status"] or "", _german(m["due"])) for m in report["measures"]],
-        (6, 2.5, 2),
-    )
-    blocks.append(Heading(LABELS["city_contact"], 2))
-    blocks.append(
-        Paragraph(
-            "Sie sind als feste Ansprechperson der Stadt im Programm Engagierte Stadt eingetragen."
-            if report["city_contact"]
-            else _EMPTY
-        )
-    )
-    blocks += _section(
-        "audit",
-        ("Wann", "Was", "Eintrag", "Felder"),
-        [(_german(e["at"]), e["action"], e["kind"], _fields(e["fields"])) for e in report["audit"]],
-        (2.5, 2, 3, 4.5),
-    )
-    info = report["information"]
-    blocks += [
-        Heading(LABELS["information"], 2),
-        KeyValue(
-            (
-                ("Verantwortlich", info["controller"]),
-                *((label, info[key]) for key, label in _INFORMATION_LABELS.items()),
-            )
-        ),
-        Paragraph(f"Mit freundlichen Grüßen\n{letterhead.office_name}"),
-    ]
-    return Document(
-        title="Auskunft nach Art. 15 DSGVO",
-        subtitle=f"{name} (Nr. {report['person_id']}), Stand {month_date(created.date())}",
-        blocks=tuple(blocks),
-        letterhead=letterhead,
-    )
-
-
-def access_file_stem(person_id: int, day: date) -> str:
-    """The file name of an access report without suffix; it names the number, not the person,
-    so a file list never outlives an erasure with the name in it."""
-    return f"auskunft-person-{person_id}-{day.isoformat()}"
-
-
-def write_access_report(db: Database, person_id: int, fmt: str, target: Path | None = None) -> Path:
-    """The access report as ``json`` or ``pdf`` at ``target`` (a file, or a folder to put it
-    in; default: the exports folder), written atomically; returns the file's path."""
-    from koordination.files import atomic_text
-    from koordination.outputs import document as documents
-    from koordination.paths import exports_dir
-
-    if fmt not in ("json", "pdf"):
-        raise KoordinationError(f"Unbekanntes Format „{fmt}“; möglich sind json und pdf.")
-    report = access_report(db, person_id)
-    day = datetime.fromisoformat(report["created_at"]).date()
-    name = f"{access_file_stem(person_id, day)}.{fmt}"
-    path = Path(target) if target else exports_dir() / name
-    if path.is_dir():
-        path = path / name
-    if fmt == "json":
-        with atomic_text(path) as fh:
-            json.dump(report, fh, ensure_ascii=False, indent=2)
-            fh.write("\n")
-        return path
-    from koordination.outputs.builders.sittings import letterhead
-    from koordination.services.directory import Directory
-
-    head = letterhead(Directory(db).get_city())
-    return documents.write(access_document(report, head), "pdf", path)
-
-
 # --------------------------------------------------------------------------- erasure
 
 
@@ -1123,7 +798,7 @@ def _fingerprint(content: str) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
-def person_to_erase(db: Database, person_id: int) -> str:
+def _person_to_erase(db: Database, person_id: int) -> str:
     """The name of a person who can be erased, for the question before; raises the German
     error the erasure itself would raise (unknown, or erased already)."""
     with db.session() as session:
@@ -1142,24 +817,6 @@ def _refuse_erased(person: Person) -> None:
         )
 
 
-def erase_person(
-    db: Database,
-    person_id: int,
-    *,
-    today: date | None = None,
-    now: datetime | None = None,
-) -> ErasureReport:
-    """Erase one person (Art. 17 DSGVO) in one transaction, then rewrite the storage; see the
-    module's description.
-
-    Cannot be undone except from a backup. Raises when the person does not exist or was
-    erased already; then nothing is changed."""
-    with db.session() as session:
-        report = erase_in_session(session, person_id, today=today, now=now)
-    notes = compact_storage(db, report.tables)
-    return dataclasses.replace(report, notes=(*report.notes, *notes))
-
-
 def erase_in_session(
     session: Session,
     person_id: int,
@@ -1168,8 +825,9 @@ def erase_in_session(
     now: datetime | None = None,
 ) -> ErasureReport:
     """The erasure inside a transaction the caller holds (a retention run erases several
-    people in one): nothing is committed here. After the commit, call :func:`compact_storage`
-    with the report's tables, so the old bytes leave the database files too."""
+    people in one): nothing is committed here. After the commit, call
+    :meth:`Privacy.compact_storage` with the report's tables, so the old bytes leave the
+    database files too."""
     when = now or datetime.now(UTC)
     day = today or when.astimezone(CITY_ZONE).date()
     counts: Counter[str] = Counter()
@@ -1343,7 +1001,7 @@ def _rewrite(
         audit.log(session, "update", tracked.kind, row["id"], owner=owner, changes=refrozen)
 
 
-def compact_storage(db: Database, tables: Iterable[str] = ()) -> list[str]:
+def _compact_storage(db: Database, tables: Iterable[str] = ()) -> list[str]:
     """After the commit of an erasure: rewrite the storage so the old bytes are gone, not just
     unreachable; returns what the office should know (German), empty when all went well.
 
@@ -1387,3 +1045,39 @@ def compact_storage(db: Database, tables: Iterable[str] = ()) -> list[str]:
             "PostgreSQL erledigt das später selbst (autovacuum)."
         )
     return notes
+
+
+class Privacy:
+    """Data protection for one person: the access report (Art. 15/20) and erasure (Art. 17)."""
+
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
+        self.db = db
+        self.clock = clock
+
+    def access_report(self, person_id: int) -> dict[str, Any]:
+        """Everything stored about the person, as of now, as a dict JSON can hold (see the
+        module's description); the letter is built from it in ``outputs``."""
+        return _access_report(self.db, person_id, self.clock.now())
+
+    def person_to_erase(self, person_id: int) -> str:
+        """The name of a person who can be erased, for the question before; raises the German
+        error the erasure itself would raise (unknown, or erased already)."""
+        return _person_to_erase(self.db, person_id)
+
+    def erase_person(self, person_id: int) -> ErasureReport:
+        """Erase one person (Art. 17 DSGVO) in one transaction, then rewrite the storage; see
+        the module's description.
+
+        Cannot be undone except from a backup. Raises when the person does not exist or was
+        erased already; then nothing is changed."""
+        with self.db.session() as session:
+            report = erase_in_session(
+                session, person_id, today=self.clock.today(), now=self.clock.now()
+            )
+        notes = self.compact_storage(report.tables)
+        return dataclasses.replace(report, notes=(*report.notes, *notes))
+
+    def compact_storage(self, tables: Iterable[str] = ()) -> list[str]:
+        """Make erased values unreachable in the database files too; see
+        :func:`_compact_storage`."""
+        return _compact_storage(self.db, tables)

@@ -311,7 +311,7 @@ class Retention:
             _log_run(session, day, results)
             actor = audit.actor_of(session)
         if run.tables:
-            run.notes.extend(privacy.compact_storage(self.db, run.tables))
+            run.notes.extend(privacy.Privacy(self.db, self.clock).compact_storage(run.tables))
         return RetentionReport(
             today=day,
             at=self.clock.now(),

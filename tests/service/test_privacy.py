@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from sqlalchemy import Enum, String, select
 
 from koordination.clock import CITY_ZONE, Clock
+from koordination.core import Core
 from koordination.db import audit
 from koordination.db.engine import Database
 from koordination.domain.enums import (
@@ -30,6 +31,7 @@ from koordination.domain.enums import (
     SurveyStatus,
 )
 from koordination.domain.inputs.directory import PersonInput
+from koordination.domain.inputs.surveys import SurveyInput
 from koordination.domain.models import (
     AuditEntry,
     Base,
@@ -42,20 +44,14 @@ from koordination.domain.models import (
 )
 from koordination.errors import KoordinationError, NotFoundError
 from koordination.outputs import document as documents
+from koordination.outputs.builders.access_letter import access_document
 from koordination.outputs.builders.sittings import letterhead, minutes_document
 from koordination.outputs.oparl import export_oparl
-from koordination.outputs.registry import export_people, export_table
+from koordination.outputs.registry import export_people, export_table, produce
 from koordination.services.directory import Directory, PeopleFilter
 from koordination.services.meetings import Meetings
 from koordination.services.minutes import Minutes
-from koordination.services.privacy import (
-    LABELS,
-    Mentions,
-    access_document,
-    access_report,
-    erase_person,
-    write_access_report,
-)
+from koordination.services.privacy import LABELS, Mentions, Privacy
 from koordination.services.surveys import Surveys
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -167,7 +163,7 @@ def demo(demo_city: Database) -> tuple[Database, DemoPerson]:
 
     surveys = Surveys(db)
     survey = surveys.create(
-        "Rückmeldung zum Engagementtag", SurveyAudience.ORGANISATIONEN, anonymous=False
+        SurveyInput("Rückmeldung zum Engagementtag", SurveyAudience.ORGANISATIONEN, anonymous=False)
     )
     scale = surveys.add_question(survey.id, "Wie zufrieden waren Sie?", QuestionType.SKALA)
     wish = surveys.add_question(survey.id, "Was wünschen Sie sich?", QuestionType.TEXT)
@@ -262,7 +258,7 @@ def test_access_report_holds_every_kind_of_record_of_a_demo_person(
     demo: tuple[Database, DemoPerson],
 ) -> None:
     db, p = demo
-    report = access_report(db, p.id, now=NOW)
+    report = Privacy(db, Clock.fixed(NOW)).access_report(p.id)
     json.dumps(report, ensure_ascii=False)  # JSON-ready as it is
 
     assert report["person_id"] == p.id
@@ -308,7 +304,7 @@ def test_access_letter_as_pdf_names_the_person_and_every_section(
     demo: tuple[Database, DemoPerson], tmp_path: Path
 ) -> None:
     db, p = demo
-    report = access_report(db, p.id, now=NOW)
+    report = Privacy(db, Clock.fixed(NOW)).access_report(p.id)
     head = letterhead(Directory(db).get_city())
     path = documents.write(access_document(report, head), "pdf", tmp_path / "auskunft.pdf")
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
@@ -319,16 +315,16 @@ def test_access_letter_as_pdf_names_the_person_and_every_section(
         assert " ".join(label.split()) in text, key
     assert "Stand 22. November 2026" in text
 
-    json_path = write_access_report(db, p.id, "json", tmp_path / "auskunft.json")
+    json_path = produce(Core(db), "auskunft", p.id, "json", tmp_path / "auskunft.json")
     assert json.loads(json_path.read_text(encoding="utf-8"))["profile"]["emails"] == [p.email]
-    default = write_access_report(db, p.id, "pdf")
+    default = produce(Core(db), "auskunft", p.id, "pdf")
     assert default.parent.name == "exports" and default.name.startswith(f"auskunft-person-{p.id}-")
     assert p.family not in default.name  # the file name outlives an erasure
 
 
 def test_access_report_for_an_unknown_person_says_so(db: Database) -> None:
     with pytest.raises(NotFoundError, match=r"Person Nr\. 999 wurde nicht gefunden"):
-        access_report(db, 999)
+        Privacy(db).access_report(999)
 
 
 # --------------------------------------------------------------------------- erasure
@@ -354,7 +350,7 @@ def test_erasure_leaves_no_trace_while_minutes_and_statistics_add_up(
     minutes = Minutes(db, clock=Clock.fixed(NOW))
     rows_before = [len(minutes.get(s).attendance) for s in p.sittings]
 
-    report = erase_person(db, p.id, today=TODAY, now=NOW)
+    report = Privacy(db, Clock.fixed(NOW)).erase_person(p.id)
 
     assert report.label == p.label
     assert report.counts["E-Mail-Adressen gelöscht"] == 1
@@ -411,7 +407,7 @@ def test_erasure_blanks_the_trail_and_logs_itself_with_the_number_only(
     demo: tuple[Database, DemoPerson],
 ) -> None:
     db, p = demo
-    erase_person(db, p.id, today=TODAY, now=NOW)
+    Privacy(db, Clock.fixed(NOW)).erase_person(p.id)
     with db.session() as session:
         owned = session.scalars(
             select(AuditEntry).where(AuditEntry.owner_kind == "person", AuditEntry.owner_id == p.id)
@@ -428,10 +424,10 @@ def test_erasure_needs_an_existing_person_and_happens_once(
 ) -> None:
     db, p = demo
     with pytest.raises(NotFoundError):
-        erase_person(db, 99_999)
-    erase_person(db, p.id, today=TODAY, now=NOW)
+        Privacy(db).erase_person(99_999)
+    Privacy(db, Clock.fixed(NOW)).erase_person(p.id)
     with pytest.raises(KoordinationError, match=rf"Person Nr. {p.id} wurde bereits am 22.11.2026"):
-        erase_person(db, p.id)
+        Privacy(db).erase_person(p.id)
 
 
 def test_a_namesake_keeps_their_name_and_the_office_is_told(
@@ -442,7 +438,7 @@ def test_a_namesake_keeps_their_name_and_the_office_is_told(
     namesake = directory.create_person(
         PersonInput(given_name=p.given, family_name=p.family, emails=["namensvetter@example.org"])
     ).record
-    report = erase_person(db, p.id, today=TODAY, now=NOW)
+    report = Privacy(db, Clock.fixed(NOW)).erase_person(p.id)
     assert directory.get_person(namesake.id).display_name == f"{p.given} {p.family}"
     found = directory.list_people(PeopleFilter(search=f"{p.given} {p.family}"))
     assert [r.id for r in found] == [namesake.id]
@@ -465,7 +461,7 @@ def test_erased_database_file_and_its_log_hold_neither_name_nor_email(
 
     before = contents()
     assert any(s.encode("utf-8") in before for s in spellings)
-    erase_person(db, p.id, today=TODAY, now=NOW)
+    Privacy(db, Clock.fixed(NOW)).erase_person(p.id)
     after = contents()
     assert [s for s in spellings if s.encode("utf-8") in after] == []
 
@@ -479,7 +475,7 @@ def test_exports_after_erasure_hold_no_trace(
     export_oparl(db, "https://daten.example.org/oparl", before, now=NOW)
     assert any(p.email in f.read_text(encoding="utf-8") for f in before.rglob("*.json"))
 
-    erase_person(db, p.id, today=TODAY, now=NOW)
+    Privacy(db, Clock.fixed(NOW)).erase_person(p.id)
     folder = tmp_path / "nachher"
     files = []
     for fmt in ("csv", "json"):
@@ -490,7 +486,7 @@ def test_exports_after_erasure_hold_no_trace(
         assert p.label in files[-1].read_text(encoding="utf-8")
     export_oparl(db, "https://daten.example.org/oparl", folder / "oparl", now=NOW)
     files += list((folder / "oparl").rglob("*.json"))
-    report = access_report(db, p.id, now=NOW)
+    report = Privacy(db, Clock.fixed(NOW)).access_report(p.id)
     files.append(folder / "auskunft.json")
     files[-1].write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
     for path in files:
