@@ -1,5 +1,5 @@
 """``python -m koordination``: the same as the ``koordination`` command."""
 
-from koordination.cli import main
+from koordination.cli.main import main
 
 raise SystemExit(main())

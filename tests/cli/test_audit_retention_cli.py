@@ -11,10 +11,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from koordination.cli_retention import cmd_audit, cmd_retention
+from koordination.cli.audit import cmd_audit
+from koordination.cli.retention import cmd_retention
 from sqlalchemy import select, update
 
-from koordination.cli import main
+from koordination.cli.main import main
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
 from koordination.domain.enums import GroupKind

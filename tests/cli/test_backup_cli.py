@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from support.backup import add_network, table_rows, url_of
 
-from koordination.cli import main
+from koordination.cli.main import main
 from koordination.db import backup, migrations
 from koordination.db.engine import Database
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from koordination.cli import main
+from koordination.cli.main import main
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

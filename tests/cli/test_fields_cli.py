@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from koordination.cli import main
+from koordination.cli.main import main
 
 
 def test_fields_list_shows_measures_with_progress_and_what_drives_them(

@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 import pytest
 from pypdf import PdfReader
 
-from koordination.cli import main
+from koordination.cli.main import main
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from koordination.cli import main
+from koordination.cli.main import main
 from koordination.db.engine import Database
 from koordination.domain.enums import ConsentPurpose
 from koordination.domain.models import Task

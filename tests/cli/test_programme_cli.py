@@ -16,7 +16,7 @@ import pytest
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
-from koordination.cli import main
+from koordination.cli.main import main
 
 FORMATS = ("md", "html", "docx", "odt", "pdf")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from koordination.cli import main
+from koordination.cli.main import main
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
 from koordination.domain.enums import QuestionType, SurveyAudience, SurveyStatus

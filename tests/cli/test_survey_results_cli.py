@@ -18,7 +18,7 @@ import pytest
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
-from koordination.cli import main
+from koordination.cli.main import main
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus

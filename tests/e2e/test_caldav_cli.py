@@ -8,7 +8,7 @@ from urllib.parse import unquote
 import pytest
 from radicale_server import RadicaleServer
 
-from koordination.cli import main
+from koordination.cli.main import main
 
 
 def _uids(server: RadicaleServer, calendar: str) -> set[str]:

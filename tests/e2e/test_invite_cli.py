@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from icalendar import Calendar, Event, vCalAddress
 
-from koordination.cli import main
+from koordination.cli.main import main
 
 
 @dataclass

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
-from koordination.cli_meetings import when
+from koordination.cli.common import when
 from support.fuzz import (
     assert_german,
     copy_of,

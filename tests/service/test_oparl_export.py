@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from jsonschema import Draft4Validator, FormatChecker
 
-from koordination.cli import main
+from koordination.cli.main import main
 from koordination.clock import Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import ConsentPurpose, DecisionResult, MinutesStatus

@@ -7,7 +7,16 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from koordination.cli.common import actions, command, open_core, print_json
 from koordination.domain.records.fields import FieldRecord, MeasureRecord
+
+
+def register(sub: Any) -> None:
+    fields = actions(
+        command(sub, "fields", "Handlungsfelder mit Zielen und Maßnahmen"), "fields_command"
+    )
+    listing = command(fields, "list", "Handlungsfelder, Ziele und Maßnahmen mit Stand", cmd_list)
+    listing.add_argument("--json", action="store_true", help="als JSON ausgeben")
 
 
 def _number(value: float | None) -> str:
@@ -79,16 +88,11 @@ def _json(field: FieldRecord) -> dict[str, Any]:
     return data
 
 
-def cmd_fields_list(args: argparse.Namespace) -> int:
-    from koordination.cli import _database, _print_json
-    from koordination.clock import CITY_ZONE
-    from koordination.services.action_fields import ActionFields
-
-    fields = ActionFields(_database(args)).tree()
+def cmd_list(args: argparse.Namespace) -> int:
+    core = open_core(args)
+    fields = core.fields.tree()
     if args.json:
-        _print_json([_json(f) for f in fields])
+        print_json([_json(f) for f in fields])
         return 0
-    from datetime import datetime
-
-    print(render_tree(fields, datetime.now(CITY_ZONE).date()))
+    print(render_tree(fields, core.clock.today()))
     return 0

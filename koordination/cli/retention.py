@@ -1,32 +1,39 @@
-"""Command-line faces of data protection: retention rules (preview, run, set) and the audit
-trail (as a table, as JSON for scripts, as CSV for a spreadsheet)."""
+"""`koordination retention`: retention rules (preview, run, set)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import textwrap
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from koordination.cli.common import actions, command, open_core
 from koordination.errors import KoordinationError
 
 if TYPE_CHECKING:
-    from koordination.services.audit_trail import TrailEntry
     from koordination.services.retention import Retention, RetentionPlan, RuleState
 
 #: What a person types to confirm a run at the terminal.
 CONFIRMATION = "JA"
-#: Longest value shown in the text table; the JSON and CSV exports carry everything.
-_SHOWN = 60
 
 
-# --------------------------------------------------------------------------- retention
+def register(sub: Any) -> None:
+    retention = actions(
+        command(
+            sub, "retention", "Aufbewahrungsregeln: was nicht mehr gebraucht wird", cmd_retention
+        ),
+        "retention_command",
+    )
+    command(retention, "preview", "zeigen, was die Regeln löschen würden (ändert nichts)")
+    run = command(retention, "run", "die Regeln ausführen und berichten")
+    run.add_argument("--yes", action="store_true", help="ohne Rückfrage ausführen")
+    rule = command(retention, "set", "eine Regel einschalten (Monate) oder ausschalten (off)")
+    rule.add_argument("rule", metavar="REGEL", help="z. B. guests, inactive_people")
+    rule.add_argument("value", metavar="MONATE|off", help="Monate bis zum Löschen, oder off")
+
+
 def cmd_retention(args: argparse.Namespace) -> int:
-    from koordination.cli import _database
-    from koordination.services.retention import Retention
-
-    retention = Retention(_database(args))
+    retention = open_core(args).retention
     command = args.retention_command
     if command == "set":
         return _set(retention, args)
@@ -116,57 +123,3 @@ def _set(retention: Retention, args: argparse.Namespace) -> int:
     print("Gelöscht wird erst mit `koordination retention run`; vorher zeigt")
     print("`koordination retention preview`, was das wäre.")
     return 0
-
-
-# --------------------------------------------------------------------------- audit trail
-def cmd_audit(args: argparse.Namespace) -> int:
-    from koordination.cli import _database, _err, _print_json
-    from koordination.services.audit_trail import (
-        AuditTrail,
-        TrailQuery,
-        entry_json,
-        parse_record,
-        write_csv,
-    )
-
-    # A malformed --record is refused before the database is opened.
-    record = parse_record(args.record) if args.record else None
-    entries = AuditTrail(_database(args)).entries(TrailQuery(record=record))
-    output: Path | None = getattr(args, "output", None)
-    if output is not None:
-        count = write_csv(entries, output)
-        print(f"{count} Einträge des Änderungsprotokolls nach {output} geschrieben.")
-        return 0
-    if args.json:
-        _print_json([entry_json(e) for e in entries])
-        return 0
-    if not entries:
-        where = f" zu {args.record.strip()}" if record else ""
-        print(f"Keine Einträge im Änderungsprotokoll{where}.")
-        return 0
-    _print_entries(entries)
-    _err(f"{len(entries)} Einträge")
-    return 0
-
-
-def _print_entries(entries: list[TrailEntry]) -> None:
-    from koordination.cli import _table
-
-    rows: list[tuple[str, ...]] = []
-    for e in entries:
-        head = (e.when, e.actor, e.what, e.subject)
-        if not e.shown_changes:
-            rows.append((*head, "", ""))
-        for i, change in enumerate(e.shown_changes):
-            shown = (
-                f"{_short(change.old_text)} → {_short(change.new_text)}"
-                if change.paired
-                else _short(change.new_text)
-            )
-            rows.append((*(head if i == 0 else ("",) * len(head)), change.label, shown))
-    _table(rows, ("Zeit", "Wer", "Was", "Eintrag", "Feld", "vorher → nachher"))
-
-
-def _short(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= _SHOWN else flat[: _SHOWN - 1] + "…"

@@ -1,20 +1,90 @@
-"""Command-line faces of data protection (backup): restoring a backup, the daily backup."""
+"""`koordination db`: upgrade, current state, backup, restore and the daily backup."""
 
 from __future__ import annotations
 
 import argparse
 import shlex
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from koordination.cli.common import actions, command, database_url, number, open_core
 from koordination.errors import KoordinationError
 
 if TYPE_CHECKING:
     from koordination.db.engine import Database
 
 CONFIRM_WORD = "JA"
+
+
+def register(sub: Any) -> None:
+    db_actions = actions(command(sub, "db", "Datenbank verwalten"), "db_command")
+    command(db_actions, "upgrade", "auf den neuesten Stand bringen", cmd_upgrade)
+    command(db_actions, "current", "Stand der Datenbank anzeigen", cmd_current)
+    backup = command(db_actions, "backup", "konsistente Sicherung schreiben", cmd_backup)
+    backup.add_argument("file", metavar="DATEI", type=Path, help="Zieldatei der Sicherung")
+    backup.add_argument("--force", action="store_true", help="eine vorhandene Datei überschreiben")
+    restore = command(
+        db_actions, "restore", "eine Sicherung zurückspielen (ersetzt alle Daten)", cmd_restore
+    )
+    restore.add_argument("file", metavar="DATEI", type=Path, help="die Sicherungsdatei")
+    restore.add_argument("--yes", action="store_true", help="ohne Rückfrage zurückspielen")
+    auto = command(
+        db_actions,
+        "auto-backup",
+        "tägliche Sicherung mit Rotation einstellen oder ausführen",
+        cmd_auto_backup,
+    )
+    auto.add_argument(
+        "state",
+        choices=["on", "off", "status", "run"],
+        help="on/off: ein- oder ausschalten, status: anzeigen, run: jetzt prüfen und sichern",
+    )
+    auto.add_argument("--keep", type=number, metavar="N", help="so viele Tagessicherungen behalten")
+    auto.add_argument("--dir", type=Path, metavar="ORDNER", help="Ordner der Sicherungen")
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from koordination.db import migrations
+
+    db = open_core(args, migrate=False).db
+    before = migrations.current_revision(db)
+    made = migrations.upgrade(db)
+    head = migrations.head_revision()
+    if before == head:
+        print(f"Die Datenbank ist schon auf dem neuesten Stand ({head}).")
+    else:
+        print(f"Die Datenbank wurde von {before or 'leer'} auf {head} gebracht.")
+        if made:
+            print(f"Sicherung der alten Fassung: {made}")
+    return 0
+
+
+def cmd_current(args: argparse.Namespace) -> int:
+    from koordination.db import migrations
+
+    db = open_core(args, migrate=False).db
+    rev = migrations.current_revision(db)
+    migrations.refuse_unknown(db, rev)
+    head = migrations.head_revision()
+    state = "aktuell" if rev == head else f"veraltet, neuester Stand ist {head}"
+    print(f"{db.display_name}: Stand {rev or 'leer (noch keine Tabellen)'} ({state})")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from koordination.db import migrations
+
+    db = open_core(args).db
+    if args.file.exists() and not args.force:
+        raise KoordinationError(
+            f"{args.file} gibt es schon. Bitte einen anderen Namen wählen oder mit --force "
+            "überschreiben."
+        )
+    migrations.backup(db, args.file)
+    print(f"Sicherung geschrieben: {args.file}")
+    return 0
 
 
 def _when(moment: datetime) -> str:
@@ -33,19 +103,11 @@ def _size(n: int) -> str:
     return text.replace(".", ",")
 
 
-def _target_url(args: argparse.Namespace) -> str:
-    """The database the command works on, without opening it: a damaged file is restorable."""
-    from koordination.config import load_settings
-    from koordination.db.engine import resolve_url
-
-    return resolve_url(getattr(args, "db", None) or load_settings().database)
-
-
 def cmd_restore(args: argparse.Namespace) -> int:
     from koordination.db import backup
     from koordination.db.migrations import head_revision
 
-    url = _target_url(args)
+    url = database_url(args)  # not opened: a damaged file is restorable
     target = backup.restore_target(url)
     info = backup.inspect_backup(args.file, target)
     backup.refuse_unfit(info, target)
@@ -95,15 +157,14 @@ def _confirmed(args: argparse.Namespace, name: str) -> bool:
 
 
 def cmd_auto_backup(args: argparse.Namespace) -> int:
-    from koordination.cli import _database
     from koordination.db import backup
 
     if args.state != "on" and (args.keep is not None or args.dir is not None):
         raise KoordinationError(
             "--keep und --dir gehören zu „on“: koordination db auto-backup on --keep N --dir ORDNER"
         )
-    db = _database(args)
-    now = datetime.now(UTC)
+    core = open_core(args)
+    db, now = core.db, core.clock.now()
     if args.state == "on":
         if not db.is_sqlite:
             backup.pg_tool("pg_dump")  # say now, not on the first morning, that it is missing

@@ -1,4 +1,5 @@
-"""`koordination check eligibility`, `steckbrief` and `report annual`.
+"""`koordination check eligibility`, `steckbrief` and `report annual`: the programme
+Engagierte Stadt.
 
 `check eligibility` ends with exit status 0 when every required criterion of the call for
 cities is met and 1 otherwise, so scripts can test it; optional criteria never fail it.
@@ -7,47 +8,51 @@ cities is met and 1 otherwise, so scripts can test it; optional criteria never f
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from koordination.clock import Clock
+from koordination.cli.common import actions, command, open_core, print_json, year
 
 if TYPE_CHECKING:
-    from koordination.db.engine import Database
     from koordination.outputs.document.model import Document
     from koordination.services.programme import EligibilityReport
 
-
-def _today() -> date:
-    from koordination.clock import CITY_ZONE
-
-    return datetime.now(CITY_ZONE).date()
+DOCUMENT_FORMATS = ("md", "html", "docx", "odt", "pdf")
 
 
-def _db(args: argparse.Namespace) -> Database:
-    from koordination.cli import _database
+def register(sub: Any) -> None:
+    check = actions(command(sub, "check", "Prüfungen"), "check_command")
+    eligibility = command(
+        check,
+        "eligibility",
+        "Voraussetzungen des Programms Engagierte Stadt prüfen "
+        "(Rückgabewert 0: alle Pflicht-Voraussetzungen erfüllt, 1: mindestens eine fehlt)",
+        cmd_eligibility,
+    )
+    eligibility.add_argument("--json", action="store_true", help="als JSON ausgeben")
 
-    return _database(args)
+    steckbrief = command(sub, "steckbrief", "Steckbrief der Stadt ausgeben", cmd_steckbrief)
+    steckbrief.add_argument("--format", choices=DOCUMENT_FORMATS, required=True, help="Dateiformat")
+    steckbrief.add_argument(
+        "-o", "--output", type=Path, metavar="PFAD", help="Zieldatei (sonst im Ordner exports/)"
+    )
 
-
-def _slug(text: str) -> str:
-    """``wiesenbrueck``: lower case, umlauts spelled out, words joined by hyphens."""
-    text = text.lower()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(a, b)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40]
+    report = actions(command(sub, "report", "Berichte"), "report_command")
+    annual = command(report, "annual", "Jahresbericht", cmd_annual_report)
+    annual.add_argument("--year", type=year, required=True, metavar="JAHR", help="z. B. 2026")
+    annual.add_argument("--format", choices=DOCUMENT_FORMATS, required=True, help="Dateiformat")
+    annual.add_argument(
+        "-o", "--output", type=Path, metavar="PFAD", help="Zieldatei (sonst im Ordner exports/)"
+    )
 
 
 def _target(args: argparse.Namespace, stem: str, city: str) -> Path:
-    from koordination.paths import exports_dir
+    from koordination.outputs.files import export_path, slug
 
     if args.output is not None:
         return Path(args.output)
-    name = "-".join(part for part in (stem, _slug(city)) if part)
-    return exports_dir() / f"{name}.{args.format}"
+    return export_path("-".join(part for part in (stem, slug(city)) if part), args.format)
 
 
 def _write(document: Document, fmt: str, target: Path) -> None:
@@ -77,23 +82,21 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
     """The checklist; exit status 0 when eligible, 1 when a required criterion is missing."""
     from koordination.services.programme import check_eligibility
 
-    report = check_eligibility(_db(args), _today())
+    core = open_core(args)
+    report = check_eligibility(core.db, core.clock.today())
     if args.json:
-        from koordination.cli import _print_json
-
-        _print_json(report.as_dict())
+        print_json(report.as_dict())
     else:
         print_checklist(report)
     return 0 if report.eligible else 1
 
 
 def cmd_steckbrief(args: argparse.Namespace) -> int:
-    from koordination.services.directory import Directory
     from koordination.services.programme import steckbrief, steckbrief_gaps
 
-    db = _db(args)
-    today = _today()
-    city = Directory(db, Clock.on(today)).get_city()
+    core = open_core(args)
+    db, today = core.db, core.clock.today()
+    city = core.directory.get_city()
     gaps = steckbrief_gaps(city)
     if gaps:
         print(f"Hinweis: Im Stadtprofil fehlt noch: {', '.join(gaps)}.", file=sys.stderr)
@@ -103,12 +106,11 @@ def cmd_steckbrief(args: argparse.Namespace) -> int:
 
 
 def cmd_annual_report(args: argparse.Namespace) -> int:
-    from koordination.services.directory import Directory
     from koordination.services.programme import annual_report
 
-    db = _db(args)
-    today = _today()
-    city = Directory(db, Clock.on(today)).get_city()
+    core = open_core(args)
+    db, today = core.db, core.clock.today()
+    city = core.directory.get_city()
     document = annual_report(db, args.year, today)
     stem = f"jahresbericht-{args.year}"
     _write(document, args.format, _target(args, stem, city.name if city else ""))

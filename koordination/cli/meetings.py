@@ -1,56 +1,33 @@
-"""Command-line faces of the meetings: list, show, invite, cancel, feed, replies, CalDAV."""
+"""`koordination meetings`, `invite`, `cancel`, `feed`, `replies`, `caldav`: meetings and
+series, invitations and their replies, calendar feeds and CalDAV."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from koordination.cli import _progress
+from koordination.cli.common import (
+    actions,
+    command,
+    group_id,
+    number,
+    open_core,
+    print_json,
+    progress,
+    when,
+)
 from koordination.errors import KoordinationError
 
 if TYPE_CHECKING:
     from koordination.domain.records.meetings import OccurrenceRow
     from koordination.services.meetings import Meetings
 
-Command = Callable[[Any, str, str], argparse.ArgumentParser]
-Actions = Callable[[argparse.ArgumentParser, str], Any]
 
-
-def when(text: str) -> datetime:
-    """A command-line date or date and time (31.12.2026, 31.12.2026 18:00, ISO), in Berlin."""
-    from koordination.clock import CITY_ZONE
-    from koordination.domain.inputs.validation import parse_datetime
-
-    try:
-        moment = parse_datetime(text).replace(tzinfo=CITY_ZONE)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    if not 1900 <= moment.year <= 2200:  # 01.01.0001 or 31.12.9999 overflow in UTC or +12 weeks
-        raise argparse.ArgumentTypeError(f"„{text}“ liegt nicht zwischen 1900 und 2200.")
-    return moment
-
-
-def number(text: str) -> int:
-    """A record number on the command line (the one parser every command uses)."""
-    # isdecimal, not isdigit: int("²") fails; 18 digits still fit into a database integer
-    if not text.isdecimal() or len(text) > 18 or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"„{text}“ ist keine Nummer")
-    return int(text)
-
-
-def year(text: str) -> int:
-    if not text.isdecimal() or not 2000 <= int(text) <= 2100:
-        raise argparse.ArgumentTypeError(f"„{text}“ ist kein Jahr")
-    return int(text)
-
-
-def add_commands(sub: Any, command: Command, actions: Actions) -> None:
-    """Add the meeting commands to the main parser (``command``/``actions`` as in cli.py)."""
-    meetings = command(sub, "meetings", "Termine und Serien anzeigen")
+def register(sub: Any) -> None:
+    meetings = command(sub, "meetings", "Termine und Serien anzeigen", cmd_meetings)
     meeting_actions = actions(meetings, "meetings_command")
     listing = command(meeting_actions, "list", "Termine eines Zeitraums (Serien aufgelöst)")
     listing.add_argument("--from", dest="start", type=when, metavar="DATUM", help="ab (heute)")
@@ -60,7 +37,9 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
     show = command(meeting_actions, "show", "einen Termin mit Einladungsliste anzeigen")
     show.add_argument("id", type=number, metavar="NR", help="Nummer des Termins")
 
-    invite = command(sub, "invite", "Einladungen als Dateien schreiben oder per E-Mail senden")
+    invite = command(
+        sub, "invite", "Einladungen als Dateien schreiben oder per E-Mail senden", cmd_invite
+    )
     invite.add_argument("id", type=number, metavar="TERMIN", help="Nummer des Termins")
     invite.add_argument(
         "--group",
@@ -102,13 +81,15 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
         "--dry-run", action="store_true", help="nur zeigen, was geschrieben oder gesendet würde"
     )
 
-    cancel = command(sub, "cancel", "einen Termin, eine Serie oder einen Serientermin absagen")
+    cancel = command(
+        sub, "cancel", "einen Termin, eine Serie oder einen Serientermin absagen", cmd_cancel
+    )
     cancel.add_argument("id", type=number, metavar="TERMIN", help="Nummer des Termins")
     cancel.add_argument(
         "--occurrence", type=when, metavar="DATUM", help="nur diesen Termin der Serie absagen"
     )
 
-    feed = command(sub, "feed", "Kalender zum Abonnieren (.ics) schreiben")
+    feed = command(sub, "feed", "Kalender zum Abonnieren (.ics) schreiben", cmd_feed)
     feed.add_argument("--group", metavar="GRUPPE", help="nur Termine dieser Gruppe")
     feed.add_argument(
         "-o",
@@ -119,31 +100,17 @@ def add_commands(sub: Any, command: Command, actions: Actions) -> None:
         help="Zieldatei, z. B. ak-stadtteilarbeit.ics",
     )
 
-    replies = command(sub, "replies", "Antworten auf Einladungen einlesen")
+    replies = command(sub, "replies", "Antworten auf Einladungen einlesen", cmd_replies)
     replies_actions = actions(replies, "replies_command")
     read = command(replies_actions, "import", "Antworten aus .ics, .eml, mbox oder Maildir")
     read.add_argument("path", type=Path, metavar="PFAD", help="Datei oder Maildir-Ordner")
 
-    caldav = command(sub, "caldav", "Termine in einem CalDAV-Kalender veröffentlichen")
+    caldav = command(sub, "caldav", "Termine in einem CalDAV-Kalender veröffentlichen", cmd_caldav)
     caldav_actions = actions(caldav, "caldav_command")
     publish = command(caldav_actions, "publish", "veröffentlichen, ändern und absagen")
     which = publish.add_mutually_exclusive_group(required=True)
     which.add_argument("--meeting", type=number, metavar="NR", help="nur dieser Termin")
     which.add_argument("--all", action="store_true", help="alle öffentlichen Termine")
-
-
-# --------------------------------------------------------------------------- helpers
-def _meetings(args: argparse.Namespace) -> Meetings:
-    from koordination.cli import _database
-    from koordination.services.meetings import Meetings
-
-    return Meetings(_database(args))
-
-
-def _group_id(args: argparse.Namespace, name: str | None) -> int | None:
-    from koordination.cli import _directory, _group_id
-
-    return _group_id(_directory(args), name) if name else None
 
 
 def occurrence_json(row: OccurrenceRow) -> dict[str, Any]:
@@ -180,21 +147,19 @@ def _short(row: OccurrenceRow) -> str:
 
 # --------------------------------------------------------------------------- commands
 def cmd_meetings(args: argparse.Namespace) -> int:
-    from koordination.cli import _print_json
-    from koordination.clock import CITY_ZONE
-
-    meetings = _meetings(args)
+    core = open_core(args)
+    meetings = core.meetings
     if args.meetings_command == "show":
-        _show(meetings, args.id)
+        _show(meetings, args.id, core.clock.local_now())
         return 0
-    today = datetime.now(CITY_ZONE).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = core.clock.local_now().replace(hour=0, minute=0, second=0, microsecond=0)
     start = args.start or today
     end = args.end or start + timedelta(weeks=12)
     if end <= start:
         raise KoordinationError("Das Ende des Zeitraums liegt vor seinem Anfang.")
-    rows = meetings.occurrences(start, end, group_id=_group_id(args, args.group))
+    rows = meetings.occurrences(start, end, group_id=group_id(core.directory, args.group))
     if args.json:
-        _print_json([occurrence_json(r) for r in rows])
+        print_json([occurrence_json(r) for r in rows])
         return 0
     for row in rows:
         print(_short(row))
@@ -202,9 +167,8 @@ def cmd_meetings(args: argparse.Namespace) -> int:
     return 0
 
 
-def _show(meetings: Meetings, meeting_id: int) -> None:
+def _show(meetings: Meetings, meeting_id: int, now: datetime) -> None:
     from koordination.calendar.recurrence import RecurrenceRule
-    from koordination.clock import CITY_ZONE
 
     m = meetings.get(meeting_id)
     print(f"{m.title} (Nr. {m.id}) – {m.kind.label}, {m.status.label}")
@@ -230,7 +194,6 @@ def _show(meetings: Meetings, meeting_id: int) -> None:
             print(f"  verschoben: {o.recurrence_id:%d.%m.%Y %H:%M} → {o.start:%d.%m.%Y %H:%M}")
     if m.description:
         print(f"  {m.description}")
-    now = datetime.now(CITY_ZONE)
     upcoming = [
         r for r in meetings.occurrences(now, now + timedelta(days=120)) if r.meeting_id == m.id
     ]
@@ -253,16 +216,14 @@ def _show(meetings: Meetings, meeting_id: int) -> None:
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
-    from koordination.cli import _directory, _group_id
-
-    meetings = _meetings(args)
+    core = open_core(args)
+    meetings = core.meetings
     meeting = meetings.get(args.id)
     if args.send and not args.dry_run:
         from koordination.delivery.settings import load_smtp_settings
 
         load_smtp_settings()  # fail before the list changes, not after
-    directory = _directory(args)
-    extra_groups = [_group_id(directory, g) for g in args.group]
+    extra_groups = [group_id(core.directory, g) for g in args.group]
     added = meetings.invite(
         meeting.id,
         group_ids=[*meeting.group_ids, *(g for g in extra_groups if g is not None)],
@@ -292,7 +253,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
         return _send(meetings, plan)
     from koordination.services import dispatch
 
-    count, folder = dispatch.write_files(meetings, plan, args.out, progress=_progress("Dateien"))
+    count, folder = dispatch.write_files(meetings, plan, args.out, progress=progress("Dateien"))
     print(f"{count} Dateien in {folder} geschrieben.")
     return 0
 
@@ -301,7 +262,7 @@ def _send(meetings: Meetings, plan: Any) -> int:
     from koordination.delivery.settings import load_smtp_settings
     from koordination.services import dispatch
 
-    result = dispatch.send_mails(meetings, plan, load_smtp_settings(), _progress("Versand"))
+    result = dispatch.send_mails(meetings, plan, load_smtp_settings(), progress("Versand"))
     for failure in result.failures:
         print(f"Nicht zugestellt: {failure}", file=sys.stderr)
     print(result.summary())
@@ -309,7 +270,7 @@ def _send(meetings: Meetings, plan: Any) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    meetings = _meetings(args)
+    meetings = open_core(args).meetings
     meeting = meetings.get(args.id)
     if args.occurrence is not None:
         updated = meetings.cancel_occurrence(meeting.id, args.occurrence)
@@ -325,20 +286,16 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 
 def cmd_feed(args: argparse.Namespace) -> int:
-    from datetime import UTC
-
     from koordination.calendar import ics
-    from koordination.outputs.files import atomic_bytes
+    from koordination.files import atomic_bytes
 
-    meetings = _meetings(args)
-    group_id = _group_id(args, args.group)
-    events = meetings.feed_events(group_id)
+    core = open_core(args)
+    group = group_id(core.directory, args.group)
+    events = core.meetings.feed_events(group)
     name = "Engagierte Stadt"
-    if group_id is not None:
-        from koordination.cli import _directory
-
-        name = _directory(args).get_group(group_id).name
-    data = ics.feed(events, name=name, dtstamp=datetime.now(UTC))
+    if group is not None:
+        name = core.directory.get_group(group).name
+    data = ics.feed(events, name=name, dtstamp=core.clock.now())
     with atomic_bytes(args.output) as fh:
         fh.write(data)
     print(f"{len(events)} Termine nach {args.output} geschrieben.")
@@ -354,7 +311,7 @@ def cmd_replies(args: argparse.Namespace) -> int:
         raise KoordinationError(f"In {args.path} steht keine Antwort auf eine Einladung.\n{detail}")
     for problem in problems:
         print(f"Hinweis: {problem}", file=sys.stderr)
-    report = _meetings(args).apply_replies(replies)
+    report = open_core(args).meetings.apply_replies(replies)
     for problem in report.problems:
         print(f"Nicht verbucht: {problem}", file=sys.stderr)
     print(report.summary())
@@ -365,19 +322,9 @@ def cmd_caldav(args: argparse.Namespace) -> int:
     from koordination.delivery.caldav import publish
     from koordination.delivery.settings import load_caldav_settings
 
-    meetings = _meetings(args)
+    meetings = open_core(args).meetings
     settings = load_caldav_settings()
     events = [meetings.event(args.meeting)] if args.meeting else meetings.feed_events()
     report = publish(events, settings.url, settings.username, settings.password)
     print(report.summary())
     return 0
-
-
-COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
-    "meetings": cmd_meetings,
-    "invite": cmd_invite,
-    "cancel": cmd_cancel,
-    "feed": cmd_feed,
-    "replies": cmd_replies,
-    "caldav": cmd_caldav,
-}

@@ -1,0 +1,1 @@
+"""The command line: `koordination` and its sub-commands (entry point: `cli.main.main`)."""

@@ -1,0 +1,237 @@
+"""What every command shares: the core, output helpers, argument types and German argparse."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from koordination.errors import KoordinationError
+
+if TYPE_CHECKING:
+    from koordination.core import Core
+    from koordination.domain.enums import Sector
+    from koordination.outputs.document.model import Letterhead
+    from koordination.services.directory import Directory
+
+Handler = Callable[[argparse.Namespace], int]
+
+# argparse's own words, in German. Keys are argparse's English message fragments.
+_ARGPARSE_GERMAN = {
+    "the following arguments are required": "diese Angaben fehlen",
+    "unrecognized arguments": "unbekannte Angaben",
+    "invalid choice": "ungültige Auswahl",
+    "choose from": "möglich sind",
+    "expected one argument": "erwartet einen Wert",
+    "invalid int value": "keine ganze Zahl",
+    "argument": "Angabe",
+    "not allowed with argument": "nicht zusammen mit",
+}
+
+DB_HELP = (
+    "Datenbank: Pfad einer SQLite-Datei oder SQLAlchemy-URL "
+    "(z. B. postgresql+psycopg://benutzer@server/koordination); "
+    "sonst KOORDINATION_DB oder die Datei im Datenverzeichnis"
+)
+
+
+# --------------------------------------------------------------------------- parser
+class Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        # argparse passes prefix="" when it builds a sub-command's name; keep that.
+        super().add_usage(usage, actions, groups, "Aufruf: " if prefix is None else prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser that speaks German in its help and its errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "Argumente"
+        self._optionals.title = "Optionen"
+        self.add_argument("-h", "--help", action="help", help="diese Hilfe anzeigen und beenden")
+
+    def error(self, message: str) -> NoReturn:
+        for english, german in _ARGPARSE_GERMAN.items():
+            message = message.replace(english, german)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: Fehler: {message}\n")
+
+
+# --db is accepted before and after the sub-command: every command parser inherits it.
+_DB_OPTION = argparse.ArgumentParser(add_help=False)
+_DB_OPTION.add_argument("--db", metavar="PFAD_ODER_URL", help=DB_HELP, default=argparse.SUPPRESS)
+
+
+def command(
+    group: Any, name: str, help_text: str, handler: Handler | None = None
+) -> argparse.ArgumentParser:
+    """A (sub-)command ``name`` in ``group``; ``handler`` runs it."""
+    parser: argparse.ArgumentParser = group.add_parser(name, parents=[_DB_OPTION], help=help_text)
+    if handler is not None:
+        parser.set_defaults(handler=handler)
+    return parser
+
+
+def actions(parent: argparse.ArgumentParser, dest: str) -> Any:
+    """The required actions below a command (``people list``, ``people show`` …)."""
+    return parent.add_subparsers(dest=dest, metavar="AKTION", required=True, parser_class=Parser)
+
+
+def list_options(p: argparse.ArgumentParser, *, group: bool, tag: bool) -> None:
+    """Search and filter options of the directory listings."""
+    p.add_argument("--search", metavar="TEXT", default="", help="Suchtext (Name, E-Mail, …)")
+    p.add_argument("--sector", type=sector, metavar="SEKTOR", help="nur dieser Sektor")
+    if group:
+        p.add_argument(
+            "--group", metavar="GRUPPE", help="nur Mitglieder dieser Gruppe (Name oder Nr.)"
+        )
+    if tag:
+        p.add_argument("--tag", metavar="SCHLAGWORT", help="nur mit diesem Schlagwort")
+    p.add_argument("--archived", action="store_true", help="archivierte statt aktive Einträge")
+    p.add_argument("--json", action="store_true", help="als JSON-Liste ausgeben (für Skripte)")
+
+
+# --------------------------------------------------------------------------- argument types
+def sector(text: str) -> Sector:
+    from koordination.domain.enums import Sector
+
+    found = Sector.parse(text)
+    if found is None:
+        names = ", ".join(s.label for s in Sector)
+        raise argparse.ArgumentTypeError(f"„{text}“ ist kein Sektor ({names})")
+    return found
+
+
+def number(text: str) -> int:
+    """A record number on the command line (the one parser every command uses)."""
+    # isdecimal, not isdigit: int("²") fails; 18 digits still fit into a database integer
+    if not text.isdecimal() or len(text) > 18 or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"„{text}“ ist keine Nummer")
+    return int(text)
+
+
+def year(text: str) -> int:
+    if not text.isdecimal() or not 2000 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"„{text}“ ist kein Jahr")
+    return int(text)
+
+
+def when(text: str) -> datetime:
+    """A command-line date or date and time (31.12.2026, 31.12.2026 18:00, ISO), in Berlin."""
+    from koordination.clock import CITY_ZONE
+    from koordination.domain.inputs.validation import parse_datetime
+
+    try:
+        moment = parse_datetime(text).replace(tzinfo=CITY_ZONE)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if not 1900 <= moment.year <= 2200:  # 01.01.0001 or 31.12.9999 overflow in UTC or +12 weeks
+        raise argparse.ArgumentTypeError(f"„{text}“ liegt nicht zwischen 1900 und 2200.")
+    return moment
+
+
+def day(text: str) -> date:
+    """A command-line date (31.12.2026 or ISO)."""
+    from koordination.domain.inputs.validation import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+# --------------------------------------------------------------------------- the core
+def database_url(args: argparse.Namespace) -> str:
+    """The database a command works on, without opening it (a damaged file is restorable)."""
+    from koordination.config import load_settings
+    from koordination.db.engine import resolve_url
+
+    return resolve_url(getattr(args, "db", None) or load_settings().database)
+
+
+def open_core(args: argparse.Namespace, *, migrate: bool = True) -> Core:
+    """The core on ``--db`` (else the settings), upgraded and with the daily backup done.
+
+    An upgrade says on stderr where the copy of the old database lies. The daily backup runs
+    for every command except the ``db`` ones (``db auto-backup run`` reports by itself).
+    """
+    from koordination import core
+
+    opened = core.open_core(getattr(args, "db", None), migrate=migrate)
+    if migrate:
+        if opened.upgrade_backup is not None:
+            made = opened.upgrade_backup
+            err(f"Die Datenbank wurde aktualisiert; Sicherung der alten Fassung: {made}")
+        # `db auto-backup run` reports by itself; no db command makes a daily backup on the side
+        if getattr(args, "command", None) != "db" and (warning := opened.daily_backup()):
+            err(warning)
+    return opened
+
+
+def group_id(directory: Directory, name: str | None) -> int | None:
+    """The group named (or numbered) ``name``; a German error when there is none."""
+    if not name:
+        return None
+    group = directory.find_group(name)
+    if group is None:
+        raise KoordinationError(
+            f"Die Gruppe „{name}“ gibt es nicht. `koordination groups list` zeigt alle."
+        )
+    return group.id
+
+
+def letterhead(core: Core) -> Letterhead:
+    """The city's letterhead for documents."""
+    from koordination.outputs.builders.sittings import letterhead as build
+
+    return build(core.directory.get_city())
+
+
+# --------------------------------------------------------------------------- output
+def err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def progress(label: str) -> Callable[[int, int], None] | None:
+    """A progress line on stderr when a person is watching; silent in scripts."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        pct = 100 * done // total if total else 100
+        end = "\n" if done >= total else ""
+        print(
+            f"\r{label}: {done:,} von {total:,} ({pct} %)".replace(",", "."),
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return report
+
+
+def print_json(data: Any) -> None:
+    """JSON for scripts; a list has one object per line (fast to write, easy to read)."""
+    if not isinstance(data, list):
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+        return
+    lines = [json.dumps(item, ensure_ascii=False, default=str) for item in data]
+    sys.stdout.write("[\n  " + ",\n  ".join(lines) + "\n]\n" if lines else "[]\n")
+
+
+def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
+    """A plain text table with columns as wide as their longest cell."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    print(line.rstrip())
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())

@@ -1,0 +1,165 @@
+"""`koordination people`: list and show people; access report and erasure (GDPR)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from koordination.cli.common import (
+    actions,
+    command,
+    err,
+    group_id,
+    list_options,
+    number,
+    open_core,
+    print_json,
+    table,
+)
+from koordination.errors import KoordinationError
+
+#: What has to be typed to confirm an erasure on the terminal.
+CONFIRM_WORD = "LÖSCHEN"
+
+
+def register(sub: Any) -> None:
+    people = actions(command(sub, "people", "Personen auflisten und anzeigen"), "people_command")
+    list_options(command(people, "list", "Personen auflisten", cmd_list), group=True, tag=True)
+    show = command(people, "show", "eine Person anzeigen", cmd_show)
+    show.add_argument("id", metavar="NR", type=number, help="Nummer der Person")
+    show.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    export_data = command(
+        people,
+        "export-data",
+        "Auskunft (Art. 15/20 DSGVO): alles Gespeicherte zu einer Person",
+        cmd_export_data,
+    )
+    export_data.add_argument("id", metavar="NR", type=number, help="Nummer der Person")
+    export_data.add_argument("--format", choices=["json", "pdf"], required=True, help="Dateiformat")
+    export_data.add_argument(
+        "-o", "--output", type=Path, metavar="DATEI", help="Zieldatei (sonst im Ordner exports/)"
+    )
+    erase = command(
+        people,
+        "erase",
+        "Person löschen (Art. 17 DSGVO): Personendaten überall entfernen",
+        cmd_erase,
+    )
+    erase.add_argument("id", metavar="NR", type=number, help="Nummer der Person")
+    erase.add_argument("--yes", action="store_true", help="ohne Rückfrage löschen")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from koordination.outputs.registry import person_row_json
+    from koordination.services.directory import PeopleFilter
+
+    directory = open_core(args).directory
+    f = PeopleFilter(
+        search=args.search,
+        sector=args.sector,
+        group_id=group_id(directory, args.group),
+        tag=args.tag,
+        archived=args.archived,
+    )
+    rows = directory.list_people(f)
+    if args.json:
+        print_json([person_row_json(r) for r in rows])
+        return 0
+    table(
+        [
+            (
+                str(r.id),
+                r.name,
+                ", ".join(r.emails),
+                r.organisation,
+                r.sector.label if r.sector else "",
+                ", ".join(r.groups),
+            )
+            for r in rows
+        ],
+        ("Nr.", "Name", "E-Mail", "Organisation", "Sektor", "Gruppen"),
+    )
+    err(f"{len(rows)} Personen")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from koordination.outputs.registry import person_json
+
+    core = open_core(args)
+    person = core.directory.get_person(args.id)
+    if args.json:
+        print_json(person_json(person))
+        return 0
+    _print_person(person, core.clock.today())
+    return 0
+
+
+def _print_person(p: Any, today: Any) -> None:
+    from koordination.domain.inputs.validation import format_date
+
+    print(f"{p.display_name} (Nr. {p.id}){' – archiviert' if p.archived else ''}")
+    if p.salutation:
+        print(f"  Anrede:        {p.salutation}")
+    print(f"  E-Mail:        {', '.join(p.emails) or '–'}")
+    print(f"  Telefon:       {', '.join(p.phones) or '–'}")
+    if p.postal_address:
+        print(f"  Anschrift:     {p.postal_address.replace(chr(10), ', ')}")
+    print(f"  Einladungsweg: {p.preferred_channel.label}")
+    if p.tags:
+        print(f"  Schlagworte:   {', '.join(p.tags)}")
+    print("  Organisationen:")
+    for a in p.affiliations:
+        span = f"{format_date(a.valid_from) or '…'} – {format_date(a.valid_to) or 'heute'}"
+        print(f"    {a.organisation_name} ({a.sector.label}), {a.function or '–'}, {span}")
+    print("  Gruppen:")
+    for m in p.memberships:
+        ended = "" if m.current(today) else f" (bis {format_date(m.valid_to)})"
+        print(f"    {m.group_name}: {m.role.label}{ended}")
+    print("  Einwilligungen:")
+    for c in p.consents:
+        state = f"widerrufen am {c.withdrawn_at:%d.%m.%Y}" if c.withdrawn_at else "gültig"
+        given = f"erteilt am {c.given_at:%d.%m.%Y}"
+        print(f"    {c.purpose.label}: {given}, {state} ({c.legal_basis.label})")
+    if p.notes:
+        print(f"  Notizen: {p.notes}")
+
+
+def cmd_export_data(args: argparse.Namespace) -> int:
+    """`people export-data NR --format json|pdf [-o DATEI]`: Auskunft nach Art. 15/20 DSGVO."""
+    from koordination.outputs.registry import produce
+
+    path = produce(open_core(args), "auskunft", args.id, args.format, args.output)
+    kind = "maschinenlesbar (JSON)" if args.format == "json" else "als Brief (PDF)"
+    print(f"Auskunft zu Person Nr. {args.id} {kind} geschrieben: {path}")
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    """`people erase NR [--yes]`: Löschen nach Art. 17 DSGVO, nach Rückfrage."""
+    privacy = open_core(args).privacy
+    name = privacy.person_to_erase(args.id)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise KoordinationError(
+                f"Person Nr. {args.id} wird nur nach Bestätigung gelöscht. Ohne Terminal zum "
+                "Nachfragen bitte --yes angeben (die Löschung lässt sich nur aus einer "
+                "Sicherung rückgängig machen)."
+            )
+        err(
+            "Alle Personendaten werden überall entfernt; Protokolle und Statistiken behalten "
+            "„N. N.“ mit Sektor und Organisation. Rückgängig nur aus einer Sicherung."
+        )
+        sys.stderr.write(
+            f"Person Nr. {args.id} „{name}“ endgültig löschen? Tippen Sie {CONFIRM_WORD}: "
+        )
+        sys.stderr.flush()
+        answer = sys.stdin.readline()
+        if answer.strip().upper() != CONFIRM_WORD:
+            err("Abgebrochen: es wurde nichts gelöscht.")
+            return 1
+    report = privacy.erase_person(args.id)
+    print(report.summary())
+    return 0
