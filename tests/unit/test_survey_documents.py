@@ -24,6 +24,7 @@ from xml.etree import ElementTree
 import pypdf
 import pytest
 from markdown_it import MarkdownIt
+from test_documents import check_golden
 
 from koordination.domain.enums import QuestionType, SurveyAudience, SurveyStatus
 from koordination.domain.records.surveys import (
@@ -610,7 +611,7 @@ def test_questionnaire_pdf_draws_lines_to_write_on() -> None:
 REPORT_TEXTS = (
     "Ergebnis Engagement in Gießen 2026, Stand 15. September 2026",
     "Organisationen und Vereine",
-    "36",
+    "Einfachauswahl · beantwortet von 36 Personen",
     "Datenschutz",
     "In welchem Sektor ist Ihre Organisation tätig?",
     "Zivilgesellschaft",
@@ -873,3 +874,13 @@ def test_a_failing_raw_export_leaves_no_partial_file(tmp_path: Path) -> None:
 def test_an_unknown_table_format_is_refused_in_german(tmp_path: Path) -> None:
     with pytest.raises(KoordinationError, match="Unbekanntes Format „xlsx“"):
         write_results(sample_results(), "xlsx", tmp_path / "x.xlsx")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_results_report_text_in_reading_order_matches_golden_file(fmt: str) -> None:
+    """Every figure in its place: the whole text as an independent reader extracts it, in
+    reading order, compared exactly (a figure moved to another question fails)."""
+    results = sample_results()
+    text = read_text(fmt, render(results_report(results, HEAD, sample_comparison(results)), fmt))
+    lines = [line.rstrip() for line in text.splitlines()]
+    check_golden(f"survey-results.{fmt}.txt", ("\n".join(lines).strip() + "\n").encode())
