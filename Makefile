@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= .demo/demostadt.sqlite3
 
-.PHONY: venv demo test lint readers bench clean migration
+.PHONY: venv demo test lint readers pytest test-unit bench clean migration
 
 venv: $(STAMP)
 
@@ -23,10 +23,12 @@ demo: venv
 	$(BIN)/koordination --db $(DEMO_DB) demo --force
 	$(BIN)/koordination --db $(DEMO_DB)
 
+# The architecture is checked as well: the import contracts in pyproject.toml ([tool.importlinter]).
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # ical.js (Thunderbird's iCalendar parser) for the cross-reader calendar tests; reinstalled only
 # when the lock file changed. Without npm those tests skip (CI requires them: .ci/run).
@@ -39,8 +41,19 @@ readers:
 		npm ci --prefix $(READERS) --no-audit --no-fund; \
 	fi
 
-test: venv lint readers
+# Everything CI checks, then how long it took (a slow suite is a bug: the target is 6 minutes).
+test:
+	@start=$$(date +%s); status=0; \
+	$(MAKE) --no-print-directory venv lint readers pytest || status=$$?; \
+	echo "Testlauf: $$(( $$(date +%s) - start )) s"; \
+	exit $$status
+
+# The tests live by cost: unit/ (seconds), service/, cli/, e2e/, tui/.
+pytest: venv
 	$(BIN)/pytest -q
+
+test-unit: venv
+	$(BIN)/pytest -q -x tests/unit
 
 # A new migration from the models: upgrade a scratch database to head, then autogenerate.
 migration: venv
