@@ -52,10 +52,13 @@ WISHES = [
 def build_survey(db: Any) -> int:
     """The questionnaire: 20 questions of every type, started so it takes answers."""
     from koordination.domain.enums import QuestionType, SurveyAudience, SurveyStatus
+    from koordination.domain.inputs.surveys import SurveyInput
     from koordination.services.surveys import Surveys
 
     surveys = Surveys(db)
-    survey = surveys.create("Befragung der Engagierten 2026", SurveyAudience.ORGANISATIONEN)
+    survey = surveys.create(
+        SurveyInput("Befragung der Engagierten 2026", SurveyAudience.ORGANISATIONEN)
+    )
     sid = survey.id
     add = surveys.add_question
     t = QuestionType

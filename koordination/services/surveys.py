@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
-from koordination.domain.inputs.surveys import question_problems
+from koordination.domain.inputs.surveys import SurveyInput, question_problems
 from koordination.domain.inputs.validation import date_order
 from koordination.domain.models import (
     Person,
@@ -196,42 +197,31 @@ class Surveys:
         if problems:
             raise ValidationError(problems)
 
-    def create(
-        self,
-        title: str,
-        audience: SurveyAudience,
-        *,
-        audience_note: str = "",
-        starts_on: date | None = None,
-        ends_on: date | None = None,
-        introduction: str = "",
-        anonymous: bool = True,
-    ) -> SurveyRecord:
-        values = {"title": title, "starts_on": starts_on, "ends_on": ends_on}
-        self._check_survey(values)
+    def create(self, data: SurveyInput) -> SurveyRecord:
+        """A new survey, as a draft."""
+        self._check_survey(dataclasses.asdict(data))
         with self.db.session() as session:
             survey = Survey(
-                title=title.strip(),
-                audience=audience,
-                audience_note=audience_note.strip(),
-                starts_on=starts_on,
-                ends_on=ends_on,
-                introduction=introduction.strip(),
-                anonymous=anonymous,
+                title=data.title.strip(),
+                audience=data.audience,
+                audience_note=data.audience_note.strip(),
+                starts_on=data.starts_on,
+                ends_on=data.ends_on,
+                introduction=data.introduction.strip(),
+                anonymous=data.anonymous,
                 status=SurveyStatus.ENTWURF,
             )
             session.add(survey)
             session.flush()
             return self._record(session, survey)
 
-    def update(self, survey_id: int, version: int, **changes: Any) -> SurveyRecord:
-        """Change title, audience, period, introduction or anonymity (checked for staleness)."""
-        unknown = set(changes) - set(_SURVEY_FIELDS)
-        if unknown:
-            raise ValueError(f"unknown survey fields: {sorted(unknown)}")
+    def update(self, original: SurveyRecord, data: SurveyInput) -> SurveyRecord:
+        """Change title, audience, period, introduction or anonymity; what differs from
+        ``original`` is saved, unless the survey changed since ``original`` was read."""
+        changes = data.changes(original)
         with self.db.session() as session:
-            survey = self._survey(session, survey_id)
-            if survey.version != version:
+            survey = self._survey(session, original.id)
+            if survey.version != original.version:
                 raise ConflictError(
                     "Die Umfrage wurde inzwischen an anderer Stelle geändert. Ihre Änderungen "
                     "wurden nicht gespeichert. Bitte neu laden und erneut bearbeiten."
@@ -241,7 +231,7 @@ class Surveys:
             if (
                 "anonymous" in changes
                 and changes["anonymous"] != survey.anonymous
-                and self._response_count(session, survey_id)
+                and self._response_count(session, original.id)
             ):
                 raise ConflictError(
                     "Ob eine Umfrage anonym ist, lässt sich nicht mehr ändern, sobald "

@@ -21,6 +21,7 @@ from koordination.domain.enums import (
 )
 from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
 from koordination.domain.inputs.meetings import MeetingInput
+from koordination.domain.inputs.surveys import SurveyInput
 from koordination.domain.models import AuditEntry
 from koordination.services.action_fields import ActionFields
 from koordination.services.directory import Directory
@@ -73,7 +74,7 @@ def test_every_kind_of_change_is_logged_with_actor_and_values(db: Database) -> N
     item_id = minutes.get(sitting.id).items[-1].id
     minutes.add_decision(item_id, "Die Halle wird dienstags geteilt.", consensus=True)
     surveys = Surveys(db)
-    survey = surveys.create("Umfrage Sport", SurveyAudience.ORGANISATIONEN)
+    survey = surveys.create(SurveyInput("Umfrage Sport", SurveyAudience.ORGANISATIONEN))
     surveys.add_question(survey.id, "Wie viele Mitglieder?", QuestionType.ZAHL)
     fields = ActionFields(db)
     field_id = fields.create_field("Sport für alle")

@@ -40,6 +40,7 @@ from koordination.domain.inputs.directory import (
     PersonInput,
 )
 from koordination.domain.inputs.meetings import MeetingInput
+from koordination.domain.inputs.surveys import SurveyInput
 from koordination.domain.records.directory import ConsentRecord
 from koordination.outputs.builders.sittings import (
     attendance_table,
@@ -411,7 +412,9 @@ def test_survey_raw_answers_carry_no_person_data_even_from_a_named_survey(
     network: Network, tmp_path: Path
 ) -> None:
     surveys = Surveys(network.db)
-    survey = surveys.create("Rückmeldung", SurveyAudience.ORGANISATIONEN, anonymous=False)
+    survey = surveys.create(
+        SurveyInput("Rückmeldung", SurveyAudience.ORGANISATIONEN, anonymous=False)
+    )
     question = surveys.add_question(survey.id, "Wie zufrieden?", QuestionType.SKALA)
     surveys.set_status(survey.id, SurveyStatus.LAEUFT)
     gina = network.people["Gina"]

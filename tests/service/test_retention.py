@@ -22,6 +22,7 @@ from koordination.domain.enums import (
 )
 from koordination.domain.inputs.directory import CityProfileInput, GroupInput, PersonInput
 from koordination.domain.inputs.meetings import MeetingInput
+from koordination.domain.inputs.surveys import SurveyInput
 from koordination.domain.models import AuditEntry, Invitation, Person, SurveyResponse
 from koordination.errors import ConflictError, ValidationError
 from koordination.services.audit_trail import AuditTrail, TrailQuery
@@ -63,7 +64,7 @@ def _meeting(meetings: Meetings, title: str, day: date) -> int:
 
 
 def _survey(surveys: Surveys, title: str, ends_on: date, contact: str, person: int) -> list[int]:
-    survey = surveys.create(title, SurveyAudience.ORGANISATIONEN, anonymous=False)
+    survey = surveys.create(SurveyInput(title, SurveyAudience.ORGANISATIONEN, anonymous=False))
     surveys.add_question(survey.id, "Wie viele Mitglieder?", QuestionType.ZAHL)
     surveys.set_status(survey.id, SurveyStatus.LAEUFT)
     question = surveys.form(survey.id).questions[0]
@@ -73,8 +74,16 @@ def _survey(surveys: Surveys, title: str, ends_on: date, contact: str, person: i
         surveys.submit(survey.id, answers, source=paper, contact=contact, person_id=person),
         surveys.submit(survey.id, answers, source=paper),  # without contact data
     ]
-    version = surveys.get(survey.id).version
-    surveys.update(survey.id, version, starts_on=NOW - timedelta(days=30), ends_on=ends_on)
+    surveys.update(
+        surveys.get(survey.id),
+        SurveyInput(
+            title,
+            SurveyAudience.ORGANISATIONEN,
+            anonymous=False,
+            starts_on=NOW - timedelta(days=30),
+            ends_on=ends_on,
+        ),
+    )
     surveys.set_status(survey.id, SurveyStatus.ABGESCHLOSSEN)
     return [survey.id, *ids]
 

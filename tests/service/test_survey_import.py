@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
+from koordination.domain.inputs.surveys import SurveyInput
 from koordination.domain.models import SurveyAnswer, SurveyResponse
 from koordination.domain.records.surveys import AnswerValue, SurveyForm
 from koordination.errors import ConflictError, ImportFailed
@@ -34,7 +35,9 @@ HEADER = "id;submitdate;F1;F2[SQ001];F2[SQ002];F2[SQ003];F3;F4;F5;F6;F7;F8"
 def build_survey(db: Database, *, start: bool = True) -> int:
     """The questionnaire the fixture files answer (F1 … F8, F5 only when F4 = Ja)."""
     surveys = Surveys(db)
-    sid = surveys.create("Umfrage der Engagierten 2026", SurveyAudience.ORGANISATIONEN).id
+    sid = surveys.create(
+        SurveyInput("Umfrage der Engagierten 2026", SurveyAudience.ORGANISATIONEN)
+    ).id
     add = surveys.add_question
     add(
         sid,

@@ -9,6 +9,7 @@ import pytest
 
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
+from koordination.domain.inputs.surveys import SurveyInput
 from koordination.domain.records.surveys import AnswerValue, SurveyForm
 from koordination.errors import ConflictError, NotFoundError, ValidationError
 from koordination.services.survey_answers import AnswerProblem, parse_answer, parse_number
@@ -18,7 +19,7 @@ from koordination.services.surveys import Surveys
 
 def _survey(db: Database, audience: SurveyAudience = SurveyAudience.ORGANISATIONEN) -> SurveyForm:
     surveys = Surveys(db)
-    survey = surveys.create("Engagement in Wiesenbrück", audience)
+    survey = surveys.create(SurveyInput("Engagement in Wiesenbrück", audience))
     bank = {b.key: b for b in surveys.bank()}
     if "bedarf" not in bank:
         surveys.create_bank_item(
@@ -100,7 +101,7 @@ def test_required_and_conditional_questions_are_checked_and_nothing_saved(db: Da
 
 def test_a_draft_takes_no_answers_and_an_anonymous_survey_no_person(db: Database) -> None:
     surveys = Surveys(db)
-    draft = surveys.create("Entwurf", SurveyAudience.BUERGER)
+    draft = surveys.create(SurveyInput("Entwurf", SurveyAudience.BUERGER))
     question = surveys.add_question(draft.id, "Alter?", QuestionType.ZAHL)
     with pytest.raises(ConflictError, match="Entwurf"):
         surveys.submit(draft.id, {question.id: 30}, source=ResponseSource.PAPIER)
@@ -114,6 +115,28 @@ def test_a_draft_takes_no_answers_and_an_anonymous_survey_no_person(db: Database
         surveys.submit(draft.id, {question.id: 30}, source=ResponseSource.KIOSK)
     # Paper forms that arrive late can still be typed in.
     surveys.submit(draft.id, {question.id: 30}, source=ResponseSource.PAPIER)
+
+
+def test_a_survey_is_updated_from_the_record_it_was_read_as_and_a_stale_one_is_refused(
+    db: Database,
+) -> None:
+    surveys = Surveys(db)
+    original = surveys.create(SurveyInput("Entwurf", SurveyAudience.BUERGER))
+    data = SurveyInput(" Bürgerbefragung ", SurveyAudience.BUERGER, ends_on=date(2026, 6, 30))
+    saved = surveys.update(original, data)
+    assert (saved.title, saved.ends_on, saved.anonymous) == (
+        "Bürgerbefragung",
+        date(2026, 6, 30),
+        True,
+    )
+    with pytest.raises(ConflictError, match="inzwischen an anderer Stelle geändert"):
+        surveys.update(original, SurveyInput("Zu spät", SurveyAudience.BUERGER))
+    backwards = SurveyInput(
+        "Rückwärts", SurveyAudience.BUERGER, starts_on=date(2026, 7, 1), ends_on=date(2026, 6, 1)
+    )
+    with pytest.raises(ValidationError, match="liegt vor dem Beginn"):
+        surveys.update(saved, backwards)
+    assert surveys.get(original.id).title == "Bürgerbefragung"
 
 
 def test_a_question_with_answers_changes_meaning_only_by_a_new_version(db: Database) -> None:
@@ -314,7 +337,7 @@ def test_the_demo_city_has_both_surveys_one_closed_with_a_published_snapshot(
 def _every_type(db: Database) -> SurveyForm:
     """One question of each type; the first (single choice) is the breakdown question."""
     surveys = Surveys(db)
-    survey = surveys.create("Jede Frageart", SurveyAudience.BUERGER)
+    survey = surveys.create(SurveyInput("Jede Frageart", SurveyAudience.BUERGER))
     surveys.add_question(
         survey.id, "Stadtteil?", QuestionType.EINFACH, options=["Nord", "Süd"], breakdown=True
     )

@@ -13,6 +13,7 @@ from tui_support import make_app, settle, text_of
 
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
+from koordination.domain.inputs.surveys import SurveyInput
 from koordination.services.surveys import Surveys
 from koordination.tui.app import KoordinationApp
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen
@@ -42,7 +43,7 @@ def build_survey(url: str, *, answers: int = 0) -> Built:
     db = Database(url)
     try:
         s = Surveys(db)
-        survey = s.create("Engagement in Musterstadt", SurveyAudience.BUERGER)
+        survey = s.create(SurveyInput("Engagement in Musterstadt", SurveyAudience.BUERGER))
         engaged = s.add_question(
             survey.id, "Engagieren Sie sich ehrenamtlich?", QuestionType.JA_NEIN, required=True
         )
@@ -130,7 +131,7 @@ async def test_a_survey_is_created_through_the_form_with_german_problems(city_db
 
 async def test_questions_are_added_in_the_questionnaire_editor(city_db: str) -> None:
     db = Database(city_db)
-    draft = Surveys(db).create("Vereinsbefragung 2025", SurveyAudience.ORGANISATIONEN)
+    draft = Surveys(db).create(SurveyInput("Vereinsbefragung 2025", SurveyAudience.ORGANISATIONEN))
     db.dispose()
     app = make_app(city_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -373,7 +374,9 @@ async def test_export_writes_the_questionnaire_to_print(
 async def test_status_key_starts_and_closes_and_delete_asks_first(city_db: str) -> None:
     db = Database(city_db)
     s = Surveys(db)
-    draft = s.create("Jugendbefragung", SurveyAudience.ANDERE, audience_note="Jugendliche")
+    draft = s.create(
+        SurveyInput("Jugendbefragung", SurveyAudience.ANDERE, audience_note="Jugendliche")
+    )
     db.dispose()
     app = make_app(city_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -404,7 +407,7 @@ async def test_status_key_starts_and_closes_and_delete_asks_first(city_db: str) 
 async def test_overview_lists_running_surveys_with_their_answers(city_db: str) -> None:
     build_survey(city_db, answers=4)
     db = Database(city_db)
-    Surveys(db).create("Noch im Entwurf", SurveyAudience.ORGANISATIONEN)
+    Surveys(db).create(SurveyInput("Noch im Entwurf", SurveyAudience.ORGANISATIONEN))
     db.dispose()
     app = make_app(city_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -423,9 +426,9 @@ async def test_a_question_goes_into_the_bank_and_from_there_into_another_survey(
 ) -> None:
     db = Database(city_db)
     s = Surveys(db)
-    organisations = s.create("Vereinsbefragung", SurveyAudience.ORGANISATIONEN)
+    organisations = s.create(SurveyInput("Vereinsbefragung", SurveyAudience.ORGANISATIONEN))
     s.add_question(organisations.id, "Wie zufrieden sind Sie mit dem Netzwerk?", QuestionType.SKALA)
-    citizens = s.create("Bürgerbefragung", SurveyAudience.BUERGER)
+    citizens = s.create(SurveyInput("Bürgerbefragung", SurveyAudience.BUERGER))
     db.dispose()
     app = make_app(city_db)
     async with app.run_test(size=SIZE) as pilot:

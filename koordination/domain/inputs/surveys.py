@@ -25,14 +25,15 @@ MAX_OPTIONS = 50
 class SurveyInput:
     title: str
     audience: SurveyAudience
-    audience_note: str
-    starts_on: date | None
-    ends_on: date | None
-    introduction: str
-    anonymous: bool
+    #: Which group, when the audience is "andere".
+    audience_note: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+    introduction: str = ""
+    anonymous: bool = True
 
     def changes(self, record: SurveyRecord) -> dict[str, Any]:
-        """What differs from the stored survey, as ``Surveys.update`` takes it."""
+        """What differs from the stored survey (nothing: no need to save)."""
         return {
             f.name: getattr(self, f.name)
             for f in dataclasses.fields(self)
