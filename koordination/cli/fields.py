@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from koordination.cli.common import actions, command, open_core, print_json
-from koordination.domain.records.fields import FieldRecord, MeasureRecord
+
+if TYPE_CHECKING:
+    from koordination.domain.records.fields import FieldRecord, MeasureRecord
 
 
 def register(sub: Any) -> None:
