@@ -13,7 +13,7 @@ consent "Kontaktdaten im Netzwerk teilen"; the office's complete copy is the dat
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy import ColumnElement, Select, and_, select
@@ -48,11 +48,10 @@ def is_current(consent: ConsentLike, purpose: ConsentPurpose, now: datetime) -> 
 
 
 def has_current_consent(
-    consents: Iterable[ConsentLike], purpose: ConsentPurpose, now: datetime | None = None
+    consents: Iterable[ConsentLike], purpose: ConsentPurpose, now: datetime
 ) -> bool:
-    """Whether any of a person's consents allows ``purpose`` at ``now`` (default: this moment)."""
-    moment = now or datetime.now(UTC)
-    return any(is_current(c, purpose, moment) for c in consents)
+    """Whether any of a person's consents allows ``purpose`` at ``now`` (the core's clock)."""
+    return any(is_current(c, purpose, now) for c in consents)
 
 
 def current_consent(purpose: ConsentPurpose, now: datetime) -> ColumnElement[bool]:
@@ -74,18 +73,15 @@ def consenting_ids(
     db: Database,
     person_ids: Collection[int],
     purpose: ConsentPurpose,
-    now: datetime | None = None,
+    now: datetime,
 ) -> set[int]:
     """Which of ``person_ids`` have a current consent for ``purpose`` (for one page of a list)."""
-    moment = now or datetime.now(UTC)
     ids = list(dict.fromkeys(person_ids))
     found: set[int] = set()
     with db.session() as session:
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
             found.update(
-                session.scalars(
-                    consenting_people(purpose, moment).where(Consent.person_id.in_(chunk))
-                )
+                session.scalars(consenting_people(purpose, now).where(Consent.person_id.in_(chunk)))
             )
     return found

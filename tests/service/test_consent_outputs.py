@@ -203,7 +203,7 @@ def test_a_consent_is_current_when_given_and_not_withdrawn_for_that_purpose() ->
     withdrawn, renewed = record(SHARING, GIVEN, GIVEN + timedelta(days=1)), record(SHARING, NOW)
     assert not has_current_consent([withdrawn], SHARING, NOW)
     assert has_current_consent([withdrawn, renewed], SHARING, NOW)
-    assert not has_current_consent([], SHARING)
+    assert not has_current_consent([], SHARING, NOW)
 
 
 def test_the_query_form_of_the_rule_finds_the_same_people(network: Network) -> None:
@@ -216,6 +216,13 @@ def test_the_query_form_of_the_rule_finds_the_same_people(network: Network) -> N
     assert consenting_ids(network.db, everybody, SHARING, NOW) == from_records
     assert from_records == {p.id for p in network.everybody() if p.shares}
     assert consenting_ids(network.db, everybody, SHARING, GIVEN - timedelta(days=1)) == set()
+    # At the very instant a consent is given, it counts (the query and the records agree).
+    at_once = {
+        pid
+        for pid in everybody
+        if has_current_consent(network.directory.get_person(pid).consents, SHARING, GIVEN)
+    }
+    assert at_once and consenting_ids(network.db, everybody, SHARING, GIVEN) == at_once
     invited = consenting_ids(network.db, everybody, ConsentPurpose.EINLADUNGEN, NOW)
     assert invited == {network.people["Gina"].id, network.people["Olga"].id}
 
