@@ -185,6 +185,7 @@ def _imported(p: PersonRecord) -> tuple[Any, ...]:
     )
 
 
+#: The formula guard's start characters, as the rule names them (OWASP CSV injection).
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -304,21 +305,21 @@ def test_an_organisation_comes_back_from_an_export_as_typed(
 # ---------------------------------------------------------------------------- survey raw answers
 
 
-def _spreadsheet_read(path: Path) -> list[list[str]]:
-    """The file as a spreadsheet shows it: the formula guard's apostrophe is not shown."""
+def _raw_cells(path: Path) -> list[list[str]]:
+    """The cells exactly as stored in the file, apostrophes included."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.reader(fh, delimiter=";"))
-    return [[c[1:] if c[:1] == "'" and c[1:2] in _FORMULA else c for c in row] for row in rows]
+        return list(csv.reader(fh, delimiter=";"))
+
+
+def _stored(typed: str) -> str:
+    """What the file must hold for a typed cell: control characters dropped, and a leading
+    apostrophe exactly when the text then starts with a formula character. Written out here
+    from the rule, not taken from the code, so a weakened guard fails."""
+    text = CONTROL.sub("", typed)
+    return "'" + text if text[:1] in _FORMULA else text
 
 
 CELL = st.text(ANY_CHAR, max_size=30) | hostile_text(30)
-
-
-def _shown(typed: str) -> str:
-    """A typed cell as a spreadsheet shows the export. Text that itself starts like the
-    guard ("'=…") shows without that apostrophe, as for the importer (see _round_trip)."""
-    text = CONTROL.sub("", typed)
-    return text[1:] if text[:1] == "'" and text[1:2] in _FORMULA else text
 
 
 @fuzz(150)
@@ -340,10 +341,10 @@ def test_raw_answers_come_back_cell_for_cell(
                 dict(zip(headers, row, strict=True)) for row in rows
             ]
             return
-        read = _spreadsheet_read(target)
-        # Cells that start like a formula carry the apostrophe; what is shown is what was
-        # typed, less control characters (invisible in a spreadsheet, fatal to the importer).
-        assert read == [[_shown(c) for c in row] for row in [headers, *rows]]
+        # A cell starts with the apostrophe exactly when the typed text starts with a formula
+        # character; otherwise it is what was typed, less control characters (invisible in a
+        # spreadsheet, fatal to the importer).
+        assert _raw_cells(target) == [[_stored(c) for c in row] for row in [headers, *rows]]
 
 
 @fuzz(60)
