@@ -647,7 +647,8 @@ def _invite(rng: random.Random, meeting: Meeting, person: Person, group_id: int)
 def _minutes(rng: random.Random, session: Session, db: Database) -> None:
     """Minutes of the past dates: approved and draft, decisions, open and done tasks, and the
     2026 workshop with its cards and dots."""
-    from koordination.services.minutes import Minutes, content_json, fingerprint
+    from koordination.domain.records.meetings import content_json
+    from koordination.services.minutes import Minutes, fingerprint
 
     minutes = Minutes(db, clock=Clock.fixed(datetime(2026, 11, 20, 9, tzinfo=UTC)))
     approved_at = datetime(2026, 11, 12, 18, tzinfo=UTC)

@@ -35,6 +35,7 @@ from koordination.outputs.table import (
     FORMATS as TABLE_FORMAT_KEYS,
 )
 from koordination.outputs.table import (
+    DirectoryTables,
     Progress,
     export_groups,
     export_organisations,
@@ -48,7 +49,6 @@ from koordination.outputs.table import (
 if TYPE_CHECKING:
     from koordination.core import Core
     from koordination.domain.records.meetings import SittingRecord
-    from koordination.services.directory import Directory
 
 #: Document formats in the order a dialog offers them, with their German labels.
 DOCUMENT_FORMATS: tuple[str, ...] = documents.FORMATS
@@ -210,7 +210,7 @@ SITTING_DOCUMENTS: tuple[str, ...] = ("einladung", "protokoll", "teilnehmende", 
 # The directory's tables page through the directory service themselves (100,000 people do
 # not fit in one list); they keep their own entry point with a progress callback.
 
-TableExporter = Callable[["Directory", str, "Path | str", "Progress | None"], int]
+TableExporter = Callable[[DirectoryTables, str, "Path | str", "Progress | None"], int]
 
 #: What can be exported as a table, with its German name, and the writer doing it.
 TABLES: dict[str, tuple[str, TableExporter]] = {
@@ -221,7 +221,7 @@ TABLES: dict[str, tuple[str, TableExporter]] = {
 
 
 def export_table(
-    directory: Directory,
+    directory: DirectoryTables,
     kind: str,
     fmt: str,
     target: Path | str,

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from koordination.clock import CITY_ZONE
 from koordination.domain.enums import Channel
@@ -24,13 +23,6 @@ from koordination.domain.records.directory import (
 )
 from koordination.errors import KoordinationError
 from koordination.files import atomic_text
-from koordination.services.consent import SHARING, consenting_ids, has_current_consent
-from koordination.services.directory import (
-    Directory,
-    GroupFilter,
-    OrganisationFilter,
-    PeopleFilter,
-)
 
 Progress = Callable[[int, int], None]
 FORMATS = ("csv", "json")
@@ -322,27 +314,45 @@ def organisation_csv_row(o: OrganisationRecord) -> list[str]:
     ]
 
 
-# ---------------------------------------------------------------------------- consent
-# A table export leaves the office: a person's e-mail addresses, phone numbers and postal
-# address go into it only with a current consent "Kontaktdaten im Netzwerk teilen". The
-# office's complete copy is the database backup (``koordination db backup``). Names,
-# memberships and the consents themselves stay, so the file still imports (Nr. column).
+# ---------------------------------------------------------------------------- the source
+# A table export leaves the office: a person's contact data go into it only with a current
+# consent "Kontaktdaten im Netzwerk teilen". The directory service applies that rule and hands
+# out the rows page by page; these writers only write them. The office's complete copy is the
+# database backup (``koordination db backup``).
 
 
-def shareable_person(p: PersonRecord, now: datetime) -> PersonRecord:
-    """The person as an export may show them: without contact data unless they consented."""
-    if has_current_consent(p.consents, SHARING, now):
-        return p
-    return dataclasses.replace(p, emails=(), phones=(), postal_address="")
+class DirectoryTables(Protocol):
+    """What the table exports read, page by page: the directory service
+    (:class:`koordination.services.directory.Directory`). A filter of ``None`` is not passed
+    on, so the service's default (everything current) applies."""
+
+    def today(self) -> date: ...
+
+    def count_people(self, f: Any = ...) -> int: ...
+
+    def shareable_people(
+        self, f: Any = ..., offset: int = ..., limit: int | None = ..., *, now: datetime
+    ) -> Sequence[PersonRow]: ...
+
+    def shareable_person_records(
+        self, f: Any = ..., offset: int = ..., limit: int | None = ..., *, now: datetime
+    ) -> Sequence[PersonRecord]: ...
+
+    def count_organisations(self, f: Any = ...) -> int: ...
+
+    def list_organisations(
+        self, f: Any = ..., offset: int = ..., limit: int | None = ...
+    ) -> Sequence[OrganisationRow]: ...
+
+    def organisation_records(
+        self, f: Any = ..., offset: int = ..., limit: int | None = ...
+    ) -> Sequence[OrganisationRecord]: ...
+
+    def groups_matching(self, f: Any = ...) -> Sequence[GroupRow]: ...
 
 
-def _shareable_rows(
-    directory: Directory, rows: Sequence[PersonRow], now: datetime
-) -> list[PersonRow]:
-    sharing = consenting_ids(directory.db, [r.id for r in rows if r.emails], SHARING, now)
-    return [
-        r if r.id in sharing or not r.emails else dataclasses.replace(r, emails=()) for r in rows
-    ]
+def _filter(f: object | None) -> dict[str, Any]:
+    return {} if f is None else {"f": f}
 
 
 # ---------------------------------------------------------------------------- writers
@@ -407,73 +417,76 @@ class _Pages:
 
 
 def export_people(
-    directory: Directory,
+    directory: DirectoryTables,
     fmt: str,
     target: Path | str,
     progress: Progress | None = None,
-    people: PeopleFilter | None = None,
+    people: object | None = None,
 ) -> int:
-    """Write the people (all current ones, or as filtered) to ``target``; returns how many.
-    E-mail addresses, phone numbers and postal addresses only of those with a current consent
-    "Kontaktdaten im Netzwerk teilen" (see the consent section above)."""
+    """Write the people (all current ones, or as filtered by a ``PeopleFilter``) to
+    ``target``; returns how many. E-mail addresses, phone numbers and postal addresses only of
+    those with a current consent "Kontaktdaten im Netzwerk teilen" (see the section above)."""
     _check_format(fmt)
-    people = people or PeopleFilter()
+    by = _filter(people)
     path = _target(target, "people", fmt)
-    total = directory.count_people(people)
+    total = directory.count_people(**by)
     now = datetime.now(UTC)
     if fmt == "json":
         rows = _Pages(
-            lambda o, n: _shareable_rows(directory, directory.list_people(people, o, n), now),
+            lambda o, n: directory.shareable_people(offset=o, limit=n, now=now, **by),
             total,
             progress,
         )
         _write_json(path, (person_row_json(r) for r in rows))
         return rows.count
     today = directory.today()
-    records = _Pages(lambda o, n: directory.person_records(people, o, n), total, progress)
-    _write_csv(
-        path, PEOPLE_HEADER, (person_csv_row(shareable_person(p, now), today) for p in records)
+    records = _Pages(
+        lambda o, n: directory.shareable_person_records(offset=o, limit=n, now=now, **by),
+        total,
+        progress,
     )
+    _write_csv(path, PEOPLE_HEADER, (person_csv_row(p, today) for p in records))
     return records.count
 
 
 def export_organisations(
-    directory: Directory,
+    directory: DirectoryTables,
     fmt: str,
     target: Path | str,
     progress: Progress | None = None,
-    organisations: OrganisationFilter | None = None,
+    organisations: object | None = None,
 ) -> int:
-    """Write the organisations to ``target``; returns how many."""
+    """Write the organisations (or those an ``OrganisationFilter`` finds) to ``target``;
+    returns how many."""
     _check_format(fmt)
-    organisations = organisations or OrganisationFilter()
+    by = _filter(organisations)
     path = _target(target, "organisations", fmt)
-    total = directory.count_organisations(organisations)
+    total = directory.count_organisations(**by)
     if fmt == "json":
         rows = _Pages(
-            lambda o, n: directory.list_organisations(organisations, o, n), total, progress
+            lambda o, n: directory.list_organisations(offset=o, limit=n, **by), total, progress
         )
         _write_json(path, (organisation_row_json(r) for r in rows))
         return rows.count
     records = _Pages(
-        lambda o, n: directory.organisation_records(organisations, o, n), total, progress
+        lambda o, n: directory.organisation_records(offset=o, limit=n, **by), total, progress
     )
     _write_csv(path, ORGANISATIONS_HEADER, (organisation_csv_row(o) for o in records))
     return records.count
 
 
 def export_groups(
-    directory: Directory,
+    directory: DirectoryTables,
     fmt: str,
     target: Path | str,
     progress: Progress | None = None,
-    groups: GroupFilter | None = None,
+    groups: object | None = None,
 ) -> int:
-    """Write the groups (all current ones, or as filtered) to ``target``; returns how many."""
+    """Write the groups (all current ones, or as a ``GroupFilter`` finds them) to ``target``;
+    returns how many."""
     _check_format(fmt)
     path = _target(target, "groups", fmt)
-    f = groups or GroupFilter()
-    rows = directory.list_groups(f.search, f.archived, f.sector)
+    rows = directory.groups_matching(**_filter(groups))
     if progress is not None:
         progress(0, len(rows))
     if fmt == "json":

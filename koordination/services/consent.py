@@ -12,6 +12,7 @@ consent "Kontaktdaten im Netzwerk teilen"; the office's complete copy is the dat
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Protocol
@@ -21,6 +22,7 @@ from sqlalchemy import ColumnElement, Select, and_, select
 from koordination.db.engine import Database
 from koordination.domain.enums import ConsentPurpose
 from koordination.domain.models import Consent
+from koordination.domain.records.directory import PersonRecord
 
 #: The consent that lets contact data leave the office.
 SHARING = ConsentPurpose.KONTAKTDATEN_TEILEN
@@ -85,3 +87,11 @@ def consenting_ids(
                 session.scalars(consenting_people(purpose, now).where(Consent.person_id.in_(chunk)))
             )
     return found
+
+
+def shareable_person(p: PersonRecord, now: datetime) -> PersonRecord:
+    """The person as an output leaving the office may show them: without e-mail addresses,
+    phone numbers and postal address unless they currently consent to sharing them."""
+    if has_current_consent(p.consents, SHARING, now):
+        return p
+    return dataclasses.replace(p, emails=(), phones=(), postal_address="")

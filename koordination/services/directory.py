@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -58,6 +58,7 @@ from koordination.domain.records.directory import (
     is_current,
 )
 from koordination.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from koordination.services.consent import SHARING, consenting_ids, shareable_person
 
 R = TypeVar("R")
 
@@ -558,6 +559,41 @@ class Directory:
                     found[p.id] = self._person_record(p)
                 session.expunge_all()
             return [found[i] for i in ids]
+
+    # ------------------------------------------------------------------ exports
+    # A table export leaves the office: a person's e-mail addresses, phone numbers and postal
+    # address go into it only with a current consent "Kontaktdaten im Netzwerk teilen" (the one
+    # rule, services/consent.py). Names, memberships and the consents themselves stay, so the
+    # file still imports. The office's complete copy is the database backup.
+
+    def shareable_people(
+        self,
+        f: PeopleFilter = PeopleFilter(),
+        offset: int = 0,
+        limit: int | None = None,
+        *,
+        now: datetime,
+    ) -> list[PersonRow]:
+        """One page of ``list_people`` as an export may show it: e-mail addresses only of
+        those with a current sharing consent at ``now``."""
+        rows = self.list_people(f, offset, limit)
+        sharing = consenting_ids(self.db, [r.id for r in rows if r.emails], SHARING, now)
+        return [r if r.id in sharing or not r.emails else replace(r, emails=()) for r in rows]
+
+    def shareable_person_records(
+        self,
+        f: PeopleFilter = PeopleFilter(),
+        offset: int = 0,
+        limit: int | None = None,
+        *,
+        now: datetime,
+    ) -> list[PersonRecord]:
+        """One page of ``person_records`` as an export may show it (see ``shareable_person``)."""
+        return [shareable_person(p, now) for p in self.person_records(f, offset, limit)]
+
+    def groups_matching(self, f: GroupFilter = GroupFilter()) -> list[GroupRow]:
+        """``list_groups`` asked with one filter value (what the group export takes)."""
+        return self.list_groups(f.search, f.archived, f.sector)
 
     def tags(self) -> list[str]:
         with self.db.session() as session:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -46,6 +45,7 @@ from koordination.domain.records.meetings import (
     SittingRecord,
     TaskRecord,
     VersionRecord,
+    content_json,
 )
 from koordination.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from koordination.services.meetings import Meetings, local
@@ -783,11 +783,3 @@ def _name(person: Person | None) -> str:
     if person is None:
         return "N. N."
     return display_name(person.title, person.given_name, person.family_name)
-
-
-def content_json(record: SittingRecord) -> str:
-    """The minutes as canonical JSON: what approval freezes and the fingerprint covers."""
-    data = asdict(record)
-    for key in ("id", "version", "minutes_status", "versions"):
-        data.pop(key)
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))

@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from koordination.clock import CITY_ZONE
 from koordination.db.engine import Database
-from koordination.domain.enums import QuestionType, SurveyStatus
+from koordination.domain.enums import QuestionType
 from koordination.domain.models import (
     Survey,
     SurveyAnswer,
@@ -40,6 +40,8 @@ from koordination.domain.records.surveys import (
     QuestionResult,
     SnapshotRecord,
     SurveyResults,
+    results_from_dict,
+    results_to_dict,
 )
 from koordination.errors import NotFoundError
 
@@ -600,57 +602,3 @@ def _snapshot_record(s: SurveySnapshot) -> SnapshotRecord:
 
 def canonical_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def results_to_dict(results: SurveyResults) -> dict[str, Any]:
-    """JSON-ready results: each question with id, text, type, respondents and option counts."""
-    data = asdict(results)
-    data["status"] = results.status.value
-    data["stand"] = results.stand.isoformat()
-    for question, source in zip(data["questions"], results.questions, strict=True):
-        question["type"] = source.type.value
-        question["type_label"] = source.type.label
-    return data
-
-
-def results_from_dict(data: dict[str, Any]) -> SurveyResults:
-    def stats(d: dict[str, Any] | None) -> NumberStats | None:
-        return NumberStats(**d) if d else None
-
-    def cells(items: list[dict[str, Any]]) -> tuple[OptionCount, ...]:
-        return tuple(OptionCount(i["label"], i["count"], i["percent"]) for i in items)
-
-    questions = tuple(
-        QuestionResult(
-            id=q["id"],
-            code=q["code"],
-            version=q["version"],
-            section=q["section"],
-            text=q["text"],
-            type=QuestionType(q["type"]),
-            respondents=q["respondents"],
-            suppressed=q["suppressed"],
-            options=cells(q["options"]),
-            stats=stats(q["stats"]),
-            texts=tuple(q["texts"]),
-            breakdown=tuple(
-                BreakdownRow(b["group"], b["respondents"], cells(b["options"]), stats(b["stats"]))
-                for b in q["breakdown"]
-            ),
-            retired=q["retired"],
-            bank_item_id=q["bank_item_id"],
-        )
-        for q in data["questions"]
-    )
-    return SurveyResults(
-        survey_id=data["survey_id"],
-        title=data["title"],
-        audience=data["audience"],
-        status=SurveyStatus(data["status"]),
-        stand=date.fromisoformat(data["stand"]),
-        response_count=data["response_count"],
-        published=data["published"],
-        questions=questions,
-        breakdown_by=data.get("breakdown_by", ""),
-        fingerprint=data.get("fingerprint"),
-    )

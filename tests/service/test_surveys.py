@@ -10,10 +10,10 @@ import pytest
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
 from koordination.domain.inputs.surveys import SurveyInput
-from koordination.domain.records.surveys import AnswerValue, SurveyForm
+from koordination.domain.records.surveys import AnswerValue, SurveyForm, results_to_dict
 from koordination.errors import ConflictError, NotFoundError, ValidationError
 from koordination.services.survey_answers import AnswerProblem, parse_answer, parse_number
-from koordination.services.survey_results import Evaluation, results_to_dict
+from koordination.services.survey_results import Evaluation
 from koordination.services.surveys import Surveys
 
 

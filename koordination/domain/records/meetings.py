@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from koordination.domain.enums import (
@@ -212,3 +213,11 @@ class SittingRecord:
     @property
     def frozen(self) -> bool:
         return self.minutes_status == MinutesStatus.GENEHMIGT
+
+
+def content_json(record: SittingRecord) -> str:
+    """The minutes as canonical JSON: what approval freezes and the fingerprint covers."""
+    data = asdict(record)
+    for key in ("id", "version", "minutes_status", "versions"):
+        data.pop(key)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from typing import Any
 
 from koordination.domain.enums import QuestionType, SurveyAudience, SurveyStatus
 
@@ -252,3 +253,57 @@ class Comparison:
 
     surveys: tuple[SurveyResults, ...]
     questions: tuple[ComparedQuestion, ...]
+
+
+def results_to_dict(results: SurveyResults) -> dict[str, Any]:
+    """JSON-ready results: each question with id, text, type, respondents and option counts."""
+    data = asdict(results)
+    data["status"] = results.status.value
+    data["stand"] = results.stand.isoformat()
+    for question, source in zip(data["questions"], results.questions, strict=True):
+        question["type"] = source.type.value
+        question["type_label"] = source.type.label
+    return data
+
+
+def results_from_dict(data: dict[str, Any]) -> SurveyResults:
+    def stats(d: dict[str, Any] | None) -> NumberStats | None:
+        return NumberStats(**d) if d else None
+
+    def cells(items: list[dict[str, Any]]) -> tuple[OptionCount, ...]:
+        return tuple(OptionCount(i["label"], i["count"], i["percent"]) for i in items)
+
+    questions = tuple(
+        QuestionResult(
+            id=q["id"],
+            code=q["code"],
+            version=q["version"],
+            section=q["section"],
+            text=q["text"],
+            type=QuestionType(q["type"]),
+            respondents=q["respondents"],
+            suppressed=q["suppressed"],
+            options=cells(q["options"]),
+            stats=stats(q["stats"]),
+            texts=tuple(q["texts"]),
+            breakdown=tuple(
+                BreakdownRow(b["group"], b["respondents"], cells(b["options"]), stats(b["stats"]))
+                for b in q["breakdown"]
+            ),
+            retired=q["retired"],
+            bank_item_id=q["bank_item_id"],
+        )
+        for q in data["questions"]
+    )
+    return SurveyResults(
+        survey_id=data["survey_id"],
+        title=data["title"],
+        audience=data["audience"],
+        status=SurveyStatus(data["status"]),
+        stand=date.fromisoformat(data["stand"]),
+        response_count=data["response_count"],
+        published=data["published"],
+        questions=questions,
+        breakdown_by=data.get("breakdown_by", ""),
+        fingerprint=data.get("fingerprint"),
+    )

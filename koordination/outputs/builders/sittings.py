@@ -15,7 +15,7 @@ from koordination.domain.enums import (
     Sector,
 )
 from koordination.domain.records.directory import CityProfileRecord
-from koordination.domain.records.meetings import SittingRecord
+from koordination.domain.records.meetings import SittingRecord, content_json
 from koordination.outputs.document.german import long_date
 from koordination.outputs.document.model import (
     BulletList,
@@ -28,7 +28,6 @@ from koordination.outputs.document.model import (
     SignatureLines,
     Table,
 )
-from koordination.services.minutes import content_json
 
 
 def letterhead(city: CityProfileRecord | None) -> Letterhead:

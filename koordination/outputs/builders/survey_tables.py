@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from koordination.domain.enums import QuestionType
-from koordination.domain.records.surveys import SurveyResults
+from koordination.domain.records.surveys import SurveyResults, results_to_dict
 from koordination.errors import KoordinationError
 from koordination.files import atomic_text
 from koordination.outputs.builders.surveys import (
@@ -78,8 +78,6 @@ def write_results(results: SurveyResults, fmt: str, target: Path | str) -> Path:
     if fmt == "csv":
         write_csv(target, RESULT_HEADER, result_rows(results))
         return target
-    from koordination.services.survey_results import results_to_dict
-
     data = results_to_dict(results)
     with atomic_text(target, encoding="utf-8") as fh:
         json.dump(data, fh, ensure_ascii=False, indent=2)
