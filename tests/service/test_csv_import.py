@@ -8,9 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from support.policy import fuzz
 
 from koordination.db.engine import Database
 from koordination.domain.enums import ConsentPurpose, GroupKind, GroupRole, Sector
@@ -456,11 +457,7 @@ CELL = st.text(
 )
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzz(60)
 @given(rows=st.lists(st.lists(CELL, min_size=1, max_size=5), min_size=1, max_size=5))
 def test_random_cells_never_crash_the_importer(
     db: Database, tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]]

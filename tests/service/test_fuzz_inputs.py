@@ -20,21 +20,21 @@ from typing import Any
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
-from koordination.cli.common import when
 from support.fuzz import (
     assert_german,
     copy_of,
     dump,
-    fuzz,
     hostile_text,
     long_text,
     migrated,
     pick,
     scratch,
 )
+from support.policy import fuzz
 
 from koordination.calendar.recurrence import RecurrenceRule
 from koordination.calendar.replies import read_replies
+from koordination.cli.common import when
 from koordination.clock import CITY_ZONE, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import (
@@ -57,6 +57,7 @@ from koordination.domain.inputs.directory import (
     PersonInput,
 )
 from koordination.domain.inputs.meetings import MeetingInput
+from koordination.domain.inputs.surveys import SurveyInput
 from koordination.domain.inputs.validation import format_date, parse_date, parse_datetime
 from koordination.domain.records.surveys import OptionRecord, QuestionRecord
 from koordination.errors import KoordinationError
@@ -142,7 +143,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> City:
 
 def _survey(db: Database) -> int:
     surveys = Surveys(db)
-    sid = surveys.create("Umfrage 2026", SurveyAudience.ORGANISATIONEN).id
+    sid = surveys.create(SurveyInput("Umfrage 2026", SurveyAudience.ORGANISATIONEN)).id
     add = surveys.add_question
     add(sid, "Sektor?", QuestionType.EINFACH, options=["Zivilgesellschaft", "Verwaltung", "5"])
     add(sid, "Angebote?", QuestionType.MEHRFACH, options=["Räume", "Beratung, Technik", "Feste"])

@@ -18,7 +18,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from icalendar import Calendar
 from markdown_it import MarkdownIt
-from support.fuzz import ANY_CHAR, assert_german, copy_of, fuzz, hostile_text, migrated, scratch
+from support.fuzz import ANY_CHAR, assert_german, copy_of, hostile_text, migrated, scratch
+from support.policy import fuzz
 
 from koordination.calendar.events import Event, Override, Place
 from koordination.calendar.ics import clean_text, description_text, feed, one_line

@@ -3,7 +3,6 @@ and database snapshots that prove a failed import wrote nothing."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
@@ -12,46 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
 from koordination.domain.models import Base
-
-#: Multiplies every example budget: CI runs at 1; ``KOORDINATION_FUZZ_SCALE=20`` digs deeper.
-SCALE = float(os.environ.get("KOORDINATION_FUZZ_SCALE", "1"))
-#: ``KOORDINATION_FUZZ_RANDOM=1`` draws new examples on every run (CI always runs the same).
-RANDOM = os.environ.get("KOORDINATION_FUZZ_RANDOM") == "1"
-
-#: Shrinking a failure to the smallest example can take minutes (Hypothesis stops at five per
-#: test); CI reports the failing example as generated, which is enough to reproduce it
-#: (derandomised). ``KOORDINATION_FUZZ_SHRINK=1`` shrinks, for reading a failure at leisure.
-SHRINK = os.environ.get("KOORDINATION_FUZZ_SHRINK") == "1"
-
-
-def fuzz(max_examples: int) -> settings:
-    """Settings for one fuzz test: a fixed budget, no deadline (CI machines are slow), and
-    derandomised, so CI runs the same examples every time and a failure reproduces. The time
-    a test takes is bounded by its budget, also when it fails."""
-    phases = [Phase.explicit, Phase.generate]
-    if SHRINK:
-        phases += [Phase.shrink, Phase.explain]
-    return settings(
-        max_examples=max(1, round(max_examples * SCALE)),
-        deadline=None,
-        derandomize=not RANDOM,
-        database=None,
-        phases=phases,
-        print_blob=True,
-        suppress_health_check=[
-            HealthCheck.function_scoped_fixture,
-            HealthCheck.too_slow,
-            HealthCheck.data_too_large,
-            HealthCheck.filter_too_much,
-        ],
-    )
-
 
 # ---------------------------------------------------------------------------- hostile text
 

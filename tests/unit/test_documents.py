@@ -24,9 +24,10 @@ from xml.etree import ElementTree
 
 import pypdf
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from support.policy import fuzz
 
 from koordination.errors import KoordinationError
 from koordination.outputs import document as documents
@@ -508,9 +509,7 @@ PRINTABLE = st.text(
 ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=120) | PRINTABLE
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@fuzz(60)
 @given(text=ANY_TEXT.filter(lambda t: t.strip()))
 @pytest.mark.parametrize("fmt", ["md", "html", "docx", "odt"])
 def test_any_text_round_trips_in_markup_formats(
@@ -519,9 +518,7 @@ def test_any_text_round_trips_in_markup_formats(
     check_hostile(text, fmt, allowed_tags)
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@fuzz(25)
 @given(text=PRINTABLE.filter(lambda t: t.strip()))
 def test_any_latin_text_round_trips_in_pdf(text: str, allowed_tags: dict[str, set[str]]) -> None:
     check_hostile(text, "pdf", allowed_tags)

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from support.policy import fuzz
 
 from koordination.calendar.events import Attendee, Event, Override, Place
 from koordination.calendar.ics import (
@@ -343,7 +344,7 @@ def test_a_link_that_is_not_a_plain_web_address_gets_no_url_property() -> None:
     assert "Online: javascript:alert(1)" in str(vevent["DESCRIPTION"])
 
 
-@settings(max_examples=150, deadline=None)
+@fuzz(150)
 @given(
     title=st.text(max_size=200),
     description=st.text(max_size=300),

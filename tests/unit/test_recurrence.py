@@ -6,8 +6,9 @@ import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from support.policy import fuzz
 
 from koordination.calendar.events import Event, Override, Place
 from koordination.calendar.recurrence import (
@@ -259,7 +260,7 @@ ends = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@fuzz(300)
 @given(
     rule=rules,
     end=ends,

@@ -10,8 +10,9 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from support.policy import fuzz
 
 from koordination.calendar.replies import Reply, read_replies
 from koordination.clock import CITY_ZONE
@@ -180,9 +181,7 @@ def test_reply_without_dtstamp_takes_the_mail_date(tmp_path: Path) -> None:
     assert reply.attendee_email == "a@b.de"
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@fuzz(150)
 @given(
     data=st.binary(max_size=2000),
     prefix=st.sampled_from(
@@ -198,9 +197,7 @@ def test_random_bytes_never_crash(tmp_path: Path, data: bytes, prefix: bytes, su
     assert replies or problems
 
 
-@settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@fuzz(100)
 @given(lines=st.lists(st.text(max_size=60), max_size=30))
 def test_mangled_reply_lines_never_crash(tmp_path: Path, lines: list[str]) -> None:
     good = (FIXTURES / "several_occurrences.ics").read_text().splitlines()
