@@ -3,8 +3,6 @@ indicators, and the pickers that link a measure to decisions, tasks and survey r
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +20,13 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from koordination.domain.enums import MeasureStatus
-from koordination.domain.inputs.validation import date_order
+from koordination.domain.inputs.fields import (
+    MeasureInput,
+    build_field,
+    build_goal,
+    build_indicator,
+    build_measure,
+)
 from koordination.domain.records.fields import (
     LINK_LABELS,
     FieldRecord,
@@ -39,8 +43,8 @@ from koordination.tui.screens.fields import (
     number_text,
     status_text,
 )
-from koordination.tui.screens.forms import FormScreen, _date_value, person_list
-from koordination.tui.widgets.form import Builder, FieldSpec, FormFields
+from koordination.tui.screens.forms import FormScreen, person_list
+from koordination.tui.widgets.form import FieldSpec, FormFields
 from koordination.tui.widgets.lazy_table import Column, LazyTable, Row
 from koordination.tui.widgets.search_list import Count, Fetch, SearchList
 
@@ -60,80 +64,11 @@ LINK_ACCUSATIVE: dict[str, str] = {
 }
 
 
-def _text(values: dict[str, Any], key: str) -> str:
-    return str(values.get(key) or "").strip()
-
-
 def _day(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
 
-def parse_number(text: str) -> float:
-    """``7,5``, ``1.200``, ``1.200,5``, ``12`` or ``7.5`` as a number; ValueError in German
-    otherwise."""
-    value = text.strip().replace(" ", "")
-    if "," in value or re.fullmatch(r"\d{1,3}(\.\d{3})+", value):
-        # German: the dot groups thousands, the comma starts the decimals.
-        value = value.replace(".", "").replace(",", ".")
-    try:
-        number = float(value)
-    except ValueError:
-        raise ValueError("bitte eine Zahl eingeben, z. B. 12 oder 7,5.") from None
-    if not math.isfinite(number):
-        raise ValueError("bitte eine Zahl eingeben, z. B. 12 oder 7,5.")
-    return number
-
-
-def _number_value(
-    values: dict[str, Any], key: str, label: str, problems: list[FieldError]
-) -> float | None:
-    text = _text(values, key)
-    if not text:
-        return None
-    try:
-        number = parse_number(text)
-    except ValueError as exc:
-        problems.append(FieldError(label, str(exc)))
-        return None
-    if number < 0:
-        problems.append(FieldError(label, "darf nicht negativ sein."))
-        return None
-    return number
-
-
-def _progress_value(values: dict[str, Any], problems: list[FieldError]) -> int:
-    text = _text(values, "progress").removesuffix("%").strip()
-    if not text:
-        return 0
-    if not text.isdigit() or not 0 <= int(text) <= 100:
-        problems.append(FieldError("Fortschritt", "ist eine ganze Zahl von 0 bis 100 (Prozent)."))
-        return 0
-    return int(text)
-
-
 # ---------------------------------------------------------------------- action field
-
-
-@dataclass(frozen=True)
-class FieldInput:
-    title: str
-    description: str
-    lead_group_id: int | None
-
-    def changes(self, record: FieldRecord) -> dict[str, Any]:
-        """What differs from the stored field, as ``ActionFields.update_field`` takes it."""
-        return {name: value for name, value in vars(self).items() if getattr(record, name) != value}
-
-
-def build_field(values: dict[str, Any]) -> tuple[FieldInput | None, list[FieldError]]:
-    title = _text(values, "title")
-    if not title:
-        return None, [FieldError("Titel", "darf nicht leer sein.")]
-    lead = values.get("lead_group_id")
-    return (
-        FieldInput(title, str(values.get("description") or "").strip(), lead),
-        [],
-    )
 
 
 def field_form(
@@ -163,19 +98,6 @@ def field_form(
 # ---------------------------------------------------------------------- goal
 
 
-@dataclass(frozen=True)
-class GoalInput:
-    title: str
-    description: str
-
-
-def build_goal(values: dict[str, Any]) -> tuple[GoalInput | None, list[FieldError]]:
-    title = _text(values, "title")
-    if not title:
-        return None, [FieldError("Titel", "darf nicht leer sein.")]
-    return GoalInput(title, str(values.get("description") or "").strip()), []
-
-
 def goal_form(title: str, record: GoalRecord | None, field_title: str) -> FormScreen:
     fields = [
         FieldSpec("title", "Ziel", error_names=("Titel",), placeholder="was erreicht sein soll"),
@@ -186,36 +108,6 @@ def goal_form(title: str, record: GoalRecord | None, field_title: str) -> FormSc
 
 
 # ---------------------------------------------------------------------- measure
-
-
-@dataclass(frozen=True)
-class MeasureInput:
-    title: str
-    description: str
-    status: MeasureStatus
-    progress: int
-    starts_on: date | None
-    due_on: date | None
-    responsible_group_id: int | None
-    responsible_person_id: int | None
-    partner_ids: tuple[int, ...]
-
-    def values(self) -> dict[str, Any]:
-        """Everything as ``ActionFields.add_measure`` takes it (after the goal and title)."""
-        out = dict(vars(self))
-        out.pop("title")
-        return out
-
-    def changes(self, record: MeasureRecord) -> dict[str, Any]:
-        """What differs from the stored measure, as ``ActionFields.update_measure`` takes it."""
-        out = {
-            name: value
-            for name, value in vars(self).items()
-            if name != "partner_ids" and getattr(record, name) != value
-        }
-        if set(self.partner_ids) != {p.id for p in record.partners}:
-            out["partner_ids"] = list(self.partner_ids)
-        return out
 
 
 def measure_fields(groups: Sequence[tuple[str, int]]) -> list[FieldSpec]:
@@ -324,32 +216,7 @@ class MeasureFormScreen(FormScreen):
         )
 
     def _build(self, values: dict[str, Any]) -> tuple[MeasureInput | None, list[FieldError]]:
-        problems: list[FieldError] = []
-        title = _text(values, "title")
-        if not title:
-            problems.append(FieldError("Titel", "darf nicht leer sein."))
-        progress = _progress_value(values, problems)
-        starts = _date_value(values, "starts_on", "Beginn", problems)
-        due = _date_value(values, "due_on", "Fällig am", problems)
-        if order := date_order("Zeitraum", starts, due):
-            problems.append(order)
-        status = values.get("status") or MeasureStatus.GEPLANT
-        if problems:
-            return None, problems
-        return (
-            MeasureInput(
-                title=title,
-                description=str(values.get("description") or "").strip(),
-                status=status,
-                progress=100 if status is MeasureStatus.ABGESCHLOSSEN else progress,
-                starts_on=starts,
-                due_on=due,
-                responsible_group_id=values.get("responsible_group_id"),
-                responsible_person_id=self.person_id,
-                partner_ids=tuple(self.partner_ids),
-            ),
-            [],
-        )
+        return build_measure(values, self.person_id, self.partner_ids)
 
     @on(Button.Pressed, "#pick-person")
     def _pick_person(self, event: Button.Pressed) -> None:
@@ -411,37 +278,6 @@ class MeasureFormScreen(FormScreen):
 # ---------------------------------------------------------------------- indicator
 
 
-@dataclass(frozen=True)
-class IndicatorInput:
-    name: str
-    unit: str
-    target_value: float | None
-    actual_value: float | None
-    measured_on: date | None
-
-
-def build_indicator(today: date) -> Builder:
-    """Checks an :class:`IndicatorInput`; an actual value without a date is as of ``today``."""
-
-    def build(values: dict[str, Any]) -> tuple[IndicatorInput | None, list[FieldError]]:
-        problems: list[FieldError] = []
-        name = _text(values, "name")
-        if not name:
-            problems.append(FieldError("Kennzahl", "darf nicht leer sein."))
-        target = _number_value(values, "target_value", "Zielwert", problems)
-        actual = _number_value(values, "actual_value", "Istwert", problems)
-        measured = _date_value(values, "measured_on", "Stand vom", problems)
-        if measured is not None and measured > today:
-            problems.append(FieldError("Stand vom", "liegt in der Zukunft."))
-        if problems:
-            return None, problems
-        if actual is not None and measured is None:
-            measured = today
-        return IndicatorInput(name, _text(values, "unit"), target, actual, measured), []
-
-    return build
-
-
 def indicator_form(
     title: str, record: IndicatorRecord | None, measure_title: str, today: date
 ) -> FormScreen:
@@ -465,7 +301,7 @@ def indicator_form(
         title,
         fields,
         values,
-        build_indicator(today),
+        lambda values: build_indicator(values, today),
         note=f"Maßnahme: {measure_title}. Zahlen mit Komma: 7,5.",
     )
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +22,19 @@ from textual.worker import get_current_worker
 from koordination.calendar.recurrence import WEEKDAY_NAMES, RecurrenceRule
 from koordination.clock import CITY_ZONE
 from koordination.domain.enums import MeetingKind, ResponseStatus
-from koordination.domain.inputs.meetings import MeetingInput
-from koordination.domain.inputs.validation import parse_date
+from koordination.domain.inputs.meetings import (
+    AnswerInput,
+    MeetingInput,
+    build_answer,
+    build_move,
+)
+from koordination.domain.inputs.validation import (
+    date_value,
+    parse_date,
+    required_date,
+    required_time,
+    text_value,
+)
 from koordination.domain.records.meetings import InvitationRow, MeetingRecord, OccurrenceRow
 from koordination.errors import FieldError, KoordinationError, ValidationError
 from koordination.tui.formatting import short_day, time_span
@@ -37,57 +47,10 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------------- parsing
 
 
-def parse_time(text: str) -> time:
-    """18:00, 18.00, 18 Uhr, 9:30, 1800."""
-    value = text.strip().lower().removesuffix("uhr").strip()
-    match = re.fullmatch(r"(\d{1,2})(?:[:.]?(\d{2}))?", value)
-    if match:
-        hour, minute = int(match.group(1)), int(match.group(2) or 0)
-        if hour < 24 and minute < 60:
-            return time(hour, minute)
-    raise ValueError(f"„{text.strip()}“ ist keine Uhrzeit (erwartet wird z. B. 18:00).")
-
-
-def _text(values: dict[str, Any], key: str) -> str:
-    return str(values.get(key) or "").strip()
-
-
-def _required_date(
-    values: dict[str, Any], key: str, label: str, problems: list[FieldError]
-) -> date | None:
-    text = _text(values, key)
-    if not text:
-        problems.append(FieldError(label, "bitte ein Datum angeben (TT.MM.JJJJ)."))
-        return None
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        problems.append(FieldError(label, str(exc)))
-        return None
-
-
-def _optional_date(
-    values: dict[str, Any], key: str, label: str, problems: list[FieldError]
-) -> date | None:
-    return _required_date(values, key, label, problems) if _text(values, key) else None
-
-
-def _time(values: dict[str, Any], key: str, label: str, problems: list[FieldError]) -> time | None:
-    text = _text(values, key)
-    if not text:
-        problems.append(FieldError(label, "bitte eine Uhrzeit angeben (HH:MM)."))
-        return None
-    try:
-        return parse_time(text)
-    except ValueError as exc:
-        problems.append(FieldError(label, str(exc)))
-        return None
-
-
 def _positive(
     values: dict[str, Any], key: str, label: str, problems: list[FieldError], *, most: int
 ) -> int | None:
-    text = _text(values, key)
+    text = text_value(values, key)
     if not text.isdigit() or not 1 <= int(text) <= most:
         problems.append(FieldError(label, f"bitte eine Zahl von 1 bis {most} eingeben."))
         return None
@@ -199,13 +162,13 @@ def _rule(values: dict[str, Any], first: date, problems: list[FieldError]) -> Re
     before = len(problems)
     interval = (
         _positive(values, "interval", "Abstand", problems, most=99)
-        if _text(values, "interval")
+        if text_value(values, "interval")
         else 1
     )
     until = count = None
     ending = values.get("ending") or "never"
     if ending == "until":
-        until = _required_date(values, "until", "Bis", problems)
+        until = required_date(values, "until", "Bis", problems)
         if until is not None and until < first:
             problems.append(FieldError("Bis", "liegt vor dem ersten Termin."))
     elif ending == "count":
@@ -245,9 +208,9 @@ def first_occurrence(rule: RecurrenceRule, start: datetime) -> datetime | None:
 def build_meeting(values: dict[str, Any]) -> tuple[MeetingFormResult | None, list[FieldError]]:
     """The form's values as a :class:`MeetingInput`; German problems per field."""
     problems: list[FieldError] = []
-    day = _required_date(values, "day", "Datum", problems)
-    start_time = _time(values, "start", "Beginn", problems)
-    end_time = _time(values, "end", "Ende", problems)
+    day = required_date(values, "day", "Datum", problems)
+    start_time = required_time(values, "start", "Beginn", problems)
+    end_time = required_time(values, "end", "Ende", problems)
     start = end = None
     if day is not None and start_time is not None:
         start = datetime.combine(day, start_time)
@@ -266,16 +229,16 @@ def build_meeting(values: dict[str, Any]) -> tuple[MeetingFormResult | None, lis
             start, shifted = first, True
             if rule.until is not None and first.date() > rule.until:
                 problems.append(FieldError("Bis", "vor diesem Tag findet kein Termin statt."))
-    from_day = _optional_date(values, "from_day", "Gilt ab", problems)
+    from_day = date_value(values, "from_day", "Gilt ab", problems)
     data = MeetingInput(
-        title=_text(values, "title"),
+        title=text_value(values, "title"),
         kind=values.get("kind") or MeetingKind.SONSTIGES,
         start=start.replace(tzinfo=CITY_ZONE) if start else None,
         end=end.replace(tzinfo=CITY_ZONE) if end else None,
-        description=_text(values, "description"),
-        address=_text(values, "address"),
-        room=_text(values, "room"),
-        online_url=_text(values, "online_url"),
+        description=text_value(values, "description"),
+        address=text_value(values, "address"),
+        room=text_value(values, "room"),
+        online_url=text_value(values, "online_url"),
         group_ids=list(values.get("group_ids") or []),
         public=values.get("public") is not False,
         rrule=rule.to_rrule() if rule is not None else None,
@@ -434,7 +397,7 @@ class MeetingFormScreen(ModalScreen[MeetingFormResult | None]):
     def _follow_start_day(self, values: dict[str, Any]) -> bool:
         """Weekday, n-th and day of month follow the date until the user sets them."""
         try:
-            day = parse_date(_text(values, "day"))
+            day = parse_date(text_value(values, "day"))
         except ValueError:
             return False
         nth = (day.day - 1) // 7 + 1
@@ -545,38 +508,6 @@ def preview_text(result: MeetingFormResult, preview: Preview) -> str:
 # ---------------------------------------------------------------------- move an occurrence
 
 
-@dataclass(frozen=True)
-class MoveInput:
-    start: datetime
-    end: datetime
-    address: str
-    room: str
-    online_url: str
-
-
-def build_move(values: dict[str, Any]) -> tuple[MoveInput | None, list[FieldError]]:
-    problems: list[FieldError] = []
-    day = _required_date(values, "day", "Neues Datum", problems)
-    start_time = _time(values, "start", "Beginn", problems)
-    end_time = _time(values, "end", "Ende", problems)
-    if problems or day is None or start_time is None or end_time is None:
-        return None, problems
-    start = datetime.combine(day, start_time, tzinfo=CITY_ZONE)
-    end = datetime.combine(day, end_time, tzinfo=CITY_ZONE)
-    if end <= start:
-        return None, [FieldError("Ende", "muss nach dem Beginn liegen.")]
-    return (
-        MoveInput(
-            start,
-            end,
-            _text(values, "address"),
-            _text(values, "room"),
-            _text(values, "online_url"),
-        ),
-        [],
-    )
-
-
 def move_form(row: OccurrenceRow, meeting: MeetingRecord) -> FormScreen:
     fields = [
         FieldSpec("day", "Neues Datum", placeholder="TT.MM.JJJJ"),
@@ -615,7 +546,7 @@ def move_form(row: OccurrenceRow, meeting: MeetingRecord) -> FormScreen:
 def goto_form(current: date) -> FormScreen:
     def build(values: dict[str, Any]) -> tuple[date | None, list[FieldError]]:
         problems: list[FieldError] = []
-        day = _required_date(values, "day", "Datum", problems)
+        day = required_date(values, "day", "Datum", problems)
         return (day if not problems else None), problems
 
     fields = [FieldSpec("day", "Datum", placeholder="TT.MM.JJJJ")]
@@ -629,13 +560,6 @@ def goto_form(current: date) -> FormScreen:
 
 
 # ---------------------------------------------------------------------- answer by hand
-
-
-@dataclass(frozen=True)
-class AnswerInput:
-    invitation_id: int
-    status: ResponseStatus
-    recurrence_id: datetime | None
 
 
 ANSWER_CHOICES = [
@@ -670,10 +594,7 @@ def answer_form(
     ]
 
     def build(values: dict[str, Any]) -> tuple[AnswerInput | None, list[FieldError]]:
-        if values["invitation_id"] is None:
-            return None, [FieldError("Person", "bitte eine Person wählen.")]
-        rid = row.recurrence_id if values["scope"] == "one" and row is not None else None
-        return AnswerInput(values["invitation_id"], values["status"], rid), []
+        return build_answer(values, row.recurrence_id if row is not None else None)
 
     return FormScreen(
         f"Antwort erfassen – {meeting.title}",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -18,24 +17,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from koordination.domain.enums import CardKind, DecisionResult, MinutesKind
-from koordination.domain.inputs.validation import parse_date
+from koordination.domain.inputs.sittings import (
+    TaskInput,
+    build_card,
+    build_decision,
+    build_header,
+    build_item,
+    build_task,
+)
 from koordination.domain.records.meetings import AgendaItemRecord, CardRecord, SittingRecord
 from koordination.errors import FieldError, KoordinationError
 from koordination.tui.screens.forms import FormScreen
 from koordination.tui.widgets.form import FieldSpec
 
 # ---------------------------------------------------------------------- agenda item
-
-
-@dataclass(frozen=True)
-class ItemInput:
-    title: str
-    presenter: str
-    duration_minutes: int | None
-    description: str
-    public: bool
-    #: Paths or links, one per entry.
-    attachments: tuple[str, ...] = ()
 
 
 ITEM_FIELDS = [
@@ -59,35 +54,6 @@ ITEM_FIELDS = [
 ]
 
 
-def build_item(values: dict[str, Any]) -> tuple[ItemInput | None, list[FieldError]]:
-    problems: list[FieldError] = []
-    title = str(values.get("title") or "").strip()
-    if not title:
-        problems.append(FieldError("Titel", "darf nicht leer sein."))
-    duration: int | None = None
-    text = str(values.get("duration") or "").strip()
-    if text:
-        if not text.isdigit() or int(text) > 24 * 60:
-            problems.append(FieldError("Dauer (Minuten)", "bitte Minuten zwischen 0 und 1440."))
-        else:
-            duration = int(text)
-    if problems:
-        return None, problems
-    public = values.get("public")
-    attachments = str(values.get("attachments") or "").splitlines()
-    return (
-        ItemInput(
-            title,
-            str(values.get("presenter") or "").strip(),
-            duration,
-            str(values.get("description") or "").strip(),
-            public is not False,
-            tuple(line.strip() for line in attachments if line.strip()),
-        ),
-        [],
-    )
-
-
 def item_form(title: str, item: AgendaItemRecord | None) -> FormScreen:
     values: dict[str, Any] = {"public": True}
     if item is not None:
@@ -103,19 +69,6 @@ def item_form(title: str, item: AgendaItemRecord | None) -> FormScreen:
 
 
 # ---------------------------------------------------------------------- decision
-
-NO_VOTE = "Bitte Ja/Nein/Enthaltung eintragen oder Konsens wählen."
-
-
-@dataclass(frozen=True)
-class DecisionInput:
-    wording: str
-    consensus: bool
-    yes: int | None
-    no: int | None
-    abstain: int | None
-    result: DecisionResult
-
 
 DECISION_FIELDS = [
     FieldSpec("wording", "Beschluss", placeholder="genauer Wortlaut"),
@@ -134,33 +87,6 @@ DECISION_FIELDS = [
 ]
 
 
-def _count(values: dict[str, Any], key: str, label: str, problems: list[FieldError]) -> int | None:
-    text = str(values.get(key) or "").strip()
-    if not text:
-        return None
-    if not text.isdigit():
-        problems.append(FieldError(label, "bitte eine ganze Zahl ab 0 eingeben."))
-        return None
-    return int(text)
-
-
-def build_decision(values: dict[str, Any]) -> tuple[DecisionInput | None, list[FieldError]]:
-    problems: list[FieldError] = []
-    wording = str(values.get("wording") or "").strip()
-    if not wording:
-        problems.append(FieldError("Beschluss", "Bitte den genauen Wortlaut eintragen."))
-    yes = _count(values, "yes", "Ja-Stimmen", problems)
-    no = _count(values, "no", "Nein-Stimmen", problems)
-    abstain = _count(values, "abstain", "Enthaltungen", problems)
-    consensus = values.get("how") == "konsens"
-    if not consensus and yes is None:
-        problems.append(FieldError("Abstimmung", NO_VOTE))
-    if problems:
-        return None, problems
-    result = values.get("result") or DecisionResult.ANGENOMMEN
-    return DecisionInput(wording, consensus, yes, no, abstain, result), []
-
-
 def decision_form(item: AgendaItemRecord) -> FormScreen:
     return FormScreen(
         f"Beschluss zu TOP {item.number} – {item.title}",
@@ -172,34 +98,6 @@ def decision_form(item: AgendaItemRecord) -> FormScreen:
 
 
 # ---------------------------------------------------------------------- task
-
-
-@dataclass(frozen=True)
-class TaskInput:
-    title: str
-    person_id: int | None
-    group_id: int | None
-    due: date | None
-
-
-def build_task(values: dict[str, Any]) -> tuple[TaskInput | None, list[FieldError]]:
-    problems: list[FieldError] = []
-    title = str(values.get("title") or "").strip()
-    if not title:
-        problems.append(FieldError("Aufgabe", "Bitte beschreiben, was zu tun ist."))
-    person, group = values.get("person_id"), values.get("group_id")
-    if (person is None) == (group is None):
-        problems.append(FieldError("Wer", "Bitte genau eine Person oder eine Gruppe wählen."))
-    due: date | None = None
-    text = str(values.get("due") or "").strip()
-    if text:
-        try:
-            due = parse_date(text)
-        except ValueError as exc:
-            problems.append(FieldError("Fällig am", str(exc)))
-    if problems:
-        return None, problems
-    return TaskInput(title, person, group, due), []
 
 
 def task_form(
@@ -223,21 +121,6 @@ def task_form(
 
 
 # ---------------------------------------------------------------------- workshop cards
-
-
-@dataclass(frozen=True)
-class CardInput:
-    text: str
-    kind: CardKind
-    cluster: str
-
-
-def build_card(values: dict[str, Any]) -> tuple[CardInput | None, list[FieldError]]:
-    text = str(values.get("text") or "").strip()
-    if not text:
-        return None, [FieldError("Karte", "Bitte einen Text eintragen.")]
-    kind = values.get("kind") or CardKind.IDEE
-    return CardInput(text, kind, str(values.get("cluster") or "").strip()), []
 
 
 def card_form(clusters: Sequence[str], cluster: str = "") -> FormScreen:
@@ -299,44 +182,6 @@ def card_task_form(
 
 
 # ---------------------------------------------------------------------- minutes header
-
-
-@dataclass(frozen=True)
-class HeaderInput:
-    chair_id: int | None
-    minute_taker_id: int | None
-    started: time | None
-    ended: time | None
-    kind: MinutesKind | None
-
-
-def _clock(values: dict[str, Any], key: str, label: str, problems: list[FieldError]) -> time | None:
-    from koordination.tui.screens.meeting_forms import parse_time
-
-    text = str(values.get(key) or "").strip()
-    if not text:
-        return None
-    try:
-        return parse_time(text)
-    except ValueError as exc:
-        problems.append(FieldError(label, str(exc)))
-        return None
-
-
-def build_header(values: dict[str, Any]) -> tuple[HeaderInput | None, list[FieldError]]:
-    problems: list[FieldError] = []
-    started = _clock(values, "started", "Beginn", problems)
-    ended = _clock(values, "ended", "Ende", problems)
-    if started and ended and ended <= started:
-        problems.append(FieldError("Ende", "muss nach dem Beginn liegen."))
-    if problems:
-        return None, problems
-    return (
-        HeaderInput(
-            values.get("chair_id"), values.get("minute_taker_id"), started, ended, values["kind"]
-        ),
-        [],
-    )
 
 
 def header_form(record: SittingRecord) -> FormScreen:
