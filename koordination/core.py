@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from koordination.services.minutes import Minutes
     from koordination.services.network import Network
     from koordination.services.privacy import Privacy
+    from koordination.services.programme import Programme
     from koordination.services.retention import Retention
     from koordination.services.survey_import import ResponseImport
     from koordination.services.survey_results import Evaluation
@@ -94,6 +95,13 @@ class Core:
         from koordination.services.retention import Retention
 
         return Retention(self.db, self.clock)
+
+    @cached_property
+    def programme(self) -> Programme:
+        """The programme Engagierte Stadt: eligibility, Steckbrief and annual report."""
+        from koordination.services.programme import Programme
+
+        return Programme(self.db, self.clock)
 
     @cached_property
     def privacy(self) -> Privacy:

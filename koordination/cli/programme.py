@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 from koordination.cli.common import actions, command, open_core, print_json, year
 
 if TYPE_CHECKING:
-    from koordination.outputs.document.model import Document
-    from koordination.services.programme import EligibilityReport
+    from koordination.domain.records.programme import EligibilityReport
 
 DOCUMENT_FORMATS = ("md", "html", "docx", "odt", "pdf")
 
@@ -47,21 +46,6 @@ def register(sub: Any) -> None:
     )
 
 
-def _target(args: argparse.Namespace, stem: str, city: str) -> Path:
-    from koordination.outputs.files import export_path, slug
-
-    if args.output is not None:
-        return Path(args.output)
-    return export_path("-".join(part for part in (stem, slug(city)) if part), args.format)
-
-
-def _write(document: Document, fmt: str, target: Path) -> None:
-    from koordination.outputs import document as documents
-
-    documents.write(document, fmt, target)
-    print(f"Geschrieben: {target}")
-
-
 def print_checklist(report: EligibilityReport) -> None:
     city = f" – {report.city}" if report.city else ""
     print(f"Voraussetzungen des Programms Engagierte Stadt{city}")
@@ -80,10 +64,7 @@ def print_checklist(report: EligibilityReport) -> None:
 
 def cmd_eligibility(args: argparse.Namespace) -> int:
     """The checklist; exit status 0 when eligible, 1 when a required criterion is missing."""
-    from koordination.services.programme import check_eligibility
-
-    core = open_core(args)
-    report = check_eligibility(core.db, core.clock.today())
+    report = open_core(args).programme.eligibility()
     if args.json:
         print_json(report.as_dict())
     else:
@@ -92,26 +73,24 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
 
 
 def cmd_steckbrief(args: argparse.Namespace) -> int:
-    from koordination.services.programme import steckbrief, steckbrief_gaps
+    from koordination.outputs.builders.programme import steckbrief_gaps
+    from koordination.outputs.registry import produce
 
     core = open_core(args)
-    db, today = core.db, core.clock.today()
-    city = core.directory.get_city()
-    gaps = steckbrief_gaps(city)
+    data = core.programme.steckbrief()
+    gaps = steckbrief_gaps(data.city)
     if gaps:
         print(f"Hinweis: Im Stadtprofil fehlt noch: {', '.join(gaps)}.", file=sys.stderr)
-    document = steckbrief(db, today)
-    _write(document, args.format, _target(args, "steckbrief", city.name if city else ""))
+    written = produce(core, "steckbrief", data, args.format, args.output)
+    print(f"Geschrieben: {written}")
     return 0
 
 
 def cmd_annual_report(args: argparse.Namespace) -> int:
-    from koordination.services.programme import annual_report
+    from koordination.outputs.registry import produce
 
     core = open_core(args)
-    db, today = core.db, core.clock.today()
-    city = core.directory.get_city()
-    document = annual_report(db, args.year, today)
-    stem = f"jahresbericht-{args.year}"
-    _write(document, args.format, _target(args, stem, city.name if city else ""))
+    data = core.programme.annual_report(args.year)
+    written = produce(core, "jahresbericht", data, args.format, args.output)
+    print(f"Geschrieben: {written}")
     return 0

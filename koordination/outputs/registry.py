@@ -21,6 +21,7 @@ from koordination.errors import KoordinationError
 from koordination.files import atomic_text
 from koordination.outputs import document as documents
 from koordination.outputs.builders.access_letter import access_document, access_file_stem
+from koordination.outputs.builders.programme import annual_report, steckbrief
 from koordination.outputs.builders.sittings import (
     draft_minutes,
     invitation_letter,
@@ -49,6 +50,7 @@ from koordination.outputs.table import (
 if TYPE_CHECKING:
     from koordination.core import Core
     from koordination.domain.records.meetings import SittingRecord
+    from koordination.domain.records.programme import AnnualReportData, SteckbriefData
 
 #: Document formats in the order a dialog offers them, with their German labels.
 DOCUMENT_FORMATS: tuple[str, ...] = documents.FORMATS
@@ -192,6 +194,19 @@ def _sitting_output(key: str, label: str) -> Output:
     return Output(key, label, DOCUMENT_FORMATS, _sitting_document(key), _sitting_stem(key))
 
 
+# The programme's documents: subject is the record core.programme returns (the Steckbrief's
+# data, the annual report's data of one year); the file is named after the city.
+
+
+def _steckbrief_stem(data: SteckbriefData, _product: Product) -> str:
+    return "-".join(p for p in ("steckbrief", slug(data.city.name) if data.city else "") if p)
+
+
+def _annual_report_stem(data: AnnualReportData, _product: Product) -> str:
+    city = slug(data.city.name) if data.city else ""
+    return "-".join(p for p in (f"jahresbericht-{data.year}", city) if p)
+
+
 OUTPUTS: dict[str, Output] = {
     "auskunft": Output(
         "auskunft", "Auskunft nach Art. 15 DSGVO", ("json", "pdf"), _access, _access_stem
@@ -200,6 +215,20 @@ OUTPUTS: dict[str, Output] = {
     "protokoll": _sitting_output("protokoll", "Protokoll"),
     "teilnehmende": _sitting_output("teilnehmende", "Teilnehmendenliste"),
     "ergebnisbericht": _sitting_output("ergebnisbericht", "Ergebnisbericht (Werkstatt)"),
+    "steckbrief": Output(
+        "steckbrief",
+        "Steckbrief der Stadt",
+        DOCUMENT_FORMATS,
+        lambda _core, data: steckbrief(data),
+        _steckbrief_stem,
+    ),
+    "jahresbericht": Output(
+        "jahresbericht",
+        "Jahresbericht",
+        DOCUMENT_FORMATS,
+        lambda _core, data: annual_report(data),
+        _annual_report_stem,
+    ),
 }
 
 #: The documents of one sitting, in the order the export dialog lists them.

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from koordination.clock import CITY_ZONE, SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
-from koordination.domain.enums import AttendanceStatus, GroupKind, GroupRole, MeetingKind, Sector
+from koordination.domain.enums import AttendanceStatus, GroupKind, GroupRole, Sector
 from koordination.domain.models import (
     Affiliation,
     AgendaItem,
@@ -40,6 +40,7 @@ from koordination.domain.records.network import (
     EngagementHealth,
     GroupDecision,
     GroupView,
+    HeldSitting,
     MissedSittings,
     NetworkBalance,
     NewMember,
@@ -79,19 +80,6 @@ def _chunks(items: Sequence[int]) -> Iterable[Sequence[int]]:
 def _instant(day: date) -> datetime:
     """Midnight at the start of ``day`` in the city's zone, as a UTC instant."""
     return datetime.combine(day, time(), tzinfo=CITY_ZONE).astimezone(UTC)
-
-
-@dataclass(frozen=True)
-class HeldSitting:
-    """A sitting that took place: at least one person is recorded as there."""
-
-    id: int
-    meeting_id: int
-    title: str
-    kind: MeetingKind
-    #: The day it took place (a moved date counts on the day it was moved to).
-    day: date
-    group_ids: tuple[int, ...]
 
 
 def held_sittings(

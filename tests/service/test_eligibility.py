@@ -19,8 +19,9 @@ from koordination.domain.inputs.directory import (
     PersonInput,
 )
 from koordination.domain.models import CityProfile
+from koordination.domain.records.programme import EligibilityReport
 from koordination.services.directory import Directory
-from koordination.services.programme import EligibilityReport, check_eligibility
+from koordination.services.programme import Programme
 
 TODAY = date(2026, 11, 22)
 Z, V, W, S, P = (
@@ -73,7 +74,7 @@ def test_a_city_that_meets_everything_is_eligible_and_every_criterion_says_why(
     db: Database,
 ) -> None:
     build_city(db)
-    report = check_eligibility(db, TODAY)
+    report = Programme(db, Clock.on(TODAY)).eligibility()
     assert report.eligible
     assert report.city == "Beispielstadt"
     assert report.missing == ()
@@ -111,14 +112,14 @@ def test_too_small_and_too_big_cities_are_not_eligible(
     db: Database, inhabitants: int | None, met: bool, detail: str
 ) -> None:
     build_city(db, inhabitants=inhabitants)
-    report = check_eligibility(db, TODAY)
+    report = Programme(db, Clock.on(TODAY)).eligibility()
     assert _by_key(report)["einwohner"] == (met, detail)
     assert report.eligible is met
 
 
 def test_without_the_administration_the_cooperation_is_missing(db: Database) -> None:
     build_city(db, actors=(("Tafel e.V.", Z), ("Bürgerverein", Z), ("Sportverein", Z)))
-    report = check_eligibility(db, TODAY)
+    report = Programme(db, Clock.on(TODAY)).eligibility()
     assert not report.eligible
     assert _by_key(report)["kooperation"] == (
         False,
@@ -135,7 +136,7 @@ def test_fewer_than_three_actors_are_not_enough_and_politics_does_not_count(
     db: Database,
 ) -> None:
     build_city(db, actors=(("Tafel e.V.", Z), ("Stadtverwaltung", V), ("Ortsbeirat", P)))
-    report = check_eligibility(db, TODAY)
+    report = Programme(db, Clock.on(TODAY)).eligibility()
     assert not report.eligible
     assert _by_key(report)["kooperation"][0] is True
     assert _by_key(report)["akteure"] == (
@@ -150,7 +151,7 @@ def test_organisations_outside_any_group_are_named_as_the_way_to_fix_it(db: Data
     d.create_organisation(
         OrganisationInput(name="Tafel e.V.", sector=Z, kind=OrganisationKind.VEREIN)
     )
-    report = check_eligibility(db, TODAY)
+    report = Programme(db, Clock.on(TODAY)).eligibility()
     met, detail = _by_key(report)["akteure"]
     assert met is False
     assert detail.startswith("Im Verzeichnis steht 1 Organisation, aber keine wirkt in einer")
@@ -166,7 +167,7 @@ def test_without_a_fixed_contact_person_or_principles_the_report_says_what_is_mi
     db: Database,
 ) -> None:
     build_city(db, contact=False, principles=False)
-    report = check_eligibility(db, TODAY)
+    report = Programme(db, Clock.on(TODAY)).eligibility()
     assert not report.eligible
     assert _by_key(report)["ansprechperson"] == (
         False,
@@ -193,7 +194,7 @@ def test_an_archived_contact_person_does_not_count(db: Database) -> None:
     d = build_city(db)
     anna = next(r for r in d.list_people() if r.name == "Anna Beispiel")
     d.set_person_archived(d.get_person(anna.id), True)
-    report = check_eligibility(db, TODAY)
+    report = Programme(db, Clock.on(TODAY)).eligibility()
     met, detail = _by_key(report)["ansprechperson"]
     assert met is False
     assert "Anna Beispiel ist archiviert" in detail
@@ -201,6 +202,6 @@ def test_an_archived_contact_person_does_not_count(db: Database) -> None:
 
 def test_without_a_city_profile_nothing_about_the_city_is_met(db: Database) -> None:
     build_city(db, profile=False)
-    report = check_eligibility(db, TODAY)
+    report = Programme(db, Clock.on(TODAY)).eligibility()
     assert report.city == ""
     assert {c.key for c in report.missing} == {"einwohner", "ansprechperson", "grundsaetze"}

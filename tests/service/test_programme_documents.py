@@ -24,17 +24,18 @@ from koordination.demo.city import build_demo
 from koordination.domain.enums import AttendanceStatus, GroupKind, MeasureStatus
 from koordination.domain.models import Attendance
 from koordination.outputs import document as documents
-from koordination.outputs.document import FORMATS, Document, KeyValue
-from koordination.services.action_fields import ActionFields
-from koordination.services.directory import Directory
-from koordination.services.network import held_sittings
-from koordination.services.programme import (
+from koordination.outputs.builders.programme import (
     annual_report,
     hashtags,
     points,
     steckbrief,
     steckbrief_gaps,
 )
+from koordination.outputs.document import FORMATS, Document, KeyValue
+from koordination.services.action_fields import ActionFields
+from koordination.services.directory import Directory
+from koordination.services.network import held_sittings
+from koordination.services.programme import Programme
 from koordination.services.surveys import Surveys
 
 TODAY = date(2026, 11, 22)
@@ -133,8 +134,8 @@ def rendered(
         mp.setenv("KOORDINATION_TEMPLATES", str(tmp_path_factory.mktemp("no-templates")))
         folder = tmp_path_factory.mktemp("out")
         docs: dict[str, Document] = {
-            "steckbrief": steckbrief(demo, TODAY),
-            "jahresbericht": annual_report(demo, 2026, TODAY),
+            "steckbrief": steckbrief(Programme(demo, Clock.on(TODAY)).steckbrief()),
+            "jahresbericht": annual_report(Programme(demo, Clock.on(TODAY)).annual_report(2026)),
         }
         out = {}
         for name, doc in docs.items():
@@ -191,7 +192,9 @@ def test_steckbrief_names_finished_measures_among_the_achievements(demo: Databas
         if m.status is MeasureStatus.ABGESCHLOSSEN
     ]
     assert finished
-    text, _ = read_back("md", documents.render(steckbrief(demo, TODAY), "md"))
+    text, _ = read_back(
+        "md", documents.render(steckbrief(Programme(demo, Clock.on(TODAY)).steckbrief()), "md")
+    )
     for title in finished:
         assert f"{title} (abgeschlossen)" in text
 
@@ -248,7 +251,7 @@ def test_annual_report_reads_back_with_meetings_sectors_decisions_measures_and_s
 
 
 def test_annual_report_counts_meetings_per_kind_from_the_minutes(demo: Database) -> None:
-    doc = annual_report(demo, 2026, TODAY)
+    doc = annual_report(Programme(demo, Clock.on(TODAY)).annual_report(2026))
     with demo.session() as session:
         held = held_sittings(session, first=date(2026, 1, 1), last=date(2026, 12, 31))
     overview = next(b for b in doc.blocks if isinstance(b, KeyValue))
@@ -258,7 +261,10 @@ def test_annual_report_counts_meetings_per_kind_from_the_minutes(demo: Database)
 
 
 def test_a_quiet_year_says_so_instead_of_showing_empty_tables(demo: Database) -> None:
-    text, _ = read_back("md", documents.render(annual_report(demo, 2019, TODAY), "md"))
+    text, _ = read_back(
+        "md",
+        documents.render(annual_report(Programme(demo, Clock.on(TODAY)).annual_report(2019)), "md"),
+    )
     assert "Nach Art" not in text and "Alle Treffen" not in text
     assert "In diesem Jahr ist kein Treffen mit erfasster Anwesenheit verzeichnet." in text
     assert "Im Berichtsjahr wurden keine Beschlüsse protokolliert." in text
@@ -267,7 +273,7 @@ def test_a_quiet_year_says_so_instead_of_showing_empty_tables(demo: Database) ->
 
 
 def test_without_a_city_profile_the_steckbrief_asks_for_one(db: Database) -> None:
-    doc = steckbrief(db, TODAY)
+    doc = steckbrief(Programme(db, Clock.on(TODAY)).steckbrief())
     text, _ = read_back("html", documents.render(doc, "html"))
     assert "Es ist noch kein Stadtprofil angelegt." in text
     assert steckbrief_gaps(None) == ["Stadtprofil"]
@@ -285,7 +291,7 @@ def test_user_text_in_the_profile_stays_text_in_every_format(db: Database) -> No
             hashtags="bunt, laut",
         ),
     )
-    doc = steckbrief(db, TODAY)
+    doc = steckbrief(Programme(db, Clock.on(TODAY)).steckbrief())
     page = documents.render(doc, "html").decode("utf-8")
     text, tags = _html(page)
     assert "script" not in tags and "b" not in tags

@@ -11,6 +11,7 @@ from koordination.domain.enums import (
     DecisionResult,
     GroupKind,
     GroupRole,
+    MeetingKind,
     Sector,
 )
 from koordination.domain.records.fields import MeasureRecord
@@ -226,3 +227,16 @@ class GroupView:
     @property
     def overdue_tasks(self) -> tuple[TaskRecord, ...]:
         return tuple(t for t in self.open_tasks if t.overdue(self.today))
+
+
+@dataclass(frozen=True)
+class HeldSitting:
+    """A sitting that took place: at least one person is recorded as there."""
+
+    id: int
+    meeting_id: int
+    title: str
+    kind: MeetingKind
+    #: The day it took place (a moved date counts on the day it was moved to).
+    day: date
+    group_ids: tuple[int, ...]
