@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Container
 from textual.widgets import Footer, Header, Static
 
+from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.errors import KoordinationError
 from koordination.tui.commands import KoordinationCommands
 from koordination.tui.messages import DatabaseFailed, DatabaseReady, DataChanged
@@ -20,7 +21,7 @@ from koordination.tui.messages import DatabaseFailed, DatabaseReady, DataChanged
 if TYPE_CHECKING:
     from textual.widgets import TabbedContent
 
-    from koordination.services.directory import Directory
+    from koordination.core import Core
     from koordination.tui.screens.base import Area
 
 # Everything heavy (SQLAlchemy, Alembic, the services, the areas' widgets) is imported after the
@@ -70,10 +71,12 @@ class KoordinationApp(App[int]):
         ),
     ]
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, clock: Clock = SYSTEM_CLOCK) -> None:
         super().__init__()
         self.database_url = database_url
-        self.directory: Directory | None = None
+        #: Where "today" and "now" come from (tests and demos fix it to a day).
+        self.clock = clock
+        self.core: Core | None = None
         self._shell_mounted = False
 
     # ------------------------------------------------------------------ startup
@@ -104,40 +107,40 @@ class KoordinationApp(App[int]):
         shell.display = False
         await self.query_one("#main").mount(shell)
         self._shell_mounted = True
-        if self.directory is not None:
-            self._hand_down(self.directory)
+        if self.core is not None:
+            self._hand_down(self.core)
 
     @work(thread=True, exclusive=True, group="database")
     def open_database(self) -> None:
         try:
-            from koordination.tui.backend import open_directory
+            from koordination.core import open_core
 
-            directory, backup = open_directory(self.database_url)
+            core = open_core(self.database_url, clock=self.clock)
         except KoordinationError as exc:
             self.post_message(DatabaseFailed(exc.message))
         except Exception as exc:  # no traceback for the user, but say what happened
             self.post_message(DatabaseFailed(f"Die Datenbank kann nicht geöffnet werden: {exc}"))
         else:
-            self.post_message(DatabaseReady(directory, str(backup) if backup else None))
+            self.post_message(DatabaseReady(core))
 
     def on_database_ready(self, message: DatabaseReady) -> None:
-        self.directory = message.directory
-        if message.backup:
+        core = self.core = message.core
+        if core.upgrade_backup:
             self.notify(
-                f"Die Datenbank wurde aktualisiert. Sicherung: {message.backup}",
+                f"Die Datenbank wurde aktualisiert. Sicherung: {core.upgrade_backup}",
                 title="Datenbank",
                 timeout=10,
             )
         self.load_city_name()
         self.run_daily_backup()
         if self._shell_mounted:
-            self._hand_down(message.directory)
+            self._hand_down(core)
 
-    def _hand_down(self, directory: Directory) -> None:
+    def _hand_down(self, core: Core) -> None:
         self.query_one("#splash").display = False
         self.query_one("#shell").display = True
         for area in self.areas():
-            area.ready(directory)
+            area.ready(core)
         self._activate(self._active_area_id())
 
     def on_database_failed(self, message: DatabaseFailed) -> None:
@@ -147,16 +150,14 @@ class KoordinationApp(App[int]):
         self.push_screen(ErrorScreen("Datenbank kann nicht geöffnet werden", message.message))
 
     def on_unmount(self) -> None:
-        if self.directory is not None:
-            self.directory.db.dispose()
+        if self.core is not None:
+            self.core.close()
 
     @work(thread=True, exclusive=True, group="daily-backup")
     def run_daily_backup(self) -> None:
         """The daily backup, when switched on, after the window is usable (never blocks it)."""
-        from koordination.db.backup import auto_backup_at_start
-
-        directory = self.directory
-        if directory is not None and (warning := auto_backup_at_start(directory.db)):
+        core = self.core
+        if core is not None and (warning := core.daily_backup()):
             self.call_from_thread(
                 self.notify, warning, title="Sicherung", severity="warning", timeout=15
             )
@@ -164,11 +165,11 @@ class KoordinationApp(App[int]):
     # ------------------------------------------------------------------ city name in the header
     @work(thread=True, exclusive=True, group="city-name")
     def load_city_name(self) -> None:
-        directory = self.directory
-        if directory is None:
+        core = self.core
+        if core is None:
             return
         try:
-            city = directory.get_city()
+            city = core.directory.get_city()
         except KoordinationError:
             return
         self.call_from_thread(self._set_city_name, city.name if city else "")
@@ -206,7 +207,7 @@ class KoordinationApp(App[int]):
                 area.deactivate()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if self.directory is not None and event.pane.id:
+        if self.core is not None and event.pane.id:
             self._activate(event.pane.id.removeprefix("tab-"))
 
     def action_show_area(self, area_id: str) -> None:

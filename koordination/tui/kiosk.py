@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from textual.binding import BindingsMap
     from textual.dom import DOMNode
 
-    from koordination.db.engine import Database
+    from koordination.core import Core
     from koordination.domain.records.surveys import SurveyRecord
 
 ResultT = TypeVar("ResultT")
@@ -228,9 +228,9 @@ class KioskScreen(SealedScreen[int | None]):
             self.form = form
             self.message = message
 
-    def __init__(self, db: Database, survey_id: int, pin: str) -> None:
+    def __init__(self, core: Core, survey_id: int, pin: str) -> None:
         super().__init__()
-        self.db = db
+        self.core = core
         self.survey_id = survey_id
         self.pin = pin
         self.form: SurveyForm | None = None
@@ -276,10 +276,8 @@ class KioskScreen(SealedScreen[int | None]):
     # ------------------------------------------------------------------ loading
     @work(thread=True, exclusive=True, group="kiosk-load")
     def load(self) -> None:
-        from koordination.services.surveys import Surveys
-
         try:
-            form = Surveys(self.db).form(self.survey_id)
+            form = self.core.surveys.form(self.survey_id)
         except KoordinationError as exc:
             self.post_message(self.Loaded(None, exc.message))
         except Exception as exc:  # the kiosk must say something, never crash
@@ -447,10 +445,8 @@ class KioskScreen(SealedScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="kiosk-save")
     def save(self, answers: dict[int, AnswerValue]) -> None:
-        from koordination.services.surveys import Surveys
-
         try:
-            Surveys(self.db).submit(self.survey_id, dict(answers), source=ResponseSource.KIOSK)
+            self.core.surveys.submit(self.survey_id, dict(answers), source=ResponseSource.KIOSK)
         except ValidationError as exc:
             self.post_message(self.Refused(exc.errors, exc.message))
         except KoordinationError as exc:
@@ -655,7 +651,7 @@ class KioskUnlockDialog(SealedScreen[str | None]):
 
 def open_kiosk(
     app: App[Any],
-    db: Database,
+    core: Core,
     survey: SurveyRecord,
     closed: Callable[[int | None], Any] | None = None,
 ) -> bool:
@@ -669,7 +665,7 @@ def open_kiosk(
 
     def pin_set(pin: str | None) -> None:
         if pin is not None:
-            app.push_screen(KioskScreen(db, survey.id, pin), closed)
+            app.push_screen(KioskScreen(core, survey.id, pin), closed)
 
     app.push_screen(KioskPinDialog(survey.title), pin_set)
     return True
@@ -689,9 +685,9 @@ class KioskApp(App[int], inherit_bindings=False):
         Binding("ctrl+q", "quit", "Beenden", show=False, priority=True),
     ]
 
-    def __init__(self, db: Database, survey_id: int, survey_title: str = "") -> None:
+    def __init__(self, core: Core, survey_id: int, survey_title: str = "") -> None:
         super().__init__()
-        self.db = db
+        self.core = core
         self.survey_id = survey_id
         self.survey_title = survey_title
 
@@ -702,7 +698,7 @@ class KioskApp(App[int], inherit_bindings=False):
         if pin is None:
             self.exit(0)
             return
-        self.push_screen(KioskScreen(self.db, self.survey_id, pin), self._kiosk_closed)
+        self.push_screen(KioskScreen(self.core, self.survey_id, pin), self._kiosk_closed)
 
     def _kiosk_closed(self, saved: int | None) -> None:
         self.exit(1 if saved is None else 0)
@@ -717,12 +713,11 @@ class KioskApp(App[int], inherit_bindings=False):
         """Nothing else to refresh: the kiosk is all there is."""
 
 
-def run_kiosk(db: Database, survey_id: int) -> int:
-    """`koordination surveys kiosk ID`: the kiosk full-screen; returns the exit code."""
-    from koordination.services.surveys import Surveys
-
+def run_kiosk(core: Core, survey_id: int) -> int:
+    """`koordination surveys kiosk ID`: the kiosk full-screen on ``core`` (closed at the end);
+    returns the exit code."""
     try:
-        form = Surveys(db).form(survey_id)
+        form = core.surveys.form(survey_id)
     except KoordinationError as exc:
         print(exc.message, file=sys.stderr)
         return 1
@@ -731,6 +726,6 @@ def run_kiosk(db: Database, survey_id: int) -> int:
         print(refusal, file=sys.stderr)
         return 1
     try:
-        return KioskApp(db, survey_id, form.survey.title).run() or 0
+        return KioskApp(core, survey_id, form.survey.title).run() or 0
     finally:
-        db.dispose()
+        core.close()

@@ -7,16 +7,15 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from koordination.services.directory import Directory
+    from koordination.core import Core
 
 
 class DatabaseReady(Message):
-    """The database is open and at the newest schema; areas may load their data."""
+    """The core is open on the newest schema; areas may load their data."""
 
-    def __init__(self, directory: Directory, backup: str | None = None) -> None:
+    def __init__(self, core: Core) -> None:
         super().__init__()
-        self.directory = directory
-        self.backup = backup
+        self.core = core
 
 
 class DatabaseFailed(Message):

@@ -7,11 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tui_support import build_city
+from tui_support import APP_CLOCKS, build_city
 
+from koordination.clock import Clock
+from koordination.core import Core
 from koordination.db.engine import Database
 from koordination.services.directory import Directory
-from koordination.tui import backend
 
 
 @pytest.fixture
@@ -25,9 +26,9 @@ def city_db(migrated_sqlite: Callable[..., Path]) -> Iterator[str]:
 
 @pytest.fixture
 def directory(city_db: str) -> Iterator[Directory]:
-    db = Database(city_db)
-    yield Directory(db)
-    db.dispose()
+    core = Core(Database(city_db))
+    yield core.directory
+    core.close()
 
 
 #: The demo's meetings lie in 2026/2027: the app believes it is this day.
@@ -43,12 +44,5 @@ def demo_db(
     url = f"sqlite:///{demo_sqlite('demo.sqlite3', built='build_demo')}"
     monkeypatch.setenv("KOORDINATION_EXPORTS", str(tmp_path / "exports"))
     monkeypatch.setenv("KOORDINATION_CONFIG", str(tmp_path / "keine-einstellungen.toml"))
-    real = backend.open_directory
-
-    def fixed_today(database_url: str) -> tuple[Directory, Path | None]:
-        directory, backup = real(database_url)
-        directory.today = lambda: DEMO_TODAY
-        return directory, backup
-
-    monkeypatch.setattr(backend, "open_directory", fixed_today)
+    monkeypatch.setitem(APP_CLOCKS, url, Clock.on(DEMO_TODAY))
     yield url

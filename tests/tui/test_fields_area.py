@@ -6,19 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.widgets import Button, Input, Select, Static, TextArea, Tree
-from tui_support import make_app, settle, text_of
+from tui_support import APP_CLOCKS, make_app, settle, text_of
 
+from koordination.clock import Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import MeasureStatus
 from koordination.domain.records.fields import FieldRecord, MeasureRecord
 from koordination.services.action_fields import ActionFields
-from koordination.services.directory import Directory
-from koordination.tui import backend
 from koordination.tui.app import KoordinationApp
 from koordination.tui.screens.field_forms import (
     ChoiceScreen,
@@ -38,14 +36,7 @@ LATE = date(2026, 12, 5)
 @pytest.fixture
 def late_demo_db(demo_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The demo city, with the app believing it is ``LATE``."""
-    demo_today = backend.open_directory
-
-    def late(database_url: str) -> tuple[Directory, Path | None]:
-        directory, backup = demo_today(database_url)
-        directory.today = lambda: LATE
-        return directory, backup
-
-    monkeypatch.setattr(backend, "open_directory", late)
+    monkeypatch.setitem(APP_CLOCKS, demo_db, Clock.on(LATE))
     yield demo_db
 
 

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Select, Static, TabbedContent
-from tui_support import make_app, settle, text_of
+from tui_support import APP_CLOCKS, make_app, settle, text_of
 
-from koordination.services.directory import Directory
-from koordination.tui import backend
+from koordination.clock import Clock
 from koordination.tui.app import KoordinationApp
 from koordination.tui.screens.network import NetworkArea
 
@@ -27,14 +25,7 @@ LATE = date(2026, 12, 5)
 @pytest.fixture
 def late_demo_db(demo_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The demo city, with the app believing it is ``LATE``."""
-    demo_today = backend.open_directory
-
-    def late(database_url: str) -> tuple[Directory, Path | None]:
-        directory, backup = demo_today(database_url)
-        directory.today = lambda: LATE
-        return directory, backup
-
-    monkeypatch.setattr(backend, "open_directory", late)
+    monkeypatch.setitem(APP_CLOCKS, demo_db, Clock.on(LATE))
     yield demo_db
 
 

@@ -12,8 +12,10 @@ from textual.command import CommandPalette
 from textual.widgets import Checkbox, Input, RadioSet, Static, TabbedContent
 from tui_support import make_app, settle, text_of
 
+from koordination.core import Core
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
+from koordination.domain.inputs.surveys import SurveyInput
 from koordination.domain.records.surveys import OptionCount
 from koordination.services.surveys import Surveys
 from koordination.tui import kiosk as kiosk_module
@@ -54,9 +56,11 @@ def build_survey(url: str, *, status: SurveyStatus = SurveyStatus.LAEUFT) -> Sur
     try:
         s = Surveys(db)
         survey = s.create(
-            "Engagement in Musterstadt",
-            SurveyAudience.BUERGER,
-            introduction="Ihre Meinung hilft der Koordinierungsstelle.",
+            SurveyInput(
+                "Engagement in Musterstadt",
+                SurveyAudience.BUERGER,
+                introduction="Ihre Meinung hilft der Koordinierungsstelle.",
+            )
         )
         engaged = s.add_question(
             survey.id, "Engagieren Sie sich ehrenamtlich?", QuestionType.JA_NEIN, required=True
@@ -127,7 +131,7 @@ async def choose(pilot: Any, app: App[Any], screen: KioskScreen, question_id: in
 
 async def push_kiosk(pilot: Any, app: App[Any], url: str, survey_id: int) -> KioskScreen:
     await settle(pilot, app)
-    screen = KioskScreen(Database(url), survey_id, PIN)
+    screen = KioskScreen(Core(Database(url)), survey_id, PIN)
     app.push_screen(screen)
     await settle(pilot, app)
     assert app.screen is screen
@@ -204,7 +208,7 @@ async def test_kiosk_refuses_a_survey_that_is_not_running(city_db: str) -> None:
     app = make_app(city_db)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot, app)
-        app.push_screen(KioskScreen(Database(city_db), draft.id, PIN))
+        app.push_screen(KioskScreen(Core(Database(city_db)), draft.id, PIN))
         await settle(pilot, app)
         assert stack_names(app) == ["Screen"]
         toasts = [str(t.render()) for t in app.screen.query("Toast").results(Static)]
@@ -220,7 +224,7 @@ async def test_from_the_main_window_a_pin_is_set_first_and_the_kiosk_reports_its
         await settle(pilot, app)
         db = Database(city_db)
         record = Surveys(db).get(survey.id)
-        assert open_kiosk(app, db, record, closed.append)
+        assert open_kiosk(app, Core(db), record, closed.append)
         await settle(pilot, app)
         assert isinstance(app.screen, KioskPinDialog)
         await pilot.press(*PIN, "enter", *PIN, "enter")
@@ -236,7 +240,7 @@ async def test_from_the_main_window_a_pin_is_set_first_and_the_kiosk_reports_its
         assert stack_names(app) == ["Screen"]
         assert closed == [1]
         draft = build_survey(city_db, status=SurveyStatus.ENTWURF)
-        assert not open_kiosk(app, db, Surveys(db).get(draft.id))
+        assert not open_kiosk(app, Core(db), Surveys(db).get(draft.id))
         await settle(pilot, app)
         assert stack_names(app) == ["Screen"]
         db.dispose()
@@ -246,9 +250,9 @@ def test_run_kiosk_refuses_a_closed_survey_with_a_german_message(
     city_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     closed = build_survey(city_db, status=SurveyStatus.ABGESCHLOSSEN)
-    assert run_kiosk(Database(city_db), closed.id) == 1
+    assert run_kiosk(Core(Database(city_db)), closed.id) == 1
     assert "ist abgeschlossen und nimmt keine Antworten mehr an" in capsys.readouterr().err
-    assert run_kiosk(Database(city_db), 999) == 1
+    assert run_kiosk(Core(Database(city_db)), 999) == 1
     assert "gibt es nicht" in capsys.readouterr().err
 
 
@@ -369,7 +373,7 @@ async def test_a_half_filled_form_left_alone_is_cleared_for_the_next_visitor(
 async def test_kiosk_app_asks_for_a_pin_then_shows_only_the_questionnaire(
     city_db: str, survey: Survey, quick_thanks: None
 ) -> None:
-    app = KioskApp(Database(city_db), survey.id, "Engagement in Musterstadt")
+    app = KioskApp(Core(Database(city_db)), survey.id, "Engagement in Musterstadt")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         assert isinstance(app.screen, KioskPinDialog)
@@ -483,14 +487,14 @@ class ResultsApp(App[None]):
 
     def __init__(self, url: str, survey_id: int) -> None:
         super().__init__()
-        self.db = Database(url)
+        self.core = Core(Database(url))
         self.survey_id = survey_id
 
     def on_mount(self) -> None:
-        self.push_screen(SurveyResultsScreen(self.db, self.survey_id))
+        self.push_screen(SurveyResultsScreen(self.core, self.survey_id))
 
     def on_unmount(self) -> None:
-        self.db.dispose()
+        self.core.close()
 
 
 def chart_lines(screen: SurveyResultsScreen, question_id: int) -> list[str]:
@@ -565,7 +569,7 @@ async def test_results_in_the_main_window_offer_their_keys_in_the_command_palett
     app = make_app(city_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        screen = SurveyResultsScreen(Database(city_db), survey.id)
+        screen = SurveyResultsScreen(Core(Database(city_db)), survey.id)
         app.push_screen(screen)
         await settle(pilot, app)
         entries = {title: action for title, _help, action in app.command_entries()}
@@ -578,7 +582,7 @@ async def test_results_in_the_main_window_offer_their_keys_in_the_command_palett
         await pilot.press("escape")
         await settle(pilot, app)
         assert stack_names(app) == ["Screen"]
-        screen.db.dispose()
+        screen.core.close()
 
 
 async def test_comparison_offers_surveys_sharing_bank_questions_and_draws_both(
@@ -593,14 +597,14 @@ async def test_comparison_offers_surveys_sharing_bank_questions_and_draws_both(
             ("Bürgerbefragung", SurveyAudience.BUERGER, 10),
             ("Organisationsbefragung", SurveyAudience.ORGANISATIONEN, 6),
         ):
-            survey = s.create(title, audience)
+            survey = s.create(SurveyInput(title, audience))
             question = s.add_from_bank(survey.id, item.id)
             s.set_status(survey.id, SurveyStatus.LAEUFT)
             for i in range(15):
                 option = question.options[0 if i < yes else 1].id
                 s.submit(survey.id, {question.id: option}, source=ResponseSource.PAPIER)
             ids.append(survey.id)
-        s.create("Ohne gemeinsame Fragen", SurveyAudience.BUERGER)
+        s.create(SurveyInput("Ohne gemeinsame Fragen", SurveyAudience.BUERGER))
     finally:
         db.dispose()
     app = ResultsApp(city_db, ids[0])

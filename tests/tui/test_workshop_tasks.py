@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from textual.widgets import DataTable, Input, Select, TextArea
-from tui_support import make_app, settle
+from tui_support import make_app, move_to, settle
 
 from koordination.db.engine import Database
 from koordination.domain.records.meetings import SittingRecord, TaskRecord
@@ -171,8 +171,7 @@ async def test_aufgaben_shows_the_overdue_task_in_red_and_d_marks_it_done(demo_d
     app = make_app(demo_db)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot, app)
-        assert app.directory is not None
-        app.directory.today = lambda: date(2026, 11, 22)
+        move_to(app, date(2026, 11, 22))
         await pilot.press("7")
         await settle(pilot, app)
         area = app.query_one(TasksArea)

@@ -10,7 +10,7 @@ from textual import events
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from koordination.clock import Clock
+from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     Bundesland,
@@ -98,10 +98,23 @@ class QuietApp(KoordinationApp):
             event.widget.cursor_blink = False
 
 
+#: The clock an app made by `make_app` on a database URL runs on (fixtures put the demo's
+#: day here); any other database runs on the system clock.
+APP_CLOCKS: dict[str, Clock] = {}
+
+
 def make_app(url: str) -> KoordinationApp:
-    app = QuietApp(url)
+    app = QuietApp(url, APP_CLOCKS.get(url, SYSTEM_CLOCK))
     app.animation_level = "none"
     return app
+
+
+def move_to(app: KoordinationApp, day: date) -> None:
+    """From now on the running app believes today is ``day`` (its areas load with it)."""
+    assert app.core is not None
+    app.core = app.core.on(Clock.on(day))
+    for area in app.areas():
+        area.ready(app.core)
 
 
 async def settle(pilot: object, app: KoordinationApp) -> None:

@@ -17,7 +17,7 @@ from textual.widgets import Button, DataTable, Static
 from koordination.errors import KoordinationError
 
 if TYPE_CHECKING:
-    from koordination.db.engine import Database
+    from koordination.core import Core
     from koordination.services.audit_trail import TrailEntry
 
 AUDIT_CSS = Path(__file__).with_name("audit.tcss")
@@ -58,9 +58,9 @@ class AuditScreen(ModalScreen[None]):
         Binding("ctrl+e", "export", "Export", priority=True, tooltip="Verlauf als CSV exportieren"),
     ]
 
-    def __init__(self, db: Database, kind: str, record_id: int, title: str) -> None:
+    def __init__(self, core: Core, kind: str, record_id: int, title: str) -> None:
         super().__init__()
-        self.db = db
+        self.core = core
         self.kind = kind
         self.record_id = record_id
         self.title_text = title
@@ -89,10 +89,8 @@ class AuditScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="audit")
     def load(self) -> None:
-        from koordination.services.audit_trail import AuditTrail
-
         try:
-            entries = AuditTrail(self.db).of_record(self.kind, self.record_id, limit=LIMIT + 1)
+            entries = self.core.audit.of_record(self.kind, self.record_id, limit=LIMIT + 1)
         except KoordinationError as exc:
             self.app.call_from_thread(self._status, exc.message)
             return
@@ -133,13 +131,14 @@ class AuditScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="audit-export")
     def _export(self) -> None:
+        from koordination.outputs.builders.audit import write_csv
         from koordination.paths import exports_dir
-        from koordination.services.audit_trail import AuditTrail, TrailQuery, write_csv
+        from koordination.services.audit_trail import TrailQuery
 
         target = exports_dir() / f"verlauf-{self.kind}-{self.record_id}.csv"
         query = TrailQuery(record=(self.kind, self.record_id))
         try:
-            count = write_csv(AuditTrail(self.db).entries(query), target)
+            count = write_csv(self.core.audit.entries(query), target)
         except KoordinationError as exc:
             self.app.call_from_thread(
                 self.notify, exc.message, title="Fehler", severity="error", timeout=12

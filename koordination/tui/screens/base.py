@@ -1,10 +1,10 @@
-"""What every area of the main window shares: access to the service and worker helpers."""
+"""What every area of the main window shares: access to the core and worker helpers."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual import work
 from textual.containers import Vertical
@@ -13,34 +13,35 @@ from koordination.errors import KoordinationError
 from koordination.tui.messages import DataChanged
 
 if TYPE_CHECKING:
-    from koordination.services.directory import Directory
+    from koordination.core import Core
+    from koordination.tui.app import KoordinationApp
 
 T = TypeVar("T")
 
 
 class Area(Vertical):
-    """One area (tab) of the main window. The app hands down ``directory`` once it is open."""
+    """One area (tab) of the main window. The app hands down the ``core`` once it is open."""
 
     #: German name of the area, as in the navigation.
     TITLE: ClassVar[str] = ""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.directory: Directory | None = None
+        self.core: Core | None = None
         self.active = False
         #: True while what is shown may be outdated; an area loads only when it is shown.
         self.stale = True
 
-    def ready(self, directory: Directory) -> None:
+    def ready(self, core: Core) -> None:
         """The database is open: load the data (now if shown, else when first shown)."""
-        self.directory = directory
+        self.core = core
         self.stale = True
         if self.active:
             self.activate()
 
     def activate(self) -> None:
         self.active = True
-        if self.stale and self.directory is not None:
+        if self.stale and self.core is not None:
             self.stale = False
             self.load_all()
         # After the pane is shown: focusing a hidden widget would switch the tabs back.
@@ -64,7 +65,7 @@ class Area(Vertical):
         """Load (again) what the area shows."""
 
     def something_changed(self, what: str) -> None:
-        if self.active and self.directory is not None:
+        if self.active and self.core is not None:
             self.data_changed(what)
         else:
             self.stale = True
@@ -74,15 +75,18 @@ class Area(Vertical):
         self.reload(keep_position=True)
 
     def today(self) -> date:
-        return self.directory.today() if self.directory else date.today()
+        """Today in the city by the core's clock (the app's, before the core is open)."""
+        if self.core is not None:
+            return self.core.clock.today()
+        return cast("KoordinationApp", self.app).clock.today()
 
     def changed(self, what: str) -> None:
         self.post_message(DataChanged(what))
 
-    def needs_directory(self) -> Directory | None:
-        if self.directory is None:
+    def needs_core(self) -> Core | None:
+        if self.core is None:
             self.notify("Die Datenbank ist noch nicht geöffnet.", severity="warning")
-        return self.directory
+        return self.core
 
     @work(thread=True, group="service")
     def call_service(

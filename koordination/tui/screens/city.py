@@ -51,8 +51,8 @@ class CityArea(Area):
             self.query_one("#field-name").focus()
 
     def reload(self, keep_position: bool = False) -> None:
-        directory = self.directory
-        if directory is not None:
+        if self.core is not None:
+            directory = self.core.directory
             self.call_service(
                 lambda: (directory.contact_candidates(), directory.get_city()), self._loaded
             )
@@ -77,9 +77,10 @@ class CityArea(Area):
 
     @on(Button.Pressed, "#city-save")
     def action_save(self) -> None:
-        directory = self.needs_directory()
-        if directory is None:
+        core = self.needs_core()
+        if core is None:
             return
+        directory = core.directory
         problems = self.form.reveal_all()
         summary = self.query_one("#city-summary", Static)
         if problems:

@@ -35,15 +35,14 @@ from koordination.errors import KoordinationError
 from koordination.tui.screens.base import Area
 
 if TYPE_CHECKING:
-    from koordination.services.action_fields import ActionFields
-    from koordination.services.directory import Directory
-    from koordination.tui.screens.field_forms import (
+    from koordination.domain.inputs.fields import (
         FieldInput,
         GoalInput,
         IndicatorInput,
-        LinkChoice,
         MeasureInput,
     )
+    from koordination.services.action_fields import ActionFields
+    from koordination.tui.screens.field_forms import LinkChoice
     from koordination.tui.widgets.search_list import Count, Fetch
 
 STATUS_STYLE = {
@@ -457,7 +456,6 @@ class FieldsArea(Area):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.service: ActionFields | None = None
         self.fields: list[FieldRecord] = []
         self.groups: list[tuple[str, int]] = []
         self._by_key: dict[NodeKey, TreeNode[NodeData]] = {}
@@ -490,11 +488,9 @@ class FieldsArea(Area):
         if focused is None or self not in focused.ancestors:
             self.field_tree.focus()
 
-    def ready(self, directory: Directory) -> None:
-        from koordination.services.action_fields import ActionFields
-
-        self.service = ActionFields(directory.db)
-        super().ready(directory)
+    @property
+    def service(self) -> ActionFields | None:
+        return self.core.fields if self.core is not None else None
 
     # ------------------------------------------------------------------ loading
     def reload(self, keep_position: bool = False) -> None:
@@ -503,11 +499,11 @@ class FieldsArea(Area):
 
     @work(thread=True, exclusive=True, group="fields")
     def _load(self) -> None:
-        service, directory = self.service, self.directory
-        assert service is not None and directory is not None
+        core = self.core
+        assert core is not None
         try:
-            fields = service.tree()
-            groups = [(g.name, g.id) for g in directory.list_groups()]
+            fields = core.fields.tree()
+            groups = [(g.name, g.id) for g in core.directory.list_groups()]
         except KoordinationError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
@@ -656,7 +652,7 @@ class FieldsArea(Area):
         return measure
 
     def needs_service(self) -> ActionFields | None:
-        return self.service if self.needs_directory() is not None else None
+        return self.service if self.needs_core() is not None else None
 
     def _saved(self, message: str, select: NodeKey | None = None) -> None:
         self._select = select
@@ -684,8 +680,8 @@ class FieldsArea(Area):
         from koordination.tui.screens.people import person_search
         from koordination.tui.widgets.lazy_table import Row
 
-        directory = self.directory
-        assert directory is not None
+        assert self.core is not None
+        directory = self.core.directory
 
         def organisations(text: str, offset: int, limit: int) -> list[Row]:
             found = directory.list_organisations(OrganisationFilter(text), offset, limit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Any
 
 from textual import on
@@ -15,6 +15,7 @@ from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from koordination.clock import Clock
 from koordination.domain.enums import (
     Bundesland,
     Channel,
@@ -26,12 +27,17 @@ from koordination.domain.enums import (
     Sector,
 )
 from koordination.domain.inputs.directory import (
+    AffiliationInput,
     CityProfileInput,
     GroupInput,
+    MembershipInput,
     OrganisationInput,
     PersonInput,
+    build_affiliation,
+    build_consent,
+    build_membership,
 )
-from koordination.domain.inputs.validation import parse_date, split_multi
+from koordination.domain.inputs.validation import date_value, int_value, split_multi
 from koordination.domain.records.directory import (
     CityProfileRecord,
     GroupRecord,
@@ -146,33 +152,8 @@ class ConfirmScreen(ModalScreen[bool]):
 # ---------------------------------------------------------------------- helpers
 
 
-def _date_value(
-    values: dict[str, Any], key: str, label: str, problems: list[FieldError]
-) -> date | None:
-    text = str(values.get(key) or "").strip()
-    if not text:
-        return None
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        problems.append(FieldError(label, str(exc)))
-        return None
-
-
-def _int_value(
-    values: dict[str, Any], key: str, label: str, problems: list[FieldError]
-) -> int | None:
-    text = str(values.get(key) or "").strip().replace(".", "").replace(" ", "")
-    if not text:
-        return None
-    if not text.isdigit():
-        problems.append(FieldError(label, "bitte eine ganze Zahl eingeben."))
-        return None
-    return int(text)
-
-
-def _today_text() -> str:
-    return date.today().strftime("%d.%m.%Y")
+def _day_text(day: date) -> str:
+    return day.strftime("%d.%m.%Y")
 
 
 # ---------------------------------------------------------------------- people
@@ -346,9 +327,9 @@ CITY_FIELDS = [
 
 def build_city(values: dict[str, Any]) -> tuple[CityProfileInput, list[FieldError]]:
     problems: list[FieldError] = []
-    inhabitants = _int_value(values, "inhabitants", "Einwohnerzahl", problems)
-    since = _int_value(values, "network_since", "Im Netzwerk seit", problems)
-    accepted = _date_value(values, "principles_accepted_on", "Grundsätze anerkannt am", problems)
+    inhabitants = int_value(values, "inhabitants", "Einwohnerzahl", problems)
+    since = int_value(values, "network_since", "Im Netzwerk seit", problems)
+    accepted = date_value(values, "principles_accepted_on", "Grundsätze anerkannt am", problems)
     contact = values.get("contact_person_id")
     texts = {
         k: values[k]
@@ -390,42 +371,7 @@ def city_values(c: CityProfileRecord | None) -> dict[str, Any]:
 # ---------------------------------------------------------------------- consents
 
 
-@dataclass(frozen=True)
-class ConsentInput:
-    purpose: ConsentPurpose
-    legal_basis: LegalBasis
-    text_version: str
-    given_at: datetime
-
-
-def _instant(day: date | None) -> datetime:
-    """A calendar day as an instant: now for today, noon (local) otherwise."""
-    if day is None or day == date.today():
-        return datetime.now(UTC)
-    return datetime.combine(day, time(12, 0)).astimezone(UTC)
-
-
-def build_consent(values: dict[str, Any]) -> tuple[ConsentInput | None, list[FieldError]]:
-    problems: list[FieldError] = []
-    if values["purpose"] is None:
-        problems.append(FieldError("Zweck", "bitte einen Zweck wählen."))
-    given = _date_value(values, "given_at", "Erteilt am", problems)
-    if given and given > date.today():
-        problems.append(FieldError("Erteilt am", "liegt in der Zukunft."))
-    if problems:
-        return None, problems
-    return (
-        ConsentInput(
-            values["purpose"],
-            values["legal_basis"] or LegalBasis.EINWILLIGUNG,
-            values["text_version"].strip(),
-            _instant(given),
-        ),
-        [],
-    )
-
-
-def consent_form(person_name: str) -> FormScreen:
+def consent_form(person_name: str, clock: Clock) -> FormScreen:
     fields = [
         FieldSpec("purpose", "Zweck", kind="select", choices=ConsentPurpose.choices()),
         FieldSpec(
@@ -438,8 +384,13 @@ def consent_form(person_name: str) -> FormScreen:
         FieldSpec("text_version", "Textversion", placeholder="z. B. 2024-01"),
         FieldSpec("given_at", "Erteilt am", placeholder="TT.MM.JJJJ"),
     ]
-    values = {"legal_basis": LegalBasis.EINWILLIGUNG, "given_at": _today_text()}
-    return FormScreen(f"Einwilligung erfassen – {person_name}", fields, values, build_consent)
+    values = {"legal_basis": LegalBasis.EINWILLIGUNG, "given_at": _day_text(clock.today())}
+    return FormScreen(
+        f"Einwilligung erfassen – {person_name}",
+        fields,
+        values,
+        lambda values: build_consent(values, clock.now()),
+    )
 
 
 @dataclass(frozen=True)
@@ -451,18 +402,19 @@ class Ending:
 
 
 def build_ending(
-    label: str, date_label: str, starts: Mapping[int, date | None] | None = None
+    label: str, date_label: str, today: date, starts: Mapping[int, date | None] | None = None
 ) -> Builder:
-    """Checks an :class:`Ending`; ``starts`` (id -> start day) catches an end before the start."""
+    """Checks an :class:`Ending` (not after ``today``); ``starts`` (id -> start day) catches an
+    end before the start."""
 
     def build(values: dict[str, Any]) -> tuple[Ending | None, list[FieldError]]:
         problems: list[FieldError] = []
         if values["id"] is None:
             problems.append(FieldError(label, "bitte auswählen."))
-        when = _date_value(values, "at", date_label, problems)
+        when = date_value(values, "at", date_label, problems)
         if values["at"].strip() == "":
             problems.append(FieldError(date_label, "darf nicht leer sein."))
-        if when and when > date.today():
+        if when and when > today:
             problems.append(FieldError(date_label, "liegt in der Zukunft."))
         start = (starts or {}).get(values["id"]) if values["id"] is not None else None
         if when and start and when < start:
@@ -476,23 +428,25 @@ def build_ending(
     return build
 
 
-def withdraw_form(person_name: str, choices: Sequence[tuple[str, int]]) -> FormScreen:
+def withdraw_form(person_name: str, choices: Sequence[tuple[str, int]], today: date) -> FormScreen:
     fields = [
         FieldSpec("id", "Einwilligung", kind="select", choices=list(choices)),
         FieldSpec("at", "Widerrufen am", placeholder="TT.MM.JJJJ"),
     ]
-    values: dict[str, Any] = {"at": _today_text()}
+    values: dict[str, Any] = {"at": _day_text(today)}
     if len(choices) == 1:
         values["id"] = choices[0][1]
     return FormScreen(
         f"Einwilligung widerrufen – {person_name}",
         fields,
         values,
-        build_ending("Einwilligung", "Widerrufen am"),
+        build_ending("Einwilligung", "Widerrufen am", today),
     )
 
 
-def end_membership_form(group_name: str, choices: Sequence[tuple[str, int]]) -> FormScreen:
+def end_membership_form(
+    group_name: str, choices: Sequence[tuple[str, int]], today: date
+) -> FormScreen:
     fields = [
         FieldSpec("id", "Mitglied", kind="select", choices=list(choices)),
         FieldSpec("at", "Ende am", placeholder="TT.MM.JJJJ"),
@@ -500,8 +454,8 @@ def end_membership_form(group_name: str, choices: Sequence[tuple[str, int]]) -> 
     return FormScreen(
         f"Mitgliedschaft beenden – {group_name}",
         fields,
-        {"at": _today_text()},
-        build_ending("Mitglied", "Ende am"),
+        {"at": _day_text(today)},
+        build_ending("Mitglied", "Ende am", today),
         note="Die Mitgliedschaft bleibt als Verlauf erhalten.",
     )
 
@@ -523,14 +477,6 @@ def person_list(people: Fetch, count: Count) -> SearchList:
     )
 
 
-@dataclass(frozen=True)
-class MembershipInput:
-    person_id: int
-    role: GroupRole
-    representing_id: int | None
-    valid_from: date | None
-
-
 class MembershipScreen(ModalScreen[MembershipInput | None]):
     """Add a member: find the person by typing, then role and represented organisation."""
 
@@ -545,12 +491,14 @@ class MembershipScreen(ModalScreen[MembershipInput | None]):
         people: Callable[[str, int, int], Sequence[Row]],
         count_people: Callable[[str], int],
         organisations: Sequence[tuple[str, int]],
+        today: date,
     ) -> None:
         super().__init__()
         self.group_name = group_name
         self.people = people
         self.count_people = count_people
         self.organisations = list(organisations)
+        self.today = today
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog"):
@@ -564,34 +512,25 @@ class MembershipScreen(ModalScreen[MembershipInput | None]):
             yield Label("Vertritt Organisation", classes="field-label")
             yield Select(self.organisations, prompt="– keine –", id="representing")
             yield Label("Seit", classes="field-label")
-            yield Input(_today_text(), placeholder="TT.MM.JJJJ", id="since")
+            yield Input(_day_text(self.today), placeholder="TT.MM.JJJJ", id="since")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Hinzufügen", variant="primary", id="save")
                 yield Button("Abbrechen", id="cancel")
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        person_id = self.query_one(SearchList).cursor_id
-        problems: list[FieldError] = []
-        since = _date_value(
-            {"since": self.query_one("#since", Input).value}, "since", "Seit", problems
+        data, problems = build_membership(
+            {
+                "person_id": self.query_one(SearchList).cursor_id,
+                "role": self.query_one("#role", Select).value,
+                "representing_id": self.query_one("#representing", Select).value,
+                "since": self.query_one("#since", Input).value,
+            }
         )
-        if person_id is None:
-            problems.append(FieldError("Person", "bitte eine Person auswählen."))
-        if problems:
+        if data is None:
             self.query_one("#picked", Static).update("\n".join(str(p) for p in problems))
             return
-        assert person_id is not None
-        rep = self.query_one("#representing", Select).value
-        role = self.query_one("#role", Select).value
-        self.dismiss(
-            MembershipInput(
-                person_id,
-                role if isinstance(role, GroupRole) else GroupRole.MITGLIED,
-                rep if isinstance(rep, int) else None,
-                since,
-            )
-        )
+        self.dismiss(data)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -656,29 +595,25 @@ class PersonPickerScreen(ModalScreen[int | None]):
 
 
 def end_affiliation_form(
-    person_name: str, choices: Sequence[tuple[str, int]], starts: Mapping[int, date | None]
+    person_name: str,
+    choices: Sequence[tuple[str, int]],
+    starts: Mapping[int, date | None],
+    today: date,
 ) -> FormScreen:
     fields = [
         FieldSpec("id", "Organisation", kind="select", choices=list(choices)),
         FieldSpec("at", "Ende am", placeholder="TT.MM.JJJJ"),
     ]
-    values: dict[str, Any] = {"at": _today_text()}
+    values: dict[str, Any] = {"at": _day_text(today)}
     if len(choices) == 1:
         values["id"] = choices[0][1]
     return FormScreen(
         f"Zugehörigkeit beenden – {person_name}",
         fields,
         values,
-        build_ending("Organisation", "Ende am", starts),
+        build_ending("Organisation", "Ende am", today, starts),
         note="Die Zugehörigkeit bleibt als Verlauf erhalten.",
     )
-
-
-@dataclass(frozen=True)
-class AffiliationInput:
-    organisation_id: int
-    function: str
-    valid_from: date | None
 
 
 class AffiliationScreen(ModalScreen[AffiliationInput | None]):
@@ -694,11 +629,13 @@ class AffiliationScreen(ModalScreen[AffiliationInput | None]):
         person_name: str,
         organisations: Callable[[str, int, int], Sequence[Row]],
         count_organisations: Callable[[str], int],
+        today: date,
     ) -> None:
         super().__init__()
         self.person_name = person_name
         self.organisations = organisations
         self.count_organisations = count_organisations
+        self.today = today
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog"):
@@ -716,7 +653,7 @@ class AffiliationScreen(ModalScreen[AffiliationInput | None]):
             yield Label("Funktion", classes="field-label")
             yield Input(placeholder="z. B. Geschäftsführung, Ehrenamt", id="function")
             yield Label("Seit", classes="field-label")
-            yield Input(_today_text(), placeholder="TT.MM.JJJJ", id="since")
+            yield Input(_day_text(self.today), placeholder="TT.MM.JJJJ", id="since")
             yield Static("", id="since-problem", classes="dialog-problem")
             yield Static("", id="affiliation-problem", classes="dialog-problem")
             with Horizontal(classes="dialog-buttons"):
@@ -728,7 +665,7 @@ class AffiliationScreen(ModalScreen[AffiliationInput | None]):
         self.query_one("#function", Input).focus()
 
     def _since(self, problems: list[FieldError]) -> date | None:
-        return _date_value(
+        return date_value(
             {"since": self.query_one("#since", Input).value}, "since", "Seit", problems
         )
 
@@ -743,22 +680,19 @@ class AffiliationScreen(ModalScreen[AffiliationInput | None]):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        problems: list[FieldError] = []
-        organisation_id = self.query_one(SearchList).cursor_id
-        if organisation_id is None:
-            problems.append(FieldError("Organisation", "bitte eine Organisation auswählen."))
-        since = self._since(problems)
-        if problems:
+        data, problems = build_affiliation(
+            {
+                "organisation_id": self.query_one(SearchList).cursor_id,
+                "function": self.query_one("#function", Input).value,
+                "since": self.query_one("#since", Input).value,
+            }
+        )
+        if data is None:
             self.query_one("#affiliation-problem", Static).update(
                 escape("Bitte korrigieren: " + "; ".join(str(p) for p in problems))
             )
             return
-        assert organisation_id is not None
-        self.dismiss(
-            AffiliationInput(
-                organisation_id, self.query_one("#function", Input).value.strip(), since
-            )
-        )
+        self.dismiss(data)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -19,9 +19,9 @@ from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from koordination.domain.inputs.directory import GroupInput
+    from koordination.domain.inputs.directory import GroupInput, MembershipInput
     from koordination.services.directory import Directory
-    from koordination.tui.screens.forms import Ending, MembershipInput
+    from koordination.tui.screens.forms import Ending
 
 
 def group_row(r: GroupRow) -> Row:
@@ -112,7 +112,7 @@ class GroupsArea(ListArea):
     def action_new(self) -> None:
         from koordination.tui.screens.forms import group_form
 
-        if self.needs_directory() is None:
+        if self.needs_core() is None:
             return
 
         def done(result: GroupInput | None) -> None:
@@ -138,8 +138,8 @@ class GroupsArea(ListArea):
         )
 
     def _save(self, original: GroupRecord | None, data: GroupInput) -> None:
-        directory = self.directory
-        assert directory is not None
+        assert self.core is not None
+        directory = self.core.directory
 
         def call() -> Saved[GroupRecord]:
             if original is None:
@@ -157,15 +157,15 @@ class GroupsArea(ListArea):
         from koordination.tui.screens.audit import AuditScreen
 
         record: GroupRecord | None = self.selected()
-        if record is not None and self.directory is not None:
-            db = self.directory.db
-            self.app.push_screen(AuditScreen(db, "group", record.id, record.name))
+        if record is not None and self.core is not None:
+            self.app.push_screen(AuditScreen(self.core, "group", record.id, record.name))
 
     def action_archive(self) -> None:
         record: GroupRecord | None = self.selected()
-        directory = self.directory
-        if record is None or directory is None:
+        core = self.core
+        if record is None or core is None:
             return
+        directory = core.directory
         archive = not record.archived
 
         def done(saved: GroupRecord) -> None:
@@ -178,9 +178,10 @@ class GroupsArea(ListArea):
     # ------------------------------------------------------------------ members
     def action_add_member(self) -> None:
         record: GroupRecord | None = self.selected()
-        directory = self.directory
-        if record is None or directory is None:
+        core = self.core
+        if record is None or core is None:
             return
+        directory = core.directory
         from koordination.services.directory import OrganisationFilter
 
         people, count = person_search(directory)
@@ -202,7 +203,9 @@ class GroupsArea(ListArea):
                     lambda m: self._members_changed(f"{m.person_name} ist jetzt Mitglied."),
                 )
 
-            self.app.push_screen(MembershipScreen(record.name, people, count, organisations), done)
+            self.app.push_screen(
+                MembershipScreen(record.name, people, count, organisations, self.today()), done
+            )
 
         self.call_service(
             lambda: [
@@ -215,9 +218,10 @@ class GroupsArea(ListArea):
         from koordination.tui.screens.forms import end_membership_form
 
         record: GroupRecord | None = self.selected()
-        directory = self.directory
-        if record is None or directory is None:
+        core = self.core
+        if record is None or core is None:
             return
+        directory = core.directory
         today = self.today()
         current = [
             (f"{m.person_name} ({m.role.label})", m.id) for m in record.members if m.current(today)
@@ -233,7 +237,7 @@ class GroupsArea(ListArea):
                     lambda _none: self._members_changed("Mitgliedschaft beendet."),
                 )
 
-        self.app.push_screen(end_membership_form(record.name, current), done)
+        self.app.push_screen(end_membership_form(record.name, current, today), done)
 
     def _members_changed(self, message: str) -> None:
         self.notify(message, title="Mitglieder")

@@ -38,7 +38,7 @@ from koordination.tui.formatting import number
 from koordination.tui.messages import DataChanged
 
 if TYPE_CHECKING:
-    from koordination.services.directory import Directory
+    from koordination.core import Core
 
 ImportKind = Literal["people", "organisations"]
 ExportKind = Literal["people", "organisations", "groups"]
@@ -108,9 +108,9 @@ class TransferScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "close", "Schließen", tooltip="Dialog schließen")]
 
-    def __init__(self, directory: Directory) -> None:
+    def __init__(self, core: Core) -> None:
         super().__init__()
-        self.directory = directory
+        self.core = core
         self.running = False
         self._focus_before: Widget | None = None
 
@@ -161,8 +161,8 @@ class TransferScreen(ModalScreen[None]):
 class ImportScreen(TransferScreen):
     """Read people or organisations from a CSV file: check first, then import all or nothing."""
 
-    def __init__(self, directory: Directory, kind: ImportKind) -> None:
-        super().__init__(directory)
+    def __init__(self, core: Core, kind: ImportKind) -> None:
+        super().__init__(core)
         self.kind = kind
         #: The last import went through: importing the same file again needs a change first.
         self.imported = False
@@ -265,7 +265,7 @@ class ImportScreen(TransferScreen):
         try:
             path = import_file(text)
             report = importer(
-                self.directory.db,
+                self.core.db,
                 path,
                 existing=existing,
                 dry_run=dry_run,
@@ -354,10 +354,8 @@ def scope_note(kind: ExportKind, scope: ExportScope, count: int | None) -> str:
 class ExportScreen(TransferScreen):
     """Write the people, organisations or groups the list shows to a CSV file or JSON."""
 
-    def __init__(
-        self, directory: Directory, kind: ExportKind, scope: ExportScope | None = None
-    ) -> None:
-        super().__init__(directory)
+    def __init__(self, core: Core, kind: ExportKind, scope: ExportScope | None = None) -> None:
+        super().__init__(core)
         self.kind = kind
         self.scope = scope or ExportScope()
 
@@ -398,7 +396,7 @@ class ExportScreen(TransferScreen):
 
     def count(self) -> int:
         """How many entries the export will write (runs in a worker)."""
-        d, f = self.directory, self.filter
+        d, f = self.core.directory, self.filter
         if isinstance(f, PeopleFilter):
             return d.count_people(f)
         if isinstance(f, OrganisationFilter):
@@ -445,7 +443,7 @@ class ExportScreen(TransferScreen):
         self.export_worker(self.query_one("#export-path", Input).value, self.chosen_format)
 
     def export(self, fmt: str, target: Path, progress: Throttled) -> int:
-        d, f = self.directory, self.filter
+        d, f = self.core.directory, self.filter
         if isinstance(f, PeopleFilter):
             return export_people(d, fmt, target, progress, people=f)
         if isinstance(f, OrganisationFilter):

@@ -110,9 +110,9 @@ class ListArea(Area):
 
     # ------------------------------------------------------------------ loading
     def reload(self, keep_position: bool = False) -> None:
-        if self.directory is None:
+        if self.core is None:
             return
-        loader, counter = self.source(self.directory)
+        loader, counter = self.source(self.core.directory)
         self.table.load(loader, counter, keep_position=keep_position)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -161,11 +161,11 @@ class ListArea(Area):
 
     @work(thread=True, exclusive=True, group="detail")
     def load_detail(self, row_id: int) -> None:
-        directory = self.directory
-        if directory is None:
+        core = self.core
+        if core is None:
             return
         try:
-            record = self.fetch(directory, row_id)
+            record = self.fetch(core.directory, row_id)
         except KoordinationError:
             record = None
         if not get_current_worker().is_cancelled:
@@ -219,14 +219,14 @@ class ListArea(Area):
     def action_import_csv(self) -> None:
         from koordination.tui.screens.import_export import ImportScreen
 
-        directory = self.needs_directory()
-        if directory is not None and self.IMPORT_KIND is not None:
-            self.app.push_screen(ImportScreen(directory, self.IMPORT_KIND))
+        core = self.needs_core()
+        if core is not None and self.IMPORT_KIND is not None:
+            self.app.push_screen(ImportScreen(core, self.IMPORT_KIND))
 
     def action_export(self) -> None:
         from koordination.tui.screens.import_export import ExportScope, ExportScreen
 
-        directory = self.needs_directory()
-        if directory is not None and self.EXPORT_KIND is not None:
+        core = self.needs_core()
+        if core is not None and self.EXPORT_KIND is not None:
             scope = ExportScope(self.list_filter(), self._described_with_archive())
-            self.app.push_screen(ExportScreen(directory, self.EXPORT_KIND, scope))
+            self.app.push_screen(ExportScreen(core, self.EXPORT_KIND, scope))

@@ -32,13 +32,12 @@ from koordination.tui.screens.base import Area
 from koordination.tui.widgets.month_view import MonthView
 
 if TYPE_CHECKING:
+    from koordination.core import Core
     from koordination.delivery.settings import SmtpSettings
-    from koordination.domain.inputs.meetings import MeetingInput
+    from koordination.domain.inputs.meetings import AnswerInput, MeetingInput, MoveInput
     from koordination.services.meetings import Meetings
     from koordination.tui.screens.meeting_forms import (
-        AnswerInput,
         MeetingFormResult,
-        MoveInput,
         Preview,
         SendOffer,
     )
@@ -121,7 +120,6 @@ class MeetingsArea(Area):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.meetings: Meetings | None = None
         self.rows: list[OccurrenceRow] = []
         self.window_start: date | None = None
         self.window_end: date | None = None
@@ -177,19 +175,17 @@ class MeetingsArea(Area):
         self.query_one("#meetings-status", Static).update(text)
 
     # ------------------------------------------------------------------ loading
-    def ready(self, directory: Any) -> None:
-        from koordination.services.meetings import Meetings
-
-        self.meetings = Meetings(directory.db)
-        super().ready(directory)
+    @property
+    def meetings(self) -> Meetings | None:
+        return self.core.meetings if self.core is not None else None
 
     def load_all(self) -> None:
         self.load_groups()
         self.reload()
 
     def load_groups(self) -> None:
-        directory = self.directory
-        if directory is not None:
+        if self.core is not None:
+            directory = self.core.directory
             self.call_service(
                 lambda: [(g.name, g.id) for g in directory.list_groups()], self._set_groups
             )
@@ -375,8 +371,8 @@ class MeetingsArea(Area):
         """The sitting of the highlighted date: agenda, attendance, minutes, tasks."""
         from koordination.tui.screens.sitting import SittingScreen
 
-        row, directory = self.current_row, self.needs_directory()
-        if directory is None:
+        row, core = self.current_row, self.needs_core()
+        if core is None:
             return
         if row is None:
             self.notify("Bitte zuerst einen Termin auswählen.", severity="warning")
@@ -390,7 +386,7 @@ class MeetingsArea(Area):
             self.changed("minutes")
 
         self.app.push_screen(
-            SittingScreen(directory, row.meeting_id, row.recurrence_id, heading), closed
+            SittingScreen(core, row.meeting_id, row.recurrence_id, heading), closed
         )
 
     # ------------------------------------------------------------------ detail
@@ -676,10 +672,10 @@ class MeetingsArea(Area):
     def action_history(self) -> None:
         from koordination.tui.screens.audit import AuditScreen
 
-        picked, directory = self.selected(), self.directory
-        if picked is not None and directory is not None:
+        picked, core = self.selected(), self.core
+        if picked is not None and core is not None:
             meeting = picked[1]
-            self.app.push_screen(AuditScreen(directory.db, "meeting", meeting.id, meeting.title))
+            self.app.push_screen(AuditScreen(core, "meeting", meeting.id, meeting.title))
 
     # ------------------------------------------------------------------ exceptions
     def action_move(self) -> None:
@@ -854,9 +850,10 @@ class MeetingsArea(Area):
         from koordination.tui.screens.people import person_search
 
         picked = self.selected()
-        directory = self.needs_directory()
-        if picked is None or directory is None:
+        core = self.needs_core()
+        if picked is None or core is None:
             return
+        directory = core.directory
         _row, meeting = picked
         if meeting.status == MeetingStatus.ABGESAGT:
             self.notify("Dieser Termin ist abgesagt.", severity="warning")
@@ -959,20 +956,23 @@ class MeetingsArea(Area):
         if picked is None:
             return
         _row, meeting = picked
-        meetings = self.meetings
-        assert meetings is not None
-        self.call_service(lambda: self._offer(meetings, meeting), self._show_offer)
+        core = self.core
+        assert core is not None
+        self.call_service(lambda: self._offer(core, meeting), self._show_offer)
 
     @staticmethod
-    def _offer(meetings: Meetings, meeting: MeetingRecord) -> SendOffer:
+    def _offer(core: Core, meeting: MeetingRecord) -> SendOffer:
         """Runs in a worker: put the groups' current members on the list, plan what goes out."""
         from koordination.delivery.settings import load_smtp_settings
+        from koordination.outputs.files import invitation_folder
+        from koordination.outputs.registry import invitation_attachment
         from koordination.services import dispatch
         from koordination.tui.screens.meeting_forms import SendOffer
 
+        meetings = core.meetings
         added = meetings.invite(meeting.id, group_ids=meeting.group_ids)
         plan = meetings.plan_delivery(meeting.id)
-        folder = dispatch.default_folder(plan.meeting)
+        folder = invitation_folder(plan.meeting)
         mail_problem: str | None = None
         settings: SmtpSettings | None = None
         try:
@@ -986,7 +986,8 @@ class MeetingsArea(Area):
             return f"{count} Dateien in {target} gespeichert."
 
         def send_mail(progress: Callable[[int, int], None]) -> tuple[str, list[str]]:
-            result = dispatch.send_mails(meetings, plan, settings, progress)
+            letter = invitation_attachment(core, plan.meeting)
+            result = dispatch.send_mails(meetings, plan, settings, progress, letter)
             return result.summary(), list(result.failures)
 
         return SendOffer(plan, added, folder, mail_problem, write_files, send_mail)

@@ -33,7 +33,6 @@ from koordination.tui.screens.base import Area
 from koordination.tui.screens.fields import OVERDUE_STYLE, measure_label
 
 if TYPE_CHECKING:
-    from koordination.services.directory import Directory
     from koordination.services.network import Network
 
 #: Sector columns of the balance table: short headers, full names in the legend.
@@ -349,7 +348,6 @@ class NetworkArea(Area):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.network: Network | None = None
         self.balance: NetworkBalance | None = None
         self.cooperation: Cooperation | None = None
         self.group_id: int | None = None
@@ -415,11 +413,9 @@ class NetworkArea(Area):
         if target:
             self.query_one(target).focus()
 
-    def ready(self, directory: Directory) -> None:
-        from koordination.services.network import Network
-
-        self.network = Network(directory.db, directory.clock)
-        super().ready(directory)
+    @property
+    def network(self) -> Network | None:
+        return self.core.network if self.core is not None else None
 
     # ------------------------------------------------------------------ tabs
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
@@ -453,8 +449,8 @@ class NetworkArea(Area):
 
     @work(thread=True, exclusive=True, group="network")
     def _load(self) -> None:
-        network, directory = self.network, self.directory
-        assert network is not None and directory is not None
+        assert self.core is not None
+        network, directory = self.core.network, self.core.directory
         worker = get_current_worker()
         try:
             groups = [(g.name, g.id) for g in directory.list_groups()]

@@ -85,7 +85,7 @@ class OrganisationsArea(ListArea):
     def action_new(self, data: OrganisationInput | None = None) -> None:
         from koordination.tui.screens.forms import organisation_form
 
-        if self.needs_directory() is None:
+        if self.needs_core() is None:
             return
 
         def done(result: OrganisationInput | None) -> None:
@@ -110,8 +110,8 @@ class OrganisationsArea(ListArea):
         )
 
     def _save(self, original: OrganisationRecord | None, data: OrganisationInput) -> None:
-        directory = self.directory
-        assert directory is not None
+        assert self.core is not None
+        directory = self.core.directory
 
         def call() -> Saved[OrganisationRecord]:
             if original is None:
@@ -131,15 +131,15 @@ class OrganisationsArea(ListArea):
         from koordination.tui.screens.audit import AuditScreen
 
         record: OrganisationRecord | None = self.selected()
-        if record is not None and self.directory is not None:
-            db = self.directory.db
-            self.app.push_screen(AuditScreen(db, "organisation", record.id, record.name))
+        if record is not None and self.core is not None:
+            self.app.push_screen(AuditScreen(self.core, "organisation", record.id, record.name))
 
     def action_archive(self) -> None:
         record: OrganisationRecord | None = self.selected()
-        directory = self.directory
-        if record is None or directory is None:
+        core = self.core
+        if record is None or core is None:
             return
+        directory = core.directory
         archive = not record.archived
 
         def done(saved: OrganisationRecord) -> None:

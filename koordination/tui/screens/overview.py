@@ -32,8 +32,8 @@ from koordination.tui.screens.surveys import escape_markup
 
 if TYPE_CHECKING:
     from koordination.domain.records.fields import MeasureRecord
+    from koordination.domain.records.programme import EligibilityReport
     from koordination.services.meetings import Meetings
-    from koordination.services.programme import EligibilityReport
 
 #: How many open tasks the Übersicht lists (the most urgent first).
 URGENT_TASKS = 5
@@ -181,54 +181,45 @@ class OverviewArea(Area, can_focus=True):
                 yield Static("", id="overview-measures", classes="card")
 
     def reload(self, keep_position: bool = False) -> None:
-        if self.directory is not None:
+        if self.core is not None:
             self._load()
 
     @work(thread=True, exclusive=True, group="overview")
     def _load(self) -> None:
-        directory = self.directory
-        assert directory is not None
+        core = self.core
+        assert core is not None
+        today = core.clock.today()
         try:
-            overview = directory.overview()
+            overview = core.directory.overview()
         except KoordinationError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, overview)
-        from koordination.services.meetings import Meetings
-
         try:
-            outlook = meeting_outlook(Meetings(directory.db), directory.today())
+            outlook = meeting_outlook(core.meetings, today)
         except KoordinationError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_outlook, outlook)
-        from koordination.services.minutes import Minutes
-
         try:
-            tasks = Minutes(directory.db).list_tasks(open_only=True)
+            tasks = core.sittings.list_tasks(open_only=True)
         except KoordinationError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_tasks, tasks, directory.today())
-        from koordination.services.surveys import Surveys
-
+            self.app.call_from_thread(self.show_tasks, tasks, today)
         try:
-            running = Surveys(directory.db).list_surveys(SurveyStatus.LAEUFT)
+            running = core.surveys.list_surveys(SurveyStatus.LAEUFT)
         except KoordinationError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_surveys, running)
-        from koordination.services.action_fields import ActionFields
-        from koordination.services.programme import check_eligibility
-
-        today = directory.today()
         try:
-            due = ActionFields(directory.db).due_measures(today, DUE_WITHIN_DAYS)
-            report = check_eligibility(directory.db, today)
+            due = core.fields.due_measures(today, DUE_WITHIN_DAYS)
+            report = core.programme.eligibility()
         except KoordinationError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return

@@ -24,9 +24,9 @@ from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from koordination.domain.inputs.directory import PersonInput
+    from koordination.domain.inputs.directory import AffiliationInput, ConsentInput, PersonInput
     from koordination.services.directory import Directory
-    from koordination.tui.screens.forms import AffiliationInput, ConsentInput, Ending
+    from koordination.tui.screens.forms import Ending
 
 
 def person_row(r: PersonRow) -> Row:
@@ -121,8 +121,8 @@ class PeopleArea(ListArea):
         self.load_groups()
 
     def load_groups(self) -> None:
-        directory = self.directory
-        if directory is not None:
+        if self.core is not None:
+            directory = self.core.directory
             self.call_service(
                 lambda: [(g.name, g.id) for g in directory.list_groups()], self._set_groups
             )
@@ -181,7 +181,7 @@ class PeopleArea(ListArea):
     def action_new(self, data: PersonInput | None = None) -> None:
         from koordination.tui.screens.forms import person_form
 
-        if self.needs_directory() is None:
+        if self.needs_core() is None:
             return
 
         def done(result: PersonInput | None) -> None:
@@ -205,8 +205,8 @@ class PeopleArea(ListArea):
         self.app.push_screen(person_form(title, data or record), done)
 
     def _check_duplicates(self, original: PersonRecord | None, data: PersonInput) -> None:
-        directory = self.directory
-        assert directory is not None
+        assert self.core is not None
+        directory = self.core.directory
         exclude = original.id if original else None
         self.call_service(
             lambda: directory.person_duplicates(data, exclude_id=exclude),
@@ -238,8 +238,8 @@ class PeopleArea(ListArea):
         )
 
     def _save(self, original: PersonRecord | None, data: PersonInput) -> None:
-        directory = self.directory
-        assert directory is not None
+        assert self.core is not None
+        directory = self.core.directory
 
         def call() -> Saved[PersonRecord]:
             if original is None:
@@ -261,9 +261,10 @@ class PeopleArea(ListArea):
     # ------------------------------------------------------------------ archive
     def action_archive(self) -> None:
         record: PersonRecord | None = self.selected()
-        directory = self.directory
-        if record is None or directory is None:
+        core = self.core
+        if record is None or core is None:
             return
+        directory = core.directory
         archive = not record.archived
 
         def done(saved: PersonRecord) -> None:
@@ -278,9 +279,10 @@ class PeopleArea(ListArea):
         from koordination.tui.screens.forms import consent_form
 
         record: PersonRecord | None = self.selected()
-        directory = self.directory
-        if record is None or directory is None:
+        core = self.core
+        if record is None or core is None:
             return
+        directory = core.directory
 
         def done(data: ConsentInput | None) -> None:
             if data is None:
@@ -292,17 +294,19 @@ class PeopleArea(ListArea):
                 lambda c: self._consent_saved(f"Einwilligung „{c.purpose.label}“ erfasst."),
             )
 
-        self.app.push_screen(consent_form(record.display_name), done)
+        self.app.push_screen(consent_form(record.display_name, core.clock), done)
 
     def action_withdraw_consent(self) -> None:
         from datetime import UTC, datetime, time
 
+        from koordination.clock import CITY_ZONE
         from koordination.tui.screens.forms import withdraw_form
 
         record: PersonRecord | None = self.selected()
-        directory = self.directory
-        if record is None or directory is None:
+        core = self.core
+        if record is None or core is None:
             return
+        directory = core.directory
         active = [
             (f"{c.purpose.label} (erteilt {day(c.given_at)})", c.id)
             for c in record.consents
@@ -315,19 +319,17 @@ class PeopleArea(ListArea):
         def done(ending: Ending | None) -> None:
             if ending is None:
                 return
-            from datetime import date
-
             at = (
-                datetime.now(UTC)
-                if ending.at == date.today()
-                else datetime.combine(ending.at, time(12, 0)).astimezone(UTC)
+                core.clock.now()
+                if ending.at == core.clock.today()
+                else datetime.combine(ending.at, time(12, 0), tzinfo=CITY_ZONE).astimezone(UTC)
             )
             self.call_service(
                 lambda: directory.withdraw_consent(ending.id, at),
                 lambda c: self._consent_saved(f"Einwilligung „{c.purpose.label}“ widerrufen."),
             )
 
-        self.app.push_screen(withdraw_form(record.display_name, active), done)
+        self.app.push_screen(withdraw_form(record.display_name, active, core.clock.today()), done)
 
     def _consent_saved(self, message: str) -> None:
         self.notify(message, title="Einwilligungen")
@@ -339,9 +341,10 @@ class PeopleArea(ListArea):
         from koordination.tui.screens.forms import AffiliationScreen
 
         record: PersonRecord | None = self.selected()
-        directory = self.directory
-        if record is None or directory is None:
+        core = self.core
+        if record is None or core is None:
             return
+        directory = core.directory
 
         def organisations(text: str, offset: int, limit: int) -> list[Row]:
             found = directory.list_organisations(OrganisationFilter(text), offset, limit)
@@ -362,15 +365,18 @@ class PeopleArea(ListArea):
                 ),
             )
 
-        self.app.push_screen(AffiliationScreen(record.display_name, organisations, count), done)
+        self.app.push_screen(
+            AffiliationScreen(record.display_name, organisations, count, self.today()), done
+        )
 
     def action_end_affiliation(self) -> None:
         from koordination.tui.screens.forms import end_affiliation_form
 
         record: PersonRecord | None = self.selected()
-        directory = self.directory
-        if record is None or directory is None:
+        core = self.core
+        if record is None or core is None:
             return
+        directory = core.directory
         today = self.today()
         # Also one ending later (its end can be brought forward), not one already ended.
         current = [a for a in record.affiliations if not ended(a.valid_to, today)]
@@ -397,7 +403,9 @@ class PeopleArea(ListArea):
                 )
 
         starts = {a.id: a.valid_from for a in current}
-        self.app.push_screen(end_affiliation_form(record.display_name, choices, starts), done)
+        self.app.push_screen(
+            end_affiliation_form(record.display_name, choices, starts, today), done
+        )
 
     def _affiliations_changed(self, message: str) -> None:
         self.notify(message, title="Organisationen", markup=False)
@@ -408,23 +416,21 @@ class PeopleArea(ListArea):
         from koordination.tui.screens.audit import AuditScreen
 
         record: PersonRecord | None = self.selected()
-        if record is not None and self.directory is not None:
-            db = self.directory.db
-            self.app.push_screen(AuditScreen(db, "person", record.id, record.display_name))
+        if record is not None and self.core is not None:
+            self.app.push_screen(AuditScreen(self.core, "person", record.id, record.display_name))
 
     # ------------------------------------------------------------------ data protection
     def action_access_report(self) -> None:
         record: PersonRecord | None = self.selected()
-        directory = self.directory
-        if record is None or directory is None:
+        core = self.core
+        if record is None or core is None:
             return
 
         def call() -> list[str]:
-            from koordination.services.privacy import write_access_report
+            from koordination.outputs.registry import OUTPUTS, produce
 
-            return [
-                str(write_access_report(directory.db, record.id, fmt)) for fmt in ("json", "pdf")
-            ]
+            formats = OUTPUTS["auskunft"].formats
+            return [str(produce(core, "auskunft", record.id, fmt)) for fmt in formats]
 
         def done(paths: list[str]) -> None:
             self.notify(
@@ -439,14 +445,12 @@ class PeopleArea(ListArea):
 
     def action_erase(self) -> None:
         record: PersonRecord | None = self.selected()
-        directory = self.directory
-        if record is None or directory is None:
+        core = self.core
+        if record is None or core is None:
             return
 
         def call() -> Any:
-            from koordination.services.privacy import erase_person
-
-            return erase_person(directory.db, record.id, today=directory.today())
+            return core.privacy.erase_person(record.id)
 
         def done(report: Any) -> None:
             self.notify(
@@ -462,9 +466,7 @@ class PeopleArea(ListArea):
             self.app.push_screen(EraseScreen(record), answer)
 
         def check() -> str:
-            from koordination.services.privacy import person_to_erase
-
-            return person_to_erase(directory.db, record.id)
+            return core.privacy.person_to_erase(record.id)
 
         # An unknown or already erased person is refused before anybody types anything.
         self.call_service(check, ask)

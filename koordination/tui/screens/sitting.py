@@ -3,7 +3,6 @@ export."""
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
@@ -42,21 +41,22 @@ from koordination.domain.records.meetings import (
     TaskRecord,
 )
 from koordination.errors import KoordinationError
+from koordination.outputs.files import slug
 from koordination.tui.formatting import short_day, time_span
 from koordination.tui.messages import DataChanged
 
 if TYPE_CHECKING:
-    from koordination.outputs.document.model import Document
-    from koordination.services.directory import Directory
-    from koordination.services.minutes import Minutes
-    from koordination.tui.screens.sitting_forms import (
+    from koordination.core import Core
+    from koordination.domain.inputs.sittings import (
         CardInput,
         DecisionInput,
-        ExportRequest,
         HeaderInput,
         ItemInput,
         TaskInput,
     )
+    from koordination.outputs.document.model import Document
+    from koordination.services.minutes import Minutes
+    from koordination.tui.screens.sitting_forms import ExportRequest
 
 T = TypeVar("T")
 
@@ -104,10 +104,6 @@ STATUS_STYLE = {
     AttendanceStatus.ABWESEND: "dim",
     AttendanceStatus.GAST: "cyan",
 }
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^\w-]+", "-", text.lower()).strip("-")[:40]
 
 
 def minutes_label(status: MinutesStatus) -> str:
@@ -242,16 +238,14 @@ class SittingScreen(Screen[None]):
 
     def __init__(
         self,
-        directory: Directory,
+        core: Core,
         meeting_id: int,
         when: datetime | None,
         heading: str,
     ) -> None:
         super().__init__()
-        from koordination.services.minutes import Minutes
-
-        self.directory = directory
-        self.minutes: Minutes = Minutes(directory.db)
+        self.core = core
+        self.minutes: Minutes = core.sittings
         self.meeting_id = meeting_id
         self.when = when
         self.heading = heading
@@ -346,7 +340,7 @@ class SittingScreen(Screen[None]):
         return self.record is not None and self.record.frozen
 
     def today(self) -> date:
-        return self.directory.today()
+        return self.core.clock.today()
 
     def _status(self, text: str) -> None:
         self.query_one("#sitting-status", Static).update(text)
@@ -390,7 +384,7 @@ class SittingScreen(Screen[None]):
         try:
             with self.db_lock:
                 record = self.minutes.open(self.meeting_id, self.when)
-                groups = [(g.name, g.id) for g in self.directory.list_groups()]
+                groups = [(g.name, g.id) for g in self.core.directory.list_groups()]
         except KoordinationError as exc:
             self.app.call_from_thread(self._open_failed, exc.message)
             return
@@ -738,7 +732,7 @@ class SittingScreen(Screen[None]):
 
     def _notes_saved(self) -> None:
         if self.is_mounted and self.record is not None:
-            now = datetime.now(CITY_ZONE)
+            now = self.core.clock.local_now()
             self.query_one(
                 "#sitting-head", Static
             ).border_subtitle = f"Notizen gespeichert {now:%H:%M:%S}"
@@ -1278,7 +1272,7 @@ class SittingScreen(Screen[None]):
             workshop_report,
         )
 
-        head = letterhead(self.directory.get_city())
+        head = letterhead(self.core.directory.get_city())
         if what == "einladung":
             return invitation_letter(record, head)
         if what == "teilnehmende":
@@ -1303,8 +1297,7 @@ class SittingScreen(Screen[None]):
         if self.record is None:
             self.notify("Die Sitzung wird noch geladen.", severity="warning")
             return
-        db = self.directory.db
-        self.app.push_screen(AuditScreen(db, "sitting", self.record.id, self.heading))
+        self.app.push_screen(AuditScreen(self.core, "sitting", self.record.id, self.heading))
 
     # ------------------------------------------------------------------ leaving
     def action_close(self) -> None:

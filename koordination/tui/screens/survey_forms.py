@@ -3,7 +3,6 @@ questionnaires, response import and export."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,9 +30,13 @@ from textual.widgets import (
 )
 
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
-from koordination.domain.inputs.validation import date_order
+from koordination.domain.inputs.surveys import (
+    build_copy,
+    build_question,
+    build_survey,
+    question_value,
+)
 from koordination.domain.records.surveys import (
-    YES_NO,
     AnswerValue,
     BankItemRecord,
     QuestionRecord,
@@ -42,17 +45,15 @@ from koordination.domain.records.surveys import (
 )
 from koordination.errors import FieldError, ImportFailed, KoordinationError, ValidationError
 from koordination.services.survey_answers import AnswerProblem, check_answers, parse_answer
-from koordination.services.surveys import question_problems
 from koordination.tui.messages import DataChanged
-from koordination.tui.screens.forms import ConfirmScreen, FormScreen, _date_value
+from koordination.tui.screens.forms import ConfirmScreen, FormScreen
 from koordination.tui.screens.import_export import MAX_PROBLEMS_SHOWN, TransferScreen
 from koordination.tui.screens.sitting_forms import ExportRequest, ExportScreen
 from koordination.tui.screens.surveys import escape_markup
 from koordination.tui.widgets.form import FieldSpec, FormFields
 
 if TYPE_CHECKING:
-    from koordination.db.engine import Database
-    from koordination.services.directory import Directory
+    from koordination.core import Core
     from koordination.services.survey_import import ColumnMapping, ResponseImportReport
     from koordination.services.surveys import Surveys
 
@@ -90,25 +91,6 @@ class SwitchingFormScreen(FormScreen):
 # ---------------------------------------------------------------------- survey
 
 
-@dataclass(frozen=True)
-class SurveyInput:
-    title: str
-    audience: SurveyAudience
-    audience_note: str
-    starts_on: date | None
-    ends_on: date | None
-    introduction: str
-    anonymous: bool
-
-    def changes(self, record: SurveyRecord) -> dict[str, Any]:
-        """What differs from the stored survey, as ``Surveys.update`` takes it."""
-        return {
-            f.name: getattr(self, f.name)
-            for f in dataclasses.fields(self)
-            if getattr(record, f.name) != getattr(self, f.name)
-        }
-
-
 SURVEY_FIELDS = [
     FieldSpec("title", "Titel", placeholder="z. B. Engagement in Musterstadt 2026"),
     FieldSpec(
@@ -135,33 +117,6 @@ SURVEY_FIELDS = [
         allow_blank=False,
     ),
 ]
-
-
-def build_survey(values: dict[str, Any]) -> tuple[SurveyInput | None, list[FieldError]]:
-    problems: list[FieldError] = []
-    title = _text(values, "title")
-    if not title:
-        problems.append(FieldError("Titel", "darf nicht leer sein."))
-    starts = _date_value(values, "starts_on", "Beginn", problems)
-    ends = _date_value(values, "ends_on", "Ende", problems)
-    if order := date_order("Zeitraum", starts, ends):
-        problems.append(order)
-    audience = values.get("audience") or SurveyAudience.ORGANISATIONEN
-    if problems:
-        return None, problems
-    note = _text(values, "audience_note") if audience is SurveyAudience.ANDERE else ""
-    return (
-        SurveyInput(
-            title=title,
-            audience=audience,
-            audience_note=note,
-            starts_on=starts,
-            ends_on=ends,
-            introduction=str(values.get("introduction") or "").strip(),
-            anonymous=values.get("anonymous") is not False,
-        ),
-        [],
-    )
 
 
 def survey_values(record: SurveyRecord | None) -> dict[str, Any]:
@@ -191,19 +146,6 @@ class SurveyFormScreen(SwitchingFormScreen):
         return set() if values.get("audience") is SurveyAudience.ANDERE else {"audience_note"}
 
 
-@dataclass(frozen=True)
-class CopyInput:
-    title: str
-    audience: SurveyAudience
-
-
-def build_copy(values: dict[str, Any]) -> tuple[CopyInput | None, list[FieldError]]:
-    title = _text(values, "title")
-    if not title:
-        return None, [FieldError("Titel", "darf nicht leer sein.")]
-    return CopyInput(title, values.get("audience") or SurveyAudience.ORGANISATIONEN), []
-
-
 def copy_form(record: SurveyRecord) -> FormScreen:
     fields = [
         FieldSpec("title", "Titel"),
@@ -226,48 +168,6 @@ def copy_form(record: SurveyRecord) -> FormScreen:
 
 
 # ---------------------------------------------------------------------- question
-
-
-@dataclass(frozen=True)
-class QuestionInput:
-    text: str
-    type: QuestionType
-    options: tuple[str, ...]
-    section: str
-    hint: str
-    required: bool
-    scale_min: int | None
-    scale_max: int | None
-    low_label: str
-    high_label: str
-    breakdown: bool
-    condition: tuple[int, int] | None
-    #: Only for a new question; empty: the next free code (F4, ...).
-    code: str = ""
-
-    def fields(self) -> dict[str, Any]:
-        """Everything but the code, as ``Surveys.update_question`` and ``new_version`` take it."""
-        values = dataclasses.asdict(self)
-        values.pop("code")
-        return values
-
-    def changes(self, question: QuestionRecord) -> dict[str, Any]:
-        """Only what differs from ``question``: a new section alone never needs a new version."""
-        return {
-            name: value
-            for name, value in self.fields().items()
-            if value != question_value(question, name)
-        }
-
-
-def question_value(question: QuestionRecord, name: str) -> Any:
-    if name == "options":
-        return tuple(o.label for o in question.options)
-    if name == "condition":
-        if question.condition_question_id is None or question.condition_option_id is None:
-            return None
-        return (question.condition_question_id, question.condition_option_id)
-    return getattr(question, name)
 
 
 #: The choice "no display condition" (Select needs a value that is not ``None``).
@@ -338,70 +238,6 @@ def question_fields(
             0, FieldSpec("code", "Kürzel", placeholder="leer: das nächste freie (F1, F2, …)")
         )
     return fields
-
-
-def _whole_number(
-    values: dict[str, Any], key: str, label: str, problems: list[FieldError]
-) -> int | None:
-    text = _text(values, key)
-    if not text:
-        return None
-    if not re.fullmatch(r"-?\d{1,3}", text):
-        problems.append(FieldError(label, "bitte eine ganze Zahl eingeben, z. B. 1 oder 5."))
-        return None
-    return int(text)
-
-
-def build_question(values: dict[str, Any]) -> tuple[QuestionInput | None, list[FieldError]]:
-    """The form's values as a :class:`QuestionInput`; the service's checks, in German."""
-    problems: list[FieldError] = []
-    kind = values.get("type") or QuestionType.EINFACH
-    options: tuple[str, ...] = ()
-    if kind is QuestionType.JA_NEIN:
-        options = YES_NO
-    elif kind.has_options:
-        lines = str(values.get("options") or "").splitlines()
-        options = tuple(line.strip() for line in lines if line.strip())
-    scale_min = scale_max = None
-    low = high = ""
-    if kind is QuestionType.SKALA:
-        scale_min = _whole_number(values, "scale_min", "Skala von", problems)
-        scale_max = _whole_number(values, "scale_max", "Skala bis", problems)
-        low, high = _text(values, "low_label"), _text(values, "high_label")
-    text = _text(values, "text")
-    # A scale field that is no number is reported once, not again as "Skala braucht …".
-    scale_typo = bool(problems)
-    problems += [
-        p
-        for p in question_problems(kind, text, options, scale_min, scale_max)
-        if not (p.field == "Skala" and scale_typo)
-    ]
-    code = _text(values, "code")
-    if len(code) > 20 or (code and not re.fullmatch(r"[\w.-]+", code)):
-        problems.append(
-            FieldError("Kürzel", "höchstens 20 Buchstaben, Ziffern, Punkte oder Striche.")
-        )
-    if problems:
-        return None, problems
-    condition = values.get("condition")
-    return (
-        QuestionInput(
-            text=text,
-            type=kind,
-            options=options,
-            section=_text(values, "section"),
-            hint=_text(values, "hint"),
-            required=values.get("required") is True,
-            scale_min=scale_min,
-            scale_max=scale_max,
-            low_label=low,
-            high_label=high,
-            breakdown=values.get("breakdown") is True and kind.has_options,
-            condition=condition if isinstance(condition, tuple) else None,
-            code=code,
-        ),
-        [],
-    )
 
 
 def question_values(question: QuestionRecord | None, section: str) -> dict[str, Any]:
@@ -1065,9 +901,8 @@ class ResponseImportScreen(TransferScreen):
             super().__init__()
             self.preview = preview
 
-    def __init__(self, directory: Directory, survey: SurveyRecord) -> None:
-        super().__init__(directory)
-        self.db = directory.db
+    def __init__(self, core: Core, survey: SurveyRecord) -> None:
+        super().__init__(core)
         self.survey = survey
         self.preview: ImportPreview | None = None
         #: The last import went through: importing the same file again needs a change first.
@@ -1139,14 +974,12 @@ class ResponseImportScreen(TransferScreen):
 
     @work(thread=True, exclusive=True, group="import-read")
     def read_worker(self, text: str) -> None:
-        from koordination.services.survey_import import ResponseImport
-        from koordination.services.surveys import Surveys
         from koordination.tui.screens.import_export import import_file
 
         try:
             path = import_file(text)
-            found = ResponseImport(self.db).preview(self.survey.id, path)
-            form = Surveys(self.db).form(self.survey.id)
+            found = self.core.survey_import.preview(self.survey.id, path)
+            form = self.core.surveys.form(self.survey.id)
         except KoordinationError as exc:
             self.app.call_from_thread(self._unreadable, exc.message)
         except Exception as exc:  # the dialog must survive anything the file throws
@@ -1235,10 +1068,8 @@ class ResponseImportScreen(TransferScreen):
 
     @work(thread=True, exclusive=True, group="import")
     def import_worker(self, path: Path, mapping: list[ColumnMapping], dry_run: bool) -> None:
-        from koordination.services.survey_import import ResponseImport
-
         try:
-            report = ResponseImport(self.db).run(
+            report = self.core.survey_import.run(
                 self.survey.id,
                 path,
                 mapping,
@@ -1312,26 +1143,23 @@ def format_choices(document: str) -> list[tuple[str, str]]:
     return [(fmt, labels.get(fmt, fmt)) for fmt in formats]
 
 
-def write_survey_export(db: Database, survey_id: int, request: ExportRequest) -> Path:
+def write_survey_export(core: Core, survey_id: int, request: ExportRequest) -> Path:
     """Runs in the dialog's worker: what ``koordination surveys results/questionnaire`` write.
     Results are always the published ones: small cells hidden."""
     from koordination.outputs import document as documents
     from koordination.outputs.builders.sittings import letterhead
     from koordination.outputs.builders.survey_tables import write_raw, write_results
     from koordination.outputs.builders.surveys import questionnaire, results_report
-    from koordination.services.directory import Directory
-    from koordination.services.survey_results import Evaluation
-    from koordination.services.surveys import Surveys
 
     what, fmt, target = request.document, request.fmt, request.target
     if what == "fragebogen":
-        form = Surveys(db).form(survey_id)
+        form = core.surveys.form(survey_id)
         if not form.questions:
             raise KoordinationError("Die Umfrage hat noch keine Fragen; erst Fragen anlegen.")
         return documents.write(
-            questionnaire(form, letterhead(Directory(db).get_city())), fmt, target
+            questionnaire(form, letterhead(core.directory.get_city())), fmt, target
         )
-    evaluation = Evaluation(db)
+    evaluation = core.survey_results
     if what == "rohdaten":
         headers, rows = evaluation.raw_answers(survey_id)
         write_raw(headers, rows, fmt, target)
@@ -1339,7 +1167,7 @@ def write_survey_export(db: Database, survey_id: int, request: ExportRequest) ->
     results = evaluation.results(survey_id, published=True)
     if what == "auszaehlung":
         return write_results(results, fmt, target)
-    report = results_report(results, letterhead(Directory(db).get_city()), None)
+    report = results_report(results, letterhead(core.directory.get_city()), None)
     return documents.write(report, fmt, target)
 
 
@@ -1347,12 +1175,12 @@ class SurveyExportScreen(ExportScreen):
     """Results report, tables of counts or raw answers, or the questionnaire to print; the
     formats follow what is chosen."""
 
-    def __init__(self, db: Database, survey: SurveyRecord, today: date) -> None:
-        from koordination.cli_survey_results import _slug
+    def __init__(self, core: Core, survey: SurveyRecord, today: date) -> None:
+        from koordination.outputs.files import slug
         from koordination.paths import exports_dir
 
         default = "fragebogen" if survey.status is SurveyStatus.ENTWURF else "bericht"
-        stem = _slug(survey.title)
+        stem = slug(survey.title, fallback="umfrage")
         suffixes = {
             "bericht": f"ergebnis-{today:%Y-%m-%d}",
             "auszaehlung": f"ergebnis-{today:%Y-%m-%d}",
@@ -1369,7 +1197,7 @@ class SurveyExportScreen(ExportScreen):
             format_choices(default),
             (default, "pdf"),
             target_for,
-            lambda request: write_survey_export(db, survey.id, request),
+            lambda request: write_survey_export(core, survey.id, request),
         )
 
     @on(Select.Changed, "#export-document")

@@ -31,7 +31,7 @@ from koordination.errors import KoordinationError
 from koordination.tui.widgets.bar_chart import SUPPRESSED, BarChart
 
 if TYPE_CHECKING:
-    from koordination.db.engine import Database
+    from koordination.core import Core
 
 RESULTS_CSS = Path(__file__).with_name("survey_results.tcss")
 #: Free-text answers listed per question; the rest are counted (all are in the export).
@@ -181,9 +181,9 @@ class SurveyResultsScreen(Screen[None]):
             super().__init__()
             self.choices = choices
 
-    def __init__(self, db: Database, survey_id: int) -> None:
+    def __init__(self, core: Core, survey_id: int) -> None:
         super().__init__()
-        self.db = db
+        self.core = core
         self.survey_id = survey_id
         self.published = True
         self.show_breakdown = True
@@ -205,10 +205,8 @@ class SurveyResultsScreen(Screen[None]):
     # ------------------------------------------------------------------ loading
     @work(thread=True, exclusive=True, group="survey-results")
     def load(self) -> None:
-        from koordination.services.survey_results import Evaluation
-
         try:
-            results = Evaluation(self.db).results(self.survey_id, published=self.published)
+            results = self.core.survey_results.results(self.survey_id, published=self.published)
         except KoordinationError as exc:
             self.post_message(self.Failed(exc.message))
         except Exception as exc:  # the screen stays usable whatever the database says
@@ -300,10 +298,8 @@ class SurveyResultsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="survey-compare")
     def find_candidates(self) -> None:
-        from koordination.services.surveys import Surveys
-
         try:
-            surveys = Surveys(self.db)
+            surveys = self.core.surveys
             mine = {q.bank_item_id for q in surveys.questions(self.survey_id) if q.bank_item_id}
             choices: list[tuple[int, str]] = []
             for survey in surveys.list_surveys() if mine else []:
@@ -341,7 +337,7 @@ class SurveyResultsScreen(Screen[None]):
     def _compare_with(self, other: int | None) -> None:
         if other is not None:
             self.app.push_screen(
-                SurveyComparisonScreen(self.db, [self.survey_id, other], published=self.published)
+                SurveyComparisonScreen(self.core, [self.survey_id, other], published=self.published)
             )
 
     def palette_entries(self) -> list[tuple[str, str, str]]:
@@ -441,9 +437,9 @@ class SurveyComparisonScreen(Screen[None]):
             super().__init__()
             self.message = message
 
-    def __init__(self, db: Database, survey_ids: Sequence[int], *, published: bool = True):
+    def __init__(self, core: Core, survey_ids: Sequence[int], *, published: bool = True):
         super().__init__()
-        self.db = db
+        self.core = core
         self.survey_ids = list(survey_ids)
         self.published = published
         self.comparison: Comparison | None = None
@@ -461,10 +457,8 @@ class SurveyComparisonScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="survey-comparison")
     def load(self) -> None:
-        from koordination.services.survey_results import Evaluation
-
         try:
-            comparison = Evaluation(self.db).compare(self.survey_ids, published=self.published)
+            comparison = self.core.survey_results.compare(self.survey_ids, published=self.published)
         except KoordinationError as exc:
             self.post_message(self.Failed(exc.message))
         except Exception as exc:

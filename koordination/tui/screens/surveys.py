@@ -25,14 +25,9 @@ from koordination.tui.screens.base import Area
 from koordination.tui.screens.survey_results import answers_text
 
 if TYPE_CHECKING:
-    from koordination.services.directory import Directory
+    from koordination.domain.inputs.surveys import CopyInput, QuestionInput, SurveyInput
     from koordination.services.surveys import Surveys
-    from koordination.tui.screens.survey_forms import (
-        BankChoice,
-        CopyInput,
-        QuestionInput,
-        SurveyInput,
-    )
+    from koordination.tui.screens.survey_forms import BankChoice
 
 T = TypeVar("T")
 
@@ -176,7 +171,6 @@ class SurveysArea(Area):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.surveys: Surveys | None = None
         self.records: list[SurveyRecord] = []
         self._select_id: int | None = None
         self._widths: list[int] = []
@@ -198,11 +192,9 @@ class SurveysArea(Area):
         if focused is None or self not in focused.ancestors:
             self.table.focus()
 
-    def ready(self, directory: Directory) -> None:
-        from koordination.services.surveys import Surveys
-
-        self.surveys = Surveys(directory.db)
-        super().ready(directory)
+    @property
+    def surveys(self) -> Surveys | None:
+        return self.core.surveys if self.core is not None else None
 
     # ------------------------------------------------------------------ loading
     def reload(self, keep_position: bool = False) -> None:
@@ -306,7 +298,8 @@ class SurveysArea(Area):
         self.changed("survey")
 
     def needs_surveys(self) -> Surveys | None:
-        return self.surveys if self.needs_directory() is not None else None
+        core = self.needs_core()
+        return core.surveys if core is not None else None
 
     # ------------------------------------------------------------------ survey
     def action_new(self) -> None:
@@ -319,15 +312,7 @@ class SurveysArea(Area):
         def done(data: SurveyInput | None) -> None:
             if data is not None:
                 self.call_service(
-                    lambda: surveys.create(
-                        data.title,
-                        data.audience,
-                        audience_note=data.audience_note,
-                        starts_on=data.starts_on,
-                        ends_on=data.ends_on,
-                        introduction=data.introduction,
-                        anonymous=data.anonymous,
-                    ),
+                    lambda: surveys.create(data),
                     lambda r: self._saved(
                         f"„{r.title}“ ist angelegt. Jetzt die Fragen: Taste f.", r.id
                     ),
@@ -345,12 +330,11 @@ class SurveysArea(Area):
         def done(data: SurveyInput | None) -> None:
             if data is None:
                 return
-            changes = data.changes(record)
-            if not changes:
+            if not data.changes(record):
                 self.notify("Nichts geändert.")
                 return
             self.call_service(
-                lambda: surveys.update(record.id, record.version, **changes),
+                lambda: surveys.update(record, data),
                 lambda r: self._saved(f"„{r.title}“ ist gespeichert.", r.id),
             )
 
@@ -391,9 +375,9 @@ class SurveysArea(Area):
     def action_history(self) -> None:
         from koordination.tui.screens.audit import AuditScreen
 
-        surveys, record = self.needs_surveys(), self.selected()
-        if surveys is not None and record is not None:
-            self.app.push_screen(AuditScreen(surveys.db, "survey", record.id, record.title))
+        core, record = self.needs_core(), self.selected()
+        if core is not None and record is not None:
+            self.app.push_screen(AuditScreen(core, "survey", record.id, record.title))
 
     def action_delete(self) -> None:
         from koordination.tui.screens.forms import ConfirmScreen
@@ -463,23 +447,22 @@ class SurveysArea(Area):
                 "Die Umfrage ist noch ein Entwurf. Erst starten: Taste s.", severity="warning"
             )
             return
-        directory = self.directory
-        assert directory is not None
-        self.app.push_screen(ResponseImportScreen(directory, record))
+        assert self.core is not None
+        self.app.push_screen(ResponseImportScreen(self.core, record))
 
     def action_results(self) -> None:
         from koordination.tui.screens.survey_results import SurveyResultsScreen
 
-        surveys, record = self.needs_surveys(), self.selected()
-        if surveys is None or record is None:
+        core, record = self.needs_core(), self.selected()
+        if core is None or record is None:
             return
-        self.app.push_screen(SurveyResultsScreen(surveys.db, record.id))
+        self.app.push_screen(SurveyResultsScreen(core, record.id))
 
     def action_kiosk(self) -> None:
         from koordination.tui.kiosk import KioskPinDialog, KioskScreen, kiosk_refusal
 
-        surveys, record = self.needs_surveys(), self.selected()
-        if surveys is None or record is None:
+        core, record = self.needs_core(), self.selected()
+        if core is None or record is None:
             return
         if refusal := kiosk_refusal(record):
             self.notify(refusal, severity="warning", markup=False)
@@ -493,22 +476,22 @@ class SurveysArea(Area):
 
         def pin_set(pin: str | None) -> None:
             if pin is not None:
-                self.app.push_screen(KioskScreen(surveys.db, record.id, pin), closed)
+                self.app.push_screen(KioskScreen(core, record.id, pin), closed)
 
         self.app.push_screen(KioskPinDialog(record.title), pin_set)
 
     def action_export(self) -> None:
         from koordination.tui.screens.survey_forms import SurveyExportScreen
 
-        surveys, record = self.needs_surveys(), self.selected()
-        if surveys is None or record is None:
+        core, record = self.needs_core(), self.selected()
+        if core is None or record is None:
             return
 
         def done(path: Path | None) -> None:
             if path is not None:
                 self.notify(f"Gespeichert: {path}", title="Export", markup=False, timeout=10)
 
-        self.app.push_screen(SurveyExportScreen(surveys.db, record, self.today()), done)
+        self.app.push_screen(SurveyExportScreen(core, record, self.today()), done)
 
 
 # ---------------------------------------------------------------------- questionnaire editor

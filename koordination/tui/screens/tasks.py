@@ -102,9 +102,10 @@ class TasksArea(Area):
 
     @work(thread=True, exclusive=True, group="tasks-groups")
     def load_groups(self) -> None:
-        directory = self.directory
-        if directory is None:
+        core = self.core
+        if core is None:
             return
+        directory = core.directory
         try:
             groups = [(g.name, g.id) for g in directory.list_groups()]
         except KoordinationError:
@@ -126,7 +127,7 @@ class TasksArea(Area):
         self.reload(keep_position=True)
 
     def reload(self, keep_position: bool = False) -> None:
-        if self.directory is None:
+        if self.core is None:
             return
         state = self.query_one("#tasks-state", Select).value
         group = self.query_one("#tasks-group", Select).value
@@ -134,13 +135,11 @@ class TasksArea(Area):
 
     @work(thread=True, exclusive=True, group="tasks")
     def _load(self, open_only: bool, group_id: int | None) -> None:
-        from koordination.services.minutes import Minutes
-
-        directory = self.directory
-        if directory is None:
+        core = self.core
+        if core is None:
             return
         try:
-            tasks = Minutes(directory.db).list_tasks(open_only=open_only, group_id=group_id)
+            tasks = core.sittings.list_tasks(open_only=open_only, group_id=group_id)
         except KoordinationError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
@@ -199,12 +198,11 @@ class TasksArea(Area):
         self.query_one("#tasks-group", Select).focus()
 
     def action_done(self) -> None:
-        from koordination.services.minutes import Minutes
         from koordination.tui.screens.forms import ConfirmScreen
 
-        directory = self.needs_directory()
+        core = self.needs_core()
         row = self.table.cursor_row
-        if directory is None:
+        if core is None:
             return
         if not 0 <= row < len(self.shown):
             self.notify("Bitte zuerst eine Aufgabe wählen.", severity="warning")
@@ -225,7 +223,7 @@ class TasksArea(Area):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                minutes = Minutes(directory.db)
+                minutes = core.sittings
                 self.call_service(lambda: minutes.complete_task(task.id, on=today), finished)
 
         self.app.push_screen(

@@ -80,7 +80,8 @@ class MonthView(Widget, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.today = date.today()
+        #: Set by the parent with every ``show_month`` (the widget has no clock of its own).
+        self.today: date | None = None
         self.shown_month: date | None = None
         self._by_day: dict[date, list[OccurrenceRow]] = {}
 
