@@ -22,6 +22,7 @@ from koordination.cli.common import (
 from koordination.errors import KoordinationError
 
 if TYPE_CHECKING:
+    from koordination.core import Core
     from koordination.domain.records.meetings import OccurrenceRow
     from koordination.services.meetings import Meetings
 
@@ -250,19 +251,24 @@ def cmd_invite(args: argparse.Namespace) -> int:
         print(f"{len(plan.deliveries)} Nachrichten würden {verb} (Probelauf, nichts geändert).")
         return 0
     if args.send:
-        return _send(meetings, plan)
+        return _send(core, plan)
+    from koordination.outputs.files import invitation_folder
     from koordination.services import dispatch
 
-    count, folder = dispatch.write_files(meetings, plan, args.out, progress=progress("Dateien"))
+    folder = args.out or invitation_folder(plan.meeting)
+    count, folder = dispatch.write_files(meetings, plan, folder, progress=progress("Dateien"))
     print(f"{count} Dateien in {folder} geschrieben.")
     return 0
 
 
-def _send(meetings: Meetings, plan: Any) -> int:
+def _send(core: Core, plan: Any) -> int:
     from koordination.delivery.settings import load_smtp_settings
+    from koordination.outputs.registry import invitation_attachment
     from koordination.services import dispatch
 
-    result = dispatch.send_mails(meetings, plan, load_smtp_settings(), progress("Versand"))
+    settings = load_smtp_settings()
+    letter = invitation_attachment(core, plan.meeting)
+    result = dispatch.send_mails(core.meetings, plan, settings, progress("Versand"), letter)
     for failure in result.failures:
         print(f"Nicht zugestellt: {failure}", file=sys.stderr)
     print(result.summary())

@@ -7,8 +7,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from koordination.paths import exports_dir
+
+if TYPE_CHECKING:
+    from koordination.domain.records.meetings import MeetingRecord
 
 _GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -33,3 +37,13 @@ def slug(text: str, *, fallback: str = "") -> str:
 def export_path(stem: str, fmt: str) -> Path:
     """Where an output goes when nobody names a target: ``<exports folder>/<stem>.<fmt>``."""
     return exports_dir() / f"{stem}.{fmt}"
+
+
+def invitation_folder(meeting: MeetingRecord) -> Path:
+    """Where a meeting's invitation files go by default: one folder per meeting in
+    ``<exports folder>/einladungen``, named by date, title (the one slug) and number."""
+    return (
+        exports_dir()
+        / "einladungen"
+        / f"{meeting.start:%Y-%m-%d}-{slug(meeting.title)}-{meeting.id}"
+    )

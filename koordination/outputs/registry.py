@@ -49,7 +49,7 @@ from koordination.outputs.table import (
 
 if TYPE_CHECKING:
     from koordination.core import Core
-    from koordination.domain.records.meetings import SittingRecord
+    from koordination.domain.records.meetings import MeetingRecord, SittingRecord
     from koordination.domain.records.programme import AnnualReportData, SteckbriefData
 
 #: Document formats in the order a dialog offers them, with their German labels.
@@ -231,6 +231,19 @@ OUTPUTS: dict[str, Output] = {
     ),
 }
 
+
+def invitation_attachment(core: Core, meeting: MeetingRecord) -> bytes | None:
+    """The Einladung with the agenda as PDF, what an invitation e-mail carries: only for a
+    one-off meeting whose agenda is written, else ``None``."""
+    if meeting.rrule:
+        return None
+    record = core.sittings.find(meeting.id, meeting.start)
+    if record is None or not record.items:
+        return None
+    head = letterhead(core.directory.get_city())
+    return documents.render(invitation_letter(record, head), "pdf")
+
+
 #: The documents of one sitting, in the order the export dialog lists them.
 SITTING_DOCUMENTS: tuple[str, ...] = ("einladung", "protokoll", "teilnehmende", "ergebnisbericht")
 
@@ -282,6 +295,7 @@ __all__ = [
     "export_people",
     "export_table",
     "group_row_json",
+    "invitation_attachment",
     "organisation_row_json",
     "output_for",
     "person_json",

@@ -5,12 +5,10 @@ Both faces (CLI and TUI) go through here, so what counts as delivered is decided
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from koordination.domain.records.meetings import MeetingRecord
 from koordination.services.meetings import Delivery, DeliveryPlan, Meetings
 
 Progress = Callable[[int, int], None]
@@ -25,28 +23,18 @@ def label(d: Delivery) -> str:
     return "Absage"
 
 
-def folder_name(meeting: MeetingRecord) -> str:
-    """One folder per meeting: date, title and number."""
-    slug = re.sub(r"[^\w-]+", "-", meeting.title.lower()).strip("-")[:40]
-    return f"{meeting.start:%Y-%m-%d}-{slug}-{meeting.id}"
-
-
-def default_folder(meeting: MeetingRecord) -> Path:
-    from koordination.paths import exports_dir
-
-    return exports_dir() / "einladungen" / folder_name(meeting)
-
-
 def write_files(
     meetings: Meetings,
     plan: DeliveryPlan,
-    folder: Path | None = None,
+    folder: Path,
     progress: Progress | None = None,
 ) -> tuple[int, Path]:
-    """One file per recipient, written atomically; the plan then counts as delivered."""
+    """One file per recipient into ``folder`` (the faces name it with
+    ``outputs.files.invitation_folder``), written atomically; the plan then counts as
+    delivered."""
     from koordination.delivery.files import write_invitations
 
-    target = folder or default_folder(plan.meeting)
+    target = folder
     files = [(f"{d.name} {label(d)}", d.ics) for d in plan.deliveries]
     if progress is not None:
         progress(0, len(files))
@@ -68,10 +56,16 @@ class MailResult:
 
 
 def send_mails(
-    meetings: Meetings, plan: DeliveryPlan, settings: object, progress: Progress | None = None
+    meetings: Meetings,
+    plan: DeliveryPlan,
+    settings: object,
+    progress: Progress | None = None,
+    letter: bytes | None = None,
 ) -> MailResult:
     """Send every message of the plan through SMTP; who received theirs counts as delivered,
-    so running it again sends only what failed or changed."""
+    so running it again sends only what failed or changed. ``letter``, the invitation with the
+    agenda as PDF (the faces get it from ``outputs.registry.invitation_attachment``), goes
+    with every invitation."""
     from koordination.delivery.mail import build_imip, send_all
     from koordination.delivery.settings import SmtpSettings
     from koordination.services.invitation_text import body_text, subject
@@ -92,7 +86,6 @@ def send_mails(
         )
         for d in plan.deliveries
     ]
-    letter = _invitation_letter(meetings, plan)
     if letter is not None:
         for message, d in zip(messages, plan.deliveries, strict=True):
             if d.method == "REQUEST":
@@ -104,19 +97,3 @@ def send_mails(
     sent = [d for d in plan.deliveries if d.email.lower() in delivered]
     meetings.mark_delivered(plan.meeting.id, sent, plan.meeting.sequence)
     return MailResult(len(sent), len(plan.deliveries), tuple(str(f) for f in report.failures))
-
-
-def _invitation_letter(meetings: Meetings, plan: DeliveryPlan) -> bytes | None:
-    """The Einladung with the agenda as PDF, for a one-off meeting whose agenda is written."""
-    if plan.meeting.rrule:
-        return None
-    from koordination.outputs import document as documents
-    from koordination.outputs.builders.sittings import invitation_letter, letterhead
-    from koordination.services.directory import Directory
-    from koordination.services.minutes import Minutes
-
-    record = Minutes(meetings.db).find(plan.meeting.id, plan.meeting.start)
-    if record is None or not record.items:
-        return None
-    head = letterhead(Directory(meetings.db).get_city())
-    return documents.render(invitation_letter(record, head), "pdf")
