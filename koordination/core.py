@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from koordination.services.meetings import Meetings
     from koordination.services.minutes import Minutes
     from koordination.services.network import Network
+    from koordination.services.open_data import OpenData
     from koordination.services.privacy import Privacy
     from koordination.services.programme import Programme
     from koordination.services.retention import Retention
@@ -89,6 +90,13 @@ class Core:
         from koordination.services.network import Network
 
         return Network(self.db, self.clock)
+
+    @cached_property
+    def open_data(self) -> OpenData:
+        """What the open-data export (OParl) may show."""
+        from koordination.services.open_data import OpenData
+
+        return OpenData(self.db, self.clock)
 
     @cached_property
     def retention(self) -> Retention:

@@ -55,7 +55,7 @@ def _oparl(args: argparse.Namespace) -> int:
     # The base URL is checked before the database is opened: without it nothing can be built.
     base_url = check_base_url(load_settings().oparl_base_url)
     target = args.output or exports_dir() / "oparl"
-    summary = export_oparl(open_core(args).db, base_url, target)
+    summary = export_oparl(open_core(args).open_data.source(), base_url, target)
     print(f"Offene Daten (OParl 1.1) nach {target} geschrieben, Adressen unter {base_url}:")
     rows = [
         (summary.groups, "Gruppen (Gremien)"),

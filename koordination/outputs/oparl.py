@@ -42,6 +42,10 @@ the Body's list URLs (``organization.json`` …) plus ``system.json``; published
 a client follows System → Body → lists. The single objects' ids (``…/organization/gruppe-3``)
 are stable identifiers; serving each one on its own needs a server, not just these files.
 
+The reading happens in the open-data service (``core.open_data``; records in
+:mod:`koordination.domain.records.open_data`); this module is pure: records in, OParl objects
+out, written with the one atomic folder writer.
+
 The folder is written into a temporary sibling and renamed into place, so a failure leaves the
 previous export (or nothing). An existing folder is replaced only when it holds a previous
 OParl export and nothing else.
@@ -60,42 +64,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, selectinload
-
-from koordination.calendar.events import Event, Occurrence, Place
+from koordination.calendar.events import Occurrence, Place
 from koordination.calendar.recurrence import expand
 from koordination.clock import CITY_ZONE
-from koordination.db.engine import Database
 from koordination.domain.enums import (
-    ConsentPurpose,
-    DecisionResult,
-    GroupKind,
-    GroupRole,
-    MeetingKind,
     MeetingStatus,
-    MinutesStatus,
     OrganisationKind,
-    Sector,
-)
-from koordination.domain.models import (
-    Affiliation,
-    AgendaItem,
-    CityProfile,
-    Consent,
-    Decision,
-    Group,
-    GroupMembership,
-    Meeting,
-    Organisation,
-    Person,
-    Sitting,
 )
 from koordination.domain.records.directory import display_name
+from koordination.domain.records.open_data import ItemData, MeetingData, OParlSource, SittingData
 from koordination.errors import KoordinationError
 from koordination.files import atomic_folder
 from koordination.paths import config_file
-from koordination.services.meetings import Meetings
 
 OPARL_VERSION = "https://schema.oparl.org/1.1/"
 
@@ -149,305 +129,6 @@ def check_base_url(value: str | None) -> str:
             f"https://server/pfad (ohne ? und #).\n{how}"
         )
     return text.rstrip("/")
-
-
-# ---------------------------------------------------------------------------- plain data
-@dataclass(frozen=True)
-class CityData:
-    id: int
-    name: str
-    office_name: str
-    office_email: str
-    office_address: str
-
-
-@dataclass(frozen=True)
-class GroupData:
-    id: int
-    kind: GroupKind
-    name: str
-    parent_id: int | None
-    created: datetime
-    modified: datetime
-
-
-@dataclass(frozen=True)
-class OrganisationData:
-    id: int
-    name: str
-    short_name: str
-    sector: Sector
-    kind: OrganisationKind
-    website: str
-    archived: bool
-    created: datetime
-    modified: datetime
-
-
-@dataclass(frozen=True)
-class GroupMembershipData:
-    id: int
-    group_id: int
-    #: Just the number: the membership names its person only when a ``SharedPerson`` with
-    #: this id exists, that is when the person consented.
-    person_id: int
-    role: GroupRole
-    valid_from: date | None
-    valid_to: date | None
-    voting_right: bool
-    representing_id: int | None
-
-
-@dataclass(frozen=True)
-class SharedPerson:
-    """A person whose current consent allows sharing their contact data."""
-
-    id: int
-    salutation: str
-    title: str
-    given_name: str
-    family_name: str
-    emails: tuple[str, ...]
-    phones: tuple[str, ...]
-    created: datetime
-    modified: datetime
-
-
-@dataclass(frozen=True)
-class AffiliationData:
-    """An affiliation of a person in ``shared`` (others are not read)."""
-
-    id: int
-    person_id: int
-    organisation_id: int
-    function: str
-    valid_from: date | None
-    valid_to: date | None
-
-
-@dataclass(frozen=True)
-class MeetingData:
-    """A public meeting or series; ``event`` expands into its dates."""
-
-    id: int
-    kind: MeetingKind
-    status: MeetingStatus
-    event: Event
-    group_ids: tuple[int, ...]
-    created: datetime
-    modified: datetime
-
-
-@dataclass(frozen=True)
-class ItemData:
-    id: int
-    parent_id: int | None
-    title: str
-    public: bool
-    #: (wording, result) of the decisions, only read for approved minutes.
-    decisions: tuple[tuple[str, DecisionResult], ...]
-
-
-@dataclass(frozen=True)
-class SittingData:
-    id: int
-    meeting_id: int
-    occurrence: datetime
-    approved: bool
-    started_at: datetime | None
-    ended_at: datetime | None
-    items: tuple[ItemData, ...]
-
-
-@dataclass(frozen=True)
-class OParlSource:
-    """Everything the export is built from, read in one transaction."""
-
-    city: CityData
-    groups: tuple[GroupData, ...]
-    organisations: tuple[OrganisationData, ...]
-    memberships: tuple[GroupMembershipData, ...]
-    shared: tuple[SharedPerson, ...]
-    affiliations: tuple[AffiliationData, ...]
-    meetings: tuple[MeetingData, ...]
-    sittings: tuple[SittingData, ...]
-
-
-def read_source(db: Database, now: datetime) -> OParlSource:
-    """Read what may go into the export. Names and contact data are read only for people
-    with a current sharing consent; of everybody else only membership rows are read."""
-    with db.session() as session:
-        if not db.is_sqlite:
-            # One snapshot for all queries, so references between the lists agree.
-            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        city = session.scalar(select(CityProfile).order_by(CityProfile.id).limit(1))
-        if city is None or not city.name.strip():
-            raise KoordinationError(
-                "Für die offenen Daten fehlt der Name der Stadt. Bitte zuerst das Stadtprofil "
-                "ausfüllen."
-            )
-        city_data = CityData(
-            city.id, city.name.strip(), city.office_name, city.office_email, city.office_address
-        )
-        groups = tuple(
-            GroupData(g.id, g.kind, g.name, g.parent_id, g.created_at, g.updated_at)
-            for g in session.scalars(
-                select(Group).where(Group.archived.is_(False)).order_by(Group.id)
-            )
-        )
-        organisations = tuple(
-            OrganisationData(
-                o.id,
-                o.name,
-                o.short_name,
-                o.sector,
-                o.kind,
-                o.website,
-                o.archived,
-                o.created_at,
-                o.updated_at,
-            )
-            for o in session.scalars(select(Organisation).order_by(Organisation.id))
-        )
-        gm = GroupMembership
-        memberships = tuple(
-            GroupMembershipData(*row)
-            for row in session.execute(
-                select(
-                    gm.id,
-                    gm.group_id,
-                    gm.person_id,
-                    gm.role,
-                    gm.valid_from,
-                    gm.valid_to,
-                    gm.voting_right,
-                    gm.representing_id,
-                )
-                .join(Group, Group.id == gm.group_id)
-                .where(Group.archived.is_(False))
-                .order_by(gm.id)
-            )
-        )
-        consenting = (
-            select(Consent.person_id)
-            .where(Consent.purpose == ConsentPurpose.KONTAKTDATEN_TEILEN)
-            .where(Consent.withdrawn_at.is_(None))
-            .where(Consent.given_at <= now)
-        )
-        shared = tuple(
-            SharedPerson(
-                p.id,
-                p.salutation,
-                p.title,
-                p.given_name,
-                p.family_name,
-                tuple(e.address for e in p.emails),
-                tuple(ph.number for ph in p.phones),
-                p.created_at,
-                p.updated_at,
-            )
-            for p in session.scalars(
-                select(Person)
-                .where(Person.id.in_(consenting), Person.archived.is_(False))
-                .options(selectinload(Person.emails), selectinload(Person.phones))
-                .order_by(Person.id)
-            )
-        )
-        shared_ids = {p.id for p in shared}
-        a = Affiliation
-        affiliations = tuple(
-            AffiliationData(*row)
-            for row in session.execute(
-                select(a.id, a.person_id, a.organisation_id, a.function, a.valid_from, a.valid_to)
-                .where(a.person_id.in_(consenting))
-                .order_by(a.id)
-            )
-            if row.person_id in shared_ids
-        )
-        meetings = tuple(
-            MeetingData(
-                m.id,
-                m.kind,
-                m.status,
-                Meetings.event_of(m, ("", "")),
-                tuple(g.id for g in m.groups),
-                m.created_at,
-                m.updated_at,
-            )
-            for m in session.scalars(
-                select(Meeting)
-                .where(Meeting.public.is_(True))
-                .options(selectinload(Meeting.groups), selectinload(Meeting.overrides))
-                .order_by(Meeting.id)
-            )
-        )
-        sittings = _read_sittings(session, select(Meeting.id).where(Meeting.public.is_(True)))
-    return OParlSource(
-        city_data,
-        groups,
-        organisations,
-        memberships,
-        shared,
-        affiliations,
-        meetings,
-        sittings,
-    )
-
-
-def _read_sittings(session: Session, public_meetings: Select[Any]) -> tuple[SittingData, ...]:
-    """The sittings of public meetings with their agendas; decisions of approved minutes only."""
-    of_public = select(Sitting.id).where(Sitting.meeting_id.in_(public_meetings))
-    rows = session.execute(
-        select(
-            Sitting.id,
-            Sitting.meeting_id,
-            Sitting.occurrence,
-            Sitting.minutes_status,
-            Sitting.started_at,
-            Sitting.ended_at,
-        )
-        .where(Sitting.meeting_id.in_(public_meetings))
-        .order_by(Sitting.id)
-    ).all()
-    approved = {r.id for r in rows if r.minutes_status == MinutesStatus.GENEHMIGT}
-    items: dict[int, list[Any]] = {}
-    for item in session.execute(
-        select(
-            AgendaItem.id,
-            AgendaItem.sitting_id,
-            AgendaItem.parent_id,
-            AgendaItem.title,
-            AgendaItem.public,
-        )
-        .where(AgendaItem.sitting_id.in_(of_public))
-        .order_by(AgendaItem.sitting_id, AgendaItem.position, AgendaItem.id)
-    ):
-        items.setdefault(item.sitting_id, []).append(item)
-    decisions: dict[int, list[tuple[str, DecisionResult]]] = {}
-    for item_id, wording, result in session.execute(
-        select(Decision.item_id, Decision.wording, Decision.result)
-        .join(AgendaItem, AgendaItem.id == Decision.item_id)
-        .join(Sitting, Sitting.id == AgendaItem.sitting_id)
-        .where(Sitting.minutes_status == MinutesStatus.GENEHMIGT)
-        .where(Sitting.meeting_id.in_(public_meetings))
-        .order_by(Decision.item_id, Decision.position, Decision.id)
-    ):
-        decisions.setdefault(item_id, []).append((wording, result))
-    return tuple(
-        SittingData(
-            r.id,
-            r.meeting_id,
-            r.occurrence,
-            r.id in approved,
-            r.started_at,
-            r.ended_at,
-            tuple(
-                ItemData(i.id, i.parent_id, i.title, i.public, tuple(decisions.get(i.id, ())))
-                for i in items.get(r.id, ())
-            ),
-        )
-        for r in rows
-    )
 
 
 # ---------------------------------------------------------------------------- building
@@ -911,12 +592,10 @@ def _cannot_write(target: Path, exc: OSError) -> KoordinationError:
     )
 
 
-def export_oparl(
-    db: Database, base_url: str, target: Path | str, *, now: datetime | None = None
-) -> OParlSummary:
-    """Read, build and write the open-data export; returns what it holds."""
+def export_oparl(source: OParlSource, base_url: str, target: Path | str) -> OParlSummary:
+    """Build the open-data export from what ``core.open_data.source()`` read and write it
+    into the folder ``target``; returns what it holds."""
     base = check_base_url(base_url)
-    moment = now or datetime.now(UTC)
-    export = build_oparl(read_source(db, moment), base, moment.astimezone(CITY_ZONE).date())
+    export = build_oparl(source, base, source.read_at.astimezone(CITY_ZONE).date())
     write_oparl(export, target)
     return export.summary

@@ -323,7 +323,7 @@ def organisation_csv_row(o: OrganisationRecord) -> list[str]:
 
 class DirectoryTables(Protocol):
     """What the table exports read, page by page: the directory service
-    (:class:`koordination.services.directory.Directory`). A filter of ``None`` is not passed
+    (``core.directory``). A filter of ``None`` is not passed
     on, so the service's default (everything current) applies."""
 
     def today(self) -> date: ...

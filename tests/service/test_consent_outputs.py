@@ -63,6 +63,7 @@ from koordination.services.directory import Directory
 from koordination.services.dispatch import write_files
 from koordination.services.meetings import Meetings
 from koordination.services.minutes import Minutes
+from koordination.services.open_data import OpenData
 from koordination.services.survey_results import Evaluation
 from koordination.services.surveys import Surveys
 
@@ -312,7 +313,7 @@ def test_open_data_export_shows_only_people_with_a_current_sharing_consent(
     network: Network, tmp_path: Path
 ) -> None:
     folder = tmp_path / "oparl"
-    summary = export_oparl(network.db, BASE, folder, now=NOW)
+    summary = export_oparl(OpenData(network.db).source(NOW), BASE, folder)
     assert summary.persons == 2
     text = "\n".join(p.read_text("utf-8") for p in sorted(folder.glob("*.json")))
     persons = json.loads((folder / "person.json").read_text("utf-8"))["data"]

@@ -24,6 +24,7 @@ from koordination.errors import KoordinationError
 from koordination.outputs import oparl
 from koordination.outputs.oparl import check_base_url, export_oparl, location_fields
 from koordination.services.directory import Directory
+from koordination.services.open_data import OpenData
 
 SCHEMAS = Path(__file__).parent.parent / "fixtures" / "oparl-1.1-schema"
 BASE = "https://daten.wiesenbrueck.example.org/oparl"
@@ -130,7 +131,7 @@ def city(demo_city: Database) -> Database:
 
 
 def export(db: Database, folder: Path) -> Export:
-    export_oparl(db, BASE, folder, now=NOW)
+    export_oparl(OpenData(db).source(NOW), BASE, folder)
     return Export(folder)
 
 
@@ -366,16 +367,16 @@ def test_export_refuses_a_foreign_folder_and_a_file(city: Database, tmp_path: Pa
     foreign.mkdir()
     (foreign / "notizen.txt").write_text("bleibt")
     with pytest.raises(KoordinationError, match="nicht leer und enthält keinen früheren"):
-        export_oparl(city, BASE, foreign, now=NOW)
+        export_oparl(OpenData(city).source(NOW), BASE, foreign)
     assert [p.name for p in foreign.iterdir()] == ["notizen.txt"]
     a_file = tmp_path / "oparl.json"
     a_file.write_text("{}")
     with pytest.raises(KoordinationError, match="ist eine Datei"):
-        export_oparl(city, BASE, a_file, now=NOW)
+        export_oparl(OpenData(city).source(NOW), BASE, a_file)
     assert a_file.read_text() == "{}"
     empty = tmp_path / "leer"
     empty.mkdir()
-    export_oparl(city, BASE, empty, now=NOW)
+    export_oparl(OpenData(city).source(NOW), BASE, empty)
     assert (empty / "system.json").exists()
 
 
@@ -383,7 +384,7 @@ def test_failed_export_leaves_the_previous_one_and_no_half_folder(
     city: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "ausgabe" / "oparl"
-    export_oparl(city, BASE, target, now=NOW)
+    export_oparl(OpenData(city).source(NOW), BASE, target)
     before = {p.name: p.read_bytes() for p in target.iterdir()}
     real_dump = json.dump
     calls = 0
@@ -397,7 +398,7 @@ def test_failed_export_leaves_the_previous_one_and_no_half_folder(
 
     monkeypatch.setattr(oparl.json, "dump", failing_dump)
     with pytest.raises(KoordinationError, match="kann nicht geschrieben werden"):
-        export_oparl(city, BASE, target, now=NOW)
+        export_oparl(OpenData(city).source(NOW), BASE, target)
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
     assert [p.name for p in target.parent.iterdir()] == ["oparl"]  # no temporary folder left
 

@@ -51,6 +51,7 @@ from koordination.outputs.registry import export_people, export_table, produce
 from koordination.services.directory import Directory, PeopleFilter
 from koordination.services.meetings import Meetings
 from koordination.services.minutes import Minutes
+from koordination.services.open_data import OpenData
 from koordination.services.privacy import LABELS, Mentions, Privacy
 from koordination.services.surveys import Surveys
 
@@ -472,7 +473,7 @@ def test_exports_after_erasure_hold_no_trace(
     db, p = demo
     directory = Directory(db, Clock.on(TODAY))
     before = tmp_path / "vorher"
-    export_oparl(db, "https://daten.example.org/oparl", before, now=NOW)
+    export_oparl(OpenData(db).source(NOW), "https://daten.example.org/oparl", before)
     assert any(p.email in f.read_text(encoding="utf-8") for f in before.rglob("*.json"))
 
     Privacy(db, Clock.fixed(NOW)).erase_person(p.id)
@@ -484,7 +485,7 @@ def test_exports_after_erasure_hold_no_trace(
         files.append(folder / f"archiv.{fmt}")
         export_people(directory, fmt, files[-1], people=PeopleFilter(archived=True))
         assert p.label in files[-1].read_text(encoding="utf-8")
-    export_oparl(db, "https://daten.example.org/oparl", folder / "oparl", now=NOW)
+    export_oparl(OpenData(db).source(NOW), "https://daten.example.org/oparl", folder / "oparl")
     files += list((folder / "oparl").rglob("*.json"))
     report = Privacy(db, Clock.fixed(NOW)).access_report(p.id)
     files.append(folder / "auskunft.json")

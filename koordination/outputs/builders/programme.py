@@ -1,5 +1,5 @@
 """The programme's documents: the city's Steckbrief and the annual report, built from the
-records :class:`koordination.services.programme.Programme` returns."""
+records ``core.programme`` returns."""
 
 from __future__ import annotations
 
