@@ -19,9 +19,7 @@ from koordination.outputs.builders.surveys import (
     question_label,
     stats_row,
 )
-from koordination.outputs.table import write_csv
-
-FORMATS = ("csv", "json")
+from koordination.outputs.table import FORMATS, write_csv
 
 RESULT_HEADER = (
     "Kürzel",
