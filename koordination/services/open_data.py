@@ -1,7 +1,7 @@
 """What the open-data export (OParl) may show, read in one transaction: the network's groups,
 organisations, memberships, public meetings and their agendas, and names and contact data
 only of people with a current consent "Kontaktdaten im Netzwerk teilen" (the one rule,
-:mod:`koordination.services.consent`). :mod:`koordination.outputs.oparl` builds the files."""
+services/consent.py). The OParl builder in the output layer makes the files."""
 
 from __future__ import annotations
 

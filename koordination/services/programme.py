@@ -1,6 +1,6 @@
 """The programme Engagierte Stadt: the eligibility check of its call for cities, and the
 records the city's Steckbrief and the annual report are built from
-(:mod:`koordination.outputs.builders.programme` turns them into documents)."""
+(the programme's builders in the output layer turn them into documents)."""
 
 from __future__ import annotations
 
