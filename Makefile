@@ -48,9 +48,10 @@ test:
 	echo "Testlauf: $$(( $$(date +%s) - start )) s"; \
 	exit $$status
 
-# The tests live by cost: unit/ (seconds), service/, cli/, e2e/, tui/.
+# The tests live by cost: unit/ (seconds), service/, cli/, e2e/, tui/. Both cores of a small
+# machine: one worker per core, a test file stays on one worker (its module fixtures run once).
 pytest: venv
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 test-unit: venv
 	$(BIN)/pytest -q -x tests/unit
