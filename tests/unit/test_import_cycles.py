@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import koordination
@@ -78,6 +79,7 @@ def _imported(module: str, path: Path, known: set[str]) -> set[str]:
     return found
 
 
+@cache
 def import_graph() -> dict[str, set[str]]:
     modules = _modules()
     known = set(modules)
