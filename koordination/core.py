@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from koordination.services.action_fields import ActionFields
     from koordination.services.audit_trail import AuditTrail
     from koordination.services.directory import Directory
-    from koordination.services.meetings import Meetings
+    from koordination.services.meetings.service import Meetings
     from koordination.services.minutes import Minutes
     from koordination.services.network import Network
     from koordination.services.open_data import OpenData
@@ -49,7 +49,7 @@ class Core:
 
     @cached_property
     def meetings(self) -> Meetings:
-        from koordination.services.meetings import Meetings
+        from koordination.services.meetings.service import Meetings
 
         return Meetings(self.db, clock=self.clock)
 

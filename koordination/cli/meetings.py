@@ -24,7 +24,7 @@ from koordination.errors import KoordinationError
 if TYPE_CHECKING:
     from koordination.core import Core
     from koordination.domain.records.meetings import OccurrenceRow
-    from koordination.services.meetings import Meetings
+    from koordination.services.meetings.service import Meetings
 
 
 def register(sub: Any) -> None:
@@ -244,7 +244,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
         return 0
     if args.dry_run:
         verb = "gesendet" if args.send else "geschrieben"
-        from koordination.services.dispatch import label
+        from koordination.services.meetings.dispatch import label
 
         for d in plan.deliveries:
             print(f"würde {verb}: {label(d)} an {d.name} <{d.email}>")
@@ -253,7 +253,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
     if args.send:
         return _send(core, plan)
     from koordination.outputs.files import invitation_folder
-    from koordination.services import dispatch
+    from koordination.services.meetings import dispatch
 
     folder = args.out or invitation_folder(plan.meeting)
     count, folder = dispatch.write_files(meetings, plan, folder, progress=progress("Dateien"))
@@ -264,7 +264,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
 def _send(core: Core, plan: Any) -> int:
     from koordination.delivery.settings import load_smtp_settings
     from koordination.outputs.registry import invitation_attachment
-    from koordination.services import dispatch
+    from koordination.services.meetings import dispatch
 
     settings = load_smtp_settings()
     letter = invitation_attachment(core, plan.meeting)

@@ -48,7 +48,8 @@ from koordination.domain.records.meetings import (
     content_json,
 )
 from koordination.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from koordination.services.meetings import Meetings, local
+from koordination.services.meetings.service import Meetings
+from koordination.services.meetings.times import local
 
 #: Agenda templates per meeting kind: (title, minutes) for a new sitting with an empty agenda.
 TEMPLATES: dict[MeetingKind, tuple[tuple[str, int | None], ...]] = {

@@ -40,7 +40,7 @@ from koordination.domain.records.open_data import (
 )
 from koordination.errors import KoordinationError
 from koordination.services.consent import SHARING, consenting_people
-from koordination.services.meetings import Meetings
+from koordination.services.meetings.service import Meetings
 
 
 class OpenData:

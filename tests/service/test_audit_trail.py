@@ -39,7 +39,7 @@ from koordination.services.audit_trail import (
     write_csv,
 )
 from koordination.services.directory import Directory
-from koordination.services.meetings import Meetings
+from koordination.services.meetings.service import Meetings
 from koordination.services.minutes import Minutes
 from koordination.services.surveys import Surveys
 

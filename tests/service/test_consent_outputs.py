@@ -60,8 +60,8 @@ from koordination.services.consent import (
 )
 from koordination.services.csv_import import import_people, read_table
 from koordination.services.directory import Directory
-from koordination.services.dispatch import write_files
-from koordination.services.meetings import Meetings
+from koordination.services.meetings.dispatch import write_files
+from koordination.services.meetings.service import Meetings
 from koordination.services.minutes import Minutes
 from koordination.services.open_data import OpenData
 from koordination.services.survey_results import Evaluation

@@ -63,7 +63,7 @@ from koordination.domain.records.surveys import OptionRecord, QuestionRecord
 from koordination.errors import KoordinationError
 from koordination.services.csv_import import import_organisations, import_people
 from koordination.services.directory import Directory
-from koordination.services.meetings import Meetings
+from koordination.services.meetings.service import Meetings
 from koordination.services.survey_answers import AnswerProblem, parse_answer, parse_number
 from koordination.services.survey_import import ResponseImport, load_mapping
 from koordination.services.surveys import Surveys

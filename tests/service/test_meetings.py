@@ -23,7 +23,7 @@ from koordination.domain.inputs.directory import CityProfileInput, GroupInput, P
 from koordination.domain.inputs.meetings import MeetingInput
 from koordination.errors import ValidationError
 from koordination.services.directory import Directory
-from koordination.services.meetings import Meetings
+from koordination.services.meetings.service import Meetings
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
@@ -418,8 +418,8 @@ def test_a_cancelled_moved_date_is_named_by_the_day_it_was_moved_to(city: tuple)
     (cancel,) = meetings.plan_delivery(m.id).deliveries
     assert cancel.recurrence_id == _local(2027, 2, 9, 18)
     assert cancel.occurrence_start == _local(2027, 2, 11, 18)
-    from koordination.services.dispatch import label
-    from koordination.services.invitation_text import subject
+    from koordination.services.meetings.dispatch import label
+    from koordination.services.meetings.invitation_text import subject
 
     assert label(cancel) == "Absage 11.02.2027"
     assert "11.02.2027" in subject(meetings.get(m.id), "CANCEL", cancel.occurrence_start)

@@ -26,7 +26,7 @@ from koordination.domain.inputs.meetings import MeetingInput
 from koordination.domain.records.meetings import content_json
 from koordination.errors import ValidationError
 from koordination.services.directory import Directory
-from koordination.services.meetings import Meetings
+from koordination.services.meetings.service import Meetings
 from koordination.services.minutes import Minutes, fingerprint
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)

@@ -26,7 +26,7 @@ from koordination.domain.inputs.meetings import MeetingInput
 from koordination.errors import NotFoundError
 from koordination.services.action_fields import ActionFields
 from koordination.services.directory import Directory
-from koordination.services.meetings import Meetings
+from koordination.services.meetings.service import Meetings
 from koordination.services.minutes import Minutes
 from koordination.services.network import Network
 

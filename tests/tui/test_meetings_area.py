@@ -13,7 +13,7 @@ from koordination.db.engine import Database
 from koordination.domain.enums import MeetingKind, MeetingStatus
 from koordination.domain.inputs.meetings import MeetingInput
 from koordination.services.directory import Directory
-from koordination.services.meetings import Meetings
+from koordination.services.meetings.service import Meetings
 from koordination.tui.app import KoordinationApp
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen
 from koordination.tui.screens.meeting_forms import MeetingFormScreen, SendScreen

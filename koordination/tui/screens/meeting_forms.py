@@ -42,7 +42,7 @@ from koordination.tui.screens.forms import FormScreen
 from koordination.tui.widgets.form import FieldSpec, FormFields
 
 if TYPE_CHECKING:
-    from koordination.services.meetings import DeliveryPlan
+    from koordination.services.meetings.invitations import DeliveryPlan
 
 # ---------------------------------------------------------------------- parsing
 
@@ -672,7 +672,7 @@ def plan_lines(offer: SendOffer) -> list[str]:
         lines.append(f"{offer.added} Personen der Gruppen neu auf der Einladungsliste.")
     if plan.deliveries:
         lines.append("")
-        from koordination.services.dispatch import label
+        from koordination.services.meetings.dispatch import label
 
         for d in plan.deliveries[:12]:
             lines.append(f"  • {escape(label(d))} an {escape(d.name)} <{escape(d.email)}>")

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from koordination.core import Core
     from koordination.delivery.settings import SmtpSettings
     from koordination.domain.inputs.meetings import AnswerInput, MeetingInput, MoveInput
-    from koordination.services.meetings import Meetings
+    from koordination.services.meetings.service import Meetings
     from koordination.tui.screens.meeting_forms import (
         MeetingFormResult,
         Preview,
@@ -577,7 +577,7 @@ class MeetingsArea(Area):
         def preview(data: MeetingInput) -> Preview:
             from koordination.calendar.events import Event
             from koordination.calendar.recurrence import expand
-            from koordination.services.meetings import LOOKAHEAD
+            from koordination.services.meetings.times import LOOKAHEAD
             from koordination.tui.screens.meeting_forms import Preview
 
             assert data.start is not None and data.end is not None
@@ -966,7 +966,7 @@ class MeetingsArea(Area):
         from koordination.delivery.settings import load_smtp_settings
         from koordination.outputs.files import invitation_folder
         from koordination.outputs.registry import invitation_attachment
-        from koordination.services import dispatch
+        from koordination.services.meetings import dispatch
         from koordination.tui.screens.meeting_forms import SendOffer
 
         meetings = core.meetings

@@ -33,7 +33,7 @@ from koordination.tui.screens.surveys import escape_markup
 if TYPE_CHECKING:
     from koordination.domain.records.fields import MeasureRecord
     from koordination.domain.records.programme import EligibilityReport
-    from koordination.services.meetings import Meetings
+    from koordination.services.meetings.service import Meetings
 
 #: How many open tasks the Übersicht lists (the most urgent first).
 URGENT_TASKS = 5

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from koordination.services.meetings import Delivery, DeliveryPlan, Meetings
+from koordination.services.meetings.invitations import Delivery, DeliveryPlan
+from koordination.services.meetings.service import Meetings
 
 Progress = Callable[[int, int], None]
 
@@ -68,7 +69,7 @@ def send_mails(
     with every invitation."""
     from koordination.delivery.mail import build_imip, send_all
     from koordination.delivery.settings import SmtpSettings
-    from koordination.services.invitation_text import body_text, subject
+    from koordination.services.meetings.invitation_text import body_text, subject
 
     assert isinstance(settings, SmtpSettings)
     messages = [

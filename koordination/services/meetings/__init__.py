@@ -1,0 +1,1 @@
+"""Meetings and series: scheduling, invitations and their delivery, replies."""

@@ -1,0 +1,135 @@
+"""A stored meeting as the faces see it: loading one, its MeetingRecord, its calendar Event and
+its dates as OccurrenceRows, and the office that organises it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from koordination.calendar.events import Event, Occurrence, Override, Place
+from koordination.domain.enums import MeetingStatus
+from koordination.domain.models import CityProfile, Meeting
+from koordination.domain.records.meetings import MeetingRecord, OccurrenceRow, OverrideRecord
+from koordination.errors import FieldError, NotFoundError, ValidationError
+from koordination.services.meetings.times import local
+
+
+def load(session: Session, meeting_id: int) -> Meeting:
+    meeting = session.scalar(
+        select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(selectinload(Meeting.groups), selectinload(Meeting.overrides))
+    )
+    if meeting is None:
+        raise NotFoundError(f"Termin Nr. {meeting_id} wurde nicht gefunden.")
+    return meeting
+
+
+def to_record(m: Meeting) -> MeetingRecord:
+    return MeetingRecord(
+        id=m.id,
+        version=m.version,
+        uid=m.uid,
+        kind=m.kind,
+        title=m.title,
+        description=m.description,
+        start=local(m.start_at),
+        end=local(m.end_at),
+        address=m.address,
+        room=m.room,
+        online_url=m.online_url,
+        status=m.status,
+        public=m.public,
+        rrule=m.rrule,
+        sequence=m.sequence,
+        group_ids=tuple(g.id for g in m.groups),
+        group_names=tuple(g.name for g in m.groups),
+        overrides=tuple(
+            OverrideRecord(
+                recurrence_id=local(o.recurrence_id),
+                cancelled=o.cancelled,
+                start=local(o.start_at) if o.start_at else None,
+                end=local(o.end_at) if o.end_at else None,
+                address=o.address,
+                room=o.room,
+                online_url=o.online_url,
+            )
+            for o in m.overrides
+        ),
+        previous_id=m.previous_id,
+    )
+
+
+def office(session: Session) -> tuple[str, str]:
+    """The Koordinierungsstelle: name and e-mail from the city profile."""
+    city = session.scalar(select(CityProfile).order_by(CityProfile.id).limit(1))
+    if city is None or not city.office_email:
+        raise ValidationError(
+            [
+                FieldError(
+                    "Stadtprofil",
+                    "Name und E-Mail der Koordinierungsstelle fehlen; sie sind der "
+                    "Absender jeder Einladung. Bitte im Stadtprofil eintragen.",
+                )
+            ]
+        )
+    return city.office_name or f"Koordinierungsstelle {city.name}", city.office_email
+
+
+def event_of(m: Meeting | MeetingRecord, organizer: tuple[str, str]) -> Event:
+    record = m if isinstance(m, MeetingRecord) else to_record(m)
+    place = Place(record.address, record.room, record.online_url)
+    overrides = tuple(override_of(o, place, record.sequence) for o in record.overrides)
+    return Event(
+        uid=record.uid,
+        sequence=record.sequence,
+        title=record.title,
+        start=record.start,
+        end=record.end,
+        description=record.description,
+        place=place,
+        rrule=record.rrule,
+        overrides=overrides,
+        cancelled=record.status == MeetingStatus.ABGESAGT,
+        organizer_name=organizer[0],
+        organizer_email=organizer[1],
+        categories=(record.kind.label,),
+    )
+
+
+def override_of(o: Any, base: Place, sequence: int) -> Override:
+    """An exception of a series (an OverrideRecord or a result row with the same names);
+    place fields that are None keep the series' value."""
+    return Override(
+        recurrence_id=local(o.recurrence_id),
+        cancelled=o.cancelled,
+        start=local(o.start) if o.start else None,
+        end=local(o.end) if o.end else None,
+        place=Place(
+            base.address if o.address is None else o.address,
+            base.room if o.room is None else o.room,
+            base.online_url if o.online_url is None else o.online_url,
+        ),
+        sequence=sequence,
+    )
+
+
+def occurrence_row(record: Any, occ: Occurrence, groups: tuple[str, ...]) -> OccurrenceRow:
+    """``record``: anything with id, uid, kind and status (a MeetingRecord or a result row)."""
+    status = MeetingStatus.ABGESAGT if occ.cancelled else record.status
+    return OccurrenceRow(
+        meeting_id=record.id,
+        uid=record.uid,
+        recurrence_id=occ.recurrence_id,
+        start=local(occ.start),
+        end=local(occ.end),
+        title=occ.title,
+        kind=record.kind,
+        place=occ.place.location if occ.place.address or occ.place.room else "",
+        online_url=occ.place.online_url,
+        status=status,
+        moved=occ.moved,
+        groups=groups,
+    )

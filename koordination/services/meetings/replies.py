@@ -1,0 +1,122 @@
+"""Booking answers to invitations: iTIP REPLYs read from mail or files, and answers by hand.
+
+A reply is booked only for a known meeting and an address that was invited; of two replies
+the one with the higher SEQUENCE, then the later DTSTAMP, wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from koordination.clock import Clock
+from koordination.domain.enums import ResponseStatus
+from koordination.domain.models import Invitation, Meeting, Response
+from koordination.errors import NotFoundError
+from koordination.services.meetings.times import local
+
+PARTSTAT = {
+    "ACCEPTED": ResponseStatus.ZUGESAGT,
+    "DECLINED": ResponseStatus.ABGESAGT,
+    "TENTATIVE": ResponseStatus.VIELLEICHT,
+    "NEEDS-ACTION": ResponseStatus.KEINE_ANTWORT,
+}
+
+
+@dataclass
+class ReplyReport:
+    applied: int = 0
+    ignored_older: int = 0
+    already: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{self.applied} Antworten verbucht"]
+        if self.already:
+            parts.append(f"{self.already} schon verbucht")
+        if self.ignored_older:
+            parts.append(f"{self.ignored_older} ältere Antworten übergangen")
+        if self.problems:
+            parts.append(f"{len(self.problems)} nicht zugeordnet")
+        return ", ".join(parts) + "."
+
+
+def record_response(
+    session: Session,
+    invitation_id: int,
+    status: ResponseStatus,
+    recurrence_id: datetime | None,
+    clock: Clock,
+) -> None:
+    """A coordinator records an answer by hand (phone, corridor, paper)."""
+    inv = session.get(Invitation, invitation_id)
+    if inv is None:
+        raise NotFoundError(f"Einladung Nr. {invitation_id} wurde nicht gefunden.")
+    rid = local(recurrence_id).astimezone(UTC) if recurrence_id else None
+    response = next((r for r in inv.responses if r.recurrence_id == rid), None)
+    if response is None:
+        inv.responses.append(Response(recurrence_id=rid, status=status))
+    else:
+        response.status = status
+        response.updated_at = clock.now()
+
+
+def book_reply(session: Session, reply: object, report: ReplyReport, clock: Clock) -> None:
+    """Book one iTIP REPLY (``koordination.calendar.replies.Reply``), or say in ``report``
+    why not."""
+    uid: str = getattr(reply, "uid", "")
+    email: str = getattr(reply, "attendee_email", "").lower()
+    source: str = getattr(reply, "source", "")
+    meeting = session.scalar(select(Meeting).where(Meeting.uid == uid))
+    where = f" ({source})" if source else ""
+    if meeting is None:
+        report.problems.append(f"Antwort von {email}{where}: unbekannter Termin (UID {uid}).")
+        return
+    inv = next(
+        (
+            i
+            for i in meeting.invitations
+            if i.sent_email.lower() == email or any(e.address_key == email for e in i.person.emails)
+        ),
+        None,
+    )
+    if inv is None or inv.sent_sequence is None:
+        report.problems.append(
+            f"Antwort von {email}{where} zu „{meeting.title}“: diese Adresse wurde nicht "
+            "eingeladen."
+        )
+        return
+    status = PARTSTAT.get(getattr(reply, "partstat", "").upper())
+    if status is None:
+        report.problems.append(
+            f"Antwort von {email}{where}: unbekannte Rückmeldung "
+            f"„{getattr(reply, 'partstat', '')}“."
+        )
+        return
+    rid_value = getattr(reply, "recurrence_id", None)
+    rid = rid_value.astimezone(UTC) if rid_value else None
+    sequence = int(getattr(reply, "sequence", 0))
+    dtstamp = getattr(reply, "dtstamp", None) or clock.now()
+    response = next((r for r in inv.responses if r.recurrence_id == rid), None)
+    if response is not None and response.reply_sequence is not None:
+        seen = (
+            response.reply_sequence,
+            response.reply_dtstamp or datetime.min.replace(tzinfo=UTC),
+        )
+        if (sequence, dtstamp) == seen and response.status == status:
+            report.already += 1  # the same reply read again
+            return
+        if (sequence, dtstamp) <= seen:
+            report.ignored_older += 1
+            return
+    if response is None:
+        response = Response(recurrence_id=rid, status=status)
+        inv.responses.append(response)
+    response.status = status
+    response.reply_sequence = sequence
+    response.reply_dtstamp = dtstamp
+    response.updated_at = clock.now()
+    report.applied += 1
