@@ -7,23 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from koordination.cli.common import command, open_core, progress
-
-#: The file name of each list in the exports folder.
-_EXPORT_NAMES = {"people": "personen", "organisations": "organisationen", "groups": "gruppen"}
+from koordination.outputs.registry import DIRECTORY_TABLES, OUTPUTS
 
 
 def register(sub: Any) -> None:
     exp = command(sub, "export", "Listen als CSV oder JSON ausgeben; offene Daten (OParl)", run)
     exp.add_argument(
         "kind",
-        choices=["people", "organisations", "groups", "oparl"],
+        choices=[*DIRECTORY_TABLES, "oparl"],
         help="was ausgeben (oparl: das Netzwerk als offene Daten nach OParl 1.1, JSON)",
     )
-    # The choices are written out: the output registry imports the services, and --help
-    # should not wait for them.
-    exp.add_argument(
-        "--format", choices=["csv", "json"], default="csv", help="Dateiformat der Listen"
-    )
+    formats = OUTPUTS[DIRECTORY_TABLES["people"]].formats
+    exp.add_argument("--format", choices=formats, default=formats[0], help="Dateiformat der Listen")
     exp.add_argument(
         "-o",
         "--output",
@@ -36,27 +31,26 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.kind == "oparl":
         return _oparl(args)
-    from koordination.outputs.registry import export_table
-    from koordination.paths import exports_dir
+    from koordination.outputs.registry import make
 
-    directory = open_core(args).directory
-    target = args.output or exports_dir() / f"{_EXPORT_NAMES[args.kind]}.{args.format}"
-    count = export_table(directory, args.kind, args.format, target, progress=progress("Export"))
-    print(f"{count} Einträge nach {target} geschrieben.")
+    key = DIRECTORY_TABLES[args.kind]
+    made = make(open_core(args), key, None, args.format, args.output, progress=progress("Export"))
+    print(f"{made.count} Einträge nach {made.path} geschrieben.")
     return 0
 
 
 def _oparl(args: argparse.Namespace) -> int:
     """Write the export into ``-o ORDNER`` (default ``exports/oparl``) and say what it holds."""
     from koordination.config import load_settings
-    from koordination.outputs.oparl import check_base_url, export_oparl
-    from koordination.paths import exports_dir
+    from koordination.outputs.oparl import OParlSummary, check_base_url
+    from koordination.outputs.registry import Folder, make
 
     # The base URL is checked before the database is opened: without it nothing can be built.
     base_url = check_base_url(load_settings().oparl_base_url)
-    target = args.output or exports_dir() / "oparl"
-    summary = export_oparl(open_core(args).open_data.source(), base_url, target)
-    print(f"Offene Daten (OParl 1.1) nach {target} geschrieben, Adressen unter {base_url}:")
+    made = make(open_core(args), "oparl", base_url, "folder", args.output)
+    assert isinstance(made.product, Folder) and isinstance(made.product.summary, OParlSummary)
+    summary = made.product.summary
+    print(f"Offene Daten (OParl 1.1) nach {made.path} geschrieben, Adressen unter {base_url}:")
     rows = [
         (summary.groups, "Gruppen (Gremien)"),
         (summary.organisations, "Organisationen"),

@@ -19,6 +19,7 @@ from koordination.cli.common import (
     table,
 )
 from koordination.errors import KoordinationError
+from koordination.outputs.registry import OUTPUTS
 
 #: What has to be typed to confirm an erasure on the terminal.
 CONFIRM_WORD = "LÖSCHEN"
@@ -37,7 +38,9 @@ def register(sub: Any) -> None:
         cmd_export_data,
     )
     export_data.add_argument("id", metavar="NR", type=number, help="Nummer der Person")
-    export_data.add_argument("--format", choices=["json", "pdf"], required=True, help="Dateiformat")
+    export_data.add_argument(
+        "--format", choices=OUTPUTS["auskunft"].formats, required=True, help="Dateiformat"
+    )
     export_data.add_argument(
         "-o", "--output", type=Path, metavar="DATEI", help="Zieldatei (sonst im Ordner exports/)"
     )
@@ -52,7 +55,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from koordination.outputs.registry import person_row_json
+    from koordination.outputs.table import person_row_json
     from koordination.services.directory import PeopleFilter
 
     directory = open_core(args).directory
@@ -86,7 +89,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from koordination.outputs.registry import person_json
+    from koordination.outputs.table import person_json
 
     core = open_core(args)
     person = core.directory.get_person(args.id)

@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from koordination.cli.common import actions, command, open_core, print_json, year
+from koordination.outputs.registry import OUTPUTS
 
 if TYPE_CHECKING:
     from koordination.domain.records.programme import EligibilityReport
-
-DOCUMENT_FORMATS = ("md", "html", "docx", "odt", "pdf")
 
 
 def register(sub: Any) -> None:
@@ -32,7 +31,9 @@ def register(sub: Any) -> None:
     eligibility.add_argument("--json", action="store_true", help="als JSON ausgeben")
 
     steckbrief = command(sub, "steckbrief", "Steckbrief der Stadt ausgeben", cmd_steckbrief)
-    steckbrief.add_argument("--format", choices=DOCUMENT_FORMATS, required=True, help="Dateiformat")
+    steckbrief.add_argument(
+        "--format", choices=OUTPUTS["steckbrief"].formats, required=True, help="Dateiformat"
+    )
     steckbrief.add_argument(
         "-o", "--output", type=Path, metavar="PFAD", help="Zieldatei (sonst im Ordner exports/)"
     )
@@ -40,7 +41,9 @@ def register(sub: Any) -> None:
     report = actions(command(sub, "report", "Berichte"), "report_command")
     annual = command(report, "annual", "Jahresbericht", cmd_annual_report)
     annual.add_argument("--year", type=year, required=True, metavar="JAHR", help="z. B. 2026")
-    annual.add_argument("--format", choices=DOCUMENT_FORMATS, required=True, help="Dateiformat")
+    annual.add_argument(
+        "--format", choices=OUTPUTS["jahresbericht"].formats, required=True, help="Dateiformat"
+    )
     annual.add_argument(
         "-o", "--output", type=Path, metavar="PFAD", help="Zieldatei (sonst im Ordner exports/)"
     )

@@ -23,16 +23,16 @@ from koordination.cli.common import (
     year,
 )
 from koordination.errors import KoordinationError
+from koordination.outputs.registry import OUTPUTS
 
 if TYPE_CHECKING:
     from koordination.core import Core
     from koordination.domain.records.meetings import SittingRecord
 
-DOCUMENT_FORMATS = ("md", "html", "docx", "odt", "pdf")
-
 
 def register(sub: Any) -> None:
-    def sitting_args(p: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
+    def sitting_args(p: argparse.ArgumentParser, key: str) -> None:
+        formats = OUTPUTS[key].formats
         p.add_argument("id", type=number, metavar="TERMIN", help="Nummer des Termins")
         p.add_argument(
             "--occurrence",
@@ -49,7 +49,7 @@ def register(sub: Any) -> None:
         command(sub, "agenda", "Tagesordnung und Einladungsschreiben", cmd_agenda), "agenda_command"
     )
     sitting_args(
-        command(agenda, "export", "Einladungsschreiben mit Tagesordnung ausgeben"), DOCUMENT_FORMATS
+        command(agenda, "export", "Einladungsschreiben mit Tagesordnung ausgeben"), "einladung"
     )
 
     minutes = actions(
@@ -57,7 +57,7 @@ def register(sub: Any) -> None:
         "minutes_command",
     )
     export = command(minutes, "export", "ein Protokoll ausgeben")
-    sitting_args(export, DOCUMENT_FORMATS)
+    sitting_args(export, "protokoll")
     export.add_argument(
         "--version", type=number, metavar="N", help="eine frühere genehmigte Fassung"
     )
@@ -72,7 +72,7 @@ def register(sub: Any) -> None:
     )
     sitting_args(
         command(attendance, "export", "Teilnehmendenliste oder Anwesenheit ausgeben"),
-        ("pdf", "docx", "odt", "csv"),
+        "teilnehmende",
     )
 
     tasks = actions(
@@ -86,24 +86,21 @@ def register(sub: Any) -> None:
 
     workshop = actions(command(sub, "workshop", "Werkstätten", cmd_workshop), "workshop_command")
     sitting_args(
-        command(workshop, "report", "Ergebnisbericht einer Werkstatt ausgeben"), DOCUMENT_FORMATS
+        command(workshop, "report", "Ergebnisbericht einer Werkstatt ausgeben"), "ergebnisbericht"
     )
 
 
 # --------------------------------------------------------------------------- helpers
-def _target(args: argparse.Namespace, record: SittingRecord, what: str) -> Path:
-    from koordination.outputs.files import export_path, slug
+def _produce(args: argparse.Namespace, key: str) -> int:
+    """Write the sitting's output ``key`` through the output registry and say where; the
+    minutes with ``--version``: that approved version."""
+    from koordination.outputs.registry import MinutesVersion, produce
 
-    if args.output is not None:
-        return Path(args.output)
-    return export_path(f"{record.occurrence:%Y-%m-%d}-{slug(record.title)}-{what}", args.format)
-
-
-def _write(document: Any, fmt: str, target: Path) -> None:
-    from koordination.outputs import document as documents
-
-    documents.write(document, fmt, target)
-    print(f"Geschrieben: {target}")
+    core, record = _sitting(args)
+    version = getattr(args, "version", None)
+    subject = record if version is None else MinutesVersion(record, version)
+    print(f"Geschrieben: {produce(core, key, subject, args.format, args.output)}")
+    return 0
 
 
 def _sitting(args: argparse.Namespace) -> tuple[Core, SittingRecord]:
@@ -113,33 +110,13 @@ def _sitting(args: argparse.Namespace) -> tuple[Core, SittingRecord]:
 
 # --------------------------------------------------------------------------- commands
 def cmd_agenda(args: argparse.Namespace) -> int:
-    from koordination.outputs.builders.sittings import invitation_letter
-
-    core, record = _sitting(args)
-    _write(
-        invitation_letter(record, letterhead(core)), args.format, _target(args, record, "einladung")
-    )
-    return 0
+    return _produce(args, "einladung")
 
 
 def cmd_minutes(args: argparse.Namespace) -> int:
     if args.minutes_command == "archive":
         return _archive(args)
-    from koordination.domain.enums import MinutesStatus
-    from koordination.outputs.builders.sittings import draft_minutes, minutes_document
-
-    core, record = _sitting(args)
-    head = letterhead(core)
-    if args.version is not None or record.frozen:
-        content, print_ = core.sittings.approved_content(record.id, args.version)
-        number = args.version or record.versions[-1].number
-        document = minutes_document(
-            content, head, status=MinutesStatus.GENEHMIGT, fingerprint=print_, version=number
-        )
-    else:
-        document = draft_minutes(record, head)
-    _write(document, args.format, _target(args, record, "protokoll"))
-    return 0
+    return _produce(args, "protokoll")
 
 
 def _archive(args: argparse.Namespace) -> int:
@@ -183,19 +160,7 @@ def _archive(args: argparse.Namespace) -> int:
 
 
 def cmd_attendance(args: argparse.Namespace) -> int:
-    from koordination.outputs.builders.sittings import attendance_table, sign_in_sheet
-
-    core, record = _sitting(args)
-    target = _target(args, record, "teilnehmende")
-    if args.format == "csv":
-        from koordination.outputs.table import write_csv
-
-        header, rows = attendance_table(record)
-        write_csv(target, header, rows)
-        print(f"Geschrieben: {target}")
-        return 0
-    _write(sign_in_sheet(record, letterhead(core)), args.format, target)
-    return 0
+    return _produce(args, "teilnehmende")
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
@@ -233,10 +198,4 @@ def cmd_tasks(args: argparse.Namespace) -> int:
 
 
 def cmd_workshop(args: argparse.Namespace) -> int:
-    from koordination.outputs.builders.sittings import workshop_report
-
-    core, record = _sitting(args)
-    _write(
-        workshop_report(record, letterhead(core)), args.format, _target(args, record, "ergebnis")
-    )
-    return 0
+    return _produce(args, "ergebnisbericht")

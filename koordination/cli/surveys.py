@@ -13,7 +13,6 @@ from koordination.cli.common import (
     command,
     day,
     err,
-    letterhead,
     number,
     open_core,
     print_json,
@@ -21,14 +20,16 @@ from koordination.cli.common import (
     table,
 )
 from koordination.errors import KoordinationError
+from koordination.outputs.registry import OUTPUTS
 
 if TYPE_CHECKING:
     from koordination.core import Core
 
-DOCUMENT_FORMATS = ("md", "html", "docx", "odt", "pdf")
-TABLE_FORMATS = ("csv", "json")
+#: The results command writes the report (documents) or a table (counts or raw answers).
+DOCUMENT_FORMATS = OUTPUTS["umfragebericht"].formats
+TABLE_FORMATS = OUTPUTS["auszaehlung"].formats
 RESULT_FORMATS = (*DOCUMENT_FORMATS, *TABLE_FORMATS)
-QUESTIONNAIRE_FORMATS = ("pdf", "docx", "odt", "md", "html")
+assert OUTPUTS["rohdaten"].formats == TABLE_FORMATS
 #: Longest column header shown in the mapping; full question texts as headers are long.
 _HEADER_WIDTH = 48
 
@@ -88,7 +89,7 @@ def register(sub: Any) -> None:
     )
     questionnaire.add_argument("id", type=number, metavar="UMFRAGE", help="Nummer der Umfrage")
     questionnaire.add_argument(
-        "--format", choices=QUESTIONNAIRE_FORMATS, required=True, help="Dateiformat"
+        "--format", choices=OUTPUTS["fragebogen"].formats, required=True, help="Dateiformat"
     )
     questionnaire.add_argument(
         "-o", "--output", type=Path, metavar="PFAD", help="Zieldatei (sonst im Ordner exports/)"
@@ -109,22 +110,14 @@ def register(sub: Any) -> None:
 
 
 # --------------------------------------------------------------------------- helpers
-def _slug(title: str) -> str:
-    from koordination.outputs.files import slug
+def _produce(core: Core, args: argparse.Namespace, key: str, subject: Any) -> int | None:
+    """Write output ``key`` through the output registry and say where; returns the rows a
+    table has."""
+    from koordination.outputs.registry import make
 
-    return slug(title, fallback="umfrage")
-
-
-def _target(args: argparse.Namespace, stem: str) -> Path:
-    from koordination.outputs.files import export_path
-
-    if args.output is not None:
-        return Path(args.output)
-    return export_path(stem, args.format)
-
-
-def _written(target: Path) -> None:
-    print(f"Geschrieben: {target}")
+    made = make(core, key, subject, args.format, args.output)
+    print(f"Geschrieben: {made.path}")
+    return made.count
 
 
 def _short(text: str, width: int = _HEADER_WIDTH) -> str:
@@ -210,60 +203,40 @@ def cmd_results(args: argparse.Namespace) -> int:
         results = evaluation.snapshot_results(args.id, args.snapshot)
     else:
         results = evaluation.results(args.id, published=True)
-    stem = f"{_slug(results.title)}-ergebnis-{results.stand:%Y-%m-%d}"
     if args.format in TABLE_FORMATS:
-        from koordination.outputs.builders.survey_tables import write_results
-
-        target = _target(args, stem)
-        write_results(results, args.format, target)
-        _written(target)
+        _produce(core, args, "auszaehlung", results)
         return 0
 
-    from koordination.outputs import document as documents
-    from koordination.outputs.builders.surveys import results_report
+    from koordination.outputs.registry import SurveyReport
 
-    comparison = None
+    report = SurveyReport(results)
     if args.compare is not None:
         comparison = evaluation.compare([args.id, args.compare], published=True)
-        stem += f"-vergleich-{args.compare}"
+        report = SurveyReport(results, comparison, args.compare)
         if not comparison.questions:
             print(
                 "Hinweis: Die beiden Umfragen haben keine gemeinsamen Fragen aus dem "
                 "Fragenkatalog; der Vergleich im Bericht bleibt leer.",
                 file=sys.stderr,
             )
-    target = _target(args, stem)
-    documents.write(results_report(results, letterhead(core), comparison), args.format, target)
-    _written(target)
+    _produce(core, args, "umfragebericht", report)
     return 0
 
 
 def _raw(args: argparse.Namespace, core: Core) -> int:
-    from koordination.outputs.builders.survey_tables import write_raw
-
-    survey = core.surveys.get(args.id)
-    headers, rows = core.survey_results.raw_answers(args.id)
-    today = core.clock.today()
-    target = _target(args, f"{_slug(survey.title)}-rohdaten-{today:%Y-%m-%d}")
-    count = write_raw(headers, rows, args.format, target)
-    _written(target)
+    count = _produce(core, args, "rohdaten", args.id)
     print(f"{count} Antworten, ohne Namen und Kontaktdaten der Antwortenden.", file=sys.stderr)
     return 0
 
 
 def cmd_questionnaire(args: argparse.Namespace) -> int:
-    from koordination.outputs import document as documents
-    from koordination.outputs.builders.surveys import questionnaire
-
     core = open_core(args)
     form = core.surveys.form(args.id)
     if not form.questions:
         raise KoordinationError(
             f"Die Umfrage Nr. {args.id} hat noch keine Fragen; legen Sie zuerst Fragen an."
         )
-    target = _target(args, f"{_slug(form.survey.title)}-fragebogen")
-    documents.write(questionnaire(form, letterhead(core)), args.format, target)
-    _written(target)
+    _produce(core, args, "fragebogen", form)
     return 0
 
 

@@ -4,122 +4,194 @@
 core and a subject, and its default file-name stem). :func:`produce` builds one and writes it
 atomically to a target (a file, a folder, or by default the exports folder under the one
 slug). The CLI's ``--format`` choices and the TUI's export dialogs take the formats and their
-labels from here. Reading happens through the core's services at run time; nothing here opens
-a database or imports a face.
+labels from here.
+
+Reading this module is cheap: the table names its builders by module and function
+(:mod:`koordination.outputs.recipes`), which are imported only when something is built, so
+``koordination --help`` loads no builder, renderer, service or SQLAlchemy. Reading happens
+through the core's services at run time; nothing here opens a database or imports a face.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from koordination.errors import KoordinationError
-from koordination.files import atomic_text
-from koordination.outputs import document as documents
-from koordination.outputs.builders.access_letter import access_document, access_file_stem
-from koordination.outputs.builders.programme import annual_report, steckbrief
-from koordination.outputs.builders.sittings import (
-    draft_minutes,
-    invitation_letter,
-    letterhead,
-    minutes_document,
-    sign_in_sheet,
-    workshop_report,
+from koordination.outputs.formats import (
+    ALL_FORMAT_LABELS,
+    DOCUMENT_FORMATS,
+    FOLDER,
+    TABLE_FORMATS,
 )
-from koordination.outputs.document.model import Document
-from koordination.outputs.files import export_path, slug
-from koordination.outputs.table import (
-    FORMATS as TABLE_FORMAT_KEYS,
-)
-from koordination.outputs.table import (
-    DirectoryTables,
-    Progress,
-    export_groups,
-    export_organisations,
-    export_people,
-    group_row_json,
-    organisation_row_json,
-    person_json,
-    person_row_json,
-)
+from koordination.outputs.formats import DOCUMENT_FORMAT_LABELS as FORMAT_LABELS
 
 if TYPE_CHECKING:
     from koordination.core import Core
     from koordination.domain.records.meetings import MeetingRecord, SittingRecord
-    from koordination.domain.records.programme import AnnualReportData, SteckbriefData
+    from koordination.domain.records.surveys import Comparison, SurveyResults
+    from koordination.outputs.document.model import Document
 
-#: Document formats in the order a dialog offers them, with their German labels.
-DOCUMENT_FORMATS: tuple[str, ...] = documents.FORMATS
-FORMAT_LABELS: dict[str, str] = dict(documents.FORMAT_LABELS)
-
-#: Table formats with the German label an export dialog shows.
-TABLE_FORMATS: dict[str, str] = {
-    "csv": "CSV (Excel, LibreOffice)",
-    "json": "JSON",
-}
-assert tuple(TABLE_FORMATS) == TABLE_FORMAT_KEYS
-
-#: Every format any output has, with its German label.
-ALL_FORMAT_LABELS: dict[str, str] = {**FORMAT_LABELS, **TABLE_FORMATS}
-
+#: Progress of a long write: (done, total).
+Progress = Callable[[int, int], None]
 
 # ---------------------------------------------------------------------------- products
 
 
 @dataclass(frozen=True)
 class Dossier:
-    """One content twice: as data for programs (JSON) and as a document for people."""
+    """One content in several shapes: a document for people, and as data for programs
+    (``data`` as JSON) or as a table (``table`` as CSV: header and rows)."""
 
-    data: Mapping[str, Any]
     document: Document
+    data: Mapping[str, Any] | None = None
+    table: tuple[Sequence[str], Iterable[Sequence[str]]] | None = None
 
 
-Product = Union[Document, Dossier]  # noqa: UP007 (a runtime alias)
+@dataclass(frozen=True)
+class Rows:
+    """A table written as CSV or JSON when asked, row by row (100,000 people never sit in
+    memory): ``write(fmt, target, progress)`` returns how many rows it wrote. ``name`` is the
+    file-name stem where it depends on what was read."""
+
+    write: Callable[[str, Path, Progress | None], int]
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Folder:
+    """A folder of files written as a whole (the OParl export); ``summary`` says what it holds."""
+
+    write: Callable[[Path], None]
+    summary: Any = None
+
+
+Product = Union["Document", Dossier, Rows, Folder]
+
+# ---------------------------------------------------------------------------- subjects
+
+
+@dataclass(frozen=True)
+class MinutesVersion:
+    """Subject of ``protokoll`` for one approved version of a sitting's minutes."""
+
+    sitting: SittingRecord
+    version: int
+
+
+@dataclass(frozen=True)
+class SurveyReport:
+    """Subject of ``umfragebericht`` with a comparison: the results and the shared questions
+    with another survey (``compared_with``)."""
+
+    results: SurveyResults
+    comparison: Comparison | None = None
+    compared_with: int | None = None
+
+
+# ---------------------------------------------------------------------------- the table
+
+_RECIPES = "koordination.outputs.recipes"
+
+
+def _recipe(name: str) -> Callable[..., Any]:
+    function: Callable[..., Any] = getattr(importlib.import_module(_RECIPES), name)
+    return function
 
 
 @dataclass(frozen=True)
 class Output:
     """Something koordination produces: its German label, its formats (the first is the
-    default), how to build it from the core and a subject, and its file-name stem."""
+    default), and the names of the functions in :mod:`koordination.outputs.recipes` that build
+    it from the core and a subject (``builder``) and give its file-name stem (``namer``)."""
 
     key: str
     label: str
     formats: tuple[str, ...]
-    build: Callable[[Core, Any], Product]
-    stem: Callable[[Any, Product], str]
+    builder: str
+    namer: str
+
+    def build(self, core: Core, subject: Any) -> Product:
+        product: Product = _recipe(self.builder)(core, subject)
+        return product
+
+    def stem(self, subject: Any, product: Product) -> str:
+        stem: str = _recipe(self.namer)(subject, product)
+        return stem
+
+    @property
+    def is_folder(self) -> bool:
+        return self.formats == (FOLDER,)
+
+    def format_choices(self) -> list[tuple[str, str]]:
+        """(format, German label) in the order a dialog offers them."""
+        return [(fmt, ALL_FORMAT_LABELS[fmt]) for fmt in self.formats]
 
 
-def write_product(product: Product, fmt: str, target: Path) -> Path:
-    """Write a built product as ``fmt`` to ``target`` (a file path), atomically."""
-    if isinstance(product, Dossier):
-        if fmt == "json":
-            with atomic_text(target) as fh:
-                json.dump(product.data, fh, ensure_ascii=False, indent=2)
-                fh.write("\n")
-            return target
-        product = product.document
-    return documents.write(product, fmt, target)
+def _output(key: str, label: str, formats: tuple[str, ...], recipe: str = "") -> Output:
+    recipe = recipe or key
+    return Output(key, label, formats, f"build_{recipe}", f"stem_{recipe}")
 
 
-def produce(core: Core, key: str, subject: Any, fmt: str, target: Path | str | None = None) -> Path:
-    """Build output ``key`` for ``subject`` and write it as ``fmt`` to ``target`` (a file, or a
-    folder to put it in; default: the exports folder, named by the output's stem); returns the
-    file's path."""
-    output = output_for(key)
-    if fmt not in output.formats:
-        raise KoordinationError(
-            f"Unbekanntes Format „{fmt}“; möglich sind {_german_list(output.formats)}."
-        )
-    product = output.build(core, subject)
-    name = f"{output.stem(subject, product)}.{fmt}"
-    path = Path(target) if target else export_path(output.stem(subject, product), fmt)
-    if path.is_dir():
-        path = path / name
-    return write_product(product, fmt, path)
+#: Survey documents offer PDF first: a questionnaire and a report are printed.
+SURVEY_DOCUMENT_FORMATS: tuple[str, ...] = ("pdf", "docx", "odt", "html", "md")
+_TABLES: tuple[str, ...] = tuple(TABLE_FORMATS)
+
+OUTPUTS: dict[str, Output] = {
+    # subject: the person's number
+    "auskunft": _output("auskunft", "Auskunft nach Art. 15 DSGVO", ("json", "pdf")),
+    # subject: the SittingRecord as the face shows it (protokoll: or a MinutesVersion); the
+    # document is built from what is stored now
+    "einladung": _output("einladung", "Einladung mit Tagesordnung", DOCUMENT_FORMATS),
+    "protokoll": _output("protokoll", "Protokoll", DOCUMENT_FORMATS),
+    "teilnehmende": _output("teilnehmende", "Teilnehmendenliste", (*DOCUMENT_FORMATS, "csv")),
+    "ergebnisbericht": _output("ergebnisbericht", "Ergebnisbericht (Werkstatt)", DOCUMENT_FORMATS),
+    # subject: what core.programme returns (the Steckbrief's data, one year's report data)
+    "steckbrief": _output("steckbrief", "Steckbrief der Stadt", DOCUMENT_FORMATS),
+    "jahresbericht": _output("jahresbericht", "Jahresbericht", DOCUMENT_FORMATS),
+    # subject: core.surveys.form(id)
+    "fragebogen": _output("fragebogen", "Fragebogen zum Ausdrucken", SURVEY_DOCUMENT_FORMATS),
+    # subject: the SurveyResults (or a SurveyReport with a comparison)
+    "umfragebericht": _output(
+        "umfragebericht", "Ergebnisbericht mit Diagrammen", SURVEY_DOCUMENT_FORMATS
+    ),
+    # subject: the SurveyResults
+    "auszaehlung": _output("auszaehlung", "Auszählung als Tabelle", _TABLES),
+    # subject: the survey's number
+    "rohdaten": _output("rohdaten", "Einzelne Antworten (anonym)", _TABLES),
+    # subject: a PeopleFilter, OrganisationFilter or GroupFilter, or None for all current
+    "personen": _output("personen", "Personen", _TABLES),
+    "organisationen": _output("organisationen", "Organisationen", _TABLES),
+    "gruppen": _output("gruppen", "Gruppen", _TABLES),
+    # subject: the base URL the files will be published under
+    "oparl": _output("oparl", "Offene Daten (OParl 1.1)", (FOLDER,)),
+}
+
+#: The documents of one sitting, in the order the export dialog lists them.
+SITTING_DOCUMENTS: tuple[str, ...] = ("einladung", "protokoll", "teilnehmende", "ergebnisbericht")
+
+#: The directory's tables by the CLI's name for them.
+DIRECTORY_TABLES: dict[str, str] = {
+    "people": "personen",
+    "organisations": "organisationen",
+    "groups": "gruppen",
+}
+
+
+# ---------------------------------------------------------------------------- producing
+
+
+@dataclass(frozen=True)
+class Produced:
+    """What :func:`make` wrote: where, the product it built, and how many rows (tables)."""
+
+    path: Path
+    product: Product
+    count: int | None = None
 
 
 def output_for(key: str) -> Output:
@@ -131,105 +203,85 @@ def output_for(key: str) -> Output:
         ) from None
 
 
+def make(
+    core: Core,
+    key: str,
+    subject: Any,
+    fmt: str,
+    target: Path | str | None = None,
+    *,
+    progress: Progress | None = None,
+) -> Produced:
+    """Build output ``key`` for ``subject`` and write it as ``fmt`` to ``target`` (a file, or a
+    folder to put it in; default: the exports folder, named by the output's stem). A folder
+    output (``oparl``) is written as the folder ``target`` itself."""
+    output = output_for(key)
+    if fmt not in output.formats:
+        raise KoordinationError(
+            f"Unbekanntes Format „{fmt}“; möglich sind {_german_list(output.formats)}."
+        )
+    product = output.build(core, subject)
+    stem = output.stem(subject, product)
+    if output.is_folder:
+        path = Path(target) if target else _exports_dir() / stem
+    else:
+        path = Path(target) if target else _export_path(stem, fmt)
+        if path.is_dir():
+            path = path / f"{stem}.{fmt}"
+    count = write_product(product, fmt, path, progress)
+    return Produced(path, product, count)
+
+
+def produce(core: Core, key: str, subject: Any, fmt: str, target: Path | str | None = None) -> Path:
+    """Build output ``key`` for ``subject`` and write it as ``fmt`` to ``target`` (see
+    :func:`make`); returns the path written."""
+    return make(core, key, subject, fmt, target).path
+
+
+def write_product(
+    product: Product, fmt: str, target: Path, progress: Progress | None = None
+) -> int | None:
+    """Write a built product as ``fmt`` to ``target``, atomically; returns how many rows a
+    table has (else ``None``)."""
+    if isinstance(product, Rows):
+        return product.write(fmt, target, progress)
+    if isinstance(product, Folder):
+        product.write(target)
+        return None
+    if isinstance(product, Dossier):
+        if fmt == "json" and product.data is not None:
+            from koordination.files import atomic_text
+
+            with atomic_text(target) as fh:
+                json.dump(product.data, fh, ensure_ascii=False, indent=2)
+                fh.write("\n")
+            return None
+        if fmt == "csv" and product.table is not None:
+            from koordination.outputs.table import write_csv
+
+            header, rows = product.table
+            return write_csv(target, header, rows)
+        product = product.document
+    from koordination.outputs import document as documents
+
+    documents.write(product, fmt, target)
+    return None
+
+
+def _export_path(stem: str, fmt: str) -> Path:
+    from koordination.outputs.files import export_path
+
+    return export_path(stem, fmt)
+
+
+def _exports_dir() -> Path:
+    from koordination.paths import exports_dir
+
+    return exports_dir()
+
+
 def _german_list(items: tuple[str, ...]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} und {items[-1]}"
-
-
-# ---------------------------------------------------------------------------- the outputs
-# The access report (Art. 15/20 DSGVO): subject is the person's number.
-
-
-def _access(core: Core, person_id: int) -> Dossier:
-    report = core.privacy.access_report(person_id)
-    head = letterhead(core.directory.get_city())
-    return Dossier(report, access_document(report, head))
-
-
-def _access_stem(person_id: int, product: Product) -> str:
-    assert isinstance(product, Dossier)
-    day = datetime.fromisoformat(product.data["created_at"]).date()
-    return access_file_stem(person_id, day)
-
-
-# A sitting's documents: subject is the SittingRecord as the face shows it; the document is
-# built from what is stored now.
-
-
-def _sitting_stem(what: str) -> Callable[[Any, Product], str]:
-    def stem(record: SittingRecord, _product: Product) -> str:
-        return f"{record.occurrence:%Y-%m-%d}-{slug(record.title)}-{what}"
-
-    return stem
-
-
-def _sitting_document(what: str) -> Callable[[Core, Any], Product]:
-    def build(core: Core, subject: SittingRecord) -> Product:
-        minutes = core.sittings
-        record = minutes.get(subject.id)
-        head = letterhead(core.directory.get_city())
-        if what == "einladung":
-            return invitation_letter(record, head)
-        if what == "teilnehmende":
-            return sign_in_sheet(record, head)
-        if what == "ergebnisbericht":
-            return workshop_report(record, head)
-        if record.frozen:
-            # Approved minutes come from the frozen content, with its fingerprint.
-            from koordination.domain.enums import MinutesStatus
-
-            content, print_ = minutes.approved_content(record.id)
-            return minutes_document(
-                content,
-                head,
-                status=MinutesStatus.GENEHMIGT,
-                fingerprint=print_,
-                version=record.versions[-1].number,
-            )
-        return draft_minutes(record, head)
-
-    return build
-
-
-def _sitting_output(key: str, label: str) -> Output:
-    return Output(key, label, DOCUMENT_FORMATS, _sitting_document(key), _sitting_stem(key))
-
-
-# The programme's documents: subject is the record core.programme returns (the Steckbrief's
-# data, the annual report's data of one year); the file is named after the city.
-
-
-def _steckbrief_stem(data: SteckbriefData, _product: Product) -> str:
-    return "-".join(p for p in ("steckbrief", slug(data.city.name) if data.city else "") if p)
-
-
-def _annual_report_stem(data: AnnualReportData, _product: Product) -> str:
-    city = slug(data.city.name) if data.city else ""
-    return "-".join(p for p in (f"jahresbericht-{data.year}", city) if p)
-
-
-OUTPUTS: dict[str, Output] = {
-    "auskunft": Output(
-        "auskunft", "Auskunft nach Art. 15 DSGVO", ("json", "pdf"), _access, _access_stem
-    ),
-    "einladung": _sitting_output("einladung", "Einladung mit Tagesordnung"),
-    "protokoll": _sitting_output("protokoll", "Protokoll"),
-    "teilnehmende": _sitting_output("teilnehmende", "Teilnehmendenliste"),
-    "ergebnisbericht": _sitting_output("ergebnisbericht", "Ergebnisbericht (Werkstatt)"),
-    "steckbrief": Output(
-        "steckbrief",
-        "Steckbrief der Stadt",
-        DOCUMENT_FORMATS,
-        lambda _core, data: steckbrief(data),
-        _steckbrief_stem,
-    ),
-    "jahresbericht": Output(
-        "jahresbericht",
-        "Jahresbericht",
-        DOCUMENT_FORMATS,
-        lambda _core, data: annual_report(data),
-        _annual_report_stem,
-    ),
-}
 
 
 def invitation_attachment(core: Core, meeting: MeetingRecord) -> bytes | None:
@@ -240,66 +292,86 @@ def invitation_attachment(core: Core, meeting: MeetingRecord) -> bytes | None:
     record = core.sittings.find(meeting.id, meeting.start)
     if record is None or not record.items:
         return None
+    from koordination.outputs import document as documents
+    from koordination.outputs.builders.sittings import invitation_letter, letterhead
+
     head = letterhead(core.directory.get_city())
     return documents.render(invitation_letter(record, head), "pdf")
 
 
-#: The documents of one sitting, in the order the export dialog lists them.
-SITTING_DOCUMENTS: tuple[str, ...] = ("einladung", "protokoll", "teilnehmende", "ergebnisbericht")
-
-
 # ---------------------------------------------------------------------------- tables
-# The directory's tables page through the directory service themselves (100,000 people do
-# not fit in one list); they keep their own entry point with a progress callback.
-
-TableExporter = Callable[[DirectoryTables, str, "Path | str", "Progress | None"], int]
-
-#: What can be exported as a table, with its German name, and the writer doing it.
-TABLES: dict[str, tuple[str, TableExporter]] = {
-    "people": ("Personen", export_people),
-    "organisations": ("Organisationen", export_organisations),
-    "groups": ("Gruppen", export_groups),
-}
+# The directory's tables page through the directory service themselves; callers that hold
+# the directory (not the core) keep this entry point with a progress callback.
 
 
 def export_table(
-    directory: DirectoryTables,
+    directory: Any,
     kind: str,
     fmt: str,
     target: Path | str,
     progress: Progress | None = None,
 ) -> int:
     """Export one table (``people``, ``organisations`` or ``groups``); returns how many rows."""
-    try:
-        _label, exporter = TABLES[kind]
-    except KeyError:
+    if kind not in DIRECTORY_TABLES:
         raise KoordinationError(
-            f"„{kind}“ kann nicht exportiert werden; möglich sind: {', '.join(TABLES)}."
-        ) from None
+            f"„{kind}“ kann nicht exportiert werden; möglich sind: {', '.join(DIRECTORY_TABLES)}."
+        )
+    exporter: Callable[..., int] = getattr(_table_module(), f"export_{kind}")
     return exporter(directory, fmt, target, progress)
+
+
+def _table_module() -> Any:
+    return importlib.import_module("koordination.outputs.table")
+
+
+#: Names that live in :mod:`koordination.outputs.table`, offered here for callers that
+#: imported them from the registry; loaded on first use, so importing the registry stays cheap.
+_FROM_TABLE = frozenset(
+    {
+        "export_groups",
+        "export_organisations",
+        "export_people",
+        "group_row_json",
+        "organisation_row_json",
+        "person_json",
+        "person_row_json",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_TABLE:
+        return getattr(_table_module(), name)
+    if name == "TABLES":
+        table = _table_module()
+        return {
+            kind: (OUTPUTS[key].label, getattr(table, f"export_{kind}"))
+            for kind, key in DIRECTORY_TABLES.items()
+        }
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
     "ALL_FORMAT_LABELS",
+    "DIRECTORY_TABLES",
     "DOCUMENT_FORMATS",
     "FORMAT_LABELS",
     "OUTPUTS",
     "SITTING_DOCUMENTS",
-    "TABLES",
+    "SURVEY_DOCUMENT_FORMATS",
     "TABLE_FORMATS",
     "Dossier",
+    "Folder",
+    "MinutesVersion",
     "Output",
+    "Produced",
     "Progress",
-    "export_groups",
-    "export_organisations",
-    "export_people",
+    "Rows",
+    "SurveyReport",
     "export_table",
-    "group_row_json",
     "invitation_attachment",
-    "organisation_row_json",
+    "make",
     "output_for",
-    "person_json",
-    "person_row_json",
     "produce",
     "write_product",
 ]

@@ -23,9 +23,10 @@ from koordination.domain.records.directory import (
 )
 from koordination.errors import KoordinationError
 from koordination.files import atomic_text
+from koordination.outputs.formats import TABLE_FORMATS
 
 Progress = Callable[[int, int], None]
-FORMATS = ("csv", "json")
+FORMATS: tuple[str, ...] = tuple(TABLE_FORMATS)
 PAGE = 1000
 
 #: Default file names when the target is a folder.

@@ -25,17 +25,8 @@ from koordination.outputs.document.model import (
     SignatureLines,
     Table,
 )
-
-FORMATS = ("md", "html", "docx", "odt", "pdf")
-
-#: The German label an export dialog shows for each format.
-FORMAT_LABELS: dict[str, str] = {
-    "md": "Markdown",
-    "html": "HTML (Browser, Druck)",
-    "docx": "Word (DOCX)",
-    "odt": "OpenDocument (ODT, LibreOffice)",
-    "pdf": "PDF",
-}
+from koordination.outputs.formats import DOCUMENT_FORMAT_LABELS as FORMAT_LABELS
+from koordination.outputs.formats import DOCUMENT_FORMATS as FORMATS
 
 _WRITERS: dict[str, tuple[str, str, str]] = {
     "md": ("koordination.outputs.document.markdown", "render_markdown", "Markdown"),

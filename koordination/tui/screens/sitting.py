@@ -1216,7 +1216,7 @@ class SittingScreen(Screen[None]):
         if record is None:
             return
         try:
-            from koordination.outputs.document import FORMAT_LABELS, FORMATS
+            from koordination.outputs.registry import OUTPUTS
         except ImportError:
             self.notify("Der Dokumentexport ist noch nicht verfügbar.", severity="error")
             return
@@ -1244,7 +1244,7 @@ class SittingScreen(Screen[None]):
             ExportScreen(
                 f"Exportieren – {record.title}, {record.occurrence:%d.%m.%Y}",
                 documents,
-                [(fmt, FORMAT_LABELS.get(fmt, fmt)) for fmt in FORMATS],
+                OUTPUTS["protokoll"].format_choices(),
                 (default, "pdf"),
                 target_for,
                 self._write_export,

@@ -1,0 +1,276 @@
+"""How each output in the registry is built from the core and its subject, and what its file
+is called: ``build_<key>(core, subject)`` and ``stem_<key>(subject, product)``.
+
+The registry names these functions and imports this module only when something is built, so
+the builders, the renderers and the services stay unloaded for ``--help``. Reading happens
+through the core's services; the builders get plain records.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from koordination.domain.enums import MinutesStatus
+from koordination.outputs.builders.access_letter import access_document, access_file_stem
+from koordination.outputs.builders.programme import annual_report, steckbrief
+from koordination.outputs.builders.sittings import (
+    attendance_table,
+    draft_minutes,
+    invitation_letter,
+    letterhead,
+    minutes_document,
+    sign_in_sheet,
+    workshop_report,
+)
+from koordination.outputs.builders.survey_tables import write_raw, write_results
+from koordination.outputs.builders.surveys import questionnaire, results_report
+from koordination.outputs.document.model import Document, Letterhead
+from koordination.outputs.files import slug
+from koordination.outputs.registry import (
+    Dossier,
+    Folder,
+    MinutesVersion,
+    Product,
+    Progress,
+    Rows,
+    SurveyReport,
+)
+
+if TYPE_CHECKING:
+    from koordination.core import Core
+    from koordination.domain.records.meetings import SittingRecord
+    from koordination.domain.records.programme import AnnualReportData, SteckbriefData
+    from koordination.domain.records.surveys import SurveyForm, SurveyResults
+
+
+def _head(core: Core) -> Letterhead:
+    return letterhead(core.directory.get_city())
+
+
+# ---------------------------------------------------------------------------- access report
+# Art. 15/20 DSGVO: subject is the person's number.
+
+
+def build_auskunft(core: Core, person_id: int) -> Dossier:
+    report = core.privacy.access_report(person_id)
+    return Dossier(access_document(report, _head(core)), data=report)
+
+
+def stem_auskunft(person_id: int, product: Product) -> str:
+    assert isinstance(product, Dossier) and product.data is not None
+    day = datetime.fromisoformat(product.data["created_at"]).date()
+    return access_file_stem(person_id, day)
+
+
+# ---------------------------------------------------------------------------- a sitting
+# Subject is the SittingRecord as the face shows it; the document is built from what is
+# stored now. The minutes take a MinutesVersion for an earlier approved version.
+
+
+def _sitting(subject: SittingRecord | MinutesVersion) -> SittingRecord:
+    return subject.sitting if isinstance(subject, MinutesVersion) else subject
+
+
+def _sitting_stem(subject: SittingRecord | MinutesVersion, what: str) -> str:
+    record = _sitting(subject)
+    return f"{record.occurrence:%Y-%m-%d}-{slug(record.title)}-{what}"
+
+
+def build_einladung(core: Core, subject: SittingRecord) -> Document:
+    return invitation_letter(core.sittings.get(subject.id), _head(core))
+
+
+def stem_einladung(subject: SittingRecord, _product: Product) -> str:
+    return _sitting_stem(subject, "einladung")
+
+
+def build_protokoll(core: Core, subject: SittingRecord | MinutesVersion) -> Document:
+    minutes = core.sittings
+    record = minutes.get(_sitting(subject).id)
+    version = subject.version if isinstance(subject, MinutesVersion) else None
+    if version is not None or record.frozen:
+        # Approved minutes come from the frozen content, with its fingerprint.
+        content, print_ = minutes.approved_content(record.id, version)
+        return minutes_document(
+            content,
+            _head(core),
+            status=MinutesStatus.GENEHMIGT,
+            fingerprint=print_,
+            version=version or record.versions[-1].number,
+        )
+    return draft_minutes(record, _head(core))
+
+
+def stem_protokoll(subject: SittingRecord | MinutesVersion, _product: Product) -> str:
+    return _sitting_stem(subject, "protokoll")
+
+
+def build_teilnehmende(core: Core, subject: SittingRecord) -> Dossier:
+    """The sign-in sheet to print, and the attendance as a table (CSV)."""
+    record = core.sittings.get(subject.id)
+    return Dossier(sign_in_sheet(record, _head(core)), table=attendance_table(record))
+
+
+def stem_teilnehmende(subject: SittingRecord, _product: Product) -> str:
+    return _sitting_stem(subject, "teilnehmende")
+
+
+def build_ergebnisbericht(core: Core, subject: SittingRecord) -> Document:
+    return workshop_report(core.sittings.get(subject.id), _head(core))
+
+
+def stem_ergebnisbericht(subject: SittingRecord, _product: Product) -> str:
+    return _sitting_stem(subject, "ergebnisbericht")
+
+
+# ---------------------------------------------------------------------------- the programme
+# Subject is the record core.programme returns; the file is named after the city.
+
+
+def build_steckbrief(_core: Core, data: SteckbriefData) -> Document:
+    return steckbrief(data)
+
+
+def stem_steckbrief(data: SteckbriefData, _product: Product) -> str:
+    return "-".join(p for p in ("steckbrief", slug(data.city.name) if data.city else "") if p)
+
+
+def build_jahresbericht(_core: Core, data: AnnualReportData) -> Document:
+    return annual_report(data)
+
+
+def stem_jahresbericht(data: AnnualReportData, _product: Product) -> str:
+    city = slug(data.city.name) if data.city else ""
+    return "-".join(p for p in (f"jahresbericht-{data.year}", city) if p)
+
+
+# ---------------------------------------------------------------------------- surveys
+
+
+def _survey_slug(title: str) -> str:
+    return slug(title, fallback="umfrage")
+
+
+def build_fragebogen(core: Core, form: SurveyForm) -> Document:
+    return questionnaire(form, _head(core))
+
+
+def stem_fragebogen(form: SurveyForm, _product: Product) -> str:
+    return f"{_survey_slug(form.survey.title)}-fragebogen"
+
+
+def _report(subject: SurveyResults | SurveyReport) -> SurveyReport:
+    return subject if isinstance(subject, SurveyReport) else SurveyReport(subject)
+
+
+def build_umfragebericht(core: Core, subject: SurveyResults | SurveyReport) -> Document:
+    report = _report(subject)
+    return results_report(report.results, _head(core), report.comparison)
+
+
+def stem_umfragebericht(subject: SurveyResults | SurveyReport, _product: Product) -> str:
+    report = _report(subject)
+    stem = _results_stem(report.results)
+    if report.compared_with is not None:
+        stem += f"-vergleich-{report.compared_with}"
+    return stem
+
+
+def _results_stem(results: SurveyResults) -> str:
+    return f"{_survey_slug(results.title)}-ergebnis-{results.stand:%Y-%m-%d}"
+
+
+def build_auszaehlung(_core: Core, results: SurveyResults) -> Rows:
+    def write(fmt: str, target: Path, _progress: Progress | None) -> int:
+        write_results(results, fmt, target)
+        return len(results.questions)
+
+    return Rows(write)
+
+
+def stem_auszaehlung(results: SurveyResults, _product: Product) -> str:
+    return _results_stem(results)
+
+
+def build_rohdaten(core: Core, survey_id: int) -> Rows:
+    """The anonymous answers, one row per response; counted as they are written."""
+    survey = core.surveys.get(survey_id)
+    headers, rows = core.survey_results.raw_answers(survey_id)
+
+    def write(fmt: str, target: Path, _progress: Progress | None) -> int:
+        return write_raw(headers, rows, fmt, target)
+
+    today = core.clock.today()
+    return Rows(write, name=f"{_survey_slug(survey.title)}-rohdaten-{today:%Y-%m-%d}")
+
+
+def stem_rohdaten(_survey_id: int, product: Product) -> str:
+    assert isinstance(product, Rows)
+    return product.name
+
+
+# ---------------------------------------------------------------------------- the directory
+# The tables page through the directory service while they are written. Subject: a filter
+# (PeopleFilter, OrganisationFilter, GroupFilter) or None for everything current.
+
+
+def _directory_rows(core: Core, kind: str, subject: Any) -> Rows:
+    from koordination.outputs import table
+
+    exporter = getattr(table, f"export_{kind}")
+    by = {} if subject is None else {kind: subject}
+
+    def write(fmt: str, target: Path, progress: Progress | None) -> int:
+        count: int = exporter(core.directory, fmt, target, progress, **by)
+        return count
+
+    return Rows(write)
+
+
+def build_personen(core: Core, subject: Any) -> Rows:
+    return _directory_rows(core, "people", subject)
+
+
+def stem_personen(_subject: Any, _product: Product) -> str:
+    return "personen"
+
+
+def build_organisationen(core: Core, subject: Any) -> Rows:
+    return _directory_rows(core, "organisations", subject)
+
+
+def stem_organisationen(_subject: Any, _product: Product) -> str:
+    return "organisationen"
+
+
+def build_gruppen(core: Core, subject: Any) -> Rows:
+    return _directory_rows(core, "groups", subject)
+
+
+def stem_gruppen(_subject: Any, _product: Product) -> str:
+    return "gruppen"
+
+
+# ---------------------------------------------------------------------------- open data
+
+
+def build_oparl(core: Core, base_url: str) -> Folder:
+    """The network as open data (OParl 1.1) under ``base_url``: read through the open-data
+    service (the one consent rule), built here, written as one folder."""
+    from koordination.clock import CITY_ZONE
+    from koordination.outputs.oparl import build_oparl, check_base_url, write_oparl
+
+    base = check_base_url(base_url)
+    source = core.open_data.source()
+    export = build_oparl(source, base, source.read_at.astimezone(CITY_ZONE).date())
+
+    def write(target: Path) -> None:
+        write_oparl(export, target)
+
+    return Folder(write, export.summary)
+
+
+def stem_oparl(_base_url: str, _product: Product) -> str:
+    return "oparl"
