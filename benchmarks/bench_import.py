@@ -43,7 +43,7 @@ def fresh_database(path: Path) -> None:
 def build_city_db(path: Path, people: int = 100_000, organisations: int = 5_000) -> Path:
     """A database holding the generated city, for benchmarks of listing, search and export."""
     from koordination.db.engine import Database
-    from koordination.services.csv_import import import_people
+    from koordination.services.directory.imports.people import import_people
 
     fresh_database(path)
     db = Database(str(path))
@@ -57,7 +57,7 @@ def build_city_db(path: Path, people: int = 100_000, organisations: int = 5_000)
 def _measure(db_path: Path, csv_path: Path) -> None:
     """Runs in its own process, so ru_maxrss is the peak of this import alone."""
     from koordination.db.engine import Database
-    from koordination.services.csv_import import import_people
+    from koordination.services.directory.imports.people import import_people
 
     db = Database(str(db_path))
     start = time.perf_counter()

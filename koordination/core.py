@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from koordination.db.engine import Database
     from koordination.services.action_fields import ActionFields
     from koordination.services.audit_trail import AuditTrail
-    from koordination.services.directory import Directory
+    from koordination.services.directory.service import Directory
     from koordination.services.meetings.service import Meetings
     from koordination.services.minutes import Minutes
     from koordination.services.network import Network
@@ -43,7 +43,7 @@ class Core:
 
     @cached_property
     def directory(self) -> Directory:
-        from koordination.services.directory import Directory
+        from koordination.services.directory.service import Directory
 
         return Directory(self.db, self.clock)
 

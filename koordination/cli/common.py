@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from koordination.core import Core
     from koordination.domain.enums import Sector
     from koordination.outputs.document.model import Letterhead
-    from koordination.services.directory import Directory
+    from koordination.services.directory.service import Directory
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -28,13 +28,15 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from koordination.services import csv_import
+    from koordination.services.directory.imports.organisations import import_organisations
+    from koordination.services.directory.imports.people import import_people
+    from koordination.services.directory.imports.report import Existing
 
     db = open_core(args).db
-    existing: csv_import.Existing = (
+    existing: Existing = (
         "update" if args.update_existing else "skip" if args.skip_existing else "error"
     )
-    read = csv_import.import_people if args.kind == "people" else csv_import.import_organisations
+    read = import_people if args.kind == "people" else import_organisations
     report = read(
         db,
         args.file,

@@ -56,7 +56,7 @@ def register(sub: Any) -> None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from koordination.outputs.table import person_row_json
-    from koordination.services.directory import PeopleFilter
+    from koordination.services.directory.search import PeopleFilter
 
     directory = open_core(args).directory
     f = PeopleFilter(

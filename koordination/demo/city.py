@@ -55,7 +55,7 @@ from koordination.domain.models import (
     WorkshopCard,
 )
 from koordination.errors import KoordinationError
-from koordination.services.directory import (
+from koordination.services.directory.search import (
     email_key,
     organisation_search_text,
     person_search_text,

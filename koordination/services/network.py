@@ -49,7 +49,7 @@ from koordination.domain.records.network import (
     SectorBalance,
     UnattachedOrganisation,
 )
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 
 #: Attendance statuses that mean the person was there.
 THERE = (AttendanceStatus.ANWESEND, AttendanceStatus.GAST)

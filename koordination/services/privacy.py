@@ -61,7 +61,7 @@ from koordination.domain.models import (
 )
 from koordination.domain.records.directory import display_name, erased_name, is_current
 from koordination.errors import KoordinationError, NotFoundError
-from koordination.services.directory import like_pattern, person_sort_key
+from koordination.services.directory.search import like_pattern, person_sort_key
 
 #: The sections of the access report in their order, with their German titles.
 LABELS: dict[str, str] = {

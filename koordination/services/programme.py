@@ -174,7 +174,7 @@ class Programme:
 
     # ------------------------------------------------------------------ helpers
     def _city(self, clock: Clock) -> CityProfileRecord | None:
-        from koordination.services.directory import Directory
+        from koordination.services.directory.service import Directory
 
         return Directory(self.db, clock).get_city()
 

@@ -27,7 +27,7 @@ from koordination.domain.models import SurveyAnswer, SurveyResponse
 from koordination.domain.records.surveys import AnswerValue, QuestionRecord, SurveyForm
 from koordination.errors import ConflictError, FieldError, ImportFailed, ImportProblem
 from koordination.files import write_text
-from koordination.services.csv_import.bulk import (
+from koordination.services.directory.imports.bulk import (
     CHUNK,
     Bulk,
     enum_checks_skipped,
@@ -36,9 +36,9 @@ from koordination.services.csv_import.bulk import (
     table_of,
     write_failed,
 )
-from koordination.services.csv_import.cells import clean_cell
-from koordination.services.csv_import.reading import TableFormat, records, sniff
-from koordination.services.csv_import.report import PROGRESS_EVERY, Progress, Warnings
+from koordination.services.directory.imports.cells import clean_cell
+from koordination.services.directory.imports.reading import TableFormat, records, sniff
+from koordination.services.directory.imports.report import PROGRESS_EVERY, Progress, Warnings
 from koordination.services.survey_answers import AnswerProblem, check_answers, is_yes, parse_answer
 from koordination.services.surveys import Surveys
 

@@ -11,18 +11,18 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from koordination.cli.audit import cmd_audit
-from koordination.cli.retention import cmd_retention
 from sqlalchemy import select, update
 
+from koordination.cli.audit import cmd_audit
 from koordination.cli.main import main
+from koordination.cli.retention import cmd_retention
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
 from koordination.domain.enums import GroupKind
 from koordination.domain.inputs.directory import GroupInput, PersonInput
 from koordination.domain.models import Person
 from koordination.errors import KoordinationError
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 from koordination.services.retention import Retention
 
 LONG_AGO = datetime(2019, 5, 1, 9, 0, tzinfo=UTC)

@@ -19,7 +19,7 @@ from koordination.cli.main import main
 from koordination.db.engine import Database
 from koordination.domain.enums import ConsentPurpose
 from koordination.domain.models import Task
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from koordination.domain.inputs.meetings import MeetingInput
 from koordination.domain.inputs.surveys import SurveyInput
 from koordination.domain.models import AuditEntry
 from koordination.services.action_fields import ActionFields
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
 from koordination.services.minutes import Minutes
 from koordination.services.surveys import Surveys

@@ -28,7 +28,6 @@ from koordination.domain.inputs.directory import GroupInput, OrganisationInput, 
 from koordination.domain.inputs.meetings import MeetingInput
 from koordination.domain.models import AuditEntry, Person
 from koordination.errors import KoordinationError
-from koordination.services import csv_import
 from koordination.services.audit_trail import (
     AuditTrail,
     TrailEntry,
@@ -38,7 +37,9 @@ from koordination.services.audit_trail import (
     render_value,
     write_csv,
 )
-from koordination.services.directory import Directory
+from koordination.services.directory.imports.organisations import import_organisations
+from koordination.services.directory.imports.people import import_people
+from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
 from koordination.services.minutes import Minutes
 from koordination.services.surveys import Surveys
@@ -200,9 +201,9 @@ def test_a_csv_import_leaves_one_entry_for_the_whole_file(db: Database, tmp_path
     )
     orgs = tmp_path / "organisationen.csv"
     orgs.write_text("Name;Sektor\nTafel e.V.;Zivilgesellschaft\n", encoding="utf-8")
-    csv_import.import_people(db, people, today=TODAY)
-    csv_import.import_organisations(db, orgs)
-    csv_import.import_people(db, people, existing="skip", dry_run=True, today=TODAY)
+    import_people(db, people, today=TODAY)
+    import_organisations(db, orgs)
+    import_people(db, people, existing="skip", dry_run=True, today=TODAY)
     entries = AuditTrail(db).entries(TrailQuery())
     imports = [e for e in entries if e.action == "import"]
     assert [(e.what, e.kind) for e in imports] == [

@@ -23,8 +23,8 @@ from koordination.db import backup, migrations
 from koordination.db.engine import Database
 from koordination.domain.inputs.directory import PersonInput
 from koordination.errors import DatabaseError
-from koordination.services.csv_import import import_people
-from koordination.services.directory import Directory
+from koordination.services.directory.imports.people import import_people
+from koordination.services.directory.service import Directory
 
 OLD_REVISION = "0006"  # before app_setting, retention_rule and person.erased_at existed
 

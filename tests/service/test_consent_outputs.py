@@ -58,8 +58,9 @@ from koordination.services.consent import (
     has_current_consent,
     is_current,
 )
-from koordination.services.csv_import import import_people, read_table
-from koordination.services.directory import Directory
+from koordination.services.directory.imports.people import import_people
+from koordination.services.directory.imports.reading import read_table
+from koordination.services.directory.service import Directory
 from koordination.services.meetings.dispatch import write_files
 from koordination.services.meetings.service import Meetings
 from koordination.services.minutes import Minutes

@@ -18,18 +18,12 @@ from koordination.domain.enums import ConsentPurpose, GroupKind, GroupRole, Sect
 from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
 from koordination.domain.models import Organisation, Person
 from koordination.errors import ImportFailed
-from koordination.services.csv_import import (
-    ImportReport,
-    import_organisations,
-    import_people,
-    read_table,
-)
-from koordination.services.directory import (
-    Directory,
-    PeopleFilter,
-    person_search_text,
-    person_sort_key,
-)
+from koordination.services.directory.imports.organisations import import_organisations
+from koordination.services.directory.imports.people import import_people
+from koordination.services.directory.imports.reading import read_table
+from koordination.services.directory.imports.report import ImportReport
+from koordination.services.directory.search import PeopleFilter, person_search_text, person_sort_key
+from koordination.services.directory.service import Directory
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
 TODAY = date(2026, 11, 22)
@@ -482,7 +476,7 @@ def test_export_then_import_with_update_duplicates_nobody(db: Database, tmp_path
     """People without an e-mail come back as themselves through the export's Nr. column."""
     from koordination.domain.inputs.directory import PersonInput
     from koordination.outputs.registry import export_table
-    from koordination.services.directory import Directory
+    from koordination.services.directory.service import Directory
 
     directory = Directory(db)
     directory.create_person(PersonInput(given_name="Jürgen", family_name="Weiß"))
@@ -502,7 +496,7 @@ def test_a_row_without_email_matching_a_known_name_is_not_added_silently(
     db: Database, tmp_path: Path
 ) -> None:
     from koordination.domain.inputs.directory import PersonInput
-    from koordination.services.directory import Directory
+    from koordination.services.directory.service import Directory
 
     Directory(db).create_person(PersonInput(given_name="Jürgen", family_name="Weiß"))
     path = tmp_path / "liste.csv"

@@ -22,7 +22,8 @@ from koordination.domain.inputs.directory import (
     PersonInput,
 )
 from koordination.errors import ConflictError, NotFoundError, ValidationError
-from koordination.services.directory import Directory, OrganisationFilter, PeopleFilter
+from koordination.services.directory.search import OrganisationFilter, PeopleFilter
+from koordination.services.directory.service import Directory
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from koordination.domain.inputs.directory import (
 )
 from koordination.domain.models import CityProfile
 from koordination.domain.records.programme import EligibilityReport
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 from koordination.services.programme import Programme
 
 TODAY = date(2026, 11, 22)

@@ -30,8 +30,10 @@ from koordination.outputs.registry import (
     organisation_row_json,
     person_row_json,
 )
-from koordination.services.csv_import import import_organisations, import_people, read_table
-from koordination.services.directory import Directory
+from koordination.services.directory.imports.organisations import import_organisations
+from koordination.services.directory.imports.people import import_people
+from koordination.services.directory.imports.reading import read_table
+from koordination.services.directory.service import Directory
 
 TODAY = date(2026, 11, 22)
 

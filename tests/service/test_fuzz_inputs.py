@@ -61,8 +61,9 @@ from koordination.domain.inputs.surveys import SurveyInput
 from koordination.domain.inputs.validation import format_date, parse_date, parse_datetime
 from koordination.domain.records.surveys import OptionRecord, QuestionRecord
 from koordination.errors import KoordinationError
-from koordination.services.csv_import import import_organisations, import_people
-from koordination.services.directory import Directory
+from koordination.services.directory.imports.organisations import import_organisations
+from koordination.services.directory.imports.people import import_people
+from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
 from koordination.services.survey_answers import AnswerProblem, parse_answer, parse_number
 from koordination.services.survey_import import ResponseImport, load_mapping

@@ -58,8 +58,10 @@ from koordination.outputs.document import render
 from koordination.outputs.document.model import Letterhead
 from koordination.outputs.document.text import clean
 from koordination.outputs.registry import export_organisations, export_people
-from koordination.services.csv_import import import_organisations, import_people, read_table
-from koordination.services.directory import Directory
+from koordination.services.directory.imports.organisations import import_organisations
+from koordination.services.directory.imports.people import import_people
+from koordination.services.directory.imports.reading import read_table
+from koordination.services.directory.service import Directory
 
 TODAY = date(2026, 11, 22)
 GROUP = "AK Jugend"

@@ -22,7 +22,7 @@ from koordination.domain.enums import (
 from koordination.domain.inputs.directory import CityProfileInput, GroupInput, PersonInput
 from koordination.domain.inputs.meetings import MeetingInput
 from koordination.errors import ValidationError
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)

@@ -25,7 +25,7 @@ from koordination.domain.inputs.directory import GroupInput, OrganisationInput, 
 from koordination.domain.inputs.meetings import MeetingInput
 from koordination.domain.records.meetings import content_json
 from koordination.errors import ValidationError
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
 from koordination.services.minutes import Minutes, fingerprint
 

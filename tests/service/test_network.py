@@ -25,7 +25,7 @@ from koordination.domain.inputs.directory import GroupInput, OrganisationInput, 
 from koordination.domain.inputs.meetings import MeetingInput
 from koordination.errors import NotFoundError
 from koordination.services.action_fields import ActionFields
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
 from koordination.services.minutes import Minutes
 from koordination.services.network import Network

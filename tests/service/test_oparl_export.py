@@ -23,7 +23,7 @@ from koordination.domain.records.directory import PersonRecord
 from koordination.errors import KoordinationError
 from koordination.outputs import oparl
 from koordination.outputs.oparl import check_base_url, export_oparl, location_fields
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 from koordination.services.open_data import OpenData
 
 SCHEMAS = Path(__file__).parent.parent / "fixtures" / "oparl-1.1-schema"

@@ -48,7 +48,8 @@ from koordination.outputs.builders.access_letter import access_document
 from koordination.outputs.builders.sittings import letterhead, minutes_document
 from koordination.outputs.oparl import export_oparl
 from koordination.outputs.registry import export_people, export_table, produce
-from koordination.services.directory import Directory, PeopleFilter
+from koordination.services.directory.search import PeopleFilter
+from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
 from koordination.services.minutes import Minutes
 from koordination.services.open_data import OpenData

@@ -33,7 +33,7 @@ from koordination.outputs.builders.programme import (
 )
 from koordination.outputs.document import FORMATS, Document, KeyValue
 from koordination.services.action_fields import ActionFields
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 from koordination.services.network import held_sittings
 from koordination.services.programme import Programme
 from koordination.services.surveys import Surveys

@@ -26,7 +26,7 @@ from koordination.domain.inputs.surveys import SurveyInput
 from koordination.domain.models import AuditEntry, Invitation, Person, SurveyResponse
 from koordination.errors import ConflictError, ValidationError
 from koordination.services.audit_trail import AuditTrail, TrailQuery
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
 from koordination.services.retention import RULE_KINDS, Retention, months_before
 from koordination.services.survey_answers import parse_answer

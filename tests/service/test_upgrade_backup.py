@@ -12,7 +12,7 @@ from koordination.db import migrations
 from koordination.db.engine import Database
 from koordination.domain.enums import Sector
 from koordination.domain.inputs.directory import OrganisationInput, PersonInput
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 
 # A later schema revision, as a future koordination version would ship it.
 NEXT_REVISION = '''

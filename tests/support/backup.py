@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 from koordination.db.engine import Database
 from koordination.domain.enums import Sector
 from koordination.domain.inputs.directory import OrganisationInput, PersonInput
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 
 Rows = dict[str, list[tuple[Any, ...]]]
 

@@ -12,7 +12,7 @@ from tui_support import APP_CLOCKS, build_city
 from koordination.clock import Clock
 from koordination.core import Core
 from koordination.db.engine import Database
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from pathlib import Path
 from textual.widgets import Input, Select, Static, Switch
 from tui_support import make_app, settle, table_names, text_of
 
-from koordination.services.directory import Directory, PeopleFilter
+from koordination.services.directory.search import PeopleFilter
+from koordination.services.directory.service import Directory
 from koordination.tui.screens.dialogs import ErrorScreen, HelpScreen
 from koordination.tui.screens.forms import AffiliationScreen, ConfirmScreen, FormScreen
 from koordination.tui.widgets.lazy_table import LazyTable

@@ -9,7 +9,7 @@ from textual.widgets import Input, Select, Static
 from tui_support import make_app, settle, text_of
 
 from koordination.db.engine import Database
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 
 
 async def test_contact_person_and_principles_are_shown_and_saved(demo_db: str) -> None:

@@ -9,7 +9,8 @@ import pytest
 from textual.widgets import Button, Input, ProgressBar, RadioButton, Select, Static
 from tui_support import make_app, settle, table_names, text_of
 
-from koordination.services.directory import Directory, OrganisationFilter, PeopleFilter
+from koordination.services.directory.search import OrganisationFilter, PeopleFilter
+from koordination.services.directory.service import Directory
 from koordination.tui.app import KoordinationApp
 from koordination.tui.screens.import_export import ExportScreen, ImportScreen
 from koordination.tui.widgets.lazy_table import LazyTable

@@ -12,7 +12,7 @@ from koordination.clock import CITY_ZONE
 from koordination.db.engine import Database
 from koordination.domain.enums import MeetingKind, MeetingStatus
 from koordination.domain.inputs.meetings import MeetingInput
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
 from koordination.tui.app import KoordinationApp
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen

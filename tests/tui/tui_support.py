@@ -26,7 +26,7 @@ from koordination.domain.inputs.directory import (
     OrganisationInput,
     PersonInput,
 )
-from koordination.services.directory import Directory
+from koordination.services.directory.service import Directory
 from koordination.tui.app import KoordinationApp
 from koordination.tui.widgets.lazy_table import LazyTable
 

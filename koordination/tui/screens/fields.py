@@ -676,7 +676,7 @@ class FieldsArea(Area):
         self.field_tree.focus()
 
     def _people_and_organisations(self) -> tuple[tuple[Fetch, Count], tuple[Fetch, Count]]:
-        from koordination.services.directory import OrganisationFilter
+        from koordination.services.directory.search import OrganisationFilter
         from koordination.tui.screens.people import person_search
         from koordination.tui.widgets.lazy_table import Row
 

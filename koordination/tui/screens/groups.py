@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from koordination.domain.inputs.directory import GroupInput, MembershipInput
-    from koordination.services.directory import Directory
+    from koordination.services.directory.service import Directory
     from koordination.tui.screens.forms import Ending
 
 
@@ -70,7 +70,7 @@ class GroupsArea(ListArea):
         )
 
     def list_filter(self) -> Any:
-        from koordination.services.directory import GroupFilter  # loaded with the database
+        from koordination.services.directory.search import GroupFilter  # loaded with the database
 
         return GroupFilter(
             search=self.search.value, sector=self.select_value("sector"), archived=self.archived
@@ -182,7 +182,7 @@ class GroupsArea(ListArea):
         if record is None or core is None:
             return
         directory = core.directory
-        from koordination.services.directory import OrganisationFilter
+        from koordination.services.directory.search import OrganisationFilter
 
         people, count = person_search(directory)
 

@@ -27,13 +27,10 @@ from koordination.outputs.registry import (
 )
 from koordination.outputs.table import FILE_NAMES
 from koordination.paths import exports_dir
-from koordination.services.csv_import import (
-    Existing,
-    ImportReport,
-    import_organisations,
-    import_people,
-)
-from koordination.services.directory import GroupFilter, OrganisationFilter, PeopleFilter
+from koordination.services.directory.imports.organisations import import_organisations
+from koordination.services.directory.imports.people import import_people
+from koordination.services.directory.imports.report import Existing, ImportReport
+from koordination.services.directory.search import GroupFilter, OrganisationFilter, PeopleFilter
 from koordination.tui.formatting import number
 from koordination.tui.messages import DataChanged
 

@@ -20,7 +20,7 @@ from koordination.tui.widgets.lazy_table import Column, Counter, LazyTable, Load
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from koordination.services.directory import Directory
+    from koordination.services.directory.service import Directory
     from koordination.tui.screens.import_export import ExportKind, ImportKind
 
 

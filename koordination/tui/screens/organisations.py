@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from koordination.domain.inputs.directory import OrganisationInput
-    from koordination.services.directory import Directory
+    from koordination.services.directory.service import Directory
 
 
 def organisation_row(r: OrganisationRow) -> Row:
@@ -62,7 +62,9 @@ class OrganisationsArea(ListArea):
         )
 
     def list_filter(self) -> Any:
-        from koordination.services.directory import OrganisationFilter  # loaded with the database
+        from koordination.services.directory.search import (
+            OrganisationFilter,  # loaded with the database
+        )
 
         return OrganisationFilter(
             search=self.search.value, sector=self.select_value("sector"), archived=self.archived

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from koordination.domain.inputs.directory import AffiliationInput, ConsentInput, PersonInput
-    from koordination.services.directory import Directory
+    from koordination.services.directory.service import Directory
     from koordination.tui.screens.forms import Ending
 
 
@@ -45,7 +45,7 @@ def person_search(
     directory: Directory,
 ) -> tuple[Callable[[str, int, int], list[Row]], Callable[[str], int]]:
     """Search-as-you-type over all people, for pickers: (rows for text, offset, limit; count)."""
-    from koordination.services.directory import PeopleFilter  # loaded with the database
+    from koordination.services.directory.search import PeopleFilter  # loaded with the database
 
     def people(text: str, offset: int, limit: int) -> list[Row]:
         return [person_row(r) for r in directory.list_people(PeopleFilter(text), offset, limit)]
@@ -153,7 +153,7 @@ class PeopleArea(ListArea):
         return parts
 
     def people_filter(self) -> Any:
-        from koordination.services.directory import PeopleFilter  # loaded with the database
+        from koordination.services.directory.search import PeopleFilter  # loaded with the database
 
         return PeopleFilter(
             search=self.search.value,
@@ -337,7 +337,7 @@ class PeopleArea(ListArea):
 
     # ------------------------------------------------------------------ organisations
     def action_add_affiliation(self) -> None:
-        from koordination.services.directory import OrganisationFilter
+        from koordination.services.directory.search import OrganisationFilter
         from koordination.tui.screens.forms import AffiliationScreen
 
         record: PersonRecord | None = self.selected()

@@ -21,9 +21,9 @@ from koordination.domain.models import (
     PersonTag,
 )
 from koordination.domain.records.directory import is_current
-from koordination.services.csv_import.bulk import CHUNK, Bulk, new_ids, table_of
-from koordination.services.csv_import.cells import ConsentPairs, sort_key
-from koordination.services.directory import person_search_text, person_sort_key
+from koordination.services.directory.imports.bulk import CHUNK, Bulk, new_ids, table_of
+from koordination.services.directory.imports.cells import ConsentPairs, sort_key
+from koordination.services.directory.search import person_search_text, person_sort_key
 
 #: Stored or new organisations by folded name: (id, name).
 OrgIds = dict[str, tuple[int, str]]

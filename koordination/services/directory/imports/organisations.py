@@ -17,7 +17,7 @@ from koordination.domain.enums import OrganisationKind, Sector, fold
 from koordination.domain.inputs.directory import OrganisationInput
 from koordination.domain.models import Organisation
 from koordination.errors import ImportFailed
-from koordination.services.csv_import.bulk import (
+from koordination.services.directory.imports.bulk import (
     CHUNK,
     Bulk,
     enum_checks_skipped,
@@ -26,21 +26,21 @@ from koordination.services.csv_import.bulk import (
     table_of,
     write_failed,
 )
-from koordination.services.csv_import.cells import (
+from koordination.services.directory.imports.cells import (
     clean_cell,
     compose_address,
     labels,
     parse_kind,
     parse_sector,
 )
-from koordination.services.csv_import.headers import (
+from koordination.services.directory.imports.headers import (
     ORG_ALIASES,
     find_header,
     map_headers,
     no_header,
 )
-from koordination.services.csv_import.reading import records, sniff
-from koordination.services.csv_import.report import (
+from koordination.services.directory.imports.reading import records, sniff
+from koordination.services.directory.imports.report import (
     PROGRESS_EVERY,
     Existing,
     ImportReport,
@@ -48,7 +48,7 @@ from koordination.services.csv_import.report import (
     Progress,
     Warnings,
 )
-from koordination.services.directory import organisation_search_text
+from koordination.services.directory.search import organisation_search_text
 
 
 def orgs_by_key(session: Session) -> dict[str, tuple[int, str, Sector]]:

@@ -25,8 +25,12 @@ from koordination.domain.inputs.validation import (
 from koordination.domain.models import Group, Person, PersonEmail
 from koordination.domain.records.directory import display_name
 from koordination.errors import ImportFailed
-from koordination.services.csv_import.bulk import enum_checks_skipped, gc_paused, write_failed
-from koordination.services.csv_import.cells import (
+from koordination.services.directory.imports.bulk import (
+    enum_checks_skipped,
+    gc_paused,
+    write_failed,
+)
+from koordination.services.directory.imports.cells import (
     ConsentPairs,
     cached_date,
     cached_fold,
@@ -42,22 +46,22 @@ from koordination.services.csv_import.cells import (
     sort_key,
     with_instants,
 )
-from koordination.services.csv_import.headers import (
+from koordination.services.directory.imports.headers import (
     PERSON_ALIASES,
     find_header,
     map_headers,
     no_header,
 )
-from koordination.services.csv_import.organisations import insert_organisations, orgs_by_key
-from koordination.services.csv_import.people_writer import (
+from koordination.services.directory.imports.organisations import insert_organisations, orgs_by_key
+from koordination.services.directory.imports.people_writer import (
     OrgIds,
     PersonPlan,
     count_new_memberships,
     insert_people,
     update_people,
 )
-from koordination.services.csv_import.reading import records, sniff
-from koordination.services.csv_import.report import (
+from koordination.services.directory.imports.reading import records, sniff
+from koordination.services.directory.imports.report import (
     PROGRESS_EVERY,
     Existing,
     ImportReport,
@@ -65,7 +69,7 @@ from koordination.services.csv_import.report import (
     Progress,
     Warnings,
 )
-from koordination.services.directory import email_key
+from koordination.services.directory.search import email_key
 
 
 @dataclass

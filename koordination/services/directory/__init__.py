@@ -1,0 +1,1 @@
+"""The network directory: people, organisations, groups, consents, the city profile, imports."""

@@ -1,0 +1,6 @@
+"""CSV import of people and organisations, as German offices save them from Excel or LibreOffice.
+
+reading: the file (encoding, delimiter, records) · headers: which column is which field ·
+cells: parsing single cells · people, people_writer, organisations: the two imports ·
+bulk: fast inserts · report: what an import says back.
+"""

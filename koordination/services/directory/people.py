@@ -1,0 +1,434 @@
+"""People: their details, search and lists, shareable exports, consents and affiliations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import Session
+
+from koordination.domain.enums import (
+    ConsentPurpose,
+    LegalBasis,
+    Sector,
+)
+from koordination.domain.inputs.directory import (
+    PersonInput,
+)
+from koordination.domain.inputs.validation import date_order
+from koordination.domain.models import (
+    Affiliation,
+    Consent,
+    Group,
+    GroupMembership,
+    Organisation,
+    Person,
+    PersonEmail,
+    PersonPhone,
+    PersonTag,
+)
+from koordination.domain.records.directory import (
+    AffiliationRecord,
+    ConsentRecord,
+    PersonRecord,
+    PersonRow,
+    Saved,
+    display_name,
+)
+from koordination.errors import FieldError, ValidationError
+from koordination.services.consent import SHARING, consenting_ids, shareable_person
+from koordination.services.directory.records import (
+    DirectoryBase,
+    changed_labels,
+    chunks,
+    conflict_error,
+    current_at,
+)
+from koordination.services.directory.search import (
+    ALL_PEOPLE,
+    PeopleFilter,
+    email_key,
+    like_pattern,
+    person_sort_key,
+    search_terms,
+)
+
+_PERSON_LABELS = {
+    "salutation": "Anrede",
+    "title": "Titel",
+    "given_name": "Vorname",
+    "family_name": "Nachname",
+    "emails": "E-Mail",
+    "phones": "Telefon",
+    "postal_address": "Postanschrift",
+    "notes": "Notizen",
+    "tags": "Schlagworte",
+    "preferred_channel": "Einladungsweg",
+    "archived": "Archiviert",
+    "affiliations": "Organisationen",
+    "memberships": "Gruppen",
+    "consents": "Einwilligungen",
+}
+
+
+class People(DirectoryBase):
+    """Use cases on people. Every public method is one transaction."""
+
+    # ------------------------------------------------------------------ people
+    def get_person(self, person_id: int) -> PersonRecord:
+        with self.db.session() as session:
+            return self._person_record(self._load_person(session, person_id))
+
+    def person_duplicates(self, data: PersonInput, exclude_id: int | None = None) -> list[str]:
+        """Warnings about people that are likely the same: same e-mail or same name."""
+        data = data.normalised()
+        warnings: list[str] = []
+        with self.db.session() as session:
+            keys = [email_key(e) for e in data.emails]
+            if keys:
+                stmt = (
+                    select(PersonEmail.address, Person.id, Person.given_name, Person.family_name)
+                    .join(Person)
+                    .where(PersonEmail.address_key.in_(keys))
+                )
+                if exclude_id is not None:
+                    stmt = stmt.where(Person.id != exclude_id)
+                for address, pid, given, family in session.execute(stmt):
+                    warnings.append(
+                        f"Die E-Mail {address} gehört schon zu {given} {family} (Nr. {pid})."
+                    )
+            if data.family_name:
+                key = person_sort_key(data.family_name, data.given_name)
+                stmt2 = select(Person.id, Person.given_name, Person.family_name).where(
+                    Person.sort_key == key
+                )
+                if exclude_id is not None:
+                    stmt2 = stmt2.where(Person.id != exclude_id)
+                for pid, given, family in session.execute(stmt2.limit(5)):
+                    warnings.append(f"Es gibt schon eine Person {given} {family} (Nr. {pid}).")
+        return warnings
+
+    def create_person(self, data: PersonInput) -> Saved[PersonRecord]:
+        data = data.normalised()
+        if errors := data.problems():
+            raise ValidationError(errors)
+        warnings = self.person_duplicates(data)
+        with self.db.session() as session:
+            person = Person(family_name=data.family_name)
+            self._apply_person(person, data)
+            session.add(person)
+            self._save(session, "Die Person")
+            self._refresh_person_search(person)
+            self._save(session, "Die Person")
+            return Saved(
+                self._person_record(self._load_person(session, person.id)), tuple(warnings)
+            )
+
+    def update_person(self, original: PersonRecord, data: PersonInput) -> Saved[PersonRecord]:
+        data = data.normalised()
+        if errors := data.problems():
+            raise ValidationError(errors)
+        warnings = self.person_duplicates(data, exclude_id=original.id)
+        with self.db.session() as session:
+            person = self._load_person(session, original.id)
+            if person.version != original.version:
+                current = self._person_record(person)
+                raise conflict_error(
+                    f"{original.display_name} (Nr. {original.id})",
+                    changed_labels(original, current, _PERSON_LABELS),
+                )
+            self._apply_person(person, data)
+            self._refresh_person_search(person)
+            person.updated_at = self.clock.now()  # always bump the version
+            self._save(session, original.display_name)
+            return Saved(self._person_record(person), tuple(warnings))
+
+    @staticmethod
+    def _apply_person(person: Person, data: PersonInput) -> None:
+        person.salutation = data.salutation
+        person.title = data.title
+        person.given_name = data.given_name
+        person.family_name = data.family_name
+        person.postal_address = data.postal_address
+        person.notes = data.notes
+        person.preferred_channel = data.preferred_channel
+        person.sort_key = person_sort_key(data.family_name, data.given_name)
+        person.emails = [
+            PersonEmail(address=a, address_key=email_key(a), position=i)
+            for i, a in enumerate(data.emails)
+        ]
+        person.phones = [PersonPhone(number=n, position=i) for i, n in enumerate(data.phones)]
+        person.tags = [PersonTag(tag=t) for t in sorted(set(data.tags))]
+
+    def set_person_archived(self, original: PersonRecord, archived: bool) -> PersonRecord:
+        with self.db.session() as session:
+            person = self._load_person(session, original.id)
+            if person.version != original.version:
+                raise conflict_error(
+                    f"{original.display_name} (Nr. {original.id})",
+                    changed_labels(original, self._person_record(person), _PERSON_LABELS),
+                )
+            person.archived = archived
+            self._save(session, original.display_name)
+            return self._person_record(person)
+
+    def _people_query(self, f: PeopleFilter) -> Select[Any]:
+        if search_terms(f.search):
+            # A substring search cannot use an index. Walking ix_person_archived_sort in order and
+            # testing each row is slow for rare terms (~90 ms on 100k people); a plain scan plus a
+            # top-N sort is bounded (~15 ms). Wrapping the columns keeps the planner off the index.
+            stmt = select(Person.id).where(func.coalesce(Person.archived, False) == f.archived)
+        else:
+            stmt = select(Person.id).where(Person.archived == f.archived)
+        for term in search_terms(f.search):
+            stmt = stmt.where(Person.search_text.like(like_pattern(term), escape="\\"))
+        today = self.today()
+        if f.sector is not None:
+            stmt = stmt.where(
+                exists()
+                .where(Affiliation.person_id == Person.id)
+                .where(Affiliation.organisation_id == Organisation.id)
+                .where(Organisation.sector == f.sector)
+                .where(current_at(Affiliation, today))
+            )
+        if f.group_id is not None:
+            stmt = stmt.where(
+                exists()
+                .where(GroupMembership.person_id == Person.id)
+                .where(GroupMembership.group_id == f.group_id)
+                .where(current_at(GroupMembership, today))
+            )
+        if f.tag:
+            stmt = stmt.where(
+                exists()
+                .where(PersonTag.person_id == Person.id)
+                .where(PersonTag.tag == f.tag.strip())
+            )
+        return stmt
+
+    def count_people(self, f: PeopleFilter = ALL_PEOPLE) -> int:
+        stmt = self._people_query(f)
+        with self.db.session() as session:
+            return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+    def list_people(
+        self, f: PeopleFilter = ALL_PEOPLE, offset: int = 0, limit: int | None = None
+    ) -> list[PersonRow]:
+        columns = (Person.id, Person.title, Person.given_name, Person.family_name, Person.archived)
+        if search_terms(f.search):
+            # See _people_query: scan the covering search index for the ids of one page,
+            # then read the names of just those rows.
+            page = (
+                self._people_query(f)
+                .add_columns(Person.sort_key)
+                .order_by(Person.sort_key.concat(""), Person.id)
+                .offset(offset)
+                .limit(limit)
+                .subquery()
+            )
+            stmt = (
+                select(*columns)
+                .join(page, page.c.id == Person.id)
+                .order_by(page.c.sort_key, page.c.id)
+            )
+        else:
+            stmt = self._people_query(f).with_only_columns(*columns)
+            stmt = stmt.order_by(Person.archived, Person.sort_key, Person.id).offset(offset)
+            if limit is not None:
+                stmt = stmt.limit(limit)
+        with self.db.session() as session:
+            base = session.execute(stmt).all()
+            return self._person_rows(session, base)
+
+    def _person_rows(self, session: Session, base: Sequence[Any]) -> list[PersonRow]:
+        ids = [row[0] for row in base]
+        emails: dict[int, list[str]] = defaultdict(list)
+        orgs: dict[int, tuple[str, Sector]] = {}
+        groups: dict[int, list[str]] = defaultdict(list)
+        today = self.today()
+        for chunk in chunks(ids, 900):
+            for pid, address in session.execute(
+                select(PersonEmail.person_id, PersonEmail.address)
+                .where(PersonEmail.person_id.in_(chunk))
+                .order_by(PersonEmail.person_id, PersonEmail.position)
+            ):
+                emails[pid].append(address)
+            for pid, name, sector in session.execute(
+                select(Affiliation.person_id, Organisation.name, Organisation.sector)
+                .join(Organisation)
+                .where(Affiliation.person_id.in_(chunk), current_at(Affiliation, today))
+                .order_by(Affiliation.person_id, Affiliation.id)
+            ):
+                orgs.setdefault(pid, (name, sector))
+            for pid, gname in session.execute(
+                select(GroupMembership.person_id, Group.name)
+                .join(Group)
+                .where(GroupMembership.person_id.in_(chunk), current_at(GroupMembership, today))
+                .order_by(GroupMembership.person_id, Group.name)
+            ):
+                groups[pid].append(gname)
+        rows = []
+        for pid, title, given, family, archived in base:
+            org = orgs.get(pid)
+            rows.append(
+                PersonRow(
+                    id=pid,
+                    name=display_name(title, given, family),
+                    emails=tuple(emails.get(pid, ())),
+                    organisation=org[0] if org else "",
+                    sector=org[1] if org else None,
+                    groups=tuple(groups.get(pid, ())),
+                    archived=archived,
+                )
+            )
+        return rows
+
+    def person_records(
+        self, f: PeopleFilter = ALL_PEOPLE, offset: int = 0, limit: int | None = None
+    ) -> list[PersonRecord]:
+        """Full records in the order of ``list_people``, page-wise (for exports)."""
+        stmt = self._people_query(f).order_by(Person.archived, Person.sort_key, Person.id)
+        stmt = stmt.offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self.db.session() as session:
+            ids = list(session.scalars(stmt))
+            found: dict[int, PersonRecord] = {}
+            for chunk in chunks(ids, 900):
+                for p in session.scalars(
+                    select(Person).where(Person.id.in_(chunk)).options(*self._PERSON_LOAD)
+                ):
+                    found[p.id] = self._person_record(p)
+                session.expunge_all()
+            return [found[i] for i in ids]
+
+    # ------------------------------------------------------------------ exports
+    # A table export leaves the office: a person's e-mail addresses, phone numbers and postal
+    # address go into it only with a current consent "Kontaktdaten im Netzwerk teilen" (the one
+    # rule, services/consent.py). Names, memberships and the consents themselves stay, so the
+    # file still imports. The office's complete copy is the database backup.
+
+    def shareable_people(
+        self,
+        f: PeopleFilter = ALL_PEOPLE,
+        offset: int = 0,
+        limit: int | None = None,
+        *,
+        now: datetime,
+    ) -> list[PersonRow]:
+        """One page of ``list_people`` as an export may show it: e-mail addresses only of
+        those with a current sharing consent at ``now``."""
+        rows = self.list_people(f, offset, limit)
+        sharing = consenting_ids(self.db, [r.id for r in rows if r.emails], SHARING, now)
+        return [r if r.id in sharing or not r.emails else replace(r, emails=()) for r in rows]
+
+    def shareable_person_records(
+        self,
+        f: PeopleFilter = ALL_PEOPLE,
+        offset: int = 0,
+        limit: int | None = None,
+        *,
+        now: datetime,
+    ) -> list[PersonRecord]:
+        """One page of ``person_records`` as an export may show it (see ``shareable_person``)."""
+        return [shareable_person(p, now) for p in self.person_records(f, offset, limit)]
+
+    def tags(self) -> list[str]:
+        with self.db.session() as session:
+            return list(session.scalars(select(PersonTag.tag).distinct().order_by(PersonTag.tag)))
+
+    # ------------------------------------------------------------------ consents
+    def record_consent(
+        self,
+        person_id: int,
+        purpose: ConsentPurpose,
+        legal_basis: LegalBasis = LegalBasis.EINWILLIGUNG,
+        text_version: str = "",
+        given_at: datetime | None = None,
+    ) -> ConsentRecord:
+        """Add a consent as given; earlier records of the same purpose stay as history."""
+        given = given_at or self.clock.now()
+        if given > self.clock.now():
+            raise ValidationError([FieldError("Erteilt am", "liegt in der Zukunft.")])
+        with self.db.session() as session:
+            person = self._get(session, Person, person_id, "Person")
+            consent = Consent(
+                person_id=person.id,
+                purpose=purpose,
+                legal_basis=legal_basis,
+                text_version=text_version.strip(),
+                given_at=given,
+            )
+            session.add(consent)
+            person.updated_at = self.clock.now()
+            self._save(session, "Die Person")
+            return ConsentRecord(
+                consent.id, purpose, legal_basis, consent.text_version, given, None
+            )
+
+    def withdraw_consent(self, consent_id: int, at: datetime | None = None) -> ConsentRecord:
+        when = at or self.clock.now()
+        with self.db.session() as session:
+            consent = self._get(session, Consent, consent_id, "Einwilligung")
+            if consent.withdrawn_at is not None:
+                raise ValidationError([FieldError("Einwilligung", "wurde bereits widerrufen.")])
+            if when < consent.given_at:
+                raise ValidationError(
+                    [FieldError("Widerrufen am", "liegt vor der Erteilung der Einwilligung.")]
+                )
+            consent.withdrawn_at = when
+            consent.person.updated_at = self.clock.now()
+            self._save(session, "Die Person")
+            return ConsentRecord(
+                consent.id,
+                consent.purpose,
+                consent.legal_basis,
+                consent.text_version,
+                consent.given_at,
+                when,
+            )
+
+    # ------------------------------------------------------------------ affiliations
+    def add_affiliation(
+        self,
+        person_id: int,
+        organisation_id: int,
+        function: str = "",
+        valid_from: date | None = None,
+        valid_to: date | None = None,
+    ) -> AffiliationRecord:
+        if err := date_order("Zeitraum", valid_from, valid_to):
+            raise ValidationError([err])
+        with self.db.session() as session:
+            person = self._load_person(session, person_id)
+            org = self._get(session, Organisation, organisation_id, "Organisation")
+            aff = Affiliation(
+                organisation=org,
+                function=function.strip(),
+                valid_from=valid_from,
+                valid_to=valid_to,
+            )
+            person.affiliations.append(aff)
+            self._refresh_person_search(person)
+            person.updated_at = self.clock.now()
+            self._save(session, "Die Person")
+            return self._affiliation_record(
+                aff, display_name(person.title, person.given_name, person.family_name)
+            )
+
+    def end_affiliation(self, affiliation_id: int, valid_to: date | None = None) -> None:
+        """Close an affiliation (history is kept, nothing is deleted)."""
+        end = valid_to or self.today()
+        with self.db.session() as session:
+            aff = self._get(session, Affiliation, affiliation_id, "Zugehörigkeit")
+            if err := date_order("Zeitraum", aff.valid_from, end):
+                raise ValidationError([err])
+            aff.valid_to = end
+            person = self._load_person(session, aff.person_id)
+            self._refresh_person_search(person)
+            person.updated_at = self.clock.now()
+            self._save(session, "Die Person")
