@@ -455,3 +455,25 @@ def next_meetings_table(rows: Sequence[OccurrenceRow], open_answers: int | None)
             "[dim]Eingeladene ohne Antwort (kommende Termine)[/dim]"
         )
     return "\n".join(lines)
+
+
+def escape_markup(text: str) -> str:
+    """User text inside Textual markup. ``textual.markup.escape`` leaves "[Sport]" or
+    "F2[SQ001]" alone (tags starting in upper case or a digit), and the markup would eat them."""
+    return text.replace("[", "\\[")
+
+
+def clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def fit_widths(available: int, wanted: Sequence[int], least: Sequence[int]) -> list[int]:
+    """Column widths that fit ``available`` cells: the columns with the most room to spare
+    give up a cell first, none below its least width."""
+    widths = list(wanted)
+    while sum(widths) > available:
+        i = max(range(len(widths)), key=lambda k: widths[k] - least[k])
+        if widths[i] <= least[i]:
+            break
+        widths[i] -= 1
+    return widths

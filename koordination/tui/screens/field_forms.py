@@ -37,7 +37,7 @@ from koordination.domain.records.fields import (
     MeasureRef,
 )
 from koordination.errors import FieldError, KoordinationError
-from koordination.tui.screens.fields import (
+from koordination.tui.field_text import (
     measure_detail,
     measure_label,
     number_text,

@@ -22,13 +22,13 @@ from koordination.domain.records.surveys import SurveyRecord
 from koordination.errors import KoordinationError
 from koordination.tui.formatting import (
     city_summary,
+    escape_markup,
     groups_table,
     next_meetings_table,
     sector_table,
 )
 from koordination.tui.screens.base import Area
 from koordination.tui.screens.survey_results import answers_text
-from koordination.tui.screens.surveys import escape_markup
 
 if TYPE_CHECKING:
     from koordination.domain.records.fields import MeasureRecord

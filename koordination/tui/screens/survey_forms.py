@@ -44,12 +44,13 @@ from koordination.domain.records.surveys import (
     SurveyRecord,
 )
 from koordination.errors import FieldError, ImportFailed, KoordinationError, ValidationError
+from koordination.outputs.registry import OUTPUTS
 from koordination.services.survey_answers import AnswerProblem, check_answers, parse_answer
+from koordination.tui.formatting import escape_markup
 from koordination.tui.messages import DataChanged
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen
 from koordination.tui.screens.import_export import MAX_PROBLEMS_SHOWN, TransferScreen
 from koordination.tui.screens.sitting_forms import ExportRequest, ExportScreen
-from koordination.tui.screens.surveys import escape_markup
 from koordination.tui.widgets.form import FieldSpec, FormFields
 
 if TYPE_CHECKING:
@@ -1125,20 +1126,21 @@ class ResponseImportScreen(TransferScreen):
 
 # ---------------------------------------------------------------------- export
 
-#: (key, German label, formats) of what a survey can be exported as.
+#: (key, German label, formats) of what a survey can be exported as: the registry's outputs.
 SURVEY_EXPORTS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("bericht", "Ergebnisbericht mit Diagrammen", ("pdf", "docx", "odt", "html", "md")),
-    ("auszaehlung", "Auszählung als Tabelle", ("csv", "json")),
-    ("rohdaten", "Einzelne Antworten (anonym)", ("csv", "json")),
-    ("fragebogen", "Fragebogen zum Ausdrucken", ("pdf", "docx", "odt", "html", "md")),
+    (key, OUTPUTS[output].label, OUTPUTS[output].formats)
+    for key, output in (
+        ("bericht", "umfragebericht"),
+        ("auszaehlung", "auszaehlung"),
+        ("rohdaten", "rohdaten"),
+        ("fragebogen", "fragebogen"),
+    )
 ]
 
 
 def format_choices(document: str) -> list[tuple[str, str]]:
-    from koordination.outputs.document import FORMAT_LABELS
-    from koordination.outputs.registry import TABLE_FORMATS
+    from koordination.outputs.formats import ALL_FORMAT_LABELS as labels
 
-    labels = {**FORMAT_LABELS, **TABLE_FORMATS}
     formats = next(f for key, _label, f in SURVEY_EXPORTS if key == document)
     return [(fmt, labels.get(fmt, fmt)) for fmt in formats]
 

@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 from koordination.domain.enums import QuestionType, SurveyAudience, SurveyStatus
 from koordination.domain.records.surveys import QuestionRecord, SurveyForm, SurveyRecord
 from koordination.errors import ConflictError, KoordinationError
-from koordination.tui.formatting import number
+from koordination.tui.formatting import clip, escape_markup, fit_widths, number
 from koordination.tui.messages import DataChanged
 from koordination.tui.screens.base import Area
 from koordination.tui.screens.survey_results import answers_text
@@ -43,28 +43,6 @@ NEXT_STATUS = {
     SurveyStatus.LAEUFT: (SurveyStatus.ABGESCHLOSSEN, "abgeschlossen"),
     SurveyStatus.ABGESCHLOSSEN: (SurveyStatus.LAEUFT, "wieder geöffnet"),
 }
-
-
-def escape_markup(text: str) -> str:
-    """User text inside Textual markup. ``textual.markup.escape`` leaves "[Sport]" or
-    "F2[SQ001]" alone (tags starting in upper case or a digit), and the markup would eat them."""
-    return text.replace("[", "\\[")
-
-
-def clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
-
-
-def fit_widths(available: int, wanted: Sequence[int], least: Sequence[int]) -> list[int]:
-    """Column widths that fit ``available`` cells: the columns with the most room to spare
-    give up a cell first, none below its least width."""
-    widths = list(wanted)
-    while sum(widths) > available:
-        i = max(range(len(widths)), key=lambda k: widths[k] - least[k])
-        if widths[i] <= least[i]:
-            break
-        widths[i] -= 1
-    return widths
 
 
 def table_widths(table: DataTable[Any], wanted: Sequence[int], least: Sequence[int]) -> list[int]:
@@ -768,22 +746,7 @@ class QuestionnaireScreen(Screen[None]):
             if data is None:
                 return
             self.run_service(
-                lambda: self.surveys.add_question(
-                    self.survey_id,
-                    data.text,
-                    data.type,
-                    options=data.options,
-                    section=data.section,
-                    hint=data.hint,
-                    required=data.required,
-                    scale_min=data.scale_min,
-                    scale_max=data.scale_max,
-                    low_label=data.low_label,
-                    high_label=data.high_label,
-                    breakdown=data.breakdown,
-                    condition=data.condition,
-                    code=data.code or None,
-                ),
+                lambda: self.surveys.add_question(self.survey_id, data),
                 lambda q: self._saved(f"{q.code} ist angelegt.", q.id),
             )
 
@@ -805,26 +768,25 @@ class QuestionnaireScreen(Screen[None]):
         def done(data: QuestionInput | None) -> None:
             if data is None:
                 return
-            changes = data.changes(q)
-            if not changes:
+            if not data.changes(q):
                 self.notify("Nichts geändert.")
                 return
             self.run_service(
-                lambda: self.surveys.update_question(q.id, **changes),
+                lambda: self.surveys.update_question(q, data),
                 lambda r: self._saved(f"{r.label} ist gespeichert.", r.id),
-                conflict=lambda exc: self._offer_new_version(q, changes, exc.message),
+                conflict=lambda exc: self._offer_new_version(q, data, exc.message),
             )
 
         self.app.push_screen(
             QuestionFormScreen(f"Frage bearbeiten – {q.label}", self.form, q, note=note), done
         )
 
-    def _offer_new_version(self, q: QuestionRecord, changes: dict[str, Any], why: str) -> None:
+    def _offer_new_version(self, q: QuestionRecord, data: QuestionInput, why: str) -> None:
         from koordination.tui.screens.forms import ConfirmScreen
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self._new_version(q, changes)
+                self._new_version(q, data)
 
         self.app.push_screen(
             ConfirmScreen(
@@ -840,9 +802,9 @@ class QuestionnaireScreen(Screen[None]):
             answer,
         )
 
-    def _new_version(self, q: QuestionRecord, changes: dict[str, Any]) -> None:
+    def _new_version(self, q: QuestionRecord, data: QuestionInput) -> None:
         self.run_service(
-            lambda: self.surveys.new_version(q.id, **changes),
+            lambda: self.surveys.new_version(q, data),
             lambda r: self._saved(f"{r.label} ist angelegt; die alte Fassung ist abgelöst.", r.id),
         )
 
@@ -856,11 +818,10 @@ class QuestionnaireScreen(Screen[None]):
         def done(data: QuestionInput | None) -> None:
             if data is None:
                 return
-            changes = data.changes(q)
-            if not changes:
+            if not data.changes(q):
                 self.notify("Nichts geändert: keine neue Fassung angelegt.")
                 return
-            self._new_version(q, changes)
+            self._new_version(q, data)
 
         self.app.push_screen(
             QuestionFormScreen(
