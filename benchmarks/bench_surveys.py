@@ -52,7 +52,7 @@ WISHES = [
 def build_survey(db: Any) -> int:
     """The questionnaire: 20 questions of every type, started so it takes answers."""
     from koordination.domain.enums import QuestionType, SurveyAudience, SurveyStatus
-    from koordination.domain.inputs.surveys import SurveyInput
+    from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
     from koordination.services.surveys import Surveys
 
     surveys = Surveys(db)
@@ -64,55 +64,72 @@ def build_survey(db: Any) -> int:
     t = QuestionType
     add(
         sid,
-        "In welchem Sektor ist Ihre Organisation tätig?",
-        t.EINFACH,
-        options=SECTORS,
-        required=True,
-        breakdown=True,
+        QuestionInput(
+            "In welchem Sektor ist Ihre Organisation tätig?",
+            t.EINFACH,
+            options=SECTORS,
+            required=True,
+            breakdown=True,
+        ),
     )
-    add(sid, "Welche Angebote der Koordinierungsstelle nutzen Sie?", t.MEHRFACH, options=OFFERS)
+    add(
+        sid,
+        QuestionInput(
+            "Welche Angebote der Koordinierungsstelle nutzen Sie?", t.MEHRFACH, options=OFFERS
+        ),
+    )
     for i, subject in enumerate(
         ("die Räume", "die Beratung", "die Fortbildungen", "die Vernetzung", "den Newsletter"),
         start=3,
     ):
         add(
             sid,
-            f"Wie zufrieden sind Sie mit {subject}?",
-            t.SKALA,
-            code=f"F{i}",
-            low_label="gar nicht",
-            high_label="sehr",
+            QuestionInput(
+                f"Wie zufrieden sind Sie mit {subject}?",
+                t.SKALA,
+                code=f"F{i}",
+                low_label="gar nicht",
+                high_label="sehr",
+            ),
         )
-    add(sid, "Wie gut fühlen Sie sich insgesamt unterstützt?", t.SKALA, required=True)
+    add(
+        sid, QuestionInput("Wie gut fühlen Sie sich insgesamt unterstützt?", t.SKALA, required=True)
+    )
     yes_no = add(
         sid,
-        "Haben Sie im letzten Jahr eine Fördermittelberatung erhalten?",
-        t.JA_NEIN,
-        required=True,
+        QuestionInput(
+            "Haben Sie im letzten Jahr eine Fördermittelberatung erhalten?",
+            t.JA_NEIN,
+            required=True,
+        ),
     )
     add(
         sid,
-        "Wie wurden Sie beraten?",
-        t.EINFACH,
-        options=CHANNELS,
-        required=True,
-        condition=(yes_no.id, yes_no.options[0].id),
+        QuestionInput(
+            "Wie wurden Sie beraten?",
+            t.EINFACH,
+            options=CHANNELS,
+            required=True,
+            condition=(yes_no.id, yes_no.options[0].id),
+        ),
     )
-    add(sid, "Wie viele Engagierte hat Ihre Organisation?", t.ZAHL)
-    add(sid, "Wie viele Stunden im Monat engagieren Sie sich?", t.ZAHL)
-    add(sid, "Seit wann ist Ihre Organisation in der Stadt aktiv?", t.DATUM)
-    add(sid, "Zu welchen Themen arbeiten Sie?", t.MEHRFACH, options=TOPICS)
+    add(sid, QuestionInput("Wie viele Engagierte hat Ihre Organisation?", t.ZAHL))
+    add(sid, QuestionInput("Wie viele Stunden im Monat engagieren Sie sich?", t.ZAHL))
+    add(sid, QuestionInput("Seit wann ist Ihre Organisation in der Stadt aktiv?", t.DATUM))
+    add(sid, QuestionInput("Zu welchen Themen arbeiten Sie?", t.MEHRFACH, options=TOPICS))
     for subject in ("die Stadtverwaltung", "die Wirtschaft", "die Politik"):
         add(
             sid,
-            f"Wie wahrscheinlich empfehlen Sie {subject} als Partner weiter?",
-            t.SKALA,
-            scale_min=0,
-            scale_max=10,
+            QuestionInput(
+                f"Wie wahrscheinlich empfehlen Sie {subject} als Partner weiter?",
+                t.SKALA,
+                scale_min=0,
+                scale_max=10,
+            ),
         )
-    add(sid, "Wie groß ist Ihre Organisation?", t.EINFACH, options=SIZES)
-    add(sid, "Was wünschen Sie sich von der Koordinierungsstelle?", t.TEXT)
-    add(sid, "Möchten Sie uns noch etwas mitteilen?", t.TEXT)
+    add(sid, QuestionInput("Wie groß ist Ihre Organisation?", t.EINFACH, options=SIZES))
+    add(sid, QuestionInput("Was wünschen Sie sich von der Koordinierungsstelle?", t.TEXT))
+    add(sid, QuestionInput("Möchten Sie uns noch etwas mitteilen?", t.TEXT))
     surveys.set_status(sid, SurveyStatus.LAEUFT)
     return sid
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from koordination.clock import CITY_ZONE
 from koordination.db.engine import Database
 from koordination.domain.enums import DecisionResult, MeasureStatus
+from koordination.domain.inputs.fields import FieldInput, GoalInput, IndicatorInput, MeasureInput
 from koordination.domain.inputs.validation import date_order
 from koordination.domain.models import (
     ActionField,
@@ -54,7 +55,6 @@ _MEASURE_FIELDS = (
     "status",
     "progress",
 )
-_FIELD_FIELDS = ("title", "description", "lead_group_id", "archived")
 
 
 def _stale(what: str) -> ConflictError:
@@ -342,29 +342,27 @@ class ActionFields:
                 [FieldError("Gruppe", f"Die Gruppe Nr. {group_id} gibt es nicht.")]
             )
 
-    def create_field(
-        self, title: str, description: str = "", lead_group_id: int | None = None
-    ) -> int:
+    def create_field(self, data: FieldInput) -> int:
+        """A new action field at the end of the list; returns its number."""
         with self.db.session() as session:
-            self._check_group(session, lead_group_id)
+            self._check_group(session, data.lead_group_id)
             position = max(session.scalars(select(ActionField.position)), default=0) + 1
             field = ActionField(
-                title=self._title(title),
-                description=description.strip(),
-                lead_group_id=lead_group_id,
+                title=self._title(data.title),
+                description=data.description.strip(),
+                lead_group_id=data.lead_group_id,
                 position=position,
             )
             session.add(field)
             session.flush()
             return field.id
 
-    def update_field(self, field_id: int, version: int, **changes: Any) -> None:
-        unknown = set(changes) - set(_FIELD_FIELDS)
-        if unknown:
-            raise ValueError(f"unknown fields: {sorted(unknown)}")
+    def update_field(self, original: FieldRecord, data: FieldInput) -> None:
+        """Save what ``data`` changes against ``original``, unless the field changed since."""
+        changes = data.changes(original)
         with self.db.session() as session:
-            field = self._field(session, field_id)
-            if field.version != version:
+            field = self._field(session, original.id)
+            if field.version != original.version:
                 raise _stale(f"Das Handlungsfeld „{field.title}“")
             if "title" in changes:
                 changes["title"] = self._title(changes["title"])
@@ -376,27 +374,24 @@ class ActionFields:
         with self.db.session() as session:
             session.delete(self._field(session, field_id))
 
-    def add_goal(self, field_id: int, title: str, description: str = "") -> int:
+    def add_goal(self, field_id: int, data: GoalInput) -> int:
+        """A new goal at the end of the field's goals; returns its number."""
         with self.db.session() as session:
             field = self._field(session, field_id)
             goal = Goal(
-                title=self._title(title),
-                description=description.strip(),
+                title=self._title(data.title),
+                description=data.description.strip(),
                 position=max((g.position for g in field.goals), default=0) + 1,
             )
             field.goals.append(goal)
             session.flush()
             return goal.id
 
-    def update_goal(
-        self, goal_id: int, *, title: str | None = None, description: str | None = None
-    ) -> None:
+    def update_goal(self, original: GoalRecord, data: GoalInput) -> None:
         with self.db.session() as session:
-            goal = self._goal(session, goal_id)
-            if title is not None:
-                goal.title = self._title(title)
-            if description is not None:
-                goal.description = description.strip()
+            goal = self._goal(session, original.id)
+            goal.title = self._title(data.title)
+            goal.description = data.description.strip()
 
     def delete_goal(self, goal_id: int) -> None:
         with self.db.session() as session:
@@ -425,29 +420,17 @@ class ActionFields:
         if problems:
             raise ValidationError(problems)
 
-    def add_measure(
-        self,
-        goal_id: int,
-        title: str,
-        *,
-        description: str = "",
-        responsible_group_id: int | None = None,
-        responsible_person_id: int | None = None,
-        starts_on: date | None = None,
-        due_on: date | None = None,
-        status: MeasureStatus = MeasureStatus.GEPLANT,
-        progress: int = 0,
-        partner_ids: Sequence[int] = (),
-    ) -> MeasureRecord:
+    def add_measure(self, goal_id: int, data: MeasureInput) -> MeasureRecord:
+        """A new measure at the end of the goal's measures. A finished one is at 100 %."""
         values = {
-            "title": title,
-            "description": description,
-            "responsible_group_id": responsible_group_id,
-            "responsible_person_id": responsible_person_id,
-            "starts_on": starts_on,
-            "due_on": due_on,
-            "status": status,
-            "progress": 100 if status is MeasureStatus.ABGESCHLOSSEN else progress,
+            "title": data.title,
+            "description": data.description,
+            "responsible_group_id": data.responsible_group_id,
+            "responsible_person_id": data.responsible_person_id,
+            "starts_on": data.starts_on,
+            "due_on": data.due_on,
+            "status": data.status,
+            "progress": 100 if data.status is MeasureStatus.ABGESCHLOSSEN else data.progress,
         }
         with self.db.session() as session:
             goal = self._goal(session, goal_id)
@@ -458,19 +441,18 @@ class ActionFields:
             )
             goal.measures.append(measure)
             session.flush()
-            self._set_partners(session, measure, partner_ids)
+            self._set_partners(session, measure, data.partner_ids)
             session.flush()
             measure = self._measure(session, measure.id)
             return self._measure_records(session, [measure])[measure.id]
 
-    def update_measure(self, measure_id: int, version: int, **changes: Any) -> MeasureRecord:
-        """Change a measure (checked for staleness). Finishing it sets progress to 100 %."""
-        unknown = set(changes) - set(_MEASURE_FIELDS) - {"partner_ids"}
-        if unknown:
-            raise ValueError(f"unknown measure fields: {sorted(unknown)}")
+    def update_measure(self, original: MeasureRecord, data: MeasureInput) -> MeasureRecord:
+        """Save what ``data`` changes against ``original``, unless the measure changed since.
+        Finishing it sets progress to 100 %."""
+        changes = data.changes(original)
         with self.db.session() as session:
-            measure = self._measure(session, measure_id)
-            if measure.version != version:
+            measure = self._measure(session, original.id)
+            if measure.version != original.version:
                 raise _stale(f"Die Maßnahme „{measure.title}“")
             partner_ids = changes.pop("partner_ids", None)
             if changes.get("status") is MeasureStatus.ABGESCHLOSSEN:
@@ -482,7 +464,7 @@ class ActionFields:
             if partner_ids is not None:
                 self._set_partners(session, measure, partner_ids)
             session.flush()
-            measure = self._measure(session, measure_id)
+            measure = self._measure(session, original.id)
             return self._measure_records(session, [measure])[measure.id]
 
     @staticmethod
@@ -506,41 +488,46 @@ class ActionFields:
 
     # ------------------------------------------------------------- indicators
 
-    def set_indicator(
-        self,
-        measure_id: int,
-        name: str,
-        *,
-        unit: str = "",
-        target_value: float | None = None,
-        actual_value: float | None = None,
-        measured_on: date | None = None,
-        indicator_id: int | None = None,
-    ) -> IndicatorRecord:
-        """Add an indicator, or change the one with ``indicator_id``."""
-        name = self._title(name, "Kennzahl")
-        for label, value in (("Zielwert", target_value), ("Istwert", actual_value)):
-            if value is not None and value < 0:
-                raise ValidationError([FieldError(label, "darf nicht negativ sein.")])
+    def add_indicator(self, measure_id: int, data: IndicatorInput) -> IndicatorRecord:
+        """A new indicator at the end of the measure's indicators."""
+        self._check_indicator(data)
         with self.db.session() as session:
             measure = self._measure(session, measure_id)
-            if indicator_id is None:
-                indicator = Indicator(position=len(measure.indicators) + 1)
-                measure.indicators.append(indicator)
-            else:
-                found = next((i for i in measure.indicators if i.id == indicator_id), None)
-                if found is None:
-                    raise NotFoundError(f"Die Kennzahl Nr. {indicator_id} gibt es hier nicht.")
-                indicator = found
-            indicator.name = name
-            indicator.unit = unit.strip()
-            indicator.target_value = target_value
-            indicator.actual_value = actual_value
-            indicator.measured_on = measured_on
-            session.flush()
-            return IndicatorRecord(
-                indicator.id, name, indicator.unit, target_value, actual_value, measured_on
-            )
+            indicator = Indicator(position=len(measure.indicators) + 1)
+            measure.indicators.append(indicator)
+            return self._save_indicator(session, indicator, data)
+
+    def update_indicator(self, original: IndicatorRecord, data: IndicatorInput) -> IndicatorRecord:
+        self._check_indicator(data)
+        with self.db.session() as session:
+            indicator = session.get(Indicator, original.id)
+            if indicator is None:
+                raise NotFoundError(f"Die Kennzahl Nr. {original.id} gibt es nicht (mehr).")
+            return self._save_indicator(session, indicator, data)
+
+    def _check_indicator(self, data: IndicatorInput) -> None:
+        self._title(data.name, "Kennzahl")
+        for label, value in (("Zielwert", data.target_value), ("Istwert", data.actual_value)):
+            if value is not None and value < 0:
+                raise ValidationError([FieldError(label, "darf nicht negativ sein.")])
+
+    def _save_indicator(
+        self, session: Session, indicator: Indicator, data: IndicatorInput
+    ) -> IndicatorRecord:
+        indicator.name = data.name.strip()
+        indicator.unit = data.unit.strip()
+        indicator.target_value = data.target_value
+        indicator.actual_value = data.actual_value
+        indicator.measured_on = data.measured_on
+        session.flush()
+        return IndicatorRecord(
+            indicator.id,
+            indicator.name,
+            indicator.unit,
+            data.target_value,
+            data.actual_value,
+            data.measured_on,
+        )
 
     def delete_indicator(self, indicator_id: int) -> None:
         with self.db.session() as session:

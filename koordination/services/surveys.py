@@ -12,7 +12,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
-from koordination.domain.inputs.surveys import SurveyInput, question_problems
+from koordination.domain.inputs.surveys import (
+    BankItemInput,
+    QuestionInput,
+    SurveyInput,
+    question_problems,
+)
 from koordination.domain.inputs.validation import date_order
 from koordination.domain.models import (
     Person,
@@ -403,57 +408,45 @@ class Surveys:
             )
         return question_id, option_id
 
-    def add_question(
-        self,
-        survey_id: int,
-        text: str,
-        kind: QuestionType,
-        *,
-        options: Sequence[str] = (),
-        section: str = "",
-        hint: str = "",
-        required: bool = False,
-        scale_min: int | None = None,
-        scale_max: int | None = None,
-        low_label: str = "",
-        high_label: str = "",
-        breakdown: bool = False,
-        condition: tuple[int, int] | None = None,
-        code: str | None = None,
-        bank_item_id: int | None = None,
-    ) -> QuestionRecord:
+    def add_question(self, survey_id: int, data: QuestionInput) -> QuestionRecord:
         """A new question at the end of the survey (any status; answers never change meaning
         by a question being added)."""
-        cleaned = _clean_options(kind, options)
+        return self._insert_question(survey_id, data, bank_item_id=None)
+
+    def _insert_question(
+        self, survey_id: int, data: QuestionInput, bank_item_id: int | None
+    ) -> QuestionRecord:
+        kind, scale_min, scale_max = data.type, data.scale_min, data.scale_max
+        cleaned = _clean_options(kind, data.options)
         if kind is QuestionType.SKALA and scale_min is None and scale_max is None:
             scale_min, scale_max = 1, 5
-        problems = question_problems(kind, text, cleaned, scale_min, scale_max)
+        problems = question_problems(kind, data.text, cleaned, scale_min, scale_max)
         if problems:
             raise ValidationError(problems)
         with self.db.session() as session:
             survey = self._survey(session, survey_id)
             position = max((q.position for q in survey.questions), default=0) + 1
-            code = (code or "").strip() or self._next_code(survey)
+            code = data.code.strip() or self._next_code(survey)
             if any(q.code == code for q in survey.questions):
                 raise ValidationError([FieldError("Kürzel", f"„{code}“ gibt es schon.")])
-            cond_q, cond_o = self._check_condition(session, survey_id, position, condition)
-            if breakdown:
+            cond_q, cond_o = self._check_condition(session, survey_id, position, data.condition)
+            if data.breakdown:
                 self._clear_breakdown(survey)
             question = SurveyQuestion(
                 survey_id=survey_id,
                 position=position,
                 code=code,
                 version=1,
-                section=section.strip(),
-                text=text.strip(),
-                hint=hint.strip(),
+                section=data.section.strip(),
+                text=data.text.strip(),
+                hint=data.hint.strip(),
                 type=kind,
-                required=required,
+                required=data.required,
                 scale_min=scale_min if kind is QuestionType.SKALA else None,
                 scale_max=scale_max if kind is QuestionType.SKALA else None,
-                low_label=low_label.strip() if kind is QuestionType.SKALA else "",
-                high_label=high_label.strip() if kind is QuestionType.SKALA else "",
-                breakdown=breakdown and kind in BREAKDOWN_TYPES,
+                low_label=data.low_label.strip() if kind is QuestionType.SKALA else "",
+                high_label=data.high_label.strip() if kind is QuestionType.SKALA else "",
+                breakdown=data.breakdown and kind in BREAKDOWN_TYPES,
                 bank_item_id=bank_item_id,
                 condition_question_id=cond_q,
                 condition_option_id=cond_o,
@@ -468,15 +461,14 @@ class Surveys:
         for question in survey.questions:
             question.breakdown = False
 
-    def update_question(self, question_id: int, **changes: Any) -> QuestionRecord:
-        """Change a question. Section, hint, required, breakdown and condition may always
-        change; text, type, options and scale only while nobody has answered it — after that
-        the change needs :meth:`new_version`, so earlier answers keep their meaning."""
-        unknown = set(changes) - set(MEANING_FIELDS) - set(FREE_FIELDS)
-        if unknown:
-            raise ValueError(f"unknown question fields: {sorted(unknown)}")
+    def update_question(self, original: QuestionRecord, data: QuestionInput) -> QuestionRecord:
+        """Change a question: what ``data`` changes against ``original`` is saved. Section,
+        hint, required, breakdown and condition may always change; text, type, options and
+        scale only while nobody has answered it — after that the change needs
+        :meth:`new_version`, so earlier answers keep their meaning."""
+        changes = data.changes(original)
         with self.db.session() as session:
-            question = self._question(session, question_id)
+            question = self._question(session, original.id)
             if question.retired:
                 raise ConflictError(
                     f"Frage {question.code} in Fassung {question.version} ist abgelöst und "
@@ -545,12 +537,14 @@ class Surveys:
                 QuestionOption(position=i, label=o) for i, o in enumerate(options, 1)
             )
 
-    def new_version(self, question_id: int, **changes: Any) -> QuestionRecord:
-        """Replace a question by a new version (Fassung) with ``changes``; the old version is
-        retired and keeps its answers. Display conditions that point at the old question move
-        to the new one where the chosen answer still exists, and are dropped otherwise."""
+    def new_version(self, original: QuestionRecord, data: QuestionInput) -> QuestionRecord:
+        """Replace a question by a new version (Fassung) with what ``data`` changes against
+        ``original``; the old version is retired and keeps its answers. Display conditions that
+        point at the old question move to the new one where the chosen answer still exists, and
+        are dropped otherwise."""
+        changes = data.changes(original)
         with self.db.session() as session:
-            old = self._question(session, question_id)
+            old = self._question(session, original.id)
             if old.retired:
                 raise ConflictError(f"Frage {old.code} hat schon eine neuere Fassung.")
             survey = old.survey
@@ -686,40 +680,32 @@ class Surveys:
             question.bank_item_id = item.id
             return _bank_record(item, 1)
 
-    def create_bank_item(
-        self,
-        key: str,
-        text: str,
-        kind: QuestionType,
-        *,
-        options: Sequence[str] = (),
-        scale_min: int | None = None,
-        scale_max: int | None = None,
-        low_label: str = "",
-        high_label: str = "",
-    ) -> BankItemRecord:
-        cleaned = _clean_options(kind, options)
+    def create_bank_item(self, data: BankItemInput) -> BankItemRecord:
+        """A new question in the shared bank, under a key of its own."""
+        kind, scale_min, scale_max = data.type, data.scale_min, data.scale_max
+        key = data.key.strip()
+        cleaned = _clean_options(kind, data.options)
         if kind is QuestionType.SKALA and scale_min is None and scale_max is None:
             scale_min, scale_max = 1, 5
-        problems = question_problems(kind, text, cleaned, scale_min, scale_max)
-        if not key.strip():
+        problems = question_problems(kind, data.text, cleaned, scale_min, scale_max)
+        if not key:
             problems.append(FieldError("Schlüssel", "darf nicht leer sein."))
         if problems:
             raise ValidationError(problems)
         with self.db.session() as session:
-            if session.scalar(select(QuestionBankItem).where(QuestionBankItem.key == key.strip())):
+            if session.scalar(select(QuestionBankItem).where(QuestionBankItem.key == key)):
                 raise ValidationError(
-                    [FieldError("Schlüssel", f"„{key}“ gibt es in der Fragensammlung schon.")]
+                    [FieldError("Schlüssel", f"„{data.key}“ gibt es in der Fragensammlung schon.")]
                 )
             item = QuestionBankItem(
-                key=key.strip(),
-                text=text.strip(),
+                key=key,
+                text=data.text.strip(),
                 type=kind,
                 options="\n".join(cleaned),
                 scale_min=scale_min if kind is QuestionType.SKALA else None,
                 scale_max=scale_max if kind is QuestionType.SKALA else None,
-                low_label=low_label.strip(),
-                high_label=high_label.strip(),
+                low_label=data.low_label.strip(),
+                high_label=data.high_label.strip(),
             )
             session.add(item)
             session.flush()
@@ -740,8 +726,7 @@ class Surveys:
             if item is None:
                 raise NotFoundError(f"Die Frage Nr. {bank_item_id} der Sammlung gibt es nicht.")
             record = _bank_record(item)
-        return self.add_question(
-            survey_id,
+        data = QuestionInput(
             record.text,
             record.type,
             options=record.options,
@@ -752,8 +737,8 @@ class Surveys:
             low_label=record.low_label,
             high_label=record.high_label,
             breakdown=breakdown,
-            bank_item_id=record.id,
         )
+        return self._insert_question(survey_id, data, bank_item_id=record.id)
 
     # -------------------------------------------------------------- responses
 

@@ -15,6 +15,7 @@ from koordination.cli.main import main
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
 from koordination.domain.enums import QuestionType, SurveyAudience, SurveyStatus
+from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.services.surveys import Surveys
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "surveys"
@@ -27,37 +28,49 @@ def city(tmp_path: Path) -> str:
     db = Database(str(path))
     upgrade(db)
     surveys = Surveys(db)
-    sid = surveys.create("Umfrage der Engagierten 2026", SurveyAudience.ORGANISATIONEN).id
+    sid = surveys.create(
+        SurveyInput("Umfrage der Engagierten 2026", SurveyAudience.ORGANISATIONEN)
+    ).id
     add = surveys.add_question
     add(
         sid,
-        "In welchem Sektor ist Ihre Organisation tätig?",
-        QuestionType.EINFACH,
-        options=["Zivilgesellschaft", "Verwaltung", "Wirtschaft"],
-        required=True,
+        QuestionInput(
+            "In welchem Sektor ist Ihre Organisation tätig?",
+            QuestionType.EINFACH,
+            options=("Zivilgesellschaft", "Verwaltung", "Wirtschaft"),
+            required=True,
+        ),
     )
     add(
         sid,
-        "Welche Angebote nutzen Sie?",
-        QuestionType.MEHRFACH,
-        options=["Räume", "Beratung", "Fortbildung"],
+        QuestionInput(
+            "Welche Angebote nutzen Sie?",
+            QuestionType.MEHRFACH,
+            options=("Räume", "Beratung", "Fortbildung"),
+        ),
     )
     add(
         sid,
-        "Wie zufrieden sind Sie mit der Unterstützung durch die Koordinierungsstelle?",
-        QuestionType.SKALA,
+        QuestionInput(
+            "Wie zufrieden sind Sie mit der Unterstützung durch die Koordinierungsstelle?",
+            QuestionType.SKALA,
+        ),
     )
-    funded = add(sid, "Haben Sie eine Förderberatung erhalten?", QuestionType.JA_NEIN)
+    funded = add(
+        sid, QuestionInput("Haben Sie eine Förderberatung erhalten?", QuestionType.JA_NEIN)
+    )
     add(
         sid,
-        "Wer hat Sie beraten?",
-        QuestionType.EINFACH,
-        options=["Stadt", "Land", "Stiftung"],
-        condition=(funded.id, funded.options[0].id),
+        QuestionInput(
+            "Wer hat Sie beraten?",
+            QuestionType.EINFACH,
+            options=("Stadt", "Land", "Stiftung"),
+            condition=(funded.id, funded.options[0].id),
+        ),
     )
-    add(sid, "Wie viele Engagierte hat Ihre Organisation?", QuestionType.ZAHL)
-    add(sid, "Seit wann gibt es Ihre Organisation?", QuestionType.DATUM)
-    add(sid, "Was wünschen Sie sich?", QuestionType.TEXT)
+    add(sid, QuestionInput("Wie viele Engagierte hat Ihre Organisation?", QuestionType.ZAHL))
+    add(sid, QuestionInput("Seit wann gibt es Ihre Organisation?", QuestionType.DATUM))
+    add(sid, QuestionInput("Was wünschen Sie sich?", QuestionType.TEXT))
     surveys.set_status(sid, SurveyStatus.LAEUFT)
     assert sid == 1
     db.dispose()
@@ -178,7 +191,7 @@ def test_draft_survey_and_unknown_survey_are_refused(
     city: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = Database(city)
-    sid = Surveys(db).create("Entwurf", SurveyAudience.BUERGER).id
+    sid = Surveys(db).create(SurveyInput("Entwurf", SurveyAudience.BUERGER)).id
     db.dispose()
     argv = ["--db", city, "surveys", "import-responses"]
     assert main([*argv, str(sid), str(FIXTURES / "excel_cp1252.csv")]) == 1

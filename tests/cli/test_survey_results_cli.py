@@ -22,6 +22,7 @@ from koordination.cli.main import main
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
+from koordination.domain.inputs.surveys import BankItemInput, QuestionInput, SurveyInput
 from koordination.domain.records.surveys import AnswerValue
 from koordination.services.surveys import Surveys
 
@@ -49,42 +50,50 @@ def city(tmp_path: Path) -> City:
     upgrade(db)
     surveys = Surveys(db)
     bank = surveys.create_bank_item(
-        "zufriedenheit",
-        SATISFACTION,
-        QuestionType.SKALA,
-        scale_min=1,
-        scale_max=5,
-        low_label="gar nicht zufrieden",
-        high_label="sehr zufrieden",
+        BankItemInput(
+            "zufriedenheit",
+            SATISFACTION,
+            QuestionType.SKALA,
+            scale_min=1,
+            scale_max=5,
+            low_label="gar nicht zufrieden",
+            high_label="sehr zufrieden",
+        )
     )
     orgs = surveys.create(
-        ORGANISATIONS,
-        SurveyAudience.ORGANISATIONEN,
-        starts_on=date(2026, 9, 1),
-        ends_on=date(2026, 9, 30),
-        introduction="Wir möchten wissen, wie Sie das Netzwerk erleben.",
+        SurveyInput(
+            ORGANISATIONS,
+            SurveyAudience.ORGANISATIONEN,
+            starts_on=date(2026, 9, 1),
+            ends_on=date(2026, 9, 30),
+            introduction="Wir möchten wissen, wie Sie das Netzwerk erleben.",
+        )
     )
     sector = surveys.add_question(
         orgs.id,
-        "In welchem Sektor ist Ihre Organisation tätig?",
-        QuestionType.EINFACH,
-        options=["Zivilgesellschaft", "Verwaltung", "Wirtschaft"],
-        section="Über Sie",
-        breakdown=True,
-        required=True,
+        QuestionInput(
+            "In welchem Sektor ist Ihre Organisation tätig?",
+            QuestionType.EINFACH,
+            options=("Zivilgesellschaft", "Verwaltung", "Wirtschaft"),
+            section="Über Sie",
+            breakdown=True,
+            required=True,
+        ),
     )
     satisfaction = surveys.add_from_bank(orgs.id, bank.id, section="Zusammenarbeit")
     volunteers = surveys.add_question(
-        orgs.id, "Engagieren sich bei Ihnen Ehrenamtliche?", QuestionType.JA_NEIN
+        orgs.id, QuestionInput("Engagieren sich bei Ihnen Ehrenamtliche?", QuestionType.JA_NEIN)
     )
     offers = surveys.add_question(
         orgs.id,
-        "Welche Angebote nutzen Sie?",
-        QuestionType.MEHRFACH,
-        options=["Beratung", "Fortbildung", "Vernetzung"],
-        condition=(volunteers.id, volunteers.options[0].id),
+        QuestionInput(
+            "Welche Angebote nutzen Sie?",
+            QuestionType.MEHRFACH,
+            options=("Beratung", "Fortbildung", "Vernetzung"),
+            condition=(volunteers.id, volunteers.options[0].id),
+        ),
     )
-    wish = surveys.add_question(orgs.id, WISH, QuestionType.TEXT, section="Ausblick")
+    wish = surveys.add_question(orgs.id, QuestionInput(WISH, QuestionType.TEXT, section="Ausblick"))
     surveys.set_status(orgs.id, SurveyStatus.LAEUFT)
     sectors = {o.label: o.id for o in sector.options}
     offer = {o.label: o.id for o in offers.options}
@@ -115,7 +124,7 @@ def city(tmp_path: Path) -> City:
             source=ResponseSource.PAPIER,
             submitted_at=datetime(2026, 9, 2 + i, 10, tzinfo=UTC),
         )
-    citizens = surveys.create(CITIZENS, SurveyAudience.BUERGER, anonymous=False)
+    citizens = surveys.create(SurveyInput(CITIZENS, SurveyAudience.BUERGER, anonymous=False))
     shared = surveys.add_from_bank(citizens.id, bank.id)
     surveys.set_status(citizens.id, SurveyStatus.LAEUFT)
     for i in range(7):
@@ -125,7 +134,9 @@ def city(tmp_path: Path) -> City:
             source=ResponseSource.PAPIER,
             contact=f"Erika Musterfrau {i} <erika{i}@example.org>",
         )
-    empty = surveys.create("Noch ohne Fragen", SurveyAudience.ANDERE, audience_note="Schulen")
+    empty = surveys.create(
+        SurveyInput("Noch ohne Fragen", SurveyAudience.ANDERE, audience_note="Schulen")
+    )
     return City(str(path), orgs.id, citizens.id, empty.id)
 
 

@@ -3,6 +3,7 @@ evidence to decision to measure, followed both ways."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from koordination.db.engine import Database
 from koordination.domain.enums import MeasureStatus
+from koordination.domain.inputs.fields import FieldInput, GoalInput, IndicatorInput, MeasureInput
 from koordination.domain.models import Decision, Group, Organisation, SurveyQuestion, Task
 from koordination.errors import ConflictError, NotFoundError, ValidationError
 from koordination.services.action_fields import ActionFields
@@ -36,9 +38,10 @@ def _ids(db: Database) -> dict[str, int]:
 
 def _measure(db: Database, **kwargs: object) -> tuple[ActionFields, int]:
     fields = ActionFields(db)
-    field_id = fields.create_field("Engagement sichtbar machen")
-    goal_id = fields.add_goal(field_id, "Mehr Menschen kennen die Angebote")
-    measure = fields.add_measure(goal_id, "Engagementbörse im Rathausfoyer", **kwargs)  # type: ignore[arg-type]
+    field_id = fields.create_field(FieldInput("Engagement sichtbar machen"))
+    goal_id = fields.add_goal(field_id, GoalInput("Mehr Menschen kennen die Angebote"))
+    data = MeasureInput("Engagementbörse im Rathausfoyer", **kwargs)  # type: ignore[arg-type]
+    measure = fields.add_measure(goal_id, data)
     return fields, measure.id
 
 
@@ -75,18 +78,20 @@ def test_a_measure_carries_partners_indicators_and_finishing_sets_full_progress(
 ) -> None:
     ids = _ids(city)
     fields, measure_id = _measure(
-        city, partner_ids=[ids["org"]], starts_on=date(2026, 1, 1), due_on=date(2026, 12, 31)
+        city, partner_ids=(ids["org"],), starts_on=date(2026, 1, 1), due_on=date(2026, 12, 31)
     )
-    indicator = fields.set_indicator(
-        measure_id, "Neue Engagierte", unit="Personen", target_value=40, actual_value=18
+    indicator = fields.add_indicator(
+        measure_id,
+        IndicatorInput("Neue Engagierte", unit="Personen", target_value=40, actual_value=18),
     )
     assert indicator.share == 45.0
     measure = fields.measure(measure_id)
     assert [p.id for p in measure.partners] == [ids["org"]]
-    done = fields.update_measure(measure_id, measure.version, status=MeasureStatus.ABGESCHLOSSEN)
+    as_read = MeasureInput.from_record(measure)
+    done = fields.update_measure(measure, replace(as_read, status=MeasureStatus.ABGESCHLOSSEN))
     assert done.progress == 100
     with pytest.raises(ConflictError, match="an anderer Stelle geändert"):
-        fields.update_measure(measure_id, measure.version, progress=50)
+        fields.update_measure(measure, replace(as_read, progress=50))
     tree = [f for f in fields.tree() if f.title == "Engagement sichtbar machen"]
     assert tree[-1].goals[0].measures[0].indicators[0].name == "Neue Engagierte"
     assert tree[-1].progress == 100
@@ -97,12 +102,14 @@ def test_bad_measure_input_is_refused_in_german_and_changes_nothing(city: Databa
     before = fields.measure(measure_id)
     with pytest.raises(ValidationError) as err:
         fields.update_measure(
-            measure_id,
-            before.version,
-            title=" ",
-            progress=130,
-            starts_on=date(2026, 5, 1),
-            due_on=date(2026, 4, 1),
+            before,
+            replace(
+                MeasureInput.from_record(before),
+                title=" ",
+                progress=130,
+                starts_on=date(2026, 5, 1),
+                due_on=date(2026, 4, 1),
+            ),
         )
     message = str(err.value)
     assert "Titel: darf nicht leer sein" in message
@@ -116,8 +123,10 @@ def test_due_measures_and_the_measures_of_a_group(city: Database) -> None:
     ids = _ids(city)
     fields, soon = _measure(city, due_on=date(2026, 12, 1), responsible_group_id=ids["group"])
     goal_id = fields.measure(soon).goal_id
-    fields.add_measure(goal_id, "Später", due_on=date(2027, 6, 1))
-    fields.add_measure(goal_id, "Ruht", due_on=date(2026, 11, 30), status=MeasureStatus.PAUSIERT)
+    fields.add_measure(goal_id, MeasureInput("Später", due_on=date(2027, 6, 1)))
+    fields.add_measure(
+        goal_id, MeasureInput("Ruht", due_on=date(2026, 11, 30), status=MeasureStatus.PAUSIERT)
+    )
     due = fields.due_measures(date(2026, 11, 22), within_days=30)
     assert [m.id for m in due if m.goal_id == goal_id] == [soon]
     assert fields.measure(soon).overdue(date(2026, 12, 2))

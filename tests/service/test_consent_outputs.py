@@ -40,7 +40,7 @@ from koordination.domain.inputs.directory import (
     PersonInput,
 )
 from koordination.domain.inputs.meetings import MeetingInput
-from koordination.domain.inputs.surveys import SurveyInput
+from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.records.directory import ConsentRecord
 from koordination.outputs.builders.sittings import (
     attendance_table,
@@ -424,7 +424,7 @@ def test_survey_raw_answers_carry_no_person_data_even_from_a_named_survey(
     survey = surveys.create(
         SurveyInput("Rückmeldung", SurveyAudience.ORGANISATIONEN, anonymous=False)
     )
-    question = surveys.add_question(survey.id, "Wie zufrieden?", QuestionType.SKALA)
+    question = surveys.add_question(survey.id, QuestionInput("Wie zufrieden?", QuestionType.SKALA))
     surveys.set_status(survey.id, SurveyStatus.LAEUFT)
     gina = network.people["Gina"]
     surveys.submit(

@@ -57,7 +57,7 @@ from koordination.domain.inputs.directory import (
     PersonInput,
 )
 from koordination.domain.inputs.meetings import MeetingInput
-from koordination.domain.inputs.surveys import SurveyInput
+from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.inputs.validation import format_date, parse_date, parse_datetime
 from koordination.domain.records.surveys import OptionRecord, QuestionRecord
 from koordination.errors import KoordinationError
@@ -146,13 +146,23 @@ def _survey(db: Database) -> int:
     surveys = Surveys(db)
     sid = surveys.create(SurveyInput("Umfrage 2026", SurveyAudience.ORGANISATIONEN)).id
     add = surveys.add_question
-    add(sid, "Sektor?", QuestionType.EINFACH, options=["Zivilgesellschaft", "Verwaltung", "5"])
-    add(sid, "Angebote?", QuestionType.MEHRFACH, options=["Räume", "Beratung, Technik", "Feste"])
-    add(sid, "Zufrieden?", QuestionType.SKALA)
-    add(sid, "Gefördert?", QuestionType.JA_NEIN)
-    add(sid, "Wie viele?", QuestionType.ZAHL)
-    add(sid, "Seit wann?", QuestionType.DATUM)
-    add(sid, "Wünsche?", QuestionType.TEXT)
+    add(
+        sid,
+        QuestionInput(
+            "Sektor?", QuestionType.EINFACH, options=("Zivilgesellschaft", "Verwaltung", "5")
+        ),
+    )
+    add(
+        sid,
+        QuestionInput(
+            "Angebote?", QuestionType.MEHRFACH, options=("Räume", "Beratung, Technik", "Feste")
+        ),
+    )
+    add(sid, QuestionInput("Zufrieden?", QuestionType.SKALA))
+    add(sid, QuestionInput("Gefördert?", QuestionType.JA_NEIN))
+    add(sid, QuestionInput("Wie viele?", QuestionType.ZAHL))
+    add(sid, QuestionInput("Seit wann?", QuestionType.DATUM))
+    add(sid, QuestionInput("Wünsche?", QuestionType.TEXT))
     surveys.set_status(sid, SurveyStatus.LAEUFT)
     return sid
 

@@ -22,7 +22,7 @@ from koordination.domain.enums import (
 )
 from koordination.domain.inputs.directory import CityProfileInput, GroupInput, PersonInput
 from koordination.domain.inputs.meetings import MeetingInput
-from koordination.domain.inputs.surveys import SurveyInput
+from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.models import AuditEntry, Invitation, Person, SurveyResponse
 from koordination.errors import ConflictError, ValidationError
 from koordination.services.audit_trail import AuditTrail, TrailQuery
@@ -65,7 +65,7 @@ def _meeting(meetings: Meetings, title: str, day: date) -> int:
 
 def _survey(surveys: Surveys, title: str, ends_on: date, contact: str, person: int) -> list[int]:
     survey = surveys.create(SurveyInput(title, SurveyAudience.ORGANISATIONEN, anonymous=False))
-    surveys.add_question(survey.id, "Wie viele Mitglieder?", QuestionType.ZAHL)
+    surveys.add_question(survey.id, QuestionInput("Wie viele Mitglieder?", QuestionType.ZAHL))
     surveys.set_status(survey.id, SurveyStatus.LAEUFT)
     question = surveys.form(survey.id).questions[0]
     answers = {question.id: parse_answer(question, "12")}

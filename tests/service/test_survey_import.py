@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
-from koordination.domain.inputs.surveys import SurveyInput
+from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.models import SurveyAnswer, SurveyResponse
 from koordination.domain.records.surveys import AnswerValue, SurveyForm
 from koordination.errors import ConflictError, ImportFailed
@@ -41,33 +41,43 @@ def build_survey(db: Database, *, start: bool = True) -> int:
     add = surveys.add_question
     add(
         sid,
-        "In welchem Sektor ist Ihre Organisation tätig?",
-        QuestionType.EINFACH,
-        options=["Zivilgesellschaft", "Verwaltung", "Wirtschaft"],
-        required=True,
+        QuestionInput(
+            "In welchem Sektor ist Ihre Organisation tätig?",
+            QuestionType.EINFACH,
+            options=("Zivilgesellschaft", "Verwaltung", "Wirtschaft"),
+            required=True,
+        ),
     )
     add(
         sid,
-        "Welche Angebote nutzen Sie?",
-        QuestionType.MEHRFACH,
-        options=["Räume", "Beratung", "Fortbildung"],
+        QuestionInput(
+            "Welche Angebote nutzen Sie?",
+            QuestionType.MEHRFACH,
+            options=("Räume", "Beratung", "Fortbildung"),
+        ),
     )
     add(
         sid,
-        "Wie zufrieden sind Sie mit der Unterstützung durch die Koordinierungsstelle?",
-        QuestionType.SKALA,
+        QuestionInput(
+            "Wie zufrieden sind Sie mit der Unterstützung durch die Koordinierungsstelle?",
+            QuestionType.SKALA,
+        ),
     )
-    funded = add(sid, "Haben Sie eine Förderberatung erhalten?", QuestionType.JA_NEIN)
+    funded = add(
+        sid, QuestionInput("Haben Sie eine Förderberatung erhalten?", QuestionType.JA_NEIN)
+    )
     add(
         sid,
-        "Wer hat Sie beraten?",
-        QuestionType.EINFACH,
-        options=["Stadt", "Land", "Stiftung"],
-        condition=(funded.id, funded.options[0].id),
+        QuestionInput(
+            "Wer hat Sie beraten?",
+            QuestionType.EINFACH,
+            options=("Stadt", "Land", "Stiftung"),
+            condition=(funded.id, funded.options[0].id),
+        ),
     )
-    add(sid, "Wie viele Engagierte hat Ihre Organisation?", QuestionType.ZAHL)
-    add(sid, "Seit wann gibt es Ihre Organisation?", QuestionType.DATUM)
-    add(sid, "Was wünschen Sie sich?", QuestionType.TEXT)
+    add(sid, QuestionInput("Wie viele Engagierte hat Ihre Organisation?", QuestionType.ZAHL))
+    add(sid, QuestionInput("Seit wann gibt es Ihre Organisation?", QuestionType.DATUM))
+    add(sid, QuestionInput("Was wünschen Sie sich?", QuestionType.TEXT))
     if start:
         surveys.set_status(sid, SurveyStatus.LAEUFT)
     return sid

@@ -3,13 +3,14 @@ per-option counting, small-cell suppression, comparison across audiences, snapsh
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
-from koordination.domain.inputs.surveys import SurveyInput
+from koordination.domain.inputs.surveys import BankItemInput, QuestionInput, SurveyInput
 from koordination.domain.records.surveys import AnswerValue, SurveyForm, results_to_dict
 from koordination.errors import ConflictError, NotFoundError, ValidationError
 from koordination.services.survey_answers import AnswerProblem, parse_answer, parse_number
@@ -23,35 +24,43 @@ def _survey(db: Database, audience: SurveyAudience = SurveyAudience.ORGANISATION
     bank = {b.key: b for b in surveys.bank()}
     if "bedarf" not in bank:
         surveys.create_bank_item(
-            "bedarf",
-            "Was braucht das Ehrenamt in der Stadt am meisten?",
-            QuestionType.MEHRFACH,
-            options=["Räume", "Geld", "Anerkennung", "Nachwuchs"],
+            BankItemInput(
+                "bedarf",
+                "Was braucht das Ehrenamt in der Stadt am meisten?",
+                QuestionType.MEHRFACH,
+                options=("Räume", "Geld", "Anerkennung", "Nachwuchs"),
+            )
         )
         bank = {b.key: b for b in surveys.bank()}
     surveys.add_question(
         survey.id,
-        "In welchem Bereich sind Sie tätig?",
-        QuestionType.EINFACH,
-        options=["Sport", "Kultur", "Soziales"],
-        required=True,
-        breakdown=True,
-        section="Über Sie",
+        QuestionInput(
+            "In welchem Bereich sind Sie tätig?",
+            QuestionType.EINFACH,
+            options=("Sport", "Kultur", "Soziales"),
+            required=True,
+            breakdown=True,
+            section="Über Sie",
+        ),
     )
     surveys.add_from_bank(survey.id, bank["bedarf"].id, section="Bedarf")
     surveys.add_question(
         survey.id,
-        "Wie zufrieden sind Sie mit der Zusammenarbeit?",
-        QuestionType.SKALA,
-        low_label="gar nicht",
-        high_label="sehr",
+        QuestionInput(
+            "Wie zufrieden sind Sie mit der Zusammenarbeit?",
+            QuestionType.SKALA,
+            low_label="gar nicht",
+            high_label="sehr",
+        ),
     )
-    yes_no = surveys.add_question(survey.id, "Kooperieren Sie mit Schulen?", QuestionType.JA_NEIN)
+    yes_no = surveys.add_question(
+        survey.id, QuestionInput("Kooperieren Sie mit Schulen?", QuestionType.JA_NEIN)
+    )
     surveys.add_question(
         survey.id,
-        "Mit welchen?",
-        QuestionType.TEXT,
-        condition=(yes_no.id, yes_no.options[0].id),
+        QuestionInput(
+            "Mit welchen?", QuestionType.TEXT, condition=(yes_no.id, yes_no.options[0].id)
+        ),
     )
     surveys.set_status(survey.id, SurveyStatus.LAEUFT)
     return surveys.form(survey.id)
@@ -102,7 +111,7 @@ def test_required_and_conditional_questions_are_checked_and_nothing_saved(db: Da
 def test_a_draft_takes_no_answers_and_an_anonymous_survey_no_person(db: Database) -> None:
     surveys = Surveys(db)
     draft = surveys.create(SurveyInput("Entwurf", SurveyAudience.BUERGER))
-    question = surveys.add_question(draft.id, "Alter?", QuestionType.ZAHL)
+    question = surveys.add_question(draft.id, QuestionInput("Alter?", QuestionType.ZAHL))
     with pytest.raises(ConflictError, match="Entwurf"):
         surveys.submit(draft.id, {question.id: 30}, source=ResponseSource.PAPIER)
     surveys.set_status(draft.id, SurveyStatus.LAEUFT)
@@ -143,16 +152,19 @@ def test_a_question_with_answers_changes_meaning_only_by_a_new_version(db: Datab
     form = _survey(db)
     surveys = Surveys(db)
     need = form.questions[1]
+    as_read = QuestionInput.from_record(need)
     # Without answers, anything may change.
-    surveys.update_question(need.id, text="Was braucht das Ehrenamt am meisten?")
+    surveys.update_question(need, replace(as_read, text="Was braucht das Ehrenamt am meisten?"))
     _submit(db, form, "1", "1 2", "4", "nein")
     with pytest.raises(ConflictError, match="neue Fassung"):
-        surveys.update_question(need.id, options=["Räume", "Geld"])
+        surveys.update_question(need, replace(as_read, options=("Räume", "Geld")))
     with pytest.raises(ConflictError, match="Fragetext"):
-        surveys.update_question(need.id, text="Was fehlt?")
+        surveys.update_question(need, replace(as_read, text="Was fehlt?"))
     # Harmless changes stay allowed.
-    assert surveys.update_question(need.id, hint="Mehrere Antworten möglich").hint
-    new = surveys.new_version(need.id, options=["Räume", "Geld", "Anerkennung", "Digitales"])
+    assert surveys.update_question(need, replace(as_read, hint="Mehrere Antworten möglich")).hint
+    new = surveys.new_version(
+        need, replace(as_read, options=("Räume", "Geld", "Anerkennung", "Digitales"))
+    )
     assert (new.code, new.version) == ("F2", 2)
     current = surveys.form(form.survey.id)
     assert [q.label for q in current.questions][1] == "F2 (Fassung 2)"
@@ -339,14 +351,17 @@ def _every_type(db: Database) -> SurveyForm:
     surveys = Surveys(db)
     survey = surveys.create(SurveyInput("Jede Frageart", SurveyAudience.BUERGER))
     surveys.add_question(
-        survey.id, "Stadtteil?", QuestionType.EINFACH, options=["Nord", "Süd"], breakdown=True
+        survey.id,
+        QuestionInput("Stadtteil?", QuestionType.EINFACH, options=("Nord", "Süd"), breakdown=True),
     )
-    surveys.add_question(survey.id, "Was fehlt?", QuestionType.MEHRFACH, options=["Räume", "Geld"])
-    surveys.add_question(survey.id, "Wie zufrieden?", QuestionType.SKALA)
-    surveys.add_question(survey.id, "Engagiert?", QuestionType.JA_NEIN)
-    surveys.add_question(survey.id, "Stunden im Monat?", QuestionType.ZAHL)
-    surveys.add_question(survey.id, "Seit wann?", QuestionType.DATUM)
-    surveys.add_question(survey.id, "Was wünschen Sie sich?", QuestionType.TEXT)
+    surveys.add_question(
+        survey.id, QuestionInput("Was fehlt?", QuestionType.MEHRFACH, options=("Räume", "Geld"))
+    )
+    surveys.add_question(survey.id, QuestionInput("Wie zufrieden?", QuestionType.SKALA))
+    surveys.add_question(survey.id, QuestionInput("Engagiert?", QuestionType.JA_NEIN))
+    surveys.add_question(survey.id, QuestionInput("Stunden im Monat?", QuestionType.ZAHL))
+    surveys.add_question(survey.id, QuestionInput("Seit wann?", QuestionType.DATUM))
+    surveys.add_question(survey.id, QuestionInput("Was wünschen Sie sich?", QuestionType.TEXT))
     surveys.set_status(survey.id, SurveyStatus.LAEUFT)
     return surveys.form(survey.id)
 

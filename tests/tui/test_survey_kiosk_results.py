@@ -15,7 +15,7 @@ from tui_support import make_app, settle, text_of
 from koordination.core import Core
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
-from koordination.domain.inputs.surveys import SurveyInput
+from koordination.domain.inputs.surveys import BankItemInput, QuestionInput, SurveyInput
 from koordination.domain.records.surveys import OptionCount
 from koordination.services.surveys import Surveys
 from koordination.tui import kiosk as kiosk_module
@@ -63,26 +63,31 @@ def build_survey(url: str, *, status: SurveyStatus = SurveyStatus.LAEUFT) -> Sur
             )
         )
         engaged = s.add_question(
-            survey.id, "Engagieren Sie sich ehrenamtlich?", QuestionType.JA_NEIN, required=True
+            survey.id,
+            QuestionInput("Engagieren Sie sich ehrenamtlich?", QuestionType.JA_NEIN, required=True),
         )
         areas = s.add_question(
             survey.id,
-            "In welchen Bereichen?",
-            QuestionType.MEHRFACH,
-            options=["Sport", "Kultur", "Soziales"],
-            condition=(engaged.id, engaged.options[0].id),
+            QuestionInput(
+                "In welchen Bereichen?",
+                QuestionType.MEHRFACH,
+                options=("Sport", "Kultur", "Soziales"),
+                condition=(engaged.id, engaged.options[0].id),
+            ),
         )
         satisfied = s.add_question(
             survey.id,
-            "Wie zufrieden sind Sie?",
-            QuestionType.SKALA,
-            scale_min=1,
-            scale_max=5,
-            low_label="gar nicht",
-            high_label="sehr",
-            required=True,
+            QuestionInput(
+                "Wie zufrieden sind Sie?",
+                QuestionType.SKALA,
+                scale_min=1,
+                scale_max=5,
+                low_label="gar nicht",
+                high_label="sehr",
+                required=True,
+            ),
         )
-        wish = s.add_question(survey.id, "Was wünschen Sie sich?", QuestionType.TEXT)
+        wish = s.add_question(survey.id, QuestionInput("Was wünschen Sie sich?", QuestionType.TEXT))
         if status is not SurveyStatus.ENTWURF:
             s.set_status(survey.id, status)
         return Survey(survey.id, engaged.id, areas.id, satisfied.id, wish.id)
@@ -591,7 +596,9 @@ async def test_comparison_offers_surveys_sharing_bank_questions_and_draws_both(
     db = Database(city_db)
     try:
         s = Surveys(db)
-        item = s.create_bank_item("engagiert", "Engagieren Sie sich?", QuestionType.JA_NEIN)
+        item = s.create_bank_item(
+            BankItemInput("engagiert", "Engagieren Sie sich?", QuestionType.JA_NEIN)
+        )
         ids = []
         for title, audience, yes in (
             ("Bürgerbefragung", SurveyAudience.BUERGER, 10),

@@ -13,7 +13,7 @@ from tui_support import make_app, settle, text_of
 
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
-from koordination.domain.inputs.surveys import SurveyInput
+from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.services.surveys import Surveys
 from koordination.tui.app import KoordinationApp
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen
@@ -45,17 +45,22 @@ def build_survey(url: str, *, answers: int = 0) -> Built:
         s = Surveys(db)
         survey = s.create(SurveyInput("Engagement in Musterstadt", SurveyAudience.BUERGER))
         engaged = s.add_question(
-            survey.id, "Engagieren Sie sich ehrenamtlich?", QuestionType.JA_NEIN, required=True
+            survey.id,
+            QuestionInput("Engagieren Sie sich ehrenamtlich?", QuestionType.JA_NEIN, required=True),
         )
         areas = s.add_question(
             survey.id,
-            "In welchen Bereichen?",
-            QuestionType.MEHRFACH,
-            options=["Sport", "Kultur", "Soziales"],
-            condition=(engaged.id, engaged.options[0].id),
+            QuestionInput(
+                "In welchen Bereichen?",
+                QuestionType.MEHRFACH,
+                options=("Sport", "Kultur", "Soziales"),
+                condition=(engaged.id, engaged.options[0].id),
+            ),
         )
-        satisfied = s.add_question(survey.id, "Wie zufrieden sind Sie?", QuestionType.SKALA)
-        wish = s.add_question(survey.id, "Was wünschen Sie sich?", QuestionType.TEXT)
+        satisfied = s.add_question(
+            survey.id, QuestionInput("Wie zufrieden sind Sie?", QuestionType.SKALA)
+        )
+        wish = s.add_question(survey.id, QuestionInput("Was wünschen Sie sich?", QuestionType.TEXT))
         s.set_status(survey.id, SurveyStatus.LAEUFT)
         for i in range(answers):
             s.submit(
@@ -385,7 +390,7 @@ async def test_status_key_starts_and_closes_and_delete_asks_first(city_db: str) 
         await pilot.press("s")  # no questions yet: refused with the service's reason
         await settle(pilot, app)
         assert rows(area.table)[0][2] == "Entwurf"
-        stored(city_db).add_question(draft.id, "Wie alt bist du?", QuestionType.ZAHL)
+        stored(city_db).add_question(draft.id, QuestionInput("Wie alt bist du?", QuestionType.ZAHL))
         await pilot.press("s")
         await settle(pilot, app)
         assert rows(area.table)[0][2] == "läuft"
@@ -427,7 +432,10 @@ async def test_a_question_goes_into_the_bank_and_from_there_into_another_survey(
     db = Database(city_db)
     s = Surveys(db)
     organisations = s.create(SurveyInput("Vereinsbefragung", SurveyAudience.ORGANISATIONEN))
-    s.add_question(organisations.id, "Wie zufrieden sind Sie mit dem Netzwerk?", QuestionType.SKALA)
+    s.add_question(
+        organisations.id,
+        QuestionInput("Wie zufrieden sind Sie mit dem Netzwerk?", QuestionType.SKALA),
+    )
     citizens = s.create(SurveyInput("Bürgerbefragung", SurveyAudience.BUERGER))
     db.dispose()
     app = make_app(city_db)

@@ -65,11 +65,11 @@ def _progress_value(values: Mapping[str, Any], problems: list[FieldError]) -> in
 @dataclass(frozen=True)
 class FieldInput:
     title: str
-    description: str
-    lead_group_id: int | None
+    description: str = ""
+    lead_group_id: int | None = None
 
     def changes(self, record: FieldRecord) -> dict[str, Any]:
-        """What differs from the stored field, as ``ActionFields.update_field`` takes it."""
+        """What differs from the stored field (nothing: no need to save)."""
         return {name: value for name, value in vars(self).items() if getattr(record, name) != value}
 
 
@@ -86,7 +86,7 @@ def build_field(values: Mapping[str, Any]) -> tuple[FieldInput | None, list[Fiel
 @dataclass(frozen=True)
 class GoalInput:
     title: str
-    description: str
+    description: str = ""
 
 
 def build_goal(values: Mapping[str, Any]) -> tuple[GoalInput | None, list[FieldError]]:
@@ -102,23 +102,34 @@ def build_goal(values: Mapping[str, Any]) -> tuple[GoalInput | None, list[FieldE
 @dataclass(frozen=True)
 class MeasureInput:
     title: str
-    description: str
-    status: MeasureStatus
-    progress: int
-    starts_on: date | None
-    due_on: date | None
-    responsible_group_id: int | None
-    responsible_person_id: int | None
-    partner_ids: tuple[int, ...]
+    description: str = ""
+    status: MeasureStatus = MeasureStatus.GEPLANT
+    #: Percent, 0 to 100; a finished measure is at 100.
+    progress: int = 0
+    starts_on: date | None = None
+    due_on: date | None = None
+    responsible_group_id: int | None = None
+    responsible_person_id: int | None = None
+    partner_ids: tuple[int, ...] = ()
 
-    def values(self) -> dict[str, Any]:
-        """Everything as ``ActionFields.add_measure`` takes it (after the goal and title)."""
-        out = dict(vars(self))
-        out.pop("title")
-        return out
+    @classmethod
+    def from_record(cls, record: MeasureRecord) -> MeasureInput:
+        """The stored measure as the form would hand it back unchanged."""
+        return cls(
+            title=record.title,
+            description=record.description,
+            status=record.status,
+            progress=record.progress,
+            starts_on=record.starts_on,
+            due_on=record.due_on,
+            responsible_group_id=record.responsible_group_id,
+            responsible_person_id=record.responsible_person_id,
+            partner_ids=tuple(p.id for p in record.partners),
+        )
 
     def changes(self, record: MeasureRecord) -> dict[str, Any]:
-        """What differs from the stored measure, as ``ActionFields.update_measure`` takes it."""
+        """What differs from the stored measure (nothing: no need to save); the partners
+        count as changed when the set of organisations differs."""
         out = {
             name: value
             for name, value in vars(self).items()
@@ -167,10 +178,10 @@ def build_measure(
 @dataclass(frozen=True)
 class IndicatorInput:
     name: str
-    unit: str
-    target_value: float | None
-    actual_value: float | None
-    measured_on: date | None
+    unit: str = ""
+    target_value: float | None = None
+    actual_value: float | None = None
+    measured_on: date | None = None
 
 
 def build_indicator(

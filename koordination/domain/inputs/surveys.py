@@ -127,31 +127,39 @@ def question_problems(
 class QuestionInput:
     text: str
     type: QuestionType
-    options: tuple[str, ...]
-    section: str
-    hint: str
-    required: bool
-    scale_min: int | None
-    scale_max: int | None
-    low_label: str
-    high_label: str
-    breakdown: bool
-    condition: tuple[int, int] | None
+    options: tuple[str, ...] = ()
+    section: str = ""
+    hint: str = ""
+    required: bool = False
+    #: Both empty on a scale: 1 to 5.
+    scale_min: int | None = None
+    scale_max: int | None = None
+    low_label: str = ""
+    high_label: str = ""
+    breakdown: bool = False
+    #: The earlier question and its answer (option) that show this one.
+    condition: tuple[int, int] | None = None
     #: Only for a new question; empty: the next free code (F4, ...).
     code: str = ""
 
-    def fields(self) -> dict[str, Any]:
-        """Everything but the code, as ``Surveys.update_question`` and ``new_version`` take it."""
-        values = dataclasses.asdict(self)
-        values.pop("code")
-        return values
+    @classmethod
+    def from_record(cls, question: QuestionRecord) -> QuestionInput:
+        """The stored question as the form would hand it back unchanged."""
+        return cls(
+            **{
+                f.name: question_value(question, f.name)
+                for f in dataclasses.fields(cls)
+                if f.name != "code"
+            }
+        )
 
     def changes(self, question: QuestionRecord) -> dict[str, Any]:
-        """Only what differs from ``question``: a new section alone never needs a new version."""
+        """Only what differs from ``question`` (the code never changes): a new section alone
+        never needs a new version."""
         return {
-            name: value
-            for name, value in self.fields().items()
-            if value != question_value(question, name)
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name != "code" and getattr(self, f.name) != question_value(question, f.name)
         }
 
 
@@ -227,3 +235,20 @@ def build_question(values: Mapping[str, Any]) -> tuple[QuestionInput | None, lis
         ),
         [],
     )
+
+
+# ---------------------------------------------------------------------- question bank
+
+
+@dataclass(frozen=True)
+class BankItemInput:
+    """A question for the shared bank, under a key that names it across surveys."""
+
+    key: str
+    text: str
+    type: QuestionType
+    options: tuple[str, ...] = ()
+    scale_min: int | None = None
+    scale_max: int | None = None
+    low_label: str = ""
+    high_label: str = ""
