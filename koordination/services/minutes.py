@@ -16,12 +16,16 @@ from koordination.clock import CITY_ZONE, SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     AttendanceStatus,
-    CardKind,
-    DecisionResult,
     MeetingKind,
-    MinutesKind,
     MinutesStatus,
     StandingItem,
+)
+from koordination.domain.inputs.sittings import (
+    CardInput,
+    DecisionInput,
+    HeaderInput,
+    ItemInput,
+    TaskInput,
 )
 from koordination.domain.models import (
     AgendaItem,
@@ -396,20 +400,12 @@ class Minutes:
 
     # ------------------------------------------------------------------ agenda
     def add_item(
-        self,
-        sitting_id: int,
-        title: str,
-        *,
-        parent_id: int | None = None,
-        description: str = "",
-        presenter: str = "",
-        duration_minutes: int | None = None,
-        public: bool = True,
-        attachments: Iterable[str] = (),
+        self, sitting_id: int, data: ItemInput, *, parent_id: int | None = None
     ) -> SittingRecord:
-        if not title.strip():
+        """A new TOP, or a sub-item of ``parent_id``; a new TOP goes before "Verschiedenes"."""
+        if not data.title.strip():
             raise ValidationError([FieldError("Titel", "darf nicht leer sein.")])
-        if duration_minutes is not None and not 0 <= duration_minutes <= 24 * 60:
+        if data.duration_minutes is not None and not 0 <= data.duration_minutes <= 24 * 60:
             raise ValidationError([FieldError("Dauer", "bitte Minuten zwischen 0 und 1440.")])
         with self.db.session() as session:
             sitting = self._editable(session, sitting_id)
@@ -430,38 +426,37 @@ class Minutes:
                 last.position = position + 1
             sitting.items.append(
                 AgendaItem(
-                    title=title.strip(),
+                    title=data.title.strip(),
                     parent_id=parent_id,
-                    description=description.strip(),
-                    presenter=presenter.strip(),
-                    duration_minutes=duration_minutes,
-                    public=public,
-                    attachments="\n".join(a.strip() for a in attachments if a.strip()),
+                    description=data.description.strip(),
+                    presenter=data.presenter.strip(),
+                    duration_minutes=data.duration_minutes,
+                    public=data.public,
+                    attachments=_attachments(data.attachments),
                     position=position,
                 )
             )
             session.flush()
             return self._record(session, self._load(session, sitting.id))
 
-    def update_item(self, item_id: int, **changes: Any) -> None:
-        allowed = {"title", "description", "presenter", "duration_minutes", "public", "notes"}
-        unknown = set(changes) - allowed - {"attachments"}
-        if unknown:
-            raise ValueError(f"unknown fields {unknown}")
-        if "title" in changes and not str(changes["title"]).strip():
+    def update_item(self, original: AgendaItemRecord, data: ItemInput) -> None:
+        """Save the TOP as the form shows it; its minutes (notes) are left alone. TOPs carry no
+        version of their own: the sitting's changes with every note typed."""
+        if not data.title.strip():
             raise ValidationError([FieldError("Titel", "darf nicht leer sein.")])
         with self.db.session() as session:
-            item = self._item_of(session, item_id)
-            for key, value in changes.items():
-                if key == "attachments":
-                    value = "\n".join(a.strip() for a in value if a.strip())
-                setattr(
-                    item, key, value.strip() if isinstance(value, str) and key != "notes" else value
-                )
+            item = self._item_of(session, original.id)
+            item.title = data.title.strip()
+            item.presenter = data.presenter.strip()
+            item.duration_minutes = data.duration_minutes
+            item.description = data.description.strip()
+            item.public = data.public
+            item.attachments = _attachments(data.attachments)
 
     def set_notes(self, item_id: int, text: str) -> None:
         """The minutes on one item; called often while typing, so it only writes that column."""
-        self.update_item(item_id, notes=text)
+        with self.db.session() as session:
+            self._item_of(session, item_id).notes = text
 
     def move_item(self, item_id: int, delta: int) -> None:
         """Move a TOP up (delta -1) or down (+1) among its siblings."""
@@ -511,45 +506,35 @@ class Minutes:
         return counts
 
     # ------------------------------------------------------------------ minutes
-    def set_header(
-        self,
-        sitting_id: int,
-        *,
-        chair_id: int | None = None,
-        minute_taker_id: int | None = None,
-        started_at: datetime | None = None,
-        ended_at: datetime | None = None,
-        minutes_kind: MinutesKind | None = None,
-    ) -> None:
+    def set_header(self, original: SittingRecord, data: HeaderInput) -> None:
+        """Chair, minute taker, the times it began and ended on the sitting's day, and the kind
+        of minutes; what ``data`` leaves empty stays. No version check: the notes typed on the
+        same screen change the sitting all the time, and the header writes its own columns only."""
+        day = original.start.date()
+        started_at = datetime.combine(day, data.started, CITY_ZONE) if data.started else None
+        ended_at = datetime.combine(day, data.ended, CITY_ZONE) if data.ended else None
         if started_at and ended_at and ended_at <= started_at:
             raise ValidationError([FieldError("Ende", "muss nach dem Beginn liegen.")])
         with self.db.session() as session:
-            sitting = self._editable(session, sitting_id)
-            for person_id in (chair_id, minute_taker_id):
+            sitting = self._editable(session, original.id)
+            for person_id in (data.chair_id, data.minute_taker_id):
                 if person_id is not None and session.get(Person, person_id) is None:
                     raise NotFoundError(f"Person Nr. {person_id} wurde nicht gefunden.")
-            if chair_id is not None:
-                sitting.chair_id = chair_id
-            if minute_taker_id is not None:
-                sitting.minute_taker_id = minute_taker_id
+            if data.chair_id is not None:
+                sitting.chair_id = data.chair_id
+            if data.minute_taker_id is not None:
+                sitting.minute_taker_id = data.minute_taker_id
             if started_at is not None:
-                sitting.started_at = local(started_at).astimezone(UTC)
+                sitting.started_at = started_at.astimezone(UTC)
             if ended_at is not None:
-                sitting.ended_at = local(ended_at).astimezone(UTC)
-            if minutes_kind is not None:
-                sitting.minutes_kind = minutes_kind
+                sitting.ended_at = ended_at.astimezone(UTC)
+            if data.kind is not None:
+                sitting.minutes_kind = data.kind
 
-    def add_decision(
-        self,
-        item_id: int,
-        wording: str,
-        *,
-        result: DecisionResult = DecisionResult.ANGENOMMEN,
-        consensus: bool = False,
-        yes: int | None = None,
-        no: int | None = None,
-        abstain: int | None = None,
-    ) -> None:
+    def add_decision(self, item_id: int, data: DecisionInput) -> None:
+        """A decision under a TOP: its exact wording, and the votes or consensus."""
+        wording, consensus = data.wording, data.consensus
+        yes, no, abstain = data.yes, data.no, data.abstain
         errors = []
         if not wording.strip():
             errors.append(FieldError("Beschluss", "Bitte den genauen Wortlaut eintragen."))
@@ -570,23 +555,15 @@ class Minutes:
                     votes_yes=None if consensus else yes,
                     votes_no=None if consensus else (no or 0),
                     votes_abstain=None if consensus else (abstain or 0),
-                    result=result,
+                    result=data.result,
                     position=len(item.decisions),
                 )
             )
 
-    def add_task(
-        self,
-        sitting_id: int,
-        title: str,
-        *,
-        item_id: int | None = None,
-        person_id: int | None = None,
-        group_id: int | None = None,
-        due: date | None = None,
-        description: str = "",
-    ) -> int:
-        """Who does what by when: a person or a group. Returns the task's number."""
+    def add_task(self, sitting_id: int, data: TaskInput, *, item_id: int | None = None) -> int:
+        """Who does what by when: a person or a group, from the sitting or one of its TOPs
+        (``item_id``). Returns the task's number."""
+        title, person_id, group_id = data.title, data.person_id, data.group_id
         errors = []
         if not title.strip():
             errors.append(FieldError("Aufgabe", "Bitte beschreiben, was zu tun ist."))
@@ -603,13 +580,13 @@ class Minutes:
             groups = sitting.meeting.groups
             task = Task(
                 title=title.strip(),
-                description=description.strip(),
+                description=data.description.strip(),
                 sitting_id=sitting.id,
                 item_id=item_id,
                 group_id=groups[0].id if groups else group_id,
                 assignee_person_id=person_id,
                 assignee_group_id=group_id,
-                due=due,
+                due=data.due,
                 created_at=self.now(),
             )
             session.add(task)
@@ -733,15 +710,17 @@ class Minutes:
             return json.loads(version.content), version.fingerprint
 
     # ------------------------------------------------------------------ workshop cards
-    def add_card(
-        self, sitting_id: int, text: str, kind: CardKind = CardKind.IDEE, cluster: str = ""
-    ) -> int:
-        if not text.strip():
+    def add_card(self, sitting_id: int, data: CardInput) -> int:
+        """A workshop card; returns its number."""
+        if not data.text.strip():
             raise ValidationError([FieldError("Karte", "Bitte einen Text eintragen.")])
         with self.db.session() as session:
             sitting = self._editable(session, sitting_id)
             card = WorkshopCard(
-                text=text.strip(), kind=kind, cluster=cluster.strip(), position=len(sitting.cards)
+                text=data.text.strip(),
+                kind=data.kind,
+                cluster=data.cluster.strip(),
+                position=len(sitting.cards),
             )
             sitting.cards.append(card)
             session.flush()
@@ -774,10 +753,14 @@ class Minutes:
         with self.db.session() as session:
             card = self._card(session, card_id)
             sitting_id, text = card.sitting_id, card.text
-        task_id = self.add_task(sitting_id, text, person_id=person_id, group_id=group_id, due=due)
+        task_id = self.add_task(sitting_id, TaskInput(text, person_id, group_id, due))
         with self.db.session() as session:
             self._card(session, card_id).task_id = task_id
         return task_id
+
+
+def _attachments(paths: Iterable[str]) -> str:
+    return "\n".join(a.strip() for a in paths if a.strip())
 
 
 def _name(person: Person | None) -> str:

@@ -182,11 +182,12 @@ def test_with_an_agenda_the_mail_carries_the_letter_and_the_calendar_the_agenda(
     demo: str, smtp: Inbox
 ) -> None:
     from koordination.db.engine import Database
+    from koordination.domain.inputs.sittings import ItemInput
     from koordination.services.minutes import Minutes
 
     minutes = Minutes(Database(demo))
     sitting = minutes.open(4)
-    minutes.add_item(sitting.id, "Rückblick auf „Engagement 2026“", duration_minutes=30)
+    minutes.add_item(sitting.id, ItemInput("Rückblick auf „Engagement 2026“", duration_minutes=30))
     assert main(["--db", demo, "invite", "4", "--send"]) == 0
     message = smtp.messages[0]
     names = [p.get_filename() for p in message.walk() if p.get_filename()]

@@ -20,8 +20,10 @@ from koordination.domain.enums import (
     SurveyAudience,
 )
 from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
+from koordination.domain.inputs.fields import FieldInput
 from koordination.domain.inputs.meetings import MeetingInput
-from koordination.domain.inputs.surveys import SurveyInput
+from koordination.domain.inputs.sittings import DecisionInput, ItemInput
+from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.models import AuditEntry
 from koordination.services.action_fields import ActionFields
 from koordination.services.directory.service import Directory
@@ -70,14 +72,16 @@ def test_every_kind_of_change_is_logged_with_actor_and_values(db: Database) -> N
     ).record
     minutes = Minutes(db)
     sitting = minutes.open(meeting.id)
-    minutes.add_item(sitting.id, "Hallenzeiten")
+    minutes.add_item(sitting.id, ItemInput("Hallenzeiten"))
     item_id = minutes.get(sitting.id).items[-1].id
-    minutes.add_decision(item_id, "Die Halle wird dienstags geteilt.", consensus=True)
+    minutes.add_decision(
+        item_id, DecisionInput("Die Halle wird dienstags geteilt.", consensus=True)
+    )
     surveys = Surveys(db)
     survey = surveys.create(SurveyInput("Umfrage Sport", SurveyAudience.ORGANISATIONEN))
-    surveys.add_question(survey.id, "Wie viele Mitglieder?", QuestionType.ZAHL)
+    surveys.add_question(survey.id, QuestionInput("Wie viele Mitglieder?", QuestionType.ZAHL))
     fields = ActionFields(db)
-    field_id = fields.create_field("Sport für alle")
+    field_id = fields.create_field(FieldInput("Sport für alle"))
 
     people_trail = _trail(db, "person", person.id)
     actions = [(e.kind, e.action) for e in people_trail]

@@ -26,8 +26,11 @@ from koordination.domain.enums import (
 )
 from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
 from koordination.domain.inputs.meetings import MeetingInput
+from koordination.domain.inputs.sittings import DecisionInput, ItemInput
+from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.models import AuditEntry, Person
 from koordination.errors import KoordinationError
+from koordination.outputs.builders.audit import write_csv
 from koordination.services.audit_trail import (
     AuditTrail,
     TrailEntry,
@@ -35,7 +38,6 @@ from koordination.services.audit_trail import (
     entry_json,
     parse_record,
     render_value,
-    write_csv,
 )
 from koordination.services.directory.imports.organisations import import_organisations
 from koordination.services.directory.imports.people import import_people
@@ -126,10 +128,12 @@ def test_each_kind_of_change_is_in_the_trail_of_its_record_in_german(db: Databas
     meetings.update(meeting, replace(data, room="Saal 2"))
     minutes = Minutes(db)
     sitting = minutes.open(meeting.id)
-    minutes.add_item(sitting.id, "Hallenzeiten")
+    minutes.add_item(sitting.id, ItemInput("Hallenzeiten"))
     item = minutes.get(sitting.id).items[-1]
     minutes.set_notes(item.id, "Die Halle ist dienstags frei.")
-    minutes.add_decision(item.id, "Die Halle wird dienstags geteilt.", consensus=True)
+    minutes.add_decision(
+        item.id, DecisionInput("Die Halle wird dienstags geteilt.", consensus=True)
+    )
     minutes.set_attendance(sitting.id, person.id, AttendanceStatus.ANWESEND)
 
     meeting_trail = trail.of_record("meeting", meeting.id)
@@ -152,8 +156,8 @@ def test_each_kind_of_change_is_in_the_trail_of_its_record_in_german(db: Databas
 
     # Survey: created, question added, started.
     surveys = Surveys(db)
-    survey = surveys.create("Vereinsumfrage", SurveyAudience.ORGANISATIONEN)
-    surveys.add_question(survey.id, "Wie viele Mitglieder?", QuestionType.ZAHL)
+    survey = surveys.create(SurveyInput("Vereinsumfrage", SurveyAudience.ORGANISATIONEN))
+    surveys.add_question(survey.id, QuestionInput("Wie viele Mitglieder?", QuestionType.ZAHL))
     surveys.set_status(survey.id, SurveyStatus.LAEUFT)
     survey_trail = trail.of_record("survey", survey.id)
     assert _changes(survey_trail, "survey", "update")["Status"] == "Entwurf → läuft"

@@ -23,6 +23,7 @@ from koordination.domain.enums import (
 )
 from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
 from koordination.domain.inputs.meetings import MeetingInput
+from koordination.domain.inputs.sittings import CardInput, DecisionInput, ItemInput, TaskInput
 from koordination.domain.records.meetings import content_json
 from koordination.errors import ValidationError
 from koordination.services.directory.service import Directory
@@ -96,9 +97,11 @@ def test_a_series_date_gets_template_standing_items_and_the_invitees(ak: tuple) 
 def test_agenda_numbers_subitems_keeps_aob_last_and_warns_on_overrun(ak: tuple) -> None:
     minutes, series, _ = ak
     sitting = minutes.open(series, _local(2026, 10, 13))
-    sitting = minutes.add_item(sitting.id, "Stadtteilfest 2027", duration_minutes=60)
+    sitting = minutes.add_item(sitting.id, ItemInput("Stadtteilfest 2027", duration_minutes=60))
     fest = next(i for i in sitting.items if i.title == "Stadtteilfest 2027")
-    sitting = minutes.add_item(sitting.id, "Finanzierung", parent_id=fest.id, duration_minutes=20)
+    sitting = minutes.add_item(
+        sitting.id, ItemInput("Finanzierung", duration_minutes=20), parent_id=fest.id
+    )
     numbers = [(i.number, i.title) for i in sitting.items]
     assert numbers[-3:] == [
         ("5", "Stadtteilfest 2027"),
@@ -124,7 +127,8 @@ def test_approved_minutes_are_frozen_and_a_correction_keeps_the_old_version(ak: 
     item = sitting.items[3]
     minutes.set_notes(item.id, "Bericht über den Nachbarschaftstreff „Am Mühlbach“.")
     minutes.add_decision(
-        item.id, "Der AK lädt zum Stadtteilfest am 12.06.2027 ein.", yes=7, no=0, abstain=1
+        item.id,
+        DecisionInput("Der AK lädt zum Stadtteilfest am 12.06.2027 ein.", yes=7, no=0, abstain=1),
     )
     with pytest.raises(ValidationError, match="zuerst zur Genehmigung"):
         minutes.approve(sitting.id, "AK Stadtteilarbeit")
@@ -159,9 +163,7 @@ def test_open_tasks_come_back_at_the_next_meetings_until_done(ak: tuple) -> None
     october = minutes.open(series, _local(2026, 10, 13))
     task = minutes.add_task(
         october.id,
-        "Flyer drucken lassen",
-        person_id=people["Anna"],
-        due=date(2026, 11, 1),
+        TaskInput("Flyer drucken lassen", person_id=people["Anna"], due=date(2026, 11, 1)),
         item_id=october.items[3].id,
     )
     november = minutes.open(series, _local(2026, 11, 10))
@@ -185,11 +187,12 @@ def test_tasks_need_exactly_one_assignee_and_decisions_a_vote(ak: tuple) -> None
     minutes, series, _people = ak
     sitting = minutes.open(series, _local(2026, 10, 13))
     with pytest.raises(ValidationError, match="genau eine Person oder eine Gruppe"):
-        minutes.add_task(sitting.id, "Irgendwas")
+        minutes.add_task(sitting.id, TaskInput("Irgendwas"))
     with pytest.raises(ValidationError, match="Konsens wählen"):
-        minutes.add_decision(sitting.items[0].id, "Wortlaut")
+        minutes.add_decision(sitting.items[0].id, DecisionInput("Wortlaut"))
     minutes.add_decision(
-        sitting.items[0].id, "Wortlaut", consensus=True, result=DecisionResult.ANGENOMMEN
+        sitting.items[0].id,
+        DecisionInput("Wortlaut", consensus=True, result=DecisionResult.ANGENOMMEN),
     )
     decision = minutes.get(sitting.id).items[0].decisions[0]
     assert decision.vote_text == "im Konsens"
@@ -198,7 +201,7 @@ def test_tasks_need_exactly_one_assignee_and_decisions_a_vote(ak: tuple) -> None
 def test_workshop_cards_are_grouped_voted_and_become_tasks(ak: tuple) -> None:
     minutes, series, people = ak
     sitting = minutes.open(series, _local(2026, 10, 13))
-    idea = minutes.add_card(sitting.id, "Engagementbörse im Rathausfoyer", CardKind.IDEE)
+    idea = minutes.add_card(sitting.id, CardInput("Engagementbörse im Rathausfoyer", CardKind.IDEE))
     minutes.group_card(idea, "Sichtbarkeit")
     minutes.vote(idea, 3)
     task = minutes.card_to_task(idea, person_id=people["Bernd"], due=date(2027, 3, 1))

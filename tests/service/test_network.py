@@ -22,7 +22,9 @@ from koordination.domain.enums import (
     Sector,
 )
 from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
+from koordination.domain.inputs.fields import FieldInput, GoalInput, MeasureInput
 from koordination.domain.inputs.meetings import MeetingInput
+from koordination.domain.inputs.sittings import DecisionInput, TaskInput
 from koordination.errors import NotFoundError
 from koordination.services.action_fields import ActionFields
 from koordination.services.directory.service import Directory
@@ -142,8 +144,10 @@ def city(db: Database) -> City:
         if n == 2:
             minutes.set_attendance(sitting.id, people["Emil"], P)
         item = next(i for i in sitting.items if i.title == "Berichte aus der Runde")
-        minutes.add_decision(item.id, f"Beschluss Nr. {n + 1}", consensus=True)
-        task = minutes.add_task(sitting.id, f"Aufgabe Nr. {n + 1}", person_id=people["Anna"])
+        minutes.add_decision(item.id, DecisionInput(f"Beschluss Nr. {n + 1}", consensus=True))
+        task = minutes.add_task(
+            sitting.id, TaskInput(f"Aufgabe Nr. {n + 1}", person_id=people["Anna"])
+        )
         if n == 0:
             minutes.complete_task(task, on=date(2026, 10, 1))
         sittings.append(sitting.id)
@@ -159,21 +163,22 @@ def city(db: Database) -> City:
     minutes.open(series.id, _local(2026, 12, 8))
 
     fields = ActionFields(db)
-    field = fields.create_field("Nachbarschaft stärken", lead_group_id=ak)
-    goal = fields.add_goal(field, "Jeder Stadtteil hat einen Treffpunkt")
+    field = fields.create_field(FieldInput("Nachbarschaft stärken", lead_group_id=ak))
+    goal = fields.add_goal(field, GoalInput("Jeder Stadtteil hat einen Treffpunkt"))
     fields.add_measure(
         goal,
-        "Treffpunkt Nord eröffnen",
-        responsible_group_id=ak,
-        status=MeasureStatus.LAUFEND,
-        progress=40,
-        due_on=date(2027, 3, 31),
+        MeasureInput(
+            "Treffpunkt Nord eröffnen",
+            responsible_group_id=ak,
+            status=MeasureStatus.LAUFEND,
+            progress=40,
+            due_on=date(2027, 3, 31),
+        ),
     )
-    other = fields.create_field("Anerkennung")
+    other = fields.create_field(FieldInput("Anerkennung"))
     fields.add_measure(
-        fields.add_goal(other, "Dank sichtbar machen"),
-        "Dankeschön-Abend",
-        responsible_group_id=consortium,
+        fields.add_goal(other, GoalInput("Dank sichtbar machen")),
+        MeasureInput("Dankeschön-Abend", responsible_group_id=consortium),
     )
     return City(db, orgs, people, consortium, ak, series.id, sittings)
 

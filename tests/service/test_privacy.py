@@ -31,7 +31,8 @@ from koordination.domain.enums import (
     SurveyStatus,
 )
 from koordination.domain.inputs.directory import PersonInput
-from koordination.domain.inputs.surveys import SurveyInput
+from koordination.domain.inputs.sittings import CardInput, DecisionInput, HeaderInput, TaskInput
+from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.models import (
     AuditEntry,
     Base,
@@ -130,24 +131,28 @@ def demo(demo_city: Database) -> tuple[Database, DemoPerson]:
     )
     november = minutes.get(sittings[2])
     reports = next(i for i in november.items if i.title == "Berichte aus der Runde")
-    minutes.set_header(november.id, chair_id=pid)
+    minutes.set_header(november, HeaderInput(chair_id=pid))
     minutes.set_notes(
         reports.id,
         f"{given} {family} berichtet vom Sprachcafé; Rückfragen bitte an {email}.",
     )
     minutes.add_decision(
         reports.id,
-        f"Der AK dankt {family}, {given} für die Organisation.",
-        result=DecisionResult.ANGENOMMEN,
-        consensus=True,
+        DecisionInput(
+            f"Der AK dankt {family}, {given} für die Organisation.",
+            result=DecisionResult.ANGENOMMEN,
+            consensus=True,
+        ),
     )
     group_id = next(g.id for g in directory.list_groups() if g.name == "AK Stadtteilarbeit")
     minutes.add_task(
         november.id,
-        f"Protokoll an {given} {family} schicken",
+        TaskInput(
+            f"Protokoll an {given} {family} schicken",
+            group_id=group_id,
+            description=f"Per E-Mail an {email}.",
+        ),
         item_id=reports.id,
-        group_id=group_id,
-        description=f"Per E-Mail an {email}.",
     )
     minutes.submit(november.id)
     minutes.approve(november.id, "Konsortium")
@@ -161,14 +166,20 @@ def demo(demo_city: Database) -> tuple[Database, DemoPerson]:
         assert measure is not None
         measure.responsible_person_id = pid
     assert workshop is not None
-    minutes.add_card(workshop, f"Patenschaften für Neue (Idee von {given} {family})", CardKind.IDEE)
+    minutes.add_card(
+        workshop, CardInput(f"Patenschaften für Neue (Idee von {given} {family})", CardKind.IDEE)
+    )
 
     surveys = Surveys(db)
     survey = surveys.create(
         SurveyInput("Rückmeldung zum Engagementtag", SurveyAudience.ORGANISATIONEN, anonymous=False)
     )
-    scale = surveys.add_question(survey.id, "Wie zufrieden waren Sie?", QuestionType.SKALA)
-    wish = surveys.add_question(survey.id, "Was wünschen Sie sich?", QuestionType.TEXT)
+    scale = surveys.add_question(
+        survey.id, QuestionInput("Wie zufrieden waren Sie?", QuestionType.SKALA)
+    )
+    wish = surveys.add_question(
+        survey.id, QuestionInput("Was wünschen Sie sich?", QuestionType.TEXT)
+    )
     surveys.set_status(survey.id, SurveyStatus.LAEUFT)
     surveys.submit(
         survey.id,

@@ -18,10 +18,10 @@ from koordination.errors import FieldError
 @dataclass(frozen=True)
 class ItemInput:
     title: str
-    presenter: str
-    duration_minutes: int | None
-    description: str
-    public: bool
+    presenter: str = ""
+    duration_minutes: int | None = None
+    description: str = ""
+    public: bool = True
     #: Paths or links, one per entry.
     attachments: tuple[str, ...] = ()
 
@@ -63,11 +63,11 @@ NO_VOTE = "Bitte Ja/Nein/Enthaltung eintragen oder Konsens wählen."
 @dataclass(frozen=True)
 class DecisionInput:
     wording: str
-    consensus: bool
-    yes: int | None
-    no: int | None
-    abstain: int | None
-    result: DecisionResult
+    consensus: bool = False
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    result: DecisionResult = DecisionResult.ANGENOMMEN
 
 
 def _count(
@@ -104,10 +104,13 @@ def build_decision(values: Mapping[str, Any]) -> tuple[DecisionInput | None, lis
 
 @dataclass(frozen=True)
 class TaskInput:
+    """Who does what by when: exactly one of a person or a group."""
+
     title: str
-    person_id: int | None
-    group_id: int | None
-    due: date | None
+    person_id: int | None = None
+    group_id: int | None = None
+    due: date | None = None
+    description: str = ""
 
 
 def build_task(values: Mapping[str, Any]) -> tuple[TaskInput | None, list[FieldError]]:
@@ -130,8 +133,8 @@ def build_task(values: Mapping[str, Any]) -> tuple[TaskInput | None, list[FieldE
 @dataclass(frozen=True)
 class CardInput:
     text: str
-    kind: CardKind
-    cluster: str
+    kind: CardKind = CardKind.IDEE
+    cluster: str = ""
 
 
 def build_card(values: Mapping[str, Any]) -> tuple[CardInput | None, list[FieldError]]:
@@ -147,11 +150,14 @@ def build_card(values: Mapping[str, Any]) -> tuple[CardInput | None, list[FieldE
 
 @dataclass(frozen=True)
 class HeaderInput:
-    chair_id: int | None
-    minute_taker_id: int | None
-    started: time | None
-    ended: time | None
-    kind: MinutesKind | None
+    """The head of the minutes; what is None stays as it is."""
+
+    chair_id: int | None = None
+    minute_taker_id: int | None = None
+    #: Times of day on the sitting's day.
+    started: time | None = None
+    ended: time | None = None
+    kind: MinutesKind | None = None
 
 
 def build_header(values: Mapping[str, Any]) -> tuple[HeaderInput | None, list[FieldError]]:

@@ -27,7 +27,6 @@ from textual.widgets import (
     TextArea,
 )
 
-from koordination.clock import CITY_ZONE
 from koordination.domain.enums import (
     AttendanceStatus,
     CardKind,
@@ -763,16 +762,7 @@ class SittingScreen(Screen[None]):
                 return
 
             def call() -> SittingRecord:
-                return minutes.add_item(
-                    record.id,
-                    data.title,
-                    parent_id=parent_id,
-                    description=data.description,
-                    presenter=data.presenter,
-                    duration_minutes=data.duration_minutes,
-                    public=data.public,
-                    attachments=data.attachments,
-                )
+                return minutes.add_item(record.id, data, parent_id=parent_id)
 
             def added(new: SittingRecord) -> None:
                 known = {i.id for i in record.items}
@@ -809,15 +799,7 @@ class SittingScreen(Screen[None]):
                 return
             self._select_item = item.id
             self.run_service(
-                lambda: minutes.update_item(
-                    item.id,
-                    title=data.title,
-                    presenter=data.presenter,
-                    duration_minutes=data.duration_minutes,
-                    description=data.description,
-                    public=data.public,
-                    attachments=list(data.attachments),
-                ),
+                lambda: minutes.update_item(item, data),
                 lambda _none: self.notify(f"TOP {item.number} gespeichert."),
             )
 
@@ -911,24 +893,13 @@ class SittingScreen(Screen[None]):
         if record is None:
             return
         minutes = self.minutes
-        day = record.start.date()
 
         def done(data: HeaderInput | None) -> None:
             if data is None:
                 return
 
-            def at(t: Any) -> datetime | None:
-                return datetime.combine(day, t, tzinfo=CITY_ZONE) if t else None
-
             self.run_service(
-                lambda: minutes.set_header(
-                    record.id,
-                    chair_id=data.chair_id,
-                    minute_taker_id=data.minute_taker_id,
-                    started_at=at(data.started),
-                    ended_at=at(data.ended),
-                    minutes_kind=data.kind,
-                ),
+                lambda: minutes.set_header(record, data),
                 lambda _none: self.notify("Protokollkopf gespeichert."),
             )
 
@@ -947,15 +918,7 @@ class SittingScreen(Screen[None]):
             if data is None:
                 return
             self.run_service(
-                lambda: minutes.add_decision(
-                    item.id,
-                    data.wording,
-                    result=data.result,
-                    consensus=data.consensus,
-                    yes=data.yes,
-                    no=data.no,
-                    abstain=data.abstain,
-                ),
+                lambda: minutes.add_decision(item.id, data),
                 lambda _none: self.notify(f"Beschluss zu TOP {item.number} erfasst."),
             )
 
@@ -981,14 +944,7 @@ class SittingScreen(Screen[None]):
             if data is None:
                 return
             self.run_service(
-                lambda: minutes.add_task(
-                    record.id,
-                    data.title,
-                    item_id=item.id if item else None,
-                    person_id=data.person_id,
-                    group_id=data.group_id,
-                    due=data.due,
-                ),
+                lambda: minutes.add_task(record.id, data, item_id=item.id if item else None),
                 lambda number: self.notify(f"Aufgabe Nr. {number} erfasst."),
             )
 
@@ -1047,9 +1003,7 @@ class SittingScreen(Screen[None]):
                 return
 
             def call() -> tuple[int, SittingRecord]:
-                card_id = minutes.add_card(
-                    record.id, data.text, kind=data.kind, cluster=data.cluster
-                )
+                card_id = minutes.add_card(record.id, data)
                 return card_id, minutes.get(record.id)
 
             def added(result: tuple[int, SittingRecord]) -> None:
