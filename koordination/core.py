@@ -17,15 +17,15 @@ if TYPE_CHECKING:
     from koordination.config import Settings
     from koordination.db.engine import Database
     from koordination.services.action_fields import ActionFields
-    from koordination.services.audit_trail import AuditTrail
     from koordination.services.directory.service import Directory
     from koordination.services.meetings.service import Meetings
     from koordination.services.minutes import Minutes
     from koordination.services.network import Network
     from koordination.services.open_data import OpenData
-    from koordination.services.privacy import Privacy
+    from koordination.services.privacy.audit_trail import AuditTrail
+    from koordination.services.privacy.retention import Retention
+    from koordination.services.privacy.service import Privacy
     from koordination.services.programme import Programme
-    from koordination.services.retention import Retention
     from koordination.services.survey_import import ResponseImport
     from koordination.services.survey_results import Evaluation
     from koordination.services.surveys import Surveys
@@ -100,7 +100,7 @@ class Core:
 
     @cached_property
     def retention(self) -> Retention:
-        from koordination.services.retention import Retention
+        from koordination.services.privacy.retention import Retention
 
         return Retention(self.db, self.clock)
 
@@ -114,13 +114,13 @@ class Core:
     @cached_property
     def privacy(self) -> Privacy:
         """The access report (Art. 15/20 DSGVO) and erasure (Art. 17) of one person."""
-        from koordination.services.privacy import Privacy
+        from koordination.services.privacy.service import Privacy
 
         return Privacy(self.db, self.clock)
 
     @cached_property
     def audit(self) -> AuditTrail:
-        from koordination.services.audit_trail import AuditTrail
+        from koordination.services.privacy.audit_trail import AuditTrail
 
         return AuditTrail(self.db)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from koordination.cli.common import command, err, open_core, print_json, table
 
 if TYPE_CHECKING:
-    from koordination.services.audit_trail import TrailEntry
+    from koordination.services.privacy.audit_trail import TrailEntry
 
 #: Longest value shown in the text table; the JSON and CSV exports carry everything.
 _SHOWN = 60
@@ -33,11 +33,8 @@ def register(sub: Any) -> None:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from koordination.outputs.builders.audit import write_csv
-    from koordination.services.audit_trail import (
-        TrailQuery,
-        entry_json,
-        parse_record,
-    )
+    from koordination.services.privacy.audit_labels import parse_record
+    from koordination.services.privacy.audit_trail import TrailQuery, entry_json
 
     # A malformed --record is refused before the database is opened.
     record = parse_record(args.record) if args.record else None

@@ -11,7 +11,8 @@ from koordination.cli.common import actions, command, open_core
 from koordination.errors import KoordinationError
 
 if TYPE_CHECKING:
-    from koordination.services.retention import Retention, RetentionPlan, RuleState
+    from koordination.services.privacy.retention import Retention
+    from koordination.services.privacy.retention_rules import RetentionPlan, RuleState
 
 #: What a person types to confirm a run at the terminal.
 CONFIRMATION = "JA"

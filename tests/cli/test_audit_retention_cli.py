@@ -23,7 +23,7 @@ from koordination.domain.inputs.directory import GroupInput, PersonInput
 from koordination.domain.models import Person
 from koordination.errors import KoordinationError
 from koordination.services.directory.service import Directory
-from koordination.services.retention import Retention
+from koordination.services.privacy.retention import Retention
 
 LONG_AGO = datetime(2019, 5, 1, 9, 0, tzinfo=UTC)
 

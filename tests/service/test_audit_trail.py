@@ -31,19 +31,13 @@ from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.models import AuditEntry, Person
 from koordination.errors import KoordinationError
 from koordination.outputs.builders.audit import write_csv
-from koordination.services.audit_trail import (
-    AuditTrail,
-    TrailEntry,
-    TrailQuery,
-    entry_json,
-    parse_record,
-    render_value,
-)
 from koordination.services.directory.imports.organisations import import_organisations
 from koordination.services.directory.imports.people import import_people
 from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
 from koordination.services.minutes import Minutes
+from koordination.services.privacy.audit_labels import parse_record, render_value
+from koordination.services.privacy.audit_trail import AuditTrail, TrailEntry, TrailQuery, entry_json
 from koordination.services.surveys import Surveys
 
 TODAY = date(2026, 11, 22)

@@ -54,7 +54,9 @@ from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
 from koordination.services.minutes import Minutes
 from koordination.services.open_data import OpenData
-from koordination.services.privacy import LABELS, Mentions, Privacy
+from koordination.services.privacy.access_report import LABELS
+from koordination.services.privacy.mentions import Mentions
+from koordination.services.privacy.service import Privacy
 from koordination.services.surveys import Surveys
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)

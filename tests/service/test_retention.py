@@ -25,10 +25,11 @@ from koordination.domain.inputs.meetings import MeetingInput
 from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.models import AuditEntry, Invitation, Person, SurveyResponse
 from koordination.errors import ConflictError, ValidationError
-from koordination.services.audit_trail import AuditTrail, TrailQuery
 from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
-from koordination.services.retention import RULE_KINDS, Retention, months_before
+from koordination.services.privacy.audit_trail import AuditTrail, TrailQuery
+from koordination.services.privacy.retention import Retention
+from koordination.services.privacy.retention_rules import RULE_KINDS, months_before
 from koordination.services.survey_answers import parse_answer
 from koordination.services.surveys import Surveys
 

@@ -18,7 +18,7 @@ from koordination.errors import KoordinationError
 
 if TYPE_CHECKING:
     from koordination.core import Core
-    from koordination.services.audit_trail import TrailEntry
+    from koordination.services.privacy.audit_trail import TrailEntry
 
 AUDIT_CSS = Path(__file__).with_name("audit.tcss")
 #: Entries shown at most; the export and `koordination audit --record` have them all.
@@ -67,7 +67,7 @@ class AuditScreen(ModalScreen[None]):
         self.entries: list[TrailEntry] = []
 
     def compose(self) -> ComposeResult:
-        from koordination.services.audit_trail import kind_label
+        from koordination.services.privacy.audit_labels import kind_label
 
         heading = f"Verlauf – {kind_label(self.kind)}: {self.title_text}"
         with Vertical(id="dialog", classes="audit-dialog"):
@@ -133,7 +133,7 @@ class AuditScreen(ModalScreen[None]):
     def _export(self) -> None:
         from koordination.outputs.builders.audit import write_csv
         from koordination.paths import exports_dir
-        from koordination.services.audit_trail import TrailQuery
+        from koordination.services.privacy.audit_trail import TrailQuery
 
         target = exports_dir() / f"verlauf-{self.kind}-{self.record_id}.csv"
         query = TrailQuery(record=(self.kind, self.record_id))

@@ -1,0 +1,1 @@
+"""Data protection: the access report, erasure, retention rules and the audit trail."""

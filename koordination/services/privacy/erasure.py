@@ -1,0 +1,380 @@
+"""Erasure of one person (Art. 17 DSGVO), the rewriting of every mention, and compacting the
+storage afterwards.
+
+Erasure keeps the person's row as a tombstone: every personal field is emptied and the family
+name becomes "N. N. (Sektor, Organisation)". Everything that shows a person (attendance lists,
+minutes, tasks, group lists, exports) goes through that name and so shows the label without a
+special case, and minutes, attendance counts and group statistics still add up. The person's
+name in its usual spellings and their e-mail addresses and phone numbers are replaced by the
+label in every text column of every table — frozen minutes get a new fingerprint — and in the
+audit trail, whose entries about the person are blanked. One audit entry records the erasure
+with nothing but the person's number. On SQLite the file is vacuumed afterwards, so the old
+bytes are gone from the file and its write-ahead log, not just unreachable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Table, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from koordination.clock import CITY_ZONE
+from koordination.db import audit
+from koordination.db.engine import Database
+from koordination.domain.enums import Channel
+from koordination.domain.models import (
+    Base,
+    CityProfile,
+    Invitation,
+    Measure,
+    Person,
+    SurveyResponse,
+)
+from koordination.domain.records.directory import display_name
+from koordination.errors import KoordinationError, NotFoundError
+from koordination.services.directory.search import person_sort_key
+from koordination.services.privacy.mentions import (
+    JSON_COLUMNS,
+    NOT_SCANNED,
+    TABLE_LABELS,
+    Mentions,
+    person_mentions,
+    scan,
+)
+from koordination.services.privacy.person import erasure_label, load_person
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    """What an erasure changed: how many records of each kind (German labels), and what the
+    office still has to do."""
+
+    person_id: int
+    label: str
+    erased_at: datetime
+    counts: dict[str, int]
+    notes: tuple[str, ...] = ()
+    #: The tables the erasure changed (for :func:`compact_storage`).
+    tables: frozenset[str] = frozenset()
+
+    def summary(self) -> str:
+        lines = [
+            f"Person Nr. {self.person_id} wurde gelöscht und erscheint jetzt als „{self.label}“."
+        ]
+        lines += [f"  {what}: {count}" for what, count in self.counts.items() if count]
+        lines += list(self.notes)
+        return "\n".join(lines)
+
+
+#: Frozen content with a SHA-256 fingerprint over it: (content column, fingerprint column).
+_FINGERPRINTED = {
+    "minutes_version": ("content", "fingerprint"),
+    "survey_snapshot": ("content", "fingerprint"),
+}
+
+
+def _namesakes(session: Session, person: Person) -> list[int]:
+    """Other people (not erased) with the same given and family name."""
+    return list(
+        session.scalars(
+            select(Person.id)
+            .where(
+                Person.id != person.id,
+                Person.erased_at.is_(None),
+                func.lower(Person.given_name) == person.given_name.lower(),
+                func.lower(Person.family_name) == person.family_name.lower(),
+            )
+            .order_by(Person.id)
+        )
+    )
+
+
+def _json_dump_like(original: str, old: Any, new: Any) -> str:
+    """``new`` as JSON in the form ``original`` was written in (keys sorted or not, compact or
+    not), so unchanged parts stay byte for byte the same."""
+    for sort_keys in (True, False):
+        for separators in ((",", ":"), None):
+            if (
+                json.dumps(old, ensure_ascii=False, sort_keys=sort_keys, separators=separators)
+                == original
+            ):
+                return json.dumps(
+                    new, ensure_ascii=False, sort_keys=sort_keys, separators=separators
+                )
+    return json.dumps(new, ensure_ascii=False, sort_keys=True)
+
+
+def _replace_values(data: Any, replace: Callable[[str], str]) -> Any:
+    if isinstance(data, str):
+        return replace(data)
+    if isinstance(data, dict):
+        return {key: _replace_values(value, replace) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_replace_values(value, replace) for value in data]
+    return data
+
+
+def _replace_json(text: str, replace: Callable[[str], str]) -> str:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return replace(text)
+    new = _replace_values(data, replace)
+    return text if new == data else _json_dump_like(text, data, new)
+
+
+def _fingerprint(content: str) -> str:
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def person_to_erase(db: Database, person_id: int) -> str:
+    """The name of a person who can be erased, for the question before; raises the German
+    error the erasure itself would raise (unknown, or erased already)."""
+    with db.session() as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFoundError(f"Person Nr. {person_id} wurde nicht gefunden.")
+        _refuse_erased(person)
+        return display_name(person.title, person.given_name, person.family_name)
+
+
+def _refuse_erased(person: Person) -> None:
+    if person.erased_at is not None:
+        raise KoordinationError(
+            f"Person Nr. {person.id} wurde bereits am "
+            f"{person.erased_at.astimezone(CITY_ZONE):%d.%m.%Y} gelöscht."
+        )
+
+
+def erase_in_session(
+    session: Session,
+    person_id: int,
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> ErasureReport:
+    """The erasure inside a transaction the caller holds (a retention run erases several
+    people in one): nothing is committed here. After the commit, call
+    :meth:`Privacy.compact_storage` with the report's tables, so the old bytes leave the
+    database files too."""
+    when = now or datetime.now(UTC)
+    day = today or when.astimezone(CITY_ZONE).date()
+    counts: Counter[str] = Counter()
+    notes: list[str] = []
+    touched: set[str] = set()
+    # The audit listener stays off: it would copy the old values into the trail. The erasure
+    # writes its own entry, with the number only.
+    was_off = session.info.get("audit_off", False)
+    session.info["audit_off"] = True
+    try:
+        person = load_person(session, person_id)
+        _refuse_erased(person)
+        label = erasure_label(person, day)
+        mentions = person_mentions(session, person, label)
+        namesakes = _namesakes(session, person)
+
+        # Their own records: addresses, numbers, keywords and consents go entirely.
+        counts["E-Mail-Adressen gelöscht"] = len(person.emails)
+        counts["Telefonnummern gelöscht"] = len(person.phones)
+        counts["Schlagworte gelöscht"] = len(person.tags)
+        counts["Einwilligungen gelöscht"] = len(person.consents)
+        person.emails.clear()
+        person.phones.clear()
+        person.tags.clear()
+        person.consents.clear()
+        for affiliation in person.affiliations:
+            affiliation.function = ""  # organisation and period stay: sector statistics
+
+        # The tombstone: the row stays for minutes, attendance and statistics.
+        person.salutation = ""
+        person.title = ""
+        person.given_name = ""
+        person.family_name = label[:200]
+        person.postal_address = ""
+        person.notes = ""
+        person.preferred_channel = Channel.KEINE
+        person.archived = True
+        person.erased_at = when
+        person.sort_key = person_sort_key(person.family_name, "")
+        person.search_text = ""
+        person.updated_at = when
+
+        invitations = session.scalars(
+            select(Invitation).where(Invitation.person_id == person_id, Invitation.sent_email != "")
+        ).all()
+        for invitation in invitations:
+            invitation.sent_email = ""
+        counts["Einladungen (Zustelladresse entfernt)"] = len(invitations)
+        responses = session.scalars(
+            select(SurveyResponse).where(
+                SurveyResponse.person_id == person_id, SurveyResponse.contact != ""
+            )
+        ).all()
+        for response in responses:
+            response.contact = ""
+        counts["Umfrageantworten (Kontakt entfernt)"] = len(responses)
+
+        city = session.scalar(select(CityProfile).where(CityProfile.contact_person_id == person_id))
+        if city is not None:
+            city.contact_person_id = None
+            city.updated_at = when
+            notes.append(
+                "Die Person war die feste Ansprechperson der Stadt: bitte im Stadtprofil eine "
+                "neue wählen."
+            )
+        measures = session.scalar(
+            select(func.count(Measure.id)).where(Measure.responsible_person_id == person_id)
+        )
+        if measures:
+            notes.append(
+                f"{measures} Maßnahme(n) nennen jetzt „{label}“ als verantwortlich: bitte neu "
+                "besetzen."
+            )
+        session.flush()
+        touched.update(
+            ("person", "person_email", "person_phone", "person_tag", "consent", "affiliation")
+        )
+        touched.update(("invitation", "survey_response", "city_profile"))
+
+        # Free text everywhere: the name and addresses become the label.
+        fingerprints: list[str] = []
+        for table, row, columns in list(scan(session, mentions, skip=NOT_SCANNED)):
+            _rewrite(session, table, row, columns, mentions, counts, fingerprints)
+            touched.add(table.name)
+        if namesakes and any(what.endswith(_REPLACED) for what in counts):
+            numbers = ", ".join(str(n) for n in namesakes[:10])
+            more = " …" if len(namesakes) > 10 else ""
+            notes.append(
+                f"Weitere Personen tragen denselben Namen (Nr. {numbers}{more}): Erwähnungen "
+                "des Namens wurden überall ersetzt; bitte prüfen, ob welche davon diese "
+                "Personen meinten."
+            )
+
+        # The trail: entries about the person blanked, their mentions elsewhere replaced,
+        # and the fingerprints frozen content had before the erasure dropped.
+        counts["Einträge im Änderungsprotokoll geleert"] = audit.scrub(session, "person", person_id)
+        trail = mentions.with_literals(fingerprints)
+        for table, row, columns in list(scan(session, trail, only={"audit_entry"})):
+            _rewrite(session, table, row, columns, trail, counts, [])
+        touched.add("audit_entry")
+        audit.log(session, "erase", "person", person_id)
+        session.flush()
+        # The text was rewritten beside the ORM: what the caller holds must be read again.
+        session.expire_all()
+    finally:
+        session.info["audit_off"] = was_off
+    return ErasureReport(
+        person_id,
+        label,
+        when,
+        {k: v for k, v in counts.items() if v},
+        tuple(notes),
+        frozenset(touched),
+    )
+
+
+_REPLACED = " (Erwähnung ersetzt)"
+
+_MODEL_OF: dict[str, type[Any]] = {model.__tablename__: model for model in audit.TRACKED}
+
+
+def _rewrite(
+    session: Session,
+    table: Table,
+    row: Mapping[str, Any],
+    columns: Sequence[str],
+    mentions: Mentions,
+    counts: Counter[str],
+    fingerprints: list[str],
+) -> None:
+    """Replace the mentions in one row. A Core update, so the audit trail gets no copy of the
+    old text; frozen content gets a new fingerprint and an entry saying why."""
+    values: dict[str, Any] = {}
+    for column in columns:
+        text = row[column]
+        if (table.name, column) in JSON_COLUMNS:
+            values[column] = _replace_json(text, mentions.replace)
+        else:
+            values[column] = mentions.replace(text)
+    values = {k: v for k, v in values.items() if v != row[k]}
+    if not values:
+        return
+    keys = [c == row[c.name] for c in table.primary_key.columns]
+    refrozen: dict[str, list[str]] | None = None
+    if table.name in _FINGERPRINTED and _FINGERPRINTED[table.name][0] in values:
+        content, fingerprint = _FINGERPRINTED[table.name]
+        old = session.scalar(select(table.c[fingerprint]).where(*keys))
+        if old:
+            fingerprints.append(str(old))
+        values[fingerprint] = _fingerprint(values[content])
+        refrozen = {
+            content: [audit.ERASED, "Personendaten ersetzt (Art. 17 DSGVO)"],
+            fingerprint: [audit.ERASED, values[fingerprint]],
+        }
+    if "version" in table.c:
+        # Versioned rows: a form still open on the old text must not save it back unnoticed.
+        values["version"] = table.c.version + 1
+    session.execute(update(table).where(*keys).values(**values))
+    if table.name != "audit_entry":
+        counts[f"{TABLE_LABELS.get(table.name, table.name)}{_REPLACED}"] += 1
+    if refrozen is not None:
+        tracked = audit.TRACKED[_MODEL_OF[table.name]]
+        owner = None
+        if tracked.owner is not None:
+            owner_kind, attribute = tracked.owner
+            owner = (owner_kind, session.scalar(select(table.c[attribute]).where(*keys)))
+        audit.log(session, "update", tracked.kind, row["id"], owner=owner, changes=refrozen)
+
+
+def compact_storage(db: Database, tables: Iterable[str] = ()) -> list[str]:
+    """After the commit of an erasure: rewrite the storage so the old bytes are gone, not just
+    unreachable; returns what the office should know (German), empty when all went well.
+
+    SQLite keeps deleted text in free pages and in the write-ahead log until VACUUM and a
+    checkpoint; PostgreSQL keeps dead row versions until VACUUM (of ``tables``, all tables
+    when none are named). Both run outside any transaction. A failure leaves the erasure in
+    place and is reported."""
+    notes: list[str] = []
+    if db.is_sqlite:
+        raw = db.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("VACUUM")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = cursor.fetchone()
+            cursor.close()
+        except Exception as exc:  # sqlite3.OperationalError: another program holds a lock
+            notes.append(
+                f"Die Datenbankdatei konnte nicht neu geschrieben werden ({exc}). Die Löschung "
+                "gilt, aber Reste der alten Daten können noch in freien Bereichen der Datei "
+                "stehen: bitte alle Programme schließen, die sie geöffnet haben, und "
+                f"„sqlite3 {db.path} VACUUM“ ausführen."
+            )
+            return notes
+        finally:
+            raw.close()
+        if busy and busy[0]:
+            notes.append(
+                "Ein anderes Programm liest gerade die Datenbank: ihr Protokoll (-wal) wird "
+                "erst geleert, wenn alle Programme sie geschlossen haben."
+            )
+        return notes
+    names = sorted(set(tables) & set(Base.metadata.tables)) or sorted(Base.metadata.tables)
+    try:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for name in names:
+                conn.exec_driver_sql(f'VACUUM "{name}"')
+    except SQLAlchemyError:
+        notes.append(
+            "Die alten Zeilenversionen konnten nicht sofort bereinigt werden (VACUUM); "
+            "PostgreSQL erledigt das später selbst (autovacuum)."
+        )
+    return notes

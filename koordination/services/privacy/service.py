@@ -1,0 +1,54 @@
+"""The Privacy service: the access report and erasure of one person, one transaction each."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+from koordination.clock import SYSTEM_CLOCK, Clock
+from koordination.db.engine import Database
+from koordination.services.privacy.access_report import access_report
+from koordination.services.privacy.erasure import (
+    ErasureReport,
+    compact_storage,
+    erase_in_session,
+    person_to_erase,
+)
+
+
+class Privacy:
+    """Data protection for one person: the access report (Art. 15/20) and erasure (Art. 17)."""
+
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
+        self.db = db
+        self.clock = clock
+
+    def access_report(self, person_id: int) -> dict[str, Any]:
+        """Everything stored about the person, as of now, as a dict JSON can hold (see
+        :mod:`koordination.services.privacy.access_report`); the letter is built from it in
+        ``outputs``."""
+        return access_report(self.db, person_id, self.clock.now())
+
+    def person_to_erase(self, person_id: int) -> str:
+        """The name of a person who can be erased, for the question before; raises the German
+        error the erasure itself would raise (unknown, or erased already)."""
+        return person_to_erase(self.db, person_id)
+
+    def erase_person(self, person_id: int) -> ErasureReport:
+        """Erase one person (Art. 17 DSGVO) in one transaction, then rewrite the storage; see
+        :mod:`koordination.services.privacy.erasure`.
+
+        Cannot be undone except from a backup. Raises when the person does not exist or was
+        erased already; then nothing is changed."""
+        with self.db.session() as session:
+            report = erase_in_session(
+                session, person_id, today=self.clock.today(), now=self.clock.now()
+            )
+        notes = self.compact_storage(report.tables)
+        return dataclasses.replace(report, notes=(*report.notes, *notes))
+
+    def compact_storage(self, tables: Iterable[str] = ()) -> list[str]:
+        """Make erased values unreachable in the database files too; see
+        :func:`koordination.services.privacy.erasure.compact_storage`."""
+        return compact_storage(self.db, tables)
