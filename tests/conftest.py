@@ -52,7 +52,12 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 def _pg_bindir() -> Path | None:
-    """The folder holding initdb/pg_ctl: pg_config's bindir, the newest Debian cluster, PATH."""
+    """The folder holding initdb/pg_ctl: ``KOORDINATION_PG_BINDIR`` if set (only that one), else
+    pg_config's bindir, the newest Debian cluster, PATH."""
+    chosen = os.environ.get("KOORDINATION_PG_BINDIR")
+    if chosen:
+        folder = Path(chosen)
+        return folder if (folder / "initdb").is_file() and (folder / "pg_ctl").is_file() else None
     candidates: list[Path] = []
     pg_config = shutil.which("pg_config")
     if pg_config:
@@ -115,9 +120,13 @@ def _run(args: list[str], what: str) -> None:
 
 
 def _no_postgres(reason: str) -> None:
-    message = f"PostgreSQL-Binaries nicht gefunden: {reason}"
-    if os.environ.get(REQUIRE_POSTGRES) == "1":
-        pytest.fail(message + f" ({REQUIRE_POSTGRES}=1 verlangt PostgreSQL)", pytrace=False)
+    message = (
+        f"PostgreSQL-Server-Programme nicht gefunden ({reason}). Die Tests laufen gegen einen "
+        "echten PostgreSQL-Server: bitte installieren (Debian/Ubuntu: sudo apt-get install "
+        "postgresql; macOS: brew install postgresql) oder .ci/run ausführen, das sie einrichtet."
+    )
+    if os.environ.get(REQUIRE_POSTGRES, "1") != "0":
+        pytest.fail(message + f" Nur ohne PostgreSQL prüfen: {REQUIRE_POSTGRES}=0.", pytrace=False)
     pytest.skip(message)
 
 

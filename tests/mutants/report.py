@@ -1,0 +1,124 @@
+"""Mutation testing of the trust modules: run mutmut, then report killed and survived per module.
+
+    python tests/mutants/report.py            # every mutant (make mutants)
+    python tests/mutants/report.py --sample   # about a tenth, a different tenth each run (CI)
+
+The trust modules and the tests that guard them are configured in ``[tool.mutmut]`` of
+pyproject.toml. A survivor either gets a test that kills it or an entry in equivalent.toml with a
+one-line reason (a mutant that changes nothing a user or a calendar could notice). The run fails
+when a module kills less than MINIMUM of its mutants, or when any survivor is not listed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tomllib
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MUTANTS = ROOT / "mutants"
+EQUIVALENT = Path(__file__).with_name("equivalent.toml")
+MINIMUM = 90.0
+
+# mutmut's exit codes per mutant (mutmut/stats.py).
+KILLED = {1, 3}
+SURVIVED = {0}
+NO_TESTS = {5, 33}
+TIMEOUT = {24, -24, 152, 255, 36}
+
+
+def _results() -> dict[str, int | None]:
+    """Mutant name → the exit code of its test run (None: not run in this round)."""
+    found: dict[str, int | None] = {}
+    for meta in sorted(MUTANTS.rglob("*.meta")):
+        found.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    return found
+
+
+def _module(name: str) -> str:
+    return name.rsplit(".", 1)[0]
+
+
+def _equivalent() -> dict[str, str]:
+    if not EQUIVALENT.exists():
+        return {}
+    data = tomllib.loads(EQUIVALENT.read_text(encoding="utf-8"))
+    return {str(k): str(v) for k, v in data.get("equivalent", {}).items()}
+
+
+def _run(patterns: list[str]) -> None:
+    command = [sys.executable, "-m", "mutmut", "run", *patterns]
+    print("$", " ".join(command), flush=True)
+    subprocess.run(command, cwd=ROOT, check=False)
+
+
+def report(*, sampled: bool) -> int:
+    results = _results()
+    equivalent = _equivalent()
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    open_survivors: list[str] = []
+    for name, code in sorted(results.items()):
+        module = _module(name)
+        if code is None:
+            continue
+        if code in KILLED or code in TIMEOUT:
+            counts[module]["killed"] += 1
+        elif name in equivalent:
+            counts[module]["equivalent"] += 1
+        elif code in SURVIVED or code in NO_TESTS:
+            counts[module]["survived"] += 1
+            open_survivors.append(name)
+        else:
+            counts[module]["other"] += 1
+            open_survivors.append(name)
+    width = max((len(m) for m in counts), default=10)
+    print(f"\n{'Modul':<{width}}  getötet  überlebt  äquivalent  Anteil")
+    failed = False
+    for module, c in sorted(counts.items()):
+        judged = c["killed"] + c["survived"] + c["other"]
+        share = 100.0 * c["killed"] / judged if judged else 100.0
+        low = not sampled and share < MINIMUM
+        failed |= low
+        print(
+            f"{module:<{width}}  {c['killed']:7}  {c['survived'] + c['other']:8}  "
+            f"{c['equivalent']:10}  {share:5.1f} %{'  < ' + str(MINIMUM) + ' %' if low else ''}"
+        )
+    for name in open_survivors:
+        print(f"überlebt: {name}  (mutmut show {name})")
+    stale = sorted(set(equivalent) - set(results))
+    for name in stale:
+        print(f"Hinweis: {name} steht in equivalent.toml, gibt es aber nicht mehr")
+    if open_survivors:
+        print(
+            f"{len(open_survivors)} Mutanten überleben: einen Test ergänzen, der sie tötet, oder "
+            "sie mit Begründung in tests/mutants/equivalent.toml eintragen."
+        )
+    return 1 if failed or open_survivors else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sample",
+        action="store_true",
+        help="nur etwa ein Zehntel der Mutanten, bei jedem Lauf ein anderes (für CI)",
+    )
+    parser.add_argument("--report-only", action="store_true", help="nur auswerten")
+    args = parser.parse_args(argv)
+    if not args.report_only:
+        patterns = []
+        if args.sample:
+            digit = random.SystemRandom().randrange(10)
+            print(f"Stichprobe: Mutanten mit der Endziffer {digit}")
+            patterns = [f"*__mutmut_*{digit}"]
+        _run(patterns)
+    return report(sampled=args.sample)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
