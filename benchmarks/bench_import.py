@@ -43,12 +43,12 @@ def fresh_database(path: Path) -> None:
 def build_city_db(path: Path, people: int = 100_000, organisations: int = 5_000) -> Path:
     """A database holding the generated city, for benchmarks of listing, search and export."""
     from koordination.db.engine import Database
-    from koordination.services.directory.imports.people import import_people
+    from koordination.services.directory.imports.service import Imports
 
     fresh_database(path)
     db = Database(str(path))
     try:
-        import_people(db, city_csv(people, organisations))
+        Imports(db).people(city_csv(people, organisations))
     finally:
         db.dispose()
     return path
@@ -57,11 +57,11 @@ def build_city_db(path: Path, people: int = 100_000, organisations: int = 5_000)
 def _measure(db_path: Path, csv_path: Path) -> None:
     """Runs in its own process, so ru_maxrss is the peak of this import alone."""
     from koordination.db.engine import Database
-    from koordination.services.directory.imports.people import import_people
+    from koordination.services.directory.imports.service import Imports
 
     db = Database(str(db_path))
     start = time.perf_counter()
-    report = import_people(db, csv_path)
+    report = Imports(db).people(csv_path)
     seconds = time.perf_counter() - start
     db.dispose()
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux

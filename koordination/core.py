@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from koordination.config import Settings
     from koordination.db.engine import Database
     from koordination.services.action_fields import ActionFields
+    from koordination.services.directory.imports.service import Imports
     from koordination.services.directory.service import Directory
     from koordination.services.meetings.service import Meetings
     from koordination.services.minutes import Minutes
@@ -46,6 +47,13 @@ class Core:
         from koordination.services.directory.service import Directory
 
         return Directory(self.db, self.clock)
+
+    @cached_property
+    def imports(self) -> Imports:
+        """CSV imports of people and organisations into the directory."""
+        from koordination.services.directory.imports.service import Imports
+
+        return Imports(self.db, self.clock)
 
     @cached_property
     def meetings(self) -> Meetings:

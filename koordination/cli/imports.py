@@ -28,17 +28,14 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from koordination.services.directory.imports.organisations import import_organisations
-    from koordination.services.directory.imports.people import import_people
     from koordination.services.directory.imports.report import Existing
 
-    db = open_core(args).db
+    imports = open_core(args).imports
     existing: Existing = (
         "update" if args.update_existing else "skip" if args.skip_existing else "error"
     )
-    read = import_people if args.kind == "people" else import_organisations
+    read = imports.people if args.kind == "people" else imports.organisations
     report = read(
-        db,
         args.file,
         existing=existing,
         dry_run=args.dry_run,

@@ -31,8 +31,7 @@ from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.models import AuditEntry, Person
 from koordination.errors import KoordinationError
 from koordination.outputs.builders.audit import write_csv
-from koordination.services.directory.imports.organisations import import_organisations
-from koordination.services.directory.imports.people import import_people
+from koordination.services.directory.imports.service import Imports
 from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
 from koordination.services.minutes import Minutes
@@ -199,9 +198,9 @@ def test_a_csv_import_leaves_one_entry_for_the_whole_file(db: Database, tmp_path
     )
     orgs = tmp_path / "organisationen.csv"
     orgs.write_text("Name;Sektor\nTafel e.V.;Zivilgesellschaft\n", encoding="utf-8")
-    import_people(db, people, today=TODAY)
-    import_organisations(db, orgs)
-    import_people(db, people, existing="skip", dry_run=True, today=TODAY)
+    Imports(db, Clock.on(TODAY)).people(people)
+    Imports(db).organisations(orgs)
+    Imports(db, Clock.on(TODAY)).people(people, existing="skip", dry_run=True)
     entries = AuditTrail(db).entries(TrailQuery())
     imports = [e for e in entries if e.action == "import"]
     assert [(e.what, e.kind) for e in imports] == [

@@ -23,7 +23,7 @@ from koordination.db import backup, migrations
 from koordination.db.engine import Database
 from koordination.domain.inputs.directory import PersonInput
 from koordination.errors import DatabaseError
-from koordination.services.directory.imports.people import import_people
+from koordination.services.directory.imports.service import Imports
 from koordination.services.directory.service import Directory
 
 OLD_REVISION = "0006"  # before app_setting, retention_rule and person.erased_at existed
@@ -382,7 +382,7 @@ def test_restore_killed_midway_leaves_the_database_as_before(tmp_path: Path) -> 
     """SIGKILL while the backup is being written into the live file: nothing of it counts."""
     big = Database(str(tmp_path / "gross.sqlite3"))
     migrations.upgrade(big)
-    import_people(big, write_people_csv(tmp_path / "liste.csv", 100_000))
+    Imports(big).people(write_people_csv(tmp_path / "liste.csv", 100_000))
     big.dispose()
     path = tmp_path / "koordination.sqlite3"
     db = Database(str(path))

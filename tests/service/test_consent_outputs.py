@@ -58,8 +58,8 @@ from koordination.services.consent import (
     has_current_consent,
     is_current,
 )
-from koordination.services.directory.imports.people import import_people
 from koordination.services.directory.imports.reading import read_table
+from koordination.services.directory.imports.service import Imports
 from koordination.services.directory.service import Directory
 from koordination.services.meetings.dispatch import write_files
 from koordination.services.meetings.service import Meetings
@@ -270,7 +270,7 @@ def test_the_export_without_contact_data_imports_into_an_empty_database(
     try:
         copy = Directory(other, Clock.on(TODAY))
         copy.create_group(GroupInput(name="AK Jugend", kind=GroupKind.ARBEITSKREIS))
-        report = import_people(other, target, today=TODAY)
+        report = Imports(other, Clock.on(TODAY)).people(target)
         assert (report.created, report.organisations_created) == (5, 1)
         emails = {r.name: r.emails for r in copy.list_people()}
         assert emails == {p.name: (p.email,) if p.shares else () for p in network.everybody()}
@@ -285,7 +285,7 @@ def test_reimporting_the_export_to_update_keeps_every_stored_contact(
     target = tmp_path / "personen.csv"
     export_people(network.directory, "csv", target)
     before = {p.id: network.directory.get_person(p.id) for p in network.everybody()}
-    report = import_people(network.db, target, existing="update", today=TODAY)
+    report = Imports(network.db, Clock.on(TODAY)).people(target, existing="update")
     assert (report.created, report.updated) == (0, 5)
     for pid, old in before.items():
         new = network.directory.get_person(pid)

@@ -13,15 +13,15 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from support.policy import fuzz
 
+from koordination.clock import Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import ConsentPurpose, GroupKind, GroupRole, Sector
 from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
 from koordination.domain.models import Organisation, Person
 from koordination.errors import ImportFailed
-from koordination.services.directory.imports.organisations import import_organisations
-from koordination.services.directory.imports.people import import_people
 from koordination.services.directory.imports.reading import read_table
 from koordination.services.directory.imports.report import ImportReport
+from koordination.services.directory.imports.service import Imports
 from koordination.services.directory.search import PeopleFilter, person_search_text, person_sort_key
 from koordination.services.directory.service import Directory
 
@@ -48,7 +48,7 @@ def count(db: Database, model: type[Person] | type[Organisation]) -> int:
 
 
 def test_german_excel_file_cp1252_semicolon_imports_umlauts_and_dates(db: Database) -> None:
-    report = import_people(db, FIXTURES / "excel_deutsch_cp1252.csv", today=TODAY)
+    report = Imports(db, Clock.on(TODAY)).people(FIXTURES / "excel_deutsch_cp1252.csv")
     assert report.created == 2
     directory = Directory(db)
     juergen = directory.get_person(directory.list_people(PeopleFilter(search="weiß"))[0].id)
@@ -71,7 +71,7 @@ def test_excel_utf8_with_bom_reads_first_header_without_bom(db: Database, tmp_pa
     )
     headers, _rows = read_table(path)
     assert headers[0] == "Nachname"
-    assert import_people(db, path).created == 1
+    assert Imports(db).people(path).created == 1
     assert people(db) == ["Ayşe Öztürk"]
 
 
@@ -83,7 +83,7 @@ def test_libreoffice_utf8_comma_with_quoted_cells(db: Database, tmp_path: Path) 
         "Verwaltung\n",
         newline="\n",
     )
-    assert import_people(db, path).created == 1
+    assert Imports(db).people(path).created == 1
     record = Directory(db).get_person(Directory(db).list_people()[0].id)
     assert record.family_name == "Müller, geb. Schmidt"
     assert record.affiliations[0].organisation_name == "Stadt Musterstadt, Amt 50"
@@ -94,7 +94,7 @@ def test_libreoffice_utf8_semicolon(db: Database, tmp_path: Path) -> None:
     path = write(
         tmp_path / "lo.csv", "Vorname;Nachname;Tel.\nJens;Wolf;0341 123456\n", newline="\n"
     )
-    assert import_people(db, path).created == 1
+    assert Imports(db).people(path).created == 1
     assert Directory(db).get_person(Directory(db).list_people()[0].id).phones == ("0341 123456",)
 
 
@@ -108,21 +108,21 @@ def test_quoted_cell_with_line_break_and_line_numbers_of_later_rows(
         "Groß;Uwe;;kein-at-zeichen\n",
     )
     with pytest.raises(ImportFailed) as err:
-        import_people(db, path)
+        Imports(db).people(path)
     (problem,) = err.value.problems
     # Header is line 1, Lea's record spans lines 2-3, so Uwe starts on file line 4.
     assert (problem.line, problem.column) == (4, "E-Mail")
     path.write_bytes(path.read_bytes().replace(b"kein-at-zeichen", b"uwe@example.org"))
-    import_people(db, path)
+    Imports(db).people(path)
     lea = Directory(db).list_people(PeopleFilter(search="lea"))[0]
     assert Directory(db).get_person(lea.id).notes == "erste Zeile\nzweite Zeile"
 
 
 def test_tab_separated_and_excel_sep_hint(db: Database, tmp_path: Path) -> None:
     tab = write(tmp_path / "tab.csv", "Nachname\tVorname\nBraun\tVera\n")
-    assert import_people(db, tab).created == 1
+    assert Imports(db).people(tab).created == 1
     sep = write(tmp_path / "sep.csv", "sep=,\nNachname,Vorname\nLange,Nils\n")
-    assert import_people(db, sep).created == 1
+    assert Imports(db).people(sep).created == 1
     assert sorted(people(db)) == ["Nils Lange", "Vera Braun"]
 
 
@@ -143,13 +143,13 @@ def test_unusable_files_are_refused_with_a_german_message(
     path = tmp_path / "kaputt.csv"
     path.write_bytes(content)
     with pytest.raises(ImportFailed, match=message):
-        import_people(db, path)
+        Imports(db).people(path)
     assert count(db, Person) == 0
 
 
 def test_missing_file_is_a_german_error(db: Database, tmp_path: Path) -> None:
     with pytest.raises(ImportFailed, match="gibt es nicht"):
-        import_people(db, tmp_path / "fehlt.csv")
+        Imports(db).people(tmp_path / "fehlt.csv")
 
 
 def test_header_spellings_multiple_email_columns_and_unknown_columns(
@@ -161,7 +161,7 @@ def test_header_spellings_multiple_email_columns_and_unknown_columns(
         "Koch;Peter;peter@example.org;p.koch@example.org, pk@example.org;0170 1234567;"
         "blau;Ringstr. 1;04109;Leipzig\n",
     )
-    report = import_people(db, path)
+    report = Imports(db).people(path)
     assert report.warnings == (
         "Die Spalte „Lieblingsfarbe“ ist unbekannt und wird nicht importiert.",
     )
@@ -176,7 +176,7 @@ def test_title_lines_above_the_header_are_skipped(db: Database, tmp_path: Path) 
         tmp_path / "titel.csv",
         "Teilnehmerliste AK Jugend;;\n;;\nNachname;Vorname;E-Mail\nBauer;Tanja;\n",
     )
-    report = import_people(db, path)
+    report = Imports(db).people(path)
     assert report.created == 1
     assert any("Zeile 1 steht über der Kopfzeile" in w for w in report.warnings)
 
@@ -186,7 +186,7 @@ def test_title_lines_above_the_header_are_skipped(db: Database, tmp_path: Path) 
 
 def test_one_bad_row_imports_nothing_and_names_line_and_column(db: Database) -> None:
     with pytest.raises(ImportFailed) as err:
-        import_people(db, FIXTURES / "eine_fehlerhafte_zeile.csv")
+        Imports(db).people(FIXTURES / "eine_fehlerhafte_zeile.csv")
     assert count(db, Person) == 0
     assert count(db, Organisation) == 0
     assert [(p.line, p.column) for p in err.value.problems] == [(4, "E-Mail")]
@@ -205,7 +205,7 @@ def test_every_problem_is_listed_not_just_the_first(db: Database, tmp_path: Path
         "W;w@example.org;;;;vielleicht;\n",
     )
     with pytest.raises(ImportFailed) as err:
-        import_people(db, path, today=TODAY)
+        Imports(db, Clock.on(TODAY)).people(path)
     found = {(p.line, p.column, p.reason.split(" ")[0]) for p in err.value.problems}
     assert (2, "Nachname", "Der") in found
     assert (3, "E-Mail", "Die") in found  # same e-mail as line 2
@@ -224,7 +224,7 @@ def test_unknown_group_is_an_error_naming_the_group(db: Database, tmp_path: Path
         "Nachname;Gruppe\nVogel;ak jugend\nJäger;AK Jugend, AK Senioren\n",
     )
     with pytest.raises(ImportFailed) as err:
-        import_people(db, path)
+        Imports(db).people(path)
     (problem,) = err.value.problems
     assert (problem.line, problem.column) == (3, "Gruppe")
     assert "„AK Senioren“ gibt es nicht" in problem.reason
@@ -241,7 +241,7 @@ def test_groups_roles_and_dates_become_memberships(db: Database, tmp_path: Path)
         'Vogel;Jugendring;Zivilgesellschaft;"AK Jugend; Steuerungsgruppe";Sprecherin;'
         '"01.02.2024; 2025-03-01"\n',
     )
-    report = import_people(db, path)
+    report = Imports(db).people(path)
     assert report.memberships_created == 2
     assert report.organisations_created == 1
     group = directory.get_group(jugend.id)
@@ -258,7 +258,7 @@ def test_membership_end_before_start_is_an_error(db: Database, tmp_path: Path) -
         tmp_path / "g.csv", "Nachname;Gruppe;Von;Bis\nVogel;AK Jugend;01.02.2025;01.01.2025\n"
     )
     with pytest.raises(ImportFailed, match="liegt vor dem Beginn"):
-        import_people(db, path)
+        Imports(db).people(path)
 
 
 # ---------------------------------------------------------------------------- organisations
@@ -268,7 +268,7 @@ def test_new_organisations_get_the_files_sector_and_are_linked(db: Database) -> 
     Directory(db).create_organisation(
         OrganisationInput(name="Stadtverwaltung Musterstadt", sector=Sector.VERWALTUNG)
     )
-    report = import_people(db, FIXTURES / "organisationen_und_sektoren.csv")
+    report = Imports(db).people(FIXTURES / "organisationen_und_sektoren.csv")
     assert (report.created, report.organisations_created) == (4, 2)
     directory = Directory(db)
     orgs = {o.name: o for o in directory.list_organisations()}
@@ -282,7 +282,7 @@ def test_new_organisations_get_the_files_sector_and_are_linked(db: Database) -> 
 
 
 def test_dry_run_reports_and_writes_nothing(db: Database) -> None:
-    report = import_people(db, FIXTURES / "organisationen_und_sektoren.csv", dry_run=True)
+    report = Imports(db).people(FIXTURES / "organisationen_und_sektoren.csv", dry_run=True)
     assert report == ImportReport(created=4, organisations_created=3, warnings=(), dry_run=True)
     assert count(db, Person) == 0
     assert count(db, Organisation) == 0
@@ -292,7 +292,7 @@ def test_progress_is_reported_up_to_the_total(db: Database, tmp_path: Path) -> N
     lines = ["Nachname;E-Mail"] + [f"N{i};n{i}@example.org" for i in range(2500)]
     path = write(tmp_path / "p.csv", "\n".join(lines) + "\n")
     calls: list[tuple[int, int]] = []
-    import_people(db, path, progress=lambda done, total: calls.append((done, total)))
+    Imports(db).people(path, progress=lambda done, total: calls.append((done, total)))
     assert calls[-1] == (5000, 5000)
     assert len(calls) >= 4
     assert all(a[0] <= b[0] for a, b in itertools.pairwise(calls))
@@ -327,7 +327,7 @@ def test_existing_email_with_error_names_the_person_and_the_options(
     db: Database, anna: int, tmp_path: Path
 ) -> None:
     with pytest.raises(ImportFailed) as err:
-        import_people(db, _update_file(tmp_path))
+        Imports(db).people(_update_file(tmp_path))
     (problem,) = err.value.problems
     assert problem.line == 2
     assert f"Anna Schulz (Nr. {anna})" in problem.reason
@@ -339,7 +339,7 @@ def test_existing_email_with_update_fills_in_that_person(
     db: Database, anna: int, tmp_path: Path
 ) -> None:
     before = Directory(db).get_person(anna).version
-    report = import_people(db, _update_file(tmp_path), existing="update")
+    report = Imports(db).people(_update_file(tmp_path), existing="update")
     assert (report.created, report.updated, report.skipped) == (1, 1, 0)
     record = Directory(db).get_person(anna)
     assert record.family_name == "Schulz-Meyer"
@@ -357,7 +357,7 @@ def test_existing_email_with_update_fills_in_that_person(
 def test_existing_email_with_skip_leaves_that_person_alone(
     db: Database, anna: int, tmp_path: Path
 ) -> None:
-    report = import_people(db, _update_file(tmp_path), existing="skip")
+    report = Imports(db).people(_update_file(tmp_path), existing="skip")
     assert (report.created, report.updated, report.skipped) == (1, 0, 1)
     assert Directory(db).get_person(anna).family_name == "Schulz"
     assert count(db, Person) == 2
@@ -366,7 +366,7 @@ def test_existing_email_with_skip_leaves_that_person_alone(
 def test_same_email_twice_in_the_file_is_an_error(db: Database, tmp_path: Path) -> None:
     path = write(tmp_path / "d.csv", "Nachname;E-Mail\nA;x@example.org\nB;X@example.org\n")
     with pytest.raises(ImportFailed, match="steht schon in Zeile 2"):
-        import_people(db, path)
+        Imports(db).people(path)
 
 
 # ---------------------------------------------------------------------------- denormalised columns
@@ -378,7 +378,7 @@ def test_sort_key_and_search_text_match_the_directory_helpers(db: Database, tmp_
         "Titel;Vorname;Nachname;E-Mail;Organisation;Sektor\n"
         "Dr.;Jürgen;Weiß;JW@Example.org;Caritas Süd;Zivilgesellschaft\n",
     )
-    import_people(db, path)
+    Imports(db).people(path)
     with db.session() as session:
         person = session.scalars(select(Person)).one()
         assert person.sort_key == person_sort_key("Weiß", "Jürgen")
@@ -397,9 +397,9 @@ def test_the_import_leaves_the_database_usable_for_normal_saves(
     db: Database, tmp_path: Path
 ) -> None:
     """Explicit ids must not confuse the id sequence (PostgreSQL) or later ORM inserts."""
-    import_people(db, write(tmp_path / "a.csv", "Nachname;E-Mail\nA;a@example.org\n"))
+    Imports(db).people(write(tmp_path / "a.csv", "Nachname;E-Mail\nA;a@example.org\n"))
     saved = Directory(db).create_person(PersonInput(family_name="B", emails=["b@example.org"]))
-    import_people(db, write(tmp_path / "c.csv", "Nachname;E-Mail\nC;c@example.org\n"))
+    Imports(db).people(write(tmp_path / "c.csv", "Nachname;E-Mail\nC;c@example.org\n"))
     assert sorted(people(db)) == ["A", "B", "C"]
     assert saved.record.id != 1
 
@@ -415,7 +415,7 @@ def test_import_organisations_with_existing_error_update_skip(db: Database, tmp_
         "info@bsm.de;www.bsm.de;gegründet 2001\n"
         "Stadtverwaltung;;Kommune;Kommunalverwaltung;;;;;;;\n",
     )
-    assert import_organisations(db, path).created == 2
+    assert Imports(db).organisations(path).created == 2
     orgs = {o.name: o for o in Directory(db).list_organisations()}
     record = Directory(db).get_organisation(orgs["Bürgerstiftung Musterstadt"].id)
     assert (record.short_name, record.sector, record.address) == (
@@ -425,10 +425,10 @@ def test_import_organisations_with_existing_error_update_skip(db: Database, tmp_
     )
     assert record.website == "www.bsm.de"
     with pytest.raises(ImportFailed, match="gibt es schon"):
-        import_organisations(db, path)
-    assert import_organisations(db, path, existing="skip").skipped == 2
+        Imports(db).organisations(path)
+    assert Imports(db).organisations(path, existing="skip").skipped == 2
     changed = write(tmp_path / "o2.csv", "Name;Telefon\nbürgerstiftung musterstadt;0341 999\n")
-    assert import_organisations(db, changed, existing="update").updated == 1
+    assert Imports(db).organisations(changed, existing="update").updated == 1
     again = Directory(db).get_organisation(record.id)
     assert (again.phone, again.short_name, again.version) == ("0341 999", "BSM", 2)
 
@@ -436,7 +436,7 @@ def test_import_organisations_with_existing_error_update_skip(db: Database, tmp_
 def test_import_organisations_needs_a_sector_for_new_ones(db: Database, tmp_path: Path) -> None:
     path = write(tmp_path / "o.csv", "Organisation;Art\nNeuer Verein;Verein\nZweiter;Quatsch\n")
     with pytest.raises(ImportFailed) as err:
-        import_organisations(db, path)
+        Imports(db).organisations(path)
     reasons = {(p.line, p.column): p.reason for p in err.value.problems}
     assert "Sektor" in reasons[(2, "Sektor")]
     assert "keine Art" in reasons[(3, "Art")]
@@ -463,7 +463,7 @@ def test_random_cells_never_crash_the_importer(
     path = folder / "zufall.csv"
     path.write_bytes(text.encode("utf-8"))
     try:
-        report = import_people(db, path, dry_run=True)
+        report = Imports(db).people(path, dry_run=True)
     except ImportFailed as exc:
         assert exc.message.startswith(("Die Datei", "Zeile"))
         assert exc.message.isprintable() or "\n" in exc.message
@@ -486,8 +486,8 @@ def test_export_then_import_with_update_duplicates_nobody(db: Database, tmp_path
     target = tmp_path / "personen.csv"
     export_table(directory, "people", "csv", target)
     with pytest.raises(ImportFailed, match="gibt es schon"):
-        import_people(db, target)
-    report = import_people(db, target, existing="update")
+        Imports(db).people(target)
+    report = Imports(db).people(target, existing="update")
     assert (report.created, report.updated) == (0, 2)
     assert directory.count_people() == 2
 
@@ -502,6 +502,6 @@ def test_a_row_without_email_matching_a_known_name_is_not_added_silently(
     path = tmp_path / "liste.csv"
     path.write_bytes("Vorname;Nachname\r\nJürgen;Weiß\r\n".encode("cp1252"))
     with pytest.raises(ImportFailed) as err:
-        import_people(db, path)
+        Imports(db).people(path)
     assert "Jürgen Weiß (Nr. 1) gibt es schon" in str(err.value)
-    assert import_people(db, path, existing="skip").skipped == 1
+    assert Imports(db).people(path, existing="skip").skipped == 1

@@ -30,9 +30,8 @@ from koordination.outputs.registry import (
     organisation_row_json,
     person_row_json,
 )
-from koordination.services.directory.imports.organisations import import_organisations
-from koordination.services.directory.imports.people import import_people
 from koordination.services.directory.imports.reading import read_table
+from koordination.services.directory.imports.service import Imports
 from koordination.services.directory.service import Directory
 
 TODAY = date(2026, 11, 22)
@@ -253,8 +252,8 @@ def test_export_then_import_gives_the_same_people(
     other = Directory(other_db, Clock.on(TODAY))
     for g in city.list_groups():
         other.create_group(GroupInput(name=g.name, kind=g.kind))
-    assert import_organisations(other_db, tmp_path / "organisationen.csv").created == 2
-    report = import_people(other_db, tmp_path / "personen.csv", today=TODAY)
+    assert Imports(other_db).organisations(tmp_path / "organisationen.csv").created == 2
+    report = Imports(other_db, Clock.on(TODAY)).people(tmp_path / "personen.csv")
     assert (report.created, report.memberships_created) == (3, 3)
     assert report.organisations_created == 0
     assert report.warnings == ()
@@ -284,7 +283,7 @@ def test_reimporting_an_export_into_the_same_database_updates_nobody_twice(
     city: Directory, tmp_path: Path
 ) -> None:
     export_people(city, "csv", tmp_path / "personen.csv")
-    report = import_people(city.db, tmp_path / "personen.csv", existing="skip", today=TODAY)
+    report = Imports(city.db, Clock.on(TODAY)).people(tmp_path / "personen.csv", existing="skip")
     # Everybody is known: by e-mail, and the one without an e-mail by the export's Nr. column.
     assert (report.created, report.skipped) == (0, 3)
 

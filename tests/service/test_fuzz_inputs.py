@@ -61,8 +61,7 @@ from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.inputs.validation import format_date, parse_date, parse_datetime
 from koordination.domain.records.surveys import OptionRecord, QuestionRecord
 from koordination.errors import KoordinationError
-from koordination.services.directory.imports.organisations import import_organisations
-from koordination.services.directory.imports.people import import_people
+from koordination.services.directory.imports.service import Imports
 from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
 from koordination.services.survey_answers import AnswerProblem, parse_answer, parse_number
@@ -352,7 +351,7 @@ def test_a_people_file_is_imported_whole_or_refused_in_german_without_a_trace(
         with copy_of(template, workdir) as db:
             before = dump(db)
             try:
-                report = import_people(db, path, existing=existing, today=TODAY)
+                report = Imports(db, Clock.on(TODAY)).people(path, existing=existing)
             except KoordinationError as exc:
                 _check_refusal(exc, _all_cells(rows))
                 assert dump(db) == before, "ein abgelehnter Import hat geschrieben"
@@ -386,7 +385,7 @@ def test_an_organisation_file_is_imported_whole_or_refused_in_german_without_a_t
         with copy_of(template, workdir) as db:
             before = dump(db)
             try:
-                report = import_organisations(db, path, existing=existing)
+                report = Imports(db).organisations(path, existing=existing)
             except KoordinationError as exc:
                 _check_refusal(exc, _all_cells(rows))
                 assert dump(db) == before, "ein abgelehnter Import hat geschrieben"
@@ -426,9 +425,9 @@ def test_any_bytes_in_a_table_file_end_in_an_import_or_a_german_refusal(
             before = dump(db)
             try:
                 if kind == "people":
-                    import_people(db, path, today=TODAY)
+                    Imports(db, Clock.on(TODAY)).people(path)
                 elif kind == "organisations":
-                    import_organisations(db, path)
+                    Imports(db).organisations(path)
                 else:
                     ResponseImport(db).run(city.survey_id, path)
             except KoordinationError as exc:

@@ -58,9 +58,8 @@ from koordination.outputs.document import render
 from koordination.outputs.document.model import Letterhead
 from koordination.outputs.document.text import clean
 from koordination.outputs.registry import export_organisations, export_people
-from koordination.services.directory.imports.organisations import import_organisations
-from koordination.services.directory.imports.people import import_people
 from koordination.services.directory.imports.reading import read_table
+from koordination.services.directory.imports.service import Imports
 from koordination.services.directory.service import Directory
 
 TODAY = date(2026, 11, 22)
@@ -235,17 +234,17 @@ def test_people_come_back_from_an_export_as_typed_with_contact_data_only_when_sh
                 # The directory lets two people share an address (it warns), the importer
                 # refuses a file that repeats one (reported): it names the line.
                 with pytest.raises(ImportFailed, match="steht schon in Zeile") as refused:
-                    import_people(other, target, today=TODAY)
+                    Imports(other, Clock.on(TODAY)).people(target)
                 assert_german(refused.value.message)
                 return
             if any(not person[3] for person in expected):
                 # A family name of control characters only passes the form (reported) but is
                 # empty in the file: the import names the line instead of guessing.
                 with pytest.raises(ImportFailed, match="Nachname") as refused:
-                    import_people(other, target, today=TODAY)
+                    Imports(other, Clock.on(TODAY)).people(target)
                 assert_german(refused.value.message)
                 return
-            report = import_people(other, target, today=TODAY)
+            report = Imports(other, Clock.on(TODAY)).people(target)
             assert report.created == len(shared)
             copy = Directory(other, Clock.on(TODAY))
             imported = sorted(_imported(copy.get_person(r.id)) for r in copy.list_people())
@@ -286,10 +285,10 @@ def test_an_organisation_comes_back_from_an_export_as_typed(
             if not _round_trip(original.name):
                 # A name of control characters only: as for people's family names (above).
                 with pytest.raises(ImportFailed) as refused:
-                    import_organisations(other, target)
+                    Imports(other).organisations(target)
                 assert_german(refused.value.message)
                 return
-            assert import_organisations(other, target).created == 1
+            assert Imports(other).organisations(target).created == 1
             copy_directory = Directory(other, Clock.on(TODAY))
             (row,) = copy_directory.list_organisations()
             copy = copy_directory.get_organisation(row.id)

@@ -27,8 +27,6 @@ from koordination.outputs.registry import (
 )
 from koordination.outputs.table import FILE_NAMES
 from koordination.paths import exports_dir
-from koordination.services.directory.imports.organisations import import_organisations
-from koordination.services.directory.imports.people import import_people
 from koordination.services.directory.imports.report import Existing, ImportReport
 from koordination.services.directory.search import GroupFilter, OrganisationFilter, PeopleFilter
 from koordination.tui.formatting import number
@@ -258,11 +256,11 @@ class ImportScreen(TransferScreen):
 
     @work(thread=True, exclusive=True, group="import")
     def import_worker(self, text: str, existing: Existing, dry_run: bool) -> None:
-        importer = import_people if self.kind == "people" else import_organisations
+        imports = self.core.imports
+        importer = imports.people if self.kind == "people" else imports.organisations
         try:
             path = import_file(text)
             report = importer(
-                self.core.db,
                 path,
                 existing=existing,
                 dry_run=dry_run,

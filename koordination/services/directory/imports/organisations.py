@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from koordination.db import audit
-from koordination.db.engine import Database
 from koordination.domain.enums import OrganisationKind, Sector, fold
 from koordination.domain.inputs.directory import OrganisationInput
 from koordination.domain.models import Organisation
@@ -20,11 +17,8 @@ from koordination.errors import ImportFailed
 from koordination.services.directory.imports.bulk import (
     CHUNK,
     Bulk,
-    enum_checks_skipped,
-    gc_paused,
     new_ids,
     table_of,
-    write_failed,
 )
 from koordination.services.directory.imports.cells import (
     clean_cell,
@@ -43,7 +37,6 @@ from koordination.services.directory.imports.reading import records, sniff
 from koordination.services.directory.imports.report import (
     PROGRESS_EVERY,
     Existing,
-    ImportReport,
     Problems,
     Progress,
     Warnings,
@@ -149,7 +142,7 @@ _ORG_FIELD_LABELS = {
 _OPTIONAL_FIELDS = ("short_name", "sector", "address", "phone", "email", "website", "notes")
 
 
-def _read_organisations(
+def read_organisations(
     session: Session,
     path: Path,
     existing: Existing,
@@ -263,62 +256,3 @@ def _read_organisations(
     if problems:
         raise problems.fail()
     return plans, warnings, count
-
-
-def import_organisations(
-    db: Database,
-    path: Path | str,
-    *,
-    existing: Existing = "error",
-    dry_run: bool = False,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Import organisations from a CSV file (Name, Kurzname, Sektor, Art, …): all rows or none.
-
-    An organisation exists already when its name matches (case and spelling tolerant).
-    """
-    path = Path(path)
-    try:
-        with gc_paused(), db.session() as session:
-            plans, warnings, total = _read_organisations(session, path, existing, progress)
-            creates = [p for p in plans if p.existing_id is None]
-            updates = [p for p in plans if p.existing_id is not None and not p.skip]
-            report = ImportReport(
-                created=len(creates),
-                updated=len(updates),
-                skipped=sum(1 for p in plans if p.skip),
-                organisations_created=len(creates),
-                warnings=warnings.result(),
-                dry_run=dry_run,
-            )
-            if dry_run:
-                session.rollback()
-                if progress is not None:
-                    progress(2 * total, 2 * total)
-                return report
-            now = datetime.now(UTC)
-            conn = session.connection()
-
-            def chunk_written(start: int) -> None:
-                if progress is not None:
-                    progress(total + start, 2 * total)
-
-            with enum_checks_skipped(conn):
-                insert_organisations(conn, [p.data for p in creates], now, chunk_written)
-            for plan in updates:
-                org = session.get(Organisation, plan.existing_id)
-                assert org is not None
-                for attr in plan.given:
-                    setattr(org, attr, getattr(plan.data, attr))
-                org.search_text = organisation_search_text(org.name, org.short_name, org.email)
-                org.updated_at = now
-            session.flush()
-            # The rows go in as bulk inserts without entries of their own: one for the file.
-            new, changed = len(creates), len(updates)
-            facts = {"Datei": path.name, "Zeilen": total, "neu": new, "aktualisiert": changed}
-            audit.log(session, "import", "organisation", None, changes=facts)
-            if progress is not None:
-                progress(2 * total, 2 * total)
-            return report
-    except (IntegrityError, DBAPIError) as exc:
-        raise write_failed(exc) from exc

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, func, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from koordination.db import audit
-from koordination.db.engine import Database
 from koordination.domain.enums import Channel, GroupRole, Sector, fold
 from koordination.domain.inputs.directory import OrganisationInput
 from koordination.domain.inputs.validation import (
@@ -25,11 +22,6 @@ from koordination.domain.inputs.validation import (
 from koordination.domain.models import Group, Person, PersonEmail
 from koordination.domain.records.directory import display_name
 from koordination.errors import ImportFailed
-from koordination.services.directory.imports.bulk import (
-    enum_checks_skipped,
-    gc_paused,
-    write_failed,
-)
 from koordination.services.directory.imports.cells import (
     ConsentPairs,
     cached_date,
@@ -56,15 +48,11 @@ from koordination.services.directory.imports.organisations import insert_organis
 from koordination.services.directory.imports.people_writer import (
     OrgIds,
     PersonPlan,
-    count_new_memberships,
-    insert_people,
-    update_people,
 )
 from koordination.services.directory.imports.reading import records, sniff
 from koordination.services.directory.imports.report import (
     PROGRESS_EVERY,
     Existing,
-    ImportReport,
     Problems,
     Progress,
     Warnings,
@@ -107,7 +95,7 @@ _ROW_FIELDS = (
 )
 
 
-class _PeopleReader:
+class PeopleReader:
     """Phase one: read and check every row, remember what to write, write nothing."""
 
     def __init__(
@@ -662,86 +650,7 @@ class _PeopleReader:
                 )
 
 
-def import_people(
-    db: Database,
-    path: Path | str,
-    *,
-    existing: Existing = "error",
-    dry_run: bool = False,
-    progress: Progress | None = None,
-    today: date | None = None,
-) -> ImportReport:
-    """Import people from a CSV file: all rows or none.
-
-    Every row is checked first; any problem raises :class:`ImportFailed` listing line, column
-    and reason, and nothing is written. ``existing`` says what to do with a row whose e-mail is
-    already in the database: ``"error"`` (a problem), ``"update"`` (fill in that person) or
-    ``"skip"``. ``progress(done, total)`` counts every row once when checked and once when
-    written.
-    """
-    path = Path(path)
-    day = today or date.today()
-    try:
-        with gc_paused(), db.session() as session:
-            reader = _PeopleReader(session, path, existing, day, progress)
-            reader.read()
-            if reader.problems:
-                raise reader.problems.fail()
-            plans = [p for p in reader.plans if not p.skip]
-            creates = [p for p in plans if p.existing_id is None]
-            updates = [p for p in plans if p.existing_id is not None]
-            wanted = {p.org_key for p in plans if p.org_key}
-            new_orgs = {key: org for key, org in reader.new_orgs.items() if key in wanted}
-            total = reader.total
-            done = total
-            report = ImportReport(
-                created=len(creates),
-                updated=len(updates),
-                skipped=len(reader.plans) - len(plans),
-                organisations_created=len(new_orgs),
-                memberships_created=0,
-                warnings=reader.warnings.result(),
-                dry_run=dry_run,
-            )
-            if dry_run:
-                memberships = sum(len(p.groups) for p in creates)
-                memberships += count_new_memberships(session, updates, day)
-                session.rollback()
-                if progress is not None:
-                    progress(2 * total, 2 * total)
-                return replace(report, memberships_created=memberships)
-
-            def tick(n: int) -> None:
-                nonlocal done
-                done += n
-                if progress is not None:
-                    progress(min(done, 2 * total), 2 * total)
-
-            del reader  # the plans are all we need from here on
-            now = datetime.now(UTC)
-            conn = session.connection()
-            org_ids: OrgIds = {
-                key: (oid, name) for key, (oid, name, _s) in orgs_by_key(session).items()
-            }
-            with enum_checks_skipped(conn):
-                org_ids.update(_insert_new_orgs(conn, new_orgs, now))
-                memberships = insert_people(conn, creates, org_ids, now, tick)
-            memberships += update_people(session, updates, org_ids, day, now, tick)
-            # The rows go in as bulk inserts without entries of their own: one for the file.
-            new, changed = len(creates), len(updates)
-            facts = {"Datei": path.name, "Zeilen": total, "neu": new, "aktualisiert": changed}
-            audit.log(session, "import", "person", None, changes=facts)
-            tick(len(plans) - len(creates) - len(updates))
-            if progress is not None:
-                progress(2 * total, 2 * total)
-            result = replace(report, memberships_created=memberships)
-    except (IntegrityError, DBAPIError) as exc:
-        raise write_failed(exc) from exc
-    db.after_bulk_write()
-    return result
-
-
-def _insert_new_orgs(conn: Connection, new_orgs: dict[str, _NewOrg], now: datetime) -> OrgIds:
+def insert_new_orgs(conn: Connection, new_orgs: dict[str, _NewOrg], now: datetime) -> OrgIds:
     """The organisations the file brings along, with only a name and a sector."""
     data = []
     for org in new_orgs.values():
