@@ -53,7 +53,7 @@ def build_survey(db: Any) -> int:
     """The questionnaire: 20 questions of every type, started so it takes answers."""
     from koordination.domain.enums import QuestionType, SurveyAudience, SurveyStatus
     from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
-    from koordination.services.surveys import Surveys
+    from koordination.services.surveys.service import Surveys
 
     surveys = Surveys(db)
     survey = surveys.create(
@@ -137,7 +137,7 @@ def build_survey(db: Any) -> int:
 def write_responses(path: Path, db: Any, survey_id: int, responses: int) -> None:
     """A LimeSurvey export ("Fragecode & Fragetext", CSV, semicolon): id, submitdate, one
     column per question, F2 one column per option (Y or empty)."""
-    from koordination.services.surveys import Surveys
+    from koordination.services.surveys.service import Surveys
 
     form = Surveys(db).form(survey_id)
     rng = random.Random(2026)
@@ -205,7 +205,7 @@ def prepare(folder: Path, responses: int) -> tuple[Path, Path, int]:
 def _measure_import(db_path: Path, csv_path: Path, survey_id: int) -> None:
     """Runs in its own process, so ru_maxrss is the peak of this import alone."""
     from koordination.db.engine import Database
-    from koordination.services.survey_import import ResponseImport
+    from koordination.services.surveys.response_import import ResponseImport
 
     db = Database(str(db_path))
     start, cpu = time.perf_counter(), time.process_time()
@@ -222,7 +222,7 @@ def _measure_import(db_path: Path, csv_path: Path, survey_id: int) -> None:
 
 def _measure_results(db_path: Path, survey_id: int) -> None:
     from koordination.db.engine import Database
-    from koordination.services.survey_results import Evaluation
+    from koordination.services.surveys.results import Evaluation
 
     db = Database(str(db_path))
     start, cpu = time.perf_counter(), time.process_time()

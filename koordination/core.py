@@ -27,9 +27,9 @@ if TYPE_CHECKING:
     from koordination.services.privacy.retention import Retention
     from koordination.services.privacy.service import Privacy
     from koordination.services.programme import Programme
-    from koordination.services.survey_import import ResponseImport
-    from koordination.services.survey_results import Evaluation
-    from koordination.services.surveys import Surveys
+    from koordination.services.surveys.response_import import ResponseImport
+    from koordination.services.surveys.results import Evaluation
+    from koordination.services.surveys.service import Surveys
 
 
 @dataclass(eq=False)
@@ -70,19 +70,19 @@ class Core:
 
     @cached_property
     def surveys(self) -> Surveys:
-        from koordination.services.surveys import Surveys
+        from koordination.services.surveys.service import Surveys
 
         return Surveys(self.db)
 
     @cached_property
     def survey_results(self) -> Evaluation:
-        from koordination.services.survey_results import Evaluation
+        from koordination.services.surveys.results import Evaluation
 
         return Evaluation(self.db)
 
     @cached_property
     def survey_import(self) -> ResponseImport:
-        from koordination.services.survey_import import ResponseImport
+        from koordination.services.surveys.response_import import ResponseImport
 
         return ResponseImport(self.db)
 

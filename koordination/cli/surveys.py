@@ -261,7 +261,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_import_responses(args: argparse.Namespace) -> int:
-    from koordination.services.survey_import import describe_target, load_mapping
+    from koordination.services.surveys.column_mapping import describe_target, load_mapping
 
     core = open_core(args)
     given = load_mapping(args.mapping) if args.mapping else None

@@ -160,7 +160,7 @@ IDEAS = (
 
 def build_surveys(rng: random.Random, session: Session, db: Database) -> None:
     """Both surveys with their answers, and the published snapshot of the closed one."""
-    from koordination.services.survey_results import Evaluation
+    from koordination.services.surveys.results import Evaluation
 
     bank = {
         "bedarf": QuestionBankItem(

@@ -196,8 +196,8 @@ class Programme:
     def _year_surveys(self, year: int) -> tuple[YearSurvey, ...]:
         """The surveys that ran in ``year`` (not drafts), in the order they started: results
         as published up to the year's end, else the live results with small cells hidden."""
-        from koordination.services.survey_results import Evaluation
-        from koordination.services.surveys import Surveys
+        from koordination.services.surveys.results import Evaluation
+        from koordination.services.surveys.service import Surveys
 
         evaluation = Evaluation(self.db)
         found = []

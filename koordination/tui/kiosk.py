@@ -22,7 +22,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyStatus
 from koordination.domain.records.surveys import AnswerValue, QuestionRecord, SurveyForm
 from koordination.errors import FieldError, KoordinationError, ValidationError
-from koordination.services.survey_answers import AnswerProblem, parse_answer
+from koordination.services.surveys.answers import AnswerProblem, parse_answer
 
 if TYPE_CHECKING:
     from textual.binding import BindingsMap

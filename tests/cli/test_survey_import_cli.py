@@ -16,7 +16,7 @@ from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
 from koordination.domain.enums import QuestionType, SurveyAudience, SurveyStatus
 from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
-from koordination.services.surveys import Surveys
+from koordination.services.surveys.service import Surveys
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "surveys"
 

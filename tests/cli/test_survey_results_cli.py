@@ -24,7 +24,7 @@ from koordination.db.migrations import upgrade
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
 from koordination.domain.inputs.surveys import BankItemInput, QuestionInput, SurveyInput
 from koordination.domain.records.surveys import AnswerValue
-from koordination.services.surveys import Surveys
+from koordination.services.surveys.service import Surveys
 
 ORGANISATIONS = "Engagement in Gießen 2026"
 CITIZENS = "Bürgerbefragung 2026"

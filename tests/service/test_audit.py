@@ -29,7 +29,7 @@ from koordination.services.action_fields import ActionFields
 from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
 from koordination.services.minutes import Minutes
-from koordination.services.surveys import Surveys
+from koordination.services.surveys.service import Surveys
 
 
 def _trail(db: Database, kind: str, record_id: int) -> list[AuditEntry]:

@@ -37,7 +37,7 @@ from koordination.services.meetings.service import Meetings
 from koordination.services.minutes import Minutes
 from koordination.services.privacy.audit_labels import parse_record, render_value
 from koordination.services.privacy.audit_trail import AuditTrail, TrailEntry, TrailQuery, entry_json
-from koordination.services.surveys import Surveys
+from koordination.services.surveys.service import Surveys
 
 TODAY = date(2026, 11, 22)
 

@@ -65,8 +65,8 @@ from koordination.services.meetings.dispatch import write_files
 from koordination.services.meetings.service import Meetings
 from koordination.services.minutes import Minutes
 from koordination.services.open_data import OpenData
-from koordination.services.survey_results import Evaluation
-from koordination.services.surveys import Surveys
+from koordination.services.surveys.results import Evaluation
+from koordination.services.surveys.service import Surveys
 
 TODAY = date(2026, 11, 22)
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)

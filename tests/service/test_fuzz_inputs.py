@@ -64,9 +64,10 @@ from koordination.errors import KoordinationError
 from koordination.services.directory.imports.service import Imports
 from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
-from koordination.services.survey_answers import AnswerProblem, parse_answer, parse_number
-from koordination.services.survey_import import ResponseImport, load_mapping
-from koordination.services.surveys import Surveys
+from koordination.services.surveys.answers import AnswerProblem, parse_answer, parse_number
+from koordination.services.surveys.column_mapping import load_mapping
+from koordination.services.surveys.response_import import ResponseImport
+from koordination.services.surveys.service import Surveys
 
 TODAY = date(2026, 11, 22)
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)

@@ -57,7 +57,7 @@ from koordination.services.open_data import OpenData
 from koordination.services.privacy.access_report import LABELS
 from koordination.services.privacy.mentions import Mentions
 from koordination.services.privacy.service import Privacy
-from koordination.services.surveys import Surveys
+from koordination.services.surveys.service import Surveys
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 22)

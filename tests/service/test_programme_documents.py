@@ -36,7 +36,7 @@ from koordination.services.action_fields import ActionFields
 from koordination.services.directory.service import Directory
 from koordination.services.network import held_sittings
 from koordination.services.programme import Programme
-from koordination.services.surveys import Surveys
+from koordination.services.surveys.service import Surveys
 
 TODAY = date(2026, 11, 22)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

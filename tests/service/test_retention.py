@@ -30,8 +30,8 @@ from koordination.services.meetings.service import Meetings
 from koordination.services.privacy.audit_trail import AuditTrail, TrailQuery
 from koordination.services.privacy.retention import Retention
 from koordination.services.privacy.retention_rules import RULE_KINDS, months_before
-from koordination.services.survey_answers import parse_answer
-from koordination.services.surveys import Surveys
+from koordination.services.surveys.answers import parse_answer
+from koordination.services.surveys.service import Surveys
 
 # Everything the tests create is written "now"; the runs look at it ten years later, so what
 # is made now is old, and what is dated RECENT is within every rule's period.

@@ -18,15 +18,16 @@ from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.models import SurveyAnswer, SurveyResponse
 from koordination.domain.records.surveys import AnswerValue, SurveyForm
 from koordination.errors import ConflictError, ImportFailed
-from koordination.services.survey_import import (
+from koordination.services.surveys.answers import answer_rows
+from koordination.services.surveys.column_mapping import (
     ColumnMapping,
-    ResponseImport,
     describe_target,
     load_mapping,
     save_mapping,
     suggest_mapping,
 )
-from koordination.services.surveys import Surveys, answer_rows
+from koordination.services.surveys.response_import import ResponseImport
+from koordination.services.surveys.service import Surveys
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "surveys"
 HEADER = "id;submitdate;F1;F2[SQ001];F2[SQ002];F2[SQ003];F3;F4;F5;F6;F7;F8"

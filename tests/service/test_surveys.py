@@ -13,9 +13,9 @@ from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudien
 from koordination.domain.inputs.surveys import BankItemInput, QuestionInput, SurveyInput
 from koordination.domain.records.surveys import AnswerValue, SurveyForm, results_to_dict
 from koordination.errors import ConflictError, NotFoundError, ValidationError
-from koordination.services.survey_answers import AnswerProblem, parse_answer, parse_number
-from koordination.services.survey_results import Evaluation
-from koordination.services.surveys import Surveys
+from koordination.services.surveys.answers import AnswerProblem, parse_answer, parse_number
+from koordination.services.surveys.results import Evaluation
+from koordination.services.surveys.service import Surveys
 
 
 def _survey(db: Database, audience: SurveyAudience = SurveyAudience.ORGANISATIONEN) -> SurveyForm:

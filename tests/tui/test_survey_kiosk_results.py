@@ -17,7 +17,7 @@ from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
 from koordination.domain.inputs.surveys import BankItemInput, QuestionInput, SurveyInput
 from koordination.domain.records.surveys import OptionCount
-from koordination.services.surveys import Surveys
+from koordination.services.surveys.service import Surveys
 from koordination.tui import kiosk as kiosk_module
 from koordination.tui.kiosk import (
     KioskApp,
@@ -339,7 +339,7 @@ async def test_each_submission_is_saved_and_the_next_visitor_gets_an_empty_form(
         assert kiosk.saved == 2
     db = Database(city_db)
     try:
-        from koordination.services.survey_results import Evaluation
+        from koordination.services.surveys.results import Evaluation
 
         results = Evaluation(db).results(survey.id, published=False)
     finally:

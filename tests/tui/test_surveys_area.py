@@ -14,7 +14,7 @@ from tui_support import make_app, settle, text_of
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
 from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
-from koordination.services.surveys import Surveys
+from koordination.services.surveys.service import Surveys
 from koordination.tui.app import KoordinationApp
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen
 from koordination.tui.screens.survey_forms import (

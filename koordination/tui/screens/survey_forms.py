@@ -45,7 +45,7 @@ from koordination.domain.records.surveys import (
 )
 from koordination.errors import FieldError, ImportFailed, KoordinationError, ValidationError
 from koordination.outputs.registry import OUTPUTS
-from koordination.services.survey_answers import AnswerProblem, check_answers, parse_answer
+from koordination.services.surveys.answers import AnswerProblem, check_answers, parse_answer
 from koordination.tui.formatting import escape_markup
 from koordination.tui.messages import DataChanged
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen
@@ -55,8 +55,9 @@ from koordination.tui.widgets.form import FieldSpec, FormFields
 
 if TYPE_CHECKING:
     from koordination.core import Core
-    from koordination.services.survey_import import ColumnMapping, ResponseImportReport
-    from koordination.services.surveys import Surveys
+    from koordination.services.surveys.column_mapping import ColumnMapping
+    from koordination.services.surveys.response_import import ResponseImportReport
+    from koordination.services.surveys.service import Surveys
 
 YES_NO_CHOICES: list[tuple[str, bool]] = [("ja", True), ("nein", False)]
 
@@ -862,7 +863,7 @@ SKIP_COLUMN = ""
 def target_choices(form: SurveyForm) -> list[tuple[str, str]]:
     """Everything a column of a response file can be: a question, one option of a multiple
     choice (ticked or not), the form tool's response id, the submission time, or nothing."""
-    from koordination.services.survey_import import ID, SUBMITTED, describe_target
+    from koordination.services.surveys.column_mapping import ID, SUBMITTED, describe_target
 
     choices = [(describe_target(form, None), SKIP_COLUMN)]
     choices += [(describe_target(form, t), t) for t in (ID, SUBMITTED)]
@@ -1022,7 +1023,7 @@ class ResponseImportScreen(TransferScreen):
             self.query_one("#column-0", Select).focus()
 
     def mapping(self) -> list[ColumnMapping]:
-        from koordination.services.survey_import import ColumnMapping
+        from koordination.services.surveys.column_mapping import ColumnMapping
 
         assert self.preview is not None
         out = []

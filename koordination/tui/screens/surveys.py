@@ -26,7 +26,7 @@ from koordination.tui.screens.survey_results import answers_text
 
 if TYPE_CHECKING:
     from koordination.domain.inputs.surveys import CopyInput, QuestionInput, SurveyInput
-    from koordination.services.surveys import Surveys
+    from koordination.services.surveys.service import Surveys
     from koordination.tui.screens.survey_forms import BankChoice
 
 T = TypeVar("T")

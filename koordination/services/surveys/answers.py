@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from koordination.domain.enums import QuestionType, fold
 from koordination.domain.inputs.validation import parse_date
@@ -176,3 +177,38 @@ def check_answers(form: SurveyForm, answers: Mapping[int, AnswerValue | None]) -
         if problem:
             problems.append(FieldError(question.code, problem))
     return problems
+
+
+def answer_rows(
+    form: SurveyForm, response_id: int, answers: Mapping[int, AnswerValue | None]
+) -> list[dict[str, Any]]:
+    """The survey_answer rows of one response (already checked): one per ticked option."""
+    rows: list[dict[str, Any]] = []
+    for question in form.questions:
+        value = answers.get(question.id)
+        if value is None or value == "" or value == frozenset():
+            continue
+        row: dict[str, Any] = {
+            "response_id": response_id,
+            "question_id": question.id,
+            "option_id": None,
+            "number": None,
+            "text": None,
+        }
+        if question.type is QuestionType.MEHRFACH:
+            assert isinstance(value, frozenset)
+            for option in question.options:  # in the option order, not the set's
+                if option.id in value:
+                    rows.append(row | {"option_id": option.id})
+            continue
+        if question.type.has_options:
+            row["option_id"] = value
+        elif question.type.is_numeric:
+            row["number"] = float(value)  # type: ignore[arg-type]
+        elif question.type is QuestionType.DATUM:
+            assert isinstance(value, date)
+            row["text"] = value.isoformat()
+        else:
+            row["text"] = value
+        rows.append(row)
+    return rows

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
@@ -29,16 +29,34 @@ from koordination.domain.models import (
     SurveyResponse,
 )
 from koordination.domain.records.surveys import (
-    YES_NO,
     AnswerValue,
     BankItemRecord,
-    OptionRecord,
     QuestionRecord,
     SurveyForm,
     SurveyRecord,
 )
 from koordination.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from koordination.services.survey_answers import check_answers
+from koordination.services.surveys.answers import answer_rows, check_answers
+from koordination.services.surveys.questions import (
+    BREAKDOWN_TYPES,
+    apply_changes,
+    check_condition,
+    clear_breakdown,
+    current_value,
+    next_code,
+)
+from koordination.services.surveys.records import (
+    answer_counts,
+    bank_record,
+    clean_options,
+    count_responses,
+    load_question,
+    load_survey,
+    question_record,
+    record_of,
+    survey_counts,
+    survey_record,
+)
 
 #: Question fields whose change alters what earlier answers mean.
 MEANING_FIELDS = ("text", "type", "options", "scale_min", "scale_max", "low_label", "high_label")
@@ -63,75 +81,6 @@ _SURVEY_FIELDS = (
     "introduction",
     "anonymous",
 )
-#: Results can be broken down by a question with exactly one answer per response.
-BREAKDOWN_TYPES = (QuestionType.EINFACH, QuestionType.JA_NEIN)
-
-
-def _survey_record(s: Survey, responses: int, questions: int) -> SurveyRecord:
-    return SurveyRecord(
-        id=s.id,
-        version=s.version,
-        title=s.title,
-        audience=s.audience,
-        audience_note=s.audience_note,
-        starts_on=s.starts_on,
-        ends_on=s.ends_on,
-        status=s.status,
-        introduction=s.introduction,
-        anonymous=s.anonymous,
-        response_count=responses,
-        question_count=questions,
-        copied_from_id=s.copied_from_id,
-    )
-
-
-def _question_record(q: SurveyQuestion, answers: int = 0) -> QuestionRecord:
-    return QuestionRecord(
-        id=q.id,
-        survey_id=q.survey_id,
-        code=q.code,
-        version=q.version,
-        position=q.position,
-        section=q.section,
-        text=q.text,
-        hint=q.hint,
-        type=q.type,
-        required=q.required,
-        scale_min=q.scale_min,
-        scale_max=q.scale_max,
-        low_label=q.low_label,
-        high_label=q.high_label,
-        breakdown=q.breakdown,
-        bank_item_id=q.bank_item_id,
-        condition_question_id=q.condition_question_id,
-        condition_option_id=q.condition_option_id,
-        retired=q.retired,
-        options=tuple(OptionRecord(o.id, o.position, o.label) for o in q.options),
-        answer_count=answers,
-    )
-
-
-def _bank_record(b: QuestionBankItem, used_in: int = 0) -> BankItemRecord:
-    return BankItemRecord(
-        id=b.id,
-        key=b.key,
-        text=b.text,
-        type=b.type,
-        options=tuple(line for line in b.options.split("\n") if line.strip()),
-        scale_min=b.scale_min,
-        scale_max=b.scale_max,
-        low_label=b.low_label,
-        high_label=b.high_label,
-        used_in=used_in,
-    )
-
-
-def _clean_options(kind: QuestionType, options: Iterable[str]) -> list[str]:
-    if kind is QuestionType.JA_NEIN:
-        return list(YES_NO)
-    if not kind.has_options:
-        return []
-    return [o.strip() for o in options if o.strip()]
 
 
 class Surveys:
@@ -142,27 +91,6 @@ class Surveys:
 
     # ----------------------------------------------------------------- surveys
 
-    def _counts(self, session: Session, survey_ids: Sequence[int]) -> tuple[dict[int, int], ...]:
-        responses = dict(
-            session.execute(
-                select(SurveyResponse.survey_id, func.count())
-                .where(SurveyResponse.survey_id.in_(survey_ids))
-                .group_by(SurveyResponse.survey_id)
-            ).all()
-        )
-        questions = dict(
-            session.execute(
-                select(SurveyQuestion.survey_id, func.count())
-                .where(SurveyQuestion.survey_id.in_(survey_ids), SurveyQuestion.retired.is_(False))
-                .group_by(SurveyQuestion.survey_id)
-            ).all()
-        )
-        return responses, questions
-
-    def _record(self, session: Session, survey: Survey) -> SurveyRecord:
-        responses, questions = self._counts(session, [survey.id])
-        return _survey_record(survey, responses.get(survey.id, 0), questions.get(survey.id, 0))
-
     def list_surveys(self, status: SurveyStatus | None = None) -> list[SurveyRecord]:
         """All surveys, running ones first, then drafts, then closed; newest first within."""
         order = {SurveyStatus.LAEUFT: 0, SurveyStatus.ENTWURF: 1, SurveyStatus.ABGESCHLOSSEN: 2}
@@ -171,9 +99,9 @@ class Surveys:
             if status is not None:
                 query = query.where(Survey.status == status)
             surveys = list(session.scalars(query))
-            responses, questions = self._counts(session, [s.id for s in surveys])
+            responses, questions = survey_counts(session, [s.id for s in surveys])
             records = [
-                _survey_record(s, responses.get(s.id, 0), questions.get(s.id, 0)) for s in surveys
+                survey_record(s, responses.get(s.id, 0), questions.get(s.id, 0)) for s in surveys
             ]
         return sorted(
             records,
@@ -182,14 +110,7 @@ class Surveys:
 
     def get(self, survey_id: int) -> SurveyRecord:
         with self.db.session() as session:
-            return self._record(session, self._survey(session, survey_id))
-
-    @staticmethod
-    def _survey(session: Session, survey_id: int) -> Survey:
-        survey = session.get(Survey, survey_id)
-        if survey is None:
-            raise NotFoundError(f"Die Umfrage Nr. {survey_id} gibt es nicht (mehr).")
-        return survey
+            return record_of(session, load_survey(session, survey_id))
 
     @staticmethod
     def _check_survey(values: Mapping[str, Any]) -> None:
@@ -218,14 +139,14 @@ class Surveys:
             )
             session.add(survey)
             session.flush()
-            return self._record(session, survey)
+            return record_of(session, survey)
 
     def update(self, original: SurveyRecord, data: SurveyInput) -> SurveyRecord:
         """Change title, audience, period, introduction or anonymity; what differs from
         ``original`` is saved, unless the survey changed since ``original`` was read."""
         changes = data.changes(original)
         with self.db.session() as session:
-            survey = self._survey(session, original.id)
+            survey = load_survey(session, original.id)
             if survey.version != original.version:
                 raise ConflictError(
                     "Die Umfrage wurde inzwischen an anderer Stelle geändert. Ihre Änderungen "
@@ -236,7 +157,7 @@ class Surveys:
             if (
                 "anonymous" in changes
                 and changes["anonymous"] != survey.anonymous
-                and self._response_count(session, original.id)
+                and count_responses(session, original.id)
             ):
                 raise ConflictError(
                     "Ob eine Umfrage anonym ist, lässt sich nicht mehr ändern, sobald "
@@ -245,30 +166,24 @@ class Surveys:
             for name, value in changes.items():
                 setattr(survey, name, value.strip() if isinstance(value, str) else value)
             session.flush()
-            return self._record(session, survey)
-
-    @staticmethod
-    def _response_count(session: Session, survey_id: int) -> int:
-        return (
-            session.scalar(select(func.count()).where(SurveyResponse.survey_id == survey_id)) or 0
-        )
+            return record_of(session, survey)
 
     def set_status(self, survey_id: int, status: SurveyStatus) -> SurveyRecord:
         """Start, close or reopen a survey; a survey with answers never goes back to draft."""
         with self.db.session() as session:
-            survey = self._survey(session, survey_id)
+            survey = load_survey(session, survey_id)
             if status is SurveyStatus.LAEUFT and not any(not q.retired for q in survey.questions):
                 raise ValidationError(
                     [FieldError("Status", "Eine Umfrage ohne Fragen kann nicht starten.")]
                 )
-            if status is SurveyStatus.ENTWURF and self._response_count(session, survey_id):
+            if status is SurveyStatus.ENTWURF and count_responses(session, survey_id):
                 raise ConflictError(
                     "Die Umfrage hat schon Antworten und kann nicht zurück in den Entwurf. "
                     "Sie können sie abschließen oder kopieren."
                 )
             survey.status = status
             session.flush()
-            return self._record(session, survey)
+            return record_of(session, survey)
 
     def copy(
         self, survey_id: int, title: str | None = None, audience: SurveyAudience | None = None
@@ -276,7 +191,7 @@ class Surveys:
         """A new draft with the same introduction and current questions, without answers.
         Questions keep their bank links, so the two surveys can be compared."""
         with self.db.session() as session:
-            source = self._survey(session, survey_id)
+            source = load_survey(session, survey_id)
             copy = Survey(
                 title=(title or f"Kopie von {source.title}").strip(),
                 audience=audience or source.audience,
@@ -323,12 +238,12 @@ class Surveys:
                     target.condition_question_id = question_map[cond_q].id
                     target.condition_option_id = option_map.get(cond_o)
             session.flush()
-            return self._record(session, copy)
+            return record_of(session, copy)
 
     def delete(self, survey_id: int) -> None:
         """Delete a survey with its questions, answers and snapshots."""
         with self.db.session() as session:
-            survey = self._survey(session, survey_id)
+            survey = load_survey(session, survey_id)
             # Answers first, in bulk: the ORM cascade would load every row.
             question_ids = select(SurveyQuestion.id).where(SurveyQuestion.survey_id == survey_id)
             session.execute(delete(SurveyAnswer).where(SurveyAnswer.question_id.in_(question_ids)))
@@ -337,26 +252,13 @@ class Surveys:
 
     # --------------------------------------------------------------- questions
 
-    def _answer_counts(self, session: Session, question_ids: Sequence[int]) -> dict[int, int]:
-        if not question_ids:
-            return {}
-        return dict(
-            session.execute(
-                select(
-                    SurveyAnswer.question_id, func.count(func.distinct(SurveyAnswer.response_id))
-                )
-                .where(SurveyAnswer.question_id.in_(question_ids))
-                .group_by(SurveyAnswer.question_id)
-            ).all()
-        )
-
     def questions(self, survey_id: int, *, include_retired: bool = False) -> list[QuestionRecord]:
         """The survey's questions in order, each with how many responses answered it."""
         with self.db.session() as session:
-            survey = self._survey(session, survey_id)
+            survey = load_survey(session, survey_id)
             chosen = [q for q in survey.questions if include_retired or not q.retired]
-            counts = self._answer_counts(session, [q.id for q in chosen])
-            return [_question_record(q, counts.get(q.id, 0)) for q in chosen]
+            counts = answer_counts(session, [q.id for q in chosen])
+            return [question_record(q, counts.get(q.id, 0)) for q in chosen]
 
     def form(self, survey_id: int) -> SurveyForm:
         """The survey and its current questions: what the questionnaire shows."""
@@ -368,45 +270,8 @@ class Surveys:
             )
             if survey is None:
                 raise NotFoundError(f"Die Umfrage Nr. {survey_id} gibt es nicht (mehr).")
-            questions = tuple(_question_record(q) for q in survey.questions if not q.retired)
-            return SurveyForm(self._record(session, survey), questions)
-
-    @staticmethod
-    def _question(session: Session, question_id: int) -> SurveyQuestion:
-        question = session.get(SurveyQuestion, question_id)
-        if question is None:
-            raise NotFoundError(f"Die Frage Nr. {question_id} gibt es nicht (mehr).")
-        return question
-
-    @staticmethod
-    def _next_code(survey: Survey) -> str:
-        numbers = [
-            int(q.code[1:]) for q in survey.questions if q.code[:1] == "F" and q.code[1:].isdigit()
-        ]
-        return f"F{max(numbers, default=0) + 1}"
-
-    def _check_condition(
-        self,
-        session: Session,
-        survey_id: int,
-        position: int,
-        condition: tuple[int, int] | None,
-    ) -> tuple[int | None, int | None]:
-        if condition is None:
-            return None, None
-        question_id, option_id = condition
-        earlier = session.get(SurveyQuestion, question_id)
-        if earlier is None or earlier.survey_id != survey_id or earlier.retired:
-            raise ValidationError([FieldError("Bedingung", "Diese Frage gibt es hier nicht.")])
-        if not earlier.type.has_options or option_id not in {o.id for o in earlier.options}:
-            raise ValidationError(
-                [FieldError("Bedingung", "Wählen Sie eine Antwort einer Auswahlfrage.")]
-            )
-        if earlier.position >= position:
-            raise ValidationError(
-                [FieldError("Bedingung", "Eine Bedingung kann nur auf eine frühere Frage zeigen.")]
-            )
-        return question_id, option_id
+            questions = tuple(question_record(q) for q in survey.questions if not q.retired)
+            return SurveyForm(record_of(session, survey), questions)
 
     def add_question(self, survey_id: int, data: QuestionInput) -> QuestionRecord:
         """A new question at the end of the survey (any status; answers never change meaning
@@ -417,21 +282,21 @@ class Surveys:
         self, survey_id: int, data: QuestionInput, bank_item_id: int | None
     ) -> QuestionRecord:
         kind, scale_min, scale_max = data.type, data.scale_min, data.scale_max
-        cleaned = _clean_options(kind, data.options)
+        cleaned = clean_options(kind, data.options)
         if kind is QuestionType.SKALA and scale_min is None and scale_max is None:
             scale_min, scale_max = 1, 5
         problems = question_problems(kind, data.text, cleaned, scale_min, scale_max)
         if problems:
             raise ValidationError(problems)
         with self.db.session() as session:
-            survey = self._survey(session, survey_id)
+            survey = load_survey(session, survey_id)
             position = max((q.position for q in survey.questions), default=0) + 1
-            code = data.code.strip() or self._next_code(survey)
+            code = data.code.strip() or next_code(survey)
             if any(q.code == code for q in survey.questions):
                 raise ValidationError([FieldError("Kürzel", f"„{code}“ gibt es schon.")])
-            cond_q, cond_o = self._check_condition(session, survey_id, position, data.condition)
+            cond_q, cond_o = check_condition(session, survey_id, position, data.condition)
             if data.breakdown:
-                self._clear_breakdown(survey)
+                clear_breakdown(survey)
             question = SurveyQuestion(
                 survey_id=survey_id,
                 position=position,
@@ -454,12 +319,7 @@ class Surveys:
             )
             survey.questions.append(question)
             session.flush()
-            return _question_record(question)
-
-    @staticmethod
-    def _clear_breakdown(survey: Survey) -> None:
-        for question in survey.questions:
-            question.breakdown = False
+            return question_record(question)
 
     def update_question(self, original: QuestionRecord, data: QuestionInput) -> QuestionRecord:
         """Change a question: what ``data`` changes against ``original`` is saved. Section,
@@ -468,7 +328,7 @@ class Surveys:
         :meth:`new_version`, so earlier answers keep their meaning."""
         changes = data.changes(original)
         with self.db.session() as session:
-            question = self._question(session, original.id)
+            question = load_question(session, original.id)
             if question.retired:
                 raise ConflictError(
                     f"Frage {question.code} in Fassung {question.version} ist abgelöst und "
@@ -477,10 +337,10 @@ class Surveys:
             changed = [
                 name
                 for name in MEANING_FIELDS
-                if name in changes and changes[name] != self._current(question, name)
+                if name in changes and changes[name] != current_value(question, name)
             ]
             if changed:
-                answers = self._answer_counts(session, [question.id]).get(question.id, 0)
+                answers = answer_counts(session, [question.id]).get(question.id, 0)
                 if answers:
                     labels = ", ".join(_FIELD_LABELS[name] for name in changed)
                     raise ConflictError(
@@ -489,53 +349,10 @@ class Surveys:
                         "dafür eine neue Fassung der Frage an (die alte bleibt mit ihren "
                         "Antworten erhalten)."
                     )
-            self._apply(session, question, changes)
+            apply_changes(session, question, changes)
             session.flush()
-            counts = self._answer_counts(session, [question.id])
-            return _question_record(question, counts.get(question.id, 0))
-
-    @staticmethod
-    def _current(question: SurveyQuestion, name: str) -> Any:
-        if name == "options":
-            return tuple(o.label for o in question.options)
-        return getattr(question, name)
-
-    def _apply(
-        self, session: Session, question: SurveyQuestion, changes: Mapping[str, Any]
-    ) -> None:
-        kind = changes.get("type", question.type)
-        options = _clean_options(kind, changes.get("options", [o.label for o in question.options]))
-        scale_min = changes.get("scale_min", question.scale_min)
-        scale_max = changes.get("scale_max", question.scale_max)
-        if kind is QuestionType.SKALA and scale_min is None and scale_max is None:
-            scale_min, scale_max = 1, 5
-        text = changes.get("text", question.text)
-        problems = question_problems(kind, text, options, scale_min, scale_max)
-        if problems:
-            raise ValidationError(problems)
-        if "condition" in changes:
-            cond_q, cond_o = self._check_condition(
-                session, question.survey_id, question.position, changes["condition"]
-            )
-            question.condition_question_id, question.condition_option_id = cond_q, cond_o
-        if changes.get("breakdown"):
-            self._clear_breakdown(question.survey)
-        for name in ("section", "hint", "required", "breakdown", "low_label", "high_label"):
-            if name in changes:
-                value = changes[name]
-                setattr(question, name, value.strip() if isinstance(value, str) else value)
-        question.text = text.strip()
-        question.type = kind
-        question.breakdown = question.breakdown and kind in BREAKDOWN_TYPES
-        question.scale_min = scale_min if kind is QuestionType.SKALA else None
-        question.scale_max = scale_max if kind is QuestionType.SKALA else None
-        if [o.label for o in question.options] != options:
-            # Only reached while the question has no answers: options may be replaced.
-            question.options.clear()
-            session.flush()
-            question.options.extend(
-                QuestionOption(position=i, label=o) for i, o in enumerate(options, 1)
-            )
+            counts = answer_counts(session, [question.id])
+            return question_record(question, counts.get(question.id, 0))
 
     def new_version(self, original: QuestionRecord, data: QuestionInput) -> QuestionRecord:
         """Replace a question by a new version (Fassung) with what ``data`` changes against
@@ -544,7 +361,7 @@ class Surveys:
         are dropped otherwise."""
         changes = data.changes(original)
         with self.db.session() as session:
-            old = self._question(session, original.id)
+            old = load_question(session, original.id)
             if old.retired:
                 raise ConflictError(f"Frage {old.code} hat schon eine neuere Fassung.")
             survey = old.survey
@@ -573,7 +390,7 @@ class Surveys:
             old.breakdown = False
             survey.questions.append(new)
             session.flush()
-            self._apply(session, new, changes)
+            apply_changes(session, new, changes)
             session.flush()
             labels = {o.label: o.id for o in new.options}
             old_labels = {o.id: o.label for o in old.options}
@@ -587,13 +404,13 @@ class Surveys:
                         dependant.condition_question_id = None
                         dependant.condition_option_id = None
             session.flush()
-            return _question_record(new)
+            return question_record(new)
 
     def move_question(self, question_id: int, delta: int) -> list[QuestionRecord]:
         """Move a question up (-1) or down (+1); a question cannot move before the question
         its display condition depends on."""
         with self.db.session() as session:
-            question = self._question(session, question_id)
+            question = load_question(session, question_id)
             current = [q for q in question.survey.questions if not q.retired]
             index = current.index(question)
             target = index + delta
@@ -612,9 +429,9 @@ class Surveys:
                 question.position, other.position = other.position, question.position
                 session.flush()
             session.expire(question.survey, ["questions"])
-            counts = self._answer_counts(session, [q.id for q in current])
+            counts = answer_counts(session, [q.id for q in current])
             return [
-                _question_record(q, counts.get(q.id, 0))
+                question_record(q, counts.get(q.id, 0))
                 for q in question.survey.questions
                 if not q.retired
             ]
@@ -623,8 +440,8 @@ class Surveys:
         """Remove a question. One that has answers is retired instead, with its answers kept;
         returns True when it was deleted, False when retired."""
         with self.db.session() as session:
-            question = self._question(session, question_id)
-            answers = self._answer_counts(session, [question_id]).get(question_id, 0)
+            question = load_question(session, question_id)
+            answers = answer_counts(session, [question_id]).get(question_id, 0)
             session.execute(
                 update(SurveyQuestion)
                 .where(SurveyQuestion.condition_question_id == question_id)
@@ -652,7 +469,7 @@ class Surveys:
                 ).all()
             )
             items = session.scalars(select(QuestionBankItem).order_by(QuestionBankItem.key))
-            return [_bank_record(b, used.get(b.id, 0)) for b in items]
+            return [bank_record(b, used.get(b.id, 0)) for b in items]
 
     def add_to_bank(self, question_id: int, key: str) -> BankItemRecord:
         """Put a survey's question into the shared bank under ``key`` and link it there."""
@@ -660,7 +477,7 @@ class Surveys:
         if not key:
             raise ValidationError([FieldError("Schlüssel", "darf nicht leer sein.")])
         with self.db.session() as session:
-            question = self._question(session, question_id)
+            question = load_question(session, question_id)
             if session.scalar(select(QuestionBankItem).where(QuestionBankItem.key == key)):
                 raise ValidationError(
                     [FieldError("Schlüssel", f"„{key}“ gibt es in der Fragensammlung schon.")]
@@ -678,13 +495,13 @@ class Surveys:
             session.add(item)
             session.flush()
             question.bank_item_id = item.id
-            return _bank_record(item, 1)
+            return bank_record(item, 1)
 
     def create_bank_item(self, data: BankItemInput) -> BankItemRecord:
         """A new question in the shared bank, under a key of its own."""
         kind, scale_min, scale_max = data.type, data.scale_min, data.scale_max
         key = data.key.strip()
-        cleaned = _clean_options(kind, data.options)
+        cleaned = clean_options(kind, data.options)
         if kind is QuestionType.SKALA and scale_min is None and scale_max is None:
             scale_min, scale_max = 1, 5
         problems = question_problems(kind, data.text, cleaned, scale_min, scale_max)
@@ -709,7 +526,7 @@ class Surveys:
             )
             session.add(item)
             session.flush()
-            return _bank_record(item)
+            return bank_record(item)
 
     def add_from_bank(
         self,
@@ -725,7 +542,7 @@ class Surveys:
             item = session.get(QuestionBankItem, bank_item_id)
             if item is None:
                 raise NotFoundError(f"Die Frage Nr. {bank_item_id} der Sammlung gibt es nicht.")
-            record = _bank_record(item)
+            record = bank_record(item)
         data = QuestionInput(
             record.text,
             record.type,
@@ -796,39 +613,4 @@ class Surveys:
 
     def response_count(self, survey_id: int) -> int:
         with self.db.session() as session:
-            return self._response_count(session, survey_id)
-
-
-def answer_rows(
-    form: SurveyForm, response_id: int, answers: Mapping[int, AnswerValue | None]
-) -> list[dict[str, Any]]:
-    """The survey_answer rows of one response (already checked): one per ticked option."""
-    rows: list[dict[str, Any]] = []
-    for question in form.questions:
-        value = answers.get(question.id)
-        if value is None or value == "" or value == frozenset():
-            continue
-        row: dict[str, Any] = {
-            "response_id": response_id,
-            "question_id": question.id,
-            "option_id": None,
-            "number": None,
-            "text": None,
-        }
-        if question.type is QuestionType.MEHRFACH:
-            assert isinstance(value, frozenset)
-            for option in question.options:  # in the option order, not the set's
-                if option.id in value:
-                    rows.append(row | {"option_id": option.id})
-            continue
-        if question.type.has_options:
-            row["option_id"] = value
-        elif question.type.is_numeric:
-            row["number"] = float(value)  # type: ignore[arg-type]
-        elif question.type is QuestionType.DATUM:
-            assert isinstance(value, date)
-            row["text"] = value.isoformat()
-        else:
-            row["text"] = value
-        rows.append(row)
-    return rows
+            return count_responses(session, survey_id)

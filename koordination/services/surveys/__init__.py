@@ -1,0 +1,1 @@
+"""Surveys: questionnaires, the question bank, answers, response files of form tools, results."""

@@ -1,0 +1,262 @@
+"""Importing survey responses from online form tools (LimeSurvey, Google Forms, …) as CSV.
+
+One row per response, one column per question (or one column per option of a multiple choice).
+Which column is which question is suggested from the headers and can be corrected; every row is
+checked first, and only a file without problems is written, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from koordination.db import audit
+from koordination.db.engine import Database
+from koordination.domain.enums import QuestionType, ResponseSource, SurveyStatus
+from koordination.domain.models import SurveyAnswer, SurveyResponse
+from koordination.domain.records.surveys import QuestionRecord, SurveyForm
+from koordination.errors import ConflictError, ImportFailed
+from koordination.services.directory.imports.bulk import (
+    CHUNK,
+    Bulk,
+    enum_checks_skipped,
+    gc_paused,
+    new_ids,
+    table_of,
+    write_failed,
+)
+from koordination.services.directory.imports.report import PROGRESS_EVERY, Progress
+from koordination.services.surveys.column_mapping import ColumnMapping, suggest_mapping
+from koordination.services.surveys.response_reader import (
+    ResponseReader,
+    plan_columns,
+    read_responses,
+    reader_failed,
+)
+from koordination.services.surveys.service import Surveys
+
+
+class ResponsePreview(NamedTuple):
+    """What a file holds before anything is imported: its headers, the suggested mapping
+    and the number of responses (data rows)."""
+
+    headers: list[str]
+    mapping: list[ColumnMapping]
+    rows: int
+
+
+@dataclass(frozen=True)
+class ResponseImportReport:
+    """What an import did (or, with ``dry_run``, would do)."""
+
+    imported: int
+    #: Rows whose response id was imported before: left alone.
+    skipped: int
+    mapping: tuple[ColumnMapping, ...]
+    warnings: tuple[str, ...] = ()
+    #: Rows without a single answer, or not submitted (LimeSurvey's incomplete responses).
+    incomplete: int = 0
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        """One German sentence for the status line or the terminal."""
+        parts = [f"{self.imported} {'Antwort' if self.imported == 1 else 'Antworten'}"]
+        if self.skipped:
+            parts.append(f"{self.skipped} schon früher importiert und übersprungen")
+        if self.incomplete:
+            parts.append(f"{self.incomplete} unvollständig und übersprungen")
+        if self.dry_run:
+            return f"Probelauf, nichts gespeichert – so würde importiert: {', '.join(parts)}."
+        return f"Importiert: {', '.join(parts)}."
+
+
+# ------------------------------------------------------------------------------ writing
+
+# How a question's parsed answer becomes survey_answer rows, as answers.answer_rows writes them.
+_OPTION, _MULTIPLE, _NUMBER, _DATE, _TEXT = range(5)
+
+
+def _row_kind(question: QuestionRecord) -> int:
+    kind = question.type
+    if kind is QuestionType.MEHRFACH:
+        return _MULTIPLE
+    if kind.has_options:
+        return _OPTION
+    if kind.is_numeric:
+        return _NUMBER
+    if kind is QuestionType.DATUM:
+        return _DATE
+    return _TEXT
+
+
+_RESPONSE_COLUMNS = (
+    "id",
+    "survey_id",
+    "submitted_at",
+    "source",
+    "external_id",
+    "person_id",
+    "contact",
+)
+_ANSWER_COLUMNS = ("response_id", "question_id", "option_id", "number", "text")
+
+
+class ResponseImport:
+    """Import of response files into one survey: all rows or none. A survey still in draft
+    takes no responses, so every method refuses it with a German message."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _form(self, survey_id: int) -> SurveyForm:
+        """The questionnaire, if it takes answers: a draft does not."""
+        form = Surveys(self.db).form(survey_id)
+        if form.survey.status is SurveyStatus.ENTWURF:
+            raise ConflictError(
+                f"Die Umfrage „{form.survey.title}“ ist noch ein Entwurf. Bitte sie zuerst "
+                "starten; erst dann können Antworten importiert werden."
+            )
+        return form
+
+    def preview(self, survey_id: int, path: Path | str) -> ResponsePreview:
+        """The file's headers, the suggested mapping and its number of responses."""
+        path = Path(path)
+        form = self._form(survey_id)
+        table = read_responses(path)
+        count = sum(1 for _line, cells in table.rows if any(c.strip() for c in cells))
+        return ResponsePreview(table.headers, suggest_mapping(form, table.headers), count)
+
+    def resolve_mapping(
+        self, survey_id: int, path: Path | str, mapping: Sequence[ColumnMapping] | None = None
+    ) -> list[ColumnMapping]:
+        """The mapping an import of ``path`` would use (``mapping`` where it names a column,
+        suggested for the rest), checked against the questionnaire; reads the header only."""
+        form = self._form(survey_id)
+        return plan_columns(form, read_responses(Path(path)), mapping).mapping
+
+    def run(
+        self,
+        survey_id: int,
+        path: Path | str,
+        mapping: Sequence[ColumnMapping] | None = None,
+        *,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> ResponseImportReport:
+        """Import every response of the file, or none.
+
+        Every row is checked first; any problem raises :class:`ImportFailed` naming row
+        (spreadsheet line, header = 1), column and reason, and nothing is written. Rows whose
+        response id ("#id") was imported before are skipped. ``progress(done, total)`` counts
+        every row once when checked and once when written.
+        """
+        path = Path(path)
+        form = self._form(survey_id)
+        table = read_responses(path)
+        plan = plan_columns(form, table, mapping)
+        try:
+            with gc_paused(), self.db.session() as session:
+                known: set[str] = set()
+                if plan.id_at is not None:
+                    known = set(
+                        session.scalars(
+                            select(SurveyResponse.external_id).where(
+                                SurveyResponse.survey_id == survey_id,
+                                SurveyResponse.external_id.is_not(None),
+                            )
+                        )
+                    )
+                reader = ResponseReader(form, plan, known, progress)
+                reader.read(table.rows, max(table.fmt.lines - table.line, 1))
+                if reader.problems:
+                    raise reader_failed(reader)
+                if reader.rows == 0:
+                    raise ImportFailed(
+                        f"Die Datei {path.name} enthält keine Antworten, nur die Kopfzeile."
+                    )
+                total = len(reader.values)
+                report = ResponseImportReport(
+                    imported=total,
+                    skipped=reader.skipped,
+                    mapping=tuple(plan.mapping),
+                    warnings=reader.warnings.result(),
+                    incomplete=len(reader.incomplete),
+                    dry_run=dry_run,
+                )
+                if dry_run or not total:
+                    session.rollback()
+                    if progress is not None:
+                        progress(2 * reader.rows, 2 * reader.rows)
+                    return report
+                conn = session.connection()
+                with enum_checks_skipped(conn):
+                    self._write(conn, form, survey_id, reader, progress)
+                del reader
+                # Bulk rows bypass the audit listener: one entry for the whole file.
+                audit.log(
+                    session,
+                    "import",
+                    "survey_response",
+                    None,
+                    owner=("survey", survey_id),
+                    changes={"Datei": [None, path.name], "Antworten": [None, total]},
+                )
+        except (IntegrityError, DBAPIError) as exc:
+            raise write_failed(exc) from exc
+        if total >= PROGRESS_EVERY:
+            self.db.after_bulk_write()
+        return report
+
+    @staticmethod
+    def _write(
+        conn: Any,
+        form: SurveyForm,
+        survey_id: int,
+        reader: ResponseReader,
+        progress: Progress | None,
+    ) -> None:
+        total = len(reader.values)
+        responses = Bulk(conn, table_of(SurveyResponse), _RESPONSE_COLUMNS)
+        answers = Bulk(conn, table_of(SurveyAnswer), _ANSWER_COLUMNS)
+        ids = new_ids(conn, table_of(SurveyResponse), total)
+        now = datetime.now(UTC)
+        source = responses.value("source", ResponseSource.IMPORT)
+        stamp_value = responses.value
+        kinds = [(q.id, _row_kind(q), tuple(o.id for o in q.options)) for q in form.questions]
+        values, stamps, external = reader.values, reader.stamps, reader.external
+        for start in range(0, total, CHUNK):
+            end = min(start + CHUNK, total)
+            response_rows: list[tuple[Any, ...]] = []
+            answer_rows: list[tuple[Any, ...]] = []
+            add = answer_rows.append
+            for i in range(start, end):
+                rid = ids[i]
+                stamp = stamp_value("submitted_at", stamps[i] or now)
+                response_rows.append((rid, survey_id, stamp, source, external[i], None, ""))
+                for (qid, kind, order), value in zip(kinds, values[i], strict=True):
+                    if value is None:
+                        continue
+                    if kind == _OPTION:
+                        add((rid, qid, value, None, None))
+                    elif kind == _NUMBER:
+                        add((rid, qid, None, float(value), None))  # type: ignore[arg-type]
+                    elif kind == _MULTIPLE:
+                        assert isinstance(value, frozenset)
+                        for oid in order:  # in the option order, not the set's
+                            if oid in value:
+                                add((rid, qid, oid, None, None))
+                    elif kind == _DATE:
+                        assert isinstance(value, date)
+                        add((rid, qid, None, None, value.isoformat()))
+                    else:
+                        add((rid, qid, None, None, value))
+            responses.run(response_rows)
+            answers.run(answer_rows)
+            if progress is not None:
+                progress(total + end, 2 * total)
