@@ -32,18 +32,19 @@ def register(sub: Any) -> None:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from koordination.outputs.builders.audit import write_csv
+    from koordination.outputs.registry import make
     from koordination.services.privacy.audit_labels import parse_record
     from koordination.services.privacy.audit_trail import TrailQuery, entry_json
 
     # A malformed --record is refused before the database is opened.
     record = parse_record(args.record) if args.record else None
-    entries = open_core(args).audit.entries(TrailQuery(record=record))
+    core, query = open_core(args), TrailQuery(record=record)
     output: Path | None = getattr(args, "output", None)
     if output is not None:
-        count = write_csv(entries, output)
-        print(f"{count} Einträge des Änderungsprotokolls nach {output} geschrieben.")
+        made = make(core, "verlauf", query, "csv", output)
+        print(f"{made.count} Einträge des Änderungsprotokolls nach {made.path} geschrieben.")
         return 0
+    entries = core.audit.entries(query)
     if args.json:
         print_json([entry_json(e) for e in entries])
         return 0

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from koordination.domain.enums import MinutesStatus
 from koordination.outputs.builders.access_letter import access_document, access_file_stem
+from koordination.outputs.builders.audit import write_csv as write_trail
 from koordination.outputs.builders.programme import annual_report, steckbrief
 from koordination.outputs.builders.sittings import (
     attendance_table,
@@ -274,3 +275,26 @@ def build_oparl(core: Core, base_url: str) -> Folder:
 
 def stem_oparl(_base_url: str, _product: Product) -> str:
     return "oparl"
+
+
+# ---------------------------------------------------------------------------- change history
+# Subject is the audit service's TrailQuery (a service type, so named here only in words);
+# the entries are read when the output is built.
+
+
+def build_verlauf(core: Core, query: Any) -> Rows:
+    """The change history as a table for Excel or LibreOffice, one row per changed field;
+    counts the entries written."""
+    entries = core.audit.entries(query)
+
+    def write(_fmt: str, target: Path, _progress: Progress | None) -> int:
+        return write_trail(entries, target)
+
+    return Rows(write)
+
+
+def stem_verlauf(query: Any, _product: Product) -> str:
+    if query.record is None:
+        return "verlauf"
+    kind, number = query.record
+    return f"verlauf-{kind}-{number}"

@@ -169,10 +169,15 @@ OUTPUTS: dict[str, Output] = {
     "gruppen": _output("gruppen", "Gruppen", _TABLES),
     # subject: the base URL the files will be published under
     "oparl": _output("oparl", "Offene Daten (OParl 1.1)", (FOLDER,)),
+    # subject: a TrailQuery (the change history of one record, or of everything)
+    "verlauf": _output("verlauf", "Änderungsverlauf", ("csv",)),
 }
 
 #: The documents of one sitting, in the order the export dialog lists them.
 SITTING_DOCUMENTS: tuple[str, ...] = ("einladung", "protokoll", "teilnehmende", "ergebnisbericht")
+
+#: What a survey can be exported as, in the order the export dialog lists them.
+SURVEY_OUTPUTS: tuple[str, ...] = ("umfragebericht", "auszaehlung", "rohdaten", "fragebogen")
 
 #: The directory's tables by the CLI's name for them.
 DIRECTORY_TABLES: dict[str, str] = {
@@ -359,6 +364,7 @@ __all__ = [
     "OUTPUTS",
     "SITTING_DOCUMENTS",
     "SURVEY_DOCUMENT_FORMATS",
+    "SURVEY_OUTPUTS",
     "TABLE_FORMATS",
     "Dossier",
     "Folder",

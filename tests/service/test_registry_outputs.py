@@ -8,6 +8,7 @@ from typing import Any
 from koordination.core import Core
 from koordination.db.engine import Database
 from koordination.outputs.registry import OUTPUTS, SurveyReport, make
+from koordination.services.privacy.audit_trail import TrailQuery
 
 #: The demo's workshop (a one-off meeting with cards) and its first survey with questions.
 WORKSHOP = 6
@@ -35,6 +36,7 @@ def subjects(core: Core) -> dict[str, Any]:
         "organisationen": None,
         "gruppen": None,
         "oparl": "https://example.org/oparl",
+        "verlauf": TrailQuery(record=("person", person)),
     }
 
 
