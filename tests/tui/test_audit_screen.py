@@ -75,6 +75,8 @@ async def test_the_history_of_an_organisation_shows_the_edit_just_made(
 
         await pilot.press("ctrl+e")
         await settle(pilot, app)
+        await pilot.press("ctrl+s")  # the export dialog suggests the file: write it
+        await settle(pilot, app)
         exported = Path(os.environ["KOORDINATION_EXPORTS"]) / "verlauf-organisation-1.csv"
         with exported.open(encoding="utf-8-sig", newline="") as fh:
             lines = list(csv.reader(fh, delimiter=";"))

@@ -12,7 +12,8 @@ from tui_support import make_app, settle, table_names, text_of
 from koordination.services.directory.search import OrganisationFilter, PeopleFilter
 from koordination.services.directory.service import Directory
 from koordination.tui.app import KoordinationApp
-from koordination.tui.screens.import_export import ExportScreen, ImportScreen
+from koordination.tui.dialogs.export import ExportDialog
+from koordination.tui.screens.import_export import ImportScreen
 from koordination.tui.widgets.lazy_table import LazyTable
 
 SIZE = (140, 40)
@@ -168,11 +169,11 @@ async def test_export_writes_a_csv_that_excel_style_readers_read_back(
         await pilot.press("ctrl+e")
         await settle(pilot, app)
         dialog = app.screen
-        assert isinstance(dialog, ExportScreen)
+        assert isinstance(dialog, ExportDialog)
         assert dialog.query_one("#export-path", Input).value == str(target)
         await pilot.click("#export")
         await settle(pilot, app)
-        assert not isinstance(app.screen, ExportScreen)
+        assert not isinstance(app.screen, ExportDialog)
         assert any(f"10 Einträge nach {target} geschrieben." in n for n in notifications(app))
     with target.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh, delimiter=";"))
@@ -199,9 +200,9 @@ async def test_export_as_json_follows_the_format_and_reports_errors_in_german(
         await pilot.press("E")
         await settle(pilot, app)
         dialog = app.screen
-        assert isinstance(dialog, ExportScreen)
+        assert isinstance(dialog, ExportDialog)
         path = dialog.query_one("#export-path", Input)
-        dialog.query_one("#format-json", RadioButton).value = True
+        dialog.query_one("#export-format", Select).value = "json"
         await settle(pilot, app)
         assert path.value == str(tmp_path / "gruppen.json")
         path.value = str(blocker / "gruppen.json")  # a file where a folder should be
@@ -238,7 +239,7 @@ async def test_export_writes_only_what_the_filtered_list_shows(
         await pilot.press("ctrl+e")
         await settle(pilot, app)
         dialog = app.screen
-        assert isinstance(dialog, ExportScreen)
+        assert isinstance(dialog, ExportDialog)
         assert text_of(dialog.query_one("#export-scope", Static)) == (
             "Es werden die 2 Einträge der aktuellen Liste exportiert (Suche „stadtwerke“)."
         )

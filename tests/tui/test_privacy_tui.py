@@ -34,6 +34,8 @@ async def test_access_report_writes_json_and_pdf_into_exports(city_db: str, tmp_
         await _select_anna(pilot, app)
         await pilot.press("d")
         await settle(pilot, app)
+        await pilot.press("ctrl+s")  # the export dialog offers both formats at once: write
+        await settle(pilot, app)
     exports = tmp_path / "exports"
     (json_file,) = exports.glob("auskunft-person-*.json")
     (pdf_file,) = exports.glob("auskunft-person-*.pdf")

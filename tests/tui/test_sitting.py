@@ -18,11 +18,11 @@ from koordination.domain.inputs.sittings import NO_VOTE
 from koordination.domain.records.meetings import SittingRecord
 from koordination.services.minutes import Minutes
 from koordination.tui.app import KoordinationApp
+from koordination.tui.dialogs.export import ExportDialog
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen
 from koordination.tui.screens.meetings import MeetingsArea
 from koordination.tui.screens.overview import OverviewArea
 from koordination.tui.screens.sitting import NotesArea, SittingScreen
-from koordination.tui.screens.sitting_forms import ExportScreen
 
 SIZE = (140, 40)
 #: The demo's meetings lie in 2026/2027: the app believes it is this day.
@@ -296,11 +296,11 @@ async def test_exporting_approved_minutes_as_markdown_shows_the_fingerprint(
         await pilot.press("ctrl+e")
         await settle(pilot, app)
         dialog = app.screen
-        assert isinstance(dialog, ExportScreen)
+        assert isinstance(dialog, ExportDialog)
         dialog.query_one("#export-document", Select).value = "protokoll"
         dialog.query_one("#export-format", Select).value = "md"
         await settle(pilot, app)
-        target = Path(dialog.query_one("#export-target", Input).value)
+        target = Path(dialog.query_one("#export-path", Input).value)
         assert target.parent == tmp_path / "exports"
         assert target.name == "2026-11-10-ak-stadtteilarbeit-protokoll.md"
         await pilot.press("ctrl+s")

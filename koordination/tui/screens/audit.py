@@ -127,23 +127,16 @@ class AuditScreen(ModalScreen[None]):
 
     @on(Button.Pressed, "#audit-export")
     def action_export(self) -> None:
-        self._export()
-
-    @work(thread=True, exclusive=True, group="audit-export")
-    def _export(self) -> None:
-        from koordination.outputs.builders.audit import write_csv
-        from koordination.paths import exports_dir
         from koordination.services.privacy.audit_trail import TrailQuery
+        from koordination.tui.dialogs.export import ExportDialog
 
-        target = exports_dir() / f"verlauf-{self.kind}-{self.record_id}.csv"
         query = TrailQuery(record=(self.kind, self.record_id))
-        try:
-            count = write_csv(self.core.audit.entries(query), target)
-        except KoordinationError as exc:
-            self.app.call_from_thread(
-                self.notify, exc.message, title="Fehler", severity="error", timeout=12
+        self.app.push_screen(
+            ExportDialog(
+                self.core,
+                "verlauf",
+                query,
+                title=f"Verlauf exportieren – {self.title_text}",
+                counted="Änderungen",
             )
-            return
-        self.app.call_from_thread(
-            self.notify, f"{count} Änderungen nach {target} geschrieben.", title="Verlauf"
         )

@@ -1,12 +1,12 @@
-"""The import dialog (CSV from Excel or LibreOffice) and the export dialog (CSV or JSON)."""
+"""The import dialog (CSV from Excel or LibreOffice), and what the export dialog says about the
+list it writes."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,21 +19,16 @@ from textual.widgets import Button, Input, Label, ProgressBar, RadioButton, Radi
 from textual.worker import get_current_worker
 
 from koordination.errors import ImportFailed, KoordinationError
-from koordination.outputs.registry import (
-    TABLE_FORMATS,
-    export_groups,
-    export_organisations,
-    export_people,
-)
-from koordination.outputs.table import FILE_NAMES
-from koordination.paths import exports_dir
+from koordination.outputs.registry import DIRECTORY_TABLES
 from koordination.services.directory.imports.report import Existing, ImportReport
 from koordination.services.directory.search import GroupFilter, OrganisationFilter, PeopleFilter
 from koordination.tui.formatting import number
 from koordination.tui.messages import DataChanged
+from koordination.tui.progress import Throttled
 
 if TYPE_CHECKING:
     from koordination.core import Core
+    from koordination.tui.dialogs.export import ExportDialog
 
 ImportKind = Literal["people", "organisations"]
 ExportKind = Literal["people", "organisations", "groups"]
@@ -55,8 +50,6 @@ EXISTING_CHOICES: list[tuple[Existing, str]] = [
 ]
 #: More problems than this are counted, not listed: nobody reads 10,000 lines in a dialog.
 MAX_PROBLEMS_SHOWN = 500
-#: Seconds between progress updates; a file of 100,000 rows must not flood the UI thread.
-PROGRESS_INTERVAL = 0.1
 
 
 def import_file(text: str) -> Path:
@@ -70,32 +63,6 @@ def import_file(text: str) -> Path:
     if path.is_dir():
         raise KoordinationError(f"{path} ist ein Ordner, keine Datei.")
     return path
-
-
-def export_file(text: str, kind: str, fmt: str) -> Path:
-    """The file an export will write: a folder gets the usual file name inside it."""
-    text = text.strip().strip("\"'").strip()
-    if not text:
-        raise KoordinationError("Bitte eine Zieldatei angeben.")
-    path = Path(text).expanduser()
-    if path.is_dir():
-        path = path / f"{FILE_NAMES[kind]}.{fmt}"
-    return path
-
-
-class Throttled:
-    """A progress callback for a worker thread that passes on at most one update per interval."""
-
-    def __init__(self, send: Callable[[int, int], Any], interval: float = PROGRESS_INTERVAL):
-        self.send = send
-        self.interval = interval
-        self.last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done >= total or now - self.last >= self.interval:
-            self.last = now
-            self.send(done, total)
 
 
 class TransferScreen(ModalScreen[None]):
@@ -346,128 +313,40 @@ def scope_note(kind: ExportKind, scope: ExportScope, count: int | None) -> str:
     return f"Es werden die {number(count)} Einträge der aktuellen Liste exportiert {what}."
 
 
-class ExportScreen(TransferScreen):
-    """Write the people, organisations or groups the list shows to a CSV file or JSON."""
+def list_filter(
+    kind: ExportKind, scope: ExportScope
+) -> PeopleFilter | OrganisationFilter | GroupFilter:
+    """The filter of the list, or the whole list but the archive."""
+    if scope.filter is not None:
+        return scope.filter
+    defaults = {"people": PeopleFilter, "organisations": OrganisationFilter}
+    return defaults.get(kind, GroupFilter)()
 
-    def __init__(self, core: Core, kind: ExportKind, scope: ExportScope | None = None) -> None:
-        super().__init__(core)
-        self.kind = kind
-        self.scope = scope or ExportScope()
 
-    def compose(self) -> ComposeResult:
-        noun = NOUNS[self.kind]
-        with Vertical(id="dialog", classes="transfer-dialog"):
-            yield Static(f"{noun} exportieren", classes="dialog-title")
-            yield Static(
-                escape(scope_note(self.kind, self.scope, None)),
-                id="export-scope",
-                classes="dialog-note export-scope",
-            )
-            yield Static("CSV öffnet Excel mit Umlauten richtig.", classes="dialog-note")
-            yield Label("Format", classes="field-label")
-            with RadioSet(id="export-format", classes="transfer-choice"):
-                for i, (fmt, label) in enumerate(TABLE_FORMATS.items()):
-                    yield RadioButton(label, value=i == 0, id=f"format-{fmt}")
-            yield Label("Zieldatei", classes="field-label")
-            default = exports_dir() / f"{FILE_NAMES[self.kind]}.csv"
-            yield Input(str(default), id="export-path")
-            yield Static("", id="export-path-problem", classes="transfer-problem")
-            yield ProgressBar(id="export-progress", show_eta=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Exportieren", variant="primary", id="export")
-                yield Button("Abbrechen", id="close")
+def count_entries(core: Core, kind: ExportKind, scope: ExportScope) -> int:
+    """How many entries the export will write (runs in a worker)."""
+    d, f = core.directory, list_filter(kind, scope)
+    if isinstance(f, PeopleFilter):
+        return d.count_people(f)
+    if isinstance(f, OrganisationFilter):
+        return d.count_organisations(f)
+    return len(d.list_groups(f.search, f.archived, f.sector))
 
-    def on_mount(self) -> None:
-        self.progress_bar.display = False
-        self.query_one("#export", Button).focus()
-        self.count_worker()
 
-    @property
-    def filter(self) -> PeopleFilter | OrganisationFilter | GroupFilter:
-        if self.scope.filter is not None:
-            return self.scope.filter
-        defaults = {"people": PeopleFilter, "organisations": OrganisationFilter}
-        return defaults.get(self.kind, GroupFilter)()
+def export_dialog(core: Core, kind: ExportKind, scope: ExportScope | None = None) -> ExportDialog:
+    """The export dialog for what the list shows; its note says how many entries it writes."""
+    from koordination.tui.dialogs.export import ExportDialog
 
-    def count(self) -> int:
-        """How many entries the export will write (runs in a worker)."""
-        d, f = self.core.directory, self.filter
-        if isinstance(f, PeopleFilter):
-            return d.count_people(f)
-        if isinstance(f, OrganisationFilter):
-            return d.count_organisations(f)
-        return len(d.list_groups(f.search, f.archived, f.sector))
+    what = scope or ExportScope()
 
-    @work(thread=True, exclusive=True, group="export-count")
-    def count_worker(self) -> None:
-        try:
-            count: int | None = self.count()
-        except Exception:  # only the note suffers; the export itself reports its own errors
-            count = None
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_count, count)
+    def describe() -> str:
+        return scope_note(kind, what, count_entries(core, kind, what))
 
-    def _show_count(self, count: int | None) -> None:
-        note = scope_note(self.kind, self.scope, count)
-        self.query_one("#export-scope", Static).update(escape(note))
-
-    @property
-    def chosen_format(self) -> str:
-        pressed = self.query_one(RadioSet).pressed_button
-        fmt = pressed.id.removeprefix("format-") if pressed and pressed.id else "csv"
-        return fmt if fmt in TABLE_FORMATS else "csv"
-
-    @on(RadioSet.Changed)
-    def format_changed(self) -> None:
-        # The usual ending follows the format; a name the user chose otherwise stays.
-        path_input = self.query_one("#export-path", Input)
-        path = Path(path_input.value)
-        if path.suffix.lower().lstrip(".") in TABLE_FORMATS:
-            path_input.value = str(path.with_suffix(f".{self.chosen_format}"))
-
-    @on(Input.Changed, "#export-path")
-    def path_changed(self) -> None:
-        self.query_one("#export-path-problem", Static).update("")
-
-    @on(Input.Submitted, "#export-path")
-    @on(Button.Pressed, "#export")
-    def action_export(self) -> None:
-        if self.running:
-            return
-        self.start()
-        self.export_worker(self.query_one("#export-path", Input).value, self.chosen_format)
-
-    def export(self, fmt: str, target: Path, progress: Throttled) -> int:
-        d, f = self.core.directory, self.filter
-        if isinstance(f, PeopleFilter):
-            return export_people(d, fmt, target, progress, people=f)
-        if isinstance(f, OrganisationFilter):
-            return export_organisations(d, fmt, target, progress, organisations=f)
-        return export_groups(d, fmt, target, progress, groups=f)
-
-    @work(thread=True, exclusive=True, group="export")
-    def export_worker(self, text: str, fmt: str) -> None:
-        try:
-            target = export_file(text, self.kind, fmt)
-            count = self.export(fmt, target, self.throttled_progress())
-        except KoordinationError as exc:
-            self.app.call_from_thread(self._failed, exc.message)
-        except Exception as exc:  # the dialog must survive anything the disk throws
-            self.app.call_from_thread(self._failed, f"Unerwarteter Fehler: {exc}")
-        else:
-            self.app.call_from_thread(self._done, count, target)
-
-    def _done(self, count: int, target: Path) -> None:
-        self.stop()
-        self.app.notify(
-            f"{number(count)} Einträge nach {target} geschrieben.", title="Export", markup=False
-        )
-        self.dismiss(None)
-
-    def _failed(self, message: str) -> None:
-        self.stop()
-        self.progress_bar.display = False
-        self.query_one("#export-path-problem", Static).update(escape(message))
-        self.notify(
-            message, title="Export fehlgeschlagen", severity="error", timeout=12, markup=False
-        )
+    return ExportDialog(
+        core,
+        DIRECTORY_TABLES[kind],
+        list_filter(kind, what),
+        title=f"{NOUNS[kind]} exportieren",
+        note=scope_note(kind, what, None),
+        describe=describe,
+    )

@@ -224,9 +224,9 @@ class ListArea(Area):
             self.app.push_screen(ImportScreen(core, self.IMPORT_KIND))
 
     def action_export(self) -> None:
-        from koordination.tui.screens.import_export import ExportScope, ExportScreen
+        from koordination.tui.screens.import_export import ExportScope, export_dialog
 
         core = self.needs_core()
         if core is not None and self.EXPORT_KIND is not None:
             scope = ExportScope(self.list_filter(), self._described_with_archive())
-            self.app.push_screen(ExportScreen(core, self.EXPORT_KIND, scope))
+            self.app.push_screen(export_dialog(core, self.EXPORT_KIND, scope))

@@ -421,27 +421,23 @@ class PeopleArea(ListArea):
 
     # ------------------------------------------------------------------ data protection
     def action_access_report(self) -> None:
+        from koordination.tui.dialogs.export import ExportDialog
+
         record: PersonRecord | None = self.selected()
         core = self.core
         if record is None or core is None:
             return
-
-        def call() -> list[str]:
-            from koordination.outputs.registry import OUTPUTS, produce
-
-            formats = OUTPUTS["auskunft"].formats
-            return [str(produce(core, "auskunft", record.id, fmt)) for fmt in formats]
-
-        def done(paths: list[str]) -> None:
-            self.notify(
-                "Geschrieben:\n" + "\n".join(paths),
+        # The readable letter and the machine-readable data (Art. 20) belong together: both
+        # formats at once unless one is chosen.
+        self.app.push_screen(
+            ExportDialog(
+                core,
+                "auskunft",
+                record.id,
                 title=f"Auskunft zu {record.display_name}",
-                markup=False,
-                timeout=15,
+                every_format=True,
             )
-
-        self.notify("Die Auskunft wird geschrieben …", timeout=3)
-        self.call_service(call, done)
+        )
 
     def action_erase(self) -> None:
         record: PersonRecord | None = self.selected()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.text import Text
@@ -40,7 +39,6 @@ from koordination.domain.records.meetings import (
     TaskRecord,
 )
 from koordination.errors import KoordinationError
-from koordination.outputs.files import slug
 from koordination.tui.formatting import short_day, time_span
 from koordination.tui.messages import DataChanged
 
@@ -53,9 +51,7 @@ if TYPE_CHECKING:
         ItemInput,
         TaskInput,
     )
-    from koordination.outputs.document.model import Document
     from koordination.services.minutes import Minutes
-    from koordination.tui.screens.sitting_forms import ExportRequest
 
 T = TypeVar("T")
 
@@ -1164,86 +1160,34 @@ class SittingScreen(Screen[None]):
 
     # ------------------------------------------------------------------ export
     def action_export(self) -> None:
-        from koordination.tui.screens.sitting_forms import DOCUMENTS, ExportScreen
+        from koordination.outputs.registry import SITTING_DOCUMENTS
+        from koordination.tui.dialogs.export import ExportDialog
 
         record = self.record
         if record is None:
             return
-        try:
-            from koordination.outputs.registry import OUTPUTS
-        except ImportError:
-            self.notify("Der Dokumentexport ist noch nicht verfügbar.", severity="error")
-            return
         self._flush_notes()
         documents = [
-            (key, label)
-            for key, label in DOCUMENTS
+            key
+            for key in SITTING_DOCUMENTS
             if key != "ergebnisbericht" or record.kind == MeetingKind.WERKSTATT
         ]
         default = "ergebnisbericht" if record.kind == MeetingKind.WERKSTATT else "protokoll"
         if record.minutes_status == MinutesStatus.ENTWURF and not record.versions:
             default = "einladung" if record.start.date() >= self.today() else default
-
-        def target_for(document: str, fmt: str) -> Path:
-            from koordination.paths import exports_dir
-
-            name = f"{record.occurrence:%Y-%m-%d}-{slug(record.title)}-{document}.{fmt}"
-            return exports_dir() / name
-
-        def done(path: Path | None) -> None:
-            if path is not None:
-                self.notify(f"Gespeichert: {path}", title="Export", markup=False, timeout=10)
-
+        # The registry builds each document from what is stored when it is written; the lock
+        # keeps the export behind a note still being saved.
         self.app.push_screen(
-            ExportScreen(
-                f"Exportieren – {record.title}, {record.occurrence:%d.%m.%Y}",
+            ExportDialog(
+                self.core,
                 documents,
-                OUTPUTS["protokoll"].format_choices(),
-                (default, "pdf"),
-                target_for,
-                self._write_export,
-            ),
-            done,
-        )
-
-    def _write_export(self, request: ExportRequest) -> Path:
-        """Runs in the dialog's worker: build the document from what is stored, write the file."""
-        from koordination.outputs import document as documents
-
-        with self.db_lock:
-            assert self.record is not None
-            record = self.minutes.get(self.record.id)
-            document = self._document(record, request.document)
-        return documents.write(document, request.fmt, request.target)
-
-    def _document(self, record: SittingRecord, what: str) -> Document:
-        from koordination.outputs.builders.sittings import (
-            draft_minutes,
-            invitation_letter,
-            letterhead,
-            minutes_document,
-            sign_in_sheet,
-            workshop_report,
-        )
-
-        head = letterhead(self.core.directory.get_city())
-        if what == "einladung":
-            return invitation_letter(record, head)
-        if what == "teilnehmende":
-            return sign_in_sheet(record, head)
-        if what == "ergebnisbericht":
-            return workshop_report(record, head)
-        if record.frozen:
-            # Approved minutes come from the frozen content, with its fingerprint.
-            content, print_ = self.minutes.approved_content(record.id)
-            return minutes_document(
-                content,
-                head,
-                status=MinutesStatus.GENEHMIGT,
-                fingerprint=print_,
-                version=record.versions[-1].number,
+                record,
+                title=f"Exportieren – {record.title}, {record.occurrence:%d.%m.%Y}",
+                key=default,
+                fmt="pdf",
+                lock=self.db_lock,
             )
-        return draft_minutes(record, head)
+        )
 
     def action_history(self) -> None:
         from koordination.tui.screens.audit import AuditScreen

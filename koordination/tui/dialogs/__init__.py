@@ -1,0 +1,1 @@
+"""Dialogs several screens open: the export dialog over the output registry."""
