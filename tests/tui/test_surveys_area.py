@@ -16,13 +16,13 @@ from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudien
 from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.services.surveys.service import Surveys
 from koordination.tui.app import KoordinationApp
+from koordination.tui.dialogs.export import ExportDialog
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen
 from koordination.tui.screens.survey_forms import (
     AnswerEntryScreen,
     AnswerRow,
     QuestionFormScreen,
     ResponseImportScreen,
-    SurveyExportScreen,
 )
 from koordination.tui.screens.surveys import QuestionnaireScreen, SurveysArea
 
@@ -359,11 +359,11 @@ async def test_export_writes_the_questionnaire_to_print(
         await pilot.press("ctrl+e")
         await settle(pilot, app)
         dialog = app.screen
-        assert isinstance(dialog, SurveyExportScreen)
+        assert isinstance(dialog, ExportDialog)
         dialog.query_one("#export-document", Select).value = "auszaehlung"
         await settle(pilot, app)
         assert dialog.query_one("#export-format", Select).value == "csv"
-        target = dialog.query_one("#export-target", Input).value
+        target = dialog.query_one("#export-path", Input).value
         assert target.endswith(".csv") and "engagement-in-musterstadt-ergebnis" in target
         dialog.query_one("#export-document", Select).value = "fragebogen"
         await settle(pilot, app)
@@ -371,7 +371,7 @@ async def test_export_writes_the_questionnaire_to_print(
         await settle(pilot, app)
         await pilot.press("ctrl+s")
         await settle(pilot, app)
-        assert not isinstance(app.screen, SurveyExportScreen)
+        assert not isinstance(app.screen, ExportDialog)
     written = tmp_path / "engagement-in-musterstadt-fragebogen.md"
     assert "In welchen Bereichen?" in written.read_text(encoding="utf-8")
 

@@ -1,20 +1,11 @@
-"""Forms of a sitting: agenda item, decision, task, workshop card, minutes header, approval;
-the export dialog."""
+"""Forms of a sitting: agenda item, decision, task, workshop card, minutes header, approval."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from koordination.domain.enums import CardKind, DecisionResult, MinutesKind
 from koordination.domain.inputs.sittings import (
@@ -26,7 +17,7 @@ from koordination.domain.inputs.sittings import (
     build_task,
 )
 from koordination.domain.records.meetings import AgendaItemRecord, CardRecord, SittingRecord
-from koordination.errors import FieldError, KoordinationError
+from koordination.errors import FieldError
 from koordination.tui.screens.forms import FormScreen
 from koordination.tui.widgets.form import FieldSpec
 
@@ -222,156 +213,3 @@ def approval_form(record: SittingRecord) -> FormScreen:
         build_approval,
         note="Danach ist das Protokoll eingefroren; Änderungen nur über „Korrektur beginnen“.",
     )
-
-
-# ---------------------------------------------------------------------- export
-
-
-@dataclass(frozen=True)
-class ExportRequest:
-    document: str
-    fmt: str
-    target: Path
-
-
-#: (key, German label) of the documents a sitting can be exported as.
-DOCUMENTS = [
-    ("einladung", "Einladung mit Tagesordnung"),
-    ("protokoll", "Protokoll"),
-    ("teilnehmende", "Teilnehmendenliste"),
-    ("ergebnisbericht", "Ergebnisbericht (Werkstatt)"),
-]
-
-
-class ExportScreen(ModalScreen[Path | None]):
-    """Choose document, format and file; the file is written in a worker with a progress bar."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "export", "Exportieren", tooltip="Datei schreiben"),
-        Binding("escape", "cancel", "Abbrechen", tooltip="Dialog schließen"),
-    ]
-
-    def __init__(
-        self,
-        title: str,
-        documents: Sequence[tuple[str, str]],
-        formats: Sequence[tuple[str, str]],
-        default: tuple[str, str],
-        target_for: Callable[[str, str], Path],
-        run: Callable[[ExportRequest], Path],
-    ) -> None:
-        super().__init__()
-        self.title_text = title
-        self.documents = list(documents)
-        self.formats = list(formats)
-        self.default = default
-        self.target_for = target_for
-        self.run = run
-        self.running = False
-        self._suggested = ""
-
-    def compose(self) -> ComposeResult:
-        document, fmt = self.default
-        with Vertical(id="dialog", classes="transfer-dialog export-dialog"):
-            yield Static(escape(self.title_text), classes="dialog-title")
-            with Horizontal(classes="field-row"):
-                yield Label("Dokument", classes="field-label")
-                yield Select(
-                    [(label, key) for key, label in self.documents],
-                    value=document,
-                    allow_blank=False,
-                    id="export-document",
-                    compact=True,
-                )
-            with Horizontal(classes="field-row"):
-                yield Label("Format", classes="field-label")
-                yield Select(
-                    [(label, key) for key, label in self.formats],
-                    value=fmt,
-                    allow_blank=False,
-                    id="export-format",
-                    compact=True,
-                )
-            yield Label("Datei", classes="field-label export-label")
-            yield Input(id="export-target")
-            yield ProgressBar(id="export-progress", show_eta=False, show_percentage=False)
-            yield Static("", id="export-problem", classes="transfer-problem")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Exportieren", variant="primary", id="export")
-                yield Button("Abbrechen", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(ProgressBar).display = False
-        self._suggest()
-        self.query_one("#export-document", Select).focus()
-
-    def _choice(self) -> tuple[str, str]:
-        document = self.query_one("#export-document", Select).value
-        fmt = self.query_one("#export-format", Select).value
-        return str(document), str(fmt)
-
-    def _suggest(self) -> None:
-        target = self.query_one("#export-target", Input)
-        if target.value and target.value != self._suggested:
-            # The user typed a path of their own: only the suffix follows the format.
-            _doc, fmt = self._choice()
-            target.value = str(Path(target.value).with_suffix(f".{fmt}"))
-            return
-        self._suggested = str(self.target_for(*self._choice()))
-        target.value = self._suggested
-
-    @on(Select.Changed)
-    def _changed(self, event: Select.Changed) -> None:
-        event.stop()
-        if self.is_mounted:
-            self._suggest()
-
-    @on(Button.Pressed, "#export")
-    @on(Input.Submitted, "#export-target")
-    def action_export(self) -> None:
-        if self.running:
-            return
-        text = self.query_one("#export-target", Input).value.strip()
-        problem = self.query_one("#export-problem", Static)
-        if not text:
-            problem.update("Bitte eine Zieldatei angeben.")
-            return
-        problem.update("")
-        document, fmt = self._choice()
-        self.running = True
-        for button in self.query(Button):
-            button.disabled = True
-        bar = self.query_one(ProgressBar)
-        bar.display = True
-        bar.update(total=None)
-        self._export(ExportRequest(document, fmt, Path(text).expanduser()))
-
-    @work(thread=True, exclusive=True, group="export")
-    def _export(self, request: ExportRequest) -> None:
-        try:
-            path = self.run(request)
-        except KoordinationError as exc:
-            self.app.call_from_thread(self._failed, exc.message)
-        except OSError as exc:
-            self.app.call_from_thread(
-                self._failed, f"Die Datei kann nicht geschrieben werden: {exc}"
-            )
-        except Exception as exc:  # say what happened instead of a traceback
-            self.app.call_from_thread(self._failed, f"Unerwarteter Fehler: {exc}")
-        else:
-            self.app.call_from_thread(self.dismiss, path)
-
-    def _failed(self, message: str) -> None:
-        self.running = False
-        for button in self.query(Button):
-            button.disabled = False
-        self.query_one(ProgressBar).display = False
-        self.query_one("#export-problem", Static).update(escape(message))
-        self.notify(message, title="Export", severity="error", timeout=12)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        if self.running:
-            self.notify("Bitte warten, bis die Datei geschrieben ist.", severity="warning")
-            return
-        self.dismiss(None)

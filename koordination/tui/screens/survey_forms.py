@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -44,13 +43,13 @@ from koordination.domain.records.surveys import (
     SurveyRecord,
 )
 from koordination.errors import FieldError, ImportFailed, KoordinationError, ValidationError
-from koordination.outputs.registry import OUTPUTS
+from koordination.outputs.registry import SURVEY_OUTPUTS
 from koordination.services.surveys.answers import AnswerProblem, check_answers, parse_answer
+from koordination.tui.dialogs.export import ExportDialog
 from koordination.tui.formatting import escape_markup
 from koordination.tui.messages import DataChanged
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen
 from koordination.tui.screens.import_export import MAX_PROBLEMS_SHOWN, TransferScreen
-from koordination.tui.screens.sitting_forms import ExportRequest, ExportScreen
 from koordination.tui.widgets.form import FieldSpec, FormFields
 
 if TYPE_CHECKING:
@@ -1127,85 +1126,29 @@ class ResponseImportScreen(TransferScreen):
 
 # ---------------------------------------------------------------------- export
 
-#: (key, German label, formats) of what a survey can be exported as: the registry's outputs.
-SURVEY_EXPORTS: list[tuple[str, str, tuple[str, ...]]] = [
-    (key, OUTPUTS[output].label, OUTPUTS[output].formats)
-    for key, output in (
-        ("bericht", "umfragebericht"),
-        ("auszaehlung", "auszaehlung"),
-        ("rohdaten", "rohdaten"),
-        ("fragebogen", "fragebogen"),
-    )
-]
 
-
-def format_choices(document: str) -> list[tuple[str, str]]:
-    from koordination.outputs.formats import ALL_FORMAT_LABELS as labels
-
-    formats = next(f for key, _label, f in SURVEY_EXPORTS if key == document)
-    return [(fmt, labels.get(fmt, fmt)) for fmt in formats]
-
-
-def write_survey_export(core: Core, survey_id: int, request: ExportRequest) -> Path:
-    """Runs in the dialog's worker: what ``koordination surveys results/questionnaire`` write.
-    Results are always the published ones: small cells hidden."""
-    from koordination.outputs import document as documents
-    from koordination.outputs.builders.sittings import letterhead
-    from koordination.outputs.builders.survey_tables import write_raw, write_results
-    from koordination.outputs.builders.surveys import questionnaire, results_report
-
-    what, fmt, target = request.document, request.fmt, request.target
-    if what == "fragebogen":
+def survey_subject(core: Core, survey_id: int, key: str) -> Any:
+    """What the registry builds ``key`` from; runs in the export dialog's worker. Results are
+    always the published ones: small cells hidden."""
+    if key == "fragebogen":
         form = core.surveys.form(survey_id)
         if not form.questions:
             raise KoordinationError("Die Umfrage hat noch keine Fragen; erst Fragen anlegen.")
-        return documents.write(
-            questionnaire(form, letterhead(core.directory.get_city())), fmt, target
-        )
-    evaluation = core.survey_results
-    if what == "rohdaten":
-        headers, rows = evaluation.raw_answers(survey_id)
-        write_raw(headers, rows, fmt, target)
-        return target
-    results = evaluation.results(survey_id, published=True)
-    if what == "auszaehlung":
-        return write_results(results, fmt, target)
-    report = results_report(results, letterhead(core.directory.get_city()), None)
-    return documents.write(report, fmt, target)
+        return form
+    if key == "rohdaten":
+        return survey_id
+    return core.survey_results.results(survey_id, published=True)
 
 
-class SurveyExportScreen(ExportScreen):
+def survey_export(core: Core, survey: SurveyRecord) -> ExportDialog:
     """Results report, tables of counts or raw answers, or the questionnaire to print; the
     formats follow what is chosen."""
-
-    def __init__(self, core: Core, survey: SurveyRecord, today: date) -> None:
-        from koordination.outputs.files import slug
-        from koordination.paths import exports_dir
-
-        default = "fragebogen" if survey.status is SurveyStatus.ENTWURF else "bericht"
-        stem = slug(survey.title, fallback="umfrage")
-        suffixes = {
-            "bericht": f"ergebnis-{today:%Y-%m-%d}",
-            "auszaehlung": f"ergebnis-{today:%Y-%m-%d}",
-            "rohdaten": f"rohdaten-{today:%Y-%m-%d}",
-            "fragebogen": "fragebogen",
-        }
-
-        def target_for(document: str, fmt: str) -> Path:
-            return exports_dir() / f"{stem}-{suffixes[document]}.{fmt}"
-
-        super().__init__(
-            f"Exportieren – {survey.title}",
-            [(key, label) for key, label, _formats in SURVEY_EXPORTS],
-            format_choices(default),
-            (default, "pdf"),
-            target_for,
-            lambda request: write_survey_export(core, survey.id, request),
-        )
-
-    @on(Select.Changed, "#export-document")
-    def _formats_follow(self, event: Select.Changed) -> None:
-        # Runs before the dialog's own handler, which then suggests the file name.
-        formats = self.query_one("#export-format", Select)
-        with formats.prevent(Select.Changed):
-            formats.set_options([(label, fmt) for fmt, label in format_choices(str(event.value))])
+    default = "fragebogen" if survey.status is SurveyStatus.ENTWURF else "umfragebericht"
+    return ExportDialog(
+        core,
+        SURVEY_OUTPUTS,
+        subject_for=lambda key: survey_subject(core, survey.id, key),
+        title=f"Exportieren – {survey.title}",
+        key=default,
+        fmt="pdf",
+    )

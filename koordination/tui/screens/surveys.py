@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.text import Text
@@ -459,17 +458,12 @@ class SurveysArea(Area):
         self.app.push_screen(KioskPinDialog(record.title), pin_set)
 
     def action_export(self) -> None:
-        from koordination.tui.screens.survey_forms import SurveyExportScreen
+        from koordination.tui.screens.survey_forms import survey_export
 
         core, record = self.needs_core(), self.selected()
         if core is None or record is None:
             return
-
-        def done(path: Path | None) -> None:
-            if path is not None:
-                self.notify(f"Gespeichert: {path}", title="Export", markup=False, timeout=10)
-
-        self.app.push_screen(SurveyExportScreen(core, record, self.today()), done)
+        self.app.push_screen(survey_export(core, record))
 
 
 # ---------------------------------------------------------------------- questionnaire editor
