@@ -72,7 +72,7 @@ class Core:
     def surveys(self) -> Surveys:
         from koordination.services.surveys.service import Surveys
 
-        return Surveys(self.db)
+        return Surveys(self.db, self.clock)
 
     @cached_property
     def survey_results(self) -> Evaluation:
@@ -84,7 +84,7 @@ class Core:
     def survey_import(self) -> ResponseImport:
         from koordination.services.surveys.response_import import ResponseImport
 
-        return ResponseImport(self.db)
+        return ResponseImport(self.db, self.clock)
 
     @cached_property
     def fields(self) -> ActionFields:
@@ -162,6 +162,7 @@ def open_core(
     settings = load_settings()
     db = Database(resolve_url(url or settings.database))
     db.actor = actor or settings.who
+    db.clock = clock
     made: Path | None = None
     if migrate:
         try:

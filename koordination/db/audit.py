@@ -16,7 +16,7 @@ import getpass
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
@@ -24,6 +24,7 @@ from sqlalchemy import event, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import NO_VALUE
 
+from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.domain import models as m
 from koordination.domain.models import AuditEntry
 
@@ -228,12 +229,18 @@ def actor_of(session: Session) -> str:
         return "unbekannt"
 
 
+def now_of(session: Session) -> datetime:
+    """The moment of a change, from the clock of the database the session belongs to."""
+    clock = session.info.get("clock")
+    return clock.now() if isinstance(clock, Clock) else SYSTEM_CLOCK.now()
+
+
 @event.listens_for(Session, "after_flush")
 def _record(session: Session, _context: Any) -> None:
     if session.info.get("audit_off"):
         return
     actor = actor_of(session)
-    at = datetime.now(UTC)
+    at = now_of(session)
     rows = [
         row
         for action, objects in (
@@ -261,7 +268,7 @@ def log(
     owner_kind, owner_id = owner or (kind, record_id)
     session.execute(
         insert(AuditEntry).values(
-            at=datetime.now(UTC),
+            at=now_of(session),
             actor=actor_of(session),
             action=action,
             kind=kind,

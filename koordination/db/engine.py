@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # Registers the audit trail's session listener: every change is logged.
 import koordination.db.audit  # noqa: F401
+from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.errors import DatabaseError
 from koordination.paths import default_database_path
 
@@ -98,7 +99,13 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_on_connect)
             event.listen(self.engine, "begin", _sqlite_on_begin)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.actor = ""
+        self._actor = ""
+        self._clock = SYSTEM_CLOCK
+        self._configure()
+
+    def _configure(self) -> None:
+        # Every session carries who changes the data and the clock that stamps the change.
+        self.sessions.configure(info={"actor": self._actor, "clock": self._clock})
 
     @property
     def actor(self) -> str:
@@ -108,7 +115,17 @@ class Database:
     @actor.setter
     def actor(self, name: str) -> None:
         self._actor = name
-        self.sessions.configure(info={"actor": name})
+        self._configure()
+
+    @property
+    def clock(self) -> Clock:
+        """The core's clock: it stamps the audit trail's entries."""
+        return self._clock
+
+    @clock.setter
+    def clock(self, clock: Clock) -> None:
+        self._clock = clock
+        self._configure()
 
     @property
     def is_sqlite(self) -> bool:

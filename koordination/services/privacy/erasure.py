@@ -19,7 +19,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, func, select, update
@@ -158,15 +158,14 @@ def erase_in_session(
     session: Session,
     person_id: int,
     *,
-    today: date | None = None,
-    now: datetime | None = None,
+    today: date,
+    now: datetime,
 ) -> ErasureReport:
     """The erasure inside a transaction the caller holds (a retention run erases several
     people in one): nothing is committed here. After the commit, call
     :meth:`Privacy.compact_storage` with the report's tables, so the old bytes leave the
     database files too."""
-    when = now or datetime.now(UTC)
-    day = today or when.astimezone(CITY_ZONE).date()
+    when, day = now, today
     counts: Counter[str] = Counter()
     notes: list[str] = []
     touched: set[str] = set()

@@ -13,7 +13,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -102,7 +102,7 @@ class Retention:
         storage is rewritten, so the deleted bytes leave the database files too.
         """
         day = plan.today if plan is not None else today or self.today()
-        run = _Run(day)
+        run = _Run(day, self.clock.now())
         with self.db.session() as session:
             current = plan_for(session, day)
             if plan is not None and plan.keys() != current.keys():
@@ -129,6 +129,7 @@ class _Run:
     """One run in progress: what it changed, for the storage rewrite and the report."""
 
     today: date
+    now: datetime
     tables: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
 
@@ -136,7 +137,7 @@ class _Run:
         targets = rule.targets
         if rule.kind in ("guests", "inactive_people"):
             for target in targets:
-                erased = erase_in_session(session, target.id, today=self.today)
+                erased = erase_in_session(session, target.id, today=self.today, now=self.now)
                 self.tables |= erased.tables
                 self.notes.extend(erased.notes)
             summary = f"{counted(len(targets), 'Person', 'Personen')} gelöscht"

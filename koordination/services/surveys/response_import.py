@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.db import audit
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyStatus
@@ -111,8 +112,9 @@ class ResponseImport:
     """Import of response files into one survey: all rows or none. A survey still in draft
     takes no responses, so every method refuses it with a German message."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
+        self.clock = clock
 
     def _form(self, survey_id: int) -> SurveyForm:
         """The questionnaire, if it takes answers: a draft does not."""
@@ -213,8 +215,8 @@ class ResponseImport:
             self.db.after_bulk_write()
         return report
 
-    @staticmethod
     def _write(
+        self,
         conn: Any,
         form: SurveyForm,
         survey_id: int,
@@ -225,7 +227,7 @@ class ResponseImport:
         responses = Bulk(conn, table_of(SurveyResponse), _RESPONSE_COLUMNS)
         answers = Bulk(conn, table_of(SurveyAnswer), _ANSWER_COLUMNS)
         ids = new_ids(conn, table_of(SurveyResponse), total)
-        now = datetime.now(UTC)
+        now = self.clock.now()
         source = responses.value("source", ResponseSource.IMPORT)
         stamp_value = responses.value
         kinds = [(q.id, _row_kind(q), tuple(o.id for o in q.options)) for q in form.questions]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
+from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
 from koordination.domain.inputs.surveys import (
@@ -86,8 +87,9 @@ _SURVEY_FIELDS = (
 class Surveys:
     """Use cases of surveys; every method is one transaction and returns plain records."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
+        self.clock = clock
 
     # ----------------------------------------------------------------- surveys
 
@@ -596,7 +598,7 @@ class Surveys:
                 source=source,
                 person_id=person_id,
                 contact=contact.strip(),
-                submitted_at=submitted_at or datetime.now(UTC),
+                submitted_at=submitted_at or self.clock.now(),
             )
             session.add(response)
             session.flush()
