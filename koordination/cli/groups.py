@@ -14,7 +14,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from koordination.outputs.table import group_row_json
+    from koordination.outputs.builders.directory import group_row_json
 
     directory = open_core(args).directory
     rows = directory.list_groups(search=args.search, archived=args.archived, sector=args.sector)

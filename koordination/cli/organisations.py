@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from koordination.outputs.table import organisation_row_json
+    from koordination.outputs.builders.directory import organisation_row_json
     from koordination.services.directory.search import OrganisationFilter
 
     directory = open_core(args).directory

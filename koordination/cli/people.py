@@ -55,7 +55,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from koordination.outputs.table import person_row_json
+    from koordination.outputs.builders.directory import person_row_json
     from koordination.services.directory.search import PeopleFilter
 
     directory = open_core(args).directory
@@ -89,7 +89,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from koordination.outputs.table import person_json
+    from koordination.outputs.builders.directory import person_json
 
     core = open_core(args)
     person = core.directory.get_person(args.id)

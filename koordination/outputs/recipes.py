@@ -218,9 +218,9 @@ def stem_rohdaten(_survey_id: int, product: Product) -> str:
 
 
 def _directory_rows(core: Core, kind: str, subject: Any) -> Rows:
-    from koordination.outputs import table
+    from koordination.outputs.builders import directory
 
-    exporter = getattr(table, f"export_{kind}")
+    exporter = getattr(directory, f"export_{kind}")
     by = {} if subject is None else {kind: subject}
 
     def write(fmt: str, target: Path, progress: Progress | None) -> int:

@@ -321,39 +321,10 @@ def export_table(
         raise KoordinationError(
             f"„{kind}“ kann nicht exportiert werden; möglich sind: {', '.join(DIRECTORY_TABLES)}."
         )
-    exporter: Callable[..., int] = getattr(_table_module(), f"export_{kind}")
+    # Loaded on first use, so importing the registry stays cheap.
+    directory_tables = importlib.import_module("koordination.outputs.builders.directory")
+    exporter: Callable[..., int] = getattr(directory_tables, f"export_{kind}")
     return exporter(directory, fmt, target, progress)
-
-
-def _table_module() -> Any:
-    return importlib.import_module("koordination.outputs.table")
-
-
-#: Names that live in :mod:`koordination.outputs.table`, offered here for callers that
-#: imported them from the registry; loaded on first use, so importing the registry stays cheap.
-_FROM_TABLE = frozenset(
-    {
-        "export_groups",
-        "export_organisations",
-        "export_people",
-        "group_row_json",
-        "organisation_row_json",
-        "person_json",
-        "person_row_json",
-    }
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _FROM_TABLE:
-        return getattr(_table_module(), name)
-    if name == "TABLES":
-        table = _table_module()
-        return {
-            kind: (OUTPUTS[key].label, getattr(table, f"export_{kind}"))
-            for kind, key in DIRECTORY_TABLES.items()
-        }
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

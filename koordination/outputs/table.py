@@ -1,4 +1,6 @@
-"""The directory's tables (people, organisations, groups) as CSV for Excel or as JSON."""
+"""The one CSV dialect, the formula guard every cell passes, and the generic table writers
+(CSV for Excel, JSON arrays); what goes into the directory's tables is built in
+outputs/builders/directory.py."""
 
 from __future__ import annotations
 
@@ -7,171 +9,15 @@ import csv
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, TextIO
 
-from koordination.clock import CITY_ZONE
-from koordination.domain.enums import Channel
-from koordination.domain.inputs.validation import format_date
-from koordination.domain.records.directory import (
-    GroupRow,
-    OrganisationRecord,
-    OrganisationRow,
-    PersonRecord,
-    PersonRow,
-)
 from koordination.errors import KoordinationError
 from koordination.files import atomic_text
 from koordination.outputs.formats import TABLE_FORMATS
 
 Progress = Callable[[int, int], None]
 FORMATS: tuple[str, ...] = tuple(TABLE_FORMATS)
-PAGE = 1000
-
-#: Default file names when the target is a folder.
-FILE_NAMES = {"people": "personen", "organisations": "organisationen", "groups": "gruppen"}
-
-# The headers are the ones csv_import reads, so an exported file can be imported again.
-PEOPLE_HEADER = (
-    "Nr.",
-    "Anrede",
-    "Titel",
-    "Vorname",
-    "Nachname",
-    "E-Mail",
-    "Telefon",
-    "Anschrift",
-    "Organisation",
-    "Funktion",
-    "Sektor",
-    "Gruppe",
-    "Rolle",
-    "Mitglied seit",
-    "Schlagworte",
-    "Einladungsweg",
-    "Einwilligung",
-    "Einwilligung am",
-    "Notizen",
-)
-ORGANISATIONS_HEADER = (
-    "Nr.",
-    "Name",
-    "Kurzname",
-    "Sektor",
-    "Art",
-    "Anschrift",
-    "Telefon",
-    "E-Mail",
-    "Webseite",
-    "Notizen",
-)
-GROUPS_HEADER = ("Nr.", "Art", "Name", "Übergeordnete Gruppe", "Mitglieder")
-
-
-# ---------------------------------------------------------------------------- JSON shapes
-# Keys are English identifiers; enum values appear as their German labels ("Verwaltung"),
-# the same text the TUI and the CSV show, so a script can match what a coordinator reads.
-
-
-def person_row_json(row: PersonRow) -> dict[str, Any]:
-    """One person as the CLI's ``--json`` lists and the JSON export show it."""
-    return {
-        "id": row.id,
-        "name": row.name,
-        "emails": list(row.emails),
-        "organisation": row.organisation,
-        "sector": row.sector.label if row.sector else None,
-        "groups": list(row.groups),
-        "archived": row.archived,
-    }
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def person_json(p: PersonRecord) -> dict[str, Any]:
-    """One person with everything known about them (``people show --json``)."""
-    return {
-        "id": p.id,
-        "version": p.version,
-        "name": p.display_name,
-        "salutation": p.salutation,
-        "title": p.title,
-        "given_name": p.given_name,
-        "family_name": p.family_name,
-        "emails": list(p.emails),
-        "phones": list(p.phones),
-        "postal_address": p.postal_address,
-        "notes": p.notes,
-        "tags": list(p.tags),
-        "preferred_channel": p.preferred_channel.label,
-        "archived": p.archived,
-        "affiliations": [
-            {
-                "id": a.id,
-                "organisation_id": a.organisation_id,
-                "organisation": a.organisation_name,
-                "sector": a.sector.label,
-                "function": a.function,
-                "valid_from": _iso(a.valid_from),
-                "valid_to": _iso(a.valid_to),
-            }
-            for a in p.affiliations
-        ],
-        "memberships": [
-            {
-                "id": m.id,
-                "group_id": m.group_id,
-                "group": m.group_name,
-                "role": m.role.label,
-                "valid_from": _iso(m.valid_from),
-                "valid_to": _iso(m.valid_to),
-                "voting_right": m.voting_right,
-                "representing_id": m.representing_id,
-                "representing": m.representing_name or None,
-                "sector": m.sector.label if m.sector else None,
-            }
-            for m in p.memberships
-        ],
-        "consents": [
-            {
-                "id": c.id,
-                "purpose": c.purpose.label,
-                "legal_basis": c.legal_basis.label,
-                "text_version": c.text_version,
-                "given_at": _iso(c.given_at),
-                "withdrawn_at": _iso(c.withdrawn_at),
-                "active": c.active,
-            }
-            for c in p.consents
-        ],
-    }
-
-
-def organisation_row_json(row: OrganisationRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "name": row.name,
-        "short_name": row.short_name,
-        "sector": row.sector.label,
-        "kind": row.kind.label,
-        "email": row.email,
-        "people": row.people,
-        "archived": row.archived,
-    }
-
-
-def group_row_json(row: GroupRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "kind": row.kind.label,
-        "name": row.name,
-        "parent": row.parent_name or None,
-        "members": row.members,
-        "archived": row.archived,
-    }
 
 
 # ---------------------------------------------------------------------------- CSV cells
@@ -247,142 +93,21 @@ def write_csv(target: Path | str, header: Sequence[str], rows: Iterable[Sequence
     return out.count
 
 
-def _joined(values: Iterable[str], sep: str = ", ") -> str:
-    return sep.join(v for v in values if v)
-
-
-def _one_or_each(values: Sequence[str]) -> str:
-    """One value for all groups if they agree, else one per group in the same order."""
-    if not values or not any(values):
-        return ""
-    if len(set(values)) == 1:
-        return values[0]
-    if all(values):
-        return "; ".join(values)
-    return ""  # some groups without a value: writing them would shift the others
-
-
-def _berlin_day(when: datetime) -> date:
-    return when.astimezone(CITY_ZONE).date()
-
-
-def person_csv_row(p: PersonRecord, today: date) -> list[str]:
-    # "Post" with no address (withheld, see shareable_person) would make the importer refuse
-    # the row; an empty cell imports as the default and never overwrites a stored channel.
-    post_unbacked = p.preferred_channel == Channel.POST and not p.postal_address
-    current_affs = [a for a in p.affiliations if a.current(today)]
-    aff = current_affs[0] if current_affs else None
-    members = [m for m in p.memberships if m.current(today)]
-    consents: dict[str, str] = {}  # purpose -> day given, first active record of each purpose
-    for c in p.consents:
-        if c.active:
-            consents.setdefault(c.purpose.label, format_date(_berlin_day(c.given_at)))
-    return [
-        str(p.id),
-        p.salutation,
-        p.title,
-        p.given_name,
-        p.family_name,
-        _joined(p.emails),
-        _joined(p.phones),
-        p.postal_address,
-        aff.organisation_name if aff else "",
-        aff.function if aff else "",
-        aff.sector.label if aff else "",
-        _joined((m.group_name for m in members), "; "),
-        _one_or_each([m.role.label for m in members]),
-        _one_or_each([format_date(m.valid_from) for m in members]),
-        _joined(p.tags),
-        "" if post_unbacked else p.preferred_channel.label,
-        _joined(consents),
-        _one_or_each(list(consents.values())),
-        p.notes,
-    ]
-
-
-def organisation_csv_row(o: OrganisationRecord) -> list[str]:
-    return [
-        str(o.id),
-        o.name,
-        o.short_name,
-        o.sector.label,
-        o.kind.label,
-        o.address,
-        o.phone,
-        o.email,
-        o.website,
-        o.notes,
-    ]
-
-
-# ---------------------------------------------------------------------------- the source
-# A table export leaves the office: a person's contact data go into it only with a current
-# consent "Kontaktdaten im Netzwerk teilen". The directory service applies that rule and hands
-# out the rows page by page; these writers only write them. The office's complete copy is the
-# database backup (``koordination db backup``).
-
-
-class DirectoryTables(Protocol):
-    """What the table exports read, page by page: the directory service
-    (``core.directory``). A filter of ``None`` is not passed
-    on, so the service's default (everything current) applies."""
-
-    def today(self) -> date: ...
-
-    def count_people(self, f: Any = ...) -> int: ...
-
-    def shareable_people(
-        self, f: Any = ..., offset: int = ..., limit: int | None = ..., *, now: datetime
-    ) -> Sequence[PersonRow]: ...
-
-    def shareable_person_records(
-        self, f: Any = ..., offset: int = ..., limit: int | None = ..., *, now: datetime
-    ) -> Sequence[PersonRecord]: ...
-
-    def count_organisations(self, f: Any = ...) -> int: ...
-
-    def list_organisations(
-        self, f: Any = ..., offset: int = ..., limit: int | None = ...
-    ) -> Sequence[OrganisationRow]: ...
-
-    def organisation_records(
-        self, f: Any = ..., offset: int = ..., limit: int | None = ...
-    ) -> Sequence[OrganisationRecord]: ...
-
-    def groups_matching(self, f: Any = ...) -> Sequence[GroupRow]: ...
-
-
-def _filter(f: object | None) -> dict[str, Any]:
-    return {} if f is None else {"f": f}
-
-
-# ---------------------------------------------------------------------------- writers
-
-
-def _target(target: Path | str, kind: str, fmt: str) -> Path:
-    path = Path(target).expanduser()
-    if path.is_dir():
-        path = path / f"{FILE_NAMES[kind]}.{fmt}"
-    return path
-
-
-def _check_format(fmt: str) -> None:
+def check_format(fmt: str) -> None:
+    """Refuse a format no table is written in, in German."""
     if fmt not in FORMATS:
         raise KoordinationError(
             f"Das Format „{fmt}“ gibt es für Tabellen nicht; möglich sind: {', '.join(FORMATS)}."
         )
 
 
-def _write_csv(target: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    write_csv(target, header, rows)
-
-
-def _write_json(target: Path, items: Iterable[dict[str, Any]]) -> None:
+def write_json(target: Path | str, items: Iterable[dict[str, Any]]) -> None:
+    """A JSON array of ``items``, one per line, written atomically."""
     with atomic_text(target, encoding="utf-8") as fh:
-        _dump_array(fh, items)
+        dump_array(fh, items)
 
 
-def _dump_array(fh: TextIO, items: Iterable[dict[str, Any]]) -> None:
+def dump_array(fh: TextIO, items: Iterable[dict[str, Any]]) -> None:
     # Streamed item by item: 100,000 people never sit in memory as one JSON string.
     fh.write("[")
     first = True
@@ -391,113 +116,3 @@ def _dump_array(fh: TextIO, items: Iterable[dict[str, Any]]) -> None:
         fh.write(json.dumps(item, ensure_ascii=False))
         first = False
     fh.write("\n]\n" if not first else "]\n")
-
-
-class _Pages:
-    """Fetches a list page by page (a city has 100,000 people) and counts what went by."""
-
-    def __init__(
-        self, fetch: Callable[[int, int], Sequence[Any]], total: int, progress: Progress | None
-    ) -> None:
-        self.fetch = fetch
-        self.total = total
-        self.progress = progress
-        self.count = 0
-
-    def __iter__(self) -> Iterator[Any]:
-        if self.progress is not None:
-            self.progress(0, self.total)
-        while True:
-            page = self.fetch(self.count, PAGE)
-            yield from page
-            self.count += len(page)
-            if self.progress is not None:
-                self.progress(min(self.count, self.total), max(self.total, self.count))
-            if len(page) < PAGE:
-                return
-
-
-def export_people(
-    directory: DirectoryTables,
-    fmt: str,
-    target: Path | str,
-    progress: Progress | None = None,
-    people: object | None = None,
-) -> int:
-    """Write the people (all current ones, or as filtered by a ``PeopleFilter``) to
-    ``target``; returns how many. E-mail addresses, phone numbers and postal addresses only of
-    those with a current consent "Kontaktdaten im Netzwerk teilen" (see the section above)."""
-    _check_format(fmt)
-    by = _filter(people)
-    path = _target(target, "people", fmt)
-    total = directory.count_people(**by)
-    now = datetime.now(UTC)
-    if fmt == "json":
-        rows = _Pages(
-            lambda o, n: directory.shareable_people(offset=o, limit=n, now=now, **by),
-            total,
-            progress,
-        )
-        _write_json(path, (person_row_json(r) for r in rows))
-        return rows.count
-    today = directory.today()
-    records = _Pages(
-        lambda o, n: directory.shareable_person_records(offset=o, limit=n, now=now, **by),
-        total,
-        progress,
-    )
-    _write_csv(path, PEOPLE_HEADER, (person_csv_row(p, today) for p in records))
-    return records.count
-
-
-def export_organisations(
-    directory: DirectoryTables,
-    fmt: str,
-    target: Path | str,
-    progress: Progress | None = None,
-    organisations: object | None = None,
-) -> int:
-    """Write the organisations (or those an ``OrganisationFilter`` finds) to ``target``;
-    returns how many."""
-    _check_format(fmt)
-    by = _filter(organisations)
-    path = _target(target, "organisations", fmt)
-    total = directory.count_organisations(**by)
-    if fmt == "json":
-        rows = _Pages(
-            lambda o, n: directory.list_organisations(offset=o, limit=n, **by), total, progress
-        )
-        _write_json(path, (organisation_row_json(r) for r in rows))
-        return rows.count
-    records = _Pages(
-        lambda o, n: directory.organisation_records(offset=o, limit=n, **by), total, progress
-    )
-    _write_csv(path, ORGANISATIONS_HEADER, (organisation_csv_row(o) for o in records))
-    return records.count
-
-
-def export_groups(
-    directory: DirectoryTables,
-    fmt: str,
-    target: Path | str,
-    progress: Progress | None = None,
-    groups: object | None = None,
-) -> int:
-    """Write the groups (all current ones, or as a ``GroupFilter`` finds them) to ``target``;
-    returns how many."""
-    _check_format(fmt)
-    path = _target(target, "groups", fmt)
-    rows = directory.groups_matching(**_filter(groups))
-    if progress is not None:
-        progress(0, len(rows))
-    if fmt == "json":
-        _write_json(path, (group_row_json(g) for g in rows))
-    else:
-        _write_csv(
-            path,
-            GROUPS_HEADER,
-            ([str(g.id), g.kind.label, g.name, g.parent_name, str(g.members)] for g in rows),
-        )
-    if progress is not None:
-        progress(len(rows), len(rows))
-    return len(rows)

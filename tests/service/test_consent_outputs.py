@@ -42,6 +42,11 @@ from koordination.domain.inputs.directory import (
 from koordination.domain.inputs.meetings import MeetingInput
 from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.records.directory import ConsentRecord
+from koordination.outputs.builders.directory import (
+    export_groups,
+    export_organisations,
+    export_people,
+)
 from koordination.outputs.builders.sittings import (
     attendance_table,
     draft_minutes,
@@ -51,7 +56,6 @@ from koordination.outputs.builders.sittings import (
 from koordination.outputs.builders.survey_tables import write_raw
 from koordination.outputs.document import render
 from koordination.outputs.oparl import export_oparl
-from koordination.outputs.registry import export_groups, export_organisations, export_people
 from koordination.services.consent import (
     SHARING,
     consenting_ids,

@@ -19,17 +19,16 @@ from koordination.domain.enums import Channel, ConsentPurpose, GroupKind, GroupR
 from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
 from koordination.domain.records.directory import PersonRecord
 from koordination.errors import KoordinationError
-from koordination.outputs import table as tables
-from koordination.outputs.registry import (
-    TABLES,
+from koordination.outputs.builders import directory as tables
+from koordination.outputs.builders.directory import (
     export_groups,
     export_organisations,
     export_people,
-    export_table,
     group_row_json,
     organisation_row_json,
     person_row_json,
 )
+from koordination.outputs.registry import DIRECTORY_TABLES, export_table
 from koordination.services.directory.imports.reading import read_table
 from koordination.services.directory.imports.service import Imports
 from koordination.services.directory.service import Directory
@@ -139,7 +138,7 @@ def test_formula_cells_get_an_apostrophe_so_excel_cannot_run_them(
 
 
 def test_exported_file_is_private(city: Directory, tmp_path: Path) -> None:
-    for kind in TABLES:
+    for kind in DIRECTORY_TABLES:
         for fmt in ("csv", "json"):
             target = tmp_path / f"{kind}.{fmt}"
             export_table(city, kind, fmt, target)

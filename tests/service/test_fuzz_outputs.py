@@ -47,6 +47,7 @@ from koordination.domain.records.meetings import (
     TaskRecord,
 )
 from koordination.errors import ImportFailed, KoordinationError
+from koordination.outputs.builders.directory import export_organisations, export_people
 from koordination.outputs.builders.sittings import (
     draft_minutes,
     invitation_letter,
@@ -57,7 +58,6 @@ from koordination.outputs.builders.survey_tables import write_raw
 from koordination.outputs.document import render
 from koordination.outputs.document.model import Letterhead
 from koordination.outputs.document.text import clean
-from koordination.outputs.registry import export_organisations, export_people
 from koordination.services.directory.imports.reading import read_table
 from koordination.services.directory.imports.service import Imports
 from koordination.services.directory.service import Directory

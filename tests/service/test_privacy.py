@@ -46,9 +46,10 @@ from koordination.domain.models import (
 from koordination.errors import KoordinationError, NotFoundError
 from koordination.outputs import document as documents
 from koordination.outputs.builders.access_letter import access_document
+from koordination.outputs.builders.directory import export_people
 from koordination.outputs.builders.sittings import letterhead, minutes_document
 from koordination.outputs.oparl import export_oparl
-from koordination.outputs.registry import export_people, export_table, produce
+from koordination.outputs.registry import export_table, produce
 from koordination.services.directory.search import PeopleFilter
 from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
