@@ -17,14 +17,12 @@ from koordination.clock import CITY_ZONE, Clock
 from koordination.domain.enums import Channel, ConsentPurpose, MeetingStatus, ResponseStatus
 from koordination.domain.models import Group, GroupMembership, Invitation, Meeting, Person
 from koordination.domain.records.directory import display_name, is_current
-from koordination.domain.records.meetings import InvitationRow, MeetingRecord
+from koordination.domain.records.meetings import MeetingRecord
 from koordination.errors import NotFoundError
 from koordination.services.consent import has_current_consent
 from koordination.services.meetings.calendar_change import bump
 from koordination.services.meetings.records import event_of, to_record
 from koordination.services.meetings.times import local
-
-_NOT_SENT = ResponseStatus.KEINE_ANTWORT
 
 
 @dataclass(frozen=True)
@@ -112,31 +110,6 @@ def invitations(session: Session, meeting: Meeting) -> Sequence[Invitation]:
         )
         .order_by(Invitation.id)
     ).all()
-
-
-def invitation_row(session: Session, inv: Invitation, clock: Clock) -> InvitationRow:
-    p = inv.person
-    whole = next((r for r in inv.responses if r.recurrence_id is None), None)
-    via = "Gast"
-    if inv.via_group_id is not None:
-        group = session.get(Group, inv.via_group_id)
-        via = group.name if group else "Gruppe"
-    return InvitationRow(
-        invitation_id=inv.id,
-        person_id=p.id,
-        name=display_name(p.title, p.given_name, p.family_name),
-        email=p.emails[0].address if p.emails else "",
-        via=via,
-        removed=inv.removed_at is not None,
-        sent_sequence=inv.sent_sequence,
-        status=whole.status
-        if whole
-        else (ResponseStatus.EINGELADEN if inv.sent_sequence is not None else _NOT_SENT),
-        occurrence_answers=tuple(
-            (local(r.recurrence_id), r.status) for r in inv.responses if r.recurrence_id is not None
-        ),
-        excluded_because=excluded_because(p, clock.now()),
-    )
 
 
 def plan(

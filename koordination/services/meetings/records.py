@@ -1,5 +1,6 @@
-"""A stored meeting as the faces see it: loading one, its MeetingRecord, its calendar Event and
-its dates as OccurrenceRows, and the office that organises it."""
+"""A stored meeting as the faces see it: loading one, its MeetingRecord, its calendar Event,
+its dates as OccurrenceRows, its invitation list as InvitationRows, and the office that
+organises it."""
 
 from __future__ import annotations
 
@@ -9,9 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from koordination.calendar.events import Event, Occurrence, Override, Place
-from koordination.domain.enums import MeetingStatus
-from koordination.domain.models import CityProfile, Meeting
-from koordination.domain.records.meetings import MeetingRecord, OccurrenceRow, OverrideRecord
+from koordination.domain.enums import MeetingStatus, ResponseStatus
+from koordination.domain.models import CityProfile, Group, Invitation, Meeting
+from koordination.domain.records.directory import display_name
+from koordination.domain.records.meetings import (
+    InvitationRow,
+    MeetingRecord,
+    OccurrenceRow,
+    OverrideRecord,
+)
 from koordination.errors import FieldError, NotFoundError, ValidationError
 from koordination.services.meetings.times import local
 
@@ -133,3 +140,35 @@ def occurrence_row(record: Any, occ: Occurrence, groups: tuple[str, ...]) -> Occ
         moved=occ.moved,
         groups=groups,
     )
+
+
+def invitation_row(session: Session, inv: Invitation, excluded_because: str) -> InvitationRow:
+    """One line of a meeting's invitation list; ``excluded_because``: why the person receives
+    nothing (invitations.excluded_because), empty when they are invited."""
+    p = inv.person
+    whole = next((r for r in inv.responses if r.recurrence_id is None), None)
+    via = "Gast"
+    if inv.via_group_id is not None:
+        group = session.get(Group, inv.via_group_id)
+        via = group.name if group else "Gruppe"
+    return InvitationRow(
+        invitation_id=inv.id,
+        person_id=p.id,
+        name=display_name(p.title, p.given_name, p.family_name),
+        email=p.emails[0].address if p.emails else "",
+        via=via,
+        removed=inv.removed_at is not None,
+        sent_sequence=inv.sent_sequence,
+        status=whole.status if whole else _unanswered(inv),
+        occurrence_answers=tuple(
+            (local(r.recurrence_id), r.status) for r in inv.responses if r.recurrence_id is not None
+        ),
+        excluded_because=excluded_because,
+    )
+
+
+def _unanswered(inv: Invitation) -> ResponseStatus:
+    """No answer yet: invited once the invitation went out, else not even that."""
+    if inv.sent_sequence is None:
+        return ResponseStatus.KEINE_ANTWORT
+    return ResponseStatus.EINGELADEN

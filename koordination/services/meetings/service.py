@@ -32,6 +32,7 @@ from koordination.services.meetings.calendar_change import bump, calendar_releva
 from koordination.services.meetings.invitations import Delivery, DeliveryPlan
 from koordination.services.meetings.records import (
     event_of,
+    invitation_row,
     load,
     occurrence_row,
     office,
@@ -452,8 +453,9 @@ class Meetings:
     def invitation_list(self, meeting_id: int) -> list[InvitationRow]:
         with self.db.session() as session:
             meeting = self._load(session, meeting_id)
+            now = self.clock.now()
             return [
-                invitations.invitation_row(session, inv, self.clock)
+                invitation_row(session, inv, invitations.excluded_because(inv.person, now))
                 for inv in invitations.invitations(session, meeting)
             ]
 
