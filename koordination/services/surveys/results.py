@@ -31,7 +31,6 @@ from koordination.domain.models import (
     SurveySnapshot,
 )
 from koordination.domain.records.surveys import (
-    MIN_CELL,
     BreakdownRow,
     ComparedQuestion,
     Comparison,
@@ -44,16 +43,13 @@ from koordination.domain.records.surveys import (
     results_to_dict,
 )
 from koordination.errors import NotFoundError
-
-#: Question types whose cells add up to the number of respondents: a suppressed cell could be
-#: worked out from the others, so a second one is hidden with it.
-_EXCLUSIVE = (
-    QuestionType.EINFACH,
-    QuestionType.JA_NEIN,
-    QuestionType.SKALA,
-    QuestionType.ZAHL,
-    QuestionType.DATUM,
+from koordination.services.surveys.suppression import (
+    EXCLUSIVE,
+    hidden_cells,
+    too_few,
+    without_extremes,
 )
+
 _MAX_VALUES = 11  # a number question with more distinct values is shown in ranges
 _BINS = 6
 
@@ -69,13 +65,8 @@ def _share(count: int, base: int) -> float:
 def _cells(
     pairs: Sequence[tuple[str, int]], base: int, *, published: bool, exclusive: bool
 ) -> tuple[OptionCount, ...]:
-    """Bars from (label, count); in published results counts of 1–4 are hidden, and for
-    answers that add up to the total a second cell too, so the first cannot be derived."""
-    hidden = {i for i, (_, n) in enumerate(pairs) if published and 0 < n < MIN_CELL}
-    if published and exclusive and len(hidden) == 1:
-        others = [(n, i) for i, (_, n) in enumerate(pairs) if i not in hidden and n > 0]
-        if others:
-            hidden.add(min(others)[1])
+    """Bars from (label, count); published results hide the small cells (suppression.py)."""
+    hidden = hidden_cells([n for _, n in pairs], exclusive=exclusive) if published else frozenset()
     return tuple(
         OptionCount(label, None, None) if i in hidden else OptionCount(label, n, _share(n, base))
         for i, (label, n) in enumerate(pairs)
@@ -367,8 +358,8 @@ class Evaluation:
         published: bool,
     ) -> QuestionResult:
         respondents = counts.respondents.get(q.id, 0)
-        suppressed = published and respondents < MIN_CELL
-        exclusive = q.type in _EXCLUSIVE
+        suppressed = published and too_few(respondents)
+        exclusive = q.type in EXCLUSIVE
         options: tuple[OptionCount, ...] = ()
         stats = None
         texts: tuple[str, ...] = ()
@@ -395,14 +386,9 @@ class Evaluation:
             breakdown = tuple(
                 self._group_row(q, g, groups.get(g.id, []), published) for g in by.options
             )
-        if published and stats is not None:
-            stats = replace(stats, minimum=None, maximum=None)
-            breakdown = tuple(
-                replace(row, stats=replace(row.stats, minimum=None, maximum=None))
-                if row.stats is not None
-                else row
-                for row in breakdown
-            )
+        if published:
+            stats = without_extremes(stats)
+            breakdown = tuple(replace(row, stats=without_extremes(row.stats)) for row in breakdown)
         if suppressed:
             options = tuple(OptionCount(o.label, None, None) for o in options)
             stats, texts, breakdown = None, (), ()
@@ -453,11 +439,11 @@ class Evaluation:
             respondents = multiple_respondents
         else:
             respondents = sum(n for _, n in pairs)
-        if published and respondents < MIN_CELL:
+        if published and too_few(respondents):
             return BreakdownRow(
                 group.label, None, tuple(OptionCount(label, None, None) for label, _ in pairs)
             )
-        cells = _cells(pairs, respondents, published=published, exclusive=q.type in _EXCLUSIVE)
+        cells = _cells(pairs, respondents, published=published, exclusive=q.type in EXCLUSIVE)
         return BreakdownRow(group.label, respondents, cells, stats)
 
     # ------------------------------------------------------------ comparison
