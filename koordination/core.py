@@ -20,13 +20,13 @@ if TYPE_CHECKING:
     from koordination.services.directory.imports.service import Imports
     from koordination.services.directory.service import Directory
     from koordination.services.meetings.service import Meetings
-    from koordination.services.minutes import Minutes
     from koordination.services.network import Network
     from koordination.services.open_data import OpenData
     from koordination.services.privacy.audit_trail import AuditTrail
     from koordination.services.privacy.retention import Retention
     from koordination.services.privacy.service import Privacy
     from koordination.services.programme import Programme
+    from koordination.services.sittings.service import Sittings
     from koordination.services.surveys.response_import import ResponseImport
     from koordination.services.surveys.results import Evaluation
     from koordination.services.surveys.service import Surveys
@@ -62,11 +62,11 @@ class Core:
         return Meetings(self.db, clock=self.clock)
 
     @cached_property
-    def sittings(self) -> Minutes:
+    def sittings(self) -> Sittings:
         """Agendas, attendance, minutes, decisions and tasks of single sittings."""
-        from koordination.services.minutes import Minutes
+        from koordination.services.sittings.service import Sittings
 
-        return Minutes(self.db, clock=self.clock)
+        return Sittings(self.db, clock=self.clock)
 
     @cached_property
     def surveys(self) -> Surveys:

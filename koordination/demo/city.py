@@ -648,9 +648,10 @@ def _minutes(rng: random.Random, session: Session, db: Database) -> None:
     """Minutes of the past dates: approved and draft, decisions, open and done tasks, and the
     2026 workshop with its cards and dots."""
     from koordination.domain.records.meetings import content_json
-    from koordination.services.minutes import Minutes, fingerprint
+    from koordination.services.sittings.approval import fingerprint
+    from koordination.services.sittings.service import Sittings
 
-    minutes = Minutes(db, clock=Clock.fixed(datetime(2026, 11, 20, 9, tzinfo=UTC)))
+    minutes = Sittings(db, clock=Clock.fixed(datetime(2026, 11, 20, 9, tzinfo=UTC)))
     approved_at = datetime(2026, 11, 12, 18, tzinfo=UTC)
 
     def sitting(meeting_uid: str, day: date, hour: int) -> Sitting:

@@ -458,9 +458,9 @@ class Network:
         day = today or self.today()
         group = Directory(self.db, Clock.on(day)).get_group(group_id)
         measures = measures_of_group(self.db, group_id)
-        from koordination.services.minutes import Minutes
+        from koordination.services.sittings.service import Sittings
 
-        tasks = Minutes(self.db).list_tasks(open_only=True, group_id=group_id)
+        tasks = Sittings(self.db).list_tasks(open_only=True, group_id=group_id)
         with self.db.session() as session:
             recent = self._decisions(session, group_id, decisions)
             held = held_sittings(session, last=day, group_id=group_id)

@@ -183,9 +183,9 @@ def test_with_an_agenda_the_mail_carries_the_letter_and_the_calendar_the_agenda(
 ) -> None:
     from koordination.db.engine import Database
     from koordination.domain.inputs.sittings import ItemInput
-    from koordination.services.minutes import Minutes
+    from koordination.services.sittings.service import Sittings
 
-    minutes = Minutes(Database(demo))
+    minutes = Sittings(Database(demo))
     sitting = minutes.open(4)
     minutes.add_item(sitting.id, ItemInput("Rückblick auf „Engagement 2026“", duration_minutes=30))
     assert main(["--db", demo, "invite", "4", "--send"]) == 0

@@ -28,7 +28,7 @@ from koordination.domain.models import AuditEntry
 from koordination.services.action_fields import ActionFields
 from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
-from koordination.services.minutes import Minutes
+from koordination.services.sittings.service import Sittings
 from koordination.services.surveys.service import Surveys
 
 
@@ -70,7 +70,7 @@ def test_every_kind_of_change_is_logged_with_actor_and_values(db: Database) -> N
             group_ids=[group.record.id],
         )
     ).record
-    minutes = Minutes(db)
+    minutes = Sittings(db)
     sitting = minutes.open(meeting.id)
     minutes.add_item(sitting.id, ItemInput("Hallenzeiten"))
     item_id = minutes.get(sitting.id).items[-1].id

@@ -34,9 +34,9 @@ from koordination.outputs.builders.audit import write_csv
 from koordination.services.directory.imports.service import Imports
 from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
-from koordination.services.minutes import Minutes
 from koordination.services.privacy.audit_labels import parse_record, render_value
 from koordination.services.privacy.audit_trail import AuditTrail, TrailEntry, TrailQuery, entry_json
+from koordination.services.sittings.service import Sittings
 from koordination.services.surveys.service import Surveys
 
 TODAY = date(2026, 11, 22)
@@ -119,7 +119,7 @@ def test_each_kind_of_change_is_in_the_trail_of_its_record_in_german(db: Databas
     )
     meeting = meetings.create(data).record
     meetings.update(meeting, replace(data, room="Saal 2"))
-    minutes = Minutes(db)
+    minutes = Sittings(db)
     sitting = minutes.open(meeting.id)
     minutes.add_item(sitting.id, ItemInput("Hallenzeiten"))
     item = minutes.get(sitting.id).items[-1]

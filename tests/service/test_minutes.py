@@ -28,7 +28,8 @@ from koordination.domain.records.meetings import content_json
 from koordination.errors import ValidationError
 from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
-from koordination.services.minutes import Minutes, fingerprint
+from koordination.services.sittings.approval import fingerprint
+from koordination.services.sittings.service import Sittings
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
@@ -38,7 +39,7 @@ def _local(*args: int) -> datetime:
 
 
 @pytest.fixture
-def ak(db: Database) -> tuple[Minutes, int, dict[str, int]]:
+def ak(db: Database) -> tuple[Sittings, int, dict[str, int]]:
     """A working group (civil society and administration) with a monthly series."""
     directory = Directory(db, Clock.on(date(2026, 11, 22)))
     group = directory.create_group(
@@ -71,7 +72,7 @@ def ak(db: Database) -> tuple[Minutes, int, dict[str, int]]:
         )
     ).record
     meetings.invite(series.id, group_ids=[group.record.id])
-    return Minutes(db, clock=Clock.fixed(NOW)), series.id, people
+    return Sittings(db, clock=Clock.fixed(NOW)), series.id, people
 
 
 def test_a_series_date_gets_template_standing_items_and_the_invitees(ak: tuple) -> None:
@@ -118,7 +119,7 @@ def test_attendance_counts_per_sector(ak: tuple) -> None:
     sitting = minutes.open(series, _local(2026, 10, 13))
     minutes.set_attendance(sitting.id, people["Anna"], AttendanceStatus.ANWESEND)
     record = minutes.set_attendance(sitting.id, people["Bernd"], AttendanceStatus.ENTSCHULDIGT)
-    assert Minutes.sector_counts(record) == {"Zivilgesellschaft": 1}
+    assert Sittings.sector_counts(record) == {"Zivilgesellschaft": 1}
 
 
 def test_approved_minutes_are_frozen_and_a_correction_keeps_the_old_version(ak: tuple) -> None:

@@ -29,8 +29,8 @@ from koordination.errors import NotFoundError
 from koordination.services.action_fields import ActionFields
 from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
-from koordination.services.minutes import Minutes
 from koordination.services.network import Network
+from koordination.services.sittings.service import Sittings
 
 TODAY = date(2026, 11, 22)
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -123,7 +123,7 @@ def city(db: Database) -> City:
         )
     ).record
     meetings.invite(series.id, group_ids=[ak])
-    minutes = Minutes(db, clock=Clock.fixed(NOW))
+    minutes = Sittings(db, clock=Clock.fixed(NOW))
     P, E, A = AttendanceStatus.ANWESEND, AttendanceStatus.ENTSCHULDIGT, AttendanceStatus.ABWESEND
     sittings = []
     for n, (day, dora, fritz) in enumerate(
@@ -232,7 +232,7 @@ def test_engagement_lists_who_missed_three_sittings_newcomers_and_lonely_organis
 def test_only_the_last_three_sittings_count_and_the_last_visit_is_remembered(
     city: City,
 ) -> None:
-    minutes = Minutes(city.db, clock=Clock.fixed(NOW))
+    minutes = Sittings(city.db, clock=Clock.fixed(NOW))
     minutes.set_attendance(city.sittings[0], city.people["Dora"], AttendanceStatus.ANWESEND)
     assert _network(city).engagement().missed == ()
     december = minutes.open(city.series, _local(2026, 12, 8))

@@ -53,11 +53,11 @@ from koordination.outputs.registry import export_table, produce
 from koordination.services.directory.search import PeopleFilter
 from koordination.services.directory.service import Directory
 from koordination.services.meetings.service import Meetings
-from koordination.services.minutes import Minutes
 from koordination.services.open_data import OpenData
 from koordination.services.privacy.access_report import LABELS
 from koordination.services.privacy.mentions import Mentions
 from koordination.services.privacy.service import Privacy
+from koordination.services.sittings.service import Sittings
 from koordination.services.surveys.service import Surveys
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -128,7 +128,7 @@ def demo(demo_city: Database) -> tuple[Database, DemoPerson]:
     assert invitation_id is not None
     meetings.set_response(invitation_id, ResponseStatus.ZUGESAGT)
 
-    minutes = Minutes(db, clock=Clock.fixed(NOW))
+    minutes = Sittings(db, clock=Clock.fixed(NOW))
     sittings = tuple(
         _sitting(db, d) for d in (date(2026, 9, 8), date(2026, 10, 13), date(2026, 11, 10))
     )
@@ -347,8 +347,8 @@ def test_access_report_for_an_unknown_person_says_so(db: Database) -> None:
 
 
 def _sector_counts(db: Database, sittings: tuple[int, ...]) -> list[dict[str, int]]:
-    minutes = Minutes(db, clock=Clock.fixed(NOW))
-    return [Minutes.sector_counts(minutes.get(s)) for s in sittings]
+    minutes = Sittings(db, clock=Clock.fixed(NOW))
+    return [Sittings.sector_counts(minutes.get(s)) for s in sittings]
 
 
 def _balances(db: Database) -> dict[str, dict[object, int]]:
@@ -363,7 +363,7 @@ def test_erasure_leaves_no_trace_while_minutes_and_statistics_add_up(
     assert _traces(db, p)  # the test looks in the right places
     counts_before = _sector_counts(db, p.sittings)
     balances_before = _balances(db)
-    minutes = Minutes(db, clock=Clock.fixed(NOW))
+    minutes = Sittings(db, clock=Clock.fixed(NOW))
     rows_before = [len(minutes.get(s).attendance) for s in p.sittings]
 
     report = Privacy(db, Clock.fixed(NOW)).erase_person(p.id)

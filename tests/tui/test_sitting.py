@@ -16,7 +16,7 @@ from koordination.db.engine import Database
 from koordination.domain.enums import AttendanceStatus, MinutesStatus
 from koordination.domain.inputs.sittings import NO_VOTE
 from koordination.domain.records.meetings import SittingRecord
-from koordination.services.minutes import Minutes
+from koordination.services.sittings.service import Sittings
 from koordination.tui.app import KoordinationApp
 from koordination.tui.dialogs.export import ExportDialog
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen
@@ -33,7 +33,7 @@ AK = "AK Stadtteilarbeit"
 def stored(url: str, sitting_id: int) -> SittingRecord:
     db = Database(url)
     try:
-        return Minutes(db).get(sitting_id)
+        return Sittings(db).get(sitting_id)
     finally:
         db.dispose()
 
@@ -93,13 +93,13 @@ async def test_fast_typing_is_saved_after_a_pause_not_per_key(
     demo_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    real = Minutes.set_notes
+    real = Sittings.set_notes
 
-    def counting(self: Minutes, item_id: int, text: str) -> None:
+    def counting(self: Sittings, item_id: int, text: str) -> None:
         calls.append(text)
         real(self, item_id, text)
 
-    monkeypatch.setattr(Minutes, "set_notes", counting)
+    monkeypatch.setattr(Sittings, "set_notes", counting)
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_sitting(pilot, app, date(2026, 11, 10))

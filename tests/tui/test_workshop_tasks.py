@@ -11,7 +11,7 @@ from tui_support import make_app, move_to, settle
 
 from koordination.db.engine import Database
 from koordination.domain.records.meetings import SittingRecord, TaskRecord
-from koordination.services.minutes import Minutes
+from koordination.services.sittings.service import Sittings
 from koordination.tui.app import KoordinationApp
 from koordination.tui.screens.forms import ConfirmScreen, FormScreen
 from koordination.tui.screens.meetings import MeetingsArea
@@ -29,7 +29,7 @@ OVERDUE = "Förderantrag Stadtteilfest bei der Bürgerstiftung stellen"
 def stored(url: str, sitting_id: int) -> SittingRecord:
     db = Database(url)
     try:
-        return Minutes(db).get(sitting_id)
+        return Sittings(db).get(sitting_id)
     finally:
         db.dispose()
 
@@ -37,7 +37,7 @@ def stored(url: str, sitting_id: int) -> SittingRecord:
 def all_tasks(url: str) -> list[TaskRecord]:
     db = Database(url)
     try:
-        return Minutes(db).list_tasks()
+        return Sittings(db).list_tasks()
     finally:
         db.dispose()
 

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
         ItemInput,
         TaskInput,
     )
-    from koordination.services.minutes import Minutes
+    from koordination.services.sittings.service import Sittings
 
 T = TypeVar("T")
 
@@ -240,7 +240,7 @@ class SittingScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.core = core
-        self.minutes: Minutes = core.sittings
+        self.minutes: Sittings = core.sittings
         self.meeting_id = meeting_id
         self.when = when
         self.heading = heading
@@ -497,7 +497,7 @@ class SittingScreen(Screen[None]):
         overrun.update(f"⚠ {escape(record.overrun)}" if record.overrun else "")
 
     def _show_attendance(self, record: SittingRecord) -> None:
-        from koordination.services.minutes import Minutes
+        from koordination.services.sittings.service import Sittings
 
         table = self.query_one("#sitting-attendance", DataTable)
         row = table.cursor_row
@@ -511,7 +511,7 @@ class SittingScreen(Screen[None]):
                 key=str(a.person_id if a.person_id is not None else f"x{i}"),
             )
         self._restore(table, row)
-        counts = Minutes.sector_counts(record)
+        counts = Sittings.sector_counts(record)
         by_status = {s: 0 for s in AttendanceStatus}
         for a in record.attendance:
             by_status[a.status] += 1

@@ -1,0 +1,1 @@
+"""Sittings: agenda, attendance, minutes with decisions and tasks, approval and workshop cards."""
