@@ -19,11 +19,11 @@ from koordination.domain.enums import ConsentPurpose, GroupKind, GroupRole, Sect
 from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
 from koordination.domain.models import Organisation, Person
 from koordination.errors import ImportFailed
-from koordination.services.directory.imports.reading import read_table
 from koordination.services.directory.imports.report import ImportReport
 from koordination.services.directory.imports.service import Imports
 from koordination.services.directory.search import PeopleFilter, person_search_text, person_sort_key
 from koordination.services.directory.service import Directory
+from koordination.services.tables.reader import read_table
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
 TODAY = date(2026, 11, 22)

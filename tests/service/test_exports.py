@@ -29,9 +29,9 @@ from koordination.outputs.builders.directory import (
     person_row_json,
 )
 from koordination.outputs.registry import DIRECTORY_TABLES, export_table
-from koordination.services.directory.imports.reading import read_table
 from koordination.services.directory.imports.service import Imports
 from koordination.services.directory.service import Directory
+from koordination.services.tables.reader import read_table
 
 TODAY = date(2026, 11, 22)
 

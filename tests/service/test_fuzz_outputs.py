@@ -58,9 +58,9 @@ from koordination.outputs.builders.survey_tables import write_raw
 from koordination.outputs.document import render
 from koordination.outputs.document.model import Letterhead
 from koordination.outputs.document.text import clean
-from koordination.services.directory.imports.reading import read_table
 from koordination.services.directory.imports.service import Imports
 from koordination.services.directory.service import Directory
+from koordination.services.tables.reader import read_table
 
 TODAY = date(2026, 11, 22)
 GROUP = "AK Jugend"

@@ -126,21 +126,27 @@ class ResponseImport:
             )
         return form
 
-    def preview(self, survey_id: int, path: Path | str) -> ResponsePreview:
+    def preview(
+        self, survey_id: int, path: Path | str, sheet: str | None = None
+    ) -> ResponsePreview:
         """The file's headers, the suggested mapping and its number of responses."""
         path = Path(path)
         form = self._form(survey_id)
-        table = read_responses(path)
+        table = read_responses(path, sheet)
         count = sum(1 for _line, cells in table.rows if any(c.strip() for c in cells))
         return ResponsePreview(table.headers, suggest_mapping(form, table.headers), count)
 
     def resolve_mapping(
-        self, survey_id: int, path: Path | str, mapping: Sequence[ColumnMapping] | None = None
+        self,
+        survey_id: int,
+        path: Path | str,
+        mapping: Sequence[ColumnMapping] | None = None,
+        sheet: str | None = None,
     ) -> list[ColumnMapping]:
         """The mapping an import of ``path`` would use (``mapping`` where it names a column,
         suggested for the rest), checked against the questionnaire; reads the header only."""
         form = self._form(survey_id)
-        return plan_columns(form, read_responses(Path(path)), mapping).mapping
+        return plan_columns(form, read_responses(Path(path), sheet), mapping).mapping
 
     def run(
         self,
@@ -150,6 +156,7 @@ class ResponseImport:
         *,
         dry_run: bool = False,
         progress: Progress | None = None,
+        sheet: str | None = None,
     ) -> ResponseImportReport:
         """Import every response of the file, or none.
 
@@ -160,7 +167,7 @@ class ResponseImport:
         """
         path = Path(path)
         form = self._form(survey_id)
-        table = read_responses(path)
+        table = read_responses(path, sheet)
         plan = plan_columns(form, table, mapping)
         try:
             with gc_paused(), self.db.session() as session:

@@ -16,7 +16,6 @@ from koordination.domain.inputs.validation import parse_datetime
 from koordination.domain.records.surveys import AnswerValue, QuestionRecord, SurveyForm
 from koordination.errors import FieldError, ImportFailed, ImportProblem
 from koordination.services.directory.imports.cells import clean_cell
-from koordination.services.directory.imports.reading import TableFormat, records, sniff
 from koordination.services.directory.imports.report import PROGRESS_EVERY, Progress, Warnings
 from koordination.services.surveys.answers import AnswerProblem, check_answers, is_yes, parse_answer
 from koordination.services.surveys.column_mapping import (
@@ -28,6 +27,8 @@ from koordination.services.surveys.column_mapping import (
     option_target,
     suggest_targets,
 )
+from koordination.services.tables.model import TableFormat
+from koordination.services.tables.reader import records, sniff
 
 #: A file with this many problems is not read further: the first ones tell what is wrong.
 MAX_PROBLEMS = 1000
@@ -251,9 +252,9 @@ class ResponseTable(NamedTuple):
     line: int
 
 
-def read_responses(path: Path) -> ResponseTable:
+def read_responses(path: Path, sheet: str | None = None) -> ResponseTable:
     """The file opened for reading: its format, the header and the rows after it."""
-    fmt = sniff(path)
+    fmt = sniff(path, sheet)
     rows = records(path, fmt)
     for line, cells in rows:
         if any(c.strip() for c in cells):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from koordination.domain.enums import fold
 from koordination.errors import ImportFailed
-from koordination.services.directory.imports.reading import Row
+from koordination.services.tables.model import Row
 
 Aliases = dict[str, tuple[str, ...]]
 

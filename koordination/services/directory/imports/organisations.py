@@ -33,7 +33,6 @@ from koordination.services.directory.imports.headers import (
     map_headers,
     no_header,
 )
-from koordination.services.directory.imports.reading import records, sniff
 from koordination.services.directory.imports.report import (
     PROGRESS_EVERY,
     Existing,
@@ -42,6 +41,7 @@ from koordination.services.directory.imports.report import (
     Warnings,
 )
 from koordination.services.directory.search import organisation_search_text
+from koordination.services.tables.reader import records, sniff
 
 
 def orgs_by_key(session: Session) -> dict[str, tuple[int, str, Sector]]:
@@ -147,9 +147,10 @@ def read_organisations(
     path: Path,
     existing: Existing,
     progress: Progress | None,
+    sheet: str | None = None,
 ) -> tuple[list[_OrgPlan], Warnings, int]:
     problems = Problems()
-    fmt = sniff(path)
+    fmt = sniff(path, sheet)
     rows = records(path, fmt)
     header, notes = find_header(rows, ORG_ALIASES, path)
     warnings = Warnings(notes)

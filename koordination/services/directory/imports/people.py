@@ -49,7 +49,6 @@ from koordination.services.directory.imports.people_writer import (
     OrgIds,
     PersonPlan,
 )
-from koordination.services.directory.imports.reading import records, sniff
 from koordination.services.directory.imports.report import (
     PROGRESS_EVERY,
     Existing,
@@ -58,6 +57,7 @@ from koordination.services.directory.imports.report import (
     Warnings,
 )
 from koordination.services.directory.search import email_key
+from koordination.services.tables.reader import records, sniff
 
 
 @dataclass
@@ -105,9 +105,11 @@ class PeopleReader:
         existing: Existing,
         today: date,
         progress: Progress | None,
+        sheet: str | None = None,
     ) -> None:
         self.session = session
         self.path = path
+        self.sheet = sheet
         self.existing = existing
         self.today = today
         self.progress = progress
@@ -127,7 +129,7 @@ class PeopleReader:
     # The hot loop: a city has 100,000 rows, so column positions are resolved once, cells are
     # read by index and everything with few distinct values (sectors, dates, ...) is cached.
     def read(self) -> None:
-        fmt = sniff(self.path)
+        fmt = sniff(self.path, self.sheet)
         rows = records(self.path, fmt)
         header, notes = find_header(rows, PERSON_ALIASES, self.path)
         for note in notes:

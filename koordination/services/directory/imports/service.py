@@ -34,7 +34,7 @@ from koordination.services.directory.search import organisation_search_text
 
 
 class Imports:
-    """CSV imports into the directory: all rows or none, each one transaction."""
+    """Table imports into the directory: all rows or none, each one transaction."""
 
     def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
@@ -47,8 +47,10 @@ class Imports:
         existing: Existing = "error",
         dry_run: bool = False,
         progress: Progress | None = None,
+        sheet: str | None = None,
     ) -> ImportReport:
-        """Import people from a CSV file: all rows or none.
+        """Import people from a table (CSV, .xlsx or .ods; ``sheet`` or the first visible one):
+        all rows or none.
 
         Every row is checked first; any problem raises :class:`ImportFailed` listing line, column
         and reason, and nothing is written. ``existing`` says what to do with a row whose e-mail is
@@ -60,7 +62,7 @@ class Imports:
         day = self.clock.today()
         try:
             with gc_paused(), self.db.session() as session:
-                reader = PeopleReader(session, path, existing, day, progress)
+                reader = PeopleReader(session, path, existing, day, progress, sheet)
                 reader.read()
                 if reader.problems:
                     raise reader.problems.fail()
@@ -124,15 +126,19 @@ class Imports:
         existing: Existing = "error",
         dry_run: bool = False,
         progress: Progress | None = None,
+        sheet: str | None = None,
     ) -> ImportReport:
-        """Import organisations from a CSV file (Name, Kurzname, Sektor, Art, …): all rows or none.
+        """Import organisations from a table (CSV, .xlsx, .ods; Name, Kurzname, Sektor, Art,
+        …): all rows or none.
 
         An organisation exists already when its name matches (case and spelling tolerant).
         """
         path = Path(path)
         try:
             with gc_paused(), self.db.session() as session:
-                plans, warnings, total = read_organisations(session, path, existing, progress)
+                plans, warnings, total = read_organisations(
+                    session, path, existing, progress, sheet
+                )
                 creates = [p for p in plans if p.existing_id is None]
                 updates = [p for p in plans if p.existing_id is not None and not p.skip]
                 report = ImportReport(

@@ -5,29 +5,11 @@ from __future__ import annotations
 import codecs
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from koordination.errors import ImportFailed
-
-
-class Row(NamedTuple):
-    """One record of a table: the file line it starts on (header = 1) and its cells."""
-
-    line: int
-    cells: list[str]
-
-
-@dataclass(frozen=True)
-class TableFormat:
-    encoding: str
-    delimiter: str
-    #: Physical lines in the file: an estimate of the rows, good enough for a progress bar.
-    lines: int
-    #: Excel's "sep=;" hint line in front of the header.
-    sep_line: bool = False
-
+from koordination.services.tables.model import TableFormat
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -37,13 +19,13 @@ _BOMS = (
 _DELIMITERS = (";", "\t", ",")  # ties go to the German Excel default
 
 
-def _open_binary(path: Path) -> Any:
+def open_binary(path: Path) -> Any:
     try:
         return path.open("rb")
     except FileNotFoundError:
         raise ImportFailed(f"Die Datei {path} gibt es nicht.") from None
     except IsADirectoryError:
-        raise ImportFailed(f"{path} ist ein Ordner, keine CSV-Datei.") from None
+        raise ImportFailed(f"{path} ist ein Ordner, keine Datei.") from None
     except OSError as exc:
         raise ImportFailed(
             f"Die Datei {path} kann nicht gelesen werden ({exc.strerror or exc})."
@@ -52,8 +34,9 @@ def _open_binary(path: Path) -> Any:
 
 def _not_text(path: Path) -> ImportFailed:
     return ImportFailed(
-        f"Die Datei {path.name} ist keine Textdatei (CSV). Bitte in der Tabellenkalkulation "
-        "„Speichern unter …“ und das Format „CSV (Trennzeichen-getrennt)“ wählen."
+        f"Die Datei {path.name} ist keine Textdatei (CSV) und keine Excel- (.xlsx) oder "
+        "LibreOffice-Tabelle (.ods). Bitte in der Tabellenkalkulation „Speichern unter …“ und "
+        "eines dieser Formate wählen."
     )
 
 
@@ -106,15 +89,10 @@ def _encoding(fh: Any, head: bytes, path: Path) -> tuple[str, int]:
 def sniff(path: Path) -> TableFormat:
     """Encoding and delimiter of a CSV file as Excel or LibreOffice wrote it."""
     path = Path(path)
-    with _open_binary(path) as fh:
+    with open_binary(path) as fh:
         head: bytes = fh.read(1 << 16)
         if not head.strip(b" \t\r\n" + codecs.BOM_UTF8):
             raise ImportFailed(f"Die Datei {path.name} ist leer.")
-        if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-            raise ImportFailed(
-                f"Die Datei {path.name} ist eine Excel- oder LibreOffice-Tabelle, keine CSV-Datei. "
-                "Bitte „Speichern unter …“ und das Format „CSV (Trennzeichen-getrennt)“ wählen."
-            )
         encoding, lines = _encoding(fh, head, path)
     text_head = head.decode(encoding, errors="ignore").lstrip("\ufeff")
     controls = sum(1 for ch in text_head if ch < " " and ch not in "\t\r\n")
@@ -122,12 +100,12 @@ def sniff(path: Path) -> TableFormat:
         raise _not_text(path)
     first = _first_record(text_head)
     if first.lower().startswith("sep=") and len(first.strip()) == 5:
-        return TableFormat(encoding, first.strip()[4], lines + 1, sep_line=True)
+        return TableFormat("csv", first.strip()[4], lines + 1, encoding=encoding, sep_line=True)
     counts = _count_outside_quotes(first)
     delimiter = max(_DELIMITERS, key=lambda d: counts[d])
     if counts[delimiter] == 0:
         delimiter = ";"  # a single column
-    return TableFormat(encoding, delimiter, lines + 1)
+    return TableFormat("csv", delimiter, lines + 1, encoding=encoding)
 
 
 def _first_record(text: str) -> str:
@@ -151,14 +129,8 @@ def _count_outside_quotes(line: str) -> dict[str, int]:
     return counts
 
 
-def iter_rows(path: Path, fmt: TableFormat | None = None) -> Iterator[Row]:
-    """Every record of the file (header included), streamed, with the line it starts on."""
-    for line, cells in records(Path(path), fmt or sniff(Path(path))):
-        yield Row(line, cells)
-
-
 def records(path: Path, fmt: TableFormat) -> Iterator[tuple[int, list[str]]]:
-    """Like :func:`iter_rows`, as plain tuples: the importers' hot loops read these."""
+    """Every record of the file (header included), streamed, with the line it starts on."""
     with path.open(encoding=fmt.encoding, newline="") as fh:
         reader = csv.reader(fh, delimiter=fmt.delimiter)
         start = 1
@@ -179,20 +151,3 @@ def records(path: Path, fmt: TableFormat) -> Iterator[tuple[int, list[str]]]:
             ) from None
         except UnicodeDecodeError:
             raise _not_text(path) from None
-
-
-def read_table(path: Path) -> tuple[list[str], list[Row]]:
-    """Header and data rows of a CSV file (encoding and delimiter detected; blank rows dropped)."""
-    path = Path(path)
-    header: list[str] | None = None
-    data: list[Row] = []
-    for row in iter_rows(path):
-        if not any(c.strip() for c in row.cells):
-            continue
-        if header is None:
-            header = [c.strip() for c in row.cells]
-        else:
-            data.append(row)
-    if header is None:
-        raise ImportFailed(f"Die Datei {path.name} ist leer.")
-    return header, data
