@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from koordination.services.action_fields import ActionFields
     from koordination.services.directory.imports.service import Imports
     from koordination.services.directory.service import Directory
+    from koordination.services.meetings.mailbox import ReplyFetch
     from koordination.services.meetings.service import Meetings
     from koordination.services.network import Network
     from koordination.services.open_data import OpenData
@@ -60,6 +61,14 @@ class Core:
         from koordination.services.meetings.service import Meetings
 
         return Meetings(self.db, clock=self.clock)
+
+    @cached_property
+    def reply_fetch(self) -> ReplyFetch:
+        """Answers fetched from the office's mailbox ([imap] in the settings) and booked."""
+        from koordination.paths import data_dir
+        from koordination.services.meetings.mailbox import ReplyFetch
+
+        return ReplyFetch(self.meetings, data_dir())
 
     @cached_property
     def sittings(self) -> Sittings:

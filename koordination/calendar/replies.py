@@ -76,6 +76,21 @@ def read_replies(path: Path) -> tuple[list[Reply], list[str]]:
     return reader.replies, reader.problems()
 
 
+def read_message(data: bytes, *, label: str) -> tuple[list[Reply], list[str]]:
+    """The replies in one e-mail fetched from a mailbox and the problems met, in German.
+
+    A message without a calendar part gives neither replies nor problems: in a mailbox that is
+    ordinary mail. ``label`` names the message in problems ("Nachricht 3"); a reply's source is
+    the Message-ID.
+    """
+    reader = _Reader()
+    try:
+        reader._read_message(data, where=label, source=label, in_mailbox=True)
+    except Exception as exc:  # hostile input must never end in a traceback
+        reader.note(f"{label}: nicht lesbar ({type(exc).__name__}).")
+    return reader.replies, reader.problems()
+
+
 # --- reading --------------------------------------------------------------------------------
 
 

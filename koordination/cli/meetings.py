@@ -105,6 +105,11 @@ def register(sub: Any) -> None:
     replies_actions = actions(replies, "replies_command")
     read = command(replies_actions, "import", "Antworten aus .ics, .eml, mbox oder Maildir")
     read.add_argument("path", type=Path, metavar="PFAD", help="Datei oder Maildir-Ordner")
+    command(
+        replies_actions,
+        "fetch",
+        "Antworten aus dem Postfach der Stelle ([imap]) abholen, verbuchen und ablegen",
+    )
 
     caldav = command(sub, "caldav", "Termine in einem CalDAV-Kalender veröffentlichen", cmd_caldav)
     caldav_actions = actions(caldav, "caldav_command")
@@ -311,6 +316,8 @@ def cmd_feed(args: argparse.Namespace) -> int:
 def cmd_replies(args: argparse.Namespace) -> int:
     from koordination.calendar.replies import read_replies
 
+    if args.replies_command == "fetch":
+        return fetch_replies(args)
     replies, problems = read_replies(args.path)
     if not replies:
         detail = "\n".join(problems) or "Keine Antworten gefunden."
@@ -318,6 +325,19 @@ def cmd_replies(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"Hinweis: {problem}", file=sys.stderr)
     report = open_core(args).meetings.apply_replies(replies)
+    for problem in report.problems:
+        print(f"Nicht verbucht: {problem}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def fetch_replies(args: argparse.Namespace) -> int:
+    """`replies fetch`: one German line on stdout (for cron's mail), details on stderr."""
+    from koordination.delivery.settings import load_imap_settings
+
+    settings = load_imap_settings()
+    core = open_core(args)
+    report = core.reply_fetch.run(settings, progress=progress("Nachrichten im Postfach"))
     for problem in report.problems:
         print(f"Nicht verbucht: {problem}", file=sys.stderr)
     print(report.summary())

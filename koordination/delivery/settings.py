@@ -1,4 +1,5 @@
-"""Delivery settings: ``[smtp]`` and ``[caldav]`` in the config file; passwords from env or keyring.
+"""Delivery settings: ``[smtp]``, ``[caldav]`` and ``[imap]`` in the config file; passwords from env
+or keyring.
 
 Passwords never live in the config file or the database and are left out of every ``repr``.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from koordination.errors import KoordinationError
@@ -231,3 +232,122 @@ def load_caldav_settings() -> CaldavSettings:
         _secret(CALDAV_PASSWORD_ENV, CALDAV_KEYRING_SERVICE, username, "CalDAV") if username else ""
     )
     return CaldavSettings(url=url.strip(), username=username, password=password)
+
+
+# --- IMAP -----------------------------------------------------------------------------------
+
+IMAP_PASSWORD_ENV = "KOORDINATION_IMAP_PASSWORD"
+IMAP_KEYRING_SERVICE = "koordination-imap"
+_IMAP_PORTS: dict[str, int] = {"ssl": 993, "starttls": 143, "none": 143}
+
+
+@dataclass(frozen=True)
+class ImapSettings:
+    """The office's mailbox the answers to invitations arrive in.
+
+    ``folder`` is read; what was booked moves to ``done_folder`` (its levels separated by "/",
+    whatever the server uses). ``password`` is filled only in memory and never shown.
+    """
+
+    host: str
+    port: int = 993
+    user: str = ""
+    security: Security = "ssl"
+    folder: str = "INBOX"
+    done_folder: str = "koordination/verbucht"
+    timeout: float = 30.0
+    password: str = field(default="", repr=False, compare=False)
+
+
+IMAP_EXAMPLE = """\
+[imap]
+host = "mail.musterstadt.de"
+port = 993
+user = "engagement@musterstadt.de"
+security = "ssl"        # oder "starttls" (Port 143)
+folder = "INBOX"
+done_folder = "koordination/verbucht"
+"""
+
+
+def load_imap_settings() -> ImapSettings:
+    """The ``[imap]`` table, checked; the password from ``KOORDINATION_IMAP_PASSWORD`` or the
+    keyring (service ``koordination-imap``, the user as name)."""
+    path = config_file()
+    hint = f"Bitte in {path} eintragen, zum Beispiel:\n{IMAP_EXAMPLE}"
+    if not path.exists():
+        raise KoordinationError(f"Zum Abholen der Antworten fehlen die IMAP-Einstellungen. {hint}")
+    try:
+        values = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise KoordinationError(
+            f"Die Einstellungsdatei {path} ist fehlerhaft: {exc}. Bitte korrigieren."
+        ) from exc
+    table = values.get("imap")
+    if not isinstance(table, dict):
+        raise KoordinationError(f"In {path} fehlt der Abschnitt [imap]. {hint}")
+    settings = imap_settings_from_table(table, where=str(path))
+    password = _secret(IMAP_PASSWORD_ENV, IMAP_KEYRING_SERVICE, settings.user, "IMAP")
+    return replace(settings, password=password)
+
+
+def imap_settings_from_table(table: dict[str, object], *, where: str = "[imap]") -> ImapSettings:
+    """Builds the settings from a parsed ``[imap]`` table (a password in it is refused)."""
+    if "password" in table:
+        raise KoordinationError(
+            f"{where}: Das IMAP-Passwort gehört nicht in die Einstellungsdatei. Bitte dort "
+            f"löschen und in der Umgebungsvariablen {IMAP_PASSWORD_ENV} oder im Schlüsselbund "
+            f"hinterlegen (keyring set {IMAP_KEYRING_SERVICE} BENUTZER)."
+        )
+    problems: list[str] = []
+
+    def text(key: str, default: str = "") -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str):
+            problems.append(f"„{key}“ muss ein Text sein")
+            return default
+        return value.strip()
+
+    host = text("host")
+    if not host:
+        problems.append("„host“ (der Mailserver) fehlt")
+    user = text("user")
+    if not user:
+        problems.append("„user“ (der Benutzername des Postfachs) fehlt")
+    value = table.get("security", "ssl")
+    security: Security = "ssl"
+    if value in ("ssl", "starttls", "none"):
+        security = value
+    else:
+        problems.append("„security“ muss „ssl“, „starttls“ oder „none“ sein")
+    port_value = table.get("port", _IMAP_PORTS[security])
+    port = 0
+    if isinstance(port_value, int) and not isinstance(port_value, bool) and 0 < port_value < 65536:
+        port = port_value
+    else:
+        problems.append("„port“ muss eine Zahl zwischen 1 und 65535 sein")
+    folder = text("folder", "INBOX") or "INBOX"
+    done_folder = text("done_folder", "koordination/verbucht").strip("/")
+    if not done_folder:
+        problems.append("„done_folder“ (Ordner für verbuchte Antworten) darf nicht leer sein")
+    elif done_folder.casefold() == folder.casefold():
+        problems.append("„done_folder“ muss ein anderer Ordner sein als „folder“")
+    timeout_value = table.get("timeout", 30)
+    timeout = 30.0
+    if isinstance(timeout_value, int | float) and not isinstance(timeout_value, bool):
+        timeout = float(timeout_value)
+    else:
+        problems.append("„timeout“ muss eine Zahl (Sekunden) sein")
+    if problems:
+        raise KoordinationError(
+            f"{where}: IMAP-Einstellungen unvollständig: " + "; ".join(problems)
+        )
+    return ImapSettings(
+        host=host,
+        port=port,
+        user=user,
+        security=security,
+        folder=folder,
+        done_folder=done_folder,
+        timeout=timeout,
+    )

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from radicale_server import RadicaleServer
+from support.dovecot import dovecot, office_mailbox  # noqa: F401 (fixtures)
 
 
 def _free_port() -> int:
