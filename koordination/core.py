@@ -16,9 +16,9 @@ from koordination.clock import SYSTEM_CLOCK, Clock
 if TYPE_CHECKING:
     from koordination.config import Settings
     from koordination.db.engine import Database
-    from koordination.services.action_fields import ActionFields
     from koordination.services.directory.imports.service import Imports
     from koordination.services.directory.service import Directory
+    from koordination.services.fields.service import ActionFields
     from koordination.services.meetings.mailbox import ReplyFetch
     from koordination.services.meetings.service import Meetings
     from koordination.services.network import Network
@@ -98,7 +98,7 @@ class Core:
     @cached_property
     def fields(self) -> ActionFields:
         """Action fields, goals, measures and indicators."""
-        from koordination.services.action_fields import ActionFields
+        from koordination.services.fields.service import ActionFields
 
         return ActionFields(self.db)
 

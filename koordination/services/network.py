@@ -542,6 +542,6 @@ def decision_vote_text(d: Decision) -> str:
 
 def measures_of_group(db: Database, group_id: int) -> list[MeasureRecord]:
     """Measures the group is responsible for, or of action fields it leads."""
-    from koordination.services.action_fields import ActionFields
+    from koordination.services.fields.service import ActionFields
 
     return ActionFields(db).measures_of_group(group_id)

@@ -179,7 +179,7 @@ class Programme:
         return Directory(self.db, clock).get_city()
 
     def _fields(self) -> list[FieldRecord]:
-        from koordination.services.action_fields import ActionFields
+        from koordination.services.fields.service import ActionFields
 
         return ActionFields(self.db).tree()
 

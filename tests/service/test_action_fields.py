@@ -14,7 +14,7 @@ from koordination.domain.enums import MeasureStatus
 from koordination.domain.inputs.fields import FieldInput, GoalInput, IndicatorInput, MeasureInput
 from koordination.domain.models import Decision, Group, Organisation, SurveyQuestion, Task
 from koordination.errors import ConflictError, NotFoundError, ValidationError
-from koordination.services.action_fields import ActionFields
+from koordination.services.fields.service import ActionFields
 
 
 @pytest.fixture

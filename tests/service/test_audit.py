@@ -25,8 +25,8 @@ from koordination.domain.inputs.meetings import MeetingInput
 from koordination.domain.inputs.sittings import DecisionInput, ItemInput
 from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.models import AuditEntry
-from koordination.services.action_fields import ActionFields
 from koordination.services.directory.service import Directory
+from koordination.services.fields.service import ActionFields
 from koordination.services.meetings.service import Meetings
 from koordination.services.sittings.service import Sittings
 from koordination.services.surveys.service import Surveys

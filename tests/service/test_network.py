@@ -26,8 +26,8 @@ from koordination.domain.inputs.fields import FieldInput, GoalInput, MeasureInpu
 from koordination.domain.inputs.meetings import MeetingInput
 from koordination.domain.inputs.sittings import DecisionInput, TaskInput
 from koordination.errors import NotFoundError
-from koordination.services.action_fields import ActionFields
 from koordination.services.directory.service import Directory
+from koordination.services.fields.service import ActionFields
 from koordination.services.meetings.service import Meetings
 from koordination.services.network import Network
 from koordination.services.sittings.service import Sittings

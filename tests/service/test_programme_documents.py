@@ -32,8 +32,8 @@ from koordination.outputs.builders.programme import (
     steckbrief_gaps,
 )
 from koordination.outputs.document import FORMATS, Document, KeyValue
-from koordination.services.action_fields import ActionFields
 from koordination.services.directory.service import Directory
+from koordination.services.fields.service import ActionFields
 from koordination.services.network import held_sittings
 from koordination.services.programme import Programme
 from koordination.services.surveys.service import Surveys

@@ -16,7 +16,7 @@ from koordination.clock import Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import MeasureStatus
 from koordination.domain.records.fields import FieldRecord, MeasureRecord
-from koordination.services.action_fields import ActionFields
+from koordination.services.fields.service import ActionFields
 from koordination.tui.app import KoordinationApp
 from koordination.tui.screens.field_forms import (
     ChoiceScreen,

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
         IndicatorInput,
         MeasureInput,
     )
-    from koordination.services.action_fields import ActionFields
+    from koordination.services.fields.service import ActionFields
     from koordination.tui.screens.field_forms import LinkChoice
     from koordination.tui.widgets.search_list import Count, Fetch
 

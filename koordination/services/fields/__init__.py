@@ -1,0 +1,1 @@
+"""Action fields (Handlungsfelder): goals, measures, indicators and their links."""
