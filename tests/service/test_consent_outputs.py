@@ -66,8 +66,8 @@ from koordination.services.directory.imports.service import Imports
 from koordination.services.directory.service import Directory
 from koordination.services.meetings.dispatch import write_files
 from koordination.services.meetings.service import Meetings
-from koordination.services.minutes import Minutes
 from koordination.services.open_data import OpenData
+from koordination.services.sittings.service import Sittings
 from koordination.services.surveys.results import Evaluation
 from koordination.services.surveys.service import Surveys
 from koordination.services.tables.reader import read_table
@@ -404,7 +404,7 @@ def test_sign_in_sheet_minutes_and_attendance_list_name_people_but_no_contact_da
     network: Network,
 ) -> None:
     _meetings, meeting_id = _meeting(network)
-    minutes = Minutes(network.db, clock=Clock.fixed(NOW))
+    minutes = Sittings(network.db, clock=Clock.fixed(NOW))
     sitting = minutes.open(meeting_id)
     for person in network.everybody():
         minutes.set_attendance(sitting.id, person.id, AttendanceStatus.ANWESEND)
