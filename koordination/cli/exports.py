@@ -1,4 +1,5 @@
-"""`koordination export`: lists as CSV or JSON, and the network as open data (OParl 1.1)."""
+"""`koordination export`: lists as CSV, Excel workbook or JSON, and the network as open data
+(OParl 1.1)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from koordination.outputs.registry import DIRECTORY_TABLES, OUTPUTS
 
 
 def register(sub: Any) -> None:
-    exp = command(sub, "export", "Listen als CSV oder JSON ausgeben; offene Daten (OParl)", run)
+    exp = command(
+        sub, "export", "Listen als CSV, Excel (XLSX) oder JSON ausgeben; offene Daten (OParl)", run
+    )
     exp.add_argument(
         "kind",
         choices=[*DIRECTORY_TABLES, "oparl"],
@@ -24,7 +27,7 @@ def register(sub: Any) -> None:
         "--output",
         metavar="PFAD",
         type=Path,
-        help="Zieldatei, bei oparl ein Ordner (sonst im Ordner exports/)",
+        help="Zieldatei, bei oparl ein Ordner (sonst im Export-Ordner, siehe config show)",
     )
 
 

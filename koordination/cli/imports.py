@@ -1,4 +1,4 @@
-"""`koordination import`: lists of people or organisations from Excel or LibreOffice (CSV)."""
+"""`koordination import`: lists of people or organisations from Excel, LibreOffice or CSV."""
 
 from __future__ import annotations
 
@@ -10,9 +10,14 @@ from koordination.cli.common import command, err, open_core, progress
 
 
 def register(sub: Any) -> None:
-    imp = command(sub, "import", "Listen aus Excel oder LibreOffice (CSV) einlesen", run)
+    imp = command(sub, "import", "Listen aus Excel, LibreOffice oder CSV einlesen", run)
     imp.add_argument("kind", choices=["people", "organisations"], help="people oder organisations")
-    imp.add_argument("file", metavar="DATEI", type=Path, help="CSV-Datei")
+    imp.add_argument("file", metavar="DATEI", type=Path, help="Tabelle: .xlsx, .ods oder .csv")
+    imp.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="Tabellenblatt einer .xlsx- oder .ods-Datei (sonst das erste sichtbare)",
+    )
     imp.add_argument(
         "--dry-run", action="store_true", help="nur prüfen und berichten, nichts speichern"
     )
@@ -40,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         existing=existing,
         dry_run=args.dry_run,
         progress=progress("Import"),
+        sheet=args.sheet,
     )
     for warning in report.warnings:
         err(f"Hinweis: {warning}")

@@ -45,11 +45,21 @@ def register(sub: Any) -> None:
     imp = command(
         surveys,
         "import-responses",
-        "Antworten eines Online-Formulars (CSV) einlesen",
+        "Antworten eines Online-Formulars (CSV, .xlsx, .ods) einlesen",
         cmd_import_responses,
     )
     imp.add_argument("id", type=number, metavar="UMFRAGE", help="Nummer der Umfrage")
-    imp.add_argument("file", type=Path, metavar="DATEI", help="CSV-Datei, eine Zeile je Antwort")
+    imp.add_argument(
+        "file",
+        type=Path,
+        metavar="DATEI",
+        help="Tabelle (.csv, .xlsx, .ods), eine Zeile je Antwort",
+    )
+    imp.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="Tabellenblatt einer .xlsx- oder .ods-Datei (sonst das erste sichtbare)",
+    )
     imp.add_argument(
         "--mapping",
         type=Path,
@@ -266,7 +276,7 @@ def cmd_import_responses(args: argparse.Namespace) -> int:
     core = open_core(args)
     given = load_mapping(args.mapping) if args.mapping else None
     importer = core.survey_import
-    mapping = importer.resolve_mapping(args.id, args.file, given)
+    mapping = importer.resolve_mapping(args.id, args.file, given, args.sheet)
     form = core.surveys.form(args.id)
     print(f"Umfrage {form.survey.id}: {form.survey.title}")
     print("Zuordnung der Spalten:")
@@ -285,7 +295,14 @@ def cmd_import_responses(args: argparse.Namespace) -> int:
             open_line = done < total
 
     try:
-        result = importer.run(args.id, args.file, given, dry_run=args.dry_run, progress=on_progress)
+        result = importer.run(
+            args.id,
+            args.file,
+            given,
+            dry_run=args.dry_run,
+            progress=on_progress,
+            sheet=args.sheet,
+        )
     except KoordinationError:
         if open_line:
             print(file=sys.stderr)  # end the progress line before the error

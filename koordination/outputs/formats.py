@@ -21,6 +21,7 @@ DOCUMENT_FORMAT_LABELS: dict[str, str] = {
 #: Table formats with the German label an export dialog shows.
 TABLE_FORMATS: dict[str, str] = {
     "csv": "CSV (Excel, LibreOffice)",
+    "xlsx": "Excel-Arbeitsmappe (XLSX)",
     "json": "JSON",
 }
 

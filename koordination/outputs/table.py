@@ -1,6 +1,6 @@
 """The one CSV dialect, the formula guard every cell passes, and the generic table writers
-(CSV for Excel, JSON arrays); what goes into the directory's tables is built in
-outputs/builders/directory.py."""
+(CSV for Excel, JSON arrays; workbooks in outputs/workbook.py); what goes into the
+directory's tables is built in outputs/builders/directory.py."""
 
 from __future__ import annotations
 
@@ -34,8 +34,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def guard_cell(value: str) -> str:
-    value = _CONTROL.sub("", value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    value = strip_controls(value)
+    return "'" + value if looks_like_formula(value) else value
+
+
+def strip_controls(value: str) -> str:
+    """The cell without control characters (a spreadsheet shows them as nothing)."""
+    return _CONTROL.sub("", value)
+
+
+def looks_like_formula(value: str) -> bool:
+    """Whether a spreadsheet would take the text for a formula."""
+    return value.startswith(_FORMULA_START)
 
 
 # ---------------------------------------------------------------------------- the CSV dialect
@@ -93,6 +103,17 @@ def write_csv(target: Path | str, header: Sequence[str], rows: Iterable[Sequence
     return out.count
 
 
+def write_rows(
+    fmt: str, target: Path | str, header: Sequence[str], rows: Iterable[Sequence[str]]
+) -> int:
+    """A table of text cells as CSV or as an Excel workbook (``fmt``); returns the rows."""
+    if fmt == "xlsx":
+        from koordination.outputs.workbook import write_xlsx  # openpyxl only when asked
+
+        return write_xlsx(target, header, rows)
+    return write_csv(target, header, rows)
+
+
 def check_format(fmt: str) -> None:
     """Refuse a format no table is written in, in German."""
     if fmt not in FORMATS:
@@ -103,7 +124,7 @@ def check_format(fmt: str) -> None:
 
 def write_json(target: Path | str, items: Iterable[dict[str, Any]]) -> None:
     """A JSON array of ``items``, one per line, written atomically."""
-    with atomic_text(target, encoding="utf-8") as fh:
+    with atomic_text(target) as fh:  # UTF-8
         dump_array(fh, items)
 
 

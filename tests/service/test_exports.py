@@ -173,8 +173,8 @@ def test_unwritable_target_is_a_german_error(city: Directory, tmp_path: Path) ->
 
 
 def test_unknown_format_and_kind_are_german_errors(city: Directory, tmp_path: Path) -> None:
-    with pytest.raises(KoordinationError, match="Format „xlsx“"):
-        export_people(city, "xlsx", tmp_path / "x.xlsx")
+    with pytest.raises(KoordinationError, match="Format „ods“"):
+        export_people(city, "ods", tmp_path / "x.ods")
     with pytest.raises(KoordinationError, match="kann nicht exportiert werden"):
         export_table(city, "meetings", "csv", tmp_path / "x.csv")
 

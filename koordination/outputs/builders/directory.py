@@ -19,7 +19,7 @@ from koordination.domain.records.directory import (
     PersonRecord,
     PersonRow,
 )
-from koordination.outputs.table import Progress, check_format, write_csv, write_json
+from koordination.outputs.table import Progress, check_format, write_json, write_rows
 
 PAGE = 1000
 
@@ -343,7 +343,7 @@ def export_people(
         total,
         progress,
     )
-    write_csv(path, PEOPLE_HEADER, (person_csv_row(p, today) for p in records))
+    write_rows(fmt, path, PEOPLE_HEADER, (person_csv_row(p, today) for p in records))
     return records.count
 
 
@@ -369,7 +369,7 @@ def export_organisations(
     records = _Pages(
         lambda o, n: directory.organisation_records(offset=o, limit=n, **by), total, progress
     )
-    write_csv(path, ORGANISATIONS_HEADER, (organisation_csv_row(o) for o in records))
+    write_rows(fmt, path, ORGANISATIONS_HEADER, (organisation_csv_row(o) for o in records))
     return records.count
 
 
@@ -390,7 +390,8 @@ def export_groups(
     if fmt == "json":
         write_json(path, (group_row_json(g) for g in rows))
     else:
-        write_csv(
+        write_rows(
+            fmt,
             path,
             GROUPS_HEADER,
             ([str(g.id), g.kind.label, g.name, g.parent_name, str(g.members)] for g in rows),

@@ -1,5 +1,5 @@
-"""Survey results and raw answers as CSV for Excel or as JSON: figures and answers, never
-the names or contact details of the people who answered."""
+"""Survey results and raw answers as CSV or a workbook for Excel, or as JSON: figures and
+answers, never the names or contact details of the people who answered."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from koordination.outputs.builders.surveys import (
     question_label,
     stats_row,
 )
-from koordination.outputs.table import FORMATS, write_csv
+from koordination.outputs.table import FORMATS, write_rows
 
 RESULT_HEADER = (
     "Kürzel",
@@ -69,12 +69,12 @@ def result_rows(results: SurveyResults) -> Iterator[tuple[str, ...]]:
 
 
 def write_results(results: SurveyResults, fmt: str, target: Path | str) -> Path:
-    """The counted results as CSV (one row per question and option) or as JSON (each
+    """The counted results as CSV or XLSX (one row per question and option) or as JSON (each
     question with id, text, type, respondents and per-option counts), written atomically."""
     _check(fmt)
     target = Path(target)
-    if fmt == "csv":
-        write_csv(target, RESULT_HEADER, result_rows(results))
+    if fmt != "json":
+        write_rows(fmt, target, RESULT_HEADER, result_rows(results))
         return target
     data = results_to_dict(results)
     with atomic_text(target, encoding="utf-8") as fh:
@@ -87,12 +87,12 @@ def write_raw(
     headers: Sequence[str], rows: Iterable[Sequence[str]], fmt: str, target: Path | str
 ) -> int:
     """The anonymous raw answers (number, source and date of each response, one column per
-    question) as CSV or as a JSON list of objects keyed by the headers; returns how many
+    question) as CSV, XLSX or as a JSON list of objects keyed by the headers; returns how many
     responses were written. Streamed: a large survey never sits in memory as a whole."""
     _check(fmt)
     target = Path(target)
-    if fmt == "csv":
-        return write_csv(target, headers, rows)
+    if fmt != "json":
+        return write_rows(fmt, target, headers, rows)
     count = 0
     with atomic_text(target, encoding="utf-8") as fh:
         fh.write("[")
