@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from koordination.domain.enums import Channel, GroupRole, Sector, fold
@@ -19,8 +17,7 @@ from koordination.domain.inputs.validation import (
     phone_problem,
     split_multi,
 )
-from koordination.domain.models import Group, Person, PersonEmail
-from koordination.domain.records.directory import display_name
+from koordination.domain.models import Group
 from koordination.errors import ImportFailed
 from koordination.services.directory.imports.cells import (
     ConsentPairs,
@@ -35,7 +32,6 @@ from koordination.services.directory.imports.cells import (
     parse_channel,
     parse_role,
     parse_sector,
-    sort_key,
     with_instants,
 )
 from koordination.services.directory.imports.headers import (
@@ -45,6 +41,11 @@ from koordination.services.directory.imports.headers import (
     no_header,
 )
 from koordination.services.directory.imports.organisations import insert_organisations, orgs_by_key
+from koordination.services.directory.imports.people_checks import (
+    check_existing,
+    check_known_people,
+    check_post,
+)
 from koordination.services.directory.imports.people_writer import (
     OrgIds,
     PersonPlan,
@@ -192,9 +193,24 @@ class PeopleReader:
             if progress is not None and count % PROGRESS_EVERY == 0:
                 progress(count, 2 * max(self.total, count))
         self.total = count
-        self._check_existing()
-        self._check_known_people()
-        self._check_post()
+        check_existing(
+            self.session,
+            self.plans,
+            email_lines=self.email_lines,
+            existing=self.existing,
+            cols=self.cols,
+            problems=self.problems,
+        )
+        check_known_people(
+            self.session,
+            self.plans,
+            numbers=self.numbers,
+            existing=self.existing,
+            cols=self.cols,
+            problems=self.problems,
+            warnings=self.warnings,
+        )
+        check_post(self.plans, cols=self.cols, problems=self.problems)
 
     def _cell(self, cells: list[str], name: str) -> str:
         return cells[self.idx.get(name, -1)]  # -1: the always-empty stand-in
@@ -501,155 +517,6 @@ class PeopleReader:
                 )
                 return ()
         return with_instants(purposes, days)
-
-    def _check_existing(self) -> None:
-        """E-mails already in the database: a problem, an update or a skipped row."""
-        if not self.email_lines:
-            return
-        by_line = {p.line: p for p in self.plans}
-        owners: dict[int, list[tuple[str, int, str]]] = {}
-        stmt = select(PersonEmail.address_key, PersonEmail.person_id)
-        stored = self.session.scalar(select(func.count()).select_from(PersonEmail)) or 0
-        if stored <= 4 * len(self.email_lines):
-            # Cheaper to read every stored key once than to ask for the file's keys in chunks.
-            batches: Iterable[Any] = [self.session.execute(stmt)]
-        else:
-            keys = list(self.email_lines)
-            batches = (
-                self.session.execute(stmt.where(PersonEmail.address_key.in_(keys[i : i + 500])))
-                for i in range(0, len(keys), 500)
-            )
-        matches: list[tuple[str, int]] = []
-        for batch in batches:
-            matches.extend((key, pid) for key, pid in batch if key in self.email_lines)
-        names = self._names({pid for _key, pid in matches})
-        for key, pid in matches:
-            owners.setdefault(self.email_lines[key], []).append((key, pid, names.get(pid, "")))
-        col = self.cols.label("email", "E-Mail")
-        updated_by: dict[int, int] = {}
-        for line in sorted(owners):
-            found = owners[line]
-            key, pid, name = found[0]
-            if self.existing == "error":
-                self.problems.add(
-                    line,
-                    col,
-                    f"Die E-Mail {key} gehört schon zu {name} (Nr. {pid}). Beim Import "
-                    "„aktualisieren“ oder „überspringen“ wählen, oder die Zeile entfernen.",
-                )
-            elif len({p for _k, p, _n in found}) > 1:
-                others = ", ".join(f"{n} (Nr. {p})" for _k, p, n in found)
-                self.problems.add(
-                    line, col, f"Die E-Mails dieser Zeile gehören verschiedenen Personen: {others}."
-                )
-            elif (plan := by_line.get(line)) is None:
-                continue  # the row has problems of its own
-            elif self.existing == "skip":
-                plan.skip = True
-            elif pid in updated_by:
-                self.problems.add(
-                    line,
-                    col,
-                    f"{name} (Nr. {pid}) wird schon in Zeile {updated_by[pid]} aktualisiert.",
-                )
-            else:
-                updated_by[pid] = line
-                plan.existing_id = pid
-
-    def _check_known_people(self) -> None:
-        """Rows without a matching e-mail that are still known: by the "Nr." of an export
-        (when the name agrees), or — without any e-mail — by the same name. Such rows are never
-        added a second time silently: a problem, an update or a skipped row, as for e-mails."""
-        numbers = self.numbers
-        open_plans = [
-            p
-            for p in self.plans
-            if (not p.emails or p.line in numbers) and p.existing_id is None and not p.skip
-        ]
-        if not open_plans:
-            return
-        by_id: dict[int, tuple[str, str]] = {}
-        ids = sorted({self.numbers[p.line] for p in open_plans if p.line in self.numbers})
-        for i in range(0, len(ids), 500):
-            stmt = select(Person.id, Person.sort_key, Person.given_name, Person.family_name)
-            for pid, key, given, family in self.session.execute(
-                stmt.where(Person.id.in_(ids[i : i + 500]))
-            ):
-                by_id[pid] = (key, display_name("", given, family))
-        nameless = {sort_key(p.family_name, p.given_name) for p in open_plans if not p.emails}
-        by_name: dict[str, list[tuple[int, str]]] = {}
-        names = sorted(nameless)
-        for i in range(0, len(names), 500):
-            stmt = select(Person.id, Person.sort_key, Person.given_name, Person.family_name)
-            for pid, key, given, family in self.session.execute(
-                stmt.where(Person.sort_key.in_(names[i : i + 500]))
-            ):
-                by_name.setdefault(key, []).append((pid, display_name("", given, family)))
-        claimed = {p.existing_id for p in self.plans if p.existing_id is not None}
-        number_col = self.cols.label("number", "Nr.")
-        for plan in open_plans:
-            key = sort_key(plan.family_name, plan.given_name)
-            match: tuple[int, str] | None = None
-            number = self.numbers.get(plan.line)
-            if number is not None and number in by_id:
-                stored_key, stored_name = by_id[number]
-                if stored_key == key:
-                    match = (number, stored_name)
-                else:
-                    self.warnings.add(
-                        f"Zeile {plan.line}: Nr. {number} ist {stored_name}, nicht "
-                        f"{display_name('', plan.given_name, plan.family_name)}; die Nummer "
-                        "wird nicht verwendet."
-                    )
-            if match is None and not plan.emails and len(by_name.get(key, [])) == 1:
-                match = by_name[key][0]
-            if match is None:
-                continue
-            pid, name = match
-            if self.existing == "error":
-                self.problems.add(
-                    plan.line,
-                    number_col if number is not None else self.cols.label("family_name", "Name"),
-                    f"{name} (Nr. {pid}) gibt es schon. Beim Import „aktualisieren“ oder "
-                    "„überspringen“ wählen, oder die Zeile entfernen.",
-                )
-            elif self.existing == "skip":
-                plan.skip = True
-            elif pid in claimed:
-                self.problems.add(
-                    plan.line,
-                    number_col,
-                    f"{name} (Nr. {pid}) wird schon in einer anderen Zeile aktualisiert.",
-                )
-            else:
-                claimed.add(pid)
-                plan.existing_id = pid
-
-    def _names(self, ids: set[int]) -> dict[int, str]:
-        found: dict[int, str] = {}
-        id_list = sorted(ids)
-        for i in range(0, len(id_list), 500):
-            stmt = select(Person.id, Person.given_name, Person.family_name).where(
-                Person.id.in_(id_list[i : i + 500])
-            )
-            for pid, given, family in self.session.execute(stmt):
-                found[pid] = display_name("", given, family)
-        return found
-
-    def _check_post(self) -> None:
-        """A new person invited by post needs an address (an update may have one stored)."""
-        for plan in self.plans:
-            if (
-                plan.channel == Channel.POST
-                and not plan.postal_address
-                and plan.existing_id is None
-                and not plan.skip
-            ):
-                self.problems.add(
-                    plan.line,
-                    self.cols.label("channel", "Einladungsweg"),
-                    "Post gewählt, aber keine Postanschrift angegeben.",
-                )
 
 
 def insert_new_orgs(conn: Connection, new_orgs: dict[str, _NewOrg], now: datetime) -> OrgIds:
