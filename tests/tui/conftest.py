@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.dovecot import dovecot, office_mailbox  # noqa: F401 (fixtures)
 from tui_support import APP_CLOCKS, build_city
 
 from koordination.clock import Clock

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from koordination.core import Core
     from koordination.delivery.settings import SmtpSettings
     from koordination.domain.inputs.meetings import AnswerInput, MeetingInput, MoveInput
+    from koordination.services.meetings.mailbox import FetchReport
     from koordination.services.meetings.service import Meetings
     from koordination.tui.screens.meeting_forms import (
         MeetingFormResult,
@@ -103,6 +104,12 @@ class MeetingsArea(Area):
         Binding("a", "cancel_occurrence", "Absagen", tooltip="Diesen Termin absagen"),
         Binding("A", "cancel_meeting", "Serie absagen", tooltip="Ganze Serie/Termin absagen"),
         Binding("r", "answer", "Antwort", tooltip="Antwort einer Person erfassen"),
+        Binding(
+            "R",
+            "fetch_replies",
+            "Antworten abholen",
+            tooltip="Antworten abholen: aus dem Postfach der Stelle ([imap]) verbuchen",
+        ),
         Binding("i", "invite_guest", "Gast einladen", tooltip="Einzelne Person als Gast einladen"),
         Binding(
             "u",
@@ -949,6 +956,51 @@ class MeetingsArea(Area):
             )
 
         self.app.push_screen(uninvite_form(meeting, listed), chosen)
+
+    # ------------------------------------------------------------------ answers by mail
+    def action_fetch_replies(self) -> None:
+        core = self.needs_core()
+        if core is None:
+            return
+        self._status("Antworten abholen: Postfach wird geöffnet …")
+        self._fetch_replies(core)
+
+    @work(thread=True, exclusive=True, group="fetch-replies")
+    def _fetch_replies(self, core: Core) -> None:
+        """Runs in a worker: the same fetch as `koordination replies fetch`, with progress."""
+        from koordination.delivery.settings import load_imap_settings
+        from koordination.tui.progress import Throttled
+
+        def show(done: int, total: int) -> None:
+            text = f"Antworten abholen: {done} von {total} Nachrichten geprüft …"
+            self.app.call_from_thread(self._status, text)
+
+        try:
+            report = core.reply_fetch.run(load_imap_settings(), progress=Throttled(show))
+        except KoordinationError as exc:
+            # The first sentences and where to set it up; the example belongs to the CLI.
+            message = exc.message.splitlines()[0].split(", zum Beispiel")[0]
+            self.app.call_from_thread(self._fetched, None, message)
+        except Exception as exc:  # the UI must survive anything the server or database throws
+            message = f"Antworten abholen fehlgeschlagen ({type(exc).__name__})."
+            self.app.call_from_thread(self._fetched, None, message)
+        else:
+            self.app.call_from_thread(self._fetched, report, None)
+
+    def _fetched(self, report: FetchReport | None, error: str | None) -> None:
+        if report is None:
+            self._status("Antworten abholen: fehlgeschlagen.")
+            self.notify(error or "", title="Antworten abholen", severity="error", timeout=12)
+            return
+        self._status(f"Antworten abholen: {report.summary()}")
+        self.notify(
+            report.summary(),
+            title="Antworten abholen",
+            severity="warning" if report.unassigned else "information",
+            timeout=12,
+        )
+        if report.booked:
+            self.refresh_detail()  # the answers of the highlighted date; the agenda stays
 
     # ------------------------------------------------------------------ invitations
     def action_send(self) -> None:
