@@ -17,6 +17,8 @@ class Settings:
     user_name: str = ""
     #: Where the open-data export (OParl) is published; the objects' ids are URLs under it.
     oparl_base_url: str = ""
+    #: Where exports go (``paths.exports_dir`` applies the default); "" when not set.
+    exports_dir: str = ""
 
     @property
     def who(self) -> str:
@@ -43,8 +45,10 @@ def load_settings() -> Settings:
     database = os.environ.get("KOORDINATION_DB") or values.get("database")
     user = os.environ.get("KOORDINATION_USER") or values.get("user_name") or ""
     oparl = os.environ.get("KOORDINATION_OPARL_BASE_URL") or values.get("oparl_base_url") or ""
+    exports = os.environ.get("KOORDINATION_EXPORTS") or values.get("exports_dir") or ""
     return Settings(
         database=str(database) if database else None,
         user_name=str(user),
         oparl_base_url=str(oparl).strip(),
+        exports_dir=str(exports).strip(),
     )

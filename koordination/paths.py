@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_config_dir, user_data_dir
+from platformdirs import user_config_dir, user_data_dir, user_documents_dir
 
 APP_NAME = "koordination"
 
@@ -35,6 +35,15 @@ def default_database_path() -> Path:
 
 
 def exports_dir() -> Path:
-    """Generated files go to ``exports/`` in the working directory unless told otherwise."""
+    """Where generated files go: ``KOORDINATION_EXPORTS``, else ``exports_dir`` of the config
+    file, else a folder ``koordination`` in the user's documents folder (``~/Dokumente`` or
+    ``~/Documents``; on Windows "Dokumente"), never wherever the program happened to start."""
     override = os.environ.get("KOORDINATION_EXPORTS")
-    return Path(override) if override else Path.cwd() / "exports"
+    if override:
+        return Path(override).expanduser()
+    from koordination.config import load_settings  # the config module reads its file via paths
+
+    configured = load_settings().exports_dir
+    if configured:
+        return Path(configured).expanduser()
+    return Path(user_documents_dir()) / APP_NAME

@@ -234,7 +234,8 @@ def make(
         if path.is_dir():
             path = path / f"{stem}.{fmt}"
     count = write_product(product, fmt, path, progress)
-    return Produced(path, product, count)
+    # Absolute: every "… geschrieben" line names the whole path, so the file can be found.
+    return Produced(path.absolute(), product, count)
 
 
 def produce(core: Core, key: str, subject: Any, fmt: str, target: Path | str | None = None) -> Path:

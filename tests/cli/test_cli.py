@@ -122,14 +122,21 @@ def test_db_current_upgrade_and_backup(tmp_path: Path) -> None:
     assert target.read_bytes().startswith(b"SQLite format 3")
 
 
-def test_export_writes_to_exports_folder_by_default(
-    demo_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_export_writes_to_the_documents_folder_by_default(
+    demo_db: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.delenv("KOORDINATION_EXPORTS")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
     monkeypatch.chdir(tmp_path)
     assert main(["--db", demo_db, "export", "people", "--format", "json"]) == 0
-    data = json.loads((tmp_path / "exports" / "personen.json").read_text(encoding="utf-8"))
-    assert len(data) > 100
+    written = tmp_path / "home" / "Documents" / "koordination" / "personen.json"
+    assert capsys.readouterr().out.strip().endswith(f"nach {written} geschrieben.")
+    assert len(json.loads(written.read_text(encoding="utf-8"))) > 100
+    assert not (tmp_path / "exports").exists()
 
 
 def test_import_dry_run_then_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
