@@ -4,15 +4,24 @@ apostrophe, in every CSV writer; a character just outside the list does not."""
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from koordination.errors import KoordinationError
 from koordination.outputs.builders import audit
 from koordination.outputs.builders.survey_tables import write_raw
-from koordination.outputs.table import csv_file, guard_cell, write_csv
+from koordination.outputs.table import (
+    FORMATS,
+    check_format,
+    csv_file,
+    guard_cell,
+    write_csv,
+    write_json,
+)
 
 #: = + - @ start a formula in Excel and LibreOffice; a tab or CR before one does too (OWASP).
 STARTS = ["=", "+", "-", "@", "\t", "\r"]
@@ -104,3 +113,66 @@ def test_the_audit_csv_guards_names_and_values(tmp_path: Path, start: str) -> No
         == ["01.12.2026 10:00", "'" + evil, "geändert", "'" + evil, "", "Notizen"]
         + ["'" + evil] * 2
     )
+
+
+def test_control_characters_are_dropped_but_tab_newline_and_cr_stay() -> None:
+    # Both ends of each range of invisible characters, and DEL.
+    assert guard_cell("a\x00b\x08c\x0bd\x0ce\x0ef\x1fg\x7fh") == "abcdefgh"
+    assert guard_cell("Zeile 1\nZeile 2\r\nmit\tTab") == "Zeile 1\nZeile 2\r\nmit\tTab"
+
+
+def test_the_dialect_is_semicolons_crlf_and_a_bom_with_quotes_only_where_needed(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "liste.csv"
+    rows = [["Müller", "3,5"], ['Sie sagte "ja"', "a;b"], ["zwei\nZeilen", " Leerzeichen"]]
+    assert write_csv(target, ["Name", "Wert"], rows) == 3
+    assert (
+        target.read_bytes()
+        == (
+            "\ufeffName;Wert\r\n"
+            "Müller;3,5\r\n"
+            '"Sie sagte ""ja""";"a;b"\r\n'
+            '"zwei\nZeilen"; Leerzeichen\r\n'
+        ).encode()
+    )
+
+
+def test_the_header_row_is_not_counted_and_rows_are_counted_one_by_one(tmp_path: Path) -> None:
+    with csv_file(tmp_path / "leer.csv", ["Kopf"]) as out:
+        pass
+    assert out.count == 0
+    with csv_file(tmp_path / "drei.csv", ["Kopf"]) as out:
+        out.row(["1"])
+        out.rows([["2"], ["3"]])
+    assert out.count == 3
+    assert _cells(tmp_path / "drei.csv") == [["Kopf"], ["1"], ["2"], ["3"]]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_csv_and_json_are_table_formats(fmt: str) -> None:
+    check_format(fmt)
+
+
+def test_another_table_format_is_refused_in_german() -> None:
+    with pytest.raises(KoordinationError) as caught:
+        check_format("ods")
+    assert str(caught.value) == (
+        f"Das Format „ods“ gibt es für Tabellen nicht; möglich sind: {', '.join(FORMATS)}."
+    )
+
+
+def test_a_json_table_is_an_array_with_one_item_per_line(tmp_path: Path) -> None:
+    target = tmp_path / "liste.json"
+    write_json(target, iter([{"name": "Jürgen"}, {"name": "=1+1", "n": 2}]))
+    assert (
+        target.read_bytes()
+        == ('[\n  {"name": "Jürgen"},\n  {"name": "=1+1", "n": 2}\n]\n').encode()
+    )
+    assert json.loads(target.read_text(encoding="utf-8"))[1]["n"] == 2
+
+
+def test_an_empty_json_table_is_an_empty_array(tmp_path: Path) -> None:
+    target = tmp_path / "leer.json"
+    write_json(target, [])
+    assert target.read_text(encoding="utf-8") == "[]\n"

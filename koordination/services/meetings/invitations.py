@@ -143,7 +143,7 @@ def plan(
             # Only who got the invitation needs the cancellation, once per version.
             if sent is not None:
                 email = inv.sent_email
-                attendee = Attendee(name, email, partstat="NEEDS-ACTION")
+                attendee = Attendee(name, email)
                 data = ics.cancellation(_cancelled(event), attendee, dtstamp=stamp)
                 deliveries.append(Delivery(inv.id, p.id, name, email, "CANCEL", None, data))
             continue
@@ -152,7 +152,7 @@ def plan(
                 # Consent withdrawn after the invitation went out: one CANCEL takes the
                 # dates out of their calendar; after it nothing more is sent to them.
                 email = inv.sent_email
-                attendee = Attendee(name, email, partstat="NEEDS-ACTION")
+                attendee = Attendee(name, email)
                 data = ics.cancellation(_cancelled(event), attendee, dtstamp=stamp)
                 deliveries.append(Delivery(inv.id, p.id, name, email, "CANCEL", None, data))
             excluded.append((name, reason))

@@ -113,7 +113,7 @@ def book_reply(session: Session, reply: object, report: ReplyReport, clock: Cloc
             report.ignored_older += 1
             return
     if response is None:
-        response = Response(recurrence_id=rid, status=status)
+        response = Response(recurrence_id=rid)
         inv.responses.append(response)
     response.status = status
     response.reply_sequence = sequence

@@ -39,7 +39,7 @@ def hidden_cells(counts: Sequence[int], *, exclusive: bool) -> frozenset[int]:
     first cannot be worked out by subtraction."""
     hidden = {i for i, n in enumerate(counts) if 0 < n < MIN_CELL}
     if exclusive and len(hidden) == 1:
-        others = [(n, i) for i, n in enumerate(counts) if i not in hidden and n > 0]
+        others = [(n, i) for i, n in enumerate(counts) if n >= MIN_CELL]
         if others:
             hidden.add(min(others)[1])
     return frozenset(hidden)
