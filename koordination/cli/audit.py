@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from koordination.cli.common import command, err, open_core, print_json, table
+from koordination.cli.common import command, note, open_core, print_json, table
 
 if TYPE_CHECKING:
     from koordination.services.privacy.audit_trail import TrailEntry
@@ -53,7 +53,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"Keine Einträge im Änderungsprotokoll{where}.")
         return 0
     _print_entries(entries)
-    err(f"{len(entries)} Einträge")
+    note(f"{len(entries)} Einträge")
     return 0
 
 

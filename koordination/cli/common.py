@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -19,17 +20,38 @@ if TYPE_CHECKING:
 
 Handler = Callable[[argparse.Namespace], int]
 
-# argparse's own words, in German. Keys are argparse's English message fragments.
-_ARGPARSE_GERMAN = {
-    "the following arguments are required": "diese Angaben fehlen",
-    "unrecognized arguments": "unbekannte Angaben",
-    "invalid choice": "ungültige Auswahl",
-    "choose from": "möglich sind",
-    "expected one argument": "erwartet einen Wert",
-    "invalid int value": "keine ganze Zahl",
-    "argument": "Angabe",
-    "not allowed with argument": "nicht zusammen mit",
-}
+#: -1 with ``--quiet``, 1 with ``--verbose``, else 0; set by ``main`` for the run.
+VERBOSITY = 0
+
+# argparse's own words, in German: every message argparse can raise at a user, as a pattern on
+# its English text (Python 3.11 to 3.13) and the German it becomes. Order matters: the prefix
+# "argument X: " is translated last, after the message behind it.
+_ARGPARSE_GERMAN: tuple[tuple[str, str], ...] = (
+    (r"ambiguous option: (\S+) could match (.+)", r"mehrdeutige Option: \1 passt zu \2"),
+    (r"the following arguments are required: (.+)", r"diese Angaben fehlen: \1"),
+    (r"one of the arguments (.+) is required", r"eine dieser Angaben ist nötig: \1"),
+    (r"unrecognized arguments: (.+)", r"unbekannte Angaben: \1"),
+    (r"invalid choice: (.+?) \(choose from (.+)\)", r"ungültige Auswahl: \1 (möglich sind: \2)"),
+    (r"unknown parser (.+?) \(choices: (.+)\)", r"unbekannter Befehl \1 (möglich sind: \2)"),
+    (r"expected at least one argument", "erwartet mindestens einen Wert"),
+    (r"expected at most one argument", "erwartet höchstens einen Wert"),
+    (r"expected one argument", "erwartet einen Wert"),
+    (r"expected (\d+) arguments?", r"erwartet \1 Werte"),
+    (r"ignored explicit argument (.+)", r"erwartet keinen Wert (angegeben: \1)"),
+    (r"invalid int value: (.+)", r"keine ganze Zahl: \1"),
+    (r"invalid float value: (.+)", r"keine Zahl: \1"),
+    (r"invalid \S+ value: (.+)", r"ungültiger Wert: \1"),
+    (r"not allowed with argument (.+)", r"nicht zusammen mit \1"),
+    (r"^argument (\S+): ", r"Angabe \1: "),
+)
+
+
+def german_argparse_message(message: str) -> str:
+    """An argparse error message in German (anything unknown stays as it was)."""
+    for english, german in _ARGPARSE_GERMAN:
+        message = re.sub(english, german, message)
+    return message
+
 
 DB_HELP = (
     "Datenbank: Pfad einer SQLite-Datei oder SQLAlchemy-URL "
@@ -57,22 +79,63 @@ class Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", help="diese Hilfe anzeigen und beenden")
 
     def error(self, message: str) -> NoReturn:
-        for english, german in _ARGPARSE_GERMAN.items():
-            message = message.replace(english, german)
+        message = german_argparse_message(message)
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: Fehler: {message}\n")
 
 
-# --db is accepted before and after the sub-command: every command parser inherits it.
-_DB_OPTION = argparse.ArgumentParser(add_help=False)
-_DB_OPTION.add_argument("--db", metavar="PFAD_ODER_URL", help=DB_HELP, default=argparse.SUPPRESS)
+# --db, -v and -q are accepted before and after the sub-command: every command parser inherits
+# them (SUPPRESS: a value given before the command is not overwritten by the default after it).
+GLOBAL_OPTIONS = argparse.ArgumentParser(add_help=False)
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, default: Any) -> None:
+    """``--db``, ``-v/--verbose`` and ``-q/--quiet`` on ``parser``."""
+    parser.add_argument("--db", metavar="PFAD_ODER_URL", help=DB_HELP, default=default)
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        dest="verbosity",
+        action="store_const",
+        const=1,
+        default=0 if default is None else default,
+        help="ausführlich: was geschieht auf stderr, bei Fehlern mit allen Einzelheiten",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        dest="verbosity",
+        action="store_const",
+        const=-1,
+        default=argparse.SUPPRESS,
+        help="still: nur Ergebnisse und Fehler, keine Hinweise und kein Fortschritt",
+    )
+
+
+add_global_options(GLOBAL_OPTIONS, default=argparse.SUPPRESS)
 
 
 def command(
-    group: Any, name: str, help_text: str, handler: Handler | None = None
+    group: Any,
+    name: str,
+    help_text: str,
+    handler: Handler | None = None,
+    *,
+    examples: Sequence[str] = (),
 ) -> argparse.ArgumentParser:
-    """A (sub-)command ``name`` in ``group``; ``handler`` runs it."""
-    parser: argparse.ArgumentParser = group.add_parser(name, parents=[_DB_OPTION], help=help_text)
+    """A (sub-)command ``name`` in ``group``; ``handler`` runs it.
+
+    Its ``--help`` ends with ``examples``, else with the ones ``cli/examples.py`` lists for it.
+    """
+    parser: argparse.ArgumentParser = group.add_parser(
+        name, parents=[GLOBAL_OPTIONS], help=help_text
+    )
+    if not examples:
+        from koordination.cli.examples import EXAMPLES
+
+        examples = EXAMPLES.get(parser.prog.removeprefix("koordination "), ())
+    if examples:
+        parser.epilog = "Beispiele:\n" + "\n".join(f"  {line}" for line in examples)
     if handler is not None:
         parser.set_defaults(handler=handler)
     return parser
@@ -167,7 +230,7 @@ def open_core(args: argparse.Namespace, *, migrate: bool = True) -> Core:
     if migrate:
         if opened.upgrade_backup is not None:
             made = opened.upgrade_backup
-            err(f"Die Datenbank wurde aktualisiert; Sicherung der alten Fassung: {made}")
+            note(f"Die Datenbank wurde aktualisiert; Sicherung der alten Fassung: {made}")
         # `db auto-backup run` reports by itself; no db command makes a daily backup on the side
         if getattr(args, "command", None) != "db" and (warning := opened.daily_backup()):
             err(warning)
@@ -198,9 +261,15 @@ def err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def note(text: str) -> None:
+    """A hint on stderr that ``--quiet`` leaves out (errors go through :func:`err`)."""
+    if VERBOSITY >= 0:
+        err(text)
+
+
 def progress(label: str) -> Callable[[int, int], None] | None:
-    """A progress line on stderr when a person is watching; silent in scripts."""
-    if not sys.stderr.isatty():
+    """A progress line on stderr when a person is watching; silent in scripts and with -q."""
+    if VERBOSITY < 0 or not sys.stderr.isatty():
         return None
 
     def report(done: int, total: int) -> None:

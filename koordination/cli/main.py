@@ -1,6 +1,7 @@
 """The command line: no sub-command opens the TUI; sub-commands are headless and scriptable.
 
-Exit codes: 0 success, 1 a user error (German message on stderr), 2 wrong usage, 130 interrupted.
+Exit codes: 0 success, 1 a user error (German message on stderr), 2 wrong usage, 130 interrupted,
+70 an unexpected error (a German message naming the log file that holds the traceback).
 """
 
 from __future__ import annotations
@@ -11,22 +12,30 @@ from collections.abc import Sequence
 from koordination import __version__
 from koordination.cli import (
     audit,
+    common,
+    completion,
+    config,
     db,
     demo,
     exports,
     fields,
     groups,
     imports,
+    mail,
     meetings,
     organisations,
+    password,
     people,
     programme,
     retention,
     sittings,
     surveys,
 )
-from koordination.cli.common import DB_HELP, Parser, database_url, err
+from koordination.cli.common import Parser, add_global_options, database_url, err
 from koordination.errors import KoordinationError
+
+#: The exit status of an unexpected error (EX_SOFTWARE of sysexits.h).
+UNEXPECTED = 70
 
 #: The command modules in the order their commands appear in ``koordination --help``.
 COMMAND_MODULES = (
@@ -44,6 +53,10 @@ COMMAND_MODULES = (
     fields,
     programme,
     exports,
+    config,
+    password,
+    mail,
+    completion,
 )
 
 
@@ -55,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Ohne Befehl öffnet sich die Terminal-Oberfläche."
         ),
     )
-    parser.add_argument("--db", metavar="PFAD_ODER_URL", help=DB_HELP)
+    add_global_options(parser, default=None)
     parser.add_argument(
         "--version",
         action="version",
@@ -74,12 +87,15 @@ def run_tui(args: argparse.Namespace) -> int:
     """No sub-command: the terminal UI on the chosen database."""
     from koordination.tui.app import run
 
-    run(database_url(args))
-    return 0
+    return run(database_url(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from koordination import logs
+
     args = build_parser().parse_args(argv)
+    common.VERBOSITY = args.verbosity
+    logs.setup(args.verbosity)
     handler = run_tui if args.command is None else args.handler
     try:
         result: int = handler(args)
@@ -92,3 +108,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        # No traceback on the terminal (it may show SQL or a name); it goes into the log.
+        where = logs.unexpected(exc, f"koordination {args.command or '(Oberfläche)'}")
+        told = (
+            f"Die Einzelheiten stehen in {where}; bitte diese Datei mitschicken, wenn Sie den "
+            "Fehler melden."
+            if where is not None
+            else "Die Protokolldatei konnte nicht geschrieben werden; mit -v erscheinen die "
+            "Einzelheiten hier."
+        )
+        err(
+            f"Unerwarteter Fehler ({type(exc).__name__}) – das liegt am Programm, nicht an "
+            f"Ihren Angaben. {told}"
+        )
+        return UNEXPECTED

@@ -8,9 +8,9 @@ from typing import Any
 from koordination.cli.common import (
     actions,
     command,
-    err,
     group_id,
     list_options,
+    note,
     open_core,
     print_json,
     table,
@@ -41,5 +41,5 @@ def cmd_list(args: argparse.Namespace) -> int:
         [(str(r.id), r.name, r.sector.label, r.kind.label, str(r.people)) for r in rows],
         ("Nr.", "Name", "Sektor", "Art", "Personen"),
     )
-    err(f"{len(rows)} Organisationen")
+    note(f"{len(rows)} Organisationen")
     return 0

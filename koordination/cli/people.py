@@ -13,6 +13,7 @@ from koordination.cli.common import (
     err,
     group_id,
     list_options,
+    note,
     number,
     open_core,
     print_json,
@@ -84,7 +85,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         ],
         ("Nr.", "Name", "E-Mail", "Organisation", "Sektor", "Gruppen"),
     )
-    err(f"{len(rows)} Personen")
+    note(f"{len(rows)} Personen")
     return 0
 
 

@@ -314,11 +314,37 @@ def _connect(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
         _close(smtp)
         raise KoordinationError(
             f"Verschlüsselte Verbindung zum Mailserver {where} fehlgeschlagen "
-            f"({exc.reason or type(exc).__name__}). Bitte „security“ und „port“ prüfen."
+            f"({exc.reason or type(exc).__name__}). {_tls_hint(exc, settings)}"
         ) from None
     except (OSError, smtplib.SMTPException) as exc:
         _close(smtp)
-        raise KoordinationError(f"Keine Verbindung zum Mailserver {where} ({_why(exc)}).") from None
+        hint = ""
+        if isinstance(exc, TimeoutError | smtplib.SMTPServerDisconnected):
+            # A plain client at an SSL port waits for a greeting that never comes.
+            hint = (
+                " Stimmen Server und Port, und passt „security“ zum Port (465: „ssl“, "
+                "587: „starttls“)?"
+            )
+        raise KoordinationError(
+            f"Keine Verbindung zum Mailserver {where} ({_why(exc)}).{hint}"
+        ) from None
+
+
+def _tls_hint(exc: ssl.SSLError, settings: SmtpSettings) -> str:
+    """What to check after a failed TLS handshake, by what OpenSSL said."""
+    reason = str(exc.reason or "")
+    if isinstance(exc, ssl.SSLCertVerificationError) or "CERTIFICATE" in reason:
+        return (
+            f"Das Zertifikat des Servers ist nicht vertrauenswürdig oder lautet nicht auf "
+            f"„{settings.host}“. Bitte den Servernamen prüfen (so, wie er im Zertifikat "
+            "steht) oder die IT fragen."
+        )
+    if "WRONG_VERSION_NUMBER" in reason or "UNEXPECTED_EOF" in reason:
+        return (
+            "Der Server spricht an diesem Port nicht so verschlüsselt, wie eingestellt: "
+            "Port 465 braucht security = „ssl“, Port 587 security = „starttls“."
+        )
+    return "Bitte „security“ und „port“ prüfen."
 
 
 def _why(exc: BaseException) -> str:

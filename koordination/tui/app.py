@@ -78,6 +78,17 @@ class KoordinationApp(App[int]):
         self.clock = clock
         self.core: Core | None = None
         self._shell_mounted = False
+        #: The unexpected exception that ended the app (raised again by `run`, logged there).
+        self.crash: Exception | None = None
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual would print the traceback with its local variables (names, addresses) on
+        # the terminal; `run` raises it again instead, and the command line writes it into the
+        # log file and says so in German.
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
 
     # ------------------------------------------------------------------ startup
     def compose(self) -> ComposeResult:
@@ -325,5 +336,10 @@ class KoordinationApp(App[int]):
 
 
 def run(database_url: str) -> int:
-    """Start the interface on ``database_url``; returns the exit code."""
-    return KoordinationApp(database_url).run() or 0
+    """Start the interface on ``database_url``; returns the exit code. An unexpected error
+    that ended the interface is raised again (the caller logs it): never exit 0 after a crash."""
+    app = KoordinationApp(database_url)
+    app.run()
+    if app.crash is not None:
+        raise app.crash
+    return app.return_code or 0

@@ -1,0 +1,110 @@
+"""The examples every command's ``--help`` ends with, by the command's words.
+
+A command without an entry here (and without ``examples=`` where it is registered) fails
+``tests/cli/test_help.py``: a new command brings its examples along.
+"""
+
+from __future__ import annotations
+
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "db": ("koordination db current", "koordination db backup sicherung.sqlite3"),
+    "db upgrade": ("koordination db upgrade",),
+    "db current": ("koordination db current",),
+    "db backup": ("koordination db backup ~/Sicherungen/koordination-2026-09-01.sqlite3",),
+    "db restore": ("koordination db restore ~/Sicherungen/koordination-2026-09-01.sqlite3",),
+    "db auto-backup": (
+        "koordination db auto-backup on --keep 14",
+        "koordination db auto-backup run   # täglich per cron",
+    ),
+    "people": ("koordination people list --search Müller", "koordination people show 12"),
+    "people list": (
+        "koordination people list --group 'AK Stadtteilarbeit'",
+        "koordination people list --sector Verwaltung --json",
+    ),
+    "people show": ("koordination people show 12",),
+    "people export-data": ("koordination people export-data 12 --format pdf",),
+    "people erase": ("koordination people erase 12",),
+    "organisations": ("koordination organisations list --sector Wirtschaft",),
+    "organisations list": (
+        "koordination organisations list --search Sportverein",
+        "koordination organisations list --archived",
+    ),
+    "groups": ("koordination groups list",),
+    "groups list": ("koordination groups list --search AK",),
+    "import": (
+        "koordination import people mitglieder.csv --dry-run",
+        "koordination import organisations vereine.csv --update-existing",
+    ),
+    "retention": ("koordination retention preview", "koordination retention run"),
+    "retention preview": ("koordination retention preview",),
+    "retention run": ("koordination retention run --yes",),
+    "retention set": (
+        "koordination retention set guests 24",
+        "koordination retention set inactive_people off",
+    ),
+    "audit": ("koordination audit --record person:12", "koordination audit -o verlauf.csv"),
+    "meetings": ("koordination meetings list --from 01.09.2026",),
+    "meetings list": (
+        "koordination meetings list --from 01.09.2026 --to 31.12.2026",
+        "koordination meetings list --group 'AK Stadtteilarbeit'",
+    ),
+    "meetings show": ("koordination meetings show 3",),
+    "invite": (
+        "koordination invite 3 --group 'AK Stadtteilarbeit' --dry-run",
+        "koordination invite 3 --send",
+    ),
+    "cancel": ("koordination cancel 3 --occurrence 13.10.2026",),
+    "feed": ("koordination feed -o termine.ics",),
+    "replies": ("koordination replies import antworten/", "koordination replies fetch"),
+    "replies import": ("koordination replies import ~/Mail/koordination/",),
+    "replies fetch": ("koordination replies fetch",),
+    "caldav": ("koordination caldav publish --all",),
+    "caldav publish": (
+        "koordination caldav publish --meeting 3",
+        "koordination caldav publish --all",
+    ),
+    "agenda": ("koordination agenda export 3 --format pdf",),
+    "agenda export": ("koordination agenda export 3 --occurrence 13.10.2026 --format docx",),
+    "minutes": ("koordination minutes export 3 --format odt",),
+    "minutes export": (
+        "koordination minutes export 3 --occurrence 13.10.2026 --format pdf",
+        "koordination minutes export 3 --format docx -o protokoll.docx",
+    ),
+    "minutes archive": ("koordination minutes archive --group 'AK Stadtteilarbeit' --year 2026",),
+    "attendance": ("koordination attendance export 3 --format pdf",),
+    "attendance export": ("koordination attendance export 3 --occurrence 13.10.2026 --format pdf",),
+    "tasks": ("koordination tasks list --open",),
+    "tasks list": ("koordination tasks list --open", "koordination tasks list --person 12 --json"),
+    "workshop": ("koordination workshop report 5 --format pdf",),
+    "workshop report": ("koordination workshop report 5 --format docx",),
+    "surveys": ("koordination surveys list", "koordination surveys results 1 --format pdf"),
+    "surveys list": ("koordination surveys list --json",),
+    "surveys import-responses": (
+        "koordination surveys import-responses 1 antworten.csv --dry-run",
+    ),
+    "surveys results": (
+        "koordination surveys results 1 --format pdf",
+        "koordination surveys results 2 --compare 1 --format docx",
+    ),
+    "surveys questionnaire": ("koordination surveys questionnaire 1 --format pdf",),
+    "surveys publish": ("koordination surveys publish 1",),
+    "surveys kiosk": ("koordination surveys kiosk 1",),
+    "fields": ("koordination fields list",),
+    "fields list": ("koordination fields list --json",),
+    "check": ("koordination check eligibility",),
+    "check eligibility": ("koordination check eligibility --json",),
+    "steckbrief": ("koordination steckbrief --format pdf",),
+    "report": ("koordination report annual --year 2026 --format pdf",),
+    "report annual": ("koordination report annual --year 2026 --format docx",),
+    "export": (
+        "koordination export people --format csv -o personen.csv",
+        "koordination export oparl -o oparl/",
+    ),
+    "config": ("koordination config show", "koordination config init"),
+    "config show": ("koordination config show",),
+    "config init": ("koordination config init",),
+    "password": ("koordination password set smtp",),
+    "password set": ("koordination password set smtp", "koordination password set caldav"),
+    "mail": ("koordination mail test ihre.adresse@musterstadt.de",),
+    "mail test": ("koordination mail test ihre.adresse@musterstadt.de",),
+}
