@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir, user_documents_dir
@@ -34,26 +35,22 @@ def default_database_path() -> Path:
     return data_dir() / "koordination.sqlite3"
 
 
-def demo_database_path() -> Path:
-    """The demo city's own database, apart from the office's."""
-    return data_dir() / "demo.sqlite3"
-
-
-def log_file() -> Path:
-    """The log with the traceback of every unexpected error (rotated, see koordination.logs)."""
-    return data_dir() / "logs" / "koordination.log"
-
-
 def exports_dir() -> Path:
     """Where generated files go: ``KOORDINATION_EXPORTS``, else ``exports_dir`` of the config
     file, else a folder ``koordination`` in the user's documents folder (``~/Dokumente`` or
     ``~/Documents``; on Windows "Dokumente"), never wherever the program happened to start."""
-    override = os.environ.get("KOORDINATION_EXPORTS")
+    override = os.environ.get("KOORDINATION_EXPORTS") or _configured("exports_dir")
     if override:
         return Path(override).expanduser()
-    from koordination.config import load_settings  # the config module reads its file via paths
-
-    configured = load_settings().exports_dir
-    if configured:
-        return Path(configured).expanduser()
     return Path(user_documents_dir()) / APP_NAME
+
+
+def _configured(key: str) -> str:
+    """One path setting of the config file; a broken file counts as unset here (the settings
+    themselves, read at every start, say in German what is wrong with it)."""
+    try:
+        values = tomllib.loads(config_file().read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ""
+    value = values.get(key)
+    return value.strip() if isinstance(value, str) else ""

@@ -1,6 +1,7 @@
 """The one CSV dialect, the formula guard every cell passes, and the generic table writers
-(CSV for Excel, JSON arrays; workbooks in outputs/workbook.py); what goes into the
-directory's tables is built in outputs/builders/directory.py."""
+(CSV for Excel, JSON arrays; workbooks, and the choice between the two, in
+outputs/workbook.py); what goes into the directory's tables is built in
+outputs/builders/directory.py."""
 
 from __future__ import annotations
 
@@ -101,17 +102,6 @@ def write_csv(target: Path | str, header: Sequence[str], rows: Iterable[Sequence
     with csv_file(target, header) as out:
         out.rows(rows)
     return out.count
-
-
-def write_rows(
-    fmt: str, target: Path | str, header: Sequence[str], rows: Iterable[Sequence[str]]
-) -> int:
-    """A table of text cells as CSV or as an Excel workbook (``fmt``); returns the rows."""
-    if fmt == "xlsx":
-        from koordination.outputs.workbook import write_xlsx  # openpyxl only when asked
-
-        return write_xlsx(target, header, rows)
-    return write_csv(target, header, rows)
 
 
 def check_format(fmt: str) -> None:

@@ -1,5 +1,6 @@
-"""Tables as Excel workbooks (.xlsx): a bold, frozen header row, columns as wide as their
-content, phone numbers and postcodes as text, and the formula guard of the CSV files.
+"""Tables as Excel workbooks (.xlsx) — a bold, frozen header row, columns as wide as their
+content, phone numbers and postcodes as text, the formula guard of the CSV files — and
+``write_rows``, which writes a table as CSV or as a workbook.
 
 In a workbook a formula is a cell type of its own, so a text cell is never run. Text that
 starts like a formula (= + - @) still gets Excel's "quote prefix" (what typing '=… does):
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from koordination.files import atomic_bytes
-from koordination.outputs.table import looks_like_formula, strip_controls
+from koordination.outputs.table import looks_like_formula, strip_controls, write_csv
 
 #: Excel shows at most this many characters in a cell (and repairs files with longer ones).
 MAX_CELL = 32_767
@@ -28,6 +29,15 @@ _MAX_WIDTH = 60
 _TEXT_COLUMNS = re.compile(r"telefon|mobil|handy|fax|plz|postleitzahl", re.IGNORECASE)
 #: A whole number a spreadsheet may sum up: no sign, no leading zero, within Excel's precision.
 _COUNT = re.compile(r"(0|[1-9][0-9]{0,14})")
+
+
+def write_rows(
+    fmt: str, target: Path | str, header: Sequence[str], rows: Iterable[Sequence[str]]
+) -> int:
+    """A table of text cells as CSV or as an Excel workbook (``fmt``); returns the rows."""
+    if fmt == "xlsx":
+        return write_xlsx(target, header, rows)
+    return write_csv(target, header, rows)
 
 
 def write_xlsx(
@@ -91,7 +101,7 @@ def _discard(ws: Any) -> None:
     if writer is None:
         return
     with contextlib.suppress(Exception):
-        writer.close()
+        ws.close()  # ends the row stream in order, so nothing complains when it is collected
     with contextlib.suppress(Exception):
         writer.cleanup()
 

@@ -872,8 +872,8 @@ def test_a_failing_raw_export_leaves_no_partial_file(tmp_path: Path) -> None:
 
 
 def test_an_unknown_table_format_is_refused_in_german(tmp_path: Path) -> None:
-    with pytest.raises(KoordinationError, match="Unbekanntes Format „xlsx“"):
-        write_results(sample_results(), "xlsx", tmp_path / "x.xlsx")
+    with pytest.raises(KoordinationError, match="Unbekanntes Format „ods“"):
+        write_results(sample_results(), "ods", tmp_path / "x.ods")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

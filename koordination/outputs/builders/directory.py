@@ -19,7 +19,8 @@ from koordination.domain.records.directory import (
     PersonRecord,
     PersonRow,
 )
-from koordination.outputs.table import Progress, check_format, write_json, write_rows
+from koordination.outputs.table import Progress, check_format, write_json
+from koordination.outputs.workbook import write_rows
 
 PAGE = 1000
 

@@ -19,7 +19,8 @@ from koordination.outputs.builders.surveys import (
     question_label,
     stats_row,
 )
-from koordination.outputs.table import FORMATS, write_rows
+from koordination.outputs.table import FORMATS
+from koordination.outputs.workbook import write_rows
 
 RESULT_HEADER = (
     "Kürzel",
