@@ -26,6 +26,7 @@ from koordination.domain.models import (
     Person,
     Sitting,
 )
+from koordination.domain.phones import shown_phone
 from koordination.domain.records.open_data import (
     AffiliationData,
     CityData,
@@ -122,7 +123,7 @@ def _read(db: Database, now: datetime) -> OParlSource:
                 p.given_name,
                 p.family_name,
                 tuple(e.address for e in p.emails),
-                tuple(ph.number for ph in p.phones),
+                tuple(shown_phone(ph.number) for ph in p.phones),
                 p.created_at,
                 p.updated_at,
             )

@@ -145,7 +145,7 @@ def network(db: Database) -> Network:
         )
     ):
         email = f"{given.lower()}@example.org"
-        phone = f"0641 1000-{n}"
+        phone = f"0641 1000{n}"  # as the directory shows it (stored as +49641 1000n)
         street = f"Lindenallee {n + 1}\n35390 Gießen"
         pid = d.create_person(
             PersonInput(

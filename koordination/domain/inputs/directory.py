@@ -26,6 +26,7 @@ from koordination.domain.inputs.validation import (
     required,
     website_problem,
 )
+from koordination.domain.phones import normal_phone
 from koordination.errors import FieldError
 
 
@@ -57,7 +58,7 @@ class PersonInput:
             salutation=self.salutation.strip(),
             title=self.title.strip(),
             emails=_clean(self.emails),
-            phones=_clean(self.phones),
+            phones=[normal_phone(p) for p in _clean(self.phones)],
             postal_address=self.postal_address.strip(),
             notes=self.notes.strip(),
             tags=_clean(self.tags),
@@ -148,6 +149,8 @@ class CityProfileInput:
             )
         if self.office_email.strip() and (msg := email_problem(self.office_email.strip())):
             errors.append(FieldError("E-Mail der Koordinierungsstelle", msg))
+        if self.office_phone.strip() and (msg := phone_problem(self.office_phone.strip())):
+            errors.append(FieldError("Telefon der Koordinierungsstelle", msg))
         return errors
 
 

@@ -14,6 +14,7 @@ from koordination.domain.models import (
     GroupMembership,
     Person,
 )
+from koordination.domain.phones import normal_phone
 from koordination.domain.records.directory import (
     CityProfileRecord,
     display_name,
@@ -54,6 +55,7 @@ class City(DirectoryBase):
             for f in fields(CityProfileInput):
                 value = getattr(data, f.name)
                 setattr(city, f.name, value.strip() if isinstance(value, str) else value)
+            city.office_phone = normal_phone(city.office_phone)
             city.updated_at = self.clock.now()
             self._save(session, "Das Stadtprofil")
             return self._city_record(city, contact)

@@ -19,6 +19,7 @@ from koordination.domain.models import (
     GroupMembership,
     Organisation,
 )
+from koordination.domain.phones import normal_phone
 from koordination.domain.records.directory import (
     OrganisationRecord,
     OrganisationRow,
@@ -253,7 +254,7 @@ def _apply_organisation(org: Organisation, data: OrganisationInput) -> None:
     org.sector = data.sector
     org.kind = data.kind
     org.address = data.address.strip()
-    org.phone = data.phone.strip()
+    org.phone = normal_phone(data.phone)
     org.email = data.email.strip()
     org.website = data.website.strip()
     org.notes = data.notes.strip()

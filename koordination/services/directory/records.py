@@ -24,6 +24,7 @@ from koordination.domain.models import (
     Organisation,
     Person,
 )
+from koordination.domain.phones import shown_phone
 from koordination.domain.records.directory import (
     AffiliationRecord,
     CityProfileRecord,
@@ -92,7 +93,7 @@ class DirectoryBase:
             given_name=p.given_name,
             family_name=p.family_name,
             emails=tuple(e.address for e in p.emails),
-            phones=tuple(ph.number for ph in p.phones),
+            phones=tuple(shown_phone(ph.number) for ph in p.phones),
             postal_address=p.postal_address,
             notes=p.notes,
             tags=tuple(t.tag for t in p.tags),
@@ -166,7 +167,7 @@ class DirectoryBase:
             sector=o.sector,
             kind=o.kind,
             address=o.address,
-            phone=o.phone,
+            phone=shown_phone(o.phone),
             email=o.email,
             website=o.website,
             notes=o.notes,
@@ -179,6 +180,7 @@ class DirectoryBase:
         values = {
             f.name: getattr(c, f.name) for f in fields(CityProfileRecord) if hasattr(c, f.name)
         }
+        values["office_phone"] = shown_phone(c.office_phone)
         return CityProfileRecord(**values, contact_person=contact)
 
     @staticmethod

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from koordination.domain.enums import OrganisationKind, Sector, fold
 from koordination.domain.inputs.directory import OrganisationInput
 from koordination.domain.models import Organisation
+from koordination.domain.phones import normal_phone
 from koordination.errors import ImportFailed
 from koordination.services.directory.imports.bulk import (
     CHUNK,
@@ -100,7 +101,7 @@ def insert_organisations(
                 v("sector", d.sector),
                 v("kind", d.kind),
                 d.address,
-                d.phone,
+                normal_phone(d.phone),
                 d.email,
                 d.website,
                 d.notes,

@@ -18,6 +18,7 @@ from koordination.domain.inputs.validation import (
     split_multi,
 )
 from koordination.domain.models import Group
+from koordination.domain.phones import normal_phone, phone_key
 from koordination.errors import ImportFailed
 from koordination.services.directory.imports.cells import (
     ConsentPairs,
@@ -344,6 +345,7 @@ class PeopleReader:
 
     def _phones(self, line: int, cells: list[str]) -> list[str]:
         phones: list[str] = []
+        keys: set[str] = set()  # one number in two spellings is one number
         for index, title in self.phone_cols:
             value = cells[index]
             if not value:
@@ -351,8 +353,9 @@ class PeopleReader:
             for number in split_multi(value) if ("," in value or ";" in value) else (value,):
                 if msg := phone_problem(number):
                     self.problems.add(line, title, msg)
-                elif number not in phones:
-                    phones.append(number)
+                elif (key := phone_key(number)) not in keys:
+                    keys.add(key)
+                    phones.append(normal_phone(number))
         return phones
 
     def _bad_sector(self, line: int, raw: str) -> None:
