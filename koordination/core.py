@@ -87,7 +87,7 @@ class Core:
     def survey_results(self) -> Evaluation:
         from koordination.services.surveys.results import Evaluation
 
-        return Evaluation(self.db)
+        return Evaluation(self.db, self.clock)
 
     @cached_property
     def survey_import(self) -> ResponseImport:

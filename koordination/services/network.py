@@ -460,7 +460,7 @@ class Network:
         measures = measures_of_group(self.db, group_id)
         from koordination.services.sittings.service import Sittings
 
-        tasks = Sittings(self.db).list_tasks(open_only=True, group_id=group_id)
+        tasks = Sittings(self.db, clock=Clock.on(day)).list_tasks(open_only=True, group_id=group_id)
         with self.db.session() as session:
             recent = self._decisions(session, group_id, decisions)
             held = held_sittings(session, last=day, group_id=group_id)

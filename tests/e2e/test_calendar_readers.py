@@ -5,8 +5,9 @@ The series cross the daylight-saving switches (last Sunday of October and of Mar
 and a cancelled occurrence, and are compared by local date and time, UTC instant and place.
 
 ical.js runs on the machine's ``node`` from ``tests/readers`` (``make readers`` or
-``npm ci --prefix tests/readers``; the test installs it itself when npm is there). Without node the
-test fails with a German message saying how to install it (``KOORDINATION_REQUIRE_READERS=0`` skips it).
+``npm ci --prefix tests/readers``; the test installs it itself when npm is there). Without node
+the test fails with a German message saying how to install it (``KOORDINATION_REQUIRE_READERS=0``
+skips it).
 """
 
 from __future__ import annotations

@@ -14,13 +14,13 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Column, Integer, MetaData, Table, case, func, insert, null, select
 from sqlalchemy.orm import Session, selectinload
 
-from koordination.clock import CITY_ZONE
+from koordination.clock import CITY_ZONE, SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType
 from koordination.domain.models import (
@@ -52,10 +52,6 @@ from koordination.services.surveys.suppression import (
 
 _MAX_VALUES = 11  # a number question with more distinct values is shown in ranges
 _BINS = 6
-
-
-def _today() -> date:
-    return datetime.now(CITY_ZONE).date()
 
 
 def _share(count: int, base: int) -> float:
@@ -297,8 +293,9 @@ def _date_cells(q: SurveyQuestion, months: Sequence[tuple[str, int]]) -> list[tu
 class Evaluation:
     """Results of surveys: computed live, or published as a dated snapshot."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
+        self.clock = clock
 
     def _load(self, session: Session, survey_id: int) -> Survey:
         survey = session.scalar(
@@ -342,7 +339,7 @@ class Evaluation:
                 else survey.audience.label
             ),
             status=survey.status,
-            stand=stand or _today(),
+            stand=stand or self.clock.today(),
             response_count=response_count,
             published=published,
             questions=results,
@@ -494,7 +491,7 @@ class Evaluation:
         snapshot = SurveySnapshot(
             survey_id=survey_id,
             stand=results.stand,
-            created_at=at or datetime.now(UTC),
+            created_at=at or self.clock.now(),
             created_by=by,
             content=content,
             fingerprint=hashlib.sha256(content.encode()).hexdigest(),
