@@ -9,10 +9,12 @@ DEMO_DB ?= .demo/demostadt.sqlite3
 .PHONY: venv demo test lint readers pytest test-unit fuzz-deep mutants mutants-sample bench clean \
 	migration
 
-# The suite runs against a real PostgreSQL server and checks calendars with ical.js: without them
-# it fails with a German message saying how to get them. =0 checks without (never in CI).
+# The suite runs against a real PostgreSQL server, checks calendars with ical.js and documents
+# with LibreOffice: without them it fails with a German message saying how to get them. =0 checks
+# without (never in CI).
 export KOORDINATION_REQUIRE_POSTGRES ?= 1
 export KOORDINATION_REQUIRE_READERS ?= 1
+export KOORDINATION_REQUIRE_LIBREOFFICE ?= 1
 
 venv: $(STAMP)
 

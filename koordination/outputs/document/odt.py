@@ -232,6 +232,25 @@ class _Writer:
             self.doc.insert_style(xml)
         for xml in _automatic_styles(head.primary_colour):
             self.doc.insert_style(xml, automatic=True)
+        self._unnumbered_outline()
+
+    def _unnumbered_outline(self) -> None:
+        """Headings carry their own numbers ("TOP 1", "F1"): the template's outline numbering
+        ("1.", "1.1.") would put a second one in front of each in LibreOffice."""
+        outline = self.doc.get_part("styles.xml").get_element("//text:outline-style")
+        if outline is None:
+            return
+        for level in outline.children:
+            for name in (
+                "loext:num-list-format",
+                "style:num-suffix",
+                "style:num-prefix",
+                "text:display-levels",
+                "text:style-name",
+            ):
+                if level.get_attribute(name) is not None:
+                    level.del_attribute(name)
+            level.set_attribute("style:num-format", "")
 
     def render(self) -> bytes:
         document = self.document
@@ -345,9 +364,11 @@ class _Writer:
     def _block(self, block: Block) -> None:
         match block:
             case Heading(text=text, level=level):
-                self.body.append(
-                    Header(level, " ".join(text.split("\n")), style=f"K_Ueberschrift_{level}")
-                )
+                heading = Header(level, " ".join(text.split("\n")))
+                # Set afterwards: odfdo's Header(style=...) drops it, and LibreOffice then
+                # shows its own "Heading 2" (italic) instead of ours.
+                heading.style = f"K_Ueberschrift_{level}"
+                self.body.append(heading)
             case Paragraph(text=text):
                 self.body.append(OdfParagraph(text))
             case BulletList(items=items):
