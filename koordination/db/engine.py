@@ -91,6 +91,13 @@ class Database:
         try:
             self.engine: Engine = create_engine(parsed, future=True)
         except (NoSuchModuleError, ImportError) as exc:
+            if parsed.drivername == "postgresql+psycopg" and isinstance(exc, ImportError):
+                # psycopg is an extra: SQLite users need no PostgreSQL driver.
+                raise DatabaseError(
+                    "Für PostgreSQL fehlt der Datenbanktreiber psycopg. Bitte mit dem Zusatz "
+                    "für PostgreSQL installieren: pipx install 'koordination[postgres]' "
+                    "(oder pip install 'koordination[postgres]')."
+                ) from exc
             raise DatabaseError(
                 f"Für „{parsed.drivername}“ fehlt der Datenbanktreiber. "
                 "Bitte postgresql+psycopg://… verwenden."
