@@ -67,3 +67,11 @@ def test_the_metadata_names_licence_classifiers_urls_and_the_postgres_extra() ->
     assert "psycopg" not in names and "caldav" not in names
     assert project["optional-dependencies"]["postgres"] == ["psycopg[binary]>=3.1"]
     assert "koordination[postgres]" in project["optional-dependencies"]["test"]
+
+
+def test_the_readme_starts_with_the_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = readme.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#")[0].strip() for line in first_block.splitlines()]
+    assert commands == ["make demo", "make test"]
+    assert readme.index("## Schnellstart") < readme.index("```sh")
