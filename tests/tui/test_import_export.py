@@ -134,9 +134,9 @@ async def test_organisations_import_from_the_palette_updates_existing_ones(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot, app)
         titles = {title: action for title, _help, action in app.command_entries()}
-        assert "Personen importieren (CSV)" in titles
-        assert "Gruppen exportieren (CSV)" in titles
-        await app.run_action(titles["Organisationen importieren (CSV)"])
+        assert "Personen importieren (Excel, LibreOffice, CSV)" in titles
+        assert "Gruppen exportieren (CSV, Excel, JSON)" in titles
+        await app.run_action(titles["Organisationen importieren (Excel, LibreOffice, CSV)"])
         await settle(pilot, app)
         dialog = app.screen
         assert isinstance(dialog, ImportScreen)
@@ -282,3 +282,48 @@ async def test_export_note_names_every_filter_and_says_all_without_one(
             "Es wird der 1 Eintrag der aktuellen Liste exportiert "
             "(Suche „musterstadt“, Sektor Zivilgesellschaft)."
         )
+
+
+async def test_an_excel_workbook_goes_in_and_out_through_the_dialogs_at_80x24(
+    city_db: str, directory: Directory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpyxl import load_workbook
+    from support.spreadsheets import write_xlsx
+
+    monkeypatch.setenv("KOORDINATION_EXPORTS", str(tmp_path / "exports"))
+    book = write_xlsx(
+        tmp_path / "adressen.xlsx",
+        [
+            ["Vorname", "Nachname", "E-Mail", "Organisation", "Sektor"],
+            ["Jürgen", "Größmann", "jg@beispiel.de", "Tafel Musterstadt e.V.", "Zivilgesellschaft"],
+        ],
+    )
+    app = make_app(city_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        dialog = await open_import(pilot, app, "2")
+        dialog.query_one("#import-path", Input).value = str(book)
+        await settle(pilot, app)
+        assert text_of(dialog.query_one("#import-path-problem", Static)) == ""
+        # By keyboard: at 80x24 the dialog's buttons row sits under its bottom edge.
+        dialog.query_one("#import", Button).focus()
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "Importiert – neu: 1" in dialog.result_text
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert directory.count_people(PeopleFilter(search="größmann")) == 1
+
+        await pilot.press("ctrl+e")
+        await settle(pilot, app)
+        export = app.screen
+        assert isinstance(export, ExportDialog)
+        export.query_one("#export-format", Select).value = "xlsx"
+        await settle(pilot, app)
+        target = tmp_path / "exports" / "personen.xlsx"
+        assert export.query_one("#export-path", Input).value == str(target)
+        await pilot.click("#export")
+        await settle(pilot, app)
+        assert any(f"11 Einträge nach {target} geschrieben." in n for n in notifications(app))
+    ws = load_workbook(target).worksheets[0]
+    names = {(r[3], r[4]) for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert ("Jürgen", "Größmann") in names

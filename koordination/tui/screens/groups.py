@@ -50,7 +50,7 @@ class GroupsArea(ListArea):
             "export",
             "Export",
             key_display="Strg+E",
-            tooltip="Gruppen exportieren (CSV)",
+            tooltip="Gruppen exportieren (CSV, Excel, JSON)",
         ),
         Binding("m", "add_member", "Mitglied +", tooltip="Mitglied hinzufügen"),
         Binding("b", "end_membership", "Mitglied −", tooltip="Mitgliedschaft beenden"),

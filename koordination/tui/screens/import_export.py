@@ -1,4 +1,4 @@
-"""The import dialog (CSV from Excel or LibreOffice), and what the export dialog says about the
+"""The import dialog (Excel, LibreOffice or CSV), and what the export dialog says about the
 list it writes."""
 
 from __future__ import annotations
@@ -121,7 +121,8 @@ class TransferScreen(ModalScreen[None]):
 
 
 class ImportScreen(TransferScreen):
-    """Read people or organisations from a CSV file: check first, then import all or nothing."""
+    """Read people or organisations from a table (.xlsx, .ods, .csv): check first, then
+    import all or nothing."""
 
     def __init__(self, core: Core, kind: ImportKind) -> None:
         super().__init__(core)
@@ -132,15 +133,15 @@ class ImportScreen(TransferScreen):
     def compose(self) -> ComposeResult:
         noun = NOUNS[self.kind]
         with Vertical(id="dialog", classes="transfer-dialog"):
-            yield Static(f"{noun} importieren (CSV)", classes="dialog-title")
+            yield Static(f"{noun} importieren", classes="dialog-title")
             yield Static(
-                "Eine Tabelle aus Excel oder LibreOffice, als CSV gespeichert, mit Kopfzeile "
+                "Eine Tabelle (Excel, LibreOffice oder CSV) mit Kopfzeile "
                 f"(z. B. {EXAMPLE_COLUMNS[self.kind]}). Ist eine Zeile fehlerhaft, "
                 "wird nichts importiert.",
                 classes="dialog-note",
             )
             yield Label("Datei", classes="field-label")
-            yield Input(placeholder="z. B. ~/Downloads/adressen.csv", id="import-path")
+            yield Input(placeholder="z. B. ~/Downloads/adressen.xlsx", id="import-path")
             yield Static("", id="import-path-problem", classes="transfer-problem")
             yield Label(
                 f"Schon vorhandene Einträge ({SAME_ENTRY[self.kind]})", classes="field-label"

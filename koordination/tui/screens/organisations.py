@@ -45,14 +45,19 @@ class OrganisationsArea(ListArea):
         Binding("x", "archive", "Archivieren", tooltip="Organisation archivieren/wiederherstellen"),
         Binding("slash", "search", "Suchen", key_display="/", tooltip="Organisationen: Suche"),
         Binding("v", "toggle_archive_view", "Archiv", tooltip="Archiv anzeigen (Organisationen)"),
-        Binding("i", "import_csv", "Import", tooltip="Organisationen importieren (CSV)"),
+        Binding(
+            "i",
+            "import_csv",
+            "Import",
+            tooltip="Organisationen importieren (Excel, LibreOffice, CSV)",
+        ),
         Binding("h", "history", "Verlauf", tooltip="Verlauf: Änderungen an der Organisation"),
         Binding(
             "ctrl+e,E",
             "export",
             "Export",
             key_display="Strg+E",
-            tooltip="Organisationen exportieren (CSV)",
+            tooltip="Organisationen exportieren (CSV, Excel, JSON)",
         ),
     ]
 

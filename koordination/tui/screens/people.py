@@ -74,14 +74,16 @@ class PeopleArea(ListArea):
         Binding("x", "archive", "Archivieren", tooltip="Person archivieren/wiederherstellen"),
         Binding("slash", "search", "Suchen", key_display="/", tooltip="Personen: Suche"),
         Binding("v", "toggle_archive_view", "Archiv", tooltip="Archiv anzeigen (Personen)"),
-        Binding("i", "import_csv", "Import", tooltip="Personen importieren (CSV)"),
+        Binding(
+            "i", "import_csv", "Import", tooltip="Personen importieren (Excel, LibreOffice, CSV)"
+        ),
         Binding("h", "history", "Verlauf", tooltip="Verlauf: Änderungen an der Person"),
         Binding(
             "ctrl+e,E",
             "export",
             "Export",
             key_display="Strg+E",
-            tooltip="Personen exportieren (CSV)",
+            tooltip="Personen exportieren (CSV, Excel, JSON)",
         ),
         Binding("c", "add_consent", "Einwilligung", tooltip="Einwilligung erfassen"),
         Binding("w", "withdraw_consent", "Widerruf", tooltip="Einwilligung widerrufen"),

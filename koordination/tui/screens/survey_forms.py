@@ -887,8 +887,9 @@ class ImportPreview:
 
 
 class ResponseImportScreen(TransferScreen):
-    """Responses an online form tool collected (CSV): the file is read, each column shows the
-    question it was matched to and can be corrected; then check or import, all or nothing."""
+    """Responses an online form tool collected (CSV, .xlsx or .ods): the file is read, each
+    column shows the question it was matched to and can be corrected; then check or import,
+    all or nothing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "import", "Importieren", tooltip="Antworten importieren"),
@@ -916,9 +917,9 @@ class ResponseImportScreen(TransferScreen):
                 classes="dialog-title",
             )
             yield Static(
-                "CSV aus einem Online-Formular (LimeSurvey, Google Forms …), eine Zeile je "
-                "Antwort. Die Zuordnung der Spalten zu Fragen bitte prüfen. Ist eine Zeile "
-                "fehlerhaft, wird nichts importiert.",
+                "Tabelle aus einem Online-Formular (CSV, .xlsx, .ods; LimeSurvey, Google "
+                "Forms …), eine Zeile je Antwort. Die Zuordnung der Spalten zu Fragen bitte "
+                "prüfen. Ist eine Zeile fehlerhaft, wird nichts importiert.",
                 classes="dialog-note",
             )
             yield Label("Datei", classes="field-label")

@@ -131,7 +131,12 @@ class SurveysArea(Area):
         Binding("s", "status", "Start/Ende", tooltip="Umfrage starten, abschließen, wieder öffnen"),
         Binding("a", "answers", "Erfassen", tooltip="Papierbögen schnell eintippen"),
         Binding("k", "kiosk", "Kiosk", tooltip="Kiosk-Modus: Besucher füllen am Laptop aus"),
-        Binding("i", "import_responses", "Import", tooltip="Online-Antworten (CSV) importieren"),
+        Binding(
+            "i",
+            "import_responses",
+            "Import",
+            tooltip="Online-Antworten (CSV, Excel, LibreOffice) importieren",
+        ),
         Binding("e", "results", "Ergebnisse", tooltip="Ergebnisse mit Diagrammen zeigen"),
         Binding(
             "ctrl+e",
