@@ -237,7 +237,7 @@ class _Writer:
     def _unnumbered_outline(self) -> None:
         """Headings carry their own numbers ("TOP 1", "F1"): the template's outline numbering
         ("1.", "1.1.") would put a second one in front of each in LibreOffice."""
-        outline = self.doc.get_part("styles.xml").get_element("//text:outline-style")
+        outline = self.doc.styles.get_element("//text:outline-style")
         if outline is None:
             return
         for level in outline.children:
