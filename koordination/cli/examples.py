@@ -104,7 +104,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "config show": ("koordination config show",),
     "config init": ("koordination config init",),
     "password": ("koordination password set smtp",),
-    "password set": ("koordination password set smtp", "koordination password set caldav"),
+    "password set": ("koordination password set smtp", "koordination password set imap"),
     "mail": ("koordination mail test ihre.adresse@musterstadt.de",),
     "mail test": ("koordination mail test ihre.adresse@musterstadt.de",),
 }

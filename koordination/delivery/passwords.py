@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from koordination.delivery.settings import (
     CALDAV_KEYRING_SERVICE,
     CALDAV_PASSWORD_ENV,
+    IMAP_KEYRING_SERVICE,
+    IMAP_PASSWORD_ENV,
     KEYRING_SERVICE,
     PASSWORD_ENV,
 )
@@ -32,6 +34,9 @@ PASSWORDS: dict[str, PasswordKind] = {
     "smtp": PasswordKind("smtp", "user", KEYRING_SERVICE, PASSWORD_ENV, "SMTP (E-Mail-Versand)"),
     "caldav": PasswordKind(
         "caldav", "username", CALDAV_KEYRING_SERVICE, CALDAV_PASSWORD_ENV, "CalDAV (Kalender)"
+    ),
+    "imap": PasswordKind(
+        "imap", "user", IMAP_KEYRING_SERVICE, IMAP_PASSWORD_ENV, "IMAP (Antworten abholen)"
     ),
 }
 

@@ -199,3 +199,14 @@ def test_password_set_for_an_unknown_account_is_a_usage_error(
         main(["password", "set", "ftp"])
     assert exit_.value.code == 2
     assert "ungültige Auswahl" in capsys.readouterr().err
+
+
+def test_password_set_for_imap_is_what_replies_fetch_reads(
+    keyring_backend: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from koordination.delivery.settings import load_imap_settings
+
+    write_config('[imap]\nhost = "mail.musterstadt.de"\nuser = "engagement@musterstadt.de"\n')
+    answers(monkeypatch, SECRET, SECRET)
+    assert main(["password", "set", "imap"]) == 0
+    assert load_imap_settings().password == SECRET
