@@ -58,6 +58,14 @@ class Reply:
     dtstamp: datetime
     #: Where the reply came from: the file name, or the e-mail's Message-ID in a mailbox.
     source: str
+    #: The mail's sender (From, lower-cased); None for a bare .ics file, which has no sender.
+    sender: str | None = None
+    #: The ATTENDEE's SENT-BY address (lower-cased, without ``mailto:``), "" when absent.
+    sent_by: str = ""
+    #: How many ATTENDEEs the VEVENT carried; a REPLY must carry exactly one.
+    attendee_count: int = 1
+    #: The RECURRENCE-ID was a date without a time (``VALUE=DATE``): it names that day's date.
+    recurrence_date_only: bool = False
 
 
 def read_replies(path: Path) -> tuple[list[Reply], list[str]]:
@@ -151,7 +159,9 @@ class _Reader:
             self.note(f"{where}: kann nicht gelesen werden ({exc.strerror or exc}).")
             return
         if _looks_like_icalendar(data):
-            self._read_calendar(_decode(data, None), where=where, source=path.name, fallback=None)
+            self._read_calendar(
+                _decode(data, None), where=where, source=path.name, fallback=None, sender=None
+            )
         elif not data.strip():
             self.note(f"{where}: ist leer.")
         else:
@@ -209,11 +219,13 @@ class _Reader:
             # In a mailbox the Message-ID finds the mail again; a lone .eml has its file name.
             source = _header(message, "Message-ID") or source
         fallback = _message_date(message)
+        # A mail without a readable From has a sender nobody can check: "" never matches.
+        sender = _sender(message)
         found = False
         before = len(self.replies)
         for text in _calendar_parts(message):
             found = True
-            self._read_calendar(text, where=where, source=source, fallback=fallback)
+            self._read_calendar(text, where=where, source=source, fallback=fallback, sender=sender)
         if not found:
             if not in_mailbox:
                 self.note(f"{where}: kein iCalendar-Anhang.")
@@ -223,7 +235,7 @@ class _Reader:
         return True
 
     def _read_calendar(
-        self, text: str, *, where: str, source: str, fallback: datetime | None
+        self, text: str, *, where: str, source: str, fallback: datetime | None, sender: str | None
     ) -> None:
         try:
             calendars = Calendar.from_ical(text, multiple=True)
@@ -236,12 +248,20 @@ class _Reader:
             self.note(f"{where}: iCalendar-Daten unvollständig (kein VCALENDAR).")
         for calendar in calendars:
             try:
-                self._read_one_calendar(calendar, where=where, source=source, fallback=fallback)
+                self._read_one_calendar(
+                    calendar, where=where, source=source, fallback=fallback, sender=sender
+                )
             except Exception:  # deeply nested or otherwise hostile components
                 self.note(f"{where}: iCalendar-Daten nicht verarbeitbar.")
 
     def _read_one_calendar(
-        self, calendar: Any, *, where: str, source: str, fallback: datetime | None
+        self,
+        calendar: Any,
+        *,
+        where: str,
+        source: str,
+        fallback: datetime | None,
+        sender: str | None,
     ) -> None:
         method = _text(calendar.get("METHOD")).upper()
         if not method:
@@ -254,10 +274,10 @@ class _Reader:
         if not events:
             self.note(f"{where}: Antwort ohne Termin (VEVENT).")
         for event in events:
-            self._read_event(event, where=where, source=source, fallback=fallback)
+            self._read_event(event, where=where, source=source, fallback=fallback, sender=sender)
 
     def _read_event(
-        self, event: Any, *, where: str, source: str, fallback: datetime | None
+        self, event: Any, *, where: str, source: str, fallback: datetime | None, sender: str | None
     ) -> None:
         uid = _text(event.get("UID")).strip()
         if not uid:
@@ -274,6 +294,7 @@ class _Reader:
         except ValueError:
             self.note(f"{where}: RECURRENCE-ID unlesbar, Antwort übersprungen.")
             return
+        date_only = _recurrence_date_only(event)
         sequence = _sequence(event)
         dtstamp = _dtstamp(event) or fallback or _EPOCH
         summary_partstat = _partstat_from_summary(_text(event.get("SUMMARY")))
@@ -294,6 +315,10 @@ class _Reader:
                     sequence=sequence,
                     dtstamp=dtstamp,
                     source=source,
+                    sender=sender,
+                    sent_by=_mail_address(_text(params.get("SENT-BY"))),
+                    attendee_count=len(attendees),
+                    recurrence_date_only=date_only,
                 )
             )
 
@@ -388,13 +413,41 @@ def _text(value: object) -> str:
 def _address(attendee: object, params: Any) -> str:
     """The attendee's e-mail address; Apple may give a urn:uuid value and the address as EMAIL."""
     for candidate in (_text(attendee), _text(params.get("EMAIL"))):
-        address = candidate.strip()
-        if address[:7].lower() == "mailto:":
-            address = address[7:]
-        address = address.strip().lower()
-        if address and "@" in address and not any(c.isspace() for c in address):
+        address = _mail_address(candidate)
+        if address:
             return address
     return ""
+
+
+def _mail_address(value: str) -> str:
+    """``mailto:X@Y`` (any case) or ``X@Y``, lower-cased; "" when it is no address."""
+    address = value.strip().strip('"')
+    if address[:7].lower() == "mailto:":
+        address = address[7:]
+    address = address.strip().lower()
+    if address and "@" in address and not any(c.isspace() for c in address):
+        return address
+    return ""
+
+
+def _sender(message: Message) -> str:
+    """The From address, lower-cased; "" when there is none or it cannot be read."""
+    try:
+        value = message.get("From")
+        addresses: tuple[Any, ...] = tuple(getattr(value, "addresses", ()))
+        if len(addresses) != 1:
+            return ""
+        return _mail_address(str(addresses[0].addr_spec))
+    except Exception:
+        return ""
+
+
+def _recurrence_date_only(event: Any) -> bool:
+    try:
+        value = event.decoded("RECURRENCE-ID")
+    except Exception:
+        return False
+    return isinstance(value, date) and not isinstance(value, datetime)
 
 
 def _recurrence_id(event: Any) -> datetime | None:

@@ -327,6 +327,8 @@ def cmd_replies(args: argparse.Namespace) -> int:
     report = open_core(args).meetings.apply_replies(replies)
     for problem in report.problems:
         print(f"Nicht verbucht: {problem}", file=sys.stderr)
+    for note in report.unchecked:
+        print(f"Hinweis: {note}", file=sys.stderr)
     print(report.summary())
     return 0
 

@@ -114,7 +114,6 @@ def office(db: Database) -> Office:
         ("ACCEPTED", ResponseStatus.ZUGESAGT),
         ("DECLINED", ResponseStatus.ABGESAGT),
         ("TENTATIVE", ResponseStatus.VIELLEICHT),
-        ("NEEDS-ACTION", ResponseStatus.KEINE_ANTWORT),
         ("Tentative", ResponseStatus.VIELLEICHT),
     ],
 )

@@ -40,6 +40,7 @@ def test_outlook_reply_is_read_from_the_attendee_partstat() -> None:
         sequence=2,
         dtstamp=datetime(2026, 9, 21, 8, 15, 32, tzinfo=UTC),
         source="outlook_accepted.eml",
+        sender="juergen.mueller@tafel-musterstadt.de",
     )
 
 

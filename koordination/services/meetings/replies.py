@@ -1,7 +1,9 @@
 """Booking answers to invitations: iTIP REPLYs read from mail or files, and answers by hand.
 
-A reply is booked only for a known meeting and an address that was invited; of two replies
-the one with the higher SEQUENCE, then the later DTSTAMP, wins.
+A reply is booked only for a known meeting, a REPLY with exactly one attendee, an address that
+was invited, and a mail sent from one of that person's addresses (a bare .ics file has no
+sender: it is booked, but reported as unchecked). NEEDS-ACTION is no answer and books nothing.
+Of two replies the one with the higher SEQUENCE, then the later DTSTAMP, wins.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ PARTSTAT = {
     "ACCEPTED": ResponseStatus.ZUGESAGT,
     "DECLINED": ResponseStatus.ABGESAGT,
     "TENTATIVE": ResponseStatus.VIELLEICHT,
-    "NEEDS-ACTION": ResponseStatus.KEINE_ANTWORT,
 }
 
 
@@ -31,14 +32,22 @@ class ReplyReport:
     applied: int = 0
     ignored_older: int = 0
     already: int = 0
+    #: Replies saying NEEDS-ACTION: no answer, so an earlier answer stays.
+    not_answers: int = 0
     problems: list[str] = field(default_factory=list)
+    #: Booked replies whose sender nobody could check (read from a bare .ics file).
+    unchecked: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [f"{self.applied} Antworten verbucht"]
+        if self.unchecked:
+            parts[0] += f" (davon {len(self.unchecked)} ohne Absenderprüfung)"
         if self.already:
             parts.append(f"{self.already} schon verbucht")
         if self.ignored_older:
             parts.append(f"{self.ignored_older} ältere Antworten übergangen")
+        if self.not_answers:
+            parts.append(f"{self.not_answers} ohne Antwort (NEEDS-ACTION) übergangen")
         if self.problems:
             parts.append(f"{len(self.problems)} nicht zugeordnet")
         return ", ".join(parts) + "."
@@ -75,12 +84,17 @@ def book_reply(session: Session, reply: object, report: ReplyReport, clock: Cloc
     if meeting is None:
         report.problems.append(f"Antwort von {email}{where}: unbekannter Termin (UID {uid}).")
         return
+    count = int(getattr(reply, "attendee_count", 1))
+    if count != 1:
+        problem = (
+            f"Antwort{where} zu „{meeting.title}“ nennt {count} Teilnehmer (ATTENDEE); eine "
+            "Antwort darf nur für eine Person sprechen. Nicht verbucht."
+        )
+        if problem not in report.problems:  # said once, not once per attendee
+            report.problems.append(problem)
+        return
     inv = next(
-        (
-            i
-            for i in meeting.invitations
-            if i.sent_email.lower() == email or any(e.address_key == email for e in i.person.emails)
-        ),
+        (i for i in meeting.invitations if i.sent_email.lower() == email or email in _addresses(i)),
         None,
     )
     if inv is None or inv.sent_sequence is None:
@@ -89,7 +103,33 @@ def book_reply(session: Session, reply: object, report: ReplyReport, clock: Cloc
             "eingeladen."
         )
         return
-    status = PARTSTAT.get(getattr(reply, "partstat", "").upper())
+    sender: str | None = getattr(reply, "sender", None)
+    if sender is not None:
+        sender = sender.lower()
+        sent_by = str(getattr(reply, "sent_by", "") or "").lower()
+        if not sender:
+            report.problems.append(
+                f"Antwort für {email}{where} zu „{meeting.title}“: die E-Mail nennt keinen "
+                "lesbaren Absender. Nicht verbucht."
+            )
+            return
+        if sent_by and sent_by != sender:
+            report.problems.append(
+                f"Antwort für {email}{where} zu „{meeting.title}“: gesendet von {sender}, "
+                f"angeblich im Auftrag von {sent_by} (SENT-BY). Nicht verbucht."
+            )
+            return
+        if sender not in _addresses(inv) | {inv.sent_email.lower()}:
+            report.problems.append(
+                f"Absender {sender} antwortet für {email}{where} zu „{meeting.title}“; "
+                "die Adresse gehört nicht zu dieser Person. Nicht verbucht."
+            )
+            return
+    partstat = str(getattr(reply, "partstat", "")).upper()
+    if partstat == "NEEDS-ACTION":
+        report.not_answers += 1  # "not answered yet" is no answer; an earlier one stays
+        return
+    status = PARTSTAT.get(partstat)
     if status is None:
         report.problems.append(
             f"Antwort von {email}{where}: unbekannte Rückmeldung "
@@ -120,3 +160,13 @@ def book_reply(session: Session, reply: object, report: ReplyReport, clock: Cloc
     response.reply_dtstamp = dtstamp
     response.updated_at = clock.now()
     report.applied += 1
+    if sender is None:
+        report.unchecked.append(
+            f"Antwort von {email}{where} zu „{meeting.title}“: ohne Absenderprüfung verbucht "
+            "(aus einer .ics-Datei ohne E-Mail)."
+        )
+
+
+def _addresses(inv: Invitation) -> set[str]:
+    """Every address the invited person is known by, lower-cased."""
+    return {e.address_key for e in inv.person.emails}

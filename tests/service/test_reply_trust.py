@@ -1,0 +1,217 @@
+"""Answers you can trust: a reply is booked only for its sender and only for a real date.
+
+Replies are read from real mail bytes (``read_message``) or bare .ics files, as the office gets
+them, and booked on a monthly series (every 2nd Tuesday, 18:00) where Anna (two addresses) and
+Ingrid were invited and Lukas is a stranger to the meeting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from koordination.calendar.replies import read_message, read_replies
+from koordination.clock import Clock
+from koordination.db.engine import Database
+from koordination.domain.enums import Bundesland, ConsentPurpose, MeetingKind, ResponseStatus
+from koordination.domain.inputs.directory import CityProfileInput, PersonInput
+from koordination.domain.inputs.meetings import MeetingInput
+from koordination.domain.records.meetings import InvitationRow, MeetingRecord
+from koordination.services.directory.service import Directory
+from koordination.services.meetings.replies import ReplyReport
+from koordination.services.meetings.service import Meetings
+
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+
+
+@dataclass
+class Office:
+    meetings: Meetings
+    meeting: MeetingRecord
+
+    def row(self, name: str) -> InvitationRow:
+        return next(r for r in self.meetings.invitation_list(self.meeting.id) if r.name == name)
+
+    def mail(self, sender: str, *attendees: str, **kw: str) -> ReplyReport:
+        replies, problems = read_message(
+            reply_mail(self.meeting.uid, sender, *attendees, **kw), label="N 1"
+        )
+        assert problems == []
+        return self.meetings.apply_replies(replies)
+
+
+@pytest.fixture
+def office(db: Database) -> Office:
+    directory = Directory(db, Clock.on(date(2026, 11, 22)))
+    directory.save_city(
+        None,
+        CityProfileInput(
+            name="Wiesenbrück",
+            bundesland=Bundesland.HE,
+            office_name="Koordinierungsstelle Wiesenbrück",
+            office_email="engagiert@wiesenbrueck.example.org",
+        ),
+    )
+    people = [
+        directory.create_person(
+            PersonInput(given_name=given, family_name=family, emails=emails)
+        ).record.id
+        for given, family, emails in (
+            ("Anna", "Schäfer", ["anna@example.org", "a.schaefer@verein.example.org"]),
+            ("Ingrid", "Hahn", ["ingrid@example.org"]),
+        )
+    ]
+    directory.create_person(
+        PersonInput(given_name="Lukas", family_name="Yilmaz", emails=["lukas@example.org"])
+    )
+    for person in people:
+        directory.record_consent(person, ConsentPurpose.EINLADUNGEN)
+    meetings = Meetings(db, clock=Clock.fixed(NOW))
+    meeting = meetings.create(
+        MeetingInput(
+            title="AK Stadtteilarbeit",
+            kind=MeetingKind.ARBEITSKREIS,
+            start=datetime(2026, 9, 8, 18, 0),
+            end=datetime(2026, 9, 8, 20, 0),
+            address="Rathaus, Marktplatz 3",
+            rrule="FREQ=MONTHLY;BYDAY=2TU;UNTIL=20270630T215959Z",
+        )
+    ).record
+    meetings.invite(meeting.id, person_ids=people)
+    plan = meetings.plan_delivery(meeting.id)
+    meetings.mark_delivered(meeting.id, plan.deliveries, plan.meeting.sequence)
+    return Office(meetings, meeting)
+
+
+def calendar(uid: str, *attendees: str, partstat: str = "ACCEPTED", extra: str = "") -> str:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Test//Antwort//DE",
+        "METHOD:REPLY",
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        "SEQUENCE:0",
+        "DTSTAMP:20261122T090000Z",
+        *(f"ATTENDEE;PARTSTAT={partstat}{a}" for a in attendees),
+        *([extra] if extra else []),
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+    ]
+    return "\r\n".join(lines)
+
+
+def reply_mail(
+    uid: str, sender: str, *attendees: str, partstat: str = "ACCEPTED", extra: str = ""
+) -> bytes:
+    message = EmailMessage()
+    if sender:
+        message["From"] = sender
+    message["To"] = "engagiert@wiesenbrueck.example.org"
+    message["Subject"] = "Antwort"
+    message["Message-ID"] = "<antwort-1@example.org>"
+    message.set_content(
+        calendar(uid, *attendees, partstat=partstat, extra=extra),
+        subtype="calendar",
+        charset="utf-8",
+    )
+    return message.as_bytes()
+
+
+# ------------------------------------------------------------------------- the sender
+
+
+def test_a_mail_from_lukas_for_ingrid_is_not_booked_and_names_both(office: Office) -> None:
+    office.mail("Ingrid Hahn <ingrid@example.org>", ":mailto:ingrid@example.org")
+    report = office.mail(
+        "Lukas <lukas@example.org>", ";PARTSTAT=DECLINED:mailto:ingrid@example.org"
+    )
+    assert report.applied == 0
+    assert report.problems == [
+        "Absender lukas@example.org antwortet für ingrid@example.org (<antwort-1@example.org>) "
+        "zu „AK Stadtteilarbeit“; die Adresse gehört nicht zu dieser Person. Nicht verbucht."
+    ]
+    assert office.row("Ingrid Hahn").status == ResponseStatus.ZUGESAGT
+
+
+def test_outlook_capitals_in_from_and_mailto_are_the_same_sender(office: Office) -> None:
+    report = office.mail(
+        '"Hahn, Ingrid" <Ingrid@Example.ORG>', ';CN="Hahn, Ingrid":MAILTO:INGRID@EXAMPLE.ORG'
+    )
+    assert (report.applied, report.problems, report.unchecked) == (1, [], [])
+    assert office.row("Ingrid Hahn").status == ResponseStatus.ZUGESAGT
+
+
+def test_a_mail_from_another_address_of_the_same_person_is_booked(office: Office) -> None:
+    report = office.mail("a.schaefer@verein.example.org", ":mailto:anna@example.org")
+    assert (report.applied, report.problems) == (1, [])
+    assert office.row("Anna Schäfer").status == ResponseStatus.ZUGESAGT
+
+
+def test_a_reply_with_two_attendees_books_neither_and_is_reported_once(office: Office) -> None:
+    report = office.mail(
+        "anna@example.org", ":mailto:anna@example.org", ":mailto:ingrid@example.org"
+    )
+    assert report.applied == 0
+    assert len(report.problems) == 1
+    assert "nennt 2 Teilnehmer (ATTENDEE)" in report.problems[0]
+    assert office.row("Anna Schäfer").status == ResponseStatus.EINGELADEN
+    assert office.row("Ingrid Hahn").status == ResponseStatus.EINGELADEN
+
+
+def test_sent_by_counts_only_when_it_is_the_sender_and_the_persons_address(office: Office) -> None:
+    forged = office.mail(
+        "lukas@example.org", ';SENT-BY="mailto:lukas@example.org":mailto:ingrid@example.org'
+    )
+    other = office.mail(
+        "ingrid@example.org", ';SENT-BY="MAILTO:lukas@example.org":mailto:ingrid@example.org'
+    )
+    assert (forged.applied, other.applied) == (0, 0)
+    assert "Absender lukas@example.org antwortet für ingrid@example.org" in forged.problems[0]
+    assert "angeblich im Auftrag von lukas@example.org (SENT-BY)" in other.problems[0]
+    own = office.mail(
+        "a.schaefer@verein.example.org",
+        ';SENT-BY="MAILTO:A.Schaefer@verein.example.org":mailto:anna@example.org',
+    )
+    assert (own.applied, own.problems) == (1, [])
+
+
+def test_a_mail_without_a_sender_is_not_booked(office: Office) -> None:
+    report = office.mail("", ":mailto:anna@example.org")
+    assert report.applied == 0
+    assert "keinen lesbaren Absender" in report.problems[0]
+
+
+def test_a_bare_ics_file_is_booked_but_marked_without_sender_check(
+    office: Office, tmp_path: Path
+) -> None:
+    path = tmp_path / "antwort.ics"
+    path.write_text(calendar(office.meeting.uid, ":mailto:ingrid@example.org"), encoding="utf-8")
+    replies, problems = read_replies(path)
+    assert problems == [] and replies[0].sender is None
+    report = office.meetings.apply_replies(replies)
+    assert report.applied == 1
+    assert report.unchecked == [
+        "Antwort von ingrid@example.org (antwort.ics) zu „AK Stadtteilarbeit“: ohne "
+        "Absenderprüfung verbucht (aus einer .ics-Datei ohne E-Mail)."
+    ]
+    assert report.summary() == "1 Antworten verbucht (davon 1 ohne Absenderprüfung)."
+    assert office.row("Ingrid Hahn").status == ResponseStatus.ZUGESAGT
+
+
+def test_needs_action_is_no_answer_and_keeps_the_earlier_one(office: Office) -> None:
+    office.mail("anna@example.org", ":mailto:anna@example.org")
+    report = office.mail(
+        "anna@example.org",
+        ":mailto:anna@example.org",
+        partstat="NEEDS-ACTION",
+        extra="COMMENT:später",
+    )
+    assert (report.applied, report.not_answers, report.problems) == (0, 1, [])
+    assert report.summary() == "0 Antworten verbucht, 1 ohne Antwort (NEEDS-ACTION) übergangen."
+    assert office.row("Anna Schäfer").status == ResponseStatus.ZUGESAGT
