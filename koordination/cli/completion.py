@@ -31,9 +31,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from koordination.cli.main import build_parser
-
-    tree = walk(build_parser())
+    tree = walk(args.parser)
     print({"bash": bash, "zsh": zsh, "fish": fish}[args.shell](tree), end="")
     return 0
 

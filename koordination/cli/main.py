@@ -93,7 +93,9 @@ def run_tui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     from koordination import logs
 
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.parser = parser  # for commands about the command line itself (completion)
     common.VERBOSITY = args.verbosity
     logs.setup(args.verbosity)
     handler = run_tui if args.command is None else args.handler

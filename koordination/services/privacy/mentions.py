@@ -202,4 +202,3 @@ def scan(
             hits = [c.name for c in columns if mentions.found_in(values[c.name])]
             if hits:
                 yield table, values, hits
-
