@@ -35,6 +35,16 @@ def default_database_path() -> Path:
     return data_dir() / "koordination.sqlite3"
 
 
+def demo_database_path() -> Path:
+    """The demo city's own database, apart from the office's."""
+    return data_dir() / "demo.sqlite3"
+
+
+def log_file() -> Path:
+    """The log with the traceback of every unexpected error (rotated, see koordination.logs)."""
+    return data_dir() / "logs" / "koordination.log"
+
+
 def exports_dir() -> Path:
     """Where generated files go: ``KOORDINATION_EXPORTS``, else ``exports_dir`` of the config
     file, else a folder ``koordination`` in the user's documents folder (``~/Dokumente`` or
