@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from koordination.calendar.replies import read_message, read_replies
-from koordination.clock import Clock
+from koordination.clock import CITY_ZONE, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import Bundesland, ConsentPurpose, MeetingKind, ResponseStatus
 from koordination.domain.inputs.directory import CityProfileInput, PersonInput
@@ -215,3 +215,125 @@ def test_needs_action_is_no_answer_and_keeps_the_earlier_one(office: Office) -> 
     assert (report.applied, report.not_answers, report.problems) == (0, 1, [])
     assert report.summary() == "0 Antworten verbucht, 1 ohne Antwort (NEEDS-ACTION) übergangen."
     assert office.row("Anna Schäfer").status == ResponseStatus.ZUGESAGT
+
+
+# ------------------------------------------------------------------------- the date
+
+
+def on(office: Office, recurrence_id: str, sender: str = "anna@example.org") -> ReplyReport:
+    return office.mail(sender, ":mailto:anna@example.org", partstat="DECLINED", extra=recurrence_id)
+
+
+MARCH_9 = datetime(2027, 3, 9, 18, 0, tzinfo=CITY_ZONE)
+
+
+@pytest.mark.parametrize(
+    "recurrence_id",
+    [
+        "RECURRENCE-ID;TZID=Europe/Berlin:20270309T180000",
+        "RECURRENCE-ID:20270309T170000Z",  # the same instant in UTC, as Gmail writes it
+        "RECURRENCE-ID;VALUE=DATE:20270309",  # that day's date, not midnight
+    ],
+)
+def test_an_answer_to_a_real_date_is_booked_for_that_date(
+    office: Office, recurrence_id: str
+) -> None:
+    report = on(office, recurrence_id)
+    assert (report.applied, report.problems) == (1, [])
+    anna = office.row("Anna Schäfer")
+    assert anna.occurrence_answers == ((MARCH_9, ResponseStatus.ABGESAGT),)
+    assert anna.status == ResponseStatus.EINGELADEN
+
+
+@pytest.mark.parametrize(
+    ("recurrence_id", "reason"),
+    [
+        (
+            "RECURRENCE-ID;TZID=Europe/Berlin:20270310T180000",
+            "für den 10.03.2027: an diesem Tag findet kein Termin dieser Serie statt.",
+        ),
+        (
+            "RECURRENCE-ID;TZID=Europe/Berlin:20270309T170000",
+            "für den 09.03.2027: an diesem Tag beginnt der Termin um 18:00 Uhr, nicht um "
+            "17:00 Uhr.",
+        ),
+        (
+            "RECURRENCE-ID;VALUE=DATE:20270310",
+            "für den 10.03.2027: an diesem Tag findet kein Termin dieser Serie statt.",
+        ),
+        (
+            # The rule's day, but after the series' UNTIL.
+            "RECURRENCE-ID;TZID=Europe/Berlin:20270713T180000",
+            "für den 13.07.2027: an diesem Tag findet kein Termin dieser Serie statt.",
+        ),
+        (
+            # The last day a calendar can hold: no day after it to look up to.
+            "RECURRENCE-ID;TZID=Europe/Berlin:99991231T180000",
+            "für den 31.12.9999: an diesem Tag findet kein Termin dieser Serie statt.",
+        ),
+    ],
+)
+def test_an_answer_to_a_date_the_series_does_not_have_is_not_booked(
+    office: Office, recurrence_id: str, reason: str
+) -> None:
+    report = on(office, recurrence_id)
+    assert report.applied == 0
+    assert report.problems == [
+        "Antwort von anna@example.org (<antwort-1@example.org>) zu „AK Stadtteilarbeit“ "
+        f"{reason} Nicht verbucht."
+    ]
+    assert office.row("Anna Schäfer").occurrence_answers == ()
+
+
+def test_an_answer_to_a_cancelled_date_is_not_booked(office: Office) -> None:
+    office.meetings.cancel_occurrence(office.meeting.id, datetime(2027, 1, 12))
+    report = on(office, "RECURRENCE-ID;TZID=Europe/Berlin:20270112T180000")
+    assert report.applied == 0
+    assert report.problems[0].endswith(
+        "für den 12.01.2027: dieser Termin ist abgesagt. Nicht verbucht."
+    )
+    assert office.row("Anna Schäfer").occurrence_answers == ()
+
+
+def test_an_answer_to_a_moved_date_names_its_original_start(office: Office) -> None:
+    office.meetings.move_occurrence(
+        office.meeting.id,
+        datetime(2027, 3, 9),
+        start=datetime(2027, 3, 10, 19, 0),
+        end=datetime(2027, 3, 10, 21, 0),
+    )
+    new_place = on(office, "RECURRENCE-ID;TZID=Europe/Berlin:20270310T190000")
+    assert new_place.applied == 0
+    assert "für den 10.03.2027: an diesem Tag findet kein Termin" in new_place.problems[0]
+    original = on(office, "RECURRENCE-ID;TZID=Europe/Berlin:20270309T180000")
+    assert (original.applied, original.problems) == (1, [])
+    assert office.row("Anna Schäfer").occurrence_answers == ((MARCH_9, ResponseStatus.ABGESAGT),)
+
+
+def test_an_answer_to_one_date_of_a_single_meeting_is_not_booked(office: Office) -> None:
+    single = office.meetings.create(
+        MeetingInput(
+            title="Netzwerktreffen",
+            kind=MeetingKind.ARBEITSKREIS,
+            start=datetime(2027, 3, 9, 18, 0),
+            end=datetime(2027, 3, 9, 20, 0),
+            address="Rathaus",
+        )
+    ).record
+    people = [r.person_id for r in office.meetings.invitation_list(office.meeting.id)]
+    office.meetings.invite(single.id, person_ids=people)
+    plan = office.meetings.plan_delivery(single.id)
+    office.meetings.mark_delivered(single.id, plan.deliveries, plan.meeting.sequence)
+    reply = reply_mail(
+        single.uid,
+        "anna@example.org",
+        ":mailto:anna@example.org",
+        extra="RECURRENCE-ID;TZID=Europe/Berlin:20270309T180000",
+    )
+    report = office.meetings.apply_replies(read_message(reply, label="N 1")[0])
+    assert report.applied == 0
+    assert report.problems == [
+        "Antwort von anna@example.org (<antwort-1@example.org>) zu „Netzwerktreffen“ für den "
+        "09.03.2027: der Termin ist keine Serie, eine Antwort für einen einzelnen Tag passt "
+        "nicht. Nicht verbucht."
+    ]

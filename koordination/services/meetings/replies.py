@@ -9,7 +9,7 @@ Of two replies the one with the higher SEQUENCE, then the later DTSTAMP, wins.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +18,8 @@ from koordination.clock import Clock
 from koordination.domain.enums import ResponseStatus
 from koordination.domain.models import Invitation, Meeting, Response
 from koordination.errors import NotFoundError
-from koordination.services.meetings.times import local
+from koordination.services.meetings.records import event_of
+from koordination.services.meetings.times import day_start, local
 
 PARTSTAT = {
     "ACCEPTED": ResponseStatus.ZUGESAGT,
@@ -137,6 +138,15 @@ def book_reply(session: Session, reply: object, report: ReplyReport, clock: Cloc
         )
         return
     rid_value = getattr(reply, "recurrence_id", None)
+    if rid_value is not None:
+        found = occurrence(meeting, rid_value, bool(getattr(reply, "recurrence_date_only", False)))
+        if isinstance(found, str):
+            report.problems.append(
+                f"Antwort von {email}{where} zu „{meeting.title}“ für den "
+                f"{local(rid_value):%d.%m.%Y}: {found} Nicht verbucht."
+            )
+            return
+        rid_value = found
     rid = rid_value.astimezone(UTC) if rid_value else None
     sequence = int(getattr(reply, "sequence", 0))
     dtstamp = getattr(reply, "dtstamp", None) or clock.now()
@@ -165,6 +175,41 @@ def book_reply(session: Session, reply: object, report: ReplyReport, clock: Cloc
             f"Antwort von {email}{where} zu „{meeting.title}“: ohne Absenderprüfung verbucht "
             "(aus einer .ics-Datei ohne E-Mail)."
         )
+
+
+def occurrence(meeting: Meeting, when: datetime, date_only: bool) -> datetime | str:
+    """The original start of the date a RECURRENCE-ID names, or in German why it names none.
+
+    It must be an original start of the series as invited (a moved date answers to where it
+    was); a date without a time names that day's date. A cancelled date takes no answers.
+    """
+    import dataclasses
+
+    from koordination.calendar.recurrence import expand
+
+    if not meeting.rrule:
+        return "der Termin ist keine Serie, eine Antwort für einen einzelnen Tag passt nicht."
+    wanted = local(when)
+    day = wanted.date()
+    unmoved = dataclasses.replace(event_of(meeting, ("", "")), overrides=())
+    try:
+        window = (day_start(day), day_start(day + timedelta(days=1)))
+        dates = expand(unmoved, *window)
+    except OverflowError:  # a date at the end of what a calendar can hold
+        dates = []
+    starts = [o.recurrence_id for o in dates if o.recurrence_id.date() == day]
+    matching = starts if date_only else [s for s in starts if s == wanted]
+    if not matching:
+        if starts:
+            return (
+                f"an diesem Tag beginnt der Termin um {starts[0]:%H:%M} Uhr, "
+                f"nicht um {wanted:%H:%M} Uhr."
+            )
+        return "an diesem Tag findet kein Termin dieser Serie statt."
+    original = matching[0]
+    if any(o.cancelled and o.recurrence_id == original for o in meeting.overrides):
+        return "dieser Termin ist abgesagt."
+    return original
 
 
 def _addresses(inv: Invitation) -> set[str]:
