@@ -230,18 +230,26 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
         load_smtp_settings()  # fail before the list changes, not after
     extra_groups = [group_id(core.directory, g) for g in args.group]
-    added = meetings.invite(
-        meeting.id,
-        group_ids=[*meeting.group_ids, *(g for g in extra_groups if g is not None)],
-        person_ids=args.person,
-    )
-    for person_id in args.remove:
-        meetings.uninvite(meeting.id, person_id)
+    groups = [*meeting.group_ids, *(g for g in extra_groups if g is not None)]
+    if args.dry_run:
+        # The list changes only in a transaction that is rolled back: a dry run changes nothing.
+        added, plan = meetings.preview_list_change(
+            meeting.id,
+            group_ids=groups,
+            person_ids=args.person,
+            remove=args.remove,
+            everything=args.all,
+        )
+    else:
+        added = meetings.invite(meeting.id, group_ids=groups, person_ids=args.person)
+        for person_id in args.remove:
+            meetings.uninvite(meeting.id, person_id)
+        plan = meetings.plan_delivery(meeting.id, everything=args.all)
+    would = " (Probelauf)" if args.dry_run else ""
     if added:
-        print(f"Neu auf der Einladungsliste: {added}")
+        print(f"Neu auf der Einladungsliste{would}: {added}")
     if args.remove:
-        print(f"Von der Einladungsliste genommen: {len(args.remove)}")
-    plan = meetings.plan_delivery(meeting.id, everything=args.all)
+        print(f"Von der Einladungsliste genommen{would}: {len(args.remove)}")
     for name, reason in plan.excluded:
         print(f"Keine Einladung für {name}: {reason}", file=sys.stderr)
     if not plan.deliveries:

@@ -139,6 +139,18 @@ def test_dry_run_says_nothing_was_saved(city: str, capsys: pytest.CaptureFixture
     assert responses(city) == 0
 
 
+def test_dry_run_leaves_every_row_as_it_was(city: str) -> None:
+    from support.fuzz import dump
+
+    database = Database(city)
+    try:
+        before = dump(database)
+        assert main(run(city, str(FIXTURES / "google_forms.csv"), "--dry-run")) == 0
+        assert dump(database) == before
+    finally:
+        database.dispose()
+
+
 def test_mapping_file_corrects_the_suggestion(
     city: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -441,14 +441,45 @@ class Meetings:
     def uninvite(self, meeting_id: int, person_id: int) -> None:
         """Take a person off the list; if they had received the invitation, they get a CANCEL."""
         with self.db.session() as session:
-            inv = session.scalar(
-                select(Invitation).where(
-                    Invitation.meeting_id == meeting_id, Invitation.person_id == person_id
-                )
+            self._take_off(session, meeting_id, person_id)
+
+    def _take_off(self, session: Session, meeting_id: int, person_id: int) -> None:
+        inv = session.scalar(
+            select(Invitation).where(
+                Invitation.meeting_id == meeting_id, Invitation.person_id == person_id
             )
-            if inv is None or inv.removed_at is not None:
-                raise NotFoundError("Diese Person steht nicht auf der Einladungsliste.")
-            inv.removed_at = self.now()
+        )
+        if inv is None or inv.removed_at is not None:
+            raise NotFoundError("Diese Person steht nicht auf der Einladungsliste.")
+        inv.removed_at = self.now()
+
+    def preview_list_change(
+        self,
+        meeting_id: int,
+        *,
+        group_ids: Iterable[int] = (),
+        person_ids: Iterable[int] = (),
+        remove: Iterable[int] = (),
+        everything: bool = False,
+    ) -> tuple[int, DeliveryPlan]:
+        """A dry run of ``invite``, ``uninvite`` and ``plan_delivery``: how many would be added
+        and what would go out, in one transaction that is rolled back, so nothing changes."""
+        with self.db.session() as session:
+            meeting = self._load(session, meeting_id)
+            added = invitations.add_invitees(session, meeting, group_ids, person_ids, self.clock)
+            for person_id in remove:
+                self._take_off(session, meeting_id, person_id)
+            session.flush()
+            plan = invitations.plan(
+                session,
+                meeting,
+                self.organizer(session),
+                stamp=self.now(),
+                everything=everything,
+                clock=self.clock,
+            )
+            session.rollback()
+        return added, plan
 
     def invitation_list(self, meeting_id: int) -> list[InvitationRow]:
         with self.db.session() as session:
