@@ -37,6 +37,9 @@ def register(sub: Any) -> None:
     listing.add_argument("--json", action="store_true", help="als JSON-Liste ausgeben")
     show = command(meeting_actions, "show", "einen Termin mit Einladungsliste anzeigen")
     show.add_argument("id", type=number, metavar="NR", help="Nummer des Termins")
+    show.add_argument(
+        "--json", action="store_true", help="als JSON ausgeben (Termine, Einladungen, Antworten)"
+    )
 
     invite = command(
         sub, "invite", "Einladungen als Dateien schreiben oder per E-Mail senden", cmd_invite
@@ -151,12 +154,66 @@ def _short(row: OccurrenceRow) -> str:
     return f"{day}  Nr. {row.meeting_id:<4} {row.title}{note}  {where}".rstrip()
 
 
+#: Answers as scripts read them; "eingeladen" and "keine Antwort" are no answer (null).
+_ANSWERS = {"zugesagt": "accepted", "abgesagt": "declined", "vielleicht": "tentative"}
+
+
+def meeting_json(meetings: Meetings, meeting_id: int, now: datetime) -> dict[str, Any]:
+    """`meetings show N --json`: the meeting, its dates as invited and every answer.
+
+    An endless series lists its dates up to two years ahead; times are ISO 8601 with offset.
+    """
+    from koordination.calendar.recurrence import expand
+    from koordination.services.meetings.times import LOOKAHEAD
+
+    m = meetings.get(meeting_id)
+    until = max(now, m.start) + LOOKAHEAD
+    dates = expand(meetings.event(m.id), m.start, until)
+    return {
+        "id": m.id,
+        "uid": m.uid,
+        "sequence": m.sequence,
+        "title": m.title,
+        "rrule": m.rrule,
+        "occurrences": [
+            {
+                "recurrence_id": o.recurrence_id.isoformat(),
+                "start": o.start.isoformat(),
+                "end": o.end.isoformat(),
+                "status": "cancelled" if o.cancelled else "moved" if o.moved else "scheduled",
+            }
+            for o in dates
+        ],
+        "invitations": [
+            {
+                "person_id": r.person_id,
+                "name": r.name,
+                "email": r.email,
+                "removed": r.removed,
+                "answer": _ANSWERS.get(r.status.value),
+                "answers": [
+                    {
+                        "recurrence_id": rid.isoformat(),
+                        "answer": _ANSWERS.get(status.value),
+                        "comment": None,
+                    }
+                    for rid, status in r.occurrence_answers
+                ],
+            }
+            for r in meetings.invitation_list(m.id)
+        ],
+    }
+
+
 # --------------------------------------------------------------------------- commands
 def cmd_meetings(args: argparse.Namespace) -> int:
     core = open_core(args)
     meetings = core.meetings
     if args.meetings_command == "show":
-        _show(meetings, args.id, core.clock.local_now())
+        if args.json:
+            print_json(meeting_json(meetings, args.id, core.clock.local_now()))
+        else:
+            _show(meetings, args.id, core.clock.local_now())
         return 0
     today = core.clock.local_now().replace(hour=0, minute=0, second=0, microsecond=0)
     start = args.start or today
@@ -219,6 +276,8 @@ def _show(meetings: Meetings, meeting_id: int, now: datetime) -> None:
         else:
             state = r.status.label
         print(f"    {r.name:<28} {r.email:<34} {state}")
+        for rid, status in sorted(r.occurrence_answers):
+            print(f"      am {_WEEKDAYS[rid.weekday()]} {rid:%d.%m.%Y %H:%M}: {status.label}")
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
