@@ -107,7 +107,7 @@ def book_reply(session: Session, reply: object, report: ReplyReport, clock: Cloc
     sender: str | None = getattr(reply, "sender", None)
     if sender is not None:
         sender = sender.lower()
-        sent_by = str(getattr(reply, "sent_by", "") or "").lower()
+        sent_by: str = getattr(reply, "sent_by", "").lower()
         if not sender:
             report.problems.append(
                 f"Antwort für {email}{where} zu „{meeting.title}“: die E-Mail nennt keinen "
@@ -126,16 +126,14 @@ def book_reply(session: Session, reply: object, report: ReplyReport, clock: Cloc
                 "die Adresse gehört nicht zu dieser Person. Nicht verbucht."
             )
             return
-    partstat = str(getattr(reply, "partstat", "")).upper()
+    given = str(getattr(reply, "partstat", ""))
+    partstat = given.upper()
     if partstat == "NEEDS-ACTION":
         report.not_answers += 1  # "not answered yet" is no answer; an earlier one stays
         return
     status = PARTSTAT.get(partstat)
     if status is None:
-        report.problems.append(
-            f"Antwort von {email}{where}: unbekannte Rückmeldung "
-            f"„{getattr(reply, 'partstat', '')}“."
-        )
+        report.problems.append(f"Antwort von {email}{where}: unbekannte Rückmeldung „{given}“.")
         return
     rid_value = getattr(reply, "recurrence_id", None)
     if rid_value is not None:
