@@ -374,3 +374,17 @@ def test_an_answer_to_one_date_of_a_single_meeting_is_not_booked(office: Office)
         "09.03.2027: der Termin ist keine Serie, eine Antwort für einen einzelnen Tag passt "
         "nicht. Nicht verbucht."
     ]
+
+
+def test_a_reply_that_does_not_say_date_only_must_name_the_time(office: Office) -> None:
+    reply = SimpleNamespace(
+        uid=office.meeting.uid,
+        attendee_email="anna@example.org",
+        partstat="DECLINED",
+        sequence=0,
+        dtstamp=NOW,
+        recurrence_id=datetime(2027, 3, 9, 17, 0, tzinfo=CITY_ZONE),
+    )
+    report = office.meetings.apply_replies([reply])
+    assert report.applied == 0
+    assert "beginnt der Termin um 18:00 Uhr, nicht um 17:00 Uhr" in report.problems[0]
