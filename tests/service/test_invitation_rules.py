@@ -5,26 +5,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from koordination.clock import Clock
+from koordination.clock import CITY_ZONE, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     Bundesland,
     Channel,
     ConsentPurpose,
+    GroupKind,
     MeetingKind,
     MeetingStatus,
     ResponseStatus,
 )
-from koordination.domain.inputs.directory import CityProfileInput, PersonInput
+from koordination.domain.inputs.directory import CityProfileInput, GroupInput, PersonInput
 from koordination.domain.inputs.meetings import MeetingInput
 from koordination.domain.inputs.sittings import ItemInput
 from koordination.domain.models import Invitation
 from koordination.domain.records.meetings import MeetingRecord
+from koordination.errors import NotFoundError
 from koordination.services.directory.service import Directory
 from koordination.services.meetings.invitations import Delivery
 from koordination.services.meetings.service import Meetings
@@ -96,8 +99,77 @@ def office(db: Database) -> Office:
     return Office(db, directory, Meetings(db, clock=Clock.fixed(NOW)))
 
 
-def _event(delivery: Delivery) -> Calendar:
+def _event(delivery: Delivery) -> Any:
     return next(iter(Calendar.from_ical(delivery.ics).walk("VEVENT")))
+
+
+# ---------------------------------------------------------------------------- who is on the list
+
+
+def test_groups_bring_their_current_members_once_and_guests_come_by_name(
+    office: Office, db: Database
+) -> None:
+    late = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)  # already the 23rd in the city
+    meetings = Meetings(db, clock=Clock.fixed(late))
+    ak = office.directory.create_group(GroupInput(name="AK Stadtteil", kind=GroupKind.ARBEITSKREIS))
+    rat = office.directory.create_group(GroupInput(name="Rat", kind=GroupKind.ARBEITSKREIS))
+    anna, bernd, clara, dora, emil, frieda = (
+        office.person(n) for n in ("Anna", "Bernd", "Clara", "Dora", "Emil", "Frieda")
+    )
+    add = office.directory.add_membership
+    add(ak.record.id, anna)
+    add(ak.record.id, bernd, valid_to=date(2026, 11, 22))  # left yesterday, in the city
+    add(ak.record.id, clara, valid_from=date(2026, 11, 23))  # joins today, in the city
+    add(ak.record.id, dora, valid_from=date(2026, 11, 24))  # not yet
+    add(rat.record.id, emil)
+    add(rat.record.id, anna)  # in both groups: on the list once
+    m = office.meeting()
+    assert meetings.invite(m.id, group_ids=[ak.record.id, rat.record.id], person_ids=[frieda]) == 4
+    rows = {r.name: r.via for r in meetings.invitation_list(m.id)}
+    assert rows == {
+        "Anna Beispiel": "AK Stadtteil",
+        "Clara Beispiel": "AK Stadtteil",
+        "Emil Beispiel": "Rat",
+        "Frieda Beispiel": "Gast",
+    }
+    with db.session() as session:
+        stored = {
+            i.person_id: (i.via_group_id, i.guest, i.added_at)
+            for i in session.scalars(select(Invitation))
+        }
+    assert stored == {
+        anna: (ak.record.id, False, late),
+        clara: (ak.record.id, False, late),
+        emil: (rat.record.id, False, late),
+        frieda: (None, True, late),
+    }
+
+
+def test_an_unknown_group_or_person_is_refused_in_german(office: Office) -> None:
+    m = office.meeting()
+    with pytest.raises(NotFoundError, match=r"^Gruppe Nr\. 999 wurde nicht gefunden\.$"):
+        office.meetings.invite(m.id, group_ids=[999])
+    with pytest.raises(NotFoundError, match=r"^Person Nr\. 998 wurde nicht gefunden\.$"):
+        office.meetings.invite(m.id, person_ids=[998])
+
+
+def test_people_put_back_by_name_are_counted_and_only_they_get_the_meeting_again(
+    office: Office,
+) -> None:
+    anna, bernd, clara = office.person("Anna"), office.person("Bernd"), office.person("Clara")
+    m = office.meeting()
+    office.meetings.invite(m.id, person_ids=[anna, bernd, clara])
+    office.deliver(m.id)
+    office.meetings.uninvite(m.id, anna)
+    office.meetings.uninvite(m.id, bernd)
+    office.deliver(m.id)
+    assert office.meetings.invite(m.id, person_ids=[anna, bernd]) == 2
+    plan = office.meetings.plan_delivery(m.id)
+    assert [(d.person_id, d.method) for d in plan.deliveries] == [
+        (anna, "REQUEST"),
+        (bernd, "REQUEST"),
+    ]
+    assert plan.up_to_date == 1  # Clara's calendar needs nothing new
 
 
 # ---------------------------------------------------------------------------- who receives nothing
@@ -277,18 +349,31 @@ def test_a_new_address_cancels_at_the_old_one_first(office: Office) -> None:
 # ---------------------------------------------------------------------------- what goes out
 
 
-def test_a_request_carries_the_invitees_own_answer(office: Office) -> None:
+@pytest.mark.parametrize(
+    ("answer", "partstat"),
+    [
+        (ResponseStatus.ZUGESAGT, "ACCEPTED"),
+        (ResponseStatus.ABGESAGT, "DECLINED"),
+        (ResponseStatus.VIELLEICHT, "TENTATIVE"),
+        (ResponseStatus.KEINE_ANTWORT, "NEEDS-ACTION"),
+        (None, "NEEDS-ACTION"),
+    ],
+)
+def test_a_request_carries_the_invitees_own_answer(
+    office: Office, answer: ResponseStatus | None, partstat: str
+) -> None:
     anna = office.person("Anna")
     m = office.meeting()
     office.meetings.invite(m.id, person_ids=[anna])
     office.deliver(m.id)
     (row,) = office.meetings.invitation_list(m.id)
-    office.meetings.set_response(row.invitation_id, ResponseStatus.ZUGESAGT)
+    if answer is not None:
+        office.meetings.set_response(row.invitation_id, answer)
     (request,) = office.meetings.plan_delivery(m.id, everything=True).deliveries
-    assert _event(request)["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+    assert _event(request)["ATTENDEE"].params["PARTSTAT"] == partstat
 
 
-def test_a_one_off_meeting_carries_its_public_agenda_and_a_series_none(
+def test_a_one_off_meeting_carries_its_public_agenda_in_order_and_a_series_none(
     office: Office, db: Database
 ) -> None:
     anna = office.person("Anna")
@@ -296,21 +381,67 @@ def test_a_one_off_meeting_carries_its_public_agenda_and_a_series_none(
     single = office.meeting(series=False)
     sitting = sittings.open(single.id)
     sittings.add_item(sitting.id, ItemInput(title="Nur intern", public=False))
-    top = sittings.add_item(sitting.id, ItemInput(title="Haushalt 2027"))
-    parent = next(i for i in top.items if i.title == "Haushalt 2027")
-    sittings.add_item(sitting.id, ItemInput(title="Unterpunkt"), parent_id=parent.id)
-    expected = tuple(
-        i.title for i in sittings.get(sitting.id).items if i.parent_id is None and i.public
-    )
-    assert "Haushalt 2027" in expected
-    assert "Nur intern" not in expected and "Unterpunkt" not in expected
+    sittings.add_item(sitting.id, ItemInput(title="Haushalt 2027"))
+    record = sittings.add_item(sitting.id, ItemInput(title="Bericht der Kasse"))
+    top = {i.title: i.id for i in record.items}
+    sittings.add_item(sitting.id, ItemInput(title="Unterpunkt"), parent_id=top["Haushalt 2027"])
+    sittings.move_item(top["Bericht der Kasse"], -1)  # now before "Haushalt 2027"
+    # Another meeting at the same hour has its own agenda.
+    other = office.meeting(series=False)
+    sittings.add_item(sittings.open(other.id).id, ItemInput(title="Fremder Punkt"))
     office.meetings.invite(single.id, person_ids=[anna])
-    assert office.meetings.plan_delivery(single.id).event.agenda == expected
+    assert office.meetings.plan_delivery(single.id).event.agenda == (
+        "Begrüßung",
+        "Berichte aus der Runde",
+        "Bericht der Kasse",
+        "Haushalt 2027",
+    )
 
     series = office.meeting()
     sittings.open(series.id, series.start)
     office.meetings.invite(series.id, person_ids=[anna])
     assert office.meetings.plan_delivery(series.id).event.agenda == ()
+
+
+def test_the_agenda_sent_is_the_one_of_the_meetings_current_date(
+    office: Office, db: Database
+) -> None:
+    # The sitting is kept by its date: moving a one-off meeting leaves the agenda written for
+    # the old date with that date.
+    anna = office.person("Anna")
+    sittings = Sittings(db, clock=Clock.fixed(NOW))
+    single = office.meeting(series=False)
+    sittings.add_item(sittings.open(single.id).id, ItemInput(title="Haushalt 2027"))
+    record = office.meetings.get(single.id)
+    moved = MeetingInput(
+        title=record.title,
+        kind=record.kind,
+        start=datetime(2026, 12, 9, 18, 0),
+        end=datetime(2026, 12, 9, 20, 0),
+        address=record.address,
+    )
+    office.meetings.update(record, moved)
+    office.meetings.invite(single.id, person_ids=[anna])
+    assert office.meetings.plan_delivery(single.id).event.agenda == ()
+
+
+def test_a_cancelled_date_goes_out_as_a_cancel_of_that_date_only(office: Office) -> None:
+    anna, bernd = office.person("Anna"), office.person("Bernd")
+    m = office.meeting()
+    office.meetings.invite(m.id, person_ids=[anna, bernd])
+    office.deliver(m.id)
+    date_ = datetime(2027, 1, 12, 18, 0, tzinfo=CITY_ZONE)
+    office.meetings.cancel_occurrence(m.id, date_)
+    plan = office.meetings.plan_delivery(m.id)
+    assert [(d.person_id, d.name, d.method, d.recurrence_id) for d in plan.deliveries] == [
+        (anna, "Anna Beispiel", "CANCEL", date_),
+        (bernd, "Bernd Beispiel", "CANCEL", date_),
+    ]
+    event = _event(plan.deliveries[0])
+    assert event["RECURRENCE-ID"].dt == date_
+    office.meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
+    again = office.meetings.plan_delivery(m.id)
+    assert (again.deliveries, again.up_to_date) == ((), 2)
 
 
 # ----------------------------------------------------------------------- what delivering records

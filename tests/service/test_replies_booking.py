@@ -16,7 +16,7 @@ from koordination.domain.enums import Bundesland, ConsentPurpose, MeetingKind, R
 from koordination.domain.inputs.directory import CityProfileInput, PersonInput
 from koordination.domain.inputs.meetings import MeetingInput
 from koordination.domain.models import Response
-from koordination.domain.records.meetings import MeetingRecord
+from koordination.domain.records.meetings import InvitationRow, MeetingRecord
 from koordination.errors import NotFoundError
 from koordination.services.directory.service import Directory
 from koordination.services.meetings.replies import ReplyReport
@@ -45,11 +45,11 @@ class Office:
     people: dict[str, int]
     db: Database
 
-    def row(self, name: str) -> object:
+    def row(self, name: str) -> InvitationRow:
         return next(r for r in self.meetings.invitation_list(self.meeting.id) if r.name == name)
 
     def status(self, name: str) -> ResponseStatus:
-        return self.row(name).status  # type: ignore[attr-defined]
+        return self.row(name).status
 
     def book(self, *replies: object) -> ReplyReport:
         return self.meetings.apply_replies(replies)
@@ -153,8 +153,8 @@ def test_an_answer_to_one_date_leaves_the_answer_to_the_series(office: Office) -
         Reply(office.meeting.uid, "anna@example.org", "DECLINED", recurrence_id=DATE),
     )
     row = office.row("Anna Schäfer")
-    assert row.status == ResponseStatus.ZUGESAGT  # type: ignore[attr-defined]
-    assert row.occurrence_answers == ((DATE, ResponseStatus.ABGESAGT),)  # type: ignore[attr-defined]
+    assert row.status == ResponseStatus.ZUGESAGT
+    assert row.occurrence_answers == ((DATE, ResponseStatus.ABGESAGT),)
     stored = {r.recurrence_id: r.status for r in office.responses()}
     assert stored == {None: ResponseStatus.ZUGESAGT, DATE: ResponseStatus.ABGESAGT}
 
@@ -220,7 +220,7 @@ def test_a_newer_reply_with_the_same_answer_is_booked_again(office: Office) -> N
 
 def test_a_reply_overrides_an_answer_recorded_by_hand(office: Office) -> None:
     anna = office.row("Anna Schäfer")
-    office.meetings.set_response(anna.invitation_id, ResponseStatus.ZUGESAGT)  # type: ignore[attr-defined]
+    office.meetings.set_response(anna.invitation_id, ResponseStatus.ZUGESAGT)
     report = office.book(Reply(office.meeting.uid, "anna@example.org", "DECLINED", 0, NOW))
     assert report.applied == 1
     assert office.status("Anna Schäfer") == ResponseStatus.ABGESAGT
@@ -293,19 +293,19 @@ def test_a_reply_missing_its_fields_is_reported_not_booked(office: Office) -> No
 
 
 def test_an_answer_by_hand_is_stored_and_changed_per_date(office: Office) -> None:
-    anna = office.row("Anna Schäfer").invitation_id  # type: ignore[attr-defined]
+    anna = office.row("Anna Schäfer").invitation_id
     office.meetings.set_response(anna, ResponseStatus.VIELLEICHT)
     # A date given in the city's wall-clock time without a zone is the same date.
     office.meetings.set_response(anna, ResponseStatus.ABGESAGT, DATE.replace(tzinfo=None))
     office.meetings.set_response(anna, ResponseStatus.ZUGESAGT)
     row = office.row("Anna Schäfer")
-    assert row.status == ResponseStatus.ZUGESAGT  # type: ignore[attr-defined]
-    assert row.occurrence_answers == ((DATE, ResponseStatus.ABGESAGT),)  # type: ignore[attr-defined]
+    assert row.status == ResponseStatus.ZUGESAGT
+    assert row.occurrence_answers == ((DATE, ResponseStatus.ABGESAGT),)
     assert len(office.responses()) == 2
 
 
 def test_a_changed_answer_by_hand_is_stamped_with_the_clock(office: Office, db: Database) -> None:
-    anna = office.row("Anna Schäfer").invitation_id  # type: ignore[attr-defined]
+    anna = office.row("Anna Schäfer").invitation_id
     office.meetings.set_response(anna, ResponseStatus.VIELLEICHT)
     later = Meetings(db, clock=Clock.fixed(NOW + timedelta(days=3)))
     later.set_response(anna, ResponseStatus.ZUGESAGT)
