@@ -99,22 +99,12 @@ def smtp_settings_from_table(table: dict[str, object], *, where: str = "[smtp]")
     if not host:
         problems.append("„host“ (der Mailserver) fehlt")
     security = _security(table, problems)
-    port_value = table.get("port", _DEFAULT_PORTS[security])
-    port = 0
-    if isinstance(port_value, int) and not isinstance(port_value, bool) and 0 < port_value < 65536:
-        port = port_value
-    else:
-        problems.append("„port“ muss eine Zahl zwischen 1 und 65535 sein")
+    port = _port(table, _DEFAULT_PORTS[security], problems)
     user = text("user")
     from_email = text("from_email") or (user if "@" in user else "")
     if "@" not in from_email:
         problems.append("„from_email“ (die Absenderadresse der Koordinierungsstelle) fehlt")
-    timeout_value = table.get("timeout", 30)
-    timeout = 30.0
-    if isinstance(timeout_value, int | float) and not isinstance(timeout_value, bool):
-        timeout = float(timeout_value)
-    else:
-        problems.append("„timeout“ muss eine Zahl (Sekunden) sein")
+    timeout = _timeout(table, problems)
     if problems:
         raise KoordinationError(
             f"{where}: SMTP-Einstellungen unvollständig: " + "; ".join(problems)
@@ -320,24 +310,14 @@ def imap_settings_from_table(table: dict[str, object], *, where: str = "[imap]")
         security = value
     else:
         problems.append("„security“ muss „ssl“, „starttls“ oder „none“ sein")
-    port_value = table.get("port", _IMAP_PORTS[security])
-    port = 0
-    if isinstance(port_value, int) and not isinstance(port_value, bool) and 0 < port_value < 65536:
-        port = port_value
-    else:
-        problems.append("„port“ muss eine Zahl zwischen 1 und 65535 sein")
+    port = _port(table, _IMAP_PORTS[security], problems)
     folder = text("folder", "INBOX") or "INBOX"
     done_folder = text("done_folder", "koordination/verbucht").strip("/")
     if not done_folder:
         problems.append("„done_folder“ (Ordner für verbuchte Antworten) darf nicht leer sein")
     elif done_folder.casefold() == folder.casefold():
         problems.append("„done_folder“ muss ein anderer Ordner sein als „folder“")
-    timeout_value = table.get("timeout", 30)
-    timeout = 30.0
-    if isinstance(timeout_value, int | float) and not isinstance(timeout_value, bool):
-        timeout = float(timeout_value)
-    else:
-        problems.append("„timeout“ muss eine Zahl (Sekunden) sein")
+    timeout = _timeout(table, problems)
     if problems:
         raise KoordinationError(
             f"{where}: IMAP-Einstellungen unvollständig: " + "; ".join(problems)
@@ -351,3 +331,21 @@ def imap_settings_from_table(table: dict[str, object], *, where: str = "[imap]")
         done_folder=done_folder,
         timeout=timeout,
     )
+
+
+def _port(table: dict[str, object], default: int, problems: list[str]) -> int:
+    """``port`` of a settings table (1–65535); 0 and a German problem when it is not one."""
+    value = table.get("port", default)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536:
+        return value
+    problems.append("„port“ muss eine Zahl zwischen 1 und 65535 sein")
+    return 0
+
+
+def _timeout(table: dict[str, object], problems: list[str]) -> float:
+    """``timeout`` in seconds (default 30); a German problem when it is no number."""
+    value = table.get("timeout", 30)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    problems.append("„timeout“ muss eine Zahl (Sekunden) sein")
+    return 30.0
