@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Literal
 
 from koordination.errors import KoordinationError
@@ -62,20 +63,26 @@ from_email = "engagement@musterstadt.de"
 
 def load_smtp_settings() -> SmtpSettings:
     """The ``[smtp]`` table of the config file, checked; German errors for what is missing."""
+    path, table = _section("smtp", EXAMPLE, "Für den E-Mail-Versand fehlen die SMTP-Einstellungen.")
+    return smtp_settings_from_table(table, where=str(path))
+
+
+def _section(name: str, example: str, missing: str) -> tuple[Path, dict[str, object]]:
+    """The ``[name]`` table of the config file; German errors for a missing file or section."""
     path = config_file()
-    hint = f"Bitte in {path} eintragen, zum Beispiel:\n{EXAMPLE}"
+    hint = f"Bitte in {path} eintragen, zum Beispiel:\n{example}"
     if not path.exists():
-        raise KoordinationError(f"Für den E-Mail-Versand fehlen die SMTP-Einstellungen. {hint}")
+        raise KoordinationError(f"{missing} {hint}")
     try:
         values = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise KoordinationError(
             f"Die Einstellungsdatei {path} ist fehlerhaft: {exc}. Bitte korrigieren."
         ) from exc
-    table = values.get("smtp")
+    table = values.get(name)
     if not isinstance(table, dict):
-        raise KoordinationError(f"In {path} fehlt der Abschnitt [smtp]. {hint}")
-    return smtp_settings_from_table(table, where=str(path))
+        raise KoordinationError(f"In {path} fehlt der Abschnitt [{name}]. {hint}")
+    return path, table
 
 
 def smtp_settings_from_table(table: dict[str, object], *, where: str = "[smtp]") -> SmtpSettings:
@@ -263,19 +270,9 @@ done_folder = "koordination/verbucht"
 def load_imap_settings() -> ImapSettings:
     """The ``[imap]`` table, checked; the password from ``KOORDINATION_IMAP_PASSWORD`` or the
     keyring (service ``koordination-imap``, the user as name)."""
-    path = config_file()
-    hint = f"Bitte in {path} eintragen, zum Beispiel:\n{IMAP_EXAMPLE}"
-    if not path.exists():
-        raise KoordinationError(f"Zum Abholen der Antworten fehlen die IMAP-Einstellungen. {hint}")
-    try:
-        values = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise KoordinationError(
-            f"Die Einstellungsdatei {path} ist fehlerhaft: {exc}. Bitte korrigieren."
-        ) from exc
-    table = values.get("imap")
-    if not isinstance(table, dict):
-        raise KoordinationError(f"In {path} fehlt der Abschnitt [imap]. {hint}")
+    path, table = _section(
+        "imap", IMAP_EXAMPLE, "Zum Abholen der Antworten fehlen die IMAP-Einstellungen."
+    )
     settings = imap_settings_from_table(table, where=str(path))
     password = _secret(IMAP_PASSWORD_ENV, IMAP_KEYRING_SERVICE, settings.user, "IMAP")
     return replace(settings, password=password)
