@@ -225,17 +225,19 @@ def city_summary(city: CityProfileRecord | None) -> RenderableType:
 
 
 def sector_table(overview: Overview) -> str:
-    lines = [f"[b]{'Sektor':<20}{'Personen':>10}{'Organisationen':>16}[/b]"]
+    """People and organisations per sector, narrow enough for half of an 80-column screen:
+    a figure never wraps away from its sector."""
+    lines = [f"[b]{'Sektor':<18}{'Pers.':>7}{'Org.':>7}[/b]"]
     for s in Sector:
         people = overview.people_per_sector.get(s, 0)
         orgs = overview.organisations_per_sector.get(s, 0)
-        lines.append(f"{s.label:<20}{number(people):>10}{number(orgs):>16}")
+        lines.append(f"{s.label:<18}{number(people):>7}{number(orgs):>7}")
     unknown = overview.people_per_sector.get(None, 0)
     if unknown:
-        lines.append(f"[dim]{'ohne Organisation':<20}{number(unknown):>10}{'':>16}[/dim]")
+        lines.append(f"[dim]{'ohne Organisation':<18}{number(unknown):>7}{'':>7}[/dim]")
     lines.append(
-        f"[b]{'Gesamt':<20}{number(overview.people_total):>10}"
-        f"{number(overview.organisations_total):>16}[/b]"
+        f"[b]{'Gesamt':<18}{number(overview.people_total):>7}"
+        f"{number(overview.organisations_total):>7}[/b]"
     )
     return "\n".join(lines)
 
