@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from textual.widgets import TabbedContent
 
     from koordination.core import Core
-    from koordination.tui.screens.base import Area
+    from koordination.tui.areas.base import Area
 
 # Everything heavy (SQLAlchemy, Alembic, the services, the areas' widgets) is imported after the
 # first frame: the window must appear as fast as a bare Textual app.
@@ -48,7 +48,10 @@ class KoordinationApp(App[int]):
 
     TITLE = "koordination"
     # Absolute, so subclasses (tests, embedding) in other folders find it too.
-    CSS_PATH = Path(__file__).with_name("app.tcss")
+    CSS_PATH = [
+        Path(__file__).with_name(name)
+        for name in ("app.tcss", "forms.tcss", "lists.tcss", "meetings.tcss", "surveys.tcss")
+    ]
     COMMANDS: ClassVar[set[Any]] = {KoordinationCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     ENABLE_COMMAND_PALETTE = True
@@ -112,7 +115,7 @@ class KoordinationApp(App[int]):
         self.exit()
 
     async def _mount_shell(self) -> None:
-        from koordination.tui.screens.shell import Shell
+        from koordination.tui.areas.shell import Shell
 
         shell = Shell(id="shell")
         shell.display = False
@@ -155,7 +158,7 @@ class KoordinationApp(App[int]):
         self._activate(self._active_area_id())
 
     def on_database_failed(self, message: DatabaseFailed) -> None:
-        from koordination.tui.screens.dialogs import ErrorScreen
+        from koordination.tui.dialogs.common import ErrorScreen
 
         self.query_one("#splash", Static).update("Die Datenbank konnte nicht geöffnet werden.")
         self.push_screen(ErrorScreen("Datenbank kann nicht geöffnet werden", message.message))
@@ -190,12 +193,12 @@ class KoordinationApp(App[int]):
 
     # ------------------------------------------------------------------ areas
     def areas(self) -> list[Area]:
-        from koordination.tui.screens.base import Area
+        from koordination.tui.areas.base import Area
 
         return list(self.query(Area))
 
     def area(self, area_id: str) -> Area | None:
-        from koordination.tui.screens.base import Area
+        from koordination.tui.areas.base import Area
 
         found = self.query(f"#{area_id}")
         return found.first(Area) if found else None
@@ -245,7 +248,7 @@ class KoordinationApp(App[int]):
         """The way back from evidence to action: which measures a decision (``kind``
         "decision"), task ("task") or survey question ("survey") drives. Any screen may ask;
         the measures show over it."""
-        from koordination.tui.screens.fields import FieldsArea
+        from koordination.tui.areas.fields import FieldsArea
 
         found = self.query("#fields")
         area = found.first(FieldsArea) if found else None
@@ -254,8 +257,8 @@ class KoordinationApp(App[int]):
 
     # ------------------------------------------------------------------ help and palette
     def key_sections(self) -> list[tuple[str, list[Binding]]]:
-        from koordination.tui.screens.forms import FormScreen
-        from koordination.tui.screens.shell import AREAS
+        from koordination.tui.areas.shell import AREAS
+        from koordination.tui.dialogs.form import FormScreen
         from koordination.tui.widgets.lazy_table import LazyTable
         from koordination.tui.widgets.month_view import MonthView
 
@@ -270,9 +273,9 @@ class KoordinationApp(App[int]):
         sections.append(
             ("Sitzung (Tagesordnung, Anwesenheit, Protokoll, Aufgaben, Werkstatt)", sitting)
         )
-        from koordination.tui.screens.survey_forms import AnswerEntryScreen
+        from koordination.tui.areas.surveys import QuestionnaireScreen
+        from koordination.tui.dialogs.survey import AnswerEntryScreen
         from koordination.tui.screens.survey_results import SurveyResultsScreen
-        from koordination.tui.screens.surveys import QuestionnaireScreen
 
         for title, screen in (
             ("Fragebogen einer Umfrage", QuestionnaireScreen),
@@ -280,8 +283,8 @@ class KoordinationApp(App[int]):
             ("Ergebnisse einer Umfrage", SurveyResultsScreen),
         ):
             sections.append((title, [b for b in screen.BINDINGS if isinstance(b, Binding)]))
-        from koordination.tui.screens.field_forms import LinkPickerScreen
-        from koordination.tui.screens.fields import FieldTree
+        from koordination.tui.areas.fields import FieldTree
+        from koordination.tui.dialogs.field import LinkPickerScreen
 
         sections.append(
             ("Handlungsfelder: der Baum", [b for b in FieldTree.BINDINGS if isinstance(b, Binding)])
@@ -298,15 +301,15 @@ class KoordinationApp(App[int]):
         return sections
 
     def action_help(self) -> None:
-        from koordination.tui.screens.dialogs import HelpScreen
+        from koordination.tui.dialogs.common import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.key_sections()))
 
     def command_entries(self) -> list[tuple[str, str, str]]:
         """(title, help, action) for the command palette."""
-        from koordination.tui.screens.dialogs import key_label
-        from koordination.tui.screens.shell import AREAS
+        from koordination.tui.areas.shell import AREAS
+        from koordination.tui.dialogs.common import key_label
 
         entries = [
             (f"{label} anzeigen", f"Taste {key}", f"app.show_area('{area}')")

@@ -45,7 +45,7 @@ LOCK_SECONDS = 30.0
 
 REQUIRED = "Bitte beantworten Sie diese Frage."
 KIOSK_CSS = Path(__file__).with_name("kiosk.tcss")
-APP_CSS = Path(__file__).with_name("app.tcss")
+APP_CSS = [Path(__file__).with_name(name) for name in ("app.tcss", "forms.tcss")]
 
 
 def kiosk_refusal(survey: SurveyRecord) -> str | None:

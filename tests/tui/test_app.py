@@ -12,8 +12,8 @@ from tui_support import make_app, settle, table_names, text_of
 
 from koordination.services.directory.search import PeopleFilter
 from koordination.services.directory.service import Directory
-from koordination.tui.screens.dialogs import ErrorScreen, HelpScreen
-from koordination.tui.screens.forms import AffiliationScreen, ConfirmScreen, FormScreen
+from koordination.tui.dialogs.common import ErrorScreen, HelpScreen
+from koordination.tui.dialogs.form import AffiliationScreen, ConfirmScreen, FormScreen
 from koordination.tui.widgets.lazy_table import LazyTable
 
 SIZE = (140, 40)

@@ -11,9 +11,9 @@ from textual.widgets import DataTable, Input, Static
 from tui_support import make_app, settle, text_of
 
 from koordination.tui.app import KoordinationApp
+from koordination.tui.areas.meetings import MeetingsArea
+from koordination.tui.dialogs.form import FormScreen
 from koordination.tui.screens.audit import AuditScreen
-from koordination.tui.screens.forms import FormScreen
-from koordination.tui.screens.meetings import MeetingsArea
 
 SIZE = (160, 45)
 

@@ -10,7 +10,7 @@ from tui_support import make_app, settle, text_of
 
 from koordination.core import open_core
 from koordination.domain.enums import ResponseStatus
-from koordination.tui.screens.meetings import MeetingsArea
+from koordination.tui.areas.meetings import MeetingsArea
 
 
 def monika(url: str) -> ResponseStatus:

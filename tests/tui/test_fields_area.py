@@ -18,15 +18,15 @@ from koordination.domain.enums import MeasureStatus
 from koordination.domain.records.fields import FieldRecord, MeasureRecord
 from koordination.services.fields.service import ActionFields
 from koordination.tui.app import KoordinationApp
-from koordination.tui.screens.field_forms import (
+from koordination.tui.areas.fields import FieldsArea
+from koordination.tui.dialogs.field import (
     ChoiceScreen,
     LinkPickerScreen,
     MeasureFormScreen,
     MeasuresScreen,
     SearchPickerScreen,
 )
-from koordination.tui.screens.fields import FieldsArea
-from koordination.tui.screens.forms import ConfirmScreen, FormScreen
+from koordination.tui.dialogs.form import ConfirmScreen, FormScreen
 
 SIZE = (130, 40)
 #: A day in December 2026: the Engagementtag (due 01.12.2026) is overdue then.

@@ -13,7 +13,7 @@ from koordination.services.directory.search import OrganisationFilter, PeopleFil
 from koordination.services.directory.service import Directory
 from koordination.tui.app import KoordinationApp
 from koordination.tui.dialogs.export import ExportDialog
-from koordination.tui.screens.import_export import ImportScreen
+from koordination.tui.dialogs.transfer import ImportScreen
 from koordination.tui.widgets.lazy_table import LazyTable
 
 SIZE = (140, 40)

@@ -14,7 +14,7 @@ from tui_support import APP_CLOCKS, make_app, settle, text_of
 
 from koordination.clock import Clock
 from koordination.tui.app import KoordinationApp
-from koordination.tui.screens.network import NetworkArea
+from koordination.tui.areas.network import NetworkArea
 
 SIZE = (130, 40)
 #: In December 2026 three members of the AK Stadtteilarbeit have missed its last three

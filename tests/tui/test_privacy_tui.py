@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Static, Switch
 from tui_support import make_app, settle, table_names, text_of
 
 from koordination.tui.app import KoordinationApp
-from koordination.tui.screens.people import EraseScreen
+from koordination.tui.areas.people import EraseScreen
 from koordination.tui.widgets.lazy_table import LazyTable
 
 SIZE = (140, 40)

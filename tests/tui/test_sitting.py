@@ -18,10 +18,10 @@ from koordination.domain.inputs.sittings import NO_VOTE
 from koordination.domain.records.meetings import SittingRecord
 from koordination.services.sittings.service import Sittings
 from koordination.tui.app import KoordinationApp
+from koordination.tui.areas.meetings import MeetingsArea
+from koordination.tui.areas.overview import OverviewArea
 from koordination.tui.dialogs.export import ExportDialog
-from koordination.tui.screens.forms import ConfirmScreen, FormScreen
-from koordination.tui.screens.meetings import MeetingsArea
-from koordination.tui.screens.overview import OverviewArea
+from koordination.tui.dialogs.form import ConfirmScreen, FormScreen
 from koordination.tui.screens.sitting import NotesArea, SittingScreen
 
 SIZE = (140, 40)

@@ -19,6 +19,7 @@ from koordination.domain.inputs.surveys import BankItemInput, QuestionInput, Sur
 from koordination.domain.records.surveys import OptionCount
 from koordination.services.surveys.service import Surveys
 from koordination.tui import kiosk as kiosk_module
+from koordination.tui.dialogs.common import HelpScreen
 from koordination.tui.kiosk import (
     KioskApp,
     KioskPinDialog,
@@ -29,7 +30,6 @@ from koordination.tui.kiosk import (
     pin_problem,
     run_kiosk,
 )
-from koordination.tui.screens.dialogs import HelpScreen
 from koordination.tui.screens.survey_results import (
     ComparePickerDialog,
     QuestionBlock,

@@ -16,15 +16,15 @@ from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudien
 from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.services.surveys.service import Surveys
 from koordination.tui.app import KoordinationApp
+from koordination.tui.areas.surveys import QuestionnaireScreen, SurveysArea
 from koordination.tui.dialogs.export import ExportDialog
-from koordination.tui.screens.forms import ConfirmScreen, FormScreen
-from koordination.tui.screens.survey_forms import (
+from koordination.tui.dialogs.form import ConfirmScreen, FormScreen
+from koordination.tui.dialogs.survey import (
     AnswerEntryScreen,
     AnswerRow,
     QuestionFormScreen,
     ResponseImportScreen,
 )
-from koordination.tui.screens.surveys import QuestionnaireScreen, SurveysArea
 
 SIZE = (120, 40)
 

@@ -13,10 +13,10 @@ from koordination.db.engine import Database
 from koordination.domain.records.meetings import SittingRecord, TaskRecord
 from koordination.services.sittings.service import Sittings
 from koordination.tui.app import KoordinationApp
-from koordination.tui.screens.forms import ConfirmScreen, FormScreen
-from koordination.tui.screens.meetings import MeetingsArea
+from koordination.tui.areas.meetings import MeetingsArea
+from koordination.tui.areas.tasks import TasksArea
+from koordination.tui.dialogs.form import ConfirmScreen, FormScreen
 from koordination.tui.screens.sitting import SittingScreen
-from koordination.tui.screens.tasks import TasksArea
 
 SIZE = (140, 40)
 TODAY = date(2026, 9, 1)

@@ -745,7 +745,7 @@ class SittingScreen(Screen[None]):
         return item
 
     def action_item_new(self, parent: AgendaItemRecord | None = None) -> None:
-        from koordination.tui.screens.sitting_forms import item_form
+        from koordination.tui.dialogs.sitting import item_form
 
         record = self.record
         if record is None:
@@ -783,7 +783,7 @@ class SittingScreen(Screen[None]):
         self.action_item_new(parent)
 
     def action_item_edit(self) -> None:
-        from koordination.tui.screens.sitting_forms import item_form
+        from koordination.tui.dialogs.sitting import item_form
 
         item = self._agenda_item()
         if item is None:
@@ -802,7 +802,7 @@ class SittingScreen(Screen[None]):
         self.app.push_screen(item_form(f"TOP {item.number} bearbeiten", item), done)
 
     def action_item_delete(self) -> None:
-        from koordination.tui.screens.forms import ConfirmScreen
+        from koordination.tui.dialogs.form import ConfirmScreen
 
         item = self._agenda_item()
         if item is None or self.record is None:
@@ -883,7 +883,7 @@ class SittingScreen(Screen[None]):
         return item
 
     def action_header(self) -> None:
-        from koordination.tui.screens.sitting_forms import header_form
+        from koordination.tui.dialogs.sitting import header_form
 
         record = self.record
         if record is None:
@@ -902,7 +902,7 @@ class SittingScreen(Screen[None]):
         self.app.push_screen(header_form(record), done)
 
     def action_decision(self) -> None:
-        from koordination.tui.screens.sitting_forms import decision_form
+        from koordination.tui.dialogs.sitting import decision_form
 
         item = self._minutes_item()
         if item is None:
@@ -921,7 +921,7 @@ class SittingScreen(Screen[None]):
         self.app.push_screen(decision_form(item), done)
 
     def action_task(self) -> None:
-        from koordination.tui.screens.sitting_forms import task_form
+        from koordination.tui.dialogs.sitting import task_form
 
         record = self.record
         if record is None:
@@ -983,7 +983,7 @@ class SittingScreen(Screen[None]):
         return card
 
     def action_card_new(self) -> None:
-        from koordination.tui.screens.sitting_forms import card_form
+        from koordination.tui.dialogs.sitting import card_form
 
         record = self.record
         if record is None:
@@ -1013,7 +1013,7 @@ class SittingScreen(Screen[None]):
         self.app.push_screen(card_form(self._clusters(), here), done)
 
     def action_card_cluster(self) -> None:
-        from koordination.tui.screens.sitting_forms import cluster_form
+        from koordination.tui.dialogs.sitting import cluster_form
 
         card = self._card()
         if card is None:
@@ -1051,7 +1051,7 @@ class SittingScreen(Screen[None]):
         self._vote(-1)
 
     def action_card_task(self) -> None:
-        from koordination.tui.screens.sitting_forms import card_task_form
+        from koordination.tui.dialogs.sitting import card_task_form
 
         record = self.record
         card = self._card()
@@ -1096,7 +1096,7 @@ class SittingScreen(Screen[None]):
         )
 
     def action_approve(self) -> None:
-        from koordination.tui.screens.sitting_forms import approval_form
+        from koordination.tui.dialogs.sitting import approval_form
 
         record = self.record
         if record is None:
@@ -1126,7 +1126,7 @@ class SittingScreen(Screen[None]):
         self.app.push_screen(approval_form(record), done)
 
     def action_correct(self) -> None:
-        from koordination.tui.screens.forms import ConfirmScreen
+        from koordination.tui.dialogs.form import ConfirmScreen
 
         record = self.record
         if record is None:
@@ -1204,7 +1204,7 @@ class SittingScreen(Screen[None]):
 
     def palette_entries(self) -> list[tuple[str, str, str]]:
         """(title, help, action) of this screen's actions that apply now, for the palette."""
-        from koordination.tui.screens.dialogs import key_label
+        from koordination.tui.dialogs.common import key_label
 
         entries = []
         for b in self.BINDINGS:

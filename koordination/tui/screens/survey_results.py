@@ -349,7 +349,7 @@ def screen_palette_entries(screen: Screen[None], where: str) -> list[tuple[str, 
     """The screen's keys for the command palette, while it is the screen under the palette."""
     from textual.command import CommandPalette
 
-    from koordination.tui.screens.dialogs import key_label
+    from koordination.tui.dialogs.common import key_label
 
     below = [s for s in screen.app.screen_stack if not isinstance(s, CommandPalette)]
     if not below or below[-1] is not screen:

@@ -29,8 +29,8 @@ from koordination.domain.records.network import (
     sector_list,
 )
 from koordination.errors import KoordinationError
+from koordination.tui.areas.base import Area
 from koordination.tui.field_text import OVERDUE_STYLE, measure_label
-from koordination.tui.screens.base import Area
 
 if TYPE_CHECKING:
     from koordination.services.network import Network

@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 
 from koordination.domain.records.meetings import TaskRecord
 from koordination.errors import KoordinationError
-from koordination.tui.screens.base import Area
+from koordination.tui.areas.base import Area
 
 #: The state filter: open tasks only, or all.
 STATES = [("offen", "open"), ("alle", "all")]
@@ -198,7 +198,7 @@ class TasksArea(Area):
         self.query_one("#tasks-group", Select).focus()
 
     def action_done(self) -> None:
-        from koordination.tui.screens.forms import ConfirmScreen
+        from koordination.tui.dialogs.form import ConfirmScreen
 
         core = self.needs_core()
         row = self.table.cursor_row

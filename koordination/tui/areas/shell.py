@@ -7,17 +7,17 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import TabbedContent, TabPane
 
-from koordination.tui.screens.base import Area
-from koordination.tui.screens.city import CityArea
-from koordination.tui.screens.fields import FieldsArea
-from koordination.tui.screens.groups import GroupsArea
-from koordination.tui.screens.meetings import MeetingsArea
-from koordination.tui.screens.network import NetworkArea
-from koordination.tui.screens.organisations import OrganisationsArea
-from koordination.tui.screens.overview import OverviewArea
-from koordination.tui.screens.people import PeopleArea
-from koordination.tui.screens.surveys import SurveysArea
-from koordination.tui.screens.tasks import TasksArea
+from koordination.tui.areas.base import Area
+from koordination.tui.areas.city import CityArea
+from koordination.tui.areas.fields import FieldsArea
+from koordination.tui.areas.groups import GroupsArea
+from koordination.tui.areas.meetings import MeetingsArea
+from koordination.tui.areas.network import NetworkArea
+from koordination.tui.areas.organisations import OrganisationsArea
+from koordination.tui.areas.overview import OverviewArea
+from koordination.tui.areas.people import PeopleArea
+from koordination.tui.areas.surveys import SurveysArea
+from koordination.tui.areas.tasks import TasksArea
 
 #: (id, key, class) in navigation order; the key switches to the area.
 AREAS: list[tuple[str, str, type[Area]]] = [

@@ -29,6 +29,7 @@ from koordination.domain.records.fields import (
     MeasureRef,
 )
 from koordination.errors import KoordinationError
+from koordination.tui.areas.base import Area
 from koordination.tui.field_text import (
     OVERDUE_STYLE,
     NodeData,
@@ -46,7 +47,6 @@ from koordination.tui.field_text import (
     measure_detail,
     measure_label,
 )
-from koordination.tui.screens.base import Area
 
 if TYPE_CHECKING:
     from koordination.domain.inputs.fields import (
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
         MeasureInput,
     )
     from koordination.services.fields.service import ActionFields
-    from koordination.tui.screens.field_forms import LinkChoice
+    from koordination.tui.dialogs.field import LinkChoice
     from koordination.tui.widgets.search_list import Count, Fetch
 
 NARROW = 110
@@ -402,7 +402,7 @@ class FieldsArea(Area):
 
     def _people_and_organisations(self) -> tuple[tuple[Fetch, Count], tuple[Fetch, Count]]:
         from koordination.services.directory.search import OrganisationFilter
-        from koordination.tui.screens.people import person_search
+        from koordination.tui.areas.people import person_search
         from koordination.tui.widgets.lazy_table import Row
 
         assert self.core is not None
@@ -419,7 +419,7 @@ class FieldsArea(Area):
 
     # ------------------------------------------------------------------ new
     def action_new(self) -> None:
-        from koordination.tui.screens.field_forms import ChoiceScreen
+        from koordination.tui.dialogs.field import ChoiceScreen
 
         if self.needs_service() is None:
             return
@@ -453,7 +453,7 @@ class FieldsArea(Area):
         self.app.push_screen(ChoiceScreen("Was soll neu angelegt werden?", options), chosen)
 
     def _new_field(self) -> None:
-        from koordination.tui.screens.field_forms import field_form
+        from koordination.tui.dialogs.field import field_form
 
         service = self.needs_service()
         if service is None:
@@ -472,7 +472,7 @@ class FieldsArea(Area):
         self.app.push_screen(field_form("Neues Handlungsfeld", None, self.groups), done)
 
     def _new_goal(self, field: FieldRecord) -> None:
-        from koordination.tui.screens.field_forms import goal_form
+        from koordination.tui.dialogs.field import goal_form
 
         service = self.needs_service()
         if service is None:
@@ -491,7 +491,7 @@ class FieldsArea(Area):
         self.app.push_screen(goal_form("Neues Ziel", None, field.title), done)
 
     def _new_measure(self, goal: GoalRecord) -> None:
-        from koordination.tui.screens.field_forms import MeasureFormScreen
+        from koordination.tui.dialogs.field import MeasureFormScreen
 
         service = self.needs_service()
         if service is None:
@@ -519,7 +519,7 @@ class FieldsArea(Area):
 
     # ------------------------------------------------------------------ edit
     def action_edit(self) -> None:
-        from koordination.tui.screens.field_forms import field_form, goal_form
+        from koordination.tui.dialogs.field import field_form, goal_form
 
         service = self.needs_service()
         data = self.current()
@@ -574,7 +574,7 @@ class FieldsArea(Area):
             )
 
     def _edit_measure(self, measure: MeasureRecord) -> None:
-        from koordination.tui.screens.field_forms import MeasureFormScreen
+        from koordination.tui.dialogs.field import MeasureFormScreen
 
         service = self.needs_service()
         if service is None:
@@ -606,7 +606,7 @@ class FieldsArea(Area):
 
     # ------------------------------------------------------------------ delete
     def action_delete(self) -> None:
-        from koordination.tui.screens.forms import ConfirmScreen
+        from koordination.tui.dialogs.form import ConfirmScreen
 
         service = self.needs_service()
         data = self.current()
@@ -677,7 +677,7 @@ class FieldsArea(Area):
 
     # ------------------------------------------------------------------ indicators, progress
     def action_indicator(self) -> None:
-        from koordination.tui.screens.field_forms import indicator_form
+        from koordination.tui.dialogs.field import indicator_form
 
         service = self.needs_service()
         measure = self.selected_measure()
@@ -737,7 +737,7 @@ class FieldsArea(Area):
 
     # ------------------------------------------------------------------ links
     def action_link(self) -> None:
-        from koordination.tui.screens.field_forms import LINK_KINDS, ChoiceScreen
+        from koordination.tui.dialogs.field import LINK_KINDS, ChoiceScreen
 
         service = self.needs_service()
         measure = self.selected_measure()
@@ -763,7 +763,7 @@ class FieldsArea(Area):
     def _pick_link(
         self, measure: MeasureRecord, kind: LinkKind, candidates: list[tuple[int, str]]
     ) -> None:
-        from koordination.tui.screens.field_forms import LinkPickerScreen
+        from koordination.tui.dialogs.field import LinkPickerScreen
 
         service = self.service
         assert service is not None
@@ -799,7 +799,7 @@ class FieldsArea(Area):
         )
 
     def action_unlink(self) -> None:
-        from koordination.tui.screens.field_forms import ChoiceScreen
+        from koordination.tui.dialogs.field import ChoiceScreen
 
         if self.needs_service() is None:
             return
@@ -827,8 +827,8 @@ class FieldsArea(Area):
         )
 
     def _unlink(self, link: LinkRecord, *, confirm: bool = True) -> None:
+        from koordination.tui.dialogs.form import ConfirmScreen
         from koordination.tui.formatting import escape_markup
-        from koordination.tui.screens.forms import ConfirmScreen
 
         service = self.service
         assert service is not None
@@ -864,7 +864,7 @@ class FieldsArea(Area):
 
     # ------------------------------------------------------------------ the way back
     def action_trace(self) -> None:
-        from koordination.tui.screens.field_forms import LINK_KINDS, ChoiceScreen, LinkPickerScreen
+        from koordination.tui.dialogs.field import LINK_KINDS, ChoiceScreen, LinkPickerScreen
 
         service = self.needs_service()
         if service is None:
@@ -914,7 +914,7 @@ class FieldsArea(Area):
             return subject, [service.measure(r.measure_id) for r in refs]
 
         def loaded(result: tuple[str, list[MeasureRecord]]) -> None:
-            from koordination.tui.screens.field_forms import MeasuresScreen
+            from koordination.tui.dialogs.field import MeasuresScreen
 
             subject, measures = result
 

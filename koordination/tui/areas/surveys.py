@@ -18,15 +18,15 @@ from textual.worker import get_current_worker
 from koordination.domain.enums import QuestionType, SurveyAudience, SurveyStatus
 from koordination.domain.records.surveys import QuestionRecord, SurveyForm, SurveyRecord
 from koordination.errors import ConflictError, KoordinationError
+from koordination.tui.areas.base import Area
 from koordination.tui.formatting import clip, escape_markup, fit_widths, number
 from koordination.tui.messages import DataChanged
-from koordination.tui.screens.base import Area
 from koordination.tui.screens.survey_results import answers_text
 
 if TYPE_CHECKING:
     from koordination.domain.inputs.surveys import CopyInput, QuestionInput, SurveyInput
     from koordination.services.surveys.service import Surveys
-    from koordination.tui.screens.survey_forms import BankChoice
+    from koordination.tui.dialogs.survey import BankChoice
 
 T = TypeVar("T")
 
@@ -285,7 +285,7 @@ class SurveysArea(Area):
 
     # ------------------------------------------------------------------ survey
     def action_new(self) -> None:
-        from koordination.tui.screens.survey_forms import SurveyFormScreen
+        from koordination.tui.dialogs.survey import SurveyFormScreen
 
         surveys = self.needs_surveys()
         if surveys is None:
@@ -303,7 +303,7 @@ class SurveysArea(Area):
         self.app.push_screen(SurveyFormScreen("Neue Umfrage", None), done)
 
     def action_edit(self) -> None:
-        from koordination.tui.screens.survey_forms import SurveyFormScreen
+        from koordination.tui.dialogs.survey import SurveyFormScreen
 
         surveys, record = self.needs_surveys(), self.selected()
         if surveys is None or record is None:
@@ -323,7 +323,7 @@ class SurveysArea(Area):
         self.app.push_screen(SurveyFormScreen(f"Umfrage bearbeiten – {record.title}", record), done)
 
     def action_copy(self) -> None:
-        from koordination.tui.screens.survey_forms import copy_form
+        from koordination.tui.dialogs.survey import copy_form
 
         surveys, record = self.needs_surveys(), self.selected()
         if surveys is None or record is None:
@@ -362,7 +362,7 @@ class SurveysArea(Area):
             self.app.push_screen(AuditScreen(core, "survey", record.id, record.title))
 
     def action_delete(self) -> None:
-        from koordination.tui.screens.forms import ConfirmScreen
+        from koordination.tui.dialogs.form import ConfirmScreen
 
         surveys, record = self.needs_surveys(), self.selected()
         if surveys is None or record is None:
@@ -395,7 +395,7 @@ class SurveysArea(Area):
         self.app.push_screen(QuestionnaireScreen(surveys, record.id))
 
     def action_answers(self) -> None:
-        from koordination.tui.screens.survey_forms import AnswerEntryScreen
+        from koordination.tui.dialogs.survey import AnswerEntryScreen
 
         surveys, record = self.needs_surveys(), self.selected()
         if surveys is None or record is None:
@@ -419,7 +419,7 @@ class SurveysArea(Area):
         self.call_service(lambda: surveys.form(record.id), opened)
 
     def action_import_responses(self) -> None:
-        from koordination.tui.screens.survey_forms import ResponseImportScreen
+        from koordination.tui.dialogs.survey import ResponseImportScreen
 
         surveys, record = self.needs_surveys(), self.selected()
         if surveys is None or record is None:
@@ -463,7 +463,7 @@ class SurveysArea(Area):
         self.app.push_screen(KioskPinDialog(record.title), pin_set)
 
     def action_export(self) -> None:
-        from koordination.tui.screens.survey_forms import survey_export
+        from koordination.tui.dialogs.survey import survey_export
 
         core, record = self.needs_core(), self.selected()
         if core is None or record is None:
@@ -736,7 +736,7 @@ class QuestionnaireScreen(Screen[None]):
         self.dismiss(None)
 
     def action_new(self) -> None:
-        from koordination.tui.screens.survey_forms import QuestionFormScreen
+        from koordination.tui.dialogs.survey import QuestionFormScreen
 
         if self.form is None:
             return
@@ -752,7 +752,7 @@ class QuestionnaireScreen(Screen[None]):
         self.app.push_screen(QuestionFormScreen("Neue Frage", self.form, None), done)
 
     def action_edit(self) -> None:
-        from koordination.tui.screens.survey_forms import QuestionFormScreen
+        from koordination.tui.dialogs.survey import QuestionFormScreen
 
         q = self.selected()
         if q is None or self.form is None:
@@ -781,7 +781,7 @@ class QuestionnaireScreen(Screen[None]):
         )
 
     def _offer_new_version(self, q: QuestionRecord, data: QuestionInput, why: str) -> None:
-        from koordination.tui.screens.forms import ConfirmScreen
+        from koordination.tui.dialogs.form import ConfirmScreen
 
         def answer(yes: bool | None) -> None:
             if yes:
@@ -808,7 +808,7 @@ class QuestionnaireScreen(Screen[None]):
         )
 
     def action_new_version(self) -> None:
-        from koordination.tui.screens.survey_forms import QuestionFormScreen
+        from koordination.tui.dialogs.survey import QuestionFormScreen
 
         q = self.selected()
         if q is None or self.form is None:
@@ -848,7 +848,7 @@ class QuestionnaireScreen(Screen[None]):
         self._move(1)
 
     def action_remove(self) -> None:
-        from koordination.tui.screens.forms import ConfirmScreen
+        from koordination.tui.dialogs.form import ConfirmScreen
 
         q = self.selected()
         if q is None or self.form is None:
@@ -879,7 +879,7 @@ class QuestionnaireScreen(Screen[None]):
         )
 
     def action_from_bank(self) -> None:
-        from koordination.tui.screens.survey_forms import BankPickerScreen
+        from koordination.tui.dialogs.survey import BankPickerScreen
 
         form = self.form
         if form is None:
@@ -904,7 +904,7 @@ class QuestionnaireScreen(Screen[None]):
         )
 
     def action_to_bank(self) -> None:
-        from koordination.tui.screens.survey_forms import bank_key_form
+        from koordination.tui.dialogs.survey import bank_key_form
 
         q = self.selected()
         if q is None:

@@ -19,6 +19,7 @@ from koordination.domain.enums import MeetingStatus
 from koordination.domain.records.directory import Saved
 from koordination.domain.records.meetings import InvitationRow, MeetingRecord, OccurrenceRow
 from koordination.errors import KoordinationError
+from koordination.tui.areas.base import Area
 from koordination.tui.formatting import (
     WEEKDAYS_SHORT,
     meeting_detail,
@@ -28,7 +29,6 @@ from koordination.tui.formatting import (
     short_day,
     time_span,
 )
-from koordination.tui.screens.base import Area
 from koordination.tui.widgets.month_view import MonthView
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from koordination.domain.inputs.meetings import AnswerInput, MeetingInput, MoveInput
     from koordination.services.meetings.mailbox import FetchReport
     from koordination.services.meetings.service import Meetings
-    from koordination.tui.screens.meeting_forms import (
+    from koordination.tui.dialogs.meeting import (
         MeetingFormResult,
         Preview,
         SendOffer,
@@ -463,7 +463,7 @@ class MeetingsArea(Area):
         self.show_from(self.today())
 
     def action_goto(self) -> None:
-        from koordination.tui.screens.meeting_forms import goto_form
+        from koordination.tui.dialogs.meeting import goto_form
 
         def done(day: date | None) -> None:
             if day is not None:
@@ -585,7 +585,7 @@ class MeetingsArea(Area):
             from koordination.calendar.events import Event
             from koordination.calendar.recurrence import expand
             from koordination.services.meetings.times import LOOKAHEAD
-            from koordination.tui.screens.meeting_forms import Preview
+            from koordination.tui.dialogs.meeting import Preview
 
             assert data.start is not None and data.end is not None
             event = Event(
@@ -605,7 +605,7 @@ class MeetingsArea(Area):
         return preview
 
     def action_new(self) -> None:
-        from koordination.tui.screens.meeting_forms import MeetingFormScreen, meeting_values
+        from koordination.tui.dialogs.meeting import MeetingFormScreen, meeting_values
 
         if self._service() is None:
             return
@@ -625,7 +625,7 @@ class MeetingsArea(Area):
         )
 
     def action_edit(self) -> None:
-        from koordination.tui.screens.meeting_forms import MeetingFormScreen, meeting_values
+        from koordination.tui.dialogs.meeting import MeetingFormScreen, meeting_values
 
         picked = self.selected()
         if picked is None:
@@ -686,7 +686,7 @@ class MeetingsArea(Area):
 
     # ------------------------------------------------------------------ exceptions
     def action_move(self) -> None:
-        from koordination.tui.screens.meeting_forms import move_form
+        from koordination.tui.dialogs.meeting import move_form
 
         picked = self.selected()
         if picked is None:
@@ -736,7 +736,7 @@ class MeetingsArea(Area):
         self.app.push_screen(move_form(row, meeting), done)
 
     def action_cancel_occurrence(self) -> None:
-        from koordination.tui.screens.forms import ConfirmScreen
+        from koordination.tui.dialogs.form import ConfirmScreen
 
         picked = self.selected()
         if picked is None:
@@ -777,7 +777,7 @@ class MeetingsArea(Area):
         )
 
     def action_cancel_meeting(self) -> None:
-        from koordination.tui.screens.forms import ConfirmScreen
+        from koordination.tui.dialogs.form import ConfirmScreen
 
         picked = self.selected()
         if picked is None:
@@ -819,7 +819,7 @@ class MeetingsArea(Area):
 
     # ------------------------------------------------------------------ answers
     def action_answer(self) -> None:
-        from koordination.tui.screens.meeting_forms import answer_form
+        from koordination.tui.dialogs.meeting import answer_form
 
         picked = self.selected()
         if picked is None:
@@ -853,8 +853,8 @@ class MeetingsArea(Area):
     # ------------------------------------------------------------------ invitation list
     def action_invite_guest(self) -> None:
         """One person as a guest, whatever their groups: found by typing part of the name."""
-        from koordination.tui.screens.forms import PersonPickerScreen
-        from koordination.tui.screens.people import person_search
+        from koordination.tui.areas.people import person_search
+        from koordination.tui.dialogs.form import PersonPickerScreen
 
         picked = self.selected()
         core = self.needs_core()
@@ -902,8 +902,8 @@ class MeetingsArea(Area):
         )
 
     def action_uninvite(self) -> None:
-        from koordination.tui.screens.forms import ConfirmScreen
-        from koordination.tui.screens.meeting_forms import uninvite_form
+        from koordination.tui.dialogs.form import ConfirmScreen
+        from koordination.tui.dialogs.meeting import uninvite_form
 
         picked = self.selected()
         if picked is None:
@@ -1019,7 +1019,7 @@ class MeetingsArea(Area):
         from koordination.outputs.files import invitation_folder
         from koordination.outputs.registry import invitation_attachment
         from koordination.services.meetings import dispatch
-        from koordination.tui.screens.meeting_forms import SendOffer
+        from koordination.tui.dialogs.meeting import SendOffer
 
         meetings = core.meetings
         added = meetings.invite(meeting.id, group_ids=meeting.group_ids)
@@ -1045,7 +1045,7 @@ class MeetingsArea(Area):
         return SendOffer(plan, added, folder, mail_problem, write_files, send_mail)
 
     def _show_offer(self, offer: SendOffer) -> None:
-        from koordination.tui.screens.meeting_forms import SendScreen
+        from koordination.tui.dialogs.meeting import SendScreen
 
         if offer.added:
             # The list changed even if nothing is sent in the end.

@@ -18,7 +18,7 @@ from koordination.domain.inputs.sittings import (
 )
 from koordination.domain.records.meetings import AgendaItemRecord, CardRecord, SittingRecord
 from koordination.errors import FieldError
-from koordination.tui.screens.forms import FormScreen
+from koordination.tui.dialogs.form import FormScreen
 from koordination.tui.widgets.form import FieldSpec
 
 # ---------------------------------------------------------------------- agenda item

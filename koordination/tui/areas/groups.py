@@ -11,9 +11,9 @@ from textual.widgets import Select, Static
 
 from koordination.domain.enums import Sector
 from koordination.domain.records.directory import GroupRecord, GroupRow, Saved
+from koordination.tui.areas.list_area import ListArea
+from koordination.tui.areas.people import person_search
 from koordination.tui.formatting import group_detail, missing_sectors_warning, number
-from koordination.tui.screens.list_area import ListArea
-from koordination.tui.screens.people import person_search
 from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from koordination.domain.inputs.directory import GroupInput, MembershipInput
     from koordination.services.directory.service import Directory
-    from koordination.tui.screens.forms import Ending
+    from koordination.tui.dialogs.form import Ending
 
 
 def group_row(r: GroupRow) -> Row:
@@ -110,7 +110,7 @@ class GroupsArea(ListArea):
         return [(r.cells[0], r.id) for r in rows if r is not None and r.id != exclude]
 
     def action_new(self) -> None:
-        from koordination.tui.screens.forms import group_form
+        from koordination.tui.dialogs.form import group_form
 
         if self.needs_core() is None:
             return
@@ -122,7 +122,7 @@ class GroupsArea(ListArea):
         self.app.push_screen(group_form("Gruppe anlegen", None, self._parents(None)), done)
 
     def action_edit(self) -> None:
-        from koordination.tui.screens.forms import group_form
+        from koordination.tui.dialogs.form import group_form
 
         record: GroupRecord | None = self.selected()
         if record is None:
@@ -187,7 +187,7 @@ class GroupsArea(ListArea):
         people, count = person_search(directory)
 
         def open_dialog(organisations: list[tuple[str, int]]) -> None:
-            from koordination.tui.screens.forms import MembershipScreen
+            from koordination.tui.dialogs.form import MembershipScreen
 
             def done(data: MembershipInput | None) -> None:
                 if data is None:
@@ -215,7 +215,7 @@ class GroupsArea(ListArea):
         )
 
     def action_end_membership(self) -> None:
-        from koordination.tui.screens.forms import end_membership_form
+        from koordination.tui.dialogs.form import end_membership_form
 
         record: GroupRecord | None = self.selected()
         core = self.core

@@ -46,10 +46,10 @@ from koordination.errors import FieldError, ImportFailed, KoordinationError, Val
 from koordination.outputs.registry import SURVEY_OUTPUTS
 from koordination.services.surveys.answers import AnswerProblem, check_answers, parse_answer
 from koordination.tui.dialogs.export import ExportDialog
+from koordination.tui.dialogs.form import ConfirmScreen, FormScreen
+from koordination.tui.dialogs.transfer import MAX_PROBLEMS_SHOWN, TransferScreen
 from koordination.tui.formatting import escape_markup
 from koordination.tui.messages import DataChanged
-from koordination.tui.screens.forms import ConfirmScreen, FormScreen
-from koordination.tui.screens.import_export import MAX_PROBLEMS_SHOWN, TransferScreen
 from koordination.tui.widgets.form import FieldSpec, FormFields
 
 if TYPE_CHECKING:
@@ -976,7 +976,7 @@ class ResponseImportScreen(TransferScreen):
 
     @work(thread=True, exclusive=True, group="import-read")
     def read_worker(self, text: str) -> None:
-        from koordination.tui.screens.import_export import import_file
+        from koordination.tui.dialogs.transfer import import_file
 
         try:
             path = import_file(text)

@@ -20,6 +20,7 @@ from koordination.domain.records.directory import Overview
 from koordination.domain.records.meetings import OccurrenceRow, TaskRecord
 from koordination.domain.records.surveys import SurveyRecord
 from koordination.errors import KoordinationError
+from koordination.tui.areas.base import Area
 from koordination.tui.formatting import (
     city_summary,
     escape_markup,
@@ -27,7 +28,6 @@ from koordination.tui.formatting import (
     next_meetings_table,
     sector_table,
 )
-from koordination.tui.screens.base import Area
 from koordination.tui.screens.survey_results import answers_text
 
 if TYPE_CHECKING:

@@ -37,8 +37,8 @@ from koordination.domain.inputs.validation import (
 )
 from koordination.domain.records.meetings import InvitationRow, MeetingRecord, OccurrenceRow
 from koordination.errors import FieldError, KoordinationError, ValidationError
+from koordination.tui.dialogs.form import FormScreen
 from koordination.tui.formatting import short_day, time_span
-from koordination.tui.screens.forms import FormScreen
 from koordination.tui.widgets.form import FieldSpec, FormFields
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from koordination.domain.records.directory import CityProfileRecord
-from koordination.tui.screens.base import Area
+from koordination.tui.areas.base import Area
 
 
 class CityArea(Area):
@@ -26,7 +26,7 @@ class CityArea(Area):
         self.record: CityProfileRecord | None = None
 
     def compose(self) -> ComposeResult:
-        from koordination.tui.screens.forms import CITY_FIELDS, build_city
+        from koordination.tui.dialogs.form import CITY_FIELDS, build_city
         from koordination.tui.widgets.form import FormFields
 
         yield Static(
@@ -69,7 +69,7 @@ class CityArea(Area):
             self.reload()
 
     def show(self, record: CityProfileRecord | None) -> None:
-        from koordination.tui.screens.forms import city_values
+        from koordination.tui.dialogs.form import city_values
 
         self.record = record
         self.form.set_values(city_values(record))

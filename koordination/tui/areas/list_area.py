@@ -13,15 +13,15 @@ from textual.widgets import Input, Select, Static, Switch
 from textual.worker import get_current_worker
 
 from koordination.errors import KoordinationError
+from koordination.tui.areas.base import Area
 from koordination.tui.formatting import number
-from koordination.tui.screens.base import Area
 from koordination.tui.widgets.lazy_table import Column, Counter, LazyTable, Loader
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from koordination.services.directory.service import Directory
-    from koordination.tui.screens.import_export import ExportKind, ImportKind
+    from koordination.tui.dialogs.transfer import ExportKind, ImportKind
 
 
 class ListArea(Area):
@@ -217,14 +217,14 @@ class ListArea(Area):
         return self.current
 
     def action_import_csv(self) -> None:
-        from koordination.tui.screens.import_export import ImportScreen
+        from koordination.tui.dialogs.transfer import ImportScreen
 
         core = self.needs_core()
         if core is not None and self.IMPORT_KIND is not None:
             self.app.push_screen(ImportScreen(core, self.IMPORT_KIND))
 
     def action_export(self) -> None:
-        from koordination.tui.screens.import_export import ExportScope, export_dialog
+        from koordination.tui.dialogs.transfer import ExportScope, export_dialog
 
         core = self.needs_core()
         if core is not None and self.EXPORT_KIND is not None:

@@ -11,8 +11,8 @@ from textual.widgets import Select
 
 from koordination.domain.enums import Sector
 from koordination.domain.records.directory import OrganisationRecord, OrganisationRow, Saved
+from koordination.tui.areas.list_area import ListArea
 from koordination.tui.formatting import number, organisation_detail
-from koordination.tui.screens.list_area import ListArea
 from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ class OrganisationsArea(ListArea):
         return organisation_detail(record, self.today())
 
     def action_new(self, data: OrganisationInput | None = None) -> None:
-        from koordination.tui.screens.forms import organisation_form
+        from koordination.tui.dialogs.form import organisation_form
 
         if self.needs_core() is None:
             return
@@ -102,7 +102,7 @@ class OrganisationsArea(ListArea):
         self.app.push_screen(organisation_form("Organisation anlegen", data), done)
 
     def action_edit(self) -> None:
-        from koordination.tui.screens.forms import organisation_form
+        from koordination.tui.dialogs.form import organisation_form
 
         record: OrganisationRecord | None = self.selected()
         if record is None:

@@ -17,8 +17,8 @@ from textual.widgets import Button, Input, Select, Static
 from koordination.domain.enums import Sector
 from koordination.domain.records.directory import PersonRecord, PersonRow, Saved
 from koordination.errors import KoordinationError
+from koordination.tui.areas.list_area import ListArea
 from koordination.tui.formatting import day, ended, period, person_detail
-from koordination.tui.screens.list_area import ListArea
 from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from koordination.domain.inputs.directory import AffiliationInput, ConsentInput, PersonInput
     from koordination.services.directory.service import Directory
-    from koordination.tui.screens.forms import Ending
+    from koordination.tui.dialogs.form import Ending
 
 
 def person_row(r: PersonRow) -> Row:
@@ -181,7 +181,7 @@ class PeopleArea(ListArea):
 
     # ------------------------------------------------------------------ add / edit
     def action_new(self, data: PersonInput | None = None) -> None:
-        from koordination.tui.screens.forms import person_form
+        from koordination.tui.dialogs.form import person_form
 
         if self.needs_core() is None:
             return
@@ -193,7 +193,7 @@ class PeopleArea(ListArea):
         self.app.push_screen(person_form("Person anlegen", data), done)
 
     def action_edit(self, data: PersonInput | None = None, original: Any = None) -> None:
-        from koordination.tui.screens.forms import person_form
+        from koordination.tui.dialogs.form import person_form
 
         record: PersonRecord | None = original or self.selected()
         if record is None:
@@ -218,7 +218,7 @@ class PeopleArea(ListArea):
     def _confirm_duplicates(
         self, original: PersonRecord | None, data: PersonInput, warnings: list[str]
     ) -> None:
-        from koordination.tui.screens.forms import ConfirmScreen
+        from koordination.tui.dialogs.form import ConfirmScreen
 
         if not warnings:
             self._save(original, data)
@@ -278,7 +278,7 @@ class PeopleArea(ListArea):
 
     # ------------------------------------------------------------------ consents
     def action_add_consent(self) -> None:
-        from koordination.tui.screens.forms import consent_form
+        from koordination.tui.dialogs.form import consent_form
 
         record: PersonRecord | None = self.selected()
         core = self.core
@@ -302,7 +302,7 @@ class PeopleArea(ListArea):
         from datetime import UTC, datetime, time
 
         from koordination.clock import CITY_ZONE
-        from koordination.tui.screens.forms import withdraw_form
+        from koordination.tui.dialogs.form import withdraw_form
 
         record: PersonRecord | None = self.selected()
         core = self.core
@@ -340,7 +340,7 @@ class PeopleArea(ListArea):
     # ------------------------------------------------------------------ organisations
     def action_add_affiliation(self) -> None:
         from koordination.services.directory.search import OrganisationFilter
-        from koordination.tui.screens.forms import AffiliationScreen
+        from koordination.tui.dialogs.form import AffiliationScreen
 
         record: PersonRecord | None = self.selected()
         core = self.core
@@ -372,7 +372,7 @@ class PeopleArea(ListArea):
         )
 
     def action_end_affiliation(self) -> None:
-        from koordination.tui.screens.forms import end_affiliation_form
+        from koordination.tui.dialogs.form import end_affiliation_form
 
         record: PersonRecord | None = self.selected()
         core = self.core

@@ -37,13 +37,13 @@ from koordination.domain.records.fields import (
     MeasureRef,
 )
 from koordination.errors import FieldError, KoordinationError
+from koordination.tui.dialogs.form import FormScreen, person_list
 from koordination.tui.field_text import (
     measure_detail,
     measure_label,
     number_text,
     status_text,
 )
-from koordination.tui.screens.forms import FormScreen, person_list
 from koordination.tui.widgets.form import FieldSpec, FormFields
 from koordination.tui.widgets.lazy_table import Column, LazyTable, Row
 from koordination.tui.widgets.search_list import Count, Fetch, SearchList

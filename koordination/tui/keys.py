@@ -1,0 +1,109 @@
+"""The one keymap: which key does what, the same in every area, screen and dialog.
+
+Areas and screens build their bindings with :func:`bind` from a verb of :data:`VERBS`, so a
+letter can never mean "Bearbeiten" in one area and "Ergebnisse" in another. Keys that only one
+place needs (``v`` Verschieben in Termine) are verbs here too: written down once, shown by F1,
+checked by ``tests/unit/test_keymap.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Verb:
+    """One meaning of one key: ``key`` in Textual's notation, ``label`` for the footer."""
+
+    key: str
+    label: str
+    #: Shown instead of the key name (``Strg+E``); empty: derived from ``key``.
+    display: str = ""
+
+
+#: Every key with its one meaning. The label is the footer's default; a place may say it more
+#: precisely ("Neue Frage"), never something else.
+VERBS: dict[str, Verb] = {
+    # Common to all lists
+    "new": Verb("n", "Neu"),
+    "edit": Verb("e", "Bearbeiten"),
+    "remove": Verb("x", "Archivieren"),
+    "history": Verb("h", "Verlauf"),
+    "search": Verb("slash", "Suchen", "/"),
+    "archive_view": Verb("z", "Archiv zeigen"),
+    "import": Verb("i", "Import"),
+    "export": Verb("ctrl+e", "Ausgabe", "Strg+E"),
+    "open": Verb("enter", "Öffnen"),
+    "filter": Verb("f", "Filter"),
+    "goto": Verb("g", "Gehe zu"),
+    "today": Verb("t", "Heute"),
+    "done": Verb("d", "Erledigt"),
+    "copy": Verb("c", "Kopieren"),
+    "more": Verb("l", "Mehr laden"),
+    "reload": Verb("ctrl+r", "Neu laden", "Strg+R"),
+    # Meetings and surveys
+    "invite": Verb("s", "Einladen"),
+    "move": Verb("v", "Verschieben"),
+    "cancel_date": Verb("a", "Absagen"),
+    "cancel_series": Verb("A", "Serie absagen"),
+    "answer": Verb("r", "Antwort erfassen"),
+    "fetch_answers": Verb("R", "Antworten abholen"),
+    "sitting": Verb("p", "Sitzung"),
+    "results": Verb("E", "Ergebnisse"),
+    "month": Verb("m", "Monat"),
+    "kiosk": Verb("k", "Kiosk"),
+    "open_only": Verb("o", "Offen/alle"),
+    # Directory relations
+    "add_member": Verb("plus", "Mitglied +", "+"),
+    "end_member": Verb("minus", "Mitglied −", "−"),
+    "consent": Verb("w", "Einwilligung"),
+    # Forms and dialogs
+    "save": Verb("ctrl+s", "Speichern", "Strg+S"),
+    "cancel": Verb("escape", "Abbrechen", "Esc"),
+    "undo": Verb("ctrl+z", "Rückgängig", "Strg+Z"),
+    "yes": Verb("j", "Ja"),
+    "no": Verb("n", "Nein"),
+    # Everywhere
+    "help": Verb("f1", "Hilfe", "F1"),
+    "palette": Verb("ctrl+p", "Befehle", "Strg+P"),
+    "quit": Verb("ctrl+q", "Beenden", "Strg+Q"),
+}
+
+#: Verbs that live only in dialogs, where the list keys do not apply (``n`` Nein).
+DIALOG_VERBS = frozenset({"save", "cancel", "yes", "no"})
+
+#: Switching areas: the digits when no text field has the focus, Alt+digit always.
+AREA_DIGITS = "1234567890"
+
+
+def bind(
+    verb: str,
+    action: str,
+    tooltip: str = "",
+    *,
+    label: str = "",
+    show: bool = True,
+    priority: bool = False,
+) -> Binding:
+    """The binding for ``verb`` running ``action``. ``tooltip`` is what F1 and the command
+    palette say ("Person bearbeiten"); ``label`` the footer's word, if more precise."""
+    v = VERBS[verb]
+    return Binding(
+        v.key,
+        action,
+        label or v.label,
+        show=show,
+        key_display=v.display or None,
+        priority=priority,
+        tooltip=tooltip,
+    )
+
+
+def verb_of(binding: Binding) -> str | None:
+    """Which verb a binding's key belongs to (``None``: a key the keymap does not know)."""
+    for name, v in VERBS.items():
+        if v.key == binding.key and name not in DIALOG_VERBS:
+            return name
+    return None
