@@ -6,7 +6,7 @@ import hmac
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on, work
@@ -45,7 +45,9 @@ LOCK_SECONDS = 30.0
 
 REQUIRED = "Bitte beantworten Sie diese Frage."
 KIOSK_CSS = Path(__file__).with_name("kiosk.tcss")
-APP_CSS = [Path(__file__).with_name(name) for name in ("app.tcss", "forms.tcss")]
+APP_CSS: list[str | PurePath] = [
+    Path(__file__).with_name(name) for name in ("app.tcss", "forms.tcss")
+]
 
 
 def kiosk_refusal(survey: SurveyRecord) -> str | None:
