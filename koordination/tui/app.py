@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -63,6 +63,11 @@ class KoordinationApp(App[int]):
         Binding(
             "f1,question_mark", "help", "Hilfe", key_display="F1", tooltip="Hilfe: Tastenkürzel"
         ),
+        *(
+            Binding(f"alt+{key}", f"show_area('{area}')", label, show=False, priority=True)
+            for key, area, label in AREA_KEYS
+        ),
+        Binding("escape", "leave_field", "Feld verlassen", show=False),
         Binding("ctrl+q", "quit", "Beenden", tooltip="koordination beenden", priority=True),
         Binding(
             "ctrl+p",
@@ -81,6 +86,7 @@ class KoordinationApp(App[int]):
         self.clock = clock
         self.core: Core | None = None
         self._shell_mounted = False
+        self._asking_to_quit = False
         #: The unexpected exception that ended the app (raised again by `run`, logged there).
         self.crash: Exception | None = None
 
@@ -224,6 +230,21 @@ class KoordinationApp(App[int]):
         if self.core is not None and event.pane.id:
             self._activate(event.pane.id.removeprefix("tab-"))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Area keys belong to the main window: under a form or a sitting they would switch
+        # the tabs behind the user's back.
+        if action in ("show_area", "area_action", "leave_field"):
+            return len(self.screen_stack) <= 1
+        return True
+
+    def action_leave_field(self) -> None:
+        """Esc in a text field of the main window: leave it, so the area keys work again."""
+        area = self.area(self._active_area_id())
+        if area is not None:
+            area.focus_default()
+        else:
+            self.set_focus(None)
+
     def action_show_area(self, area_id: str) -> None:
         tabs = self._tabs()
         if tabs is not None and tabs.active != f"tab-{area_id}":
@@ -255,14 +276,71 @@ class KoordinationApp(App[int]):
         if area is not None and kind in ("decision", "task", "survey"):
             area.trace(kind, target_id)  # type: ignore[arg-type]
 
+    # ------------------------------------------------------------------ nothing lost
+    def input_holders(self) -> list[Any]:
+        """Screens and widgets in the whole screen stack that hold the user's input: they
+        answer ``unsaved_changes()`` and write pending saves on ``flush_saves()``."""
+        holders: list[Any] = []
+        for screen in self.screen_stack:
+            for node in (screen, *screen.walk_children(with_self=False)):
+                if callable(getattr(node, "unsaved_changes", None)):
+                    holders.append(node)
+        return holders
+
+    def flush_saves(self) -> list[Any]:
+        """Write every pending (debounced) save now; returns the holders still unsaved."""
+        holders = self.input_holders()
+        for holder in holders:
+            flush = getattr(holder, "flush_saves", None)
+            if callable(flush):
+                try:
+                    flush()
+                except KoordinationError as exc:
+                    self.notify(exc.message, title="Nicht gespeichert", severity="error")
+        return [holder for holder in holders if holder.unsaved_changes()]
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: save what saves by itself, ask before throwing away what does not."""
+        from koordination.tui.dialogs.form import ConfirmScreen
+
+        if self._asking_to_quit:
+            self.exit()  # Ctrl+Q twice: the user means it
+            return
+        if not self.flush_saves():
+            self.exit()
+            return
+
+        def answer(discard: bool | None) -> None:
+            self._asking_to_quit = False
+            if discard:
+                self.exit()
+
+        self._asking_to_quit = True
+        self.push_screen(
+            ConfirmScreen(
+                "Änderungen verwerfen?",
+                [
+                    "Ein Formular enthält Änderungen, die noch nicht gespeichert sind.",
+                    "Zurück und mit Strg+S speichern, oder verwerfen und beenden.",
+                ],
+                "Verwerfen und beenden",
+                "Zurück",
+            ),
+            answer,
+        )
+
     # ------------------------------------------------------------------ help and palette
     def key_sections(self) -> list[tuple[str, list[Binding]]]:
         from koordination.tui.areas.shell import AREAS
         from koordination.tui.dialogs.form import FormScreen
+        from koordination.tui.keys import keymap_bindings
         from koordination.tui.widgets.lazy_table import LazyTable
         from koordination.tui.widgets.month_view import MonthView
 
-        sections: list[tuple[str, list[Binding]]] = [("Überall", list(self.BINDINGS))]
+        sections: list[tuple[str, list[Binding]]] = [
+            ("Überall", [b for b in self.BINDINGS if isinstance(b, Binding)]),
+            ("Die Tasten: überall dieselbe Bedeutung", keymap_bindings()),
+        ]
         for _area_id, _key, cls in AREAS:
             keys = [b for b in cls.BINDINGS if isinstance(b, Binding)]
             if keys:
@@ -305,6 +383,18 @@ class KoordinationApp(App[int]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.key_sections()))
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from koordination.tui.commands import GermanCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            self.push_screen(GermanCommandPalette())
+
+    def palette_context(self) -> str:
+        """The area in front, so its commands come first in the palette."""
+        return self._active_area_id() if len(self.screen_stack) <= 2 else ""
 
     def command_entries(self) -> list[tuple[str, str, str]]:
         """(title, help, action) for the command palette."""

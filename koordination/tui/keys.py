@@ -42,6 +42,9 @@ VERBS: dict[str, Verb] = {
     "done": Verb("d", "Erledigt"),
     "copy": Verb("c", "Kopieren"),
     "more": Verb("l", "Mehr laden"),
+    # Ordered lists (questions, agenda items): K and J where a terminal swallows Strg+↑/↓
+    "item_up": Verb("ctrl+up,K", "Nach oben", "Strg+↑/K"),
+    "item_down": Verb("ctrl+down,J", "Nach unten", "Strg+↓/J"),
     "reload": Verb("ctrl+r", "Neu laden", "Strg+R"),
     # Meetings and surveys
     "invite": Verb("s", "Einladen"),
@@ -55,6 +58,19 @@ VERBS: dict[str, Verb] = {
     "month": Verb("m", "Monat"),
     "kiosk": Verb("k", "Kiosk"),
     "open_only": Verb("o", "Offen/alle"),
+    # Surveys: the questionnaire, the question bank, the results
+    "survey_status": Verb("S", "Start/Ende"),
+    "new_version": Verb("N", "Neue Fassung"),
+    "from_bank": Verb("b", "Aus Sammlung"),
+    "to_bank": Verb("B", "In Sammlung"),
+    "internal_view": Verb("I", "Intern/veröff."),
+    "breakdown": Verb("u", "Aufschlüsselung"),
+    "compare": Verb("C", "Vergleich"),
+    # Handlungsfelder
+    "indicator": Verb("number_sign", "Kennzahl", "#"),
+    "link": Verb("V", "Verknüpfen"),
+    "unlink": Verb("L", "Lösen"),
+    "trace": Verb("T", "Rückverfolgen"),
     # Directory relations
     "add_member": Verb("plus", "Mitglied +", "+"),
     "end_member": Verb("minus", "Mitglied −", "−"),
@@ -98,12 +114,20 @@ def bind(
         key_display=v.display or None,
         priority=priority,
         tooltip=tooltip,
+        # The verb is the binding's id: the same verb is one binding everywhere, and a
+        # keymap that moves it (App.set_keymap) moves it in every area at once.
+        id=verb,
     )
 
 
 def verb_of(binding: Binding) -> str | None:
-    """Which verb a binding's key belongs to (``None``: a key the keymap does not know)."""
-    for name, v in VERBS.items():
-        if v.key == binding.key and name not in DIALOG_VERBS:
-            return name
-    return None
+    """The verb a binding was made from (``None``: a binding made by hand)."""
+    return binding.id if binding.id in VERBS else None
+
+
+def keymap_bindings() -> list[Binding]:
+    """The keymap itself, for the help screen."""
+    return [
+        Binding(v.key, name, v.label, key_display=v.display or None, tooltip=v.label)
+        for name, v in VERBS.items()
+    ]
