@@ -75,6 +75,12 @@ VERBS: dict[str, Verb] = {
     "add_member": Verb("plus", "Mitglied +", "+"),
     "end_member": Verb("minus", "Mitglied −", "−"),
     "consent": Verb("w", "Einwilligung"),
+    "withdraw": Verb("W", "Widerruf"),
+    "access_report": Verb("U", "Auskunft"),
+    "erase": Verb("delete", "Löschen (DSGVO)", "Entf"),
+    # Views inside an area (Netzwerk: Sektoren, Engagement, Zusammenarbeit, Arbeitsgruppe)
+    "next_view": Verb("greater_than_sign", "Nächste Ansicht", ">"),
+    "previous_view": Verb("less_than_sign", "Vorige Ansicht", "<"),
     # Forms and dialogs
     "save": Verb("ctrl+s", "Speichern", "Strg+S"),
     "cancel": Verb("escape", "Abbrechen", "Esc"),
