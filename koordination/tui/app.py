@@ -63,11 +63,14 @@ class KoordinationApp(App[int]):
         Binding(
             "f1,question_mark", "help", "Hilfe", key_display="F1", tooltip="Hilfe: Tastenkürzel"
         ),
-        *(
-            Binding(f"alt+{key}", f"show_area('{area}')", label, show=False, priority=True)
-            for key, area, label in AREA_KEYS
+        # In a text field the digits are text: Esc leaves the field, then they switch areas
+        # (terminals do not agree on Alt+digit: some send "¢" for Alt+4).
+        Binding(
+            "escape",
+            "leave_field",
+            "Feld verlassen",
+            tooltip="Textfeld verlassen, damit die Bereichstasten 1–0 wirken",
         ),
-        Binding("escape", "leave_field", "Feld verlassen", show=False),
         Binding("ctrl+q", "quit", "Beenden", tooltip="koordination beenden", priority=True),
         Binding(
             "ctrl+p",
@@ -233,8 +236,12 @@ class KoordinationApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Area keys belong to the main window: under a form or a sitting they would switch
         # the tabs behind the user's back.
-        if action in ("show_area", "area_action", "leave_field"):
-            return len(self.screen_stack) <= 1
+        if action in ("show_area", "area_action", "leave_field") and len(self.screen_stack) > 1:
+            return False
+        if action == "leave_field":
+            from textual.widgets import Input, TextArea
+
+            return isinstance(self.focused, Input | TextArea)
         return True
 
     def action_leave_field(self) -> None:
@@ -362,7 +369,7 @@ class KoordinationApp(App[int]):
         ):
             sections.append((title, [b for b in screen.BINDINGS if isinstance(b, Binding)]))
         from koordination.tui.areas.fields import FieldTree
-        from koordination.tui.dialogs.field import LinkPickerScreen
+        from koordination.tui.dialogs.pickers import LinkPickerScreen
 
         sections.append(
             ("Handlungsfelder: der Baum", [b for b in FieldTree.BINDINGS if isinstance(b, Binding)])

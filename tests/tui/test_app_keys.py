@@ -76,13 +76,15 @@ async def test_area_keys_switch_areas_only_in_the_main_window(city_db: str) -> N
         await pilot.press("6")  # typed into the field, not an area switch
         await pilot.pause()
         assert search.value == "6" and app._active_area_id() == "people"
-        await pilot.press("alt+4")  # Alt+digit switches even from a text field
+        footer = " ".join(str(k.render()) for k in app.screen.query("FooterKey"))
+        assert "Feld verlassen" in footer  # the footer says how to get out
+        await pilot.press("escape", "4")  # leave the field, then the digit switches
         await settle(pilot, app)
         assert app._active_area_id() == "groups"
         await pilot.press("2", "n")  # a form over the main window
         await settle(pilot, app)
         form = app.screen
-        await pilot.press("alt+6", "6")
+        await pilot.press("6")
         await pilot.pause()
         assert app.screen is form and app._active_area_id() == "people"
 
