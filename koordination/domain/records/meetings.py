@@ -83,6 +83,25 @@ class OccurrenceRow:
 
 
 @dataclass(frozen=True)
+class Clash:
+    """Another meeting's date that overlaps a meeting or series being saved: a warning only.
+
+    ``start``/``end`` are that date's times (aware, UTC); ``same_group`` says it belongs to one
+    of the same groups, ``room`` names the shared room ("" when the room is not the reason).
+    ``message`` is the German sentence for the user, e.g. "Am Di 15.12.2026, 18:00–20:00
+    trifft sich „AK Stadtteilarbeit“ schon (gleiche Gruppe)."
+    """
+
+    meeting_id: int
+    title: str
+    start: datetime
+    end: datetime
+    same_group: bool
+    room: str
+    message: str
+
+
+@dataclass(frozen=True)
 class InvitationRow:
     """A person on the invitation list: may they receive it, and how did they answer?"""
 

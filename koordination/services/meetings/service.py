@@ -25,7 +25,12 @@ from koordination.domain.models import (
     MeetingOverride,
 )
 from koordination.domain.records.directory import Saved
-from koordination.domain.records.meetings import InvitationRow, MeetingRecord, OccurrenceRow
+from koordination.domain.records.meetings import (
+    Clash,
+    InvitationRow,
+    MeetingRecord,
+    OccurrenceRow,
+)
 from koordination.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from koordination.services.meetings import invitations, replies
 from koordination.services.meetings.calendar_change import bump, calendar_relevant
@@ -191,6 +196,27 @@ class Meetings:
         )
         occurrences = expand(event, local(data.start), local(data.start) + LOOKAHEAD)
         return list(holiday_warnings(occurrences, city.bundesland.value))
+
+    def clashes(self, data: MeetingInput, *, exclude_meeting_id: int | None = None) -> list[Clash]:
+        """Other meetings' dates that overlap ``data`` (a new meeting or series, or the edited
+        meeting ``exclude_meeting_id``) and share a group or the room: warnings, in time order.
+
+        A series is compared for a year ahead (or to its end), honouring moved and cancelled
+        dates on both sides; cancelled meetings and dates never clash, nor do times that only
+        touch. ``clash_warnings`` gives the lines to show (at most a handful).
+        """
+        from koordination.services.meetings.clashes import find_clashes
+
+        with self.db.session() as session:
+            return find_clashes(session, data, exclude_meeting_id, self.clock.today())
+
+    def clash_warnings(
+        self, data: MeetingInput, *, exclude_meeting_id: int | None = None
+    ) -> list[str]:
+        """The German warnings for :meth:`clashes`: the first few, then "… und N weitere"."""
+        from koordination.services.meetings.clashes import clash_warnings
+
+        return clash_warnings(self.clashes(data, exclude_meeting_id=exclude_meeting_id))
 
     @staticmethod
     def problems(data: MeetingInput) -> list[FieldError]:
