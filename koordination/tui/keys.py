@@ -58,6 +58,17 @@ VERBS: dict[str, Verb] = {
     "month": Verb("m", "Monat"),
     "kiosk": Verb("k", "Kiosk"),
     "open_only": Verb("o", "Offen/alle"),
+    "guest": Verb("G", "Gast"),
+    # The sitting: agenda, attendance, minutes, approval
+    "sub_item": Verb("ctrl+n", "Unterpunkt", "Strg+N"),
+    "present": Verb("space", "Anwesend", "Leertaste"),
+    "excused": Verb("F", "Entschuldigt"),
+    "header": Verb("ctrl+k", "Kopf", "Strg+K"),
+    "decision": Verb("ctrl+b", "Beschluss", "Strg+B"),
+    "task": Verb("ctrl+t", "Aufgabe", "Strg+T"),
+    "submit": Verb("ctrl+f", "Zur Genehmigung", "Strg+F"),
+    "approve": Verb("ctrl+g", "Genehmigen", "Strg+G"),
+    "correct": Verb("ctrl+o", "Korrektur", "Strg+O"),
     # Surveys: the questionnaire, the question bank, the results
     "survey_status": Verb("S", "Start/Ende"),
     "new_version": Verb("N", "Neue Fassung"),
@@ -88,7 +99,7 @@ VERBS: dict[str, Verb] = {
     "yes": Verb("j", "Ja"),
     "no": Verb("n", "Nein"),
     # Everywhere
-    "help": Verb("f1", "Hilfe", "F1"),
+    "help": Verb("f1,question_mark", "Hilfe", "F1"),
     "palette": Verb("ctrl+p", "Befehle", "Strg+P"),
     "quit": Verb("ctrl+q", "Beenden", "Strg+Q"),
 }
