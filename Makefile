@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= .demo/demostadt.sqlite3
 
-.PHONY: venv demo test lint readers pytest test-unit fuzz-deep mutants mutants-sample bench clean \
+.PHONY: venv demo test lint readers pytest test-unit snapshots fuzz-deep mutants mutants-sample bench clean \
 	migration
 
 # The suite runs against a real PostgreSQL server, checks calendars with ical.js and documents
@@ -67,6 +67,11 @@ pytest: venv
 
 test-unit: venv
 	$(BIN)/pytest -q -x tests/unit
+
+# Draw the screens' pictures (tests/tui/snapshots/) anew after a deliberate change to the
+# interface; look at them (git diff --stat, any SVG viewer) before committing.
+snapshots: venv
+	KOORDINATION_SNAPSHOTS=update $(BIN)/pytest -q -n 2 --dist loadfile -p no:randomly tests/tui/test_snapshots_*.py
 
 # The scheduled deep run of every property test (tests/support/policy.py): new random examples
 # each time, twenty times the budget, failures shrunk to the smallest example.

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Static
 from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.errors import KoordinationError
 from koordination.tui.commands import KoordinationCommands
+from koordination.tui.keys import bind
 from koordination.tui.messages import DatabaseFailed, DatabaseReady, DataChanged
 
 if TYPE_CHECKING:
@@ -60,9 +61,7 @@ class KoordinationApp(App[int]):
             Binding(key, f"show_area('{area}')", label, show=False, tooltip=f"{label} anzeigen")
             for key, area, label in AREA_KEYS
         ),
-        Binding(
-            "f1,question_mark", "help", "Hilfe", key_display="F1", tooltip="Hilfe: Tastenkürzel"
-        ),
+        bind("help", "help", "Hilfe: Tastenkürzel"),
         # In a text field the digits are text: Esc leaves the field, then they switch areas
         # (terminals do not agree on Alt+digit: some send "¢" for Alt+4).
         Binding(
@@ -71,14 +70,13 @@ class KoordinationApp(App[int]):
             "Feld verlassen",
             tooltip="Textfeld verlassen, damit die Bereichstasten 1–0 wirken",
         ),
-        Binding("ctrl+q", "quit", "Beenden", tooltip="koordination beenden", priority=True),
-        Binding(
-            "ctrl+p",
+        bind("quit", "quit", "koordination beenden", priority=True),
+        bind(
+            "palette",
             "command_palette",
-            "Befehle",
+            "Befehlspalette: alle Befehle suchen",
             show=False,
             priority=True,
-            tooltip="Befehlspalette: alle Befehle suchen",
         ),
     ]
 
