@@ -3,7 +3,7 @@ their order and the notes taken on each."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from koordination.domain.enums import MeetingKind, StandingItem
 from koordination.domain.inputs.sittings import ItemInput
@@ -55,15 +55,18 @@ class Agenda(SittingsBase):
                     raise ValidationError(
                         [FieldError("Unterpunkt", "gehört zu keinem Hauptpunkt dieser Sitzung.")]
                     )
-            positions = [i.position for i in sitting.items]
-            # Before "Verschiedenes", which stays last.
-            last = next(
-                (i for i in sitting.items if i.standing == StandingItem.VERSCHIEDENES), None
-            )
-            position = max(positions, default=-1) + 1
-            if last is not None and parent_id is None:
-                position = last.position
-                last.position = position + 1
+            siblings = _in_order(i for i in sitting.items if i.parent_id == parent_id)
+            # The one rule: a new TOP goes before a trailing "Verschiedenes", which stays last;
+            # a sub-item goes last under its TOP. The record returned shows exactly this order.
+            index = len(siblings)
+            if (
+                parent_id is None
+                and siblings
+                and siblings[-1].standing == StandingItem.VERSCHIEDENES
+            ):
+                index -= 1
+            _renumber([*siblings[:index], None, *siblings[index:]])
+            position = index
             sitting.items.append(
                 AgendaItem(
                     title=data.title.strip(),
@@ -102,21 +105,32 @@ class Agenda(SittingsBase):
         """Move a TOP up (delta -1) or down (+1) among its siblings."""
         with self.db.session() as session:
             item = self._item_of(session, item_id)
-            siblings = sorted(
-                (i for i in item.sitting.items if i.parent_id == item.parent_id),
-                key=lambda i: i.position,
-            )
+            siblings = _in_order(i for i in item.sitting.items if i.parent_id == item.parent_id)
             index = siblings.index(item)
             target = index + delta
             if not 0 <= target < len(siblings):
                 return
-            other = siblings[target]
-            item.position, other.position = other.position, item.position
+            siblings[index], siblings[target] = siblings[target], siblings[index]
+            # Positions renumbered among the siblings: one step is one place, even where older
+            # data left gaps or ties.
+            _renumber(siblings)
 
     def remove_item(self, item_id: int) -> None:
         with self.db.session() as session:
             item = self._item_of(session, item_id)
             session.delete(item)
+
+
+def _in_order(items: Iterable[AgendaItem]) -> list[AgendaItem]:
+    """Items in agenda order: by position, ties (from older data) by when they were added."""
+    return sorted(items, key=lambda i: (i.position, i.id or 0))
+
+
+def _renumber(items: Sequence[AgendaItem | None]) -> None:
+    """Positions 0, 1, 2 … in list order; ``None`` keeps a place free for a new item."""
+    for position, item in enumerate(items):
+        if item is not None:
+            item.position = position
 
 
 def _attachments(paths: Iterable[str]) -> str:

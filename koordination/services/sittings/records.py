@@ -146,9 +146,11 @@ class SittingsBase:
     def _items(
         self, s: Sitting, start: datetime, tasks: dict[int, list[TaskRecord]]
     ) -> tuple[AgendaItemRecord, ...]:
-        top = [i for i in s.items if i.parent_id is None]
+        # By position, not as loaded: an item just added sits at the end of the loaded list.
+        ordered = sorted(s.items, key=lambda i: (i.position, i.id))
+        top = [i for i in ordered if i.parent_id is None]
         children: dict[int, list[AgendaItem]] = {}
-        for i in s.items:
+        for i in ordered:
             if i.parent_id is not None:
                 children.setdefault(i.parent_id, []).append(i)
         records: list[AgendaItemRecord] = []
