@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual.markup import escape
@@ -63,15 +64,41 @@ def _grid(items: Iterable[Item]) -> Table:
     return grid
 
 
-def _fields(pairs: Iterable[tuple[str, str]]) -> Table:
-    """Label: value lines; the values start in one column and wrap there."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True, style="dim")
-    grid.add_column(overflow="fold")
-    for label, value in pairs:
-        if value:
-            grid.add_row(f"{INDENT}{label}:", value)
-    return grid
+class _Fields:
+    """Label: value lines; the values start in one column and wrap there. In a pane too
+    narrow for the longest value beside its label (an e-mail address), each value goes on a
+    line of its own under its label, so no address is broken in the middle."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self.pairs = [(label, value) for label, value in pairs if value]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if not self.pairs:
+            return
+        labels = max(cell_len(f"{INDENT}{label}:") for label, _ in self.pairs)
+        longest = max(
+            max(cell_len(word) for word in value.split() or [""]) for _, value in self.pairs
+        )
+        if labels + 1 + longest <= options.max_width:
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True, style="dim")
+            grid.add_column(overflow="fold")
+            for label, value in self.pairs:
+                grid.add_row(f"{INDENT}{label}:", value)
+            yield grid
+            return
+        room = options.max_width - 2 * len(INDENT)
+        for label, value in self.pairs:
+            yield Text(f"{INDENT}{label}:", style="dim")
+            # An address too long for the pane breaks before its "@", not anywhere.
+            if cell_len(value) > room and "@" in value and " " not in value:
+                local, _, domain = value.partition("@")
+                value = f"{local}\n@{domain}"
+            yield _grid([(INDENT * 2, Text(value))])
+
+
+def _fields(pairs: Iterable[tuple[str, str]]) -> _Fields:
+    return _Fields(pairs)
 
 
 def ended(valid_to: date | None, today: date) -> bool:
@@ -79,12 +106,18 @@ def ended(valid_to: date | None, today: date) -> bool:
     return valid_to is not None and valid_to <= today
 
 
-def _section(title: str, body: Table | list[Item], empty: str = "–") -> list[RenderableType]:
+def _section(
+    title: str, body: Table | _Fields | list[Item], empty: str = "–"
+) -> list[RenderableType]:
+    nothing = _grid([(INDENT, Text(empty, style="dim"))])
+    shown: RenderableType
     if isinstance(body, list):
-        body = _grid(body or [(INDENT, Text(empty, style="dim"))])
-    elif body.row_count == 0:
-        body = _grid([(INDENT, Text(empty, style="dim"))])
-    return [Text(""), Text(title, style="bold"), body]
+        shown = _grid(body) if body else nothing
+    elif isinstance(body, _Fields):
+        shown = body if body.pairs else nothing
+    else:
+        shown = body if body.row_count else nothing
+    return [Text(""), Text(title, style="bold"), shown]
 
 
 def _title(name: str, archived: bool, subtitle: str) -> list[RenderableType]:

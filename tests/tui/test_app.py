@@ -13,7 +13,8 @@ from tui_support import make_app, settle, table_names, text_of
 from koordination.services.directory.search import PeopleFilter
 from koordination.services.directory.service import Directory
 from koordination.tui.dialogs.common import ErrorScreen, HelpScreen
-from koordination.tui.dialogs.form import AffiliationScreen, ConfirmScreen, FormScreen
+from koordination.tui.dialogs.directory import AffiliationScreen
+from koordination.tui.dialogs.form import ConfirmScreen, FormScreen
 from koordination.tui.widgets.lazy_table import LazyTable
 
 SIZE = (140, 40)
@@ -182,9 +183,11 @@ async def test_edit_person_saves_changes(city_db: str, directory: Directory) -> 
         assert directory.get_person(row.id).phones == ("0511 123456",)
 
 
-async def test_archive_and_restore_a_person(city_db: str, directory: Directory) -> None:
+async def test_archive_asks_says_how_to_restore_and_the_person_comes_back(
+    city_db: str, directory: Directory
+) -> None:
     app = make_app(city_db)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         await pilot.press("2")
         await settle(pilot, app)
@@ -192,17 +195,27 @@ async def test_archive_and_restore_a_person(city_db: str, directory: Directory) 
         assert table_names(table)[0] == "Hans Becker"
         await pilot.press("x")
         await settle(pilot, app)
+        # x asks first and says how to bring the person back.
+        assert isinstance(app.screen, ConfirmScreen)
+        question = " ".join(text_of(s) for s in app.screen.query(Static))
+        assert "Person archivieren?" in question and "Hans Becker" in question
+        assert "Wiederherstellen im Archiv (z)" in question
+        await pilot.press("escape")  # no: nothing happens
+        await settle(pilot, app)
+        assert table_names(table)[0] == "Hans Becker"
+        await pilot.press("x", "j")
+        await settle(pilot, app)
         assert "Hans Becker" not in table_names(table)
         assert len(table_names(table)) == 9
-        await pilot.press("v")  # show the archive
+        await pilot.press("z")  # show the archive
         await settle(pilot, app)
         assert app.query_one("#people-archived", Switch).value is True
         assert table_names(table) == ["Hans Becker"]
         assert "archiviert" in text_of(app.query_one("#people-detail", Static))
-        await pilot.press("x")  # restore
+        await pilot.press("x")  # restore: no question, nothing is lost by it
         await settle(pilot, app)
         assert table_names(table) == []
-        await pilot.press("v")
+        await pilot.press("z")
         await settle(pilot, app)
         assert "Hans Becker" in table_names(table)
         assert directory.count_people(PeopleFilter(archived=True)) == 0
@@ -219,13 +232,13 @@ async def test_consent_recorded_and_withdrawn(city_db: str) -> None:
         app.query_one("#people-table", LazyTable).focus()
         detail = app.query_one("#people-detail", Static)
         assert "Einladungen: erteilt am" in text_of(detail)
-        await pilot.press("w")
+        await pilot.press("W")
         await settle(pilot, app)
         assert isinstance(app.screen, FormScreen)
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         assert "Einladungen: widerrufen am" in text_of(detail)
-        await pilot.press("c")
+        await pilot.press("w")
         await settle(pilot, app)
         from koordination.domain.enums import ConsentPurpose
 
@@ -265,7 +278,7 @@ async def test_group_member_added_and_ended(city_db: str) -> None:
         await settle(pilot, app)
         await pilot.press("down")
         await settle(pilot, app)
-        await pilot.press("m")
+        await pilot.press("plus")
         await settle(pilot, app)
         screen = app.screen
         screen.query_one("#person-search", Input).value = "wagner"
@@ -280,7 +293,7 @@ async def test_group_member_added_and_ended(city_db: str) -> None:
         detail = text_of(app.query_one("#groups-detail", Static))
         assert "Greta Wagner (Mitglied, für Stadt Musterstadt – Bürgerbüro)" in detail
         assert "Es fehlt Zivilgesellschaft." in text_of(app.query_one("#groups-warning", Static))
-        await pilot.press("b")
+        await pilot.press("minus")
         await settle(pilot, app)
         form = app.screen
         assert isinstance(form, FormScreen)
@@ -366,7 +379,7 @@ async def test_command_palette_lists_german_actions(city_db: str) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         titles = [t for t, _h, _a in app.command_entries()]
-        assert {"Person anlegen", "Personen: Suche", "Archiv anzeigen (Personen)"} <= set(titles)
+        assert {"Person anlegen", "Personen: Suche", "Archiv zeigen (Personen)"} <= set(titles)
         await app.run_action("app.area_action('people', 'new')")
         await settle(pilot, app)
         assert isinstance(app.screen, FormScreen)
@@ -403,7 +416,7 @@ async def test_person_assigned_to_an_organisation_and_the_affiliation_ended(
         await settle(pilot, app)
         table = app.query_one("#people-table", LazyTable)
         table.focus()
-        await pilot.press("o")
+        await pilot.press("plus")
         await settle(pilot, app)
         dialog = app.screen
         assert isinstance(dialog, AffiliationScreen)
@@ -437,7 +450,7 @@ async def test_person_assigned_to_an_organisation_and_the_affiliation_ended(
         ]
 
         # End the old affiliation: first before it began (refused), then yesterday.
-        await pilot.press("u")
+        await pilot.press("minus")
         await settle(pilot, app)
         form = app.screen
         assert isinstance(form, FormScreen)
@@ -462,7 +475,7 @@ async def test_person_assigned_to_an_organisation_and_the_affiliation_ended(
         assert row is not None and row.cells[1] == "Hochschule Musterstadt"
 
         # End the new one as of today (the default): marked as ended, kept as history.
-        await pilot.press("u")
+        await pilot.press("minus")
         await settle(pilot, app)
         assert isinstance(app.screen, FormScreen)
         await pilot.press("ctrl+s")

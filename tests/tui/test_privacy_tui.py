@@ -32,7 +32,7 @@ async def test_access_report_writes_json_and_pdf_into_exports(city_db: str, tmp_
     app = make_app(city_db)
     async with app.run_test(size=SIZE) as pilot:
         await _select_anna(pilot, app)
-        await pilot.press("d")
+        await pilot.press("U")
         await settle(pilot, app)
         await pilot.press("ctrl+s")  # the export dialog offers both formats at once: write
         await settle(pilot, app)

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widget import Widget
 from textual.widgets import Select, Static
 
 from koordination.domain.enums import Sector
 from koordination.domain.records.directory import GroupRecord, GroupRow, Saved
-from koordination.tui.areas.list_area import ListArea
+from koordination.tui.areas.list_area import ListArea, list_bindings
 from koordination.tui.areas.people import person_search
 from koordination.tui.formatting import group_detail, missing_sectors_warning, number
+from koordination.tui.keys import bind
 from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
     from koordination.domain.inputs.directory import GroupInput, MembershipInput
     from koordination.services.directory.service import Directory
-    from koordination.tui.dialogs.form import Ending
+    from koordination.tui.dialogs.directory import Ending
 
 
 def group_row(r: GroupRow) -> Row:
@@ -33,36 +34,26 @@ class GroupsArea(ListArea):
     NOUN = "Gruppen"
     EXPORT_KIND = "groups"
     SEARCH_HINT = "Suchen: Name der Gruppe …"
+    RECORD_NOUN = "Gruppe"
+    CHANGED = "group"
+    SHOWN_IN_DETAIL = (1, 2, 3)
     COLUMNS = [
-        Column("Name", 34, 3),
-        Column("Art", 27, 1),
-        Column("Gehört zu", 20, 1),
-        Column("Mitglieder", 10, 0),
+        Column("Name", 40, 3, min_width=18),
+        Column("Art", 27, 1, priority=2, min_width=12),
+        Column("Gehört zu", 30, 1, priority=3, min_width=12),
+        Column("Mitgl.", 6, 0, priority=1, min_width=6),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", "Neu", tooltip="Gruppe anlegen"),
-        Binding("e", "edit", "Bearbeiten", tooltip="Gruppe bearbeiten"),
-        Binding("x", "archive", "Archivieren", tooltip="Gruppe archivieren/wiederherstellen"),
-        Binding("slash", "search", "Suchen", key_display="/", tooltip="Gruppen: Suche"),
-        Binding("v", "toggle_archive_view", "Archiv", tooltip="Archiv anzeigen (Gruppen)"),
-        Binding(
-            "ctrl+e,E",
-            "export",
-            "Export",
-            key_display="Strg+E",
-            tooltip="Gruppen exportieren (CSV, Excel, JSON)",
-        ),
-        Binding("m", "add_member", "Mitglied +", tooltip="Mitglied hinzufügen"),
-        Binding("b", "end_membership", "Mitglied −", tooltip="Mitgliedschaft beenden"),
-        Binding("h", "history", "Verlauf", tooltip="Verlauf: Änderungen an der Gruppe"),
+        *list_bindings("Gruppe", "Gruppen"),
+        bind("add_member", "add_member", "Mitglied hinzufügen"),
+        bind("end_member", "end_membership", "Mitgliedschaft beenden"),
     ]
 
-    def compose_detail(self) -> Iterable[Widget]:
+    def compose_detail_top(self) -> Iterable[Widget]:
         # The warning sits above the member list so a long list cannot hide it.
         warning = Static("", id=f"{self.id}-warning", classes="sector-warning")
         warning.display = False
         yield warning
-        yield from super().compose_detail()
 
     def compose_filters(self) -> Iterable[Widget]:
         yield Select(
@@ -110,7 +101,7 @@ class GroupsArea(ListArea):
         return [(r.cells[0], r.id) for r in rows if r is not None and r.id != exclude]
 
     def action_new(self) -> None:
-        from koordination.tui.dialogs.form import group_form
+        from koordination.tui.dialogs.directory import group_form
 
         if self.needs_core() is None:
             return
@@ -122,7 +113,7 @@ class GroupsArea(ListArea):
         self.app.push_screen(group_form("Gruppe anlegen", None, self._parents(None)), done)
 
     def action_edit(self) -> None:
-        from koordination.tui.dialogs.form import group_form
+        from koordination.tui.dialogs.directory import group_form
 
         record: GroupRecord | None = self.selected()
         if record is None:
@@ -160,20 +151,8 @@ class GroupsArea(ListArea):
         if record is not None and self.core is not None:
             self.app.push_screen(AuditScreen(self.core, "group", record.id, record.name))
 
-    def action_archive(self) -> None:
-        record: GroupRecord | None = self.selected()
-        core = self.core
-        if record is None or core is None:
-            return
-        directory = core.directory
-        archive = not record.archived
-
-        def done(saved: GroupRecord) -> None:
-            verb = "archiviert" if archive else "wiederhergestellt"
-            self.notify(f"{saved.name} wurde {verb}.")
-            self.changed("group")
-
-        self.call_service(lambda: directory.set_group_archived(record, archive), done)
+    def set_archived(self, directory: Directory, record: Any, archive: bool) -> GroupRecord:
+        return directory.set_group_archived(record, archive)
 
     # ------------------------------------------------------------------ members
     def action_add_member(self) -> None:
@@ -187,7 +166,7 @@ class GroupsArea(ListArea):
         people, count = person_search(directory)
 
         def open_dialog(organisations: list[tuple[str, int]]) -> None:
-            from koordination.tui.dialogs.form import MembershipScreen
+            from koordination.tui.dialogs.directory import MembershipScreen
 
             def done(data: MembershipInput | None) -> None:
                 if data is None:
@@ -215,7 +194,7 @@ class GroupsArea(ListArea):
         )
 
     def action_end_membership(self) -> None:
-        from koordination.tui.dialogs.form import end_membership_form
+        from koordination.tui.dialogs.directory import end_membership_form
 
         record: GroupRecord | None = self.selected()
         core = self.core

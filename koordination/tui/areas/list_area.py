@@ -7,21 +7,44 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static, Switch
 from textual.worker import get_current_worker
 
 from koordination.errors import KoordinationError
 from koordination.tui.areas.base import Area
-from koordination.tui.formatting import number
+from koordination.tui.formatting import escape_markup, number
+from koordination.tui.keys import bind
 from koordination.tui.widgets.lazy_table import Column, Counter, LazyTable, Loader
+from koordination.tui.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from koordination.services.directory.service import Directory
     from koordination.tui.dialogs.transfer import ExportKind, ImportKind
+
+
+def list_bindings(one: str, many: str, *, can_import: bool = False) -> list[Binding]:
+    """The keys every list area shares; the footer shows the daily ones, F1 all."""
+    out = [
+        bind("new", "new", f"{one} anlegen"),
+        bind("edit", "edit", f"{one} bearbeiten"),
+        bind("remove", "archive", f"{one} archivieren/wiederherstellen"),
+        bind("search", "search", f"{many}: Suche"),
+        bind("archive_view", "toggle_archive_view", f"Archiv zeigen ({many})"),
+        bind("history", "history", f"Verlauf: Änderungen ({one})", show=False),
+        bind("export", "export", f"{many} ausgeben (CSV, Excel, JSON)", show=False),
+    ]
+    if can_import:
+        out.append(
+            bind(
+                "import", "import_csv", f"{many} importieren (Excel, LibreOffice, CSV)", show=False
+            )
+        )
+    return out
 
 
 class ListArea(Area):
@@ -34,6 +57,12 @@ class ListArea(Area):
     #: What ``i`` imports and ``Strg+E`` exports here ("people", ...); ``None``: not offered.
     IMPORT_KIND: ClassVar[ImportKind | None] = None
     EXPORT_KIND: ClassVar[ExportKind | None] = None
+    #: "Person", "Organisation", ... for the archive question.
+    RECORD_NOUN: ClassVar[str] = "Eintrag"
+    #: Indexes of the columns the detail pane says anyway (not repeated when dropped).
+    SHOWN_IN_DETAIL: ClassVar[tuple[int, ...]] = ()
+    #: What this area's records are called in the data-changed message ("person", ...).
+    CHANGED: ClassVar[str] = ""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -46,29 +75,37 @@ class ListArea(Area):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filter-bar"):
             yield Input(placeholder=self.SEARCH_HINT, id=f"{self.id}-search", classes="search")
-            yield from self.compose_filters()
-            with Horizontal(classes="archive-toggle"):
-                yield Static("Archiv", classes="switch-label")
-                yield Switch(False, id=f"{self.id}-archived")
-        with Horizontal(classes="list-body"):
-            yield LazyTable(
-                self.COLUMNS,
-                id=f"{self.id}-table",
-                empty_text=f"Keine {self.NOUN} gefunden.",
-            )
-            with VerticalScroll(classes="detail", id=f"{self.id}-detail-pane"):
-                yield from self.compose_detail()
-        yield Static("Wird geladen …", id=f"{self.id}-status", classes="status-line")
+            with Horizontal(classes="filters"):
+                yield from self.compose_filters()
+                with Horizontal(classes="archive-toggle"):
+                    yield Static("Archiv", classes="switch-label")
+                    yield Switch(False, id=f"{self.id}-archived")
+        yield RecordTable(
+            self.COLUMNS,
+            prefix=str(self.id),
+            empty_text=f"Keine {self.NOUN} gefunden.",
+            detail_top=self.compose_detail_top(),
+            shown_in_detail=self.SHOWN_IN_DETAIL,
+        )
 
     def compose_filters(self) -> Iterable[Widget]:
         return ()
 
-    def compose_detail(self) -> Iterable[Widget]:
-        yield Static("[dim]Nichts ausgewählt.[/dim]", id=f"{self.id}-detail", classes="detail-text")
+    def compose_detail_top(self) -> Iterable[Widget]:
+        """Widgets above the record's detail (a warning that must not scroll away)."""
+        return ()
+
+    @property
+    def records(self) -> RecordTable:
+        return self.query_one(RecordTable)
 
     @property
     def table(self) -> LazyTable:
         return self.query_one(f"#{self.id}-table", LazyTable)
+
+    def on_resize(self) -> None:
+        # Below 100 columns the filters take a line of their own under the search field.
+        self.set_class(self.size.width < 100, "-narrow")
 
     @property
     def search(self) -> Input:
@@ -131,7 +168,7 @@ class ListArea(Area):
         text = f"{number(event.row_count)}{'' if event.exact else '+'} {self.NOUN}"
         if self.archived:
             text += " im Archiv"
-        self.query_one(f"#{self.id}-status", Static).update(text)
+        self.records.set_status(text)
         if event.row_count == 0:
             self.show_record(None)
         if self.select_after_load is not None:
@@ -179,10 +216,7 @@ class ListArea(Area):
     def show_record(self, record: Any) -> None:
         self.current = record
         self._shown_id = record.id if record is not None else None
-        shown = (
-            self.render_detail(record) if record is not None else "[dim]Nichts ausgewählt.[/dim]"
-        )
-        self.query_one(f"#{self.id}-detail", Static).update(shown)
+        self.records.show_detail(self.render_detail(record) if record is not None else None)
 
     def data_changed(self, what: str) -> None:
         self.reload(keep_position=True)
@@ -209,6 +243,63 @@ class ListArea(Area):
 
     def action_toggle_archive_view(self) -> None:
         self.query_one(f"#{self.id}-archived", Switch).toggle()
+
+    def record_name(self, record: Any) -> str:
+        return str(getattr(record, "display_name", None) or record.name)
+
+    def set_archived(self, directory: Directory, record: Any, archive: bool) -> Any:
+        """Archive (or bring back) ``record`` through the service; returns the saved record."""
+        raise NotImplementedError
+
+    def action_archive(self) -> None:
+        """Archive after asking, saying how to bring it back; from the archive, restore."""
+        from koordination.tui.dialogs.form import ConfirmScreen
+
+        record = self.selected()
+        core = self.core
+        if record is None or core is None:
+            return
+        directory = core.directory
+        archive = not record.archived
+        name = self.record_name(record)
+
+        def done(saved: Any) -> None:
+            if archive:
+                self.notify(
+                    f"{self.record_name(saved)} wurde archiviert. "
+                    "Wiederherstellen im Archiv (z): Eintrag wählen, x drücken.",
+                    title="Archiviert",
+                    markup=False,
+                    timeout=10,
+                )
+            else:
+                self.notify(f"{self.record_name(saved)} wurde wiederhergestellt.", markup=False)
+            self.changed(self.CHANGED)
+
+        def run() -> None:
+            self.call_service(lambda: self.set_archived(directory, record, archive), done)
+
+        if not archive:
+            run()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                run()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"{self.RECORD_NOUN} archivieren?",
+                [
+                    f"{escape_markup(name)} wird archiviert und verschwindet aus der Liste; "
+                    "nichts wird gelöscht.",
+                    "Wiederherstellen im Archiv (z): Eintrag wählen und x drücken.",
+                ],
+                "Archivieren",
+                "Abbrechen",
+            ),
+            answer,
+        )
 
     def selected(self) -> Any:
         if self.current is None or self.current.id != self.table.cursor_id:

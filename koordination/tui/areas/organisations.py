@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widget import Widget
 from textual.widgets import Select
 
 from koordination.domain.enums import Sector
 from koordination.domain.records.directory import OrganisationRecord, OrganisationRow, Saved
-from koordination.tui.areas.list_area import ListArea
+from koordination.tui.areas.list_area import ListArea, list_bindings
 from koordination.tui.formatting import number, organisation_detail
 from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 
@@ -32,33 +32,19 @@ class OrganisationsArea(ListArea):
     IMPORT_KIND = "organisations"
     EXPORT_KIND = "organisations"
     SEARCH_HINT = "Suchen: Name, Kurzname, E-Mail …"
+    RECORD_NOUN = "Organisation"
+    CHANGED = "organisation"
+    # Sector, kind and e-mail are in the detail; the number of people is not.
+    SHOWN_IN_DETAIL = (1, 2, 4)
     COLUMNS = [
-        Column("Name", 30, 3),
-        Column("Sektor", 17, 0),
-        Column("Art", 16, 1),
-        Column("Personen", 8, 0),
-        Column("E-Mail", 24, 1),
+        Column("Name", 34, 3, min_width=18),
+        Column("Sektor", 17, 0, priority=2, min_width=12),
+        Column("Art", 20, 1, priority=3, min_width=12),
+        Column("Personen", 8, 0, priority=1, min_width=8),
+        Column("E-Mail", 28, 1, priority=4, min_width=16),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", "Neu", tooltip="Organisation anlegen"),
-        Binding("e", "edit", "Bearbeiten", tooltip="Organisation bearbeiten"),
-        Binding("x", "archive", "Archivieren", tooltip="Organisation archivieren/wiederherstellen"),
-        Binding("slash", "search", "Suchen", key_display="/", tooltip="Organisationen: Suche"),
-        Binding("v", "toggle_archive_view", "Archiv", tooltip="Archiv anzeigen (Organisationen)"),
-        Binding(
-            "i",
-            "import_csv",
-            "Import",
-            tooltip="Organisationen importieren (Excel, LibreOffice, CSV)",
-        ),
-        Binding("h", "history", "Verlauf", tooltip="Verlauf: Änderungen an der Organisation"),
-        Binding(
-            "ctrl+e,E",
-            "export",
-            "Export",
-            key_display="Strg+E",
-            tooltip="Organisationen exportieren (CSV, Excel, JSON)",
-        ),
+        *list_bindings("Organisation", "Organisationen", can_import=True)
     ]
 
     def compose_filters(self) -> Iterable[Widget]:
@@ -90,7 +76,7 @@ class OrganisationsArea(ListArea):
         return organisation_detail(record, self.today())
 
     def action_new(self, data: OrganisationInput | None = None) -> None:
-        from koordination.tui.dialogs.form import organisation_form
+        from koordination.tui.dialogs.directory import organisation_form
 
         if self.needs_core() is None:
             return
@@ -102,7 +88,7 @@ class OrganisationsArea(ListArea):
         self.app.push_screen(organisation_form("Organisation anlegen", data), done)
 
     def action_edit(self) -> None:
-        from koordination.tui.dialogs.form import organisation_form
+        from koordination.tui.dialogs.directory import organisation_form
 
         record: OrganisationRecord | None = self.selected()
         if record is None:
@@ -141,17 +127,5 @@ class OrganisationsArea(ListArea):
         if record is not None and self.core is not None:
             self.app.push_screen(AuditScreen(self.core, "organisation", record.id, record.name))
 
-    def action_archive(self) -> None:
-        record: OrganisationRecord | None = self.selected()
-        core = self.core
-        if record is None or core is None:
-            return
-        directory = core.directory
-        archive = not record.archived
-
-        def done(saved: OrganisationRecord) -> None:
-            verb = "archiviert" if archive else "wiederhergestellt"
-            self.notify(f"{saved.name} wurde {verb}.")
-            self.changed("organisation")
-
-        self.call_service(lambda: directory.set_organisation_archived(record, archive), done)
+    def set_archived(self, directory: Directory, record: Any, archive: bool) -> OrganisationRecord:
+        return directory.set_organisation_archived(record, archive)

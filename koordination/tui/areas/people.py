@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import ModalScreen
@@ -17,8 +17,9 @@ from textual.widgets import Button, Input, Select, Static
 from koordination.domain.enums import Sector
 from koordination.domain.records.directory import PersonRecord, PersonRow, Saved
 from koordination.errors import KoordinationError
-from koordination.tui.areas.list_area import ListArea
+from koordination.tui.areas.list_area import ListArea, list_bindings
 from koordination.tui.formatting import day, ended, period, person_detail
+from koordination.tui.keys import bind
 from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
     from koordination.domain.inputs.directory import AffiliationInput, ConsentInput, PersonInput
     from koordination.services.directory.service import Directory
-    from koordination.tui.dialogs.form import Ending
+    from koordination.tui.dialogs.directory import Ending
 
 
 def person_row(r: PersonRow) -> Row:
@@ -62,47 +63,45 @@ class PeopleArea(ListArea):
     IMPORT_KIND = "people"
     EXPORT_KIND = "people"
     SEARCH_HINT = "Suchen: Name, E-Mail, Organisation …"
+    RECORD_NOUN = "Person"
+    CHANGED = "person"
+    # Organisation, sector and e-mail are all in the detail.
+    SHOWN_IN_DETAIL = (1, 2, 3)
     COLUMNS = [
-        Column("Name", 24, 2),
-        Column("Organisation", 24, 2),
-        Column("Sektor", 17, 0),
-        Column("E-Mail", 26, 1),
+        Column("Name", 26, 2, min_width=18),
+        Column("Organisation", 30, 2, priority=1, min_width=14),
+        Column("Sektor", 17, 0, priority=3, min_width=12),
+        Column("E-Mail", 30, 1, priority=2, min_width=16),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", "Neu", tooltip="Person anlegen"),
-        Binding("e", "edit", "Bearbeiten", tooltip="Person bearbeiten"),
-        Binding("x", "archive", "Archivieren", tooltip="Person archivieren/wiederherstellen"),
-        Binding("slash", "search", "Suchen", key_display="/", tooltip="Personen: Suche"),
-        Binding("v", "toggle_archive_view", "Archiv", tooltip="Archiv anzeigen (Personen)"),
-        Binding(
-            "i", "import_csv", "Import", tooltip="Personen importieren (Excel, LibreOffice, CSV)"
+        *list_bindings("Person", "Personen", can_import=True),
+        bind("consent", "add_consent", "Einwilligung erfassen"),
+        bind("withdraw", "withdraw_consent", "Einwilligung widerrufen", show=False),
+        bind(
+            "add_member",
+            "add_affiliation",
+            "Person einer Organisation zuordnen",
+            label="Organisation +",
+            show=False,
         ),
-        Binding("h", "history", "Verlauf", tooltip="Verlauf: Änderungen an der Person"),
-        Binding(
-            "ctrl+e,E",
-            "export",
-            "Export",
-            key_display="Strg+E",
-            tooltip="Personen exportieren (CSV, Excel, JSON)",
+        bind(
+            "end_member",
+            "end_affiliation",
+            "Zugehörigkeit zu einer Organisation beenden",
+            label="Organisation −",
+            show=False,
         ),
-        Binding("c", "add_consent", "Einwilligung", tooltip="Einwilligung erfassen"),
-        Binding("w", "withdraw_consent", "Widerruf", tooltip="Einwilligung widerrufen"),
-        Binding(
-            "o", "add_affiliation", "Organisation +", tooltip="Person einer Organisation zuordnen"
-        ),
-        Binding("u", "end_affiliation", "Organisation −", tooltip="Zugehörigkeit beenden"),
-        Binding(
-            "d",
+        bind(
             "access_report",
-            "Auskunft",
-            tooltip="Auskunft nach Art. 15 DSGVO: alle Daten der Person als JSON und PDF",
+            "access_report",
+            "Auskunft nach Art. 15 DSGVO: alle Daten der Person als JSON und PDF",
+            show=False,
         ),
-        Binding(
-            "delete",
+        bind(
             "erase",
-            "Löschen (DSGVO)",
-            key_display="Entf",
-            tooltip="Person löschen nach Art. 17 DSGVO: Personendaten überall entfernen",
+            "erase",
+            "Person löschen nach Art. 17 DSGVO: Personendaten überall entfernen",
+            show=False,
         ),
     ]
 
@@ -181,7 +180,7 @@ class PeopleArea(ListArea):
 
     # ------------------------------------------------------------------ add / edit
     def action_new(self, data: PersonInput | None = None) -> None:
-        from koordination.tui.dialogs.form import person_form
+        from koordination.tui.dialogs.directory import person_form
 
         if self.needs_core() is None:
             return
@@ -193,7 +192,7 @@ class PeopleArea(ListArea):
         self.app.push_screen(person_form("Person anlegen", data), done)
 
     def action_edit(self, data: PersonInput | None = None, original: Any = None) -> None:
-        from koordination.tui.dialogs.form import person_form
+        from koordination.tui.dialogs.directory import person_form
 
         record: PersonRecord | None = original or self.selected()
         if record is None:
@@ -260,25 +259,12 @@ class PeopleArea(ListArea):
 
         self.call_service(call, done, failed)
 
-    # ------------------------------------------------------------------ archive
-    def action_archive(self) -> None:
-        record: PersonRecord | None = self.selected()
-        core = self.core
-        if record is None or core is None:
-            return
-        directory = core.directory
-        archive = not record.archived
-
-        def done(saved: PersonRecord) -> None:
-            verb = "archiviert" if archive else "wiederhergestellt"
-            self.notify(f"{saved.display_name} wurde {verb}.")
-            self.changed("person")
-
-        self.call_service(lambda: directory.set_person_archived(record, archive), done)
+    def set_archived(self, directory: Directory, record: Any, archive: bool) -> PersonRecord:
+        return directory.set_person_archived(record, archive)
 
     # ------------------------------------------------------------------ consents
     def action_add_consent(self) -> None:
-        from koordination.tui.dialogs.form import consent_form
+        from koordination.tui.dialogs.directory import consent_form
 
         record: PersonRecord | None = self.selected()
         core = self.core
@@ -302,7 +288,7 @@ class PeopleArea(ListArea):
         from datetime import UTC, datetime, time
 
         from koordination.clock import CITY_ZONE
-        from koordination.tui.dialogs.form import withdraw_form
+        from koordination.tui.dialogs.directory import withdraw_form
 
         record: PersonRecord | None = self.selected()
         core = self.core
@@ -340,7 +326,7 @@ class PeopleArea(ListArea):
     # ------------------------------------------------------------------ organisations
     def action_add_affiliation(self) -> None:
         from koordination.services.directory.search import OrganisationFilter
-        from koordination.tui.dialogs.form import AffiliationScreen
+        from koordination.tui.dialogs.directory import AffiliationScreen
 
         record: PersonRecord | None = self.selected()
         core = self.core
@@ -372,7 +358,7 @@ class PeopleArea(ListArea):
         )
 
     def action_end_affiliation(self) -> None:
-        from koordination.tui.dialogs.form import end_affiliation_form
+        from koordination.tui.dialogs.directory import end_affiliation_form
 
         record: PersonRecord | None = self.selected()
         core = self.core
@@ -476,7 +462,7 @@ class EraseScreen(ModalScreen[bool]):
 
     WORD = "LÖSCHEN"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Abbrechen", tooltip="Nicht löschen, Dialog schließen"),
+        bind("cancel", "cancel", "Nicht löschen, Dialog schließen"),
     ]
 
     def __init__(self, record: PersonRecord) -> None:

@@ -33,6 +33,42 @@ AREAS: list[tuple[str, str, type[Area]]] = [
     ("network", "0", NetworkArea),
 ]
 
+#: Short names for the tabs that are not shown, when the full names do not fit.
+SHORT = {
+    "overview": "Übers.",
+    "people": "Pers.",
+    "organisations": "Org.",
+    "groups": "Gruppen",
+    "city": "Stadt",
+    "meetings": "Termine",
+    "tasks": "Aufg.",
+    "surveys": "Umfr.",
+    "fields": "Felder",
+    "network": "Netz",
+}
+#: Cells around each tab's label.
+TAB_PADDING = 2
+
+
+def tab_labels(active: str, width: int) -> dict[str, str]:
+    """The label of each area's tab so that all ten fit in ``width`` cells: the active one
+    spelled out, the others as their digit, then named (short, then full) in navigation
+    order as long as the row still fits."""
+    full = {area_id: f"{key} {cls.TITLE}" for area_id, key, cls in AREAS}
+    labels = {area_id: full[area_id] if area_id == active else key for area_id, key, _ in AREAS}
+
+    def used() -> int:
+        return sum(len(text) + TAB_PADDING for text in labels.values())
+
+    for names in ({a: f"{k} {SHORT[a]}" for a, k, _ in AREAS}, full):
+        for area_id in labels:
+            before = labels[area_id]
+            if area_id != active:
+                labels[area_id] = names[area_id]
+                if used() > width:
+                    labels[area_id] = before
+    return labels
+
 
 class Shell(Vertical):
     """Tabs with one area each; built right after the first frame."""
@@ -42,3 +78,22 @@ class Shell(Vertical):
             for area_id, key, cls in AREAS:
                 with TabPane(f"{key} {cls.TITLE}", id=f"tab-{area_id}"):
                     yield cls(id=area_id)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.fit_tabs)
+
+    def on_resize(self) -> None:
+        self.fit_tabs()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        # Not stopped: the app activates the area on the same message.
+        if event.tabbed_content.id == "areas":
+            self.fit_tabs()
+
+    def fit_tabs(self) -> None:
+        tabs = self.query_one("#areas", TabbedContent)
+        active = (tabs.active or "tab-overview").removeprefix("tab-")
+        for area_id, label in tab_labels(active, (self.size.width or 80) - 1).items():
+            tab = tabs.get_tab(f"tab-{area_id}")
+            if str(tab.label) != label:
+                tab.label = label

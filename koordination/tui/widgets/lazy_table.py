@@ -22,10 +22,74 @@ from textual.worker import get_current_worker
 @dataclass(frozen=True)
 class Column:
     label: str
-    #: Preferred width in cells.
+    #: Preferred width in cells: the most the column takes before the others get spare room.
     width: int = 20
-    #: Share of the space left over (or missing) compared to the preferred widths.
+    #: Share of the space left over compared to the preferred widths.
     grow: int = 1
+    #: 0: always shown; when the table is too narrow, the highest number drops out first.
+    priority: int = 0
+    #: The column never gets narrower than this (0: a few cells); a name keeps ~18.
+    min_width: int = 0
+
+    @property
+    def least(self) -> int:
+        return self.min_width or min(self.width, 6)
+
+
+#: Cells between two columns, and before the first.
+GAP = 1
+
+
+def fit_columns(
+    columns: Sequence[Column], available: int, natural: Sequence[int] | None = None
+) -> list[int]:
+    """The width of each column in ``available`` cells, 0 for a column dropped for room.
+
+    Each column wants its ``natural`` width (what its longest text needs, at most its
+    preferred ``width``, at least its ``min_width``). The columns that are always shown
+    (``priority`` 0) get what they want first: columns with the highest ``priority`` number
+    drop out before an always-shown column is cut. Droppable columns may shrink down to
+    their minimum; what is left over is shared by ``grow``.
+    """
+    wants = natural if natural is not None else [c.width for c in columns]
+    wanted = [max(c.least, min(c.width, n)) for c, n in zip(columns, wants, strict=True)]
+    shown = list(range(len(columns)))
+
+    def room() -> int:
+        return available - GAP * (len(shown) + 1)
+
+    def need() -> int:
+        return sum(wanted[i] if not columns[i].priority else columns[i].least for i in shown)
+
+    while need() > room():
+        droppable = [i for i in shown if columns[i].priority > 0]
+        if not droppable:
+            break
+        shown.remove(max(droppable, key=lambda i: (columns[i].priority, i)))
+    widths = [0] * len(columns)
+    for i in shown:
+        widths[i] = wanted[i]
+    free = room() - sum(widths)
+    if free >= 0:
+        weights = sum(columns[i].grow for i in shown)
+        if weights:
+            for i in shown:
+                widths[i] += free * columns[i].grow // weights
+            widths[shown[-1]] += room() - sum(widths)
+        return widths
+    # Too little room: droppable columns give first, the one with most to spare first;
+    # an always-shown column only when nothing else is left, never below one cell.
+    for _ in range(-free):
+        givers = [i for i in shown if widths[i] > columns[i].least]
+        droppable = [i for i in givers if columns[i].priority] or givers
+        if droppable:
+            i = max(droppable, key=lambda k: (widths[k] - columns[k].least, -k))
+        else:
+            i = max(shown, key=lambda k: widths[k])
+            if widths[i] <= 1:
+                break
+        widths[i] -= 1
+    return widths
 
 
 @dataclass(frozen=True)
@@ -121,6 +185,18 @@ class LazyTable(ScrollView, can_focus=True):
         def control(self) -> LazyTable:
             return self.table
 
+    class ColumnsHidden(Message):
+        """Which columns dropped out for room changed (``hidden``: their indexes)."""
+
+        def __init__(self, table: LazyTable, hidden: tuple[int, ...]) -> None:
+            super().__init__()
+            self.table = table
+            self.hidden = hidden
+
+        @property
+        def control(self) -> LazyTable:
+            return self.table
+
     class RowSelected(Message):
         """Enter was pressed on a loaded row."""
 
@@ -161,6 +237,10 @@ class LazyTable(ScrollView, can_focus=True):
         self._keep: tuple[int, float] | None = None
         #: False until the first list arrived (no "Keine Einträge." while loading).
         self.loaded = False
+        #: The longest text per column in the loaded pages (labels included).
+        self._natural = [cell_len(c.label) for c in self.columns]
+        self._layout: tuple[int, tuple[int, ...], list[int]] | None = None
+        self._hidden: tuple[int, ...] = ()
 
     # ------------------------------------------------------------------ data
     def load(self, loader: Loader, counter: Counter, keep_position: bool = False) -> None:
@@ -237,8 +317,10 @@ class LazyTable(ScrollView, can_focus=True):
         self._loader = loader
         self._pages.clear()
         self._pending.clear()
+        self._natural = [cell_len(c.label) for c in self.columns]
         if first_page is not None:
             self._pages[0] = first_page
+            self._measure(first_page)
         self.row_count = row_count
         self._last_highlight = None
         self.loaded = True
@@ -306,6 +388,7 @@ class LazyTable(ScrollView, can_focus=True):
             return
         self._pending.discard(page)
         self._pages[page] = rows
+        self._measure(rows)
         while len(self._pages) > self.max_pages:
             self._pages.popitem(last=False)
         self.refresh()
@@ -316,19 +399,35 @@ class LazyTable(ScrollView, can_focus=True):
     def _body_height(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
 
+    def _measure(self, rows: Sequence[Row]) -> None:
+        natural = self._natural
+        for row in rows:
+            for i, text in enumerate(row.cells[: len(natural)]):
+                natural[i] = max(natural[i], cell_len(text))
+
     def _widths(self, total: int) -> list[int]:
-        # Preferred widths, then the difference to the available space shared by ``grow``.
-        available = total - len(self.columns) - 1
-        preferred = sum(c.width for c in self.columns)
-        weights = sum(c.grow for c in self.columns) or 1
-        spare = available - preferred
-        widths = [max(3, c.width + spare * c.grow // weights) for c in self.columns]
-        widths[-1] += available - sum(widths)
-        return [max(1, w) for w in widths]
+        """Widths per column for ``total`` cells, 0 for a column dropped for room."""
+        key = (total, tuple(self._natural))
+        if self._layout is None or self._layout[:2] != key:
+            widths = fit_columns(self.columns, total, self._natural)
+            self._layout = (*key, widths)
+            hidden = tuple(i for i, w in enumerate(widths) if not w)
+            if hidden != self._hidden:
+                self._hidden = hidden
+                self.post_message(self.ColumnsHidden(self, hidden))
+        return self._layout[2]
+
+    @property
+    def hidden_columns(self) -> tuple[int, ...]:
+        """The indexes of the columns dropped out for room at the current width."""
+        self._widths(self.scrollable_content_region.width)
+        return self._hidden
 
     def _line(self, cells: Sequence[str], widths: Sequence[int], total: int) -> str:
         parts = []
         for text, width in zip(cells, widths, strict=False):
+            if not width:
+                continue
             text = text.replace("\n", " ")
             if cell_len(text) > width:
                 text = set_cell_size(text, max(0, width - 1)) + "…"
