@@ -96,6 +96,7 @@ VERBS: dict[str, Verb] = {
     "save": Verb("ctrl+s", "Speichern", "Strg+S"),
     "cancel": Verb("escape", "Abbrechen", "Esc"),
     "undo": Verb("ctrl+z", "Rückgängig", "Strg+Z"),
+    "clear_form": Verb("ctrl+l", "Leeren", "Strg+L"),
     "yes": Verb("j", "Ja"),
     "no": Verb("n", "Nein"),
     # Everywhere

@@ -17,7 +17,8 @@ from koordination.services.meetings.service import Meetings
 from koordination.tui.app import KoordinationApp
 from koordination.tui.areas.meetings import MeetingsArea
 from koordination.tui.dialogs.form import ConfirmScreen, FormScreen
-from koordination.tui.dialogs.meeting import MeetingFormScreen, SendScreen
+from koordination.tui.dialogs.meeting import MeetingFormScreen
+from koordination.tui.dialogs.send import SendScreen
 
 SIZE = (140, 40)
 #: The demo's meetings lie in 2026/2027: the app believes it is this day.
@@ -364,7 +365,7 @@ def someone_not_invited(url: str, meeting_id: int) -> tuple[int, str]:
 
 
 async def test_inviting_a_guest_and_taking_someone_off_the_list(demo_db: str) -> None:
-    from koordination.tui.dialogs.form import PersonPickerScreen
+    from koordination.tui.dialogs.pickers import PersonPickerScreen
     from koordination.tui.widgets.lazy_table import LazyTable
 
     guest_id, guest_name = someone_not_invited(demo_db, 1)

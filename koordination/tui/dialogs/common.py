@@ -9,8 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from koordination.tui.dialogs.base import Dialog
+from koordination.tui.keys import bind
 
 
 def key_label(binding: Binding) -> str:
@@ -36,10 +38,14 @@ def key_label(binding: Binding) -> str:
     return " / ".join(keys)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key of the app, grouped by area."""
 
-    BINDINGS = [Binding("escape,f1,question_mark,q", "close", "Schließen")]
+    BINDINGS = [
+        bind("cancel", "close", "Hilfe schließen", label="Schließen"),
+        bind("help", "close", "Hilfe schließen", show=False),
+        Binding("q", "close", "Schließen", show=False),
+    ]
 
     def __init__(self, sections: Sequence[tuple[str, Sequence[Binding]]]) -> None:
         super().__init__()
@@ -58,17 +64,20 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll():
                 yield Static("\n".join(lines), id="help-text")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Schließen", variant="primary", id="close")
+                yield Button("Schließen (Esc)", variant="primary", id="close", compact=True)
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-class ErrorScreen(ModalScreen[None]):
+class ErrorScreen(Dialog[None]):
     """The database cannot be opened: say why in German, offer to quit."""
 
-    BINDINGS = [Binding("escape,q,enter", "quit_app", "Beenden")]
+    BINDINGS = [
+        bind("cancel", "quit_app", "koordination beenden", label="Beenden"),
+        Binding("q", "quit_app", "Beenden", show=False),
+    ]
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()
@@ -83,7 +92,10 @@ class ErrorScreen(ModalScreen[None]):
                 "[dim]Andere Datei wählen: koordination --db PFAD[/dim]", classes="dialog-note"
             )
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Beenden", variant="error", id="quit")
+                yield Button("Beenden (Esc)", variant="error", id="quit", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#quit", Button).focus()  # Enter quits too
 
     @on(Button.Pressed, "#quit")
     def action_quit_app(self) -> None:

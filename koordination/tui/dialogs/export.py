@@ -6,14 +6,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 from textual.worker import get_current_worker
@@ -22,7 +20,10 @@ from koordination.errors import KoordinationError
 from koordination.outputs.formats import ALL_FORMAT_LABELS
 from koordination.outputs.registry import OUTPUTS, Produced, make, output_for
 from koordination.paths import exports_dir
+from koordination.tui.dialogs.base import Dialog
+from koordination.tui.dialogs.form import dialog_buttons
 from koordination.tui.formatting import number
+from koordination.tui.keys import bind
 from koordination.tui.progress import Throttled
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def written(made: Sequence[Produced], counted: str = "Einträge") -> str:
     return "Gespeichert:\n" + "\n".join(str(m.path) for m in made)
 
 
-class ExportDialog(ModalScreen[list[Produced] | None]):
+class ExportDialog(Dialog[list[Produced] | None]):
     """Choose what (when a screen offers several outputs), the format and the file; the file is
     written by the registry in a worker with a progress bar.
 
@@ -67,9 +68,9 @@ class ExportDialog(ModalScreen[list[Produced] | None]):
     screen below. ``every_format`` offers all formats at once, written into one folder.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "export", "Exportieren", tooltip="Datei schreiben"),
-        Binding("escape", "close", "Abbrechen", tooltip="Dialog schließen"),
+    BINDINGS = [
+        bind("save", "export", "Datei schreiben", label="Exportieren"),
+        bind("cancel", "close", "Dialog schließen"),
     ]
 
     def __init__(
@@ -161,9 +162,7 @@ class ExportDialog(ModalScreen[list[Produced] | None]):
             yield Input(id="export-path")
             yield Static("", id="export-path-problem", classes="transfer-problem")
             yield ProgressBar(id="export-progress", show_eta=False, show_percentage=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Exportieren", variant="primary", id="export")
-                yield Button("Abbrechen", id="close")
+            yield dialog_buttons("Exportieren", save_id="export", cancel_id="close")
 
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False

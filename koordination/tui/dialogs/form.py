@@ -1,61 +1,92 @@
-"""Modal forms: person, organisation, group, consents, memberships, affiliations; confirm."""
+"""The one form dialog (fields that validate as you type, Strg+S saves, Esc asks before it
+throws input away) and the yes/no question every area asks before it changes something."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widget import Widget
+from textual.widgets import Button, Static
 
-from koordination.clock import Clock
-from koordination.domain.enums import (
-    Bundesland,
-    Channel,
-    ConsentPurpose,
-    GroupKind,
-    GroupRole,
-    LegalBasis,
-    OrganisationKind,
-    Sector,
-)
-from koordination.domain.inputs.directory import (
-    AffiliationInput,
-    CityProfileInput,
-    GroupInput,
-    MembershipInput,
-    OrganisationInput,
-    PersonInput,
-    build_affiliation,
-    build_consent,
-    build_membership,
-)
-from koordination.domain.inputs.validation import date_value, int_value, split_multi
-from koordination.domain.records.directory import (
-    CityProfileRecord,
-    GroupRecord,
-    OrganisationRecord,
-    PersonRecord,
-)
-from koordination.errors import FieldError
+from koordination.tui.dialogs.base import Dialog, ResultType
+from koordination.tui.keys import VERBS, bind
 from koordination.tui.widgets.form import Builder, FieldSpec, FormFields
-from koordination.tui.widgets.lazy_table import Column, LazyTable, Row
-from koordination.tui.widgets.search_list import Count, Fetch, SearchList
 
 
-class FormScreen(ModalScreen[Any]):
+def key_hint(verb: str) -> str:
+    """How a button names its key: "Strg+S", "Esc", "j"."""
+    v = VERBS[verb]
+    return v.display or v.key
+
+
+def dialog_buttons(
+    save: str = "Speichern",
+    cancel: str = "Abbrechen",
+    *,
+    save_id: str = "save",
+    cancel_id: str = "cancel",
+    save_verb: str = "save",
+    cancel_verb: str = "cancel",
+) -> Horizontal:
+    """The button bar under a dialog: the action and the way out, each with its key."""
+    return Horizontal(
+        Button(f"{save} ({key_hint(save_verb)})", variant="primary", id=save_id, compact=True),
+        Button(f"{cancel} ({key_hint(cancel_verb)})", id=cancel_id, compact=True),
+        classes="dialog-buttons",
+    )
+
+
+def discard_question() -> ConfirmScreen:
+    """What Esc asks when a form holds changes."""
+    return ConfirmScreen(
+        "Änderungen verwerfen?",
+        ["Das Formular enthält Eingaben, die noch nicht gespeichert sind."],
+        "Verwerfen",
+        "Zurück zum Formular",
+        default="no",
+    )
+
+
+class InputDialog(Dialog[ResultType]):
+    """A dialog the user types into: Esc closes it at once when nothing changed, and asks
+    "Änderungen verwerfen?" before it throws input away."""
+
+    #: What the dialog held when it opened; anything else is a change Esc asks about.
+    _initial: Any = None
+
+    def snapshot(self) -> Any:
+        """Everything the user can change, to compare with what the dialog opened with."""
+        return None
+
+    def remember_initial(self) -> None:
+        self._initial = self.snapshot()
+
+    def unsaved_changes(self) -> bool:
+        return self._initial is not None and self.snapshot() != self._initial
+
+    def action_cancel(self) -> None:
+        if not self.unsaved_changes():
+            self.dismiss(None)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(discard_question(), answer)
+
+
+class FormScreen(InputDialog[Any]):
     """A titled form; dismisses with the built input object, or ``None`` when cancelled."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Speichern", tooltip="Formular speichern"),
-        Binding("escape", "cancel", "Abbrechen", tooltip="Formular schließen, nichts speichern"),
+        bind("save", "save", "Formular speichern"),
+        bind("cancel", "cancel", "Formular schließen (fragt, wenn etwas geändert ist)"),
     ]
 
     def __init__(
@@ -79,20 +110,30 @@ class FormScreen(ModalScreen[Any]):
                 yield Static(self.note, classes="dialog-note")
             yield self.form
             yield Static("", id="form-summary", classes="form-summary")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Speichern", variant="primary", id="save")
-                yield Button("Abbrechen", id="cancel")
+            yield dialog_buttons()
 
     def on_mount(self) -> None:
-        # The first field, whatever kind: in "end which one?" forms that is the choice.
-        fields = self.form.query("Input, Select")
-        if fields:
-            fields.first().focus()
+        self.remember_initial()
+        target = self.first_field()
+        if target is not None:
+            # After the subclasses' own mount handlers have shown or hidden their rows.
+            self.call_after_refresh(target.focus)
+
+    def first_field(self) -> Widget | None:
+        """The field that has the focus when the form opens: the first one, whatever kind (in
+        "end which one?" forms that is the choice)."""
+        fields = self.form.query("Input, Select, TextArea")
+        return fields.first() if fields else None
+
+    def snapshot(self) -> Any:
+        return self.form.values()
 
     def on_form_fields_validated(self, event: FormFields.Validated) -> None:
         summary = self.query_one("#form-summary", Static)
         if self.form.show_all and event.problems:
-            summary.update("Bitte korrigieren: " + "; ".join(str(p) for p in event.problems))
+            summary.update(
+                escape("Bitte korrigieren: " + "; ".join(str(p) for p in event.problems))
+            )
         else:
             summary.update("")
 
@@ -104,41 +145,60 @@ class FormScreen(ModalScreen[Any]):
                 "Bitte korrigieren: " + "; ".join(str(p) for p in problems),
                 title="Nicht gespeichert",
                 severity="error",
+                markup=False,
             )
             return
         data, _ = self.form.result()
         self.dismiss(data)
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question with a list of warnings."""
+class ConfirmScreen(Dialog[bool]):
+    """A yes/no question with a list of warnings. The focus starts on the answer the user asked
+    for (``default="yes"``: "Absagen" after asking to cancel); ``j`` and ``n`` answer at once."""
 
     BINDINGS = [
-        Binding("j", "yes", "Ja"),
-        Binding("escape,n", "no", "Nein"),
+        bind("yes", "yes", "Ja"),
+        bind("no", "no", "Nein"),
+        bind("cancel", "no", "Nein", show=False),
     ]
 
-    def __init__(self, title: str, lines: Sequence[str], yes: str, no: str) -> None:
+    def __init__(
+        self,
+        title: str,
+        lines: Sequence[str],
+        yes: str,
+        no: str,
+        *,
+        default: Literal["yes", "no"] = "yes",
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.lines = list(lines)
         self.yes_label = yes
         self.no_label = no
+        self.default = default
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="confirm-dialog"):
             yield Static(self.title_text, classes="dialog-title")
             yield Static("\n".join(f"• {line}" for line in self.lines), classes="dialog-warning")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.yes_label, variant="warning", id="yes")
-                yield Button(self.no_label, variant="primary", id="no")
+                yield Button(
+                    f"{self.yes_label} ({key_hint('yes')})",
+                    variant="warning",
+                    id="yes",
+                    compact=True,
+                )
+                yield Button(
+                    f"{self.no_label} ({key_hint('no')})", variant="primary", id="no", compact=True
+                )
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one(f"#{self.default}", Button).focus()
 
     @on(Button.Pressed, "#yes")
     def action_yes(self) -> None:
@@ -147,553 +207,3 @@ class ConfirmScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#no")
     def action_no(self) -> None:
         self.dismiss(False)
-
-
-# ---------------------------------------------------------------------- helpers
-
-
-def _day_text(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
-# ---------------------------------------------------------------------- people
-
-PERSON_FIELDS = [
-    FieldSpec("salutation", "Anrede", placeholder="z. B. Frau, Herr"),
-    FieldSpec("title", "Titel", placeholder="z. B. Dr."),
-    FieldSpec("given_name", "Vorname"),
-    FieldSpec("family_name", "Nachname"),
-    FieldSpec("emails", "E-Mail", placeholder="mehrere mit ; trennen"),
-    FieldSpec("phones", "Telefon", placeholder="mehrere mit ; trennen"),
-    FieldSpec("postal_address", "Postanschrift", placeholder="Straße Nr., PLZ Ort"),
-    FieldSpec(
-        "preferred_channel",
-        "Einladungsweg",
-        kind="select",
-        choices=Channel.choices(),
-        allow_blank=False,
-    ),
-    FieldSpec(
-        "tags", "Schlagworte", placeholder="mehrere mit , trennen", error_names=("Schlagworte",)
-    ),
-    FieldSpec("notes", "Notizen"),
-]
-
-
-def build_person(values: dict[str, Any]) -> tuple[PersonInput, list[FieldError]]:
-    data = PersonInput(
-        family_name=values["family_name"],
-        given_name=values["given_name"],
-        salutation=values["salutation"],
-        title=values["title"],
-        emails=split_multi(values["emails"]),
-        phones=split_multi(values["phones"]),
-        postal_address=values["postal_address"],
-        notes=values["notes"],
-        tags=split_multi(values["tags"]),
-        preferred_channel=values["preferred_channel"] or Channel.EMAIL,
-    )
-    return data, data.problems()
-
-
-def person_values(p: PersonRecord | PersonInput | None) -> dict[str, Any]:
-    if p is None:
-        return {"preferred_channel": Channel.EMAIL}
-    return {
-        "salutation": p.salutation,
-        "title": p.title,
-        "given_name": p.given_name,
-        "family_name": p.family_name,
-        "emails": "; ".join(p.emails),
-        "phones": "; ".join(p.phones),
-        "postal_address": p.postal_address,
-        "preferred_channel": p.preferred_channel,
-        "tags": ", ".join(p.tags),
-        "notes": p.notes,
-    }
-
-
-def person_form(title: str, p: PersonRecord | PersonInput | None) -> FormScreen:
-    return FormScreen(title, PERSON_FIELDS, person_values(p), build_person)
-
-
-# ---------------------------------------------------------------------- organisations
-
-ORGANISATION_FIELDS = [
-    FieldSpec("name", "Name"),
-    FieldSpec("short_name", "Kurzname"),
-    FieldSpec("sector", "Sektor", kind="select", choices=Sector.choices()),
-    FieldSpec("kind", "Art", kind="select", choices=OrganisationKind.choices(), allow_blank=False),
-    FieldSpec("address", "Anschrift"),
-    FieldSpec("phone", "Telefon"),
-    FieldSpec("email", "E-Mail"),
-    FieldSpec("website", "Webseite", placeholder="https://"),
-    FieldSpec("notes", "Notizen"),
-]
-
-
-def build_organisation(values: dict[str, Any]) -> tuple[OrganisationInput, list[FieldError]]:
-    data = OrganisationInput(
-        name=values["name"],
-        sector=values["sector"],
-        kind=values["kind"] or OrganisationKind.SONSTIGE,
-        short_name=values["short_name"],
-        address=values["address"],
-        phone=values["phone"],
-        email=values["email"],
-        website=values["website"],
-        notes=values["notes"],
-    )
-    return data, data.problems()
-
-
-def organisation_values(o: OrganisationRecord | OrganisationInput | None) -> dict[str, Any]:
-    if o is None:
-        return {"kind": OrganisationKind.VEREIN}
-    return {key.key: getattr(o, key.key) for key in ORGANISATION_FIELDS}
-
-
-def organisation_form(title: str, o: OrganisationRecord | OrganisationInput | None) -> FormScreen:
-    return FormScreen(title, ORGANISATION_FIELDS, organisation_values(o), build_organisation)
-
-
-# ---------------------------------------------------------------------- groups
-
-
-def group_fields(parents: Sequence[tuple[str, int]]) -> list[FieldSpec]:
-    return [
-        FieldSpec("name", "Name"),
-        FieldSpec("kind", "Art", kind="select", choices=GroupKind.choices(), allow_blank=False),
-        FieldSpec("description", "Beschreibung"),
-        FieldSpec("parent_id", "Übergeordnete Gruppe", kind="select", choices=list(parents)),
-    ]
-
-
-def build_group(values: dict[str, Any]) -> tuple[GroupInput, list[FieldError]]:
-    data = GroupInput(
-        name=values["name"],
-        kind=values["kind"] or GroupKind.ARBEITSKREIS,
-        description=values["description"],
-        parent_id=values["parent_id"],
-    )
-    return data, data.problems()
-
-
-def group_form(
-    title: str, g: GroupRecord | GroupInput | None, parents: Sequence[tuple[str, int]]
-) -> FormScreen:
-    values: dict[str, Any] = {"kind": GroupKind.ARBEITSKREIS}
-    if g is not None:
-        values = {
-            "name": g.name,
-            "kind": g.kind,
-            "description": g.description,
-            "parent_id": g.parent_id,
-        }
-    return FormScreen(title, group_fields(parents), values, build_group)
-
-
-# ---------------------------------------------------------------------- city
-
-CITY_FIELDS = [
-    FieldSpec("name", "Name der Stadt"),
-    FieldSpec("bundesland", "Bundesland", kind="select", choices=Bundesland.choices()),
-    FieldSpec("inhabitants", "Einwohnerzahl", placeholder="z. B. 48000"),
-    FieldSpec("network_since", "Im Netzwerk seit", placeholder="Jahr, z. B. 2019"),
-    FieldSpec("tandem_partner", "Tandempartner"),
-    FieldSpec("focus", "Schwerpunkt"),
-    FieldSpec("portrait", "Porträt"),
-    FieldSpec("vision", "Vision"),
-    FieldSpec("achievements", "Erfolge"),
-    FieldSpec("resources", "Ressourcen"),
-    FieldSpec("hashtags", "Hashtags"),
-    FieldSpec("office_name", "Koordinierungsstelle"),
-    FieldSpec("office_address", "Anschrift der Koordinierungsstelle"),
-    FieldSpec("office_phone", "Telefon der Koordinierungsstelle"),
-    FieldSpec("office_email", "E-Mail der Koordinierungsstelle"),
-    FieldSpec(
-        "contact_person_id",
-        "Feste Ansprechperson",
-        kind="select",
-        error_names=("Feste Ansprechperson",),
-    ),
-    FieldSpec(
-        "principles_accepted_on",
-        "Grundsätze anerkannt am",
-        placeholder="Datum, an dem die Stadt die Grundsätze des Netzwerks anerkannt hat",
-    ),
-]
-
-
-def build_city(values: dict[str, Any]) -> tuple[CityProfileInput, list[FieldError]]:
-    problems: list[FieldError] = []
-    inhabitants = int_value(values, "inhabitants", "Einwohnerzahl", problems)
-    since = int_value(values, "network_since", "Im Netzwerk seit", problems)
-    accepted = date_value(values, "principles_accepted_on", "Grundsätze anerkannt am", problems)
-    contact = values.get("contact_person_id")
-    texts = {
-        k: values[k]
-        for k in (
-            "name",
-            "tandem_partner",
-            "portrait",
-            "focus",
-            "vision",
-            "achievements",
-            "resources",
-            "hashtags",
-            "office_name",
-            "office_address",
-            "office_phone",
-            "office_email",
-        )
-    }
-    data = CityProfileInput(
-        bundesland=values["bundesland"],
-        inhabitants=inhabitants,
-        network_since=since,
-        contact_person_id=contact if isinstance(contact, int) else None,
-        principles_accepted_on=accepted,
-        **texts,
-    )
-    return data, problems + data.problems()
-
-
-def city_values(c: CityProfileRecord | None) -> dict[str, Any]:
-    if c is None:
-        return {}
-    values = {spec.key: getattr(c, spec.key) for spec in CITY_FIELDS}
-    accepted = c.principles_accepted_on
-    values["principles_accepted_on"] = accepted.strftime("%d.%m.%Y") if accepted else ""
-    return values
-
-
-# ---------------------------------------------------------------------- consents
-
-
-def consent_form(person_name: str, clock: Clock) -> FormScreen:
-    fields = [
-        FieldSpec("purpose", "Zweck", kind="select", choices=ConsentPurpose.choices()),
-        FieldSpec(
-            "legal_basis",
-            "Rechtsgrundlage",
-            kind="select",
-            choices=LegalBasis.choices(),
-            allow_blank=False,
-        ),
-        FieldSpec("text_version", "Textversion", placeholder="z. B. 2024-01"),
-        FieldSpec("given_at", "Erteilt am", placeholder="TT.MM.JJJJ"),
-    ]
-    values = {"legal_basis": LegalBasis.EINWILLIGUNG, "given_at": _day_text(clock.today())}
-    return FormScreen(
-        f"Einwilligung erfassen – {person_name}",
-        fields,
-        values,
-        lambda values: build_consent(values, clock.now()),
-    )
-
-
-@dataclass(frozen=True)
-class Ending:
-    """Which record to end (a consent or a membership) and when."""
-
-    id: int
-    at: date
-
-
-def build_ending(
-    label: str, date_label: str, today: date, starts: Mapping[int, date | None] | None = None
-) -> Builder:
-    """Checks an :class:`Ending` (not after ``today``); ``starts`` (id -> start day) catches an
-    end before the start."""
-
-    def build(values: dict[str, Any]) -> tuple[Ending | None, list[FieldError]]:
-        problems: list[FieldError] = []
-        if values["id"] is None:
-            problems.append(FieldError(label, "bitte auswählen."))
-        when = date_value(values, "at", date_label, problems)
-        if values["at"].strip() == "":
-            problems.append(FieldError(date_label, "darf nicht leer sein."))
-        if when and when > today:
-            problems.append(FieldError(date_label, "liegt in der Zukunft."))
-        start = (starts or {}).get(values["id"]) if values["id"] is not None else None
-        if when and start and when < start:
-            problems.append(
-                FieldError(date_label, f"liegt vor dem Beginn ({start.strftime('%d.%m.%Y')}).")
-            )
-        if problems or when is None:
-            return None, problems
-        return Ending(values["id"], when), []
-
-    return build
-
-
-def withdraw_form(person_name: str, choices: Sequence[tuple[str, int]], today: date) -> FormScreen:
-    fields = [
-        FieldSpec("id", "Einwilligung", kind="select", choices=list(choices)),
-        FieldSpec("at", "Widerrufen am", placeholder="TT.MM.JJJJ"),
-    ]
-    values: dict[str, Any] = {"at": _day_text(today)}
-    if len(choices) == 1:
-        values["id"] = choices[0][1]
-    return FormScreen(
-        f"Einwilligung widerrufen – {person_name}",
-        fields,
-        values,
-        build_ending("Einwilligung", "Widerrufen am", today),
-    )
-
-
-def end_membership_form(
-    group_name: str, choices: Sequence[tuple[str, int]], today: date
-) -> FormScreen:
-    fields = [
-        FieldSpec("id", "Mitglied", kind="select", choices=list(choices)),
-        FieldSpec("at", "Ende am", placeholder="TT.MM.JJJJ"),
-    ]
-    return FormScreen(
-        f"Mitgliedschaft beenden – {group_name}",
-        fields,
-        {"at": _day_text(today)},
-        build_ending("Mitglied", "Ende am", today),
-        note="Die Mitgliedschaft bleibt als Verlauf erhalten.",
-    )
-
-
-# ---------------------------------------------------------------------- memberships
-
-
-def person_list(people: Fetch, count: Count) -> SearchList:
-    """The person search the member and guest dialogs share."""
-    return SearchList(
-        label="Person suchen",
-        placeholder="Name, E-Mail oder Organisation",
-        columns=[Column("Name", 28), Column("Organisation", 30)],
-        empty_text="Niemand gefunden.",
-        fetch=people,
-        count=count,
-        search_id="person-search",
-        table_id="person-picker",
-    )
-
-
-class MembershipScreen(ModalScreen[MembershipInput | None]):
-    """Add a member: find the person by typing, then role and represented organisation."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Speichern", tooltip="Mitglied hinzufügen"),
-        Binding("escape", "cancel", "Abbrechen"),
-    ]
-
-    def __init__(
-        self,
-        group_name: str,
-        people: Callable[[str, int, int], Sequence[Row]],
-        count_people: Callable[[str], int],
-        organisations: Sequence[tuple[str, int]],
-        today: date,
-    ) -> None:
-        super().__init__()
-        self.group_name = group_name
-        self.people = people
-        self.count_people = count_people
-        self.organisations = list(organisations)
-        self.today = today
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="form-dialog"):
-            yield Static(f"Mitglied hinzufügen – {self.group_name}", classes="dialog-title")
-            yield person_list(self.people, self.count_people)
-            yield Static("", id="picked", classes="field-problem")
-            yield Label("Rolle", classes="field-label")
-            yield Select(
-                GroupRole.choices(), value=GroupRole.MITGLIED, allow_blank=False, id="role"
-            )
-            yield Label("Vertritt Organisation", classes="field-label")
-            yield Select(self.organisations, prompt="– keine –", id="representing")
-            yield Label("Seit", classes="field-label")
-            yield Input(_day_text(self.today), placeholder="TT.MM.JJJJ", id="since")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Hinzufügen", variant="primary", id="save")
-                yield Button("Abbrechen", id="cancel")
-
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        data, problems = build_membership(
-            {
-                "person_id": self.query_one(SearchList).cursor_id,
-                "role": self.query_one("#role", Select).value,
-                "representing_id": self.query_one("#representing", Select).value,
-                "since": self.query_one("#since", Input).value,
-            }
-        )
-        if data is None:
-            self.query_one("#picked", Static).update("\n".join(str(p) for p in problems))
-            return
-        self.dismiss(data)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class PersonPickerScreen(ModalScreen[int | None]):
-    """Pick one person by typing part of the name; dismisses with the person's id."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Auswählen", tooltip="Markierte Person übernehmen"),
-        Binding("escape", "cancel", "Abbrechen"),
-    ]
-
-    def __init__(
-        self,
-        title: str,
-        people: Callable[[str, int, int], Sequence[Row]],
-        count_people: Callable[[str], int],
-        *,
-        action: str = "Auswählen",
-        note: str = "",
-    ) -> None:
-        super().__init__()
-        self.title_text = title
-        self.people = people
-        self.count_people = count_people
-        self.action_label = action
-        self.note = note
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="form-dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            if self.note:
-                yield Static(self.note, classes="dialog-note")
-            yield person_list(self.people, self.count_people)
-            yield Static("", id="picked", classes="field-problem")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(self.action_label, variant="primary", id="save")
-                yield Button("Abbrechen", id="cancel")
-
-    def on_lazy_table_row_selected(self, event: LazyTable.RowSelected) -> None:
-        event.stop()
-        self.dismiss(event.row_id)
-
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        person_id = self.query_one(SearchList).cursor_id
-        if person_id is None:
-            self.query_one("#picked", Static).update(
-                str(FieldError("Person", "bitte eine Person auswählen."))
-            )
-            return
-        self.dismiss(person_id)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-# ---------------------------------------------------------------------- affiliations
-
-
-def end_affiliation_form(
-    person_name: str,
-    choices: Sequence[tuple[str, int]],
-    starts: Mapping[int, date | None],
-    today: date,
-) -> FormScreen:
-    fields = [
-        FieldSpec("id", "Organisation", kind="select", choices=list(choices)),
-        FieldSpec("at", "Ende am", placeholder="TT.MM.JJJJ"),
-    ]
-    values: dict[str, Any] = {"at": _day_text(today)}
-    if len(choices) == 1:
-        values["id"] = choices[0][1]
-    return FormScreen(
-        f"Zugehörigkeit beenden – {person_name}",
-        fields,
-        values,
-        build_ending("Organisation", "Ende am", today, starts),
-        note="Die Zugehörigkeit bleibt als Verlauf erhalten.",
-    )
-
-
-class AffiliationScreen(ModalScreen[AffiliationInput | None]):
-    """Assign a person to an organisation: find it by typing, then function and start date."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Speichern", tooltip="Person der Organisation zuordnen"),
-        Binding("escape", "cancel", "Abbrechen"),
-    ]
-
-    def __init__(
-        self,
-        person_name: str,
-        organisations: Callable[[str, int, int], Sequence[Row]],
-        count_organisations: Callable[[str], int],
-        today: date,
-    ) -> None:
-        super().__init__()
-        self.person_name = person_name
-        self.organisations = organisations
-        self.count_organisations = count_organisations
-        self.today = today
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="form-dialog"):
-            yield Static(f"Organisation zuordnen – {self.person_name}", classes="dialog-title")
-            yield SearchList(
-                label="Organisation suchen",
-                placeholder="Name, Kurzname oder E-Mail",
-                columns=[Column("Name", 40, 3), Column("Sektor", 18, 1)],
-                empty_text="Keine Organisation gefunden.",
-                fetch=self.organisations,
-                count=self.count_organisations,
-                search_id="organisation-search",
-                table_id="organisation-picker",
-            )
-            yield Label("Funktion", classes="field-label")
-            yield Input(placeholder="z. B. Geschäftsführung, Ehrenamt", id="function")
-            yield Label("Seit", classes="field-label")
-            yield Input(_day_text(self.today), placeholder="TT.MM.JJJJ", id="since")
-            yield Static("", id="since-problem", classes="dialog-problem")
-            yield Static("", id="affiliation-problem", classes="dialog-problem")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Zuordnen", variant="primary", id="save")
-                yield Button("Abbrechen", id="cancel")
-
-    @on(LazyTable.RowSelected, "#organisation-picker")
-    def _picked(self) -> None:
-        self.query_one("#function", Input).focus()
-
-    def _since(self, problems: list[FieldError]) -> date | None:
-        return date_value(
-            {"since": self.query_one("#since", Input).value}, "since", "Seit", problems
-        )
-
-    @on(Input.Changed, "#since")
-    def _since_changed(self) -> None:
-        problems: list[FieldError] = []
-        self._since(problems)
-        self.query_one("#since", Input).set_class(bool(problems), "-invalid")
-        self.query_one("#since-problem", Static).update(escape("\n".join(str(p) for p in problems)))
-        if not problems:
-            self.query_one("#affiliation-problem", Static).update("")
-
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        data, problems = build_affiliation(
-            {
-                "organisation_id": self.query_one(SearchList).cursor_id,
-                "function": self.query_one("#function", Input).value,
-                "since": self.query_one("#since", Input).value,
-            }
-        )
-        if data is None:
-            self.query_one("#affiliation-problem", Static).update(
-                escape("Bitte korrigieren: " + "; ".join(str(p) for p in problems))
-            )
-            return
-        self.dismiss(data)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)

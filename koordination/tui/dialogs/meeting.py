@@ -1,4 +1,5 @@
-"""Dialogs of the Termine area: meeting/series form with preview, move, answer, send."""
+"""Dialogs of the Termine area: meeting/series form with preview, move, go to, answer, and
+taking people off the invitation list."""
 
 from __future__ import annotations
 
@@ -6,17 +7,15 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dateutil.rrule import rrulestr
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, ProgressBar, Select, SelectionList, Static
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from koordination.calendar.recurrence import WEEKDAY_NAMES, RecurrenceRule
@@ -37,12 +36,13 @@ from koordination.domain.inputs.validation import (
 )
 from koordination.domain.records.meetings import InvitationRow, MeetingRecord, OccurrenceRow
 from koordination.errors import FieldError, KoordinationError, ValidationError
-from koordination.tui.dialogs.form import FormScreen
+from koordination.tui.dialogs.form import FormScreen, dialog_buttons
 from koordination.tui.formatting import short_day, time_span
-from koordination.tui.widgets.form import FieldSpec, FormFields
+from koordination.tui.keys import bind
+from koordination.tui.widgets.form import CheckList, FieldSpec, FormFields
 
 if TYPE_CHECKING:
-    from koordination.services.meetings.invitations import DeliveryPlan
+    pass
 
 # ---------------------------------------------------------------------- parsing
 
@@ -315,12 +315,14 @@ class Preview:
 PreviewFunction = Callable[[MeetingInput], Preview]
 
 
-class MeetingFormScreen(ModalScreen[MeetingFormResult | None]):
-    """Create or edit a meeting or series; validates as you type, previews the next dates."""
+class MeetingFormScreen(FormScreen):
+    """Create or edit a meeting or series; validates as you type, previews the next dates.
+    From 100 columns on the groups and the preview stand beside the fields, below that under
+    them."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Speichern", tooltip="Termin speichern"),
-        Binding("escape", "cancel", "Abbrechen", tooltip="Formular schließen, nichts speichern"),
+        bind("save", "save", "Termin speichern"),
+        bind("cancel", "cancel", "Formular schließen (fragt, wenn etwas geändert ist)"),
     ]
 
     def __init__(
@@ -332,8 +334,7 @@ class MeetingFormScreen(ModalScreen[MeetingFormResult | None]):
         *,
         series_edit: bool = False,
     ) -> None:
-        super().__init__()
-        self.title_text = title
+        super().__init__(title, [], {}, self._build)
         self.groups = list(groups)
         self.initial_groups = list(values.get("group_ids") or [])
         self.preview = preview
@@ -349,29 +350,34 @@ class MeetingFormScreen(ModalScreen[MeetingFormResult | None]):
             yield Static(self.title_text, classes="dialog-title")
             with Horizontal(classes="meeting-columns"):
                 yield self.form
+                # The preview above the groups: under 100 columns the groups come last, and
+                # with them in view the preview is too.
                 with Vertical(classes="meeting-side"):
-                    yield Label("Einladende Gruppen", classes="field-label")
-                    yield SelectionList[int](
+                    yield Label("Vorschau", classes="field-label")
+                    yield Static("", id="meeting-preview", classes="meeting-preview")
+                    yield Label("Einladende Gruppen (Leertaste: an/aus)", classes="field-label")
+                    yield CheckList[int](
                         *[(name, gid, gid in self.initial_groups) for name, gid in self.groups],
                         id="meeting-groups",
                     )
-                    yield Label("Vorschau", classes="field-label")
-                    yield Static("", id="meeting-preview", classes="meeting-preview")
             yield Static("", id="form-summary", classes="form-summary")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Speichern", variant="primary", id="save")
-                yield Button("Abbrechen", id="cancel")
+            yield dialog_buttons()
+
+    def first_field(self) -> Widget | None:
+        return self.query_one("#field-title")
+
+    def snapshot(self) -> Any:
+        return (self.form.values(), sorted(self._group_ids()))
 
     def on_mount(self) -> None:
         self._show_fields(self.form.values())
-        self.query_one("#field-title").focus()
         self.form.validate_now()
 
     def _group_ids(self) -> list[int]:
         found = self.query("#meeting-groups")
         if not found:
             return list(self.initial_groups)
-        return list(found.first(SelectionList).selected)
+        return list(found.first(CheckList).selected)
 
     def _build(self, values: dict[str, Any]) -> tuple[MeetingFormResult | None, list[FieldError]]:
         return build_meeting({**values, "group_ids": self._group_ids()})
@@ -424,13 +430,6 @@ class MeetingFormScreen(ModalScreen[MeetingFormResult | None]):
             self.form.validate_now()
             return
         self._show_fields(values)
-        summary = self.query_one("#form-summary", Static)
-        if self.form.show_all and event.problems:
-            summary.update(
-                escape("Bitte korrigieren: " + "; ".join(str(p) for p in event.problems))
-            )
-        else:
-            summary.update("")
         result, _ = self._build(values)
         if result is None:
             self._last_preview = None
@@ -443,7 +442,7 @@ class MeetingFormScreen(ModalScreen[MeetingFormResult | None]):
             self._last_preview = result.data
             self.compute_preview(result)
 
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+    def on_selection_list_selected_changed(self, event: CheckList.SelectedChanged) -> None:
         event.stop()
         self.form.validate_now()
 
@@ -462,23 +461,6 @@ class MeetingFormScreen(ModalScreen[MeetingFormResult | None]):
             text = preview_text(result, preview)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._preview_text, text)
-
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        problems = self.form.reveal_all()
-        if problems:
-            self.notify(
-                "Bitte korrigieren: " + "; ".join(str(p) for p in problems),
-                title="Nicht gespeichert",
-                severity="error",
-            )
-            return
-        result, _ = self.form.result()
-        self.dismiss(result)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def preview_text(result: MeetingFormResult, preview: Preview) -> str:
@@ -635,162 +617,3 @@ def uninvite_form(meeting: MeetingRecord, invitations: Sequence[InvitationRow]) 
         build,
         note="Wer die Einladung schon erhalten hat, bekommt mit dem nächsten Versand eine Absage.",
     )
-
-
-# ---------------------------------------------------------------------- send invitations
-
-
-@dataclass(frozen=True)
-class SendOffer:
-    """What the send dialog shows and may do: the plan, and the two ways out."""
-
-    plan: DeliveryPlan
-    added: int
-    folder: Path
-    #: ``None`` when e-mail can be sent; else why not (German).
-    mail_problem: str | None
-    #: Write the files; returns a German summary.
-    write_files: Callable[[Callable[[int, int], None]], str]
-    #: Send by e-mail; returns a German summary and the failures.
-    send_mail: Callable[[Callable[[int, int], None]], tuple[str, list[str]]]
-
-
-def plan_lines(offer: SendOffer) -> list[str]:
-    plan = offer.plan
-    requests = sum(1 for d in plan.deliveries if d.method == "REQUEST")
-    cancels = len(plan.deliveries) - requests
-    lines = [
-        f"[b]{requests}[/b] Einladung{'en' if requests != 1 else ''}, "
-        f"[b]{cancels}[/b] Absage{'n' if cancels != 1 else ''}"
-        + (
-            f"; {plan.up_to_date} Eingeladene haben schon den aktuellen Stand."
-            if plan.up_to_date
-            else ""
-        )
-    ]
-    if offer.added:
-        lines.append(f"{offer.added} Personen der Gruppen neu auf der Einladungsliste.")
-    if plan.deliveries:
-        lines.append("")
-        from koordination.services.meetings.dispatch import label
-
-        for d in plan.deliveries[:12]:
-            lines.append(f"  • {escape(label(d))} an {escape(d.name)} <{escape(d.email)}>")
-        if len(plan.deliveries) > 12:
-            lines.append(f"  [dim]… und {len(plan.deliveries) - 12} weitere[/dim]")
-    if plan.excluded:
-        lines.append("")
-        lines.append(f"[b]Keine Einladung ({len(plan.excluded)}):[/b]")
-        for name, reason in plan.excluded:
-            lines.append(f"  • {escape(name)} [dim]– {escape(reason)}[/dim]")
-    return lines
-
-
-class SendScreen(ModalScreen[bool]):
-    """Confirm the plan, then write files or send e-mails with a progress bar."""
-
-    BINDINGS = [Binding("escape", "close", "Schließen", tooltip="Dialog schließen")]
-
-    def __init__(self, offer: SendOffer) -> None:
-        super().__init__()
-        self.offer = offer
-        self.running = False
-        self.done = False
-
-    def compose(self) -> ComposeResult:
-        plan = self.offer.plan
-        with Vertical(id="dialog", classes="transfer-dialog send-dialog"):
-            yield Static(
-                f"Einladungen senden – {escape(plan.meeting.title)}", classes="dialog-title"
-            )
-            with VerticalScroll(classes="send-plan"):
-                yield Static("\n".join(plan_lines(self.offer)), id="send-plan")
-            if not plan.deliveries:
-                yield Static(
-                    "Nichts zu tun: alle Eingeladenen haben den aktuellen Stand.",
-                    classes="dialog-note",
-                )
-            else:
-                note = f"Dateien: {self.offer.folder}"
-                if self.offer.mail_problem:
-                    note += f"\nE-Mail-Versand nicht möglich: {self.offer.mail_problem}"
-                yield Static(escape(note), classes="dialog-note send-note")
-            yield ProgressBar(id="send-progress", show_eta=False)
-            yield Static("", id="send-result", classes="send-result")
-            with Horizontal(classes="dialog-buttons"):
-                if plan.deliveries:
-                    yield Button("Als Dateien speichern", variant="primary", id="files")
-                    yield Button(
-                        "Per E-Mail senden",
-                        variant="warning",
-                        id="mail",
-                        disabled=self.offer.mail_problem is not None,
-                    )
-                yield Button("Schließen" if not plan.deliveries else "Abbrechen", id="close")
-
-    def on_mount(self) -> None:
-        self.query_one(ProgressBar).display = False
-        self.query_one("#send-result").display = False
-        buttons = self.query("#files")
-        (buttons.first() if buttons else self.query_one("#close")).focus()
-
-    def _start(self) -> None:
-        self.running = True
-        for button in self.query(Button):
-            button.disabled = True
-        bar = self.query_one(ProgressBar)
-        bar.display = True
-        bar.update(total=max(len(self.offer.plan.deliveries), 1), progress=0)
-
-    def _progress(self, done: int, total: int) -> None:
-        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
-
-    def _finished(self, text: str, failed: bool) -> None:
-        self.running = False
-        self.done = True
-        result = self.query_one("#send-result", Static)
-        result.update(escape(text))
-        result.display = True
-        result.set_class(failed, "-failed")
-        close = self.query_one("#close", Button)
-        close.label = "Schließen"
-        close.disabled = False
-        close.focus()
-
-    @on(Button.Pressed, "#files")
-    def write_files(self) -> None:
-        self._start()
-        self._run("files")
-
-    @on(Button.Pressed, "#mail")
-    def send_mail(self) -> None:
-        self._start()
-        self._run("mail")
-
-    @work(thread=True, exclusive=True, group="send")
-    def _run(self, how: str) -> None:
-        def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(self._progress, done, total)
-
-        try:
-            if how == "files":
-                text, failed = self.offer.write_files(progress), False
-            else:
-                text, failures = self.offer.send_mail(progress)
-                failed = bool(failures)
-                if failures:
-                    text += "\n" + "\n".join(f"Nicht zugestellt: {f}" for f in failures)
-        except KoordinationError as exc:
-            text, failed = exc.message, True
-        except OSError as exc:
-            text, failed = f"Die Dateien können nicht geschrieben werden: {exc}", True
-        except Exception as exc:  # say what happened instead of a traceback
-            text, failed = f"Unerwarteter Fehler: {exc}", True
-        self.app.call_from_thread(self._finished, text, failed)
-
-    @on(Button.Pressed, "#close")
-    def action_close(self) -> None:
-        if self.running:
-            self.notify("Bitte warten, bis der Versand abgeschlossen ist.", severity="warning")
-            return
-        self.dismiss(self.done)

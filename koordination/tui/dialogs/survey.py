@@ -1,34 +1,27 @@
-"""Dialogs of the Umfragen area: survey and question forms, question bank, fast entry of paper
-questionnaires, response import and export."""
+"""Dialogs of the Umfragen area: survey and question forms, the question bank, export."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
-    Header,
     Input,
     Label,
-    ProgressBar,
-    Select,
     Static,
 )
 
-from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
+from koordination.domain.enums import QuestionType, SurveyAudience, SurveyStatus
 from koordination.domain.inputs.surveys import (
     build_copy,
     build_question,
@@ -36,27 +29,22 @@ from koordination.domain.inputs.surveys import (
     question_value,
 )
 from koordination.domain.records.surveys import (
-    AnswerValue,
     BankItemRecord,
     QuestionRecord,
     SurveyForm,
     SurveyRecord,
 )
-from koordination.errors import FieldError, ImportFailed, KoordinationError, ValidationError
+from koordination.errors import FieldError, KoordinationError
 from koordination.outputs.registry import SURVEY_OUTPUTS
-from koordination.services.surveys.answers import AnswerProblem, check_answers, parse_answer
+from koordination.tui.dialogs.base import Dialog
 from koordination.tui.dialogs.export import ExportDialog
-from koordination.tui.dialogs.form import ConfirmScreen, FormScreen
-from koordination.tui.dialogs.transfer import MAX_PROBLEMS_SHOWN, TransferScreen
+from koordination.tui.dialogs.form import FormScreen, dialog_buttons
 from koordination.tui.formatting import escape_markup
-from koordination.tui.messages import DataChanged
+from koordination.tui.keys import bind
 from koordination.tui.widgets.form import FieldSpec, FormFields
 
 if TYPE_CHECKING:
     from koordination.core import Core
-    from koordination.services.surveys.column_mapping import ColumnMapping
-    from koordination.services.surveys.response_import import ResponseImportReport
-    from koordination.services.surveys.service import Surveys
 
 YES_NO_CHOICES: list[tuple[str, bool]] = [("ja", True), ("nein", False)]
 
@@ -298,9 +286,8 @@ class QuestionFormScreen(SwitchingFormScreen):
             note=note,
         )
 
-    def on_mount(self) -> None:
-        # After the form's own handler has put the focus on its first field.
-        self.call_after_refresh(self.query_one("#field-text").focus)
+    def first_field(self) -> Widget | None:
+        return self.query_one("#field-text")
 
     def hidden_fields(self, values: dict[str, Any]) -> set[str]:
         kind = values.get("type") or QuestionType.EINFACH
@@ -355,12 +342,12 @@ def bank_matches(item: BankItemRecord, text: str) -> bool:
     return not key or key in item.key.casefold() or key in item.text.casefold()
 
 
-class BankPickerScreen(ModalScreen[BankChoice | None]):
+class BankPickerScreen(Dialog[BankChoice | None]):
     """Pick a question of the shared bank by typing part of its key or text."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Übernehmen", tooltip="Markierte Frage übernehmen"),
-        Binding("escape", "cancel", "Abbrechen", tooltip="Dialog schließen"),
+        bind("save", "save", "Markierte Frage übernehmen", label="Übernehmen"),
+        bind("cancel", "cancel", "Dialog schließen"),
     ]
 
     def __init__(
@@ -399,9 +386,7 @@ class BankPickerScreen(ModalScreen[BankChoice | None]):
                 yield Label("Abschnitt", classes="field-label")
                 yield Input(self.section, id="bank-section", compact=True)
             yield Static("", id="bank-problem", classes="dialog-problem")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Übernehmen", variant="primary", id="save")
-                yield Button("Abbrechen", id="cancel")
+            yield dialog_buttons("Übernehmen")
 
     def on_mount(self) -> None:
         self._fill("")
@@ -449,680 +434,6 @@ class BankPickerScreen(ModalScreen[BankChoice | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-# ---------------------------------------------------------------------- answer entry
-
-
-def choices_hint(question: QuestionRecord) -> str:
-    """What may be typed, next to the field: "1 Sport  2 Kultur  3 Soziales"."""
-    q = question
-    if q.type is QuestionType.JA_NEIN:
-        return "j Ja  n Nein"
-    if q.type.has_options:
-        hint = "  ".join(f"{i} {o.label}" for i, o in enumerate(q.options, start=1))
-        return hint + ("   (mehrere: z. B. 1 3)" if q.type is QuestionType.MEHRFACH else "")
-    if q.type is QuestionType.SKALA:
-        low = f" {q.low_label}" if q.low_label else ""
-        high = f" {q.high_label}" if q.high_label else ""
-        return f"{q.scale_min}{low} … {q.scale_max}{high}"
-    if q.type is QuestionType.ZAHL:
-        return "eine Zahl, z. B. 12 oder 3,5"
-    if q.type is QuestionType.DATUM:
-        return "ein Datum, z. B. 31.12.2026"
-    return ""
-
-
-def answer_placeholder(question: QuestionRecord) -> str:
-    return {
-        QuestionType.EINFACH: "Nr.",
-        QuestionType.MEHRFACH: "Nr. Nr. …",
-        QuestionType.JA_NEIN: "j / n",
-        QuestionType.SKALA: f"{question.scale_min}–{question.scale_max}",
-        QuestionType.ZAHL: "Zahl",
-        QuestionType.DATUM: "TT.MM.JJJJ",
-        QuestionType.TEXT: "Text, wie auf dem Bogen",
-    }[question.type]
-
-
-class AnswerRow(Horizontal):
-    """One question of the paper form: code and text, the field to type into, what is wrong."""
-
-    def __init__(self, question: QuestionRecord, condition: str) -> None:
-        super().__init__(classes="entry-row")
-        self.question = question
-        self.condition = condition
-        self.skipped = False
-        self.problem = ""
-        #: The problem shown is a required question left empty (found when saving).
-        self.missing = False
-
-    def compose(self) -> ComposeResult:
-        q = self.question
-        yield Static(escape_markup(q.code), classes="entry-code")
-        with Vertical(classes="entry-body"):
-            required = " [b $warning]*[/]" if q.required else ""
-            yield Static(escape_markup(q.text) + required, classes="entry-text")
-            with Horizontal(classes="entry-line"):
-                wide = " -wide" if q.type is QuestionType.TEXT else ""
-                yield Input(
-                    placeholder=answer_placeholder(q),
-                    id=f"answer-{q.id}",
-                    classes="entry-input" + wide,
-                    compact=True,
-                )
-                yield Static(self._hint(), classes="entry-choices")
-            problem = Static("", classes="entry-problem")
-            problem.display = False
-            yield problem
-
-    @property
-    def input(self) -> Input:
-        return self.query_one(Input)
-
-    def _hint(self) -> str:
-        hint = escape_markup(choices_hint(self.question))
-        if self.condition:
-            when = f"[i]{escape_markup(self.condition)}[/i]"
-            if self.skipped:
-                return f"entfällt – {when}"
-            hint = f"{hint}   {when}" if hint else when
-        return hint
-
-    def skip(self, skipped: bool) -> None:
-        if skipped == self.skipped:
-            return
-        self.skipped = skipped
-        self.set_class(skipped, "-skipped")
-        self.input.disabled = skipped
-        self.query_one(".entry-choices", Static).update(self._hint())
-        if skipped:
-            self.show_problem("")
-
-    def show_problem(self, text: str, missing: bool = False) -> None:
-        self.missing = missing
-        if text == self.problem:
-            return
-        self.problem = text
-        box = self.query_one(".entry-problem", Static)
-        box.update(escape_markup(text))
-        box.display = bool(text)
-        self.input.set_class(bool(text), "-invalid")
-
-
-class AnswerEntryScreen(Screen[None]):
-    """Paper questionnaires typed in quickly: every question on one screen, Enter moves on,
-    each field checked as it is typed, Strg+S (or Enter on the last field) saves the form and
-    starts the next. ``entered`` counts the forms saved while it was open."""
-
-    TITLE = "Antworten erfassen"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Speichern", tooltip="Bogen speichern, nächsten beginnen"),
-        Binding("ctrl+l", "clear", "Leeren", tooltip="Bogen leeren, nichts speichern"),
-        Binding(
-            "ctrl+z",
-            "undo_last",
-            "Letzten löschen",
-            tooltip="Zuletzt gespeicherten Bogen wieder löschen",
-        ),
-        Binding("escape", "close", "Fertig", tooltip="Antworterfassung beenden"),
-        Binding("down", "next_field", "Nächste Frage", show=False, tooltip="Nächste Frage"),
-        Binding("up", "previous_field", "Vorige Frage", show=False, tooltip="Vorige Frage"),
-    ]
-
-    def __init__(self, surveys: Surveys, form: SurveyForm) -> None:
-        super().__init__()
-        self.surveys = surveys
-        self.survey_form = form
-        #: Forms saved since the screen opened, and the number of the last one.
-        self.entered = 0
-        self.last_saved: int | None = None
-        self.saving = False
-        #: One row per question, in order (filled once the screen is mounted).
-        self.rows: list[AnswerRow] = []
-
-    # ------------------------------------------------------------------ layout
-    def compose(self) -> ComposeResult:
-        survey = self.survey_form.survey
-        yield Header()
-        state = "" if survey.status is SurveyStatus.LAEUFT else f" · {survey.status.label}"
-        yield Static(
-            f"[b]Papierbögen erfassen – {escape_markup(survey.title)}[/b]  "
-            f"[dim]{escape_markup(survey.audience_label)}{state}[/dim]",
-            classes="entry-title",
-        )
-        yield Static(self._counter(), id="entry-status", classes="entry-status")
-        # Not focusable itself: Tab goes from field to field only.
-        with VerticalScroll(id="entry-fields", can_focus=False):
-            if not survey.anonymous:
-                with Horizontal(classes="entry-row entry-contact"):
-                    yield Static("", classes="entry-code")
-                    with Vertical(classes="entry-body"):
-                        yield Static("Name oder Kontakt (freiwillig)", classes="entry-text")
-                        yield Input(id="answer-contact", classes="entry-input -wide", compact=True)
-            section = ""
-            for q in self.survey_form.questions:
-                if q.section and q.section != section:
-                    yield Static(escape_markup(q.section), classes="entry-section")
-                section = q.section
-                yield AnswerRow(q, self.survey_form.condition_label(q))
-        yield Static(
-            "Enter: weiter · leer lassen: keine Angabe · Enter auf der letzten Frage: speichern",
-            classes="status-line",
-        )
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.rows = list(self.query(AnswerRow))
-        self.evaluate()
-        self.focus_first()
-
-    def fields(self) -> list[Input]:
-        """The fields in order that take an answer now (skipped questions left out)."""
-        found = self.query("#answer-contact")
-        contact = [found.first(Input)] if found else []
-        return contact + [r.input for r in self.rows if not r.skipped]
-
-    def focus_first(self) -> None:
-        fields = self.fields()
-        if fields:
-            fields[0].focus()
-        self.query_one("#entry-fields", VerticalScroll).scroll_home(animate=False)
-
-    def _counter(self) -> str:
-        if self.last_saved is None:
-            return "Noch kein Bogen in dieser Sitzung erfasst."
-        forms = "1 Bogen" if self.entered == 1 else f"{self.entered} Bögen"
-        return f"[b]Bogen {self.last_saved} gespeichert.[/b]  In dieser Sitzung: {forms} erfasst."
-
-    def _status(self, text: str) -> None:
-        self.query_one("#entry-status", Static).update(text)
-
-    # ------------------------------------------------------------------ as you type
-    def evaluate(self) -> tuple[dict[int, AnswerValue], dict[int, str]]:
-        """The answers read so far and what is wrong with typed ones; shows which questions
-        their display condition skips (conditions point to earlier questions only)."""
-        given: dict[int, AnswerValue] = {}
-        problems: dict[int, str] = {}
-        for row in self.rows:
-            q = row.question
-            shown = self.survey_form.visible(q, given)
-            row.skip(not shown)
-            if not shown:
-                continue
-            try:
-                value = parse_answer(q, row.input.value)
-            except AnswerProblem as exc:
-                problems[q.id] = str(exc)
-                row.show_problem(str(exc))
-                continue
-            if value is not None:
-                given[q.id] = value
-            if value is not None or not row.missing:
-                # "ist eine Pflichtfrage" stays until something is typed.
-                row.show_problem("")
-        return given, problems
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        if event.input.id != "answer-contact":
-            self.evaluate()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        row = next((r for r in self.rows if r.input is event.input), None)
-        if row is not None and row.problem and event.input.value.strip():
-            self.app.bell()
-            return
-        fields = self.fields()
-        if event.input in fields and event.input is fields[-1]:
-            self.action_save()
-        else:
-            self.action_next_field()
-
-    def _move(self, step: int) -> None:
-        fields = self.fields()
-        if not fields:
-            return
-        focused = self.focused
-        if focused not in fields:
-            fields[0].focus()
-            return
-        assert isinstance(focused, Input)
-        index = fields.index(focused) + step
-        if 0 <= index < len(fields):
-            fields[index].focus()
-
-    def action_next_field(self) -> None:
-        self._move(1)
-
-    def action_previous_field(self) -> None:
-        self._move(-1)
-
-    def _typed(self) -> bool:
-        return any(field.value.strip() for field in self.query(Input))
-
-    # ------------------------------------------------------------------ saving
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        given, problems = self.evaluate()
-        by_code = {r.question.code: r for r in self.rows}
-        for p in check_answers(self.survey_form, given):
-            row = by_code.get(p.field)
-            if row is not None and row.question.id not in problems:
-                problems[row.question.id] = p.message
-                row.show_problem(p.message, missing=row.question.id not in given)
-        if problems:
-            self._refuse(problems)
-            return
-        if not given:
-            self.notify("Der Bogen ist leer: keine Frage beantwortet.", severity="warning")
-            return
-        contact = self.query("#answer-contact")
-        self.saving = True
-        self._submit(given, contact.first(Input).value if contact else "")
-
-    def _refuse(self, problems: dict[int, str]) -> None:
-        rows = [r for r in self.rows if r.question.id in problems]
-        if rows:
-            rows[0].input.focus()
-        listing = "; ".join(f"{r.question.code}: {problems[r.question.id]}" for r in rows[:3])
-        if len(rows) > 3:
-            listing += f"; … und {len(rows) - 3} weitere"
-        self.notify(
-            "Bitte korrigieren: " + listing,
-            title="Nicht gespeichert",
-            severity="error",
-            markup=False,
-        )
-
-    @work(thread=True, exclusive=True, group="entry-save")
-    def _submit(self, answers: dict[int, AnswerValue], contact: str) -> None:
-        survey_id = self.survey_form.survey.id
-        try:
-            number = self.surveys.submit(
-                survey_id, answers, source=ResponseSource.PAPIER, contact=contact
-            )
-        except ValidationError as exc:
-            self.app.call_from_thread(self._rejected, exc.errors)
-        except KoordinationError as exc:
-            self.app.call_from_thread(self._failed, exc.message)
-        except Exception as exc:  # the typed form must survive anything the database throws
-            self.app.call_from_thread(self._failed, f"Unerwarteter Fehler: {exc}")
-        else:
-            self.app.call_from_thread(self._saved, number)
-
-    def _saved(self, number: int) -> None:
-        self.saving = False
-        self.entered += 1
-        self.last_saved = number
-        self._status(self._counter())
-        self.notify(f"Bogen {number} gespeichert.", timeout=3)
-        self.action_clear()
-
-    def _rejected(self, errors: list[FieldError]) -> None:
-        self.saving = False
-        by_code = {r.question.code: r for r in self.rows}
-        problems: dict[int, str] = {}
-        for e in errors:
-            row = by_code.get(e.field)
-            if row is not None:
-                problems[row.question.id] = e.message
-                row.show_problem(e.message)
-        if problems:
-            self._refuse(problems)
-        else:
-            self._failed("Bitte korrigieren: " + "; ".join(str(e) for e in errors))
-
-    def _failed(self, message: str) -> None:
-        self.saving = False
-        self.notify(message, title="Nicht gespeichert", severity="error", timeout=12, markup=False)
-
-    def action_clear(self) -> None:
-        for field in self.query(Input):
-            with field.prevent(Input.Changed):
-                field.value = ""
-        for row in self.rows:
-            row.show_problem("")
-        self.evaluate()
-        self.focus_first()
-
-    def action_undo_last(self) -> None:
-        number = self.last_saved
-        if number is None:
-            self.notify("In dieser Sitzung wurde noch kein Bogen gespeichert.", severity="warning")
-            return
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self._delete(number)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Bogen {number} löschen",
-                [f"Die Antworten von Bogen {number} werden gelöscht.", "Das Tippen beginnt neu."],
-                "Löschen",
-                "Behalten",
-            ),
-            answer,
-        )
-
-    @work(thread=True, exclusive=True, group="entry-save")
-    def _delete(self, number: int) -> None:
-        try:
-            self.surveys.delete_response(number)
-        except KoordinationError as exc:
-            self.app.call_from_thread(self._failed, exc.message)
-        else:
-            self.app.call_from_thread(self._deleted, number)
-
-    def _deleted(self, number: int) -> None:
-        self.entered -= 1
-        self.last_saved = None
-        self._status(f"[b]Bogen {number} gelöscht.[/b]  In dieser Sitzung: {self.entered} erfasst.")
-        self.notify(f"Bogen {number} gelöscht.")
-
-    def action_close(self) -> None:
-        if not self._typed():
-            self._leave()
-            return
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self._leave()
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "Erfassung beenden",
-                ["Der angefangene Bogen ist nicht gespeichert und geht verloren."],
-                "Beenden",
-                "Weiter erfassen",
-            ),
-            answer,
-        )
-
-    def _leave(self) -> None:
-        if self.entered:
-            self.post_message(DataChanged("survey"))
-        self.dismiss(None)
-
-    def palette_entries(self) -> list[tuple[str, str, str]]:
-        from koordination.tui.screens.survey_results import screen_palette_entries
-
-        return screen_palette_entries(self, "Antworten erfassen")
-
-
-# ---------------------------------------------------------------------- response import
-
-#: The choice "do not import this column" (Select needs a value that is not ``None``).
-SKIP_COLUMN = ""
-
-
-def target_choices(form: SurveyForm) -> list[tuple[str, str]]:
-    """Everything a column of a response file can be: a question, one option of a multiple
-    choice (ticked or not), the form tool's response id, the submission time, or nothing."""
-    from koordination.services.surveys.column_mapping import ID, SUBMITTED, describe_target
-
-    choices = [(describe_target(form, None), SKIP_COLUMN)]
-    choices += [(describe_target(form, t), t) for t in (ID, SUBMITTED)]
-    for q in form.questions:
-        choices.append((describe_target(form, q.code), q.code))
-        if q.type is QuestionType.MEHRFACH:
-            for o in q.options:
-                target = f"{q.code}={o.label}"
-                choices.append((describe_target(form, target), target))
-    return choices
-
-
-@dataclass(frozen=True)
-class ImportPreview:
-    """A response file as read before importing: the questionnaire, the file's columns with
-    the suggested targets, and how many responses it holds."""
-
-    form: SurveyForm
-    path: Path
-    mapping: tuple[tuple[str, str | None], ...]
-    rows: int
-
-
-class ResponseImportScreen(TransferScreen):
-    """Responses an online form tool collected (CSV, .xlsx or .ods): the file is read, each
-    column shows the question it was matched to and can be corrected; then check or import,
-    all or nothing."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "import", "Importieren", tooltip="Antworten importieren"),
-        Binding("escape", "close", "Schließen", tooltip="Dialog schließen"),
-    ]
-
-    class Read(Message):
-        """The file was read: its columns and the suggested questions can be shown."""
-
-        def __init__(self, preview: ImportPreview) -> None:
-            super().__init__()
-            self.preview = preview
-
-    def __init__(self, core: Core, survey: SurveyRecord) -> None:
-        super().__init__(core)
-        self.survey = survey
-        self.preview: ImportPreview | None = None
-        #: The last import went through: importing the same file again needs a change first.
-        self.imported = False
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="transfer-dialog response-import-dialog"):
-            yield Static(
-                f"Antworten importieren – {escape_markup(self.survey.title)}",
-                classes="dialog-title",
-            )
-            yield Static(
-                "Tabelle aus einem Online-Formular (CSV, .xlsx, .ods; LimeSurvey, Google "
-                "Forms …), eine Zeile je Antwort. Die Zuordnung der Spalten zu Fragen bitte "
-                "prüfen. Ist eine Zeile fehlerhaft, wird nichts importiert.",
-                classes="dialog-note",
-            )
-            yield Label("Datei", classes="field-label")
-            yield Input(
-                placeholder="z. B. ~/Downloads/antworten.csv (Enter: lesen)",
-                id="import-path",
-                compact=True,
-            )
-            yield Static("", id="import-path-problem", classes="transfer-problem")
-            yield Static("", id="import-columns-note", classes="dialog-note")
-            yield VerticalScroll(id="import-columns", classes="import-columns")
-            yield ProgressBar(id="import-progress", show_eta=False)
-            with VerticalScroll(id="import-result", classes="transfer-result"):
-                yield Static("", id="import-result-text")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Datei lesen", id="read", tooltip="Spalten und Fragen zuordnen")
-                yield Button("Prüfen", id="check", tooltip="Probelauf: nichts wird gespeichert")
-                yield Button("Importieren", variant="primary", id="import")
-                yield Button("Schließen", id="close")
-
-    def on_mount(self) -> None:
-        self.progress_bar.display = False
-        self.query_one("#import-result").display = False
-        self.query_one("#import-columns").display = False
-        self.query_one("#import-columns-note").display = False
-        self.set_buttons()
-        self.query_one("#import-path", Input).focus()
-
-    def set_buttons(self) -> None:
-        super().set_buttons()
-        if self.preview is None:
-            self.query_one("#check", Button).disabled = True
-        if self.preview is None or self.imported:
-            self.query_one("#import", Button).disabled = True
-
-    # ------------------------------------------------------------------ reading the file
-    @on(Input.Changed, "#import-path")
-    def path_changed(self) -> None:
-        if self.preview is not None or self.imported:
-            self.preview = None
-            self.imported = False
-            self.query_one("#import-columns").display = False
-            self.query_one("#import-columns-note").display = False
-            self.query_one("#dialog").remove_class("-read")
-            self.set_buttons()
-        self.query_one("#import-path-problem", Static).update("")
-
-    @on(Input.Submitted, "#import-path")
-    @on(Button.Pressed, "#read")
-    def read_file(self) -> None:
-        if not self.running:
-            self.start()
-            self.read_worker(self.query_one("#import-path", Input).value)
-
-    @work(thread=True, exclusive=True, group="import-read")
-    def read_worker(self, text: str) -> None:
-        from koordination.tui.dialogs.transfer import import_file
-
-        try:
-            path = import_file(text)
-            found = self.core.survey_import.preview(self.survey.id, path)
-            form = self.core.surveys.form(self.survey.id)
-        except KoordinationError as exc:
-            self.app.call_from_thread(self._unreadable, exc.message)
-        except Exception as exc:  # the dialog must survive anything the file throws
-            self.app.call_from_thread(self._unreadable, f"Unerwarteter Fehler: {exc}")
-        else:
-            mapping = tuple((m.column, m.target) for m in found.mapping)
-            self.post_message(self.Read(ImportPreview(form, path, mapping, found.rows)))
-
-    def _unreadable(self, message: str) -> None:
-        self.stop()
-        self.progress_bar.display = False
-        self.query_one("#import-path-problem", Static).update(escape_markup(message))
-
-    async def on_response_import_screen_read(self, message: Read) -> None:
-        preview = self.preview = message.preview
-        choices = target_choices(preview.form)
-        known = {value for _label, value in choices}
-        rows = []
-        for i, (column, target) in enumerate(preview.mapping):
-            value = target if target in known else SKIP_COLUMN
-            rows.append(
-                Horizontal(
-                    Label(column or "(ohne Überschrift)", classes="import-column", markup=False),
-                    Select(choices, value=value, allow_blank=False, id=f"column-{i}", compact=True),
-                    classes="import-column-row",
-                )
-            )
-        columns = self.query_one("#import-columns", VerticalScroll)
-        await columns.remove_children()
-        await columns.mount_all(rows)
-        columns.display = True
-        self.query_one("#dialog").add_class("-read")
-        self.query_one("#import-columns-note").display = True
-        self._describe_mapping()
-        self.progress_bar.display = False
-        self.query_one("#import-result").display = False
-        self.stop()
-        if rows:
-            self.query_one("#column-0", Select).focus()
-
-    def mapping(self) -> list[ColumnMapping]:
-        from koordination.services.surveys.column_mapping import ColumnMapping
-
-        assert self.preview is not None
-        out = []
-        for i, (column, _suggested) in enumerate(self.preview.mapping):
-            value = self.query_one(f"#column-{i}", Select).value
-            out.append(ColumnMapping(column, value if isinstance(value, str) and value else None))
-        return out
-
-    def _describe_mapping(self) -> None:
-        preview = self.preview
-        if preview is None:
-            return
-        targets = [m.target for m in self.mapping()]
-        used = sum(1 for t in targets if t)
-        responses = "1 Antwort" if preview.rows == 1 else f"{preview.rows} Antworten"
-        self.query_one("#import-columns-note", Static).update(
-            f"{responses} in {escape_markup(preview.path.name)}; {used} von {len(targets)} Spalten "
-            "zugeordnet. Spalte → Frage:"
-        )
-
-    @on(Select.Changed)
-    def target_changed(self, event: Select.Changed) -> None:
-        event.stop()
-        if self.imported:
-            self.imported = False
-            self.set_buttons()
-        self._describe_mapping()
-
-    # ------------------------------------------------------------------ importing
-    @on(Button.Pressed, "#check")
-    def action_check(self) -> None:
-        self.run_import(dry_run=True)
-
-    @on(Button.Pressed, "#import")
-    def action_import(self) -> None:
-        self.run_import(dry_run=False)
-
-    def run_import(self, dry_run: bool) -> None:
-        if self.running or self.preview is None or (self.imported and not dry_run):
-            return
-        self.start()
-        self.show_result("Die Datei wird geprüft …" if dry_run else "Wird importiert …")
-        self.import_worker(self.preview.path, self.mapping(), dry_run)
-
-    @work(thread=True, exclusive=True, group="import")
-    def import_worker(self, path: Path, mapping: list[ColumnMapping], dry_run: bool) -> None:
-        try:
-            report = self.core.survey_import.run(
-                self.survey.id,
-                path,
-                mapping,
-                dry_run=dry_run,
-                progress=self.throttled_progress(),
-            )
-        except ImportFailed as exc:
-            self.app.call_from_thread(self._rejected, exc)
-        except KoordinationError as exc:
-            self.app.call_from_thread(self._failed, exc.message)
-        except Exception as exc:  # the dialog must survive anything the file or database throws
-            self.app.call_from_thread(self._failed, f"Unerwarteter Fehler: {exc}")
-        else:
-            self.app.call_from_thread(self._done, report)
-
-    def _done(self, report: ResponseImportReport) -> None:
-        self.progress_bar.display = False  # the result says it all; the columns keep the room
-        lines = [f"[b]{escape_markup(report.summary())}[/b]"]
-        if report.dry_run:
-            lines.append("Es wurde noch nichts gespeichert; „Importieren“ übernimmt die Antworten.")
-        if report.warnings:
-            lines += ["", "Hinweise:"] + [f"• {escape_markup(w)}" for w in report.warnings]
-        self.show_result("\n".join(lines))
-        if not report.dry_run:
-            self.imported = True
-            self.post_message(DataChanged("survey"))
-            self.notify(report.summary(), title="Import", markup=False)
-        self.stop()
-
-    def _rejected(self, exc: ImportFailed) -> None:
-        headline = exc.message.splitlines()[0]
-        lines = [f"[b]{escape_markup(headline)}[/b]", "Es wurde nichts importiert.", ""]
-        shown = exc.problems[:MAX_PROBLEMS_SHOWN]
-        lines += [f"• {escape_markup(str(p))}" for p in shown]
-        if len(exc.problems) > len(shown):
-            lines.append(f"… und {len(exc.problems) - len(shown)} weitere Fehler")
-        self.show_result("\n".join(lines), failed=True)
-        self.stop()
-
-    def _failed(self, message: str) -> None:
-        self.show_result(escape_markup(message), failed=True)
-        self.stop()
-
-    def show_result(self, text: str, failed: bool = False) -> None:
-        if failed:
-            self.progress_bar.display = False
-        area = self.query_one("#import-result", VerticalScroll)
-        area.display = True
-        area.set_class(failed, "-failed")
-        self.query_one("#import-result-text", Static).update(text)
-        area.scroll_home(animate=False)
 
 
 # ---------------------------------------------------------------------- export

@@ -10,10 +10,8 @@ from typing import TYPE_CHECKING, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, ProgressBar, RadioButton, RadioSet, Static
 from textual.worker import get_current_worker
@@ -22,7 +20,9 @@ from koordination.errors import ImportFailed, KoordinationError
 from koordination.outputs.registry import DIRECTORY_TABLES
 from koordination.services.directory.imports.report import Existing, ImportReport
 from koordination.services.directory.search import GroupFilter, OrganisationFilter, PeopleFilter
+from koordination.tui.dialogs.base import Dialog
 from koordination.tui.formatting import number
+from koordination.tui.keys import bind
 from koordination.tui.messages import DataChanged
 from koordination.tui.progress import Throttled
 
@@ -65,10 +65,27 @@ def import_file(text: str) -> Path:
     return path
 
 
-class TransferScreen(ModalScreen[None]):
+def transfer_buttons(*, read: bool = False) -> Horizontal:
+    """The import dialogs' buttons; the keys stand on the buttons that have one."""
+    buttons = [
+        Button("Prüfen", id="check", tooltip="Probelauf: nichts wird gespeichert", compact=True),
+        Button("Importieren (Strg+S)", variant="primary", id="import", compact=True),
+        Button("Schließen (Esc)", id="close", compact=True),
+    ]
+    if read:
+        buttons.insert(
+            0, Button("Datei lesen", id="read", tooltip="Spalten und Fragen zuordnen", compact=True)
+        )
+    return Horizontal(*buttons, classes="dialog-buttons")
+
+
+class TransferScreen(Dialog[None]):
     """What both dialogs share: a progress bar, a worker that must finish before Esc closes."""
 
-    BINDINGS = [Binding("escape", "close", "Schließen", tooltip="Dialog schließen")]
+    BINDINGS = [
+        bind("save", "import", "Importieren: alles oder nichts", label="Importieren"),
+        bind("cancel", "close", "Dialog schließen", label="Schließen"),
+    ]
 
     def __init__(self, core: Core) -> None:
         super().__init__()
@@ -152,10 +169,7 @@ class ImportScreen(TransferScreen):
             yield ProgressBar(id="import-progress", show_eta=False)
             with VerticalScroll(id="import-result", classes="transfer-result"):
                 yield Static("", id="import-result-text")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Prüfen", id="check", tooltip="Probelauf: nichts wird gespeichert")
-                yield Button("Importieren", variant="primary", id="import")
-                yield Button("Schließen", id="close")
+            yield transfer_buttons()
 
     def on_mount(self) -> None:
         self.progress_bar.display = False

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
+from textual.strip import Strip
 from textual.suggester import SuggestFromList
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Select, SelectionList, Static, TextArea
+from textual.widgets.option_list import OptionDoesNotExist
 
 from koordination.errors import FieldError
 
@@ -32,6 +36,28 @@ class FieldSpec:
     @property
     def names(self) -> tuple[str, ...]:
         return self.error_names or (self.label,)
+
+
+T = TypeVar("T")
+
+
+class CheckList(SelectionList[T]):
+    """A list of choices to tick that reads as text: ``[x]`` ticked, ``[ ]`` not (the stock
+    list shows a coloured block either way, which says nothing without colour)."""
+
+    def render_line(self, y: int) -> Strip:
+        line = OptionList.render_line(self, y)
+        _, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        try:
+            option = self.get_option_at_index(index)
+        except OptionDoesNotExist:
+            return line
+        segments = list(line)
+        base = (segments[0].style if segments else None) or self.rich_style
+        mark = "[x] " if option.value in self._selected else "[ ] "
+        style = base + Style(bold=option.value in self._selected, meta={"option": index})
+        return Strip([Segment(mark, style), *segments])
 
 
 #: Turns the raw values into the service's input object and its problems.
@@ -62,6 +88,10 @@ class FormFields(VerticalScroll):
         self.build = build
         self.touched: set[str] = set()
         self.show_all = False
+
+    def allow_focus(self) -> bool:
+        # The fields take the focus; the column scrolls to whichever field has it.
+        return False
 
     def compose(self) -> ComposeResult:
         for spec in self.fields:
