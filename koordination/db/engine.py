@@ -11,12 +11,13 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 # Registers the audit trail's session listener: every change is logged.
 import koordination.db.audit  # noqa: F401
 from koordination.clock import SYSTEM_CLOCK, Clock
+from koordination.db.errors import translate
 from koordination.errors import DatabaseError
 from koordination.paths import default_database_path
 
@@ -170,9 +171,15 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: commits when the block ends, rolls back on any error."""
-        with self.sessions() as session, session.begin():
-            yield session
+        """One unit of work: commits when the block ends, rolls back on any error.
+
+        Every error of the database becomes one German message (koordination.db.errors): the
+        one place where SQL and the values of a row are kept out of what a user sees."""
+        try:
+            with self.sessions() as session, session.begin():
+                yield session
+        except SQLAlchemyError as exc:
+            raise translate(exc) from None
 
     def after_bulk_write(self) -> None:
         """After a large import: fresh planner statistics, and the WAL folded into the file."""

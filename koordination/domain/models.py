@@ -144,7 +144,8 @@ class Organisation(Versioned, Base):
     __tablename__ = "organisation"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
-    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    # One organisation per folded spelling: "AWO Musterstadt" and "awo  musterstadt" are one.
+    name_key: Mapped[str] = mapped_column(String(300), index=True, unique=True)
     short_name: Mapped[str] = mapped_column(String(100), default="")
     sector: Mapped[Sector] = mapped_column(enum_type(Sector, "sector"), index=True)
     kind: Mapped[OrganisationKind] = mapped_column(enum_type(OrganisationKind, "organisation_kind"))
@@ -212,7 +213,8 @@ class PersonEmail(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     address: Mapped[str] = mapped_column(String(320))
-    address_key: Mapped[str] = mapped_column(String(320), index=True)
+    # An address belongs to one person only: it is how imports and replies find the person.
+    address_key: Mapped[str] = mapped_column(String(320), index=True, unique=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     person: Mapped[Person] = relationship(back_populates="emails")
 
@@ -885,3 +887,13 @@ class AppSetting(Base):
     __tablename__ = "app_setting"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class ErasureLedger(Base):
+    """That a person was erased (Art. 17 DSGVO) and when: no personal data, only the number,
+    so that an erasure can be applied again after an older backup was restored."""
+
+    __tablename__ = "erasure_ledger"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_number: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -21,7 +21,7 @@ from koordination.domain.inputs.directory import (
     OrganisationInput,
     PersonInput,
 )
-from koordination.errors import ConflictError, NotFoundError, ValidationError
+from koordination.errors import ConflictError, DatabaseError, NotFoundError, ValidationError
 from koordination.services.directory.search import OrganisationFilter, PeopleFilter
 from koordination.services.directory.service import Directory
 
@@ -52,14 +52,16 @@ def test_invalid_person_is_refused_with_german_messages_and_nothing_saved(
     assert directory.count_people() == 0
 
 
-def test_likely_duplicates_are_reported_by_email_and_name(directory: Directory) -> None:
+def test_a_second_person_with_the_same_address_is_refused_and_a_same_name_warned(
+    directory: Directory,
+) -> None:
     first = _person(directory, "Erika", "Müller", "erika@example.org")
-    saved = directory.create_person(
-        PersonInput(given_name="Erika", family_name="Müller", emails=["ERIKA@example.org"])
-    )
-    assert f"Die E-Mail erika@example.org gehört schon zu Erika Müller (Nr. {first})." in (
-        saved.warnings
-    )
+    with pytest.raises(DatabaseError, match="E-Mail-Adresse gehört schon zu einer anderen"):
+        directory.create_person(
+            PersonInput(given_name="Erika", family_name="Müller", emails=["ERIKA@example.org"])
+        )
+    assert directory.count_people() == 1
+    saved = directory.create_person(PersonInput(given_name="Erika", family_name="Müller"))
     assert f"Es gibt schon eine Person Erika Müller (Nr. {first})." in saved.warnings
 
 
