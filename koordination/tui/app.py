@@ -356,7 +356,7 @@ class KoordinationApp(App[int]):
         sections.append(
             ("Sitzung (Tagesordnung, Anwesenheit, Protokoll, Aufgaben, Werkstatt)", sitting)
         )
-        from koordination.tui.areas.surveys import QuestionnaireScreen
+        from koordination.tui.screens.questionnaire import QuestionnaireScreen
         from koordination.tui.dialogs.survey import AnswerEntryScreen
         from koordination.tui.screens.survey_results import SurveyResultsScreen
 
@@ -366,7 +366,7 @@ class KoordinationApp(App[int]):
             ("Ergebnisse einer Umfrage", SurveyResultsScreen),
         ):
             sections.append((title, [b for b in screen.BINDINGS if isinstance(b, Binding)]))
-        from koordination.tui.areas.fields import FieldTree
+        from koordination.tui.widgets.field_tree import FieldTree
         from koordination.tui.dialogs.pickers import LinkPickerScreen
 
         sections.append(

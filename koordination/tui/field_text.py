@@ -190,7 +190,7 @@ def measure_detail(m: MeasureRecord, today: date) -> RenderableType:
         parts += [Text(""), Text(m.description)]
     parts.append(Text("\nKennzahlen", style="bold"))
     if not m.indicators:
-        parts.append(hint("  keine – anlegen mit Taste k"))
+        parts.append(hint("  keine – anlegen mit Taste #"))
     else:
         table = Table.grid(padding=(0, 1))
         table.add_column(no_wrap=True)
@@ -208,7 +208,7 @@ def measure_detail(m: MeasureRecord, today: date) -> RenderableType:
         parts.append(table)
     parts.append(Text("\nGrundlagen: Beschlüsse, Aufgaben, Umfragen", style="bold"))
     if not m.links:
-        parts.append(hint("  keine – verknüpfen mit Taste l"))
+        parts.append(hint("  keine – verknüpfen mit Taste V"))
     else:
         table = Table.grid(padding=(0, 1))
         table.add_column(no_wrap=True)
@@ -254,7 +254,7 @@ def field_detail(f: FieldRecord, today: date) -> RenderableType:
     if f.description:
         parts += [Text(""), Text(f.description)]
     parts.append(Text(""))
-    parts.append(hint("n: neues Ziel · b: bearbeiten · x: löschen · Leertaste: auf/zu"))
+    parts.append(hint("n: neues Ziel · e: bearbeiten · x: löschen · Leertaste: auf/zu"))
     return Group(*parts)
 
 
@@ -272,7 +272,7 @@ def goal_detail(g: GoalRecord, field_title: str, today: date) -> RenderableType:
     if g.description:
         parts += [Text(""), Text(g.description)]
     parts.append(Text(""))
-    parts.append(hint("n: neue Maßnahme · b: bearbeiten · x: löschen"))
+    parts.append(hint("n: neue Maßnahme · e: bearbeiten · x: löschen"))
     return Group(*parts)
 
 
@@ -294,7 +294,7 @@ def indicator_detail(i: IndicatorRecord, m: MeasureRecord) -> RenderableType:
             ]
         ),
         Text(""),
-        hint("k oder b: bearbeiten · x: löschen"),
+        hint("# oder e: bearbeiten · x: löschen"),
     )
 
 
@@ -306,5 +306,5 @@ def link_detail(link: LinkRecord, m: MeasureRecord) -> RenderableType:
     if link.note:
         parts.append(Text(f"Anmerkung: {link.note}", style="italic"))
     parts.append(Text(""))
-    parts.append(hint("Enter: welche Maßnahmen hängen noch daran? · u: Verknüpfung lösen"))
+    parts.append(hint("Enter: welche Maßnahmen hängen noch daran? · L oder x: Verknüpfung lösen"))
     return Group(*parts)

@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -15,26 +15,28 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, RadioSet, Static
 
-from koordination.domain.enums import QuestionType, ResponseSource, SurveyStatus
-from koordination.domain.records.surveys import AnswerValue, QuestionRecord, SurveyForm
+from koordination.domain.enums import ResponseSource, SurveyStatus
+from koordination.domain.records.surveys import AnswerValue, SurveyForm
 from koordination.errors import FieldError, KoordinationError, ValidationError
-from koordination.services.surveys.answers import AnswerProblem, parse_answer
+from koordination.services.surveys.answers import AnswerProblem
 
 if TYPE_CHECKING:
-    from textual.binding import BindingsMap
-    from textual.dom import DOMNode
-
     from koordination.core import Core
     from koordination.domain.records.surveys import SurveyRecord
 
-ResultT = TypeVar("ResultT")
+from koordination.tui.keys import bind
+from koordination.tui.screens.kiosk_pin import (
+    KIOSK_CSS,
+    KioskPinDialog,
+    KioskUnlockDialog,
+    SealedScreen,
+)
+from koordination.tui.widgets.kiosk_question import REQUIRED, QuestionField
 
 #: A PIN has at least this many digits.
-MIN_PIN = 4
 #: "Vielen Dank!" stays this long before a fresh questionnaire appears.
 THANKS_SECONDS = 4.0
 #: A half-filled questionnaire nobody touched for this long is cleared for the next visitor.
@@ -43,8 +45,6 @@ IDLE_SECONDS = 300.0
 LOCK_AFTER = 3
 LOCK_SECONDS = 30.0
 
-REQUIRED = "Bitte beantworten Sie diese Frage."
-KIOSK_CSS = Path(__file__).with_name("kiosk.tcss")
 APP_CSS: list[str | PurePath] = [
     Path(__file__).with_name(name) for name in ("app.tcss", "forms.tcss")
 ]
@@ -60,129 +60,6 @@ def kiosk_refusal(survey: SurveyRecord) -> str | None:
             "bevor der Kiosk geöffnet wird."
         )
     return f"Die Umfrage „{survey.title}“ ist abgeschlossen und nimmt keine Antworten mehr an."
-
-
-def pin_problem(pin: str, repeat: str | None = None) -> str | None:
-    """What is wrong with a new PIN (German), or None."""
-    if not pin:
-        return f"Bitte eine PIN aus mindestens {MIN_PIN} Ziffern eingeben."
-    if not pin.isdigit():
-        return "Die PIN besteht nur aus Ziffern."
-    if len(pin) < MIN_PIN:
-        return f"Die PIN braucht mindestens {MIN_PIN} Ziffern."
-    if repeat is not None and not repeat:
-        return "Bitte die PIN zur Sicherheit wiederholen."
-    if repeat is not None and repeat != pin:
-        return "Die beiden Eingaben stimmen nicht überein."
-    return None
-
-
-class SealedScreen(ModalScreen[ResultT]):
-    """A screen the application's own keys cannot reach.
-
-    Textual checks the app's priority bindings (quit, command palette) before any screen's, so
-    a screen cannot outbid them with bindings of its own; leaving the app out of the chain is
-    the one way a screen keeps them from firing. Being modal keeps the app's other keys (areas,
-    help) away as well. ``SEALED`` lets an app tell such a screen is open."""
-
-    SEALED: ClassVar[bool] = True
-
-    @property
-    def _binding_chain(self) -> list[tuple[DOMNode, BindingsMap]]:
-        return [(node, keys) for node, keys in super()._binding_chain if node is not self.app]
-
-
-# ---------------------------------------------------------------------- one question
-
-
-class QuestionField(Vertical):
-    """One question of the questionnaire: its text, hint and the widgets to answer it."""
-
-    def __init__(self, question: QuestionRecord, number: int) -> None:
-        super().__init__(id=f"kiosk-q-{question.id}", classes="kiosk-question")
-        self.question = question
-        self.number = number
-
-    def compose(self) -> ComposeResult:
-        q = self.question
-        yield Static(self._heading(), classes="kiosk-question-text")
-        if q.hint:
-            yield Static(escape(q.hint), classes="kiosk-hint")
-        if q.type in (QuestionType.EINFACH, QuestionType.JA_NEIN):
-            row = " -row" if q.type is QuestionType.JA_NEIN else ""
-            with RadioSet(classes="kiosk-choice" + row):
-                for option in q.options:
-                    yield RadioButton(escape(option.label))
-        elif q.type is QuestionType.MEHRFACH:
-            yield Static("Mehrere Antworten möglich.", classes="kiosk-hint")
-            with Vertical(classes="kiosk-multi"):
-                for option in q.options:
-                    yield Checkbox(escape(option.label))
-        elif q.type is QuestionType.SKALA:
-            ends = []
-            if q.low_label:
-                ends.append(f"{q.scale_min} = {escape(q.low_label)}")
-            if q.high_label:
-                ends.append(f"{q.scale_max} = {escape(q.high_label)}")
-            if ends:
-                yield Static("   …   ".join(ends), classes="kiosk-hint kiosk-scale-ends")
-            with RadioSet(classes="kiosk-choice -scale") as scale:
-                scale.styles.grid_size_columns = len(q.scale_values())
-                for value in q.scale_values():
-                    yield RadioButton(str(value))
-        else:
-            placeholders = {
-                QuestionType.ZAHL: "Zahl, z. B. 12 oder 3,5",
-                QuestionType.DATUM: "Datum, z. B. 31.12.2026",
-                QuestionType.TEXT: "Ihre Antwort",
-            }
-            yield Input(
-                placeholder=placeholders.get(q.type, ""),
-                classes="kiosk-input",
-                select_on_focus=False,
-            )
-        yield Static("", classes="kiosk-problem")
-
-    def _heading(self) -> str:
-        required = " [b $error]*[/]" if self.question.required else ""
-        return f"[b]{self.number}. {escape(self.question.text)}[/b]{required}"
-
-    def renumber(self, number: int) -> None:
-        """Questions are numbered as shown: a hidden conditional question leaves no gap."""
-        if number != self.number:
-            self.number = number
-            self.query_one(".kiosk-question-text", Static).update(self._heading())
-
-    def on_mount(self) -> None:
-        self.show_problem(None)
-
-    def answer_widget(self) -> RadioSet | Checkbox | Input | None:
-        found = self.query("RadioSet, Checkbox, Input")
-        widget = found.first() if found else None
-        return widget if isinstance(widget, RadioSet | Checkbox | Input) else None
-
-    def value(self) -> AnswerValue | None:
-        """The answer given, None when none; raises AnswerProblem for a typed answer that
-        does not fit (the message is German)."""
-        q = self.question
-        if q.type in (QuestionType.EINFACH, QuestionType.JA_NEIN, QuestionType.SKALA):
-            index = self.query_one(RadioSet).pressed_index
-            if index < 0:
-                return None
-            if q.type is QuestionType.SKALA:
-                return q.scale_values()[index]
-            return q.options[index].id
-        if q.type is QuestionType.MEHRFACH:
-            boxes = list(self.query(Checkbox))
-            ticked = frozenset(o.id for o, box in zip(q.options, boxes, strict=True) if box.value)
-            return ticked or None
-        return parse_answer(q, self.query_one(Input).value)
-
-    def show_problem(self, message: str | None) -> None:
-        box = self.query_one(".kiosk-problem", Static)
-        box.update(escape(message or ""))
-        box.display = bool(message)
-        self.set_class(bool(message), "-problem")
 
 
 # ---------------------------------------------------------------------- the kiosk
@@ -201,8 +78,15 @@ class KioskScreen(SealedScreen[int | None]):
     IDLE_SECONDS: ClassVar[float] = IDLE_SECONDS
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "leave", "Kiosk beenden", show=False, priority=True),
-        Binding("ctrl+s", "submit", "Absenden", show=False, priority=True),
+        bind(
+            "quit",
+            "leave",
+            "Kiosk beenden (mit PIN)",
+            label="Kiosk beenden",
+            show=False,
+            priority=True,
+        ),
+        bind("save", "submit", "Fragebogen absenden", label="Absenden", show=False, priority=True),
         # Keys the main window knows are swallowed here; typing into a field still works
         # because Textual leaves out keys the focused field itself takes.
         Binding(
@@ -529,128 +413,6 @@ class KioskScreen(SealedScreen[int | None]):
 # ---------------------------------------------------------------------- PIN dialogs
 
 
-class KioskPinDialog(ModalScreen[str | None]):
-    """The coordinator sets the PIN that will close the kiosk; dismisses with it or None."""
-
-    CSS_PATH = KIOSK_CSS
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Abbrechen", tooltip="Kiosk nicht starten"),
-    ]
-
-    def __init__(self, survey_title: str = "") -> None:
-        super().__init__()
-        self.survey_title = survey_title
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="kiosk-pin-dialog"):
-            yield Static("Kiosk-Modus starten", classes="dialog-title")
-            about = f"Umfrage: {escape(self.survey_title)}\n" if self.survey_title else ""
-            yield Static(
-                f"{about}Danach zeigt der Bildschirm nur noch den Fragebogen. Beenden: "
-                f"Strg+Q und diese PIN (mindestens {MIN_PIN} Ziffern).",
-                classes="dialog-note",
-            )
-            with Horizontal(classes="field-row"):
-                yield Label("PIN", classes="field-label")
-                yield Input(
-                    password=True, restrict=r"\d*", max_length=12, id="kiosk-pin", compact=True
-                )
-            with Horizontal(classes="field-row"):
-                yield Label("PIN wiederholen", classes="field-label")
-                yield Input(
-                    password=True,
-                    restrict=r"\d*",
-                    max_length=12,
-                    id="kiosk-pin-repeat",
-                    compact=True,
-                )
-            yield Static("", id="kiosk-pin-problem", classes="dialog-problem")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Kiosk starten", variant="primary", id="kiosk-start")
-                yield Button("Abbrechen", id="kiosk-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#kiosk-pin", Input).focus()
-        self._check(show=False)
-
-    def _check(self, *, show: bool) -> str | None:
-        """The PIN's problem; shown at once while typing, the repetition's once it is typed."""
-        pin = self.query_one("#kiosk-pin", Input).value
-        repeat = self.query_one("#kiosk-pin-repeat", Input).value
-        problem = pin_problem(pin, repeat)
-        if show:
-            shown = problem
-        elif not pin:
-            shown = None
-        elif len(repeat) < len(pin) and pin.startswith(repeat):
-            shown = pin_problem(pin)  # the repetition is still being typed
-        else:
-            shown = problem
-        self.query_one("#kiosk-pin-problem", Static).update(shown or "")
-        return problem
-
-    @on(Input.Changed)
-    def _changed(self) -> None:
-        self._check(show=False)
-
-    @on(Input.Submitted, "#kiosk-pin")
-    def _to_repeat(self) -> None:
-        self.query_one("#kiosk-pin-repeat", Input).focus()
-
-    @on(Input.Submitted, "#kiosk-pin-repeat")
-    @on(Button.Pressed, "#kiosk-start")
-    def action_start(self) -> None:
-        if self._check(show=True) is None:
-            self.dismiss(self.query_one("#kiosk-pin", Input).value)
-
-    @on(Button.Pressed, "#kiosk-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class KioskUnlockDialog(SealedScreen[str | None]):
-    """Asks for the PIN to close the kiosk; dismisses with what was typed, None to go back."""
-
-    CSS_PATH = KIOSK_CSS
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Zurück", tooltip="Zurück zum Fragebogen"),
-        Binding("ctrl+p,ctrl+q,f1", "nothing", show=False, priority=True),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="kiosk-unlock-dialog"):
-            yield Static("Kiosk beenden", classes="dialog-title")
-            yield Static(
-                "Nur für die Koordinierungsstelle: Bitte die PIN eingeben.", classes="dialog-note"
-            )
-            with Horizontal(classes="field-row"):
-                yield Label("PIN", classes="field-label")
-                yield Input(
-                    password=True, restrict=r"\d*", max_length=12, id="kiosk-unlock", compact=True
-                )
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Beenden", variant="warning", id="kiosk-unlock-ok")
-                yield Button("Zurück zum Fragebogen", variant="primary", id="kiosk-unlock-back")
-
-    def on_mount(self) -> None:
-        self.query_one("#kiosk-unlock", Input).focus()
-        # A prompt left open would block the kiosk for the next visitor.
-        self.set_timer(60, self.action_back)
-
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#kiosk-unlock-ok")
-    def action_unlock(self) -> None:
-        self.dismiss(self.query_one("#kiosk-unlock", Input).value)
-
-    @on(Button.Pressed, "#kiosk-unlock-back")
-    def action_back(self) -> None:
-        if self.is_current:
-            self.dismiss(None)
-
-    def action_nothing(self) -> None:
-        """The app's keys do nothing here."""
-
-
 def open_kiosk(
     app: App[Any],
     core: Core,
@@ -684,7 +446,7 @@ class KioskApp(App[int], inherit_bindings=False):
     CSS_PATH = APP_CSS
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Beenden", show=False, priority=True),
+        bind("quit", "quit", "Kiosk beenden", show=False, priority=True),
     ]
 
     def __init__(self, core: Core, survey_id: int, survey_title: str = "") -> None:

@@ -19,14 +19,14 @@ from koordination.domain.records.fields import FieldRecord, MeasureRecord
 from koordination.services.fields.service import ActionFields
 from koordination.tui.app import KoordinationApp
 from koordination.tui.areas.fields import FieldsArea
-from koordination.tui.dialogs.field import (
+from koordination.tui.dialogs.field import MeasureFormScreen
+from koordination.tui.dialogs.form import ConfirmScreen, FormScreen
+from koordination.tui.dialogs.pickers import (
     ChoiceScreen,
     LinkPickerScreen,
-    MeasureFormScreen,
     MeasuresScreen,
     SearchPickerScreen,
 )
-from koordination.tui.dialogs.form import ConfirmScreen, FormScreen
 
 SIZE = (130, 40)
 #: A day in December 2026: the Engagementtag (due 01.12.2026) is overdue then.
@@ -267,8 +267,8 @@ async def test_a_decision_is_linked_through_the_picker_and_shows_in_the_detail(
     async with app.run_test(size=SIZE) as pilot:
         area = await open_fields(pilot, app)
         await go_to(pilot, area, "Engagement-Schnuppertage")
-        assert "keine – verknüpfen mit Taste l" in detail(area)
-        await pilot.press("l")
+        assert "keine – verknüpfen mit Taste V" in detail(area)
+        await pilot.press("V")
         await settle(pilot, app)
         await choose(pilot, app, "Beschluss")
         picker = app.screen
@@ -303,7 +303,7 @@ async def test_the_way_back_leads_from_a_decision_to_the_measure_it_drives(demo_
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
         area = await open_fields(pilot, app)
-        await pilot.press("r")
+        await pilot.press("T")
         await settle(pilot, app)
         await choose(pilot, app, "Beschluss")
         assert isinstance(app.screen, LinkPickerScreen)
@@ -339,7 +339,7 @@ async def test_an_indicator_is_added_with_german_problems_and_the_progress_moves
     async with app.run_test(size=SIZE) as pilot:
         area = await open_fields(pilot, app)
         await go_to(pilot, area, "Treffpunkt Engagement im Südviertel")
-        await pilot.press("k")
+        await pilot.press("number_sign")
         await settle(pilot, app)
         await fill(pilot, app, target_value="vier")
         await pilot.press("ctrl+s")
@@ -383,7 +383,7 @@ async def test_a_link_is_released_with_u(demo_db: str) -> None:
     async with app.run_test(size=SIZE) as pilot:
         area = await open_fields(pilot, app)
         await go_to(pilot, area, "← Aufgabe (erledigt am 09.10.2026)")
-        await pilot.press("u")
+        await pilot.press("L")
         await settle(pilot, app)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("j")

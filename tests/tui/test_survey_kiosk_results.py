@@ -20,15 +20,12 @@ from koordination.domain.records.surveys import OptionCount
 from koordination.services.surveys.service import Surveys
 from koordination.tui import kiosk as kiosk_module
 from koordination.tui.dialogs.common import HelpScreen
-from koordination.tui.kiosk import (
-    KioskApp,
+from koordination.tui.kiosk import KioskApp, KioskScreen, open_kiosk, run_kiosk
+from koordination.tui.screens.kiosk_pin import (
+    MIN_PIN,
     KioskPinDialog,
-    KioskScreen,
     KioskUnlockDialog,
-    QuestionField,
-    open_kiosk,
     pin_problem,
-    run_kiosk,
 )
 from koordination.tui.screens.survey_results import (
     ComparePickerDialog,
@@ -37,6 +34,7 @@ from koordination.tui.screens.survey_results import (
     SurveyResultsScreen,
 )
 from koordination.tui.widgets.bar_chart import BarChart, bar, value_text
+from koordination.tui.widgets.kiosk_question import QuestionField
 
 SIZE = (100, 40)
 PIN = "4711"
@@ -423,7 +421,7 @@ def test_a_pin_needs_four_digits_typed_twice_alike() -> None:
     assert pin_problem("1234", "") == "Bitte die PIN zur Sicherheit wiederholen."
     assert pin_problem("1234", "1243") == "Die beiden Eingaben stimmen nicht überein."
     assert pin_problem("1234", "1234") is None
-    assert kiosk_module.MIN_PIN == 4
+    assert MIN_PIN == 4
 
 
 # ---------------------------------------------------------------------- bar charts
@@ -555,7 +553,7 @@ async def test_results_show_bars_per_option_suppressed_cells_and_scale_statistic
         assert scale_lines[3].startswith("4") and scale_lines[3].endswith("42 % (5)")
 
         # The internal view shows the small cell too.
-        await pilot.press("v")
+        await pilot.press("I")
         await settle(pilot, app)
         assert "intern" in text_of(screen.query_one("#results-view", Static))
         lines = chart_lines(screen, survey.areas)
@@ -617,7 +615,7 @@ async def test_comparison_offers_surveys_sharing_bank_questions_and_draws_both(
     app = ResultsApp(city_db, ids[0])
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot, app)
-        await pilot.press("c")
+        await pilot.press("C")
         await settle(pilot, app)
         picker = app.screen
         assert isinstance(picker, ComparePickerDialog)

@@ -16,15 +16,13 @@ from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudien
 from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.services.surveys.service import Surveys
 from koordination.tui.app import KoordinationApp
-from koordination.tui.areas.surveys import QuestionnaireScreen, SurveysArea
+from koordination.tui.areas.surveys import SurveysArea
 from koordination.tui.dialogs.export import ExportDialog
 from koordination.tui.dialogs.form import ConfirmScreen, FormScreen
-from koordination.tui.dialogs.survey import (
-    AnswerEntryScreen,
-    AnswerRow,
-    QuestionFormScreen,
-    ResponseImportScreen,
-)
+from koordination.tui.dialogs.response_import import ResponseImportScreen
+from koordination.tui.dialogs.survey import QuestionFormScreen
+from koordination.tui.screens.answer_entry import AnswerEntryScreen, AnswerRow
+from koordination.tui.screens.questionnaire import QuestionnaireScreen
 
 SIZE = (120, 40)
 
@@ -141,7 +139,7 @@ async def test_questions_are_added_in_the_questionnaire_editor(city_db: str) -> 
     app = make_app(city_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_surveys(pilot, app)
-        await pilot.press("f")
+        await pilot.press("enter")
         await settle(pilot, app)
         editor = app.screen
         assert isinstance(editor, QuestionnaireScreen)
@@ -201,14 +199,14 @@ async def test_an_answered_question_changes_meaning_only_as_a_new_version(city_d
     app = make_app(city_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_surveys(pilot, app)
-        await pilot.press("f")
+        await pilot.press("enter")
         await settle(pilot, app)
         editor = app.screen
         assert isinstance(editor, QuestionnaireScreen)
         assert "3 Antworten liegen vor" in text_of(editor.query_one("#editor-warning", Static))
 
         # A new section is no change of meaning: saved as it is.
-        await pilot.press("b")
+        await pilot.press("e")
         await settle(pilot, app)
         assert "Auf F1 gibt es 3 Antworten" in text_of(app.screen.query_one(".dialog-note", Static))
         await fill(pilot, app, section="Ihr Engagement")
@@ -218,7 +216,7 @@ async def test_an_answered_question_changes_meaning_only_as_a_new_version(city_d
         assert rows(editor.table)[0][1] == "Ihr Engagement"
 
         # A new text is: the service refuses, the editor explains and offers a new version.
-        await pilot.press("b")
+        await pilot.press("e")
         await settle(pilot, app)
         await fill(pilot, app, text="Sind Sie ehrenamtlich aktiv?")
         await pilot.press("ctrl+s")
@@ -251,7 +249,7 @@ async def test_paper_forms_are_typed_in_fast_and_skip_what_the_condition_hides(
     app = make_app(city_db)
     async with app.run_test(size=SIZE) as pilot:
         await open_surveys(pilot, app)
-        await pilot.press("a")
+        await pilot.press("r")
         await settle(pilot, app)
         entry = app.screen
         assert isinstance(entry, AnswerEntryScreen)
@@ -387,14 +385,14 @@ async def test_status_key_starts_and_closes_and_delete_asks_first(city_db: str) 
     async with app.run_test(size=SIZE) as pilot:
         area = await open_surveys(pilot, app)
         assert rows(area.table)[0][1:3] == ["Jugendliche", "Entwurf"]
-        await pilot.press("s")  # no questions yet: refused with the service's reason
+        await pilot.press("S")  # no questions yet: refused with the service's reason
         await settle(pilot, app)
         assert rows(area.table)[0][2] == "Entwurf"
         stored(city_db).add_question(draft.id, QuestionInput("Wie alt bist du?", QuestionType.ZAHL))
-        await pilot.press("s")
+        await pilot.press("S")
         await settle(pilot, app)
         assert rows(area.table)[0][2] == "läuft"
-        await pilot.press("s")
+        await pilot.press("S")
         await settle(pilot, app)
         assert rows(area.table)[0][2] == "abgeschlossen"
         await pilot.press("x")
@@ -442,19 +440,19 @@ async def test_a_question_goes_into_the_bank_and_from_there_into_another_survey(
     async with app.run_test(size=SIZE) as pilot:
         area = await open_surveys(pilot, app)
         assert [r.id for r in area.records] == [citizens.id, organisations.id]
-        await pilot.press("down", "f")
+        await pilot.press("down", "enter")
         await settle(pilot, app)
-        await pilot.press("m")
+        await pilot.press("B")
         await settle(pilot, app)
         assert app.screen.query_one("#field-key", Input).value == "wie-zufrieden-sind-sie"
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         detail = text_of(app.screen.query_one("#editor-detail", Static))
         assert "mit der Fragensammlung verknüpft" in detail
-        await pilot.press("escape", "up", "f")
+        await pilot.press("escape", "up", "enter")
         await settle(pilot, app)
         editor = app.screen
-        await pilot.press("s")
+        await pilot.press("b")
         await settle(pilot, app)
         bank = app.screen.query_one("#bank-table", DataTable)
         assert rows(bank) == [

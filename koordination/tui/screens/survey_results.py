@@ -28,6 +28,7 @@ from koordination.domain.records.surveys import (
     SurveyResults,
 )
 from koordination.errors import KoordinationError
+from koordination.tui.keys import bind
 from koordination.tui.widgets.bar_chart import SUPPRESSED, BarChart
 
 if TYPE_CHECKING:
@@ -140,28 +141,23 @@ class SurveyResultsScreen(Screen[None]):
     TITLE = "Ergebnisse"
     CSS_PATH = RESULTS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape", "close", "Zurück", tooltip="Ergebnisse schließen, zurück zu den Umfragen"
-        ),
-        Binding(
-            "v",
+        bind("cancel", "close", "Ergebnisse schließen, zurück zu den Umfragen", label="Zurück"),
+        bind(
+            "internal_view",
             "toggle_view",
-            "Ansicht",
-            tooltip="Ergebnisse: veröffentlichte oder interne Ansicht (mit kleinen Zellen)",
+            "Ergebnisse: veröffentlichte oder interne Ansicht (mit kleinen Zellen)",
         ),
-        Binding(
-            "a",
+        bind(
+            "breakdown",
             "toggle_breakdown",
-            "Aufschlüsselung",
-            tooltip="Ergebnisse: Aufschlüsselung (z. B. nach Sektor) zeigen oder verbergen",
+            "Ergebnisse: Aufschlüsselung (z. B. nach Sektor) zeigen oder verbergen",
         ),
-        Binding(
-            "c",
+        bind(
             "compare",
-            "Vergleich",
-            tooltip="Ergebnisse mit einer anderen Umfrage vergleichen (gemeinsame Fragen)",
+            "compare",
+            "Ergebnisse mit einer anderen Umfrage vergleichen (gemeinsame Fragen)",
         ),
-        Binding("r", "reload", "Neu laden", tooltip="Ergebnisse neu auszählen"),
+        bind("reload", "reload", "Ergebnisse neu auszählen"),
     ]
 
     class Loaded(Message):
@@ -368,7 +364,7 @@ class ComparePickerDialog(ModalScreen[int | None]):
     """Which survey to compare with; only surveys sharing bank questions are offered."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Abbrechen", tooltip="Keinen Vergleich anzeigen"),
+        bind("cancel", "cancel", "Keinen Vergleich anzeigen"),
     ]
 
     def __init__(self, choices: Sequence[tuple[int, str]]) -> None:
@@ -416,14 +412,11 @@ class SurveyComparisonScreen(Screen[None]):
     TITLE = "Vergleich"
     CSS_PATH = RESULTS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape", "close", "Zurück", tooltip="Vergleich schließen, zurück zu den Ergebnissen"
-        ),
-        Binding(
-            "v",
+        bind("cancel", "close", "Vergleich schließen, zurück zu den Ergebnissen", label="Zurück"),
+        bind(
+            "internal_view",
             "toggle_view",
-            "Ansicht",
-            tooltip="Vergleich: veröffentlichte oder interne Ansicht (mit kleinen Zellen)",
+            "Vergleich: veröffentlichte oder interne Ansicht (mit kleinen Zellen)",
         ),
     ]
 
