@@ -388,7 +388,7 @@ def test_sort_key_and_search_text_match_the_directory_helpers(db: Database, tmp_
         assert person.version == 1
         org = session.scalars(select(Organisation)).one()
         assert org.name_key == "caritassued"
-        assert org.search_text == "caritas süd  "
+        assert org.search_text == "caritas süd sud"
     # A person created by the import is found like one created in the form.
     assert Directory(db).list_people(PeopleFilter(search="caritas"))[0].name == "Dr. Jürgen Weiß"
 

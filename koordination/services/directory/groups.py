@@ -42,8 +42,7 @@ from koordination.services.directory.records import (
 from koordination.services.directory.search import (
     ALL_GROUPS,
     GroupFilter,
-    like_pattern,
-    search_terms,
+    text_matches,
 )
 
 _GROUP_LABELS = {
@@ -195,8 +194,6 @@ class Groups(DirectoryBase):
             .outerjoin(parent, parent.c.id == Group.parent_id)
             .where(Group.archived == archived)
         )
-        for term in search_terms(search):
-            stmt = stmt.where(func.lower(Group.name).like(like_pattern(term), escape="\\"))
         if sector is not None:
             stmt = stmt.where(
                 exists()
@@ -209,6 +206,9 @@ class Groups(DirectoryBase):
             rows = [
                 GroupRow(gid, kind, name, pname or "", count, arch)
                 for gid, kind, name, pname, count, arch in session.execute(stmt)
+                # A city has dozens of groups, not thousands: the name is matched here, in
+                # every German spelling (Müller, Mueller, Muller), the same on both backends.
+                if not search or text_matches(name, search)
             ]
         # The consortium first, then working groups, project groups, networks.
         order = list(GroupKind)

@@ -36,9 +36,9 @@ from koordination.services.directory.records import (
 from koordination.services.directory.search import (
     ALL_ORGANISATIONS,
     OrganisationFilter,
-    like_pattern,
     organisation_search_text,
     search_terms,
+    term_matches,
 )
 
 _ORG_LABELS = {
@@ -168,7 +168,7 @@ class Organisations(DirectoryBase):
     def _organisations_query(self, f: OrganisationFilter) -> Select[Any]:
         stmt = select(Organisation.id).where(Organisation.archived == f.archived)
         for term in search_terms(f.search):
-            stmt = stmt.where(Organisation.search_text.like(like_pattern(term), escape="\\"))
+            stmt = stmt.where(term_matches(Organisation.search_text, term))
         if f.sector is not None:
             stmt = stmt.where(Organisation.sector == f.sector)
         if f.group_id is not None:

@@ -52,9 +52,9 @@ from koordination.services.directory.search import (
     ALL_PEOPLE,
     PeopleFilter,
     email_key,
-    like_pattern,
     person_sort_key,
     search_terms,
+    term_matches,
 )
 
 _PERSON_LABELS = {
@@ -185,7 +185,7 @@ class People(DirectoryBase):
         else:
             stmt = select(Person.id).where(Person.archived == f.archived)
         for term in search_terms(f.search):
-            stmt = stmt.where(Person.search_text.like(like_pattern(term), escape="\\"))
+            stmt = stmt.where(term_matches(Person.search_text, term))
         today = self.today()
         if f.sector is not None:
             stmt = stmt.where(

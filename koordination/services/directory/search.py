@@ -3,8 +3,14 @@ search and sort keys stored beside each row."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import or_
 
 from koordination.domain.enums import (
     Sector,
@@ -53,6 +59,70 @@ def like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
+# ---------------------------------------------------------------- German spellings
+# "Müller", "Mueller" and "Muller" are one name to the people who search for it; "Strauß",
+# "Strauss" and "Straus" too. Every word of a search text is stored as written (lower case)
+# and, when it differs, in one plain spelling: umlauts and other accents without their marks,
+# ae/oe/ue as a/o/u, ß and any run of s as one s. A search term matches either the written
+# words or, in its own plain spelling, the plain ones; so every spelling finds every other, and
+# the search stays a substring test on the stored column (the covering index stays in use).
+_SPELLED_OUT = re.compile(r"ae|oe|ue")
+_ESSES = re.compile(r"s{2,}")
+
+
+def plain_spelling(word: str) -> str:
+    """``word`` (lower case) in the plain spelling search compares: "müller", "mueller" and
+    "muller" all become "muller", "strauß" and "strauss" become "straus"."""
+    if word.isascii() and not ("ae" in word or "oe" in word or "ue" in word or "ss" in word):
+        return word  # most words: nothing to fold (tested inline, imports call this a lot)
+    return _folded(word)
+
+
+@lru_cache(maxsize=65536)
+def _folded(word: str) -> str:
+    if not word.isascii():
+        word = word.replace("ß", "ss")
+        word = "".join(
+            ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)
+        )
+    return _ESSES.sub("s", _SPELLED_OUT.sub(lambda m: m.group(0)[0], word))
+
+
+def searchable(text: str) -> str:
+    """The text a search looks in: each word in lower case, followed by its plain spelling
+    when that differs and is not there yet. Applying it twice changes nothing."""
+    words = text.lower().split()
+    plains = [plain_spelling(w) for w in words]
+    if plains == words:
+        return " ".join(words)  # the common case, kept fast for imports of whole cities
+    seen = set(words)
+    out: list[str] = []
+    for word, plain in zip(words, plains, strict=True):
+        out.append(word)
+        if plain not in seen:
+            seen.add(plain)
+            out.append(plain)
+    return " ".join(out)
+
+
+def term_matches(column: Any, term: str) -> Any:
+    """The SQL condition that ``column`` (a stored :func:`searchable` text) holds ``term``,
+    as written or in its plain spelling."""
+    written = term.lower()
+    plain = plain_spelling(written)
+    condition = column.like(like_pattern(written), escape="\\")
+    if plain == written:
+        return condition
+    return or_(condition, column.like(like_pattern(plain), escape="\\"))
+
+
+def text_matches(text: str, search: str) -> bool:
+    """Whether ``text`` holds every term of ``search``, as :func:`term_matches` tests in SQL
+    (for the short lists filtered in Python, such as groups)."""
+    stored = searchable(text)
+    return all(t in stored or plain_spelling(t) in stored for t in search_terms(search))
+
+
 def person_sort_key(family_name: str, given_name: str) -> str:
     return f"{fold(family_name)} {fold(given_name)}"
 
@@ -60,7 +130,7 @@ def person_sort_key(family_name: str, given_name: str) -> str:
 def person_search_text(
     title: str, given: str, family: str, emails: Iterable[str], organisations: Iterable[str]
 ) -> str:
-    text = " ".join([title, given, family, *emails, *organisations]).lower()
+    text = searchable(" ".join([title, given, family, *emails, *organisations]))
     # Bounded so that it fits a B-tree index entry on PostgreSQL (about 2,700 bytes).
     return text[:SEARCH_TEXT_MAX]
 
@@ -73,4 +143,4 @@ def email_key(address: str) -> str:
 
 
 def organisation_search_text(name: str, short_name: str, email: str) -> str:
-    return " ".join((name, short_name, email)).lower()
+    return searchable(" ".join((name, short_name, email)))
