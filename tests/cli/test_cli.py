@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from koordination.cli.main import main
+from koordination.db.migrations import head_revision
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -112,7 +113,7 @@ def test_corrupt_database_gives_german_error_and_stays_untouched(tmp_path: Path)
 def test_db_current_upgrade_and_backup(tmp_path: Path) -> None:
     db = str(tmp_path / "k.sqlite3")
     assert "leer" in run("--db", db, "db", "current").stdout
-    assert "auf 0010 gebracht" in run("--db", db, "db", "upgrade").stdout
+    assert f"auf {head_revision()} gebracht" in run("--db", db, "db", "upgrade").stdout
     assert "aktuell" in run("--db", db, "db", "current").stdout
     target = tmp_path / "sicherung.sqlite3"
     assert run("--db", db, "db", "backup", str(target)).returncode == 0
