@@ -212,11 +212,19 @@ async def test_toggling_attendance_updates_the_sector_counts(demo_db: str) -> No
         await pilot.press("space")
         await settle(pilot, app)
         assert text_of(screen.query_one("#sitting-sectors", Static)) == before
+        # e is Bearbeiten everywhere: here it changes nothing; F marks excused, G a guest.
         await pilot.press("e")
         await settle(pilot, app)
-        row_cells = screen.query_one("#sitting-attendance", DataTable).get_row_at(row)
+        table = screen.query_one("#sitting-attendance", DataTable)
+        assert table.get_row_at(row)[3].plain == "anwesend"
+        await pilot.press("F")
+        await settle(pilot, app)
+        row_cells = table.get_row_at(row)
         assert row_cells[0] == person.name
         assert row_cells[3].plain == "entschuldigt"
+        await pilot.press("G")
+        await settle(pilot, app)
+        assert table.get_row_at(row)[3].plain == "Gast"
 
 
 async def approve(pilot: Any, app: KoordinationApp, screen: SittingScreen) -> None:

@@ -143,7 +143,7 @@ async def test_a_card_turned_into_a_task_shows_up_in_the_aufgaben_area(demo_db: 
             if c and c.text == "Monatliche Seite im Stadtanzeiger"
         )
         table.move_cursor(row=row, animate=False)
-        await pilot.press("t")
+        await pilot.press("ctrl+t")
         await settle(pilot, app)
         form = app.screen
         assert isinstance(form, FormScreen)

@@ -1,0 +1,74 @@
+"""Fitting a DataTable's columns to its width: low-priority columns drop out before a title is cut
+below its minimum, the way LazyTable's columns do."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from textual.widgets import DataTable
+
+
+@dataclass(frozen=True)
+class FitColumn:
+    key: str
+    label: str
+    #: Preferred width in cells.
+    width: int
+    #: Never narrower than this (0: the preferred width is also the least).
+    min_width: int = 0
+    #: 0: always shown; higher numbers drop out first when the table is too narrow.
+    priority: int = 0
+    #: Takes the space left over beyond the preferred widths.
+    grow: bool = False
+
+    @property
+    def least(self) -> int:
+        return self.min_width or self.width
+
+
+#: A DataTable pads each cell by one on either side.
+PADDING = 2
+
+
+def fit_columns(columns: Sequence[FitColumn], available: int) -> dict[str, int]:
+    """The columns shown in ``available`` cells and their widths, in the columns' order."""
+    shown = list(columns)
+    while sum(c.least + PADDING for c in shown) > available and any(c.priority for c in shown):
+        worst = max(c.priority for c in shown)
+        shown.remove([c for c in shown if c.priority == worst][-1])
+    widths = {c.key: c.least for c in shown}
+    spare = available - sum(c.least + PADDING for c in shown)
+    # Up to the preferred widths, the most important columns first.
+    for c in sorted(shown, key=lambda c: c.priority):
+        add = max(0, min(spare, c.width - widths[c.key]))
+        widths[c.key] += add
+        spare -= add
+    growing = [c for c in shown if c.grow]
+    if spare > 0 and growing:
+        each, rest = divmod(spare, len(growing))
+        for i, c in enumerate(growing):
+            widths[c.key] += each + (1 if i < rest else 0)
+    return widths
+
+
+def table_width(table: DataTable[Any]) -> int:
+    """The cells a table has for its columns (without border and vertical scrollbar)."""
+    width = table.scrollable_content_region.width or table.size.width
+    return max(0, width - 1) if width else 80
+
+
+def set_columns(table: DataTable[Any], columns: Sequence[FitColumn]) -> dict[str, int]:
+    """Clear ``table`` and add the columns that fit; returns the widths of those shown."""
+    widths = fit_columns(columns, table_width(table))
+    table.clear(columns=True)
+    for c in columns:
+        if c.key in widths:
+            table.add_column(c.label, width=widths[c.key], key=c.key)
+    return widths
+
+
+def row_cells(widths: dict[str, int], values: dict[str, Any]) -> list[Any]:
+    """The cells of one row for the columns shown (``values`` by column key)."""
+    return [values[key] for key in widths]
