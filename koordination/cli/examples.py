@@ -49,6 +49,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "koordination meetings list --group 'AK Stadtteilarbeit'",
     ),
     "meetings show": ("koordination meetings show 3",),
+    "meetings add": (
+        "koordination meetings add 'Sprechstunde' --start '15.12.2026 16:00' --end 17:00",
+        "koordination meetings add 'AK Stadtteilarbeit' --start '08.12.2026 18:00' --end 20:00 "
+        "--group 'AK Stadtteilarbeit' --room 'Saal 2' --monthly",
+    ),
     "invite": (
         "koordination invite 3 --group 'AK Stadtteilarbeit' --dry-run",
         "koordination invite 3 --send",

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from koordination.cli import meeting_add
 from koordination.cli.common import (
     actions,
     command,
@@ -40,6 +41,7 @@ def register(sub: Any) -> None:
     show.add_argument(
         "--json", action="store_true", help="als JSON ausgeben (Termine, Einladungen, Antworten)"
     )
+    meeting_add.register(meeting_actions)
 
     invite = command(
         sub, "invite", "Einladungen als Dateien schreiben oder per E-Mail senden", cmd_invite
