@@ -147,7 +147,7 @@ class Core:
 
     def daily_backup(self) -> str | None:
         """The daily backup when it is switched on and due; a German warning if it failed."""
-        from koordination.db.backup import auto_backup_at_start
+        from koordination.db.auto_backup import auto_backup_at_start
 
         return auto_backup_at_start(self.db, self.clock.now())
 

@@ -2,21 +2,28 @@
 
 Every file the program writes for a person to read or pass on (exports, documents, invitations,
 mappings, the OParl folder) goes through here: a temporary file created exclusively beside the
-target (``mkstemp``: mode 0o600 whatever the umask says, never following a symlink), written,
-fsynced and renamed into place. A crash or an error leaves the previous file (or none).
+target (``O_CREAT | O_EXCL | O_NOFOLLOW``, mode 0o600 whatever the umask says, an unpredictable
+name), written, fsynced and renamed into place. A crash or an error leaves the previous file (or
+none). Database backups and restores (``db.dumps``, ``db.backup``) take their temporary files
+and folders from here too, so every temporary name of the program has one pattern: a killed
+run's leftovers are recognised by it and removed by the next run that writes into the same
+folder (:func:`sweep_stale`), and nothing else is.
 
 It sits at the bottom of the package, beside ``errors`` and ``paths``, because writers on
-several layers need it (``outputs``, ``delivery``) and those layers must not import each other.
-Database dumps and restores (``db.engine.sqlite_backup``, ``db.backup``) are not file writes in
-this sense: the database engine writes them, they keep their own temporary names.
+several layers need it (``outputs``, ``delivery``, ``db``) and those layers must not import
+each other.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import secrets
 import shutil
+import stat
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -74,23 +81,112 @@ def write_text(
     return target
 
 
+#: How old a temporary file or folder of ours must be to count as left behind by a killed run.
+STALE_AFTER_SECONDS = 3600
+#: Our temporary names: ``.<target>.<random>.tmp`` (``tempfile``'s 8 characters from earlier
+#: versions, 16 hexadecimal digits now), with SQLite's side files. Nothing else is swept.
+_OURS = re.compile(r"^\..+\.[a-z0-9_]{8,32}\.tmp(-journal|-wal|-shm)?$")
+_swept: set[Path] = set()
+
+
+def temporary_name(target: Path) -> Path:
+    """An unpredictable name beside ``target`` in our one pattern (created by the callers)."""
+    return target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+
+
+def create_temporary(target: Path) -> tuple[int, Path]:
+    """A new, empty temporary file beside ``target``, open for writing: created exclusively
+    (a file or symlink already at the name is an error, never followed or truncated), readable
+    by its owner only whatever the umask says. Sweeps the folder's stale leftovers first."""
+    sweep_stale(target.parent)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    for _attempt in range(100):
+        tmp = temporary_name(target)
+        try:
+            fd = os.open(tmp, flags, 0o600)
+        except FileExistsError:
+            continue
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)  # exactly 0o600, whatever the umask took away
+        return fd, tmp
+    raise FileExistsError(f"no free temporary name beside {target}")
+
+
+def temporary_folder(target: Path) -> Path:
+    """A new temporary folder beside ``target`` (owner only, created exclusively, our pattern)."""
+    sweep_stale(target.parent)
+    return Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+
+
+@contextlib.contextmanager
+def temporary_beside(target: Path) -> Iterator[tuple[BinaryIO, Path]]:
+    """A fresh temporary file beside ``target`` (see :func:`create_temporary`), open for
+    binary writing, for a writer that is not Python (a database engine, ``pg_dump``). It is
+    closed when the block ends and removed unless the block renamed it into place."""
+    fd, tmp = create_temporary(target)
+    fh = os.fdopen(fd, "wb")
+    try:
+        yield fh, tmp
+    finally:
+        fh.close()
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def sweep_stale(folder: Path, *, older_than: float = STALE_AFTER_SECONDS) -> list[Path]:
+    """Remove our temporary files and folders in ``folder`` that a killed run left behind.
+
+    Only names in our pattern, only regular files and folders (a symlink is never touched or
+    followed), only those of this user, only those untouched for ``older_than`` seconds: a
+    run still writing keeps its file. Once per folder and process; returns what was removed.
+    """
+    key = folder.absolute()
+    if key in _swept and older_than == STALE_AFTER_SECONDS:
+        return []
+    _swept.add(key)
+    limit = time.time() - older_than
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not _OURS.match(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+        if not mine or info.st_mtime >= limit:
+            continue
+        path = Path(entry.path)
+        with contextlib.suppress(OSError):
+            if stat.S_ISDIR(info.st_mode):
+                shutil.rmtree(path)
+            elif stat.S_ISREG(info.st_mode):
+                path.unlink()
+            else:
+                continue
+            removed.append(path)
+    return removed
+
+
 @contextlib.contextmanager
 def _atomic(target: Path, mode: str, error: CannotWrite, **options: Any) -> Iterator[IO[Any]]:
     """Files hold personal data, so they are readable by their owner only (0o600); a crash
     or an error leaves the previous file (or none) and no half-written one."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        # mkstemp creates the file with mode 0o600 (O_EXCL, never through a symlink).
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, tmp = create_temporary(target)
     except OSError as exc:
         raise error(target, exc) from exc
-    tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, mode, **options) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
         os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -120,8 +216,7 @@ def atomic_folder(
     try:
         check(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        # mkdtemp makes the folder readable by its owner only.
-        tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+        tmp = temporary_folder(target)
     except OSError as exc:
         raise error(target, exc) from exc
     try:

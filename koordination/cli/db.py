@@ -157,7 +157,7 @@ def _confirmed(args: argparse.Namespace, name: str) -> bool:
 
 
 def cmd_auto_backup(args: argparse.Namespace) -> int:
-    from koordination.db import backup
+    from koordination.db import auto_backup, dumps
 
     if args.state != "on" and (args.keep is not None or args.dir is not None):
         raise KoordinationError(
@@ -167,10 +167,12 @@ def cmd_auto_backup(args: argparse.Namespace) -> int:
     db, now = core.db, core.clock.now()
     if args.state == "on":
         if not db.is_sqlite:
-            backup.pg_tool("pg_dump")  # say now, not on the first morning, that it is missing
+            dumps.pg_tool("pg_dump")  # say now, not on the first morning, that it is missing
         folder = args.dir.expanduser().resolve() if args.dir is not None else None
-        backup.check_backup_folder(folder or backup.auto_backup_settings(db).directory)
-        settings = backup.configure_auto_backup(db, enabled=True, keep=args.keep, folder=folder)
+        auto_backup.check_backup_folder(folder or auto_backup.auto_backup_settings(db).directory)
+        settings = auto_backup.configure_auto_backup(
+            db, enabled=True, keep=args.keep, folder=folder
+        )
         print(
             f"Die tägliche Sicherung ist eingeschaltet: jeden Tag eine Sicherung nach "
             f"{settings.directory}, die neuesten {settings.keep} bleiben."
@@ -181,20 +183,20 @@ def cmd_auto_backup(args: argparse.Namespace) -> int:
         )
         return 0
     if args.state == "off":
-        backup.configure_auto_backup(db, enabled=False)
+        auto_backup.configure_auto_backup(db, enabled=False)
         print("Die tägliche Sicherung ist ausgeschaltet; vorhandene Sicherungen bleiben liegen.")
         return 0
     if args.state == "status":
         _print_status(db, now)
         return 0
-    settings = backup.auto_backup_settings(db)
+    settings = auto_backup.auto_backup_settings(db)
     if not settings.enabled:
         raise KoordinationError(
             "Die tägliche Sicherung ist ausgeschaltet. Einschalten: koordination db auto-backup on"
         )
-    made = backup.run_auto_backup(db, now)
+    made = auto_backup.run_auto_backup(db, now)
     if made is None:
-        today = backup.daily_backup_path(db, settings.directory, backup.local_day(now))
+        today = auto_backup.daily_backup_path(db, settings.directory, auto_backup.local_day(now))
         print(f"Heute wurde schon gesichert: {today}")
     else:
         print(f"Sicherung geschrieben: {made}")
@@ -202,10 +204,10 @@ def cmd_auto_backup(args: argparse.Namespace) -> int:
 
 
 def _print_status(db: Database, now: datetime) -> None:
-    from koordination.db import backup
+    from koordination.db import auto_backup
 
-    settings = backup.auto_backup_settings(db)
-    files = backup.daily_backups(db, settings.directory)
+    settings = auto_backup.auto_backup_settings(db)
+    files = auto_backup.daily_backups(db, settings.directory)
     print(f"Tägliche Sicherung: {'eingeschaltet' if settings.enabled else 'ausgeschaltet'}")
     print(f"Ordner:   {settings.directory}")
     print(f"Behalten: die neuesten {settings.keep}")
@@ -215,7 +217,7 @@ def _print_status(db: Database, now: datetime) -> None:
     else:
         print("Vorhanden: noch keine")
     if settings.enabled:
-        due = backup.auto_backup_due(db, now)
+        due = auto_backup.auto_backup_due(db, now)
         print(f"Heute: {'noch fällig' if due else 'schon gesichert'}")
 
 

@@ -23,26 +23,27 @@ import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Literal
 
-from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from koordination.clock import CITY_ZONE
 from koordination.db import migrations
-from koordination.db.engine import (
-    SQLITE_HEADER,
-    Database,
-    private_file,
-    resolve_url,
-    sqlite_backup,
+from koordination.db.auto_backup import (
+    AUTO_PREFIX,
+    read_settings_quietly,
+    remove_stale,
+    settings_from,
+    write_settings,
 )
-from koordination.domain.models import AppSetting
+from koordination.db.dumps import libpq, pg_dump, sqlite_copy
+from koordination.db.dumps import pg_tool as pg_tool  # named here too for its callers
+from koordination.db.engine import SQLITE_HEADER, Database, private_file, resolve_url
 from koordination.errors import DatabaseError, KoordinationError
-from koordination.paths import data_dir
+from koordination.files import temporary_folder
 
 #: Tables every koordination database has had since its first revision.
 CORE_TABLES = frozenset({"alembic_version", "city_profile", "organisation", "person"})
@@ -187,25 +188,6 @@ def _inspect_sqlite(path: Path, size: int) -> BackupInfo:
     )
 
 
-def pg_tool(name: str) -> str:
-    """A PostgreSQL client program: from PATH, else the newest Debian/Ubuntu installation."""
-    found = shutil.which(name)
-    if found:
-        return found
-
-    def version(p: Path) -> tuple[int, ...]:
-        parts = p.parent.parent.name.split(".")
-        return tuple(int(x) for x in parts) if all(x.isdigit() for x in parts) else (0,)
-
-    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=version)
-    if candidates:
-        return str(candidates[-1])
-    raise DatabaseError(
-        f"{name} ist nicht installiert; bitte den PostgreSQL-Client installieren "
-        "(Paket postgresql-client)."
-    )
-
-
 _TOC_TABLE = re.compile(r"^\d+; \d+ \d+ TABLE (\S+) (\S+) ", re.M)
 _TOC_DATA = re.compile(r"^\d+; \d+ \d+ TABLE DATA (\S+) alembic_version ", re.M)
 _TOC_CREATED = re.compile(r"^; Archive created at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (\S+)", re.M)
@@ -338,7 +320,7 @@ def _safety_path(folder: Path, name: str, now: datetime, suffix: str) -> Path:
     base = f"{name}.vor-wiederherstellung-{_stamp(now)}"
     candidate = folder / f"{base}{suffix}"
     n = 1
-    while candidate.exists() or candidate.with_name(candidate.name + ".tmp").exists():
+    while candidate.exists():
         n += 1
         candidate = folder / f"{base}-{n}{suffix}"
     return candidate
@@ -365,9 +347,10 @@ def _restore_sqlite(path: Path, info: BackupInfo, now: datetime) -> RestoreResul
         raise DatabaseError(f"{path} ist ein Ordner, keine Datenbankdatei. {UNCHANGED}")
     carried = _settings_of_sqlite(path) if path.exists() else {}
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    _remove_stale(path.parent.glob(".koordination-wiederherstellung-*"))
+    remove_stale(path.parent.glob(".koordination-wiederherstellung-*"))  # earlier versions
     # Next to the database: the same file system, so a damaged file can be replaced by rename.
-    work_dir = Path(tempfile.mkdtemp(prefix=".koordination-wiederherstellung-", dir=path.parent))
+    # Private, and removed by the next run that writes here should this one be killed.
+    work_dir = temporary_folder(path)
     try:
         work = work_dir / "sicherung.sqlite3"
         upgraded = _prepare_working_copy(info, work, carried, _live_page_size(path))
@@ -378,9 +361,8 @@ def _restore_sqlite(path: Path, info: BackupInfo, now: datetime) -> RestoreResul
             _write_into(work, path)
             return RestoreResult(info, None, upgraded_to=upgraded)
         try:
-            sqlite_backup(path, safety)
+            sqlite_copy(path, safety)
         except sqlite3.Error as exc:
-            safety.with_name(safety.name + ".tmp").unlink(missing_ok=True)
             if not _is_damage(exc):  # locked, no permission, disk full: not ours to replace
                 raise DatabaseError(
                     f"Vor dem Zurückspielen ließ sich {path} nicht sichern ({exc}). {UNCHANGED}"
@@ -470,7 +452,7 @@ def _prepare_working_copy(
                 migrations.upgrade(db)
                 upgraded = migrations.head_revision()
             if carried:
-                _write_settings(db, carried)
+                write_settings(db, carried)
         except SQLAlchemyError as exc:
             raise DatabaseError(
                 f"Die Sicherung {info.path} lässt sich nicht auf den neuesten Stand bringen "
@@ -531,13 +513,13 @@ def _move_aside(path: Path, safety: Path) -> None:
 
 def _restore_postgresql(db: Database, info: BackupInfo, now: datetime) -> RestoreResult:
     pg_tool("psql")  # missing client tools are reported before anything happens
-    carried = _read_settings_quietly(db)
-    folder = _settings_from(carried).directory
+    carried = read_settings_quietly(db)
+    folder = settings_from(carried).directory
     name = db.url.database or "koordination"
     safety = _safety_path(folder, name, now, ".dump")
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        migrations.pg_dump(db, safety)
+        pg_dump(db, safety)
     except (DatabaseError, OSError) as exc:
         reason = exc.message if isinstance(exc, KoordinationError) else str(exc)
         raise DatabaseError(
@@ -555,7 +537,7 @@ def _restore_postgresql(db: Database, info: BackupInfo, now: datetime) -> Restor
         migrations.upgrade(db)
         upgraded = migrations.head_revision()
     if carried:
-        _write_settings(db, carried)
+        write_settings(db, carried)
     return RestoreResult(info, safety, upgraded_to=upgraded)
 
 
@@ -604,19 +586,10 @@ $koordination$;
 """
 
 
-def _libpq(db: Database) -> tuple[str, dict[str, str]]:
-    """The database as a libpq URI without the password, and the environment carrying it."""
-    env = dict(os.environ)
-    if db.url.password:
-        env["PGPASSWORD"] = str(db.url.password)
-    url = db.url.set(drivername="postgresql", password=None)
-    return url.render_as_string(hide_password=False), env
-
-
 def _run_restore_script(db: Database, info: BackupInfo) -> None:
     """Drop the old tables and restore the archive in one transaction, committed only when
     ``pg_restore`` read the whole archive without error."""
-    uri, env = _libpq(db)
+    uri, env = libpq(db)
     prologue = (
         "BEGIN;\n"
         f"SET LOCAL lock_timeout = '{LOCK_WAIT_SECONDS}s';\n"
@@ -682,217 +655,3 @@ def _pump(
 def _read(fh: IO[bytes]) -> str:
     fh.seek(0)
     return fh.read().decode("utf-8", errors="replace")
-
-
-# --------------------------------------------------------------------------- settings
-AUTO_PREFIX = "auto_backup."
-KEY_ENABLED = AUTO_PREFIX + "enabled"
-KEY_KEEP = AUTO_PREFIX + "keep"
-KEY_DIR = AUTO_PREFIX + "dir"
-DEFAULT_KEEP = 14
-
-
-def default_backup_dir() -> Path:
-    return data_dir() / "sicherungen"
-
-
-@dataclass(frozen=True)
-class AutoBackupSettings:
-    """The daily backup's switch, how many to keep and where; stored in the database."""
-
-    enabled: bool = False
-    keep: int = DEFAULT_KEEP
-    #: ``None``: the data directory's ``sicherungen/``.
-    folder: Path | None = None
-
-    @property
-    def directory(self) -> Path:
-        return self.folder or default_backup_dir()
-
-
-def _settings_from(values: dict[str, str]) -> AutoBackupSettings:
-    keep = values.get(KEY_KEEP, "")
-    folder = values.get(KEY_DIR, "")
-    return AutoBackupSettings(
-        enabled=values.get(KEY_ENABLED) == "1",
-        keep=int(keep) if keep.isdigit() and int(keep) > 0 else DEFAULT_KEEP,
-        folder=Path(folder) if folder else None,
-    )
-
-
-def _read_settings(db: Database) -> dict[str, str]:
-    with db.session() as session:
-        rows = session.execute(
-            select(AppSetting.key, AppSetting.value).where(AppSetting.key.startswith(AUTO_PREFIX))
-        ).all()
-    return {key: value for key, value in rows}
-
-
-def _read_settings_quietly(db: Database) -> dict[str, str]:
-    """As :func:`_read_settings`, or nothing when the database is older or unreadable."""
-    try:
-        return _read_settings(db)
-    except SQLAlchemyError:
-        return {}
-
-
-def _write_settings(db: Database, values: dict[str, str]) -> None:
-    with db.session() as session:
-        for key, value in values.items():
-            session.merge(AppSetting(key=key, value=value))
-
-
-def auto_backup_settings(db: Database) -> AutoBackupSettings:
-    try:
-        return _settings_from(_read_settings(db))
-    except SQLAlchemyError as exc:
-        raise DatabaseError(
-            f"Die Einstellungen der täglichen Sicherung in {db.display_name} lassen sich nicht "
-            f"lesen ({getattr(exc, 'orig', exc)})."
-        ) from exc
-
-
-def configure_auto_backup(
-    db: Database,
-    *,
-    enabled: bool | None = None,
-    keep: int | None = None,
-    folder: Path | None = None,
-) -> AutoBackupSettings:
-    """Change what is given, keep the rest; a folder is stored as an absolute path."""
-    values: dict[str, str] = {}
-    if enabled is not None:
-        values[KEY_ENABLED] = "1" if enabled else "0"
-    if keep is not None:
-        if keep < 1:
-            raise DatabaseError("Bitte mindestens eine Sicherung behalten (--keep 1 oder mehr).")
-        values[KEY_KEEP] = str(keep)
-    if folder is not None:
-        values[KEY_DIR] = str(folder.expanduser().resolve())
-    if values:
-        _write_settings(db, values)
-    return auto_backup_settings(db)
-
-
-def check_backup_folder(folder: Path) -> None:
-    """Create ``folder`` (owner-only) and prove a file can be written there."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
-            pass
-    except OSError as exc:
-        raise DatabaseError(
-            f"Im Ordner {folder} lassen sich keine Sicherungen ablegen ({exc.strerror or exc}). "
-            "Bitte mit --dir einen anderen Ordner angeben."
-        ) from exc
-
-
-# --------------------------------------------------------------------------- daily backup
-def backup_prefix(db: Database) -> str:
-    """Daily files are named after the database, so several databases can share a folder."""
-    if db.path is not None:
-        return db.path.stem
-    return db.url.database or "koordination"
-
-
-def backup_suffix(db: Database) -> str:
-    return ".sqlite3" if db.is_sqlite else ".dump"
-
-
-def _daily_pattern(db: Database) -> re.Pattern[str]:
-    return re.compile(
-        re.escape(backup_prefix(db)) + r"-(\d{4}-\d\d-\d\d)" + re.escape(backup_suffix(db)) + "$"
-    )
-
-
-def local_day(now: datetime) -> date:
-    """The city's calendar day at ``now`` (a naive ``now`` is taken as the city's time)."""
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=CITY_ZONE)
-    return now.astimezone(CITY_ZONE).date()
-
-
-def daily_backup_path(db: Database, folder: Path, day: date) -> Path:
-    return folder / f"{backup_prefix(db)}-{day.isoformat()}{backup_suffix(db)}"
-
-
-def daily_backups(db: Database, folder: Path) -> list[Path]:
-    """This database's daily backups in ``folder``, oldest first."""
-    pattern = _daily_pattern(db)
-    try:
-        found = [p for p in folder.iterdir() if p.is_file() and pattern.match(p.name)]
-    except OSError:
-        return []
-    return sorted(found, key=lambda p: p.name)
-
-
-def auto_backup_due(db: Database, now: datetime) -> bool:
-    """Switched on, and no backup of this database for the city's current day yet."""
-    settings = auto_backup_settings(db)
-    if not settings.enabled:
-        return False
-    return not daily_backup_path(db, settings.directory, local_day(now)).exists()
-
-
-def run_auto_backup(db: Database, now: datetime) -> Path | None:
-    """Write today's backup if it is due, then keep only the newest N; returns the new file."""
-    settings = auto_backup_settings(db)
-    if not settings.enabled:
-        return None
-    folder = settings.directory
-    target = daily_backup_path(db, folder, local_day(now))
-    if target.exists():
-        return None
-    # A name of its own per process: two programs starting at once each write a whole file,
-    # and the later rename wins; neither can rename the other's half-written file into place.
-    partial = folder / f".{target.name}.{os.getpid()}.teil"
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _remove_stale(folder.glob(".*.teil*"))
-        migrations.backup(db, partial)
-        os.replace(partial, target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise DatabaseError(
-            f"Die tägliche Sicherung nach {folder} ist fehlgeschlagen ({exc.strerror or exc})."
-        ) from exc
-    except (DatabaseError, sqlite3.Error):
-        partial.unlink(missing_ok=True)
-        partial.with_name(partial.name + ".tmp").unlink(missing_ok=True)
-        raise
-    rotate(db, folder, settings.keep)
-    return target
-
-
-def _remove_stale(leftovers: Iterable[Path]) -> None:
-    """Files and folders of a backup or restore that was killed more than a day ago."""
-    limit = time.time() - timedelta(days=1).total_seconds()
-    for leftover in leftovers:
-        with contextlib.suppress(OSError):
-            if leftover.stat().st_mtime >= limit:
-                continue
-            if leftover.is_dir():
-                shutil.rmtree(leftover, ignore_errors=True)
-            else:
-                leftover.unlink()
-
-
-def rotate(db: Database, folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` daily backups of this database; returns the deleted."""
-    files = daily_backups(db, folder)
-    doomed = files[: max(0, len(files) - keep)]
-    for path in doomed:
-        path.unlink(missing_ok=True)
-    return doomed
-
-
-def auto_backup_at_start(db: Database, now: datetime | None = None) -> str | None:
-    """The daily backup as a program starts: never stops the start, returns a warning if it
-    failed (German, for stderr or a notification), else ``None``."""
-    try:
-        run_auto_backup(db, now or datetime.now(UTC))
-    except KoordinationError as exc:
-        return f"Die tägliche Sicherung ist fehlgeschlagen: {exc.message}"
-    except (OSError, sqlite3.Error, SQLAlchemyError) as exc:
-        return f"Die tägliche Sicherung ist fehlgeschlagen: {exc}"
-    return None

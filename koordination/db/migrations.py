@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +10,12 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
-from koordination.db.engine import Database, sqlite_backup
+from koordination.db import dumps
+
+# Written in db.dumps; named here too for the callers that know them from here.
+from koordination.db.dumps import backup as backup
+from koordination.db.dumps import pg_dump as pg_dump
+from koordination.db.engine import Database
 from koordination.errors import DatabaseError
 
 if TYPE_CHECKING:
@@ -118,13 +120,11 @@ def needs_upgrade(db: Database) -> bool:
 
 
 def backup_before_upgrade(db: Database, rev: str) -> Path | None:
-    """Copy a SQLite file next to itself before its schema changes; returns the copy's path."""
+    """Copy a SQLite file next to itself before its schema changes (the newest
+    ``dumps.UPGRADE_BACKUPS_KEPT`` such copies are kept); returns the copy's path."""
     if db.path is None:
         return None
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    target = db.path.with_name(f"{db.path.name}.vor-upgrade-{rev}-{stamp}.bak")
-    sqlite_backup(db.path, target)
-    return target
+    return dumps.backup_before_upgrade(db.path, rev)
 
 
 def upgrade(db: Database) -> Path | None:
@@ -141,36 +141,3 @@ def upgrade(db: Database) -> Path | None:
     except (SADatabaseError, OperationalError) as exc:
         raise _unreadable(db, exc) from exc
     return backup
-
-
-def pg_dump(db: Database, target: Path) -> None:
-    """A custom-format dump of a PostgreSQL database (``pg_restore`` reads it)."""
-    exe = shutil.which("pg_dump")
-    if exe is None:
-        candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"))
-        exe = str(candidates[-1]) if candidates else None
-    if exe is None:
-        raise DatabaseError("pg_dump ist nicht installiert; bitte PostgreSQL-Client installieren.")
-    url = db.url.set(drivername="postgresql")
-    tmp = target.with_name(target.name + ".tmp")
-    result = subprocess.run(
-        [exe, "--format=custom", f"--file={tmp}", url.render_as_string(hide_password=False)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        tmp.unlink(missing_ok=True)
-        raise DatabaseError(f"Die Sicherung ist fehlgeschlagen: {result.stderr.strip()}")
-    tmp.chmod(0o600)
-    tmp.replace(target)
-
-
-def backup(db: Database, target: Path) -> None:
-    if target.exists() and target.is_dir():
-        raise DatabaseError(f"{target} ist ein Ordner; bitte einen Dateinamen angeben.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if db.path is not None:
-        sqlite_backup(db.path, target)
-    else:
-        pg_dump(db, target)

@@ -14,6 +14,7 @@ from support.backup import add_network, table_rows, url_of
 
 from koordination.cli.main import main
 from koordination.db import backup, migrations
+from koordination.db.auto_backup import auto_backup_settings, daily_backup_path, local_day
 from koordination.db.engine import Database
 
 
@@ -146,7 +147,7 @@ def test_auto_backup_on_status_run_off(
 
     code, out, err = auto_backup("run")
     assert code == 0, err
-    today = backup.daily_backup_path(city, folder, backup.local_day(datetime.now(UTC)))
+    today = daily_backup_path(city, folder, local_day(datetime.now(UTC)))
     assert f"Sicherung geschrieben: {today}" in out
     assert backup.inspect_backup(today).revision == migrations.head_revision()
     code, out, _ = auto_backup("run")
@@ -157,7 +158,7 @@ def test_auto_backup_on_status_run_off(
     code, out, _ = auto_backup("off")
     assert code == 0 and "ausgeschaltet" in out
     assert today.exists(), "switching off deletes nothing"
-    assert not backup.auto_backup_settings(city).enabled
+    assert not auto_backup_settings(city).enabled
 
 
 def test_auto_backup_run_from_cron_writes_todays_backup(city: Database, tmp_path: Path) -> None:
@@ -171,7 +172,7 @@ def test_auto_backup_run_from_cron_writes_todays_backup(city: Database, tmp_path
     again = koordination("--db", url, "db", "auto-backup", "run")
 
     assert first.returncode == 0 and again.returncode == 0, first.stderr + again.stderr
-    today = backup.daily_backup_path(city, folder, backup.local_day(datetime.now(UTC)))
+    today = daily_backup_path(city, folder, local_day(datetime.now(UTC)))
     assert first.stdout.strip() == f"Sicherung geschrieben: {today}"
     assert again.stdout.strip() == f"Heute wurde schon gesichert: {today}"
     assert [p.name for p in folder.iterdir()] == [today.name]

@@ -19,7 +19,7 @@ from alembic.config import Config
 from sqlalchemy import text
 from support.backup import add_network, table_rows, write_people_csv
 
-from koordination.db import backup, migrations
+from koordination.db import auto_backup, backup, migrations
 from koordination.db.engine import Database
 from koordination.domain.inputs.directory import PersonInput
 from koordination.errors import DatabaseError
@@ -175,11 +175,11 @@ def test_daily_backup_switch_survives_a_restore(db: Database, tmp_path: Path) ->
     add_network(db)
     copy = tmp_path / f"sicherung{_suffix(db)}"
     migrations.backup(db, copy)
-    backup.configure_auto_backup(db, enabled=True, keep=5, folder=tmp_path / "taeglich")
+    auto_backup.configure_auto_backup(db, enabled=True, keep=5, folder=tmp_path / "taeglich")
 
     backup.restore(db, copy)
 
-    settings = backup.auto_backup_settings(db)
+    settings = auto_backup.auto_backup_settings(db)
     assert settings.enabled and settings.keep == 5
     assert settings.directory == (tmp_path / "taeglich").resolve()
 
@@ -251,7 +251,7 @@ def test_damaged_backup_is_refused_and_nothing_changes(db: Database, tmp_path: P
         backup.restore(db, cut)
 
     assert table_rows(db) == before
-    folder = db.path.parent if db.path else backup.default_backup_dir()
+    folder = db.path.parent if db.path else auto_backup.default_backup_dir()
     assert not list(folder.glob("*vor-wiederherstellung*")), "no safety copy left for nothing"
 
 
@@ -448,10 +448,10 @@ def test_daily_backup_writes_one_per_day_and_keeps_the_newest(db: Database, tmp_
     add_network(db)
     folder = tmp_path / "taeglich"
     start = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
-    assert not backup.auto_backup_due(db, start), "off until switched on"
-    assert backup.run_auto_backup(db, start) is None
-    backup.configure_auto_backup(db, enabled=True, keep=3, folder=folder)
-    prefix = backup.backup_prefix(db)
+    assert not auto_backup.auto_backup_due(db, start), "off until switched on"
+    assert auto_backup.run_auto_backup(db, start) is None
+    auto_backup.configure_auto_backup(db, enabled=True, keep=3, folder=folder)
+    prefix = auto_backup.backup_prefix(db)
     suffix = _suffix(db)
     unrelated = [
         folder / "notizen.txt",
@@ -466,12 +466,12 @@ def test_daily_backup_writes_one_per_day_and_keeps_the_newest(db: Database, tmp_
     made = []
     for day in range(5):
         now = start + timedelta(days=day)
-        assert backup.auto_backup_due(db, now)
-        made.append(backup.run_auto_backup(db, now))
-        assert not backup.auto_backup_due(db, now + timedelta(hours=1))
-        assert backup.run_auto_backup(db, now + timedelta(hours=1)) is None
+        assert auto_backup.auto_backup_due(db, now)
+        made.append(auto_backup.run_auto_backup(db, now))
+        assert not auto_backup.auto_backup_due(db, now + timedelta(hours=1))
+        assert auto_backup.run_auto_backup(db, now + timedelta(hours=1)) is None
 
-    names = sorted(p.name for p in backup.daily_backups(db, folder))
+    names = sorted(p.name for p in auto_backup.daily_backups(db, folder))
     assert names == [f"{prefix}-2026-03-0{d}{suffix}" for d in (3, 4, 5)]
     assert all(path.exists() for path in unrelated)
     assert not [p for p in folder.iterdir() if p.name.startswith(".")], "no partial files left"
@@ -484,7 +484,7 @@ def test_daily_backup_writes_one_per_day_and_keeps_the_newest(db: Database, tmp_
 
 def test_daily_backup_day_is_the_citys_day() -> None:
     late_evening_utc = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)  # 00:30 in Berlin
-    assert backup.local_day(late_evening_utc).isoformat() == "2026-07-01"
+    assert auto_backup.local_day(late_evening_utc).isoformat() == "2026-07-01"
 
 
 def test_daily_backup_folder_that_cannot_be_written_is_reported(
@@ -492,13 +492,13 @@ def test_daily_backup_folder_that_cannot_be_written_is_reported(
 ) -> None:
     blocker = tmp_path / "eine-datei"
     blocker.write_text("kein Ordner", encoding="utf-8")
-    backup.configure_auto_backup(db, enabled=True, folder=blocker / "sicherungen")
+    auto_backup.configure_auto_backup(db, enabled=True, folder=blocker / "sicherungen")
 
-    warning = backup.auto_backup_at_start(db, datetime(2026, 3, 1, tzinfo=UTC))
+    warning = auto_backup.auto_backup_at_start(db, datetime(2026, 3, 1, tzinfo=UTC))
 
     assert warning is not None and warning.startswith("Die tägliche Sicherung ist fehlgeschlagen")
     with pytest.raises(DatabaseError, match="lassen sich keine Sicherungen ablegen"):
-        backup.check_backup_folder(blocker / "sicherungen")
+        auto_backup.check_backup_folder(blocker / "sicherungen")
 
 
 def test_copied_backup_keeps_its_identity(db: Database, tmp_path: Path) -> None:
