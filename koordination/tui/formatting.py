@@ -275,14 +275,18 @@ def sector_table(overview: Overview) -> str:
     return "\n".join(lines)
 
 
-def groups_table(overview: Overview) -> str:
+def groups_table(overview: Overview) -> RenderableType:
+    """The groups with their kind and members: a long name wraps at word boundaries in its
+    own column, the kind and the figure never leave their row."""
     if not overview.groups:
         return "[b]Gruppen[/b]\n  [dim]Noch keine Gruppen.[/dim]"
-    lines = [f"[b]{'Gruppe':<40}{'Art':<28}{'Mitglieder':>10}[/b]"]
+    table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, header_style="bold")
+    table.add_column("Gruppe", ratio=1, overflow="fold")
+    table.add_column("Art", no_wrap=True)
+    table.add_column("Mitglieder", justify="right", no_wrap=True)
     for g in overview.groups:
-        name = g.name if len(g.name) <= 38 else g.name[:37] + "…"
-        lines.append(f"{escape(name):<40}{g.kind.label:<28}{g.members:>10}")
-    return "\n".join(lines)
+        table.add_row(g.name, g.kind.label, number(g.members))
+    return table
 
 
 # ---------------------------------------------------------------------------- meetings

@@ -79,7 +79,7 @@ async def test_engagement_lists_who_missed_three_sittings_and_organisations_in_n
     app = make_app(late_demo_db)
     async with app.run_test(size=SIZE) as pilot:
         area = await open_network(pilot, app)
-        await pilot.press("e")
+        await pilot.press("greater_than_sign")
         await settle(pilot, app)
         assert area.query_one(TabbedContent).active == "net-engagement"
         text = text_of(area.query_one("#network-engagement-text", Static))
@@ -99,7 +99,7 @@ async def test_cooperation_shows_an_organisations_groups_and_partners(late_demo_
     app = make_app(late_demo_db)
     async with app.run_test(size=SIZE) as pilot:
         area = await open_network(pilot, app)
-        await pilot.press("z")
+        await pilot.press("greater_than_sign")
         await settle(pilot, app)
         table = area.query_one("#network-orgs", DataTable)
         names = [r[0] for r in rows(table)]

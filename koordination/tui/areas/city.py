@@ -6,31 +6,35 @@ from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from koordination.domain.records.directory import CityProfileRecord
 from koordination.tui.areas.base import Area
+from koordination.tui.keys import bind
 
 
 class CityArea(Area):
     TITLE = "Stadtprofil"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Speichern", tooltip="Stadtprofil speichern"),
-        Binding("ctrl+z", "revert", "Verwerfen", tooltip="Stadtprofil: Änderungen verwerfen"),
+        bind("save", "save", "Stadtprofil speichern"),
+        bind("undo", "revert", "Stadtprofil: Änderungen verwerfen", label="Verwerfen"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.record: CityProfileRecord | None = None
+        #: What the form held when last loaded or saved: anything else is unsaved.
+        self._saved_values: dict[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
-        from koordination.tui.dialogs.form import CITY_FIELDS, build_city
+        from koordination.tui.dialogs.directory import CITY_FIELDS, build_city
         from koordination.tui.widgets.form import FormFields
 
         yield Static(
-            "Das Profil der Stadt im Netzwerk Engagierte Stadt. Änderungen mit Strg+S speichern.",
+            "Das Profil der Stadt im Netzwerk Engagierte Stadt. Strg+S speichert; "
+            "Esc verlässt das Feld, dann wechseln 1–0 den Bereich.",
             classes="area-hint",
         )
         yield FormFields(CITY_FIELDS, {}, build_city, id="city-form", classes="city-form")
@@ -44,6 +48,18 @@ class CityArea(Area):
         from koordination.tui.widgets.form import FormFields
 
         return self.query_one("#city-form", FormFields)
+
+    def on_mount(self) -> None:
+        self._saved_values = self.form.values()
+
+    # ------------------------------------------------------------------ nothing lost
+    def unsaved_changes(self) -> bool:
+        """Whether the form holds edits that are not saved (Strg+Q asks then)."""
+        return self._saved_values is not None and self.form.values() != self._saved_values
+
+    def flush_saves(self) -> None:
+        """Nothing is saved behind the user's back: the profile is saved with Strg+S only, so
+        a half-typed (perhaps invalid) profile is never written on quitting; the app asks."""
 
     def focus_default(self) -> None:
         focused = self.screen.focused
@@ -69,10 +85,11 @@ class CityArea(Area):
             self.reload()
 
     def show(self, record: CityProfileRecord | None) -> None:
-        from koordination.tui.dialogs.form import city_values
+        from koordination.tui.dialogs.directory import city_values
 
         self.record = record
         self.form.set_values(city_values(record))
+        self._saved_values = self.form.values()
         self.query_one("#city-summary", Static).update("")
 
     @on(Button.Pressed, "#city-save")
@@ -89,9 +106,11 @@ class CityArea(Area):
             return
         data, _ = self.form.result()
         original = self.record
+        sent = self.form.values()
 
         def done(saved: CityProfileRecord) -> None:
             self.record = saved
+            self._saved_values = sent
             summary.update("")
             self.notify(f"Stadtprofil {saved.name} gespeichert.", title="Gespeichert")
             self.changed("city")

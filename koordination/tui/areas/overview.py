@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -42,9 +45,10 @@ TASK_LINE = 40
 #: How many dates "Nächste Termine" lists, and how far "Offene Antworten" looks ahead.
 NEXT_MEETINGS = 5
 OPEN_ANSWERS_AHEAD = timedelta(weeks=12)
-#: How many running surveys the Übersicht lists, and the room for each title.
+#: How many running surveys the Übersicht lists.
 RUNNING_SURVEYS = 3
-SURVEY_LINE = 40
+#: Below this width the cards stand in one column.
+NARROW = 100
 #: How far ahead "Fällige Maßnahmen" looks, and how many it lists (overdue ones first).
 DUE_WITHIN_DAYS = 30
 DUE_MEASURES = 5
@@ -135,17 +139,22 @@ def programme_card(report: EligibilityReport) -> str:
     return "\n".join(lines)
 
 
-def running_surveys_card(surveys: list[SurveyRecord]) -> str:
-    """The running surveys with their period and how many answers came in so far."""
-    lines = [f"[b]Umfragen[/b]  {len(surveys)} {'läuft' if len(surveys) == 1 else 'laufen'}"]
+def running_surveys_card(surveys: list[SurveyRecord]) -> RenderableType:
+    """The running surveys with their period and how many answers came in so far: the title
+    wraps at word boundaries, the count and the period stay whole on their row."""
+    head = f"[b]Umfragen[/b]  {len(surveys)} {'läuft' if len(surveys) == 1 else 'laufen'}"
+    table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, show_header=False)
+    table.add_column(ratio=1, overflow="fold")
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True, style="dim")
     for s in surveys[:RUNNING_SURVEYS]:
-        title = s.title if len(s.title) <= SURVEY_LINE else s.title[: SURVEY_LINE - 1] + "…"
-        period = s.period_label or s.audience_label
-        line = f"{title:<{SURVEY_LINE}}  {answers_text(s.response_count):>14}  "
-        lines.append(f"{escape_markup(line)}[dim]{escape_markup(period)}[/dim]")
+        table.add_row(s.title, answers_text(s.response_count), s.period_label or s.audience_label)
+    parts: list[RenderableType] = [Text.from_markup(head), table]
     if len(surveys) > RUNNING_SURVEYS:
-        lines.append(f"[dim]… und {len(surveys) - RUNNING_SURVEYS} weitere (Taste 8)[/dim]")
-    return "\n".join(lines)
+        parts.append(
+            Text.from_markup(f"[dim]… und {len(surveys) - RUNNING_SURVEYS} weitere (Taste 8)[/dim]")
+        )
+    return Group(*parts)
 
 
 class OverviewArea(Area, can_focus=True):
@@ -162,6 +171,11 @@ class OverviewArea(Area, can_focus=True):
         focused = self.screen.focused
         if focused is None or (focused is not self and self not in focused.ancestors):
             self.focus()
+
+    def on_resize(self) -> None:
+        # Below 100 columns the cards stand in one column: side by side, a long focus text
+        # or a figure would wrap away from its label.
+        self.set_class(self.size.width < NARROW, "-narrow")
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="overview-top"):

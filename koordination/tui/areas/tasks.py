@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.markup import escape
 from textual.widgets import DataTable, Input, Select, Static
 from textual.worker import get_current_worker
@@ -16,6 +16,8 @@ from textual.worker import get_current_worker
 from koordination.domain.records.meetings import TaskRecord
 from koordination.errors import KoordinationError
 from koordination.tui.areas.base import Area
+from koordination.tui.keys import bind
+from koordination.tui.widgets.column_fit import FitColumn, row_cells, set_columns
 
 #: The state filter: open tasks only, or all.
 STATES = [("offen", "open"), ("alle", "all")]
@@ -31,7 +33,19 @@ def matches(task: TaskRecord, text: str) -> bool:
     return not text or text.casefold() in task.assignee.casefold()
 
 
-def task_cells(t: TaskRecord, today: date) -> tuple[Any, ...]:
+#: The table's columns: the title keeps ~18 cells; who, state, group and origin drop out in
+#: that order when the screen is narrow, and the line under the table shows them.
+COLUMNS = [
+    FitColumn("due", "Fällig", 10),
+    FitColumn("title", "Aufgabe", 44, min_width=18, grow=True),
+    FitColumn("assignee", "Wer", 24, min_width=12, priority=1),
+    FitColumn("group", "Gruppe", 24, min_width=12, priority=3),
+    FitColumn("origin", "Aus", 30, min_width=12, priority=4),
+    FitColumn("state", "Stand", 19, min_width=10, priority=2),
+]
+
+
+def task_cells(t: TaskRecord, today: date) -> dict[str, Any]:
     overdue = t.overdue(today)
     if t.done_on is not None:
         state = Text(f"erledigt {t.done_on:%d.%m.%Y}", style="green")
@@ -40,23 +54,23 @@ def task_cells(t: TaskRecord, today: date) -> tuple[Any, ...]:
     else:
         state = Text("offen")
     style = "bold red" if overdue else ("dim" if t.done_on is not None else "")
-    return (
-        Text(f"{t.due:%d.%m.%Y}" if t.due else "–", style=style),
-        Text(t.title, style=style),
-        Text(t.assignee, style="red" if overdue else ""),
-        Text(t.group_name or "–"),
-        Text(t.origin or "–", style="dim"),
-        state,
-    )
+    return {
+        "due": Text(f"{t.due:%d.%m.%Y}" if t.due else "–", style=style),
+        "title": Text(t.title, style=style),
+        "assignee": Text(t.assignee, style="red" if overdue else ""),
+        "group": Text(t.group_name or "–"),
+        "origin": Text(t.origin or "–", style="dim"),
+        "state": state,
+    }
 
 
 class TasksArea(Area):
     TITLE = "Aufgaben"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d", "done", "Erledigt", tooltip="Aufgabe heute erledigt"),
-        Binding("o", "toggle_open", "Offen/alle", tooltip="Aufgaben: nur offene / alle zeigen"),
-        Binding("slash", "search", "Person", key_display="/", tooltip="Aufgaben: Person suchen"),
-        Binding("f", "filter_group", "Gruppe", show=False, tooltip="Aufgaben nach Gruppe filtern"),
+        bind("done", "done", "Aufgabe heute erledigt"),
+        bind("open_only", "toggle_open", "Aufgaben: nur offene / alle zeigen"),
+        bind("search", "search", "Aufgaben: Person suchen", label="Person"),
+        bind("filter", "filter_group", "Aufgaben nach Gruppe filtern", label="Gruppe"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -66,6 +80,9 @@ class TasksArea(Area):
         #: What the table shows, row by row (after the person search).
         self.shown: list[TaskRecord] = []
         self.groups: list[tuple[str, int]] = []
+        #: The columns shown at the table's current width, and that width.
+        self.widths: dict[str, int] = {}
+        self._laid_out_for = 0
 
     def compose(self) -> ComposeResult:
         from textual.containers import Horizontal
@@ -76,15 +93,15 @@ class TasksArea(Area):
             )
             yield Select([], prompt="Alle Gruppen", id="tasks-group", classes="filter")
             yield Input(placeholder="Person suchen …", id="tasks-search", classes="search")
-        table: DataTable[Any] = DataTable(id="tasks-table", cursor_type="row")
-        table.add_column("Fällig", width=11)
-        table.add_column("Aufgabe", width=44)
-        table.add_column("Wer", width=24)
-        table.add_column("Gruppe", width=24)
-        table.add_column("Aus", width=30)
-        table.add_column("Stand", width=20)
-        yield table
+        yield DataTable(id="tasks-table", cursor_type="row")
+        hidden = Static("", id="tasks-hidden", classes="status-line")
+        hidden.display = False
+        yield hidden
         yield Static("Wird geladen …", id="tasks-status", classes="status-line")
+
+    def on_resize(self) -> None:
+        if self.table.size.width != self._laid_out_for:
+            self._show_rows()
 
     @property
     def table(self) -> DataTable[Any]:
@@ -159,9 +176,10 @@ class TasksArea(Area):
         text = self.query_one("#tasks-search", Input).value.strip()
         self.shown = [t for t in self.loaded if matches(t, text)]
         today = self.today()
-        table.clear()
+        self._laid_out_for = table.size.width
+        self.widths = set_columns(table, COLUMNS)
         for t in self.shown:
-            table.add_row(*task_cells(t, today), key=str(t.id))
+            table.add_row(*row_cells(self.widths, task_cells(t, today)), key=str(t.id))
         row = next((i for i, t in enumerate(self.shown) if t.id == current), 0)
         if self.shown:
             table.move_cursor(row=min(row, len(self.shown) - 1), animate=False)
@@ -170,9 +188,30 @@ class TasksArea(Area):
         status = f"{len(self.shown)} Aufgaben, {open_count} offen"
         if overdue:
             status += f", [b red]{overdue} überfällig[/b red]"
-        self.query_one("#tasks-status", Static).update(
-            status + "  [dim]·  d: erledigt  ·  o: offen/alle  ·  /: Person suchen[/dim]"
-        )
+        self.query_one("#tasks-status", Static).update(status)
+        self._show_hidden()
+
+    def _show_hidden(self) -> None:
+        """The values of the columns dropped for room, of the highlighted task."""
+        line = self.query_one("#tasks-hidden", Static)
+        row = self.table.cursor_row
+        dropped = [c for c in COLUMNS if c.key not in self.widths]
+        if not dropped or not 0 <= row < len(self.shown):
+            line.display = False
+            return
+        cells = task_cells(self.shown[row], self.today())
+        out = Text()
+        for c in dropped:
+            if out:
+                out.append("  ·  ", style="dim")
+            out.append(f"{c.label}: ", style="dim")
+            out.append_text(cells[c.key])
+        line.update(out)
+        line.display = True
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_hidden()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
