@@ -397,7 +397,7 @@ class MeasuresScreen(Dialog[int | None]):
             else:
                 yield Static(
                     "Damit ist noch keine Maßnahme verknüpft. Verknüpfen: in den "
-                    "Handlungsfeldern (Taste 9) die Maßnahme markieren, dann Taste l.",
+                    "Handlungsfeldern (Taste 9) die Maßnahme markieren, dann Taste V.",
                     classes="dialog-warning",
                 )
             with Horizontal(classes="dialog-buttons"):
