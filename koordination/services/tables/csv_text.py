@@ -78,12 +78,39 @@ def _encoding(fh: Any, head: bytes, path: Path) -> tuple[str, int]:
     ok, lines = _decodes(fh, head, "utf-8")
     if ok:
         return "utf-8", lines
+    fh.seek(0)
+    _refuse_mixed(fh, path)
     # German Excel's "CSV (Trennzeichen-getrennt)" is Windows-1252.
     fh.seek(0)
     ok, lines = _decodes(fh, fh.read(1 << 16), "cp1252")
     if not ok:
         raise _not_text(path)
     return "cp1252", lines
+
+
+def _refuse_mixed(fh: Any, path: Path) -> None:
+    """A file with some lines in UTF-8 and others not was put together from two sources:
+    reading it either way garbles one of them ("JÃ¼rgen"), so it is refused."""
+    utf8_line = bad_line = bad_at = 0
+    for number, raw in enumerate(fh, start=1):
+        if raw.isascii():
+            continue
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if not bad_line:
+                bad_line = number
+                bad_at = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
+        else:
+            utf8_line = utf8_line or number
+        if utf8_line and bad_line:
+            raise ImportFailed(
+                f"Die Datei {path.name} wurde nicht importiert (es wurde nichts geändert): "
+                f"sie mischt zwei Zeichenkodierungen. Zeile {utf8_line} ist UTF-8, Zeile "
+                f"{bad_line} (ab Zeichen {bad_at}) nicht, vermutlich Windows-1252. Umlaute "
+                "würden in einer der beiden falsch gespeichert. Bitte die Datei in der "
+                "Tabellenkalkulation öffnen und als „CSV UTF-8“ speichern."
+            )
 
 
 def sniff(path: Path) -> TableFormat:
@@ -144,6 +171,8 @@ def records(path: Path, fmt: TableFormat) -> Iterator[tuple[int, list[str]]]:
         except csv.Error as exc:
             if "field larger" in str(exc):
                 what = "eine Zelle ist zu lang (mehr als 128.000 Zeichen)"
+            elif "NUL" in str(exc):
+                what = "sie enthält ein Null-Byte (NUL); ist sie beschädigt?"
             else:
                 what = "vermutlich fehlt ein schließendes Anführungszeichen"
             raise ImportFailed(

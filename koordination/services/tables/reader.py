@@ -9,6 +9,7 @@ from pathlib import Path
 
 from koordination.errors import ImportFailed
 from koordination.services.tables import csv_text, ods, xlsx
+from koordination.services.tables.checks import checked
 from koordination.services.tables.model import Kind, Row, TableFormat
 
 #: File types the import dialogs offer (lower case, with the dot).
@@ -130,11 +131,11 @@ def records(path: Path, fmt: TableFormat) -> Iterator[tuple[int, list[str]]]:
     """Every record of the table (header included), streamed, with its line or row number."""
     path = Path(path)
     if fmt.kind == "csv":
-        yield from csv_text.records(path, fmt)
+        yield from checked(path, fmt, csv_text.records(path, fmt))
         return
     module = xlsx if fmt.kind == "xlsx" else ods
     empty = True
-    for record in module.records(path, fmt.sheet):
+    for record in checked(path, fmt, module.records(path, fmt.sheet)):
         empty = False
         yield record
     if empty:
