@@ -65,9 +65,6 @@ def survey_detail(s: SurveyRecord) -> str:
         f"{escape_markup(s.audience_label)} · {escape_markup(s.period_label or 'ohne Zeitraum')} · "
         f"[{STATUS_STYLE[s.status]}]{s.status.label}[/] · " + " · ".join(facts),
     ]
-    if s.introduction:
-        intro = " ".join(s.introduction.split())
-        lines.append(f"[dim]{escape_markup(clip(intro, 150))}[/dim]")
     if s.status is SurveyStatus.ENTWURF:
         nxt = "Enter: Fragebogen · S: starten · Strg+E: Fragebogen drucken"
     elif s.status is SurveyStatus.LAEUFT:
@@ -75,6 +72,9 @@ def survey_detail(s: SurveyRecord) -> str:
     else:
         nxt = "E: Ergebnisse · Strg+E: Bericht · r: späte Papierbögen · S: wieder öffnen"
     lines.append(f"[dim]{nxt}[/dim]")
+    if s.introduction:
+        intro = " ".join(s.introduction.split())
+        lines.append(f"[dim]{escape_markup(clip(intro, 150))}[/dim]")
     return "\n".join(lines)
 
 

@@ -52,6 +52,8 @@ class SurveysArea(Area):
             "questions",
             "Fragebogen bearbeiten: Fragen, Abschnitte, Bedingungen",
             label="Fragebogen",
+            # Before the table's own Enter, so the footer names it first.
+            priority=True,
         ),
         bind("new", "new", "Umfrage anlegen"),
         bind("edit", "edit", "Umfrage bearbeiten: Titel, Zielgruppe, Zeitraum"),

@@ -141,13 +141,13 @@ class QuestionnaireScreen(Screen[None]):
 
     def _columns(self) -> list[Col]:
         code = max((len(q.label) for q in self.rows), default=6)
-        # The question keeps 24 cells; the section, whether required and the condition drop
-        # out first (the detail under the list says them).
+        # The question keeps 40 cells: at 80 columns whether it is required and the section
+        # drop out first (the detail under the list says them), then the condition.
         return [
-            Col("code", "Kürzel", code, min_width=min(code, 14)),
+            Col("code", "Kürzel", max(code, 3), min_width=min(max(code, 3), 14)),
             Col("section", "Abschnitt", 16, min_width=8, priority=5),
             Col("type", "Typ", 15, min_width=8, priority=2),
-            Col("text", "Frage", 24, flex=True),
+            Col("text", "Frage", 40, flex=True),
             Col("required", "Pflicht", 7, priority=4),
             Col("condition", "Bedingung", 14, min_width=8, priority=3),
             Col("answers", "Antw.", 5, priority=1),
