@@ -330,6 +330,7 @@ class KoordinationApp(App[int]):
                 ],
                 "Verwerfen und beenden",
                 "Zurück",
+                default="no",  # Enter after Strg+Q must not throw input away
             ),
             answer,
         )
@@ -356,8 +357,8 @@ class KoordinationApp(App[int]):
         sections.append(
             ("Sitzung (Tagesordnung, Anwesenheit, Protokoll, Aufgaben, Werkstatt)", sitting)
         )
+        from koordination.tui.screens.answer_entry import AnswerEntryScreen
         from koordination.tui.screens.questionnaire import QuestionnaireScreen
-        from koordination.tui.dialogs.survey import AnswerEntryScreen
         from koordination.tui.screens.survey_results import SurveyResultsScreen
 
         for title, screen in (
@@ -366,8 +367,8 @@ class KoordinationApp(App[int]):
             ("Ergebnisse einer Umfrage", SurveyResultsScreen),
         ):
             sections.append((title, [b for b in screen.BINDINGS if isinstance(b, Binding)]))
-        from koordination.tui.widgets.field_tree import FieldTree
         from koordination.tui.dialogs.pickers import LinkPickerScreen
+        from koordination.tui.widgets.field_tree import FieldTree
 
         sections.append(
             ("Handlungsfelder: der Baum", [b for b in FieldTree.BINDINGS if isinstance(b, Binding)])
