@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +22,10 @@ from koordination.errors import DatabaseError
 from koordination.paths import default_database_path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: How long a SQLite write waits for another one to finish before giving up (milliseconds).
+BUSY_TIMEOUT_MS = 5000
+#: The advisory lock key of bulk imports on PostgreSQL ("koor" in ASCII).
+BULK_WRITE_LOCK = 0x6B6F6F72
 
 
 def resolve_url(value: str | None) -> str:
@@ -54,7 +58,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     if not tables or "alembic_version" in tables:
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     # 32 MiB of page cache: bulk imports keep the indexes in memory while they grow.
     cursor.execute("PRAGMA cache_size=-32768")
@@ -180,6 +184,13 @@ class Database:
                 yield session
         except SQLAlchemyError as exc:
             raise translate(exc) from None
+
+    def serialise_bulk_write(self, session: Session) -> None:
+        """Let one bulk import write at a time: a second one waits here until the first has
+        committed and then sees its rows as existing (PostgreSQL; SQLite's single writer lock
+        already does this, refusing after its busy timeout)."""
+        if not self.is_sqlite:
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": BULK_WRITE_LOCK})
 
     def after_bulk_write(self) -> None:
         """After a large import: fresh planner statistics, and the WAL folded into the file."""

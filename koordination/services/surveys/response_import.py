@@ -171,6 +171,8 @@ class ResponseImport:
         plan = plan_columns(form, table, mapping)
         try:
             with gc_paused(), self.db.session() as session:
+                if not dry_run:
+                    self.db.serialise_bulk_write(session)
                 known: set[str] = set()
                 if plan.id_at is not None:
                     known = set(

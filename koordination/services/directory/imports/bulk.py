@@ -9,8 +9,9 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, insert, select, text
 
+from koordination.db.errors import translate
 from koordination.domain.models import Base
-from koordination.errors import DatabaseError
+from koordination.errors import KoordinationError
 
 CHUNK = 2000  # rows per executemany; small enough to keep memory flat
 
@@ -116,10 +117,6 @@ def enum_checks_skipped(conn: Connection) -> Iterator[None]:
         conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
 
 
-def write_failed(exc: Exception) -> DatabaseError:
+def write_failed(exc: Exception) -> KoordinationError:
     """The German error for a write the database refused (the transaction is rolled back)."""
-    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-    return DatabaseError(
-        "Der Import konnte nicht gespeichert werden; es wurde nichts geändert. Wurde die "
-        f"Datenbank gleichzeitig an anderer Stelle geändert? Bitte erneut versuchen. ({reason})"
-    )
+    return translate(exc)

@@ -62,6 +62,8 @@ class Imports:
         day = self.clock.today()
         try:
             with gc_paused(), self.db.session() as session:
+                if not dry_run:
+                    self.db.serialise_bulk_write(session)
                 reader = PeopleReader(session, path, existing, day, progress, sheet)
                 reader.read()
                 if reader.problems:
@@ -136,6 +138,8 @@ class Imports:
         path = Path(path)
         try:
             with gc_paused(), self.db.session() as session:
+                if not dry_run:
+                    self.db.serialise_bulk_write(session)
                 plans, warnings, total = read_organisations(
                     session, path, existing, progress, sheet
                 )
