@@ -19,6 +19,11 @@ from textual.worker import get_current_worker
 
 from koordination.domain.records.fields import LINK_LABELS, LinkKind, MeasureRecord, MeasureRef
 from koordination.errors import FieldError, KoordinationError
+from koordination.services.directory.search import (
+    plain_spelling,
+    search_terms,
+    searchable,
+)
 from koordination.tui.dialogs.base import Dialog
 from koordination.tui.dialogs.form import dialog_buttons
 from koordination.tui.field_text import measure_detail, measure_label, status_text
@@ -209,11 +214,17 @@ class LinkChoice:
 
 
 def candidate_search(candidates: Sequence[tuple[int, str]]) -> tuple[Fetch, Count]:
-    """Search-as-you-type over a list already loaded: every word must occur in the label."""
+    """Search-as-you-type over a list already loaded: every word must occur in the label, as
+    written or in its plain German spelling ("muller" finds "Müller"), as the core searches."""
+    # Each label's searchable form once, not on every key press: the lists run to thousands.
+    # The test is text_matches() with the label folded ahead and the terms folded per search.
+    stored = [(i, label, searchable(label)) for i, label in candidates]
 
     def matching(text: str) -> list[tuple[int, str]]:
-        words = text.casefold().split()
-        return [(i, label) for i, label in candidates if all(w in label.casefold() for w in words)]
+        terms = [(t, plain_spelling(t)) for t in search_terms(text)]
+        return [
+            (i, label) for i, label, s in stored if all(t in s or plain in s for t, plain in terms)
+        ]
 
     def fetch(text: str, offset: int, limit: int) -> list[Row]:
         return [Row(i, (label,)) for i, label in matching(text)[offset : offset + limit]]
