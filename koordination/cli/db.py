@@ -106,6 +106,7 @@ def _size(n: int) -> str:
 def cmd_restore(args: argparse.Namespace) -> int:
     from koordination.db import backup
     from koordination.db.migrations import head_revision
+    from koordination.services.privacy.restore import restore_keeping_erasures
 
     url = database_url(args)  # not opened: a damaged file is restorable
     target = backup.restore_target(url)
@@ -125,10 +126,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not args.yes and not _confirmed(args, target.name):
         print("Abgebrochen; nichts wurde verändert.", file=sys.stderr)
         return 1
-    result = backup.restore(url, args.file)
+    outcome = restore_keeping_erasures(url, args.file)
+    result = outcome.result
     print(f"Die Sicherung vom {_when(info.created)} wurde nach {target.name} zurückgespielt.")
     if result.upgraded_to:
         print(f"Sie wurde von Stand {info.revision} auf {result.upgraded_to} gebracht.")
+    if outcome.replay.erased_again:
+        print(outcome.replay.summary() + " – sie waren nach dieser Sicherung gelöscht worden.")
+    for line in outcome.replay.notes:
+        print(line, file=sys.stderr)
     if result.damaged_moved_aside and result.safety_copy is not None:
         print(f"Die beschädigte Datenbank wurde beiseitegelegt: {result.safety_copy}")
     elif result.safety_copy is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from koordination.cli.common import (
     actions,
@@ -21,6 +21,9 @@ from koordination.cli.common import (
 )
 from koordination.errors import KoordinationError
 from koordination.outputs.registry import OUTPUTS
+
+if TYPE_CHECKING:
+    from koordination.db.backup_contents import HeldCopy
 
 #: What has to be typed to confirm an erasure on the terminal.
 CONFIRM_WORD = "LÖSCHEN"
@@ -166,4 +169,20 @@ def cmd_erase(args: argparse.Namespace) -> int:
             return 1
     report = privacy.erase_person(args.id)
     print(report.summary())
+    _print_copies_holding(privacy.copies_holding(args.id))
     return 0
+
+
+def _print_copies_holding(copies: list[HeldCopy]) -> None:
+    """Backups cannot be changed: say which still hold the person and when they go."""
+    if not copies:
+        print("Keine der Sicherungen im Datenordner enthält die Person noch.")
+        return
+    count = "einer Sicherung" if len(copies) == 1 else f"{len(copies)} Sicherungen"
+    print(f"Die Person steht noch in {count}:")
+    for copy in copies:
+        print(f"  {copy.path} ({copy.kind}): {copy.removal}")
+    print(
+        "Wird eine davon zurückgespielt (db restore), löscht koordination die Person danach "
+        "gleich wieder. Sicherungen an anderen Orten (z. B. USB-Stick) bitte selbst prüfen."
+    )

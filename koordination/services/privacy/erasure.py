@@ -33,6 +33,7 @@ from koordination.domain.enums import Channel
 from koordination.domain.models import (
     Base,
     CityProfile,
+    ErasureLedger,
     Invitation,
     Measure,
     Person,
@@ -265,6 +266,8 @@ def erase_in_session(
             _rewrite(session, table, row, columns, trail, counts, [])
         touched.add("audit_entry")
         audit.log(session, "erase", "person", person_id)
+        # The ledger outlives a restore of an older backup, which replays it (see restore.py).
+        session.add(ErasureLedger(person_number=person_id, erased_at=when))
         session.flush()
         # The text was rewritten beside the ORM: what the caller holds must be read again.
         session.expire_all()

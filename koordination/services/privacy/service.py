@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from koordination.clock import SYSTEM_CLOCK, Clock
+from koordination.db.backup_contents import HeldCopy, copies_holding
 from koordination.db.engine import Database
 from koordination.services.privacy.access_report import access_report
 from koordination.services.privacy.erasure import (
@@ -47,6 +48,11 @@ class Privacy:
             )
         notes = self.compact_storage(report.tables)
         return dataclasses.replace(report, notes=(*report.notes, *notes))
+
+    def copies_holding(self, person_id: int) -> list[HeldCopy]:
+        """The backups that still hold the person (not erased there), with when each goes;
+        restoring one of them erases the person again (see ``restore.py``)."""
+        return copies_holding(self.db, person_id, self.clock.today())
 
     def compact_storage(self, tables: Iterable[str] = ()) -> list[str]:
         """Make erased values unreachable in the database files too; see

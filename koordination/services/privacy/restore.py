@@ -1,0 +1,148 @@
+"""Restoring a backup without bringing erased people back: the erasure ledger of the database
+being replaced is read first, and every erasure whose person is back in the restored data is
+applied again (with the same code as ``people erase``); the ledgers are merged."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from koordination.clock import SYSTEM_CLOCK, Clock
+from koordination.db import backup
+from koordination.db.engine import Database, resolve_url
+from koordination.domain.models import ErasureLedger, Person
+from koordination.errors import KoordinationError
+from koordination.services.privacy.erasure import compact_storage, erase_in_session
+
+#: Person numbers asked for at once (SQLite's limit on bound values is far above).
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Erasure:
+    person_number: int
+    erased_at: datetime
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What the replay did: the people erased again, ledger entries added, notes (German)."""
+
+    erased_again: tuple[int, ...] = ()
+    merged: int = 0
+    notes: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        if not self.erased_again:
+            return ""
+        count = len(self.erased_again)
+        people = "1 Person" if count == 1 else f"{count} Personen"
+        numbers = ", ".join(str(n) for n in self.erased_again)
+        return f"Nach der Wiederherstellung erneut gelöscht: {people} (Nr. {numbers})"
+
+
+@dataclass(frozen=True)
+class RestoreOutcome:
+    result: backup.RestoreResult
+    replay: Replay
+
+
+def read_ledger(url: str) -> list[Erasure]:
+    """The erasure ledger of the database at ``url`` as it is now; empty when there is none
+    (no file yet, an older schema) or it cannot be read (a damaged file)."""
+    where = backup.restore_target(url)
+    if where.is_sqlite:
+        return _read_sqlite_ledger(Path(where.name))
+    db = Database(resolve_url(url))
+    try:
+        with db.engine.connect() as conn:
+            if "erasure_ledger" not in inspect(conn).get_table_names():
+                return []
+            rows = conn.execute(select(ErasureLedger.person_number, ErasureLedger.erased_at))
+            return [Erasure(int(n), at) for n, at in rows]
+    except (SQLAlchemyError, KoordinationError):
+        return []
+    finally:
+        db.dispose()
+
+
+def _read_sqlite_ledger(path: Path) -> list[Erasure]:
+    if not path.is_file():
+        return []
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            rows = conn.execute("SELECT person_number, erased_at FROM erasure_ledger").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+    return [Erasure(int(n), _instant(at)) for n, at in rows]
+
+
+def _instant(value: object) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def restore_keeping_erasures(
+    url: str, source: Path, *, clock: Clock = SYSTEM_CLOCK
+) -> RestoreOutcome:
+    """``db restore``: replace the data at ``url`` by the backup ``source``, then erase again
+    everyone the replaced database had erased (see :func:`replay_erasures`)."""
+    ledger = read_ledger(url)
+    result = backup.restore(url, source)
+    db = Database(resolve_url(url))
+    try:
+        replay = replay_erasures(db, ledger, clock=clock)
+    finally:
+        db.dispose()
+    return RestoreOutcome(result, replay)
+
+
+def replay_erasures(
+    db: Database, ledger: Sequence[Erasure], *, clock: Clock = SYSTEM_CLOCK
+) -> Replay:
+    """Merge ``ledger`` into the database's own and erase, in one transaction, every person in
+    it who is in the data and not erased (the restored backup was older than the erasure)."""
+    if not ledger:
+        return Replay()
+    with db.session() as session:
+        known = {
+            (int(n), _instant(at))
+            for n, at in session.execute(
+                select(ErasureLedger.person_number, ErasureLedger.erased_at)
+            )
+        }
+        merged = 0
+        for entry in sorted(set(ledger), key=lambda e: (e.erased_at, e.person_number)):
+            if (entry.person_number, _instant(entry.erased_at)) not in known:
+                session.add(
+                    ErasureLedger(person_number=entry.person_number, erased_at=entry.erased_at)
+                )
+                merged += 1
+        back = sorted(_not_erased(session, {e.person_number for e in ledger}))
+        tables: set[str] = set()
+        for number in back:
+            report = erase_in_session(session, number, today=clock.today(), now=clock.now())
+            tables |= report.tables
+    notes = tuple(compact_storage(db, tables)) if back else ()
+    return Replay(tuple(back), merged, notes)
+
+
+def _not_erased(session: Session, numbers: Iterable[int]) -> list[int]:
+    wanted = sorted(numbers)
+    found: list[int] = []
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        found += session.scalars(
+            select(Person.id).where(Person.id.in_(chunk), Person.erased_at.is_(None))
+        ).all()
+    return found
