@@ -63,6 +63,8 @@ class ListArea(Area):
     SHOWN_IN_DETAIL: ClassVar[tuple[int, ...]] = ()
     #: What this area's records are called in the data-changed message ("person", ...).
     CHANGED: ClassVar[str] = ""
+    #: Below this width the filters go under the search field (more filters: more room).
+    NARROW_BELOW: ClassVar[int] = 100
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -104,8 +106,17 @@ class ListArea(Area):
         return self.query_one(f"#{self.id}-table", LazyTable)
 
     def on_resize(self) -> None:
-        # Below 100 columns the filters take a line of their own under the search field.
-        self.set_class(self.size.width < 100, "-narrow")
+        self._fit_width()
+
+    def activate(self) -> None:
+        self._fit_width()
+        super().activate()
+
+    def _fit_width(self) -> None:
+        # When narrow, the filters take a line of their own under the search field. The
+        # screen's width: a hidden area has none of its own.
+        width = self.size.width or self.app.size.width
+        self.set_class(width < self.NARROW_BELOW, "-narrow")
 
     @property
     def search(self) -> Input:

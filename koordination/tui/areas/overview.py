@@ -146,9 +146,11 @@ def running_surveys_card(surveys: list[SurveyRecord]) -> RenderableType:
     table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, show_header=False)
     table.add_column(ratio=1, overflow="fold")
     table.add_column(justify="right", no_wrap=True)
-    table.add_column(no_wrap=True, style="dim")
     for s in surveys[:RUNNING_SURVEYS]:
-        table.add_row(s.title, answers_text(s.response_count), s.period_label or s.audience_label)
+        # The period under the title: beside it, it would squeeze the title into pieces.
+        title = Text(s.title)
+        title.append(f"\n{s.period_label or s.audience_label}", style="dim")
+        table.add_row(title, answers_text(s.response_count))
     parts: list[RenderableType] = [Text.from_markup(head), table]
     if len(surveys) > RUNNING_SURVEYS:
         parts.append(
@@ -175,7 +177,11 @@ class OverviewArea(Area, can_focus=True):
     def on_resize(self) -> None:
         # Below 100 columns the cards stand in one column: side by side, a long focus text
         # or a figure would wrap away from its label.
-        self.set_class(self.size.width < NARROW, "-narrow")
+        self.set_class((self.size.width or self.app.size.width) < NARROW, "-narrow")
+
+    def activate(self) -> None:
+        self.on_resize()
+        super().activate()
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="overview-top"):

@@ -64,6 +64,8 @@ class PeopleArea(ListArea):
     EXPORT_KIND = "people"
     SEARCH_HINT = "Suchen: Name, E-Mail, Organisation …"
     RECORD_NOUN = "Person"
+    # Three filters and the archive switch leave the search field too little room below that.
+    NARROW_BELOW = 140
     CHANGED = "person"
     # Organisation, sector and e-mail are all in the detail.
     SHOWN_IN_DETAIL = (1, 2, 3)
