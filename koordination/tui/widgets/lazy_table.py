@@ -18,6 +18,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from koordination.tui.keys import bind
+
 
 @dataclass(frozen=True)
 class Column:
@@ -154,7 +156,7 @@ class LazyTable(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Seite runter", show=False),
         Binding("home", "first", "Anfang", show=False),
         Binding("end", "last", "Ende", show=False),
-        Binding("enter", "select", "Öffnen", show=False),
+        bind("open", "select", "Eintrag öffnen", show=False),
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=True)
