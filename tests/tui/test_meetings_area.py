@@ -375,7 +375,7 @@ async def test_inviting_a_guest_and_taking_someone_off_the_list(demo_db: str) ->
         await put_cursor_on(pilot, app, area, "13.10.26")
         assert guest_name not in detail(app)
         before = len([r for r in area.current_invitations if not r.removed])
-        await pilot.press("i")
+        await pilot.press("G")
         await settle(pilot, app)
         picker = app.screen
         assert isinstance(picker, PersonPickerScreen)
@@ -399,7 +399,7 @@ async def test_inviting_a_guest_and_taking_someone_off_the_list(demo_db: str) ->
         gone = next(
             r for r in area.current_invitations if r.sent_sequence is not None and not r.removed
         )
-        await pilot.press("u")
+        await pilot.press("x")
         await settle(pilot, app)
         assert isinstance(app.screen, FormScreen)
         await fill(pilot, app, person_id=gone.person_id)

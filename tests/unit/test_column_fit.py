@@ -8,7 +8,7 @@ COLUMNS = [
     FitColumn("day", "Tag", 11, min_width=9),
     FitColumn("time", "Zeit", 11),
     FitColumn("title", "Termin", 30, min_width=18, grow=True),
-    FitColumn("place", "Ort", 20, min_width=10, priority=2),
+    FitColumn("place", "Ort", 20, min_width=16, priority=2),
     FitColumn("status", "Status", 10, priority=1),
 ]
 

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from textual import events
+from textual.message import Message
 from textual.widgets import DataTable
 
 
@@ -72,3 +74,25 @@ def set_columns(table: DataTable[Any], columns: Sequence[FitColumn]) -> dict[str
 def row_cells(widths: dict[str, int], values: dict[str, Any]) -> list[Any]:
     """The cells of one row for the columns shown (``values`` by column key)."""
     return [values[key] for key in widths]
+
+
+class FittedTable(DataTable[Any]):
+    """A DataTable that says when its width changed, so its owner fits the columns anew."""
+
+    class Resized(Message):
+        def __init__(self, table: FittedTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> FittedTable:
+            return self.table
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._fitted_width = 0
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._fitted_width:
+            self._fitted_width = event.size.width
+            self.post_message(self.Resized(self))

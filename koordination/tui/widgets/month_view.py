@@ -19,6 +19,7 @@ from textual.widget import Widget
 from koordination.domain.enums import MeetingStatus
 from koordination.domain.records.meetings import OccurrenceRow
 from koordination.tui.formatting import MONTHS, WEEKDAYS_SHORT
+from koordination.tui.keys import bind
 
 
 def month_grid(month: date) -> list[list[date]]:
@@ -50,9 +51,11 @@ class MonthView(Widget, can_focus=True):
         Binding("right", "move(1)", "Tag vor", show=False),
         Binding("up", "move(-7)", "Woche zurück", show=False),
         Binding("down", "move(7)", "Woche vor", show=False),
-        Binding("pageup,less_than_sign", "month(-1)", "Voriger Monat", key_display="Bild↑"),
-        Binding("pagedown,greater_than_sign", "month(1)", "Nächster Monat", key_display="Bild↓"),
-        Binding("enter", "open_day", "In der Agenda zeigen", show=False),
+        Binding("pageup", "month(-1)", "Voriger Monat", key_display="Bild↑"),
+        Binding("pagedown", "month(1)", "Nächster Monat", key_display="Bild↓"),
+        bind("previous_view", "month(-1)", "Voriger Monat", label="Voriger Monat", show=False),
+        bind("next_view", "month(1)", "Nächster Monat", label="Nächster Monat", show=False),
+        bind("open", "open_day", "Den Tag in der Agenda zeigen", label="Agenda", show=False),
     ]
 
     cursor: reactive[date] = reactive(date(2000, 1, 1))

@@ -23,16 +23,16 @@ KEYS: list[Binding] = [
     bind("new", "item_new", "Tagesordnungspunkt anlegen", label="Neuer TOP"),
     bind("sub_item", "item_sub", "Unterpunkt zum gewählten TOP anlegen"),
     bind("edit", "item_edit", "Tagesordnungspunkt bearbeiten"),
+    bind("remove", "item_delete", "Tagesordnungspunkt löschen (fragt nach)", label="Löschen"),
     bind("item_up", "item_up", "TOP eine Stelle nach oben"),
     bind("item_down", "item_down", "TOP eine Stelle nach unten"),
-    bind("remove", "item_delete", "Tagesordnungspunkt löschen (fragt nach)", label="Löschen"),
 ]
 
 COLUMNS = [
     FitColumn("number", "TOP", 5),
     FitColumn("start", "Beginn", 6, priority=2),
     FitColumn("duration", "Dauer", 8, priority=1),
-    FitColumn("title", "Titel", 52, min_width=28, grow=True),
+    FitColumn("title", "Titel", 52, min_width=40, grow=True),
     FitColumn("presenter", "Vortrag", 22, min_width=10, priority=3),
     FitColumn("hint", "Hinweis", 22, min_width=10, priority=4),
 ]

@@ -3,14 +3,14 @@ Werkstatt) in tabs, the approval of the minutes and the export."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from koordination.domain.enums import MeetingKind, MinutesStatus
 from koordination.domain.records.meetings import SittingRecord
@@ -23,6 +23,7 @@ from koordination.tui.screens.sitting.attendance import AttendancePane
 from koordination.tui.screens.sitting.minutes import MinutesPane, NotesArea
 from koordination.tui.screens.sitting.tasks import TasksPane
 from koordination.tui.screens.sitting.workshop import WorkshopPane
+from koordination.tui.widgets.column_fit import FittedTable
 
 TABS = ("agenda", "attendance", "minutes", "tasks", "workshop")
 
@@ -70,8 +71,10 @@ class SittingScreen(AgendaPane, AttendancePane, MinutesPane, TasksPane, Workshop
     """Everything about one sitting; the database work runs in threads, one use case at a time."""
 
     TITLE = "Sitzung"
-    # The keys of the tab shown come first in the footer: only they are enabled there.
+    # How to leave, then the keys of the tab shown (only they are enabled there), then the
+    # minutes' status and output: at 80 columns the footer shows the first few.
     BINDINGS: ClassVar[list[BindingType]] = [
+        bind("cancel", "close", "Sitzung schließen, zurück zu den Terminen", label="Zurück"),
         *agenda.KEYS,
         *attendance.KEYS,
         *minutes.KEYS,
@@ -82,7 +85,6 @@ class SittingScreen(AgendaPane, AttendancePane, MinutesPane, TasksPane, Workshop
         bind("correct", "correct", "Korrektur eines genehmigten Protokolls"),
         bind("export", "export", "Sitzung als Dokument ausgeben", priority=True),
         bind("history", "history", "Verlauf: Änderungen an Sitzung und Protokoll"),
-        bind("cancel", "close", "Sitzung schließen, zurück zu den Terminen", label="Zurück"),
         Binding("1", "tab('agenda')", "Tagesordnung", show=False, tooltip="Tagesordnung zeigen"),
         Binding("2", "tab('attendance')", "Anwesenheit", show=False, tooltip="Anwesenheit zeigen"),
         Binding("3", "tab('minutes')", "Protokoll", show=False, tooltip="Protokoll zeigen"),
@@ -98,25 +100,25 @@ class SittingScreen(AgendaPane, AttendancePane, MinutesPane, TasksPane, Workshop
         with TabbedContent(id="sitting-tabs", initial="sitting-tab-agenda"):
             with TabPane("1 Tagesordnung", id="sitting-tab-agenda"):
                 yield Static("", id="sitting-overrun", classes="sector-warning")
-                table: DataTable[Any] = DataTable(id="sitting-agenda", cursor_type="row")
+                table = FittedTable(id="sitting-agenda", cursor_type="row")
                 yield table
             with TabPane("2 Anwesenheit", id="sitting-tab-attendance"):
                 yield Static("", id="sitting-sectors", classes="sitting-sectors")
-                yield DataTable(id="sitting-attendance", cursor_type="row")
+                yield FittedTable(id="sitting-attendance", cursor_type="row")
             with TabPane("3 Protokoll", id="sitting-tab-minutes"):
                 yield Static("", id="sitting-head", classes="sitting-head")
                 with Horizontal(classes="sitting-minutes"):
-                    yield DataTable(id="sitting-items", cursor_type="row")
+                    yield FittedTable(id="sitting-items", cursor_type="row")
                     with Vertical(classes="sitting-editor"):
                         yield Static("", id="sitting-item-title", classes="sitting-item-title")
                         yield NotesArea(id="sitting-notes", soft_wrap=True, tab_behavior="focus")
                         yield Static("", id="sitting-item-results", classes="sitting-results")
             with TabPane("4 Aufgaben", id="sitting-tab-tasks"):
                 yield Static("", id="sitting-tasks-hint", classes="area-hint")
-                yield DataTable(id="sitting-tasks", cursor_type="row")
+                yield FittedTable(id="sitting-tasks", cursor_type="row")
             with TabPane("5 Werkstatt", id="sitting-tab-workshop"):
                 yield Static("", id="sitting-cards-hint", classes="area-hint")
-                yield DataTable(id="sitting-cards", cursor_type="row")
+                yield FittedTable(id="sitting-cards", cursor_type="row")
         yield Static("Sitzung wird geöffnet …", id="sitting-status", classes="status-line")
         yield Footer()
 
@@ -127,8 +129,9 @@ class SittingScreen(AgendaPane, AttendancePane, MinutesPane, TasksPane, Workshop
         notes.disabled = True
         self.load()
 
-    def on_resize(self) -> None:
-        # The tables fit their columns to the new width.
+    def on_fitted_table_resized(self, event: FittedTable.Resized) -> None:
+        # The tables fit their columns to the new width (a tab shown for the first time too).
+        event.stop()
         if self.record is not None:
             self.call_after_refresh(self._refit)
 
@@ -159,8 +162,6 @@ class SittingScreen(AgendaPane, AttendancePane, MinutesPane, TasksPane, Workshop
         self._flush_notes()
         self.refresh_bindings()
         self.call_after_refresh(self.query_one(TAB_TABLES[self.active_tab]).focus)
-        # A hidden tab's tables had no width to fit their columns to.
-        self.call_after_refresh(self._refit)
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#sitting-tabs", TabbedContent).active = f"sitting-tab-{tab}"
