@@ -146,7 +146,7 @@ def _archive(args: argparse.Namespace) -> int:
             document = minutes_document(
                 content, head, status=MinutesStatus.GENEHMIGT, fingerprint=print_, version=number
             )
-            name = f"{record.occurrence:%Y-%m-%d}-{slug(record.title)}.pdf"
+            name = f"{record.start:%Y-%m-%d}-{slug(record.title)}.pdf"
             archive.writestr(name, documents.render(document, "pdf"))
             index.append(f"- {name}: Fassung {number}, SHA-256 {print_}")
         archive.writestr("inhalt.md", "\n".join(index) + "\n")

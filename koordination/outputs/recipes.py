@@ -76,7 +76,8 @@ def _sitting(subject: SittingRecord | MinutesVersion) -> SittingRecord:
 
 def _sitting_stem(subject: SittingRecord | MinutesVersion, what: str) -> str:
     record = _sitting(subject)
-    return f"{record.occurrence:%Y-%m-%d}-{slug(record.title)}-{what}"
+    # The day it takes place: a moved date is named after where it went, not the series slot.
+    return f"{record.start:%Y-%m-%d}-{slug(record.title)}-{what}"
 
 
 def build_einladung(core: Core, subject: SittingRecord) -> Document:

@@ -207,7 +207,7 @@ def build_approval(values: dict[str, Any]) -> tuple[str | None, list[FieldError]
 def approval_form(record: SittingRecord) -> FormScreen:
     default = record.groups[0] if record.groups else ""
     return FormScreen(
-        f"Protokoll genehmigen – {record.title}, {record.occurrence:%d.%m.%Y}",
+        f"Protokoll genehmigen – {record.title}, {record.start:%d.%m.%Y}",
         [FieldSpec("by", "Genehmigt durch", placeholder="z. B. AK in der Sitzung vom …")],
         {"by": default},
         build_approval,
