@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
 from koordination.errors import KoordinationError
+from koordination.tui.keys import bind
 
 if TYPE_CHECKING:
     from koordination.core import Core
@@ -55,7 +56,7 @@ class AuditScreen(ModalScreen[None]):
     CSS_PATH = AUDIT_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Schließen", tooltip="Verlauf schließen"),
-        Binding("ctrl+e", "export", "Export", priority=True, tooltip="Verlauf als CSV exportieren"),
+        bind("export", "export", "Verlauf als CSV ausgeben", priority=True),
     ]
 
     def __init__(self, core: Core, kind: str, record_id: int, title: str) -> None:
