@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import logging
 import os
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,45 +210,32 @@ def render_pdf(document: Document) -> bytes:
     return bytes(pdf.output())
 
 
-# fpdf2 cannot split a table row over pages; a cell longer than this many (estimated) lines is
-# continued in the next row. Widths are estimated with a wide average glyph, to stay safe.
+# fpdf2 cannot split a table row over pages; a cell longer than this many lines is continued
+# in the next row. The lines are counted as fpdf2 itself wraps them in the current font, so a
+# word longer than a line (it breaks inside the word) is counted right too.
 CELL_LINES = 25
-GLYPH_MM = 2.6
+#: Horizontal padding of a cell on both sides together, at least (see the tables below).
+CELL_PADDING_MM = 4
 
 
-def _cell_chunks(text: str, width_mm: float) -> list[str]:
+def _cell_chunks(pdf: _PDF, text: str, width_mm: float) -> list[str]:
     """``text`` in pieces that each fit a table row of a column ``width_mm`` wide."""
-    per_line = max(int(width_mm / GLYPH_MM), 4)
-    if len(text) <= per_line * 4 and text.count("\n") < 4:
+    if len(text) < 40 and "\n" not in text:
+        return [text]  # fits any column we make; measuring every short cell is slow
+    lines = pdf.multi_cell(max(width_mm, 5), 1, text, dry_run=True, output=MethodReturnValue.LINES)
+    if not isinstance(lines, list) or len(lines) <= CELL_LINES:
         return [text]
-    chunks: list[str] = []
-    current: list[str] = []
-    used = 0
-    for line in text.split("\n"):
-        pieces = textwrap.wrap(line, per_line, break_on_hyphens=False) or [""]
-        if len(pieces) > CELL_LINES:
-            # A very long line: cut it into whole-row parts (its spacing may be simplified).
-            for start in range(0, len(pieces), CELL_LINES):
-                if current:
-                    chunks.append("\n".join(current))
-                    current, used = [], 0
-                chunks.append(" ".join(pieces[start : start + CELL_LINES]))
-            continue
-        if used + len(pieces) > CELL_LINES and current:
-            chunks.append("\n".join(current))
-            current, used = [], 0
-        current.append(line)
-        used += len(pieces)
-    if current:
-        chunks.append("\n".join(current))
-    return chunks or [""]
+    return ["\n".join(lines[i : i + CELL_LINES]) for i in range(0, len(lines), CELL_LINES)]
 
 
 def _split_rows(
     pdf: _PDF, row: tuple[str, ...], fractions: tuple[float, ...]
 ) -> list[tuple[str, ...]]:
     """One row, or several when a cell is too long for one page (the others stay empty)."""
-    parts = [_cell_chunks(text, pdf.epw * f - 3) for text, f in zip(row, fractions, strict=True)]
+    parts = [
+        _cell_chunks(pdf, text, pdf.epw * f - CELL_PADDING_MM)
+        for text, f in zip(row, fractions, strict=True)
+    ]
     height = max(len(p) for p in parts)
     return [tuple(p[i] if i < len(p) else "" for p in parts) for i in range(height)]
 
