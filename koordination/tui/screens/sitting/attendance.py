@@ -23,9 +23,9 @@ KEYS: list[Binding] = [
 ]
 
 COLUMNS = [
-    FitColumn("name", "Name", 28, min_width=18, grow=True),
-    FitColumn("organisation", "Organisation", 40, min_width=12, priority=2),
-    FitColumn("sector", "Sektor", 22, min_width=10, priority=1),
+    FitColumn("name", "Name", 24, min_width=18),
+    FitColumn("organisation", "Organisation", 40, min_width=12, priority=2, grow=True),
+    FitColumn("sector", "Sektor", 18, min_width=10, priority=1),
     FitColumn("status", "Status", 12),
 ]
 

@@ -77,7 +77,7 @@ class MinutesPane(SittingBase):
             f"{time_span(record.start, record.end)}"
         )
         if not record.frozen:
-            head += "  [dim]Strg+K: Kopf bearbeiten[/dim]"
+            head += "  [dim]Strg+K: Kopf[/dim]"
         self.query_one("#sitting-head", Static).update(head)
         table = self.query_one("#sitting-items", DataTable)
         row = table.cursor_row
