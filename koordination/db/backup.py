@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Literal
+from typing import Literal
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -42,6 +42,7 @@ from koordination.db.auto_backup import (
 from koordination.db.dumps import libpq, pg_dump, sqlite_copy
 from koordination.db.dumps import pg_tool as pg_tool  # named here too for its callers
 from koordination.db.engine import SQLITE_HEADER, Database, private_file, resolve_url
+from koordination.db.pg_script import clean_sql, pump, read_all
 from koordination.errors import DatabaseError, KoordinationError
 from koordination.files import temporary_folder
 
@@ -541,51 +542,6 @@ def _restore_postgresql(db: Database, info: BackupInfo, now: datetime) -> Restor
     return RestoreResult(info, safety, upgraded_to=upgraded)
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _clean_sql(schemas: tuple[str, ...]) -> str:
-    """Drop every table, view, sequence and type of the archive's schemas (not extensions').
-
-    ``pg_restore --clean`` drops only what the archive contains: tables a newer revision added
-    would stay and make the upgrade of an older backup fail.
-    """
-    names = ", ".join(_quote(s) for s in schemas)
-    member = (
-        "EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{catalog}'::regclass"
-        " AND d.objid = {oid} AND d.deptype = 'e')"
-    )
-    return f"""
-DO $koordination$
-DECLARE r record;
-BEGIN
-  FOR r IN
-    SELECT format('%I.%I', n.nspname, c.relname) AS name,
-           CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
-                          WHEN 'f' THEN 'FOREIGN TABLE' WHEN 'S' THEN 'SEQUENCE'
-                          ELSE 'TABLE' END AS kind
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname IN ({names}) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
-      AND NOT {member.format(catalog="pg_class", oid="c.oid")}
-    ORDER BY c.relkind = 'S'
-  LOOP
-    EXECUTE format('DROP %s IF EXISTS %s CASCADE', r.kind, r.name);
-  END LOOP;
-  FOR r IN
-    SELECT format('%I.%I', n.nspname, t.typname) AS name,
-           CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END AS kind
-    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-    WHERE n.nspname IN ({names}) AND t.typtype IN ('e', 'd')
-      AND NOT {member.format(catalog="pg_type", oid="t.oid")}
-  LOOP
-    EXECUTE format('DROP %s IF EXISTS %s CASCADE', r.kind, r.name);
-  END LOOP;
-END
-$koordination$;
-"""
-
-
 def _run_restore_script(db: Database, info: BackupInfo) -> None:
     """Drop the old tables and restore the archive in one transaction, committed only when
     ``pg_restore`` read the whole archive without error."""
@@ -593,7 +549,7 @@ def _run_restore_script(db: Database, info: BackupInfo) -> None:
     prologue = (
         "BEGIN;\n"
         f"SET LOCAL lock_timeout = '{LOCK_WAIT_SECONDS}s';\n"
-        "SET client_min_messages = warning;\n" + _clean_sql(info.schemas)
+        "SET client_min_messages = warning;\n" + clean_sql(info.schemas)
     )
     with tempfile.TemporaryFile() as restore_err, tempfile.TemporaryFile() as psql_err:
         psql = subprocess.Popen(
@@ -608,13 +564,13 @@ def _run_restore_script(db: Database, info: BackupInfo) -> None:
             stdout=subprocess.PIPE,
             stderr=restore_err,
         )
-        outcome = _pump(dump, psql, prologue.encode())
+        outcome = pump(dump, psql, prologue.encode())
         psql_code = psql.wait()
         if outcome == "archive failed":
-            raise _damaged(info.path, _first_error(_read(restore_err)))
+            raise _damaged(info.path, _first_error(read_all(restore_err)))
         if psql_code == 0 and outcome == "committed":
             return
-        reason = _first_error(_read(psql_err))
+        reason = _first_error(read_all(psql_err))
         if "lock timeout" in reason or "Sperr" in reason:
             raise DatabaseError(
                 f"{db.display_name} wird gerade von einem anderen Programm benutzt "
@@ -624,34 +580,3 @@ def _run_restore_script(db: Database, info: BackupInfo) -> None:
         raise DatabaseError(
             f"Das Zurückspielen in {db.display_name} ist fehlgeschlagen ({reason}). {UNCHANGED}"
         )
-
-
-def _pump(
-    dump: subprocess.Popen[bytes], psql: subprocess.Popen[bytes], prologue: bytes
-) -> Literal["committed", "archive failed", "psql stopped"]:
-    """Feed psql the prologue and pg_restore's SQL; ``COMMIT`` only after a clean archive."""
-    assert dump.stdout is not None and psql.stdin is not None
-    outcome: Literal["committed", "archive failed", "psql stopped"] = "psql stopped"
-    try:
-        psql.stdin.write(prologue)
-        shutil.copyfileobj(dump.stdout, psql.stdin, 1 << 16)
-        if dump.wait() == 0:
-            psql.stdin.write(b"COMMIT;\n")
-            outcome = "committed"
-        else:
-            outcome = "archive failed"
-    except BrokenPipeError:
-        pass  # psql stopped at an error; the transaction is rolled back, psql's output says why
-    finally:
-        with contextlib.suppress(BrokenPipeError):
-            psql.stdin.close()  # without COMMIT psql ends the session and the server rolls back
-        if dump.poll() is None:
-            dump.kill()
-        dump.wait()
-        dump.stdout.close()
-    return outcome
-
-
-def _read(fh: IO[bytes]) -> str:
-    fh.seek(0)
-    return fh.read().decode("utf-8", errors="replace")
