@@ -9,8 +9,9 @@ a component to the file.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from icalendar import (
@@ -127,7 +128,10 @@ def _calendar(method: str | None, extra: dict[str, object] | None = None) -> Cal
     if method:
         cal.add("method", method)
     for key, value in (extra or {}).items():
-        cal.add(key, value)
+        if isinstance(value, timedelta):  # RFC 7986: REFRESH-INTERVAL;VALUE=DURATION:…
+            cal.add(key, value, parameters={"VALUE": "DURATION"})
+        else:
+            cal.add(key, value)
     cal.add_component(vtimezone())
     return cal
 
@@ -247,8 +251,10 @@ def _components(
     dtstamp: datetime,
     attendee: vCalAddress | None,
     organizer: vCalAddress | None,
+    occurrence_attendees: Mapping[datetime, vCalAddress] | None = None,
 ) -> list[VEvent]:
-    """The master VEVENT (with RRULE and EXDATEs) and one VEVENT per moved occurrence."""
+    """The master VEVENT (with RRULE and EXDATEs) and one VEVENT per moved occurrence
+    (with the attendee's answer for that date, when it differs)."""
     status = "CANCELLED" if event.cancelled else "CONFIRMED"
     overrides = matching_overrides(event)
     if not event.rrule:
@@ -299,7 +305,7 @@ def _components(
                 sequence=_sequence(event, override),
                 status=status,
                 recurrence_id=rid,
-                attendee=attendee,
+                attendee=(occurrence_attendees or {}).get(rid, attendee),
                 organizer=organizer,
             )
         )
@@ -325,12 +331,33 @@ def _moved(
 # --- the files --------------------------------------------------------------------------------
 
 
-def invitation(event: Event, attendee: Attendee, *, dtstamp: datetime) -> bytes:
-    """METHOD:REQUEST for one recipient: the only ATTENDEE in the file is that person."""
+def invitation(
+    event: Event,
+    attendee: Attendee,
+    *,
+    dtstamp: datetime,
+    occurrence_partstats: Mapping[datetime, str] | None = None,
+) -> bytes:
+    """METHOD:REQUEST for one recipient: the only ATTENDEE in the file is that person.
+
+    ``occurrence_partstats``: the person's answer for single dates (by original start); a
+    moved date's component carries it, so a date whose time changed asks again (NEEDS-ACTION)
+    even where the series was accepted. RSVP=TRUE throughout.
+    """
     cal = _calendar("REQUEST")
     organizer = _organizer(event, required=True)
     address = _attendee(attendee, rsvp=True)
-    for component in _components(event, dtstamp=dtstamp, attendee=address, organizer=organizer):
+    per_date = {
+        rid: _attendee(dataclasses.replace(attendee, partstat=partstat), rsvp=True)
+        for rid, partstat in (occurrence_partstats or {}).items()
+    }
+    for component in _components(
+        event,
+        dtstamp=dtstamp,
+        attendee=address,
+        organizer=organizer,
+        occurrence_attendees=per_date,
+    ):
         cal.add_component(component)
     return bytes(cal.to_ical())
 
@@ -366,10 +393,11 @@ def cancellation(
             )
         )
     else:
-        override = next(
-            (o for o in event.overrides if o.recurrence_id == recurrence_id and not o.cancelled),
-            None,
-        )
+        # A moved date is cancelled where it was moved to: its DTSTART is the moved start
+        # (the date people know it by), its RECURRENCE-ID stays the original one.
+        override = next((o for o in event.overrides if o.recurrence_id == recurrence_id), None)
+        if override is not None:
+            override = dataclasses.replace(override, cancelled=False)
         start, end, place = _moved(event, recurrence_id, override)
         cal.add_component(
             _vevent(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, Policy
 from email.utils import make_msgid
 
 from koordination.delivery.settings import SmtpSettings, smtp_password
@@ -56,12 +56,10 @@ def build_imip(
     msg = EmailMessage(policy=SMTP)
     msg["From"] = sender
     msg["To"] = recipient
-    msg["Subject"] = " ".join(subject.split())
+    msg["Subject"] = EncodedSubject(" ".join(subject.split()))
     msg["Date"] = date or datetime.now(UTC)
     msg["Message-ID"] = make_msgid(domain=sender.domain or None)
     msg["MIME-Version"] = "1.0"
-    # Outlook files a message with this header as a meeting request rather than plain mail.
-    msg["Content-Class"] = "urn:content-classes:calendarmessage"
     msg.set_content(body_text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(
         ics,
@@ -77,7 +75,32 @@ def build_imip(
         cte="base64",
         filename=_ATTACHMENT_NAMES.get(method, "termin.ics"),
     )
+    # Outlook files a message with this header as a meeting request rather than plain mail.
+    # Set last: set_content() drops every Content-* header and add_alternative() moves them
+    # into the first part.
+    msg["Content-Class"] = "urn:content-classes:calendarmessage"
     return msg
+
+
+class EncodedSubject(str):
+    """A Subject header folded by the RFC 2047 encoder of ``email.header``.
+
+    The default policy's folder can put the space next to a quote between two encoded words,
+    where mail programs drop it ("„Grün“ und" became "„Grün“und"); encoded words that carry
+    their spaces inside keep every one. Plain ASCII subjects are written as they are.
+    """
+
+    name = "Subject"
+
+    def fold(self, *, policy: Policy) -> str:
+        from email.header import Header
+
+        text = str(self)
+        if text.isascii():
+            body = Header(text, header_name=self.name).encode(linesep=policy.linesep)
+        else:
+            body = Header(text, "utf-8", header_name=self.name).encode(linesep=policy.linesep)
+        return f"{self.name}: {body}{policy.linesep}"
 
 
 def _declared_method(ics: bytes) -> str:
