@@ -66,6 +66,16 @@ class Reply:
     attendee_count: int = 1
     #: The RECURRENCE-ID was a date without a time (``VALUE=DATE``): it names that day's date.
     recurrence_date_only: bool = False
+    #: REPLY, or COUNTER: a proposal of another time (``proposed_start``/``proposed_end``).
+    method: str = "REPLY"
+    #: The COMMENT the attendee wrote ("Ich komme 30 Minuten später"), one line, "" if none.
+    comment: str = ""
+    #: For PARTSTAT=DELEGATED: whom the attendee sends instead (address and name).
+    delegated_to: str = ""
+    delegate_name: str = ""
+    #: For a COUNTER: the time proposed (aware), from its DTSTART and DTEND.
+    proposed_start: datetime | None = None
+    proposed_end: datetime | None = None
 
 
 def read_replies(path: Path) -> tuple[list[Reply], list[str]]:
@@ -267,17 +277,26 @@ class _Reader:
         if not method:
             self.note(f"{where}: METHOD fehlt, keine Antwort (REPLY).")
             return
-        if method != "REPLY":
-            self.note(f"{where}: METHOD ist {method[:30]}, nicht REPLY.")
+        if method not in ("REPLY", "COUNTER"):
+            self.note(f"{where}: METHOD ist {method[:30]}, weder REPLY noch COUNTER.")
             return
         events = [c for c in calendar.walk() if getattr(c, "name", "") == "VEVENT"]
         if not events:
             self.note(f"{where}: Antwort ohne Termin (VEVENT).")
         for event in events:
-            self._read_event(event, where=where, source=source, fallback=fallback, sender=sender)
+            self._read_event(
+                event, where=where, source=source, fallback=fallback, sender=sender, method=method
+            )
 
     def _read_event(
-        self, event: Any, *, where: str, source: str, fallback: datetime | None, sender: str | None
+        self,
+        event: Any,
+        *,
+        where: str,
+        source: str,
+        fallback: datetime | None,
+        sender: str | None,
+        method: str = "REPLY",
     ) -> None:
         uid = _text(event.get("UID")).strip()
         if not uid:
@@ -298,13 +317,26 @@ class _Reader:
         sequence = _sequence(event)
         dtstamp = _dtstamp(event) or fallback or _EPOCH
         summary_partstat = _partstat_from_summary(_text(event.get("SUMMARY")))
+        proposed: tuple[datetime | None, datetime | None] = (None, None)
+        if method == "COUNTER":
+            proposed = _proposed(event)
+            if proposed[0] is None:
+                self.note(f"{where}: Gegenvorschlag (COUNTER) ohne lesbare Zeit übersprungen.")
+                return
+        comment = _one_line(_text(event.get("COMMENT")))
+        delegates = _delegates(attendees)
+        # The delegate a client adds beside the delegating attendee speaks for nobody.
+        attendees = [a for a in attendees if _address(a, _params(a)) not in delegates]
         for attendee in attendees:
-            params = getattr(attendee, "params", None) or {}
+            params = _params(attendee)
             address = _address(attendee, params)
             if not address:
                 self.note(f"{where}: Teilnehmer ohne E-Mail-Adresse übersprungen.")
                 continue
             partstat = _text(params.get("PARTSTAT")).strip().upper() or summary_partstat
+            delegated_to = _mail_address(_text(params.get("DELEGATED-TO")))
+            if not delegated_to:
+                delegated_to = next((d for d, f in delegates.items() if f == address), "")
             self.replies.append(
                 Reply(
                     uid=uid,
@@ -319,6 +351,12 @@ class _Reader:
                     sent_by=_mail_address(_text(params.get("SENT-BY"))),
                     attendee_count=len(attendees),
                     recurrence_date_only=date_only,
+                    method=method,
+                    comment=comment,
+                    delegated_to=delegated_to if partstat == "DELEGATED" else "",
+                    delegate_name=_delegate_name(event, delegated_to),
+                    proposed_start=proposed[0],
+                    proposed_end=proposed[1],
                 )
             )
 
@@ -494,6 +532,62 @@ def _dtstamp(event: Any) -> datetime | None:
         return None
     # DTSTAMP is UTC by definition; a client that forgot the Z still meant UTC.
     return value.astimezone(UTC) if value.utcoffset() is not None else value.replace(tzinfo=UTC)
+
+
+def _params(attendee: object) -> Any:
+    return getattr(attendee, "params", None) or {}
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())[:2000]
+
+
+def _delegates(attendees: list[Any]) -> dict[str, str]:
+    """Attendees added as someone's delegate (DELEGATED-FROM): their address → the delegator's."""
+    out: dict[str, str] = {}
+    for attendee in attendees:
+        params = _params(attendee)
+        delegator = _mail_address(_text(params.get("DELEGATED-FROM")))
+        address = _address(attendee, params)
+        if delegator and address and delegator != address:
+            out[address] = delegator
+    return out
+
+
+def _delegate_name(event: Any, address: str) -> str:
+    """The CN of the delegate's own ATTENDEE line, when the client added one."""
+    if not address:
+        return ""
+    attendees = event.get("ATTENDEE")
+    for attendee in attendees if isinstance(attendees, list) else [attendees]:
+        params = _params(attendee)
+        if _address(attendee, params) == address:
+            return _one_line(_text(params.get("CN")))[:300]
+    return ""
+
+
+def _moment(event: Any, name: str) -> datetime | None:
+    try:
+        value = event.decoded(name)
+    except Exception:
+        return None
+    if isinstance(value, datetime):
+        moment = value.replace(tzinfo=CITY_ZONE) if value.utcoffset() is None else value
+        try:
+            return moment.astimezone(CITY_ZONE)
+        except OverflowError:
+            return None
+    return None
+
+
+def _proposed(event: Any) -> tuple[datetime | None, datetime | None]:
+    """The time a COUNTER proposes; an end before the start counts as none."""
+    start, end = _moment(event, "DTSTART"), _moment(event, "DTEND")
+    if start is None:
+        return None, None
+    if end is not None and end <= start:
+        end = None
+    return start, end
 
 
 def _partstat_from_summary(summary: str) -> str:

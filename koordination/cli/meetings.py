@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from koordination.cli import meeting_add
+from koordination.cli import meeting_add, review
 from koordination.cli.common import (
     actions,
     command,
@@ -115,6 +115,7 @@ def register(sub: Any) -> None:
         "fetch",
         "Antworten aus dem Postfach der Stelle ([imap]) abholen, verbuchen und ablegen",
     )
+    review.register(replies_actions)
 
     caldav = command(sub, "caldav", "Termine in einem CalDAV-Kalender veröffentlichen", cmd_caldav)
     caldav_actions = actions(caldav, "caldav_command")
@@ -193,11 +194,12 @@ def meeting_json(meetings: Meetings, meeting_id: int, now: datetime) -> dict[str
                 "email": r.email,
                 "removed": r.removed,
                 "answer": _ANSWERS.get(r.status.value),
+                "comment": dict(r.answer_comments).get(None),
                 "answers": [
                     {
                         "recurrence_id": rid.isoformat(),
                         "answer": _ANSWERS.get(status.value),
-                        "comment": None,
+                        "comment": dict(r.answer_comments).get(rid),
                     }
                     for rid, status in r.occurrence_answers
                 ],
@@ -277,9 +279,12 @@ def _show(meetings: Meetings, meeting_id: int, now: datetime) -> None:
             state = "noch nicht verschickt"
         else:
             state = r.status.label
-        print(f"    {r.name:<28} {r.email:<34} {state}")
+        comments = dict(r.answer_comments)
+        said = f" – „{comments[None]}“" if None in comments else ""
+        print(f"    {r.name:<28} {r.email:<34} {state}{said}")
         for rid, status in sorted(r.occurrence_answers):
-            print(f"      am {_WEEKDAYS[rid.weekday()]} {rid:%d.%m.%Y %H:%M}: {status.label}")
+            said = f" – „{comments[rid]}“" if rid in comments else ""
+            print(f"      am {_WEEKDAYS[rid.weekday()]} {rid:%d.%m.%Y %H:%M}: {status.label}{said}")
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
@@ -387,6 +392,8 @@ def cmd_replies(args: argparse.Namespace) -> int:
 
     if args.replies_command == "fetch":
         return fetch_replies(args)
+    if args.replies_command in review.COMMANDS:
+        return review.run(args)
     replies, problems = read_replies(args.path)
     if not replies:
         detail = "\n".join(problems) or "Keine Antworten gefunden."

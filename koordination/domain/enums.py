@@ -137,6 +137,15 @@ class ResponseStatus(LabeledEnum):
     KEINE_ANTWORT = "keine_antwort"
 
 
+class ReviewKind(LabeledEnum):
+    """What a reply put on the coordinator's review list is."""
+
+    GEGENVORSCHLAG = "gegenvorschlag"
+    KOMMENTAR = "kommentar"
+    VERTRETUNG = "vertretung"
+    NICHT_VERBUCHT = "nicht_verbucht"
+
+
 class MinutesKind(LabeledEnum):
     ERGEBNIS = "ergebnis"
     VERLAUF = "verlauf"
@@ -298,6 +307,12 @@ _LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "abgesagt": ("abgesagt", "DECLINED"),
         "vielleicht": ("vielleicht", "TENTATIVE"),
         "keine_antwort": ("keine Antwort", "NEEDS-ACTION"),
+    },
+    "ReviewKind": {
+        "gegenvorschlag": ("Gegenvorschlag", "COUNTER"),
+        "kommentar": ("Kommentar", "COMMENT"),
+        "vertretung": ("Vertretung", "DELEGATED"),
+        "nicht_verbucht": ("nicht verbucht",),
     },
     "MinutesKind": {
         "ergebnis": ("Ergebnisprotokoll", "Ergebnis"),

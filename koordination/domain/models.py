@@ -43,6 +43,7 @@ from koordination.domain.enums import (
     QuestionType,
     ResponseSource,
     ResponseStatus,
+    ReviewKind,
     Sector,
     StandingItem,
     SurveyAudience,
@@ -420,8 +421,47 @@ class Response(Base):
     #: (lower SEQUENCE, or same SEQUENCE and older DTSTAMP) does not overwrite a newer one.
     reply_sequence: Mapped[int | None] = mapped_column(Integer)
     reply_dtstamp: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The COMMENT of the reply ("Ich komme 30 Minuten später"), "" when it had none.
+    comment: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     invitation: Mapped[Invitation] = relationship(back_populates="responses")
+
+
+class ReplyReview(Base):
+    """A reply the coordinator has to look at: a counter-proposal, a comment, a delegation, or
+    a reply that could not be booked (with the German reason). Resolved by accepting (a
+    proposal moves the date; a delegate is invited as a guest) or dismissing."""
+
+    __tablename__ = "reply_review"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ReviewKind] = mapped_column(enum_type(ReviewKind, "review_kind"))
+    #: Identifies the reply (and what was said about it): read again, it adds no second item.
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation.id", ondelete="CASCADE")
+    )
+    uid: Mapped[str] = mapped_column(String(500), default="")
+    #: The date it speaks of (its original start, UTC); None: the whole meeting or series.
+    recurrence_id: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attendee_email: Mapped[str] = mapped_column(String(320), default="")
+    sender: Mapped[str] = mapped_column(String(320), default="")
+    source: Mapped[str] = mapped_column(String(500), default="")
+    #: For a counter-proposal: the time proposed.
+    proposed_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    proposed_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    #: For a delegation: whom the invitee sends instead.
+    delegate_email: Mapped[str] = mapped_column(String(320), default="")
+    delegate_name: Mapped[str] = mapped_column(String(300), default="")
+    #: In German: why it is here (for a reply not booked, why not).
+    reason: Mapped[str] = mapped_column(Text, default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: In German: what became of it ("angenommen", "verworfen", "als Gast eingeladen").
+    resolution: Mapped[str] = mapped_column(String(200), default="")
 
 
 class Sitting(Versioned, Base):

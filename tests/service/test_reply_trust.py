@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,7 @@ class Office:
     def row(self, name: str) -> InvitationRow:
         return next(r for r in self.meetings.invitation_list(self.meeting.id) if r.name == name)
 
-    def mail(self, sender: str, *attendees: str, **kw: str) -> ReplyReport:
+    def mail(self, sender: str, *attendees: str, **kw: Any) -> ReplyReport:
         replies, problems = read_message(
             reply_mail(self.meeting.uid, sender, *attendees, **kw), label="N 1"
         )
@@ -88,7 +89,9 @@ def office(db: Database) -> Office:
     return Office(meetings, meeting)
 
 
-def calendar(uid: str, *attendees: str, partstat: str = "ACCEPTED", extra: str = "") -> str:
+def calendar(
+    uid: str, *attendees: str, partstat: str = "ACCEPTED", extra: str = "", sequence: int = 0
+) -> str:
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -96,7 +99,7 @@ def calendar(uid: str, *attendees: str, partstat: str = "ACCEPTED", extra: str =
         "METHOD:REPLY",
         "BEGIN:VEVENT",
         f"UID:{uid}",
-        "SEQUENCE:0",
+        f"SEQUENCE:{sequence}",
         "DTSTAMP:20261122T090000Z",
         *(f"ATTENDEE;PARTSTAT={partstat}{a}" for a in attendees),
         *([extra] if extra else []),
@@ -108,7 +111,12 @@ def calendar(uid: str, *attendees: str, partstat: str = "ACCEPTED", extra: str =
 
 
 def reply_mail(
-    uid: str, sender: str, *attendees: str, partstat: str = "ACCEPTED", extra: str = ""
+    uid: str,
+    sender: str,
+    *attendees: str,
+    partstat: str = "ACCEPTED",
+    extra: str = "",
+    sequence: int = 0,
 ) -> bytes:
     message = EmailMessage()
     if sender:
@@ -117,7 +125,7 @@ def reply_mail(
     message["Subject"] = "Antwort"
     message["Message-ID"] = "<antwort-1@example.org>"
     message.set_content(
-        calendar(uid, *attendees, partstat=partstat, extra=extra),
+        calendar(uid, *attendees, partstat=partstat, extra=extra, sequence=sequence),
         subtype="calendar",
         charset="utf-8",
     )
@@ -257,8 +265,16 @@ def test_needs_action_is_no_answer_and_keeps_the_earlier_one(
 # ------------------------------------------------------------------------- the date
 
 
-def on(office: Office, recurrence_id: str, sender: str = "anna@example.org") -> ReplyReport:
-    return office.mail(sender, ":mailto:anna@example.org", partstat="DECLINED", extra=recurrence_id)
+def on(
+    office: Office, recurrence_id: str, sender: str = "anna@example.org", sequence: int = 0
+) -> ReplyReport:
+    return office.mail(
+        sender,
+        ":mailto:anna@example.org",
+        partstat="DECLINED",
+        extra=recurrence_id,
+        sequence=sequence,
+    )
 
 
 MARCH_9 = datetime(2027, 3, 9, 18, 0, tzinfo=CITY_ZONE)
@@ -339,10 +355,11 @@ def test_an_answer_to_a_moved_date_names_its_original_start(office: Office) -> N
         start=datetime(2027, 3, 10, 19, 0),
         end=datetime(2027, 3, 10, 21, 0),
     )
-    new_place = on(office, "RECURRENCE-ID;TZID=Europe/Berlin:20270310T190000")
+    # Answers to the moved date carry the SEQUENCE of the update (1).
+    new_place = on(office, "RECURRENCE-ID;TZID=Europe/Berlin:20270310T190000", sequence=1)
     assert new_place.applied == 0
     assert "für den 10.03.2027: an diesem Tag findet kein Termin" in new_place.problems[0]
-    original = on(office, "RECURRENCE-ID;TZID=Europe/Berlin:20270309T180000")
+    original = on(office, "RECURRENCE-ID;TZID=Europe/Berlin:20270309T180000", sequence=1)
     assert (original.applied, original.problems) == (1, [])
     assert office.row("Anna Schäfer").occurrence_answers == ((MARCH_9, ResponseStatus.ABGESAGT),)
 

@@ -41,6 +41,7 @@ def test_outlook_reply_is_read_from_the_attendee_partstat() -> None:
         dtstamp=datetime(2026, 9, 21, 8, 15, 32, tzinfo=UTC),
         source="outlook_accepted.eml",
         sender="juergen.mueller@tafel-musterstadt.de",
+        comment="Ich komme gern, bringe die Zahlen vom Frühjahr mit.",
     )
 
 
@@ -90,7 +91,9 @@ def test_ics_with_several_vevents_gives_one_reply_per_occurrence_in_city_time() 
 def test_request_instead_of_reply_is_reported_not_read() -> None:
     replies, problems = read_replies(FIXTURES / "request_not_reply.ics")
     assert replies == []
-    assert problems == ["Datei request_not_reply.ics: METHOD ist REQUEST, nicht REPLY."]
+    assert problems == [
+        "Datei request_not_reply.ics: METHOD ist REQUEST, weder REPLY noch COUNTER."
+    ]
 
 
 def test_mail_without_calendar_is_reported() -> None:

@@ -118,6 +118,8 @@ class InvitationRow:
     occurrence_answers: tuple[tuple[datetime, ResponseStatus], ...]
     #: Empty when an invitation can be delivered; else why not, in German.
     excluded_because: str
+    #: The comments given with answers: (original start, or None for the whole, comment).
+    answer_comments: tuple[tuple[datetime | None, str], ...] = ()
 
 
 @dataclass(frozen=True)

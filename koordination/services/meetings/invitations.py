@@ -166,7 +166,8 @@ def plan(
             data = ics.cancellation(_cancelled(event), gone, dtstamp=stamp)
             deliveries.append(Delivery(inv.id, p.id, name, old_address, "CANCEL", None, data))
         if sent is None or sent < meeting.request_sequence or email != inv.sent_email:
-            data = ics.invitation(event, attendee, dtstamp=stamp)
+            per_date = occurrence_partstats(inv)
+            data = ics.invitation(event, attendee, dtstamp=stamp, occurrence_partstats=per_date)
             deliveries.append(Delivery(inv.id, p.id, name, email, "REQUEST", None, data))
             continue
         cancels = [o for o in meeting.overrides if o.cancelled and o.sequence > sent]
@@ -221,16 +222,30 @@ def _agenda(session: Session, meeting: Meeting) -> tuple[str, ...]:
     return tuple(titles)
 
 
+_PARTSTATS = {
+    ResponseStatus.ZUGESAGT: "ACCEPTED",
+    ResponseStatus.ABGESAGT: "DECLINED",
+    ResponseStatus.VIELLEICHT: "TENTATIVE",
+}
+
+
 def partstat(inv: Invitation) -> str:
-    """The invitee's own answer to the whole meeting, as the calendar spells it."""
+    """The invitee's own answer to the whole meeting, as the calendar spells it (after a
+    change of time it is "keine Antwort" again, so NEEDS-ACTION)."""
     whole = next((r for r in inv.responses if r.recurrence_id is None), None)
     if whole is None:
         return "NEEDS-ACTION"
+    return _PARTSTATS.get(whole.status, "NEEDS-ACTION")
+
+
+def occurrence_partstats(inv: Invitation) -> dict[datetime, str]:
+    """The invitee's answers for single dates (by original start), as the calendar spells
+    them: a moved date's component in the REQUEST carries its own."""
     return {
-        ResponseStatus.ZUGESAGT: "ACCEPTED",
-        ResponseStatus.ABGESAGT: "DECLINED",
-        ResponseStatus.VIELLEICHT: "TENTATIVE",
-    }.get(whole.status, "NEEDS-ACTION")
+        local(r.recurrence_id): _PARTSTATS.get(r.status, "NEEDS-ACTION")
+        for r in inv.responses
+        if r.recurrence_id is not None
+    }
 
 
 def excluded_because(p: Person, now: datetime) -> str:

@@ -164,6 +164,11 @@ def invitation_row(session: Session, inv: Invitation, excluded_because: str) -> 
             (local(r.recurrence_id), r.status) for r in inv.responses if r.recurrence_id is not None
         ),
         excluded_because=excluded_because,
+        answer_comments=tuple(
+            (local(r.recurrence_id) if r.recurrence_id else None, r.comment)
+            for r in inv.responses
+            if r.comment
+        ),
     )
 
 

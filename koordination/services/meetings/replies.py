@@ -3,7 +3,12 @@
 A reply is booked only for a known meeting, a REPLY with exactly one attendee, an address that
 was invited, and a mail sent from one of that person's addresses (a bare .ics file has no
 sender: it is booked, but reported as unchecked). NEEDS-ACTION is no answer and books nothing.
-Of two replies the one with the higher SEQUENCE, then the later DTSTAMP, wins.
+Of two replies the one with the higher SEQUENCE, then the later DTSTAMP, wins; with the same
+SEQUENCE and DTSTAMP the one read later counts as the same or newer, never as older.
+
+What the coordinator must see goes on the review list (``review.add``): a reply that could not
+be booked (with the German reason), a counter-proposal (COUNTER, never booked as an answer), a
+delegation (booked as "abgesagt", with the delegate to invite) and an answer's comment.
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from koordination.clock import Clock
-from koordination.domain.enums import ResponseStatus
+from koordination.domain.enums import ResponseStatus, ReviewKind
 from koordination.domain.models import Invitation, Meeting, Response
 from koordination.errors import NotFoundError
+from koordination.services.meetings import review
 from koordination.services.meetings.records import event_of
 from koordination.services.meetings.times import day_start, local
 
@@ -38,6 +44,8 @@ class ReplyReport:
     problems: list[str] = field(default_factory=list)
     #: Booked replies whose sender nobody could check (read from a bare .ics file).
     unchecked: list[str] = field(default_factory=list)
+    #: Items put on the review list now (counter-proposals, delegations, comments, problems).
+    review: int = 0
 
     def summary(self) -> str:
         parts = [f"{self.applied} Antworten verbucht"]
@@ -51,6 +59,8 @@ class ReplyReport:
             parts.append(f"{self.not_answers} ohne Antwort (NEEDS-ACTION) übergangen")
         if self.problems:
             parts.append(f"{len(self.problems)} nicht zugeordnet")
+        if self.review:
+            parts.append(f"{self.review} zur Durchsicht (koordination replies list)")
         return ", ".join(parts) + "."
 
 
@@ -75,31 +85,39 @@ def record_response(
 
 
 def book_reply(session: Session, reply: object, report: ReplyReport, clock: Clock) -> None:
-    """Book one iTIP REPLY (``koordination.calendar.replies.Reply``), or say in ``report``
-    why not."""
+    """Book one iTIP REPLY or COUNTER (``koordination.calendar.replies.Reply``), or say in
+    ``report`` (and on the review list) why not."""
     uid: str = getattr(reply, "uid", "")
     email: str = getattr(reply, "attendee_email", "").lower()
     source: str = getattr(reply, "source", "")
     meeting = session.scalar(select(Meeting).where(Meeting.uid == uid))
     where = f" ({source})" if source else ""
+
+    def refuse(problem: str, inv: Invitation | None = None) -> None:
+        if problem not in report.problems:  # said once, not once per attendee
+            report.problems.append(problem)
+        note(ReviewKind.NICHT_VERBUCHT, problem, inv)
+
+    def note(kind: ReviewKind, reason: str, inv: Invitation | None) -> None:
+        if review.add(session, kind, reply, meeting, inv, reason, clock.now()):
+            report.review += 1
+
     if meeting is None:
-        report.problems.append(f"Antwort von {email}{where}: unbekannter Termin (UID {uid}).")
+        refuse(f"Antwort von {email}{where}: unbekannter Termin (UID {uid}).")
         return
     count = int(getattr(reply, "attendee_count", 1))
     if count != 1:
-        problem = (
+        refuse(
             f"Antwort{where} zu „{meeting.title}“ nennt {count} Teilnehmer (ATTENDEE); eine "
             "Antwort darf nur für eine Person sprechen. Nicht verbucht."
         )
-        if problem not in report.problems:  # said once, not once per attendee
-            report.problems.append(problem)
         return
     inv = next(
         (i for i in meeting.invitations if i.sent_email.lower() == email or email in _addresses(i)),
         None,
     )
     if inv is None or inv.sent_sequence is None:
-        report.problems.append(
+        refuse(
             f"Antwort von {email}{where} zu „{meeting.title}“: diese Adresse wurde nicht "
             "eingeladen."
         )
@@ -109,42 +127,53 @@ def book_reply(session: Session, reply: object, report: ReplyReport, clock: Cloc
         sender = sender.lower()
         sent_by: str = getattr(reply, "sent_by", "").lower()
         if not sender:
-            report.problems.append(
+            refuse(
                 f"Antwort für {email}{where} zu „{meeting.title}“: die E-Mail nennt keinen "
-                "lesbaren Absender. Nicht verbucht."
+                "lesbaren Absender. Nicht verbucht.",
+                inv,
             )
             return
         if sent_by and sent_by != sender:
-            report.problems.append(
+            refuse(
                 f"Antwort für {email}{where} zu „{meeting.title}“: gesendet von {sender}, "
-                f"angeblich im Auftrag von {sent_by} (SENT-BY). Nicht verbucht."
+                f"angeblich im Auftrag von {sent_by} (SENT-BY). Nicht verbucht.",
+                inv,
             )
             return
         if sender not in _addresses(inv) | {inv.sent_email.lower()}:
-            report.problems.append(
+            refuse(
                 f"Absender {sender} antwortet für {email}{where} zu „{meeting.title}“; "
-                "die Adresse gehört nicht zu dieser Person. Nicht verbucht."
+                "die Adresse gehört nicht zu dieser Person. Nicht verbucht.",
+                inv,
             )
             return
+    rid_value = getattr(reply, "recurrence_id", None)
+    if rid_value is not None:
+        found = occurrence(meeting, rid_value, bool(getattr(reply, "recurrence_date_only", False)))
+        if isinstance(found, str):
+            refuse(
+                f"Antwort von {email}{where} zu „{meeting.title}“ für den "
+                f"{local(rid_value):%d.%m.%Y}: {found} Nicht verbucht.",
+                inv,
+            )
+            return
+        rid_value = found
+    comment: str = getattr(reply, "comment", "")
+    if getattr(reply, "method", "REPLY") == "COUNTER":
+        # A proposal is no answer: the coordinator accepts it (the date moves) or not.
+        note(ReviewKind.GEGENVORSCHLAG, "schlägt eine andere Zeit vor", inv)
+        return
     given = str(getattr(reply, "partstat", ""))
     partstat = given.upper()
     if partstat == "NEEDS-ACTION":
         report.not_answers += 1  # "not answered yet" is no answer; an earlier one stays
         return
     status = PARTSTAT.get(partstat)
+    if partstat == "DELEGATED":
+        status = ResponseStatus.ABGESAGT  # they send someone else: they do not come
     if status is None:
-        report.problems.append(f"Antwort von {email}{where}: unbekannte Rückmeldung „{given}“.")
+        refuse(f"Antwort von {email}{where}: unbekannte Rückmeldung „{given}“.", inv)
         return
-    rid_value = getattr(reply, "recurrence_id", None)
-    if rid_value is not None:
-        found = occurrence(meeting, rid_value, bool(getattr(reply, "recurrence_date_only", False)))
-        if isinstance(found, str):
-            report.problems.append(
-                f"Antwort von {email}{where} zu „{meeting.title}“ für den "
-                f"{local(rid_value):%d.%m.%Y}: {found} Nicht verbucht."
-            )
-            return
-        rid_value = found
     rid = rid_value.astimezone(UTC) if rid_value else None
     sequence = int(getattr(reply, "sequence", 0))
     dtstamp = getattr(reply, "dtstamp", None) or clock.now()
@@ -154,20 +183,29 @@ def book_reply(session: Session, reply: object, report: ReplyReport, clock: Cloc
             response.reply_sequence,
             response.reply_dtstamp or datetime.min.replace(tzinfo=UTC),
         )
-        if (sequence, dtstamp) == seen and response.status == status:
+        if (sequence, dtstamp) == seen and (response.status, response.comment) == (
+            status,
+            comment,
+        ):
             report.already += 1  # the same reply read again
             return
-        if (sequence, dtstamp) <= seen:
+        # Equal SEQUENCE and DTSTAMP is "the same or newer": the reply read later wins.
+        if (sequence, dtstamp) < seen:
             report.ignored_older += 1
             return
     if response is None:
         response = Response(recurrence_id=rid)
         inv.responses.append(response)
     response.status = status
+    response.comment = comment
     response.reply_sequence = sequence
     response.reply_dtstamp = dtstamp
     response.updated_at = clock.now()
     report.applied += 1
+    if partstat == "DELEGATED":
+        note(ReviewKind.VERTRETUNG, "lässt sich vertreten", inv)
+    elif comment:
+        note(ReviewKind.KOMMENTAR, f"Kommentar zur Antwort „{status.label}“", inv)
     if sender is None:
         report.unchecked.append(
             f"Antwort von {email}{where} zu „{meeting.title}“: ohne Absenderprüfung verbucht "

@@ -32,7 +32,7 @@ from koordination.domain.records.meetings import (
     OccurrenceRow,
 )
 from koordination.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from koordination.services.meetings import invitations, replies
+from koordination.services.meetings import answers, invitations, replies
 from koordination.services.meetings.calendar_change import bump, calendar_relevant
 from koordination.services.meetings.invitations import Delivery, DeliveryPlan
 from koordination.services.meetings.records import (
@@ -45,8 +45,15 @@ from koordination.services.meetings.records import (
     to_record,
 )
 from koordination.services.meetings.replies import ReplyReport
+from koordination.services.meetings.review import ReplyReview
 from koordination.services.meetings.series import carry_overrides, last_end, override_for, resolve
-from koordination.services.meetings.times import LOOKAHEAD, day_start, local, new_uid
+from koordination.services.meetings.times import (
+    LOOKAHEAD,
+    clock_warnings,
+    day_start,
+    local,
+    new_uid,
+)
 
 
 class Meetings:
@@ -62,6 +69,8 @@ class Meetings:
         self.db = db
         self.clock = clock
         self._organizer = organizer
+        #: The review list: counter-proposals, comments, delegations, replies not booked.
+        self.review = ReplyReview(self)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -243,7 +252,7 @@ class Meetings:
     def create(self, data: MeetingInput) -> Saved[MeetingRecord]:
         if errors := self.problems(data):
             raise ValidationError(errors)
-        warnings = self.holiday_warnings(data)
+        warnings = self.holiday_warnings(data) + clock_warnings(data)
         assert data.start is not None
         if local(data.start) < self.now():
             warnings.append("Der Termin liegt in der Vergangenheit.")
@@ -292,10 +301,11 @@ class Meetings:
         bump(meeting, self.now(), request=request)
 
     def update(self, original: MeetingRecord, data: MeetingInput) -> Saved[MeetingRecord]:
-        """Change a meeting or a whole series; calendars get it as an update (higher SEQUENCE)."""
+        """Change a meeting or a whole series; calendars get it as an update (higher SEQUENCE).
+        A change of time asks everyone again (``answers.after_update``)."""
         if errors := self.problems(data):
             raise ValidationError(errors)
-        warnings = self.holiday_warnings(data)
+        warnings = self.holiday_warnings(data) + clock_warnings(data)
         with self.db.session() as session:
             meeting = self._load(session, original.id)
             self._check_version(meeting, original)
@@ -306,6 +316,7 @@ class Meetings:
             after = self._record(meeting)
             if calendar_relevant(before) != calendar_relevant(after):
                 self._bump(meeting, request=True)
+                answers.after_update(meeting, before, after, meeting.sequence)
             meeting.updated_at = self.now()
             session.flush()
             return Saved(self._record(meeting), tuple(warnings))
@@ -379,6 +390,7 @@ class Meetings:
             rid = resolve(meeting, occurrence)
             override = override_for(meeting, rid)
             duration = meeting.end_at - meeting.start_at
+            was = (override.start_at or rid, override.end_at or rid + duration)
             new_start = local(start) if start else local(override.start_at or rid)
             new_end = local(end) if end else new_start + duration
             if new_end <= new_start:
@@ -394,6 +406,8 @@ class Meetings:
                 override.online_url = online_url.strip()
             self._bump(meeting, request=True)
             override.sequence = meeting.sequence
+            if (new_start, new_end) != was:  # another time: everyone is asked again
+                answers.after_move(meeting, rid, meeting.sequence)
             meeting.last_end_at = last_end(meeting)
             if meeting.last_end_at is not None and override.end_at > meeting.last_end_at:
                 meeting.last_end_at = override.end_at
@@ -416,7 +430,7 @@ class Meetings:
             return self.update(original, data)
         if errors := self.problems(data):
             raise ValidationError(errors)
-        warnings = self.holiday_warnings(data)
+        warnings = self.holiday_warnings(data) + clock_warnings(data)
         with self.db.session() as session:
             old = self._load(session, original.id)
             self._check_version(old, original)

@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 from koordination.clock import CITY_ZONE
+from koordination.domain.inputs.meetings import MeetingInput
 
 #: How far ahead holiday warnings and "next occurrences" look for an endless series.
 LOOKAHEAD = timedelta(days=2 * 366)
@@ -22,3 +23,15 @@ def day_start(day: date) -> datetime:
 
 def new_uid(domain: str = "koordination.local") -> str:
     return f"{uuid.uuid4()}@{domain}"
+
+
+def clock_warnings(data: MeetingInput) -> list[str]:
+    """German warnings for a meeting or series at a time the daylight-saving switch skips or
+    repeats (see koordination.calendar.wallclock); none while start or end is missing."""
+    from koordination.calendar.wallclock import clock_change_warnings, series_days
+
+    if data.start is None or data.end is None:
+        return []
+    return clock_change_warnings(
+        data.start, data.end, series_days(data.start, data.end, data.rrule)
+    )
