@@ -159,24 +159,58 @@ def open_core(
     url: str | None = None,
     *,
     migrate: bool = True,
+    create: bool = False,
     clock: Clock = SYSTEM_CLOCK,
     actor: str | None = None,
 ) -> Core:
     """The core on the database at ``url`` (a path or a SQLAlchemy URL; default: the settings,
-    then the file in the user's data folder), brought to the newest schema when ``migrate``."""
+    then the file in the user's data folder), brought to the newest schema when ``migrate``.
+
+    A database file named explicitly must exist unless ``create`` (a typo in ``--db`` must not
+    answer "0 Personen" from a new empty file); the default file is made on first use. A
+    PostgreSQL database is migrated only with ``create`` (``db upgrade``, ``demo``): an older
+    one is refused, since others share it."""
     from koordination.config import load_settings
     from koordination.db import migrations
     from koordination.db.engine import Database, resolve_url
 
     settings = load_settings()
-    db = Database(resolve_url(url or settings.database))
+    named = url or settings.database
+    resolved = resolve_url(named)
+    # The default file (the interface's first start) is no typo: it is made on first use.
+    if named and not create and resolved != resolve_url(None):
+        _refuse_missing_file(resolved)
+    db = Database(resolved)
     db.actor = actor or settings.who
     db.clock = clock
     made: Path | None = None
     if migrate:
         try:
-            made = migrations.upgrade(db)
+            if db.is_sqlite or create:
+                made = migrations.upgrade(db)
+            else:
+                migrations.refuse_older_shared(db)
         except BaseException:
             db.dispose()
             raise
     return Core(db, clock, made, settings)
+
+
+def _refuse_missing_file(url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    from koordination.errors import DatabaseError
+
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return  # Database() explains a malformed URL
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return
+    path = Path(parsed.database)
+    if parsed.database != ":memory:" and not path.exists():
+        raise DatabaseError(
+            f"Die Datenbankdatei {path} gibt es nicht; es wurde nichts angelegt. Tippfehler "
+            "im Pfad? Eine neue Datenbank legt `koordination db upgrade --db DATEI` an (oder "
+            "`koordination demo` eine mit Beispieldaten)."
+        )

@@ -226,7 +226,12 @@ def open_core(args: argparse.Namespace, *, migrate: bool = True) -> Core:
     """
     from koordination import core
 
-    opened = core.open_core(getattr(args, "db", None), migrate=migrate)
+    # Only these may make a new database (or migrate a shared PostgreSQL one).
+    command = getattr(args, "command", None)
+    create = command == "demo" or (
+        command == "db" and getattr(args, "db_command", None) == "upgrade"
+    )
+    opened = core.open_core(getattr(args, "db", None), migrate=migrate, create=create)
     if migrate:
         if opened.upgrade_backup is not None:
             made = opened.upgrade_backup

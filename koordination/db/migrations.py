@@ -120,11 +120,36 @@ def needs_upgrade(db: Database) -> bool:
 
 
 def backup_before_upgrade(db: Database, rev: str) -> Path | None:
-    """Copy a SQLite file next to itself before its schema changes (the newest
-    ``dumps.UPGRADE_BACKUPS_KEPT`` such copies are kept); returns the copy's path."""
+    """Copy a SQLite file next to itself (dump a PostgreSQL database into the data folder)
+    before its schema changes (the newest ``dumps.UPGRADE_BACKUPS_KEPT`` such copies are
+    kept); returns the copy's path."""
     if db.path is None:
-        return None
+        # A shared PostgreSQL database: a dump in the data folder, rotated like the copies.
+        from koordination.paths import data_dir
+
+        base = data_dir() / f"{db.url.database or 'postgresql'}.postgresql"
+        base.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target = dumps.upgrade_backup_path(base, rev)
+        dumps.pg_dump(db, target)
+        dumps.rotate_upgrade_backups(base)
+        return target
     return dumps.backup_before_upgrade(db.path, rev)
+
+
+def refuse_older_shared(db: Database) -> None:
+    """A shared PostgreSQL database is upgraded by ``db upgrade`` only, never on the side by
+    whichever coordinator starts a newer version first."""
+    rev = current_revision(db)
+    refuse_unknown(db, rev)
+    head = head_revision()
+    if rev != head:
+        stand = f"hat Stand {rev}" if rev else "ist noch leer"
+        raise DatabaseError(
+            f"Die gemeinsame Datenbank {db.display_name} {stand}, diese Version braucht "
+            f"Stand {head}. Sie wurde nicht verändert. Bitte einmal `koordination db upgrade` "
+            "ausführen (mit Sicherung vorher), am besten nach Absprache mit allen, die sie "
+            "nutzen."
+        )
 
 
 def upgrade(db: Database) -> Path | None:

@@ -112,7 +112,9 @@ def test_corrupt_database_gives_german_error_and_stays_untouched(tmp_path: Path)
 
 def test_db_current_upgrade_and_backup(tmp_path: Path) -> None:
     db = str(tmp_path / "k.sqlite3")
-    assert "leer" in run("--db", db, "db", "current").stdout
+    typo = run("--db", db, "db", "current")
+    assert typo.returncode == 1 and "gibt es nicht; es wurde nichts angelegt" in typo.stderr
+    assert not Path(db).exists()
     assert f"auf {head_revision()} gebracht" in run("--db", db, "db", "upgrade").stdout
     assert "aktuell" in run("--db", db, "db", "current").stdout
     target = tmp_path / "sicherung.sqlite3"
@@ -147,6 +149,7 @@ def test_import_dry_run_then_import(tmp_path: Path, capsys: pytest.CaptureFixtur
         "Vorname;Nachname;E-Mail;Organisation;Sektor\r\n"
         "Jürgen;Weiß;jw@example.org;Bürgerverein Süd e.V.;Zivilgesellschaft\r\n".encode("cp1252")
     )
+    assert main(["--db", db, "db", "upgrade"]) == 0
     assert main(["--db", db, "import", "people", str(csv), "--dry-run"]) == 0
     assert main(["--db", db, "people", "list", "--json"]) == 0
     out = capsys.readouterr().out

@@ -110,6 +110,7 @@ def test_quiet_silences_hints_but_not_errors(
     from koordination.cli import common
 
     db = str(tmp_path / "k.sqlite3")
+    assert main(["-q", "--db", db, "db", "upgrade"]) == 0
     assert main(["-q", "--db", db, "people", "list"]) == 0
     assert common.VERBOSITY == -1
     common.note("ein Hinweis")

@@ -29,6 +29,7 @@ def test_import_people_from_a_named_sheet(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = str(tmp_path / "k.sqlite3")
+    assert main(["--db", db, "db", "upgrade"]) == 0
     book = write_xlsx(
         tmp_path / "mitglieder.xlsx",
         [HEADER, JUERGEN],
@@ -43,6 +44,7 @@ def test_an_unknown_sheet_exits_1_in_german_and_imports_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = str(tmp_path / "k.sqlite3")
+    assert main(["--db", db, "db", "upgrade"]) == 0
     book = write_ods(tmp_path / "mitglieder.ods", [HEADER, JUERGEN])
     assert main(["--db", db, "import", "people", str(book), "--sheet", "Ehemalige"]) == 1
     err = capsys.readouterr().err
@@ -72,6 +74,7 @@ def test_export_people_as_a_workbook_names_the_full_path(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = str(tmp_path / "k.sqlite3")
+    assert main(["--db", db, "db", "upgrade"]) == 0
     book = write_xlsx(tmp_path / "mitglieder.xlsx", [HEADER, JUERGEN])
     assert main(["--db", db, "import", "people", str(book)]) == 0
     capsys.readouterr()
