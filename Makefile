@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= .demo/demostadt.sqlite3
 
-.PHONY: venv demo test lint readers pytest test-unit snapshots fuzz-deep mutants mutants-sample bench clean \
+.PHONY: venv demo test test-lowest lint readers pytest test-unit snapshots fuzz-deep mutants mutants-sample bench clean \
 	migration
 
 # The suite runs against a real PostgreSQL server, checks calendars with ical.js and documents
@@ -103,3 +103,14 @@ bench: venv
 clean:
 	rm -rf .demo .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+# The declared minimum versions really work: a venv of its own with every direct dependency at
+# the lowest version pyproject.toml allows, running the suite's fast part (a few minutes).
+LOWEST := .venv-lowest
+test-lowest: venv
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv venv --quiet --allow-existing --python $(BIN)/python $(LOWEST)
+	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e ".[test]"
+	$(LOWEST)/bin/python -m pytest -q -p no:randomly -n 2 tests/unit \
+		tests/service/test_migrations.py tests/service/test_directory.py \
+		tests/service/test_csv_import.py tests/service/test_unreadable_imports.py
