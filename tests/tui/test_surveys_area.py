@@ -19,8 +19,8 @@ from koordination.tui.app import KoordinationApp
 from koordination.tui.areas.surveys import SurveysArea
 from koordination.tui.dialogs.export import ExportDialog
 from koordination.tui.dialogs.form import ConfirmScreen, FormScreen
-from koordination.tui.dialogs.response_import import ResponseImportScreen
 from koordination.tui.dialogs.survey import QuestionFormScreen
+from koordination.tui.dialogs.transfer import ImportScreen
 from koordination.tui.screens.answer_entry import AnswerEntryScreen, AnswerRow
 from koordination.tui.screens.questionnaire import QuestionnaireScreen
 
@@ -325,7 +325,7 @@ async def test_online_answers_are_imported_with_the_suggested_mapping(
         await pilot.press("i")
         await settle(pilot, app)
         dialog = app.screen
-        assert isinstance(dialog, ResponseImportScreen)
+        assert isinstance(dialog, ImportScreen)
         dialog.query_one("#import-path", Input).value = str(csv)
         await pilot.press("enter")
         await settle(pilot, app)

@@ -326,7 +326,7 @@ class ListArea(Area):
             self.app.push_screen(ImportScreen(core, self.IMPORT_KIND))
 
     def action_export(self) -> None:
-        from koordination.tui.dialogs.transfer import ExportScope, export_dialog
+        from koordination.tui.dialogs.export import ExportScope, export_dialog
 
         core = self.needs_core()
         if core is not None and self.EXPORT_KIND is not None:

@@ -20,7 +20,7 @@ from koordination.tui.formatting import clip, escape_markup, number
 from koordination.tui.keys import bind
 from koordination.tui.screens.survey_results import answers_text
 from koordination.tui.survey_text import STATUS_STYLE, audience_cell, short_period, survey_detail
-from koordination.tui.widgets.table_fit import Col, fit_columns, table_room
+from koordination.tui.widgets.column_fit import FitColumn, fit_columns, table_width
 
 if TYPE_CHECKING:
     from koordination.domain.inputs.surveys import CopyInput, SurveyInput
@@ -36,11 +36,11 @@ NEXT_STATUS = {
 #: The list's columns: the title keeps 18 cells; the audience, then the period, drop out
 #: first (the detail under the list names both).
 COLUMNS = [
-    Col("title", "Titel", 18, flex=True),
-    Col("audience", "Zielgruppe", 26, min_width=12, priority=3),
-    Col("status", "Status", 13),
-    Col("period", "Zeitraum", 17, min_width=15, priority=2),
-    Col("answers", "Antworten", 9, priority=1),
+    FitColumn("title", "Titel", 18, grow=True),
+    FitColumn("audience", "Zielgruppe", 26, min_width=12, priority=3),
+    FitColumn("status", "Status", 13),
+    FitColumn("period", "Zeitraum", 17, min_width=15, priority=2),
+    FitColumn("answers", "Antworten", 9, priority=1),
 ]
 
 
@@ -140,7 +140,7 @@ class SurveysArea(Area):
         self.query_one("#surveys-status", Static).update(status)
 
     def _column_widths(self) -> dict[str, int]:
-        return fit_columns(COLUMNS, table_room(self.table))
+        return fit_columns(COLUMNS, table_width(self.table))
 
     def _render_rows(self) -> None:
         table = self.table
@@ -336,7 +336,7 @@ class SurveysArea(Area):
         self.call_service(lambda: surveys.form(record.id), opened)
 
     def action_import_responses(self) -> None:
-        from koordination.tui.dialogs.response_import import ResponseImportScreen
+        from koordination.tui.dialogs.transfer import ImportScreen
 
         surveys, record = self.needs_surveys(), self.selected()
         if surveys is None or record is None:
@@ -347,7 +347,7 @@ class SurveysArea(Area):
             )
             return
         assert self.core is not None
-        self.app.push_screen(ResponseImportScreen(self.core, record))
+        self.app.push_screen(ImportScreen(self.core, record))
 
     def action_results(self) -> None:
         from koordination.tui.screens.survey_results import SurveyResultsScreen

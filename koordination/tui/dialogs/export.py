@@ -1,10 +1,12 @@
 """The one export dialog: what the output registry produces for a subject, in which format, to
-which file; written in a worker, reported with its path (and row count for tables)."""
+which file; written in a worker, reported with its path (and row count for tables); and what
+it says about the directory list it writes (the search or filter that is set)."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,10 +20,12 @@ from textual.worker import get_current_worker
 
 from koordination.errors import KoordinationError
 from koordination.outputs.formats import ALL_FORMAT_LABELS
-from koordination.outputs.registry import OUTPUTS, Produced, make, output_for
+from koordination.outputs.registry import DIRECTORY_TABLES, OUTPUTS, Produced, make, output_for
 from koordination.paths import exports_dir
+from koordination.services.directory.search import GroupFilter, OrganisationFilter, PeopleFilter
 from koordination.tui.dialogs.base import Dialog
 from koordination.tui.dialogs.form import dialog_buttons
+from koordination.tui.dialogs.transfer import NOUNS, ExportKind
 from koordination.tui.formatting import number
 from koordination.tui.keys import bind
 from koordination.tui.progress import Throttled
@@ -367,3 +371,68 @@ def _folder(target: Path) -> None:
         raise KoordinationError(
             f"Der Ordner {target} kann nicht angelegt werden ({exc.strerror or exc})."
         ) from exc
+
+
+# ------------------------------------------------------------------ a list of the directory
+@dataclass(frozen=True)
+class ExportScope:
+    """What the list shows right now: the filter the export uses and how to say it in German.
+
+    ``described`` names each search or filter that is set ("Suche „mül“", "Sektor Verwaltung");
+    empty means the whole list (everything but the archive).
+    """
+
+    filter: PeopleFilter | OrganisationFilter | GroupFilter | None = None
+    described: Sequence[str] = ()
+
+
+def scope_note(kind: ExportKind, scope: ExportScope, count: int | None) -> str:
+    """The sentence the export dialog starts with, e.g. "Es werden die 37 Einträge … exportiert"."""
+    if not scope.described:
+        amount = f"alle {number(count)}" if count is not None else "alle"
+        return f"Es werden {amount} {NOUNS[kind]} außer dem Archiv exportiert."
+    what = f"({', '.join(scope.described)})"
+    if count is None:
+        return f"Es werden die Einträge der aktuellen Liste exportiert {what}."
+    if count == 0:
+        return f"Die aktuelle Liste ist leer {what}; es wird nur die Kopfzeile geschrieben."
+    if count == 1:
+        return f"Es wird der 1 Eintrag der aktuellen Liste exportiert {what}."
+    return f"Es werden die {number(count)} Einträge der aktuellen Liste exportiert {what}."
+
+
+def list_filter(
+    kind: ExportKind, scope: ExportScope
+) -> PeopleFilter | OrganisationFilter | GroupFilter:
+    """The filter of the list, or the whole list but the archive."""
+    if scope.filter is not None:
+        return scope.filter
+    defaults = {"people": PeopleFilter, "organisations": OrganisationFilter}
+    return defaults.get(kind, GroupFilter)()
+
+
+def count_entries(core: Core, kind: ExportKind, scope: ExportScope) -> int:
+    """How many entries the export will write (runs in a worker)."""
+    d, f = core.directory, list_filter(kind, scope)
+    if isinstance(f, PeopleFilter):
+        return d.count_people(f)
+    if isinstance(f, OrganisationFilter):
+        return d.count_organisations(f)
+    return len(d.list_groups(f.search, f.archived, f.sector))
+
+
+def export_dialog(core: Core, kind: ExportKind, scope: ExportScope | None = None) -> ExportDialog:
+    """The export dialog for what the list shows; its note says how many entries it writes."""
+    what = scope or ExportScope()
+
+    def describe() -> str:
+        return scope_note(kind, what, count_entries(core, kind, what))
+
+    return ExportDialog(
+        core,
+        DIRECTORY_TABLES[kind],
+        list_filter(kind, what),
+        title=f"{NOUNS[kind]} exportieren",
+        note=scope_note(kind, what, None),
+        describe=describe,
+    )

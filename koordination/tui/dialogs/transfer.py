@@ -1,25 +1,34 @@
-"""The import dialog (Excel, LibreOffice or CSV), and what the export dialog says about the
-list it writes."""
+"""The one import dialog (Excel, LibreOffice or CSV: people, organisations, a survey's
+responses); the export dialog and what it says about a list live in export.py."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
+from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, ProgressBar, RadioButton, RadioSet, Static
+from textual.widgets import (
+    Button,
+    Input,
+    Label,
+    ProgressBar,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+)
 from textual.worker import get_current_worker
 
 from koordination.errors import ImportFailed, KoordinationError
-from koordination.outputs.registry import DIRECTORY_TABLES
-from koordination.services.directory.imports.report import Existing, ImportReport
-from koordination.services.directory.search import GroupFilter, OrganisationFilter, PeopleFilter
+from koordination.services.directory.imports.report import Existing, Progress
+from koordination.services.tables import ods, reader, xlsx
 from koordination.tui.dialogs.base import Dialog
 from koordination.tui.formatting import number
 from koordination.tui.keys import bind
@@ -28,7 +37,7 @@ from koordination.tui.progress import Throttled
 
 if TYPE_CHECKING:
     from koordination.core import Core
-    from koordination.tui.dialogs.export import ExportDialog
+    from koordination.domain.records.surveys import SurveyRecord
 
 ImportKind = Literal["people", "organisations"]
 ExportKind = Literal["people", "organisations", "groups"]
@@ -65,8 +74,99 @@ def import_file(text: str) -> Path:
     return path
 
 
+def workbook_sheets(path: Path) -> list[tuple[str, bool]]:
+    """A workbook's sheets (name, visible) in its order; none for a CSV file."""
+    kind = reader.kind_of(path)
+    if kind == "csv":
+        return []
+    return (xlsx if kind == "xlsx" else ods).sheets(path)
+
+
+class Report(Protocol):
+    """What the core's importers report, with ``dry_run`` or for real."""
+
+    @property
+    def dry_run(self) -> bool: ...
+    @property
+    def warnings(self) -> Sequence[str]: ...
+    def summary(self) -> str: ...
+
+
+#: A column of the file and what it is imported as (``None``: not at all).
+ColumnTarget = tuple[str, str | None]
+
+
+@dataclass(frozen=True)
+class ImportChoices:
+    """What the user chose besides the file: the sheet, what to do with entries that are
+    there already (directory imports), the columns' targets (after reading the file)."""
+
+    sheet: str | None = None
+    existing: Existing = "error"
+    columns: tuple[ColumnTarget, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """A file as read before importing: its columns with the suggested targets, the targets
+    a column can have (label, value; the first one means "do not import") and its rows."""
+
+    path: Path
+    columns: tuple[ColumnTarget, ...]
+    targets: tuple[tuple[str, str], ...]
+    rows: int
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    """What one import dialog imports and which core calls it makes.
+
+    ``run(path, choices, dry_run, progress)`` checks (``dry_run``) or imports, all or nothing,
+    raising :class:`ImportFailed` with the problems. With ``preview(path, sheet)`` the file is
+    read first and each column matched to a target the user can correct; with ``same_entry``
+    the user chooses what happens to entries that are there already.
+    """
+
+    title: str
+    note: str
+    placeholder: str
+    #: What a finished import changed, for :class:`DataChanged`.
+    changed: str
+    #: What "Importieren" takes over, for the dry run's last line ("die Einträge").
+    taken: str
+    run: Callable[[Path, ImportChoices, bool, Progress], Report]
+    same_entry: str = ""
+    preview: Callable[[Path, str | None], ImportPreview] | None = None
+
+
+def directory_source(core: Core, kind: ImportKind) -> ImportSource:
+    """People or organisations from a table; entries there already by e-mail or name."""
+
+    def run(path: Path, choices: ImportChoices, dry_run: bool, progress: Progress) -> Report:
+        imports = core.imports
+        importer = imports.people if kind == "people" else imports.organisations
+        return importer(
+            path,
+            existing=choices.existing,
+            dry_run=dry_run,
+            progress=progress,
+            sheet=choices.sheet,
+        )
+
+    return ImportSource(
+        title=f"{NOUNS[kind]} importieren",
+        note="Eine Tabelle (Excel, LibreOffice oder CSV) mit Kopfzeile "
+        f"(z. B. {EXAMPLE_COLUMNS[kind]}). Ist eine Zeile fehlerhaft, wird nichts importiert.",
+        placeholder="z. B. ~/Downloads/adressen.xlsx",
+        changed=CHANGED[kind],
+        taken="die Einträge",
+        run=run,
+        same_entry=SAME_ENTRY[kind],
+    )
+
+
 def transfer_buttons(*, read: bool = False) -> Horizontal:
-    """The import dialogs' buttons; the keys stand on the buttons that have one."""
+    """The import dialog's buttons; the keys stand on the buttons that have one."""
     buttons = [
         Button("Prüfen", id="check", tooltip="Probelauf: nichts wird gespeichert", compact=True),
         Button("Importieren (Strg+S)", variant="primary", id="import", compact=True),
@@ -74,153 +174,263 @@ def transfer_buttons(*, read: bool = False) -> Horizontal:
     ]
     if read:
         buttons.insert(
-            0, Button("Datei lesen", id="read", tooltip="Spalten und Fragen zuordnen", compact=True)
+            0, Button("Datei lesen", id="read", tooltip="Spalten zuordnen", compact=True)
         )
     return Horizontal(*buttons, classes="dialog-buttons")
 
 
-class TransferScreen(Dialog[None]):
-    """What both dialogs share: a progress bar, a worker that must finish before Esc closes."""
+class ImportScreen(Dialog[None]):
+    """The one import dialog: a table (.xlsx, .ods, .csv) and, in a workbook, its sheet; read
+    first where columns are matched to targets; check (a dry run) and import, all or nothing.
+    What it imports comes from an :class:`ImportSource`: people or organisations
+    (``kind``), or the responses to a survey (a :class:`SurveyRecord`)."""
 
     BINDINGS = [
         bind("save", "import", "Importieren: alles oder nichts", label="Importieren"),
         bind("cancel", "close", "Dialog schließen", label="Schließen"),
     ]
 
-    def __init__(self, core: Core) -> None:
+    class Read(Message):
+        """The file was read: its columns and the suggested targets can be shown."""
+
+        def __init__(self, preview: ImportPreview) -> None:
+            super().__init__()
+            self.preview = preview
+
+    def __init__(self, core: Core, what: ImportKind | SurveyRecord) -> None:
         super().__init__()
         self.core = core
+        if isinstance(what, str):
+            self.source = directory_source(core, what)
+        else:
+            from koordination.tui.dialogs.response_import import response_source
+
+            self.source = response_source(core, what)
         self.running = False
         self._focus_before: Widget | None = None
+        #: The file as read (sources with a preview only).
+        self.preview: ImportPreview | None = None
+        #: The last import went through: importing the same file again needs a change first.
+        self.imported = False
+
+    def compose(self) -> ComposeResult:
+        source = self.source
+        reads = source.preview is not None
+        with Vertical(id="dialog", classes="transfer-dialog import-dialog"):
+            yield Static(source.title, classes="dialog-title", markup=False)
+            yield Static(source.note, classes="dialog-note", markup=False)
+            yield Label("Datei", classes="field-label")
+            hint = " (Enter: lesen)" if reads else ""
+            yield Input(placeholder=source.placeholder + hint, id="import-path", compact=True)
+            yield Static("", id="import-path-problem", classes="transfer-problem")
+            with Horizontal(id="import-sheet-row", classes="field-row"):
+                yield Label("Tabellenblatt", classes="field-label")
+                yield Select[str]([], allow_blank=True, id="import-sheet", compact=True)
+            if source.same_entry:
+                yield Label(
+                    f"Schon vorhandene Einträge ({source.same_entry})", classes="field-label"
+                )
+                with RadioSet(id="import-existing", classes="transfer-choice"):
+                    for i, (value, label) in enumerate(EXISTING_CHOICES):
+                        yield RadioButton(label, value=i == 0, id=f"existing-{value}")
+            if reads:
+                yield Static("", id="import-columns-note", classes="dialog-note")
+                yield VerticalScroll(id="import-columns", classes="import-columns")
+            yield ProgressBar(id="import-progress", show_eta=False)
+            with VerticalScroll(id="import-result", classes="transfer-result"):
+                yield Static("", id="import-result-text")
+            yield transfer_buttons(read=reads)
+
+    def on_mount(self) -> None:
+        self.progress_bar.display = False
+        self.query_one("#import-result").display = False
+        self.query_one("#import-sheet-row").display = False
+        self._show_columns(False)
+        self.set_buttons()
+        self.query_one("#import-path", Input).focus()
 
     @property
     def progress_bar(self) -> ProgressBar:
         return self.query_one(ProgressBar)
 
-    def start(self) -> None:
-        # Disabling the pressed button moves the focus away; it comes back when done.
-        self._focus_before = self.focused
-        self.running = True
-        self.set_buttons()
-        self.progress_bar.update(total=None, progress=0)
-        self.progress_bar.display = True
-
-    def progress(self, done: int, total: int) -> None:
-        self.progress_bar.update(total=max(total, 1), progress=done)
-
-    def stop(self) -> None:
-        self.running = False
-        self.set_buttons()
-        before = self._focus_before
-        if before is not None and before.is_attached and before.focusable:
-            before.focus()
-
-    def set_buttons(self) -> None:
-        for button in self.query(Button):
-            button.disabled = self.running and button.id != "close"
-
-    def throttled_progress(self) -> Throttled:
-        worker = get_current_worker()
-
-        def send(done: int, total: int) -> None:
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self.progress, done, total)
-
-        return Throttled(send)
-
-    @on(Button.Pressed, "#close")
-    def action_close(self) -> None:
-        if self.running:
-            # A running import writes anyway; closing would only hide how it ended.
-            self.notify("Bitte warten, bis der Vorgang abgeschlossen ist.", severity="warning")
-            return
-        self.dismiss(None)
-
-
-class ImportScreen(TransferScreen):
-    """Read people or organisations from a table (.xlsx, .ods, .csv): check first, then
-    import all or nothing."""
-
-    def __init__(self, core: Core, kind: ImportKind) -> None:
-        super().__init__(core)
-        self.kind = kind
-        #: The last import went through: importing the same file again needs a change first.
-        self.imported = False
-
-    def compose(self) -> ComposeResult:
-        noun = NOUNS[self.kind]
-        with Vertical(id="dialog", classes="transfer-dialog"):
-            yield Static(f"{noun} importieren", classes="dialog-title")
-            yield Static(
-                "Eine Tabelle (Excel, LibreOffice oder CSV) mit Kopfzeile "
-                f"(z. B. {EXAMPLE_COLUMNS[self.kind]}). Ist eine Zeile fehlerhaft, "
-                "wird nichts importiert.",
-                classes="dialog-note",
-            )
-            yield Label("Datei", classes="field-label")
-            yield Input(placeholder="z. B. ~/Downloads/adressen.xlsx", id="import-path")
-            yield Static("", id="import-path-problem", classes="transfer-problem")
-            yield Label(
-                f"Schon vorhandene Einträge ({SAME_ENTRY[self.kind]})", classes="field-label"
-            )
-            with RadioSet(id="import-existing", classes="transfer-choice"):
-                for i, (value, label) in enumerate(EXISTING_CHOICES):
-                    yield RadioButton(label, value=i == 0, id=f"existing-{value}")
-            yield ProgressBar(id="import-progress", show_eta=False)
-            with VerticalScroll(id="import-result", classes="transfer-result"):
-                yield Static("", id="import-result-text")
-            yield transfer_buttons()
-
-    def on_mount(self) -> None:
-        self.progress_bar.display = False
-        self.query_one("#import-result").display = False
-        self.query_one("#import-path", Input).focus()
-
     @property
     def existing(self) -> Existing:
-        pressed = self.query_one(RadioSet).pressed_button
+        sets = self.query(RadioSet)
+        pressed = sets.first().pressed_button if sets else None
         if pressed is None or pressed.id is None:
             return "error"
         value = pressed.id.removeprefix("existing-")
         return next((v for v, _label in EXISTING_CHOICES if v == value), "error")
 
+    @property
+    def sheet(self) -> str | None:
+        """The sheet chosen, or ``None``: the reader takes the first visible one."""
+        value = self.query_one("#import-sheet", Select).value
+        return value if isinstance(value, str) else None
+
+    def choices(self) -> ImportChoices:
+        return ImportChoices(self.sheet, self.existing, tuple(self.mapping()))
+
     def set_buttons(self) -> None:
-        super().set_buttons()
-        if self.imported:
+        for button in self.query(Button):
+            button.disabled = self.running and button.id != "close"
+        unread = self.source.preview is not None and self.preview is None
+        if unread:
+            self.query_one("#check", Button).disabled = True
+        if unread or self.imported:
             self.query_one("#import", Button).disabled = True
 
     # ------------------------------------------------------------------ as you type
     @on(Input.Changed, "#import-path")
     def path_changed(self, event: Input.Changed) -> None:
-        self.changed()
+        self.query_one("#import-sheet-row").display = False
+        self.query_one("#import-sheet", Select).set_options([])
+        self.changed(forget_file=True)
         self.check_path(event.value)
+
+    @on(Select.Changed, "#import-sheet")
+    def sheet_changed(self) -> None:
+        reread = self.preview is not None
+        self.changed(forget_file=True)
+        if reread:
+            self.read_file()
 
     @on(RadioSet.Changed)
     def choice_changed(self) -> None:
         self.changed()
 
-    def changed(self) -> None:
-        if self.imported:
+    def changed(self, *, forget_file: bool = False) -> None:
+        """Something the import depends on changed: the last import no longer stands for it;
+        another file or sheet needs reading again."""
+        if forget_file and self.preview is not None:
+            self.preview = None
+            self._show_columns(False)
+        if self.imported or forget_file:
             self.imported = False
             self.set_buttons()
 
     @work(thread=True, exclusive=True, group="import-path")
     def check_path(self, text: str) -> None:
         # Looking at the disk may be slow (a network drive), so not on the UI thread.
-        problem = ""
+        problem, sheets = "", []
         if text.strip():
             try:
-                import_file(text)
+                sheets = workbook_sheets(import_file(text))
             except KoordinationError as exc:
                 problem = exc.message
+            except Exception as exc:  # a file that cannot be opened is said, not raised
+                problem = f"Die Datei lässt sich nicht öffnen: {exc}"
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_path_problem, problem)
+            self.app.call_from_thread(self._show_path, text, problem, sheets)
 
-    def _show_path_problem(self, problem: str) -> None:
+    def _show_path(self, text: str, problem: str, sheets: list[tuple[str, bool]]) -> None:
+        if self.query_one("#import-path", Input).value != text:
+            return  # typed on meanwhile
         self.query_one("#import-path-problem", Static).update(escape(problem))
+        if len(sheets) > 1:
+            select = self.query_one("#import-sheet", Select)
+            with self.prevent(Select.Changed):
+                select.set_options(
+                    (name if visible else f"{name} (ausgeblendet)", name)
+                    for name, visible in sheets
+                )
+                # The sheet the reader takes by itself: the first one the office sees.
+                select.value = next((n for n, visible in sheets if visible), sheets[0][0])
+            self.query_one("#import-sheet-row").display = True
+
+    # ------------------------------------------------------------------ reading the file
+    @on(Input.Submitted, "#import-path")
+    def path_submitted(self) -> None:
+        if self.source.preview is None:
+            self.action_check()
+        else:
+            self.read_file()
+
+    @on(Button.Pressed, "#read")
+    def read_file(self) -> None:
+        if not self.running and self.source.preview is not None:
+            self.start()
+            self.read_worker(self.query_one("#import-path", Input).value, self.sheet)
+
+    @work(thread=True, exclusive=True, group="import-read")
+    def read_worker(self, text: str, sheet: str | None) -> None:
+        assert self.source.preview is not None
+        try:
+            preview = self.source.preview(import_file(text), sheet)
+        except KoordinationError as exc:
+            self.app.call_from_thread(self._unreadable, exc.message)
+        except Exception as exc:  # the dialog must survive anything the file throws
+            self.app.call_from_thread(self._unreadable, f"Unerwarteter Fehler: {exc}")
+        else:
+            self.post_message(self.Read(preview))
+
+    def _unreadable(self, message: str) -> None:
+        self.stop()
+        self.progress_bar.display = False
+        self.query_one("#import-path-problem", Static).update(escape(message))
+
+    async def on_import_screen_read(self, message: Read) -> None:
+        preview = self.preview = message.preview
+        known = {value for _label, value in preview.targets}
+        skip = preview.targets[0][1]
+        rows = []
+        for i, (column, target) in enumerate(preview.columns):
+            rows.append(
+                Horizontal(
+                    Label(column or "(ohne Überschrift)", classes="import-column", markup=False),
+                    Select(
+                        preview.targets,
+                        value=target if target in known else skip,
+                        allow_blank=False,
+                        id=f"column-{i}",
+                        compact=True,
+                    ),
+                    classes="import-column-row",
+                )
+            )
+        columns = self.query_one("#import-columns", VerticalScroll)
+        await columns.remove_children()
+        await columns.mount_all(rows)
+        self._show_columns(True)
+        self._describe_mapping()
+        self.progress_bar.display = False
+        self.query_one("#import-result").display = False
+        self.stop()
+        if rows:
+            self.query_one("#column-0", Select).focus()
+
+    def _show_columns(self, shown: bool) -> None:
+        for widget in self.query("#import-columns, #import-columns-note"):
+            widget.display = shown
+        self.query_one("#dialog").set_class(shown, "-read")
+
+    def mapping(self) -> list[ColumnTarget]:
+        if self.preview is None:
+            return []
+        out: list[ColumnTarget] = []
+        for i, (column, _suggested) in enumerate(self.preview.columns):
+            value = self.query_one(f"#column-{i}", Select).value
+            out.append((column, value if isinstance(value, str) and value else None))
+        return out
+
+    def _describe_mapping(self) -> None:
+        preview = self.preview
+        if preview is None:
+            return
+        used = sum(1 for _column, target in self.mapping() if target)
+        rows = "1 Antwort" if preview.rows == 1 else f"{number(preview.rows)} Antworten"
+        self.query_one("#import-columns-note", Static).update(
+            f"{rows} in {escape(preview.path.name)}; {used} von {len(preview.columns)} Spalten "
+            "zugeordnet. Spalte → Frage:"
+        )
+
+    @on(Select.Changed, ".import-column-row Select")
+    def target_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.changed()
+        self._describe_mapping()
 
     # ------------------------------------------------------------------ running
-    @on(Input.Submitted, "#import-path")
     @on(Button.Pressed, "#check")
     def action_check(self) -> None:
         self.run_import(dry_run=True)
@@ -230,24 +440,19 @@ class ImportScreen(TransferScreen):
         self.run_import(dry_run=False)
 
     def run_import(self, dry_run: bool) -> None:
-        if self.running or (self.imported and not dry_run):
+        unread = self.source.preview is not None and self.preview is None
+        if self.running or unread or (self.imported and not dry_run):
             return
         self.start()
-        self.show_result("Datei wird geprüft …" if dry_run else "Wird importiert …")
-        self.import_worker(self.query_one("#import-path", Input).value, self.existing, dry_run)
+        self.show_result("Die Datei wird geprüft …" if dry_run else "Wird importiert …")
+        text = self.query_one("#import-path", Input).value
+        path = self.preview.path if self.preview is not None else text
+        self.import_worker(str(path), self.choices(), dry_run)
 
     @work(thread=True, exclusive=True, group="import")
-    def import_worker(self, text: str, existing: Existing, dry_run: bool) -> None:
-        imports = self.core.imports
-        importer = imports.people if self.kind == "people" else imports.organisations
+    def import_worker(self, text: str, choices: ImportChoices, dry_run: bool) -> None:
         try:
-            path = import_file(text)
-            report = importer(
-                path,
-                existing=existing,
-                dry_run=dry_run,
-                progress=self.throttled_progress(),
-            )
+            report = self.source.run(import_file(text), choices, dry_run, self.throttled_progress())
         except ImportFailed as exc:
             self.app.call_from_thread(self._rejected, exc)
         except KoordinationError as exc:
@@ -257,17 +462,21 @@ class ImportScreen(TransferScreen):
         else:
             self.app.call_from_thread(self._done, report)
 
-    def _done(self, report: ImportReport) -> None:
+    def _done(self, report: Report) -> None:
+        if self.preview is not None:
+            self.progress_bar.display = False  # the result says it all; the columns keep the room
         lines = [f"[b]{escape(report.summary())}[/b]"]
         if report.dry_run:
-            lines.append("Es wurde noch nichts gespeichert; „Importieren“ übernimmt die Einträge.")
+            lines.append(
+                f"Es wurde noch nichts gespeichert; „Importieren“ übernimmt {self.source.taken}."
+            )
         if report.warnings:
             lines += ["", f"Hinweise ({number(len(report.warnings))}):"]
             lines += [f"• {escape(w)}" for w in report.warnings]
         self.show_result("\n".join(lines))
         if not report.dry_run:
             self.imported = True
-            self.post_message(DataChanged(CHANGED[self.kind]))
+            self.post_message(DataChanged(self.source.changed))
             self.notify(report.summary(), title="Import", markup=False)
         self.stop()
 
@@ -300,68 +509,38 @@ class ImportScreen(TransferScreen):
         visual = self.query_one("#import-result-text", Static).visual
         return str(getattr(visual, "plain", visual))
 
+    # ------------------------------------------------------------------ the worker's state
+    def start(self) -> None:
+        # Disabling the pressed button moves the focus away; it comes back when done.
+        self._focus_before = self.focused
+        self.running = True
+        self.set_buttons()
+        self.progress_bar.update(total=None, progress=0)
+        self.progress_bar.display = True
 
-@dataclass(frozen=True)
-class ExportScope:
-    """What the list shows right now: the filter the export uses and how to say it in German.
+    def progress(self, done: int, total: int) -> None:
+        self.progress_bar.update(total=max(total, 1), progress=done)
 
-    ``described`` names each search or filter that is set ("Suche „mül“", "Sektor Verwaltung");
-    empty means the whole list (everything but the archive).
-    """
+    def stop(self) -> None:
+        self.running = False
+        self.set_buttons()
+        before = self._focus_before
+        if before is not None and before.is_attached and before.focusable:
+            before.focus()
 
-    filter: PeopleFilter | OrganisationFilter | GroupFilter | None = None
-    described: Sequence[str] = ()
+    def throttled_progress(self) -> Throttled:
+        worker = get_current_worker()
 
+        def send(done: int, total: int) -> None:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self.progress, done, total)
 
-def scope_note(kind: ExportKind, scope: ExportScope, count: int | None) -> str:
-    """The sentence the export dialog starts with, e.g. "Es werden die 37 Einträge … exportiert"."""
-    if not scope.described:
-        amount = f"alle {number(count)}" if count is not None else "alle"
-        return f"Es werden {amount} {NOUNS[kind]} außer dem Archiv exportiert."
-    what = f"({', '.join(scope.described)})"
-    if count is None:
-        return f"Es werden die Einträge der aktuellen Liste exportiert {what}."
-    if count == 0:
-        return f"Die aktuelle Liste ist leer {what}; es wird nur die Kopfzeile geschrieben."
-    if count == 1:
-        return f"Es wird der 1 Eintrag der aktuellen Liste exportiert {what}."
-    return f"Es werden die {number(count)} Einträge der aktuellen Liste exportiert {what}."
+        return Throttled(send)
 
-
-def list_filter(
-    kind: ExportKind, scope: ExportScope
-) -> PeopleFilter | OrganisationFilter | GroupFilter:
-    """The filter of the list, or the whole list but the archive."""
-    if scope.filter is not None:
-        return scope.filter
-    defaults = {"people": PeopleFilter, "organisations": OrganisationFilter}
-    return defaults.get(kind, GroupFilter)()
-
-
-def count_entries(core: Core, kind: ExportKind, scope: ExportScope) -> int:
-    """How many entries the export will write (runs in a worker)."""
-    d, f = core.directory, list_filter(kind, scope)
-    if isinstance(f, PeopleFilter):
-        return d.count_people(f)
-    if isinstance(f, OrganisationFilter):
-        return d.count_organisations(f)
-    return len(d.list_groups(f.search, f.archived, f.sector))
-
-
-def export_dialog(core: Core, kind: ExportKind, scope: ExportScope | None = None) -> ExportDialog:
-    """The export dialog for what the list shows; its note says how many entries it writes."""
-    from koordination.tui.dialogs.export import ExportDialog
-
-    what = scope or ExportScope()
-
-    def describe() -> str:
-        return scope_note(kind, what, count_entries(core, kind, what))
-
-    return ExportDialog(
-        core,
-        DIRECTORY_TABLES[kind],
-        list_filter(kind, what),
-        title=f"{NOUNS[kind]} exportieren",
-        note=scope_note(kind, what, None),
-        describe=describe,
-    )
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        if self.running:
+            # A running import writes anyway; closing would only hide how it ended.
+            self.notify("Bitte warten, bis der Vorgang abgeschlossen ist.", severity="warning")
+            return
+        self.dismiss(None)
