@@ -2,10 +2,9 @@
 and the erasure ledger: which person numbers were erased when, so that an erasure can be
 applied again after an older backup is restored (no personal data in it).
 
-A database that already holds duplicates is not changed by force: the index stays as it was,
-the log names how many duplicates there are and the numbers of the records to merge, and
-``koordination db upgrade`` makes the index unique once they are merged
-(koordination/db/uniqueness.py).
+A database that already holds duplicates is not changed by force: the index stays as it was
+(nothing is merged silently), and the log names how many duplicates there are and the
+numbers of the records to merge (never the addresses or names).
 
 Revision ID: 0011
 Revises: 0010
@@ -64,9 +63,9 @@ def upgrade() -> None:
             where = "; ".join(" und ".join(f"Nr. {n}" for n in g) for g in groups[:10])
             more = f" und {len(groups) - 10} weitere" if len(groups) > 10 else ""
             log.warning(
-                "%d %s kommen mehrfach vor (%s%s). Bitte die Einträge zusammenführen und "
-                "dann „koordination db upgrade“ ausführen; bis dahin verhindert die Datenbank "
-                "neue doppelte %s nicht.",
+                "%d %s kommen mehrfach vor (%s%s). Bitte die Einträge zusammenführen; die "
+                "Datenbank selbst verhindert neue doppelte %s erst, wenn keine mehr da sind "
+                "(die Importe prüfen sie weiterhin).",
                 len(groups),
                 words,
                 where,
