@@ -63,9 +63,9 @@ def upgrade() -> None:
             where = "; ".join(" und ".join(f"Nr. {n}" for n in g) for g in groups[:10])
             more = f" und {len(groups) - 10} weitere" if len(groups) > 10 else ""
             log.warning(
-                "%d %s kommen mehrfach vor (%s%s). Bitte die Einträge zusammenführen; die "
-                "Datenbank selbst verhindert neue doppelte %s erst, wenn keine mehr da sind "
-                "(die Importe prüfen sie weiterhin).",
+                "%d %s kommen mehrfach vor (%s%s). Bitte die Einträge zusammenführen; bis "
+                "dahin verhindert die Datenbank selbst keine neuen doppelten %s (die Importe "
+                "prüfen sie weiterhin).",
                 len(groups),
                 words,
                 where,
