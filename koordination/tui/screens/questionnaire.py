@@ -20,7 +20,7 @@ from koordination.tui.keys import bind
 from koordination.tui.messages import DataChanged
 from koordination.tui.screens.survey_results import answers_text
 from koordination.tui.survey_text import STATUS_STYLE, question_cells, question_detail
-from koordination.tui.widgets.table_fit import Col, fit_columns, table_room
+from koordination.tui.widgets.column_fit import FitColumn, fit_columns, table_width
 
 if TYPE_CHECKING:
     from koordination.domain.inputs.surveys import QuestionInput
@@ -139,22 +139,22 @@ class QuestionnaireScreen(Screen[None]):
             status = "Noch keine Fragen. Neue Frage: n · aus der Fragensammlung: b"
         self.query_one("#editor-status", Static).update(status)
 
-    def _columns(self) -> list[Col]:
+    def _columns(self) -> list[FitColumn]:
         code = max((len(q.label) for q in self.rows), default=6)
         # The question keeps 40 cells: at 80 columns whether it is required and the section
         # drop out first (the detail under the list says them), then the condition.
         return [
-            Col("code", "Kürzel", max(code, 3), min_width=min(max(code, 3), 14)),
-            Col("section", "Abschnitt", 16, min_width=8, priority=5),
-            Col("type", "Typ", 15, min_width=8, priority=2),
-            Col("text", "Frage", 40, flex=True),
-            Col("required", "Pflicht", 7, priority=4),
-            Col("condition", "Bedingung", 14, min_width=8, priority=3),
-            Col("answers", "Antw.", 5, priority=1),
+            FitColumn("code", "Kürzel", max(code, 3), min_width=min(max(code, 3), 14)),
+            FitColumn("section", "Abschnitt", 16, min_width=8, priority=5),
+            FitColumn("type", "Typ", 15, min_width=8, priority=2),
+            FitColumn("text", "Frage", 40, grow=True),
+            FitColumn("required", "Pflicht", 7, priority=4),
+            FitColumn("condition", "Bedingung", 14, min_width=8, priority=3),
+            FitColumn("answers", "Antw.", 5, priority=1),
         ]
 
     def _column_widths(self) -> dict[str, int]:
-        return fit_columns(self._columns(), table_room(self.table))
+        return fit_columns(self._columns(), table_width(self.table))
 
     def _render_rows(self) -> None:
         assert self.form is not None
