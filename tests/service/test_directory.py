@@ -41,6 +41,27 @@ def _person(d: Directory, given: str, family: str, *emails: str) -> int:
     return d.create_person(data).record.id
 
 
+def test_editing_a_person_keeps_their_addresses_under_the_unique_address_rule(
+    directory: Directory,
+) -> None:
+    pid = _person(directory, "Greta", "Wagner", "greta@example.org", "gw@example.org")
+    original = directory.get_person(pid)
+    changed = PersonInput(
+        given_name="Greta",
+        family_name="Wagner",
+        title="Dr.",
+        # the same address in other capitals, the other two swapped and one new
+        emails=["new@example.org", "GW@example.org", "Greta@Example.org"],
+    )
+    saved = directory.update_person(original, changed).record
+    assert saved.title == "Dr."
+    assert list(directory.get_person(pid).emails) == [
+        "new@example.org",
+        "GW@example.org",
+        "Greta@Example.org",
+    ]
+
+
 def test_invalid_person_is_refused_with_german_messages_and_nothing_saved(
     directory: Directory,
 ) -> None:

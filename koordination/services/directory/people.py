@@ -157,10 +157,15 @@ class People(DirectoryBase):
         person.notes = data.notes
         person.preferred_channel = data.preferred_channel
         person.sort_key = person_sort_key(data.family_name, data.given_name)
-        person.emails = [
-            PersonEmail(address=a, address_key=email_key(a), position=i)
-            for i, a in enumerate(data.emails)
-        ]
+        # Keep the rows of addresses that stay: the unit of work inserts before it deletes,
+        # and a new row for the same address would collide with the unique address key.
+        kept = {e.address_key: e for e in person.emails}
+        emails: list[PersonEmail] = []
+        for i, address in enumerate(data.emails):
+            row = kept.pop(email_key(address), None) or PersonEmail(address_key=email_key(address))
+            row.address, row.position = address, i
+            emails.append(row)
+        person.emails = emails
         person.phones = [PersonPhone(number=n, position=i) for i, n in enumerate(data.phones)]
         person.tags = [PersonTag(tag=t) for t in sorted(set(data.tags))]
 
