@@ -3,7 +3,7 @@ which organisations work together where, and the view of one working group."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -19,7 +19,6 @@ from koordination.domain.records.network import (
     EngagementHealth,
     GroupView,
     NetworkBalance,
-    sector_list,
 )
 from koordination.errors import KoordinationError
 from koordination.tui.areas.base import Area
@@ -27,20 +26,46 @@ from koordination.tui.areas.network_text import (
     MISSING_STYLE,
     SECTOR_SHORT,
     SECTOR_STYLE,
-    balance_cells,
+    balance_values,
     balance_warning,
-    clip_name,
+    clipped,
     engagement_lists,
     group_view_text,
     organisation_detail,
 )
 from koordination.tui.keys import bind
+from koordination.tui.widgets.column_fit import (
+    FitColumn,
+    FittedTable,
+    needed_widths,
+    row_cells,
+    set_columns,
+)
 
 if TYPE_CHECKING:
     from koordination.services.network import Network
 
-#: Below this width the detail of an organisation moves under the list.
-NARROW = 110
+#: Below this width the detail of an organisation moves under the list (at 120 columns the
+#: list keeps every column).
+NARROW = 130
+#: The balance: a group's name gets what it needs (at least 18 cells) before the members
+#: without organisation, then what is missing (the warning above says it too) drop out.
+BALANCE_COLUMNS = [
+    FitColumn("name", "Gruppe", 30, min_width=18, grow=True),
+    *(FitColumn(s.value, SECTOR_SHORT[s], len(SECTOR_SHORT[s])) for s in Sector),
+    FitColumn("none", "ohne", 4, priority=2),
+    FitColumn("total", "Ges.", 4),
+    FitColumn("missing", "Es fehlt", 24, min_width=10, priority=1),
+]
+#: Organisations in groups: the name first, then the sector; the counts drop out (the detail
+#: beside or under the list names the groups and partners).
+ORG_COLUMNS = [
+    FitColumn("name", "Organisation", 30, min_width=18, grow=True),
+    FitColumn("sector", "Sektor", 17, priority=1),
+    FitColumn("groups", "Gruppen", 7, priority=2),
+    FitColumn("partners", "Partner", 7, priority=3),
+    FitColumn("sectors", "Sektoren", 8, priority=4),
+]
 #: The views of the area, in the order < and > go through them.
 VIEWS = ("net-balance", "net-engagement", "net-cooperation", "net-group")
 
@@ -66,7 +91,8 @@ class NetworkArea(Area):
         self.cooperation: Cooperation | None = None
         self.group_id: int | None = None
         self.groups: list[tuple[str, int]] = []
-        self._balance_layout: tuple[int, int] = (0, 0)
+        #: The width of the balance and of the organisations table when they were laid out.
+        self._laid_out: dict[str, int] = {}
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -75,7 +101,7 @@ class NetworkArea(Area):
                 warning = Static("", id="network-warning", classes="sector-warning")
                 warning.display = False
                 yield warning
-                balance: DataTable[Any] = DataTable(id="network-balance", cursor_type="row")
+                balance = FittedTable(id="network-balance", cursor_type="row")
                 balance.border_title = "Mitglieder je Sektor"
                 yield balance
                 yield Static(
@@ -93,7 +119,7 @@ class NetworkArea(Area):
                 TabPane("Zusammenarbeit", id="net-cooperation"),
                 Horizontal(id="network-cooperation"),
             ):
-                orgs: DataTable[Any] = DataTable(id="network-orgs", cursor_type="row")
+                orgs = FittedTable(id="network-orgs", cursor_type="row")
                 orgs.border_title = "Organisationen in Gruppen"
                 yield orgs
                 with VerticalScroll(id="network-org-detail", classes="network-pane"):
@@ -103,14 +129,6 @@ class NetworkArea(Area):
                 with VerticalScroll(id="network-group-view", classes="network-pane"):
                     yield Static("", id="network-group-text")
         yield Static("Wird geladen …", id="network-status", classes="status-line")
-
-    def on_mount(self) -> None:
-        orgs = self.query_one("#network-orgs", DataTable)
-        orgs.add_column("Organisation", key="name", width=30)
-        orgs.add_column("Sektor", key="sector")
-        orgs.add_column("Gruppen", key="groups")
-        orgs.add_column("Partner", key="partners")
-        orgs.add_column("Sektoren", key="sectors")
 
     def focus_default(self) -> None:
         focused = self.screen.focused
@@ -209,34 +227,16 @@ class NetworkArea(Area):
         if self.groups:
             self.query_one("#network-group", Select).value = self.groups[0][1]
 
-    def _balance_widths(self, balance: NetworkBalance) -> tuple[int, int]:
-        """Room for the group names and for what is missing, in the table's width."""
-        missing = max(
-            [len(sector_list(g.missing)) for g in (*balance.groups, balance.network)] + [8]
-        )
-        names = max(len(g.name) for g in (*balance.groups, balance.network))
-        width = self.query_one("#network-balance", DataTable).size.width or 76
-        # Two cells of padding per column (ten columns), the scrollbar, the numbers.
-        numbers = sum(len(SECTOR_SHORT[s]) for s in Sector) + len("ohne") + len("Ges.")
-        free = width - 20 - 2 - numbers - missing
-        return max(14, min(names, free)), missing
-
     def _show_balance(self, balance: NetworkBalance) -> None:
         self.balance = balance
         table = self.query_one("#network-balance", DataTable)
         row = table.cursor_row
-        name_width, missing_width = self._balance_widths(balance)
-        self._balance_layout = (name_width, table.size.width)
-        table.clear(columns=True)
-        table.add_column("Gruppe", key="name", width=name_width)
-        for s in Sector:
-            table.add_column(SECTOR_SHORT[s], key=s.value)
-        table.add_column("ohne", key="none")
-        table.add_column("Ges.", key="total")
-        table.add_column("Es fehlt", key="missing", width=missing_width)
-        for g in balance.groups:
-            table.add_row(*balance_cells(g, name_width), key=str(g.group_id))
-        table.add_row(*balance_cells(balance.network, name_width, total=True), key="network")
+        rows = [(str(g.group_id), balance_values(g)) for g in balance.groups]
+        rows.append(("network", balance_values(balance.network, total=True)))
+        self._laid_out["network-balance"] = table.size.width
+        widths = set_columns(table, BALANCE_COLUMNS, needed_widths(r for _k, r in rows))
+        for key, values in rows:
+            table.add_row(*row_cells(widths, clipped(values, widths)), key=key)
         if balance.groups:
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
         warning = self.query_one("#network-warning", Static)
@@ -257,9 +257,17 @@ class NetworkArea(Area):
 
     def on_resize(self) -> None:
         self.query_one("#network-cooperation").set_class(self.size.width < NARROW, "-narrow")
-        table = self.query_one("#network-balance", DataTable)
-        if self.balance is not None and table.size.width != self._balance_layout[1]:
+
+    def on_fitted_table_resized(self, event: FittedTable.Resized) -> None:
+        """A table got its width (its tab shown, the screen resized): fit its columns anew."""
+        event.stop()
+        table = event.table
+        if table.id is None or table.size.width == self._laid_out.get(table.id):
+            return
+        if table.id == "network-balance" and self.balance is not None:
             self._show_balance(self.balance)
+        elif table.id == "network-orgs" and self.cooperation is not None:
+            self._show_cooperation(self.cooperation)
 
     def _show_engagement(self, engagement: EngagementHealth) -> None:
         self.query_one("#network-engagement-text", Static).update(engagement_lists(engagement))
@@ -268,18 +276,24 @@ class NetworkArea(Area):
         self.cooperation = cooperation
         table = self.query_one("#network-orgs", DataTable)
         row = table.cursor_row
-        table.clear()
+        rows = []
         for o in cooperation.organisations:
             # Sectors met in the groups: the organisation's own and its partners'.
             sectors = len(set(o.partner_sectors) | {o.organisation.sector})
-            table.add_row(
-                Text(clip_name(o.organisation.name, 30)),
-                Text(o.organisation.sector.label, style=SECTOR_STYLE[o.organisation.sector]),
-                Text(str(len(o.groups)), justify="right"),
-                Text(str(len(o.partners)), justify="right"),
-                Text(str(sectors), justify="right"),
-                key=str(o.organisation.id),
-            )
+            values = {
+                "name": Text(o.organisation.name),
+                "sector": Text(
+                    o.organisation.sector.label, style=SECTOR_STYLE[o.organisation.sector]
+                ),
+                "groups": Text(str(len(o.groups)), justify="right"),
+                "partners": Text(str(len(o.partners)), justify="right"),
+                "sectors": Text(str(sectors), justify="right"),
+            }
+            rows.append((str(o.organisation.id), values))
+        self._laid_out["network-orgs"] = table.size.width
+        widths = set_columns(table, ORG_COLUMNS, needed_widths(r for _k, r in rows))
+        for key, values in rows:
+            table.add_row(*row_cells(widths, clipped(values, widths)), key=key)
         if cooperation.organisations:
             table.move_cursor(row=min(row, table.row_count - 1), animate=False)
         self._show_organisation()

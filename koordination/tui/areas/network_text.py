@@ -45,10 +45,6 @@ ATTENDANCE_BAR = 24
 CLOSEST = 8
 
 
-def clip_name(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _title(text: str, extra: str = "") -> Text:
     out = Text(text, style="bold")
     if extra:
@@ -70,28 +66,36 @@ def _day(value: date | None, empty: str = "–") -> str:
 # ---------------------------------------------------------------------- sector balance
 
 
-def balance_cells(b: SectorBalance, name_width: int, *, total: bool = False) -> tuple[Text, ...]:
-    """One row of the balance table; a core sector nobody stands for in red."""
+def balance_values(b: SectorBalance, *, total: bool = False) -> dict[str, Text]:
+    """One row of the balance table by column key (the name uncut); a core sector nobody
+    stands for in red."""
     style = "bold" if total else ""
-    cells = [Text(clip_name(b.name, name_width), style=style)]
+    cells = {"name": Text(b.name, style=style)}
     for s in Sector:
         count = b.per_sector.get(s, 0)
         missing = s in CORE_SECTORS and not count
-        cells.append(
-            Text(
-                str(count) if count else ("0" if missing else "·"),
-                style=MISSING_STYLE if missing else (style or ("" if count else "dim")),
-                justify="right",
-            )
+        cells[s.value] = Text(
+            str(count) if count else ("0" if missing else "·"),
+            style=MISSING_STYLE if missing else (style or ("" if count else "dim")),
+            justify="right",
         )
-    cells.append(Text(str(b.without_sector) if b.without_sector else "·", justify="right"))
-    cells.append(Text(str(b.members), style="bold", justify="right"))
-    cells.append(
+    cells["none"] = Text(str(b.without_sector) if b.without_sector else "·", justify="right")
+    cells["total"] = Text(str(b.members), style="bold", justify="right")
+    cells["missing"] = (
         Text(sector_list(b.missing), style=MISSING_STYLE)
         if b.missing
         else Text("–", style="dim green")
     )
-    return tuple(cells)
+    return cells
+
+
+def clipped(cells: dict[str, Text], widths: dict[str, int], key: str = "name") -> dict[str, Text]:
+    """``cells`` with the text under ``key`` cut to its column's width, marked with "…"."""
+    if key not in widths or cells[key].cell_len <= widths[key]:
+        return cells
+    text = cells[key].copy()
+    text.truncate(widths[key], overflow="ellipsis")
+    return {**cells, key: text}
 
 
 def balance_warning(balance: NetworkBalance) -> str:

@@ -17,7 +17,12 @@ from koordination.domain.records.meetings import TaskRecord
 from koordination.errors import KoordinationError
 from koordination.tui.areas.base import Area
 from koordination.tui.keys import bind
-from koordination.tui.widgets.column_fit import FitColumn, row_cells, set_columns
+from koordination.tui.widgets.column_fit import (
+    FitColumn,
+    needed_widths,
+    row_cells,
+    set_columns,
+)
 
 #: The state filter: open tasks only, or all.
 STATES = [("offen", "open"), ("alle", "all")]
@@ -33,8 +38,8 @@ def matches(task: TaskRecord, text: str) -> bool:
     return not text or text.casefold() in task.assignee.casefold()
 
 
-#: The table's columns: the title keeps ~18 cells; who, state, group and origin drop out in
-#: that order when the screen is narrow, and the line under the table shows them.
+#: The table's columns: the title gets what its longest text needs (at least ~18 cells) before
+#: origin, group, state and who drop out, in that order; the line under the table shows them.
 COLUMNS = [
     FitColumn("due", "Fällig", 10),
     FitColumn("title", "Aufgabe", 44, min_width=18, grow=True),
@@ -177,9 +182,10 @@ class TasksArea(Area):
         self.shown = [t for t in self.loaded if matches(t, text)]
         today = self.today()
         self._laid_out_for = table.size.width
-        self.widths = set_columns(table, COLUMNS)
-        for t in self.shown:
-            table.add_row(*row_cells(self.widths, task_cells(t, today)), key=str(t.id))
+        rows = [task_cells(t, today) for t in self.shown]
+        self.widths = set_columns(table, COLUMNS, needed_widths(rows))
+        for t, cells in zip(self.shown, rows, strict=True):
+            table.add_row(*row_cells(self.widths, cells), key=str(t.id))
         row = next((i for i, t in enumerate(self.shown) if t.id == current), 0)
         if self.shown:
             table.move_cursor(row=min(row, len(self.shown) - 1), animate=False)
@@ -195,7 +201,7 @@ class TasksArea(Area):
         """The values of the columns dropped for room, of the highlighted task."""
         line = self.query_one("#tasks-hidden", Static)
         row = self.table.cursor_row
-        dropped = [c for c in COLUMNS if c.key not in self.widths]
+        dropped = sorted((c for c in COLUMNS if c.key not in self.widths), key=lambda c: c.priority)
         if not dropped or not 0 <= row < len(self.shown):
             line.display = False
             return

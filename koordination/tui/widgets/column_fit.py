@@ -3,10 +3,12 @@ below its minimum, the way LazyTable's columns do."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
@@ -34,19 +36,48 @@ class FitColumn:
 PADDING = 2
 
 
-def fit_columns(columns: Sequence[FitColumn], available: int) -> dict[str, int]:
-    """The columns shown in ``available`` cells and their widths, in the columns' order."""
+def fit_columns(
+    columns: Sequence[FitColumn], available: int, needs: Mapping[str, int] | None = None
+) -> dict[str, int]:
+    """The columns shown in ``available`` cells and their widths, in the columns' order.
+
+    ``needs`` holds what a column's longest text takes, where known. The always-shown columns
+    (priority 0) get what their text needs first; droppable columns shrink to their minimum
+    and drop out, the highest priority number first, until that fits. Spare room then goes to
+    the droppable columns up to their preferred width (never beyond what their text needs),
+    the most important first, and the rest to the growing column (the title).
+    """
+    needs = needs or {}
+
+    def want(c: FitColumn) -> int:
+        """What a column's text needs; its minimum when nothing is known about its text."""
+        return max(c.least, needs[c.key]) if c.key in needs else c.least
+
+    def preferred(c: FitColumn) -> int:
+        return max(c.least, min(c.width, needs.get(c.key, c.width)))
+
     shown = list(columns)
-    while sum(c.least + PADDING for c in shown) > available and any(c.priority for c in shown):
+
+    def required() -> int:
+        return sum((c.least if c.priority else want(c)) + PADDING for c in shown)
+
+    while required() > available and any(c.priority for c in shown):
         worst = max(c.priority for c in shown)
         shown.remove([c for c in shown if c.priority == worst][-1])
     widths = {c.key: c.least for c in shown}
     spare = available - sum(c.least + PADDING for c in shown)
-    # Up to the preferred widths, the most important columns first.
-    for c in sorted(shown, key=lambda c: c.priority):
-        add = max(0, min(spare, c.width - widths[c.key]))
+
+    def give(c: FitColumn, upto: int) -> None:
+        nonlocal spare
+        add = max(0, min(spare, upto - widths[c.key]))
         widths[c.key] += add
         spare -= add
+
+    for c in shown:
+        if not c.priority:
+            give(c, want(c))
+    for c in sorted(shown, key=lambda c: c.priority):
+        give(c, preferred(c))
     growing = [c for c in shown if c.grow]
     if spare > 0 and growing:
         each, rest = divmod(spare, len(growing))
@@ -55,15 +86,36 @@ def fit_columns(columns: Sequence[FitColumn], available: int) -> dict[str, int]:
     return widths
 
 
+def text_width(value: Any) -> int:
+    """The cells a cell's value takes on one line."""
+    if isinstance(value, Text):
+        return value.cell_len
+    return cell_len(str(value))
+
+
+def needed_widths(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """What each column's longest text takes, over ``rows`` (values by column key)."""
+    widest: dict[str, int] = {}
+    for row in rows:
+        for key, value in row.items():
+            widest[key] = max(widest.get(key, 0), text_width(value))
+    return widest
+
+
 def table_width(table: DataTable[Any]) -> int:
     """The cells a table has for its columns (without border and vertical scrollbar)."""
     width = table.scrollable_content_region.width or table.size.width
     return max(0, width - 1) if width else 80
 
 
-def set_columns(table: DataTable[Any], columns: Sequence[FitColumn]) -> dict[str, int]:
-    """Clear ``table`` and add the columns that fit; returns the widths of those shown."""
-    widths = fit_columns(columns, table_width(table))
+def set_columns(
+    table: DataTable[Any],
+    columns: Sequence[FitColumn],
+    needs: Mapping[str, int] | None = None,
+) -> dict[str, int]:
+    """Clear ``table`` and add the columns that fit; returns the widths of those shown.
+    ``needs``: what each column's longest text takes (see ``needed_widths``)."""
+    widths = fit_columns(columns, table_width(table), needs)
     table.clear(columns=True)
     for c in columns:
         if c.key in widths:
