@@ -11,6 +11,7 @@ from textual.widgets import Select
 
 from koordination.domain.enums import Sector
 from koordination.domain.records.directory import OrganisationRecord, OrganisationRow, Saved
+from koordination.errors import KoordinationError
 from koordination.tui.areas.list_area import ListArea, list_bindings
 from koordination.tui.formatting import number, organisation_detail
 from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from koordination.domain.inputs.directory import OrganisationInput
     from koordination.services.directory.service import Directory
+    from koordination.tui.dialogs.form import FormScreen
 
 
 def organisation_row(r: OrganisationRow) -> Row:
@@ -75,9 +77,9 @@ class OrganisationsArea(ListArea):
     def render_detail(self, record: Any) -> RenderableType:
         return organisation_detail(record, self.today())
 
-    def action_new(self, data: OrganisationInput | None = None) -> None:
-        from koordination.tui.dialogs.directory import organisation_form
-
+    def action_new(self, data: OrganisationInput | None = None, refused: str = "") -> None:
+        """The form for a new organisation; with ``data`` it opens again with what was typed
+        and why saving it was refused."""
         if self.needs_core() is None:
             return
 
@@ -85,12 +87,15 @@ class OrganisationsArea(ListArea):
             if result is not None:
                 self._save(None, result)
 
-        self.app.push_screen(organisation_form("Organisation anlegen", data), done)
+        self.app.push_screen(self._form("Organisation anlegen", None, data, refused), done)
 
-    def action_edit(self) -> None:
-        from koordination.tui.dialogs.directory import organisation_form
-
-        record: OrganisationRecord | None = self.selected()
+    def action_edit(
+        self,
+        data: OrganisationInput | None = None,
+        original: OrganisationRecord | None = None,
+        refused: str = "",
+    ) -> None:
+        record: OrganisationRecord | None = original or self.selected()
         if record is None:
             return
 
@@ -98,9 +103,28 @@ class OrganisationsArea(ListArea):
             if result is not None:
                 self._save(record, result)
 
-        self.app.push_screen(
-            organisation_form(f"Organisation bearbeiten – {record.name}", record), done
+        title = f"Organisation bearbeiten – {record.name}"
+        self.app.push_screen(self._form(title, record, data, refused), done)
+
+    @staticmethod
+    def _form(
+        title: str,
+        record: OrganisationRecord | None,
+        typed: OrganisationInput | None,
+        refused: str,
+    ) -> FormScreen:
+        from koordination.tui.areas.refused import RefusedForm
+        from koordination.tui.dialogs.directory import (
+            ORGANISATION_FIELDS,
+            build_organisation,
+            organisation_form,
+            organisation_values,
         )
+
+        if typed is None:
+            return organisation_form(title, record)
+        values = organisation_values(typed)
+        return RefusedForm(title, ORGANISATION_FIELDS, values, build_organisation, refused)
 
     def _save(self, original: OrganisationRecord | None, data: OrganisationInput) -> None:
         assert self.core is not None
@@ -118,7 +142,15 @@ class OrganisationsArea(ListArea):
                 self.notify(warning, title="Hinweis: mögliche Dublette", severity="warning")
             self.changed("organisation")
 
-        self.call_service(call, done, lambda _exc: self.refresh_detail())
+        def failed(exc: KoordinationError) -> None:
+            # What was typed comes back in the form, with the reason (a name taken …).
+            self.refresh_detail()
+            if original is None:
+                self.action_new(data, refused=exc.message)
+            else:
+                self.action_edit(data, original, refused=exc.message)
+
+        self.call_service(call, done, failed)
 
     def action_history(self) -> None:
         from koordination.tui.screens.audit import AuditScreen

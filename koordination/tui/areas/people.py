@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from koordination.domain.inputs.directory import AffiliationInput, ConsentInput, PersonInput
     from koordination.services.directory.service import Directory
     from koordination.tui.dialogs.directory import Ending
+    from koordination.tui.dialogs.form import FormScreen
 
 
 def person_row(r: PersonRow) -> Row:
@@ -181,9 +182,9 @@ class PeopleArea(ListArea):
         return person_detail(record, self.today())
 
     # ------------------------------------------------------------------ add / edit
-    def action_new(self, data: PersonInput | None = None) -> None:
-        from koordination.tui.dialogs.directory import person_form
-
+    def action_new(self, data: PersonInput | None = None, refused: str | None = None) -> None:
+        """The form for a new person; with ``data`` it opens again with what was typed (and
+        ``refused``: why saving it was refused)."""
         if self.needs_core() is None:
             return
 
@@ -191,11 +192,11 @@ class PeopleArea(ListArea):
             if result is not None:
                 self._check_duplicates(None, result)
 
-        self.app.push_screen(person_form("Person anlegen", data), done)
+        self.app.push_screen(self._person_form("Person anlegen", data, data, refused), done)
 
-    def action_edit(self, data: PersonInput | None = None, original: Any = None) -> None:
-        from koordination.tui.dialogs.directory import person_form
-
+    def action_edit(
+        self, data: PersonInput | None = None, original: Any = None, refused: str | None = None
+    ) -> None:
         record: PersonRecord | None = original or self.selected()
         if record is None:
             return
@@ -205,7 +206,27 @@ class PeopleArea(ListArea):
                 self._check_duplicates(record, result)
 
         title = f"Person bearbeiten – {record.display_name}"
-        self.app.push_screen(person_form(title, data or record), done)
+        self.app.push_screen(self._person_form(title, data or record, data, refused), done)
+
+    @staticmethod
+    def _person_form(
+        title: str,
+        values: PersonRecord | PersonInput | None,
+        typed: PersonInput | None,
+        refused: str | None,
+    ) -> FormScreen:
+        from koordination.tui.areas.refused import RefusedForm
+        from koordination.tui.dialogs.directory import (
+            PERSON_FIELDS,
+            build_person,
+            person_form,
+            person_values,
+        )
+
+        if typed is None:
+            return person_form(title, values)
+        values_typed = person_values(typed)
+        return RefusedForm(title, PERSON_FIELDS, values_typed, build_person, refused or "")
 
     def _check_duplicates(self, original: PersonRecord | None, data: PersonInput) -> None:
         assert self.core is not None
@@ -257,7 +278,12 @@ class PeopleArea(ListArea):
             self.changed("person")
 
         def failed(exc: KoordinationError) -> None:
+            # What was typed comes back in the form, with the reason (a duplicate address …).
             self.refresh_detail()
+            if original is None:
+                self.action_new(data, refused=exc.message)
+            else:
+                self.action_edit(data, original, refused=exc.message)
 
         self.call_service(call, done, failed)
 
