@@ -1,5 +1,6 @@
 """`koordination completion bash|zsh|fish`: shell completion generated from the parser itself,
-so a new command or option completes without anyone editing a script."""
+so a new command or option completes without anyone editing a script. Record numbers (people,
+meetings, groups, surveys) complete through the hidden `koordination _complete KIND`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
-from koordination.cli.common import command
+from koordination.cli import record_numbers
+from koordination.cli.common import command, number
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -28,6 +30,7 @@ def register(sub: Any) -> None:
         examples=tuple(HOW_TO.values()),
     )
     completion.add_argument("shell", metavar="SHELL", choices=SHELLS, help="bash, zsh oder fish")
+    record_numbers.register(sub)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,6 +46,8 @@ class Option:
     help: str
     choices: list[str] | None
     takes_value: bool
+    #: The records its value names (``record_numbers.KINDS``), if any.
+    kind: str | None = None
 
 
 @dataclass
@@ -54,6 +59,8 @@ class Node:
     options: list[Option] = field(default_factory=list)
     #: Choices of its first positional argument (``completion SHELL``, ``password set KONTO``).
     positional_choices: list[str] = field(default_factory=list)
+    #: The records its first positional argument names (``people show NR``), if any.
+    positional_kind: str | None = None
 
 
 def _quoted(path: str) -> str:
@@ -65,6 +72,25 @@ def _plain(text: str | None) -> str:
     return " ".join((text or "").split()).replace("%%", "%")
 
 
+def record_kind(action: argparse.Action) -> str | None:
+    """Which records an argument names: a group by name or number, or a person's, meeting's or
+    survey's number (known by its metavar and help; ``replies accept NR`` names none)."""
+    if action.metavar == "GRUPPE":
+        return "groups"
+    if action.type is not number:
+        return None
+    if action.metavar == "TERMIN":
+        return "meetings"
+    if action.metavar == "UMFRAGE":
+        return "surveys"
+    if action.metavar == "NR":
+        if "Person" in (action.help or ""):
+            return "people"
+        if "Termin" in (action.help or ""):
+            return "meetings"
+    return None
+
+
 def walk(parser: argparse.ArgumentParser, path: str = "") -> list[Node]:
     """Every command of ``parser``, the top first."""
     node = Node(path)
@@ -73,19 +99,39 @@ def walk(parser: argparse.ArgumentParser, path: str = "") -> list[Node]:
         if isinstance(action, argparse._SubParsersAction):
             helps = {a.dest: a.help for a in action._choices_actions}
             for name, child in action.choices.items():
+                if name.startswith("_"):
+                    continue  # hidden helpers (_complete)
                 node.subcommands.append((name, _plain(helps.get(name))))
                 children.append((name, child))
         elif action.option_strings:
             choices = [str(c) for c in action.choices] if action.choices else None
+            strings = list(action.option_strings)
+            help_text = _plain(action.help)
+            takes_value = action.nargs != 0
             node.options.append(
-                Option(list(action.option_strings), _plain(action.help), choices, action.nargs != 0)
+                Option(strings, help_text, choices, takes_value, record_kind(action))
             )
         elif action.choices and not node.positional_choices:
             node.positional_choices = [str(c) for c in action.choices]
+        elif node.positional_kind is None:
+            node.positional_kind = record_kind(action)
     nodes = [node]
     for name, child in children:
         nodes += walk(child, f"{path} {name}".strip())
     return nodes
+
+
+def _record_keys(tree: list[Node]) -> list[tuple[str, str]]:
+    """("people show|", "people"), ("invite|--person", "people") …: where a record number goes
+    ("PATH|" for the command's positional argument, "PATH|OPTION" for an option's value)."""
+    keys = []
+    for node in tree:
+        if node.positional_kind:
+            keys.append((f"{node.path}|", node.positional_kind))
+        for option in node.options:
+            if option.kind:
+                keys += [(f"{node.path}|{string}", option.kind) for string in option.strings]
+    return keys
 
 
 # --------------------------------------------------------------------------- bash
@@ -105,6 +151,7 @@ def bash(tree: list[Node]) -> str:
                 for string in option.strings:
                     key = shlex.quote(f"{node.path}|{string}")
                     values.append(f"        {key}) vals={shlex.quote(' '.join(option.choices))};;")
+    kinds = [f"        {shlex.quote(key)}) kind={kind};;" for key, kind in _record_keys(tree)]
     return "\n".join(
         [
             "# bash completion for koordination (koordination completion bash)",
@@ -119,25 +166,56 @@ def bash(tree: list[Node]) -> str:
             "        *) return 1;;",
             "    esac",
             "}",
+            "_koordination_kind() {",
+            '    case "$1" in',
+            *kinds,
+            "        *) return 1;;",
+            "    esac",
+            "}",
+            "# The numbers of KIND ($1) in the database of the command line's --db, else the",
+            "# configured one, as the hidden `koordination _complete KIND` lists them.",
+            "_koordination_records() {",
+            '    local prog="${COMP_WORDS[0]}" db="" nr label i',
+            "    for ((i = 1; i < COMP_CWORD; i++)); do",
+            '        if [[ "${COMP_WORDS[i]}" == --db ]]; then',
+            '            db="${COMP_WORDS[i+1]}"',
+            '            [[ "$db" == "=" ]] && db="${COMP_WORDS[i+2]}"',
+            '        elif [[ "${COMP_WORDS[i]}" == --db=* ]]; then',
+            '            db="${COMP_WORDS[i]#--db=}"',
+            "        fi",
+            "    done",
+            '    [[ "$prog" == "~/"* ]] && prog="$HOME/${prog#"~/"}"',
+            '    [[ "$db" == "~/"* ]] && db="$HOME/${db#"~/"}"',
+            "    COMPREPLY=()",
+            "    while IFS=$'\\t' read -r nr label; do",
+            '        [[ "$nr" == "$cur"* ]] && COMPREPLY+=("$nr")',
+            '    done < <("$prog" _complete "$1" ${db:+--db "$db"} 2>/dev/null)',
+            "}",
             "_koordination() {",
             '    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"',
-            '    local cmdpath="" word subs opts vals i',
+            '    local cmdpath="" word subs opts vals kind="" numbered="" i',
             "    for ((i = 1; i < COMP_CWORD; i++)); do",
             '        word="${COMP_WORDS[i]}"',
             '        subs=""; opts=""',
             '        _koordination_words "$cmdpath"',
             '        if [[ " $subs " == *" $word "* ]]; then',
             '            cmdpath="${cmdpath:+$cmdpath }$word"',
+            '        elif [[ "$word" =~ ^[0-9]+$ && "${COMP_WORDS[i-1]}" != -* ]]; then',
+            "            numbered=1  # the record number is given already",
             "        fi",
             "    done",
             '    subs=""; opts=""; vals=""',
             '    _koordination_words "$cmdpath"',
             '    if _koordination_values "$cmdpath|$prev"; then',
             '        COMPREPLY=($(compgen -W "$vals" -- "$cur"))',
+            '    elif [[ "$prev" == -* ]] && _koordination_kind "$cmdpath|$prev"; then',
+            '        _koordination_records "$kind"',
             '    elif [[ "$cur" == -* ]]; then',
             '        COMPREPLY=($(compgen -W "$opts" -- "$cur"))',
             '    elif [[ -n "$subs" ]]; then',
             '        COMPREPLY=($(compgen -W "$subs" -- "$cur"))',
+            '    elif [[ -z "$numbered" ]] && _koordination_kind "$cmdpath|"; then',
+            '        _koordination_records "$kind"',
             "    else",
             '        COMPREPLY=($(compgen -f -- "$cur"))',
             "    fi",
@@ -171,6 +249,7 @@ def zsh(tree: list[Node]) -> str:
                     key = shlex.quote(f"{node.path}|{string}")
                     choices = " ".join(shlex.quote(c) for c in option.choices)
                     values.append(f"        ({key}) vals=({choices});;")
+    kinds = [f"        ({shlex.quote(key)}) kind={kind};;" for key, kind in _record_keys(tree)]
     return "\n".join(
         [
             "#compdef koordination",
@@ -186,23 +265,53 @@ def zsh(tree: list[Node]) -> str:
             "        (*) return 1;;",
             "    esac",
             "}",
+            "_koordination_kind() {",
+            '    case "$1" in',
+            *kinds,
+            "        (*) return 1;;",
+            "    esac",
+            "}",
+            "# The numbers of KIND ($1) with their labels, from the database of the command",
+            "# line's --db, else the configured one, as `koordination _complete KIND` lists them.",
+            "_koordination_records() {",
+            '    local prog=${words[1]} db="" i',
+            "    local -a recs",
+            "    for (( i = 2; i < CURRENT; i++ )); do",
+            "        [[ ${words[i]} == --db ]] && db=${words[i+1]}",
+            "        [[ ${words[i]} == --db=* ]] && db=${words[i]#--db=}",
+            "    done",
+            "    [[ $prog == '~/'* ]] && prog=$HOME/${prog#'~/'}",
+            "    [[ $db == '~/'* ]] && db=$HOME/${db#'~/'}",
+            '    recs=(${(f)"$($prog _complete $1 ${db:+--db} ${db:+$db} 2>/dev/null)"})',
+            "    recs=(${recs/$'\\t'/:})",
+            "    _describe -t records Nummer recs",
+            "}",
             "_koordination() {",
-            '    local cmdpath="" word i',
+            '    local cmdpath="" word kind="" numbered="" i',
             "    local -a subs opts vals",
             "    for (( i = 2; i < CURRENT; i++ )); do",
             "        word=${words[i]}",
             "        subs=(); opts=()",
             '        _koordination_words "$cmdpath"',
-            '        if (( ${subs[(I)${word}:*]} )); then cmdpath="${cmdpath:+$cmdpath }$word"; fi',
+            "        if (( ${subs[(I)${word}:*]} )); then",
+            '            cmdpath="${cmdpath:+$cmdpath }$word"',
+            "        elif [[ $word =~ '^[0-9]+$' && ${words[i-1]} != -* ]]; then",
+            "            numbered=1  # the record number is given already",
+            "        fi",
             "    done",
             "    subs=(); opts=(); vals=()",
             '    _koordination_words "$cmdpath"',
             '    if _koordination_values "$cmdpath|${words[CURRENT-1]}"; then',
             "        compadd -a vals",
+            "    elif [[ ${words[CURRENT-1]} == -* ]] &&",
+            '            _koordination_kind "$cmdpath|${words[CURRENT-1]}"; then',
+            '        _koordination_records "$kind"',
             "    elif [[ ${words[CURRENT]} == -* ]]; then",
             "        _describe -t options Option opts",
             "    elif (( ${#subs} )); then",
             "        _describe -t commands Befehl subs",
+            '    elif [[ -z $numbered ]] && _koordination_kind "$cmdpath|"; then',
+            '        _koordination_records "$kind"',
             "    else",
             "        _files",
             "    fi",
@@ -226,16 +335,41 @@ def fish(tree: list[Node]) -> str:
         "function __koordination_path",
         "    set -l found",
         "    for word in (commandline -opc)[2..-1]",
-        "        set -l next (string join ' ' $found $word)",
+        "        set -l next (string join -- ' ' $found $word)",
         "        if contains -- $next $__koordination_paths",
         "            set found $found $word",
         "        end",
         "    end",
-        "    string join ' ' $found",
+        "    string join -- ' ' $found",
         "end",
         "function __koordination_at",
         "    set -l here (__koordination_path)",
         '    test "$here" = "$argv[1]"',
+        "end",
+        "# The numbers of KIND with their labels, from the database of the command line's --db,",
+        "# else the configured one, as the hidden `koordination _complete KIND` lists them.",
+        "function __koordination_records",
+        "    set -l tokens (commandline -opc)",
+        "    set -l db",
+        "    for i in (seq 2 (count $tokens))",
+        '        if test "$tokens[$i]" = --db; and test $i -lt (count $tokens)',
+        "            set db --db $tokens[(math $i + 1)]",
+        "        else if string match -q -- '--db=*' \"$tokens[$i]\"",
+        "            set db --db (string replace -- --db= '' $tokens[$i])",
+        "        end",
+        "    end",
+        "    $tokens[1] _complete $argv[1] $db 2>/dev/null",
+        "end",
+        "# Whether the record number is given already.",
+        "function __koordination_numbered",
+        "    set -l tokens (commandline -opc)",
+        "    for i in (seq 2 (count $tokens))",
+        "        if string match -qr '^[0-9]+$' -- $tokens[$i]",
+        "            and not string match -q -- '-*' $tokens[(math $i - 1)]",
+        "            return 0",
+        "        end",
+        "    end",
+        "    return 1",
         "end",
         "complete -c koordination -f",
     ]
@@ -248,6 +382,12 @@ def fish(tree: list[Node]) -> str:
         if node.positional_choices:
             words = shlex.quote(" ".join(node.positional_choices))
             lines.append(f"complete -c koordination -n {at} -a {words}")
+        if node.positional_kind:
+            unnumbered = shlex.quote(
+                f"__koordination_at {_quoted(node.path)}; and not __koordination_numbered"
+            )
+            records = shlex.quote(f"(__koordination_records {node.positional_kind})")
+            lines.append(f"complete -c koordination -n {unnumbered} -a {records}")
         for option in node.options:
             flags = []
             for string in option.strings:
@@ -257,6 +397,8 @@ def fish(tree: list[Node]) -> str:
                     flags.append(f"-s {shlex.quote(string[1:])}")
             if option.choices:
                 flags.append(f"-x -a {shlex.quote(' '.join(option.choices))}")
+            elif option.kind:
+                flags.append(f"-x -a {shlex.quote(f'(__koordination_records {option.kind})')}")
             elif option.takes_value:
                 flags.append("-r -F")
             lines.append(
