@@ -59,6 +59,9 @@ VERBS: dict[str, Verb] = {
     "kiosk": Verb("k", "Kiosk"),
     "open_only": Verb("o", "Offen/alle"),
     "guest": Verb("G", "Gast"),
+    # The review list of replies: counter-proposals, comments, delegations
+    "review": Verb("P", "Prüfen"),
+    "accept": Verb("y", "Annehmen"),
     # The sitting: agenda, attendance, minutes, approval
     "sub_item": Verb("ctrl+n", "Unterpunkt", "Strg+N"),
     "present": Verb("space", "Anwesend", "Leertaste"),

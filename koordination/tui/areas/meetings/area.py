@@ -34,6 +34,11 @@ class MeetingsArea(DateActions):
         bind("cancel_date", "cancel_occurrence", "Diesen Termin absagen"),
         bind("month", "toggle_month", "Monatsansicht / Agenda umschalten"),
         bind("answer", "answer", "Antwort einer Person erfassen", label="Antwort"),
+        bind(
+            "review",
+            "review",
+            "Rückmeldungen prüfen: Gegenvorschläge, Kommentare, Vertretungen, nicht Verbuchtes",
+        ),
         bind("cancel_series", "cancel_meeting", "Ganze Serie/Termin absagen"),
         bind(
             "fetch_answers",
@@ -238,6 +243,25 @@ class MeetingsArea(DateActions):
         )
         if report.booked:
             self.refresh_detail()  # the answers of the highlighted date; the agenda stays
+        self.refresh_review_count()
+
+    # ------------------------------------------------------------------ review list
+    def action_review(self) -> None:
+        """The replies to look at: accept a proposal (the date moves), invite a delegate,
+        file away; the agenda reloads afterwards when something changed."""
+        from koordination.tui.screens.review import ReviewScreen
+
+        core = self.needs_core()
+        if core is None:
+            return
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.changed("meeting")
+            else:
+                self.refresh_review_count()
+
+        self.app.push_screen(ReviewScreen(core), closed)
 
     # ------------------------------------------------------------------ invitations
     def action_send(self) -> None:

@@ -48,6 +48,8 @@ class AgendaView(Area):
         self._loading_more = False
         self._select_after_load: Key | int | None = None
         self._widths: dict[str, int] = {}
+        #: Replies on the review list not yet resolved (P Prüfen).
+        self.open_reviews = 0
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -143,17 +145,25 @@ class AgendaView(Area):
         assert meetings is not None
         try:
             rows = meetings.occurrences(day_start(start), day_start(end), group_id)
+            open_reviews = meetings.review.open_count()
         except KoordinationError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
         rows = [r for r in rows if start <= r.start.date() < end]
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._agenda_loaded, rows, start, end, append)
+            self.app.call_from_thread(self._agenda_loaded, rows, start, end, append, open_reviews)
 
     def _agenda_loaded(
-        self, rows: list[OccurrenceRow], start: date, end: date, append: bool
+        self,
+        rows: list[OccurrenceRow],
+        start: date,
+        end: date,
+        append: bool,
+        open_reviews: int | None = None,
     ) -> None:
         self._loading_more = False
+        if open_reviews is not None:
+            self.open_reviews = open_reviews
         table = self.table
         if append:
             self.rows += rows
@@ -190,6 +200,23 @@ class AgendaView(Area):
             return max(0, len(self.rows) - 1)
         return 0
 
+    @work(thread=True, exclusive=True, group="review-count")
+    def refresh_review_count(self) -> None:
+        """Runs in a worker: how many replies wait on the review list, for the status line."""
+        meetings = self.meetings
+        if meetings is None:
+            return
+        try:
+            count = meetings.review.open_count()
+        except KoordinationError:
+            return  # the status line keeps the last count; the review screen says what failed
+        self.app.call_from_thread(self._review_count, count)
+
+    def _review_count(self, count: int) -> None:
+        self.open_reviews = count
+        if self.window_start is not None and self.window_end is not None:
+            self._update_range()
+
     def _update_range(self) -> None:
         assert self.window_start is not None and self.window_end is not None
         last = self.window_end - timedelta(days=1)
@@ -199,7 +226,11 @@ class AgendaView(Area):
         text = f"{number(len(self.rows))} Termine"
         if cancelled:
             text += f", davon {cancelled} abgesagt"
-        if not self.month_mode:
+        if self.open_reviews:
+            # What the coordinator must look at comes before the hint to load more.
+            noun = "Rückmeldung" if self.open_reviews == 1 else "Rückmeldungen"
+            text += f"  ·  P: {number(self.open_reviews)} {noun} zu prüfen"
+        elif not self.month_mode:
             text += "  ·  l: weitere 12 Wochen"
         self._status(text)
         group = self.group_filter()
