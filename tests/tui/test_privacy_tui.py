@@ -11,6 +11,7 @@ from textual.widgets import Button, Input, Static, Switch
 from tui_support import make_app, settle, table_names, text_of
 
 from koordination.tui.app import KoordinationApp
+from koordination.tui.areas.erasure import ErasedScreen
 from koordination.tui.areas.people import EraseScreen
 from koordination.tui.widgets.lazy_table import LazyTable
 
@@ -85,6 +86,10 @@ async def test_erase_needs_the_family_name_typed_then_anonymises_the_person(
         await settle(pilot, app)
         await settle(pilot, app)
         assert not isinstance(app.screen, EraseScreen)
+        # What was erased, and which backups still hold her; Esc closes that.
+        assert isinstance(app.screen, ErasedScreen)
+        await pilot.press("escape")
+        await settle(pilot, app)
 
         # Gone from the list of active people; in the archive only as "N. N. (…)".
         app.query_one("#people-search", Input).value = ""

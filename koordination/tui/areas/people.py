@@ -5,18 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
-from textual.markup import escape
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Input, Select
 
 from koordination.domain.enums import Sector
 from koordination.domain.records.directory import PersonRecord, PersonRow, Saved
 from koordination.errors import KoordinationError
+from koordination.tui.areas.erasure import ErasedScreen, EraseScreen
 from koordination.tui.areas.list_area import ListArea, list_bindings
 from koordination.tui.formatting import day, ended, period, person_detail
 from koordination.tui.keys import bind
@@ -25,6 +21,7 @@ from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from koordination.db.backup_contents import HeldCopy
     from koordination.domain.inputs.directory import AffiliationInput, ConsentInput, PersonInput
     from koordination.services.directory.service import Directory
     from koordination.tui.dialogs.directory import Ending
@@ -461,14 +458,15 @@ class PeopleArea(ListArea):
         if record is None or core is None:
             return
 
-        def call() -> Any:
-            return core.privacy.erase_person(record.id)
+        def call() -> tuple[str, list[HeldCopy]]:
+            report = core.privacy.erase_person(record.id)
+            # Backups cannot be changed: which still hold the person, and when they go.
+            return report.summary(), core.privacy.copies_holding(record.id)
 
-        def done(report: Any) -> None:
-            self.notify(
-                report.summary(), title="Gelöscht (Art. 17 DSGVO)", markup=False, timeout=20
-            )
+        def done(result: tuple[str, list[HeldCopy]]) -> None:
+            summary, copies = result
             self.changed("person")
+            self.app.push_screen(ErasedScreen(summary, copies))
 
         def answer(confirmed: bool | None) -> None:
             if confirmed:
@@ -482,80 +480,3 @@ class PeopleArea(ListArea):
 
         # An unknown or already erased person is refused before anybody types anything.
         self.call_service(check, ask)
-
-
-class EraseScreen(ModalScreen[bool]):
-    """Erasing a person (Art. 17 DSGVO) asks for their family name or LÖSCHEN typed out, so no
-    slip of a key erases anybody."""
-
-    WORD = "LÖSCHEN"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        bind("cancel", "cancel", "Nicht löschen, Dialog schließen"),
-    ]
-
-    def __init__(self, record: PersonRecord) -> None:
-        super().__init__()
-        self.record = record
-
-    def compose(self) -> ComposeResult:
-        r = self.record
-        with Vertical(id="dialog", classes="confirm-dialog"):
-            yield Static(
-                escape(f"{r.display_name} (Nr. {r.id}) endgültig löschen?"),
-                classes="dialog-title",
-            )
-            yield Static(
-                "• Name, Anschrift, E-Mail, Telefon, Notizen, Schlagworte und Einwilligungen "
-                "werden überall entfernt, auch aus Protokollen und dem Änderungsprotokoll.\n"
-                "• Protokolle, Anwesenheit und Statistiken bleiben stimmig: dort steht dann "
-                "„N. N.“ mit Sektor und Organisation.\n"
-                "• Das lässt sich nur aus einer Sicherung rückgängig machen.",
-                classes="dialog-warning",
-            )
-            yield Static(
-                escape(f"Zur Bestätigung den Nachnamen „{r.family_name}“ oder {self.WORD} tippen:"),
-                classes="field-label",
-            )
-            yield Input(id="erase-confirm")
-            yield Static("", id="erase-problem", classes="form-summary")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Endgültig löschen", variant="error", id="erase", disabled=True)
-                yield Button("Abbrechen", variant="primary", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#erase-confirm", Input).focus()
-
-    def _confirmed(self) -> bool:
-        typed = self.query_one("#erase-confirm", Input).value.strip()
-        family = self.record.family_name.strip()
-        return typed.upper() == self.WORD or (bool(family) and typed == family)
-
-    @on(Input.Changed, "#erase-confirm")
-    def _typed(self, event: Input.Changed) -> None:
-        event.stop()
-        ok = self._confirmed()
-        self.query_one("#erase", Button).disabled = not ok
-        problem = "" if ok or not event.value.strip() else "Das passt noch nicht."
-        self.query_one("#erase-problem", Static).update(problem)
-
-    @on(Input.Submitted, "#erase-confirm")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if self._confirmed():
-            self.dismiss(True)
-        else:
-            self.query_one("#erase-problem", Static).update(
-                escape(
-                    f"Bitte genau den Nachnamen „{self.record.family_name}“ oder {self.WORD} "
-                    "tippen – oder Esc zum Abbrechen."
-                )
-            )
-
-    @on(Button.Pressed, "#erase")
-    def _erase(self) -> None:
-        if self._confirmed():
-            self.dismiss(True)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(False)
