@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from rich.cells import cell_len
@@ -366,6 +367,15 @@ def answer_counts(rows: Iterable[InvitationRow]) -> dict[str, int]:
     return counts
 
 
+def date_answer(r: InvitationRow, recurrence_id: datetime) -> InvitationRow:
+    """``r`` with its answer for one date of a series: a single-date answer (also one reset
+    by a change of time) overrides the answer for the whole series."""
+    for day, status in r.occurrence_answers:
+        if day == recurrence_id:
+            return replace(r, status=status)
+    return r
+
+
 def invitation_state(r: InvitationRow) -> Text:
     if r.excluded_because:
         return Text(f"nicht einladbar: {r.excluded_because}", style="dim red")
@@ -390,6 +400,9 @@ def meeting_detail(
     if m.status == MeetingStatus.ABGESAGT:
         head.append("  ").append(" abgesagt ", style="bold reverse red")
     listed = [r for r in invitations if not r.removed]
+    if occurrence is not None and m.rrule:
+        # The highlighted date's own answers count, where someone gave one.
+        listed = [date_answer(r, occurrence.recurrence_id) for r in listed]
     summary = Text()
     for label, count in answer_counts(listed).items():
         if count == 0 and label in ("noch nicht eingeladen", "nicht einladbar"):
@@ -458,10 +471,15 @@ def meeting_detail(
         if r.via not in m.group_names or len(m.group_names) > 1:
             text.append(f"({r.via}) ", style="dim")
         text.append_text(invitation_state(r))
-        if occurrence is not None:
-            for rid, status in r.occurrence_answers:
-                if rid == occurrence.recurrence_id:
-                    text.append(f" · an diesem Termin: {status.label}", style="bold")
+        comments = dict(r.answer_comments)
+        said = [comments.get(None)]
+        if occurrence is not None and m.rrule:
+            rid = occurrence.recurrence_id
+            if any(day == rid for day, _status in r.occurrence_answers):
+                text.append(" nur an diesem Termin", style="dim")
+            said.insert(0, comments.get(rid))
+        for comment in filter(None, said):
+            text.append(f"\n„{comment}“", style="italic")
         people.append((BULLET, text))
     parts += [Text(""), Text(f"Einladungsliste ({len(listed)})", style="bold")]
     parts.append(_grid(people or [(INDENT, Text("noch niemand eingeladen", style="dim"))]))
