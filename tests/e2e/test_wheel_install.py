@@ -112,6 +112,9 @@ def test_the_wheel_without_extras_builds_the_demo_and_lists_people_on_sqlite(
     assert header.split() == ["Nr.", "Name", "E-Mail", "Organisation", "Sektor", "Gruppen"]
     assert len(rows) > 50
     assert f"{len(rows)} Personen" in people.stderr
+    # Tab completion of record numbers works from the installed wheel as well.
+    numbers = installed.run("--db", str(database), "_complete", "people")
+    assert numbers.returncode == 0 and numbers.stdout.startswith("1\t")
     # The office's own database was never made by the demo.
     assert not (database.parent / "koordination.sqlite3").exists()
 
