@@ -206,20 +206,3 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def sqlite_backup(source: Path, target: Path) -> None:
-    """A consistent copy of a live SQLite file (online backup API), owner-readable only."""
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    private_file(tmp)
-    src = sqlite3.connect(source)
-    try:
-        dst = sqlite3.connect(tmp)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    os.replace(tmp, target)
