@@ -17,6 +17,7 @@ each other.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -37,6 +38,18 @@ CannotWrite = Callable[[Path, OSError], Exception]
 
 def cannot_write(target: Path, exc: OSError) -> KoordinationError:
     """The default error: names the file and the reason, and says nothing changed."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return KoordinationError(
+            f"Die Datei {target} kann nicht geschrieben werden: Der Speicherplatz reicht nicht "
+            "aus. Es wurde nichts verändert. Bitte Speicherplatz freigeben (alte Sicherungen, "
+            "Exporte) und erneut versuchen."
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return KoordinationError(
+            f"Die Datei {target} kann nicht geschrieben werden (keine Schreibrechte). Es wurde "
+            "nichts verändert. Bitte die Zugriffsrechte des Ordners prüfen oder einen anderen "
+            "wählen."
+        )
     return KoordinationError(
         f"Die Datei {target} kann nicht geschrieben werden ({exc.strerror or exc}). "
         "Es wurde nichts verändert."

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 a user error (German message on stderr), 2 wrong usage,
 from __future__ import annotations
 
 import argparse
+import sqlite3
 from collections.abc import Sequence
 
 from koordination import __version__
@@ -110,18 +111,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except (OSError, sqlite3.Error) as exc:
+        # A full disk or a read-only folder met outside a database session (a backup, an
+        # export): said in German like the database's own errors, the details only in the log.
+        from koordination.db.errors import explains, translate
+
+        if not explains(exc):
+            return _unexpected(exc, args)
+        err(f"Fehler: {translate(exc).message}")
+        return 1
     except Exception as exc:
-        # No traceback on the terminal (it may show SQL or a name); it goes into the log.
-        where = logs.unexpected(exc, f"koordination {args.command or '(Oberfläche)'}")
-        told = (
-            f"Die Einzelheiten stehen in {where}; bitte diese Datei mitschicken, wenn Sie den "
-            "Fehler melden."
-            if where is not None
-            else "Die Protokolldatei konnte nicht geschrieben werden; mit -v erscheinen die "
-            "Einzelheiten hier."
-        )
-        err(
-            f"Unerwarteter Fehler ({type(exc).__name__}) – das liegt am Programm, nicht an "
-            f"Ihren Angaben. {told}"
-        )
-        return UNEXPECTED
+        return _unexpected(exc, args)
+
+
+def _unexpected(exc: BaseException, args: argparse.Namespace) -> int:
+    """No traceback on the terminal (it may show SQL or a name); it goes into the log."""
+    from koordination import logs
+
+    where = logs.unexpected(exc, f"koordination {args.command or '(Oberfläche)'}")
+    told = (
+        f"Die Einzelheiten stehen in {where}; bitte diese Datei mitschicken, wenn Sie den "
+        "Fehler melden."
+        if where is not None
+        else "Die Protokolldatei konnte nicht geschrieben werden; mit -v erscheinen die "
+        "Einzelheiten hier."
+    )
+    err(
+        f"Unerwarteter Fehler ({type(exc).__name__}) – das liegt am Programm, nicht an "
+        f"Ihren Angaben. {told}"
+    )
+    return UNEXPECTED

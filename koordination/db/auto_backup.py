@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from koordination.clock import CITY_ZONE
 from koordination.db.dumps import backup
 from koordination.db.engine import Database
+from koordination.db.errors import translate
 from koordination.domain.models import AppSetting
 from koordination.errors import DatabaseError, KoordinationError
 from koordination.files import STALE_AFTER_SECONDS
@@ -190,9 +191,10 @@ def run_auto_backup(db: Database, now: datetime) -> Path | None:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         remove_stale(folder.glob(".*.teil*"))  # earlier versions' temporary names
         backup(db, target)
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:
+        # The cause in German (a full disk, a read-only folder), never the library's own text.
         raise DatabaseError(
-            f"Die tägliche Sicherung nach {folder} ist fehlgeschlagen ({exc.strerror or exc})."
+            f"Die tägliche Sicherung nach {folder} ist fehlgeschlagen: {translate(exc).message}"
         ) from exc
     rotate(db, folder, settings.keep)
     return target
@@ -229,5 +231,5 @@ def auto_backup_at_start(db: Database, now: datetime | None = None) -> str | Non
     except KoordinationError as exc:
         return f"Die tägliche Sicherung ist fehlgeschlagen: {exc.message}"
     except (OSError, sqlite3.Error, SQLAlchemyError) as exc:
-        return f"Die tägliche Sicherung ist fehlgeschlagen: {exc}"
+        return f"Die tägliche Sicherung ist fehlgeschlagen: {translate(exc).message}"
     return None

@@ -23,11 +23,15 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 
 from koordination.db.engine import Database
+from koordination.db.errors import DISK_FULL
 from koordination.errors import DatabaseError
 from koordination.files import fsync_folder, temporary_beside
 
 #: How many copies taken before a schema upgrade are kept per database file (the newest).
 UPGRADE_BACKUPS_KEPT = 5
+
+#: pg_dump's words for a full disk or a file-size limit (English and German messages).
+_NO_SPACE = re.compile(r"No space left|File too large|Disk quota|kein Speicherplatz|Datei zu groß")
 
 _UPGRADE_COPY = re.compile(r"\.vor-upgrade-(\w+)-(\d{8}-\d{6})\.bak$")
 
@@ -92,8 +96,10 @@ def pg_dump(db: Database, target: Path) -> None:
             check=False,
         )
         if result.returncode != 0:
-            reason = _first_line(result.stderr.decode("utf-8", errors="replace"))
-            raise DatabaseError(f"Die Sicherung ist fehlgeschlagen: {reason}")
+            stderr = result.stderr.decode("utf-8", errors="replace")
+            if _NO_SPACE.search(stderr):
+                raise DatabaseError(f"Die Sicherung ist fehlgeschlagen: {DISK_FULL}")
+            raise DatabaseError(f"Die Sicherung ist fehlgeschlagen: {_first_line(stderr)}")
         fh.flush()
         os.fsync(fh.fileno())
         os.replace(tmp, target)

@@ -37,6 +37,12 @@ CHANGED_ELSEWHERE = (
     "Der Datensatz wurde inzwischen von jemand anderem geändert. "
     "Ihre Änderungen wurden nicht gespeichert; bitte neu laden und erneut bearbeiten."
 )
+DISK_ERROR = (
+    "Beim Schreiben auf den Datenträger ist ein Fehler aufgetreten. "
+    + NOTHING_CHANGED
+    + " Bitte prüfen, ob genug Speicherplatz frei ist und der Datenträger in Ordnung ist, "
+    "und erneut versuchen."
+)
 UNREACHABLE = (
     "Die Verbindung zum Datenbankserver ist abgebrochen oder nicht möglich. "
     "Bitte prüfen, ob der Server läuft und erreichbar ist, und erneut versuchen."
@@ -99,7 +105,8 @@ def _message(exc: BaseException) -> str:
 
 
 def _os_message(err: OSError) -> str:
-    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+    # EFBIG: the file grew beyond what the system allows (a quota or ulimit -f): no room either.
+    if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return DISK_FULL
     if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return READ_ONLY
@@ -134,8 +141,10 @@ def _sqlite_message(orig: Any, code: int) -> str:
         return READ_ONLY
     if code == 19:  # SQLITE_CONSTRAINT: "UNIQUE constraint failed: person_email.address_key"
         return _duplicate(str(orig))
-    if code == _SQLITE_IOERR and "full" in str(orig).lower():
-        return DISK_FULL
+    if code == _SQLITE_IOERR:
+        # SQLite keeps the system's errno to itself: a write beyond a size limit or a failing
+        # disk both say "disk I/O error".
+        return DISK_FULL if "full" in str(orig).lower() else DISK_ERROR
     return REFUSED
 
 
@@ -150,6 +159,12 @@ def _kind(exc: BaseException) -> str:
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
     code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
     return f"{type(orig).__name__}{f' ({code})' if code else ''}"
+
+
+def explains(exc: BaseException) -> bool:
+    """Whether ``translate`` names a cause and remedy for ``exc`` (not only "refused"): the
+    command line says that in German instead of reporting an unexpected error."""
+    return _message(exc) != REFUSED
 
 
 def is_database_error(exc: BaseException) -> bool:
