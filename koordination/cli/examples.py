@@ -63,6 +63,13 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "replies": ("koordination replies import antworten/", "koordination replies fetch"),
     "replies import": ("koordination replies import ~/Mail/koordination/",),
     "replies fetch": ("koordination replies fetch",),
+    "replies list": ("koordination replies list --offen", "koordination replies list --json"),
+    "replies accept": ("koordination replies list --offen", "koordination replies accept 4"),
+    "replies dismiss": ("koordination replies dismiss 4",),
+    "replies invite-delegate": (
+        "koordination replies invite-delegate 5",
+        "koordination replies invite-delegate 5 --person 112",
+    ),
     "caldav": ("koordination caldav publish --all",),
     "caldav publish": (
         "koordination caldav publish --meeting 3",
