@@ -98,6 +98,42 @@ class _Fields:
             yield _grid([(INDENT * 2, Text(value))])
 
 
+class _Flow:
+    """Short items on as few lines as the pane allows, broken only between items (the joiner
+    is dropped at a break): "5 zugesagt" or "Di 15.12.2026 18:00" never lose their number or
+    weekday to the next line. An item wider than a line wraps at its own spaces."""
+
+    def __init__(
+        self,
+        items: Iterable[Text | tuple[Text, str]],
+        joiner: str = " · ",
+        *,
+        first: str = INDENT,
+        rest: str = INDENT,
+    ) -> None:
+        self.items = [(i, joiner) if isinstance(i, Text) else i for i in items]
+        self.first = first
+        self.rest = rest
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines: list[Text] = []
+        for item, joiner in self.items:
+            prefix = self.rest if lines else self.first
+            room = options.max_width - cell_len(prefix)
+            if lines and lines[-1].cell_len + cell_len(joiner) + item.cell_len <= room:
+                lines[-1].append(joiner, style="dim").append_text(item)
+            elif lines and not lines[-1].plain:
+                lines[-1].append_text(item)
+            else:
+                lines.append(item.copy())
+        if lines and not (self.first or self.rest):
+            yield from lines
+        elif lines:
+            yield _grid(
+                [(self.first if i == 0 else self.rest, line) for i, line in enumerate(lines)]
+            )
+
+
 def _fields(pairs: Iterable[tuple[str, str]]) -> _Fields:
     return _Fields(pairs)
 
@@ -135,6 +171,11 @@ def _bullet(name: str, detail: str = "", is_ended: bool = False) -> Item:
     if is_ended:
         text.append(" (beendet)", style="dim")
     return BULLET, text
+
+
+def _bullet_flow(items: Sequence[Text]) -> _Flow:
+    """A bullet whose parts (a date, a time, a place) break only between them."""
+    return _Flow(items, " ", first=BULLET, rest=INDENT * 2)
 
 
 def person_detail(p: PersonRecord, today: date) -> RenderableType:
@@ -403,48 +444,47 @@ def meeting_detail(
     if occurrence is not None and m.rrule:
         # The highlighted date's own answers count, where someone gave one.
         listed = [date_answer(r, occurrence.recurrence_id) for r in listed]
-    summary = Text()
+    summary: list[Text] = []
     for label, count in answer_counts(listed).items():
         if count == 0 and label in ("noch nicht eingeladen", "nicht einladbar"):
             continue
-        if summary:
-            summary.append(" · ", style="dim")
         style = {"zugesagt": "green", "abgesagt": "red", "vielleicht": "yellow"}.get(label, "")
-        summary.append(f"{count} {label}", style=style)
-    parts: list[RenderableType] = [
-        head,
-        _grid([(INDENT, Text(f"Nr. {m.id} · {m.kind.label} · {m.status.label}", style="dim"))]),
-    ]
+        summary.append(Text(f"{count} {label}", style=style))
+    about = [f"Nr. {m.id}", m.kind.label, m.status.label]
+    parts: list[RenderableType] = [head, _Flow(Text(x, style="dim") for x in about)]
     if listed:
         # The answers are what a coordinator looks for first; the names follow below.
-        parts.append(_grid([(INDENT, summary)]))
+        parts.append(_Flow(summary))
     if occurrence is not None and m.rrule:
-        text = Text(f"{short_day(occurrence.start)}, {time_span(occurrence.start, occurrence.end)}")
+        when: list[Text | tuple[Text, str]] = [
+            Text(f"{short_day(occurrence.start)},"),
+            Text(time_span(occurrence.start, occurrence.end)),
+        ]
         if occurrence.status == MeetingStatus.ABGESAGT:
-            text.append("  abgesagt", style="bold red")
+            when.append((Text("abgesagt", style="bold red"), "  "))
         elif occurrence.moved:
-            text.append("  verschoben", style="bold yellow")
             original = occurrence.recurrence_id
-            text.append(f" (statt {short_day(original)} {original:%H:%M})", style="dim")
+            when.append((Text("verschoben", style="bold yellow"), "  "))
+            when.append(Text(f"(statt {short_day(original)} {original:%H:%M})", style="dim"))
+        items: list[RenderableType] = [_Flow(when, " ")]
         where = occurrence_place(occurrence)
-        lines = [(INDENT, text)]
         if where:
-            lines.append((INDENT, Text(where)))
-        parts += _section("Ausgewählter Termin", lines)
+            items.append(_grid([(INDENT, Text(where))]))
+        parts += [Text(""), Text("Ausgewählter Termin", style="bold"), *items]
     if m.rrule:
         try:
             rule = RecurrenceRule.from_rrule(m.rrule).describe()
         except Exception:  # an odd rule from elsewhere must not break the pane
             rule = m.rrule
-        when = [
+        timing = [
             ("Serie", rule),
             ("Zeit", f"{m.start:%H:%M}–{m.end:%H:%M} Uhr"),
             ("Ab", short_day(m.start)),
         ]
     else:
-        when = [("Wann", f"{short_day(m.start)}, {time_span(m.start, m.end)} Uhr")]
+        timing = [("Wann", f"{short_day(m.start)}, {time_span(m.start, m.end)} Uhr")]
     fields = [
-        *when,
+        *timing,
         ("Form", m.mode),
         ("Raum", m.room),
         ("Adresse", m.address.replace("\n", ", ")),
@@ -453,24 +493,27 @@ def meeting_detail(
         ("Abo-Kalender", "ja (öffentlich)" if m.public else "nein"),
     ]
     parts += _section("Termin", _fields(fields))
-    exceptions: list[Item] = []
+    exceptions: list[RenderableType] = []
     for o in sorted(m.overrides, key=lambda o: o.recurrence_id):
         if o.cancelled:
-            exceptions.append(_bullet(f"{short_day(o.recurrence_id)} abgesagt"))
+            exceptions.append(_bullet_flow([Text(short_day(o.recurrence_id)), Text("abgesagt")]))
         elif o.start is not None:
-            moved = f"{short_day(o.recurrence_id)} → {short_day(o.start)} {o.start:%H:%M}"
+            moved = [Text(f"{short_day(o.recurrence_id)} →"), Text(f"{short_day(o.start)}")]
+            moved.append(Text(f"{o.start:%H:%M}"))
             place = ", ".join(x for x in (o.room, o.address) if x)
-            exceptions.append(_bullet(moved, place or ""))
+            if place:
+                moved.append(Text(f"({place})", style="dim"))
+            exceptions.append(_bullet_flow(moved))
     if exceptions:
-        parts += _section("Ausnahmen", exceptions)
+        parts += [Text(""), Text("Ausnahmen", style="bold"), *exceptions]
     if m.description:
         parts += _section("Beschreibung", [(INDENT, Text(m.description))])
-    people: list[Item] = []
+    people: list[RenderableType] = []
     for r in sorted(listed, key=lambda r: (bool(r.excluded_because), r.name)):
-        text = Text(r.name + "  ")
+        who = [Text(r.name)]
         if r.via not in m.group_names or len(m.group_names) > 1:
-            text.append(f"({r.via}) ", style="dim")
-        text.append_text(invitation_state(r))
+            who.append(Text(f"({r.via})", style="dim"))
+        text = invitation_state(r)
         comments = dict(r.answer_comments)
         said = [comments.get(None)]
         if occurrence is not None and m.rrule:
@@ -478,12 +521,21 @@ def meeting_detail(
             if any(day == rid for day, _status in r.occurrence_answers):
                 text.append(" nur an diesem Termin", style="dim")
             said.insert(0, comments.get(rid))
+        # Name, where the invitation comes from, the answer: each whole, on one line if
+        # there is room, else one under the other.
+        person = [(w, " ") for w in who] + [(text, "  ")]
+        people.append(_Flow(person, first=BULLET, rest=INDENT * 2))
         for comment in filter(None, said):
-            text.append(f"\n„{comment}“", style="italic")
-        people.append((BULLET, text))
+            people.append(_grid([(INDENT * 2, Text(f"„{comment}“", style="italic"))]))
     parts += [Text(""), Text(f"Einladungsliste ({len(listed)})", style="bold")]
-    parts.append(_grid(people or [(INDENT, Text("noch niemand eingeladen", style="dim"))]))
-    parts += [Text(""), Text(f"UID {m.uid} · SEQUENCE {m.sequence}", style="dim")]
+    parts += people or [_grid([(INDENT, Text("noch niemand eingeladen", style="dim"))])]
+    # A long UID breaks before its "@", not in the middle of a word.
+    local, at, domain = m.uid.partition("@")
+    uid = [(Text(f"UID {local}", style="dim"), "")]
+    if at:
+        uid.append((Text(f"@{domain}", style="dim"), ""))
+    uid.append((Text(f"SEQUENCE {m.sequence}", style="dim"), " · "))
+    parts += [Text(""), _Flow(uid, first="", rest="")]
     return Group(*parts)
 
 
