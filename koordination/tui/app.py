@@ -90,6 +90,8 @@ class KoordinationApp(App[int]):
         self._asking_to_quit = False
         #: The unexpected exception that ended the app (raised again by `run`, logged there).
         self.crash: Exception | None = None
+        #: Why the database could not be opened (said again by `run` once the screen is gone).
+        self.database_failure: str | None = None
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual would print the traceback with its local variables (names, addresses) on
@@ -167,6 +169,7 @@ class KoordinationApp(App[int]):
     def on_database_failed(self, message: DatabaseFailed) -> None:
         from koordination.tui.dialogs.common import ErrorScreen
 
+        self.database_failure = message.message
         self.query_one("#splash", Static).update("Die Datenbank konnte nicht geöffnet werden.")
         self.push_screen(ErrorScreen("Datenbank kann nicht geöffnet werden", message.message))
 
@@ -441,4 +444,7 @@ def run(database_url: str) -> int:
     app.run()
     if app.crash is not None:
         raise app.crash
+    if app.database_failure is not None:
+        # The dialog vanished with the screen: the terminal keeps the reason, exit status 1.
+        raise KoordinationError(app.database_failure)
     return app.return_code or 0
