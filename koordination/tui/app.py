@@ -360,6 +360,14 @@ class KoordinationApp(App[int]):
         sections.append(
             ("Sitzung (Tagesordnung, Anwesenheit, Protokoll, Aufgaben, Werkstatt)", sitting)
         )
+        from koordination.tui.screens.review import ReviewScreen
+
+        sections.append(
+            (
+                "Rückmeldungen prüfen (Termine, Taste P)",
+                [b for b in ReviewScreen.BINDINGS if isinstance(b, Binding)],
+            )
+        )
         from koordination.tui.screens.answer_entry import AnswerEntryScreen
         from koordination.tui.screens.questionnaire import QuestionnaireScreen
         from koordination.tui.screens.survey_results import SurveyResultsScreen
