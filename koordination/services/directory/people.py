@@ -41,6 +41,9 @@ from koordination.domain.records.directory import (
 )
 from koordination.errors import FieldError, ValidationError
 from koordination.services.consent import SHARING, consenting_ids, shareable_person
+from koordination.services.directory.person_pages import (
+    person_records as page_of_person_records,
+)
 from koordination.services.directory.records import (
     DirectoryBase,
     changed_labels,
@@ -300,15 +303,12 @@ class People(DirectoryBase):
         stmt = stmt.offset(offset)
         if limit is not None:
             stmt = stmt.limit(limit)
+        today = self.today()
         with self.db.session() as session:
             ids = list(session.scalars(stmt))
             found: dict[int, PersonRecord] = {}
             for chunk in chunks(ids, 900):
-                for p in session.scalars(
-                    select(Person).where(Person.id.in_(chunk)).options(*self._PERSON_LOAD)
-                ):
-                    found[p.id] = self._person_record(p)
-                session.expunge_all()
+                found.update(page_of_person_records(session, chunk, today))
             return [found[i] for i in ids]
 
     # ------------------------------------------------------------------ exports
