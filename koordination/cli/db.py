@@ -58,6 +58,10 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
         print(f"Die Datenbank wurde von {before or 'leer'} auf {head} gebracht.")
         if made:
             print(f"Sicherung der alten Fassung: {made}")
+    # Duplicates kept migration 0011 from making addresses and names unique: once merged, the
+    # next run turns the rule on; until then it says which records to merge.
+    for line in migrations.enforce_unique_keys(db):
+        print(line)
     return 0
 
 

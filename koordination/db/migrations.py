@@ -166,3 +166,49 @@ def upgrade(db: Database) -> Path | None:
     except (SADatabaseError, OperationalError) as exc:
         raise _unreadable(db, exc) from exc
     return backup
+
+
+#: The keys migration 0011 makes unique: (table, key, record number, index, German words).
+UNIQUE_KEYS = (
+    ("person_email", "address_key", "person_id", "ix_person_email_address_key", "E-Mail-Adressen"),
+    ("organisation", "name_key", "id", "ix_organisation_name_key", "Organisationsnamen"),
+)
+
+
+def enforce_unique_keys(db: Database) -> list[str]:
+    """Turn on the unique indexes that migration 0011 had to leave off because the database
+    held duplicates, once those are merged; returns what it found (German, record numbers
+    only, never an address or a name). ``db upgrade`` runs it every time."""
+    said: list[str] = []
+    with db.engine.begin() as conn:
+        for table, key, owner, index, words in UNIQUE_KEYS:
+            found = {i["name"]: bool(i["unique"]) for i in inspect(conn).get_indexes(table)}
+            if found.get(index):
+                continue
+            groups: dict[str, list[int]] = {}
+            rows = conn.execute(
+                text(
+                    f"SELECT {key}, {owner} FROM {table} WHERE {key} IN (SELECT {key} FROM "
+                    f"{table} GROUP BY {key} HAVING COUNT(*) > 1) ORDER BY {owner}"
+                )
+            )
+            for value, number in rows:
+                groups.setdefault(value, []).append(number)
+            if groups:
+                where = "; ".join(
+                    " und ".join(f"Nr. {n}" for n in g) for g in list(groups.values())[:10]
+                )
+                more = f" und {len(groups) - 10} weitere" if len(groups) > 10 else ""
+                said.append(
+                    f"{len(groups)} {words} kommen mehrfach vor ({where}{more}). Solange sie "
+                    f"doppelt sind, verhindert die Datenbank keine neuen doppelten {words}. "
+                    "Bitte die Einträge zusammenführen (einen bearbeiten, den anderen "
+                    "archivieren oder löschen) und danach koordination db upgrade erneut "
+                    "ausführen."
+                )
+                continue
+            if index in found:
+                conn.execute(text(f"DROP INDEX {index}"))
+            conn.execute(text(f"CREATE UNIQUE INDEX {index} ON {table} ({key})"))
+            said.append(f"Die {words} sind jetzt eindeutig: die Datenbank verhindert doppelte.")
+    return said
