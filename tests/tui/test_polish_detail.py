@@ -1,5 +1,6 @@
 """The meeting detail in the 30-column pane at 80×24: counts keep their labels, dates their
-weekdays, answers stay whole, the UID breaks before its "@"; wide, everything is on one line."""
+weekdays, answers stay whole, the UID breaks before its "@"; wide, everything is on one line.
+The Protokoll tab's list of TOPs wraps long titles instead of cutting them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import io
 import re
 
 from rich.console import Console
-from textual.widgets import Static
+from test_lists import screen_lines
+from test_sitting_at_80x24 import open_moved_sitting
+from textual.widgets import DataTable, Static
 from tui_support import make_app, settle
 
 #: The text width of the detail pane at 80 columns (30 cells less border and padding).
@@ -48,3 +51,20 @@ async def test_the_meeting_detail_wraps_between_whole_items_at_80x24(demo_db: st
     assert "Di 08.12.2026 → Di 15.12.2026 18:00 (Sitzungssaal 1)" in wide
     assert "UID demo-1@wiesenbrueck.example.org · SEQUENCE 2" in wide
     assert re.search(r"\d+ zugesagt · \d+ abgesagt · \d+ vielleicht", wide)
+
+
+async def test_the_minutes_list_of_items_wraps_long_titles_at_80x24(demo_db: str) -> None:
+    app = make_app(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_moved_sitting(pilot, app)
+        await pilot.press("3")
+        await settle(pilot, app)
+        assert screen.record is not None
+        table = screen.query_one("#sitting-items", DataTable)
+        left, right = table.region.x + 1, table.region.right - 1
+        top, bottom = table.region.y + 1, table.region.bottom - 1
+        pane = " ".join(line[left:right].strip() for line in screen_lines(app)[top:bottom])
+        words = " ".join(pane.split())
+        for item in screen.record.items:
+            assert item.title in words, (item.title, words)
+        assert any(len(item.title) > 24 for item in screen.record.items)

@@ -30,8 +30,9 @@ KEYS: list[Binding] = [
     bind("header", "header", "Protokollkopf: Leitung, Protokoll, Zeiten, Art"),
 ]
 
+#: TOP numbers are short ("12"); the title gets the rest and wraps.
 COLUMNS = [
-    FitColumn("number", "TOP", 5),
+    FitColumn("number", "TOP", 3),
     FitColumn("title", "Titel", 34, min_width=14, grow=True),
 ]
 
@@ -86,7 +87,9 @@ class MinutesPane(SittingBase):
             for item in record.items:
                 marker = "✎ " if (self.saved_notes.get(item.id, item.notes)).strip() else ""
                 values: dict[str, Any] = {"number": item.number, "title": marker + item.title}
-                table.add_row(*row_cells(widths, values), key=str(item.id))
+                # The list is narrow beside the editor (18 cells at 80 columns): a long
+                # title wraps onto further lines of its row instead of being cut.
+                table.add_row(*row_cells(widths, values), key=str(item.id), height=None)
             self._restore(table, row)
         for item in record.items:
             # What the database holds now, unless typed text is waiting or being saved.
