@@ -8,6 +8,8 @@ import statistics
 import sys
 import time
 
+from benchmarks.report import verdict
+
 TARGETS = {"docx": 0.3, "pdf": 1.5}
 
 
@@ -40,12 +42,20 @@ def main(argv: list[str] | None = None) -> int:
         if fmt == "pdf":
             extra = f", {len(pypdf.PdfReader(io.BytesIO(data)).pages)} Seiten"
         target = TARGETS.get(fmt)
-        goal = f" (Ziel ≤ {target:.1f} s)" if target else ""
-        print(
-            f"Protokoll als {fmt.upper():4}: {median:.3f} s (Median von {args.runs}), "
-            f"erster Lauf {first:.3f} s, {len(data) / 1024:.0f} KiB{extra}{goal}"
+        facts = f"first run {first:.3f} s, {len(data) / 1024:.0f} KiB{extra}"
+        if target is None:
+            print(f"minutes as {fmt.upper()}: median {median:.3f} s, {facts} (no target)")
+            continue
+        result = verdict(
+            f"minutes as {fmt.upper()}",
+            median,
+            target,
+            "s",
+            spread=(min(times), max(times)),
+            extra=facts,
         )
-        if target is not None and median > target:
+        print(result.text)
+        if not result.ok:
             status = 1
     return status
 

@@ -10,6 +10,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.report import verdict
+
 TARGET_SECONDS = 2.0
 
 
@@ -60,12 +62,15 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(root, ignore_errors=True)
     total = finished - started
-    print(
-        f"{len(paths)} Einladungen: erzeugt in {built - started:.2f} s, "
-        f"geschrieben in {finished - built:.2f} s, zusammen {total:.2f} s "
-        f"(Ziel ≤ {TARGET_SECONDS:.0f} s)"
+    result = verdict(
+        f"{len(paths)} invitations built and written",
+        total,
+        TARGET_SECONDS,
+        "s",
+        extra=f"built {built - started:.2f} s, written {finished - built:.2f} s",
     )
-    return 0 if total <= TARGET_SECONDS else 1
+    print(result.text)
+    return 0 if result.ok else 1
 
 
 if __name__ == "__main__":

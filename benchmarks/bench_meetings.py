@@ -17,7 +17,9 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-TARGET_SECONDS = 1.0
+from benchmarks.report import verdict
+
+TARGET_SECONDS = 0.5  # issue 15: the whole command, 10,000 meetings over two years
 #: Expanding 10,000 meetings (a fifth of them series) over two years, in process.
 EXPAND_TARGET_SECONDS = 0.8
 CACHE = Path(tempfile.gettempdir()) / "koordination-bench"
@@ -117,7 +119,7 @@ def build_meetings_db(path: Path, singles: int = 5_200, series: int = 200) -> Pa
     return path
 
 
-def time_listing(path: Path, runs: int) -> tuple[float, int]:
+def time_listing(path: Path, runs: int) -> tuple[float, int, tuple[float, float]]:
     command = [
         sys.executable,
         "-m",
@@ -138,7 +140,7 @@ def time_listing(path: Path, runs: int) -> tuple[float, int]:
         result = subprocess.run(command, capture_output=True, check=True)
         times.append(time.perf_counter() - start)
         count = result.stdout.count(b'"meeting_id"')
-    return statistics.median(times), count
+    return statistics.median(times), count, (min(times), max(times))
 
 
 def time_expansion(runs: int) -> tuple[float, int]:
@@ -187,20 +189,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     CACHE.mkdir(parents=True, exist_ok=True)
     path = build_meetings_db(CACHE / "termine.sqlite3")
-    seconds, count = time_listing(path, args.runs)
-    ok = seconds <= TARGET_SECONDS
-    print(
-        f"meetings list über zwei Jahre: {count} Termine in {seconds:.2f} s "
-        f"(Median aus {args.runs}, Ziel ≤ {TARGET_SECONDS:.0f} s): " + ("OK" if ok else "VERFEHLT")
+    seconds, count, spread = time_listing(path, args.runs)
+    listed = verdict(
+        f"meetings list over two years ({count} dates, whole process)",
+        seconds,
+        TARGET_SECONDS,
+        "s",
+        spread=spread,
     )
+    print(listed.text)
     expand_seconds, dates = time_expansion(args.runs)
-    expand_ok = expand_seconds <= EXPAND_TARGET_SECONDS
-    print(
-        f"10.000 Termine über zwei Jahre auflösen: {dates} Daten in {expand_seconds:.2f} s "
-        f"(Median aus {args.runs}, Ziel ≤ {EXPAND_TARGET_SECONDS} s): "
-        + ("OK" if expand_ok else "VERFEHLT")
+    expanded = verdict(
+        f"expanding 10,000 meetings over two years ({dates} dates, in process)",
+        expand_seconds,
+        EXPAND_TARGET_SECONDS,
+        "s",
     )
-    return 0 if ok and expand_ok else 1
+    print(expanded.text)
+    return 0 if listed.ok and expanded.ok else 1
 
 
 if __name__ == "__main__":

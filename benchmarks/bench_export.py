@@ -1,0 +1,71 @@
+"""Export benchmark: `koordination export people` of a city of 100,000 people as CSV and as
+JSON, each a fresh process as a coordinator runs it (wall time, peak memory from the OS)."""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.report import verdict
+
+TARGETS = {"csv": 2.0, "json": 1.5}
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / ".data"
+
+
+def city_db(people: int) -> Path:
+    """The generated city as a database (built once, shared with the interface benchmark)."""
+    from benchmarks.bench_import import build_city_db
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    path = DATA / f"people-{people}.sqlite3"
+    if not path.exists():
+        build_city_db(path, people)
+    return path
+
+
+def time_export(db: Path, fmt: str) -> tuple[float, float]:
+    """Seconds and peak MiB of one whole `koordination export people` process."""
+    with tempfile.TemporaryDirectory(prefix="koordination-bench-") as folder:
+        target = Path(folder) / f"personen.{fmt}"
+        command = [sys.executable, "-m", "koordination", "--db", str(db), "-q"]
+        command += ["export", "people", "--format", fmt, "-o", str(target)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        seconds = time.perf_counter() - start
+        peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return seconds, peak
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--people", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    db = city_db(args.people)
+    status = 0
+    for fmt, target in TARGETS.items():
+        runs = [time_export(db, fmt) for _ in range(args.runs)]
+        seconds = [s for s, _ in runs]
+        line = verdict(
+            f"export people as {fmt.upper()} ({args.people:,} people, whole process)",
+            statistics.median(seconds),
+            target,
+            "s",
+            spread=(min(seconds), max(seconds)),
+            extra=f"peak RSS {max(p for _, p in runs):.0f} MiB",
+        )
+        print(line.text)
+        status |= 0 if line.ok else 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""One way to print a benchmark figure: the median beside its target, OK or MISSED."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    text: str
+
+
+def verdict(
+    what: str,
+    value: float,
+    target: float,
+    unit: str,
+    *,
+    spread: tuple[float, float] | None = None,
+    extra: str = "",
+) -> Verdict:
+    """``what: 1.23 s (1.10–1.40) target ≤ 2 s  OK`` — MISSED in capitals when over target."""
+    digits = 1 if unit == "ms" else 2
+    shown = f"{value:.{digits}f} {unit}"
+    if spread is not None:
+        shown += f" (range {spread[0]:.{digits}f}–{spread[1]:.{digits}f})"
+    ok = value <= target
+    text = f"{what}: median {shown}, target ≤ {target:g} {unit}"
+    if extra:
+        text += f", {extra}"
+    return Verdict(ok, f"{text}  {'OK' if ok else '*** MISSED ***'}")
