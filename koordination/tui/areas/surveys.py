@@ -336,6 +336,7 @@ class SurveysArea(Area):
         self.call_service(lambda: surveys.form(record.id), opened)
 
     def action_import_responses(self) -> None:
+        from koordination.tui.dialogs.response_import import response_source
         from koordination.tui.dialogs.transfer import ImportScreen
 
         surveys, record = self.needs_surveys(), self.selected()
@@ -347,7 +348,7 @@ class SurveysArea(Area):
             )
             return
         assert self.core is not None
-        self.app.push_screen(ImportScreen(self.core, record))
+        self.app.push_screen(ImportScreen(self.core, response_source(self.core, record)))
 
     def action_results(self) -> None:
         from koordination.tui.screens.survey_results import SurveyResultsScreen

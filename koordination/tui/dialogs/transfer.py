@@ -37,7 +37,6 @@ from koordination.tui.progress import Throttled
 
 if TYPE_CHECKING:
     from koordination.core import Core
-    from koordination.domain.records.surveys import SurveyRecord
 
 ImportKind = Literal["people", "organisations"]
 ExportKind = Literal["people", "organisations", "groups"]
@@ -183,7 +182,7 @@ class ImportScreen(Dialog[None]):
     """The one import dialog: a table (.xlsx, .ods, .csv) and, in a workbook, its sheet; read
     first where columns are matched to targets; check (a dry run) and import, all or nothing.
     What it imports comes from an :class:`ImportSource`: people or organisations
-    (``kind``), or the responses to a survey (a :class:`SurveyRecord`)."""
+    (``kind``), or any other source, such as a survey's responses (``response_source``)."""
 
     BINDINGS = [
         bind("save", "import", "Importieren: alles oder nichts", label="Importieren"),
@@ -197,15 +196,10 @@ class ImportScreen(Dialog[None]):
             super().__init__()
             self.preview = preview
 
-    def __init__(self, core: Core, what: ImportKind | SurveyRecord) -> None:
+    def __init__(self, core: Core, what: ImportKind | ImportSource) -> None:
         super().__init__()
         self.core = core
-        if isinstance(what, str):
-            self.source = directory_source(core, what)
-        else:
-            from koordination.tui.dialogs.response_import import response_source
-
-            self.source = response_source(core, what)
+        self.source = directory_source(core, what) if isinstance(what, str) else what
         self.running = False
         self._focus_before: Widget | None = None
         #: The file as read (sources with a preview only).
