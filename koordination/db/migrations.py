@@ -93,9 +93,12 @@ def current_revision(db: Database) -> str | None:
 
 
 def _unreadable(db: Database, exc: Exception) -> DatabaseError:
-    reason = str(getattr(exc, "orig", exc)).strip()
+    # The driver's own text may carry a statement or a login name: say what is known in German.
+    from koordination.db.errors import explains, translate
+
+    reason = f" ({translate(exc).message})" if explains(exc) else ""
     return DatabaseError(
-        f"Die Datenbank {db.display_name} kann nicht gelesen werden ({reason}). "
+        f"Die Datenbank {db.display_name} kann nicht gelesen werden{reason}. "
         "Sie wurde nicht verändert. Ist sie beschädigt oder der Server nicht erreichbar?"
     )
 

@@ -141,8 +141,11 @@ class KoordinationApp(App[int]):
             core = open_core(self.database_url, clock=self.clock)
         except KoordinationError as exc:
             self.post_message(DatabaseFailed(exc.message))
-        except Exception as exc:  # no traceback for the user, but say what happened
-            self.post_message(DatabaseFailed(f"Die Datenbank kann nicht geöffnet werden: {exc}"))
+        except Exception as exc:
+            # Unexpected: `run` raises it again after the screen closed, and the command line
+            # writes the traceback into the log file and says so in German (exit 70).
+            self.crash = exc
+            self.call_from_thread(self.exit, 70)
         else:
             self.post_message(DatabaseReady(core))
 
