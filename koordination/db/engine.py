@@ -79,6 +79,10 @@ class Database:
             parsed = make_url(url)
         except ArgumentError as exc:
             raise DatabaseError(f"Die Datenbankangabe „{url}“ ist ungültig.") from exc
+        if parsed.drivername in ("postgresql", "postgres"):
+            # A plain postgresql:// address (as psql and the server's admins write it) means
+            # the one driver koordination uses.
+            parsed = parsed.set(drivername="postgresql+psycopg")
         self.url = parsed
         self.path: Path | None = None
         if parsed.get_backend_name() == "sqlite":
@@ -100,8 +104,9 @@ class Database:
                 # psycopg is an extra: SQLite users need no PostgreSQL driver.
                 raise DatabaseError(
                     "Für PostgreSQL fehlt der Datenbanktreiber psycopg. Bitte mit dem Zusatz "
-                    "für PostgreSQL installieren: pipx install 'koordination[postgres]' "
-                    "(oder pip install 'koordination[postgres]')."
+                    "für PostgreSQL neu installieren: pipx install --force "
+                    "'ORDNER/koordination[postgres]' (ORDNER: wo der Quellordner oder die "
+                    ".whl-Datei liegt, siehe README)."
                 ) from exc
             raise DatabaseError(
                 f"Für „{parsed.drivername}“ fehlt der Datenbanktreiber. "

@@ -124,9 +124,9 @@ def test_a_postgresql_url_without_the_extra_says_in_german_how_to_install_it(
 ) -> None:
     hinted = installed.run("--db", "postgresql+psycopg://k@127.0.0.1:1/k", "people", "list")
     assert hinted.returncode == 1
-    assert "pipx install 'koordination[postgres]'" in hinted.stderr
+    assert "pipx install --force 'ORDNER/koordination[postgres]'" in hinted.stderr
     assert "Traceback" not in hinted.stderr
-    # Without a driver named, SQLAlchemy would choose psycopg2: still one German line, no trace.
+    # A plain postgresql:// address means the same driver and gets the same hint.
     plain = installed.run("--db", "postgresql://k@127.0.0.1:1/k", "people", "list")
     assert plain.returncode == 1
-    assert "Datenbanktreiber" in plain.stderr and "Traceback" not in plain.stderr
+    assert "koordination[postgres]" in plain.stderr and "Traceback" not in plain.stderr
