@@ -1,14 +1,15 @@
 """Aufgaben and Netzwerk tables at the user's seat: whole titles and names at 80×24 (columns
-drop out first), nothing that fits cut at 120×40."""
+drop out first), nothing that fits cut at 120×40; Esc leaves a Stadtprofil field."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from test_lists import screen_lines
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 from tui_support import make_app, settle
 
+from koordination.tui.areas.city import CityArea
 from koordination.tui.areas.network import BALANCE_COLUMNS, NetworkArea
 from koordination.tui.areas.tasks import TasksArea
 
@@ -68,3 +69,20 @@ async def test_network_tables_keep_names_at_80_and_cut_nothing_at_120(demo_db: s
                 assert "Sektoren" in "\n".join(lines)
                 assert len(column_keys(balance)) == len(BALANCE_COLUMNS)
                 assert "Konsortium Engagierte Stadt Wiesenbrück" in shown
+
+
+async def test_esc_leaves_a_stadtprofil_field_so_a_digit_switches_areas(city_db: str) -> None:
+    app = make_app(city_db)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot, app)
+        await pilot.press("5")
+        await settle(pilot, app)
+        area = app.query_one(CityArea)
+        name = area.form.values()["name"]
+        assert isinstance(app.focused, Input)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        await pilot.press("6")
+        await settle(pilot, app)
+        assert area.form.values()["name"] == name and not area.unsaved_changes()
+        assert "6 Termine" in screen_lines(app)[1]

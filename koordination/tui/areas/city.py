@@ -62,9 +62,16 @@ class CityArea(Area):
         a half-typed (perhaps invalid) profile is never written on quitting; the app asks."""
 
     def focus_default(self) -> None:
+        from textual.widgets import Input, TextArea
+
         focused = self.screen.focused
         if focused is None or self not in focused.ancestors:
+            # Coming into the area: straight into the first field.
             self.query_one("#field-name").focus()
+        elif isinstance(focused, Input | TextArea):
+            # Esc in a field (the app's "leave field"): out of the text, onto the button
+            # bar, so 1–0 switch areas again instead of typing digits.
+            self.query_one("#city-save", Button).focus()
 
     def reload(self, keep_position: bool = False) -> None:
         if self.core is not None:
