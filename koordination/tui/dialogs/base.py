@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from textual import events, on
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Footer
 
 ResultType = TypeVar("ResultType")
@@ -32,6 +33,15 @@ class Dialog(ModalScreen[ResultType]):
         # Mounted here, not in compose, so every dialog gets it without repeating it.
         if not self.query(Footer):
             await self.mount(Footer(show_command_palette=False))
+
+    @property
+    def focus_chain(self) -> list[Widget]:
+        # Textual orders focus by position, and the docked button bar sits at the bottom of
+        # the visible part: Tab would reach the buttons before the fields scrolled below them.
+        # The buttons come last, after every field.
+        chain = super().focus_chain
+        bar = [w for w in chain if any(a.has_class("dialog-buttons") for a in w.ancestors)]
+        return [w for w in chain if w not in bar] + bar
 
     @on(events.DescendantFocus)
     def _keep_focus_in_view(self, event: events.DescendantFocus) -> None:
