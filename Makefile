@@ -68,8 +68,9 @@ pytest: venv
 test-unit: venv
 	$(BIN)/pytest -q -x tests/unit
 
-# Draw the screens' pictures (tests/tui/snapshots/) anew after a deliberate change to the
-# interface; look at them (git diff --stat, any SVG viewer) before committing.
+# Draw the screens' pictures (tests/tui/snapshots/, every area and dialog at 80x24 and 120x40)
+# and the README's (docs/*.svg, 100x30) anew after a deliberate change to the interface; look at
+# them (git diff --stat, any SVG viewer) before committing.
 snapshots: venv
 	KOORDINATION_SNAPSHOTS=update $(BIN)/pytest -q -n 2 --dist loadfile -p no:randomly tests/tui/test_snapshots_*.py
 
