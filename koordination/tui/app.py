@@ -211,10 +211,20 @@ class KoordinationApp(App[int]):
         return list(self.query(Area))
 
     def area(self, area_id: str) -> Area | None:
+        """The area ``area_id`` if it is mounted (areas are mounted on their first visit)."""
         from koordination.tui.areas.base import Area
 
         found = self.query(f"#{area_id}")
         return found.first(Area) if found else None
+
+    async def ensure_area(self, area_id: str) -> Area | None:
+        """The area ``area_id``, mounted first if it was not visited yet."""
+        from koordination.tui.areas.shell import SPECS, Shell
+
+        found = self.query("#shell")
+        if area_id not in SPECS or not found:
+            return None
+        return await found.first(Shell).ensure_area(area_id, lambda: self.core)
 
     def _tabs(self) -> TabbedContent | None:
         from textual.widgets import TabbedContent
@@ -233,9 +243,13 @@ class KoordinationApp(App[int]):
             else:
                 area.deactivate()
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if self.core is not None and event.pane.id:
-            self._activate(event.pane.id.removeprefix("tab-"))
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.tabbed_content.id != "areas" or not event.pane.id:
+            return
+        area_id = event.pane.id.removeprefix("tab-")
+        await self.ensure_area(area_id)
+        if self.core is not None and self._active_area_id() == area_id:
+            self._activate(area_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Area keys belong to the main window: under a form or a sitting they would switch
@@ -265,7 +279,7 @@ class KoordinationApp(App[int]):
 
     async def action_area_action(self, area_id: str, action: str) -> None:
         self.action_show_area(area_id)
-        area = self.area(area_id)
+        area = await self.ensure_area(area_id)
         if area is not None:
             self._activate(area_id)
             await area.run_action(action)
@@ -282,10 +296,20 @@ class KoordinationApp(App[int]):
         the measures show over it."""
         from koordination.tui.areas.fields import FieldsArea
 
-        found = self.query("#fields")
-        area = found.first(FieldsArea) if found else None
-        if area is not None and kind in ("decision", "task", "survey"):
+        if kind not in ("decision", "task", "survey"):
+            return
+        area = self.area("fields")
+        if isinstance(area, FieldsArea):
             area.trace(kind, target_id)  # type: ignore[arg-type]
+            return
+
+        async def first_visit() -> None:
+            # Never visited: mounted (hidden) first; the measures show over the current screen.
+            mounted = await self.ensure_area("fields")
+            if isinstance(mounted, FieldsArea):
+                mounted.trace(kind, target_id)  # type: ignore[arg-type]
+
+        self.call_later(first_visit)
 
     # ------------------------------------------------------------------ nothing lost
     def input_holders(self) -> list[Any]:
@@ -343,7 +367,7 @@ class KoordinationApp(App[int]):
 
     # ------------------------------------------------------------------ help and palette
     def key_sections(self) -> list[tuple[str, list[Binding]]]:
-        from koordination.tui.areas.shell import AREAS
+        from koordination.tui.areas.shell import area_classes
         from koordination.tui.dialogs.form import FormScreen
         from koordination.tui.keys import keymap_bindings
         from koordination.tui.widgets.lazy_table import LazyTable
@@ -353,7 +377,7 @@ class KoordinationApp(App[int]):
             ("Überall", [b for b in self.BINDINGS if isinstance(b, Binding)]),
             ("Die Tasten: überall dieselbe Bedeutung", keymap_bindings()),
         ]
-        for _area_id, _key, cls in AREAS:
+        for _area_id, _key, cls in area_classes():
             keys = [b for b in cls.BINDINGS if isinstance(b, Binding)]
             if keys:
                 sections.append((cls.TITLE, keys))
@@ -418,14 +442,14 @@ class KoordinationApp(App[int]):
 
     def command_entries(self) -> list[tuple[str, str, str]]:
         """(title, help, action) for the command palette."""
-        from koordination.tui.areas.shell import AREAS
+        from koordination.tui.areas.shell import area_classes
         from koordination.tui.dialogs.common import key_label
 
         entries = [
             (f"{label} anzeigen", f"Taste {key}", f"app.show_area('{area}')")
             for key, area, label in AREA_KEYS
         ]
-        for area_id, _key, cls in AREAS:
+        for area_id, _key, cls in area_classes():
             for b in cls.BINDINGS:
                 if isinstance(b, Binding) and b.tooltip:
                     entries.append(

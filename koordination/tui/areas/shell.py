@@ -1,37 +1,77 @@
 """The main window: Übersicht, Personen, Organisationen, Gruppen, Stadtprofil, Termine, Aufgaben,
-Umfragen, Handlungsfelder and Netzwerk as tabs."""
+Umfragen, Handlungsfelder and Netzwerk as tabs.
+
+Only the Übersicht is built at start; every other area is imported and mounted on its first
+visit (a tab, its digit, a palette command), so the window is usable before ten areas' widgets
+and styles are built.
+"""
 
 from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import TabbedContent, TabPane
 
-from koordination.tui.areas.base import Area
-from koordination.tui.areas.city import CityArea
-from koordination.tui.areas.fields import FieldsArea
-from koordination.tui.areas.groups import GroupsArea
-from koordination.tui.areas.meetings import MeetingsArea
-from koordination.tui.areas.network import NetworkArea
-from koordination.tui.areas.organisations import OrganisationsArea
-from koordination.tui.areas.overview import OverviewArea
-from koordination.tui.areas.people import PeopleArea
-from koordination.tui.areas.surveys import SurveysArea
-from koordination.tui.areas.tasks import TasksArea
+if TYPE_CHECKING:
+    from koordination.core import Core
+    from koordination.tui.areas.base import Area
 
-#: (id, key, class) in navigation order; the key switches to the area.
-AREAS: list[tuple[str, str, type[Area]]] = [
-    ("overview", "1", OverviewArea),
-    ("people", "2", PeopleArea),
-    ("organisations", "3", OrganisationsArea),
-    ("groups", "4", GroupsArea),
-    ("city", "5", CityArea),
-    ("meetings", "6", MeetingsArea),
-    ("tasks", "7", TasksArea),
-    ("surveys", "8", SurveysArea),
-    ("fields", "9", FieldsArea),
-    ("network", "0", NetworkArea),
-]
+
+@dataclass(frozen=True)
+class AreaSpec:
+    """An area as the tabs know it before it is imported."""
+
+    id: str
+    key: str
+    title: str
+    #: "module:Class" of the area's widget.
+    where: str
+
+    def load(self) -> type[Area]:
+        module, name = self.where.split(":")
+        return cast("type[Area]", getattr(import_module(module), name))
+
+
+#: The areas in navigation order; the key switches to the area. Titles equal each class's TITLE.
+AREA_SPECS: tuple[AreaSpec, ...] = (
+    AreaSpec("overview", "1", "Übersicht", "koordination.tui.areas.overview:OverviewArea"),
+    AreaSpec("people", "2", "Personen", "koordination.tui.areas.people:PeopleArea"),
+    AreaSpec(
+        "organisations",
+        "3",
+        "Organisationen",
+        "koordination.tui.areas.organisations:OrganisationsArea",
+    ),
+    AreaSpec("groups", "4", "Gruppen", "koordination.tui.areas.groups:GroupsArea"),
+    AreaSpec("city", "5", "Stadtprofil", "koordination.tui.areas.city:CityArea"),
+    AreaSpec("meetings", "6", "Termine", "koordination.tui.areas.meetings:MeetingsArea"),
+    AreaSpec("tasks", "7", "Aufgaben", "koordination.tui.areas.tasks:TasksArea"),
+    AreaSpec("surveys", "8", "Umfragen", "koordination.tui.areas.surveys:SurveysArea"),
+    AreaSpec("fields", "9", "Handlungsfelder", "koordination.tui.areas.fields:FieldsArea"),
+    AreaSpec("network", "0", "Netzwerk", "koordination.tui.areas.network:NetworkArea"),
+)
+SPECS = {spec.id: spec for spec in AREA_SPECS}
+#: The area shown at start, the only one mounted then.
+FIRST_AREA = "overview"
+
+
+def area_classes() -> list[tuple[str, str, type[Area]]]:
+    """(id, key, class) of every area in navigation order; imports them all (help, palette)."""
+    return [(spec.id, spec.key, spec.load()) for spec in AREA_SPECS]
+
+
+def __getattr__(name: str) -> Any:
+    # ``AREAS`` as before, built only when asked for: importing every area is what start-up avoids.
+    if name == "AREAS":
+        return area_classes()
+    raise AttributeError(name)
+
 
 #: Short names for the tabs that are not shown, when the full names do not fit.
 SHORT = {
@@ -54,13 +94,13 @@ def tab_labels(active: str, width: int) -> dict[str, str]:
     """The label of each area's tab so that all ten fit in ``width`` cells: the active one
     spelled out, the others as their digit, then named (short, then full) in navigation
     order as long as the row still fits."""
-    full = {area_id: f"{key} {cls.TITLE}" for area_id, key, cls in AREAS}
-    labels = {area_id: full[area_id] if area_id == active else key for area_id, key, _ in AREAS}
+    full = {s.id: f"{s.key} {s.title}" for s in AREA_SPECS}
+    labels = {s.id: full[s.id] if s.id == active else s.key for s in AREA_SPECS}
 
     def used() -> int:
         return sum(len(text) + TAB_PADDING for text in labels.values())
 
-    for names in ({a: f"{k} {SHORT[a]}" for a, k, _ in AREAS}, full):
+    for names in ({s.id: f"{s.key} {SHORT[s.id]}" for s in AREA_SPECS}, full):
         for area_id in labels:
             before = labels[area_id]
             if area_id != active:
@@ -71,13 +111,43 @@ def tab_labels(active: str, width: int) -> dict[str, str]:
 
 
 class Shell(Vertical):
-    """Tabs with one area each; built right after the first frame."""
+    """Tabs with one area each; the first area is built with the shell, the others on demand."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        #: Areas mounted or being mounted, by id (a second caller waits for the same mount).
+        self._mounting: dict[str, asyncio.Task[Area]] = {}
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="areas"):
-            for area_id, key, cls in AREAS:
-                with TabPane(f"{key} {cls.TITLE}", id=f"tab-{area_id}"):
-                    yield cls(id=area_id)
+            for spec in AREA_SPECS:
+                with TabPane(f"{spec.key} {spec.title}", id=f"tab-{spec.id}"):
+                    if spec.id == FIRST_AREA:
+                        yield spec.load()(id=spec.id)
+
+    def mounted_areas(self) -> list[Area]:
+        from koordination.tui.areas.base import Area
+
+        return list(self.query(Area))
+
+    async def ensure_area(self, area_id: str, core: Callable[[], Core | None]) -> Area:
+        """The area ``area_id``, mounted into its tab first if this is its first visit; a
+        newly mounted area gets the ``core`` (if open by then) like the others got it."""
+        from koordination.tui.areas.base import Area
+
+        found = self.query(f"#{area_id}")
+        if found and area_id not in self._mounting:
+            return found.first(Area)
+        if area_id not in self._mounting:
+            self._mounting[area_id] = asyncio.ensure_future(self._mount_area(area_id, core))
+        return await self._mounting[area_id]
+
+    async def _mount_area(self, area_id: str, core: Callable[[], Core | None]) -> Area:
+        area = SPECS[area_id].load()(id=area_id)
+        await self.query_one(f"#tab-{area_id}", TabPane).mount(area)
+        if (opened := core()) is not None:
+            area.ready(opened)
+        return area
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.fit_tabs)
@@ -86,7 +156,7 @@ class Shell(Vertical):
         self.fit_tabs()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        # Not stopped: the app activates the area on the same message.
+        # Not stopped: the app mounts and activates the area on the same message.
         if event.tabbed_content.id == "areas":
             self.fit_tabs()
 
