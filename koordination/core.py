@@ -171,8 +171,8 @@ def open_core(
     PostgreSQL database is migrated only with ``create`` (``db upgrade``, ``demo``): an older
     one is refused, since others share it."""
     from koordination.config import load_settings
-    from koordination.db import migrations
     from koordination.db.engine import Database, resolve_url
+    from koordination.db.schema_head import at_head
 
     settings = load_settings()
     named = url or settings.database
@@ -184,7 +184,10 @@ def open_core(
     db.actor = actor or settings.who
     db.clock = clock
     made: Path | None = None
-    if migrate:
+    # One query when the schema is current; the migration machinery only when it is not.
+    if migrate and not at_head(db):
+        from koordination.db import migrations
+
         try:
             if db.is_sqlite or create:
                 made = migrations.upgrade(db)

@@ -59,7 +59,6 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from koordination.outputs.builders.directory import person_row_json
     from koordination.services.directory.search import PeopleFilter
 
     directory = open_core(args).directory
@@ -72,6 +71,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     )
     rows = directory.list_people(f)
     if args.json:
+        from koordination.outputs.builders.directory import person_row_json
+
         print_json([person_row_json(r) for r in rows])
         return 0
     table(

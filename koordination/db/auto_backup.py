@@ -1,5 +1,9 @@
 """The daily automatic backup: its switch and folder (stored in the database), writing one
-backup per city day and keeping the newest N."""
+backup per city day and keeping the newest N.
+
+Every command asks on start whether a backup is due; while it is switched off that is one
+query, so the backup machinery (``db.dumps``, temporary files) is imported only to write one.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ import contextlib
 import re
 import shutil
 import sqlite3
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,12 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from koordination.clock import CITY_ZONE
-from koordination.db.dumps import backup
 from koordination.db.engine import Database
 from koordination.db.errors import translate
 from koordination.domain.models import AppSetting
 from koordination.errors import DatabaseError, KoordinationError
-from koordination.files import STALE_AFTER_SECONDS
 from koordination.paths import data_dir
 
 # --------------------------------------------------------------------------- settings
@@ -118,6 +119,8 @@ def configure_auto_backup(
 
 def check_backup_folder(folder: Path) -> None:
     """Create ``folder`` (owner-only) and prove a file can be written there."""
+    import tempfile
+
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
@@ -185,6 +188,8 @@ def run_auto_backup(db: Database, now: datetime) -> Path | None:
     target = daily_backup_path(db, folder, local_day(now))
     if target.exists():
         return None
+    from koordination.db.dumps import backup
+
     # A temporary file of its own per run: two programs starting at once each write a whole
     # file, and the later rename wins; neither can rename the other's half-written file.
     try:
@@ -203,6 +208,8 @@ def run_auto_backup(db: Database, now: datetime) -> Path | None:
 def remove_stale(leftovers: Iterable[Path]) -> None:
     """Files and folders of a backup or restore of an earlier version, killed more than an
     hour ago (today's are found by :func:`koordination.files.sweep_stale`)."""
+    from koordination.files import STALE_AFTER_SECONDS
+
     limit = time.time() - STALE_AFTER_SECONDS
     for leftover in leftovers:
         with contextlib.suppress(OSError):
