@@ -9,12 +9,15 @@ from benchmarks import (
     bench_import,
     bench_invitations,
     bench_meetings,
+    bench_startup,
     bench_surveys,
     bench_tui,
 )
 
 print("== Import ==", flush=True)
 status = bench_import.main([])
+print("\n== Start ==", flush=True)
+status |= bench_startup.main([])
 print("\n== Export ==", flush=True)
 status |= bench_export.main([])
 print("\n== Oberfläche ==", flush=True)
