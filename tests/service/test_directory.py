@@ -21,7 +21,7 @@ from koordination.domain.inputs.directory import (
     OrganisationInput,
     PersonInput,
 )
-from koordination.errors import ConflictError, DatabaseError, NotFoundError, ValidationError
+from koordination.errors import ConflictError, NotFoundError, ValidationError
 from koordination.services.directory.search import OrganisationFilter, PeopleFilter
 from koordination.services.directory.service import Directory
 
@@ -77,7 +77,7 @@ def test_a_second_person_with_the_same_address_is_refused_and_a_same_name_warned
     directory: Directory,
 ) -> None:
     first = _person(directory, "Erika", "Müller", "erika@example.org")
-    with pytest.raises(DatabaseError, match="E-Mail-Adresse gehört schon zu einer anderen"):
+    with pytest.raises(ValidationError, match=r"erika@example.org gehört schon zu Erika Müller"):
         directory.create_person(
             PersonInput(given_name="Erika", family_name="Müller", emails=["ERIKA@example.org"])
         )

@@ -42,13 +42,10 @@ async def test_a_duplicate_address_or_name_reopens_the_form_with_the_input(city_
         await fill(pilot, app, typed)
         await pilot.press("ctrl+s")
         await settle(pilot, app)
-        # The likely duplicate is named first; saving anyway is refused by the database.
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("j")
-        await settle(pilot, app)
+        # An address is one person's: no "save anyway", the form comes back naming the owner.
         form = app.screen
         assert isinstance(form, RefusedForm), form
-        assert "Diese E-Mail-Adresse gehört schon zu einer anderen Person" in note_of(form)
+        assert "anna.mueller@buergerverein.de gehört schon zu Anna Müller" in note_of(form)
         for key, value in typed.items():
             assert form.query_one(f"#field-{key}", Input).value == value
         # Esc does not throw the typed input away without asking.

@@ -87,37 +87,45 @@ class People(DirectoryBase):
             return self._person_record(self._load_person(session, person_id))
 
     def person_duplicates(self, data: PersonInput, exclude_id: int | None = None) -> list[str]:
-        """Warnings about people that are likely the same: same e-mail or same name."""
+        """Warnings about people that are likely the same: the same name. (An address that
+        belongs to someone else is no warning but a refusal: see ``address_owners``.)"""
         data = data.normalised()
-        warnings: list[str] = []
+        if not data.family_name:
+            return []
+        key = person_sort_key(data.family_name, data.given_name)
+        stmt = select(Person.id, Person.given_name, Person.family_name).where(
+            Person.sort_key == key
+        )
+        if exclude_id is not None:
+            stmt = stmt.where(Person.id != exclude_id)
         with self.db.session() as session:
-            keys = [email_key(e) for e in data.emails]
-            if keys:
-                stmt = (
-                    select(PersonEmail.address, Person.id, Person.given_name, Person.family_name)
-                    .join(Person)
-                    .where(PersonEmail.address_key.in_(keys))
-                )
-                if exclude_id is not None:
-                    stmt = stmt.where(Person.id != exclude_id)
-                for address, pid, given, family in session.execute(stmt):
-                    warnings.append(
-                        f"Die E-Mail {address} gehört schon zu {given} {family} (Nr. {pid})."
-                    )
-            if data.family_name:
-                key = person_sort_key(data.family_name, data.given_name)
-                stmt2 = select(Person.id, Person.given_name, Person.family_name).where(
-                    Person.sort_key == key
-                )
-                if exclude_id is not None:
-                    stmt2 = stmt2.where(Person.id != exclude_id)
-                for pid, given, family in session.execute(stmt2.limit(5)):
-                    warnings.append(f"Es gibt schon eine Person {given} {family} (Nr. {pid}).")
-        return warnings
+            return [
+                f"Es gibt schon eine Person {given} {family} (Nr. {pid})."
+                for pid, given, family in session.execute(stmt.limit(5))
+            ]
+
+    def address_owners(self, data: PersonInput, exclude_id: int | None = None) -> list[FieldError]:
+        """The addresses of ``data`` that already belong to another person: each address is
+        one person's (the database holds it unique), so saving would be refused."""
+        keys = [email_key(e) for e in data.normalised().emails]
+        if not keys:
+            return []
+        stmt = (
+            select(PersonEmail.address, Person.id, Person.given_name, Person.family_name)
+            .join(Person)
+            .where(PersonEmail.address_key.in_(keys))
+        )
+        if exclude_id is not None:
+            stmt = stmt.where(Person.id != exclude_id)
+        with self.db.session() as session:
+            return [
+                FieldError("E-Mail", f"{address} gehört schon zu {given} {family} (Nr. {pid}).")
+                for address, pid, given, family in session.execute(stmt)
+            ]
 
     def create_person(self, data: PersonInput) -> Saved[PersonRecord]:
         data = data.normalised()
-        if errors := data.problems():
+        if errors := data.problems() or self.address_owners(data):
             raise ValidationError(errors)
         warnings = self.person_duplicates(data)
         with self.db.session() as session:
@@ -133,7 +141,7 @@ class People(DirectoryBase):
 
     def update_person(self, original: PersonRecord, data: PersonInput) -> Saved[PersonRecord]:
         data = data.normalised()
-        if errors := data.problems():
+        if errors := data.problems() or self.address_owners(data, exclude_id=original.id):
             raise ValidationError(errors)
         warnings = self.person_duplicates(data, exclude_id=original.id)
         with self.db.session() as session:
