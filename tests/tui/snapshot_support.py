@@ -72,8 +72,9 @@ async def steady_picture(
     # Textual's Tabs move their underline when a tab is relabelled (the area tabs are, on every
     # resize) but measure the tab before its new width is laid out, now and then: the line is
     # left under the old place. Placed again here, so a picture shows the layout, not the race.
-    for tabs in app.screen.query(Tabs):
-        tabs._highlight_active(animate=False)
+    for screen in app.screen_stack:  # the area tabs show under a dialog too
+        for tabs in screen.query(Tabs):
+            tabs._highlight_active(animate=False)
     last = ""
     for _ in range(20):
         await pilot.pause(0.02)  # type: ignore[attr-defined]
