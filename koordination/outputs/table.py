@@ -35,8 +35,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def guard_cell(value: str) -> str:
-    value = strip_controls(value)
-    return "'" + value if looks_like_formula(value) else value
+    # Called for every cell of an export (two million for a city): the control-character
+    # pass runs only on text that holds a character that is not printable.
+    if not value.isprintable():
+        value = _CONTROL.sub("", value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def strip_controls(value: str) -> str:

@@ -19,6 +19,8 @@ from koordination.outputs.table import (
     check_format,
     csv_file,
     guard_cell,
+    looks_like_formula,
+    strip_controls,
     write_csv,
     write_json,
 )
@@ -176,3 +178,14 @@ def test_an_empty_json_table_is_an_empty_array(tmp_path: Path) -> None:
     target = tmp_path / "leer.json"
     write_json(target, [])
     assert target.read_text(encoding="utf-8") == "[]\n"
+
+
+def test_guard_agrees_with_stripping_then_guarding_for_every_character() -> None:
+    # guard_cell skips the control-character pass on printable text: for no character,
+    # alone, leading or inside a word, may that change the cell.
+    for code in range(0x10000):
+        ch = chr(code)
+        for text in (ch, ch + "=1", "=" + ch, "a" + ch + "b", ch + ch):
+            stripped = strip_controls(text)
+            slow = "'" + stripped if looks_like_formula(stripped) else stripped
+            assert guard_cell(text) == slow, repr(text)

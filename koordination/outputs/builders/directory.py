@@ -256,13 +256,13 @@ class DirectoryTables(Protocol):
 
     def count_people(self, f: Any = ...) -> int: ...
 
-    def shareable_people(
-        self, f: Any = ..., offset: int = ..., limit: int | None = ..., *, now: datetime
-    ) -> Sequence[PersonRow]: ...
+    def shareable_people_pages(
+        self, f: Any = ..., *, now: datetime, size: int = ...
+    ) -> Iterator[Sequence[PersonRow]]: ...
 
-    def shareable_person_records(
-        self, f: Any = ..., offset: int = ..., limit: int | None = ..., *, now: datetime
-    ) -> Sequence[PersonRecord]: ...
+    def shareable_person_record_pages(
+        self, f: Any = ..., *, now: datetime, size: int = ...
+    ) -> Iterator[Sequence[PersonRecord]]: ...
 
     def count_organisations(self, f: Any = ...) -> int: ...
 
@@ -315,6 +315,27 @@ class _Pages:
                 return
 
 
+class _Stream:
+    """Passes on a list read page by page by the service and counts what went by."""
+
+    def __init__(
+        self, pages: Iterable[Sequence[Any]], total: int, progress: Progress | None
+    ) -> None:
+        self.pages = pages
+        self.total = total
+        self.progress = progress
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.progress is not None:
+            self.progress(0, self.total)
+        for page in self.pages:
+            yield from page
+            self.count += len(page)
+            if self.progress is not None:
+                self.progress(min(self.count, self.total), max(self.total, self.count))
+
+
 def export_people(
     directory: DirectoryTables,
     fmt: str,
@@ -331,18 +352,12 @@ def export_people(
     total = directory.count_people(**by)
     now = datetime.now(UTC)
     if fmt == "json":
-        rows = _Pages(
-            lambda o, n: directory.shareable_people(offset=o, limit=n, now=now, **by),
-            total,
-            progress,
-        )
+        rows = _Stream(directory.shareable_people_pages(now=now, size=PAGE, **by), total, progress)
         write_json(path, (person_row_json(r) for r in rows))
         return rows.count
     today = directory.today()
-    records = _Pages(
-        lambda o, n: directory.shareable_person_records(offset=o, limit=n, now=now, **by),
-        total,
-        progress,
+    records = _Stream(
+        directory.shareable_person_record_pages(now=now, size=PAGE, **by), total, progress
     )
     write_rows(fmt, path, PEOPLE_HEADER, (person_csv_row(p, today) for p in records))
     return records.count

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from koordination.domain.enums import (
@@ -40,7 +39,10 @@ from koordination.domain.records.directory import (
     display_name,
 )
 from koordination.errors import FieldError, ValidationError
-from koordination.services.consent import SHARING, consenting_ids, shareable_person
+from koordination.services.consent import (
+    SHARING,
+    consenting_people,
+)
 from koordination.services.directory.person_pages import (
     person_records as page_of_person_records,
 )
@@ -260,13 +262,25 @@ class People(DirectoryBase):
             base = session.execute(stmt).all()
             return self._person_rows(session, base)
 
-    def _person_rows(self, session: Session, base: Sequence[Any]) -> list[PersonRow]:
+    def _person_rows(
+        self,
+        session: Session,
+        base: Sequence[Any],
+        members: Select[Any] | None = None,
+        withheld: Collection[int] = (),
+    ) -> list[PersonRow]:
+        """The list rows of ``base`` (id, title, names, archived); ``members``: a query of
+        exactly these ids to read the other tables by (see ``_keyset_pages``); ``withheld``:
+        whose e-mail addresses an export may not show."""
         ids = [row[0] for row in base]
         emails: dict[int, list[str]] = defaultdict(list)
         orgs: dict[int, tuple[str, Sector]] = {}
         groups: dict[int, list[str]] = defaultdict(list)
         today = self.today()
-        for chunk in chunks(ids, 900):
+        scopes: Iterable[Sequence[int] | Select[Any]] = (
+            chunks(ids, 900) if members is None else (members,)
+        )
+        for chunk in scopes:
             for pid, address in session.execute(
                 select(PersonEmail.person_id, PersonEmail.address)
                 .where(PersonEmail.person_id.in_(chunk))
@@ -294,7 +308,7 @@ class People(DirectoryBase):
                 PersonRow(
                     id=pid,
                     name=display_name(title, given, family),
-                    emails=tuple(emails.get(pid, ())),
+                    emails=() if pid in withheld else tuple(emails.get(pid, ())),
                     organisation=org[0] if org else "",
                     sector=org[1] if org else None,
                     groups=tuple(groups.get(pid, ())),
@@ -325,30 +339,69 @@ class People(DirectoryBase):
     # rule, services/consent.py). Names, memberships and the consents themselves stay, so the
     # file still imports. The office's complete copy is the database backup.
 
-    def shareable_people(
-        self,
-        f: PeopleFilter = ALL_PEOPLE,
-        offset: int = 0,
-        limit: int | None = None,
-        *,
-        now: datetime,
-    ) -> list[PersonRow]:
-        """One page of ``list_people`` as an export may show it: e-mail addresses only of
-        those with a current sharing consent at ``now``."""
-        rows = self.list_people(f, offset, limit)
-        sharing = consenting_ids(self.db, [r.id for r in rows if r.emails], SHARING, now)
-        return [r if r.id in sharing or not r.emails else replace(r, emails=()) for r in rows]
+    def _keyset_pages(
+        self, f: PeopleFilter, columns: Sequence[Any], size: int
+    ) -> Iterator[tuple[Session, Sequence[Any], Select[Any] | None]]:
+        """The people ``f`` selects in the order of ``list_people``, ``size`` rows of
+        ``columns`` (the id first) at a time, each page in a session of its own and with a
+        query of exactly its ids (``None`` for a search, where each run would scan again).
 
-    def shareable_person_records(
-        self,
-        f: PeopleFilter = ALL_PEOPLE,
-        offset: int = 0,
-        limit: int | None = None,
-        *,
-        now: datetime,
-    ) -> list[PersonRecord]:
-        """One page of ``person_records`` as an export may show it (see ``shareable_person``)."""
-        return [shareable_person(p, now) for p in self.person_records(f, offset, limit)]
+        Each page starts after the previous one's sort key and id, so the last page of a city
+        costs what the first does; OFFSET walked every row before it."""
+        searching = bool(search_terms(f.search))
+        # For a search, list_people's order: the index walk is slower than scan and sort.
+        order = Person.sort_key.concat("") if searching else Person.sort_key
+        after: tuple[str, int] | None = None
+        while True:
+            stmt = self._people_query(f)
+            if after is not None:
+                stmt = stmt.where(tuple_(Person.sort_key, Person.id) > tuple_(*after))
+            stmt = stmt.order_by(order, Person.id).limit(size)
+            with self.db.session() as session:
+                page = session.execute(stmt.with_only_columns(*columns, Person.sort_key)).all()
+                if not page:
+                    return
+                yield session, page, None if searching else stmt
+            if len(page) < size:
+                return
+            after = (page[-1][-1], page[-1][0])
+
+    def shareable_people_pages(
+        self, f: PeopleFilter = ALL_PEOPLE, *, now: datetime, size: int = 1000
+    ) -> Iterator[list[PersonRow]]:
+        """``list_people`` as an export may show it, page after page: e-mail addresses only of
+        those with a current sharing consent at ``now``."""
+        columns = (Person.id, Person.title, Person.given_name, Person.family_name, Person.archived)
+        for session, page, members in self._keyset_pages(f, columns, size):
+            ids = [row[0] for row in page]
+            scopes = chunks(ids, 900) if members is None else (members,)
+            sharing: set[int] = set()
+            for scope in scopes:
+                sharing.update(
+                    session.scalars(
+                        consenting_people(SHARING, now).where(Consent.person_id.in_(scope))
+                    )
+                )
+            withheld = {pid for pid in ids if pid not in sharing}
+            yield self._person_rows(session, [row[:5] for row in page], members, withheld)
+
+    def shareable_person_record_pages(
+        self, f: PeopleFilter = ALL_PEOPLE, *, now: datetime, size: int = 1000
+    ) -> Iterator[list[PersonRecord]]:
+        """``person_records`` as an export may show them (``consent.shareable_person`` at
+        ``now``), page after page."""
+        today = self.today()
+        for session, page, members in self._keyset_pages(f, (Person.id,), size):
+            ids = [row[0] for row in page]
+            found: dict[int, PersonRecord] = {}
+            if members is not None:
+                found = page_of_person_records(
+                    session, ids, today, members=members, shareable_at=now
+                )
+            else:
+                for chunk in chunks(ids, 900):
+                    found.update(page_of_person_records(session, chunk, today, shareable_at=now))
+            yield [found[i] for i in ids]
 
     def tags(self) -> list[str]:
         with self.db.session() as session:

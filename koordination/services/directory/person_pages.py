@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from koordination.domain.enums import Sector
@@ -31,34 +32,27 @@ from koordination.domain.records.directory import (
     display_name,
     is_current,
 )
+from koordination.services.consent import SHARING, has_current_consent
 
 
-def person_records(session: Session, ids: Sequence[int], today: date) -> dict[int, PersonRecord]:
+def person_records(
+    session: Session,
+    ids: Sequence[int],
+    today: date,
+    *,
+    members: Select[Any] | None = None,
+    shareable_at: datetime | None = None,
+) -> dict[int, PersonRecord]:
     """The records of the people ``ids`` (at most a few thousand) by id: the same values and
-    orders as ``DirectoryBase._person_record`` gives for each person loaded through the ORM."""
+    orders as ``DirectoryBase._person_record`` gives for each person loaded through the ORM.
+
+    ``members``: a query of exactly these ids (a keyset page) to select the rows of every
+    table by, instead of a list of bound ids that SQLAlchemy would coerce one by one on each
+    query. ``shareable_at``: the records as ``consent.shareable_person`` gives them at that
+    instant, built so directly (the contact data of those without the consent are not read)."""
     if not ids:
         return {}
-    emails: dict[int, list[str]] = defaultdict(list)
-    for pid, address in session.execute(
-        select(PersonEmail.person_id, PersonEmail.address)
-        .where(PersonEmail.person_id.in_(ids))
-        .order_by(PersonEmail.person_id, PersonEmail.position)
-    ):
-        emails[pid].append(address)
-    phones: dict[int, list[str]] = defaultdict(list)
-    for pid, number in session.execute(
-        select(PersonPhone.person_id, PersonPhone.number)
-        .where(PersonPhone.person_id.in_(ids))
-        .order_by(PersonPhone.person_id, PersonPhone.position)
-    ):
-        phones[pid].append(shown_phone(number))
-    tags: dict[int, list[str]] = defaultdict(list)
-    for pid, tag in session.execute(
-        select(PersonTag.person_id, PersonTag.tag)
-        .where(PersonTag.person_id.in_(ids))
-        .order_by(PersonTag.person_id, PersonTag.tag)
-    ):
-        tags[pid].append(tag)
+    scope: Sequence[int] | Select[Any] = ids if members is None else members
     consents: dict[int, list[ConsentRecord]] = defaultdict(list)
     for cid, pid, purpose, basis, version, given, withdrawn in session.execute(
         select(
@@ -70,10 +64,39 @@ def person_records(session: Session, ids: Sequence[int], today: date) -> dict[in
             Consent.given_at,
             Consent.withdrawn_at,
         )
-        .where(Consent.person_id.in_(ids))
+        .where(Consent.person_id.in_(scope))
         .order_by(Consent.person_id, Consent.id)
     ):
         consents[pid].append(ConsentRecord(cid, purpose, basis, version, given, withdrawn))
+    withheld: frozenset[int] = frozenset()
+    if shareable_at is not None:
+        # The one rule (consent.shareable_person): no sharing consent, no contact data.
+        withheld = frozenset(
+            pid for pid in ids if not has_current_consent(consents[pid], SHARING, shareable_at)
+        )
+    emails: dict[int, list[str]] = defaultdict(list)
+    for pid, address in session.execute(
+        select(PersonEmail.person_id, PersonEmail.address)
+        .where(PersonEmail.person_id.in_(scope))
+        .order_by(PersonEmail.person_id, PersonEmail.position)
+    ):
+        if pid not in withheld:
+            emails[pid].append(address)
+    phones: dict[int, list[str]] = defaultdict(list)
+    for pid, number in session.execute(
+        select(PersonPhone.person_id, PersonPhone.number)
+        .where(PersonPhone.person_id.in_(scope))
+        .order_by(PersonPhone.person_id, PersonPhone.position)
+    ):
+        if pid not in withheld:
+            phones[pid].append(shown_phone(number))
+    tags: dict[int, list[str]] = defaultdict(list)
+    for pid, tag in session.execute(
+        select(PersonTag.person_id, PersonTag.tag)
+        .where(PersonTag.person_id.in_(scope))
+        .order_by(PersonTag.person_id, PersonTag.tag)
+    ):
+        tags[pid].append(tag)
     people = session.execute(
         select(
             Person.id,
@@ -86,7 +109,7 @@ def person_records(session: Session, ids: Sequence[int], today: date) -> dict[in
             Person.notes,
             Person.preferred_channel,
             Person.archived,
-        ).where(Person.id.in_(ids))
+        ).where(Person.id.in_(scope))
     ).all()
     names = {row[0]: display_name(row[3], row[4], row[5]) for row in people}
     affiliations: dict[int, list[AffiliationRecord]] = defaultdict(list)
@@ -103,7 +126,7 @@ def person_records(session: Session, ids: Sequence[int], today: date) -> dict[in
             Affiliation.valid_to,
         )
         .join(Organisation, Organisation.id == Affiliation.organisation_id)
-        .where(Affiliation.person_id.in_(ids))
+        .where(Affiliation.person_id.in_(scope))
         .order_by(Affiliation.person_id, Affiliation.id)
     ):
         affiliations[pid].append(
@@ -129,7 +152,7 @@ def person_records(session: Session, ids: Sequence[int], today: date) -> dict[in
         )
         .join(Group, Group.id == GroupMembership.group_id)
         .outerjoin(represented, represented.id == GroupMembership.representing_id)
-        .where(GroupMembership.person_id.in_(ids))
+        .where(GroupMembership.person_id.in_(scope))
         .order_by(GroupMembership.person_id, GroupMembership.id)
     ):
         mid, gid, group_name, pid, role, since, until, voting, rep_id, rep_name, rep_sector = row
@@ -159,7 +182,7 @@ def person_records(session: Session, ids: Sequence[int], today: date) -> dict[in
             family_name=family,
             emails=tuple(emails.get(pid, ())),
             phones=tuple(phones.get(pid, ())),
-            postal_address=address,
+            postal_address="" if pid in withheld else address,
             notes=notes,
             tags=tuple(tags.get(pid, ())),
             preferred_channel=channel,
