@@ -234,7 +234,8 @@ class MeetingsArea(DateActions):
             self._status("Antworten abholen: fehlgeschlagen.")
             self.notify(error or "", title="Antworten abholen", severity="error", timeout=12)
             return
-        self._status(f"Antworten abholen: {report.summary()}")
+        summary = f"Antworten abholen: {report.summary()}"
+        self._status(summary)
         self.notify(
             report.summary(),
             title="Antworten abholen",
@@ -243,7 +244,7 @@ class MeetingsArea(DateActions):
         )
         if report.booked:
             self.refresh_detail()  # the answers of the highlighted date; the agenda stays
-        self.refresh_review_count()
+        self.refresh_review_count(summary)
 
     # ------------------------------------------------------------------ review list
     def action_review(self) -> None:

@@ -201,8 +201,9 @@ class AgendaView(Area):
         return 0
 
     @work(thread=True, exclusive=True, group="review-count")
-    def refresh_review_count(self) -> None:
-        """Runs in a worker: how many replies wait on the review list, for the status line."""
+    def refresh_review_count(self, report: str = "") -> None:
+        """Runs in a worker: how many replies wait on the review list, for the status line.
+        ``report`` (what an action just did) stays in the status line, the count after it."""
         meetings = self.meetings
         if meetings is None:
             return
@@ -210,11 +211,14 @@ class AgendaView(Area):
             count = meetings.review.open_count()
         except KoordinationError:
             return  # the status line keeps the last count; the review screen says what failed
-        self.app.call_from_thread(self._review_count, count)
+        self.app.call_from_thread(self._review_count, count, report)
 
-    def _review_count(self, count: int) -> None:
+    def _review_count(self, count: int, report: str = "") -> None:
         self.open_reviews = count
-        if self.window_start is not None and self.window_end is not None:
+        if report:
+            noun = "Rückmeldung" if count == 1 else "Rückmeldungen"
+            self._status(report + (f"  ·  P: {number(count)} {noun} zu prüfen" if count else ""))
+        elif self.window_start is not None and self.window_end is not None:
             self._update_range()
 
     def _update_range(self) -> None:
