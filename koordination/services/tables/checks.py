@@ -49,7 +49,15 @@ def checked(path: Path, fmt: TableFormat, rows: Records) -> Records:
     header: list[str] | None = None
     width = 0
     for line, cells in rows:
-        for index, cell in enumerate(cells):
+        # One pass over the whole row first: when it is short enough, has few enough line
+        # breaks and no control character, so has every cell (most rows of every file).
+        joined = "".join(cells)
+        fine = (
+            len(joined) <= limit
+            and (not csv or joined.count("\n") <= MAX_CELL_LINES)
+            and _CONTROL.search(joined) is None
+        )
+        for index, cell in enumerate(() if fine else cells):
             if len(cell) > limit or (csv and cell.count("\n") > MAX_CELL_LINES):
                 # The line the cell (and in a CSV file its opening quote) starts on.
                 opened = line + sum(c.count("\n") for c in cells[:index])
