@@ -109,7 +109,7 @@ async def test_stadtprofil_edit_is_reported_unsaved_and_quitting_asks(city_db: s
         await settle(pilot, app)
         area = app.query_one(CityArea)
         assert not area.unsaved_changes()
-        await pilot.press("end", "6")  # a digit in a text field is text
+        await pilot.press("e", "end", "6")  # e edits; a digit in a text field is text
         await settle(pilot, app)
         assert area.unsaved_changes()
         assert "Esc" in "\n".join(screen_lines(app))

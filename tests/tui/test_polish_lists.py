@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from test_lists import screen_lines
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, TextArea
 from tui_support import make_app, settle
 
+from koordination.services.directory.service import Directory
 from koordination.tui.areas.city import CityArea
 from koordination.tui.areas.network import BALANCE_COLUMNS, NetworkArea
 from koordination.tui.areas.tasks import TasksArea
@@ -71,7 +72,28 @@ async def test_network_tables_keep_names_at_80_and_cut_nothing_at_120(demo_db: s
                 assert "Konsortium Engagierte Stadt Wiesenbrück" in shown
 
 
-async def test_esc_leaves_a_stadtprofil_field_so_a_digit_switches_areas(city_db: str) -> None:
+async def test_stadtprofil_shown_takes_no_typing_so_digits_switch_areas(
+    city_db: str, directory: Directory
+) -> None:
+    app = make_app(city_db)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot, app)
+        await pilot.press("5")
+        await settle(pilot, app)
+        area = app.query_one(CityArea)
+        assert not isinstance(app.focused, Input | TextArea)
+        await pilot.press("6")
+        await settle(pilot, app)
+        assert app._active_area_id() == "meetings"
+        assert "6 Termine" in screen_lines(app)[1]
+        city = directory.get_city()
+        assert city is not None and city.name == "Musterstadt"
+        assert not area.unsaved_changes()
+
+
+async def test_stadtprofil_e_edits_esc_leaves_and_a_digit_in_a_field_is_text(
+    city_db: str,
+) -> None:
     app = make_app(city_db)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot, app)
@@ -79,10 +101,17 @@ async def test_esc_leaves_a_stadtprofil_field_so_a_digit_switches_areas(city_db:
         await settle(pilot, app)
         area = app.query_one(CityArea)
         name = area.form.values()["name"]
-        assert isinstance(app.focused, Input)
-        await pilot.press("escape")
+        await pilot.press("e")  # Bearbeiten: into the first field
+        await settle(pilot, app)
+        assert isinstance(app.focused, Input) and app.focused.id == "field-name"
+        await pilot.press("end", "6")  # in a field a digit is text, and the footer says so
+        await settle(pilot, app)
+        assert area.form.values()["name"] == name + "6"
+        footer = " ".join(str(k.render()) for k in app.screen.query("FooterKey"))
+        assert "Feld verlassen" in footer
+        await pilot.press("backspace", "escape")
         await settle(pilot, app)
         await pilot.press("6")
         await settle(pilot, app)
         assert area.form.values()["name"] == name and not area.unsaved_changes()
-        assert "6 Termine" in screen_lines(app)[1]
+        assert app._active_area_id() == "meetings"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from textual import on
@@ -14,12 +15,18 @@ from koordination.domain.records.directory import CityProfileRecord
 from koordination.tui.areas.base import Area
 from koordination.tui.keys import bind
 
+#: Fields of the profile that hold sentences rather than a name or a number.
+LONG_TEXTS = frozenset({"portrait", "focus", "vision", "achievements", "resources"})
+
 
 class CityArea(Area):
     TITLE = "Stadtprofil"
     BINDINGS: ClassVar[list[BindingType]] = [
+        bind("edit", "edit", "Stadtprofil bearbeiten"),
         bind("save", "save", "Stadtprofil speichern"),
-        bind("undo", "revert", "Stadtprofil: Änderungen verwerfen", label="Verwerfen"),
+        # The Verwerfen button says it on screen; in a field the footer's room is for
+        # "Esc Feld verlassen".
+        bind("undo", "revert", "Stadtprofil: Änderungen verwerfen", label="Verwerfen", show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -33,11 +40,13 @@ class CityArea(Area):
         from koordination.tui.widgets.form import FormFields
 
         yield Static(
-            "Das Profil der Stadt im Netzwerk Engagierte Stadt. Strg+S speichert; "
-            "Esc verlässt das Feld, dann wechseln 1–0 den Bereich.",
+            "Das Profil der Stadt im Netzwerk Engagierte Stadt. e bearbeitet, Strg+S "
+            "speichert; Esc verlässt das Feld, dann wechseln 1–0 den Bereich.",
             classes="area-hint",
         )
-        yield FormFields(CITY_FIELDS, {}, build_city, id="city-form", classes="city-form")
+        # The long texts wrap at word boundaries instead of running off the right edge.
+        fields = [replace(s, kind="lines") if s.key in LONG_TEXTS else s for s in CITY_FIELDS]
+        yield FormFields(fields, {}, build_city, id="city-form", classes="city-form")
         with Horizontal(classes="form-buttons"):
             yield Button("Speichern", variant="primary", id="city-save")
             yield Button("Verwerfen", id="city-revert")
@@ -52,6 +61,10 @@ class CityArea(Area):
     def on_mount(self) -> None:
         self._saved_values = self.form.values()
 
+    def on_resize(self) -> None:
+        # A low terminal: no blank line between the fields, so more of the profile is seen.
+        self.set_class((self.size.height or self.app.size.height) < 30, "-short")
+
     # ------------------------------------------------------------------ nothing lost
     def unsaved_changes(self) -> bool:
         """Whether the form holds edits that are not saved (Strg+Q asks then)."""
@@ -65,13 +78,18 @@ class CityArea(Area):
         from textual.widgets import Input, TextArea
 
         focused = self.screen.focused
-        if focused is None or self not in focused.ancestors:
-            # Coming into the area: straight into the first field.
-            self.query_one("#field-name").focus()
-        elif isinstance(focused, Input | TextArea):
-            # Esc in a field (the app's "leave field"): out of the text, onto the button
-            # bar, so 1–0 switch areas again instead of typing digits.
+        if (
+            focused is None
+            or self not in focused.ancestors
+            or isinstance(focused, Input | TextArea)
+        ):
+            # Coming into the area, or Esc in a field (the app's "leave field"): onto the
+            # button bar, never into a text, so 1–0 switch areas instead of typing digits
+            # over the city's name. Editing starts with e, or Shift+Tab into the form.
             self.query_one("#city-save", Button).focus()
+
+    def action_edit(self) -> None:
+        self.query_one("#field-name").focus()
 
     def reload(self, keep_position: bool = False) -> None:
         if self.core is not None:
