@@ -81,6 +81,9 @@ class KoordinationApp(App[int]):
     ]
 
     def __init__(self, database_url: str, clock: Clock = SYSTEM_CLOCK) -> None:
+        from koordination.tui.german import apply
+
+        apply()
         super().__init__()
         self.database_url = database_url
         #: Where "today" and "now" come from (tests and demos fix it to a day).
