@@ -11,13 +11,14 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.errors import KoordinationError
 from koordination.tui.commands import KoordinationCommands
 from koordination.tui.keys import bind
 from koordination.tui.messages import DatabaseFailed, DatabaseReady, DataChanged
+from koordination.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from textual.widgets import TabbedContent
@@ -110,7 +111,7 @@ class KoordinationApp(App[int]):
         yield Header()
         with Container(id="main"):
             yield Static("Datenbank wird geöffnet …", id="splash")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "koordination"

@@ -10,6 +10,9 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from koordination.tui.keys import bind
+from koordination.tui.widgets.footer import KeyFooter
+
 ResultType = TypeVar("ResultType")
 
 #: Below this many columns two-column dialogs stack their columns.
@@ -27,12 +30,14 @@ class Dialog(ModalScreen[ResultType]):
         (NARROW_BELOW, "-wide"),
     ]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    # A dialog's keys end at the dialog: without this F1 would do nothing in it.
+    BINDINGS = [bind("help", "app.help", "Hilfe: Tastenkürzel")]
 
     @on(events.Mount)
     async def _add_footer(self) -> None:
         # Mounted here, not in compose, so every dialog gets it without repeating it.
         if not self.query(Footer):
-            await self.mount(Footer(show_command_palette=False))
+            await self.mount(KeyFooter())
 
     @property
     def focus_chain(self) -> list[Widget]:

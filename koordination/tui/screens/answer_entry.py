@@ -11,7 +11,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
-    Footer,
     Header,
     Input,
     Static,
@@ -29,6 +28,7 @@ from koordination.tui.dialogs.form import ConfirmScreen
 from koordination.tui.formatting import escape_markup
 from koordination.tui.keys import bind
 from koordination.tui.messages import DataChanged
+from koordination.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from koordination.services.surveys.service import Surveys
@@ -195,7 +195,7 @@ class AnswerEntryScreen(Screen[None]):
             "Enter: weiter · leer lassen: keine Angabe · Enter auf der letzten Frage: speichern",
             classes="status-line",
         )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.rows = list(self.query(AnswerRow))

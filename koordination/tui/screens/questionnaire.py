@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from koordination.domain.records.surveys import QuestionRecord, SurveyForm, SurveyRecord
 from koordination.errors import ConflictError, KoordinationError
@@ -21,6 +21,7 @@ from koordination.tui.messages import DataChanged
 from koordination.tui.screens.survey_results import answers_text
 from koordination.tui.survey_text import STATUS_STYLE, question_cells, question_detail
 from koordination.tui.widgets.column_fit import FitColumn, fit_columns, table_width
+from koordination.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from koordination.domain.inputs.surveys import QuestionInput
@@ -73,7 +74,7 @@ class QuestionnaireScreen(Screen[None]):
         yield table
         yield Static("", id="editor-detail", classes="surveys-detail")
         yield Static("", id="editor-status", classes="status-line")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> DataTable[Any]:

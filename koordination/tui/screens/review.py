@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from koordination.domain.enums import ReviewKind
 from koordination.domain.records.review import ACCEPT, DISMISS, INVITE_DELEGATE, ReviewItem
@@ -26,6 +26,7 @@ from koordination.tui.widgets.column_fit import (
     row_cells,
     set_columns,
 )
+from koordination.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from koordination.core import Core
@@ -138,7 +139,7 @@ class ReviewScreen(Screen[bool]):
         yield table
         yield Static("", id="review-detail", classes="review-detail")
         yield Static("Wird geladen …", id="review-status", classes="status-line")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> DataTable[Any]:

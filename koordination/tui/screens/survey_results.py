@@ -16,7 +16,7 @@ from textual.markup import escape
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.widgets import Button, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from koordination.domain.enums import QuestionType
@@ -30,6 +30,7 @@ from koordination.domain.records.surveys import (
 from koordination.errors import KoordinationError
 from koordination.tui.keys import bind
 from koordination.tui.widgets.bar_chart import SUPPRESSED, BarChart
+from koordination.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from koordination.core import Core
@@ -191,7 +192,7 @@ class SurveyResultsScreen(Screen[None]):
         yield Static("", id="results-view")
         yield VerticalScroll(id="results-list", can_focus=True)
         yield Static("", id="results-status", classes="status-line")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#results-list").focus()
@@ -442,7 +443,7 @@ class SurveyComparisonScreen(Screen[None]):
         yield Static("Vergleich wird ausgezählt …", id="results-title")
         yield Static("", id="results-view")
         yield VerticalScroll(id="results-list", can_focus=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#results-list").focus()

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from koordination.domain.enums import MeetingKind, MinutesStatus
 from koordination.domain.records.meetings import SittingRecord
@@ -24,6 +24,7 @@ from koordination.tui.screens.sitting.minutes import MinutesPane, NotesArea
 from koordination.tui.screens.sitting.tasks import TasksPane
 from koordination.tui.screens.sitting.workshop import WorkshopPane
 from koordination.tui.widgets.column_fit import FittedTable
+from koordination.tui.widgets.footer import KeyFooter
 
 TABS = ("agenda", "attendance", "minutes", "tasks", "workshop")
 
@@ -120,7 +121,7 @@ class SittingScreen(AgendaPane, AttendancePane, MinutesPane, TasksPane, Workshop
                 yield Static("", id="sitting-cards-hint", classes="area-hint")
                 yield FittedTable(id="sitting-cards", cursor_type="row")
         yield Static("Sitzung wird geöffnet …", id="sitting-status", classes="status-line")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#sitting-frozen").display = False
