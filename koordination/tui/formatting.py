@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -134,6 +135,12 @@ class _Flow:
             )
 
 
+def flow(items: Iterable[Text], joiner: str = " · ") -> RenderableType:
+    """Items ("Aus: AK Stadtteilarbeit") on as few lines as fit, broken only between them, so
+    no label ends a line without its value."""
+    return _Flow(items, joiner, first="", rest="")
+
+
 def _fields(pairs: Iterable[tuple[str, str]]) -> _Fields:
     return _Fields(pairs)
 
@@ -157,11 +164,20 @@ def _section(
     return [Text(""), Text(title, style="bold"), shown]
 
 
-def _title(name: str, archived: bool, subtitle: str) -> list[RenderableType]:
+def _title(name: str, archived: bool, *about: str) -> list[RenderableType]:
+    """The record's name in bold, and under it short facts ("Nr. 1", its kind) that break
+    only between them, or after a "/" inside one: "Konsortium/Steuerungsgruppe" never
+    loses half a word to the next line."""
     head = Text(name, style="bold")
     if archived:
         head.append("  ").append(" archiviert ", style="reverse")
-    return [head, _grid([(INDENT, Text(subtitle, style="dim"))])]
+    items: list[tuple[Text, str]] = []
+    for fact in about:
+        pieces = re.split(r"(?<=/)(?=\S)", fact)
+        items += [
+            (Text(piece, style="dim"), " · " if i == 0 else "") for i, piece in enumerate(pieces)
+        ]
+    return [head, _Flow(items)]
 
 
 def _bullet(name: str, detail: str = "", is_ended: bool = False) -> Item:
@@ -218,7 +234,7 @@ def person_detail(p: PersonRecord, today: date) -> RenderableType:
 
 
 def organisation_detail(o: OrganisationRecord, today: date) -> RenderableType:
-    parts = _title(o.name, o.archived, f"Nr. {o.id} · {o.sector.label} · {o.kind.label}")
+    parts = _title(o.name, o.archived, f"Nr. {o.id}", o.sector.label, o.kind.label)
     contact = [
         ("Kurzname", o.short_name),
         ("Anschrift", o.address.replace("\n", ", ")),
@@ -247,10 +263,10 @@ def missing_sectors_warning(g: GroupRecord) -> str:
 
 
 def group_detail(g: GroupRecord, today: date) -> RenderableType:
-    sub = f"Nr. {g.id} · {g.kind.label}"
+    about = [f"Nr. {g.id}", g.kind.label]
     if g.parent_name:
-        sub += f" · gehört zu {g.parent_name}"
-    parts = _title(g.name, g.archived, sub)
+        about.append(f"gehört zu {g.parent_name}")
+    parts = _title(g.name, g.archived, *about)
     if g.description:
         parts += [Text(""), _grid([(INDENT, Text(g.description))])]
     balance = [(INDENT, Text(f"{s.label:<18} {g.sector_balance.get(s, 0):>3}")) for s in Sector]

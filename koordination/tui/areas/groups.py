@@ -57,7 +57,11 @@ class GroupsArea(ListArea):
 
     def compose_filters(self) -> Iterable[Widget]:
         yield Select(
-            Sector.choices(), prompt="Alle Sektoren", id=f"{self.id}-sector", classes="filter"
+            Sector.choices(),
+            prompt="Alle Sektoren",
+            id=f"{self.id}-sector",
+            classes="filter",
+            compact=True,
         )
 
     def list_filter(self) -> Any:

@@ -54,6 +54,8 @@ class ListArea(Area):
     #: "Personen", "Organisationen", ... for the status line.
     NOUN: ClassVar[str] = ""
     SEARCH_HINT: ClassVar[str] = "Suchen …"
+    #: The search field's hint below 100 columns, where the filters leave it less room.
+    SEARCH_HINT_NARROW: ClassVar[str] = ""
     #: What ``i`` imports and ``Strg+E`` exports here ("people", ...); ``None``: not offered.
     IMPORT_KIND: ClassVar[ImportKind | None] = None
     EXPORT_KIND: ClassVar[ExportKind | None] = None
@@ -63,7 +65,7 @@ class ListArea(Area):
     SHOWN_IN_DETAIL: ClassVar[tuple[int, ...]] = ()
     #: What this area's records are called in the data-changed message ("person", ...).
     CHANGED: ClassVar[str] = ""
-    #: Below this width the filters go under the search field (more filters: more room).
+    #: Below this width the search field's hint is the short one, the detail pane narrower.
     NARROW_BELOW: ClassVar[int] = 100
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -75,8 +77,14 @@ class ListArea(Area):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
+        # One line of compact fields: at 80×24 every row below is a row of the list.
         with Horizontal(classes="filter-bar"):
-            yield Input(placeholder=self.SEARCH_HINT, id=f"{self.id}-search", classes="search")
+            yield Input(
+                placeholder=self.SEARCH_HINT,
+                id=f"{self.id}-search",
+                classes="search",
+                compact=True,
+            )
             with Horizontal(classes="filters"):
                 yield from self.compose_filters()
                 with Horizontal(classes="archive-toggle"):
@@ -113,10 +121,13 @@ class ListArea(Area):
         super().activate()
 
     def _fit_width(self) -> None:
-        # When narrow, the filters take a line of their own under the search field. The
-        # screen's width: a hidden area has none of its own.
+        # The screen's width: a hidden area has none of its own.
         width = self.size.width or self.app.size.width
-        self.set_class(width < self.NARROW_BELOW, "-narrow")
+        narrow = width < self.NARROW_BELOW
+        self.set_class(narrow, "-narrow")
+        # Below 100 columns the filters leave the search field room for a short hint only.
+        short = width < 100 and self.SEARCH_HINT_NARROW
+        self.search.placeholder = self.SEARCH_HINT_NARROW if short else self.SEARCH_HINT
 
     @property
     def search(self) -> Input:

@@ -26,6 +26,7 @@ from koordination.tui.areas.network_text import (
     MISSING_STYLE,
     SECTOR_SHORT,
     SECTOR_STYLE,
+    balance_legend,
     balance_values,
     balance_warning,
     clipped,
@@ -104,12 +105,7 @@ class NetworkArea(Area):
                 balance = FittedTable(id="network-balance", cursor_type="row")
                 balance.border_title = "Mitglieder je Sektor"
                 yield balance
-                yield Static(
-                    "[dim]Zivil Zivilgesellschaft · Verw Verwaltung · Wirt Wirtschaft · "
-                    "Wiss Wissenschaft · Pol Politik · ohne: ohne Organisation · "
-                    "[b red]rot[/b red]: Kernsektor fehlt · Enter: Blick auf die Gruppe[/dim]",
-                    classes="network-legend",
-                )
+                yield Static(balance_legend(), classes="network-legend")
             with (
                 TabPane("Engagement", id="net-engagement"),
                 VerticalScroll(id="network-engagement", classes="network-pane"),

@@ -22,6 +22,7 @@ from koordination.domain.records.network import (
     sector_list,
 )
 from koordination.tui.field_text import OVERDUE_STYLE, measure_label
+from koordination.tui.formatting import flow
 
 #: Sector columns of the balance table: short headers, full names in the legend.
 SECTOR_SHORT = {
@@ -43,6 +44,18 @@ MISSING_STYLE = "bold red"
 ATTENDANCE_BAR = 24
 #: How many organisations the detail of one organisation lists as closest partners.
 CLOSEST = 8
+
+
+def balance_legend() -> RenderableType:
+    """What the balance table's short headers and colours mean; each "Abk. = Name" stays on
+    one line."""
+    items = [Text(f"{short} = {sector.label}") for sector, short in SECTOR_SHORT.items()]
+    items.append(Text("ohne = ohne Organisation"))
+    items.append(Text.assemble(("rot", "bold red"), " = Kernsektor fehlt"))
+    items.append(Text("Enter: Blick auf die Gruppe"))
+    for item in items:
+        item.stylize("dim")
+    return flow(items)
 
 
 def _title(text: str, extra: str = "") -> Text:

@@ -51,7 +51,11 @@ class OrganisationsArea(ListArea):
 
     def compose_filters(self) -> Iterable[Widget]:
         yield Select(
-            Sector.choices(), prompt="Alle Sektoren", id=f"{self.id}-sector", classes="filter"
+            Sector.choices(),
+            prompt="Alle Sektoren",
+            id=f"{self.id}-sector",
+            classes="filter",
+            compact=True,
         )
 
     def list_filter(self) -> Any:

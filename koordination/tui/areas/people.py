@@ -61,6 +61,7 @@ class PeopleArea(ListArea):
     IMPORT_KIND = "people"
     EXPORT_KIND = "people"
     SEARCH_HINT = "Suchen: Name, E-Mail, Organisation …"
+    SEARCH_HINT_NARROW = "Suchen: Name, E-Mail …"
     RECORD_NOUN = "Person"
     # Three filters and the archive switch leave the search field too little room below that.
     NARROW_BELOW = 140
@@ -111,11 +112,18 @@ class PeopleArea(ListArea):
         self._group_names: dict[int, str] = {}
 
     def compose_filters(self) -> Iterable[Widget]:
+        # Short prompts: the three filters and the search share one line at 80 columns.
         yield Select(
-            Sector.choices(), prompt="Alle Sektoren", id=f"{self.id}-sector", classes="filter"
+            Sector.choices(),
+            prompt="Sektor",
+            id=f"{self.id}-sector",
+            classes="filter",
+            compact=True,
         )
-        yield Select([], prompt="Alle Gruppen", id=f"{self.id}-group", classes="filter")
-        yield Input(placeholder="Schlagwort", id=f"{self.id}-tag", classes="filter tag")
+        yield Select([], prompt="Gruppe", id=f"{self.id}-group", classes="filter", compact=True)
+        yield Input(
+            placeholder="Schlagwort", id=f"{self.id}-tag", classes="filter tag", compact=True
+        )
 
     def load_all(self) -> None:
         super().load_all()

@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 from koordination.domain.records.meetings import TaskRecord
 from koordination.errors import KoordinationError
 from koordination.tui.areas.base import Area
+from koordination.tui.formatting import flow
 from koordination.tui.keys import bind
 from koordination.tui.widgets.column_fit import (
     FitColumn,
@@ -92,12 +93,22 @@ class TasksArea(Area):
     def compose(self) -> ComposeResult:
         from textual.containers import Horizontal
 
+        # Compact fields on one line, as in the other lists: the rows go to the tasks.
         with Horizontal(classes="filter-bar"):
             yield Select(
-                STATES, value="open", allow_blank=False, id="tasks-state", classes="filter"
+                STATES,
+                value="open",
+                allow_blank=False,
+                id="tasks-state",
+                classes="filter",
+                compact=True,
             )
-            yield Select([], prompt="Alle Gruppen", id="tasks-group", classes="filter")
-            yield Input(placeholder="Person suchen …", id="tasks-search", classes="search")
+            yield Select(
+                [], prompt="Alle Gruppen", id="tasks-group", classes="filter", compact=True
+            )
+            yield Input(
+                placeholder="Person suchen …", id="tasks-search", classes="search", compact=True
+            )
         yield DataTable(id="tasks-table", cursor_type="row")
         hidden = Static("", id="tasks-hidden", classes="status-line")
         hidden.display = False
@@ -206,13 +217,8 @@ class TasksArea(Area):
             line.display = False
             return
         cells = task_cells(self.shown[row], self.today())
-        out = Text()
-        for c in dropped:
-            if out:
-                out.append("  ·  ", style="dim")
-            out.append(f"{c.label}: ", style="dim")
-            out.append_text(cells[c.key])
-        line.update(out)
+        items = [Text(f"{c.label}: ", style="dim").append_text(cells[c.key]) for c in dropped]
+        line.update(flow(items, "  ·  "))
         line.display = True
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
