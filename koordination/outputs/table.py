@@ -29,6 +29,7 @@ FORMATS: tuple[str, ...] = tuple(TABLE_FORMATS)
 # Phone numbers like +49 ... get the apostrophe too; that is the accepted practice, the
 # spreadsheet hides it, and csv_import.clean_cell takes it off again on import.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(_FORMULA_START)
 # Control characters (a backspace pasted into a note) show as nothing in a spreadsheet, and a
 # file with a few of them is no text file to the importer: the export could not be read back.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -83,7 +84,16 @@ class CsvRows:
         self._writer.writerow([guard_cell(cell) for cell in cells])
 
     def row(self, cells: Sequence[str]) -> None:
-        self._writer.writerow([guard_cell(cell) for cell in cells])
+        # guard_cell only for a cell that could need it: empty and plain cells (most of a
+        # city's two million) pass as they are.
+        self._writer.writerow(
+            [
+                cell
+                if not cell or (cell.isprintable() and cell[0] not in _FORMULA_FIRST)
+                else guard_cell(cell)
+                for cell in cells
+            ]
+        )
         self.count += 1
 
     def rows(self, rows: Iterable[Sequence[str]]) -> None:

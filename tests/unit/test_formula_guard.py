@@ -189,3 +189,14 @@ def test_guard_agrees_with_stripping_then_guarding_for_every_character() -> None
             stripped = strip_controls(text)
             slow = "'" + stripped if looks_like_formula(stripped) else stripped
             assert guard_cell(text) == slow, repr(text)
+
+
+def test_csv_rows_guard_each_cell_exactly_as_guard_cell(tmp_path: Path) -> None:
+    # The writer passes plain cells without calling guard_cell: what reaches the file must
+    # still be what guard_cell makes of every cell.
+    chars = [chr(c) for c in range(0x3000) if not 0xD800 <= c <= 0xDFFF]
+    cells = [text for ch in chars for text in (ch, ch + "=1", "=" + ch, "a" + ch)] + [""]
+    rows = [cells[i : i + 50] for i in range(0, len(cells), 50)]
+    target = tmp_path / "zellen.csv"
+    write_csv(target, ["Zelle"] * 50, rows)
+    assert _cells(target)[1:] == [[guard_cell(c) for c in row] for row in rows]
