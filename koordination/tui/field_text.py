@@ -76,17 +76,18 @@ def measure_style(m: MeasureRecord, today: date) -> str:
 
 
 def measure_label(m: MeasureRecord, today: date) -> Text:
-    """One line of the tree: bar, share, title, status and when it is due."""
+    """One line of the tree: bar, share, when it is due, title and status. The date comes
+    before the title, so a narrow tree cuts the status (its colour is the bar's), not the date."""
     late = m.overdue(today)
     out = progress_text(m.progress, measure_style(m, today))
     out.append("  ")
+    if late and m.due_on:
+        out.append(f"überfällig {m.due_on:%d.%m.%y}  ", style=OVERDUE_STYLE)
+    elif m.due_on and m.status not in (MeasureStatus.ABGESCHLOSSEN, MeasureStatus.PAUSIERT):
+        out.append(f"bis {m.due_on:%d.%m.%y}  ", style="dim")
     out.append(m.title, style=OVERDUE_STYLE if late else "")
     out.append("  ")
     out.append_text(status_text(m.status))
-    if late and m.due_on:
-        out.append(f" · überfällig seit {m.due_on:%d.%m.%y}", style=OVERDUE_STYLE)
-    elif m.due_on and m.status not in (MeasureStatus.ABGESCHLOSSEN, MeasureStatus.PAUSIERT):
-        out.append(f" · fällig {m.due_on:%d.%m.%y}", style="dim")
     return out
 
 

@@ -78,11 +78,24 @@ def survey_detail(s: SurveyRecord) -> str:
     return "\n".join(lines)
 
 
+def question_texts(q: QuestionRecord, form: SurveyForm) -> dict[str, str]:
+    """The whole texts of a question's row by column key (what each column needs)."""
+    return {
+        "code": q.label,
+        "section": q.section,
+        "type": q.type.label,
+        "text": ("abgelöst: " if q.retired else "") + q.text,
+        "required": "ja" if q.required else "",
+        "condition": form.condition_label(q).removeprefix("Nur wenn "),
+        "answers": number(q.answer_count) if q.answer_count else "–",
+    }
+
+
 def question_cells(q: QuestionRecord, form: SurveyForm, widths: Mapping[str, int]) -> list[Text]:
     """The cells of a question's row, for the columns shown (``widths`` by key, in order)."""
     style = "dim" if q.retired else ""
-    text = ("abgelöst: " if q.retired else "") + q.text
-    condition = form.condition_label(q).removeprefix("Nur wenn ")
+    whole = question_texts(q, form)
+    text, condition = whole["text"], whole["condition"]
     cells = {
         "code": lambda w: Text(clip(q.label, w), style="dim" if q.retired else "bold"),
         "section": lambda w: Text(clip(q.section, w), style="dim"),
@@ -98,9 +111,10 @@ def question_cells(q: QuestionRecord, form: SurveyForm, widths: Mapping[str, int
 
 
 def question_detail(q: QuestionRecord, form: SurveyForm) -> str:
-    lines = [f"[b]{escape_markup(q.label)}[/b] {escape_markup(q.text)}"]
+    # The space stays inside the styled label, so no renderer drops it at the style's edge.
+    lines = [f"[b]{escape_markup(q.label)} [/b]{escape_markup(q.text)}"]
     if q.section:
-        lines.append(f"[dim]Abschnitt:[/dim] {escape_markup(q.section)}")
+        lines.append(f"[dim]Abschnitt: [/dim]{escape_markup(q.section)}")
     if q.hint:
         lines.append(f"[dim]{escape_markup(q.hint)}[/dim]")
     if q.type.has_options:

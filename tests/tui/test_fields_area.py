@@ -128,13 +128,13 @@ async def test_the_tree_shows_fields_goals_and_measures_with_status_and_progress
         assert shown[:4] == [
             "Engagement in den Stadtteilen  ███░░  52 %",
             "  Ziel: Jeder Stadtteil hat einen Treffpunkt für Engagement  ███░░  52 %",
-            "    ████░  70 %  Treffpunkt Engagement im Südviertel  laufend · fällig 15.12.26",
+            "    ████░  70 %  bis 15.12.26  Treffpunkt Engagement im Südviertel  laufend",
             "      ← Umfrage „Umfrage für Organisationen und Vereine 2026“, F3: Was braucht das "
             "Engagement in Wiesenbrück am dringendsten? – Räume fehlen vielen Vereinen "
             "(Umfrage Organisationen)",
         ]
         assert (
-            "    █░░░░  10 %  Engagement-Schnuppertage mit den Schulen  geplant · fällig 31.03.27"
+            "    █░░░░  10 %  bis 31.03.27  Engagement-Schnuppertage mit den Schulen  geplant"
             in shown
         )
         assert "    █████ 100 %  Ehrenamtskarte: Partnerbetriebe ausweiten  abgeschlossen" in shown
@@ -172,7 +172,7 @@ async def test_an_overdue_measure_is_red(late_demo_db: str) -> None:
             for key, node in area._by_key.items()
             if key[0] == "measure" and "Engagementtag" in str(node.label)
         )
-        assert "überfällig seit 01.12.26" in line.plain  # type: ignore[union-attr]
+        assert "überfällig 01.12.26" in line.plain  # type: ignore[union-attr]
         assert "bold red" in {str(s.style) for s in line.spans}  # type: ignore[union-attr]
         assert "1 überfällig" in text_of(area.query_one("#fields-status", Static))
 
@@ -363,7 +363,7 @@ async def test_an_indicator_is_added_with_german_problems_and_the_progress_moves
         await go_to(pilot, area, "Treffpunkt Engagement im Südviertel")
         await pilot.press("plus")
         await settle(pilot, app)
-        assert "80 %  Treffpunkt Engagement im Südviertel" in "\n".join(labels(area))
+        assert "80 %  bis 15.12.26  Treffpunkt Engagement im Südviertel" in "\n".join(labels(area))
 
         # An indicator goes with a confirmation.
         await go_to(pilot, area, "Kennzahl Offene Treffpunkte")

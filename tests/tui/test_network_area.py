@@ -131,7 +131,7 @@ async def test_the_group_view_shows_measures_decisions_tasks_attendance_and_bala
         assert "13 Mitglieder: Zivilgesellschaft 10 · Verwaltung 2 · Politik 1" in text
         assert "Zivilgesellschaft und Verwaltung sind vertreten." in text
         assert "Nicht vertreten: Wirtschaft und Wissenschaft" in text
-        assert "Treffpunkt Engagement im Südviertel  laufend · fällig 15.12.26" in text
+        assert "bis 15.12.26  Treffpunkt Engagement im Südviertel  laufend" in text
         assert "Der Engagementtag findet 2027 wieder auf dem Marktplatz statt." in text
         assert "Förderantrag Stadtteilfest bei der Bürgerstiftung stellen" in text
         attendance = [line for line in text.splitlines() if "█" in line and line[:1].isdigit()]

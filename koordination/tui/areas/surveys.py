@@ -20,7 +20,12 @@ from koordination.tui.formatting import clip, escape_markup, number
 from koordination.tui.keys import bind
 from koordination.tui.screens.survey_results import answers_text
 from koordination.tui.survey_text import STATUS_STYLE, audience_cell, short_period, survey_detail
-from koordination.tui.widgets.column_fit import FitColumn, fit_columns, table_width
+from koordination.tui.widgets.column_fit import (
+    FitColumn,
+    fit_columns,
+    needed_widths,
+    table_width,
+)
 
 if TYPE_CHECKING:
     from koordination.domain.inputs.surveys import CopyInput, SurveyInput
@@ -140,7 +145,17 @@ class SurveysArea(Area):
         self.query_one("#surveys-status", Static).update(status)
 
     def _column_widths(self) -> dict[str, int]:
-        return fit_columns(COLUMNS, table_width(self.table))
+        needs = needed_widths(
+            {
+                "title": r.title,
+                "audience": r.audience_label,
+                "status": r.status.label,
+                "period": short_period(r),
+                "answers": number(r.response_count),
+            }
+            for r in self.records
+        )
+        return fit_columns(COLUMNS, table_width(self.table), needs)
 
     def _render_rows(self) -> None:
         table = self.table

@@ -41,6 +41,13 @@ from koordination.tui.dialogs.export import ExportDialog
 from koordination.tui.dialogs.form import FormScreen, dialog_buttons
 from koordination.tui.formatting import escape_markup
 from koordination.tui.keys import bind
+from koordination.tui.widgets.column_fit import (
+    FitColumn,
+    FittedTable,
+    needed_widths,
+    row_cells,
+    set_columns,
+)
 from koordination.tui.widgets.form import FieldSpec, FormFields
 
 if TYPE_CHECKING:
@@ -342,6 +349,15 @@ def bank_matches(item: BankItemRecord, text: str) -> bool:
     return not key or key in item.key.casefold() or key in item.text.casefold()
 
 
+#: The question keeps its text whole where it can: the type drops out first, then the key.
+BANK_COLUMNS = [
+    FitColumn("key", "Schlüssel", 22, min_width=12, priority=1),
+    FitColumn("text", "Frage", 40, min_width=24, grow=True),
+    FitColumn("type", "Typ", 15, min_width=8, priority=2),
+    FitColumn("used", "Umfragen", 9),
+]
+
+
 class BankPickerScreen(Dialog[BankChoice | None]):
     """Pick a question of the shared bank by typing part of its key or text."""
 
@@ -376,12 +392,7 @@ class BankPickerScreen(Dialog[BankChoice | None]):
                 classes="dialog-note",
             )
             yield Input(placeholder="Suchen: Schlüssel oder Fragetext", id="bank-search")
-            table: DataTable[Any] = DataTable(id="bank-table", cursor_type="row")
-            table.add_column("Schlüssel", width=22)
-            table.add_column("Frage", width=40)
-            table.add_column("Typ", width=15)
-            table.add_column("Umfragen", width=9)
-            yield table
+            yield FittedTable(id="bank-table", cursor_type="row")
             with Horizontal(classes="field-row"):
                 yield Label("Abschnitt", classes="field-label")
                 yield Input(self.section, id="bank-section", compact=True)
@@ -396,9 +407,18 @@ class BankPickerScreen(Dialog[BankChoice | None]):
         table = self.query_one("#bank-table", DataTable)
         table.clear()
         self.shown = [item for item in self.items if bank_matches(item, text)]
-        for item in self.shown:
-            here = " ✓" if item.id in self.in_survey else ""
-            table.add_row(Text(item.key), Text(item.text), item.type.label, f"{item.used_in}{here}")
+        rows: list[dict[str, Any]] = [
+            {
+                "key": Text(item.key),
+                "text": Text(item.text),
+                "type": item.type.label,
+                "used": f"{item.used_in}{' ✓' if item.id in self.in_survey else ''}",
+            }
+            for item in self.shown
+        ]
+        widths = set_columns(table, BANK_COLUMNS, needed_widths(rows))
+        for values in rows:
+            table.add_row(*row_cells(widths, values, clip=True))
         if not self.items:
             self._problem(
                 "Die Fragensammlung ist leer. Eine Frage aufnehmen: im Fragebogen Taste m."
@@ -406,6 +426,11 @@ class BankPickerScreen(Dialog[BankChoice | None]):
 
     def _problem(self, text: str) -> None:
         self.query_one("#bank-problem", Static).update(escape_markup(text))
+
+    @on(FittedTable.Resized, "#bank-table")
+    def _refit(self, event: FittedTable.Resized) -> None:
+        event.stop()
+        self._fill(self.query_one("#bank-search", Input).value)
 
     @on(Input.Changed, "#bank-search")
     def _search(self, event: Input.Changed) -> None:

@@ -25,7 +25,7 @@ from koordination.domain.records.surveys import (
 from koordination.errors import FieldError, KoordinationError, ValidationError
 from koordination.services.surveys.answers import AnswerProblem, check_answers, parse_answer
 from koordination.tui.dialogs.form import ConfirmScreen
-from koordination.tui.formatting import escape_markup
+from koordination.tui.formatting import clip, escape_markup
 from koordination.tui.keys import bind
 from koordination.tui.messages import DataChanged
 from koordination.tui.widgets.footer import KeyFooter
@@ -34,14 +34,21 @@ if TYPE_CHECKING:
     from koordination.services.surveys.service import Surveys
 
 
+#: An answer option longer than this ends in "…" beside the field.
+OPTION_CELLS = 40
+
+
 def choices_hint(question: QuestionRecord) -> str:
     """What may be typed, next to the field: "1 Sport  2 Kultur  3 Soziales"."""
     q = question
     if q.type is QuestionType.JA_NEIN:
         return "j Ja  n Nein"
     if q.type.has_options:
-        hint = "  ".join(f"{i} {o.label}" for i, o in enumerate(q.options, start=1))
-        return hint + ("   (mehrere: z. B. 1 3)" if q.type is QuestionType.MEHRFACH else "")
+        hint = "  ".join(
+            f"{i} {clip(o.label, OPTION_CELLS)}" for i, o in enumerate(q.options, start=1)
+        )
+        many = q.type is QuestionType.MEHRFACH
+        return hint + ("   (mehrere: z. B. 1 3)" if many else "")
     if q.type is QuestionType.SKALA:
         low = f" {q.low_label}" if q.low_label else ""
         high = f" {q.high_label}" if q.high_label else ""
@@ -192,7 +199,7 @@ class AnswerEntryScreen(Screen[None]):
                 section = q.section
                 yield AnswerRow(q, self.survey_form.condition_label(q))
         yield Static(
-            "Enter: weiter · leer lassen: keine Angabe · Enter auf der letzten Frage: speichern",
+            "Enter: nächste Frage, nach der letzten speichern · leer: keine Angabe",
             classes="status-line",
         )
         yield KeyFooter()

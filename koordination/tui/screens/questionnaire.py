@@ -19,8 +19,18 @@ from koordination.tui.formatting import clip, escape_markup
 from koordination.tui.keys import bind
 from koordination.tui.messages import DataChanged
 from koordination.tui.screens.survey_results import answers_text
-from koordination.tui.survey_text import STATUS_STYLE, question_cells, question_detail
-from koordination.tui.widgets.column_fit import FitColumn, fit_columns, table_width
+from koordination.tui.survey_text import (
+    STATUS_STYLE,
+    question_cells,
+    question_detail,
+    question_texts,
+)
+from koordination.tui.widgets.column_fit import (
+    FitColumn,
+    fit_columns,
+    needed_widths,
+    table_width,
+)
 from koordination.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -155,7 +165,9 @@ class QuestionnaireScreen(Screen[None]):
         ]
 
     def _column_widths(self) -> dict[str, int]:
-        return fit_columns(self._columns(), table_width(self.table))
+        form = self.form
+        needs = needed_widths(question_texts(q, form) for q in self.rows) if form else {}
+        return fit_columns(self._columns(), table_width(self.table), needs)
 
     def _render_rows(self) -> None:
         assert self.form is not None

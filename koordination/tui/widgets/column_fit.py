@@ -29,7 +29,8 @@ class FitColumn:
 
     @property
     def least(self) -> int:
-        return self.min_width or self.width
+        """Never narrower than the header: a cut header is as unreadable as a cut name."""
+        return max(self.min_width or self.width, cell_len(self.label))
 
 
 #: A DataTable pads each cell by one on either side.
@@ -123,9 +124,22 @@ def set_columns(
     return widths
 
 
-def row_cells(widths: dict[str, int], values: dict[str, Any]) -> list[Any]:
-    """The cells of one row for the columns shown (``values`` by column key)."""
-    return [values[key] for key in widths]
+def clip_cell(value: Any, width: int) -> Any:
+    """``value`` as it fits ``width`` cells: a longer text ends in "…" instead of being cut
+    silently by the table."""
+    if text_width(value) <= width:
+        return value
+    text = value.copy() if isinstance(value, Text) else Text(str(value))
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
+def row_cells(widths: dict[str, int], values: dict[str, Any], *, clip: bool = False) -> list[Any]:
+    """The cells of one row for the columns shown (``values`` by column key); with ``clip``
+    each is cut to its column with "…" (not for a row of ``height=None`` that wraps)."""
+    if not clip:
+        return [values[key] for key in widths]
+    return [clip_cell(values[key], width) for key, width in widths.items()]
 
 
 class FittedTable(DataTable[Any]):

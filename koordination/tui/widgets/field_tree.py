@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.binding import BindingType
 from textual.message import Message
@@ -54,6 +56,22 @@ class FieldTree(Tree[NodeData]):
         def __init__(self, node: TreeNode[NodeData]) -> None:
             super().__init__()
             self.node = node
+
+    def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
+        """The label cut to the tree's width with "…" (the Tree itself cuts silently)."""
+        label = super().render_label(node, base_style, style)
+        depth, parent = 0, node.parent
+        while parent is not None:
+            depth, parent = depth + 1, parent.parent
+        indent = max(0, depth - (0 if self.show_root else 1)) * self.guide_depth
+        room = self.scrollable_content_region.width - indent
+        if 0 < room < label.cell_len:
+            label.truncate(room, overflow="ellipsis")
+        return label
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Labels are cut to the width: draw them anew for the new one.
+        self._invalidate()
 
     def action_open(self) -> None:
         if self.cursor_node is not None:

@@ -50,6 +50,14 @@ from koordination.tui.widgets.field_tree import FieldTree, node_key
 NARROW = 110
 
 
+#: The hint after the counts, longest first: the first that fits is shown.
+STATUS_HINTS = (
+    "Enter: bearbeiten · Leertaste: auf/zu · +/−: Fortschritt",
+    "Leertaste: auf/zu · +/−: Fortschritt",
+    "+/−: Fortschritt",
+)
+
+
 class FieldsArea(FieldEditing, FieldLinks):
     TITLE = "Handlungsfelder"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,6 +109,8 @@ class FieldsArea(FieldEditing, FieldLinks):
 
     def on_resize(self) -> None:
         self.query_one("#fields-body").set_class(self.size.width < NARROW, "-narrow")
+        if self.fields:
+            self._show_status()
 
     def focus_default(self) -> None:
         focused = self.screen.focused
@@ -189,10 +199,12 @@ class FieldsArea(FieldEditing, FieldLinks):
             late = sum(1 for m in measures if m.overdue(today))
             if late:
                 text.append(f", {late} überfällig", style=OVERDUE_STYLE)
-            text.append(
-                "  ·  Enter: bearbeiten · Leertaste: auf/zu · +/−: Fortschritt",
-                style="dim",
-            )
+            # As much of the hint as fits on the line (the footer shows the other keys).
+            room = (self.size.width or 80) - 2
+            for hint_text in STATUS_HINTS:
+                if text.cell_len + 5 + len(hint_text) <= room:
+                    text.append(f"  ·  {hint_text}", style="dim")
+                    break
         self.query_one("#fields-status", Static).update(text)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeData]) -> None:

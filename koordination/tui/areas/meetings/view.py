@@ -16,9 +16,21 @@ from koordination.domain.enums import MeetingStatus
 from koordination.domain.records.meetings import InvitationRow, MeetingRecord, OccurrenceRow
 from koordination.errors import KoordinationError
 from koordination.tui.areas.base import Area
-from koordination.tui.areas.meetings.rows import COLUMNS, Key, agenda_cells, day_start, key_of
-from koordination.tui.formatting import meeting_detail, number, short_day
-from koordination.tui.widgets.column_fit import FittedTable, fit_columns, table_width
+from koordination.tui.areas.meetings.rows import (
+    COLUMNS,
+    Key,
+    agenda_cells,
+    day_start,
+    key_of,
+    short_place,
+)
+from koordination.tui.formatting import meeting_detail, number, occurrence_status, short_day
+from koordination.tui.widgets.column_fit import (
+    FittedTable,
+    fit_columns,
+    needed_widths,
+    table_width,
+)
 from koordination.tui.widgets.month_view import MonthView
 
 if TYPE_CHECKING:
@@ -246,7 +258,11 @@ class AgendaView(Area):
 
     # ------------------------------------------------------------------ agenda rows
     def _column_widths(self) -> dict[str, int]:
-        return fit_columns(COLUMNS, table_width(self.table))
+        needs = needed_widths(
+            {"title": r.title, "place": short_place(r), "status": occurrence_status(r)}
+            for r in self.rows
+        )
+        return fit_columns(COLUMNS, table_width(self.table), needs)
 
     def _render_rows(self) -> None:
         table = self.table

@@ -14,7 +14,12 @@ from textual.widgets import DataTable, Static
 from koordination.domain.records.meetings import AgendaItemRecord, SittingRecord
 from koordination.tui.keys import bind
 from koordination.tui.screens.sitting.base import SittingBase
-from koordination.tui.widgets.column_fit import FitColumn, row_cells, set_columns
+from koordination.tui.widgets.column_fit import (
+    FitColumn,
+    needed_widths,
+    row_cells,
+    set_columns,
+)
 
 if TYPE_CHECKING:
     from koordination.domain.inputs.sittings import ItemInput
@@ -56,7 +61,7 @@ class AgendaPane(SittingBase):
     def _show_agenda(self, record: SittingRecord) -> None:
         table = self.query_one("#sitting-agenda", DataTable)
         row = table.cursor_row
-        widths = set_columns(table, COLUMNS)
+        rows: list[dict[str, Any]] = []
         for item in record.items:
             sub = item.parent_id is not None
             notes = []
@@ -74,7 +79,10 @@ class AgendaPane(SittingBase):
                 "presenter": item.presenter,
                 "hint": Text(", ".join(notes), style="cyan"),
             }
-            table.add_row(*row_cells(widths, values), key=str(item.id))
+            rows.append(values)
+        widths = set_columns(table, COLUMNS, needed_widths(rows))
+        for item, values in zip(record.items, rows, strict=True):
+            table.add_row(*row_cells(widths, values, clip=True), key=str(item.id))
         if self._select_item is not None:
             row = next((i for i, it in enumerate(record.items) if it.id == self._select_item), row)
             self._select_item = None

@@ -14,7 +14,12 @@ from koordination.domain.enums import AttendanceStatus
 from koordination.domain.records.meetings import SittingRecord
 from koordination.tui.keys import bind
 from koordination.tui.screens.sitting.base import SittingBase
-from koordination.tui.widgets.column_fit import FitColumn, row_cells, set_columns
+from koordination.tui.widgets.column_fit import (
+    FitColumn,
+    needed_widths,
+    row_cells,
+    set_columns,
+)
 
 KEYS: list[Binding] = [
     bind("present", "toggle_present", "Person anwesend / abwesend"),
@@ -24,8 +29,9 @@ KEYS: list[Binding] = [
 
 COLUMNS = [
     FitColumn("name", "Name", 24, min_width=18),
-    FitColumn("organisation", "Organisation", 40, min_width=12, priority=2, grow=True),
-    FitColumn("sector", "Sektor", 18, min_width=10, priority=1),
+    FitColumn("organisation", "Organisation", 40, min_width=14, priority=1, grow=True),
+    # The count by sector stands above the table: the column goes first.
+    FitColumn("sector", "Sektor", 18, min_width=10, priority=2),
     FitColumn("status", "Status", 12),
 ]
 
@@ -45,7 +51,7 @@ class AttendancePane(SittingBase):
 
         table = self.query_one("#sitting-attendance", DataTable)
         row = table.cursor_row
-        widths = set_columns(table, COLUMNS)
+        rows: list[tuple[str, dict[str, Any]]] = []
         for i, a in enumerate(record.attendance):
             values: dict[str, Any] = {
                 "name": a.name,
@@ -53,8 +59,10 @@ class AttendancePane(SittingBase):
                 "sector": a.sector.label if a.sector else "–",
                 "status": Text(a.status.label, style=STATUS_STYLE.get(a.status, "")),
             }
-            key = str(a.person_id if a.person_id is not None else f"x{i}")
-            table.add_row(*row_cells(widths, values), key=key)
+            rows.append((str(a.person_id if a.person_id is not None else f"x{i}"), values))
+        widths = set_columns(table, COLUMNS, needed_widths(values for _key, values in rows))
+        for key, values in rows:
+            table.add_row(*row_cells(widths, values, clip=True), key=key)
         self._restore(table, row)
         counts = Sittings.sector_counts(record)
         by_status = {s: 0 for s in AttendanceStatus}

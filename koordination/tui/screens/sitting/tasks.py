@@ -13,7 +13,12 @@ from textual.widgets import DataTable, Static
 from koordination.domain.records.meetings import SittingRecord, TaskRecord
 from koordination.tui.keys import bind
 from koordination.tui.screens.sitting.base import SittingBase
-from koordination.tui.widgets.column_fit import FitColumn, row_cells, set_columns
+from koordination.tui.widgets.column_fit import (
+    FitColumn,
+    needed_widths,
+    row_cells,
+    set_columns,
+)
 
 KEYS: list[Binding] = [
     bind("done", "task_done", "Aufgabe erledigt (in dieser Sitzung berichtet)"),
@@ -34,10 +39,11 @@ class TasksPane(SittingBase):
     def _show_tasks(self, record: SittingRecord) -> None:
         table = self.query_one("#sitting-tasks", DataTable)
         row = table.cursor_row
-        widths = set_columns(table, COLUMNS)
         today = self.today()
-        for t in record.open_tasks:
-            table.add_row(*row_cells(widths, self._task_cells(t, today)), key=str(t.id))
+        rows = [self._task_cells(t, today) for t in record.open_tasks]
+        widths = set_columns(table, COLUMNS, needed_widths(rows))
+        for t, cells in zip(record.open_tasks, rows, strict=True):
+            table.add_row(*row_cells(widths, cells, clip=True), key=str(t.id))
         self._restore(table, row)
         open_count = sum(1 for t in record.open_tasks if t.done_on is None)
         overdue = sum(1 for t in record.open_tasks if t.overdue(today))

@@ -14,7 +14,12 @@ from koordination.domain.records.meetings import CardRecord, SittingRecord
 from koordination.tui.keys import bind
 from koordination.tui.messages import DataChanged
 from koordination.tui.screens.sitting.base import SittingBase
-from koordination.tui.widgets.column_fit import FitColumn, row_cells, set_columns
+from koordination.tui.widgets.column_fit import (
+    FitColumn,
+    needed_widths,
+    row_cells,
+    set_columns,
+)
 
 if TYPE_CHECKING:
     from koordination.domain.inputs.sittings import CardInput, TaskInput
@@ -73,9 +78,9 @@ class WorkshopPane(SittingBase):
     def _show_cards(self, record: SittingRecord) -> None:
         table = self.query_one("#sitting-cards", DataTable)
         row = table.cursor_row
-        widths = set_columns(table, COLUMNS)
         self.card_rows = []
         groups = clustered(record.cards)
+        rows: list[tuple[str, dict[str, Any]]] = []
         for name, members in groups:
             dots_total = sum(c.votes for c in members)
             heading: dict[str, Any] = {
@@ -84,7 +89,7 @@ class WorkshopPane(SittingBase):
                 "votes": Text(f"{dots_total} Punkte", style="dim"),
                 "task": "",
             }
-            table.add_row(*row_cells(widths, heading), key=f"cluster-{len(self.card_rows)}")
+            rows.append((f"cluster-{len(self.card_rows)}", heading))
             self.card_rows.append(None)
             for card in members:
                 task = Text(f"→ Aufgabe Nr. {card.task_id}", style="green") if card.task_id else ""
@@ -94,8 +99,11 @@ class WorkshopPane(SittingBase):
                     "votes": Text(dots(card.votes), style="bold magenta" if card.votes else "dim"),
                     "task": task,
                 }
-                table.add_row(*row_cells(widths, values), key=f"card-{card.id}")
+                rows.append((f"card-{card.id}", values))
                 self.card_rows.append(card)
+        widths = set_columns(table, COLUMNS, needed_widths(values for _key, values in rows))
+        for key, values in rows:
+            table.add_row(*row_cells(widths, values, clip=True), key=key)
         if self._select_card is not None:
             row = next(
                 (i for i, c in enumerate(self.card_rows) if c and c.id == self._select_card), row
