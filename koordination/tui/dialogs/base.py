@@ -3,6 +3,7 @@ and the hooks the app asks before quitting (unsaved input, pending saves)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TypeVar
 
 from textual import events, on
@@ -54,6 +55,13 @@ class Dialog(ModalScreen[ResultType]):
         # docked button bar counts as seen. scroll_visible knows about the bar.
         widget = event.widget
         self.call_after_refresh(widget.scroll_visible, animate=False, immediate=True)
+
+    def relabel_key(self, verb: str, label: str) -> None:
+        """Name ``verb``'s key in the footer as this dialog's button does ("Einladen" for
+        Strg+S in the guest picker), so the footer and the button say the same word."""
+        keys = self._bindings.key_to_bindings
+        for key, bindings in keys.items():
+            keys[key] = [replace(b, description=label) if b.id == verb else b for b in bindings]
 
     def unsaved_changes(self) -> bool:
         """Whether the dialog holds input that closing it would throw away."""

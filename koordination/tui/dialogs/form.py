@@ -187,14 +187,19 @@ class ConfirmScreen(Dialog[bool]):
             yield Static(self.title_text, classes="dialog-title")
             yield Static("\n".join(f"• {line}" for line in self.lines), classes="dialog-warning")
             with Horizontal(classes="dialog-buttons"):
+                # The highlighted button is the one Enter presses: the default answer.
+                yes_default = self.default == "yes"
                 yield Button(
                     f"{self.yes_label} ({key_hint('yes')})",
-                    variant="warning",
+                    variant="warning" if yes_default else "default",
                     id="yes",
                     compact=True,
                 )
                 yield Button(
-                    f"{self.no_label} ({key_hint('no')})", variant="primary", id="no", compact=True
+                    f"{self.no_label} ({key_hint('no')})",
+                    variant="default" if yes_default else "primary",
+                    id="no",
+                    compact=True,
                 )
 
     def on_mount(self) -> None:

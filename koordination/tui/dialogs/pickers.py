@@ -84,6 +84,7 @@ class PersonPickerScreen(Dialog[int | None]):
         self.count_people = count_people
         self.action_label = action
         self.note = note
+        self.relabel_key("save", action)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog"):
@@ -264,7 +265,7 @@ class LinkPickerScreen(Dialog[LinkChoice | None]):
             "save",
             "save",
             "Markierten Eintrag verknüpfen (beim Rückverfolgen: seine Maßnahmen zeigen)",
-            label="Übernehmen",
+            label="Verknüpfen",
         ),
         bind("cancel", "cancel", "Schließen, nichts verknüpfen"),
     ]
@@ -287,6 +288,8 @@ class LinkPickerScreen(Dialog[LinkChoice | None]):
         self.refs = refs
         self.trace = trace
         self.note = note
+        if trace:
+            self.relabel_key("save", "Maßnahmen zeigen")
 
     def compose(self) -> ComposeResult:
         noun = LINK_LABELS[self.kind]

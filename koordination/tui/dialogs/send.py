@@ -42,8 +42,10 @@ def plan_lines(offer: SendOffer) -> list[str]:
     requests = sum(1 for d in plan.deliveries if d.method == "REQUEST")
     cancels = len(plan.deliveries) - requests
     lines = [
-        f"[b]{requests}[/b] Einladung{'en' if requests != 1 else ''}, "
-        f"[b]{cancels}[/b] Absage{'n' if cancels != 1 else ''}"
+        # Number and word in one bold span: a styled span that starts with a space lost it
+        # in the pictures ("0Einladungen").
+        f"[b]{requests} Einladung{'en' if requests != 1 else ''}[/b], "
+        f"[b]{cancels} Absage{'n' if cancels != 1 else ''}[/b]"
         + (
             f"; {plan.up_to_date} Eingeladene haben schon den aktuellen Stand."
             if plan.up_to_date
@@ -64,7 +66,7 @@ def plan_lines(offer: SendOffer) -> list[str]:
         lines.append("")
         lines.append(f"[b]Keine Einladung ({len(plan.excluded)}):[/b]")
         for name, reason in plan.excluded:
-            lines.append(f"  • {escape(name)} [dim]– {escape(reason)}[/dim]")
+            lines.append(f"  • {escape(name)} – [dim]{escape(reason)}[/dim]")
     return lines
 
 
