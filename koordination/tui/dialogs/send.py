@@ -147,6 +147,10 @@ class SendScreen(Dialog[bool]):
         close.label = "Schließen (Esc)"
         close.disabled = False
         close.focus()
+        # The result sits at the end of the dialog, below the plan: at 80×24 it is under the
+        # visible part and the user would see nothing happen. Scrolled in after the focus
+        # moved, so the close button's own scrolling does not take it away again.
+        self.call_after_refresh(result.scroll_visible, animate=False, immediate=True)
 
     @on(Button.Pressed, "#files")
     def write_files(self) -> None:
