@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -38,17 +40,46 @@ if TYPE_CHECKING:
 OPTION_CELLS = 40
 
 
+def choice_items(question: QuestionRecord) -> list[str]:
+    """What may be typed, one item per choice: ["1 Sport", "2 Kultur", "3 Soziales"]."""
+    q = question
+    if q.type is QuestionType.JA_NEIN:
+        return ["j Ja", "n Nein"]
+    if q.type.has_options:
+        items = [f"{i} {clip(o.label, OPTION_CELLS)}" for i, o in enumerate(q.options, start=1)]
+        return items + (["(mehrere: z. B. 1 3)"] if q.type is QuestionType.MEHRFACH else [])
+    hint = choices_hint(q)
+    return [hint] if hint else []
+
+
+class Packed:
+    """Items in lines as wide as the place they are drawn in, a line breaking only between
+    two items: "5 65 und älter" never splits into "65 und" and "älter"."""
+
+    GAP = "  "
+
+    def __init__(self, items: list[Text]) -> None:
+        self.items = items
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        line = Text()
+        for item in self.items:
+            if line.cell_len and line.cell_len + len(self.GAP) + item.cell_len > width:
+                yield line
+                line = Text()
+            if line.cell_len:
+                line.append(self.GAP)
+            line.append_text(item)
+        if line.cell_len:
+            yield line
+
+
 def choices_hint(question: QuestionRecord) -> str:
     """What may be typed, next to the field: "1 Sport  2 Kultur  3 Soziales"."""
     q = question
-    if q.type is QuestionType.JA_NEIN:
-        return "j Ja  n Nein"
-    if q.type.has_options:
-        hint = "  ".join(
-            f"{i} {clip(o.label, OPTION_CELLS)}" for i, o in enumerate(q.options, start=1)
-        )
-        many = q.type is QuestionType.MEHRFACH
-        return hint + ("   (mehrere: z. B. 1 3)" if many else "")
+    if q.type is QuestionType.JA_NEIN or q.type.has_options:
+        return Packed.GAP.join(choice_items(q))
     if q.type is QuestionType.SKALA:
         low = f" {q.low_label}" if q.low_label else ""
         high = f" {q.high_label}" if q.high_label else ""
@@ -107,14 +138,14 @@ class AnswerRow(Horizontal):
     def input(self) -> Input:
         return self.query_one(Input)
 
-    def _hint(self) -> str:
-        hint = escape_markup(choices_hint(self.question))
+    def _hint(self) -> Packed:
+        items = [Text(item) for item in choice_items(self.question)]
         if self.condition:
-            when = f"[i]{escape_markup(self.condition)}[/i]"
+            when = Text(self.condition, style="italic")
             if self.skipped:
-                return f"entfällt – {when}"
-            hint = f"{hint}   {when}" if hint else when
-        return hint
+                return Packed([Text("entfällt – ") + when])
+            items.append(when)
+        return Packed(items)
 
     def skip(self, skipped: bool) -> None:
         if skipped == self.skipped:
