@@ -54,7 +54,7 @@ class ListArea(Area):
     #: "Personen", "Organisationen", ... for the status line.
     NOUN: ClassVar[str] = ""
     SEARCH_HINT: ClassVar[str] = "Suchen …"
-    #: The search field's hint below 100 columns, where the filters leave it less room.
+    #: The search field's hint below about 100 columns, where the filters leave it less room.
     SEARCH_HINT_NARROW: ClassVar[str] = ""
     #: What ``i`` imports and ``Strg+E`` exports here ("people", ...); ``None``: not offered.
     IMPORT_KIND: ClassVar[ImportKind | None] = None
@@ -125,8 +125,8 @@ class ListArea(Area):
         width = self.size.width or self.app.size.width
         narrow = width < self.NARROW_BELOW
         self.set_class(narrow, "-narrow")
-        # Below 100 columns the filters leave the search field room for a short hint only.
-        short = width < 100 and self.SEARCH_HINT_NARROW
+        # Below about 100 columns the filters leave the search field room for a short hint.
+        short = width < 96 and self.SEARCH_HINT_NARROW
         self.search.placeholder = self.SEARCH_HINT_NARROW if short else self.SEARCH_HINT
 
     @property
