@@ -14,6 +14,7 @@ from textual.markup import escape
 from textual.widgets import Button, Input, Static
 
 from koordination.tui.dialogs.base import Dialog
+from koordination.tui.dialogs.form import key_hint
 from koordination.tui.keys import bind
 
 if TYPE_CHECKING:
@@ -104,8 +105,20 @@ class EraseScreen(Dialog[bool]):
             yield Input(id="erase-confirm")
             yield Static("", id="erase-problem", classes="form-summary")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Endgültig löschen", variant="error", id="erase", disabled=True)
-                yield Button("Abbrechen", variant="primary", id="cancel")
+                # Enter in the field erases once the name is typed; Esc is the way out.
+                yield Button(
+                    "Endgültig löschen (Enter)",
+                    variant="error",
+                    id="erase",
+                    disabled=True,
+                    compact=True,
+                )
+                yield Button(
+                    f"Abbrechen ({key_hint('cancel')})",
+                    variant="primary",
+                    id="cancel",
+                    compact=True,
+                )
 
     def on_mount(self) -> None:
         self.query_one("#erase-confirm", Input).focus()

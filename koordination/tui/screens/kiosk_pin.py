@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
 
+from koordination.tui.dialogs.base import Dialog
+from koordination.tui.dialogs.form import key_hint
 from koordination.tui.keys import bind
 
 ResultT = TypeVar("ResultT")
@@ -58,11 +60,13 @@ class SealedScreen(ModalScreen[ResultT]):
         return [(node, keys) for node, keys in super()._binding_chain if node is not self.app]
 
 
-class KioskPinDialog(ModalScreen[str | None]):
-    """The coordinator sets the PIN that will close the kiosk; dismisses with it or None."""
+class KioskPinDialog(Dialog[str | None]):
+    """The coordinator sets the PIN that will close the kiosk; dismisses with it or None.
+    An ordinary dialog of the main window (not sealed): the kiosk is not open yet."""
 
     CSS_PATH = KIOSK_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
+        bind("save", "start", "Kiosk mit dieser PIN starten", label="Kiosk starten"),
         bind("cancel", "cancel", "Kiosk nicht starten"),
     ]
 
@@ -95,8 +99,13 @@ class KioskPinDialog(ModalScreen[str | None]):
                 )
             yield Static("", id="kiosk-pin-problem", classes="dialog-problem")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Kiosk starten", variant="primary", id="kiosk-start")
-                yield Button("Abbrechen", id="kiosk-cancel")
+                yield Button(
+                    f"Kiosk starten ({key_hint('save')})",
+                    variant="primary",
+                    id="kiosk-start",
+                    compact=True,
+                )
+                yield Button(f"Abbrechen ({key_hint('cancel')})", id="kiosk-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#kiosk-pin", Input).focus()

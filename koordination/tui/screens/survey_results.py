@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -28,6 +28,8 @@ from koordination.domain.records.surveys import (
     SurveyResults,
 )
 from koordination.errors import KoordinationError
+from koordination.tui.dialogs.base import Dialog
+from koordination.tui.dialogs.form import key_hint
 from koordination.tui.keys import bind
 from koordination.tui.widgets.bar_chart import SUPPRESSED, BarChart
 from koordination.tui.widgets.footer import KeyFooter
@@ -361,10 +363,12 @@ def screen_palette_entries(screen: Screen[None], where: str) -> list[tuple[str, 
 # ---------------------------------------------------------------------- comparison
 
 
-class ComparePickerDialog(ModalScreen[int | None]):
-    """Which survey to compare with; only surveys sharing bank questions are offered."""
+class ComparePickerDialog(Dialog[int | None]):
+    """Which survey to compare with; only surveys sharing bank questions are offered.
+    Enter on a survey or Strg+S compares with the highlighted one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        bind("save", "compare", "Mit der markierten Umfrage vergleichen", label="Vergleichen"),
         bind("cancel", "cancel", "Keinen Vergleich anzeigen"),
     ]
 
@@ -384,8 +388,13 @@ class ComparePickerDialog(ModalScreen[int | None]):
                 id="compare-choices",
             )
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Vergleichen", variant="primary", id="compare-ok")
-                yield Button("Abbrechen", id="compare-cancel")
+                yield Button(
+                    f"Vergleichen ({key_hint('save')})",
+                    variant="primary",
+                    id="compare-ok",
+                    compact=True,
+                )
+                yield Button(f"Abbrechen ({key_hint('cancel')})", id="compare-cancel", compact=True)
 
     def on_mount(self) -> None:
         choices = self.query_one(OptionList)
@@ -397,7 +406,7 @@ class ComparePickerDialog(ModalScreen[int | None]):
         self.dismiss(int(event.option.id or 0) or None)
 
     @on(Button.Pressed, "#compare-ok")
-    def _ok(self) -> None:
+    def action_compare(self) -> None:
         choices = self.query_one(OptionList)
         if choices.highlighted is not None:
             self.dismiss(self.choices[choices.highlighted][0])
