@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from koordination.calendar.events import Event, Occurrence, Place
 from koordination.domain.enums import MeetingStatus
 from koordination.domain.inputs.meetings import MeetingInput
-from koordination.domain.models import Meeting, MeetingGroup, MeetingOverride
+from koordination.domain.models import Meeting, MeetingGroup
 from koordination.domain.records.meetings import Clash
 from koordination.errors import ValidationError
+from koordination.services.meetings.overrides import overrides_by_meeting
 from koordination.services.meetings.records import override_of
 from koordination.services.meetings.times import day_start, local
 
@@ -126,18 +127,7 @@ def _own_dates(
     place = Place(data.address.strip(), data.room.strip(), data.online_url.strip())
     overrides: tuple[Any, ...] = ()
     if exclude_meeting_id is not None and data.rrule:
-        o = MeetingOverride
-        rows = session.execute(
-            select(
-                o.recurrence_id,
-                o.cancelled,
-                o.start_at.label("start"),
-                o.end_at.label("end"),
-                o.address,
-                o.room,
-                o.online_url,
-            ).where(o.meeting_id == exclude_meeting_id)
-        ).all()
+        rows = overrides_by_meeting(session, [exclude_meeting_id]).get(exclude_meeting_id, [])
         overrides = tuple(override_of(r, place, 0) for r in rows)
     event = Event(
         uid="neu",
@@ -203,21 +193,7 @@ def _candidates(
     ).all()
     if not meetings:
         return []
-    o = MeetingOverride
-    overrides: dict[int, list[Any]] = {}
-    for row in session.execute(
-        select(
-            o.meeting_id,
-            o.recurrence_id,
-            o.cancelled,
-            o.start_at.label("start"),
-            o.end_at.label("end"),
-            o.address,
-            o.room,
-            o.online_url,
-        ).where(o.meeting_id.in_(ids))
-    ):
-        overrides.setdefault(row.meeting_id, []).append(row)
+    overrides = overrides_by_meeting(session, ids)
     sharing: set[int] = set()
     if groups:
         sharing = set(

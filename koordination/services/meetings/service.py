@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -22,7 +21,6 @@ from koordination.domain.models import (
     Invitation,
     Meeting,
     MeetingGroup,
-    MeetingOverride,
 )
 from koordination.domain.records.directory import Saved
 from koordination.domain.records.meetings import (
@@ -35,6 +33,7 @@ from koordination.errors import ConflictError, FieldError, NotFoundError, Valida
 from koordination.services.meetings import answers, invitations, replies
 from koordination.services.meetings.calendar_change import bump, calendar_relevant
 from koordination.services.meetings.invitations import Delivery, DeliveryPlan
+from koordination.services.meetings.overrides import overrides_by_meeting
 from koordination.services.meetings.records import (
     event_of,
     invitation_row,
@@ -111,7 +110,6 @@ class Meetings:
         )
         if group_id is not None:
             ids = ids.where(Meeting.groups.any(Group.id == group_id))
-        o = MeetingOverride
         with self.db.session() as session:
             meetings = session.execute(
                 select(
@@ -128,20 +126,7 @@ class Meetings:
                     Meeting.rrule,
                 ).where(Meeting.id.in_(ids))
             ).all()
-            overrides: dict[int, list[Any]] = {}
-            for row in session.execute(
-                select(
-                    o.meeting_id,
-                    o.recurrence_id,
-                    o.cancelled,
-                    o.start_at.label("start"),
-                    o.end_at.label("end"),
-                    o.address,
-                    o.room,
-                    o.online_url,
-                ).where(o.meeting_id.in_(ids))
-            ):
-                overrides.setdefault(row.meeting_id, []).append(row)
+            overrides = overrides_by_meeting(session, ids)
             groups: dict[int, list[str]] = {}
             for meeting_id, name in session.execute(
                 select(MeetingGroup.meeting_id, Group.name)
