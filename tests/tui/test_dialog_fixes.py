@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from test_forms import SIZE, footer_keys, in_view
+from test_forms import SIZE, footer_keys
 from test_meetings_area import group_id, open_meetings, stored
 from test_privacy_tui import _select_anna
 from test_survey_kiosk_results import PIN, build_survey
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, DataTable, Footer, Static
 from tui_support import make_app, settle, text_of
 
@@ -22,10 +23,24 @@ from koordination.domain.inputs.meetings import MeetingInput
 from koordination.services.surveys.service import Surveys
 from koordination.tui.areas.erasure import EraseScreen
 from koordination.tui.dialogs.base import Dialog
+from koordination.tui.dialogs.directory import AffiliationScreen, MembershipScreen
 from koordination.tui.dialogs.send import SendScreen
 from koordination.tui.kiosk import KioskScreen, open_kiosk
 from koordination.tui.screens.kiosk_pin import KioskPinDialog
 from koordination.tui.screens.survey_results import ComparePickerDialog
+
+
+def in_view(widget: Widget) -> bool:
+    """Whether the whole widget shows in its dialog: on the screen and not under the dialog's
+    docked title or button bar (``scrollable_content_region`` still counts those)."""
+    dialog = widget.screen.query_one("#dialog")
+    child = widget
+    while child.parent is not dialog:
+        assert isinstance(child.parent, Widget)
+        child = child.parent
+    visible = dialog.scrollable_content_region.shrink(child.dock_gutter)
+    region = widget.region
+    return bool(region.height) and visible.contains_region(region)
 
 
 async def test_the_send_result_is_in_view_with_the_focus_on_close(demo_db: str) -> None:
@@ -122,3 +137,19 @@ async def test_the_erase_dialog_has_compact_buttons_naming_their_keys(city_db: s
         assert own_footer(dialog)
         assert button_labels(dialog) == ["Endgültig löschen (Enter)", "Abbrechen (Esc)"]
         assert in_view(dialog.query_one("#erase-confirm"))
+
+
+async def test_search_lists_in_dialogs_leave_the_fields_below_them_in_view(city_db: str) -> None:
+    app = make_app(city_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("2", "plus")
+        await settle(pilot, app)
+        assert isinstance(app.screen, AffiliationScreen)
+        assert in_view(app.screen.query_one("#organisation-picker"))
+        assert in_view(app.screen.query_one("#function"))
+        await pilot.press("escape", "4", "plus")
+        await settle(pilot, app)
+        assert isinstance(app.screen, MembershipScreen)
+        assert in_view(app.screen.query_one("#person-picker"))
+        assert in_view(app.screen.query_one("#role"))
