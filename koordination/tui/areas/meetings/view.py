@@ -22,13 +22,11 @@ from koordination.tui.areas.meetings.rows import (
     agenda_cells,
     day_start,
     key_of,
-    short_place,
 )
-from koordination.tui.formatting import meeting_detail, number, occurrence_status, short_day
+from koordination.tui.formatting import meeting_detail, number, short_day
 from koordination.tui.widgets.column_fit import (
     FittedTable,
     fit_columns,
-    needed_widths,
     table_width,
 )
 from koordination.tui.widgets.month_view import MonthView
@@ -258,11 +256,9 @@ class AgendaView(Area):
 
     # ------------------------------------------------------------------ agenda rows
     def _column_widths(self) -> dict[str, int]:
-        needs = needed_widths(
-            {"title": r.title, "place": short_place(r), "status": occurrence_status(r)}
-            for r in self.rows
-        )
-        return fit_columns(COLUMNS, table_width(self.table), needs)
+        # Without the texts' widths: in an agenda the place beats the rest of a long title
+        # (Ort drops out only below ~100 columns, the title keeps its 18 cells and more).
+        return fit_columns(COLUMNS, table_width(self.table))
 
     def _render_rows(self) -> None:
         table = self.table
