@@ -484,6 +484,10 @@ class AgendaView(Area):
 
     def _month_loaded(self, rows: list[OccurrenceRow]) -> None:
         self.month.set_occurrences(rows)
+        if not self.month_mode:
+            # The hidden month view loads as it is mounted: the agenda's status line and
+            # detail stay the agenda's.
+            return
         self._month_day(self.month.cursor)
         month = self.month.cursor
         self._status(
