@@ -14,6 +14,7 @@ from koordination.tui.dialogs.form import ConfirmScreen, FormScreen
 from koordination.tui.dialogs.meeting import MeetingFormScreen
 from koordination.tui.dialogs.pickers import PersonPickerScreen
 from koordination.tui.dialogs.send import SendScreen
+from koordination.tui.screens.review import ReviewScreen
 from koordination.tui.screens.sitting import SittingScreen
 
 #: A sitting of the demo city with an agenda, attendance and minutes to show.
@@ -44,6 +45,8 @@ async def test_every_meeting_dialog_and_sitting_tab_at_both_sizes(
             (("s",), SendScreen, "meeting-send"),
             (("r",), FormScreen, "meeting-answer"),
             (("G",), PersonPickerScreen, "meeting-guest"),
+            (("x",), FormScreen, "meeting-uninvite"),
+            (("P",), ReviewScreen, "meeting-review"),
         ):
             await opens(pilot, app, keys, kind)
             await snap(pilot, app, name)

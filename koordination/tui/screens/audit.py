@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
 from koordination.errors import KoordinationError
+from koordination.tui.dialogs.base import Dialog
 from koordination.tui.keys import bind
 
 if TYPE_CHECKING:
@@ -50,12 +50,12 @@ def trail_rows(entries: list[TrailEntry]) -> list[tuple[str, str, str, str, str]
     return rows
 
 
-class AuditScreen(ModalScreen[None]):
+class AuditScreen(Dialog[None]):
     """The audit trail of one record (its parts included), loaded in a worker."""
 
     CSS_PATH = AUDIT_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Schließen", tooltip="Verlauf schließen"),
+        bind("cancel", "close", "Verlauf schließen", label="Schließen"),
         bind("export", "export", "Verlauf als CSV ausgeben", priority=True),
     ]
 
@@ -76,8 +76,8 @@ class AuditScreen(ModalScreen[None]):
             yield Static("Wird geladen …", id="audit-status", classes="dialog-note")
             yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Exportieren (CSV)", id="audit-export")
-                yield Button("Schließen", variant="primary", id="audit-close")
+                yield Button("Als CSV ausgeben (Strg+E)", id="audit-export", compact=True)
+                yield Button("Schließen (Esc)", variant="primary", id="audit-close", compact=True)
 
     def on_mount(self) -> None:
         table: DataTable[Any] = self.query_one("#audit-table", DataTable)
@@ -96,7 +96,10 @@ class AuditScreen(ModalScreen[None]):
             self.app.call_from_thread(self._status, exc.message)
             return
         except Exception as exc:  # the UI must survive anything the database throws
-            self.app.call_from_thread(self._status, f"Der Verlauf kann nicht geladen werden: {exc}")
+            name = type(exc).__name__
+            self.app.call_from_thread(
+                self._status, f"Der Verlauf kann nicht geladen werden ({name})."
+            )
             return
         self.app.call_from_thread(self._loaded, entries)
 
