@@ -10,8 +10,13 @@ which accepts a proposal (the date moves and asks again), invites a delegate or 
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
+import shutil
+import subprocess
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -139,7 +144,9 @@ def attendee_params(cal: icalendar.Calendar) -> list[tuple[str, str]]:
 # ----------------------------------------------------------------------- a changed time
 
 
-def test_a_series_time_change_resets_answers_and_the_request_asks_again(office: Office) -> None:
+def test_a_series_time_change_resets_answers_and_the_request_asks_again(
+    office: Office, tmp_path: Path
+) -> None:
     assert office.status("Anna Schäfer") == ResponseStatus.ZUGESAGT
     edit(
         office,
@@ -152,10 +159,31 @@ def test_a_series_time_change_resets_answers_and_the_request_asks_again(office: 
     assert ingrid.occurrence_answers == ((MARCH_9.replace(hour=17), ResponseStatus.KEINE_ANTWORT),)
     cal = office.request("Anna Schäfer")
     assert attendee_params(cal) == [("NEEDS-ACTION", "TRUE")]
-    # An independent reader sees the new time on every date.
+    # Two independent readers see the new time on every date.
     dates = recurring_ical_events.of(cal).between(date(2026, 12, 1), date(2027, 7, 1))
     assert {e["DTSTART"].dt.astimezone(CITY_ZONE).strftime("%H:%M") for e in dates} == {"17:00"}
     assert len(dates) == 7
+    starts = icaljs_starts(cal, tmp_path, "2026-12-01", "2027-07-01")
+    assert {s[11:] for s in starts} == {"17:00"} and len(starts) == 7
+
+
+def icaljs_starts(cal: icalendar.Calendar, folder: Path, start: str, end: str) -> list[str]:
+    """The local start times ical.js (Thunderbird's parser) reads from ``cal``."""
+    readers = Path(__file__).resolve().parents[1] / "readers"
+    node = shutil.which("node")
+    if node is None or not (readers / "node_modules" / "ical.js").is_dir():
+        if os.environ.get("KOORDINATION_REQUIRE_READERS", "1") != "0":
+            pytest.fail("ical.js fehlt: `make readers` ausführen (Node.js und npm nötig).")
+        pytest.skip("ical.js fehlt")
+    path = folder / "anfrage.ics"
+    path.write_bytes(cal.to_ical())
+    result = subprocess.run(
+        [node, str(readers / "expand.mjs"), start, end, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [o["start"] for o in json.loads(result.stdout)[str(path)]]
 
 
 def test_an_answer_to_the_old_time_is_late_and_one_to_the_new_time_is_booked(
