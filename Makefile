@@ -60,10 +60,12 @@ test:
 	echo "Testlauf: $$(( $$(date +%s) - start )) s"; \
 	exit $$status
 
-# The tests live by cost: unit/ (seconds), service/, cli/, e2e/, tui/. Both cores of a small
-# machine: one worker per core, a test file stays on one worker (its module fixtures run once).
+# The tests live by cost: unit/ (seconds), service/, cli/, e2e/, tui/. The TUI and server tests
+# spend half their time waiting (screens settling, servers answering), so four workers share the
+# two cores of a small machine; idle workers take tests from busy ones (worksteal), so no long
+# file is left alone at the end.
 pytest: venv
-	$(BIN)/pytest -q -n auto --dist loadfile
+	$(BIN)/pytest -q -n 4 --dist worksteal
 
 test-unit: venv
 	$(BIN)/pytest -q -x tests/unit
