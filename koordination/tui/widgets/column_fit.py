@@ -145,6 +145,14 @@ def row_cells(widths: dict[str, int], values: dict[str, Any], *, clip: bool = Fa
 class FittedTable(DataTable[Any]):
     """A DataTable that says when its width changed, so its owner fits the columns anew."""
 
+    # The scrollbar's room is kept even while it is hidden: the columns are fitted to one
+    # width, not to one before the rows arrive and another once they fill the table.
+    DEFAULT_CSS = """
+    FittedTable {
+        scrollbar-gutter: stable;
+    }
+    """
+
     class Resized(Message):
         def __init__(self, table: FittedTable) -> None:
             super().__init__()
