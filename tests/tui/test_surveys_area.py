@@ -457,7 +457,7 @@ async def test_a_question_goes_into_the_bank_and_from_there_into_another_survey(
         bank = app.screen.query_one("#bank-table", DataTable)
         # At 80 columns the question stays whole: the type drops out, the key ends in "…".
         assert rows(bank) == [
-            ["wie-zufrieden-si…", "Wie zufrieden sind Sie mit dem Netzwerk?", "1"]
+            ["wie-zufrieden-s…", "Wie zufrieden sind Sie mit dem Netzwerk?", "1"]
         ]
         app.screen.query_one("#bank-section", Input).value = "Zusammenarbeit"
         bank.focus()

@@ -106,6 +106,8 @@ def needed_widths(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
 def table_width(table: DataTable[Any]) -> int:
     """The cells a table has for its columns (without border and vertical scrollbar)."""
     width = table.scrollable_content_region.width or table.size.width
+    if table.styles.scrollbar_gutter == "stable":
+        return width or 80  # the scrollbar's room is already taken off
     return max(0, width - 1) if width else 80
 
 
