@@ -456,9 +456,7 @@ async def test_a_question_goes_into_the_bank_and_from_there_into_another_survey(
         await settle(pilot, app)
         bank = app.screen.query_one("#bank-table", DataTable)
         # At 80 columns the question stays whole: the type drops out, the key ends in "…".
-        assert rows(bank) == [
-            ["wie-zufrieden-s…", "Wie zufrieden sind Sie mit dem Netzwerk?", "1"]
-        ]
+        assert rows(bank) == [["wie-zufrieden-s…", "Wie zufrieden sind Sie mit dem Netzwerk?", "1"]]
         app.screen.query_one("#bank-section", Input).value = "Zusammenarbeit"
         bank.focus()
         await pilot.press("enter")
