@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from support.reply_mails import as_counter, as_delegated, demo_reply, rewrite
+from support.reply_mails import as_counter, as_delegated, demo_reply, rewrite, with_comment
 
 from koordination.calendar.replies import read_replies
 from koordination.clock import Clock
@@ -83,6 +83,11 @@ def test_a_delegation_counts_as_a_decline_and_offers_the_delegate(
             lambda mail: mail.replace(b"From: ", b"From: lukas.yilmaz@example.org\r\nX-From: ", 1),
             "antwortet für monika.weiss@example.net",
         ),
+        # A mail without a readable sender: refused, still filed under Monika's invitation.
+        (
+            lambda mail: mail.replace(b"From: ", b"X-Old-From: ", 1),
+            "keinen lesbaren Absender",
+        ),
         # Monika's own mail, but the attendee claims to be sent by someone else.
         (
             lambda mail: rewrite(
@@ -104,4 +109,15 @@ def test_a_reply_that_cannot_be_booked_is_listed_with_the_person_it_speaks_for(
     assert answer(core, "Monika Weiß") == before
     [item] = core.meetings.review.items()
     assert item.kind == ReviewKind.NICHT_VERBUCHT and reason in item.reason
+    assert (item.person_name, item.meeting_id) == ("Monika Weiß", 1)
+
+
+def test_an_answer_with_a_comment_is_booked_and_its_comment_listed_for_its_sender(
+    core: Core, tmp_path: Path
+) -> None:
+    mail = rewrite(demo_reply("outlook_accepted.eml"), with_comment("Komme später"))
+    report = book(core, tmp_path, mail)
+    assert report.applied == 1
+    [item] = core.meetings.review.items()
+    assert item.kind == ReviewKind.KOMMENTAR
     assert (item.person_name, item.meeting_id) == ("Monika Weiß", 1)
