@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from test_forms import SIZE, footer_keys
+from test_forms import SIZE, footer_keys, in_view
 from test_meetings_area import group_id, open_meetings, stored
 from test_privacy_tui import _select_anna
 from test_survey_kiosk_results import PIN, build_survey
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Button, DataTable, Footer, Static
 from tui_support import make_app, settle, text_of
 
@@ -28,19 +27,6 @@ from koordination.tui.dialogs.send import SendScreen
 from koordination.tui.kiosk import KioskScreen, open_kiosk
 from koordination.tui.screens.kiosk_pin import KioskPinDialog
 from koordination.tui.screens.survey_results import ComparePickerDialog
-
-
-def in_view(widget: Widget) -> bool:
-    """Whether the whole widget shows in its dialog: on the screen and not under the dialog's
-    docked title or button bar (``scrollable_content_region`` still counts those)."""
-    dialog = widget.screen.query_one("#dialog")
-    child = widget
-    while child.parent is not dialog:
-        assert isinstance(child.parent, Widget)
-        child = child.parent
-    visible = dialog.scrollable_content_region.shrink(child.dock_gutter)
-    region = widget.region
-    return bool(region.height) and visible.contains_region(region)
 
 
 async def test_the_send_result_is_in_view_with_the_focus_on_close(demo_db: str) -> None:

@@ -28,12 +28,19 @@ def core_on(url: str) -> Core:
 
 
 def in_view(widget: Widget) -> bool:
-    """Whether the whole widget is on the screen and not under its dialog's docked parts."""
-    screen = widget.screen
-    dialog = screen.query_one("#dialog")
-    inner = dialog.scrollable_content_region
+    """Whether the whole widget shows in its dialog: on the screen and, unless it sits in a
+    docked part itself (the title, the button bar), not under one of those
+    (``scrollable_content_region`` alone still counts them)."""
+    dialog = widget.screen.query_one("#dialog")
+    child = widget
+    while child.parent is not dialog:
+        assert isinstance(child.parent, Widget)
+        child = child.parent
+    visible = dialog.scrollable_content_region
+    if child.styles.dock == "none":
+        visible = visible.shrink(child.dock_gutter)
     region = widget.region
-    return bool(region.height) and inner.contains_region(region)
+    return bool(region.height) and visible.contains_region(region)
 
 
 def footer_keys(app: KoordinationApp) -> set[str]:
