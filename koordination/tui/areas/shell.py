@@ -78,9 +78,9 @@ SHORT = {
     "overview": "Übers.",
     "people": "Pers.",
     "organisations": "Org.",
-    "groups": "Gruppen",
+    "groups": "Grup.",
     "city": "Stadt",
-    "meetings": "Termine",
+    "meetings": "Term.",
     "tasks": "Aufg.",
     "surveys": "Umfr.",
     "fields": "Felder",
@@ -100,13 +100,16 @@ def tab_labels(active: str, width: int) -> dict[str, str]:
     def used() -> int:
         return sum(len(text) + TAB_PADDING for text in labels.values())
 
-    for names in ({s.id: f"{s.key} {SHORT[s.id]}" for s in AREA_SPECS}, full):
+    short = {s.id: f"{s.key} {SHORT[s.id]}" for s in AREA_SPECS}
+    for names in (short, full):
         for area_id in labels:
             before = labels[area_id]
             if area_id != active:
                 labels[area_id] = names[area_id]
                 if used() > width:
                     labels[area_id] = before
+        if any(labels[a] != short[a] for a in labels if a != active):
+            break  # full names only once every area has at least its short one
     return labels
 
 
