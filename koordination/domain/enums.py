@@ -79,6 +79,26 @@ class ConsentPurpose(LabeledEnum):
     KONTAKTDATEN_TEILEN = "kontaktdaten_teilen"
     FOTOS = "fotos"
     NEWSLETTER = "newsletter"
+    OFFENE_DATEN = "offene_daten"
+
+
+class ConsentChannel(LabeledEnum):
+    """How a consent (or its withdrawal) reached the office: part of its proof."""
+
+    FORMULAR = "formular"
+    EMAIL = "email"
+    MUENDLICH = "muendlich"
+    IMPORT = "import"
+
+
+class PrivacyRequestKind(LabeledEnum):
+    """A data subject's request under Art. 15-21 DSGVO (answered within one month)."""
+
+    AUSKUNFT = "auskunft"
+    LOESCHUNG = "loeschung"
+    BERICHTIGUNG = "berichtigung"
+    EINSCHRAENKUNG = "einschraenkung"
+    WIDERSPRUCH = "widerspruch"
 
 
 class LegalBasis(LabeledEnum):
@@ -269,6 +289,29 @@ _LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         "kontaktdaten_teilen": ("Kontaktdaten im Netzwerk teilen", "Kontaktdaten teilen"),
         "fotos": ("Fotos", "Foto"),
         "newsletter": ("Newsletter",),
+        "offene_daten": (
+            "Veröffentlichung in offenen Daten",
+            "offene Daten",
+            "Open Data",
+            "Veröffentlichung",
+        ),
+    },
+    "ConsentChannel": {
+        "formular": ("Formular", "schriftlich", "Papier"),
+        "email": ("E-Mail", "Mail", "Email"),
+        "muendlich": ("mündlich", "telefonisch", "persönlich"),
+        "import": ("Import", "Liste"),
+    },
+    "PrivacyRequestKind": {
+        "auskunft": ("Auskunft (Art. 15 DSGVO)", "Auskunft", "Art. 15"),
+        "loeschung": ("Löschung (Art. 17 DSGVO)", "Löschung", "Art. 17"),
+        "berichtigung": ("Berichtigung (Art. 16 DSGVO)", "Berichtigung", "Art. 16"),
+        "einschraenkung": (
+            "Einschränkung der Verarbeitung (Art. 18 DSGVO)",
+            "Einschränkung",
+            "Art. 18",
+        ),
+        "widerspruch": ("Widerspruch (Art. 21 DSGVO)", "Widerspruch", "Art. 21"),
     },
     "LegalBasis": {
         "einwilligung": ("Einwilligung (Art. 6 Abs. 1 lit. a DSGVO)", "Einwilligung"),

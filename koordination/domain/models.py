@@ -28,6 +28,7 @@ from koordination.domain.enums import (
     Bundesland,
     CardKind,
     Channel,
+    ConsentChannel,
     ConsentPurpose,
     DecisionResult,
     GroupKind,
@@ -40,6 +41,7 @@ from koordination.domain.enums import (
     MinutesKind,
     MinutesStatus,
     OrganisationKind,
+    PrivacyRequestKind,
     QuestionType,
     ResponseSource,
     ResponseStatus,
@@ -139,6 +141,18 @@ class CityProfile(Versioned, Base):
         ForeignKey("person.id", ondelete="SET NULL")
     )
     principles_accepted_on: Mapped[date | None] = mapped_column(Date)
+    # The controller's data for the Art. 13/14/15 texts and the Art. 30 record (DSGVO): who is
+    # responsible, whom to ask, where to complain, on which norms, with whom data is shared.
+    controller: Mapped[str] = mapped_column(Text, default="")
+    dpo_contact: Mapped[str] = mapped_column(Text, default="")
+    supervisory_authority: Mapped[str] = mapped_column(Text, default="")
+    #: The state-law norm that, with Art. 6 (1) lit. e DSGVO, allows the office's public task.
+    state_law_basis: Mapped[str] = mapped_column(String(300), default="")
+    #: Legal basis per processing purpose as JSON {"purpose key": "text"}; empty: the defaults.
+    legal_bases: Mapped[str] = mapped_column(Text, default="")
+    processors: Mapped[str] = mapped_column(Text, default="")
+    recipients: Mapped[str] = mapped_column(Text, default="")
+    third_country_transfers: Mapped[str] = mapped_column(Text, default="")
 
 
 class Organisation(Versioned, Base):
@@ -175,6 +189,16 @@ class Person(Versioned, Base):
     #: Set when the person was erased (Art. 17 DSGVO): the row stays as "N. N. (…)" so that
     #: minutes, attendance and statistics still add up; no personal data is left in it.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Why the person was archived (e.g. "ausgeschieden", "verzogen").
+    archive_reason: Mapped[str] = mapped_column(Text, default="")
+    #: Restriction of processing (Art. 18 DSGVO): while set, no invitation, mailing, export,
+    #: open data or edit touches the person.
+    restricted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    restriction_reason: Mapped[str] = mapped_column(Text, default="")
+    #: Where the data came from when not from the person (Art. 14 DSGVO), e.g. an imported list;
+    #: the person is flagged until the office records that the information was sent.
+    art14_source: Mapped[str] = mapped_column(String(300), default="")
+    art14_informed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Denormalised for fast listing: sort key (family, given name folded) and the text that
     # search-as-you-type looks in (names, e-mails, current organisations), both lower-case.
     sort_key: Mapped[str] = mapped_column(String(500), default="")
@@ -238,6 +262,20 @@ class PersonTag(Base):
     person: Mapped[Person] = relationship(back_populates="tags")
 
 
+class ConsentText(Base):
+    """One wording of a consent in the office's catalogue: purpose, version, text, valid from.
+    A consent points at the wording the person agreed to, which makes it provable."""
+
+    __tablename__ = "consent_text"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[ConsentPurpose] = mapped_column(enum_type(ConsentPurpose, "consent_purpose"))
+    version: Mapped[str] = mapped_column(String(50))
+    wording: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (UniqueConstraint("purpose", "version"),)
+
+
 class Consent(Base):
     """One consent as given; withdrawal sets ``withdrawn_at``, renewal adds a new row."""
 
@@ -247,8 +285,20 @@ class Consent(Base):
     purpose: Mapped[ConsentPurpose] = mapped_column(enum_type(ConsentPurpose, "consent_purpose"))
     legal_basis: Mapped[LegalBasis] = mapped_column(enum_type(LegalBasis, "legal_basis"))
     text_version: Mapped[str] = mapped_column(String(100), default="")
+    #: The catalogue wording agreed to (None only for consents recorded before the catalogue).
+    text_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consent_text.id", ondelete="RESTRICT"), index=True
+    )
+    channel: Mapped[ConsentChannel | None] = mapped_column(
+        enum_type(ConsentChannel, "consent_channel")
+    )
+    #: Where the proof is kept: a form's file number, a mail's date and subject, a list's name.
+    evidence: Mapped[str] = mapped_column(String(500), default="")
     given_at: Mapped[datetime] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawal_channel: Mapped[ConsentChannel | None] = mapped_column(
+        enum_type(ConsentChannel, "withdrawal_channel")
+    )
     person: Mapped[Person] = relationship(back_populates="consents")
 
 
@@ -907,6 +957,8 @@ class AuditEntry(Base):
     refs: Mapped[str] = mapped_column(String(500), default="")
     #: {"field": [old, new]} as JSON; values of erased people are replaced by "[gelöscht]".
     changes: Mapped[str] = mapped_column(Text, default="{}")
+    #: The database login that made the change (``session_user`` on PostgreSQL).
+    login: Mapped[str] = mapped_column(String(200), default="")
 
 
 class RetentionRule(Base):
@@ -937,3 +989,53 @@ class ErasureLedger(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_number: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     erased_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: The proof of lawful past processing without the person: JSON list of the consents'
+    #: purpose, catalogue version, channel and dates (no names, no addresses).
+    consent_history: Mapped[str] = mapped_column(Text, default="")
+
+
+class Objection(Base):
+    """An objection to processing (Art. 21 DSGVO) as received, and how the office decided."""
+
+    __tablename__ = "objection"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Which processing the person objects to (e.g. "Einladungen", "Netzwerkbild").
+    scope: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+
+
+class PrivacyRequest(Base):
+    """A data subject's request (Art. 15-21 DSGVO) with its one-month deadline (Art. 12 (3))."""
+
+    __tablename__ = "privacy_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[PrivacyRequestKind] = mapped_column(
+        enum_type(PrivacyRequestKind, "privacy_request_kind")
+    )
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    #: The person's number, kept when the person is erased (no name).
+    person_number: Mapped[int | None] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    #: Who asked (the person, a representative) and who recorded it (the login).
+    requester: Mapped[str] = mapped_column(String(200), default="")
+    recorded_by: Mapped[str] = mapped_column(String(200), default="")
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class LoginScope(Base):
+    """On a shared PostgreSQL: the groups a database login is limited to (row-level security
+    shows it only these groups' people and meetings). A login without rows is not limited."""
+
+    __tablename__ = "login_scope"
+    login: Mapped[str] = mapped_column(String(200), primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("network_group.id", ondelete="CASCADE"), primary_key=True
+    )
