@@ -9,7 +9,6 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
-from koordination.cli import record_numbers
 from koordination.cli.common import command, number
 
 SHELLS = ("bash", "zsh", "fish")
@@ -30,11 +29,12 @@ def register(sub: Any) -> None:
         examples=tuple(HOW_TO.values()),
     )
     completion.add_argument("shell", metavar="SHELL", choices=SHELLS, help="bash, zsh oder fish")
-    record_numbers.register(sub)
 
 
 def run(args: argparse.Namespace) -> int:
-    tree = walk(args.parser)
+    from koordination.cli.main import build_parser
+
+    tree = walk(build_parser())  # every command, not only the one typed
     print({"bash": bash, "zsh": zsh, "fish": fish}[args.shell](tree), end="")
     return 0
 

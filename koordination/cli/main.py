@@ -2,66 +2,93 @@
 
 Exit codes: 0 success, 1 a user error (German message on stderr), 2 wrong usage, 130 interrupted,
 70 an unexpected error (a German message naming the log file that holds the traceback).
+
+Commands are registered lazily. :data:`COMMAND_MODULES` names every command module under
+``koordination.cli`` and the top-level commands its ``register(sub)`` adds. A run imports only
+the module of the command typed (``koordination people list`` loads ``cli/people.py`` and what
+it needs, never the exporters of ``cli/exports.py``); no command (the interface) loads none;
+``--help``, ``--version``, a typo and shell completion build the whole parser, so the help lists
+every command with its German help. A new command module is one entry in the table; a test
+checks that the table names exactly the commands the modules register.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sqlite3
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterable, Sequence
+from typing import NoReturn
 
 from koordination import __version__
-from koordination.cli import (
-    audit,
-    common,
-    completion,
-    config,
-    db,
-    demo,
-    exports,
-    fields,
-    groups,
-    imports,
-    mail,
-    meetings,
-    organisations,
-    password,
-    people,
-    programme,
-    retention,
-    sittings,
-    surveys,
-)
+from koordination.cli import common
 from koordination.cli.common import Parser, add_global_options, database_url, err
 from koordination.errors import KoordinationError
 
 #: The exit status of an unexpected error (EX_SOFTWARE of sysexits.h).
 UNEXPECTED = 70
 
-#: The command modules in the order their commands appear in ``koordination --help``.
-COMMAND_MODULES = (
-    demo,
-    db,
-    people,
-    organisations,
-    groups,
-    imports,
-    retention,
-    audit,
-    meetings,
-    sittings,
-    surveys,
-    fields,
-    programme,
-    exports,
-    config,
-    password,
-    mail,
-    completion,
-)
+#: Every command module (``koordination.cli.<module>``) and the top-level commands its
+#: ``register`` adds, in the order they appear in ``koordination --help``.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "demo": ("demo",),
+    "db": ("db",),
+    "people": ("people",),
+    "organisations": ("organisations",),
+    "groups": ("groups",),
+    "imports": ("import",),
+    "retention": ("retention",),
+    "audit": ("audit",),
+    "meetings": ("meetings", "invite", "cancel", "feed", "replies", "caldav"),
+    "sittings": ("agenda", "minutes", "attendance", "tasks", "workshop"),
+    "surveys": ("surveys",),
+    "fields": ("fields",),
+    "programme": ("check", "steckbrief", "report"),
+    "exports": ("export",),
+    "config": ("config",),
+    "password": ("password",),
+    "mail": ("mail",),
+    "completion": ("completion",),
+    "record_numbers": ("_complete",),
+}
+
+#: The module that registers each top-level command.
+MODULE_OF: dict[str, str] = {
+    name: module for module, names in COMMAND_MODULES.items() for name in names
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Unclear(Exception):
+    """The first look at the arguments could not tell the command."""
+
+
+class _Scan(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _Unclear(message)
+
+
+def modules_for(argv: Sequence[str]) -> Iterable[str]:
+    """The command modules to register for ``argv``: the typed command's only, none without a
+    command (the interface), every one for the help, the version, a typo or anything unclear
+    (the full parser then answers as it always did)."""
+    scan = _Scan(add_help=False)
+    add_global_options(scan, default=None)
+    scan.add_argument("command", nargs="?")
+    try:
+        known, rest = scan.parse_known_args(list(argv))
+    except _Unclear:
+        return COMMAND_MODULES
+    if known.command in MODULE_OF:
+        return (MODULE_OF[known.command],)
+    if known.command is None and not rest:
+        return ()
+    return COMMAND_MODULES
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for ``argv`` (only the command modules it needs); without ``argv`` the whole
+    parser with every command."""
     parser = Parser(
         prog="koordination",
         description=(
@@ -79,8 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command", title="Befehle", metavar="BEFEHL", parser_class=Parser
     )
-    for module in COMMAND_MODULES:
-        module.register(sub)
+    for module in COMMAND_MODULES if argv is None else modules_for(argv):
+        importlib.import_module(f"koordination.cli.{module}").register(sub)
     return parser
 
 
@@ -94,9 +121,9 @@ def run_tui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     from koordination import logs
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    args.parser = parser  # for commands about the command line itself (completion)
+    if argv is None:
+        argv = sys.argv[1:]
+    args = build_parser(argv).parse_args(argv)
     common.VERBOSITY = args.verbosity
     logs.setup(args.verbosity)
     handler = run_tui if args.command is None else args.handler
