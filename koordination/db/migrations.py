@@ -156,19 +156,47 @@ def refuse_older_shared(db: Database) -> None:
 
 
 def upgrade(db: Database) -> Path | None:
-    """Bring the database to the newest schema; returns the backup made, if any."""
+    """Bring the database to the newest schema; returns the backup made, if any.
+
+    An empty database gets the models' schema at once (:func:`create_schema`); one that holds
+    data goes through the migrations it lacks, after a backup."""
     rev = current_revision(db)
     refuse_unknown(db, rev)
     if rev == head_revision():
         return None
-    backup = backup_before_upgrade(db, rev) if rev is not None else None
+    if rev is None:
+        create_schema(db)
+        return None
+    backup = backup_before_upgrade(db, rev)
+    run_migrations(db)
+    return backup
+
+
+def create_schema(db: Database) -> None:
+    """The newest schema in an empty database, built from the models and stamped with the head
+    revision in one transaction, without Alembic: the same schema as every migration run in
+    turn (a test compares the two on both backends), in a fraction of the time."""
+    from koordination.db.schema_head import HEAD_REVISION, version_table
+    from koordination.domain.models import Base
+
+    table = version_table()
+    try:
+        with db.engine.begin() as conn:
+            Base.metadata.create_all(conn, checkfirst=False)
+            table.create(conn)
+            conn.execute(table.insert().values(version_num=HEAD_REVISION))
+    except (SADatabaseError, OperationalError) as exc:
+        raise _unreadable(db, exc) from exc
+
+
+def run_migrations(db: Database, revision: str = "head") -> None:
+    """Run the migrations through Alembic up to ``revision``."""
     from alembic import command
 
     try:
-        command.upgrade(_config(db), "head")
+        command.upgrade(_config(db), revision)
     except (SADatabaseError, OperationalError) as exc:
         raise _unreadable(db, exc) from exc
-    return backup
 
 
 #: The keys migration 0011 makes unique: (table, key, record number, index, German words).

@@ -9,7 +9,7 @@ newest file in ``schema/versions/``.
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from koordination.db.engine import Database
@@ -27,3 +27,13 @@ def at_head(db: Database) -> bool:
     except SQLAlchemyError:
         return False
     return found == [HEAD_REVISION]
+
+
+def version_table() -> Table:
+    """``alembic_version`` as Alembic makes it, for stamping a schema built from the models."""
+    return Table(
+        "alembic_version",
+        MetaData(),
+        Column("version_num", String(32), nullable=False),
+        PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+    )

@@ -143,16 +143,16 @@ class CityProfile(Versioned, Base):
     principles_accepted_on: Mapped[date | None] = mapped_column(Date)
     # The controller's data for the Art. 13/14/15 texts and the Art. 30 record (DSGVO): who is
     # responsible, whom to ask, where to complain, on which norms, with whom data is shared.
-    controller: Mapped[str] = mapped_column(Text, default="")
-    dpo_contact: Mapped[str] = mapped_column(Text, default="")
-    supervisory_authority: Mapped[str] = mapped_column(Text, default="")
+    controller: Mapped[str] = mapped_column(Text, default="", server_default="")
+    dpo_contact: Mapped[str] = mapped_column(Text, default="", server_default="")
+    supervisory_authority: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: The state-law norm that, with Art. 6 (1) lit. e DSGVO, allows the office's public task.
-    state_law_basis: Mapped[str] = mapped_column(String(300), default="")
+    state_law_basis: Mapped[str] = mapped_column(String(300), default="", server_default="")
     #: Legal basis per processing purpose as JSON {"purpose key": "text"}; empty: the defaults.
-    legal_bases: Mapped[str] = mapped_column(Text, default="")
-    processors: Mapped[str] = mapped_column(Text, default="")
-    recipients: Mapped[str] = mapped_column(Text, default="")
-    third_country_transfers: Mapped[str] = mapped_column(Text, default="")
+    legal_bases: Mapped[str] = mapped_column(Text, default="", server_default="")
+    processors: Mapped[str] = mapped_column(Text, default="", server_default="")
+    recipients: Mapped[str] = mapped_column(Text, default="", server_default="")
+    third_country_transfers: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Organisation(Versioned, Base):
@@ -190,14 +190,14 @@ class Person(Versioned, Base):
     #: minutes, attendance and statistics still add up; no personal data is left in it.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Why the person was archived (e.g. "ausgeschieden", "verzogen").
-    archive_reason: Mapped[str] = mapped_column(Text, default="")
+    archive_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: Restriction of processing (Art. 18 DSGVO): while set, no invitation, mailing, export,
     #: open data or edit touches the person.
     restricted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    restriction_reason: Mapped[str] = mapped_column(Text, default="")
+    restriction_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: Where the data came from when not from the person (Art. 14 DSGVO), e.g. an imported list;
     #: the person is flagged until the office records that the information was sent.
-    art14_source: Mapped[str] = mapped_column(String(300), default="")
+    art14_source: Mapped[str] = mapped_column(String(300), default="", server_default="")
     art14_informed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Denormalised for fast listing: sort key (family, given name folded) and the text that
     # search-as-you-type looks in (names, e-mails, current organisations), both lower-case.
@@ -293,7 +293,7 @@ class Consent(Base):
         enum_type(ConsentChannel, "consent_channel")
     )
     #: Where the proof is kept: a form's file number, a mail's date and subject, a list's name.
-    evidence: Mapped[str] = mapped_column(String(500), default="")
+    evidence: Mapped[str] = mapped_column(String(500), default="", server_default="")
     given_at: Mapped[datetime] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawal_channel: Mapped[ConsentChannel | None] = mapped_column(
@@ -472,7 +472,7 @@ class Response(Base):
     reply_sequence: Mapped[int | None] = mapped_column(Integer)
     reply_dtstamp: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The COMMENT of the reply ("Ich komme 30 Minuten später"), "" when it had none.
-    comment: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     invitation: Mapped[Invitation] = relationship(back_populates="responses")
 
@@ -958,7 +958,7 @@ class AuditEntry(Base):
     #: {"field": [old, new]} as JSON; values of erased people are replaced by "[gelöscht]".
     changes: Mapped[str] = mapped_column(Text, default="{}")
     #: The database login that made the change (``session_user`` on PostgreSQL).
-    login: Mapped[str] = mapped_column(String(200), default="")
+    login: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class RetentionRule(Base):
@@ -991,7 +991,7 @@ class ErasureLedger(Base):
     erased_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     #: The proof of lawful past processing without the person: JSON list of the consents'
     #: purpose, catalogue version, channel and dates (no names, no addresses).
-    consent_history: Mapped[str] = mapped_column(Text, default="")
+    consent_history: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Objection(Base):
