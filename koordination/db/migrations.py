@@ -158,24 +158,26 @@ def refuse_older_shared(db: Database) -> None:
 def upgrade(db: Database) -> Path | None:
     """Bring the database to the newest schema; returns the backup made, if any.
 
-    An empty database gets the models' schema at once (:func:`create_schema`); one that holds
-    data goes through the migrations it lacks, after a backup."""
+    An empty SQLite file (the demo, a first start) gets the models' schema at once
+    (:func:`create_schema`). A database holding data goes through the migrations it lacks,
+    after a backup; so does a new PostgreSQL database, made once per office, since migrations
+    there also set up what the models do not declare (the trigram search indexes)."""
     rev = current_revision(db)
     refuse_unknown(db, rev)
     if rev == head_revision():
         return None
-    if rev is None:
+    if rev is None and db.is_sqlite:
         create_schema(db)
         return None
-    backup = backup_before_upgrade(db, rev)
+    backup = backup_before_upgrade(db, rev) if rev is not None else None
     run_migrations(db)
     return backup
 
 
 def create_schema(db: Database) -> None:
-    """The newest schema in an empty database, built from the models and stamped with the head
-    revision in one transaction, without Alembic: the same schema as every migration run in
-    turn (a test compares the two on both backends), in a fraction of the time."""
+    """The newest schema in an empty SQLite file, built from the models and stamped with the
+    head revision in one transaction, without Alembic: the same schema as every migration run
+    in turn (a test compares the two), in a fraction of the time."""
     from koordination.db.schema_head import HEAD_REVISION, version_table
     from koordination.domain.models import Base
 
