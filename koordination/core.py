@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from koordination.services.network import Network
     from koordination.services.open_data import OpenData
     from koordination.services.privacy.audit_trail import AuditTrail
+    from koordination.services.privacy.requests import PrivacyRequests
     from koordination.services.privacy.retention import Retention
     from koordination.services.privacy.service import Privacy
     from koordination.services.programme import Programme
@@ -134,6 +135,13 @@ class Core:
         from koordination.services.privacy.service import Privacy
 
         return Privacy(self.db, self.clock)
+
+    @cached_property
+    def privacy_requests(self) -> PrivacyRequests:
+        """Data subjects' requests (Art. 15-21 DSGVO) with their one-month deadline."""
+        from koordination.services.privacy.requests import PrivacyRequests
+
+        return PrivacyRequests(self.db, self.clock)
 
     @cached_property
     def audit(self) -> AuditTrail:

@@ -138,9 +138,26 @@ class CityProfileInput:
     #: The programme asks for one fixed contact person and a commitment to its principles.
     contact_person_id: int | None = None
     principles_accepted_on: date | None = None
+    #: The controller's data for the data-protection texts (see ``domain/controller.py``).
+    controller: str = ""
+    dpo_contact: str = ""
+    supervisory_authority: str = ""
+    state_law_basis: str = ""
+    #: purpose key -> legal basis as shown (the defaults included; the service keeps changes).
+    legal_bases: dict[str, str] = field(default_factory=dict)
+    processors: str = ""
+    recipients: str = ""
+    third_country_transfers: str = ""
 
     def problems(self) -> list[FieldError]:
+        from koordination.domain.controller import PURPOSES, lit_f_problem
+
         errors = [e for e in (required("Name der Stadt", self.name),) if e]
+        for key, text in self.legal_bases.items():
+            if key in PURPOSES and (msg := lit_f_problem(text)):
+                errors.append(FieldError(PURPOSES[key].short, msg))
+        if msg := lit_f_problem(self.state_law_basis):
+            errors.append(FieldError("Landesnorm (lit. e)", msg))
         if self.inhabitants is not None and not 0 < self.inhabitants < 10_000_000:
             errors.append(FieldError("Einwohnerzahl", "muss eine positive Zahl sein."))
         if self.network_since is not None and not 2015 <= self.network_since <= 2100:

@@ -46,6 +46,16 @@ class CityProfileRecord:
     principles_accepted_on: date | None = None
     #: The contact person's name, for showing (the id is what is saved).
     contact_person: str = ""
+    #: The controller's data (Art. 13-15, 30 DSGVO); ``legal_bases`` holds every purpose's
+    #: basis, the defaults included (see ``domain/controller.py``).
+    controller: str = ""
+    dpo_contact: str = ""
+    supervisory_authority: str = ""
+    state_law_basis: str = ""
+    legal_bases: dict[str, str] = field(default_factory=dict)
+    processors: str = ""
+    recipients: str = ""
+    third_country_transfers: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from koordination.outputs.document.german import month_date
 from koordination.outputs.document.model import (
+    BulletList,
     Document,
     Heading,
     KeyValue,
@@ -46,15 +47,22 @@ def _span(row: Mapping[str, Any]) -> str:
 
 _EMPTY = "Keine Einträge."
 
-#: The German headings of the information section (Art. 15 (1) a–h).
+#: The German headings of the information section (Art. 15 Abs. 1 lit. a-h and Abs. 2), in
+#: the order the letter gives them; the report's ``information`` holds the same keys.
 _INFORMATION_LABELS = {
-    "purposes": "Zwecke",
-    "legal_bases": "Rechtsgrundlagen",
-    "recipients": "Empfänger",
-    "storage": "Speicherdauer",
-    "source": "Herkunft der Daten",
-    "rights": "Ihre Rechte",
+    "controller": "Verantwortliche Stelle",
+    "dpo": "Datenschutzbeauftragte Person",
+    "purposes": "Zwecke und Rechtsgrundlagen (Art. 15 Abs. 1 lit. a DSGVO)",
+    "categories": "Kategorien personenbezogener Daten (lit. b)",
+    "recipients": "Empfänger und Auftragsverarbeiter (lit. c)",
+    "storage": "Speicherdauer (lit. d)",
+    "rights": "Ihre Rechte (lit. e)",
+    "complaint": "Beschwerderecht bei der Aufsichtsbehörde (lit. f)",
+    "source": "Herkunft der Daten (lit. g)",
+    "automated_decisions": "Automatisierte Entscheidungen und Profiling (lit. h)",
+    "third_countries": "Übermittlung in Drittländer (Art. 15 Abs. 2 DSGVO)",
 }
+
 
 #: German names of the fields the audit section lists; numbers linking records are left out.
 _FIELD_LABELS = {
@@ -130,10 +138,11 @@ def access_document(report: Mapping[str, Any], letterhead: Letterhead) -> Docume
     blocks: list[Any] = [
         Paragraph(f"Guten Tag {name},"),
         Paragraph(
-            "Sie haben Auskunft darüber verlangt, welche Daten die Koordinierungsstelle über Sie "
-            "gespeichert hat (Art. 15 DSGVO). Im Folgenden finden Sie alle Daten, die zu Ihrer "
-            "Person gespeichert sind, und die Angaben, die Ihnen dazu zustehen. Auf Wunsch "
-            "erhalten Sie dieselben Daten in maschinenlesbarer Form (JSON, Art. 20 DSGVO)."
+            f"Sie haben{_asked_on(report)} Auskunft darüber verlangt, welche Daten die "
+            "Koordinierungsstelle über Sie gespeichert hat (Art. 15 DSGVO). Im Folgenden finden "
+            "Sie alle Daten, die zu Ihrer Person gespeichert sind, und die Angaben, die Ihnen "
+            "dazu zustehen. Auf Wunsch erhalten Sie dieselben Daten in maschinenlesbarer Form "
+            "(JSON, Art. 20 DSGVO)."
         ),
         Heading(labels["profile"], 2),
         KeyValue(
@@ -160,6 +169,7 @@ def access_document(report: Mapping[str, Any], letterhead: Letterhead) -> Docume
             )
         ),
     ]
+    blocks += _restriction(labels, report["restriction"])
     blocks += _section(
         labels,
         "affiliations",
@@ -183,18 +193,51 @@ def access_document(report: Mapping[str, Any], letterhead: Letterhead) -> Docume
     blocks += _section(
         labels,
         "consents",
-        ("Zweck", "Rechtsgrundlage", "Fassung", "erteilt", "widerrufen"),
+        ("Zweck", "Fassung", "Weg und Nachweis", "erteilt", "widerrufen"),
         [
             (
                 c["purpose"] or "",
-                c["legal_basis"] or "",
-                c["text_version"],
+                c["text_version"] or "–",
+                ", ".join(x for x in (c["channel"], c["evidence"]) if x) or "–",
                 _german(c["given_at"]),
-                _german(c["withdrawn_at"]) or "–",
+                " ".join(
+                    x for x in (_german(c["withdrawn_at"]), c["withdrawal_channel"] or "") if x
+                )
+                or "–",
             )
             for c in report["consents"]
         ],
-        (2.5, 2.5, 2.5, 2.5, 2.5),
+        (2.5, 2, 3, 2.2, 2.3),
+    )
+    blocks += _section(
+        labels,
+        "objections",
+        ("Eingang", "gegen", "Begründung", "Entscheidung"),
+        [
+            (
+                _german(o["received_at"]),
+                o["scope"],
+                o["reason"],
+                " ".join(x for x in (_german(o["decided_at"]), o["outcome"]) if x) or "offen",
+            )
+            for o in report["objections"]
+        ],
+        (2.2, 2.5, 4, 3.3),
+    )
+    blocks += _section(
+        labels,
+        "requests",
+        ("Anfrage", "Eingang", "Frist", "erledigt"),
+        [
+            (
+                r["kind"] or "",
+                _german(r["received_at"]),
+                _german(r["due_on"]),
+                _german(r["completed_at"]) or "offen",
+            )
+            for r in report["requests"]
+        ],
+        (4.5, 2.5, 2, 3),
     )
     blocks += _section(
         labels,
@@ -292,27 +335,84 @@ def access_document(report: Mapping[str, Any], letterhead: Letterhead) -> Docume
     blocks += _section(
         labels,
         "audit",
-        ("Wann", "Was", "Eintrag", "Felder"),
-        [(_german(e["at"]), e["action"], e["kind"], _fields(e["fields"])) for e in report["audit"]],
-        (2.5, 2, 3, 4.5),
+        ("Wann", "Was", "Eintrag", "Änderungen"),
+        [(_german(e["at"]), e["action"], e["kind"], _changes(e)) for e in report["audit"]],
+        (2.3, 1.8, 2.4, 5.5),
     )
-    info = report["information"]
-    blocks += [
-        Heading(labels["information"], 2),
-        KeyValue(
-            (
-                ("Verantwortlich", info["controller"]),
-                *((label, info[key]) for key, label in _INFORMATION_LABELS.items()),
-            )
-        ),
-        Paragraph(f"Mit freundlichen Grüßen\n{letterhead.office_name}"),
-    ]
+    blocks += _information(labels, report["information"])
+    blocks.append(Paragraph(f"Mit freundlichen Grüßen\n{letterhead.office_name}"))
     return Document(
         title="Auskunft nach Art. 15 DSGVO",
         subtitle=f"{name} (Nr. {report['person_id']}), Stand {month_date(created.date())}",
         blocks=tuple(blocks),
         letterhead=letterhead,
     )
+
+
+def _asked_on(report: Mapping[str, Any]) -> str:
+    """ " am 03.11.2026" for the latest access request on record, else nothing."""
+    asked = [r["received_at"] for r in report.get("requests", ()) if r["kind"].startswith("Ausk")]
+    return f" am {_german(asked[-1]).split(',')[0]}" if asked else ""
+
+
+def _changes(entry: Mapping[str, Any]) -> str:
+    """An entry's changes with the values before and after where the report holds them."""
+    if entry.get("changes"):
+        return "\n".join(f"{c['field']}: {c['old']} → {c['new']}" for c in entry["changes"])
+    return _fields(entry["fields"])
+
+
+def _restriction(labels: Mapping[str, str], r: Mapping[str, Any]) -> list[Any]:
+    pairs = [
+        (
+            "Einschränkung der Verarbeitung (Art. 18 DSGVO)",
+            f"seit {_german(r['restricted_at'])}"
+            + (f": {r['restriction_reason']}" if r["restriction_reason"] else "")
+            if r["restricted_at"]
+            else "keine",
+        ),
+        (
+            "Archiviert",
+            ("ja" + (f": {r['archive_reason']}" if r["archive_reason"] else ""))
+            if r["archived"]
+            else "nein",
+        ),
+    ]
+    if r["art14_source"]:
+        informed = _german(r["art14_informed_at"])
+        pairs.append(("Herkunft (Art. 14 DSGVO)", r["art14_source"]))
+        pairs.append(("Über die Herkunft informiert am", informed or "noch nicht"))
+    return [Heading(labels["restriction"], 2), KeyValue(tuple(pairs))]
+
+
+def _information(labels: Mapping[str, str], info: Mapping[str, Any]) -> list[Any]:
+    """Art. 15 Abs. 1 lit. a-h and Abs. 2, from the controller's data in the city profile."""
+    blocks: list[Any] = [Heading(labels["information"], 2)]
+    for key, title in _INFORMATION_LABELS.items():
+        value = info.get(key)
+        blocks.append(Heading(title, 3))
+        if key == "purposes":
+            blocks.append(
+                DocTable(
+                    ("Zweck", "Rechtsgrundlage"),
+                    tuple((p["purpose"], p["legal_basis"]) for p in value or ()),
+                    (5, 7),
+                )
+            )
+        elif key == "categories":
+            blocks.append(BulletList(tuple(value or ())))
+        elif key == "recipients" and isinstance(value, Mapping):
+            blocks.append(
+                KeyValue(
+                    (
+                        ("Empfänger", value["recipients"]),
+                        ("Auftragsverarbeiter (Art. 28 DSGVO)", value["processors"]),
+                    )
+                )
+            )
+        else:
+            blocks.append(Paragraph(str(value or "nicht angegeben")))
+    return blocks
 
 
 def access_file_stem(person_id: int, day: date) -> str:

@@ -9,7 +9,9 @@ is built from the same dict, so both always say the same.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -19,17 +21,21 @@ from sqlalchemy.orm import Session, selectinload
 from koordination.clock import CITY_ZONE
 from koordination.db import audit
 from koordination.db.engine import Database
+from koordination.domain.enums import PrivacyRequestKind
 from koordination.domain.models import (
     AgendaItem,
     Attendance,
     AuditEntry,
     CityProfile,
+    ConsentText,
     Decision,
     Invitation,
     Measure,
     Meeting,
     MinutesVersion,
+    Objection,
     Person,
+    PrivacyRequest,
     QuestionOption,
     Sitting,
     Survey,
@@ -40,22 +46,36 @@ from koordination.domain.models import (
     WorkshopCard,
 )
 from koordination.domain.records.directory import display_name
+from koordination.services.privacy.audit_labels import (
+    DERIVED,
+    enum_label,
+    field_label,
+    render_value,
+)
+from koordination.services.privacy.information import city_profile, information, review_points
 from koordination.services.privacy.mentions import (
     JSON_COLUMNS,
     NOT_SCANNED,
     TABLE_LABELS,
     Mentions,
+    NameMask,
+    name_mask,
     person_mentions,
     scan,
+    surname_mentions,
 )
 from koordination.services.privacy.person import erasure_label, load_person
+from koordination.services.privacy.requests import complete_open
 
 #: The sections of the access report in their order, with their German titles.
 LABELS: dict[str, str] = {
     "profile": "Stammdaten",
+    "restriction": "Einschränkung, Archivierung und Herkunft",
     "affiliations": "Zugehörigkeit zu Organisationen",
     "memberships": "Mitgliedschaften in Gruppen",
     "consents": "Einwilligungen mit Verlauf",
+    "objections": "Widersprüche (Art. 21 DSGVO)",
+    "requests": "Ihre Anfragen nach der DSGVO",
     "invitations": "Einladungen und Rückmeldungen",
     "attendance": "Anwesenheit bei Sitzungen",
     "sitting_roles": "Sitzungsleitung und Protokollführung",
@@ -64,41 +84,11 @@ LABELS: dict[str, str] = {
     "survey_responses": "Antworten in nicht anonymen Umfragen",
     "measures": "Verantwortung für Maßnahmen",
     "city_contact": "Feste Ansprechperson der Stadt",
-    "audit": "Änderungsprotokoll",
-    "information": "Angaben nach Art. 15 Abs. 1 DSGVO",
+    "audit": "Änderungsprotokoll mit früheren Werten",
+    "information": "Angaben nach Art. 15 DSGVO",
 }
 
-REPORT_FORMAT = "koordination-auskunft/1"
-
-#: What the office tells every person along with their data (Art. 15 Abs. 1 lit. a–h DSGVO).
-INFORMATION: dict[str, str] = {
-    "purposes": (
-        "Koordination des Netzwerks Engagierte Stadt: Einladungen zu Sitzungen und Treffen, "
-        "Tagesordnungen und Protokolle, Aufgaben, Umfragen und Berichte an das Programm."
-    ),
-    "legal_bases": (
-        "Ihre Einwilligung (Art. 6 Abs. 1 lit. a DSGVO) für die oben genannten Zwecke; die "
-        "Mitwirkung in Gremien des Netzwerks (Art. 6 Abs. 1 lit. b und f DSGVO)."
-    ),
-    "recipients": (
-        "Die Mitglieder der Gruppen, in denen Sie mitwirken (Einladungslisten, Protokolle). "
-        "Ihre Kontaktdaten erscheinen in offenen Daten nur mit Ihrer Einwilligung "
-        "„Kontaktdaten im Netzwerk teilen“."
-    ),
-    "storage": (
-        "Solange Sie im Netzwerk mitwirken; danach nach den Aufbewahrungsregeln der "
-        "Koordinierungsstelle. Protokolle bleiben als Gedächtnis des Netzwerks erhalten, "
-        "nach einer Löschung ohne Ihren Namen."
-    ),
-    "source": "Ihre eigenen Angaben und Eintragungen der Koordinierungsstelle.",
-    "rights": (
-        "Sie können Berichtigung (Art. 16), Löschung (Art. 17), Einschränkung der Verarbeitung "
-        "(Art. 18) und die Übertragung Ihrer Daten (Art. 20) verlangen, der Verarbeitung "
-        "widersprechen (Art. 21) und Einwilligungen jederzeit für die Zukunft widerrufen "
-        "(Art. 7 Abs. 3). Sie können sich bei einer Datenschutz-Aufsichtsbehörde beschweren "
-        "(Art. 77 DSGVO)."
-    ),
-}
+REPORT_FORMAT = "koordination-auskunft/2"
 
 
 #: German names of the text columns a mention is found in.
@@ -209,22 +199,25 @@ _OWN = {
 
 def _mentions_section(session: Session, person: Person, mentions: Mentions) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
+    mask: NameMask | None = None
     for table, row, columns in scan(session, mentions, skip=NOT_SCANNED):
         if table.name in _OWN:
             keys = [c == row[c.name] for c in table.primary_key.columns]
             owner = session.scalar(select(table.c[_OWN[table.name]]).where(*keys))
             if owner == person.id:
                 continue
+        # Other people's names are masked in the excerpts; known names are read once.
+        mask = mask or name_mask(session, person)
         for column in columns:
             text = row[column]
             if (table.name, column) in JSON_COLUMNS:
                 passages = [
                     f"{_MINUTES_PARTS.get(part, part)}: {passage}"
                     for part, value in _strings(json.loads(text))
-                    for passage in mentions.excerpts(value)
+                    for passage in mentions.excerpts(value, mask)
                 ]
             else:
-                passages = mentions.excerpts(text)
+                passages = mentions.excerpts(text, mask)
             found.append(
                 {
                     "kind": TABLE_LABELS.get(table.name, table.name),
@@ -266,6 +259,14 @@ def access_report(db: Database, person_id: int, now: datetime) -> dict[str, Any]
             "updated_at": _iso(p.updated_at),
             "erased_at": _iso(p.erased_at),
         }
+        report["restriction"] = {
+            "restricted_at": _iso(p.restricted_at),
+            "restriction_reason": p.restriction_reason,
+            "archived": p.archived,
+            "archive_reason": p.archive_reason,
+            "art14_source": p.art14_source,
+            "art14_informed_at": _iso(p.art14_informed_at),
+        }
         report["affiliations"] = [
             {
                 "organisation": a.organisation.name,
@@ -288,16 +289,18 @@ def access_report(db: Database, person_id: int, now: datetime) -> dict[str, Any]
             }
             for m in p.memberships
         ]
-        report["consents"] = [
+        report["consents"] = _consents(session, p)
+        report["objections"] = [
             {
-                "purpose": _label(c.purpose),
-                "legal_basis": _label(c.legal_basis),
-                "text_version": c.text_version,
-                "given_at": _iso(c.given_at),
-                "withdrawn_at": _iso(c.withdrawn_at),
-                "state": "widerrufen" if c.withdrawn_at else "gültig",
+                "received_at": _iso(o.received_at),
+                "scope": o.scope,
+                "reason": o.reason,
+                "decided_at": _iso(o.decided_at),
+                "outcome": o.outcome,
             }
-            for c in p.consents
+            for o in session.scalars(
+                select(Objection).where(Objection.person_id == p.id).order_by(Objection.id)
+            )
         ]
         report["invitations"] = _invitations(session, p.id)
         report["attendance"] = [
@@ -366,21 +369,59 @@ def access_report(db: Database, person_id: int, now: datetime) -> dict[str, Any]
                 select(func.count(CityProfile.id)).where(CityProfile.contact_person_id == p.id)
             )
         )
-        report["audit"] = _audit_entries(session, p.id)
-        city = session.scalar(select(CityProfile).order_by(CityProfile.id).limit(1))
-        report["information"] = {
-            "controller": _controller(city),
-            **INFORMATION,
-        }
+        # The trail's values are the person's own; names of others in old texts are masked.
+        report["audit"] = _audit_entries(session, p)
+        # This report answers the person's open access requests (Art. 15, 20): done now, in
+        # the same transaction; the letter names when they were received.
+        complete_open(session, p.id, _ANSWERED, created)
+        report["requests"] = _requests(session, p.id)
+        report["information"] = information(session, p, report)
         return report
 
 
-def _controller(city: CityProfile | None) -> str:
-    if city is None:
-        return "Koordinierungsstelle"
-    name = city.office_name or f"Koordinierungsstelle {city.name}"
-    parts = [name, city.office_address.replace("\n", ", "), city.office_email]
-    return ", ".join(part for part in parts if part)
+#: The requests an access report answers.
+_ANSWERED = (PrivacyRequestKind.AUSKUNFT,)
+
+
+def _requests(session: Session, person_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": _label(r.kind),
+            "received_at": _iso(r.received_at),
+            "due_on": _iso(r.due_on),
+            "completed_at": _iso(r.completed_at),
+        }
+        for r in session.scalars(
+            select(PrivacyRequest)
+            .where(PrivacyRequest.person_id == person_id)
+            .order_by(PrivacyRequest.received_at, PrivacyRequest.id)
+        )
+    ]
+
+
+def _consents(session: Session, person: Person) -> list[dict[str, Any]]:
+    """Every consent with what proves it: the catalogue text agreed to (version and wording),
+    the channel and the evidence, and how it was withdrawn."""
+    ids = {c.text_id for c in person.consents if c.text_id is not None}
+    texts = {t.id: t for t in session.scalars(select(ConsentText).where(ConsentText.id.in_(ids)))}
+    rows = []
+    for c in person.consents:
+        text = texts.get(c.text_id) if c.text_id is not None else None
+        rows.append(
+            {
+                "purpose": _label(c.purpose),
+                "legal_basis": _label(c.legal_basis),
+                "text_version": text.version if text else c.text_version,
+                "wording": text.wording if text else "",
+                "channel": _label(c.channel),
+                "evidence": c.evidence,
+                "given_at": _iso(c.given_at),
+                "withdrawn_at": _iso(c.withdrawn_at),
+                "withdrawal_channel": _label(c.withdrawal_channel),
+                "state": "widerrufen" if c.withdrawn_at else "gültig",
+            }
+        )
+    return rows
 
 
 def _invitations(session: Session, person_id: int) -> list[dict[str, Any]]:
@@ -458,26 +499,143 @@ def _survey_responses(session: Session, person_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _audit_entries(session: Session, person_id: int) -> list[dict[str, Any]]:
-    """The trail of changes about the person: when, what, which fields (the values are in the
-    other sections)."""
+#: Kinds whose entries are about the person: their values are shown old → new. Entries of
+#: other records that merely name the person (a sitting they chaired, the city profile) show
+#: which fields changed, not the record's other values.
+_OWN_KINDS = frozenset(
+    {
+        "person",
+        "person_email",
+        "person_phone",
+        "person_tag",
+        "consent",
+        "affiliation",
+        "membership",
+        "invitation",
+        "attendance",
+        "survey_response",
+    }
+)
+
+
+def _audit_entries(session: Session, person: Person) -> list[dict[str, Any]]:
+    """The trail of changes about the person: when, what, and for their own records the
+    values before and after (a note deleted since is in the trail, so it is in the report)."""
     stmt = (
         select(AuditEntry)
         .where(
             or_(
-                and_(AuditEntry.owner_kind == "person", AuditEntry.owner_id == person_id),
-                and_(AuditEntry.kind == "person", AuditEntry.record_id == person_id),
-                AuditEntry.refs.like(f"% person:{person_id} %"),
+                and_(AuditEntry.owner_kind == "person", AuditEntry.owner_id == person.id),
+                and_(AuditEntry.kind == "person", AuditEntry.record_id == person.id),
+                AuditEntry.refs.like(f"% person:{person.id} %"),
             )
         )
         .order_by(AuditEntry.at, AuditEntry.id)
     )
+    mask: NameMask | None = None
+    entries = []
+    for e in session.scalars(stmt):
+        changes = _loaded(e.changes)
+        values = []
+        if e.kind in _OWN_KINDS:
+            for field, pair in changes.items():
+                if field.endswith("_id") or field in DERIVED or not isinstance(pair, list):
+                    continue
+                texts = []
+                for value in [*pair, None, None][:2]:
+                    text = enum_label(e.kind, field, value) or render_value(value)
+                    if isinstance(value, str) and len(value) > 3:
+                        mask = mask or name_mask(session, person)
+                        text = mask.mask(text, keep=_own_spans(person, text))
+                    texts.append(text)
+                values.append(
+                    {"field": field_label(e.kind, field), "old": texts[0], "new": texts[1]}
+                )
+        entries.append(
+            {
+                "at": _iso(e.at),
+                "action": audit.ACTIONS.get(e.action, e.action),
+                "kind": audit.KIND_LABELS.get(e.kind, e.kind),
+                "fields": sorted(changes),
+                "changes": values,
+            }
+        )
+    return entries
+
+
+def _own_spans(person: Person, text: str) -> list[tuple[int, int]]:
+    """Where the person's own names stand in a value of their own record (kept unmasked)."""
+    words = [w for w in (*person.given_name.split(), *person.family_name.split()) if w]
     return [
-        {
-            "at": _iso(e.at),
-            "action": audit.ACTIONS.get(e.action, e.action),
-            "kind": audit.KIND_LABELS.get(e.kind, e.kind),
-            "fields": sorted(json.loads(e.changes or "{}")),
-        }
-        for e in session.scalars(stmt)
+        m.span()
+        for w in words
+        for m in re.finditer(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.IGNORECASE)
     ]
+
+
+def _loaded(changes: str) -> dict[str, Any]:
+    try:
+        value = json.loads(changes or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+# ------------------------------------------------------------------ before sending
+
+
+@dataclass(frozen=True)
+class AmbiguousMention:
+    """A mention that may be the person or a namesake ("Frau Weiß"): for the office to look
+    at before the letter goes out; never put into the letter by itself."""
+
+    where: str
+    field: str
+    excerpt: str
+
+
+@dataclass(frozen=True)
+class AccessReview:
+    """What the office checks before sending an access report."""
+
+    ambiguous: tuple[AmbiguousMention, ...]
+    #: The controller's data that is missing or only proposed.
+    missing: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        out = [f"- {m}" for m in self.missing]
+        if self.ambiguous:
+            out.append(
+                f"- {len(self.ambiguous)} Erwähnung(en) nur mit Nachnamen, die auch eine andere "
+                "Person meinen können (nicht im Brief; bitte prüfen und bei Bedarf ergänzen):"
+            )
+            out += [f"  {m.where}, {m.field}: {m.excerpt}" for m in self.ambiguous]
+        return out
+
+
+def access_review(db: Database, person_id: int) -> AccessReview:
+    """Mentions by family name only that may be a namesake, and missing controller data."""
+    with db.session() as session:
+        person = load_person(session, person_id)
+        found: list[AmbiguousMention] = []
+        surname = surname_mentions(session, person) if not person.erased_at else None
+        if surname is not None:
+            for table, row, columns in scan(session, surname, skip=NOT_SCANNED):
+                for column in columns:
+                    text = row[column]
+                    values = (
+                        [v for _, v in _strings(json.loads(text))]
+                        if (table.name, column) in JSON_COLUMNS
+                        else [text]
+                    )
+                    found += [
+                        AmbiguousMention(
+                            _where(session, table.name, row),
+                            _COLUMN_LABELS.get(column, column),
+                            excerpt,
+                        )
+                        for value in values
+                        for excerpt in surname.excerpts(value)
+                    ]
+        missing = review_points(city_profile(session))
+        return AccessReview(tuple(dict.fromkeys(found)), tuple(missing))

@@ -122,13 +122,37 @@ class Mentions:
 
         return self.pattern.sub(substitute, text)
 
-    def excerpts(self, text: str, width: int = 90) -> list[str]:
-        """The passages around each mention, for the access report (not whole minutes)."""
+    def excerpts(self, text: str, others: NameMask | None = None) -> list[str]:
+        """The sentences that name the person, for the access report: never more of the text
+        (a neighbouring sentence is about somebody else), other people's names and e-mail
+        addresses in them masked by ``others`` (Art. 15 Abs. 4 DSGVO)."""
         found: list[str] = []
+        spans = sentence_spans(text)
         for match in self.pattern.finditer(text):
-            start, end = max(0, match.start() - width), min(len(text), match.end() + width)
-            passage = " ".join(text[start:end].split())
-            found.append(("… " if start else "") + passage + (" …" if end < len(text) else ""))
+            start, end = next(((a, b) for a, b in spans if a <= match.start() < b), (0, len(text)))
+            # A sentence running on for paragraphs is cut around the mention, at words.
+            if end - start > _LONGEST_SENTENCE:
+                cut_start = max(start, match.start() - _AROUND)
+                cut_end = min(end, match.end() + _AROUND)
+                while cut_start > start and not text[cut_start - 1].isspace():
+                    cut_start -= 1
+                while cut_end < end and not text[cut_end].isspace():
+                    cut_end += 1
+            else:
+                cut_start, cut_end = start, end
+            own = [
+                (m.start() - cut_start, m.end() - cut_start)
+                for m in self.pattern.finditer(text, cut_start, cut_end)
+            ]
+            passage = text[cut_start:cut_end]
+            if others is not None:
+                passage = others.mask(passage, keep=own)
+            passage = " ".join(passage.split())
+            if cut_start > start:
+                passage = "… " + passage
+            if cut_end < end:
+                passage += " …"
+            found.append(passage)
         return list(dict.fromkeys(found))
 
     def sql_filter(self, columns: Sequence[Any]) -> Any:
@@ -142,6 +166,152 @@ class Mentions:
                 for variant in variants
             )
         )
+
+
+#: A sentence longer than this is cut around the mention (characters either side).
+_LONGEST_SENTENCE = 400
+_AROUND = 150
+
+#: Abbreviations whose full stop does not end a sentence ("Dr. Weiß", "z. B. am Montag").
+_ABBREVIATIONS = frozenset(
+    {"abs", "art", "bzgl", "bzw", "ca", "dipl", "dr", "etc", "evtl", "geb", "ggf", "hr"}
+    | {"inkl", "ing", "jun", "lit", "mag", "max", "min", "nr", "prof", "sen", "st", "std"}
+    | {"str", "tel", "usw", "vgl", "zzgl"}
+)
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'“”»)]*(?=\s+[\"'„“«(]?[^\W_a-zäöüß])|\n\s*")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where the sentences of ``text`` start and end; a line break always ends one (minutes
+    are lists more often than prose). A full stop after an abbreviation, an initial ("A.
+    Muster") or a day or month ("am 3. März") ends none."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.group(0)[0] == ".":
+            word = re.search(r"([^\W_]+)$", text[start : match.start()])
+            token = word.group(1) if word else ""
+            if (
+                len(token) == 1
+                or token.lower() in _ABBREVIATIONS
+                or (token.isdigit() and len(token) <= 2)
+            ):
+                continue
+        end = match.end()
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = end
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+#: Words before a family name that belong to it: "Frau", "Dr.", "Prof. Dr.".
+_NAME_PREFIXES = frozenset({"frau", "herr", "herrn", "dr", "prof"})
+MASK = "[Name]"
+MASKED_EMAIL = "[E-Mail]"
+
+
+@dataclass(frozen=True)
+class NameMask:
+    """Other people's names and e-mail addresses, masked in an excerpt about one person: the
+    family names the directory knows (written with a capital), with a given name, an initial,
+    a title or a salutation in front ("Lukas Yilmaz", "L. Yilmaz", "Frau Dr. Weiß")."""
+
+    #: family name (lower case) -> given names (lower case) of people with it
+    families: dict[str, frozenset[str]]
+    own_emails: frozenset[str] = frozenset()
+
+    def mask(self, text: str, keep: Sequence[tuple[int, int]] = ()) -> str:
+        """``text`` with other names and addresses replaced; the spans in ``keep`` (the
+        person's own mentions) stay as they are."""
+        cuts: list[tuple[int, int, str]] = []
+
+        def kept(a: int, b: int) -> bool:
+            return any(a < k_end and k_start < b for k_start, k_end in keep)
+
+        for match in _EMAIL.finditer(text):
+            if match.group(0).lower() not in self.own_emails and not kept(*match.span()):
+                cuts.append((match.start(), match.end(), MASKED_EMAIL))
+        words = list(_WORD.finditer(text))
+        for i, word in enumerate(words):
+            value = word.group(0)
+            givens = self.families.get(value.lower())
+            if givens is None or not value[0].isupper() or kept(*word.span()):
+                continue
+            if any(a <= word.start() < b for a, b, _ in cuts):
+                continue
+            start, end = word.start(), word.end()
+            j = i - 1
+            # Leftwards over what belongs to the name: given names, initials, titles.
+            while j >= 0:
+                before = words[j]
+                gap = text[before.end() : start]
+                if not re.fullmatch(r"\.?\s+", gap) or kept(*before.span()):
+                    break
+                w = before.group(0).lower()
+                if w in givens or w in _NAME_PREFIXES or (len(w) == 1 and gap[0] == "."):
+                    start = before.start()
+                    j -= 1
+                    continue
+                break
+            # "Yilmaz, Lukas": the given name after the comma.
+            after = re.match(r",\s*([^\W\d_][\w-]*)", text[end:])
+            if after and after.group(1).lower() in givens:
+                end += after.end()
+            cuts.append((start, end, MASK))
+        for start, end, replacement in sorted(cuts, reverse=True):
+            text = text[:start] + replacement + text[end:]
+        return text
+
+
+def name_mask(session: Session, person: Person) -> NameMask:
+    """The names of everybody else in the directory (erased people have none left)."""
+    families: dict[str, set[str]] = {}
+    own = person.family_name.lower()
+    stmt = select(Person.given_name, Person.family_name).where(
+        Person.id != person.id, Person.erased_at.is_(None)
+    )
+    for given, family in session.execute(stmt):
+        for part in family.split():
+            if len(part) < 2:
+                continue
+            known = families.setdefault(part.lower(), set())
+            known.update(g.lower() for g in given.split())
+    # The person's own family name is masked only where it is not part of their mention;
+    # a namesake's "Frau Weiß" stays ambiguous and is masked like any other name.
+    for part in own.split():
+        families.setdefault(part, set())
+    return NameMask(
+        {k: frozenset(v) for k, v in families.items()},
+        frozenset(e.address.lower() for e in person.emails),
+    )
+
+
+def surname_mentions(session: Session, person: Person) -> Mentions | None:
+    """The person's family name after a salutation or title ("Frau Weiß", "Dr. Weiß") when
+    somebody else has the same family name: such a mention may be either of them, so it is
+    neither reported nor erased without a person looking at it. None when the family name is
+    unique (then these mentions are the person's, see :func:`person_mentions`)."""
+    others = session.scalar(
+        select(func.count(Person.id)).where(
+            Person.id != person.id,
+            Person.erased_at.is_(None),
+            func.lower(Person.family_name) == person.family_name.lower(),
+        )
+    )
+    if not others or not person.family_name.strip():
+        return None
+    forms = sorted({*_SALUTATIONS, *person.salutation.split()[:1]}, key=len, reverse=True)
+    prefix = "|".join([*(re.escape(f) for f in forms), r"Dr\.", r"Prof\."])
+    pattern = re.compile(
+        rf"(?<!\w)(?:{prefix})(?:{_SPACE}(?:Dr\.|Prof\.))*{_SPACE}{_words(person.family_name)}"
+        r"(?!\w)",
+        re.IGNORECASE,
+    )
+    return Mentions(pattern, (max(person.family_name.split(), key=len),), "")
 
 
 def person_mentions(session: Session, person: Person, label: str) -> Mentions:

@@ -9,13 +9,15 @@ from typing import Any
 from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.db.backup_contents import HeldCopy, copies_holding
 from koordination.db.engine import Database
-from koordination.services.privacy.access_report import access_report
+from koordination.domain.enums import PrivacyRequestKind
+from koordination.services.privacy.access_report import AccessReview, access_report, access_review
 from koordination.services.privacy.erasure import (
     ErasureReport,
     compact_storage,
     erase_in_session,
     person_to_erase,
 )
+from koordination.services.privacy.requests import complete_open
 
 
 class Privacy:
@@ -30,6 +32,11 @@ class Privacy:
         :mod:`koordination.services.privacy.access_report`); the letter is built from it in
         ``outputs``."""
         return access_report(self.db, person_id, self.clock.now())
+
+    def access_review(self, person_id: int) -> AccessReview:
+        """What the office checks before the access report goes out: mentions by family name
+        that may mean a namesake, and the controller's data still missing."""
+        return access_review(self.db, person_id)
 
     def person_to_erase(self, person_id: int) -> str:
         """The name of a person who can be erased, for the question before; raises the German
@@ -46,6 +53,8 @@ class Privacy:
             report = erase_in_session(
                 session, person_id, today=self.clock.today(), now=self.clock.now()
             )
+            # The erasure answers the person's open requests for it (Art. 17).
+            complete_open(session, person_id, (PrivacyRequestKind.LOESCHUNG,), self.clock.now())
         notes = self.compact_storage(report.tables)
         return dataclasses.replace(report, notes=(*report.notes, *notes))
 
