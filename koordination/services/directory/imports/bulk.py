@@ -47,18 +47,34 @@ class Bulk:
 
     def __init__(self, conn: Connection, table: Table, columns: Sequence[str]) -> None:
         self.conn = conn
-        self.columns = tuple(columns)
+        given = tuple(columns)
+        # Columns the caller leaves out that have a plain default (a text column a later
+        # migration added, say) are written with it, as the ORM would.
+        extras = tuple(
+            c.key
+            for c in table.columns
+            if c.key not in given and c.default is not None and c.default.is_scalar
+        )
+        self.columns = given + extras
         dialect = conn.dialect
         compiled = insert(table).compile(dialect=dialect, column_keys=list(self.columns))
         self.sql = compiled.string
         self.positional = bool(compiled.positional)
         if self.positional:
             order = tuple(compiled.positiontup or ())
-            assert order == self.columns, (order, self.columns)
+            assert sorted(order) == sorted(self.columns), (order, self.columns)
+            # The driver wants the table's column order; rows come in the caller's.
+            self._order = None if order == self.columns else [self.columns.index(n) for n in order]
+        else:
+            self._order = None
         self._processors = {
             name: table.c[name].type._cached_bind_processor(dialect) for name in self.columns
         }
         self._memo: dict[str, dict[Any, Any]] = {name: {} for name in self.columns}
+        self._defaults = tuple(
+            self.value(name, table.c[name].default.arg)  # type: ignore[union-attr]
+            for name in extras
+        )
 
     def value(self, column: str, value: Any) -> Any:
         """``value`` as the driver wants it for ``column`` (memoised; for repeating values)."""
@@ -74,6 +90,11 @@ class Bulk:
     def run(self, rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
+        if self._defaults:
+            rows = [row + self._defaults for row in rows]
+        if self._order is not None:
+            order = self._order
+            rows = [tuple(row[i] for i in order) for row in rows]
         if self.positional:
             self.conn.exec_driver_sql(self.sql, rows)
         else:
