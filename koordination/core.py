@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from koordination.services.network import Network
     from koordination.services.open_data import OpenData
     from koordination.services.privacy.audit_trail import AuditTrail
+    from koordination.services.privacy.objections import Objections
     from koordination.services.privacy.requests import PrivacyRequests
+    from koordination.services.privacy.restriction import Restrictions
     from koordination.services.privacy.retention import Retention
     from koordination.services.privacy.service import Privacy
     from koordination.services.programme import Programme
@@ -142,6 +144,20 @@ class Core:
         from koordination.services.privacy.requests import PrivacyRequests
 
         return PrivacyRequests(self.db, self.clock)
+
+    @cached_property
+    def restrictions(self) -> Restrictions:
+        """Restriction of processing (Art. 18 DSGVO): restrict a person, lift it."""
+        from koordination.services.privacy.restriction import Restrictions
+
+        return Restrictions(self.db, self.clock)
+
+    @cached_property
+    def objections(self) -> Objections:
+        """Objections to processing (Art. 21 DSGVO): record and decide them."""
+        from koordination.services.privacy.objections import Objections
+
+        return Objections(self.db, self.clock)
 
     @cached_property
     def audit(self) -> AuditTrail:

@@ -42,6 +42,7 @@ from koordination.domain.records.open_data import (
 from koordination.errors import KoordinationError
 from koordination.services.consent import SHARING, consenting_people
 from koordination.services.meetings.service import Meetings
+from koordination.services.privacy.restriction import restricted_people, unrestricted
 
 
 class OpenData:
@@ -111,6 +112,8 @@ def _read(db: Database, now: datetime) -> OParlSource:
                 )
                 .join(Group, Group.id == gm.group_id)
                 .where(Group.archived.is_(False))
+                # A restricted person (Art. 18 DSGVO) is not published, not even as a seat.
+                .where(gm.person_id.not_in(restricted_people()))
                 .order_by(gm.id)
             )
         )
@@ -129,7 +132,7 @@ def _read(db: Database, now: datetime) -> OParlSource:
             )
             for p in session.scalars(
                 select(Person)
-                .where(Person.id.in_(consenting), Person.archived.is_(False))
+                .where(Person.id.in_(consenting), Person.archived.is_(False), unrestricted())
                 .options(selectinload(Person.emails), selectinload(Person.phones))
                 .order_by(Person.id)
             )

@@ -127,6 +127,19 @@ class MembershipRecord:
 
 
 @dataclass(frozen=True)
+class ObjectionRecord:
+    """An objection to processing (Art. 21 DSGVO) and, once decided, the outcome."""
+
+    id: int
+    person_id: int
+    received_at: datetime
+    scope: str
+    reason: str
+    decided_at: datetime | None
+    outcome: str
+
+
+@dataclass(frozen=True)
 class PersonRecord:
     id: int
     version: int
@@ -144,6 +157,12 @@ class PersonRecord:
     affiliations: tuple[AffiliationRecord, ...] = ()
     memberships: tuple[MembershipRecord, ...] = ()
     consents: tuple[ConsentRecord, ...] = ()
+    #: Restriction of processing (Art. 18 DSGVO): since when, and why; ``None`` when none.
+    restricted_at: datetime | None = None
+    restriction_reason: str = ""
+    archive_reason: str = ""
+    #: Objections (Art. 21 DSGVO), oldest first.
+    objections: tuple[ObjectionRecord, ...] = ()
 
     @property
     def display_name(self) -> str:
@@ -181,6 +200,8 @@ class PersonRow:
     sector: Sector | None
     groups: tuple[str, ...]
     archived: bool
+    #: Restriction of processing (Art. 18 DSGVO): shown in the list, left out of exports.
+    restricted: bool = False
 
 
 @dataclass(frozen=True)

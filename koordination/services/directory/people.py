@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -61,6 +62,8 @@ from koordination.services.directory.search import (
     search_terms,
     term_matches,
 )
+from koordination.services.privacy.objections import objection_records
+from koordination.services.privacy.restriction import refuse_restricted, unrestricted
 
 _PERSON_LABELS = {
     "salutation": "Anrede",
@@ -86,7 +89,9 @@ class People(DirectoryBase):
     # ------------------------------------------------------------------ people
     def get_person(self, person_id: int) -> PersonRecord:
         with self.db.session() as session:
-            return self._person_record(self._load_person(session, person_id))
+            record = self._person_record(self._load_person(session, person_id))
+            # The detail shows them; page-wise records (exports) leave them out.
+            return dataclasses.replace(record, objections=objection_records(session, person_id))
 
     def person_duplicates(self, data: PersonInput, exclude_id: int | None = None) -> list[str]:
         """Warnings about people that are likely the same: the same name. (An address that
@@ -148,6 +153,7 @@ class People(DirectoryBase):
         warnings = self.person_duplicates(data, exclude_id=original.id)
         with self.db.session() as session:
             person = self._load_person(session, original.id)
+            refuse_restricted(person)
             if person.version != original.version:
                 current = self._person_record(person)
                 raise conflict_error(
@@ -182,15 +188,20 @@ class People(DirectoryBase):
         person.phones = [PersonPhone(number=n, position=i) for i, n in enumerate(data.phones)]
         person.tags = [PersonTag(tag=t) for t in sorted(set(data.tags))]
 
-    def set_person_archived(self, original: PersonRecord, archived: bool) -> PersonRecord:
+    def set_person_archived(
+        self, original: PersonRecord, archived: bool, reason: str = ""
+    ) -> PersonRecord:
+        """Archive (with the reason, e.g. "ausgeschieden", "verzogen") or bring back."""
         with self.db.session() as session:
             person = self._load_person(session, original.id)
+            refuse_restricted(person)
             if person.version != original.version:
                 raise conflict_error(
                     f"{original.display_name} (Nr. {original.id})",
                     changed_labels(original, self._person_record(person), _PERSON_LABELS),
                 )
             person.archived = archived
+            person.archive_reason = " ".join(reason.split()) if archived else ""
             self._save(session, original.display_name)
             return self._person_record(person)
 
@@ -276,6 +287,7 @@ class People(DirectoryBase):
         emails: dict[int, list[str]] = defaultdict(list)
         orgs: dict[int, tuple[str, Sector]] = {}
         groups: dict[int, list[str]] = defaultdict(list)
+        restricted: set[int] = set()
         today = self.today()
         scopes: Iterable[Sequence[int] | Select[Any]] = (
             chunks(ids, 900) if members is None else (members,)
@@ -301,6 +313,11 @@ class People(DirectoryBase):
                 .order_by(GroupMembership.person_id, Group.name)
             ):
                 groups[pid].append(gname)
+            restricted.update(
+                session.scalars(
+                    select(Person.id).where(Person.id.in_(chunk), Person.restricted_at.is_not(None))
+                )
+            )
         rows = []
         for pid, title, given, family, archived in base:
             org = orgs.get(pid)
@@ -313,6 +330,7 @@ class People(DirectoryBase):
                     sector=org[1] if org else None,
                     groups=tuple(groups.get(pid, ())),
                     archived=archived,
+                    restricted=pid in restricted,
                 )
             )
         return rows
@@ -353,7 +371,8 @@ class People(DirectoryBase):
         order = Person.sort_key.concat("") if searching else Person.sort_key
         after: tuple[str, int] | None = None
         while True:
-            stmt = self._people_query(f)
+            # A restricted person (Art. 18 DSGVO) leaves the office in no export.
+            stmt = self._people_query(f).where(unrestricted())
             if after is not None:
                 stmt = stmt.where(tuple_(Person.sort_key, Person.id) > tuple_(*after))
             stmt = stmt.order_by(order, Person.id).limit(size)
@@ -471,6 +490,7 @@ class People(DirectoryBase):
             raise ValidationError([err])
         with self.db.session() as session:
             person = self._load_person(session, person_id)
+            refuse_restricted(person)
             org = self._get(session, Organisation, organisation_id, "Organisation")
             aff = Affiliation(
                 organisation=org,
@@ -493,8 +513,9 @@ class People(DirectoryBase):
             aff = self._get(session, Affiliation, affiliation_id, "Zugehörigkeit")
             if err := date_order("Zeitraum", aff.valid_from, end):
                 raise ValidationError([err])
-            aff.valid_to = end
             person = self._load_person(session, aff.person_id)
+            refuse_restricted(person)
+            aff.valid_to = end
             self._refresh_person_search(person)
             person.updated_at = self.clock.now()
             self._save(session, "Die Person")

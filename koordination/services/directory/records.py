@@ -114,6 +114,9 @@ class DirectoryBase:
                 )
                 for c in p.consents
             ),
+            restricted_at=p.restricted_at,
+            restriction_reason=p.restriction_reason,
+            archive_reason=p.archive_reason,
         )
 
     def _current_sector(self, p: Person) -> Sector | None:

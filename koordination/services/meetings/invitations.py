@@ -23,6 +23,7 @@ from koordination.services.consent import has_current_consent
 from koordination.services.meetings.calendar_change import bump
 from koordination.services.meetings.records import event_of, to_record
 from koordination.services.meetings.times import local
+from koordination.services.privacy.restriction import RESTRICTED, is_restricted
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,10 @@ def plan(
         p = inv.person
         name = display_name(p.title, p.given_name, p.family_name)
         reason = excluded_because(p, clock.now())
+        if is_restricted(p):
+            # Restricted (Art. 18 DSGVO): no message at all, not even a cancellation.
+            excluded.append((name, reason))
+            continue
         sent = inv.sent_sequence
         if everything and inv.removed_at is None:
             sent = None
@@ -250,6 +255,8 @@ def occurrence_partstats(inv: Invitation) -> dict[datetime, str]:
 
 def excluded_because(p: Person, now: datetime) -> str:
     """Why a person on the list gets no invitation; empty when they get one."""
+    if is_restricted(p):
+        return RESTRICTED
     if p.archived:
         return "archiviert"
     if p.preferred_channel == Channel.KEINE:
