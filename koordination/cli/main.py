@@ -40,6 +40,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "imports": ("import",),
     "retention": ("retention",),
     "audit": ("audit",),
+    "privacy": ("datenschutz",),
     "meetings": ("meetings", "invite", "cancel", "feed", "replies", "caldav"),
     "sittings": ("agenda", "minutes", "attendance", "tasks", "workshop"),
     "surveys": ("surveys",),

@@ -139,9 +139,15 @@ def cmd_export_data(args: argparse.Namespace) -> int:
     """`people export-data NR --format json|pdf [-o DATEI]`: Auskunft nach Art. 15/20 DSGVO."""
     from koordination.outputs.registry import produce
 
-    path = produce(open_core(args), "auskunft", args.id, args.format, args.output)
+    core = open_core(args)
+    path = produce(core, "auskunft", args.id, args.format, args.output)
     kind = "maschinenlesbar (JSON)" if args.format == "json" else "als Brief (PDF)"
     print(f"Auskunft zu Person Nr. {args.id} {kind} geschrieben: {path}")
+    # What the office checks before sending: never silently in the letter.
+    review = core.privacy.access_review(args.id).lines()
+    if review:
+        print("Vor dem Versand prüfen:")
+        print("\n".join(review))
     return 0
 
 

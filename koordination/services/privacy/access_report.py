@@ -518,6 +518,10 @@ _OWN_KINDS = frozenset(
 )
 
 
+#: Columns that only order or mirror others: not worth a line in a letter.
+_HIDDEN = DERIVED | {"position"}
+
+
 def _audit_entries(session: Session, person: Person) -> list[dict[str, Any]]:
     """The trail of changes about the person: when, what, and for their own records the
     values before and after (a note deleted since is in the trail, so it is in the report)."""
@@ -539,7 +543,7 @@ def _audit_entries(session: Session, person: Person) -> list[dict[str, Any]]:
         values = []
         if e.kind in _OWN_KINDS:
             for field, pair in changes.items():
-                if field.endswith("_id") or field in DERIVED or not isinstance(pair, list):
+                if field.endswith("_id") or field in _HIDDEN or not isinstance(pair, list):
                     continue
                 texts = []
                 for value in [*pair, None, None][:2]:
