@@ -6,8 +6,9 @@ someone has taken back is never used again, even if the withdrawal was dated ahe
 consent adds a new row, so one current row of the purpose is enough.
 
 Outputs that leave the office (table exports, the open-data export, shared contact lists)
-include a person's e-mail addresses, phone numbers and postal address only with a current
-consent "Kontaktdaten im Netzwerk teilen"; the office's complete copy is the database backup.
+include a person's e-mail addresses, phone numbers, postal address and notes only with a
+current consent "Kontaktdaten im Netzwerk teilen"; the office's complete copy is the database
+backup.
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ def consenting_ids(
 
 def shareable_person(p: PersonRecord, now: datetime) -> PersonRecord:
     """The person as an output leaving the office may show them: without e-mail addresses,
-    phone numbers and postal address unless they currently consent to sharing them."""
+    phone numbers, postal address and notes (what the office wrote down about them, such as
+    "braucht einen barrierefreien Raum") unless they currently consent to sharing them."""
     if has_current_consent(p.consents, SHARING, now):
         return p
-    return dataclasses.replace(p, emails=(), phones=(), postal_address="")
+    return dataclasses.replace(p, emails=(), phones=(), postal_address="", notes="")

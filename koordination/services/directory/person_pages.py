@@ -49,7 +49,8 @@ def person_records(
     ``members``: a query of exactly these ids (a keyset page) to select the rows of every
     table by, instead of a list of bound ids that SQLAlchemy would coerce one by one on each
     query. ``shareable_at``: the records as ``consent.shareable_person`` gives them at that
-    instant, built so directly (the contact data of those without the consent are not read)."""
+    instant, built so directly (the contact data of those without the consent are not read,
+    their notes are left out)."""
     if not ids:
         return {}
     scope: Sequence[int] | Select[Any] = ids if members is None else members
@@ -70,7 +71,8 @@ def person_records(
         consents[pid].append(ConsentRecord(cid, purpose, basis, version, given, withdrawn))
     withheld: frozenset[int] = frozenset()
     if shareable_at is not None:
-        # The one rule (consent.shareable_person): no sharing consent, no contact data.
+        # The one rule (consent.shareable_person): no sharing consent, no contact data and no
+        # notes.
         withheld = frozenset(
             pid for pid in ids if not has_current_consent(consents[pid], SHARING, shareable_at)
         )
@@ -183,7 +185,7 @@ def person_records(
             emails=tuple(emails.get(pid, ())),
             phones=tuple(phones.get(pid, ())),
             postal_address="" if pid in withheld else address,
-            notes=notes,
+            notes="" if pid in withheld else notes,
             tags=tuple(tags.get(pid, ())),
             preferred_channel=channel,
             archived=archived,
