@@ -6,11 +6,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
+from koordination.db import audit
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
 from koordination.domain.models import (
@@ -325,29 +326,34 @@ def _answers(
     first_day: date,
     make: Callable[[random.Random], Answers],
 ) -> None:
+    """``count`` responses written like an import: in two statements, with one entry in the
+    audit trail for all of them."""
     questions = {q.code: q for q in survey.questions}
     responses = []
     for n in range(count):
         day = first_day + timedelta(days=n * 50 // count)
         responses.append(
-            SurveyResponse(
-                survey_id=survey.id,
-                source=rng.choice(
+            {
+                "survey_id": survey.id,
+                "source": rng.choice(
                     [ResponseSource.PAPIER, ResponseSource.IMPORT, ResponseSource.KIOSK]
                 ),
-                submitted_at=datetime(day.year, day.month, day.day, 9 + n % 9, tzinfo=UTC),
-            )
+                "submitted_at": datetime(day.year, day.month, day.day, 9 + n % 9, tzinfo=UTC),
+            }
         )
-    session.add_all(responses)
-    session.flush()
+    table = cast(Table, SurveyResponse.__table__)
+    conn = session.connection()
+    ids = conn.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), responses
+    ).scalars()
     rows: list[dict[str, Any]] = []
-    for response in responses:
+    for response_id in ids.all():
         for code, value in make(rng).items():
             if value is None or value == []:
                 continue
             question = questions[code]
             row = {
-                "response_id": response.id,
+                "response_id": response_id,
                 "question_id": question.id,
                 "option_id": None,
                 "number": None,
@@ -365,4 +371,12 @@ def _answers(
                 rows.append(row | {"text": value.isoformat()})
             else:
                 rows.append(row | {"text": value})
-    session.execute(insert(SurveyAnswer), rows)
+    conn.execute(insert(cast(Table, SurveyAnswer.__table__)), rows)
+    audit.log(
+        session,
+        "import",
+        "survey_response",
+        None,
+        owner=("survey", survey.id),
+        changes={"Antworten": [None, count]},
+    )
