@@ -16,6 +16,7 @@ from koordination.clock import SYSTEM_CLOCK, Clock
 if TYPE_CHECKING:
     from koordination.config import Settings
     from koordination.db.engine import Database
+    from koordination.db.roles import Access
     from koordination.services.directory.imports.service import Imports
     from koordination.services.directory.service import Directory
     from koordination.services.fields.service import ActionFields
@@ -164,6 +165,14 @@ class Core:
         from koordination.services.privacy.audit_trail import AuditTrail
 
         return AuditTrail(self.db)
+
+    @cached_property
+    def access(self) -> Access:
+        """The database login and its role (koordination.db.roles): one query on PostgreSQL
+        when first asked; a SQLite file's user may do everything."""
+        from koordination.db.roles import current_access
+
+        return current_access(self.db)
 
     def on(self, clock: Clock) -> Core:
         """The same database seen with another clock (a report "as of" a day)."""

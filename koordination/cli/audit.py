@@ -60,7 +60,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def _print_entries(entries: list[TrailEntry]) -> None:
     rows: list[tuple[str, ...]] = []
     for e in entries:
-        head = (e.when, e.actor, e.what, e.subject)
+        head = (e.when, e.who, e.what, e.subject)
         if not e.shown_changes:
             rows.append((*head, "", ""))
         for i, change in enumerate(e.shown_changes):

@@ -232,6 +232,11 @@ def open_core(args: argparse.Namespace, *, migrate: bool = True) -> Core:
         command == "db" and getattr(args, "db_command", None) == "upgrade"
     )
     opened = core.open_core(getattr(args, "db", None), migrate=migrate, create=create)
+    if not opened.db.is_sqlite:
+        # On a shared database the login's role decides, before the command does anything.
+        from koordination.cli.rights import refuse_forbidden
+
+        refuse_forbidden(opened, args)
     if migrate:
         if opened.upgrade_backup is not None:
             made = opened.upgrade_backup

@@ -62,6 +62,8 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
     # next run turns the rule on; until then it says which records to merge.
     for line in migrations.enforce_unique_keys(db):
         print(line)
+    for line in migrations.enforce_roles(db):
+        print(line)
     return 0
 
 

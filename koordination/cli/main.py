@@ -41,6 +41,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "retention": ("retention",),
     "audit": ("audit",),
     "privacy": ("datenschutz",),
+    "roles": ("roles",),
     "meetings": ("meetings", "invite", "cancel", "feed", "replies", "caldav"),
     "sittings": ("agenda", "minutes", "attendance", "tasks", "workshop"),
     "surveys": ("surveys",),

@@ -12,7 +12,6 @@ then only has to blank the entries the person owns (see :func:`scrub`).
 
 from __future__ import annotations
 
-import getpass
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import NO_VALUE
 
 from koordination.clock import SYSTEM_CLOCK, Clock
+from koordination.db.roles import PRIVACY_ACTS, os_user
 from koordination.domain import models as m
 from koordination.domain.models import AuditEntry
 
@@ -39,9 +39,18 @@ ACTIONS = {
     "erase": "gelöscht (Art. 17 DSGVO)",
     "import": "importiert",
     "run": "ausgeführt",
+    # Acts of data protection (see koordination.db.roles.PRIVACY_ACTS) and role changes
+    "auskunft": "Auskunft erteilt (Art. 15 DSGVO)",
+    "export": "personenbezogen exportiert",
+    "grant": "Rolle vergeben",
+    "revoke": "Rolle entzogen",
 }
 
 ERASED = "[gelöscht]"
+
+#: The key of ``Session.info`` naming who asked for a privacy act (a person, their
+#: representative): :func:`log` writes it into the act's entry.
+REQUESTER = "requester"
 
 
 @dataclass(frozen=True)
@@ -148,6 +157,8 @@ KIND_LABELS = {
     "indicator": "Kennzahl",
     "measure_link": "Verknüpfung einer Maßnahme",
     "retention_rule": "Aufbewahrungsregel",
+    "export": "Export",
+    "login": "Datenbank-Anmeldung",
 }
 
 
@@ -189,7 +200,7 @@ def _changes(obj: Any, action: str) -> dict[str, list[Any]]:
     return out
 
 
-def _entry(obj: Any, action: str, actor: str, at: datetime) -> dict[str, Any] | None:
+def _entry(obj: Any, action: str, actor: str, login: str, at: datetime) -> dict[str, Any] | None:
     tracked = TRACKED.get(type(obj))
     if tracked is None:
         return None
@@ -209,6 +220,7 @@ def _entry(obj: Any, action: str, actor: str, at: datetime) -> dict[str, Any] | 
     return {
         "at": at,
         "actor": actor,
+        "login": login,
         "action": action,
         "kind": tracked.kind,
         "record_id": record_id,
@@ -221,12 +233,24 @@ def _entry(obj: Any, action: str, actor: str, at: datetime) -> dict[str, Any] | 
 
 def actor_of(session: Session) -> str:
     actor = session.info.get("actor")
-    if actor:
-        return str(actor)
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unbekannt"
+    return str(actor) if actor else os_user()
+
+
+def login_of(session: Session) -> str:
+    """The database login that writes: ``session_user`` on PostgreSQL (asked once per
+    connection), the operating-system user on SQLite (a file has no logins)."""
+    conn = session.connection()
+    login = conn.info.get(_LOGIN)
+    if login is None:
+        if conn.dialect.name == "postgresql":
+            login = str(conn.exec_driver_sql("SELECT session_user").scalar())
+        else:
+            login = os_user()
+        conn.info[_LOGIN] = login
+    return str(login)
+
+
+_LOGIN = "koordination_login"
 
 
 def now_of(session: Session) -> datetime:
@@ -240,6 +264,7 @@ def _record(session: Session, _context: Any) -> None:
     if session.info.get("audit_off"):
         return
     actor = actor_of(session)
+    login = login_of(session)
     at = now_of(session)
     rows = [
         row
@@ -249,7 +274,7 @@ def _record(session: Session, _context: Any) -> None:
             ("delete", session.deleted),
         )
         for obj in objects
-        if (row := _entry(obj, action, actor, at)) is not None
+        if (row := _entry(obj, action, actor, login, at)) is not None
     ]
     if rows:
         session.connection().execute(insert(AuditEntry), rows)
@@ -266,10 +291,13 @@ def log(
 ) -> None:
     """Write one entry by hand: for bulk imports (one entry for the whole file) and erasure."""
     owner_kind, owner_id = owner or (kind, record_id)
+    if action in PRIVACY_ACTS and (requester := session.info.get(REQUESTER)):
+        changes = {**(changes or {}), "Anfrage von": str(requester)}
     session.execute(
         insert(AuditEntry).values(
             at=now_of(session),
             actor=actor_of(session),
+            login=login_of(session),
             action=action,
             kind=kind,
             record_id=record_id,

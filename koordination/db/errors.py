@@ -126,10 +126,21 @@ def _pg_message(orig: Any, sqlstate: str) -> str:
     if sqlstate in _PG_READ_ONLY:
         return READ_ONLY
     if sqlstate == "42501":
-        return NO_PERMISSION
+        return _not_allowed(orig)
     if sqlstate.startswith(("08", "57P")):
         return UNREACHABLE
     return REFUSED
+
+
+def _not_allowed(orig: Any) -> str:
+    """A refusal by the roles (koordination.db.roles) in their words: which login, which role,
+    whom to ask; without the statement or the table."""
+    from koordination.db.roles import ACCESS_ATTRIBUTE, Access
+
+    access = getattr(orig, ACCESS_ATTRIBUTE, None)
+    if isinstance(access, Access):
+        return access.refusal() + " " + NOTHING_CHANGED
+    return NO_PERMISSION
 
 
 def _sqlite_message(orig: Any, code: int) -> str:

@@ -201,6 +201,15 @@ def run_migrations(db: Database, revision: str = "head") -> None:
         raise _unreadable(db, exc) from exc
 
 
+def enforce_roles(db: Database) -> list[str]:
+    """Create or update the roles Lesen, Bearbeiten and Datenschutz with their grants and
+    row-level security on a shared PostgreSQL database (koordination.db.roles); returns what
+    it did, in German. ``db upgrade`` runs it every time; SQLite has no roles."""
+    from koordination.db import roles
+
+    return roles.setup(db)
+
+
 #: The keys migration 0011 makes unique: (table, key, record number, index, German words).
 UNIQUE_KEYS = (
     ("person_email", "address_key", "person_id", "ix_person_email_address_key", "E-Mail-Adressen"),

@@ -57,7 +57,14 @@ class OpenData:
         Names and contact data are read only for people with a current sharing consent; of
         everybody else only membership rows are read. A German error when the city profile
         has no name."""
-        return _read(self.db, now or self.clock.now())
+        source = _read(self.db, now or self.clock.now())
+        if source.shared:
+            # Names and contact data leave the office: logged first (only Datenschutz may).
+            from koordination.services.privacy.audit_trail import record_act
+
+            facts = {"Was": "Offene Daten (OParl)", "Personen": len(source.shared)}
+            record_act(self.db, "export", facts=facts)
+        return source
 
 
 def _read(db: Database, now: datetime) -> OParlSource:

@@ -385,12 +385,19 @@ class People(DirectoryBase):
                 return
             after = (page[-1][-1], page[-1][0])
 
+    def _log_export(self) -> None:
+        """Logged before the first page is read: only Datenschutz may export people."""
+        from koordination.services.privacy.audit_trail import record_act
+
+        record_act(self.db, "export", facts={"Was": "Personenliste"})
+
     def shareable_people_pages(
         self, f: PeopleFilter = ALL_PEOPLE, *, now: datetime, size: int = 1000
     ) -> Iterator[list[PersonRow]]:
         """``list_people`` as an export may show it, page after page: e-mail addresses only of
         those with a current sharing consent at ``now``."""
         columns = (Person.id, Person.title, Person.given_name, Person.family_name, Person.archived)
+        self._log_export()
         for session, page, members in self._keyset_pages(f, columns, size):
             ids = [row[0] for row in page]
             scopes = chunks(ids, 900) if members is None else (members,)
@@ -410,6 +417,7 @@ class People(DirectoryBase):
         """``person_records`` as an export may show them (``consent.shareable_person`` at
         ``now``), page after page."""
         today = self.today()
+        self._log_export()
         for session, page, members in self._keyset_pages(f, (Person.id,), size):
             ids = [row[0] for row in page]
             found: dict[int, PersonRecord] = {}

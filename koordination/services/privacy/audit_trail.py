@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from koordination.clock import CITY_ZONE
+from koordination.db import audit
 from koordination.db.audit import TRACKED
 from koordination.db.engine import Database
 from koordination.domain.models import AuditEntry, Group, Organisation, Person
@@ -95,10 +96,20 @@ class TrailEntry:
     owner_id: int | None
     refs: tuple[str, ...]
     changes: tuple[FieldChange, ...]
+    #: The database login that wrote the entry (empty in entries older than the column).
+    login: str = ""
 
     @property
     def when(self) -> str:
         return local_time(self.at)
+
+    @property
+    def who(self) -> str:
+        """Who changed it: the name the office gave, with the database login when that
+        differs ("Datenschutzbeauftragte (anna)")."""
+        if not self.login or self.login == self.actor:
+            return self.actor
+        return f"{self.actor} ({self.login})"
 
     @property
     def shown_changes(self) -> tuple[FieldChange, ...]:
@@ -143,6 +154,28 @@ class TrailQuery:
     until: datetime | None = None
     newest_first: bool = False
     limit: int | None = None
+
+
+def record_act(
+    db: Database,
+    act: str,
+    *,
+    person_id: int | None = None,
+    requester: str = "",
+    facts: dict[str, Any] | None = None,
+) -> None:
+    """Write an act of data protection into the trail, in its own transaction: an access
+    report (``auskunft``, owned by the person) or an export of personal data (``export``).
+    With the date, the login and who asked. (An erasure writes its own ``erase`` entry.)
+
+    Called by the services before the result leaves them: on a shared database only the role
+    *Datenschutz* may write these entries (koordination.db.roles), so a login without it is
+    refused here and gets nothing."""
+    with db.session() as session:
+        if requester:
+            session.info[audit.REQUESTER] = requester
+        kind = "person" if person_id is not None else act
+        audit.log(session, act, kind, person_id, changes=facts)
 
 
 class AuditTrail:
@@ -290,6 +323,7 @@ def _entry(row: AuditEntry, names: dict[tuple[str, int], str]) -> TrailEntry:
         owner_id=row.owner_id,
         refs=tuple(row.refs.split()),
         changes=tuple(changes),
+        login=row.login or "",
     )
 
 
@@ -310,6 +344,7 @@ def entry_json(entry: TrailEntry) -> dict[str, Any]:
         "id": entry.id,
         "at": entry.at.astimezone(CITY_ZONE).isoformat(),
         "actor": entry.actor,
+        "login": entry.login,
         "action": entry.action,
         "action_label": entry.action_label,
         "kind": entry.kind,

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from koordination.clock import SYSTEM_CLOCK, Clock
+from koordination.db.audit import REQUESTER
 from koordination.db.backup_contents import HeldCopy, copies_holding
 from koordination.db.engine import Database
 from koordination.domain.enums import PrivacyRequestKind
 from koordination.services.privacy.access_report import AccessReview, access_report, access_review
+from koordination.services.privacy.audit_trail import record_act
 from koordination.services.privacy.erasure import (
     ErasureReport,
     compact_storage,
@@ -27,11 +29,14 @@ class Privacy:
         self.db = db
         self.clock = clock
 
-    def access_report(self, person_id: int) -> dict[str, Any]:
+    def access_report(self, person_id: int, *, requester: str = "") -> dict[str, Any]:
         """Everything stored about the person, as of now, as a dict JSON can hold (see
         :mod:`koordination.services.privacy.access_report`); the letter is built from it in
         ``outputs``."""
-        return access_report(self.db, person_id, self.clock.now())
+        report = access_report(self.db, person_id, self.clock.now())
+        # Logged before the report leaves the service: only Datenschutz may (db.roles).
+        record_act(self.db, "auskunft", person_id=person_id, requester=requester)
+        return report
 
     def access_review(self, person_id: int) -> AccessReview:
         """What the office checks before the access report goes out: mentions by family name
@@ -43,13 +48,14 @@ class Privacy:
         error the erasure itself would raise (unknown, or erased already)."""
         return person_to_erase(self.db, person_id)
 
-    def erase_person(self, person_id: int) -> ErasureReport:
+    def erase_person(self, person_id: int, *, requester: str = "") -> ErasureReport:
         """Erase one person (Art. 17 DSGVO) in one transaction, then rewrite the storage; see
         :mod:`koordination.services.privacy.erasure`.
 
         Cannot be undone except from a backup. Raises when the person does not exist or was
         erased already; then nothing is changed."""
         with self.db.session() as session:
+            session.info[REQUESTER] = requester  # named in the erasure's entry of the trail
             report = erase_in_session(
                 session, person_id, today=self.clock.today(), now=self.clock.now()
             )

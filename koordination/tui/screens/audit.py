@@ -38,7 +38,7 @@ def trail_rows(entries: list[TrailEntry]) -> list[tuple[str, str, str, str, str]
     what only on an entry's first row, so entries stand apart."""
     rows = []
     for e in entries:
-        head = (e.when, e.actor, e.what)
+        head = (e.when, e.who, e.what)
         changes = e.shown_changes
         if not changes:
             rows.append((*head, "", ""))
