@@ -76,7 +76,12 @@ def register(sub: Any) -> None:
     results.add_argument(
         "--raw",
         action="store_true",
-        help="bei csv/json: die einzelnen Antworten (anonym) statt der Auszählung",
+        help="bei csv/json: die einzelnen Antworten (anonym, k = 5) statt der Auszählung",
+    )
+    results.add_argument(
+        "--freitexte",
+        action="store_true",
+        help="bei --raw: Freitextantworten mit ausgeben (sie können Personen nennen)",
     )
     results.add_argument(
         "--snapshot",
@@ -142,6 +147,8 @@ def _check_results_options(args: argparse.Namespace) -> None:
             "--raw gibt die einzelnen Antworten als Tabelle aus und geht nur mit "
             "--format csv oder --format json."
         )
+    if args.freitexte and not args.raw:
+        raise KoordinationError("--freitexte gehört zu --raw (den einzelnen Antworten).")
     if args.raw and args.snapshot is not None:
         raise KoordinationError(
             "Ein veröffentlichter Stand enthält nur die Auszählung, keine einzelnen Antworten: "
@@ -234,8 +241,15 @@ def cmd_results(args: argparse.Namespace) -> int:
 
 
 def _raw(args: argparse.Namespace, core: Core) -> int:
-    count = _produce(core, args, "rohdaten", args.id)
-    print(f"{count} Antworten, ohne Namen und Kontaktdaten der Antwortenden.", file=sys.stderr)
+    from koordination.outputs.builders.raw_anonymity import RawAnswersRequest
+
+    request = RawAnswersRequest(args.id, free_texts=args.freitexte)
+    count = _produce(core, args, "rohdaten", request)
+    print(
+        f"{count} Antworten, ohne Namen und Kontaktdaten der Antwortenden; anonymisiert mit "
+        f"k = 5 (siehe erste Zeile der Datei)" + ("." if args.freitexte else ", ohne Freitexte."),
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -11,7 +11,6 @@ from typing import Any, cast
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from koordination.db import audit
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
 from koordination.domain.models import (
@@ -97,7 +96,7 @@ CITIZEN_QUESTIONS: tuple[Question, ...] = (
         "Wie alt sind Sie?",
         QuestionType.EINFACH,
         ("unter 18", "18–29", "30–49", "50–64", "65 und älter"),
-        {},
+        {"breakdown": True},
     ),
     (
         "Über Sie",
@@ -326,8 +325,7 @@ def _answers(
     first_day: date,
     make: Callable[[random.Random], Answers],
 ) -> None:
-    """``count`` responses written like an import: in two statements, with one entry in the
-    audit trail for all of them."""
+    """``count`` responses with their answers, in two statements."""
     questions = {q.code: q for q in survey.questions}
     responses = []
     for n in range(count):
@@ -372,11 +370,3 @@ def _answers(
             else:
                 rows.append(row | {"text": value})
     conn.execute(insert(cast(Table, SurveyAnswer.__table__)), rows)
-    audit.log(
-        session,
-        "import",
-        "survey_response",
-        None,
-        owner=("survey", survey.id),
-        changes={"Antworten": [None, count]},
-    )

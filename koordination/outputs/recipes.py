@@ -16,6 +16,8 @@ from koordination.domain.enums import MinutesStatus
 from koordination.outputs.builders.access_letter import access_document, access_file_stem
 from koordination.outputs.builders.audit import write_csv as write_trail
 from koordination.outputs.builders.programme import annual_report, steckbrief
+from koordination.outputs.builders.raw_anonymity import RawAnswersRequest
+from koordination.outputs.builders.raw_anonymity import plan as anonymity_plan
 from koordination.outputs.builders.sittings import (
     attendance_table,
     draft_minutes,
@@ -196,13 +198,20 @@ def stem_auszaehlung(results: SurveyResults, _product: Product) -> str:
     return _results_stem(results)
 
 
-def build_rohdaten(core: Core, survey_id: int) -> Rows:
-    """The anonymous answers, one row per response; counted as they are written."""
+def build_rohdaten(core: Core, subject: int | RawAnswersRequest) -> Rows:
+    """The anonymous answers, one row per response, coarsened until every combination of
+    the quasi-identifiers occurs at least five times (k-anonymity, stated at the top of the
+    file); free texts only when asked for. Counted as they are written."""
+    request = subject if isinstance(subject, RawAnswersRequest) else RawAnswersRequest(subject)
+    survey_id = request.survey_id
     survey = core.surveys.get(survey_id)
-    headers, rows = core.survey_results.raw_answers(survey_id)
+    headers, first_pass = core.survey_results.raw_answers(survey_id)
+    questions = core.surveys.questions(survey_id, include_retired=True)
+    plan = anonymity_plan(questions, headers, first_pass, free_texts=request.free_texts)
 
     def write(fmt: str, target: Path, _progress: Progress | None) -> int:
-        return write_raw(headers, rows, fmt, target)
+        _, rows = core.survey_results.raw_answers(survey_id)
+        return write_raw(plan.out_headers, plan.apply(rows), fmt, target, note=plan.note())
 
     today = core.clock.today()
     return Rows(write, name=f"{_survey_slug(survey.title)}-rohdaten-{today:%Y-%m-%d}")

@@ -296,21 +296,28 @@ def test_raw_answers_carry_no_person_data_and_defuse_formulas(
     assert _run(city, *argv) == 0
     raw = out.read_text(encoding="utf-8-sig")
     assert "example.org" not in raw and "Musterfrau" not in raw
-    rows = _csv(out)
+    note, *rows = _csv(out)
+    assert note[0].startswith("# Anonymisiert (k-Anonymität, k = 5)")
     assert rows[0][:3] == ["Nr.", "Quelle", "Eingegangen"] and len(rows) == 8
     assert {r[1] for r in rows[1:]} == {"Papier"}
     assert "ohne Namen und Kontaktdaten" in capsys.readouterr().err
     orgs = tmp_path / "roh-orgs.csv"
     argv = ["results", str(city.organisations), "--raw", "--format", "csv", "-o", str(orgs)]
-    assert _run(city, *argv) == 0
+    assert _run(city, *argv, "--freitexte") == 0
     cells = [cell for row in _csv(orgs) for cell in row]
     assert "'" + FORMULA in cells and FORMULA not in cells
     as_json = tmp_path / "roh.json"
     argv = ["results", str(city.organisations), "--raw", "--format", "json", "-o", str(as_json)]
-    assert _run(city, *argv) == 0
-    items = json.loads(as_json.read_text(encoding="utf-8"))
+    assert _run(city, *argv, "--freitexte") == 0
+    data = json.loads(as_json.read_text(encoding="utf-8"))
+    assert "k = 5" in data["hinweis"]
+    items = data["antworten"]
     assert len(items) == 12 and items[0]["Quelle"] == "Papier"
     assert FORMULA in {item["F5"] for item in items}
+    without = tmp_path / "ohne.json"
+    argv = ["results", str(city.organisations), "--raw", "--format", "json", "-o", str(without)]
+    assert _run(city, *argv) == 0
+    assert "F5" not in json.loads(without.read_text(encoding="utf-8"))["antworten"][0]
 
 
 def test_default_file_lands_in_the_exports_folder(

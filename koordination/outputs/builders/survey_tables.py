@@ -3,6 +3,7 @@ answers, never the names or contact details of the people who answered."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -19,7 +20,7 @@ from koordination.outputs.builders.surveys import (
     question_label,
     stats_row,
 )
-from koordination.outputs.table import FORMATS
+from koordination.outputs.table import CSV_ENCODING, FORMATS, CsvRows
 from koordination.outputs.workbook import write_rows
 
 RESULT_HEADER = (
@@ -85,22 +86,43 @@ def write_results(results: SurveyResults, fmt: str, target: Path | str) -> Path:
 
 
 def write_raw(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], fmt: str, target: Path | str
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    fmt: str,
+    target: Path | str,
+    *,
+    note: str = "",
 ) -> int:
     """The anonymous raw answers (number, source and date of each response, one column per
     question) as CSV, XLSX or as a JSON list of objects keyed by the headers; returns how many
-    responses were written. Streamed: a large survey never sits in memory as a whole."""
+    responses were written. Streamed: a large survey never sits in memory as a whole.
+
+    ``note`` (how the answers were anonymised) opens the file: a first line starting with "#"
+    in CSV, the first row of the sheet, and in JSON an object ``{"hinweis": note,
+    "antworten": [...]}`` instead of the bare list."""
     _check(fmt)
     target = Path(target)
+    if fmt == "csv" and note:
+        with atomic_text(target, encoding=CSV_ENCODING) as fh:
+            fh.write(f"# {' '.join(note.split())}\r\n")
+            out = CsvRows(fh)
+            out.header(headers)
+            out.rows(rows)
+        return out.count
+    if fmt == "xlsx" and note:
+        return write_rows(fmt, target, [note], itertools.chain([list(headers)], rows)) - 1
     if fmt != "json":
         return write_rows(fmt, target, headers, rows)
     count = 0
     with atomic_text(target, encoding="utf-8") as fh:
+        if note:
+            fh.write('{\n"hinweis": ' + json.dumps(note, ensure_ascii=False) + ',\n"antworten": ')
         fh.write("[")
         for row in rows:
             item: dict[str, Any] = dict(zip(headers, row, strict=True))
             fh.write("\n  " if count == 0 else ",\n  ")
             fh.write(json.dumps(item, ensure_ascii=False))
             count += 1
-        fh.write("\n]\n" if count else "]\n")
+        fh.write("\n]" if count else "]")
+        fh.write("\n}\n" if note else "\n")
     return count
