@@ -251,7 +251,7 @@ def plan(
         return sum(n for n in grouped(levels).values() if n < K)
 
     allowed = int(SUPPRESS_SHARE * len(values))
-    levels = _least_coarsening(columns, violators, allowed)
+    levels = _least_coarsening(columns, violators, allowed, len(distinct))
     result.levels = levels
     counts = grouped(levels)
     small = {
@@ -279,7 +279,10 @@ _EXHAUSTIVE_LIMIT = 2_000_000
 
 
 def _least_coarsening(
-    columns: Sequence[QuasiColumn], violators: Callable[[Sequence[int]], int], allowed: int
+    columns: Sequence[QuasiColumn],
+    violators: Callable[[Sequence[int]], int],
+    allowed: int,
+    combinations: int,
 ) -> list[int]:
     """The coarsening levels that lose the least (leaving a column out costs 1, a coarser
     value half its share of the ladder) while at most ``allowed`` answers stay in too small
@@ -297,10 +300,10 @@ def _least_coarsening(
             for c, level in zip(columns, levels, strict=True)
         )
 
-    if choices * max(1, allowed) <= _EXHAUSTIVE_LIMIT or choices <= 64:
-        for levels in sorted(itertools.product(*ladders), key=lambda lv: (loss(lv), lv)):
-            if violators(levels) <= allowed:
-                return list(levels)
+    if choices * combinations <= _EXHAUSTIVE_LIMIT:
+        for candidate in sorted(itertools.product(*ladders), key=lambda lv: (loss(lv), lv)):
+            if violators(candidate) <= allowed:
+                return list(candidate)
         return [c.steps for c in columns]
     levels = [0] * len(columns)
     current = violators(levels)
