@@ -14,9 +14,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-CONSENT = "Einwilligung (Art. 6 Abs. 1 lit. a DSGVO, widerruflich nach Art. 7 Abs. 3 DSGVO)"
+CONSENT = "Einwilligung, Art. 6 Abs. 1 lit. a DSGVO"
 #: What stands for the state norm while the office has not named it.
-NORM_MISSING = "[Landesnorm im Stadtprofil eintragen]"
+NORM_MISSING = "[Landesnorm]"
 #: What the letter says about third countries while the office wrote nothing.
 NO_TRANSFERS = "keine"
 
@@ -56,13 +56,11 @@ PURPOSES: dict[str, Purpose] = {
             "kontaktdaten_teilen",
             "Weitergabe von Kontaktdaten im Netzwerk",
             False,
-            "Grundlage Kontaktdaten",
+            "Grundlage Kontakte",
         ),
         Purpose("fotos", "Fotos", False, "Grundlage Fotos"),
         Purpose("newsletter", "Newsletter und Rundmails", False, "Grundlage Newsletter"),
-        Purpose(
-            "offene_daten", "Veröffentlichung in offenen Daten", False, "Grundlage offene Daten"
-        ),
+        Purpose("offene_daten", "Veröffentlichung in offenen Daten", False, "Grundlage Open Data"),
         Purpose("umfragen", "Umfragen mit Namen", False, "Grundlage Umfragen"),
     )
 }

@@ -18,6 +18,7 @@ from koordination.domain.controller import (
     stored_bases,
 )
 from koordination.domain.models import CityProfile, Person
+from koordination.services.directory.city import proposed_processors
 from koordination.services.privacy.retention_rules import states
 
 #: The keys of the information block in their order, with the German headings the letter uses.
@@ -135,7 +136,9 @@ def information(session: Session, person: Person, report: Mapping[str, Any]) -> 
     stored = stored_bases(city.legal_bases) if city else {}
     bases = legal_bases(stored, city.state_law_basis if city else "")
     recipients = city.recipients.strip() if city else ""
-    processors = city.processors.strip() if city else ""
+    # Servers in the delivery settings are processors whether or not the office wrote them
+    # down: the letter names them then (the review says they are only proposed).
+    processors = (city.processors.strip() if city else "") or proposed_processors()
     authority = authority_text(city)
     source = (
         f"Ihre Daten wurden nicht bei Ihnen erhoben (Art. 14 DSGVO), sondern stammen aus: "
@@ -169,8 +172,7 @@ def information(session: Session, person: Person, report: Mapping[str, Any]) -> 
         ),
         "source": source,
         "automated_decisions": AUTOMATED,
-        "third_countries": (city.third_country_transfers.strip() if city else "")
-        or NO_TRANSFERS,
+        "third_countries": (city.third_country_transfers.strip() if city else "") or NO_TRANSFERS,
     }
 
 
@@ -182,8 +184,7 @@ def review_points(city: CityProfile | None) -> list[str]:
         return ["Das Stadtprofil fehlt: Verantwortliche Stelle und Aufsichtsbehörde eintragen."]
     if not city.controller.strip():
         points.append(
-            "Verantwortliche Stelle fehlt im Stadtprofil; der Brief nennt die "
-            "Koordinierungsstelle."
+            "Verantwortliche Stelle fehlt im Stadtprofil; der Brief nennt die Koordinierungsstelle."
         )
     if not city.dpo_contact.strip():
         points.append("Kontakt der/des Datenschutzbeauftragten fehlt im Stadtprofil.")
@@ -192,6 +193,11 @@ def review_points(city: CityProfile | None) -> list[str]:
             "Aufsichtsbehörde nicht eingetragen; der Brief nennt den Vorschlag zum Bundesland."
             if city.bundesland
             else "Aufsichtsbehörde und Bundesland fehlen im Stadtprofil."
+        )
+    if not city.processors.strip() and proposed_processors():
+        points.append(
+            "Auftragsverarbeiter nicht eingetragen; der Brief nennt die Server aus den "
+            "Einstellungen (Stadtprofil: y trägt sie ein)."
         )
     if not city.state_law_basis.strip():
         points.append(

@@ -135,8 +135,8 @@ def retention_undecided(session: Session) -> bool:
 
 
 RETENTION_WARNING = (
-    "Keine Aufbewahrungsregel ist eingeschaltet: Die Koordinierungsstelle muss festlegen und "
-    "dokumentieren, wie lange sie Daten aufbewahrt (koordination retention)."
+    "Keine Aufbewahrungsfrist beschlossen: bitte Fristen festlegen und dokumentieren "
+    "(koordination retention)."
 )
 
 

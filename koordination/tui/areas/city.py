@@ -1,8 +1,9 @@
-"""The Stadtprofil area: edit the city's profile with validation as you type."""
+"""The Stadtprofil area: edit the city's profile and the controller's data for the
+data-protection texts, with validation as you type; y fills the empty data-protection fields
+with proposals (the Bundesland's supervisory authority, the servers of the delivery settings)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, ClassVar
 
 from textual import on
@@ -15,9 +16,6 @@ from koordination.domain.records.directory import CityProfileRecord
 from koordination.tui.areas.base import Area
 from koordination.tui.keys import bind
 
-#: Fields of the profile that hold sentences rather than a name or a number.
-LONG_TEXTS = frozenset({"portrait", "focus", "vision", "achievements", "resources"})
-
 
 class CityArea(Area):
     TITLE = "Stadtprofil"
@@ -27,6 +25,12 @@ class CityArea(Area):
         # The Verwerfen button says it on screen; in a field the footer's room is for
         # "Esc Feld verlassen".
         bind("undo", "revert", "Stadtprofil: Änderungen verwerfen", label="Verwerfen", show=False),
+        bind(
+            "accept",
+            "propose",
+            "Stadtprofil: Vorschläge in leere Datenschutzfelder eintragen",
+            label="Vorschläge annehmen",
+        ),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -34,19 +38,20 @@ class CityArea(Area):
         self.record: CityProfileRecord | None = None
         #: What the form held when last loaded or saved: anything else is unsaved.
         self._saved_values: dict[str, Any] | None = None
+        #: The Bundesland and state norm the form showed last: a change of either updates
+        #: the fields that still hold what followed from the old one.
+        self._shown: tuple[Any, str] = (None, "")
 
     def compose(self) -> ComposeResult:
-        from koordination.tui.dialogs.directory import CITY_FIELDS, build_city
+        from koordination.tui.areas.city_form import CITY_FIELDS, build_city
         from koordination.tui.widgets.form import FormFields
 
         yield Static(
-            "Das Profil der Stadt im Netzwerk Engagierte Stadt. e bearbeitet, Strg+S "
-            "speichert; Esc verlässt das Feld, dann wechseln 1–0 den Bereich.",
+            "Das Profil der Stadt im Netzwerk Engagierte Stadt und die Angaben zum Datenschutz "
+            "(unten). e bearbeitet, Strg+S speichert; Esc verlässt das Feld.",
             classes="area-hint",
         )
-        # The long texts wrap at word boundaries instead of running off the right edge.
-        fields = [replace(s, kind="lines") if s.key in LONG_TEXTS else s for s in CITY_FIELDS]
-        yield FormFields(fields, {}, build_city, id="city-form", classes="city-form")
+        yield FormFields(CITY_FIELDS, {}, build_city, id="city-form", classes="city-form")
         with Horizontal(classes="form-buttons"):
             yield Button("Speichern", variant="primary", id="city-save")
             yield Button("Verwerfen", id="city-revert")
@@ -110,12 +115,75 @@ class CityArea(Area):
             self.reload()
 
     def show(self, record: CityProfileRecord | None) -> None:
-        from koordination.tui.dialogs.directory import city_values
+        from koordination.tui.areas.city_form import city_values
 
         self.record = record
         self.form.set_values(city_values(record))
         self._saved_values = self.form.values()
+        self._shown = (self._saved_values.get("bundesland"), self._norm(self._saved_values))
         self.query_one("#city-summary", Static).update("")
+
+    @staticmethod
+    def _norm(values: dict[str, Any]) -> str:
+        return str(values.get("state_law_basis") or "")
+
+    def on_form_fields_validated(self, _message: Any) -> None:
+        """After every change: a new state norm goes into the legal bases still at their
+        default; a new Bundesland proposes its authority where the old proposal stood."""
+        from koordination.domain.authorities import proposed_authority
+        from koordination.tui.areas.city_form import follow_norm
+
+        if self._saved_values is None:
+            return
+        values = self.form.values()
+        land, norm = values.get("bundesland"), self._norm(values)
+        old_land, old_norm = self._shown
+        if (land, norm) == self._shown:
+            return
+        self._shown = (land, norm)
+        changes = follow_norm(values, old_norm, norm) if norm != old_norm else {}
+        authority = values.get("supervisory_authority", "").strip()
+        if land != old_land and authority in ("", proposed_authority(old_land)):
+            changes["supervisory_authority"] = proposed_authority(land)
+        if changes:
+            self._fill(changes)
+
+    def _fill(self, changes: dict[str, str]) -> None:
+        from textual.widgets import Input, TextArea
+
+        for key, value in changes.items():
+            widget = self.query_one(f"#field-{key}")
+            if isinstance(widget, TextArea):
+                widget.load_text(value)
+            elif isinstance(widget, Input):
+                widget.value = value
+
+    def action_propose(self) -> None:
+        """Fill the empty data-protection fields with what koordination can propose; the
+        office checks them and saves with Strg+S."""
+        from koordination.domain.authorities import proposed_authority
+        from koordination.domain.controller import NO_TRANSFERS
+
+        core = self.needs_core()
+        if core is None:
+            return
+        values = self.form.values()
+        proposals = {
+            "supervisory_authority": proposed_authority(values.get("bundesland")),
+            "processors": core.directory.proposed_processors(),
+            "third_country_transfers": NO_TRANSFERS,
+        }
+        changes = {
+            key: value
+            for key, value in proposals.items()
+            if value and not str(values.get(key) or "").strip()
+        }
+        summary = self.query_one("#city-summary", Static)
+        if not changes:
+            summary.update("Nichts vorzuschlagen: Felder schon ausgefüllt.")
+            return
+        self._fill(changes)
+        summary.update("Vorschläge eingetragen; prüfen, dann Strg+S.")
 
     @on(Button.Pressed, "#city-save")
     def action_save(self) -> None:

@@ -1,5 +1,6 @@
-"""The Übersicht area: the city at a glance, sectors, the programme's requirements, next
-meetings, running surveys, groups, open tasks and measures that are due."""
+"""The Übersicht area: data-protection deadlines and warnings, the city at a glance, sectors,
+the programme's requirements, next meetings, running surveys, groups, open tasks and measures
+that are due."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from koordination.domain.records.fields import MeasureRecord
     from koordination.domain.records.programme import EligibilityReport
     from koordination.services.meetings.service import Meetings
+    from koordination.services.privacy.requests import PrivacyStatus
 
 #: How many open tasks the Übersicht lists (the most urgent first).
 URGENT_TASKS = 5
@@ -52,6 +54,8 @@ NARROW = 100
 #: How far ahead "Fällige Maßnahmen" looks, and how many it lists (overdue ones first).
 DUE_WITHIN_DAYS = 30
 DUE_MEASURES = 5
+#: How many open data-protection requests the card lists (the earliest deadline first).
+OPEN_REQUESTS = 4
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,36 @@ def due_measures_card(measures: list[MeasureRecord], today: date) -> str:
     return "\n".join(lines)
 
 
+def privacy_card(status: PrivacyStatus, today: date) -> str:
+    """Open requests of data subjects with their one-month deadline, overdue ones in words
+    (and red), and the warning while no retention period is decided; "" when all is well."""
+    requests = status.open_requests
+    lines = []
+    if requests:
+        late = sum(r.overdue(today) for r in requests)
+        count = f"{len(requests)} {'Anfrage' if len(requests) == 1 else 'Anfragen'}"
+        head = f"[b]Datenschutz[/b]  {count} offen"
+        if late:
+            head += f", [b red]{late} überfällig[/b red]"
+        lines.append(head)
+        for r in requests[:OPEN_REQUESTS]:
+            kind = r.kind.label.split(" (")[0]
+            line = escape_markup(
+                f"{kind}: {r.about}, Frist {r.due_on:%d.%m.%y}, {r.deadline(today)}"
+            )
+            lines.append(f"[b red]{line}[/b red]" if r.overdue(today) else line)
+        if len(requests) > OPEN_REQUESTS:
+            lines.append(
+                f"[dim]… und {len(requests) - OPEN_REQUESTS} weitere "
+                "(koordination datenschutz anfrage list)[/dim]"
+            )
+    elif status.retention_warning:
+        lines.append("[b]Datenschutz[/b]")
+    if status.retention_warning:
+        lines.append(f"[b]Achtung:[/b] {escape_markup(status.retention_warning)}")
+    return "\n".join(lines)
+
+
 def programme_card(report: EligibilityReport) -> str:
     """Whether the city meets the requirements of the programme, else what is missing."""
     lines = ["[b]Programm Engagierte Stadt[/b]"]
@@ -177,13 +211,18 @@ class OverviewArea(Area, can_focus=True):
     def on_resize(self) -> None:
         # Below 100 columns the cards stand in one column: side by side, a long focus text
         # or a figure would wrap away from its label.
-        self.set_class((self.size.width or self.app.size.width) < NARROW, "-narrow")
+        self.set_class(self.shown_width() < NARROW, "-narrow")
 
     def activate(self) -> None:
         self.on_resize()
         super().activate()
 
     def compose(self) -> ComposeResult:
+        self.on_resize()
+        # Deadlines first: an overdue request is the one thing that must not wait.
+        privacy = Static("", id="overview-privacy", classes="card")
+        privacy.display = False
+        yield privacy
         with Horizontal(classes="overview-top"):
             yield Static("Wird geladen …", id="overview-city", classes="card")
             with Vertical(classes="overview-right"):
@@ -216,6 +255,13 @@ class OverviewArea(Area, can_focus=True):
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show, overview)
+        try:
+            status = core.privacy_requests.status()
+        except KoordinationError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_privacy, status, today)
         try:
             outlook = meeting_outlook(core.meetings, today)
         except KoordinationError as exc:
@@ -251,6 +297,12 @@ class OverviewArea(Area, can_focus=True):
     ) -> None:
         self.query_one("#overview-measures", Static).update(due_measures_card(due, today))
         self.query_one("#overview-programme", Static).update(programme_card(report))
+
+    def show_privacy(self, status: PrivacyStatus, today: date) -> None:
+        card = self.query_one("#overview-privacy", Static)
+        text = privacy_card(status, today)
+        card.display = bool(text)
+        card.update(text)
 
     def show_surveys(self, running: list[SurveyRecord]) -> None:
         card = self.query_one("#overview-surveys", Static)

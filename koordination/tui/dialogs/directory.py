@@ -1,5 +1,5 @@
-"""Directory dialogs: person, organisation, group, city profile, consents, memberships and
-affiliations."""
+"""Directory dialogs: person, organisation, group, consents, memberships and affiliations (the
+city profile's fields are in ``areas/city_form.py``)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from koordination.clock import Clock
 from koordination.domain.enums import (
-    Bundesland,
     Channel,
     ConsentPurpose,
     GroupKind,
@@ -27,7 +26,6 @@ from koordination.domain.enums import (
 )
 from koordination.domain.inputs.directory import (
     AffiliationInput,
-    CityProfileInput,
     GroupInput,
     MembershipInput,
     OrganisationInput,
@@ -36,9 +34,8 @@ from koordination.domain.inputs.directory import (
     build_consent,
     build_membership,
 )
-from koordination.domain.inputs.validation import date_value, int_value, split_multi
+from koordination.domain.inputs.validation import date_value, split_multi
 from koordination.domain.records.directory import (
-    CityProfileRecord,
     GroupRecord,
     OrganisationRecord,
     PersonRecord,
@@ -196,79 +193,6 @@ def group_form(
 
 
 # ---------------------------------------------------------------------- city
-
-CITY_FIELDS = [
-    FieldSpec("name", "Name der Stadt"),
-    FieldSpec("bundesland", "Bundesland", kind="select", choices=Bundesland.choices()),
-    FieldSpec("inhabitants", "Einwohnerzahl", placeholder="z. B. 48000"),
-    FieldSpec("network_since", "Im Netzwerk seit", placeholder="Jahr, z. B. 2019"),
-    FieldSpec("tandem_partner", "Tandempartner"),
-    FieldSpec("focus", "Schwerpunkt"),
-    FieldSpec("portrait", "Porträt"),
-    FieldSpec("vision", "Vision"),
-    FieldSpec("achievements", "Erfolge"),
-    FieldSpec("resources", "Ressourcen"),
-    FieldSpec("hashtags", "Hashtags"),
-    FieldSpec("office_name", "Koordinierungsstelle"),
-    FieldSpec("office_address", "Anschrift der Koordinierungsstelle"),
-    FieldSpec("office_phone", "Telefon der Koordinierungsstelle"),
-    FieldSpec("office_email", "E-Mail der Koordinierungsstelle"),
-    FieldSpec(
-        "contact_person_id",
-        "Feste Ansprechperson",
-        kind="select",
-        error_names=("Feste Ansprechperson",),
-    ),
-    FieldSpec(
-        "principles_accepted_on",
-        "Grundsätze anerkannt am",
-        placeholder="Datum, an dem die Stadt die Grundsätze des Netzwerks anerkannt hat",
-    ),
-]
-
-
-def build_city(values: dict[str, Any]) -> tuple[CityProfileInput, list[FieldError]]:
-    problems: list[FieldError] = []
-    inhabitants = int_value(values, "inhabitants", "Einwohnerzahl", problems)
-    since = int_value(values, "network_since", "Im Netzwerk seit", problems)
-    accepted = date_value(values, "principles_accepted_on", "Grundsätze anerkannt am", problems)
-    contact = values.get("contact_person_id")
-    texts = {
-        k: values[k]
-        for k in (
-            "name",
-            "tandem_partner",
-            "portrait",
-            "focus",
-            "vision",
-            "achievements",
-            "resources",
-            "hashtags",
-            "office_name",
-            "office_address",
-            "office_phone",
-            "office_email",
-        )
-    }
-    data = CityProfileInput(
-        bundesland=values["bundesland"],
-        inhabitants=inhabitants,
-        network_since=since,
-        contact_person_id=contact if isinstance(contact, int) else None,
-        principles_accepted_on=accepted,
-        **texts,
-    )
-    return data, problems + data.problems()
-
-
-def city_values(c: CityProfileRecord | None) -> dict[str, Any]:
-    if c is None:
-        return {}
-    values = {spec.key: getattr(c, spec.key) for spec in CITY_FIELDS}
-    accepted = c.principles_accepted_on
-    values["principles_accepted_on"] = accepted.strftime("%d.%m.%Y") if accepted else ""
-    return values
-
 
 # ---------------------------------------------------------------------- consents
 
