@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from koordination.calendar.recurrence import RecurrenceRule
 from koordination.clock import CITY_ZONE, Clock
 from koordination.db.engine import Database
+from koordination.demo import trail
 from koordination.demo.fields import build_fields
 from koordination.demo.surveys import build_surveys
 from koordination.domain.enums import (
@@ -279,6 +280,7 @@ def build_demo(
     rng = random.Random(SEED)
     say = progress or (lambda _msg: None)
     with db.session() as session:
+        trail.switch_off(session)
         if not is_empty(session):
             if not force:
                 raise KoordinationError(
@@ -418,6 +420,7 @@ def build_demo(
             ms.person.id for ms in groups[0].memberships if ms.person.emails and ms.valid_to is None
         )
         city.principles_accepted_on = date(2020, 3, 12)
+        trail.write(session)
         say("fertig.")
 
 
