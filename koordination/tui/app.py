@@ -21,9 +21,14 @@ from koordination.tui.messages import DatabaseFailed, DatabaseReady, DataChanged
 from koordination.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from textual.actions import ActionParseResult
+    from textual.dom import DOMNode
     from textual.widgets import TabbedContent
 
     from koordination.core import Core
+    from koordination.db.roles import Access
     from koordination.tui.areas.base import Area
 
 # Everything heavy (SQLAlchemy, Alembic, the services, the areas' widgets) is imported after the
@@ -43,6 +48,21 @@ AREA_KEYS = [
     ("9", "fields", "Handlungsfelder"),
     ("0", "network", "Netzwerk"),
 ]
+
+
+#: Verbs (tui/keys.py) that change data: refused to a login with the role Lesen.
+EDIT_VERBS = frozenset(
+    {
+        *("new", "edit", "remove", "import", "item_up", "item_down", "copy", "done"),
+        *("invite", "move", "cancel_date", "cancel_series", "answer", "fetch_answers"),
+        *("accept", "guest", "sub_item", "present", "excused", "header", "decision", "task"),
+        *("submit", "approve", "correct", "survey_status", "new_version", "from_bank"),
+        *("to_bank", "kiosk", "indicator", "link", "unlink", "add_member", "end_member"),
+        *("consent", "withdraw"),
+    }
+)
+#: Verbs of data protection: for the role Datenschutz.
+PRIVACY_VERBS = frozenset({"access_report", "erase"})
 
 
 class KoordinationApp(App[int]):
@@ -96,6 +116,8 @@ class KoordinationApp(App[int]):
         self.crash: Exception | None = None
         #: Why the database could not be opened (said again by `run` once the screen is gone).
         self.database_failure: str | None = None
+        #: The login and its role on a shared database, read once in a worker after opening.
+        self.access: Access | None = None
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual would print the traceback with its local variables (names, addresses) on
@@ -201,12 +223,54 @@ class KoordinationApp(App[int]):
             return
         try:
             city = core.directory.get_city()
+            access = core.access  # one query on PostgreSQL, here off the UI thread
         except KoordinationError:
             return
-        self.call_from_thread(self._set_city_name, city.name if city else "")
+        self.call_from_thread(self._set_city_name, city.name if city else "", access)
 
-    def _set_city_name(self, name: str) -> None:
+    def _set_city_name(self, name: str, access: Access | None = None) -> None:
+        self.access = access or self.access
         self.sub_title = f"Koordinierungsstelle {name}" if name else "Kein Stadtprofil"
+        if self.access is not None and self.access.shared:
+            # The role first, so 80 columns show it: "Lesen (anna) · Koordinierungsstelle …"
+            who = f"{self.access.label} ({self.access.login})"
+            self.sub_title = f"{who} · {self.sub_title}"
+
+    # ------------------------------------------------------------------ roles
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every key, button binding and palette command passes here: on a shared database
+        what the login's role does not allow is refused with the German reason (the database
+        would refuse it too, see koordination.db.roles, but only after a form was filled)."""
+        refusal = self.refusal(action, default_namespace)
+        if refusal is not None:
+            self.notify(refusal, title="Nicht erlaubt", severity="warning", timeout=12)
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def refusal(self, action: object, namespace: DOMNode | None) -> str | None:
+        """Why the login may not run ``action`` of ``namespace`` (``None``: it may)."""
+        if self.access is None or not isinstance(action, str) or namespace is None:
+            return None
+        from koordination.db.roles import EDIT, PRIVACY
+
+        verb = next(
+            (
+                binding.id
+                for cls in type(namespace).__mro__
+                for binding in getattr(cls, "BINDINGS", ())
+                if isinstance(binding, Binding) and binding.action == action
+            ),
+            None,
+        )
+        needs = PRIVACY if verb in PRIVACY_VERBS else EDIT if verb in EDIT_VERBS else None
+        if needs is None or self.access.allows(needs):
+            return None
+        return self.access.refusal(needs)
 
     # ------------------------------------------------------------------ areas
     def areas(self) -> list[Area]:
