@@ -96,7 +96,7 @@ CITIZEN_QUESTIONS: tuple[Question, ...] = (
         "Wie alt sind Sie?",
         QuestionType.EINFACH,
         ("unter 18", "18–29", "30–49", "50–64", "65 und älter"),
-        {},
+        {"breakdown": True},
     ),
     (
         "Über Sie",
