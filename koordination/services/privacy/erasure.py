@@ -10,10 +10,21 @@ label in every text column of every table — frozen minutes get a new fingerpri
 audit trail, whose entries about the person are blanked. One audit entry records the erasure
 with nothing but the person's number. On SQLite the file is vacuumed afterwards, so the old
 bytes are gone from the file and its write-ahead log, not just unreachable.
+
+The label must not be a pseudonym: where the person is the only one from their organisation
+in a group, "N. N. (Zivilgesellschaft)" names the sector alone, and the organisation goes
+from their attendance rows and the seats they held for it. Open memberships and affiliations
+end on the erasure day; a role only one person holds (Sprecher:in, Koordination,
+Schirmherrschaft) becomes a plain membership. A mention by salutation and a family name that
+someone else shares ("Frau Weiß") may be either of them: it is replaced only when the office
+confirmed it (``mask_surnames``) after looking at the list (:func:`surnames_to_confirm`).
+The erasure ledger keeps the proof of lawful past processing without the person: each
+consent's purpose, catalogue version, channel and dates.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections import Counter
@@ -22,26 +33,33 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, and_, exists, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from koordination.clock import CITY_ZONE
 from koordination.db import audit
 from koordination.db.engine import Database
-from koordination.domain.enums import Channel
+from koordination.domain.enums import Channel, GroupRole
 from koordination.domain.models import (
+    Affiliation,
+    Attendance,
     Base,
     CityProfile,
+    Consent,
+    ConsentText,
     ErasureLedger,
+    GroupMembership,
     Invitation,
     Measure,
     Person,
     SurveyResponse,
 )
-from koordination.domain.records.directory import display_name
+from koordination.domain.records.directory import display_name, erased_name
 from koordination.errors import KoordinationError, NotFoundError
+from koordination.services.directory.records import current_at
 from koordination.services.directory.search import person_sort_key
+from koordination.services.privacy.access_report import AmbiguousMention, access_review
 from koordination.services.privacy.mentions import (
     JSON_COLUMNS,
     NOT_SCANNED,
@@ -49,8 +67,12 @@ from koordination.services.privacy.mentions import (
     Mentions,
     person_mentions,
     scan,
+    surname_mentions,
 )
-from koordination.services.privacy.person import erasure_label, load_person
+from koordination.services.privacy.person import erasure_label, label_affiliation, load_person
+
+#: Roles only one member of a group holds: they would name the erased person.
+UNIQUE_ROLES = frozenset({GroupRole.SPRECHER, GroupRole.KOORDINATION, GroupRole.SCHIRMHERRSCHAFT})
 
 
 @dataclass(frozen=True)
@@ -123,12 +145,16 @@ def _replace_values(data: Any, replace: Callable[[str], str]) -> Any:
     return data
 
 
-def _replace_json(text: str, replace: Callable[[str], str]) -> str:
+def _replace_json(
+    text: str, replace: Callable[[str], str], change: Callable[[Any], Any] | None = None
+) -> str:
     try:
         data = json.loads(text)
     except ValueError:
         return replace(text)
     new = _replace_values(data, replace)
+    if change is not None:
+        new = change(new)
     return text if new == data else _json_dump_like(text, data, new)
 
 
@@ -155,17 +181,25 @@ def _refuse_erased(person: Person) -> None:
         )
 
 
+def surnames_to_confirm(db: Database, person_id: int) -> tuple[AmbiguousMention, ...]:
+    """The mentions by salutation and a family name somebody else shares ("Frau Weiß"), for
+    the office to look at before the erasure: replaced only with ``mask_surnames``."""
+    return access_review(db, person_id).ambiguous
+
+
 def erase_in_session(
     session: Session,
     person_id: int,
     *,
     today: date,
     now: datetime,
+    mask_surnames: bool = False,
 ) -> ErasureReport:
     """The erasure inside a transaction the caller holds (a retention run erases several
     people in one): nothing is committed here. After the commit, call
     :meth:`Privacy.compact_storage` with the report's tables, so the old bytes leave the
-    database files too."""
+    database files too. ``mask_surnames``: also replace the mentions
+    :func:`surnames_to_confirm` lists (the office looked at them)."""
     when, day = now, today
     counts: Counter[str] = Counter()
     notes: list[str] = []
@@ -177,9 +211,17 @@ def erase_in_session(
     try:
         person = load_person(session, person_id)
         _refuse_erased(person)
+        coarse = _singled_out(session, person, day)
         label = erasure_label(person, day)
+        if coarse:
+            chosen = label_affiliation(person, day)
+            label = erased_name(chosen.organisation.sector if chosen else None, "")
         mentions = person_mentions(session, person, label)
+        surnames = surname_mentions(session, person) if mask_surnames else None
+        if surnames is not None:
+            surnames = dataclasses.replace(surnames, label=label)
         namesakes = _namesakes(session, person)
+        history = _consent_history(session, person, mentions)
 
         # Their own records: addresses, numbers, keywords and consents go entirely.
         counts["E-Mail-Adressen gelöscht"] = len(person.emails)
@@ -190,8 +232,16 @@ def erase_in_session(
         person.phones.clear()
         person.tags.clear()
         person.consents.clear()
-        for affiliation in person.affiliations:
-            affiliation.function = ""  # organisation and period stay: sector statistics
+        _end_ties(session, person, day, coarse, counts)
+        if coarse:
+            # The organisation on the day of a sitting would name them beside the label.
+            counts["Anwesenheiten (Organisation entfernt)"] = _rowcount(
+                session.execute(
+                    update(Attendance)
+                    .where(Attendance.person_id == person_id, Attendance.organisation != "")
+                    .values(organisation="")
+                )
+            )
 
         # The tombstone: the row stays for minutes, attendance and statistics.
         person.salutation = ""
@@ -246,9 +296,16 @@ def erase_in_session(
 
         # Free text everywhere: the name and addresses become the label.
         fingerprints: list[str] = []
+        frozen = _without_organisation(person_id) if coarse else None
         for table, row, columns in list(scan(session, mentions, skip=NOT_SCANNED)):
-            _rewrite(session, table, row, columns, mentions, counts, fingerprints)
+            _rewrite(session, table, row, columns, mentions, counts, fingerprints, frozen)
             touched.add(table.name)
+        if surnames is not None:
+            for table, row, columns in list(scan(session, surnames, skip=NOT_SCANNED)):
+                _rewrite(
+                    session, table, row, columns, surnames, counts, fingerprints, suffix=_MASKED
+                )
+                touched.add(table.name)
         if namesakes and any(what.endswith(_REPLACED) for what in counts):
             numbers = ", ".join(str(n) for n in namesakes[:10])
             more = " …" if len(namesakes) > 10 else ""
@@ -264,10 +321,19 @@ def erase_in_session(
         trail = mentions.with_literals(fingerprints)
         for table, row, columns in list(scan(session, trail, only={"audit_entry"})):
             _rewrite(session, table, row, columns, trail, counts, [])
+        if surnames is not None:
+            for table, row, columns in list(scan(session, surnames, only={"audit_entry"})):
+                _rewrite(session, table, row, columns, surnames, counts, [])
         touched.add("audit_entry")
         audit.log(session, "erase", "person", person_id)
         # The ledger outlives a restore of an older backup, which replays it (see restore.py).
-        session.add(ErasureLedger(person_number=person_id, erased_at=when))
+        session.add(
+            ErasureLedger(
+                person_number=person_id,
+                erased_at=when,
+                consent_history=json.dumps(history, ensure_ascii=False),
+            )
+        )
         session.flush()
         # The text was rewritten beside the ORM: what the caller holds must be read again.
         session.expire_all()
@@ -284,6 +350,129 @@ def erase_in_session(
 
 
 _REPLACED = " (Erwähnung ersetzt)"
+_MASKED = " (Erwähnung mit Nachnamen ersetzt)"
+
+
+def _rowcount(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _stands_for(organisation_id: int, day: date) -> Any:
+    """A membership that stands for the organisation on ``day``: it represents it, or its
+    member belongs to it then."""
+    gm = GroupMembership
+    return or_(
+        gm.representing_id == organisation_id,
+        and_(
+            gm.representing_id.is_(None),
+            exists()
+            .where(Affiliation.person_id == gm.person_id)
+            .where(Affiliation.organisation_id == organisation_id)
+            .where(current_at(Affiliation, day)),
+        ),
+    )
+
+
+def _singled_out(session: Session, person: Person, day: date) -> bool:
+    """Whether the organisation in the label (or one the person held a seat for) would name
+    them: in some group of theirs nobody else stands for it now."""
+    chosen = label_affiliation(person, day)
+    gm = GroupMembership
+    for membership in person.memberships:
+        organisation = membership.representing_id or (chosen.organisation_id if chosen else None)
+        if organisation is None:
+            continue
+        others = session.scalar(
+            select(func.count(gm.id))
+            .join(Person, Person.id == gm.person_id)
+            .where(
+                gm.group_id == membership.group_id,
+                gm.person_id != person.id,
+                Person.erased_at.is_(None),
+                current_at(gm, day),
+                _stands_for(organisation, day),
+            )
+        )
+        if not others:
+            return True
+    return False
+
+
+def _end_ties(
+    session: Session, person: Person, day: date, coarse: bool, counts: Counter[str]
+) -> None:
+    """End open memberships and affiliations on the erasure day (those that would only begin
+    later go), make unique roles plain memberships, and drop functions; with ``coarse`` also
+    the organisations the person held seats for."""
+    for affiliation in list(person.affiliations):
+        affiliation.function = ""  # organisation and period stay: sector statistics
+        if affiliation.valid_from is not None and affiliation.valid_from > day:
+            person.affiliations.remove(affiliation)
+            counts["Zugehörigkeiten zu Organisationen beendet"] += 1
+        elif affiliation.valid_to is None or affiliation.valid_to > day:
+            affiliation.valid_to = day
+            counts["Zugehörigkeiten zu Organisationen beendet"] += 1
+    for membership in list(person.memberships):
+        if membership.role in UNIQUE_ROLES:
+            membership.role = GroupRole.MITGLIED
+            counts["Funktionen in Gruppen entfernt (Sprecher:in u. a.)"] += 1
+        if coarse and membership.representing_id is not None:
+            membership.representing_id = None
+        if membership.valid_from is not None and membership.valid_from > day:
+            person.memberships.remove(membership)
+            counts["Mitgliedschaften in Gruppen beendet"] += 1
+        elif membership.valid_to is None or membership.valid_to > day:
+            membership.valid_to = day
+            counts["Mitgliedschaften in Gruppen beendet"] += 1
+    session.flush()
+
+
+def _consent_history(
+    session: Session, person: Person, mentions: Mentions
+) -> list[dict[str, str | None]]:
+    """The consents as the ledger keeps them: purpose, catalogue version, channel and days,
+    nothing that names the person (no evidence reference, no wording)."""
+    versions: dict[int | None, str] = dict(
+        session.execute(
+            select(ConsentText.id, ConsentText.version).where(
+                ConsentText.id.in_([c.text_id for c in person.consents if c.text_id])
+            )
+        ).all()
+    )
+
+    def day_of(moment: datetime | None) -> str | None:
+        return moment.astimezone(CITY_ZONE).date().isoformat() if moment else None
+
+    def channel(value: Any) -> str | None:
+        return value.value if value is not None else None
+
+    consents: list[Consent] = sorted(person.consents, key=lambda c: (c.given_at, c.id))
+    return [
+        {
+            "purpose": c.purpose.value,
+            "legal_basis": c.legal_basis.value,
+            "version": versions.get(c.text_id) or mentions.replace(c.text_version)[:100],
+            "channel": channel(c.channel),
+            "given": day_of(c.given_at),
+            "withdrawn": day_of(c.withdrawn_at),
+            "withdrawal_channel": channel(c.withdrawal_channel),
+        }
+        for c in consents
+    ]
+
+
+def _without_organisation(person_id: int) -> Callable[[Any], Any]:
+    """Frozen minutes name the organisation beside each attendee: this person's goes."""
+
+    def change(data: Any) -> Any:
+        if isinstance(data, dict):
+            for row in data.get("attendance") or ():
+                if isinstance(row, dict) and row.get("person_id") == person_id:
+                    row["organisation"] = ""
+        return data
+
+    return change
+
 
 _MODEL_OF: dict[str, type[Any]] = {model.__tablename__: model for model in audit.TRACKED}
 
@@ -296,14 +485,19 @@ def _rewrite(
     mentions: Mentions,
     counts: Counter[str],
     fingerprints: list[str],
+    frozen: Callable[[Any], Any] | None = None,
+    *,
+    suffix: str = _REPLACED,
 ) -> None:
     """Replace the mentions in one row. A Core update, so the audit trail gets no copy of the
-    old text; frozen content gets a new fingerprint and an entry saying why."""
+    old text; frozen content gets a new fingerprint and an entry saying why (``frozen``:
+    a further change to frozen minutes' data)."""
     values: dict[str, Any] = {}
     for column in columns:
         text = row[column]
         if (table.name, column) in JSON_COLUMNS:
-            values[column] = _replace_json(text, mentions.replace)
+            change = frozen if table.name in _FINGERPRINTED else None
+            values[column] = _replace_json(text, mentions.replace, change)
         else:
             values[column] = mentions.replace(text)
     values = {k: v for k, v in values.items() if v != row[k]}
@@ -326,7 +520,7 @@ def _rewrite(
         values["version"] = table.c.version + 1
     session.execute(update(table).where(*keys).values(**values))
     if table.name != "audit_entry":
-        counts[f"{TABLE_LABELS.get(table.name, table.name)}{_REPLACED}"] += 1
+        counts[f"{TABLE_LABELS.get(table.name, table.name)}{suffix}"] += 1
     if refrozen is not None:
         tracked = audit.TRACKED[_MODEL_OF[table.name]]
         owner = None

@@ -32,13 +32,19 @@ def load_person(session: Session, person_id: int) -> Person:
     return person
 
 
-def erasure_label(person: Person, today: date) -> str:
-    """The label an erased person is shown with: from their first current organisation (the
-    one attendance and the statistics count them for), else from the one they left last."""
+def label_affiliation(person: Person, today: date) -> Affiliation | None:
+    """The affiliation an erased person's label names: their first current organisation (the
+    one attendance and the statistics count them for), else the one they left last."""
     affiliations = sorted(person.affiliations, key=lambda a: a.id)
     current = [a for a in affiliations if is_current(a.valid_from, a.valid_to, today)]
     ended = sorted(affiliations, key=lambda a: a.valid_to or date.max)
-    chosen = current[0] if current else (ended[-1] if ended else None)
+    return current[0] if current else (ended[-1] if ended else None)
+
+
+def erasure_label(person: Person, today: date) -> str:
+    """The label an erased person is shown with: "N. N. (Sektor, Organisation)" from
+    :func:`label_affiliation`."""
+    chosen = label_affiliation(person, today)
     if chosen is None:
         return erased_name(None, "")
     return erased_name(chosen.organisation.sector, chosen.organisation.name)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, literal, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,8 @@ _CHUNK = 500
 class Erasure:
     person_number: int
     erased_at: datetime
+    #: The proof of consents without the person (JSON, see ``ErasureLedger``); merged along.
+    consent_history: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,12 @@ def read_ledger(url: str) -> list[Erasure]:
         with db.engine.connect() as conn:
             if "erasure_ledger" not in inspect(conn).get_table_names():
                 return []
-            rows = conn.execute(select(ErasureLedger.person_number, ErasureLedger.erased_at))
-            return [Erasure(int(n), at) for n, at in rows]
+            columns = {c["name"] for c in inspect(conn).get_columns("erasure_ledger")}
+            history = ErasureLedger.consent_history if "consent_history" in columns else literal("")
+            rows = conn.execute(
+                select(ErasureLedger.person_number, ErasureLedger.erased_at, history)
+            )
+            return [Erasure(int(n), at, str(h or "")) for n, at, h in rows]
     except (SQLAlchemyError, KoordinationError):
         return []
     finally:
@@ -79,12 +85,17 @@ def _read_sqlite_ledger(path: Path) -> list[Erasure]:
     try:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            rows = conn.execute("SELECT person_number, erased_at FROM erasure_ledger").fetchall()
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(erasure_ledger)")}
+            # A ledger from before migration 0013 has no consent history.
+            history = "consent_history" if "consent_history" in columns else "''"
+            rows = conn.execute(
+                f"SELECT person_number, erased_at, {history} FROM erasure_ledger"
+            ).fetchall()
         finally:
             conn.close()
     except sqlite3.Error:
         return []
-    return [Erasure(int(n), _instant(at)) for n, at in rows]
+    return [Erasure(int(n), _instant(at), str(h or "")) for n, at, h in rows]
 
 
 def _instant(value: object) -> datetime:
@@ -123,9 +134,14 @@ def replay_erasures(
         }
         merged = 0
         for entry in sorted(set(ledger), key=lambda e: (e.erased_at, e.person_number)):
+            # Known by number and instant: the same erasure, whatever history it carries.
             if (entry.person_number, _instant(entry.erased_at)) not in known:
                 session.add(
-                    ErasureLedger(person_number=entry.person_number, erased_at=entry.erased_at)
+                    ErasureLedger(
+                        person_number=entry.person_number,
+                        erased_at=entry.erased_at,
+                        consent_history=entry.consent_history,
+                    )
                 )
                 merged += 1
         back = sorted(_not_erased(session, {e.person_number for e in ledger}))

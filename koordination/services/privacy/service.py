@@ -11,13 +11,19 @@ from koordination.db.audit import REQUESTER
 from koordination.db.backup_contents import HeldCopy, copies_holding
 from koordination.db.engine import Database
 from koordination.domain.enums import PrivacyRequestKind
-from koordination.services.privacy.access_report import AccessReview, access_report, access_review
+from koordination.services.privacy.access_report import (
+    AccessReview,
+    AmbiguousMention,
+    access_report,
+    access_review,
+)
 from koordination.services.privacy.audit_trail import record_act
 from koordination.services.privacy.erasure import (
     ErasureReport,
     compact_storage,
     erase_in_session,
     person_to_erase,
+    surnames_to_confirm,
 )
 from koordination.services.privacy.requests import complete_open
 
@@ -48,21 +54,33 @@ class Privacy:
         error the erasure itself would raise (unknown, or erased already)."""
         return person_to_erase(self.db, person_id)
 
-    def erase_person(self, person_id: int, *, requester: str = "") -> ErasureReport:
+    def erase_person(
+        self, person_id: int, *, requester: str = "", mask_surnames: bool = False
+    ) -> ErasureReport:
         """Erase one person (Art. 17 DSGVO) in one transaction, then rewrite the storage; see
-        :mod:`koordination.services.privacy.erasure`.
+        :mod:`koordination.services.privacy.erasure`. ``mask_surnames``: the office confirmed
+        that the mentions :meth:`surnames_to_confirm` lists are the person's.
 
         Cannot be undone except from a backup. Raises when the person does not exist or was
         erased already; then nothing is changed."""
         with self.db.session() as session:
             session.info[REQUESTER] = requester  # named in the erasure's entry of the trail
             report = erase_in_session(
-                session, person_id, today=self.clock.today(), now=self.clock.now()
+                session,
+                person_id,
+                today=self.clock.today(),
+                now=self.clock.now(),
+                mask_surnames=mask_surnames,
             )
             # The erasure answers the person's open requests for it (Art. 17).
             complete_open(session, person_id, (PrivacyRequestKind.LOESCHUNG,), self.clock.now())
         notes = self.compact_storage(report.tables)
         return dataclasses.replace(report, notes=(*report.notes, *notes))
+
+    def surnames_to_confirm(self, person_id: int) -> tuple[AmbiguousMention, ...]:
+        """Mentions by salutation and a family name someone else shares ("Frau Weiß"): the
+        erasure replaces them only when the office confirms (``mask_surnames``)."""
+        return surnames_to_confirm(self.db, person_id)
 
     def copies_holding(self, person_id: int) -> list[HeldCopy]:
         """The backups that still hold the person (not erased there), with when each goes;
