@@ -81,7 +81,7 @@ def _role(word: str) -> Any:
 
 
 def _core(args: argparse.Namespace) -> Any:
-    from koordination.db.roles import refuse_sqlite
+    from koordination.db.role_logins import refuse_sqlite
 
     core = open_core(args)
     refuse_sqlite(core.db)
@@ -89,7 +89,7 @@ def _core(args: argparse.Namespace) -> Any:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from koordination.db.roles import logins
+    from koordination.db.role_logins import logins
 
     core = _core(args)
     owner, found = logins(core.db)
@@ -110,7 +110,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_grant(args: argparse.Namespace) -> int:
     from koordination.cli.common import group_id
-    from koordination.db.roles import grant
+    from koordination.db.role_logins import grant
 
     role = _role(args.role)  # a typo is refused before the database is opened
     core = _core(args)
@@ -123,7 +123,7 @@ def cmd_grant(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    from koordination.db.roles import revoke
+    from koordination.db.role_logins import revoke
 
     role = _role(args.role)
     core = _core(args)

@@ -27,10 +27,10 @@ import contextlib
 import getpass
 import hashlib
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import ExceptionContext
@@ -180,12 +180,12 @@ def role_names(database: str) -> dict[Role, str]:
     return {role: f"{prefix}_{suffix}" for role, suffix in _SUFFIX.items()}
 
 
-def _names_of(db: Database, conn: Connection) -> dict[Role, str]:
+def names_of(db: Database, conn: Connection) -> dict[Role, str]:
     database = db.url.database or str(conn.execute(text("SELECT current_database()")).scalar())
     return role_names(database)
 
 
-def _quote(conn: Connection, name: str) -> str:
+def quote(conn: Connection, name: str) -> str:
     return str(conn.dialect.identifier_preparer.quote_identifier(name))
 
 
@@ -210,7 +210,7 @@ def current_access(db: Database) -> Access:
     if db.is_sqlite:
         return single_user()
     with db.engine.connect() as conn:
-        names = _names_of(db, conn)
+        names = names_of(db, conn)
         row = conn.execute(
             text(
                 "SELECT session_user, r.rolsuper, "
@@ -326,7 +326,7 @@ def setup(db: Database) -> list[str]:
         return []
     with db.engine.begin() as conn:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SETUP_LOCK})
-        names = _names_of(db, conn)
+        names = names_of(db, conn)
         me, may_create = conn.execute(
             text(
                 "SELECT session_user, rolsuper OR rolcreaterole FROM pg_roles "
@@ -344,20 +344,20 @@ def setup(db: Database) -> list[str]:
             return [
                 f"Die Rollen {', '.join(missing)} fehlen, und die Anmeldung '{me}' darf keine "
                 "Rollen anlegen. Bitte einmal als Datenbank-Administrator ausführen: "
-                f"ALTER ROLE {_quote(conn, me)} CREATEROLE; danach koordination db upgrade "
+                f"ALTER ROLE {quote(conn, me)} CREATEROLE; danach koordination db upgrade "
                 "erneut ausführen."
             ]
         for role, name in names.items():
             if name in missing:
-                conn.execute(text(f"CREATE ROLE {_quote(conn, name)} NOLOGIN"))
+                conn.execute(text(f"CREATE ROLE {quote(conn, name)} NOLOGIN"))
                 comment = f"koordination: Rolle {role.label} der Datenbank {db.url.database}"
                 literal = comment.replace("'", "''")
-                conn.execute(text(f"COMMENT ON ROLE {_quote(conn, name)} IS '{literal}'"))
-        read, edit, privacy = (_quote(conn, names[r]) for r in GRANTABLE)
+                conn.execute(text(f"COMMENT ON ROLE {quote(conn, name)} IS '{literal}'"))
+        read, edit, privacy = (quote(conn, names[r]) for r in GRANTABLE)
         if may_create:
             conn.execute(text(f"GRANT {read} TO {edit}"))
             conn.execute(text(f"GRANT {edit} TO {privacy}"))
-        schema = _quote(conn, str(conn.execute(text("SELECT current_schema()")).scalar()))
+        schema = quote(conn, str(conn.execute(text("SELECT current_schema()")).scalar()))
         _grant_entry(conn, db, read, schema)
         tables = list(
             conn.scalars(
@@ -377,7 +377,7 @@ def _grant_entry(conn: Connection, db: Database, read: str, schema: str) -> None
     # The database and the schema may belong to someone else: then PUBLIC's default rights
     # (CONNECT, USAGE on public) have to do.
     for statement in (
-        f"GRANT CONNECT ON DATABASE {_quote(conn, str(db.url.database))} TO {read}",
+        f"GRANT CONNECT ON DATABASE {quote(conn, str(db.url.database))} TO {read}",
         f"GRANT USAGE ON SCHEMA {schema} TO {read}",
     ):
         try:
@@ -397,7 +397,7 @@ def _grant_tables(
     conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {read}"))
     conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {edit}"))
     for table in tables:
-        name = f"{schema}.{_quote(conn, table)}"
+        name = f"{schema}.{quote(conn, table)}"
         if table == AUDIT_TABLE:
             conn.execute(text(f"GRANT INSERT ON {name} TO {edit}"))
             conn.execute(text(f"GRANT UPDATE (changes) ON {name} TO {privacy}"))
@@ -420,7 +420,7 @@ def _secure_rows(conn: Connection, schema: str, tables: set[str], privacy: str) 
     for table, condition in _SCOPED.items():
         if table not in tables:
             continue
-        name = f"{schema}.{_quote(conn, table)}"
+        name = f"{schema}.{quote(conn, table)}"
         visible = f"{unlimited} OR {condition.format(s=schema)}"
         conn.execute(text(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY"))
         _policy(conn, "koordination_scope", name, f"FOR SELECT USING ({visible})")
@@ -457,158 +457,3 @@ def _trail_policies(conn: Connection, name: str, privacy: str) -> None:
 def _policy(conn: Connection, policy: str, table: str, body: str) -> None:
     conn.execute(text(f"DROP POLICY IF EXISTS {policy} ON {table}"))
     conn.execute(text(f"CREATE POLICY {policy} ON {table} {body}"))
-
-
-# ------------------------------------------------------------------------------ logins
-@dataclass(frozen=True)
-class LoginRole:
-    """One login with its role and group limit, for ``roles list``."""
-
-    login: str
-    role: Role
-    groups: tuple[str, ...] = ()
-
-
-def refuse_sqlite(db: Database) -> None:
-    if db.is_sqlite:
-        raise NotAllowed(
-            "Rollen gibt es nur auf einer gemeinsamen PostgreSQL-Datenbank. Eine SQLite-Datei "
-            "nutzt eine Person allein: wer sie öffnen kann, darf alles. Schützen Sie die Datei "
-            "über die Zugriffsrechte ihres Ordners."
-        )
-
-
-def logins(db: Database) -> tuple[str, list[LoginRole]]:
-    """The owner of the tables, and every login with a role of this database."""
-    refuse_sqlite(db)
-    with db.engine.connect() as conn:
-        names = _names_of(db, conn)
-        by_name = {name: role for role, name in names.items()}
-        owner = conn.scalar(
-            text(
-                "SELECT pg_get_userbyid(relowner) FROM pg_class "
-                "WHERE oid = to_regclass('alembic_version')"
-            )
-        )
-        held: dict[str, Role] = {}
-        for login, group in conn.execute(
-            text(
-                "SELECT m.rolname, g.rolname FROM pg_auth_members a "
-                "JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
-                "WHERE g.rolname = ANY(:names) AND m.rolname <> ALL(:names)"
-            ),
-            {"names": list(names.values())},
-        ):
-            held[login] = max(held.get(login, Role.NONE), by_name[group])
-        scopes: dict[str, list[str]] = {}
-        for login, group in conn.execute(
-            text(
-                "SELECT s.login, g.name FROM login_scope s JOIN network_group g "
-                "ON g.id = s.group_id ORDER BY g.name"
-            )
-        ):
-            scopes.setdefault(login, []).append(group)
-    found = [
-        LoginRole(login, held.get(login, Role.NONE), tuple(scopes.get(login, ())))
-        for login in sorted(set(held) | set(scopes))
-    ]
-    return str(owner or ""), found
-
-
-def grant(db: Database, login: str, role: Role, group_ids: Iterable[int] = ()) -> list[str]:
-    """Give ``login`` the ``role`` (instead of any other of this database), limited to the
-    groups ``group_ids`` (none: all); sets the roles up first. Returns German notes."""
-    refuse_sqlite(db)
-    notes = setup(db)
-    groups = sorted(set(group_ids))
-    with db.sessions() as session, session.begin():
-        conn = session.connection()
-        _may_grant(conn)
-        _refuse_unfit_login(conn, login)
-        names = _names_of(db, conn)
-        who = _quote(conn, login)
-        for other, name in names.items():
-            if other is not role:
-                conn.execute(text(f"REVOKE {_quote(conn, name)} FROM {who}"))
-        conn.execute(text(f"GRANT {_quote(conn, names[role])} TO {who}"))
-        conn.execute(text("DELETE FROM login_scope WHERE login = :login"), {"login": login})
-        for group_id in groups:
-            conn.execute(
-                text("INSERT INTO login_scope (login, group_id) VALUES (:login, :group)"),
-                {"login": login, "group": group_id},
-            )
-        from koordination.db import audit
-
-        facts: dict[str, Any] = {"Anmeldung": login, "Rolle": role.label}
-        if groups:
-            facts["Gruppen (Nr.)"] = ", ".join(str(g) for g in groups)
-        audit.log(session, "grant", "login", None, changes=facts)
-    return notes
-
-
-def revoke(db: Database, login: str, role: Role) -> None:
-    """Take ``role`` from ``login``; without a role its group limit goes too."""
-    refuse_sqlite(db)
-    with db.sessions() as session, session.begin():
-        conn = session.connection()
-        _may_grant(conn)
-        names = _names_of(db, conn)
-        member = conn.scalar(
-            text(
-                "SELECT EXISTS (SELECT 1 FROM pg_auth_members a JOIN pg_roles g "
-                "ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
-                "WHERE g.rolname = :group AND m.rolname = :login)"
-            ),
-            {"group": names[role], "login": login},
-        )
-        if not member:
-            raise KoordinationError(
-                f"Die Anmeldung '{login}' hat die Rolle {role.label} nicht; es wurde nichts "
-                "geändert. Welche Anmeldung welche Rolle hat, zeigt: koordination roles list"
-            )
-        conn.execute(text(f"REVOKE {_quote(conn, names[role])} FROM {_quote(conn, login)}"))
-        conn.execute(text("DELETE FROM login_scope WHERE login = :login"), {"login": login})
-        from koordination.db import audit
-
-        audit.log(
-            session, "revoke", "login", None, changes={"Anmeldung": login, "Rolle": role.label}
-        )
-
-
-def _may_grant(conn: Connection) -> None:
-    me, may = conn.execute(
-        text(
-            "SELECT session_user, rolsuper OR rolcreaterole FROM pg_roles "
-            "WHERE rolname = session_user"
-        )
-    ).one()
-    if not may:
-        raise NotAllowed(
-            f"Die Anmeldung '{me}' darf keine Rollen vergeben; es wurde nichts geändert. Bitte "
-            f"einmal als Datenbank-Administrator ausführen: ALTER ROLE {_quote(conn, me)} "
-            "CREATEROLE"
-        )
-
-
-def _refuse_unfit_login(conn: Connection, login: str) -> None:
-    found = conn.execute(
-        text("SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = :login"),
-        {"login": login},
-    ).one_or_none()
-    if found is None:
-        raise KoordinationError(
-            f"Die Anmeldung '{login}' gibt es auf dem Datenbankserver nicht; es wurde nichts "
-            "geändert. Bitte zuerst als Datenbank-Administrator anlegen: CREATE ROLE "
-            f"{_quote(conn, login)} LOGIN PASSWORD '…'"
-        )
-    can_login, superuser = found
-    if not can_login:
-        raise KoordinationError(
-            f"'{login}' ist keine Anmeldung (sie darf sich nicht anmelden); es wurde nichts "
-            "geändert. Rollen bekommen Anmeldungen, keine Gruppenrollen."
-        )
-    if superuser:
-        raise KoordinationError(
-            f"Die Anmeldung '{login}' ist Superuser und darf ohnehin alles; es wurde nichts "
-            "geändert. Für eine Rolle bitte eine gewöhnliche Anmeldung verwenden."
-        )
