@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from koordination.config import Settings
     from koordination.db.engine import Database
     from koordination.db.roles import Access
+    from koordination.services.art14 import Art14Notices
+    from koordination.services.consent_texts import Consents
     from koordination.services.directory.imports.service import Imports
     from koordination.services.directory.service import Directory
     from koordination.services.fields.service import ActionFields
@@ -118,6 +120,20 @@ class Core:
         from koordination.services.open_data import OpenData
 
         return OpenData(self.db, self.clock)
+
+    @cached_property
+    def consents(self) -> Consents:
+        """The catalogue of consent texts; consents given and withdrawn with their proof."""
+        from koordination.services.consent_texts import Consents
+
+        return Consents(self.db, self.clock)
+
+    @cached_property
+    def art14(self) -> Art14Notices:
+        """Who still awaits the information owed under Art. 14 DSGVO (imported people)."""
+        from koordination.services.art14 import Art14Notices
+
+        return Art14Notices(self.db, self.clock)
 
     @cached_property
     def retention(self) -> Retention:

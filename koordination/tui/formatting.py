@@ -222,10 +222,23 @@ def person_detail(p: PersonRecord, today: date) -> RenderableType:
         else:
             text.append(f"widerrufen am {day(c.withdrawn_at)}", style="red")
             text.append(f" (erteilt {day(c.given_at)})")
-        version = f", Text {c.text_version}" if c.text_version else ""
+        proof = [f"Fassung {c.text_version}" if c.text_version else "ohne Fassung"]
+        if c.channel is not None:
+            proof.append(c.channel.label)
+        if c.evidence:
+            proof.append(c.evidence)
+        if c.withdrawal_channel is not None:
+            proof.append(f"Widerruf: {c.withdrawal_channel.label}")
         consents.append((BULLET, text))
-        consents.append((" " * len(BULLET), Text(c.legal_basis.label + version, style="dim")))
+        consents.append((" " * len(BULLET), Text(", ".join(proof), style="dim")))
     parts += _section("Einwilligungen", consents, "keine erfasst")
+    if p.art14_source:
+        source = Text(f"Daten aus: {p.art14_source}")
+        if p.art14_informed_at is None:
+            source.append(" – Art. 14 Information offen", style="bold yellow")
+        else:
+            source.append(f" – informiert am {day(p.art14_informed_at)}", style="dim")
+        parts += _section("Herkunft (Art. 14 DSGVO)", [(INDENT, source)])
     if p.tags:
         parts += _section("Schlagworte", [(INDENT, Text(", ".join(p.tags)))])
     if p.notes:

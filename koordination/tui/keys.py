@@ -90,6 +90,8 @@ VERBS: dict[str, Verb] = {
     "end_member": Verb("minus", "Mitglied −", "−"),
     "consent": Verb("w", "Einwilligung"),
     "withdraw": Verb("W", "Widerruf"),
+    "consent_texts": Verb("D", "Einwilligungstexte"),
+    "art14_informed": Verb("Y", "Art. 14 informiert"),
     "access_report": Verb("U", "Auskunft"),
     "erase": Verb("delete", "Löschen (DSGVO)", "Entf"),
     # Views inside an area (Netzwerk: Sektoren, Engagement, Zusammenarbeit, Arbeitsgruppe)

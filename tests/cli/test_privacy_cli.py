@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
+from support.consents import withdraw_consent
 
 from koordination.cli.main import main
 from koordination.db.engine import Database
@@ -136,7 +137,7 @@ def test_invite_all_after_withdrawal_sends_a_cancellation_and_no_invitation(
         for c in directory.get_person(pid).consents
         if c.purpose == ConsentPurpose.EINLADUNGEN and c.active
     )
-    directory.withdraw_consent(consent.id)
+    withdraw_consent(directory, consent.id)
     db.dispose()
     assert main(["--db", demo, "invite", "1", "--all", "--dry-run"]) == 0
     out = capsys.readouterr()

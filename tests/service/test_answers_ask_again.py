@@ -21,6 +21,7 @@ from pathlib import Path
 import icalendar
 import pytest
 import recurring_ical_events
+from support.consents import give_consent
 
 from koordination.calendar.replies import read_message
 from koordination.clock import CITY_ZONE, Clock
@@ -95,7 +96,7 @@ def office(db: Database) -> Office:
         person = directory.create_person(
             PersonInput(given_name=given, family_name=family, emails=[email])
         ).record.id
-        directory.record_consent(person, ConsentPurpose.EINLADUNGEN)
+        give_consent(directory, person, ConsentPurpose.EINLADUNGEN)
         ids.append(person)
     meetings = Meetings(db, clock=Clock.fixed(NOW))
     meeting = meetings.create(

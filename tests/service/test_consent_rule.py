@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from support.consents import give_consent
+
 from koordination.clock import Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import ConsentPurpose
@@ -22,7 +24,7 @@ def test_a_consent_beyond_the_second_chunk_of_ids_is_found(db: Database) -> None
         for n in ("Anna", "Bernd")
     )
     for pid in (first, last):
-        directory.record_consent(pid, SHARING)
+        give_consent(directory, pid, SHARING)
     # Ids without anyone behind them pad the list: Bernd comes after two full chunks.
     padding = list(range(10_000, 12_000))
     ids = [first, first, *padding, last]

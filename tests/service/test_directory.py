@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from support.consents import give_consent, withdraw_consent
 
 from koordination.clock import Clock
 from koordination.db.engine import Database
@@ -176,18 +177,18 @@ def test_concurrent_edit_of_the_same_person_is_refused_with_what_changed(db: Dat
 def test_consents_are_kept_as_history(directory: Directory) -> None:
     pid = _person(directory, "Anna", "Schäfer", "anna@example.org")
     given = datetime(2025, 1, 10, 9, tzinfo=UTC)
-    consent = directory.record_consent(
-        pid, ConsentPurpose.EINLADUNGEN, text_version="v1", given_at=given
-    )
-    directory.withdraw_consent(consent.id, datetime(2025, 6, 1, tzinfo=UTC))
-    directory.record_consent(pid, ConsentPurpose.EINLADUNGEN, text_version="v2")
+    consent = give_consent(directory, pid, ConsentPurpose.EINLADUNGEN, version="v1", given_at=given)
+    withdraw_consent(directory, consent.id, datetime(2025, 6, 1, tzinfo=UTC))
+    give_consent(directory, pid, ConsentPurpose.EINLADUNGEN, version="v2")
     person = directory.get_person(pid)
     assert [(c.text_version, c.active) for c in person.consents] == [("v1", False), ("v2", True)]
     assert person.consents[0].given_at == given
     assert person.has_consent(ConsentPurpose.EINLADUNGEN)
     assert not person.has_consent(ConsentPurpose.FOTOS)
-    with pytest.raises(ValidationError, match="bereits widerrufen"):
-        directory.withdraw_consent(consent.id)
+    withdraw_consent(directory, consent.id)  # ends v2, the current one
+    assert not directory.get_person(pid).has_consent(ConsentPurpose.EINLADUNGEN)
+    with pytest.raises(ValidationError, match="keine gültige Einwilligung"):
+        withdraw_consent(directory, consent.id)
 
 
 def test_group_sector_balance_warns_when_a_core_sector_is_missing(directory: Directory) -> None:

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from support.consents import give_consent
 
 from koordination.clock import Clock
 from koordination.db.engine import Database
@@ -74,14 +75,18 @@ def city(db: Database) -> Directory:
     d.add_affiliation(juergen.id, tafel.id, "Vorsitz")
     d.add_membership(ak.id, juergen.id, GroupRole.SPRECHER, valid_from=date(2024, 2, 1))
     d.add_membership(steuer.id, juergen.id, GroupRole.MITGLIED, valid_from=date(2025, 1, 15))
-    d.record_consent(
-        juergen.id, ConsentPurpose.EINLADUNGEN, given_at=datetime(2026, 3, 30, 23, 30, tzinfo=UTC)
+    give_consent(
+        d,
+        juergen.id,
+        ConsentPurpose.EINLADUNGEN,
+        given_at=datetime(2026, 3, 30, 23, 30, tzinfo=UTC),
     )
-    d.record_consent(
-        juergen.id, ConsentPurpose.FOTOS, given_at=datetime(2026, 4, 2, 9, 0, tzinfo=UTC)
+    give_consent(
+        d, juergen.id, ConsentPurpose.FOTOS, given_at=datetime(2026, 4, 2, 9, 0, tzinfo=UTC)
     )
     # Contact data goes into an export only with this consent (test_consent_outputs.py).
-    d.record_consent(
+    give_consent(
+        d,
         juergen.id,
         ConsentPurpose.KONTAKTDATEN_TEILEN,
         given_at=datetime(2026, 4, 2, 9, 0, tzinfo=UTC),
@@ -91,7 +96,8 @@ def city(db: Database) -> Directory:
     ).record
     d.add_affiliation(renate.id, amt.id, "Sozialdezernentin")
     d.add_membership(ak.id, renate.id, GroupRole.MITGLIED)
-    d.record_consent(
+    give_consent(
+        d,
         renate.id,
         ConsentPurpose.KONTAKTDATEN_TEILEN,
         given_at=datetime(2026, 5, 4, 8, 0, tzinfo=UTC),

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
+from support.consents import give_consent
 from support.fuzz import (
     assert_german,
     copy_of,
@@ -119,7 +120,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> City:
     ).record
     directory.add_affiliation(anna.id, org.id, "Vorsitz")
     directory.add_membership(groups[0].id, anna.id, GroupRole.SPRECHER)
-    directory.record_consent(anna.id, ConsentPurpose.EINLADUNGEN)
+    give_consent(directory, anna.id, ConsentPurpose.EINLADUNGEN)
     directory.create_person(PersonInput(given_name="Jürgen", family_name="Weiß"))
 
     survey_id = _survey(db)

@@ -18,6 +18,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from icalendar import Calendar
 from markdown_it import MarkdownIt
+from support.consents import give_consent, withdraw_consent
 from support.fuzz import ANY_CHAR, assert_german, copy_of, hostile_text, migrated, scratch
 from support.policy import fuzz
 
@@ -127,13 +128,13 @@ def people(draw: st.DrawFn) -> list[tuple[PersonInput, str]]:
 def _record_consent(directory: Directory, person_id: int, state: str) -> None:
     given = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     if state == "nur Fotos":
-        directory.record_consent(person_id, ConsentPurpose.FOTOS, given_at=given)
+        give_consent(directory, person_id, ConsentPurpose.FOTOS, given_at=given)
     elif state in ("geteilt", "widerrufen"):
-        consent = directory.record_consent(
-            person_id, ConsentPurpose.KONTAKTDATEN_TEILEN, given_at=given
+        consent = give_consent(
+            directory, person_id, ConsentPurpose.KONTAKTDATEN_TEILEN, given_at=given
         )
         if state == "widerrufen":
-            directory.withdraw_consent(consent.id, at=given + timedelta(days=30))
+            withdraw_consent(directory, consent.id, at=given + timedelta(days=30))
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

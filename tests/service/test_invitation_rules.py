@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
+from support.consents import give_consent, withdraw_consent
 
 from koordination.clock import CITY_ZONE, Clock
 from koordination.db.engine import Database
@@ -55,7 +56,7 @@ class Office:
             PersonInput(given_name=given, family_name="Beispiel", emails=addresses, **more)  # type: ignore[arg-type]
         ).record.id
         if consent:
-            self.directory.record_consent(pid, ConsentPurpose.EINLADUNGEN)
+            give_consent(self.directory, pid, ConsentPurpose.EINLADUNGEN)
         return pid
 
     def meeting(self, *, series: bool = True) -> MeetingRecord:
@@ -81,7 +82,7 @@ class Office:
     def withdraw(self, pid: int) -> None:
         for consent in self.directory.get_person(pid).consents:
             if consent.purpose == ConsentPurpose.EINLADUNGEN and consent.active:
-                self.directory.withdraw_consent(consent.id)
+                withdraw_consent(self.directory, consent.id)
 
 
 @pytest.fixture
@@ -222,8 +223,8 @@ def test_a_withdrawn_consent_for_another_purpose_is_no_withdrawal_of_invitations
     office: Office,
 ) -> None:
     pid = office.person("Anna", consent=False)
-    sharing = office.directory.record_consent(pid, ConsentPurpose.KONTAKTDATEN_TEILEN)
-    office.directory.withdraw_consent(sharing.id)
+    sharing = give_consent(office.directory, pid, ConsentPurpose.KONTAKTDATEN_TEILEN)
+    withdraw_consent(office.directory, sharing.id)
     m = office.meeting()
     office.meetings.invite(m.id, person_ids=[pid])
     assert office.meetings.plan_delivery(m.id).excluded == (
@@ -237,7 +238,7 @@ def test_a_consent_given_again_brings_the_invitation_back_with_no_cancel(office:
     office.meetings.invite(m.id, person_ids=[pid])
     office.deliver(m.id)
     office.withdraw(pid)
-    office.directory.record_consent(pid, ConsentPurpose.EINLADUNGEN)
+    give_consent(office.directory, pid, ConsentPurpose.EINLADUNGEN)
     plan = office.meetings.plan_delivery(m.id)
     assert (plan.deliveries, plan.excluded, plan.up_to_date) == ((), (), 1)
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
+from support.consents import give_consent, withdraw_consent
 
 from koordination.calendar.recurrence import RecurrenceRule
 from koordination.clock import CITY_ZONE, Clock
@@ -63,9 +64,9 @@ def city(db: Database) -> tuple[Directory, Meetings, int, dict[str, int]]:
         ).record.id
         people[given] = pid
         directory.add_membership(group.record.id, pid)
-    directory.record_consent(people["Anna"], ConsentPurpose.EINLADUNGEN)
-    withdrawn = directory.record_consent(people["Clara"], ConsentPurpose.EINLADUNGEN)
-    directory.withdraw_consent(withdrawn.id)
+    give_consent(directory, people["Anna"], ConsentPurpose.EINLADUNGEN)
+    withdrawn = give_consent(directory, people["Clara"], ConsentPurpose.EINLADUNGEN)
+    withdraw_consent(directory, withdrawn.id)
     return directory, Meetings(db, clock=Clock.fixed(NOW)), group.record.id, people
 
 
@@ -211,7 +212,7 @@ def test_withdrawn_consent_stops_invitations_of_a_scheduled_series(city: tuple) 
     plan = meetings.plan_delivery(m.id)
     meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
     consent = directory.get_person(people["Anna"]).consents[0]
-    directory.withdraw_consent(consent.id)
+    withdraw_consent(directory, consent.id)
     meetings.update(meetings.get(m.id), _series(group_id, room="Saal 9"))
     plan = meetings.plan_delivery(m.id)
     # One CANCEL takes the series out of Anna's calendar; the change itself is not sent.
@@ -231,7 +232,7 @@ def test_consent_given_again_after_a_withdrawal_brings_the_invitations_back(city
     meetings.mark_delivered(m.id, plan.deliveries, plan.meeting.sequence)
 
     # Clara withdrew once; now she consents again: the withdrawn row stays, a new one is added.
-    directory.record_consent(people["Clara"], ConsentPurpose.EINLADUNGEN)
+    give_consent(directory, people["Clara"], ConsentPurpose.EINLADUNGEN)
     plan = meetings.plan_delivery(m.id)
     assert [(d.name, d.method, d.email) for d in plan.deliveries] == [
         ("Clara Weiß", "REQUEST", "clara@example.org")
@@ -243,8 +244,8 @@ def test_consent_given_again_after_a_withdrawal_brings_the_invitations_back(city
 
 def test_a_consent_dated_after_now_does_not_count_yet(city: tuple, db: Database) -> None:
     directory, meetings, group_id, people = city
-    directory.record_consent(
-        people["Bernd"], ConsentPurpose.EINLADUNGEN, given_at=NOW - timedelta(days=1)
+    give_consent(
+        directory, people["Bernd"], ConsentPurpose.EINLADUNGEN, given_at=NOW - timedelta(days=1)
     )
     m = meetings.create(_series(group_id)).record
     meetings.invite(m.id, group_ids=[group_id])

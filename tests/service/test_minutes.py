@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from support.consents import give_consent
 
 from koordination.calendar.recurrence import RecurrenceRule
 from koordination.clock import CITY_ZONE, Clock
@@ -57,7 +58,7 @@ def ak(db: Database) -> tuple[Sittings, int, dict[str, int]]:
             PersonInput(given_name=given, family_name="Muster", emails=[f"{given}@example.org"])
         ).record.id
         directory.add_affiliation(pid, oid)
-        directory.record_consent(pid, ConsentPurpose.EINLADUNGEN)
+        give_consent(directory, pid, ConsentPurpose.EINLADUNGEN)
         directory.add_membership(group.record.id, pid)
         people[given] = pid
     meetings = Meetings(db, clock=Clock.fixed(NOW), organizer=("Büro", "buero@example.org"))

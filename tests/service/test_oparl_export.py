@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from jsonschema import Draft4Validator, FormatChecker
+from support.consents import withdraw_consent
 
 from koordination.cli.main import main
 from koordination.clock import Clock
@@ -322,7 +323,7 @@ def test_person_whose_consent_was_withdrawn_disappears(city: Database, tmp_path:
     before = export(city, tmp_path / "oparl")
     assert person.emails[0] in before.text
     consent = next(c for c in person.consents if c.purpose == SHARING)
-    Directory(city).withdraw_consent(consent.id, at=NOW - timedelta(days=1))
+    withdraw_consent(Directory(city), consent.id, at=NOW - timedelta(days=1))
     # Into the same folder: a previous export is replaced as a whole.
     assert_absent(export(city, tmp_path / "oparl"), person)
 

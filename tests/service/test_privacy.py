@@ -15,6 +15,7 @@ import pytest
 from icalendar import Calendar
 from pypdf import PdfReader
 from sqlalchemy import Enum, String, select
+from support.consents import give_consent, withdraw_consent
 
 from koordination.clock import CITY_ZONE, Clock
 from koordination.core import Core
@@ -112,11 +113,11 @@ def demo(demo_city: Database) -> tuple[Database, DemoPerson]:
     others += [r.name for r in directory.list_people(PeopleFilter(archived=True))]
     assert sum(f"{given} {family}" in name for name in others) == 1
 
-    photos = directory.record_consent(
-        pid, ConsentPurpose.FOTOS, given_at=datetime(2025, 1, 5, tzinfo=UTC)
+    photos = give_consent(
+        directory, pid, ConsentPurpose.FOTOS, given_at=datetime(2025, 1, 5, tzinfo=UTC)
     )
-    directory.withdraw_consent(photos.id, datetime(2025, 9, 1, tzinfo=UTC))
-    directory.record_consent(pid, ConsentPurpose.KONTAKTDATEN_TEILEN)
+    withdraw_consent(directory, photos.id, datetime(2025, 9, 1, tzinfo=UTC))
+    give_consent(directory, pid, ConsentPurpose.KONTAKTDATEN_TEILEN)
 
     meetings = Meetings(db, clock=Clock.fixed(NOW))
     with db.session() as session:
@@ -529,7 +530,7 @@ def test_withdrawn_consent_cancels_a_running_series_and_no_invitation_follows(
         for c in directory.get_person(p.id).consents
         if c.purpose == ConsentPurpose.EINLADUNGEN and c.active
     )
-    directory.withdraw_consent(consent.id)
+    withdraw_consent(directory, consent.id)
 
     plan = meetings.plan_delivery(series.id)
     (cancel,) = [d for d in plan.deliveries if d.person_id == p.id]

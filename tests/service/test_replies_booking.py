@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
+from support.consents import give_consent
 
 from koordination.clock import CITY_ZONE, Clock
 from koordination.db.engine import Database
@@ -87,7 +88,7 @@ def office(db: Database) -> Office:
             PersonInput(given_name="Bernd", family_name="Krüger", emails=["bernd@example.org"])
         ).record.id,
     }
-    directory.record_consent(people["Anna"], ConsentPurpose.EINLADUNGEN)
+    give_consent(directory, people["Anna"], ConsentPurpose.EINLADUNGEN)
     meetings = Meetings(db, clock=Clock.fixed(NOW))
     meeting = meetings.create(
         MeetingInput(

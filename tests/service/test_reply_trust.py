@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from support.consents import give_consent
 
 from koordination.calendar.replies import read_message, read_replies
 from koordination.clock import CITY_ZONE, Clock
@@ -71,7 +72,7 @@ def office(db: Database) -> Office:
         PersonInput(given_name="Lukas", family_name="Yilmaz", emails=["lukas@example.org"])
     )
     for person in people:
-        directory.record_consent(person, ConsentPurpose.EINLADUNGEN)
+        give_consent(directory, person, ConsentPurpose.EINLADUNGEN)
     meetings = Meetings(db, clock=Clock.fixed(NOW))
     meeting = meetings.create(
         MeetingInput(

@@ -232,20 +232,30 @@ async def test_consent_recorded_and_withdrawn(city_db: str) -> None:
         app.query_one("#people-table", LazyTable).focus()
         detail = app.query_one("#people-detail", Static)
         assert "Einladungen: erteilt am" in text_of(detail)
+        from koordination.domain.enums import ConsentChannel
+
         await pilot.press("W")
         await settle(pilot, app)
         assert isinstance(app.screen, FormScreen)
+        await pilot.press("ctrl+s")  # without the channel the withdrawal is not saved
+        await settle(pilot, app)
+        assert isinstance(app.screen, FormScreen)
+        app.screen.query_one("#field-channel", Select).value = ConsentChannel.MUENDLICH
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         assert "Einladungen: widerrufen am" in text_of(detail)
+        assert "Widerruf: mündlich" in text_of(detail)
         await pilot.press("w")
         await settle(pilot, app)
-        from koordination.domain.enums import ConsentPurpose
-
-        app.screen.query_one("#field-purpose", Select).value = ConsentPurpose.FOTOS
+        texts = app.screen.query_one("#field-text", Select)
+        (photos,) = [v for label, v in texts._options if label.startswith("Fotos")]
+        texts.value = photos
+        app.screen.query_one("#field-channel", Select).value = ConsentChannel.EMAIL
+        app.screen.query_one("#field-evidence", Input).value = "E-Mail vom 02.05.2026"
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         assert "Fotos: erteilt am" in text_of(detail)
+        assert "Fassung T-1, E-Mail, E-Mail vom 02.05.2026" in text_of(detail)
 
 
 async def test_group_detail_shows_balance_and_missing_sector_warning(city_db: str) -> None:

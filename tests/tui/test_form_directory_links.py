@@ -9,7 +9,7 @@ from test_forms import SIZE, choose, core_on, fill, footer_keys, in_view, type_t
 from textual.widgets import Button, Input, Select
 from tui_support import make_app, settle
 
-from koordination.domain.enums import ConsentPurpose, GroupRole
+from koordination.domain.enums import ConsentChannel, ConsentPurpose, GroupRole
 from koordination.tui.dialogs.directory import AffiliationScreen, MembershipScreen
 from koordination.tui.dialogs.form import FormScreen
 
@@ -25,14 +25,21 @@ async def test_consent_affiliation_and_membership_are_entered_by_keyboard_at_80x
         person = app.query_one("#people").current  # type: ignore[attr-defined]
         assert person is not None
 
-        # Einwilligung: purpose, legal basis (kept), text version, date.
+        # Einwilligung: the catalogue's wording, channel, proof, date.
         await pilot.press("w")
         await settle(pilot, app)
         assert isinstance(app.screen, FormScreen)
+        texts = app.screen.query_one("#field-text", Select)
+        (photos,) = [v for label, v in texts._options if label.startswith("Fotos")]
         await fill(
             pilot,
             app,
-            {"purpose": ConsentPurpose.FOTOS, "text_version": "2026-12", "given_at": "01.12.2026"},
+            {
+                "text": photos,
+                "channel": ConsentChannel.FORMULAR,
+                "evidence": "Formular Nr. 7",
+                "given_at": "01.12.2026",
+            },
         )
         await pilot.press("ctrl+s")
         await settle(pilot, app)
@@ -85,7 +92,9 @@ async def test_consent_affiliation_and_membership_are_entered_by_keyboard_at_80x
     try:
         saved = core.directory.get_person(person.id)
         photo = [c for c in saved.consents if c.purpose is ConsentPurpose.FOTOS]
-        assert [c.text_version for c in photo] == ["2026-12"]
+        assert [(c.text_version, c.channel, c.evidence) for c in photo] == [
+            (photos.version, ConsentChannel.FORMULAR, "Formular Nr. 7")
+        ]
         assert any(
             a.organisation_name == "Hochschule Musterstadt"
             and a.function == "Beirat"

@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 from rich.console import Console
+from support.consents import catalogue_text, give_consent
 from textual import events
 from textual.content import Content
 from textual.widgets import Input, Static
@@ -79,7 +80,8 @@ def build_city(db: Database) -> None:
         p = d.create_person(PersonInput(family_name=family, given_name=given, emails=[email]))
         d.add_affiliation(p.record.id, org_ids[org], "Mitglied", date(2020, 1, 1))
         person_ids.append(p.record.id)
-    d.record_consent(person_ids[0], ConsentPurpose.EINLADUNGEN)
+    give_consent(d, person_ids[0], ConsentPurpose.EINLADUNGEN)
+    catalogue_text(d, ConsentPurpose.FOTOS)  # one more wording to choose from
     steering = d.create_group(GroupInput("Steuerungsgruppe", GroupKind.KONSORTIUM)).record
     for i, role in ((0, GroupRole.SPRECHER), (1, GroupRole.MITGLIED), (3, GroupRole.MITGLIED)):
         d.add_membership(steering.id, person_ids[i], role, representing_id=org_ids[PEOPLE[i][3]])

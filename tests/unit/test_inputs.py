@@ -10,10 +10,10 @@ import pytest
 from koordination.clock import CITY_ZONE
 from koordination.domain.enums import (
     CardKind,
+    ConsentChannel,
     ConsentPurpose,
     DecisionResult,
     GroupRole,
-    LegalBasis,
     MeasureStatus,
     MinutesKind,
     QuestionType,
@@ -23,10 +23,14 @@ from koordination.domain.enums import (
 from koordination.domain.inputs.directory import (
     AffiliationInput,
     ConsentInput,
+    ConsentTextInput,
     MembershipInput,
+    WithdrawalInput,
     build_affiliation,
     build_consent,
+    build_consent_text,
     build_membership,
+    build_withdrawal,
 )
 from koordination.domain.inputs.fields import (
     FieldInput,
@@ -458,24 +462,75 @@ def test_an_indicator_names_what_is_wrong(
 
 CONSENT = {
     "purpose": ConsentPurpose.EINLADUNGEN,
-    "legal_basis": LegalBasis.EINWILLIGUNG,
-    "text_version": " 2024-01 ",
+    "version": " 2024-01 ",
+    "channel": ConsentChannel.FORMULAR,
+    "evidence": " Formular Nr. 17 ",
     "given_at": "12.05.2026",
 }
 
 
 def test_a_consent_given_today_is_given_now_and_an_earlier_one_at_noon_in_the_city() -> None:
     data, _ = build_consent(CONSENT, NOW)
-    assert data == ConsentInput(ConsentPurpose.EINLADUNGEN, LegalBasis.EINWILLIGUNG, "2024-01", NOW)
+    assert data == ConsentInput(
+        ConsentPurpose.EINLADUNGEN, "2024-01", ConsentChannel.FORMULAR, "Formular Nr. 17", NOW
+    )
     data, _ = build_consent({**CONSENT, "given_at": "11.05.2026"}, NOW)
     assert data is not None
     assert data.given_at == datetime(2026, 5, 11, 12, tzinfo=CITY_ZONE)
+
+
+def test_a_consent_typed_on_the_command_line_reads_purpose_and_channel_from_german_words() -> None:
+    data, problems = build_consent(
+        {**CONSENT, "purpose": "Fotos", "channel": "mündlich", "given_at": ""}, NOW
+    )
+    assert problems == []
+    assert data is not None
+    assert (data.purpose, data.channel, data.given_at) == (
+        ConsentPurpose.FOTOS,
+        ConsentChannel.MUENDLICH,
+        NOW,
+    )
 
 
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
         ({"purpose": None}, ("Zweck", "bitte einen Zweck wählen.")),
+        (
+            {"purpose": "Werbung"},
+            (
+                "Zweck",
+                "„Werbung“ ist kein Zweck (möglich: Einladungen, Kontaktdaten im Netzwerk "
+                "teilen, Fotos, Newsletter, Veröffentlichung in offenen Daten).",
+            ),
+        ),
+        (
+            {"version": " "},
+            (
+                "Fassung",
+                "bitte die Fassung des Einwilligungstextes angeben, der zugestimmt wurde "
+                "(aus dem Katalog der Einwilligungstexte).",
+            ),
+        ),
+        (
+            {"channel": None},
+            (
+                "Kanal",
+                "bitte angeben, wie die Einwilligung kam (Formular, E-Mail, mündlich, Import).",
+            ),
+        ),
+        (
+            {"channel": "Brieftaube"},
+            ("Kanal", "„Brieftaube“ ist kein Kanal (Formular, E-Mail, mündlich, Import)."),
+        ),
+        (
+            {"evidence": ""},
+            (
+                "Nachweis",
+                "bitte angeben, wo der Nachweis liegt (z. B. Formular Nr. 12, E-Mail vom "
+                "03.02.2026, Gesprächsnotiz).",
+            ),
+        ),
         ({"given_at": "13.05.2026"}, ("Erteilt am", "liegt in der Zukunft.")),
         (
             {"given_at": "gestern"},
@@ -485,6 +540,38 @@ def test_a_consent_given_today_is_given_now_and_an_earlier_one_at_noon_in_the_ci
 )
 def test_a_consent_names_what_is_wrong(values: dict[str, Any], expected: tuple[str, str]) -> None:
     assert the_problem(build_consent({**CONSENT, **values}, NOW)) == expected
+
+
+def test_a_withdrawal_needs_its_channel_and_no_future_day() -> None:
+    values = {"purpose": "Einladungen", "channel": "E-Mail", "withdrawn_at": "12.05.2026"}
+    assert build_withdrawal(values, NOW) == (
+        WithdrawalInput(ConsentPurpose.EINLADUNGEN, ConsentChannel.EMAIL, NOW),
+        [],
+    )
+    assert the_problem(build_withdrawal({**values, "channel": ""}, NOW)) == (
+        "Kanal",
+        "bitte angeben, wie der Widerruf kam (Formular, E-Mail, mündlich, Import).",
+    )
+    assert the_problem(build_withdrawal({**values, "withdrawn_at": "13.05.2026"}, NOW)) == (
+        "Widerrufen am",
+        "liegt in der Zukunft.",
+    )
+
+
+def test_a_catalogue_text_needs_version_wording_and_day() -> None:
+    values = {
+        "purpose": ConsentPurpose.FOTOS,
+        "version": "2026-01",
+        "wording": "Ich bin einverstanden, dass Fotos von mir veröffentlicht werden.",
+        "valid_from": "01.01.2026",
+    }
+    data, problems = build_consent_text(values)
+    assert problems == []
+    assert data == ConsentTextInput(
+        ConsentPurpose.FOTOS, "2026-01", values["wording"], date(2026, 1, 1)
+    )
+    _, problems = build_consent_text({**values, "version": "", "wording": "", "valid_from": ""})
+    assert [p.field for p in problems] == ["Fassung", "Wortlaut", "Gültig ab"]
 
 
 def test_a_membership_needs_a_person_and_a_date_that_is_a_date() -> None:

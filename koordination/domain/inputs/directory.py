@@ -12,6 +12,7 @@ from koordination.clock import CITY_ZONE
 from koordination.domain.enums import (
     Bundesland,
     Channel,
+    ConsentChannel,
     ConsentPurpose,
     GroupKind,
     GroupRole,
@@ -24,6 +25,7 @@ from koordination.domain.inputs.validation import (
     email_problem,
     phone_problem,
     required,
+    required_date,
     website_problem,
 )
 from koordination.domain.phones import normal_phone
@@ -171,12 +173,53 @@ class CityProfileInput:
         return errors
 
 
+# A consent is provable only with the wording agreed to (a version of the office's catalogue),
+# the way it reached the office and where the proof lies (Art. 7 (1) DSGVO).
+
+#: The German field names of a consent, as the faces show them (the CLI maps them to options).
+CONSENT_FIELDS = {
+    "purpose": "Zweck",
+    "version": "Fassung",
+    "channel": "Kanal",
+    "evidence": "Nachweis",
+    "given_at": "Erteilt am",
+    "withdrawn_at": "Widerrufen am",
+    "wording": "Wortlaut",
+    "valid_from": "Gültig ab",
+}
+
+_CHANNEL_HINT = f"({', '.join(c.label for c in ConsentChannel)})"
+
+
 @dataclass(frozen=True)
 class ConsentInput:
+    """A consent as given: to which catalogue text (purpose and version), how, and the proof."""
+
     purpose: ConsentPurpose
-    legal_basis: LegalBasis
-    text_version: str
+    version: str
+    channel: ConsentChannel
+    evidence: str
     given_at: datetime
+    legal_basis: LegalBasis = LegalBasis.EINWILLIGUNG
+
+
+@dataclass(frozen=True)
+class WithdrawalInput:
+    """A withdrawal of every current consent of one purpose: how it came and when."""
+
+    purpose: ConsentPurpose
+    channel: ConsentChannel
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ConsentTextInput:
+    """One wording of the office's consent catalogue."""
+
+    purpose: ConsentPurpose
+    version: str
+    wording: str
+    valid_from: date
 
 
 def _instant(day: date | None, now: datetime) -> datetime:
@@ -186,27 +229,141 @@ def _instant(day: date | None, now: datetime) -> datetime:
     return datetime.combine(day, time(12, 0), tzinfo=CITY_ZONE).astimezone(UTC)
 
 
+def _enum(values: Mapping[str, Any], key: str, cls: type[Any]) -> Any:
+    """An enum member, or one parsed from its German label (the command line types text)."""
+    value = values.get(key)
+    if value is None or isinstance(value, cls):
+        return value
+    return cls.parse(str(value)) if str(value).strip() else None
+
+
+def _purpose(values: Mapping[str, Any], problems: list[FieldError]) -> ConsentPurpose | None:
+    purpose = _enum(values, "purpose", ConsentPurpose)
+    if purpose is None:
+        raw = str(values.get("purpose") or "").strip()
+        known = ", ".join(p.label for p in ConsentPurpose)
+        problems.append(
+            FieldError(
+                CONSENT_FIELDS["purpose"],
+                f"„{raw}“ ist kein Zweck (möglich: {known})."
+                if raw
+                else "bitte einen Zweck wählen.",
+            )
+        )
+    return purpose
+
+
+def _channel(
+    values: Mapping[str, Any], what: str, problems: list[FieldError]
+) -> ConsentChannel | None:
+    channel = _enum(values, "channel", ConsentChannel)
+    if channel is None:
+        raw = str(values.get("channel") or "").strip()
+        problems.append(
+            FieldError(
+                CONSENT_FIELDS["channel"],
+                f"„{raw}“ ist kein Kanal {_CHANNEL_HINT}."
+                if raw
+                else f"bitte angeben, wie {what} kam {_CHANNEL_HINT}.",
+            )
+        )
+    return channel
+
+
+def _not_future(
+    values: Mapping[str, Any], key: str, now: datetime, problems: list[FieldError]
+) -> date | None:
+    label = CONSENT_FIELDS[key]
+    day = date_value(values, key, label, problems)
+    if day and day > now.astimezone(CITY_ZONE).date():
+        problems.append(FieldError(label, "liegt in der Zukunft."))
+    return day
+
+
 def build_consent(
     values: Mapping[str, Any], now: datetime
 ) -> tuple[ConsentInput | None, list[FieldError]]:
-    """``now``: the caller's clock (an aware instant); a consent is never given in the future."""
+    """``purpose``, ``version``, ``channel``, ``evidence`` (all required), ``given_at`` (a
+    day, default today) and ``legal_basis``. ``now``: the caller's clock (an aware instant);
+    a consent is never given in the future."""
     problems: list[FieldError] = []
-    if values.get("purpose") is None:
-        problems.append(FieldError("Zweck", "bitte einen Zweck wählen."))
-    given = date_value(values, "given_at", "Erteilt am", problems)
-    if given and given > now.astimezone(CITY_ZONE).date():
-        problems.append(FieldError("Erteilt am", "liegt in der Zukunft."))
-    if problems:
+    purpose = _purpose(values, problems)
+    version = str(values.get("version") or "").strip()
+    if not version:
+        problems.append(
+            FieldError(
+                CONSENT_FIELDS["version"],
+                "bitte die Fassung des Einwilligungstextes angeben, der zugestimmt wurde "
+                "(aus dem Katalog der Einwilligungstexte).",
+            )
+        )
+    channel = _channel(values, "die Einwilligung", problems)
+    evidence = str(values.get("evidence") or "").strip()
+    if not evidence:
+        problems.append(
+            FieldError(
+                CONSENT_FIELDS["evidence"],
+                "bitte angeben, wo der Nachweis liegt (z. B. Formular Nr. 12, E-Mail vom "
+                "03.02.2026, Gesprächsnotiz).",
+            )
+        )
+    elif len(evidence) > 500:
+        problems.append(FieldError(CONSENT_FIELDS["evidence"], "höchstens 500 Zeichen."))
+    given = _not_future(values, "given_at", now, problems)
+    if problems or purpose is None or channel is None:
         return None, problems
+    basis = values.get("legal_basis")
     return (
         ConsentInput(
-            values["purpose"],
-            values.get("legal_basis") or LegalBasis.EINWILLIGUNG,
-            str(values.get("text_version") or "").strip(),
+            purpose,
+            version,
+            channel,
+            evidence,
             _instant(given, now),
+            basis if isinstance(basis, LegalBasis) else LegalBasis.EINWILLIGUNG,
         ),
         [],
     )
+
+
+def build_withdrawal(
+    values: Mapping[str, Any], now: datetime
+) -> tuple[WithdrawalInput | None, list[FieldError]]:
+    """``purpose`` and ``channel`` (required) and ``withdrawn_at`` (a day, default today)."""
+    problems: list[FieldError] = []
+    purpose = _purpose(values, problems)
+    channel = _channel(values, "der Widerruf", problems)
+    day = _not_future(values, "withdrawn_at", now, problems)
+    if problems or purpose is None or channel is None:
+        return None, problems
+    return WithdrawalInput(purpose, channel, _instant(day, now)), []
+
+
+def build_consent_text(
+    values: Mapping[str, Any],
+) -> tuple[ConsentTextInput | None, list[FieldError]]:
+    """``purpose``, ``version``, ``wording`` and ``valid_from``: all required."""
+    problems: list[FieldError] = []
+    purpose = _purpose(values, problems)
+    version = str(values.get("version") or "").strip()
+    if not version:
+        problems.append(
+            FieldError(CONSENT_FIELDS["version"], "darf nicht leer sein (z. B. 2026-01).")
+        )
+    elif len(version) > 50:
+        problems.append(FieldError(CONSENT_FIELDS["version"], "höchstens 50 Zeichen."))
+    wording = str(values.get("wording") or "").strip()
+    if not wording:
+        problems.append(
+            FieldError(
+                CONSENT_FIELDS["wording"],
+                "darf nicht leer sein: der Text, dem die Person zustimmt.",
+            )
+        )
+    valid_from = required_date(values, "valid_from", CONSENT_FIELDS["valid_from"], problems)
+    if problems or purpose is None or valid_from is None:
+        return None, problems
+    return ConsentTextInput(purpose, version, wording, valid_from), []
 
 
 @dataclass(frozen=True)

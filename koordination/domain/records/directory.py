@@ -10,6 +10,7 @@ from koordination.domain.enums import (
     CORE_SECTORS,
     Bundesland,
     Channel,
+    ConsentChannel,
     ConsentPurpose,
     GroupKind,
     GroupRole,
@@ -84,6 +85,11 @@ class ConsentRecord:
     text_version: str
     given_at: datetime
     withdrawn_at: datetime | None
+    #: How it reached the office and where its proof lies (None/"" for consents recorded
+    #: before the catalogue of consent texts).
+    channel: ConsentChannel | None = None
+    evidence: str = ""
+    withdrawal_channel: ConsentChannel | None = None
 
     @property
     def active(self) -> bool:
@@ -163,6 +169,15 @@ class PersonRecord:
     archive_reason: str = ""
     #: Objections (Art. 21 DSGVO), oldest first.
     objections: tuple[ObjectionRecord, ...] = ()
+    #: Where the data came from when not from the person (an imported list, Art. 14 DSGVO),
+    #: and when the office sent them the information it owes them.
+    art14_source: str = ""
+    art14_informed_at: datetime | None = None
+
+    @property
+    def art14_open(self) -> bool:
+        """Whether the Art. 14 information is still owed ("Art. 14 Information offen")."""
+        return bool(self.art14_source) and self.art14_informed_at is None
 
     @property
     def display_name(self) -> str:

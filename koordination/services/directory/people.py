@@ -12,8 +12,6 @@ from sqlalchemy import Select, exists, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from koordination.domain.enums import (
-    ConsentPurpose,
-    LegalBasis,
     Sector,
 )
 from koordination.domain.inputs.directory import (
@@ -33,7 +31,6 @@ from koordination.domain.models import (
 )
 from koordination.domain.records.directory import (
     AffiliationRecord,
-    ConsentRecord,
     PersonRecord,
     PersonRow,
     Saved,
@@ -433,57 +430,6 @@ class People(DirectoryBase):
     def tags(self) -> list[str]:
         with self.db.session() as session:
             return list(session.scalars(select(PersonTag.tag).distinct().order_by(PersonTag.tag)))
-
-    # ------------------------------------------------------------------ consents
-    def record_consent(
-        self,
-        person_id: int,
-        purpose: ConsentPurpose,
-        legal_basis: LegalBasis = LegalBasis.EINWILLIGUNG,
-        text_version: str = "",
-        given_at: datetime | None = None,
-    ) -> ConsentRecord:
-        """Add a consent as given; earlier records of the same purpose stay as history."""
-        given = given_at or self.clock.now()
-        if given > self.clock.now():
-            raise ValidationError([FieldError("Erteilt am", "liegt in der Zukunft.")])
-        with self.db.session() as session:
-            person = self._get(session, Person, person_id, "Person")
-            consent = Consent(
-                person_id=person.id,
-                purpose=purpose,
-                legal_basis=legal_basis,
-                text_version=text_version.strip(),
-                given_at=given,
-            )
-            session.add(consent)
-            person.updated_at = self.clock.now()
-            self._save(session, "Die Person")
-            return ConsentRecord(
-                consent.id, purpose, legal_basis, consent.text_version, given, None
-            )
-
-    def withdraw_consent(self, consent_id: int, at: datetime | None = None) -> ConsentRecord:
-        when = at or self.clock.now()
-        with self.db.session() as session:
-            consent = self._get(session, Consent, consent_id, "Einwilligung")
-            if consent.withdrawn_at is not None:
-                raise ValidationError([FieldError("Einwilligung", "wurde bereits widerrufen.")])
-            if when < consent.given_at:
-                raise ValidationError(
-                    [FieldError("Widerrufen am", "liegt vor der Erteilung der Einwilligung.")]
-                )
-            consent.withdrawn_at = when
-            consent.person.updated_at = self.clock.now()
-            self._save(session, "Die Person")
-            return ConsentRecord(
-                consent.id,
-                consent.purpose,
-                consent.legal_basis,
-                consent.text_version,
-                consent.given_at,
-                when,
-            )
 
     # ------------------------------------------------------------------ affiliations
     def add_affiliation(

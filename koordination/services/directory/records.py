@@ -111,9 +111,14 @@ class DirectoryBase:
                     text_version=c.text_version,
                     given_at=c.given_at,
                     withdrawn_at=c.withdrawn_at,
+                    channel=c.channel,
+                    evidence=c.evidence,
+                    withdrawal_channel=c.withdrawal_channel,
                 )
                 for c in p.consents
             ),
+            art14_source=p.art14_source,
+            art14_informed_at=p.art14_informed_at,
             restricted_at=p.restricted_at,
             restriction_reason=p.restriction_reason,
             archive_reason=p.archive_reason,

@@ -14,7 +14,7 @@ from koordination.domain.records.directory import PersonRecord, PersonRow, Saved
 from koordination.errors import KoordinationError
 from koordination.tui.areas.erasure import ErasedScreen, EraseScreen
 from koordination.tui.areas.list_area import ListArea, list_bindings
-from koordination.tui.formatting import day, ended, period, person_detail
+from koordination.tui.formatting import ended, period, person_detail
 from koordination.tui.keys import bind
 from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 
@@ -22,7 +22,14 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from koordination.db.backup_contents import HeldCopy
-    from koordination.domain.inputs.directory import AffiliationInput, ConsentInput, PersonInput
+    from koordination.domain.inputs.directory import (
+        AffiliationInput,
+        ConsentInput,
+        ConsentTextInput,
+        PersonInput,
+        WithdrawalInput,
+    )
+    from koordination.domain.records.consent import ConsentTextRecord
     from koordination.services.directory.service import Directory
     from koordination.tui.dialogs.directory import Ending
     from koordination.tui.dialogs.form import FormScreen
@@ -78,6 +85,18 @@ class PeopleArea(ListArea):
         *list_bindings("Person", "Personen", can_import=True),
         bind("consent", "add_consent", "Einwilligung erfassen"),
         bind("withdraw", "withdraw_consent", "Einwilligung widerrufen", show=False),
+        bind(
+            "consent_texts",
+            "consent_texts",
+            "Katalog der Einwilligungstexte: ansehen, neue Fassung anlegen",
+            show=False,
+        ),
+        bind(
+            "art14_informed",
+            "art14_informed",
+            "Information nach Art. 14 DSGVO als versandt vermerken",
+            show=False,
+        ),
         bind(
             "add_member",
             "add_affiliation",
@@ -303,58 +322,104 @@ class PeopleArea(ListArea):
         core = self.core
         if record is None or core is None:
             return
-        directory = core.directory
+        consents = core.consents
+
+        def ask(texts: list[ConsentTextRecord]) -> None:
+            if not texts:
+                self.notify(
+                    "Der Katalog der Einwilligungstexte ist leer: bitte zuerst den Text anlegen, "
+                    "dem zugestimmt wird (Taste D).",
+                    severity="warning",
+                )
+                return
+            self.app.push_screen(consent_form(record.display_name, core.clock, texts), done)
 
         def done(data: ConsentInput | None) -> None:
             if data is None:
                 return
             self.call_service(
-                lambda: directory.record_consent(
-                    record.id, data.purpose, data.legal_basis, data.text_version, data.given_at
-                ),
+                lambda: consents.give(record.id, data),
                 lambda c: self._consent_saved(f"Einwilligung „{c.purpose.label}“ erfasst."),
             )
 
-        self.app.push_screen(consent_form(record.display_name, core.clock), done)
+        self.call_service(consents.texts, ask)
 
     def action_withdraw_consent(self) -> None:
-        from datetime import UTC, datetime, time
-
-        from koordination.clock import CITY_ZONE
         from koordination.tui.dialogs.directory import withdraw_form
 
         record: PersonRecord | None = self.selected()
         core = self.core
         if record is None or core is None:
             return
-        directory = core.directory
-        active = [
-            (f"{c.purpose.label} (erteilt {day(c.given_at)})", c.id)
-            for c in record.consents
-            if c.active
-        ]
+        consents = core.consents
+        active = list(dict.fromkeys(c.purpose for c in record.consents if c.active))
         if not active:
             self.notify(f"{record.display_name} hat keine aktive Einwilligung.", severity="warning")
             return
 
-        def done(ending: Ending | None) -> None:
-            if ending is None:
-                return
-            at = (
-                core.clock.now()
-                if ending.at == core.clock.today()
-                else datetime.combine(ending.at, time(12, 0), tzinfo=CITY_ZONE).astimezone(UTC)
-            )
-            self.call_service(
-                lambda: directory.withdraw_consent(ending.id, at),
-                lambda c: self._consent_saved(f"Einwilligung „{c.purpose.label}“ widerrufen."),
-            )
+        def done(data: WithdrawalInput | None) -> None:
+            if data is not None:
+                self.call_service(
+                    lambda: consents.withdraw(record.id, data),
+                    lambda _c: self._consent_saved(
+                        f"Einwilligung „{data.purpose.label}“ widerrufen."
+                    ),
+                )
 
-        self.app.push_screen(withdraw_form(record.display_name, active, core.clock.today()), done)
+        self.app.push_screen(withdraw_form(record.display_name, active, core.clock), done)
 
     def _consent_saved(self, message: str) -> None:
         self.notify(message, title="Einwilligungen")
         self.refresh_detail()
+
+    def action_consent_texts(self) -> None:
+        """The catalogue of consent texts; n there adds a wording."""
+        from koordination.tui.dialogs.directory import ConsentTextsScreen, consent_text_form
+
+        core = self.core
+        if core is None:
+            return
+        consents = core.consents
+
+        def show(texts: list[ConsentTextRecord]) -> None:
+            self.app.push_screen(ConsentTextsScreen(texts), chosen)
+
+        def chosen(add: bool | None) -> None:
+            if add:
+                self.app.push_screen(consent_text_form(self.today()), save)
+
+        def save(data: ConsentTextInput | None) -> None:
+            if data is None:
+                self.call_service(consents.texts, show)
+                return
+
+            def saved(text: ConsentTextRecord) -> None:
+                self.notify(f"{text.label} angelegt.", title="Einwilligungstexte")
+                self.call_service(consents.texts, show)
+
+            self.call_service(lambda: consents.add_text(data), saved)
+
+        self.call_service(consents.texts, show)
+
+    def action_art14_informed(self) -> None:
+        """Record that the person received the information owed under Art. 14 DSGVO."""
+        record: PersonRecord | None = self.selected()
+        core = self.core
+        if record is None or core is None:
+            return
+        if not record.art14_open:
+            self.notify(
+                f"Für {record.display_name} ist keine Information nach Art. 14 offen.",
+                severity="warning",
+            )
+            return
+        art14 = core.art14
+        self.call_service(
+            lambda: art14.mark_informed([record.id]),
+            lambda _n: self._consent_saved(
+                f"Information nach Art. 14 an {record.display_name} als versandt vermerkt."
+            ),
+        )
 
     # ------------------------------------------------------------------ organisations
     def action_add_affiliation(self) -> None:

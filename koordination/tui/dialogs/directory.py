@@ -6,41 +6,49 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.binding import BindingType
+from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.widgets import Button, Input, Label, Select, Static
 
-from koordination.clock import Clock
+from koordination.clock import CITY_ZONE, Clock
 from koordination.domain.enums import (
     Channel,
+    ConsentChannel,
     ConsentPurpose,
     GroupKind,
     GroupRole,
-    LegalBasis,
     OrganisationKind,
     Sector,
 )
 from koordination.domain.inputs.directory import (
+    CONSENT_FIELDS,
     AffiliationInput,
+    ConsentInput,
+    ConsentTextInput,
     GroupInput,
     MembershipInput,
     OrganisationInput,
     PersonInput,
     build_affiliation,
     build_consent,
+    build_consent_text,
     build_membership,
+    build_withdrawal,
 )
 from koordination.domain.inputs.validation import date_value, split_multi
+from koordination.domain.records.consent import ConsentTextRecord
 from koordination.domain.records.directory import (
     GroupRecord,
     OrganisationRecord,
     PersonRecord,
 )
 from koordination.errors import FieldError
+from koordination.tui.dialogs.base import Dialog
 from koordination.tui.dialogs.form import FormScreen, InputDialog, dialog_buttons
 from koordination.tui.dialogs.pickers import person_list
 from koordination.tui.keys import bind
@@ -197,26 +205,123 @@ def group_form(
 # ---------------------------------------------------------------------- consents
 
 
-def consent_form(person_name: str, clock: Clock) -> FormScreen:
+def consent_form(person_name: str, clock: Clock, texts: Sequence[ConsentTextRecord]) -> FormScreen:
+    """Record a consent to one wording of the catalogue, with its channel and its proof."""
     fields = [
-        FieldSpec("purpose", "Zweck", kind="select", choices=ConsentPurpose.choices()),
         FieldSpec(
-            "legal_basis",
-            "Rechtsgrundlage",
+            "text",
+            "Text",
             kind="select",
-            choices=LegalBasis.choices(),
-            allow_blank=False,
+            choices=[(t.label, t) for t in texts],
+            error_names=("Text", CONSENT_FIELDS["purpose"], CONSENT_FIELDS["version"]),
         ),
-        FieldSpec("text_version", "Textversion", placeholder="z. B. 2024-01"),
-        FieldSpec("given_at", "Erteilt am", placeholder="TT.MM.JJJJ"),
+        FieldSpec("channel", CONSENT_FIELDS["channel"], kind="select", choices=_CHANNELS),
+        FieldSpec(
+            "evidence",
+            CONSENT_FIELDS["evidence"],
+            placeholder="z. B. Formular Nr. 12, E-Mail vom 03.02.2026",
+        ),
+        FieldSpec("given_at", CONSENT_FIELDS["given_at"], placeholder="TT.MM.JJJJ"),
     ]
-    values = {"legal_basis": LegalBasis.EINWILLIGUNG, "given_at": _day_text(clock.today())}
+    values: dict[str, Any] = {"given_at": _day_text(clock.today())}
+
+    def build(values: dict[str, Any]) -> tuple[ConsentInput | None, list[FieldError]]:
+        text: ConsentTextRecord | None = values.get("text")
+        typed = {
+            **values,
+            "purpose": text.purpose if text else None,
+            "version": text.version if text else "",
+        }
+        data, problems = build_consent(typed, clock.now())
+        if text is None:
+            problems = [p for p in problems if p.field not in ("Zweck", "Fassung")]
+            problems.insert(0, FieldError("Text", "bitte den Text wählen, dem zugestimmt wurde."))
+        elif data is not None and data.given_at.astimezone(CITY_ZONE).date() < text.valid_from:
+            problems.append(
+                FieldError(
+                    CONSENT_FIELDS["given_at"],
+                    f"liegt vor der Gültigkeit dieser Fassung (ab {_day_text(text.valid_from)}).",
+                )
+            )
+        return (None if problems else data), problems
+
     return FormScreen(
         f"Einwilligung erfassen – {person_name}",
         fields,
         values,
-        lambda values: build_consent(values, clock.now()),
+        build,
+        note="Nur Texte aus dem Katalog der Einwilligungstexte (Taste D).",
     )
+
+
+#: The channels a consent typed in by hand can come by (Import is the import's own).
+_CHANNELS = [(c.label, c) for c in ConsentChannel if c != ConsentChannel.IMPORT]
+
+
+def consent_text_form(today: date) -> FormScreen:
+    """A new wording for the catalogue: purpose, version, valid from and the text itself."""
+    fields = [
+        FieldSpec(
+            "purpose", CONSENT_FIELDS["purpose"], kind="select", choices=ConsentPurpose.choices()
+        ),
+        FieldSpec("version", CONSENT_FIELDS["version"], placeholder="z. B. 2026-01"),
+        FieldSpec("valid_from", CONSENT_FIELDS["valid_from"], placeholder="TT.MM.JJJJ"),
+        FieldSpec("wording", CONSENT_FIELDS["wording"], kind="lines"),
+    ]
+
+    def build(values: dict[str, Any]) -> tuple[ConsentTextInput | None, list[FieldError]]:
+        wording = values.get("wording")
+        if isinstance(wording, list):
+            values = {**values, "wording": "\n".join(wording)}
+        return build_consent_text(values)
+
+    return FormScreen(
+        "Einwilligungstext anlegen",
+        fields,
+        {"valid_from": _day_text(today)},
+        build,
+        note="Ein Text, dem schon zugestimmt wurde, bleibt unverändert: neue Fassung anlegen.",
+    )
+
+
+class ConsentTextsScreen(Dialog[bool]):
+    """The catalogue of consent texts, read-only; n adds a wording (dismisses with True)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("new", "add", "Einwilligungstext anlegen", label="Neuer Text"),
+        bind("cancel", "close", "Schließen", label="Schließen"),
+    ]
+
+    def __init__(self, texts: Sequence[ConsentTextRecord]) -> None:
+        super().__init__()
+        self.texts = list(texts)
+
+    def compose(self) -> ComposeResult:
+        lines: list[str] = []
+        for t in self.texts:
+            lines.append(f"[b]{escape(t.label)}[/b]")
+            lines.append(escape(t.wording))
+            lines.append("")
+        if not lines:
+            lines = ["Der Katalog ist leer. Mit n legen Sie den ersten Text an."]
+        with Vertical(id="dialog", classes="form-dialog"):
+            yield Static("Einwilligungstexte", classes="dialog-title")
+            with VerticalScroll(id="consent-texts"):
+                yield Static("\n".join(lines).rstrip())
+            yield dialog_buttons(
+                "Neuer Text", "Schließen", save_id="add", cancel_id="close", save_verb="new"
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#consent-texts").focus()
+
+    @on(Button.Pressed, "#add")
+    def action_add(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(False)
 
 
 @dataclass(frozen=True)
@@ -254,19 +359,27 @@ def build_ending(
     return build
 
 
-def withdraw_form(person_name: str, choices: Sequence[tuple[str, int]], today: date) -> FormScreen:
+def withdraw_form(person_name: str, purposes: Sequence[ConsentPurpose], clock: Clock) -> FormScreen:
+    """Withdraw every current consent of one purpose: how the withdrawal came, and when."""
     fields = [
-        FieldSpec("id", "Einwilligung", kind="select", choices=list(choices)),
-        FieldSpec("at", "Widerrufen am", placeholder="TT.MM.JJJJ"),
+        FieldSpec(
+            "purpose",
+            "Einwilligung",
+            kind="select",
+            choices=[(p.label, p) for p in purposes],
+            error_names=("Einwilligung", CONSENT_FIELDS["purpose"]),
+        ),
+        FieldSpec("channel", CONSENT_FIELDS["channel"], kind="select", choices=_CHANNELS),
+        FieldSpec("withdrawn_at", CONSENT_FIELDS["withdrawn_at"], placeholder="TT.MM.JJJJ"),
     ]
-    values: dict[str, Any] = {"at": _day_text(today)}
-    if len(choices) == 1:
-        values["id"] = choices[0][1]
+    values: dict[str, Any] = {"withdrawn_at": _day_text(clock.today())}
+    if len(purposes) == 1:
+        values["purpose"] = purposes[0]
     return FormScreen(
         f"Einwilligung widerrufen – {person_name}",
         fields,
         values,
-        build_ending("Einwilligung", "Widerrufen am", today),
+        lambda values: build_withdrawal(values, clock.now()),
     )
 
 
