@@ -19,6 +19,7 @@ from koordination.db import migrations
 from koordination.db.engine import Database
 from koordination.domain.models import Base, Organisation, Person
 from koordination.errors import DatabaseError
+from koordination.services.directory.search import TRIGRAM_INDEXES
 
 ALL_REVISIONS = [rev.revision for rev in migrations.script().walk_revisions()]
 OLDEST_REVISION = ALL_REVISIONS[-1]
@@ -100,10 +101,18 @@ def test_upgrading_an_empty_database_yields_exactly_the_models_schema(db_url: st
         assert migrations.current_revision(db) is None
         migrations.upgrade(db)
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            context = MigrationContext.configure(
+                conn, opts={"include_object": _declared_by_the_models}
+            )
+            diff = compare_metadata(context, Base.metadata)
         assert diff == []
     finally:
         db.dispose()
+
+
+def _declared_by_the_models(_object: Any, name: str | None, kind: str, *_: Any) -> bool:
+    # PostgreSQL's trigram indexes for the search exist only where pg_trgm can be had.
+    return not (kind == "index" and name in TRIGRAM_INDEXES)
 
 
 def test_database_at_head_reports_head_and_needs_no_upgrade(db: Database) -> None:

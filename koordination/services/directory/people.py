@@ -203,13 +203,10 @@ class People(DirectoryBase):
             return self._person_record(person)
 
     def _people_query(self, f: PeopleFilter) -> Select[Any]:
-        if search_terms(f.search):
-            # A substring search cannot use an index. Walking ix_person_archived_sort in order and
-            # testing each row is slow for rare terms (~90 ms on 100k people); a plain scan plus a
-            # top-N sort is bounded (~15 ms). Wrapping the columns keeps the planner off the index.
-            stmt = select(Person.id).where(func.coalesce(Person.archived, False) == f.archived)
-        else:
-            stmt = select(Person.id).where(Person.archived == f.archived)
+        # ix_person_search (archived, sort_key, id, search_text) holds each row's search text
+        # in list order: a page of a search walks it and stops after the page's last match,
+        # never reading the table or sorting (see search.py).
+        stmt = select(Person.id).where(Person.archived == f.archived)
         for term in search_terms(f.search):
             stmt = stmt.where(term_matches(Person.search_text, term))
         today = self.today()
@@ -245,27 +242,19 @@ class People(DirectoryBase):
         self, f: PeopleFilter = ALL_PEOPLE, offset: int = 0, limit: int | None = None
     ) -> list[PersonRow]:
         columns = (Person.id, Person.title, Person.given_name, Person.family_name, Person.archived)
-        if search_terms(f.search):
-            # See _people_query: scan the covering search index for the ids of one page,
-            # then read the names of just those rows.
-            page = (
-                self._people_query(f)
-                .add_columns(Person.sort_key)
-                .order_by(Person.sort_key.concat(""), Person.id)
-                .offset(offset)
-                .limit(limit)
-                .subquery()
-            )
-            stmt = (
-                select(*columns)
-                .join(page, page.c.id == Person.id)
-                .order_by(page.c.sort_key, page.c.id)
-            )
-        else:
-            stmt = self._people_query(f).with_only_columns(*columns)
-            stmt = stmt.order_by(Person.archived, Person.sort_key, Person.id).offset(offset)
-            if limit is not None:
-                stmt = stmt.limit(limit)
+        # The ids of one page from the search index alone (see _people_query), then the names
+        # of just those rows.
+        page = (
+            self._people_query(f)
+            .add_columns(Person.sort_key)
+            .order_by(Person.sort_key, Person.id)
+            .offset(offset)
+            .limit(limit)
+            .subquery()
+        )
+        stmt = (
+            select(*columns).join(page, page.c.id == Person.id).order_by(page.c.sort_key, page.c.id)
+        )
         with self.db.session() as session:
             base = session.execute(stmt).all()
             return self._person_rows(session, base)
@@ -364,15 +353,13 @@ class People(DirectoryBase):
         Each page starts after the previous one's sort key and id, so the last page of a city
         costs what the first does; OFFSET walked every row before it."""
         searching = bool(search_terms(f.search))
-        # For a search, list_people's order: the index walk is slower than scan and sort.
-        order = Person.sort_key.concat("") if searching else Person.sort_key
         after: tuple[str, int] | None = None
         while True:
             # A restricted person (Art. 18 DSGVO) leaves the office in no export.
             stmt = self._people_query(f).where(unrestricted())
             if after is not None:
                 stmt = stmt.where(tuple_(Person.sort_key, Person.id) > tuple_(*after))
-            stmt = stmt.order_by(order, Person.id).limit(size)
+            stmt = stmt.order_by(Person.sort_key, Person.id).limit(size)
             with self.db.session() as session:
                 page = session.execute(stmt.with_only_columns(*columns, Person.sort_key)).all()
                 if not page:
