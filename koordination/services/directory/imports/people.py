@@ -18,7 +18,7 @@ from koordination.domain.inputs.validation import (
     split_multi,
 )
 from koordination.domain.models import Group
-from koordination.domain.phones import normal_phone, phone_key
+from koordination.domain.phones import phone_forms
 from koordination.errors import ImportFailed
 from koordination.services.directory.imports.cells import (
     ConsentPairs,
@@ -351,11 +351,12 @@ class PeopleReader:
             if not value:
                 continue
             for number in split_multi(value) if ("," in value or ";" in value) else (value,):
-                if msg := phone_problem(number):
-                    self.problems.add(line, title, msg)
-                elif (key := phone_key(number)) not in keys:
-                    keys.add(key)
-                    phones.append(normal_phone(number))
+                forms = phone_forms(number)
+                if forms is None:
+                    self.problems.add(line, title, phone_problem(number) or "")
+                elif forms[0] not in keys:
+                    keys.add(forms[0])
+                    phones.append(forms[1])
         return phones
 
     def _bad_sector(self, line: int, raw: str) -> None:
