@@ -224,7 +224,9 @@ def cmd_meetings(args: argparse.Namespace) -> int:
     end = args.end or start + timedelta(weeks=12)
     if end <= start:
         raise KoordinationError("Das Ende des Zeitraums liegt vor seinem Anfang.")
-    rows = meetings.occurrences(start, end, group_id=group_id(core.directory, args.group))
+    # the directory (its service, its imports) only when a group is named
+    group = group_id(core.directory, args.group) if args.group else None
+    rows = meetings.occurrences(start, end, group_id=group)
     if args.json:
         print_json([occurrence_json(r) for r in rows])
         return 0

@@ -124,7 +124,9 @@ def test_people_list_loads_no_other_command_and_nothing_it_does_not_need(
         "koordination.outputs.table",
         "koordination.outputs.builders",
         "koordination.services.meetings",
-        "koordination.services.privacy",
+        "koordination.services.privacy.service",  # access report and erasure
+        "koordination.services.privacy.erasure",
+        "koordination.services.privacy.retention",
         "koordination.calendar",
         "koordination.db.backup",
     ):
@@ -147,6 +149,7 @@ def test_meetings_list_loads_neither_exporters_nor_mail_nor_other_commands(
         "koordination.outputs.table",
         "koordination.delivery.smtp",
         "koordination.delivery.caldav",
+        "koordination.services.directory.service",  # no --group: no directory
         "koordination.services.directory.imports",
         "koordination.services.surveys",
         "koordination.db.backup",
