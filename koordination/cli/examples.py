@@ -23,7 +23,16 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "people show": ("koordination people show 12",),
     "people export-data": ("koordination people export-data 12 --format pdf",),
-    "people erase": ("koordination people erase 12",),
+    "people erase": (
+        "koordination people erase 12",
+        "koordination people erase 12 --yes --masken ablehnen",
+    ),
+    "people restrict": ("koordination people restrict 12 --grund 'Richtigkeit bestritten'",),
+    "people unrestrict": ("koordination people unrestrict 12",),
+    "people object": (
+        "koordination people object 12 --bereich Fotos --grund 'nicht im Jahresbericht'",
+        "koordination people object 12 --widerspruch 3 --ergebnis stattgegeben",
+    ),
     "organisations": ("koordination organisations list --sector Wirtschaft",),
     "organisations list": (
         "koordination organisations list --search Sportverein",

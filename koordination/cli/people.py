@@ -1,4 +1,5 @@
-"""`koordination people`: list and show people; access report and erasure (GDPR)."""
+"""`koordination people`: list and show people; access report, erasure, restriction and
+objection (GDPR)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 #: What has to be typed to confirm an erasure on the terminal.
 CONFIRM_WORD = "LÖSCHEN"
+#: ``people erase --masken``: replace the mentions by family name only, or leave them.
+MASK_ANSWERS = ("bestätigen", "ablehnen")
 
 
 def register(sub: Any) -> None:
@@ -56,6 +59,44 @@ def register(sub: Any) -> None:
     )
     erase.add_argument("id", metavar="NR", type=number, help="Nummer der Person")
     erase.add_argument("--yes", action="store_true", help="ohne Rückfrage löschen")
+    erase.add_argument(
+        "--masken",
+        choices=MASK_ANSWERS,
+        help="Erwähnungen nur mit Nachnamen („Frau Weiß“), die auch eine andere Person meinen "
+        "können: bestätigen (ersetzen) oder ablehnen (stehen lassen); sonst wird gefragt",
+    )
+    restrict = command(
+        people,
+        "restrict",
+        "Verarbeitung einschränken (Art. 18 DSGVO): keine Einladung, kein Export, keine Änderung",
+        cmd_restrict,
+    )
+    restrict.add_argument("id", metavar="NR", type=number, help="Nummer der Person")
+    restrict.add_argument(
+        "--grund", required=True, metavar="TEXT", help="warum, z. B. „Richtigkeit bestritten“"
+    )
+    unrestrict = command(
+        people, "unrestrict", "Einschränkung der Verarbeitung aufheben", cmd_unrestrict
+    )
+    unrestrict.add_argument("id", metavar="NR", type=number, help="Nummer der Person")
+    objection = command(
+        people,
+        "object",
+        "Widerspruch (Art. 21 DSGVO) erfassen oder darüber entscheiden",
+        cmd_object,
+    )
+    objection.add_argument("id", metavar="NR", type=number, help="Nummer der Person")
+    objection.add_argument(
+        "--bereich", metavar="TEXT", help="wogegen, z. B. „Einladungen“, „Fotos“"
+    )
+    objection.add_argument("--grund", default="", metavar="TEXT", help="Begründung der Person")
+    objection.add_argument("--ergebnis", metavar="TEXT", help="Entscheidung, z. B. „stattgegeben“")
+    objection.add_argument(
+        "--widerspruch",
+        type=number,
+        metavar="NR",
+        help="über diesen erfassten Widerspruch entscheiden (mit --ergebnis)",
+    )
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -79,7 +120,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         [
             (
                 str(r.id),
-                r.name,
+                f"{r.name} (eingeschränkt)" if r.restricted else r.name,
                 ", ".join(r.emails),
                 r.organisation,
                 r.sector.label if r.sector else "",
@@ -107,8 +148,13 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def _print_person(p: Any, today: Any) -> None:
     from koordination.domain.inputs.validation import format_date
+    from koordination.services.privacy.restriction import restriction_note
 
     print(f"{p.display_name} (Nr. {p.id}){' – archiviert' if p.archived else ''}")
+    if p.restricted_at is not None:
+        print(f"  {restriction_note(p)}")
+    if p.archived and p.archive_reason:
+        print(f"  Archiviert, weil: {p.archive_reason}")
     if p.salutation:
         print(f"  Anrede:        {p.salutation}")
     print(f"  E-Mail:        {', '.join(p.emails) or '–'}")
@@ -131,6 +177,14 @@ def _print_person(p: Any, today: Any) -> None:
         state = f"widerrufen am {c.withdrawn_at:%d.%m.%Y}" if c.withdrawn_at else "gültig"
         given = f"erteilt am {c.given_at:%d.%m.%Y}"
         print(f"    {c.purpose.label}: {given}, {state} ({c.legal_basis.label})")
+    if p.objections:
+        print("  Widersprüche (Art. 21 DSGVO):")
+    for o in p.objections:
+        print(f"    Nr. {o.id} {o.scope}, eingegangen am {format_date(o.received_at.date())}")
+        if o.reason:
+            print(f"      Grund: {o.reason}")
+        decided = f"entschieden am {format_date(o.decided_at.date())}: " if o.decided_at else ""
+        print(f"      {decided}{o.outcome or 'noch nicht entschieden'}")
     if p.notes:
         print(f"  Notizen: {p.notes}")
 
@@ -151,10 +205,38 @@ def cmd_export_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mask_surnames(privacy: Any, args: argparse.Namespace) -> bool | None:
+    """Whether to replace the mentions by family name only that may mean someone else: the
+    option, else the answer on the terminal; ``None``: stop, nothing is erased."""
+    found = privacy.surnames_to_confirm(args.id)
+    if not found or args.masken is not None:
+        return bool(found) and args.masken == "bestätigen"
+    err(f"{len(found)} Erwähnung(en) nur mit Nachnamen können auch eine andere Person meinen:")
+    for mention in found:
+        err(f"  {mention.where}, {mention.field}: {mention.excerpt}")
+    if not sys.stdin.isatty():
+        raise KoordinationError(
+            f"Person Nr. {args.id} wird erst gelöscht, wenn feststeht, ob diese Erwähnungen "
+            "ersetzt werden. Ohne Terminal zum Nachfragen bitte --masken bestätigen (ersetzen) "
+            "oder --masken ablehnen (stehen lassen) angeben. Es wurde nichts gelöscht."
+        )
+    sys.stderr.write("Meinen diese Erwähnungen die Person? Dann werden sie ersetzt. [j/n]: ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().lower()
+    if answer not in ("j", "ja", "n", "nein"):
+        err("Abgebrochen: es wurde nichts gelöscht (bitte j oder n antworten).")
+        return None
+    return answer.startswith("j")
+
+
 def cmd_erase(args: argparse.Namespace) -> int:
-    """`people erase NR [--yes]`: Löschen nach Art. 17 DSGVO, nach Rückfrage."""
+    """`people erase NR [--yes] [--masken bestätigen|ablehnen]`: Löschen nach Art. 17 DSGVO,
+    nach Rückfrage."""
     privacy = open_core(args).privacy
     name = privacy.person_to_erase(args.id)
+    mask = _mask_surnames(privacy, args)
+    if mask is None:
+        return 1
     if not args.yes:
         if not sys.stdin.isatty():
             raise KoordinationError(
@@ -174,7 +256,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
         if answer.strip().upper() != CONFIRM_WORD:
             err("Abgebrochen: es wurde nichts gelöscht.")
             return 1
-    report = privacy.erase_person(args.id)
+    report = privacy.erase_person(args.id, mask_surnames=mask)
     print(report.summary())
     _print_copies_holding(privacy.copies_holding(args.id))
     return 0
@@ -193,3 +275,50 @@ def _print_copies_holding(copies: list[HeldCopy]) -> None:
         "Wird eine davon zurückgespielt (db restore), löscht koordination die Person danach "
         "gleich wieder. Sicherungen an anderen Orten (z. B. USB-Stick) bitte selbst prüfen."
     )
+
+
+def cmd_restrict(args: argparse.Namespace) -> int:
+    """`people restrict NR --grund TEXT`: Einschränkung der Verarbeitung (Art. 18 DSGVO)."""
+    restriction = open_core(args).restrictions.restrict(args.id, args.grund)
+    print(
+        f"Die Verarbeitung von Person Nr. {args.id} ist ab jetzt eingeschränkt: "
+        f"{restriction.reason}. Sie bekommt keine Einladung, steht in keinem Export und keinen "
+        "offenen Daten und kann nicht bearbeitet werden. Aufheben mit "
+        f"„koordination people unrestrict {args.id}“."
+    )
+    return 0
+
+
+def cmd_unrestrict(args: argparse.Namespace) -> int:
+    """`people unrestrict NR`: die Einschränkung aufheben."""
+    open_core(args).restrictions.lift(args.id)
+    print(f"Die Einschränkung der Verarbeitung von Person Nr. {args.id} ist aufgehoben.")
+    return 0
+
+
+def cmd_object(args: argparse.Namespace) -> int:
+    """`people object NR --bereich TEXT [--grund TEXT] [--ergebnis TEXT]` erfasst einen
+    Widerspruch (Art. 21 DSGVO); `--widerspruch NR --ergebnis TEXT` entscheidet darüber."""
+    objections = open_core(args).objections
+    if args.widerspruch is not None:
+        if not args.ergebnis:
+            raise KoordinationError(
+                f"Bitte mit --ergebnis angeben, wie über Widerspruch Nr. {args.widerspruch} "
+                "entschieden wurde (z. B. --ergebnis „stattgegeben“)."
+            )
+        decided = objections.decide(args.widerspruch, args.ergebnis, person_id=args.id)
+        print(f"Widerspruch Nr. {decided.id} ({decided.scope}) entschieden: {decided.outcome}")
+        return 0
+    if not args.bereich:
+        raise KoordinationError(
+            "Bitte mit --bereich angeben, wogegen sich der Widerspruch richtet (z. B. "
+            "--bereich Einladungen), oder mit --widerspruch NR --ergebnis TEXT über einen "
+            "erfassten entscheiden."
+        )
+    recorded = objections.record(args.id, args.bereich, args.grund, outcome=args.ergebnis or "")
+    state = f"entschieden: {recorded.outcome}" if recorded.outcome else "noch nicht entschieden"
+    print(
+        f"Widerspruch Nr. {recorded.id} von Person Nr. {args.id} gegen „{recorded.scope}“ "
+        f"erfasst ({state})."
+    )
+    return 0

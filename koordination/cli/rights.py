@@ -59,6 +59,9 @@ PROTECTING = frozenset(
     {
         "people export-data",
         "people erase",
+        "people restrict",
+        "people unrestrict",
+        "people object",
         "export people",
         "export oparl",
         "retention run",

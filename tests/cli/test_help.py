@@ -148,7 +148,7 @@ def test_bash_completion_parses_and_completes_commands_options_and_choices(
     ).stdout.splitlines()
     assert out == [
         "people",
-        "list show export-data erase",
+        "list show export-data erase restrict unrestrict object",
         "--search --sector",
         "json pdf",
         "bash zsh fish",

@@ -59,8 +59,6 @@ from koordination.services.directory.search import (
     search_terms,
     term_matches,
 )
-from koordination.services.privacy.objections import objection_records
-from koordination.services.privacy.restriction import refuse_restricted, unrestricted
 
 _PERSON_LABELS = {
     "salutation": "Anrede",
@@ -80,11 +78,21 @@ _PERSON_LABELS = {
 }
 
 
+def _refuse_restricted(person: Person) -> None:
+    """The one check of a restriction (Art. 18 DSGVO) before an edit; imported on first use,
+    so listing people does not load the privacy services."""
+    from koordination.services.privacy.restriction import refuse_restricted
+
+    refuse_restricted(person)
+
+
 class People(DirectoryBase):
     """Use cases on people. Every public method is one transaction."""
 
     # ------------------------------------------------------------------ people
     def get_person(self, person_id: int) -> PersonRecord:
+        from koordination.services.privacy.objections import objection_records
+
         with self.db.session() as session:
             record = self._person_record(self._load_person(session, person_id))
             # The detail shows them; page-wise records (exports) leave them out.
@@ -150,7 +158,7 @@ class People(DirectoryBase):
         warnings = self.person_duplicates(data, exclude_id=original.id)
         with self.db.session() as session:
             person = self._load_person(session, original.id)
-            refuse_restricted(person)
+            _refuse_restricted(person)
             if person.version != original.version:
                 current = self._person_record(person)
                 raise conflict_error(
@@ -191,7 +199,7 @@ class People(DirectoryBase):
         """Archive (with the reason, e.g. "ausgeschieden", "verzogen") or bring back."""
         with self.db.session() as session:
             person = self._load_person(session, original.id)
-            refuse_restricted(person)
+            _refuse_restricted(person)
             if person.version != original.version:
                 raise conflict_error(
                     f"{original.display_name} (Nr. {original.id})",
@@ -352,6 +360,8 @@ class People(DirectoryBase):
 
         Each page starts after the previous one's sort key and id, so the last page of a city
         costs what the first does; OFFSET walked every row before it."""
+        from koordination.services.privacy.restriction import unrestricted
+
         searching = bool(search_terms(f.search))
         after: tuple[str, int] | None = None
         while True:
@@ -431,7 +441,7 @@ class People(DirectoryBase):
             raise ValidationError([err])
         with self.db.session() as session:
             person = self._load_person(session, person_id)
-            refuse_restricted(person)
+            _refuse_restricted(person)
             org = self._get(session, Organisation, organisation_id, "Organisation")
             aff = Affiliation(
                 organisation=org,
@@ -455,7 +465,7 @@ class People(DirectoryBase):
             if err := date_order("Zeitraum", aff.valid_from, end):
                 raise ValidationError([err])
             person = self._load_person(session, aff.person_id)
-            refuse_restricted(person)
+            _refuse_restricted(person)
             aff.valid_to = end
             self._refresh_person_search(person)
             person.updated_at = self.clock.now()
