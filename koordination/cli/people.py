@@ -33,8 +33,11 @@ MASK_ANSWERS = ("bestätigen", "ablehnen")
 
 
 def register(sub: Any) -> None:
+    from koordination.cli import consents
+
     people = actions(command(sub, "people", "Personen auflisten und anzeigen"), "people_command")
     list_options(command(people, "list", "Personen auflisten", cmd_list), group=True, tag=True)
+    consents.register(people)
     show = command(people, "show", "eine Person anzeigen", cmd_show)
     show.add_argument("id", metavar="NR", type=number, help="Nummer der Person")
     show.add_argument("--json", action="store_true", help="als JSON ausgeben")
@@ -100,6 +103,10 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    if args.art14_offen:
+        from koordination.cli.consents import print_art14_open
+
+        return print_art14_open(args)
     from koordination.services.directory.search import PeopleFilter
 
     directory = open_core(args).directory
@@ -176,7 +183,19 @@ def _print_person(p: Any, today: Any) -> None:
     for c in p.consents:
         state = f"widerrufen am {c.withdrawn_at:%d.%m.%Y}" if c.withdrawn_at else "gültig"
         given = f"erteilt am {c.given_at:%d.%m.%Y}"
-        print(f"    {c.purpose.label}: {given}, {state} ({c.legal_basis.label})")
+        print(f"    {c.purpose.label}: {given}, {state}")
+        proof = [f"Fassung {c.text_version}" if c.text_version else "ohne Fassung"]
+        proof += [c.channel.label] if c.channel else []
+        proof += [f"Nachweis: {c.evidence}"] if c.evidence else []
+        proof += [f"Widerruf: {c.withdrawal_channel.label}"] if c.withdrawal_channel else []
+        print(f"      {', '.join(proof)}")
+    if p.art14_source:
+        informed = (
+            f"informiert am {p.art14_informed_at:%d.%m.%Y}"
+            if p.art14_informed_at
+            else "Art. 14 Information offen"
+        )
+        print(f"  Herkunft:      {p.art14_source} ({informed})")
     if p.objections:
         print("  Widersprüche (Art. 21 DSGVO):")
     for o in p.objections:

@@ -222,7 +222,7 @@ class ConsentTextInput:
     valid_from: date
 
 
-def _instant(day: date | None, now: datetime) -> datetime:
+def instant(day: date | None, now: datetime) -> datetime:
     """A calendar day as an instant: now for today, noon in the city otherwise."""
     if day is None or day == now.astimezone(CITY_ZONE).date():
         return now
@@ -319,7 +319,7 @@ def build_consent(
             version,
             channel,
             evidence,
-            _instant(given, now),
+            instant(given, now),
             basis if isinstance(basis, LegalBasis) else LegalBasis.EINWILLIGUNG,
         ),
         [],
@@ -336,7 +336,7 @@ def build_withdrawal(
     day = _not_future(values, "withdrawn_at", now, problems)
     if problems or purpose is None or channel is None:
         return None, problems
-    return WithdrawalInput(purpose, channel, _instant(day, now)), []
+    return WithdrawalInput(purpose, channel, instant(day, now)), []
 
 
 def build_consent_text(
