@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 from tui_support import make_app, settle, text_of
 
+from koordination.db.roles import os_user
 from koordination.tui.app import KoordinationApp
 from koordination.tui.areas.meetings import MeetingsArea
 from koordination.tui.dialogs.form import FormScreen
@@ -64,7 +65,8 @@ async def test_the_history_of_an_organisation_shows_the_edit_just_made(
         when, who, what, field, change = shown[0]  # newest first
         assert (what, field) == ("Organisation geändert", "Name")
         assert change == f"{old} → Bürgerverein Altstadt und Neustadt e.V."
-        assert who == "Petra Koordinatorin" and when[2] == when[5] == "."
+        # The name the office gave, with the login that wrote it (on SQLite the system user).
+        assert who == f"Petra Koordinatorin ({os_user()})" and when[2] == when[5] == "."
         assert ("", "", "", "Sektor", "– → Zivilgesellschaft") in shown  # the creation, below
         # Where others name the organisation: the people who belong to it.
         assert ("Zugehörigkeit angelegt", "Person", "– → Anna Müller (Nr. 1)") in [
