@@ -30,6 +30,8 @@ class CityArea(Area):
             "propose",
             "Stadtprofil: Vorschläge in leere Datenschutzfelder eintragen",
             label="Vorschläge annehmen",
+            # The fields' hints say it; in the footer it would push out Strg+Q at 80 columns.
+            show=False,
         ),
     ]
 
@@ -47,8 +49,8 @@ class CityArea(Area):
         from koordination.tui.widgets.form import FormFields
 
         yield Static(
-            "Das Profil der Stadt im Netzwerk Engagierte Stadt und die Angaben zum Datenschutz "
-            "(unten). e bearbeitet, Strg+S speichert; Esc verlässt das Feld.",
+            "Profil der Stadt und Angaben zum Datenschutz (unten). e bearbeitet, Strg+S "
+            "speichert, Esc verlässt das Feld.",
             classes="area-hint",
         )
         yield FormFields(CITY_FIELDS, {}, build_city, id="city-form", classes="city-form")
@@ -183,7 +185,7 @@ class CityArea(Area):
             summary.update("Nichts vorzuschlagen: Felder schon ausgefüllt.")
             return
         self._fill(changes)
-        summary.update("Vorschläge eingetragen; prüfen, dann Strg+S.")
+        summary.update("Vorschläge eingetragen, bitte prüfen.")
 
     @on(Button.Pressed, "#city-save")
     def action_save(self) -> None:

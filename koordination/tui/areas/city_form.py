@@ -53,7 +53,7 @@ CITY_FIELDS = [
     FieldSpec("resources", "Ressourcen", kind="lines"),
     FieldSpec("hashtags", "Hashtags"),
     FieldSpec("office_name", "Koordinierungsstelle"),
-    FieldSpec("office_address", "Anschrift der Koordinierungsstelle"),
+    FieldSpec("office_address", "Anschrift der Koordinierungsstelle", kind="lines"),
     FieldSpec("office_phone", "Telefon der Koordinierungsstelle"),
     FieldSpec("office_email", "E-Mail der Koordinierungsstelle"),
     FieldSpec(
@@ -70,16 +70,16 @@ CITY_FIELDS = [
     # The controller's data (Art. 13-15, 30 DSGVO): what the access letter names.
     FieldSpec(
         "controller",
-        "Verantwortliche Stelle",
+        "Verantwortlich",
         kind="lines",
         placeholder="z. B. Stadt Musterstadt, vertreten durch die Bürgermeisterin, Anschrift; "
         "leer: die Koordinierungsstelle",
     ),
     FieldSpec(
         "dpo_contact",
-        "Datenschutzbeauftragte",
+        "DSB-Kontakt",
         kind="lines",
-        placeholder="Name oder Funktion, Anschrift, E-Mail der/des Datenschutzbeauftragten",
+        placeholder="die/der Datenschutzbeauftragte: Name oder Funktion, Anschrift, E-Mail",
     ),
     FieldSpec(
         "supervisory_authority",
