@@ -51,6 +51,8 @@ READING = frozenset(
         "completion",
         "_complete",
         "roles list",
+        "people consent texts",
+        "datenschutz anfrage list",
     }
 )
 
@@ -62,6 +64,9 @@ PROTECTING = frozenset(
         "people restrict",
         "people unrestrict",
         "people object",
+        "people consent text-add",
+        "datenschutz anfrage add",
+        "datenschutz anfrage done",
         "export people",
         "export oparl",
         "retention run",
