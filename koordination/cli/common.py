@@ -301,7 +301,8 @@ def print_json(data: Any) -> None:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
         return
-    lines = [json.dumps(item, ensure_ascii=False, default=str) for item in data]
+    encode = json.JSONEncoder(ensure_ascii=False, default=str).encode  # one encoder, not one a line
+    lines = [encode(item) for item in data]
     sys.stdout.write("[\n  " + ",\n  ".join(lines) + "\n]\n" if lines else "[]\n")
 
 
