@@ -513,6 +513,12 @@ class PeopleArea(ListArea):
         core = self.core
         if record is None or core is None:
             return
+
+        def review() -> str:
+            # What the office checks before sending (never silently in the letter).
+            lines = core.privacy.access_review(record.id).lines()
+            return "Vor dem Versand prüfen:\n" + "\n".join(lines) if lines else ""
+
         # The readable letter and the machine-readable data (Art. 20) belong together: both
         # formats at once unless one is chosen.
         self.app.push_screen(
@@ -522,6 +528,7 @@ class PeopleArea(ListArea):
                 record.id,
                 title=f"Auskunft zu {record.display_name}",
                 every_format=True,
+                describe=review,
             )
         )
 
