@@ -1,0 +1,87 @@
+"""All results of a survey are counted in the database: one grouped pass over the answers
+for every choice, scale and number question (the breakdown's groups counted in the same pass),
+one per multiple-choice question for its respondents, one for the months of the dates; only
+free texts come to Python as rows. So the statements do not grow with the responses."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+
+from koordination.db.engine import Database
+from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
+from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
+from koordination.services.surveys.answers import parse_answer
+from koordination.services.surveys.results import Evaluation
+from koordination.services.surveys.service import Surveys
+
+ANSWERS = (
+    ("Sport", "Räume; Geld", "4", "12", "03.04.2026", "mehr Hallenzeiten"),
+    ("Kultur", "Geld", "5", "3,5", "17.05.2026", ""),
+    ("Soziales", "Räume", "2", "40", "01.04.2026", "ein gemeinsamer Kalender"),
+)
+
+
+def _survey(db: Database) -> int:
+    surveys = Surveys(db)
+    sid = surveys.create(SurveyInput("Engagement 2026", SurveyAudience.ORGANISATIONEN)).id
+    t = QuestionType
+    for question in (
+        QuestionInput(
+            "Bereich?", t.EINFACH, options=("Sport", "Kultur", "Soziales"), breakdown=True
+        ),
+        QuestionInput("Was fehlt?", t.MEHRFACH, options=("Räume", "Geld")),
+        QuestionInput("Wie zufrieden?", t.SKALA),
+        QuestionInput("Wie viele Stunden?", t.ZAHL),
+        QuestionInput("Seit wann?", t.DATUM),
+        QuestionInput("Was wünschen Sie sich?", t.TEXT),
+    ):
+        surveys.add_question(sid, question)
+    surveys.set_status(sid, SurveyStatus.LAEUFT)
+    return sid
+
+
+def _submit(db: Database, sid: int, times: int) -> None:
+    surveys = Surveys(db)
+    form = surveys.form(sid)
+    for _ in range(times):
+        for texts in ANSWERS:
+            answers = {q.id: parse_answer(q, v) for q, v in zip(form.questions, texts, strict=True)}
+            surveys.submit(sid, answers, source=ResponseSource.PAPIER)
+
+
+def _answer_selects(db: Database, sid: int) -> list[str]:
+    statements: list[str] = []
+
+    def record(*args: object) -> None:
+        sql = str(args[2])
+        if sql.lstrip().startswith("SELECT") and "survey_answer" in sql:
+            statements.append(" ".join(sql.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        results = Evaluation(db).results(sid, published=False)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert results.response_count > 0
+    return statements
+
+
+def test_results_count_in_grouped_queries_that_do_not_grow_with_the_responses(
+    db: Database,
+) -> None:
+    sid = _survey(db)
+    _submit(db, sid, 2)
+    few = _answer_selects(db, sid)
+    _submit(db, sid, 5)
+    many = _answer_selects(db, sid)
+    assert few == many
+    # Choices, scales and numbers of every question in one pass, the breakdown's groups
+    # counted alongside (count FILTER per group); the multiple choice's respondents; the
+    # months of the date question; the free texts, the only answers read one by one.
+    assert len(many) == 4
+    grouped = [
+        sql for sql in many if "GROUP BY survey_answer.question_id, survey_answer.option_id" in sql
+    ]
+    assert len(grouped) == 1 and "FILTER (WHERE" in grouped[0]
+    rows = [sql for sql in many if "GROUP BY" not in sql and "count(" not in sql]
+    assert len(rows) == 1 and "survey_answer.text" in rows[0]
