@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from koordination.clock import CITY_ZONE
@@ -23,16 +21,13 @@ from koordination.db import audit
 from koordination.db.engine import Database
 from koordination.domain.enums import PrivacyRequestKind
 from koordination.domain.models import (
-    AgendaItem,
     Attendance,
     AuditEntry,
     CityProfile,
     ConsentText,
-    Decision,
     Invitation,
     Measure,
     Meeting,
-    MinutesVersion,
     Objection,
     Person,
     PrivacyRequest,
@@ -43,7 +38,6 @@ from koordination.domain.models import (
     SurveyQuestion,
     SurveyResponse,
     Task,
-    WorkshopCard,
 )
 from koordination.domain.records.directory import display_name
 from koordination.services.privacy.audit_labels import (
@@ -52,20 +46,25 @@ from koordination.services.privacy.audit_labels import (
     field_label,
     render_value,
 )
-from koordination.services.privacy.information import city_profile, information, review_points
+from koordination.services.privacy.information import information
 from koordination.services.privacy.mentions import (
-    JSON_COLUMNS,
-    NOT_SCANNED,
-    TABLE_LABELS,
-    Mentions,
     NameMask,
     name_mask,
     person_mentions,
-    scan,
-    surname_mentions,
 )
 from koordination.services.privacy.person import erasure_label, load_person
+from koordination.services.privacy.report_mentions import (
+    AccessReview,
+    AmbiguousMention,
+    access_review,
+    mentions_section,
+    sitting_place,
+)
 from koordination.services.privacy.requests import complete_open
+
+#: What the office checks before sending lives in ``report_mentions``; named here as well, the
+#: privacy service reads it beside the report.
+__all__ = ["LABELS", "AccessReview", "AmbiguousMention", "access_report", "access_review"]
 
 #: The sections of the access report in their order, with their German titles.
 LABELS: dict[str, str] = {
@@ -91,27 +90,6 @@ LABELS: dict[str, str] = {
 REPORT_FORMAT = "koordination-auskunft/2"
 
 
-#: German names of the text columns a mention is found in.
-_COLUMN_LABELS = {
-    "title": "Titel",
-    "description": "Beschreibung",
-    "presenter": "Wer",
-    "notes": "Notizen",
-    "attachments": "Anlagen",
-    "wording": "Wortlaut",
-    "text": "Text",
-    "cluster": "Gruppe",
-    "content": "Inhalt",
-    "contact": "Kontakt",
-    "approved_by": "Genehmigt durch",
-    "postal_address": "Anschrift",
-    "note": "Notiz",
-    "portrait": "Porträt",
-    "achievements": "Erfolge",
-    "value": "Wert",
-}
-
-
 def _iso(value: date | datetime | None) -> str | None:
     if value is None:
         return None
@@ -122,111 +100,6 @@ def _iso(value: date | datetime | None) -> str | None:
 
 def _label(value: Any) -> str | None:
     return None if value is None else str(getattr(value, "label", value))
-
-
-def _sitting_place(session: Session, sitting_id: int | None) -> str:
-    """How a sitting is named: „AK Stadtteilarbeit am 08.09.2026“ ("" for none)."""
-    sitting = session.get(Sitting, sitting_id) if sitting_id is not None else None
-    if sitting is None:
-        return ""
-    return f"{sitting.meeting.title} am {sitting.occurrence.astimezone(CITY_ZONE):%d.%m.%Y}"
-
-
-#: Records that belong to a sitting, and how to find the sitting from one of them.
-_IN_SITTING: dict[str, Any] = {
-    "agenda_item": select(AgendaItem.sitting_id).where(AgendaItem.id == bindparam("id")),
-    "workshop_card": select(WorkshopCard.sitting_id).where(WorkshopCard.id == bindparam("id")),
-    "minutes_version": select(MinutesVersion.sitting_id).where(
-        MinutesVersion.id == bindparam("id")
-    ),
-    "task": select(Task.sitting_id).where(Task.id == bindparam("id")),
-    "decision": select(AgendaItem.sitting_id)
-    .join(Decision, Decision.item_id == AgendaItem.id)
-    .where(Decision.id == bindparam("id")),
-}
-
-
-def _where(session: Session, table: str, row: Mapping[str, Any]) -> str:
-    """Where a mention was found, in words the person understands."""
-    what = TABLE_LABELS.get(table, table)
-    if table in _IN_SITTING:
-        place = _sitting_place(session, session.scalar(_IN_SITTING[table], {"id": row["id"]}))
-        if table == "minutes_version":
-            number = session.scalar(
-                select(MinutesVersion.number).where(MinutesVersion.id == row["id"])
-            )
-            return f"Genehmigtes Protokoll {place}, Fassung {number}"
-        if table in ("agenda_item", "task") and row.get("title"):
-            what = f"{what} „{row['title']}“"
-        return f"{what} ({place})" if place else what
-    row_id = row.get("id")
-    return f"{what} Nr. {row_id}" if row_id is not None else what
-
-
-#: The parts of frozen minutes, for saying where in them a mention stands.
-_MINUTES_PARTS = {
-    "attendance": "Anwesenheitsliste",
-    "chair": "Sitzungsleitung",
-    "minute_taker": "Protokollführung",
-    "items": "Tagesordnung und Protokoll",
-    "open_tasks": "Aufgaben",
-    "cards": "Werkstattkarten",
-}
-
-
-def _strings(data: Any, part: str = "") -> Iterator[tuple[str, str]]:
-    """Every string in JSON data, with the top-level key it stands under."""
-    if isinstance(data, str):
-        yield part, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, part or str(key))
-    elif isinstance(data, list):
-        for value in data:
-            yield from _strings(value, part)
-
-
-#: The person's own records, with the column naming them: reported in their own sections.
-_OWN = {
-    "person": "id",
-    "person_tag": "person_id",
-    "consent": "person_id",
-    "affiliation": "person_id",
-    "invitation": "person_id",
-    "survey_response": "person_id",
-}
-
-
-def _mentions_section(session: Session, person: Person, mentions: Mentions) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    mask: NameMask | None = None
-    for table, row, columns in scan(session, mentions, skip=NOT_SCANNED):
-        if table.name in _OWN:
-            keys = [c == row[c.name] for c in table.primary_key.columns]
-            owner = session.scalar(select(table.c[_OWN[table.name]]).where(*keys))
-            if owner == person.id:
-                continue
-        # Other people's names are masked in the excerpts; known names are read once.
-        mask = mask or name_mask(session, person)
-        for column in columns:
-            text = row[column]
-            if (table.name, column) in JSON_COLUMNS:
-                passages = [
-                    f"{_MINUTES_PARTS.get(part, part)}: {passage}"
-                    for part, value in _strings(json.loads(text))
-                    for passage in mentions.excerpts(value, mask)
-                ]
-            else:
-                passages = mentions.excerpts(text, mask)
-            found.append(
-                {
-                    "kind": TABLE_LABELS.get(table.name, table.name),
-                    "where": _where(session, table.name, row),
-                    "field": _COLUMN_LABELS.get(column, column),
-                    "excerpts": list(dict.fromkeys(passages)),
-                }
-            )
-    return found
 
 
 def access_report(db: Database, person_id: int, now: datetime) -> dict[str, Any]:
@@ -344,7 +217,7 @@ def access_report(db: Database, person_id: int, now: datetime) -> dict[str, Any]
                 "description": t.description,
                 "due": _iso(t.due),
                 "done_on": _iso(t.done_on),
-                "origin": _sitting_place(session, t.sitting_id),
+                "origin": sitting_place(session, t.sitting_id),
             }
             for t in session.scalars(
                 select(Task).where(Task.assignee_person_id == p.id).order_by(Task.id)
@@ -353,7 +226,7 @@ def access_report(db: Database, person_id: int, now: datetime) -> dict[str, Any]
         label = erasure_label(p, created.astimezone(CITY_ZONE).date())
         # After an erasure the label stands where the name stood; it is nobody's mention.
         report["mentions"] = (
-            _mentions_section(session, p, person_mentions(session, p, label))
+            mentions_section(session, p, person_mentions(session, p, label))
             if not p.erased_at
             else []
         )
@@ -583,63 +456,3 @@ def _loaded(changes: str) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
-
-
-# ------------------------------------------------------------------ before sending
-
-
-@dataclass(frozen=True)
-class AmbiguousMention:
-    """A mention that may be the person or a namesake ("Frau Weiß"): for the office to look
-    at before the letter goes out; never put into the letter by itself."""
-
-    where: str
-    field: str
-    excerpt: str
-
-
-@dataclass(frozen=True)
-class AccessReview:
-    """What the office checks before sending an access report."""
-
-    ambiguous: tuple[AmbiguousMention, ...]
-    #: The controller's data that is missing or only proposed.
-    missing: tuple[str, ...]
-
-    def lines(self) -> list[str]:
-        out = [f"- {m}" for m in self.missing]
-        if self.ambiguous:
-            out.append(
-                f"- {len(self.ambiguous)} Erwähnung(en) nur mit Nachnamen, die auch eine andere "
-                "Person meinen können (nicht im Brief; bitte prüfen und bei Bedarf ergänzen):"
-            )
-            out += [f"  {m.where}, {m.field}: {m.excerpt}" for m in self.ambiguous]
-        return out
-
-
-def access_review(db: Database, person_id: int) -> AccessReview:
-    """Mentions by family name only that may be a namesake, and missing controller data."""
-    with db.session() as session:
-        person = load_person(session, person_id)
-        found: list[AmbiguousMention] = []
-        surname = surname_mentions(session, person) if not person.erased_at else None
-        if surname is not None:
-            for table, row, columns in scan(session, surname, skip=NOT_SCANNED):
-                for column in columns:
-                    text = row[column]
-                    values = (
-                        [v for _, v in _strings(json.loads(text))]
-                        if (table.name, column) in JSON_COLUMNS
-                        else [text]
-                    )
-                    found += [
-                        AmbiguousMention(
-                            _where(session, table.name, row),
-                            _COLUMN_LABELS.get(column, column),
-                            excerpt,
-                        )
-                        for value in values
-                        for excerpt in surname.excerpts(value)
-                    ]
-        missing = review_points(city_profile(session))
-        return AccessReview(tuple(dict.fromkeys(found)), tuple(missing))
