@@ -28,6 +28,7 @@ from koordination.services.directory.imports.bulk import (
     Bulk,
     enum_checks_skipped,
     gc_paused,
+    indexes_rebuilt,
     new_ids,
     table_of,
     write_failed,
@@ -206,7 +207,13 @@ class ResponseImport:
                         progress(2 * reader.rows, 2 * reader.rows)
                     return report
                 conn = session.connection()
-                with enum_checks_skipped(conn):
+                # Answers to write (a multiple choice counted once): a city's file gets the
+                # answer indexes built once at the end instead of row by row.
+                answers = sum(len(row) - row.count(None) for row in reader.values)
+                with (
+                    enum_checks_skipped(conn),
+                    indexes_rebuilt(conn, table_of(SurveyAnswer), answers),
+                ):
                     self._write(conn, form, survey_id, reader, progress)
                 del reader
                 # Bulk rows bypass the audit listener: one entry for the whole file.

@@ -1,4 +1,5 @@
-"""Writing many new rows fast: compiled Core inserts, id ranges, no GC walks, no enum CHECKs."""
+"""Writing many new rows fast: compiled Core inserts, id ranges, no GC walks, no enum CHECKs,
+indexes built once at the end."""
 
 from __future__ import annotations
 
@@ -136,6 +137,48 @@ def enum_checks_skipped(conn: Connection) -> Iterator[None]:
         yield
     finally:
         conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
+
+
+#: Fewest new rows for which indexes_rebuilt builds the indexes anew.
+REBUILD_MIN_ROWS = 50_000
+
+
+@contextmanager
+def indexes_rebuilt(conn: Connection, table: Table, new_rows: int) -> Iterator[None]:
+    """SQLite only: drop ``table``'s plain (non-unique) indexes while ``new_rows`` go in and
+    build them again at the end, when the rows at least double the table.
+
+    Inserting into an index row by row touches its pages all over; once it outgrows the page
+    cache, SQLite writes them out again and again. Building it from the finished table sorts
+    once: 1.9 million survey answers go in in less than half the time. All of it runs inside
+    the import's transaction, so a failed import gets its indexes back with the rollback.
+    Unique indexes stay: they are what refuses a duplicate. The indexes are rebuilt from the
+    SQL the database itself holds for them, exactly as they were.
+    """
+    if conn.dialect.name != "sqlite" or new_rows < REBUILD_MIN_ROWS:
+        yield
+        return
+    existing = conn.scalar(select(func.count()).select_from(table)) or 0
+    if existing > new_rows:
+        yield
+        return
+    indexes = [
+        (str(name), str(sql))
+        for name, sql in conn.execute(
+            text(
+                "SELECT m.name, m.sql FROM sqlite_master AS m "
+                "JOIN pragma_index_list(:t) AS i ON i.name = m.name "
+                "WHERE m.type = 'index' AND m.sql IS NOT NULL AND i.\"unique\" = 0"
+            ),
+            {"t": table.name},
+        )
+    ]
+    quote = conn.dialect.identifier_preparer.quote
+    for name, _sql in indexes:
+        conn.exec_driver_sql(f"DROP INDEX {quote(name)}")
+    yield
+    for _name, sql in indexes:
+        conn.exec_driver_sql(sql)
 
 
 def write_failed(exc: Exception) -> KoordinationError:
