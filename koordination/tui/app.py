@@ -338,7 +338,20 @@ class KoordinationApp(App[int]):
         else:
             self.set_focus(None)
 
-    def action_show_area(self, area_id: str) -> None:
+    async def action_show_area(self, area_id: str) -> None:
+        tabs = self._tabs()
+        if tabs is None or tabs.active == f"tab-{area_id}":
+            return
+        if self.area(area_id) is None and self.core is not None:
+            # First visit: built in its hidden tab and loading before the tab is shown, so the
+            # first frame shows the area (not an empty tab) while the rows are on their way.
+            area = await self.ensure_area(area_id)
+            if area is not None and tabs.active != f"tab-{area_id}":
+                area.activate()
+        self.switch_area(area_id)
+
+    def switch_area(self, area_id: str) -> None:
+        """Show the tab of ``area_id`` (an area not visited yet is built when its tab shows)."""
         tabs = self._tabs()
         if tabs is not None and tabs.active != f"tab-{area_id}":
             # Focus left in the old pane would pull the tabs back to it when it hides.
@@ -346,7 +359,7 @@ class KoordinationApp(App[int]):
             tabs.active = f"tab-{area_id}"
 
     async def action_area_action(self, area_id: str, action: str) -> None:
-        self.action_show_area(area_id)
+        await self.action_show_area(area_id)
         area = await self.ensure_area(area_id)
         if area is not None:
             self._activate(area_id)

@@ -57,6 +57,12 @@ class Area(Vertical):
     def focus_default(self) -> None:
         """Put the focus where work in this area starts."""
 
+    def shown_width(self) -> int:
+        """The width of the area's content: its own once laid out, else (while it is built,
+        before its first frame) the screen's less the area's padding. Classes set from it in
+        ``compose`` style the children once, instead of again right after they were mounted."""
+        return self.size.width or max(0, self.app.size.width - self.styles.gutter.width)
+
     def load_all(self) -> None:
         """Everything the area shows, including choices of its filters."""
         self.reload()

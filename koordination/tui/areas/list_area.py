@@ -77,10 +77,12 @@ class ListArea(Area):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
+        width = self.shown_width()
+        self.set_class(width < self.NARROW_BELOW, "-narrow")
         # One line of compact fields: at 80×24 every row below is a row of the list.
         with Horizontal(classes="filter-bar"):
             yield Input(
-                placeholder=self.SEARCH_HINT,
+                placeholder=self._search_hint(width),
                 id=f"{self.id}-search",
                 classes="search",
                 compact=True,
@@ -121,13 +123,14 @@ class ListArea(Area):
         super().activate()
 
     def _fit_width(self) -> None:
-        # The screen's width: a hidden area has none of its own.
-        width = self.size.width or self.app.size.width
-        narrow = width < self.NARROW_BELOW
-        self.set_class(narrow, "-narrow")
+        width = self.shown_width()
+        self.set_class(width < self.NARROW_BELOW, "-narrow")
+        self.search.placeholder = self._search_hint(width)
+
+    def _search_hint(self, width: int) -> str:
         # Below about 100 columns the filters leave the search field room for a short hint.
         short = width < 96 and self.SEARCH_HINT_NARROW
-        self.search.placeholder = self.SEARCH_HINT_NARROW if short else self.SEARCH_HINT
+        return self.SEARCH_HINT_NARROW if short else self.SEARCH_HINT
 
     @property
     def search(self) -> Input:

@@ -56,6 +56,9 @@ class KeyFooter(Footer):
     def __init__(self, *, show_command_palette: bool = True) -> None:
         super().__init__(show_command_palette=show_command_palette)
         self._composed_width = 0
+        #: What the keys shown now say, so a focus change that shows the same keys (every
+        #: switch of areas has two) does not build them anew.
+        self._composed: tuple[object, ...] | None = None
 
     def _width(self) -> int:
         return self.size.width or self.app.size.width
@@ -115,17 +118,46 @@ class KeyFooter(Footer):
                 return
             yield shown
 
+    def _plan(self) -> tuple[list[ShownKey], list[ShownKey]]:
+        """The keys that fit, and the pinned ones."""
+        keys, pinned = self._shown_keys()
+        return list(self._fitting(keys, pinned)), pinned
+
+    def _signature(self, plan: tuple[list[ShownKey], list[ShownKey]]) -> tuple[object, ...]:
+        app = self.app
+
+        def said(shown: ShownKey) -> tuple[object, ...]:
+            b = shown.binding
+            tip = shown.tooltip or b.tooltip
+            return (b.key, app.get_key_display(b), b.description, b.action, shown.enabled, tip)
+
+        fitting, pinned = plan
+        return tuple(map(said, fitting)), tuple(map(said, pinned))
+
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
         self._composed_width = self._width()
-        keys, pinned = self._shown_keys()
-        for shown in self._fitting(keys, pinned):
+        fitting, pinned = plan = self._plan()
+        self._composed = self._signature(plan)
+        for shown in fitting:
             yield self._key(shown)
         if pinned:
             with HorizontalGroup(id="footer-pinned"):
                 for shown in pinned:
                     yield self._key(shown)
+
+    async def recompose(self) -> None:
+        # Textual's footer builds its keys anew whenever the bindings may have changed.
+        if (
+            self.is_attached
+            and self._composed is not None
+            and self._bindings_ready
+            and self._width() == self._composed_width
+            and self._signature(self._plan()) == self._composed
+        ):
+            return
+        await super().recompose()
 
     def on_resize(self, event: events.Resize) -> None:
         if self._bindings_ready and event.size.width != self._composed_width:

@@ -79,7 +79,7 @@ class FieldsBase(Area):
 
     def show_measure(self, measure_id: int) -> None:
         """Show the Handlungsfelder with the cursor on the measure."""
-        show_area = getattr(self.app, "action_show_area", None)
+        show_area = getattr(self.app, "switch_area", None)
         if show_area is not None:
             show_area(self.id or "fields")
         node = self._by_key.get(("measure", measure_id))
