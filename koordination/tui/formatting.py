@@ -194,9 +194,43 @@ def _bullet_flow(items: Sequence[Text]) -> _Flow:
     return _Flow(items, " ", first=BULLET, rest=INDENT * 2)
 
 
+def _privacy_status(p: PersonRecord) -> list[RenderableType]:
+    """Under the name: a restriction (Art. 18 DSGVO) and how to lift it, the archive reason."""
+    lines: list[RenderableType] = []
+    if p.restricted_at is not None:
+        since = day(p.restricted_at)
+        text = Text()
+        text.append(f"Verarbeitung eingeschränkt seit {since} (Art. 18 DSGVO)", style="bold red")
+        if p.restriction_reason:
+            text.append(f": {p.restriction_reason}")
+        lines += [Text(""), text]
+        lines.append(Text("Keine Einladung, kein Export, keine Änderung. Aufheben: X", style="dim"))
+    if p.archived and p.archive_reason:
+        lines.append(Text(f"Archiviert: {p.archive_reason}", style="dim"))
+    return lines
+
+
+def _objections(p: PersonRecord) -> list[Item]:
+    items: list[Item] = []
+    for o in p.objections:
+        text = Text(f"{o.scope} ", style="bold")
+        text.append(f"(eingegangen {day(o.received_at)})", style="dim")
+        items.append((BULLET, text))
+        if o.reason:
+            items.append((" " * len(BULLET), Text(o.reason)))
+        outcome = (
+            Text(f"entschieden {day(o.decided_at)}: {o.outcome}")
+            if o.decided_at is not None
+            else Text("noch nicht entschieden", style="yellow")
+        )
+        items.append((" " * len(BULLET), outcome))
+    return items
+
+
 def person_detail(p: PersonRecord, today: date) -> RenderableType:
     head = " ".join(x for x in (p.salutation, p.display_name) if x)
     parts = _title(head, p.archived, f"Nr. {p.id}")
+    parts += _privacy_status(p)
     contact = [("E-Mail", e) for e in p.emails] + [("Telefon", t) for t in p.phones]
     contact += [("Post", p.postal_address.replace("\n", ", "))]
     contact += [("Einladungsweg", p.preferred_channel.label)]
@@ -232,6 +266,8 @@ def person_detail(p: PersonRecord, today: date) -> RenderableType:
         consents.append((BULLET, text))
         consents.append((" " * len(BULLET), Text(", ".join(proof), style="dim")))
     parts += _section("Einwilligungen", consents, "keine erfasst")
+    if p.objections:
+        parts += _section("Widersprüche (Art. 21 DSGVO)", _objections(p))
     if p.art14_source:
         source = Text(f"Daten aus: {p.art14_source}")
         if p.art14_informed_at is None:

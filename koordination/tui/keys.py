@@ -94,6 +94,7 @@ VERBS: dict[str, Verb] = {
     "art14_informed": Verb("Y", "Art. 14 informiert"),
     "access_report": Verb("U", "Auskunft"),
     "erase": Verb("delete", "Löschen (DSGVO)", "Entf"),
+    "restrict": Verb("X", "Einschränken"),
     # Views inside an area (Netzwerk: Sektoren, Engagement, Zusammenarbeit, Arbeitsgruppe)
     "next_view": Verb("greater_than_sign", "Nächste Ansicht", ">"),
     "previous_view": Verb("less_than_sign", "Vorige Ansicht", "<"),

@@ -35,7 +35,6 @@ from koordination.domain.models import (
     Task,
 )
 from koordination.services.directory.service import Directory
-from koordination.services.privacy.erasure import surnames_to_confirm
 from koordination.services.privacy.restore import Erasure, read_ledger, replay_erasures
 from koordination.services.privacy.service import Privacy
 from koordination.services.sittings.service import Sittings
@@ -172,7 +171,7 @@ def test_mentions_by_salutation_and_a_shared_family_name_are_replaced_only_when_
     note = "Frau Weiß bittet um Vertraulichkeit. Greta Weiß berichtet vom Sprachcafé."
     sittings.set_notes(reports.id, note)
 
-    listed = surnames_to_confirm(db, pid)
+    listed = Privacy(db).surnames_to_confirm(pid)
     assert [m.excerpt for m in listed] == ["Frau Weiß bittet um Vertraulichkeit."]
 
     report = Privacy(db, Clock.fixed(NOW)).erase_person(pid, mask_surnames=confirmed)

@@ -11,12 +11,12 @@ from textual.widgets import Button, Input, Static, Switch
 from tui_support import make_app, settle, table_names, text_of
 
 from koordination.tui.app import KoordinationApp
-from koordination.tui.areas.erasure import ErasedScreen
-from koordination.tui.areas.people import EraseScreen
+from koordination.tui.areas.erasure import ErasedScreen, EraseScreen
 from koordination.tui.widgets.lazy_table import LazyTable
 
 SIZE = (140, 40)
-LABEL = "N. N. (Zivilgesellschaft, Bürgerverein Altstadt e.V.)"
+# Anna is the only one of the Bürgerverein in the Steuerungsgruppe: the sector alone.
+LABEL = "N. N. (Zivilgesellschaft)"
 
 
 async def _select_anna(pilot: Pilot[int], app: KoordinationApp) -> None:

@@ -8,11 +8,11 @@ from snapshot_support import fixed_paths, opens, press, snap
 from textual.command import CommandPalette
 from tui_support import make_app, settle
 
-from koordination.tui.areas.people import EraseScreen
+from koordination.tui.areas.erasure import EraseScreen
 from koordination.tui.dialogs.common import HelpScreen
 from koordination.tui.dialogs.directory import AffiliationScreen, MembershipScreen
 from koordination.tui.dialogs.export import ExportDialog
-from koordination.tui.dialogs.form import ConfirmScreen, FormScreen
+from koordination.tui.dialogs.form import FormScreen
 from koordination.tui.dialogs.transfer import ImportScreen
 
 
@@ -29,7 +29,7 @@ async def test_every_directory_dialog_at_both_sizes(
             (("e",), FormScreen, "person-edit"),
             (("plus",), AffiliationScreen, "person-affiliation"),
             (("w",), FormScreen, "person-consent"),
-            (("x",), ConfirmScreen, "person-archive"),
+            (("x",), FormScreen, "person-archive"),
             (("delete",), EraseScreen, "person-erase"),
             (("i",), ImportScreen, "person-import"),
             (("ctrl+e",), ExportDialog, "person-export"),

@@ -17,7 +17,8 @@ from their attendance rows and the seats they held for it. Open memberships and 
 end on the erasure day; a role only one person holds (Sprecher:in, Koordination,
 Schirmherrschaft) becomes a plain membership. A mention by salutation and a family name that
 someone else shares ("Frau Weiß") may be either of them: it is replaced only when the office
-confirmed it (``mask_surnames``) after looking at the list (:func:`surnames_to_confirm`).
+confirmed it (``mask_surnames``) after looking at the list (``Privacy.surnames_to_confirm``,
+the mentions the access report lists for review).
 The erasure ledger keeps the proof of lawful past processing without the person: each
 consent's purpose, catalogue version, channel and dates.
 """
@@ -59,7 +60,6 @@ from koordination.domain.records.directory import display_name, erased_name
 from koordination.errors import KoordinationError, NotFoundError
 from koordination.services.directory.records import current_at
 from koordination.services.directory.search import person_sort_key
-from koordination.services.privacy.access_report import AmbiguousMention, access_review
 from koordination.services.privacy.mentions import (
     JSON_COLUMNS,
     NOT_SCANNED,
@@ -181,12 +181,6 @@ def _refuse_erased(person: Person) -> None:
         )
 
 
-def surnames_to_confirm(db: Database, person_id: int) -> tuple[AmbiguousMention, ...]:
-    """The mentions by salutation and a family name somebody else shares ("Frau Weiß"), for
-    the office to look at before the erasure: replaced only with ``mask_surnames``."""
-    return access_review(db, person_id).ambiguous
-
-
 def erase_in_session(
     session: Session,
     person_id: int,
@@ -199,7 +193,7 @@ def erase_in_session(
     people in one): nothing is committed here. After the commit, call
     :meth:`Privacy.compact_storage` with the report's tables, so the old bytes leave the
     database files too. ``mask_surnames``: also replace the mentions
-    :func:`surnames_to_confirm` lists (the office looked at them)."""
+    ``Privacy.surnames_to_confirm`` lists (the office looked at them)."""
     when, day = now, today
     counts: Counter[str] = Counter()
     notes: list[str] = []

@@ -1,25 +1,87 @@
-"""Erasing a person (Art. 17 DSGVO) in the Personen area: the question that wants the family
-name typed out, and what the erasure did, with the backups that still hold the person."""
+"""Data protection in the Personen area: erasing a person (Art. 17 DSGVO) — the question that
+wants the family name typed out and asks about mentions by family name only, and what the
+erasure did, with the backups that still hold the person — and the forms that restrict a
+person's processing (Art. 18) and archive a person with a reason."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
+from koordination.errors import FieldError
+from koordination.tui.areas.list_area import ListArea
 from koordination.tui.dialogs.base import Dialog
-from koordination.tui.dialogs.form import key_hint
+from koordination.tui.dialogs.form import FormScreen, key_hint
 from koordination.tui.keys import bind
+from koordination.tui.widgets.form import FieldSpec
 
 if TYPE_CHECKING:
     from koordination.db.backup_contents import HeldCopy
     from koordination.domain.records.directory import PersonRecord
+
+
+class AmbiguousMention(Protocol):
+    """A mention by family name only, as ``Privacy.surnames_to_confirm`` lists it."""
+
+    where: str
+    field: str
+    excerpt: str
+
+
+#: How many mentions by family name the erase dialog lists (the command line lists all).
+SHOWN_MENTIONS = 5
+
+
+@dataclass(frozen=True)
+class EraseAnswer:
+    """The confirmed erasure: whether the mentions by family name only are replaced too."""
+
+    mask_surnames: bool
+
+
+def _reason(label: str, example: str) -> Any:
+    """A builder for a one-field form: the reason, required."""
+
+    def build(values: dict[str, Any]) -> tuple[str | None, list[FieldError]]:
+        reason = " ".join(str(values.get("reason") or "").split())
+        if not reason:
+            return None, [FieldError(label, f"bitte angeben, z. B. „{example}“.")]
+        return reason, []
+
+    return build
+
+
+def restrict_form(record: PersonRecord) -> FormScreen:
+    """Restricting a person's processing (Art. 18 DSGVO) asks why; dismisses with the reason."""
+    return FormScreen(
+        f"Verarbeitung einschränken – {escape(record.display_name)}",
+        [FieldSpec("reason", "Grund", placeholder="z. B. Richtigkeit bestritten")],
+        {"reason": ""},
+        _reason("Grund", "Richtigkeit bestritten"),
+        note="Art. 18 DSGVO: Solange die Einschränkung gilt, bekommt die Person keine "
+        "Einladung, steht in keinem Export und keinen offenen Daten und kann nicht bearbeitet "
+        "werden. Die Daten bleiben gespeichert.",
+    )
+
+
+def archive_form(record: PersonRecord) -> FormScreen:
+    """Archiving a person asks why; dismisses with the reason."""
+    return FormScreen(
+        f"Person archivieren – {escape(record.display_name)}",
+        [FieldSpec("reason", "Grund", placeholder="z. B. ausgeschieden, verzogen")],
+        {"reason": ""},
+        _reason("Grund", "ausgeschieden"),
+        note="Die Person verschwindet aus der Liste; nichts wird gelöscht. Wiederherstellen "
+        "im Archiv (z): Eintrag wählen und x drücken.",
+    )
 
 
 def held_copies_text(copies: Sequence[HeldCopy]) -> str:
@@ -70,18 +132,20 @@ class ErasedScreen(Dialog[None]):
         self.dismiss(None)
 
 
-class EraseScreen(Dialog[bool]):
+class EraseScreen(Dialog[EraseAnswer | None]):
     """Erasing a person (Art. 17 DSGVO) asks for their family name or LÖSCHEN typed out, so no
-    slip of a key erases anybody."""
+    slip of a key erases anybody. Mentions by salutation and a family name someone else shares
+    ("Frau Weiß") are listed; they are replaced only when the box is ticked."""
 
     WORD = "LÖSCHEN"
     BINDINGS: ClassVar[list[BindingType]] = [
         bind("cancel", "cancel", "Nicht löschen, Dialog schließen"),
     ]
 
-    def __init__(self, record: PersonRecord) -> None:
+    def __init__(self, record: PersonRecord, mentions: Sequence[AmbiguousMention] = ()) -> None:
         super().__init__()
         self.record = record
+        self.mentions = list(mentions)
 
     def compose(self) -> ComposeResult:
         r = self.record
@@ -98,6 +162,13 @@ class EraseScreen(Dialog[bool]):
                 "• Das lässt sich nur aus einer Sicherung rückgängig machen.",
                 classes="dialog-warning",
             )
+            if self.mentions:
+                yield Static(self._mentions_text(), id="erase-mentions", classes="dialog-note")
+                yield Checkbox(
+                    "Diese Erwähnungen meinen die Person: ebenfalls ersetzen",
+                    id="erase-mask",
+                    compact=True,
+                )
             yield Static(
                 escape(f"Zur Bestätigung den Nachnamen „{r.family_name}“ oder {self.WORD} tippen:"),
                 classes="field-label",
@@ -120,6 +191,24 @@ class EraseScreen(Dialog[bool]):
                     compact=True,
                 )
 
+    def _mentions_text(self) -> str:
+        count = len(self.mentions)
+        lines = [f"{count} Erwähnung(en) nur mit Nachnamen können auch eine andere Person meinen:"]
+        lines += [
+            f"• {escape(m.where)}, {escape(m.field)}: {escape(m.excerpt)}"
+            for m in self.mentions[:SHOWN_MENTIONS]
+        ]
+        if count > SHOWN_MENTIONS:
+            lines.append(
+                f"… und {count - SHOWN_MENTIONS} weitere (alle zeigt "
+                f"„koordination people erase {self.record.id}“)"
+            )
+        return "\n".join(lines)
+
+    def _answer(self) -> EraseAnswer:
+        boxes = self.query("#erase-mask")
+        return EraseAnswer(bool(boxes) and self.query_one("#erase-mask", Checkbox).value)
+
     def on_mount(self) -> None:
         self.query_one("#erase-confirm", Input).focus()
 
@@ -140,7 +229,7 @@ class EraseScreen(Dialog[bool]):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self._confirmed():
-            self.dismiss(True)
+            self.dismiss(self._answer())
         else:
             self.query_one("#erase-problem", Static).update(
                 escape(
@@ -152,8 +241,138 @@ class EraseScreen(Dialog[bool]):
     @on(Button.Pressed, "#erase")
     def _erase(self) -> None:
         if self._confirmed():
-            self.dismiss(True)
+            self.dismiss(self._answer())
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)
+
+
+class PersonPrivacyArea(ListArea):
+    """The Personen area's acts of data protection on the selected person: erasure,
+    restriction and archiving with a reason; edits wait while a restriction lasts."""
+
+    def refused_while_restricted(self, record: PersonRecord) -> bool:
+        """Say why a restricted person cannot be changed (and how to lift it); True then."""
+        from koordination.services.privacy.restriction import RestrictedError, refuse_restricted
+
+        try:
+            refuse_restricted(record)
+        except RestrictedError as refused:
+            self.notify(refused.message, title="Eingeschränkt", severity="warning", markup=False)
+            return True
+        return False
+
+    def action_restrict(self) -> None:
+        """Restrict the selected person's processing (asks why); when restricted, lift it."""
+        from koordination.services.privacy.restriction import restriction_note
+        from koordination.tui.dialogs.form import ConfirmScreen
+
+        record: PersonRecord | None = self.selected()
+        core = self.core
+        if record is None or core is None:
+            return
+        restrictions = core.restrictions
+
+        def saved(message: str) -> None:
+            self.notify(message, title="Einschränkung (Art. 18 DSGVO)", markup=False)
+            self.changed("person")
+            self.refresh_detail()
+
+        if record.restricted_at is not None:
+
+            def lift(yes: bool | None) -> None:
+                if yes:
+                    self.call_service(
+                        lambda: restrictions.lift(record.id),
+                        lambda _r: saved(f"Einschränkung für {record.display_name} aufgehoben."),
+                    )
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Einschränkung aufheben?",
+                    [
+                        escape(restriction_note(record)),
+                        "Danach wird die Person wieder eingeladen, exportiert und kann "
+                        "bearbeitet werden.",
+                    ],
+                    "Aufheben",
+                    "Abbrechen",
+                    default="no",
+                ),
+                lift,
+            )
+            return
+
+        def restrict(reason: str | None) -> None:
+            if reason is not None:
+                self.call_service(
+                    lambda: restrictions.restrict(record.id, reason),
+                    lambda _r: saved(
+                        f"Die Verarbeitung von {record.display_name} ist eingeschränkt."
+                    ),
+                )
+
+        self.app.push_screen(restrict_form(record), restrict)
+
+    def action_archive(self) -> None:
+        """Archiving a person asks for the reason; bringing one back does not."""
+        record: PersonRecord | None = self.selected()
+        core = self.core
+        if record is None or core is None:
+            return
+        if record.archived:
+            super().action_archive()
+            return
+        if self.refused_while_restricted(record):
+            return
+        directory = core.directory
+
+        def saved(person: PersonRecord) -> None:
+            self.notify(
+                f"{person.display_name} wurde archiviert ({person.archive_reason}). "
+                "Wiederherstellen im Archiv (z): Eintrag wählen, x drücken.",
+                title="Archiviert",
+                markup=False,
+                timeout=10,
+            )
+            self.changed(self.CHANGED)
+
+        def archive(reason: str | None) -> None:
+            if reason is not None:
+                self.call_service(
+                    lambda: directory.set_person_archived(record, True, reason), saved
+                )
+
+        self.app.push_screen(archive_form(record), archive)
+
+    def action_erase(self) -> None:
+        record: PersonRecord | None = self.selected()
+        core = self.core
+        if record is None or core is None:
+            return
+        privacy = core.privacy
+
+        def call(mask: bool) -> tuple[str, list[HeldCopy]]:
+            report = privacy.erase_person(record.id, mask_surnames=mask)
+            # Backups cannot be changed: which still hold the person, and when they go.
+            return report.summary(), privacy.copies_holding(record.id)
+
+        def done(result: tuple[str, list[HeldCopy]]) -> None:
+            summary, copies = result
+            self.changed("person")
+            self.app.push_screen(ErasedScreen(summary, copies))
+
+        def answer(confirmed: EraseAnswer | None) -> None:
+            if confirmed is not None:
+                self.call_service(lambda: call(confirmed.mask_surnames), done)
+
+        def ask(mentions: tuple[AmbiguousMention, ...]) -> None:
+            self.app.push_screen(EraseScreen(record, mentions), answer)
+
+        def check() -> tuple[AmbiguousMention, ...]:
+            privacy.person_to_erase(record.id)
+            return privacy.surnames_to_confirm(record.id)
+
+        # An unknown or already erased person is refused before anybody types anything.
+        self.call_service(check, ask)

@@ -12,8 +12,8 @@ from textual.widgets import Input, Select
 from koordination.domain.enums import Sector
 from koordination.domain.records.directory import PersonRecord, PersonRow, Saved
 from koordination.errors import KoordinationError
-from koordination.tui.areas.erasure import ErasedScreen, EraseScreen
-from koordination.tui.areas.list_area import ListArea, list_bindings
+from koordination.tui.areas.erasure import PersonPrivacyArea
+from koordination.tui.areas.list_area import list_bindings
 from koordination.tui.formatting import ended, period, person_detail
 from koordination.tui.keys import bind
 from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
@@ -21,7 +21,6 @@ from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from koordination.db.backup_contents import HeldCopy
     from koordination.domain.inputs.directory import (
         AffiliationInput,
         ConsentInput,
@@ -39,7 +38,7 @@ def person_row(r: PersonRow) -> Row:
     return Row(
         r.id,
         (
-            r.name,
+            f"{r.name} (eingeschr.)" if r.restricted else r.name,
             r.organisation,
             r.sector.label if r.sector else "",
             r.emails[0] if r.emails else "",
@@ -62,7 +61,7 @@ def person_search(
     return people, count
 
 
-class PeopleArea(ListArea):
+class PeopleArea(PersonPrivacyArea):
     TITLE = "Personen"
     NOUN = "Personen"
     IMPORT_KIND = "people"
@@ -121,6 +120,12 @@ class PeopleArea(ListArea):
             "erase",
             "erase",
             "Person löschen nach Art. 17 DSGVO: Personendaten überall entfernen",
+            show=False,
+        ),
+        bind(
+            "restrict",
+            "restrict",
+            "Verarbeitung einschränken (Art. 18 DSGVO) oder die Einschränkung aufheben",
             show=False,
         ),
     ]
@@ -222,7 +227,7 @@ class PeopleArea(ListArea):
         self, data: PersonInput | None = None, original: Any = None, refused: str | None = None
     ) -> None:
         record: PersonRecord | None = original or self.selected()
-        if record is None:
+        if record is None or self.refused_while_restricted(record):
             return
 
         def done(result: PersonInput | None) -> None:
@@ -531,32 +536,3 @@ class PeopleArea(ListArea):
                 describe=review,
             )
         )
-
-    def action_erase(self) -> None:
-        record: PersonRecord | None = self.selected()
-        core = self.core
-        if record is None or core is None:
-            return
-
-        def call() -> tuple[str, list[HeldCopy]]:
-            report = core.privacy.erase_person(record.id)
-            # Backups cannot be changed: which still hold the person, and when they go.
-            return report.summary(), core.privacy.copies_holding(record.id)
-
-        def done(result: tuple[str, list[HeldCopy]]) -> None:
-            summary, copies = result
-            self.changed("person")
-            self.app.push_screen(ErasedScreen(summary, copies))
-
-        def answer(confirmed: bool | None) -> None:
-            if confirmed:
-                self.call_service(call, done)
-
-        def ask(_name: str) -> None:
-            self.app.push_screen(EraseScreen(record), answer)
-
-        def check() -> str:
-            return core.privacy.person_to_erase(record.id)
-
-        # An unknown or already erased person is refused before anybody types anything.
-        self.call_service(check, ask)
