@@ -11,19 +11,13 @@ from koordination.db.audit import REQUESTER
 from koordination.db.backup_contents import HeldCopy, copies_holding
 from koordination.db.engine import Database
 from koordination.domain.enums import PrivacyRequestKind
-from koordination.services.privacy.access_report import (
-    AccessReview,
-    AmbiguousMention,
-    access_report,
-    access_review,
-)
+from koordination.services.privacy.access_report import AccessReview, access_report, access_review
 from koordination.services.privacy.audit_trail import record_act
 from koordination.services.privacy.erasure import (
     ErasureReport,
     compact_storage,
     erase_in_session,
     person_to_erase,
-    surnames_to_confirm,
 )
 from koordination.services.privacy.requests import complete_open
 
@@ -77,10 +71,11 @@ class Privacy:
         notes = self.compact_storage(report.tables)
         return dataclasses.replace(report, notes=(*report.notes, *notes))
 
-    def surnames_to_confirm(self, person_id: int) -> tuple[AmbiguousMention, ...]:
-        """Mentions by salutation and a family name someone else shares ("Frau Weiß"): the
+    def surnames_to_confirm(self, person_id: int) -> tuple[Any, ...]:
+        """Mentions by salutation and a family name someone else shares ("Frau Weiß"), each
+        with ``where``, ``field`` and ``excerpt`` (the access review's ambiguous mentions): the
         erasure replaces them only when the office confirms (``mask_surnames``)."""
-        return surnames_to_confirm(self.db, person_id)
+        return self.access_review(person_id).ambiguous
 
     def copies_holding(self, person_id: int) -> list[HeldCopy]:
         """The backups that still hold the person (not erased there), with when each goes;
