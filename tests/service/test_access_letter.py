@@ -42,6 +42,8 @@ from koordination.outputs.builders.sittings import letterhead
 from koordination.services.directory.service import Directory
 from koordination.services.privacy.mentions import sentence_spans
 from koordination.services.privacy.requests import PrivacyRequests, one_month_after
+from koordination.services.privacy.retention import Retention
+from koordination.services.privacy.retention_rules import RULE_KINDS
 from koordination.services.privacy.service import Privacy
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -277,7 +279,7 @@ def test_requests_get_one_month_and_are_done_when_answered(city: Directory) -> N
     assert asked.due_on == date(2026, 11, 20) and asked.overdue(TODAY)
     assert asked.deadline(TODAY) == "überfällig seit 2 Tagen"
     assert erase.deadline(TODAY) == "noch 30 Tage"
-    assert requests.status().retention_warning  # no rule is switched on
+    assert requests.status().retention_warning  # no rule is decided
     with pytest.raises(ValidationError, match="Zukunft"):
         requests.add(PrivacyRequestKind.AUSKUNFT, pid, received_on=date(2026, 12, 1))
     with pytest.raises(ValidationError, match="anfragenden Person"):
@@ -295,6 +297,11 @@ def test_requests_get_one_month_and_are_done_when_answered(city: Directory) -> N
     assert done.person_number == pid and done.done
     with city.db.session() as session:
         session.add(RetentionRule(kind="guests", months=12, enabled=True))
+    assert "7 von 8 Fristen nicht festgelegt" in requests.status().retention_warning
+    retention = Retention(city.db)
+    for kind in RULE_KINDS:
+        if kind != "guests":
+            retention.keep(kind, "unbefristet, weil es die Dienstanweisung so regelt")
     assert requests.status().retention_warning == ""
 
 

@@ -147,8 +147,12 @@ def _city(db: Database) -> City:
     )
 
 
+#: The rules on people, surveys' contacts and invitations (the others: test_retention_kinds.py).
+PEOPLE_RULES = ("guests", "inactive_people", "survey_contacts", "invitations")
+
+
 def _switch_on(retention: Retention, *kinds: str, months: int = 12) -> None:
-    for kind in kinds or tuple(RULE_KINDS):
+    for kind in kinds or PEOPLE_RULES:
         retention.set_rule(kind, months, True)
 
 

@@ -46,7 +46,7 @@ async def test_overview_shows_open_requests_with_their_deadline_and_the_retentio
         assert "Auskunft: Erika Beispiel (Nr." in text
         assert "Frist 20.08.26, überfällig seit 12 Tagen" in text
         assert "Löschung: Max Mustermann (Brief), Frist 01.10.26, noch 30 Tage" in text
-        assert "Keine Aufbewahrungsfrist beschlossen" in text
+        assert "Aufbewahrung: 8 von 8 Fristen nicht festgelegt" in text
         # The card comes first and is whole on the first screen.
         assert card.region.y < app.query_one("#overview-city").region.y
         assert card.region.bottom <= app.size.height - 1

@@ -18,6 +18,7 @@ from koordination.calendar.replies import read_message
 from koordination.delivery.imap import MAX_MESSAGE_BYTES, Mailbox, open_mailbox
 from koordination.delivery.settings import ImapSettings
 from koordination.errors import KoordinationError
+from koordination.files import try_lock
 
 if TYPE_CHECKING:
     from koordination.services.meetings.service import Meetings
@@ -110,7 +111,7 @@ class ReplyFetch:
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            if not _try_lock(fd):
+            if not try_lock(fd):
                 raise KoordinationError(
                     "Die Antworten werden gerade schon abgeholt (ein anderer Aufruf läuft noch). "
                     "Bitte warten und später erneut versuchen."
@@ -119,20 +120,3 @@ class ReplyFetch:
         finally:
             os.close(fd)  # closing releases the lock
 
-
-def _try_lock(fd: int) -> bool:
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-        except OSError:
-            return False
-        return True
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True

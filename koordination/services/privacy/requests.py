@@ -1,6 +1,6 @@
 """Data subjects' requests (Art. 15-21 DSGVO) with their deadline: recorded when they arrive,
 answered within one month (Art. 12 Abs. 3), marked done when the access report is written or
-the person erased; and whether the office has decided any retention period yet."""
+the person erased; and how many retention periods the office has not decided yet."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from koordination.clock import CITY_ZONE, SYSTEM_CLOCK, Clock
 from koordination.db import audit
 from koordination.db.engine import Database
 from koordination.domain.enums import PrivacyRequestKind
-from koordination.domain.models import Person, PrivacyRequest, RetentionRule
+from koordination.domain.models import Person, PrivacyRequest
 from koordination.domain.records.directory import display_name
 from koordination.errors import FieldError, NotFoundError, ValidationError
 
@@ -125,19 +125,19 @@ def complete_open(
     return ids
 
 
-def retention_undecided(session: Session) -> bool:
-    """True while no retention rule is switched on: the office has not decided how long it
-    keeps anything (Art. 5 Abs. 1 lit. e DSGVO)."""
-    enabled = session.scalar(
-        select(func.count(RetentionRule.id)).where(RetentionRule.enabled.is_(True))
+def retention_warning(session: Session) -> str:
+    """The warning while any kind of data has no decided period (a period, or deliberately
+    none with a reason): the office must decide and document how long it keeps what (Art. 5
+    Abs. 1 lit. e, Abs. 2 DSGVO). "" when every rule is decided."""
+    from koordination.services.privacy.retention_rules import undecided
+
+    missing, total = undecided(session)
+    if not missing:
+        return ""
+    return (
+        f"Aufbewahrung: {missing} von {total} Fristen nicht festgelegt – bitte festlegen "
+        "oder begründen, warum unbefristet (Taste M, koordination retention)."
     )
-    return not enabled
-
-
-RETENTION_WARNING = (
-    "Keine Aufbewahrungsfrist beschlossen: bitte Fristen festlegen und dokumentieren "
-    "(koordination retention)."
-)
 
 
 @dataclass(frozen=True)
@@ -255,7 +255,7 @@ class PrivacyRequests:
                 )
             )
             names = _names(session, (r.person_id for r in rows))
-            warning = RETENTION_WARNING if retention_undecided(session) else ""
+            warning = retention_warning(session)
             return PrivacyStatus(
                 tuple(_record(r, names.get(r.person_id or 0, "")) for r in rows), warning
             )

@@ -2,39 +2,51 @@
 run that deletes exactly that.
 
 The rules live in the database, so every coordinator of an office shares them; all are off
-until the office switches them on. Nothing is deleted by itself: :meth:`Retention.preview`
+until the office decides them: a period in months, or deliberately none with a written reason
+(Art. 5 Abs. 1 lit. e, Abs. 2 DSGVO). Nothing is deleted by itself: :meth:`Retention.preview`
 only reads, and :meth:`Retention.run` deletes, in one transaction, exactly what the preview
-of the same moment lists — a plan confirmed earlier is checked against the data first.
+of the same moment lists — a plan confirmed earlier is checked against the data first. The
+files a rule deletes go just before that transaction commits. Two runs never overlap: a run
+holds a lock (a lock file beside a SQLite file, an advisory lock on PostgreSQL).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.db import audit
 from koordination.db.engine import Database
 from koordination.domain.models import (
+    AppSetting,
     AuditEntry,
     Invitation,
     Response,
     RetentionRule,
+    SurveyAnswer,
     SurveyResponse,
 )
 from koordination.errors import ConflictError, FieldError, ValidationError
+from koordination.files import try_lock
+from koordination.services.privacy import retention_files
 from koordination.services.privacy.erasure import compact_storage, erase_in_session
-from koordination.services.privacy.retention_plan import plan_for
+from koordination.services.privacy.retention_plan import blanked_values, plan_for
 from koordination.services.privacy.retention_rules import (
     MAX_MONTHS,
     MIN_MONTHS,
+    MIN_REASON,
+    RULE_KINDS,
+    Decision,
     PlannedRule,
     RetentionPlan,
     RetentionReport,
@@ -42,9 +54,19 @@ from koordination.services.privacy.retention_rules import (
     RuleState,
     chunks,
     counted,
+    decision_key,
     rule_kind,
     states,
 )
+
+#: Progress of a run: (rules done, rules in all).
+Progress = Callable[[int, int], None]
+#: The key of the PostgreSQL advisory lock a run holds ("koordAuf" in ASCII).
+_ADVISORY_KEY = 0x6B6F6F7264417566
+
+
+class RetentionBusy(ConflictError):
+    """Another run of the rules holds the lock."""
 
 
 class Retention:
@@ -62,8 +84,10 @@ class Retention:
         with self.db.session() as session:
             return states(session)
 
-    def set_rule(self, kind: str, months: int | None, enabled: bool) -> RuleState:
-        """Switch a rule on (with its period) or off; ``months`` None keeps the period."""
+    def set_rule(self, kind: str, months: int | None, enabled: bool, reason: str = "") -> RuleState:
+        """Switch a rule on (with its period and, if given, why this period) or off;
+        ``months`` None keeps the period. Switched off, the rule is undecided again until it
+        is switched on or kept without a period (:meth:`keep`)."""
         known = rule_kind(kind)
         if months is not None and not MIN_MONTHS <= months <= MAX_MONTHS:
             raise ValidationError(
@@ -83,6 +107,36 @@ class Retention:
             elif months is not None:
                 rule.months = months
             rule.enabled = enabled
+            decision = (
+                Decision(False, reason.strip(), self.today(), audit.actor_of(session))
+                if enabled
+                else None
+            )
+            _decide(session, kind, decision)
+            session.flush()
+            return next(s for s in states(session) if s.kind == kind)
+
+    def keep(self, kind: str, reason: str) -> RuleState:
+        """Decide to keep a kind of data without a period ("unbefristet, weil …"): the rule
+        is off and the decision, its reason and date are recorded."""
+        rule_kind(kind)
+        reason = " ".join(reason.split())
+        if len(reason) < MIN_REASON:
+            raise ValidationError(
+                [
+                    FieldError(
+                        "Begründung",
+                        "Ohne Löschfrist bitte begründen, warum diese Daten unbefristet "
+                        f"gebraucht werden (mindestens {MIN_REASON} Zeichen), z. B. "
+                        "„unbefristet, weil die Protokolle das Gedächtnis des Netzwerks sind“.",
+                    )
+                ]
+            )
+        with self.db.session() as session:
+            rule = session.scalar(select(RetentionRule).where(RetentionRule.kind == kind))
+            if rule is not None:
+                rule.enabled = False
+            _decide(session, kind, Decision(True, reason, self.today(), audit.actor_of(session)))
             session.flush()
             return next(s for s in states(session) if s.kind == kind)
 
@@ -90,38 +144,76 @@ class Retention:
         """What a run on ``today`` would delete; changes nothing."""
         day = today or self.today()
         with self.db.session() as session:
-            plan = plan_for(session, day)
+            plan = plan_for(session, day, self.db)
             session.rollback()
             return plan
 
-    def run(self, today: date | None = None, plan: RetentionPlan | None = None) -> RetentionReport:
+    def run(
+        self,
+        today: date | None = None,
+        plan: RetentionPlan | None = None,
+        progress: Progress | None = None,
+    ) -> RetentionReport:
         """Delete what the rules find, in one transaction, and write it into the audit trail.
 
         With ``plan`` (the preview the office confirmed), the run refuses when the data no
         longer give the same plan: nothing is deleted that was not shown. After the commit the
-        storage is rewritten, so the deleted bytes leave the database files too.
+        storage is rewritten, so the deleted bytes leave the database files too. A second run
+        while one holds the lock is refused (:class:`RetentionBusy`), nothing deleted.
         """
         day = plan.today if plan is not None else today or self.today()
         run = _Run(day, self.clock.now())
-        with self.db.session() as session:
-            current = plan_for(session, day)
+        with self._exclusive(), self.db.session() as session:
+            current = plan_for(session, day, self.db)
             if plan is not None and plan.keys() != current.keys():
                 raise ConflictError(
                     "Seit der Vorschau hat sich an den Daten etwas geändert; es wurde nichts "
                     "gelöscht. Bitte die Vorschau neu ansehen und dann erneut ausführen."
                 )
-            results = tuple(run.apply(session, rule) for rule in current.rules)
-            _log_run(session, day, results)
+            results = []
+            for done, rule in enumerate(current.rules, start=1):
+                results.append(run.apply(session, rule))
+                if progress is not None:
+                    progress(done, len(current.rules))
+            _log_run(session, day, tuple(results))
             actor = audit.actor_of(session)
+            rules = tuple(states(session))
         if run.tables:
             run.notes.extend(compact_storage(self.db, run.tables))
         return RetentionReport(
             today=day,
             at=self.clock.now(),
             actor=actor,
-            results=results,
+            results=tuple(results),
             notes=tuple(run.notes),
+            rules=rules,
         )
+
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """Held for a whole run: a second run (a cron job, a colleague) is refused."""
+        busy = RetentionBusy(
+            "Die Aufbewahrungsregeln werden gerade schon ausgeführt (ein anderer Aufruf läuft "
+            "noch); es wurde nichts gelöscht. Bitte später erneut versuchen."
+        )
+        if self.db.path is not None:
+            lock = self.db.path.with_name(f"{self.db.path.name}.aufbewahrung.lock")
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                if not try_lock(fd):
+                    raise busy
+                yield
+            finally:
+                os.close(fd)  # closing releases the lock
+            return
+        with self.db.engine.connect() as conn:
+            if not conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": _ADVISORY_KEY}):
+                raise busy
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _ADVISORY_KEY})
+                conn.commit()
 
 
 @dataclass
@@ -149,6 +241,23 @@ class _Run:
             )
             if targets:
                 self.tables |= {"survey_response", "audit_entry"}
+        elif rule.kind == "survey_answers":
+            answers = _delete_free_texts(session, rule)
+            summary = (
+                f"{counted(answers, 'Freitext-Antwort', 'Freitext-Antworten')} aus "
+                f"{counted(len(targets), 'Umfrage', 'Umfragen')} gelöscht"
+            )
+            if targets:
+                self.tables |= {"survey_answer"}
+        elif rule.kind == "audit_values":
+            entries = _blank_old_values(session, rule)
+            summary = f"Werte in {counted(entries, 'Eintrag', 'Einträgen')} geleert"
+            if targets:
+                self.tables |= {"audit_entry"}
+        elif RULE_KINDS[rule.kind].files:
+            deleted, notes = retention_files.delete(targets)
+            self.notes.extend(notes)
+            summary = f"{counted(deleted, 'Datei', 'Dateien')} gelöscht"
         else:
             invitations = _delete_invitations(session, rule)
             summary = (
@@ -183,6 +292,46 @@ def _clear_survey_contacts(session: Session, rule: PlannedRule) -> int:
         )
         cleared += len(target.parts)
     return cleared
+
+
+def _delete_free_texts(session: Session, rule: PlannedRule) -> int:
+    deleted = 0
+    for target in rule.targets:
+        for chunk in chunks(target.parts):
+            session.execute(
+                delete(SurveyAnswer)
+                .where(SurveyAnswer.id.in_(chunk))
+                .execution_options(synchronize_session=False)
+            )
+        audit.log(
+            session,
+            "update",
+            "survey",
+            target.id,
+            changes={
+                "Freitext-Antworten gelöscht": len(target.parts),
+                "Aufbewahrungsregel": rule.title,
+            },
+        )
+        deleted += len(target.parts)
+    return deleted
+
+
+def _blank_old_values(session: Session, rule: PlannedRule) -> int:
+    """Blank the values of the entries found; the entries stay (who, when, what kind)."""
+    blanked = 0
+    for target in rule.targets:
+        for chunk in chunks(target.parts):
+            stmt = select(AuditEntry.id, AuditEntry.changes).where(AuditEntry.id.in_(chunk))
+            for entry_id, changes in session.execute(stmt).all():
+                values = blanked_values(changes)
+                if values is None:
+                    continue
+                session.execute(
+                    update(AuditEntry).where(AuditEntry.id == entry_id).values(changes=values)
+                )
+                blanked += 1
+    return blanked
 
 
 def _delete_invitations(session: Session, rule: PlannedRule) -> int:
@@ -237,6 +386,35 @@ def _blank_trail(
             if cut_links:
                 blanked["refs"] = ""
             session.execute(update(AuditEntry).where(AuditEntry.id == entry_id).values(**blanked))
+
+
+def _decide(session: Session, kind: str, decision: Decision | None) -> None:
+    """Record the office's decision for ``kind`` (``None``: undecided again), in the trail
+    too: who decided what, when and why."""
+    key = decision_key(kind)
+    row = session.get(AppSetting, key)
+    if decision is None:
+        if row is not None:
+            session.delete(row)
+            audit.log(
+                session,
+                "update",
+                "retention_rule",
+                None,
+                changes={"Regel": rule_kind(kind).label, "Entscheidung": "nicht festgelegt"},
+            )
+        return
+    if row is None:
+        session.add(AppSetting(key=key, value=decision.stored()))
+    else:
+        row.value = decision.stored()
+    facts = {
+        "Regel": rule_kind(kind).label,
+        "Entscheidung": "keine Löschfrist" if decision.keep else "Frist eingeschaltet",
+    }
+    if decision.reason:
+        facts["Begründung"] = decision.reason
+    audit.log(session, "update", "retention_rule", None, changes=facts)
 
 
 def _log_run(session: Session, today: date, results: tuple[RuleResult, ...]) -> None:

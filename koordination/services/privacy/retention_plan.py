@@ -1,22 +1,25 @@
-"""What the retention rules would delete on a day: the people, surveys and dates each rule
-finds (only reads)."""
+"""What the retention rules would delete on a day: the people, surveys, dates, trail entries
+and files each rule finds (only reads)."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from koordination.domain.enums import MeasureStatus, SurveyStatus
+from koordination.db import audit
+from koordination.domain.enums import MeasureStatus, QuestionType, SurveyStatus
 from koordination.domain.inputs.validation import format_date
 from koordination.domain.models import (
     Affiliation,
     Attendance,
+    AuditEntry,
     CityProfile,
     Consent,
     GroupMembership,
@@ -27,6 +30,8 @@ from koordination.domain.models import (
     Response,
     Sitting,
     Survey,
+    SurveyAnswer,
+    SurveyQuestion,
     SurveyResponse,
     Task,
 )
@@ -43,10 +48,17 @@ from koordination.services.privacy.retention_rules import (
     states,
 )
 
+if TYPE_CHECKING:
+    from koordination.db.engine import Database
 
-def plan_for(session: Session, today: date) -> RetentionPlan:
+#: Trail entries of these kinds keep their values: the office's own settings, no one's data.
+_TRAIL_KEPT = ("retention_rule",)
+
+
+def plan_for(session: Session, today: date, db: Database | None = None) -> RetentionPlan:
     """What the switched-on rules find on ``today``; a person found by two rules is listed
-    under the first."""
+    under the first. The rules on files look at this computer's folders of ``db`` (none
+    without it)."""
     rules = []
     people: _People | None = None
     listed: set[int] = set()
@@ -61,8 +73,16 @@ def plan_for(session: Session, today: date) -> RetentionPlan:
             listed |= found
         elif state.kind == "survey_contacts":
             targets = _survey_targets(session, cutoff)
-        else:
+        elif state.kind == "survey_answers":
+            targets = _free_text_targets(session, cutoff)
+        elif state.kind == "invitations":
             targets = _invitation_targets(session, cutoff)
+        elif state.kind == "audit_values":
+            targets = _trail_targets(session, cutoff)
+        else:
+            from koordination.services.privacy import retention_files
+
+            targets = retention_files.targets(state.kind, session, db, cutoff)
         rules.append(
             PlannedRule(state.kind, state.title, state.deletes, state.months, cutoff, targets)
         )
@@ -199,7 +219,9 @@ def _ended_before(cutoff: date) -> ColumnElement[bool]:
     )
 
 
-def _survey_targets(session: Session, cutoff: date) -> tuple[Target, ...]:
+def _closed_before(session: Session, cutoff: date) -> dict[int, tuple[str, date]]:
+    """Surveys closed before ``cutoff`` (their end date, else their last change): title and
+    that day by number."""
     surveys = session.execute(
         select(Survey.id, Survey.title, Survey.ends_on, Survey.updated_at).where(
             Survey.status == SurveyStatus.ABGESCHLOSSEN
@@ -210,6 +232,11 @@ def _survey_targets(session: Session, cutoff: date) -> tuple[Target, ...]:
         closed_on = ends_on or city_day(updated)
         if closed_on is not None and closed_on < cutoff:
             closed[sid] = (title, closed_on)
+    return closed
+
+
+def _survey_targets(session: Session, cutoff: date) -> tuple[Target, ...]:
+    closed = _closed_before(session, cutoff)
     responses: dict[int, list[int]] = defaultdict(list)
     for chunk in chunks(closed):
         stmt = select(SurveyResponse.survey_id, SurveyResponse.id).where(
@@ -258,6 +285,86 @@ def _invitation_targets(session: Session, cutoff: date) -> tuple[Target, ...]:
                 mid,
                 f"„{title}“ (Nr. {mid}, {when}): "
                 f"{counted(len(ids), 'Einladung', 'Einladungen')} mit Antworten",
+                ids,
+            )
+        )
+    return tuple(targets)
+
+
+def _free_text_targets(session: Session, cutoff: date) -> tuple[Target, ...]:
+    """The free-text answers of surveys closed before ``cutoff``, per survey."""
+    closed = _closed_before(session, cutoff)
+    answers: dict[int, list[int]] = defaultdict(list)
+    for chunk in chunks(closed):
+        stmt = (
+            select(SurveyResponse.survey_id, SurveyAnswer.id)
+            .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+            .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+            .where(
+                SurveyResponse.survey_id.in_(chunk),
+                SurveyQuestion.type == QuestionType.TEXT,
+                SurveyAnswer.text.is_not(None),
+            )
+        )
+        for sid, aid in session.execute(stmt):
+            answers[sid].append(aid)
+    targets = []
+    for sid in sorted(answers):
+        title, closed_on = closed[sid]
+        ids = tuple(sorted(answers[sid]))
+        targets.append(
+            Target(
+                "survey",
+                sid,
+                f"„{title}“ (Nr. {sid}, Ende {format_date(closed_on)}): "
+                f"{counted(len(ids), 'Freitext-Antwort', 'Freitext-Antworten')}",
+                ids,
+            )
+        )
+    return tuple(targets)
+
+
+def blanked_values(changes: str) -> str | None:
+    """The trail entry's changes with every old and new value blanked ("[gelöscht]"; an
+    empty value stays empty), or ``None`` when no value is left to blank."""
+    try:
+        values = json.loads(changes or "{}")
+    except ValueError:
+        return None
+    if not isinstance(values, dict):
+        return None
+    changed = False
+    for name, pair in values.items():
+        if isinstance(pair, list) and len(pair) == 2:
+            blank = [None if v is None or v == "" else audit.ERASED for v in pair]
+            if blank != pair:
+                values[name] = blank
+                changed = True
+    return json.dumps(values, ensure_ascii=False, sort_keys=True) if changed else None
+
+
+def _trail_targets(session: Session, cutoff: date) -> tuple[Target, ...]:
+    """Trail entries older than ``cutoff`` that still hold values, per kind of record."""
+    stmt = select(AuditEntry.id, AuditEntry.kind, AuditEntry.changes).where(
+        AuditEntry.at < start_of(cutoff),
+        AuditEntry.kind.not_in(_TRAIL_KEPT),
+        # Values are stored as [old, new] pairs: an entry without a bracket has none.
+        AuditEntry.changes.contains("["),
+    )
+    entries: dict[str, list[int]] = defaultdict(list)
+    for entry_id, kind, changes in session.execute(stmt.order_by(AuditEntry.id)):
+        if blanked_values(changes) is not None:
+            entries[kind].append(entry_id)
+    targets = []
+    for number, kind in enumerate(sorted(entries), start=1):
+        ids = tuple(entries[kind])
+        label = audit.KIND_LABELS.get(kind, kind)
+        targets.append(
+            Target(
+                "audit",
+                number,
+                f"{label}: Werte in {counted(len(ids), 'Eintrag', 'Einträgen')} vor dem "
+                f"{format_date(cutoff)}",
                 ids,
             )
         )

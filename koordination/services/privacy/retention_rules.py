@@ -4,6 +4,7 @@ database, and the records a preview and a run hand out."""
 from __future__ import annotations
 
 import calendar
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from koordination.clock import CITY_ZONE
-from koordination.domain.models import RetentionRule
+from koordination.domain.models import AppSetting, RetentionRule
 from koordination.errors import FieldError, ValidationError
 
 #: Ids per ``IN (...)`` list: below SQLite's and PostgreSQL's limits on bound parameters.
@@ -33,6 +34,16 @@ class RuleKind:
     deletes: str
     #: Suggested when the office switches the rule on without saying how long.
     default_months: int
+    #: True: the rule deletes files on this computer, not rows of the database.
+    files: bool = False
+
+    @property
+    def label(self) -> str:
+        """The rule without its period ("Gäste", "Kontaktdaten aus Umfragen")."""
+        for cut in (" nach {", " seit {", " {"):
+            if cut in self.title:
+                return self.title.split(cut)[0]
+        return self.title
 
     def titled(self, months: int) -> str:
         if months == 1:
@@ -72,12 +83,49 @@ RULE_KINDS: dict[str, RuleKind] = {
             6,
         ),
         RuleKind(
+            "survey_answers",
+            "Freitexte aus Umfragen {acc} nach Abschluss",
+            "In abgeschlossenen Umfragen (Enddatum, sonst letzte Änderung, älter als die "
+            "Frist) werden die Freitext-Antworten gelöscht; die Antworten selbst bleiben mit "
+            "den angekreuzten Antworten, Zahlen und Daten für die Auswertung, und die "
+            "veröffentlichten Stände der Ergebnisse bleiben unverändert.",
+            12,
+        ),
+        RuleKind(
             "invitations",
             "Einladungslisten {acc} nach dem Termin",
             "Bei Terminen und Serien, die vor der Frist zu Ende gingen, werden Einladungen "
             "und Antworten gelöscht; im Verlauf des Termins bleiben nur die Zahlen "
             "(eingeladen, zugesagt, abgesagt …). Anwesenheit und Protokoll bleiben.",
             24,
+        ),
+        RuleKind(
+            "audit_values",
+            "Alte Werte im Änderungsprotokoll nach {dat}",
+            "Im Änderungsprotokoll werden bei Einträgen, die älter als die Frist sind, die "
+            "alten und neuen Werte geleert („[gelöscht]“); der Eintrag selbst bleibt (wer, "
+            "wann, was für eine Änderung).",
+            36,
+        ),
+        RuleKind(
+            "exports",
+            "Dateien im Ausgabeordner nach {dat}",
+            "Dateien im Ausgabeordner (Exporte, Briefe, Listen), die seit der Frist nicht "
+            "mehr geändert wurden, werden gelöscht. Dateien, die Sie an einen anderen Ort "
+            "geschrieben haben, kennt koordination nicht.",
+            6,
+            files=True,
+        ),
+        RuleKind(
+            "backups",
+            "Sicherungskopien nach {dat}",
+            "Sicherungen, die koordination selbst schreibt (vor einem Upgrade, vor einer "
+            "Wiederherstellung, die tägliche Sicherung), werden gelöscht, wenn sie älter als "
+            "die Frist sind; die jüngste jeder Art bleibt immer. Sicherungen, die mit "
+            "`koordination db backup DATEI` an einen eigenen Ort geschrieben wurden, bitte "
+            "selbst löschen.",
+            6,
+            files=True,
         ),
     )
 }
@@ -126,6 +174,53 @@ def counted(n: int, one: str, many: str) -> str:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """What the office decided for one rule kind, beyond the period itself: deliberately no
+    deletion (``keep``), and why, when and by whom (kept in ``app_setting``)."""
+
+    keep: bool
+    reason: str
+    on: date | None
+    by: str
+
+    def stored(self) -> str:
+        return json.dumps(
+            {
+                "keep": self.keep,
+                "reason": self.reason,
+                "on": self.on.isoformat() if self.on else "",
+                "by": self.by,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+
+    @classmethod
+    def read(cls, text: str) -> Decision | None:
+        try:
+            data = json.loads(text or "{}")
+            on = data.get("on") or ""
+            return cls(
+                keep=bool(data.get("keep")),
+                reason=str(data.get("reason") or ""),
+                on=date.fromisoformat(on) if on else None,
+                by=str(data.get("by") or ""),
+            )
+        except (ValueError, TypeError, AttributeError):
+            return None
+
+
+#: The decision of rule kind ``guests`` is the setting ``retention.guests``.
+DECISION_PREFIX = "retention."
+#: The shortest reason the office may give for keeping data without a period.
+MIN_REASON = 10
+
+
+def decision_key(kind: str) -> str:
+    return DECISION_PREFIX + kind
+
+
+@dataclass(frozen=True)
 class RuleState:
     """A rule as the office set it (or the suggestion, while it was never set)."""
 
@@ -137,17 +232,54 @@ class RuleState:
     title: str
     deletes: str
     default_months: int
+    #: The office decided to keep this kind of data without a period (with ``reason``).
+    keep: bool = False
+    #: Why this period, or why none ("unbefristet, weil …").
+    reason: str = ""
+    decided_on: date | None = None
+    decided_by: str = ""
+    files: bool = False
+
+    @property
+    def decided(self) -> bool:
+        """Switched on with a period, or deliberately kept without one for a written reason."""
+        return self.enabled or (self.keep and bool(self.reason.strip()))
+
+    @property
+    def label(self) -> str:
+        """The rule without its period: "Gäste", as a list of rules names it."""
+        return RULE_KINDS[self.kind].label
+
+    @property
+    def status(self) -> str:
+        """ "12 Monate", "unbefristet" or "nicht festgelegt"."""
+        if self.enabled:
+            return "1 Monat" if self.months == 1 else f"{self.months} Monate"
+        if self.decided:
+            return "unbefristet"
+        return "nicht festgelegt"
+
+    @property
+    def described(self) -> str:
+        """The state in one sentence, for the record of processing and the information text:
+        "Gäste nach 12 Monaten", "… : keine Löschung, weil …", "… : keine Frist festgelegt"."""
+        if self.enabled:
+            return self.title + (f" ({self.reason.strip()})" if self.reason.strip() else "")
+        if self.decided:
+            return f"{self.label}: keine Löschfrist; {self.reason.strip()}"
+        return f"{self.label}: keine Frist festgelegt"
 
 
 @dataclass(frozen=True)
 class Target:
     """One thing a rule deletes: a person, or the contact data of a survey's responses, or
-    the invitation list of a meeting (``parts``: the rows concerned)."""
+    the invitation list of a meeting (``parts``: the rows concerned), or a file (``path``)."""
 
     kind: str
     id: int
     description: str
     parts: tuple[int, ...] = ()
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,11 +308,11 @@ class RetentionPlan:
     def total(self) -> int:
         return sum(len(rule.targets) for rule in self.rules)
 
-    def keys(self) -> frozenset[tuple[str, str, int, tuple[int, ...]]]:
+    def keys(self) -> frozenset[tuple[str, str, int, tuple[int, ...], str]]:
         """What is deleted, without the descriptions: two plans delete the same when these
         are equal."""
         return frozenset(
-            (rule.kind, t.kind, t.id, t.parts) for rule in self.rules for t in rule.targets
+            (rule.kind, t.kind, t.id, t.parts, t.path) for rule in self.rules for t in rule.targets
         )
 
 
@@ -203,10 +335,27 @@ class RetentionReport:
     results: tuple[RuleResult, ...]
     #: What the office still has to do (a measure without a responsible person …).
     notes: tuple[str, ...] = ()
+    #: Every rule kind as it stood at the run.
+    rules: tuple[RuleState, ...] = ()
 
     @property
     def total(self) -> int:
         return sum(len(r.targets) for r in self.results)
+
+    def rule_lines(self) -> list[str]:
+        """One line per rule kind, for a log (``retention run --quiet``): what the run did,
+        or why the rule deleted nothing."""
+        done = {r.kind: r for r in self.results}
+        lines = []
+        for state in self.rules:
+            result = done.get(state.kind)
+            if result is not None:
+                lines.append(f"{result.title}: {result.summary}")
+            elif state.decided:
+                lines.append(f"{state.label}: unbefristet, nichts gelöscht")
+            else:
+                lines.append(f"{state.label}: nicht festgelegt, nichts gelöscht")
+        return lines + list(self.notes)
 
     def lines(self) -> list[str]:
         when = self.at.astimezone(CITY_ZONE).strftime("%d.%m.%Y %H:%M")
@@ -216,22 +365,55 @@ class RetentionReport:
         return [head, *(f"{r.title}: {r.summary}" for r in self.results), *self.notes]
 
 
+def decisions(session: Session) -> dict[str, Decision]:
+    """The office's recorded decisions by rule kind (unreadable ones count as none)."""
+    rows = session.execute(
+        select(AppSetting.key, AppSetting.value).where(AppSetting.key.startswith(DECISION_PREFIX))
+    )
+    found = {}
+    for key, value in rows:
+        decision = Decision.read(value)
+        kind = key[len(DECISION_PREFIX) :]
+        if decision is not None and kind in RULE_KINDS:
+            found[kind] = decision
+    return found
+
+
 def states(session: Session) -> list[RuleState]:
     """Every rule kind with its setting (or the suggestion), in the order a run applies them."""
     stored = {r.kind: r for r in session.scalars(select(RetentionRule))}
+    decided = decisions(session)
     found = []
     for kind, known in RULE_KINDS.items():
         row = stored.get(kind)
         months = row.months if row is not None else known.default_months
+        enabled = bool(row is not None and row.enabled)
+        decision = decided.get(kind)
+        on = decision.on if decision is not None else None
+        if on is None and enabled and row is not None:
+            on = city_day(row.updated_at)
         found.append(
             RuleState(
                 kind=kind,
                 months=months,
-                enabled=bool(row is not None and row.enabled),
+                enabled=enabled,
                 stored=row is not None,
                 title=known.titled(months),
                 deletes=known.deletes,
                 default_months=known.default_months,
+                # A decision to keep applies while the rule is off; switching it on ends it.
+                keep=bool(decision and decision.keep and not enabled),
+                reason=decision.reason if decision is not None else "",
+                decided_on=on,
+                decided_by=decision.by if decision is not None else "",
+                files=known.files,
             )
         )
     return found
+
+
+def undecided(session: Session) -> tuple[int, int]:
+    """(undecided, all): how many rule kinds the office has neither given a period nor
+    deliberately kept without one, for a written reason."""
+    found = states(session)
+    return sum(not s.decided for s in found), len(found)
