@@ -140,3 +140,35 @@ def test_the_catalogue_is_listed_and_a_version_is_added_once(
     err = capsys.readouterr().err
     assert "--text (Wortlaut): darf nicht leer sein" in err
     assert "--ab (Gültig ab): bitte ein Datum angeben" in err
+
+
+def test_import_maps_yes_only_with_a_named_version_and_flags_art14_until_informed(
+    office: tuple[str, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, _pid = office
+    listing = tmp_path / "jugendring.csv"
+    listing.write_text(
+        "Nachname;Vorname;E-Mail;Einwilligung\nBerg;Bea;bea@example.org;ja\n", encoding="utf-8"
+    )
+    capsys.readouterr()
+    assert main(["--db", path, "import", "people", str(listing)]) == 1
+    assert "--einwilligung einladungen=2026-01" in capsys.readouterr().err
+    assert main(["--db", path, "import", "people", str(listing), "--einwilligung", "x"]) == 1
+    assert "--einwilligung „x“: bitte ZWECK=FASSUNG angeben" in capsys.readouterr().err
+    named = ["--einwilligung", "einladungen=2026-01", "--quelle", "Liste des Jugendrings"]
+    assert main(["--db", path, "import", "people", str(listing), *named]) == 0
+    capsys.readouterr()
+
+    assert main(["--db", path, "people", "list", "--art14-offen"]) == 0
+    out = capsys.readouterr()
+    assert "Bea Berg  Liste des Jugendrings" in out.out
+    assert "1 Personen: Art. 14 Information offen" in out.err
+    bea = out.out.splitlines()[1].split()[0]
+    assert main(["--db", path, "people", "show", bea]) == 0
+    shown = capsys.readouterr().out
+    assert "Fassung 2026-01, Import, Nachweis: jugendring.csv" in shown
+    assert "Herkunft:      Liste des Jugendrings (Art. 14 Information offen)" in shown
+    assert main(["--db", path, "people", "art14-informed", bea]) == 0
+    assert "vermerkt: 1 Personen" in capsys.readouterr().out
+    assert main(["--db", path, "people", "list", "--art14-offen", "--json"]) == 0
+    assert capsys.readouterr().out == "[]\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from support.consents import give_consent, withdraw_consent
+from support.consents import give_consent, import_people, withdraw_consent
 
 from koordination.calendar import ics
 from koordination.clock import Clock
@@ -275,7 +275,7 @@ def test_the_export_without_contact_data_imports_into_an_empty_database(
     try:
         copy = Directory(other, Clock.on(TODAY))
         copy.create_group(GroupInput(name="AK Jugend", kind=GroupKind.ARBEITSKREIS))
-        report = Imports(other, Clock.on(TODAY)).people(target)
+        report = import_people(Imports(other, Clock.on(TODAY)), target, ConsentPurpose)
         assert (report.created, report.organisations_created) == (5, 1)
         emails = {r.name: r.emails for r in copy.list_people()}
         assert emails == {p.name: (p.email,) if p.shares else () for p in network.everybody()}

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from support.consents import import_people
 from support.policy import fuzz
 
 from koordination.clock import Clock
@@ -48,7 +49,9 @@ def count(db: Database, model: type[Person] | type[Organisation]) -> int:
 
 
 def test_german_excel_file_cp1252_semicolon_imports_umlauts_and_dates(db: Database) -> None:
-    report = Imports(db, Clock.on(TODAY)).people(FIXTURES / "excel_deutsch_cp1252.csv")
+    report = import_people(
+        Imports(db, Clock.on(TODAY)), FIXTURES / "excel_deutsch_cp1252.csv", ConsentPurpose
+    )
     assert report.created == 2
     directory = Directory(db)
     juergen = directory.get_person(directory.list_people(PeopleFilter(search="weiß"))[0].id)

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from support.consents import give_consent
+from support.consents import give_consent, import_people
 
 from koordination.clock import Clock
 from koordination.db.engine import Database
@@ -259,7 +259,9 @@ def test_export_then_import_gives_the_same_people(
     for g in city.list_groups():
         other.create_group(GroupInput(name=g.name, kind=g.kind))
     assert Imports(other_db).organisations(tmp_path / "organisationen.csv").created == 2
-    report = Imports(other_db, Clock.on(TODAY)).people(tmp_path / "personen.csv")
+    report = import_people(
+        Imports(other_db, Clock.on(TODAY)), tmp_path / "personen.csv", ConsentPurpose
+    )
     assert (report.created, report.memberships_created) == (3, 3)
     assert report.organisations_created == 0
     assert report.warnings == ()

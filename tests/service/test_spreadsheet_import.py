@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
+from support.consents import import_people
 from support.spreadsheets import write_ods, write_xlsx
 
 from koordination.clock import Clock
@@ -69,7 +70,7 @@ def names(db: Database) -> list[str]:
 
 def refused(db: Database, path: Path, message: str, **kw: object) -> None:
     with pytest.raises(ImportFailed, match=message):
-        Imports(db, Clock.on(TODAY)).people(path, **kw)  # type: ignore[arg-type]
+        import_people(Imports(db, Clock.on(TODAY)), path, **kw)  # type: ignore[arg-type]
     assert count(db, Person) == 0
     assert count(db, Organisation) == 0
 
@@ -79,7 +80,7 @@ def test_people_from_a_workbook_arrive_with_dates_as_dates(
     db: Database, tmp_path: Path, writer: object
 ) -> None:
     path = writer(tmp_path / f"liste.{writer.__name__[-4:]}", [HEADER, *ROWS])  # type: ignore[operator]
-    report = Imports(db, Clock.on(TODAY)).people(path)
+    report = import_people(Imports(db, Clock.on(TODAY)), path)
     assert (report.created, report.organisations_created) == (2, 2)
     directory = Directory(db)
     assert names(db) == ["Renate Schäfer", "Jürgen Weiß"]
@@ -101,7 +102,7 @@ def test_a_bad_row_names_the_sheet_row_and_imports_nothing(
         [["Mitgliederliste 2026"], [], HEADER, ROWS[0], ["Müller", "Anna", "kein-at-zeichen"]],
     )
     with pytest.raises(ImportFailed) as err:
-        Imports(db, Clock.on(TODAY)).people(path)
+        import_people(Imports(db, Clock.on(TODAY)), path)
     problem = err.value.problems[0]
     assert (problem.line, problem.column) == (5, "E-Mail")
     assert "Zeile 5, Spalte „E-Mail“" in err.value.message
@@ -125,9 +126,9 @@ def test_sheet_by_name_and_the_first_visible_sheet_by_default(db: Database, tmp_
         after=[("Ehemalige", [HEADER, ROWS[1]], False)],
     )
     assert sniff(path).sheet == "Mitglieder"
-    Imports(db, Clock.on(TODAY)).people(path)
+    import_people(Imports(db, Clock.on(TODAY)), path)
     assert names(db) == ["Jürgen Weiß"]
-    Imports(db, Clock.on(TODAY)).people(path, sheet="ehemalige")  # case as typed
+    import_people(Imports(db, Clock.on(TODAY)), path, sheet="ehemalige")  # case as typed
     assert names(db) == ["Renate Schäfer", "Jürgen Weiß"]
 
 
@@ -159,14 +160,14 @@ def test_an_empty_sheet_is_refused(db: Database, tmp_path: Path, suffix: str) ->
 def test_an_xlsx_that_is_really_a_csv_is_read_as_csv(db: Database, tmp_path: Path) -> None:
     path = tmp_path / "export.xlsx"
     path.write_bytes("Nachname;Vorname\r\nWeiß;Jürgen\r\n".encode("cp1252"))
-    assert Imports(db, Clock.on(TODAY)).people(path).created == 1
+    assert import_people(Imports(db, Clock.on(TODAY)), path).created == 1
     assert names(db) == ["Jürgen Weiß"]
 
 
 def test_a_csv_that_is_really_a_workbook_is_read_as_one(db: Database, tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "liste.xlsx", [HEADER, *ROWS])
     renamed = path.rename(tmp_path / "liste.csv")
-    assert Imports(db, Clock.on(TODAY)).people(renamed).created == 2
+    assert import_people(Imports(db, Clock.on(TODAY)), renamed).created == 2
 
 
 @pytest.mark.parametrize("suffix", ["xlsx", "ods"])
@@ -252,7 +253,7 @@ def test_formulas_arrive_as_shown_and_text_starting_with_formula_characters_stay
     # A formula is read as what Excel shows (its last result; here none), never as its text.
     assert rows[0].cells == ["Weiß", "Jürgen", ""]
     assert rows[1].cells == ["@Summe", "-1", "=1+1"]
-    Imports(db, Clock.on(TODAY)).people(path)
+    import_people(Imports(db, Clock.on(TODAY)), path)
     directory = Directory(db)
     assert names(db) == ["-1 @Summe", "Jürgen Weiß"]
     summe = directory.get_person(directory.list_people(PeopleFilter(search="summe"))[0].id)
@@ -273,7 +274,7 @@ def test_merged_cells_keep_their_value_in_the_first_cell(db: Database, tmp_path:
     wb["Mitglieder"].merge_cells("A1:C1")
     wb["Mitglieder"].merge_cells("A3:A3")
     wb.save(path)
-    report = Imports(db, Clock.on(TODAY)).people(path)
+    report = import_people(Imports(db, Clock.on(TODAY)), path)
     assert report.created == 1
     assert "Zeile 1 steht über der Kopfzeile" in " ".join(report.warnings)
 

@@ -3,8 +3,10 @@ catalogue (one per purpose is made on first use), with a channel and an evidence
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -15,6 +17,8 @@ from koordination.domain.inputs.directory import ConsentInput, ConsentTextInput,
 from koordination.domain.models import Consent
 from koordination.domain.records.directory import ConsentRecord
 from koordination.services.consent_texts import Consents
+from koordination.services.directory.imports.report import ImportReport
+from koordination.services.directory.imports.service import Imports
 
 #: The catalogue version the helpers give consents to; valid long before any test's dates.
 VERSION = "T-1"
@@ -73,3 +77,18 @@ def withdraw_consent(
         person_id, WithdrawalInput(purpose, channel, at or service.clock.now())
     )
     return next((c for c in ended if c.id == consent_id), ended[0])
+
+
+def import_people(
+    imports: Imports,
+    path: Path,
+    purposes: Iterable[ConsentPurpose] = (ConsentPurpose.EINLADUNGEN,),
+    **kw: Any,
+) -> ImportReport:
+    """``imports.people`` as the office runs it on a list whose consent cells agree to the
+    catalogue's test wording of ``purposes`` (made when missing), named for the import."""
+    named = {}
+    for purpose in purposes:
+        catalogue_text(imports, purpose)
+        named[purpose] = VERSION
+    return imports.people(path, consents=named, **kw)

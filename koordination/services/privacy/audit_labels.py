@@ -187,6 +187,12 @@ KIND_FIELD_LABELS = {
     ("group", "parent_id"): "Übergeordnete Gruppe",
     ("agenda_item", "parent_id"): "Übergeordneter TOP",
     ("retention_rule", "kind"): "Regel",
+    ("consent", "text_id"): "Einwilligungstext",
+    ("consent", "channel"): "Kanal",
+    ("consent", "evidence"): "Nachweis",
+    ("consent", "withdrawal_channel"): "Kanal des Widerrufs",
+    ("person", "art14_source"): "Herkunft der Daten (Art. 14 DSGVO)",
+    ("person", "art14_informed_at"): "Information nach Art. 14 versandt am",
 }
 
 

@@ -72,7 +72,7 @@ def compose_address(street: str, postcode: str, city: str) -> str:
 
 # ---------------------------------------------------------------------------- consents
 
-_YES = {"ja", "j", "x", "yes", "1", "wahr", "true"}
+YES = {"ja", "j", "x", "yes", "1", "wahr", "true"}
 _NO = {"nein", "n", "no", "0", "falsch", "false", "keine", ""}
 
 #: (purpose, given at; None = the moment of the import)
@@ -83,7 +83,7 @@ ConsentPairs = tuple[tuple[ConsentPurpose, "datetime | None"], ...]
 def consents(value: str) -> tuple[ConsentPurpose, ...] | str:
     """The purposes of an "Einwilligung" cell, or the German reason it cannot be read."""
     key = fold(value)
-    if key in _YES:
+    if key in YES:
         return (ConsentPurpose.EINLADUNGEN,)
     if key in _NO:
         return ()

@@ -9,7 +9,8 @@ from pathlib import Path
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from koordination.domain.enums import Channel, GroupRole, Sector, fold
+from koordination.clock import CITY_ZONE
+from koordination.domain.enums import Channel, ConsentPurpose, GroupRole, Sector, fold
 from koordination.domain.inputs.directory import OrganisationInput
 from koordination.domain.inputs.validation import (
     email_problem,
@@ -21,6 +22,7 @@ from koordination.domain.models import Group
 from koordination.domain.phones import phone_forms
 from koordination.errors import ImportFailed
 from koordination.services.directory.imports.cells import (
+    YES,
     ConsentPairs,
     cached_date,
     cached_fold,
@@ -35,6 +37,7 @@ from koordination.services.directory.imports.cells import (
     parse_sector,
     with_instants,
 )
+from koordination.services.directory.imports.consents import ImportConsents
 from koordination.services.directory.imports.headers import (
     PERSON_ALIASES,
     find_header,
@@ -108,8 +111,12 @@ class PeopleReader:
         today: date,
         progress: Progress | None,
         sheet: str | None = None,
+        imported: ImportConsents | None = None,
     ) -> None:
         self.session = session
+        #: The catalogue wordings named for this import (a new consent without one
+        #: refuses the whole file).
+        self.imported = imported or ImportConsents({}, path.name, path.name)
         self.path = path
         self.sheet = sheet
         self.existing = existing
@@ -212,6 +219,7 @@ class PeopleReader:
             warnings=self.warnings,
         )
         check_post(self.plans, cols=self.cols, problems=self.problems)
+        self._refuse_unnamed()
 
     def _cell(self, cells: list[str], name: str) -> str:
         return cells[self.idx.get(name, -1)]  # -1: the always-empty stand-in
@@ -286,6 +294,8 @@ class PeopleReader:
                 consents_ = hit[0]
             else:  # something is wrong: the slow path says what
                 consents_ = self._consent(line, consent_raw, consent_date)
+            if consents_:
+                consents_ = self._named(line, consent_raw, consents_)
         tags_raw = cells[i_tags]
         tags = tuple(sorted(set(split_multi(tags_raw)))) if tags_raw else ()
 
@@ -492,6 +502,42 @@ class PeopleReader:
         except ValueError as exc:
             self.problems.add(line, self.cols.label(name, label), str(exc))
             return None
+
+    def _named(self, line: int, raw: str, pairs: ConsentPairs) -> ConsentPairs:
+        """The row's consents as the catalogue wordings named for the import give them: a
+        bare "ja" agrees to the one purpose named; a purpose named by none refuses the file
+        (see ``_refuse_unnamed``), a day before its wording was valid is a problem."""
+        texts = self.imported.texts
+        if cached_fold(raw) in YES:
+            pairs = tuple((self.imported.yes_purpose, at) for _purpose, at in pairs)
+        for purpose, at in pairs:
+            text = texts.get(purpose)
+            if (
+                text is not None
+                and at is not None
+                and at.astimezone(CITY_ZONE).date() < text.valid_from
+            ):
+                self.problems.add(
+                    line,
+                    self.cols.label("consent_date", "Einwilligung am"),
+                    f"Das Datum {format_date(at.astimezone(CITY_ZONE).date())} liegt vor der "
+                    f"Fassung {text.version} „{purpose.label}“ (gültig ab "
+                    f"{format_date(text.valid_from)}); zugestimmt wurde einem anderen Text.",
+                )
+        return pairs
+
+    def _refuse_unnamed(self) -> None:
+        """A consent the import would create without a catalogue wording refuses the file.
+        (One a stored person already has is no new consent: a re-imported export passes.)"""
+        texts = self.imported.texts
+        unnamed: dict[ConsentPurpose, int] = {}
+        for plan in self.plans:
+            if plan.existing_id is None and not plan.skip:
+                for purpose, _at in plan.consents:
+                    if purpose not in texts:
+                        unnamed.setdefault(purpose, plan.line)
+        if unnamed:
+            raise self.imported.refuse(unnamed, self.cols.label("consent", "Einwilligung"))
 
     def _consent(self, line: int, raw: str, date_raw: str) -> ConsentPairs:
         """The slow path for consent cells: says what is wrong."""

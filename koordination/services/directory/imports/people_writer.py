@@ -10,7 +10,13 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, selectinload
 
-from koordination.domain.enums import Channel, ConsentPurpose, GroupRole, LegalBasis
+from koordination.domain.enums import (
+    Channel,
+    ConsentChannel,
+    ConsentPurpose,
+    GroupRole,
+    LegalBasis,
+)
 from koordination.domain.models import (
     Affiliation,
     Consent,
@@ -23,6 +29,10 @@ from koordination.domain.models import (
 from koordination.domain.records.directory import is_current
 from koordination.services.directory.imports.bulk import CHUNK, Bulk, new_ids, table_of
 from koordination.services.directory.imports.cells import ConsentPairs, sort_key
+from koordination.services.directory.imports.consents import (
+    ConsentEntries,
+    ImportConsents,
+)
 from koordination.services.directory.search import person_search_text, person_sort_key
 
 #: Stored or new organisations by folded name: (id, name).
@@ -65,6 +75,7 @@ _PERSON_COLUMNS = (
     "notes",
     "preferred_channel",
     "archived",
+    "art14_source",
     "sort_key",
     "search_text",
     "version",
@@ -79,8 +90,12 @@ def insert_people(
     org_ids: OrgIds,
     now: datetime,
     tick: Callable[[int], None],
+    imported: ImportConsents | None = None,
+    entries: ConsentEntries | None = None,
 ) -> int:
-    """Insert new people with everything that hangs on them; returns memberships made."""
+    """Insert new people with everything that hangs on them; returns memberships made.
+    ``imported``: the catalogue wordings the consents point at and the list's name (the
+    people's Art. 14 source); ``entries`` collects each consent's audit entry."""
     b_person = Bulk(conn, table_of(Person), _PERSON_COLUMNS)
     b_email = Bulk(
         conn, table_of(PersonEmail), ("id", "person_id", "address", "address_key", "position")
@@ -90,7 +105,17 @@ def insert_people(
     b_consent = Bulk(
         conn,
         table_of(Consent),
-        ("id", "person_id", "purpose", "legal_basis", "text_version", "given_at"),
+        (
+            "id",
+            "person_id",
+            "purpose",
+            "legal_basis",
+            "text_version",
+            "given_at",
+            "text_id",
+            "channel",
+            "evidence",
+        ),
     )
     b_aff = Bulk(conn, table_of(Affiliation), ("id", "person_id", "organisation_id", "function"))
     b_member = Bulk(
@@ -123,6 +148,10 @@ def insert_people(
     purposes = {p: b_consent.value("purpose", p) for p in ConsentPurpose}
     einwilligung = b_consent.value("legal_basis", LegalBasis.EINWILLIGUNG)
     consent_now = b_consent.value("given_at", now)
+    texts = {p: (t.id, t.version) for p, t in (imported.texts if imported else {}).items()}
+    by_import = b_consent.value("channel", ConsentChannel.IMPORT)
+    evidence = imported.evidence if imported else ""
+    source = imported.source if imported else ""
     given_at = b_consent.value
     member_value = b_member.value
     search_text = person_search_text
@@ -149,6 +178,7 @@ def insert_people(
                     p.notes,
                     channels[p.channel],
                     false,
+                    source,
                     sort_key(p.family_name, p.given_name),
                     search_text(
                         p.title, p.given_name, p.family_name, p.emails, (org[1],) if org else ()
@@ -165,16 +195,23 @@ def insert_people(
             for tag in p.tags:
                 tags.append((pid, tag))
             for purpose, at in p.consents:
+                cid = next(consent_ids)
+                text_id, version = texts[purpose]  # the reader refused unnamed purposes
                 consents.append(
                     (
-                        next(consent_ids),
+                        cid,
                         pid,
                         purposes[purpose],
                         einwilligung,
-                        "",
+                        version,
                         given_at("given_at", at) if at else consent_now,
+                        text_id,
+                        by_import,
+                        evidence,
                     )
                 )
+                if entries is not None:
+                    entries.add(cid, pid, purpose, at or now)
             if org is not None:
                 affs.append((next(aff_ids), pid, org[0], p.function))
             for gid, role, since, until in p.groups:
@@ -196,6 +233,8 @@ def insert_people(
         b_phone.run(phones)
         b_tag.run(tags)
         b_consent.run(consents)
+        if entries is not None:
+            entries.run()
         b_aff.run(affs)
         b_member.run(members)
         tick(len(people))
@@ -209,8 +248,10 @@ def update_people(
     today: date,
     now: datetime,
     tick: Callable[[int], None],
+    imported: ImportConsents | None = None,
 ) -> int:
-    """Bring existing people up to date from their rows (ORM: versions, relationships)."""
+    """Bring existing people up to date from their rows (ORM: versions, relationships;
+    the audit listener writes the entries)."""
     memberships = 0
     for start in range(0, len(plans), 500):
         chunk = plans[start : start + 500]
@@ -231,7 +272,8 @@ def update_people(
         }
         for plan in chunk:
             assert plan.existing_id is not None
-            memberships += _update_person(people[plan.existing_id], plan, org_ids, today, now)
+            person = people[plan.existing_id]
+            memberships += _update_person(person, plan, org_ids, today, now, imported)
         session.flush()
         session.expunge_all()
         tick(len(chunk))
@@ -239,7 +281,12 @@ def update_people(
 
 
 def _update_person(
-    person: Person, plan: PersonPlan, org_ids: OrgIds, today: date, now: datetime
+    person: Person,
+    plan: PersonPlan,
+    org_ids: OrgIds,
+    today: date,
+    now: datetime,
+    imported: ImportConsents | None = None,
 ) -> int:
     """Fill in what the row says; empty cells never erase what is stored."""
     for attr in ("salutation", "title", "given_name", "family_name", "postal_address", "notes"):
@@ -263,11 +310,19 @@ def _update_person(
     active = {c.purpose for c in person.consents if c.withdrawn_at is None}
     for purpose, at in plan.consents:
         if purpose not in active:
+            text = imported.texts.get(purpose) if imported is not None else None
+            if imported is None or text is None:  # a new consent needs its wording
+                raise (imported or ImportConsents({}, "", "")).refuse(
+                    {purpose: plan.line}, "Einwilligung"
+                )
             person.consents.append(
                 Consent(
                     purpose=purpose,
                     legal_basis=LegalBasis.EINWILLIGUNG,
-                    text_version="",
+                    text_version=text.version,
+                    text_id=text.id,
+                    channel=ConsentChannel.IMPORT,
+                    evidence=imported.evidence,
                     given_at=at or now,
                 )
             )

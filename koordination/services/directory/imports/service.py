@@ -3,6 +3,7 @@ the core's database and clock."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,11 +12,16 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.db import audit
 from koordination.db.engine import Database
+from koordination.domain.enums import ConsentPurpose
 from koordination.domain.models import Organisation
 from koordination.services.directory.imports.bulk import (
     enum_checks_skipped,
     gc_paused,
     write_failed,
+)
+from koordination.services.directory.imports.consents import (
+    ConsentEntries,
+    import_consents,
 )
 from koordination.services.directory.imports.organisations import (
     insert_organisations,
@@ -48,6 +54,8 @@ class Imports:
         dry_run: bool = False,
         progress: Progress | None = None,
         sheet: str | None = None,
+        consents: Mapping[ConsentPurpose, str] | None = None,
+        source: str | None = None,
     ) -> ImportReport:
         """Import people from a table (CSV, .xlsx or .ods; ``sheet`` or the first visible one):
         all rows or none.
@@ -57,6 +65,10 @@ class Imports:
         already in the database: ``"error"`` (a problem), ``"update"`` (fill in that person) or
         ``"skip"``. ``progress(done, total)`` counts every row once when checked and once when
         written.
+
+        ``consents`` names the catalogue version (purpose → version) the list had people
+        agree to: without it a column "Einwilligung" that says yes refuses the file. New
+        people get ``source`` (default: the file's name) as the Art. 14 source of their data.
         """
         path = Path(path)
         day = self.clock.today()
@@ -64,7 +76,8 @@ class Imports:
             with gc_paused(), self.db.session() as session:
                 if not dry_run:
                     self.db.serialise_bulk_write(session)
-                reader = PeopleReader(session, path, existing, day, progress, sheet)
+                imported = import_consents(session, consents or {}, path.name, source, day)
+                reader = PeopleReader(session, path, existing, day, progress, sheet, imported)
                 reader.read()
                 if reader.problems:
                     raise reader.problems.fail()
@@ -106,8 +119,11 @@ class Imports:
                 }
                 with enum_checks_skipped(conn):
                     org_ids.update(insert_new_orgs(conn, new_orgs, now))
-                    memberships = insert_people(conn, creates, org_ids, now, tick)
-                memberships += update_people(session, updates, org_ids, day, now, tick)
+                    entries = ConsentEntries(session, conn, imported)
+                    memberships = insert_people(
+                        conn, creates, org_ids, now, tick, imported, entries
+                    )
+                memberships += update_people(session, updates, org_ids, day, now, tick, imported)
                 # The rows go in as bulk inserts without entries of their own: one for the file.
                 new, changed = len(creates), len(updates)
                 facts = {"Datei": path.name, "Zeilen": total, "neu": new, "aktualisiert": changed}
