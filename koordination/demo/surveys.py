@@ -22,6 +22,7 @@ from koordination.domain.models import (
     SurveyResponse,
 )
 from koordination.domain.records.surveys import YES_NO
+from koordination.services.directory.imports.bulk import new_ids
 
 NEEDS = (
     "Räume",
@@ -341,11 +342,12 @@ def _answers(
         )
     table = cast(Table, SurveyResponse.__table__)
     conn = session.connection()
-    ids = conn.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), responses
-    ).scalars()
+    # Numbers reserved beforehand: one executemany, where RETURNING the new numbers in order
+    # would insert row by row on SQLite.
+    ids = new_ids(conn, table, count)
+    conn.execute(insert(table), [row | {"id": i} for row, i in zip(responses, ids, strict=True)])
     rows: list[dict[str, Any]] = []
-    for response_id in ids.all():
+    for response_id in ids:
         for code, value in make(rng).items():
             if value is None or value == []:
                 continue

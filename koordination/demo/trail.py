@@ -28,6 +28,7 @@ def write(session: Session) -> int:
     session.flush()
     conn = session.connection()
     actor, at = audit.actor_of(session), audit.now_of(session)
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
     entries: list[dict[str, Any]] = []
     for model, tracked in audit.TRACKED.items():
         keys = [attr.key for attr in inspect(model).column_attrs]
@@ -60,7 +61,7 @@ def write(session: Session) -> int:
                     "owner_kind": owner_kind,
                     "owner_id": owner_id,
                     "refs": f" {refs} " if refs else "",
-                    "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+                    "changes": encode(changes),
                 }
             )
     if entries:
