@@ -265,7 +265,8 @@ def cmd_erase(args: argparse.Namespace) -> int:
             )
         err(
             "Alle Personendaten werden überall entfernt; Protokolle und Statistiken behalten "
-            "„N. N.“ mit Sektor und Organisation. Rückgängig nur aus einer Sicherung."
+            "„N. N.“ mit dem Sektor, mit der Organisation nur, wo sie die Person nicht verrät; "
+            "Mitgliedschaften enden heute. Rückgängig nur aus einer Sicherung."
         )
         sys.stderr.write(
             f"Person Nr. {args.id} „{name}“ endgültig löschen? Tippen Sie {CONFIRM_WORD}: "

@@ -158,7 +158,8 @@ class EraseScreen(Dialog[EraseAnswer | None]):
                 "• Name, Anschrift, E-Mail, Telefon, Notizen, Schlagworte und Einwilligungen "
                 "werden überall entfernt, auch aus Protokollen und dem Änderungsprotokoll.\n"
                 "• Protokolle, Anwesenheit und Statistiken bleiben stimmig: dort steht dann "
-                "„N. N.“ mit Sektor und Organisation.\n"
+                "„N. N.“ mit dem Sektor, mit der Organisation nur, wo sie die Person nicht "
+                "verrät. Mitgliedschaften enden heute.\n"
                 "• Das lässt sich nur aus einer Sicherung rückgängig machen.",
                 classes="dialog-warning",
             )
