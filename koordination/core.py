@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from koordination.services.open_data import OpenData
     from koordination.services.privacy.audit_trail import AuditTrail
     from koordination.services.privacy.objections import Objections
+    from koordination.services.privacy.paperwork import Paperwork
     from koordination.services.privacy.requests import PrivacyRequests
     from koordination.services.privacy.restriction import Restrictions
     from koordination.services.privacy.retention import Retention
@@ -154,6 +155,13 @@ class Core:
         from koordination.services.privacy.service import Privacy
 
         return Privacy(self.db, self.clock)
+
+    def paperwork(self) -> Paperwork:
+        """What the record of processing (Art. 30) and the information text (Art. 13/14) say,
+        read now."""
+        from koordination.services.privacy.paperwork import paperwork
+
+        return paperwork(self.db, self.clock)
 
     @cached_property
     def privacy_requests(self) -> PrivacyRequests:

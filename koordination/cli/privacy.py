@@ -1,5 +1,7 @@
 """`koordination datenschutz`: the office's data-protection work. ``anfrage`` records data
-subjects' requests (Art. 15-21 DSGVO) and shows their one-month deadline.
+subjects' requests (Art. 15-21 DSGVO) and shows their one-month deadline; ``verzeichnis`` and
+``information`` write the drafts of the record of processing (Art. 30) and of the information
+text for volunteers (Art. 13/14).
 
 Each sub-command is one entry of :data:`SUBCOMMANDS`: a function that adds its parser below
 ``datenschutz`` and sets its handler. A new one (``verzeichnis``, ``information``) is a
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from koordination.cli.common import actions, command, day, number, open_core, print_json, table
@@ -25,10 +28,13 @@ def register(sub: Any) -> None:
         command(
             sub,
             "datenschutz",
-            "Datenschutz der Koordinierungsstelle: Anfragen Betroffener und ihre Fristen",
+            "Datenschutz der Koordinierungsstelle: Anfragen Betroffener und ihre Fristen, "
+            "Verzeichnis (Art. 30) und Informationstext (Art. 13/14)",
             examples=(
                 "koordination datenschutz anfrage add auskunft --person 12",
                 "koordination datenschutz anfrage list",
+                "koordination datenschutz verzeichnis --format pdf",
+                "koordination datenschutz information --art14",
             ),
         ),
         "privacy_command",
@@ -192,5 +198,91 @@ def _cmd_done(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- paperwork
+
+
+def _document_options(parser: argparse.ArgumentParser) -> None:
+    from koordination.outputs.registry import PAPERWORK_FORMATS
+
+    parser.add_argument(
+        "--format",
+        choices=PAPERWORK_FORMATS,
+        default=PAPERWORK_FORMATS[0],
+        help="Dateiformat (Standard: docx, zum Weiterbearbeiten)",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="PFAD", help="Zieldatei (sonst im Ausgabeordner)"
+    )
+
+
+def _record(privacy: Any) -> None:
+    record = command(
+        privacy,
+        "verzeichnis",
+        "Entwurf des Verzeichnisses von Verarbeitungstätigkeiten (Art. 30 DSGVO) schreiben",
+        _cmd_record,
+        examples=(
+            "koordination datenschutz verzeichnis",
+            "koordination datenschutz verzeichnis --format pdf -o verzeichnis.pdf",
+        ),
+    )
+    _document_options(record)
+
+
+def _information(privacy: Any) -> None:
+    information = command(
+        privacy,
+        "information",
+        "Datenschutzinformation für Engagierte (Art. 13/14 DSGVO) als Entwurf schreiben",
+        _cmd_information,
+        examples=(
+            "koordination datenschutz information --format pdf",
+            "koordination datenschutz information --art14",
+        ),
+    )
+    _document_options(information)
+    information.add_argument(
+        "--art14",
+        action="store_true",
+        help="mit der Herkunft der Daten (Art. 14) für übernommene Personen; nennt, wem sie "
+        "noch zu schicken ist",
+    )
+
+
+def _written(core: Any, key: str, subject: Any, args: argparse.Namespace) -> None:
+    from koordination.outputs.registry import make
+
+    made = make(core, key, subject, args.format, args.output)
+    print(f"Geschrieben: {made.path}")
+    points = core.paperwork().open_points
+    if points:
+        print("Vor dem Verwenden noch offen:")
+        for point in points:
+            print(f"  - {point}")
+
+
+def _cmd_record(args: argparse.Namespace) -> int:
+    _written(open_core(args), "verzeichnis", None, args)
+    return 0
+
+
+def _cmd_information(args: argparse.Namespace) -> int:
+    from koordination.services.privacy.paperwork import art14_open
+
+    core = open_core(args)
+    _written(core, "information", bool(args.art14), args)
+    if not args.art14:
+        return 0
+    flagged = art14_open(core.db)
+    if not flagged:
+        print("Niemand wartet auf die Information nach Art. 14.")
+        return 0
+    print(f"Zu schicken an {len(flagged)} {'Person' if len(flagged) == 1 else 'Personen'}:")
+    table([[str(p.id), p.name, p.source] for p in flagged], ["Nr.", "Name", "Herkunft"])
+    numbers = " ".join(str(p.id) for p in flagged)
+    print(f"Nach dem Versand: koordination people art14-informed {numbers}")
+    return 0
+
+
 #: The sub-commands of ``datenschutz``, in the order ``--help`` lists them.
-SUBCOMMANDS: list[Callable[[Any], None]] = [_requests]
+SUBCOMMANDS: list[Callable[[Any], None]] = [_requests, _record, _information]

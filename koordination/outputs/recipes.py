@@ -8,7 +8,7 @@ through the core's services; the builders get plain records.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +65,40 @@ def stem_auskunft(person_id: int, product: Product) -> str:
     assert isinstance(product, Dossier) and product.data is not None
     day = datetime.fromisoformat(product.data["created_at"]).date()
     return access_file_stem(person_id, day)
+
+
+# ---------------------------------------------------------------------------- paperwork
+# The office's record of processing (subject None) and information text (subject: True for
+# the version with the Art. 14 source), from the city profile and the retention rules.
+
+
+def build_verzeichnis(core: Core, _subject: None) -> Document:
+    from koordination.outputs.builders.privacy_paperwork import processing_record
+
+    return processing_record(core.paperwork(), _head(core))
+
+
+def stem_verzeichnis(_subject: None, product: Product) -> str:
+    from koordination.outputs.builders.privacy_paperwork import record_stem
+
+    return record_stem(_stand(product))
+
+
+def build_information(core: Core, art14: bool | None) -> Document:
+    from koordination.outputs.builders.privacy_paperwork import information_text
+
+    return information_text(core.paperwork(), _head(core), art14=bool(art14))
+
+
+def stem_information(art14: bool | None, product: Product) -> str:
+    from koordination.outputs.builders.privacy_paperwork import information_stem
+
+    return information_stem(_stand(product), bool(art14))
+
+
+def _stand(product: Product) -> date:
+    assert isinstance(product, Document)
+    return datetime.strptime(dict(product.meta)["Stand"], "%d.%m.%Y").date()
 
 
 # ---------------------------------------------------------------------------- a sitting

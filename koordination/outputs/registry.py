@@ -140,6 +140,8 @@ def _output(key: str, label: str, formats: tuple[str, ...], recipe: str = "") ->
 #: Survey documents offer PDF first: a questionnaire and a report are printed.
 SURVEY_DOCUMENT_FORMATS: tuple[str, ...] = ("pdf", "docx", "odt", "html", "md")
 _TABLES: tuple[str, ...] = tuple(TABLE_FORMATS)
+#: The paperwork is edited further by the office (Word, LibreOffice) or filed (PDF).
+PAPERWORK_FORMATS: tuple[str, ...] = ("docx", "odt", "pdf")
 
 OUTPUTS: dict[str, Output] = {
     # subject: the person's number
@@ -171,7 +173,17 @@ OUTPUTS: dict[str, Output] = {
     "oparl": _output("oparl", "Offene Daten (OParl 1.1)", (FOLDER,)),
     # subject: a TrailQuery (the change history of one record, or of everything)
     "verlauf": _output("verlauf", "Änderungsverlauf", ("csv",)),
+    # subject: None (the record of processing); True for the information with Art. 14
+    "verzeichnis": _output(
+        "verzeichnis", "Verzeichnis von Verarbeitungstätigkeiten (Art. 30 DSGVO)", PAPERWORK_FORMATS
+    ),
+    "information": _output(
+        "information", "Datenschutzinformation für Engagierte (Art. 13/14)", PAPERWORK_FORMATS
+    ),
 }
+
+#: The office's data-protection paperwork, in the order the Stadtprofil's export dialog lists it.
+PAPERWORK: tuple[str, ...] = ("verzeichnis", "information")
 
 #: The documents of one sitting, in the order the export dialog lists them.
 SITTING_DOCUMENTS: tuple[str, ...] = ("einladung", "protokoll", "teilnehmende", "ergebnisbericht")
@@ -334,6 +346,8 @@ __all__ = [
     "DOCUMENT_FORMATS",
     "FORMAT_LABELS",
     "OUTPUTS",
+    "PAPERWORK",
+    "PAPERWORK_FORMATS",
     "SITTING_DOCUMENTS",
     "SURVEY_DOCUMENT_FORMATS",
     "SURVEY_OUTPUTS",
