@@ -12,22 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.bench_import import city_db
 from benchmarks.report import verdict
 
 TARGETS = {"csv": 2.0, "json": 1.5}
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "benchmarks" / ".data"
-
-
-def city_db(people: int) -> Path:
-    """The generated city as a database (built once, shared with the interface benchmark)."""
-    from benchmarks.bench_import import build_city_db
-
-    DATA.mkdir(parents=True, exist_ok=True)
-    path = DATA / f"people-{people}.sqlite3"
-    if not path.exists():
-        build_city_db(path, people)
-    return path
 
 
 def time_export(db: Path, fmt: str) -> tuple[float, float]:

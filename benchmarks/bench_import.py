@@ -11,18 +11,30 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from benchmarks.generate import generate
+from benchmarks.generate import (
+    CONSENT_TEXTS_FROM,
+    CONSENT_VERSIONS,
+    GENERATOR_VERSION,
+    generate,
+)
 from benchmarks.report import verdict
+
+if TYPE_CHECKING:
+    from koordination.db.engine import Database
+    from koordination.services.directory.imports.report import ImportReport
 
 TARGET_SECONDS = 2.0  # issue 15: 100,000 people with 5,000 new organisations
 TARGET_MIB = 250
 CACHE = Path(tempfile.gettempdir()) / "koordination-bench"
+DATA = Path(__file__).resolve().parent / ".data"
 
 
 def city_csv(people: int = 100_000, organisations: int = 5_000) -> Path:
-    """The generated city file, made once and then reused (the generator is deterministic)."""
-    path = CACHE / f"stadt-{people}-{organisations}.csv"
+    """The generated city file, made once per generator version and then reused (the
+    generator is deterministic)."""
+    path = CACHE / f"stadt-{people}-{organisations}-g{GENERATOR_VERSION}.csv"
     if not path.exists():
         tmp = path.with_suffix(".tmp")
         generate(tmp, people, organisations)
@@ -39,31 +51,65 @@ def fresh_database(path: Path) -> None:
         old.unlink()
     db = Database(str(path))
     upgrade(db)
+    add_consent_texts(db)
     db.dispose()
 
 
-def build_city_db(path: Path, people: int = 100_000, organisations: int = 5_000) -> Path:
-    """A database holding the generated city, for benchmarks of listing, search and export."""
-    from koordination.db.engine import Database
+def add_consent_texts(db: Database) -> None:
+    """The catalogue wordings the generated list's consents were given to."""
+    from koordination.domain.inputs.directory import ConsentTextInput
+    from koordination.services.consent_texts import Consents
+
+    for purpose, version in CONSENT_VERSIONS.items():
+        wording = f"Ich bin mit {purpose.label} einverstanden."
+        Consents(db).add_text(ConsentTextInput(purpose, version, wording, CONSENT_TEXTS_FROM))
+
+
+def import_city(db: Database, csv_path: Path) -> ImportReport:
+    """The generated list imported as an office would: naming the consents' wordings."""
     from koordination.services.directory.imports.service import Imports
 
-    fresh_database(path)
-    db = Database(str(path))
+    return Imports(db).people(csv_path, consents=CONSENT_VERSIONS)
+
+
+def city_db(people: int = 100_000, *, rebuild: bool = False) -> Path:
+    """A database holding the generated city, for benchmarks of listing, search and export:
+    built once per schema revision and generator version (a file of an older schema or
+    generator is built anew and removed, never reused)."""
+    from koordination.db.schema_head import HEAD_REVISION
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    path = DATA / f"people-{people}-r{HEAD_REVISION}-g{GENERATOR_VERSION}.sqlite3"
+    if rebuild or not path.exists():
+        start = time.perf_counter()
+        for stale in DATA.glob(f"people-{people}[-.]*"):
+            stale.unlink()
+        build_city_db(path, people)
+        print(f"built {path.name} in {time.perf_counter() - start:.1f} s", flush=True)
+    return path
+
+
+def build_city_db(path: Path, people: int = 100_000, organisations: int = 5_000) -> Path:
+    from koordination.db.engine import Database
+
+    tmp = path.with_name(path.name + ".tmp")
+    fresh_database(tmp)
+    db = Database(str(tmp))
     try:
-        Imports(db).people(city_csv(people, organisations))
+        import_city(db, city_csv(people, organisations))
     finally:
         db.dispose()
+    tmp.replace(path)  # a build broken off leaves no database that looks finished
     return path
 
 
 def _measure(db_path: Path, csv_path: Path) -> None:
     """Runs in its own process, so ru_maxrss is the peak of this import alone."""
     from koordination.db.engine import Database
-    from koordination.services.directory.imports.service import Imports
 
     db = Database(str(db_path))
     start, cpu = time.perf_counter(), time.process_time()
-    report = Imports(db).people(csv_path)
+    report = import_city(db, csv_path)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     db.dispose()
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux

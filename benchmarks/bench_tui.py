@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 from typing import cast
 
+from benchmarks.bench_import import city_db
 from benchmarks.report import verdict
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "benchmarks" / ".data"
 #: Issue 15's asks.
 RATIO_TARGET = 1.5
 FIRST_PAGE_MS = 150.0
@@ -173,15 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people-runs", type=int, default=3)
     parser.add_argument("--skip-first-frame", action="store_true")
     args = parser.parse_args(argv)
-    DATA.mkdir(parents=True, exist_ok=True)
-
-    path = DATA / f"people-{args.people}.sqlite3"
-    if args.rebuild or not path.exists():
-        start = time.perf_counter()
-        from benchmarks.bench_import import build_city_db
-
-        build_city_db(path, args.people)
-        print(f"built {path.name} in {time.perf_counter() - start:.1f} s")
+    path = city_db(args.people, rebuild=args.rebuild)
     url = f"sqlite:///{path}"
 
     ratio_ok = True

@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+from datetime import date
 from pathlib import Path
 
-from koordination.domain.enums import Sector, fold
+from koordination.domain.enums import ConsentPurpose, Sector, fold
+
+#: Raised whenever what ``generate`` writes changes: cached files and databases built from an
+#: older version are made anew (see bench_import.city_csv and city_db).
+GENERATOR_VERSION = 2
 
 GIVEN = (
     "Anna", "Jürgen", "Ayşe", "Björn", "Claudia", "Dieter", "Elif", "Frank", "Gül", "Hans",
@@ -39,7 +44,17 @@ SECTOR_WEIGHTS = (
     (Sector.POLITIK, 5),
 )
 FUNCTIONS = ("Vorsitz", "Geschäftsführung", "Ehrenamt", "Koordination", "Kassenwart:in", "")
-CONSENT = ("Einladungen", "Einladungen, Newsletter", "ja", "")
+# A fifth of the city shares its contact data in the network: an export writes their e-mail
+# addresses, phone numbers and notes (the others' are withheld).
+CONSENT = ("Einladungen", "Einladungen, Newsletter", "ja", "", "Einladungen, Kontaktdaten teilen")
+#: The catalogue versions the list's consents were given to (an import names them), valid from
+#: before the earliest "Einwilligung am" the file holds.
+CONSENT_VERSIONS = {
+    ConsentPurpose.EINLADUNGEN: "2019-01",
+    ConsentPurpose.NEWSLETTER: "2019-01",
+    ConsentPurpose.KONTAKTDATEN_TEILEN: "2019-01",
+}
+CONSENT_TEXTS_FROM = date(2019, 1, 1)
 
 HEADER = [
     "Anrede",
