@@ -132,6 +132,17 @@ class ErasedScreen(Dialog[None]):
         self.dismiss(None)
 
 
+class TickBox(Checkbox):
+    """A box that reads as text without colour: "[x]" ticked, "[ ]" not."""
+
+    BUTTON_LEFT = "["
+    BUTTON_RIGHT = "]"
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # Textual reads it per draw
+        return "x" if self.value else " "
+
+
 class EraseScreen(Dialog[EraseAnswer | None]):
     """Erasing a person (Art. 17 DSGVO) asks for their family name or LÖSCHEN typed out, so no
     slip of a key erases anybody. Mentions by salutation and a family name someone else shares
@@ -165,7 +176,7 @@ class EraseScreen(Dialog[EraseAnswer | None]):
             )
             if self.mentions:
                 yield Static(self._mentions_text(), id="erase-mentions", classes="dialog-note")
-                yield Checkbox(
+                yield TickBox(
                     "Diese Erwähnungen meinen die Person: ebenfalls ersetzen",
                     id="erase-mask",
                     compact=True,
