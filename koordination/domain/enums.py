@@ -80,6 +80,7 @@ class ConsentPurpose(LabeledEnum):
     FOTOS = "fotos"
     NEWSLETTER = "newsletter"
     OFFENE_DATEN = "offene_daten"
+    INFORMATIONEN = "informationen"
 
 
 class ConsentChannel(LabeledEnum):
@@ -99,6 +100,40 @@ class PrivacyRequestKind(LabeledEnum):
     BERICHTIGUNG = "berichtigung"
     EINSCHRAENKUNG = "einschraenkung"
     WIDERSPRUCH = "widerspruch"
+
+
+class OfferKind(LabeledEnum):
+    """How long an engagement opportunity (Mitwirkungsmöglichkeit) binds whoever takes it."""
+
+    EINMALIG = "einmalig"
+    KURZZEITIG = "kurzzeitig"
+    REGELMAESSIG = "regelmaessig"
+
+
+class OfferStatus(LabeledEnum):
+    OFFEN = "offen"
+    BESETZT = "besetzt"
+    ABGELAUFEN = "abgelaufen"
+
+
+class HoursPeriod(LabeledEnum):
+    """What an offer's hours count: all in all, per week or per month."""
+
+    INSGESAMT = "insgesamt"
+    WOCHE = "woche"
+    MONAT = "monat"
+
+
+class Suitability(LabeledEnum):
+    """Whom an offer suits: the fixed list a citizen can filter by (free tags may be added)."""
+
+    JUGENDLICHE = "jugendliche"
+    AELTERE = "aeltere"
+    FAMILIEN = "familien"
+    BARRIEREFREI = "barrierefrei"
+    OHNE_DEUTSCH = "ohne_deutsch"
+    OHNE_VORKENNTNISSE = "ohne_vorkenntnisse"
+    ABENDS_WOCHENENDE = "abends_wochenende"
 
 
 class LegalBasis(LabeledEnum):
@@ -295,6 +330,39 @@ _LABELS: dict[str, dict[str, tuple[str, ...]]] = {
             "Open Data",
             "Veröffentlichung",
         ),
+        "informationen": (
+            "Informationen der Koordinierungsstelle erhalten",
+            "Informationen",
+            "Rundmails",
+        ),
+    },
+    "OfferKind": {
+        "einmalig": ("einmalig", "einmal", "Einzeleinsatz"),
+        "kurzzeitig": ("kurzzeitig", "befristet", "Projekt"),
+        "regelmaessig": ("regelmäßig", "dauerhaft", "laufend"),
+    },
+    "OfferStatus": {
+        "offen": ("offen", "gesucht"),
+        "besetzt": ("besetzt", "vergeben"),
+        "abgelaufen": ("abgelaufen",),
+    },
+    "HoursPeriod": {
+        "insgesamt": ("insgesamt", "gesamt", "einmalig"),
+        "woche": ("pro Woche", "Woche", "wöchentlich"),
+        "monat": ("pro Monat", "Monat", "monatlich"),
+    },
+    "Suitability": {
+        "jugendliche": ("für Jugendliche", "Jugendliche", "jung"),
+        "aeltere": ("für Ältere", "Ältere", "Senioren", "Seniorinnen"),
+        "familien": ("für Familien", "Familien", "mit Kindern"),
+        "barrierefrei": ("barrierefrei", "rollstuhlgerecht"),
+        "ohne_deutsch": (
+            "ohne Deutschkenntnisse möglich",
+            "ohne Deutschkenntnisse",
+            "ohne Deutsch",
+        ),
+        "ohne_vorkenntnisse": ("ohne Vorkenntnisse", "keine Vorkenntnisse"),
+        "abends_wochenende": ("abends oder am Wochenende", "abends", "Wochenende"),
     },
     "ConsentChannel": {
         "formular": ("Formular", "schriftlich", "Papier"),

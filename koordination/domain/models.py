@@ -33,6 +33,7 @@ from koordination.domain.enums import (
     DecisionResult,
     GroupKind,
     GroupRole,
+    HoursPeriod,
     LabeledEnum,
     LegalBasis,
     MeasureStatus,
@@ -40,6 +41,8 @@ from koordination.domain.enums import (
     MeetingStatus,
     MinutesKind,
     MinutesStatus,
+    OfferKind,
+    OfferStatus,
     OrganisationKind,
     PrivacyRequestKind,
     QuestionType,
@@ -1040,3 +1043,60 @@ class LoginScope(Base):
     group_id: Mapped[int] = mapped_column(
         ForeignKey("network_group.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class EngagementOffer(Versioned, Base):
+    """A way to take part (Mitwirkungsmöglichkeit) an organisation of the network offers: what
+    it is, what is needed, how long it binds, where, whom it suits, whom to ask, and how long it
+    stays published. ``confirmed_at`` is when the office last heard it is still current; a
+    reminder asks once per confirmation (``reminded_for``) whether it still is."""
+
+    __tablename__ = "engagement_offer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The calendar's identity of a dated offer (the feed keeps it across publications).
+    uid: Mapped[str] = mapped_column(String(200), unique=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: What is needed: skills, time, things to bring.
+    needed: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[OfferKind] = mapped_column(enum_type(OfferKind, "offer_kind"))
+    hours: Mapped[float | None] = mapped_column(Float)
+    hours_per: Mapped[HoursPeriod | None] = mapped_column(enum_type(HoursPeriod, "hours_period"))
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(Text, default="")
+    #: The Stadtteil, as the city names its districts (free text: every city has its own).
+    district: Mapped[str] = mapped_column(String(200), default="", index=True)
+    online: Mapped[bool] = mapped_column(Boolean, default=False)
+    action_field_id: Mapped[int | None] = mapped_column(
+        ForeignKey("action_field.id", ondelete="SET NULL"), index=True
+    )
+    #: Shown to citizens only while the person consents to sharing their contact data;
+    #: otherwise the organisation's address is.
+    contact_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[OfferStatus] = mapped_column(
+        enum_type(OfferStatus, "offer_status"), default=OfferStatus.OFFEN, index=True
+    )
+    expires_on: Mapped[date] = mapped_column(Date, index=True)
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The confirmation (its day) the last reminder asked about: one reminder per period.
+    reminded_for: Mapped[date | None] = mapped_column(Date)
+    tags: Mapped[list[EngagementOfferTag]] = relationship(
+        cascade="all, delete-orphan", order_by="EngagementOfferTag.tag"
+    )
+
+
+class EngagementOfferTag(Base):
+    """Whom an offer suits ("für Jugendliche", "barrierefrei", or a free tag)."""
+
+    __tablename__ = "engagement_offer_tag"
+    offer_id: Mapped[int] = mapped_column(
+        ForeignKey("engagement_offer.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
