@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from koordination.services.meetings.mailbox import ReplyFetch
     from koordination.services.meetings.service import Meetings
     from koordination.services.network import Network
+    from koordination.services.offers.reminders import Reminders
+    from koordination.services.offers.service import Offers
     from koordination.services.open_data import OpenData
     from koordination.services.privacy.audit_trail import AuditTrail
     from koordination.services.privacy.objections import Objections
@@ -108,6 +110,20 @@ class Core:
         from koordination.services.fields.service import ActionFields
 
         return ActionFields(self.db)
+
+    @cached_property
+    def offers(self) -> Offers:
+        """Engagement opportunities (Mitwirkungsmöglichkeiten) and what is published of them."""
+        from koordination.services.offers.service import Offers
+
+        return Offers(self.db, self.clock)
+
+    @cached_property
+    def offer_reminders(self) -> Reminders:
+        """Asking the contacts of offers not confirmed for a while whether they still hold."""
+        from koordination.services.offers.reminders import Reminders
+
+        return Reminders(self.db, self.clock)
 
     @cached_property
     def network(self) -> Network:

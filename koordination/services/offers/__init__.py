@@ -1,0 +1,1 @@
+"""Engagement opportunities (Mitwirkungsmöglichkeiten): keeping them, reminding, publishing."""
