@@ -57,7 +57,7 @@ def _oparl(args: argparse.Namespace) -> int:
     rows = [
         (summary.groups, "Gruppen (Gremien)"),
         (summary.organisations, "Organisationen"),
-        (summary.persons, "Personen mit Einwilligung „Kontaktdaten im Netzwerk teilen“"),
+        (summary.persons, "Personen mit Einwilligung „Veröffentlichung in offenen Daten“"),
         (summary.memberships, "Mitgliedschaften"),
         (summary.meetings, "Sitzungstermine"),
         (summary.agenda_items, "Tagesordnungspunkte"),
@@ -68,7 +68,8 @@ def _oparl(args: argparse.Namespace) -> int:
         print(f"  {count:>{width}} {label}")
     if summary.anonymous_memberships:
         print(
-            f"{summary.anonymous_memberships} Mitgliedschaften stehen ohne Person im Export: "
-            "Diese Personen haben keine gültige Einwilligung, ihre Kontaktdaten zu teilen."
+            f"{summary.anonymous_memberships} Mitgliedschaften stehen ohne Person, Rolle, "
+            "Beginn und Organisation im Export: diese Personen haben keine gültige "
+            "Einwilligung „Veröffentlichung in offenen Daten“."
         )
     return 0

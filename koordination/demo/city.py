@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from koordination.calendar.recurrence import RecurrenceRule
 from koordination.clock import CITY_ZONE, Clock
 from koordination.db.engine import Database
+from koordination.demo import consents as demo_consents
 from koordination.demo import trail
 from koordination.demo.fields import build_fields
 from koordination.demo.surveys import build_surveys
@@ -313,6 +314,7 @@ def build_demo(
         session.add_all(orgs)
 
         say("Personen …")
+        texts = demo_consents.catalogue(session)
         people: list[tuple[Person, Organisation]] = []
         used: set[tuple[str, str]] = set()
         for n in range(120):
@@ -369,7 +371,7 @@ def build_demo(
                 consent = Consent(
                     purpose=ConsentPurpose.EINLADUNGEN,
                     legal_basis=LegalBasis.EINWILLIGUNG,
-                    text_version="Einwilligung v2 (2024)",
+                    **demo_consents.proof(texts, ConsentPurpose.EINLADUNGEN, n, given_at),
                     given_at=given_at,
                     withdrawn_at=datetime(2025, 6, 1, 12, tzinfo=UTC) if n % 29 == 0 else None,
                 )
@@ -379,19 +381,23 @@ def build_demo(
                     Consent(
                         purpose=ConsentPurpose.KONTAKTDATEN_TEILEN,
                         legal_basis=LegalBasis.EINWILLIGUNG,
-                        text_version="Einwilligung v2 (2024)",
+                        **demo_consents.proof(
+                            texts, ConsentPurpose.KONTAKTDATEN_TEILEN, n, given_at
+                        ),
                         given_at=given_at,
                     )
                 )
             if n % 5 == 0:
+                purpose = rng.choice([ConsentPurpose.FOTOS, ConsentPurpose.NEWSLETTER])
                 person.consents.append(
                     Consent(
-                        purpose=rng.choice([ConsentPurpose.FOTOS, ConsentPurpose.NEWSLETTER]),
+                        purpose=purpose,
                         legal_basis=LegalBasis.EINWILLIGUNG,
-                        text_version="Einwilligung v1 (2021)",
+                        **demo_consents.proof(texts, purpose, n, given_at),
                         given_at=given_at,
                     )
                 )
+            demo_consents.complete(person, n, texts)
             person.created_at = person.updated_at = now
             people.append((person, org))
         session.add_all(p for p, _ in people)

@@ -15,15 +15,19 @@ What becomes what:
   organisation appears only when a membership still names it. Organisations carry name, short
   name and website, not their postal address: a small initiative's address is often somebody's
   home.
-- **Person**: only people with a current consent "Kontaktdaten im Netzwerk teilen" (given, not
+- **Person**: only people with a current consent "Veröffentlichung in offenen Daten" (given, not
   withdrawn, person not archived) who belong to an exported group or organisation. They appear
   with name, form of address, title, e-mail addresses and phone numbers, and their memberships
-  embedded. Nobody else appears at all, not even anonymously: no name, no e-mail, no phone, no
-  pseudonymous id that would let a reader link one person's memberships.
-- **Membership**: every membership in an exported group (role, voting right, start and end,
-  ``onBehalfOf`` the organisation represented). Without the consent it is exported without
-  ``person`` – the seat is visible, the person is not. A consenting person's affiliations with
-  organisations become memberships of those organisations too (role: their function).
+  embedded. The consent "Kontaktdaten im Netzwerk teilen" publishes nobody: sharing within the
+  network is not publishing on the internet. Nobody else appears at all, not even anonymously:
+  no name, no e-mail, no phone, no pseudonymous id that would let a reader link one person's
+  memberships.
+- **Membership**: every membership in an exported group. A published person's carries role,
+  voting right, start and end and ``onBehalfOf`` the organisation represented. Without the
+  consent only the seat is visible – voting right and end, no ``person``, no role, no start
+  date, no organisation: "Sprecher:in, für Jugendring, seit 2020" would name the person in a
+  small group. A published person's affiliations with organisations become memberships of
+  those organisations too (role: their function).
 - **Meeting**: one per date. A series is expanded from its first date up to a year ahead of the
   export day; a one-off meeting always appears; every date that has a sitting appears. Moved
   dates carry their new time and place, cancelled ones ``cancelled``. ``meetingState`` is
@@ -140,7 +144,7 @@ class OParlSummary:
     organisations: int
     persons: int
     memberships: int
-    #: Memberships shown without their person, for want of a current sharing consent.
+    #: Memberships shown as seats without their person, for want of a publication consent.
     anonymous_memberships: int
     meetings: int
     agenda_items: int
@@ -271,7 +275,11 @@ class _Builder:
         self.body_id = ids.url("body", str(source.city.id))
         self.group_ids = {g.id for g in source.groups}
         self.shared = {p.id: p for p in source.shared}
-        referenced = {m.representing_id for m in source.memberships if m.representing_id}
+        referenced = {
+            m.representing_id
+            for m in source.memberships
+            if m.representing_id and m.person_id in self.shared
+        }
         referenced |= {a.organisation_id for a in source.affiliations if a.person_id in self.shared}
         self.organisations = [
             o for o in source.organisations if not o.archived or o.id in referenced
@@ -321,7 +329,7 @@ class _Builder:
     def _membership(
         self, obj: dict[str, Any], person_id: int, valid_from: date | None, valid_to: date | None
     ) -> dict[str, Any]:
-        if valid_from:
+        if valid_from and person_id in self.shared:
             obj["startDate"] = valid_from.isoformat()
         if valid_to:
             obj["endDate"] = valid_to.isoformat()
@@ -331,20 +339,24 @@ class _Builder:
         return obj
 
     def memberships(self) -> list[dict[str, Any]]:
-        """Group memberships (without ``person`` unless shared), then shared affiliations."""
+        """Group memberships (a seat without ``person``, role, start and organisation unless
+        the person is published), then published people's affiliations."""
         ids = self.ids
         result: list[dict[str, Any]] = []
         for m in self.source.memberships:
             if m.group_id not in self.group_ids:
                 continue
             obj = _obj(ids.group_membership(m.id), "Membership")
-            if m.person_id in self.shared:
+            published = m.person_id in self.shared
+            if published:
                 obj["person"] = ids.person(m.person_id)
             obj["organization"] = ids.group(m.group_id)
-            obj["role"] = m.role.label
+            if published:
+                obj["role"] = m.role.label
             obj["votingRight"] = m.voting_right
-            if m.representing_id is not None and m.representing_id in self.org_ids:
-                obj["onBehalfOf"] = ids.organisation(m.representing_id)
+            rep = m.representing_id
+            if published and rep is not None and rep in self.org_ids:
+                obj["onBehalfOf"] = ids.organisation(rep)
             result.append(self._membership(obj, m.person_id, m.valid_from, m.valid_to))
         for a in self.source.affiliations:
             if a.person_id not in self.shared or a.organisation_id not in self.org_ids:

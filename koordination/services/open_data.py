@@ -1,7 +1,9 @@
 """What the open-data export (OParl) may show, read in one transaction: the network's groups,
 organisations, memberships, public meetings and their agendas, and names and contact data
-only of people with a current consent "Kontaktdaten im Netzwerk teilen" (the one rule,
-services/consent.py). The OParl builder in the output layer makes the files."""
+only of people with a current consent "Veröffentlichung in offenen Daten" (the one rule,
+services/consent.py). Sharing contact data within the network ("Kontaktdaten im Netzwerk
+teilen") is not publishing them on the internet: that consent alone publishes nobody. The
+OParl builder in the output layer makes the files."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
-from koordination.domain.enums import DecisionResult, MinutesStatus
+from koordination.domain.enums import ConsentPurpose, DecisionResult, MinutesStatus
 from koordination.domain.models import (
     Affiliation,
     AgendaItem,
@@ -40,9 +42,12 @@ from koordination.domain.records.open_data import (
     SittingData,
 )
 from koordination.errors import KoordinationError
-from koordination.services.consent import SHARING, consenting_people
+from koordination.services.consent import consenting_people
 from koordination.services.meetings.service import Meetings
 from koordination.services.privacy.restriction import restricted_people, unrestricted
+
+#: The consent that lets a person (with their contact data) into the open data.
+PUBLISHING = ConsentPurpose.OFFENE_DATEN
 
 
 class OpenData:
@@ -54,9 +59,9 @@ class OpenData:
 
     def source(self, now: datetime | None = None) -> OParlSource:
         """Everything the export is built from, as of ``now`` (default: the clock's now).
-        Names and contact data are read only for people with a current sharing consent; of
-        everybody else only membership rows are read. A German error when the city profile
-        has no name."""
+        Names and contact data are read only for people with a current consent to publication
+        in open data; of everybody else only membership rows are read. A German error when the
+        city profile has no name."""
         source = _read(self.db, now or self.clock.now())
         if source.shared:
             # Names and contact data leave the office: logged first (only Datenschutz may).
@@ -69,7 +74,7 @@ class OpenData:
 
 def _read(db: Database, now: datetime) -> OParlSource:
     """Read what may go into the export. Names and contact data are read only for people
-    with a current sharing consent; of everybody else only membership rows are read."""
+    with a current consent to publication; of everybody else only membership rows are read."""
     with db.session() as session:
         if not db.is_sqlite:
             # One snapshot for all queries, so references between the lists agree.
@@ -124,7 +129,7 @@ def _read(db: Database, now: datetime) -> OParlSource:
                 .order_by(gm.id)
             )
         )
-        consenting = consenting_people(SHARING, now)
+        consenting = consenting_people(PUBLISHING, now)
         shared = tuple(
             SharedPerson(
                 p.id,

@@ -500,8 +500,8 @@ def test_a_consent_typed_on_the_command_line_reads_purpose_and_channel_from_germ
             {"purpose": "Werbung"},
             (
                 "Zweck",
-                "„Werbung“ ist kein Zweck (möglich: Einladungen, Kontaktdaten im Netzwerk "
-                "teilen, Fotos, Newsletter, Veröffentlichung in offenen Daten).",
+                "„Werbung“ ist kein Zweck "
+                f"(möglich: {', '.join(p.label for p in ConsentPurpose)}).",
             ),
         ),
         (

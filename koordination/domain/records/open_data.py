@@ -71,7 +71,7 @@ class GroupMembershipData:
 
 @dataclass(frozen=True)
 class SharedPerson:
-    """A person whose current consent allows sharing their contact data."""
+    """A person whose current consent allows publishing them and their contact data."""
 
     id: int
     salutation: str
