@@ -3,16 +3,20 @@ dials them (0561 1234567), compared in either form. German numbers need no +49.
 
 A number the numbering plan does not know (an invented area code, an extension glued on)
 is kept as typed: it is still what the office wrote down, only not comparable by form.
+
+phonenumbers and the tables read from its metadata are loaded with the first number
+(:func:`_load`), not on import: most commands import this module through the input rules and
+never see a number.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumberFormat
+if TYPE_CHECKING:
+    import phonenumbers
 
 REGION = "DE"
 _ALLOWED = re.compile(r"^\+?[0-9 ()/.\-]{3,40}$")
@@ -24,6 +28,9 @@ _MIN_DIGITS = 5
 def _parse(text: str) -> phonenumbers.PhoneNumber | None:
     if not _ALLOWED.match(text) or sum(ch.isdigit() for ch in text) < _MIN_DIGITS:
         return None
+    import phonenumbers
+    from phonenumbers import NumberParseException
+
     try:
         number = phonenumbers.parse(text, REGION)
     except NumberParseException:
@@ -41,11 +48,10 @@ def _desc(desc: Any) -> _Desc:
     return (re.compile(pattern) if pattern else None), frozenset(desc.possible_length or ())
 
 
-def _descs() -> tuple[_Desc, frozenset[int], tuple[_Desc, ...]] | None:
+def _descs(meta: Any) -> tuple[_Desc, frozenset[int], tuple[_Desc, ...]] | None:
     """The German numbering plan as phonenumbers checks a national number: its general
     description and the descriptions of every type (in the order it tries them), or None
     when the metadata strips the trunk prefix in some other way than a plain leading 0."""
-    meta = PhoneMetadata.metadata_for_region(REGION)
     if meta is None or meta.national_prefix_for_parsing != "0":
         return None
     if meta.national_prefix_transform_rule or meta.general_desc is None:
@@ -71,9 +77,12 @@ def _descs() -> tuple[_Desc, frozenset[int], tuple[_Desc, ...]] | None:
 #: every row of a city's file has: read without phonenumbers' general parser, which costs
 #: ~60 µs a number (6 s for a city). The test compares both ways on many numbers.
 _NATIONAL = re.compile(r"0[1-9][0-9 ]*")
-_DESCS = _descs()
-_COUNTRY = phonenumbers.country_code_for_region(REGION)
-_COUNTRY_PREFIX = f"+{_COUNTRY}"
+# Filled by _load() with the first number: the entry points (_national, _shown_german, _forms)
+# check _LOADED, a global lookup, so a city's 100,000 numbers pay nothing for the laziness.
+_LOADED = False
+_DESCS: tuple[_Desc, frozenset[int], tuple[_Desc, ...]] | None = None
+_COUNTRY = 0
+_COUNTRY_PREFIX = ""
 
 
 def _matches(desc: _Desc, digits: str) -> bool:
@@ -87,6 +96,8 @@ def _matches(desc: _Desc, digits: str) -> bool:
 def _national(text: str) -> tuple[str, str] | None:
     """(E.164, stored form) of a national German number as phonenumbers gives them, or None
     when the number needs its general parser (or is none at all)."""
+    if not _LOADED:
+        _load()
     if _DESCS is None or not _NATIONAL.fullmatch(text):
         return None
     return _national_digits(text, text.replace(" ", ""))
@@ -131,10 +142,9 @@ def _kinds_of_length(length: int) -> re.Pattern[str] | None:
     return re.compile("|".join(patterns)) if patterns else None
 
 
-def _national_formats() -> list[tuple[re.Pattern[str] | None, re.Pattern[str], str]]:
+def _national_formats(meta: Any) -> list[tuple[re.Pattern[str] | None, re.Pattern[str], str]]:
     """How phonenumbers writes German numbers nationally: for each format in its order, the
     leading digits it applies to, the whole pattern, and the rule with the trunk 0 in it."""
-    meta = PhoneMetadata.metadata_for_region(REGION)
     formats = []
     for f in meta.number_format if meta is not None else ():
         if f.pattern is None or f.format is None:
@@ -148,13 +158,30 @@ def _national_formats() -> list[tuple[re.Pattern[str] | None, re.Pattern[str], s
 
 
 _FIRST_GROUP = re.compile(r"(\\\d)")
-_FORMATS = _national_formats()
-_STORED_GERMAN = re.compile(rf"\+{_COUNTRY}[1-9][0-9]*")
+_FORMATS: list[tuple[re.Pattern[str] | None, re.Pattern[str], str]] = []
+_STORED_GERMAN = re.compile(r"\+49[1-9][0-9]*")  # made from the metadata by _load()
+
+
+def _load() -> None:
+    """Read the numbering plan and formats for Germany from phonenumbers' metadata."""
+    global _LOADED, _DESCS, _COUNTRY, _COUNTRY_PREFIX, _FORMATS, _STORED_GERMAN
+    import phonenumbers
+    from phonenumbers import PhoneMetadata
+
+    meta = PhoneMetadata.metadata_for_region(REGION)
+    _DESCS = _descs(meta)
+    _COUNTRY = phonenumbers.country_code_for_region(REGION)
+    _COUNTRY_PREFIX = f"+{_COUNTRY}"
+    _FORMATS = _national_formats(meta)
+    _STORED_GERMAN = re.compile(rf"\+{_COUNTRY}[1-9][0-9]*")
+    _LOADED = True
 
 
 def _shown_german(stored: str) -> str | None:
     """``shown_phone`` of a stored German E.164 number as phonenumbers gives it, or None when
     the number needs its general parser."""
+    if not _LOADED:
+        _load()
     if _DESCS is None or not _STORED_GERMAN.fullmatch(stored):
         return None
     national = stored[len(_COUNTRY_PREFIX) :]
@@ -172,6 +199,8 @@ def _shown_german(stored: str) -> str | None:
 @lru_cache(maxsize=1 << 14)
 def _forms(text: str) -> tuple[str, str] | None:
     """(comparison key, stored form) of a number, or None when it is not a phone number."""
+    if not _LOADED:
+        _load()
     if _DESCS is not None and _NATIONAL.fullmatch(text):  # the usual spelling: 0561 123456
         digits = text.replace(" ", "")
         if len(digits) < _MIN_DIGITS or len(text) > _MAX_LENGTH:
@@ -184,6 +213,9 @@ def _forms(text: str) -> tuple[str, str] | None:
     number = _parse(text)
     if number is None:
         return None
+    import phonenumbers
+    from phonenumbers import PhoneNumberFormat
+
     e164 = str(phonenumbers.format_number(number, PhoneNumberFormat.E164))
     return e164, (e164 if phonenumbers.is_valid_number(number) else text)
 
@@ -221,7 +253,12 @@ def shown_phone(stored: str) -> str:
     if german is not None:
         return german
     number = _parse(stored)
-    if number is None or not phonenumbers.is_valid_number(number):
+    if number is None:
+        return stored
+    import phonenumbers
+    from phonenumbers import PhoneNumberFormat
+
+    if not phonenumbers.is_valid_number(number):
         return stored
     fmt = (
         PhoneNumberFormat.NATIONAL
