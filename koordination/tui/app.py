@@ -62,7 +62,7 @@ EDIT_VERBS = frozenset(
     }
 )
 #: Verbs of data protection: for the role Datenschutz.
-PRIVACY_VERBS = frozenset({"access_report", "erase"})
+PRIVACY_VERBS = frozenset({"access_report", "erase", "run_rules"})
 
 
 class KoordinationApp(App[int]):
@@ -474,6 +474,14 @@ class KoordinationApp(App[int]):
             (
                 "Rückmeldungen prüfen (Termine, Taste P)",
                 [b for b in ReviewScreen.BINDINGS if isinstance(b, Binding)],
+            )
+        )
+        from koordination.tui.screens.retention import RetentionScreen
+
+        sections.append(
+            (
+                "Aufbewahrungsfristen (Übersicht, Taste M)",
+                [b for b in RetentionScreen.BINDINGS if isinstance(b, Binding)],
             )
         )
         from koordination.tui.screens.answer_entry import AnswerEntryScreen

@@ -94,6 +94,8 @@ VERBS: dict[str, Verb] = {
     "art14_informed": Verb("Y", "Art. 14 informiert"),
     "access_report": Verb("U", "Auskunft"),
     "erase": Verb("delete", "Löschen (DSGVO)", "Entf"),
+    "retention": Verb("M", "Fristen"),
+    "run_rules": Verb("Z", "Löschlauf"),
     "restrict": Verb("X", "Einschränken"),
     # Views inside an area (Netzwerk: Sektoren, Engagement, Zusammenarbeit, Arbeitsgruppe)
     "next_view": Verb("greater_than_sign", "Nächste Ansicht", ">"),

@@ -122,7 +122,7 @@ RULE_KINDS: dict[str, RuleKind] = {
             "Sicherungen, die koordination selbst schreibt (vor einem Upgrade, vor einer "
             "Wiederherstellung, die tägliche Sicherung), werden gelöscht, wenn sie älter als "
             "die Frist sind; die jüngste jeder Art bleibt immer. Sicherungen, die mit "
-            "`koordination db backup DATEI` an einen eigenen Ort geschrieben wurden, bitte "
+            "„koordination db backup DATEI“ an einen eigenen Ort geschrieben wurden, bitte "
             "selbst löschen.",
             6,
             files=True,

@@ -33,6 +33,13 @@ class CityArea(Area):
             # The fields' hints say it; in the footer it would push out Strg+Q at 80 columns.
             show=False,
         ),
+        bind(
+            "export",
+            "export",
+            "Datenschutz-Unterlagen ausgeben (Verzeichnis Art. 30, Information Art. 13/14)",
+            label="Unterlagen",
+            show=False,
+        ),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -159,6 +166,25 @@ class CityArea(Area):
                 widget.load_text(value)
             elif isinstance(widget, Input):
                 widget.value = value
+
+    def action_export(self) -> None:
+        """The office's paperwork from the profile and the retention rules, in the export
+        dialog (the saved profile: unsaved edits are not in it)."""
+        core = self.needs_core()
+        if core is None:
+            return
+        from koordination.outputs.registry import PAPERWORK
+        from koordination.tui.dialogs.export import ExportDialog
+
+        self.app.push_screen(
+            ExportDialog(
+                core,
+                PAPERWORK,
+                None,
+                title="Datenschutz-Unterlagen ausgeben (Entwurf)",
+                note="Aus dem gespeicherten Stadtprofil und den Aufbewahrungsfristen.",
+            )
+        )
 
     def action_propose(self) -> None:
         """Fill the empty data-protection fields with what koordination can propose; the
