@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from koordination.db.engine import Database
 
 #: The newest migration in ``schema/versions/`` (raise it with every new migration).
-HEAD_REVISION = "0015"
+HEAD_REVISION = "0016"
 
 
 def at_head(db: Database) -> bool:

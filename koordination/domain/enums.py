@@ -83,6 +83,19 @@ class ConsentPurpose(LabeledEnum):
     INFORMATIONEN = "informationen"
 
 
+class CircularState(LabeledEnum):
+    """Where one recipient's message of a circular stands: recorded before and after sending,
+    so a run that broke off continues without sending anything twice."""
+
+    GEPLANT = "geplant"
+    SENDET = "sendet"
+    GESENDET = "gesendet"
+    FEHLGESCHLAGEN = "fehlgeschlagen"
+    #: The run broke off while the message was being handed over: it may have arrived, so it
+    #: is never sent again by itself.
+    UNKLAR = "unklar"
+
+
 class ConsentChannel(LabeledEnum):
     """How a consent (or its withdrawal) reached the office: part of its proof."""
 
@@ -363,6 +376,13 @@ _LABELS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "ohne_vorkenntnisse": ("ohne Vorkenntnisse", "keine Vorkenntnisse"),
         "abends_wochenende": ("abends oder am Wochenende", "abends", "Wochenende"),
+    },
+    "CircularState": {
+        "geplant": ("geplant", "offen"),
+        "sendet": ("wird gesendet",),
+        "gesendet": ("gesendet", "versandt"),
+        "fehlgeschlagen": ("fehlgeschlagen", "Fehler"),
+        "unklar": ("Zustellung unklar", "unklar"),
     },
     "ConsentChannel": {
         "formular": ("Formular", "schriftlich", "Papier"),

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -28,6 +29,7 @@ from koordination.domain.enums import (
     Bundesland,
     CardKind,
     Channel,
+    CircularState,
     ConsentChannel,
     ConsentPurpose,
     DecisionResult,
@@ -1100,3 +1102,69 @@ class EngagementOfferTag(Base):
         ForeignKey("engagement_offer.id", ondelete="CASCADE"), primary_key=True
     )
     tag: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
+class Circular(Base):
+    """A circular e-mail (Rundmail) of the office: subject and Markdown text, the audience as
+    chosen, how people are addressed, and the pace it goes out at. Who receives it and how far
+    sending got is in ``circular_recipient``."""
+
+    __tablename__ = "circular"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    #: The text in Markdown, as written (the plain-text part of every message).
+    body: Mapped[str] = mapped_column(Text)
+    #: The audience as chosen ("gruppe:AK Stadtteilarbeit", "alle"), one per line.
+    audience: Mapped[str] = mapped_column(Text, default="")
+    #: "Liebe Monika" instead of "Sehr geehrte Frau Dr. Ulrich".
+    informal: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: How many messages per minute at most (small office servers refuse floods).
+    per_minute: Mapped[int] = mapped_column(Integer, default=30)
+    #: People in the audience who receive nothing (no consent, restricted, no address …).
+    left_out: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    attachments: Mapped[list[CircularAttachment]] = relationship(
+        cascade="all, delete-orphan", order_by="CircularAttachment.id"
+    )
+
+
+class CircularAttachment(Base):
+    """A file sent with every message of a circular, kept so that a resumed run sends the
+    same bytes."""
+
+    __tablename__ = "circular_attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circular_id: Mapped[int] = mapped_column(
+        ForeignKey("circular.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class CircularRecipient(Base):
+    """One person's message of a circular: the address it goes to, its Message-ID (fixed when
+    planned, so a message is recognisable across runs) and where it stands."""
+
+    __tablename__ = "circular_recipient"
+    __table_args__ = (UniqueConstraint("circular_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circular_id: Mapped[int] = mapped_column(
+        ForeignKey("circular.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    email: Mapped[str] = mapped_column(String(320))
+    #: The first line of the message ("Sehr geehrte Frau Dr. Ulrich,").
+    greeting: Mapped[str] = mapped_column(String(400))
+    message_id: Mapped[str] = mapped_column(String(250), unique=True)
+    state: Mapped[CircularState] = mapped_column(
+        enum_type(CircularState, "circular_state"), default=CircularState.GEPLANT, index=True
+    )
+    #: When the last attempt began, and when the server accepted the message.
+    attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: In German: why it failed, or why its delivery is unclear.
+    problem: Mapped[str] = mapped_column(Text, default="")
