@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.errors import KoordinationError
 from koordination.tui.commands import KoordinationCommands
 from koordination.tui.keys import bind
-from koordination.tui.messages import DatabaseFailed, DatabaseReady, DataChanged
+from koordination.tui.messages import DatabaseFailed, DatabaseReady, DataChanged, StartupDone
 from koordination.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -116,6 +117,9 @@ class KoordinationApp(App[int]):
         self.crash: Exception | None = None
         #: Why the database could not be opened (said again by `run` once the screen is gone).
         self.database_failure: str | None = None
+        #: True while `run` keeps the garbage collector paused for start-up.
+        self._collector_paused = False
+        self._startup_done = False
         #: The login and its role on a shared database, read once in a worker after opening.
         self.access: Access | None = None
 
@@ -129,6 +133,40 @@ class KoordinationApp(App[int]):
         self._exit_renderables.clear()
 
     # ------------------------------------------------------------------ startup
+    def run(self, *args: Any, **kwargs: Any) -> int | None:
+        """Textual's ``run``, with Python's cyclic garbage collector paused until the first
+        screen is complete: start-up creates a few hundred thousand objects that live as long
+        as the program (the modules, SQLAlchemy's mappings, the widgets), and the collector
+        would walk all of them again and again while the user waits. Afterwards they are
+        frozen out of its sight (``gc.freeze``), so its later rounds stay short too."""
+        pause = gc.isenabled()
+        if pause:
+            gc.disable()
+            self._collector_paused = True
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            self._resume_collector()
+
+    def _resume_collector(self) -> None:
+        if self._collector_paused:
+            self._collector_paused = False
+            gc.freeze()
+            gc.enable()
+
+    def on_startup_done(self, message: StartupDone) -> None:
+        if self._startup_done:
+            return  # the Übersicht reloads after changes: start-up is done once
+        self._startup_done = True
+        self._resume_collector()
+        self.prepare_areas()
+
+    @work(thread=True, exclusive=True, group="prepare-areas")
+    def prepare_areas(self) -> None:
+        from koordination.tui.areas.shell import prepare_areas
+
+        prepare_areas(self.core)
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Container(id="main"):
@@ -199,6 +237,7 @@ class KoordinationApp(App[int]):
         from koordination.tui.dialogs.common import ErrorScreen
 
         self.database_failure = message.message
+        self._resume_collector()
         self.query_one("#splash", Static).update("Die Datenbank konnte nicht geöffnet werden.")
         self.push_screen(ErrorScreen("Datenbank kann nicht geöffnet werden", message.message))
 

@@ -32,3 +32,8 @@ class DataChanged(Message):
     def __init__(self, what: str) -> None:
         super().__init__()
         self.what = what
+
+
+class StartupDone(Message):
+    """The first screen shows everything it loads (or the database could not be opened): what
+    start-up put off may run now (collecting garbage, preparing the other areas)."""

@@ -11,7 +11,7 @@ from rich.text import Text
 from koordination.domain.enums import QuestionType, SurveyAudience, SurveyStatus
 from koordination.domain.records.surveys import QuestionRecord, SurveyForm, SurveyRecord
 from koordination.tui.formatting import clip, escape_markup, number
-from koordination.tui.screens.survey_results import answers_text
+from koordination.tui.widgets.bar_chart import SUPPRESSED
 
 STATUS_STYLE = {
     SurveyStatus.ENTWURF: "yellow",
@@ -24,6 +24,13 @@ AUDIENCE_SHORT = {
     SurveyAudience.ORGANISATIONEN: "Organisationen",
     SurveyAudience.BUERGER: "Bürgerschaft",
 }
+
+
+def answers_text(count: int | None) -> str:
+    """How many answered ("< 5 Antworten" for a count withheld as too small)."""
+    if count is None:
+        return f"{SUPPRESSED} Antworten"
+    return "1 Antwort" if count == 1 else f"{count} Antworten"
 
 
 def audience_cell(record: SurveyRecord, width: int) -> str:

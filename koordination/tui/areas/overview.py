@@ -4,14 +4,16 @@ that are due."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import events, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -20,9 +22,6 @@ from textual.worker import get_current_worker
 
 from koordination.clock import CITY_ZONE
 from koordination.domain.enums import MeetingStatus, ResponseStatus, SurveyStatus
-from koordination.domain.records.directory import Overview
-from koordination.domain.records.meetings import OccurrenceRow, TaskRecord
-from koordination.domain.records.surveys import SurveyRecord
 from koordination.errors import KoordinationError
 from koordination.tui.areas.base import Area
 from koordination.tui.formatting import (
@@ -32,12 +31,14 @@ from koordination.tui.formatting import (
     next_meetings_table,
     sector_table,
 )
-from koordination.tui.keys import bind
-from koordination.tui.screens.survey_results import answers_text
+from koordination.tui.messages import StartupDone
 
 if TYPE_CHECKING:
+    from koordination.domain.records.directory import Overview
     from koordination.domain.records.fields import MeasureRecord
+    from koordination.domain.records.meetings import OccurrenceRow, TaskRecord
     from koordination.domain.records.programme import EligibilityReport
+    from koordination.domain.records.surveys import SurveyRecord
     from koordination.services.meetings.service import Meetings
     from koordination.services.privacy.requests import PrivacyStatus
 
@@ -177,6 +178,8 @@ def programme_card(report: EligibilityReport) -> str:
 def running_surveys_card(surveys: list[SurveyRecord]) -> RenderableType:
     """The running surveys with their period and how many answers came in so far: the title
     wraps at word boundaries, the count and the period stay whole on their row."""
+    from koordination.tui.survey_text import answers_text  # after the first screen
+
     head = f"[b]Umfragen[/b]  {len(surveys)} {'läuft' if len(surveys) == 1 else 'laufen'}"
     table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, show_header=False)
     table.add_column(ratio=1, overflow="fold")
@@ -202,13 +205,6 @@ class OverviewArea(Area, can_focus=True):
         Binding("down", "scroll_down", "Runter", show=False),
         Binding("pageup", "page_up", "Seite hoch", show=False),
         Binding("pagedown", "page_down", "Seite runter", show=False),
-        # The warning card says "Taste M"; in the footer it would push out Strg+Q at 80 columns.
-        bind(
-            "retention",
-            "open_retention",
-            "Aufbewahrungsfristen festlegen und ausführen",
-            show=False,
-        ),
     ]
 
     def focus_default(self) -> None:
@@ -256,67 +252,45 @@ class OverviewArea(Area, can_focus=True):
         core = self.core
         assert core is not None
         today = core.clock.today()
+        worker = get_current_worker()
+        cards: list[tuple[Callable[[], Any], Callable[[Any], object]]] = [
+            (core.directory.overview, self.show),
+            (core.privacy_requests.status, lambda status: self.show_privacy(status, today)),
+            (lambda: meeting_outlook(core.meetings, today), self.show_outlook),
+            (lambda: core.sittings.list_tasks(open_only=True), lambda t: self.show_tasks(t, today)),
+            (lambda: core.surveys.list_surveys(SurveyStatus.LAEUFT), self.show_surveys),
+            (
+                lambda: (
+                    core.fields.due_measures(today, DUE_WITHIN_DAYS),
+                    core.programme.eligibility(),
+                ),
+                lambda loaded: self.show_programme(loaded[0], loaded[1], today),
+            ),
+        ]
         try:
-            overview = core.directory.overview()
-        except KoordinationError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show, overview)
-        try:
-            status = core.privacy_requests.status()
-        except KoordinationError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_privacy, status, today)
-        try:
-            outlook = meeting_outlook(core.meetings, today)
-        except KoordinationError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_outlook, outlook)
-        try:
-            tasks = core.sittings.list_tasks(open_only=True)
-        except KoordinationError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_tasks, tasks, today)
-        try:
-            running = core.surveys.list_surveys(SurveyStatus.LAEUFT)
-        except KoordinationError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_surveys, running)
-        try:
-            due = core.fields.due_measures(today, DUE_WITHIN_DAYS)
-            report = core.programme.eligibility()
-        except KoordinationError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_programme, due, report, today)
+            for index, (load, show) in enumerate(cards):
+                try:
+                    loaded = load()
+                except KoordinationError as exc:
+                    self.app.call_from_thread(self.notify, exc.message, severity="error")
+                    return
+                if worker.is_cancelled:
+                    return
+                self.app.call_from_thread(show, loaded)
+                if index == 0:
+                    # The figures are what the user waits for: the other cards load once they
+                    # are painted, instead of competing with that frame.
+                    painted = threading.Event()
+                    self.app.call_from_thread(self.call_after_refresh, painted.set)
+                    painted.wait(timeout=0.25)
+        finally:
+            self.post_message(StartupDone())
 
     def show_programme(
         self, due: list[MeasureRecord], report: EligibilityReport, today: date
     ) -> None:
         self.query_one("#overview-measures", Static).update(due_measures_card(due, today))
         self.query_one("#overview-programme", Static).update(programme_card(report))
-
-    def action_open_retention(self) -> None:
-        """The retention rules (imported only now: the screen is no part of the start)."""
-        from koordination.tui.screens.retention import RetentionScreen
-
-        if self.core is not None:
-            self.app.push_screen(RetentionScreen(self.core), lambda _none: self.reload())
-
-    def on_click(self, event: events.Click) -> None:
-        # The retention warning leads to the rules, by mouse too.
-        if event.widget is not None and event.widget.id == "overview-privacy":
-            self.action_open_retention()
 
     def show_privacy(self, status: PrivacyStatus, today: date) -> None:
         card = self.query_one("#overview-privacy", Static)

@@ -32,6 +32,8 @@ class AreaSpec:
     title: str
     #: "module:Class" of the area's widget.
     where: str
+    #: The services of the core the area reads (imported with it when start-up is done).
+    services: tuple[str, ...] = ("directory",)
 
     def load(self) -> type[Area]:
         module, name = self.where.split(":")
@@ -50,15 +52,34 @@ AREA_SPECS: tuple[AreaSpec, ...] = (
     ),
     AreaSpec("groups", "4", "Gruppen", "koordination.tui.areas.groups:GroupsArea"),
     AreaSpec("city", "5", "Stadtprofil", "koordination.tui.areas.city:CityArea"),
-    AreaSpec("meetings", "6", "Termine", "koordination.tui.areas.meetings:MeetingsArea"),
-    AreaSpec("tasks", "7", "Aufgaben", "koordination.tui.areas.tasks:TasksArea"),
-    AreaSpec("surveys", "8", "Umfragen", "koordination.tui.areas.surveys:SurveysArea"),
-    AreaSpec("fields", "9", "Handlungsfelder", "koordination.tui.areas.fields:FieldsArea"),
-    AreaSpec("network", "0", "Netzwerk", "koordination.tui.areas.network:NetworkArea"),
+    AreaSpec(
+        "meetings", "6", "Termine", "koordination.tui.areas.meetings:MeetingsArea", ("meetings",)
+    ),
+    AreaSpec("tasks", "7", "Aufgaben", "koordination.tui.areas.tasks:TasksArea", ("sittings",)),
+    AreaSpec(
+        "surveys", "8", "Umfragen", "koordination.tui.areas.surveys:SurveysArea", ("surveys",)
+    ),
+    AreaSpec(
+        "fields", "9", "Handlungsfelder", "koordination.tui.areas.fields:FieldsArea", ("fields",)
+    ),
+    AreaSpec(
+        "network", "0", "Netzwerk", "koordination.tui.areas.network:NetworkArea", ("network",)
+    ),
 )
 SPECS = {spec.id: spec for spec in AREA_SPECS}
 #: The area shown at start, the only one mounted then.
 FIRST_AREA = "overview"
+
+
+def prepare_areas(core: Core | None) -> None:
+    """Import every area and the services it reads, so that a first visit only builds the area
+    and loads its rows. Run in a worker once the first screen is complete: imports are what
+    made a first visit wait."""
+    for spec in AREA_SPECS:
+        spec.load()
+        if core is not None:
+            for service in spec.services:
+                getattr(core, service)
 
 
 def area_classes() -> list[tuple[str, str, type[Area]]]:

@@ -18,8 +18,13 @@ from koordination.errors import KoordinationError
 from koordination.tui.areas.base import Area
 from koordination.tui.formatting import clip, escape_markup, number
 from koordination.tui.keys import bind
-from koordination.tui.screens.survey_results import answers_text
-from koordination.tui.survey_text import STATUS_STYLE, audience_cell, short_period, survey_detail
+from koordination.tui.survey_text import (
+    STATUS_STYLE,
+    answers_text,
+    audience_cell,
+    short_period,
+    survey_detail,
+)
 from koordination.tui.widgets.column_fit import (
     FitColumn,
     fit_columns,

@@ -18,9 +18,9 @@ from koordination.errors import ConflictError, KoordinationError
 from koordination.tui.formatting import clip, escape_markup
 from koordination.tui.keys import bind
 from koordination.tui.messages import DataChanged
-from koordination.tui.screens.survey_results import answers_text
 from koordination.tui.survey_text import (
     STATUS_STYLE,
+    answers_text,
     question_cells,
     question_detail,
     question_texts,

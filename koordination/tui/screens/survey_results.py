@@ -31,6 +31,7 @@ from koordination.errors import KoordinationError
 from koordination.tui.dialogs.base import Dialog
 from koordination.tui.dialogs.form import key_hint
 from koordination.tui.keys import bind
+from koordination.tui.survey_text import answers_text
 from koordination.tui.widgets.bar_chart import SUPPRESSED, BarChart
 from koordination.tui.widgets.footer import KeyFooter
 
@@ -62,12 +63,6 @@ def stats_text(stats: NumberStats, *, published: bool = True) -> str:
             f" · größter Wert {number_text(stats.maximum)}"
         )
     return text
-
-
-def answers_text(count: int | None) -> str:
-    if count is None:
-        return f"{SUPPRESSED} Antworten"
-    return "1 Antwort" if count == 1 else f"{count} Antworten"
 
 
 def question_heading(question: QuestionResult) -> str:
