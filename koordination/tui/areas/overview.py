@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -31,6 +31,7 @@ from koordination.tui.formatting import (
     next_meetings_table,
     sector_table,
 )
+from koordination.tui.keys import bind
 from koordination.tui.messages import StartupDone
 
 if TYPE_CHECKING:
@@ -205,6 +206,13 @@ class OverviewArea(Area, can_focus=True):
         Binding("down", "scroll_down", "Runter", show=False),
         Binding("pageup", "page_up", "Seite hoch", show=False),
         Binding("pagedown", "page_down", "Seite runter", show=False),
+        # The warning card says "Taste M"; in the footer it would push out Strg+Q at 80 columns.
+        bind(
+            "retention",
+            "open_retention",
+            "Aufbewahrungsfristen festlegen und ausführen",
+            show=False,
+        ),
     ]
 
     def focus_default(self) -> None:
@@ -291,6 +299,18 @@ class OverviewArea(Area, can_focus=True):
     ) -> None:
         self.query_one("#overview-measures", Static).update(due_measures_card(due, today))
         self.query_one("#overview-programme", Static).update(programme_card(report))
+
+    def action_open_retention(self) -> None:
+        """The retention rules (imported only now: the screen is no part of the start)."""
+        from koordination.tui.screens.retention import RetentionScreen
+
+        if self.core is not None:
+            self.app.push_screen(RetentionScreen(self.core), lambda _none: self.reload())
+
+    def on_click(self, event: events.Click) -> None:
+        # The retention warning leads to the rules, by mouse too.
+        if event.widget is not None and event.widget.id == "overview-privacy":
+            self.action_open_retention()
 
     def show_privacy(self, status: PrivacyStatus, today: date) -> None:
         card = self.query_one("#overview-privacy", Static)
