@@ -80,7 +80,11 @@ def send_mails(
             recipient_email=d.email,
             subject=subject(plan.meeting, d.method, d.occurrence_start),
             body_text=body_text(
-                plan.meeting, d.method, d.occurrence_start, plan.event.organizer_name
+                plan.meeting,
+                d.method,
+                d.occurrence_start,
+                plan.event.organizer_name,
+                plan.event.organizer_email,
             ),
             ics=d.ics,
             method=d.method,

@@ -1,4 +1,8 @@
-"""The German words of an invitation e-mail: subject line and text body."""
+"""The German words of an invitation e-mail: subject line and text body.
+
+An invitation goes out on the person's consent, so it says how to withdraw it (Art. 7 (3)
+DSGVO: as easy as giving it): one sentence with the office's address from the city profile.
+"""
 
 from __future__ import annotations
 
@@ -34,9 +38,24 @@ def subject(m: MeetingRecord, method: str, occurrence: datetime | None = None) -
     return f"{prefix}: {m.title} – {m.start:%d.%m.%Y}"
 
 
+def withdrawal_sentence(office_email: str) -> str:
+    """How to withdraw the consent to invitations, with the office's e-mail address."""
+    to = f"an {office_email}" if office_email else "an die Koordinierungsstelle"
+    return (
+        "Ihre Einwilligung in diese Einladungen können Sie jederzeit ohne Angabe von Gründen "
+        f"widerrufen: eine kurze Nachricht {to} genügt."
+    )
+
+
 def body_text(
-    m: MeetingRecord, method: str, occurrence: datetime | None = None, office: str = ""
+    m: MeetingRecord,
+    method: str,
+    occurrence: datetime | None = None,
+    office: str = "",
+    office_email: str = "",
 ) -> str:
+    """The text of the mail; an invitation (REQUEST) ends with how to withdraw the consent
+    it rests on (``office_email``: the office's address from the city profile)."""
     lines = ["Guten Tag,", ""]
     if method == "CANCEL":
         if occurrence is not None:
@@ -62,4 +81,6 @@ def body_text(
             "oder ab; so wissen wir, mit wem wir rechnen können.",
         ]
     lines += ["", "Mit freundlichen Grüßen", office or "Ihre Koordinierungsstelle"]
+    if method != "CANCEL":
+        lines += ["", withdrawal_sentence(office_email)]
     return "\n".join(lines) + "\n"
