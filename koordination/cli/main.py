@@ -47,6 +47,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "sittings": ("agenda", "minutes", "attendance", "tasks", "workshop"),
     "surveys": ("surveys",),
     "fields": ("fields",),
+    "offers": ("angebote",),
     "programme": ("check", "steckbrief", "report"),
     "exports": ("export",),
     "config": ("config",),

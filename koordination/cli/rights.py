@@ -53,6 +53,9 @@ READING = frozenset(
         "roles list",
         "people consent texts",
         "datenschutz anfrage list",
+        "angebote list",
+        "angebote show",
+        "angebote publish",
     }
 )
 

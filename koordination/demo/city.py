@@ -15,6 +15,7 @@ from koordination.db.engine import Database
 from koordination.demo import consents as demo_consents
 from koordination.demo import trail
 from koordination.demo.fields import build_fields
+from koordination.demo.offers import build_offers
 from koordination.demo.surveys import build_surveys
 from koordination.domain.enums import (
     AttendanceStatus,
@@ -419,6 +420,8 @@ def build_demo(
         build_surveys(rng, session, db)
         say("Handlungsfelder …")
         build_fields(session)
+        say("Mitwirkungsmöglichkeiten …")
+        build_offers(session)
         city = session.scalars(select(CityProfile)).one()
         # The fixed contact: the first consortium member the office can write to.
         city.contact_person_id = next(

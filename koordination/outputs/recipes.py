@@ -44,6 +44,7 @@ from koordination.outputs.registry import (
 if TYPE_CHECKING:
     from koordination.core import Core
     from koordination.domain.records.meetings import SittingRecord
+    from koordination.domain.records.offers import OfferPublication
     from koordination.domain.records.programme import AnnualReportData, SteckbriefData
     from koordination.domain.records.surveys import SurveyForm, SurveyResults
 
@@ -342,3 +343,34 @@ def stem_verlauf(query: Any, _product: Product) -> str:
         return "verlauf"
     kind, number = query.record
     return f"verlauf-{kind}-{number}"
+
+
+# ---------------------------------------------------------------------------- offers
+# Subject is what core.offers.publication() read: the offers a citizen may see.
+
+
+def build_wegweiser(_core: Core, pub: OfferPublication) -> Document:
+    """The printable Engagement-Wegweiser with the office's letterhead."""
+    from koordination.outputs.builders.offers import wegweiser
+
+    return wegweiser(pub)
+
+
+def stem_wegweiser(pub: OfferPublication, _product: Product) -> str:
+    return "-".join(p for p in ("engagement-wegweiser", slug(pub.city)) if p)
+
+
+def build_angebote(_core: Core, pub: OfferPublication) -> Folder:
+    """The offers as a static website folder (pages, style, calendar feed, Wegweiser)."""
+    from koordination.outputs.website import write_site
+
+    summary: list[object] = []
+
+    def write(target: Path) -> None:
+        summary.append(write_site(pub, target))
+
+    return Folder(write, summary)
+
+
+def stem_angebote(_pub: OfferPublication, _product: Product) -> str:
+    return "angebote"

@@ -171,6 +171,9 @@ OUTPUTS: dict[str, Output] = {
     "gruppen": _output("gruppen", "Gruppen", _TABLES),
     # subject: the base URL the files will be published under
     "oparl": _output("oparl", "Offene Daten (OParl 1.1)", (FOLDER,)),
+    # subject: core.offers.publication() (the offers a citizen may see)
+    "wegweiser": _output("wegweiser", "Engagement-Wegweiser", SURVEY_DOCUMENT_FORMATS),
+    "angebote": _output("angebote", "Mitwirkungsmöglichkeiten als Website", (FOLDER,)),
     # subject: a TrailQuery (the change history of one record, or of everything)
     "verlauf": _output("verlauf", "Änderungsverlauf", ("csv",)),
     # subject: None (the record of processing); True for the information with Art. 14

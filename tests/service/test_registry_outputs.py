@@ -37,6 +37,8 @@ def subjects(core: Core) -> dict[str, Any]:
         "gruppen": None,
         "oparl": "https://example.org/oparl",
         "verlauf": TrailQuery(record=("person", person)),
+        "wegweiser": core.offers.publication(),
+        "angebote": core.offers.publication(),
     }
 
 

@@ -38,7 +38,8 @@ def test_tables_are_csv_and_json_and_the_open_data_is_a_folder() -> None:
     for key in ("auszaehlung", "rohdaten", "personen", "organisationen", "gruppen"):
         assert OUTPUTS[key].formats == tuple(TABLE_FORMATS)
     assert OUTPUTS["oparl"].is_folder
-    assert not any(OUTPUTS[key].is_folder for key in OUTPUTS if key != "oparl")
+    assert OUTPUTS["angebote"].is_folder  # the offers' website
+    assert not any(OUTPUTS[key].is_folder for key in OUTPUTS if key not in ("oparl", "angebote"))
 
 
 def test_every_builder_and_stem_is_found_where_the_registry_names_it() -> None:

@@ -137,9 +137,10 @@ def _moments(
             starts = parse_datetime(starts_text).replace(tzinfo=CITY_ZONE)
         except ValueError as exc:
             problems.append(FieldError("Beginn", str(exc)))
-    if ends_text:
+    bare_time = re.fullmatch(r"\d{1,2}([:.]\d{2})?( Uhr)?", ends_text) is not None
+    if ends_text and not (bare_time and not starts_text):
         try:
-            if re.fullmatch(r"\d{1,2}([:.]\d{2})?( Uhr)?", ends_text) and starts is not None:
+            if bare_time and starts is not None:
                 ends = datetime.combine(starts.date(), parse_time(ends_text), tzinfo=CITY_ZONE)
             else:
                 ends = parse_datetime(ends_text).replace(tzinfo=CITY_ZONE)
