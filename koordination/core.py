@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from koordination.db.engine import Database
     from koordination.db.roles import Access
     from koordination.services.art14 import Art14Notices
+    from koordination.services.circulars.service import Circulars
     from koordination.services.consent_texts import Consents
     from koordination.services.directory.imports.service import Imports
     from koordination.services.directory.service import Directory
@@ -124,6 +125,13 @@ class Core:
         from koordination.services.offers.reminders import Reminders
 
         return Reminders(self.db, self.clock)
+
+    @cached_property
+    def circulars(self) -> Circulars:
+        """Circular e-mails (Rundmail) to the network: plan, store, send, list."""
+        from koordination.services.circulars.service import Circulars
+
+        return Circulars(self.db, self.clock)
 
     @cached_property
     def network(self) -> Network:

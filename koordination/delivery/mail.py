@@ -302,6 +302,14 @@ def _server_said(what: str, code: int, text: bytes | str) -> str:
     return f"{what} ({code} {said})".replace(" )", ")")
 
 
+def connect(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
+    """An open connection, logged in as configured (``password`` from
+    :func:`~koordination.delivery.settings.smtp_password`); a German :class:`KoordinationError`
+    when that fails. For senders that go through the SMTP steps one by one
+    (:mod:`koordination.delivery.outbox`)."""
+    return _connect(settings, password)
+
+
 def _connect(settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
     where = f"{settings.host}:{settings.port}"
     context = ssl.create_default_context()
