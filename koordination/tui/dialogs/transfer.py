@@ -26,6 +26,7 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 
+from koordination.domain.records.consent import ConsentTextRecord
 from koordination.errors import ImportFailed, KoordinationError
 from koordination.services.directory.imports.report import Existing, Progress
 from koordination.services.tables import ods, reader, xlsx
@@ -103,6 +104,8 @@ class ImportChoices:
     sheet: str | None = None
     existing: Existing = "error"
     columns: tuple[ColumnTarget, ...] = ()
+    #: The catalogue wording the list's consent cells agree to (people imports).
+    consent_text: ConsentTextRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,8 @@ class ImportSource:
     run: Callable[[Path, ImportChoices, bool, Progress], Report]
     same_entry: str = ""
     preview: Callable[[Path, str | None], ImportPreview] | None = None
+    #: The consent catalogue to choose the list's wording from (people imports).
+    consent_texts: Callable[[], Sequence[ConsentTextRecord]] | None = None
 
 
 def directory_source(core: Core, kind: ImportKind) -> ImportSource:
@@ -143,8 +148,17 @@ def directory_source(core: Core, kind: ImportKind) -> ImportSource:
 
     def run(path: Path, choices: ImportChoices, dry_run: bool, progress: Progress) -> Report:
         imports = core.imports
-        importer = imports.people if kind == "people" else imports.organisations
-        return importer(
+        if kind == "people":
+            text = choices.consent_text
+            return imports.people(
+                path,
+                existing=choices.existing,
+                dry_run=dry_run,
+                progress=progress,
+                sheet=choices.sheet,
+                consents={text.purpose: text.version} if text else None,
+            )
+        return imports.organisations(
             path,
             existing=choices.existing,
             dry_run=dry_run,
@@ -161,6 +175,7 @@ def directory_source(core: Core, kind: ImportKind) -> ImportSource:
         taken="die Einträge",
         run=run,
         same_entry=SAME_ENTRY[kind],
+        consent_texts=core.consents.texts if kind == "people" else None,
     )
 
 
@@ -220,6 +235,15 @@ class ImportScreen(Dialog[None]):
             with Horizontal(id="import-sheet-row", classes="field-row"):
                 yield Label("Tabellenblatt", classes="field-label")
                 yield Select[str]([], allow_blank=True, id="import-sheet", compact=True)
+            if source.consent_texts is not None:
+                with Horizontal(id="import-consent-row", classes="field-row"):
+                    yield Label("Einwilligungstext", classes="field-label")
+                    yield Select[ConsentTextRecord](
+                        [],
+                        prompt="– keiner –",
+                        id="import-consent",
+                        compact=True,
+                    )
             if source.same_entry:
                 yield Label(
                     f"Schon vorhandene Einträge ({source.same_entry})", classes="field-label"
@@ -242,6 +266,8 @@ class ImportScreen(Dialog[None]):
         self._show_columns(False)
         self.set_buttons()
         self.query_one("#import-path", Input).focus()
+        if self.source.consent_texts is not None:
+            self.load_consent_texts(self.source.consent_texts)
 
     @property
     def progress_bar(self) -> ProgressBar:
@@ -262,8 +288,29 @@ class ImportScreen(Dialog[None]):
         value = self.query_one("#import-sheet", Select).value
         return value if isinstance(value, str) else None
 
+    @property
+    def consent_text(self) -> ConsentTextRecord | None:
+        """The wording chosen for the list's consent cells, or ``None``."""
+        found = self.query("#import-consent")
+        value = found.first(Select).value if found else None
+        return value if isinstance(value, ConsentTextRecord) else None
+
     def choices(self) -> ImportChoices:
-        return ImportChoices(self.sheet, self.existing, tuple(self.mapping()))
+        return ImportChoices(self.sheet, self.existing, tuple(self.mapping()), self.consent_text)
+
+    @work(thread=True, exclusive=True, group="import-consent")
+    def load_consent_texts(self, texts: Callable[[], Sequence[ConsentTextRecord]]) -> None:
+        found = list(texts())
+        self.app.call_from_thread(self._show_consent_texts, found)
+
+    def _show_consent_texts(self, texts: list[ConsentTextRecord]) -> None:
+        select = self.query_one("#import-consent", Select)
+        with self.prevent(Select.Changed):
+            select.set_options((t.label, t) for t in texts)
+
+    @on(Select.Changed, "#import-consent")
+    def consent_changed(self) -> None:
+        self.changed()
 
     def set_buttons(self) -> None:
         for button in self.query(Button):
