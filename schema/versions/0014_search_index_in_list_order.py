@@ -3,15 +3,13 @@ id, search_text), so a page of a search walks it in the list's order and stops a
 match instead of scanning every search text and sorting the matches; it replaces
 ix_person_archived_sort, a prefix of it. On PostgreSQL the search texts of people and
 organisations also get trigram indexes (pg_trgm), which answer rare terms of three and more
-characters without a walk; where the extension cannot be had, the search stays complete and
-says so.
+characters without a walk; where the extension cannot be had, the search stays complete.
 
 Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-07 14:30:00
 """
 
-import logging
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -21,8 +19,6 @@ revision: str = "0014"
 down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-
-log = logging.getLogger("alembic.runtime.migration")
 
 #: The tables whose search_text gets a trigram index on PostgreSQL, with the index's name.
 TRIGRAM_INDEXES = (
@@ -54,17 +50,11 @@ def _trigram_indexes() -> None:
                     sa.text(f"CREATE INDEX {index} ON {table} USING gin (search_text gin_trgm_ops)")
                 )
     except sa.exc.DBAPIError:
-        # Creating an extension needs the right to create in this database; a shared
-        # database may not grant it, or the server lacks the contrib package.
-        log.warning(
-            "Hinweis: Die Erweiterung pg_trgm fehlt in dieser PostgreSQL-Datenbank und konnte "
-            "nicht eingerichtet werden (dafür fehlen die Rechte, oder sie ist auf dem Server "
-            "nicht installiert). Die Suche findet trotzdem alles, bei vielen Tausend Personen "
-            "aber langsamer. Abhilfe: Wer die Datenbank verwaltet, richtet pg_trgm ein (Paket "
-            "postgresql-contrib) und legt die Suchindizes %s an (GIN über search_text mit "
-            "gin_trgm_ops).",
-            " und ".join(index for _table, index in TRIGRAM_INDEXES),
-        )
+        # Creating an extension needs the right to create in this database; a shared database
+        # may not grant it, or the server lacks the contrib package. The search stays complete;
+        # `db upgrade` says so in German and makes the indexes once it can
+        # (koordination/db/search_indexes.py).
+        pass
 
 
 def downgrade() -> None:

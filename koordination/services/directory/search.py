@@ -50,13 +50,6 @@ ALL_ORGANISATIONS = OrganisationFilter()
 ALL_GROUPS = GroupFilter()
 
 
-#: PostgreSQL's trigram indexes (pg_trgm) on the search texts of people and organisations:
-#: they answer a term of three and more characters that few rows hold without walking the list.
-#: Migration 0014 makes them where the extension can be had; the models do not declare them
-#: (SQLite has no such index, and a database without pg_trgm searches correctly without).
-TRIGRAM_INDEXES = ("ix_person_search_trgm", "ix_organisation_search_trgm")
-
-
 def search_terms(text: str) -> list[str]:
     return [t for t in text.lower().split() if t]
 
