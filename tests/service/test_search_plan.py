@@ -1,5 +1,5 @@
-"""The people search reads the covering index ix_person_search (archived, search_text,
-sort_key, id) and never the table: the query plan says so on SQLite and PostgreSQL."""
+"""The people search reads the covering index ix_person_search (archived, sort_key, id,
+search_text) and never the table: the query plan says so on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
