@@ -19,6 +19,7 @@ import gc
 import importlib
 import sqlite3
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import NoReturn
 
@@ -138,10 +139,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(args.handler, args)
+        with warnings.catch_warnings():
+            # A library's warning (SQLAlchemy's about a row another process deleted first, say)
+            # names tables and rows: it goes into the log, and onto the terminal only with -v.
+            warnings.showwarning = _warning_into_log
+            return _run(args.handler, args)
     finally:
         if collecting:
             gc.enable()
+
+
+def _warning_into_log(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: object = None,
+    line: str | None = None,
+) -> None:
+    from koordination.logs import log
+
+    log.warning("%s (%s:%s): %s", category.__name__, filename, lineno, message)
 
 
 def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
