@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from koordination.db.roles import Access
     from koordination.services.art14 import Art14Notices
     from koordination.services.circulars.service import Circulars
+    from koordination.services.circulars.unsubscribe import Unsubscribes
     from koordination.services.consent_texts import Consents
     from koordination.services.directory.imports.service import Imports
     from koordination.services.directory.service import Directory
@@ -78,7 +79,7 @@ class Core:
         from koordination.paths import data_dir
         from koordination.services.meetings.mailbox import ReplyFetch
 
-        return ReplyFetch(self.meetings, data_dir())
+        return ReplyFetch(self.meetings, data_dir(), self.unsubscribes)
 
     @cached_property
     def sittings(self) -> Sittings:
@@ -132,6 +133,13 @@ class Core:
         from koordination.services.circulars.service import Circulars
 
         return Circulars(self.db, self.clock)
+
+    @cached_property
+    def unsubscribes(self) -> Unsubscribes:
+        """Replies "abmelden" to circular e-mails: the consent to them withdrawn."""
+        from koordination.services.circulars.unsubscribe import Unsubscribes
+
+        return Unsubscribes(self.db, self.clock)
 
     @cached_property
     def network(self) -> Network:

@@ -126,6 +126,20 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "config init": ("koordination config init",),
     "password": ("koordination password set smtp",),
     "password set": ("koordination password set smtp", "koordination password set imap"),
+    "rundmail": (
+        "koordination rundmail send --to 'gruppe:AK Stadtteilarbeit' --subject 'Stadtteilfest' "
+        "--text rundmail.md --dry-run",
+        "koordination rundmail list",
+    ),
+    "rundmail send": (
+        "koordination rundmail send --to 'gruppe:AK Stadtteilarbeit' --to sektor:Wirtschaft "
+        "--subject 'Helfende für das Stadtteilfest' --text rundmail.md --dry-run",
+        "koordination rundmail send --to alle --subject 'Neuigkeiten aus dem Netzwerk' "
+        "--text neuigkeiten.md --attach Programm.pdf --persoenlich",
+    ),
+    "rundmail list": ("koordination rundmail list", "koordination rundmail list --json"),
+    "rundmail show": ("koordination rundmail show 3",),
+    "rundmail resume": ("koordination rundmail resume 3",),
     "mail": ("koordination mail test ihre.adresse@musterstadt.de",),
     "mail test": ("koordination mail test ihre.adresse@musterstadt.de",),
 }

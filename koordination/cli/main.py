@@ -47,6 +47,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "meetings": ("meetings", "invite", "cancel", "feed", "replies", "caldav"),
     "sittings": ("agenda", "minutes", "attendance", "tasks", "workshop"),
     "surveys": ("surveys",),
+    "rundmail": ("rundmail",),
     "fields": ("fields",),
     "offers": ("angebote",),
     "programme": ("check", "steckbrief", "report"),

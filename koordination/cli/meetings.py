@@ -396,13 +396,24 @@ def cmd_replies(args: argparse.Namespace) -> int:
         return fetch_replies(args)
     if args.replies_command in review.COMMANDS:
         return review.run(args)
+    from koordination.services.circulars.unsubscribe import read_requests
+
     replies, problems = read_replies(args.path)
-    if not replies:
+    requests = read_requests(args.path)  # "abmelden" replies to circular e-mails
+    if not replies and not requests:
         detail = "\n".join(problems) or "Keine Antworten gefunden."
         raise KoordinationError(f"In {args.path} steht keine Antwort auf eine Einladung.\n{detail}")
+    core = open_core(args)
+    if requests:
+        unsubscribed = core.unsubscribes.apply(requests)
+        for line in unsubscribed.details():
+            print(line, file=sys.stderr)
+        print(unsubscribed.summary())
+        if not replies:
+            return 0
     for problem in problems:
         print(f"Hinweis: {problem}", file=sys.stderr)
-    report = open_core(args).meetings.apply_replies(replies)
+    report = core.meetings.apply_replies(replies)
     for problem in report.problems:
         print(f"Nicht verbucht: {problem}", file=sys.stderr)
     for note in report.unchecked:

@@ -53,6 +53,8 @@ READING = frozenset(
         "roles list",
         "people consent texts",
         "datenschutz anfrage list",
+        "rundmail list",
+        "rundmail show",
         "angebote list",
         "angebote show",
         "angebote publish",

@@ -1,5 +1,8 @@
 """Answers straight from the office's mailbox: read each message, book its replies, move it away.
 
+A reply "abmelden" to a circular e-mail withdraws its sender's consent to circulars and is moved
+to the done folder too (one from an address nobody in the directory has stays).
+
 Safe from cron: one run at a time (a lock file in the data folder, for SQLite and PostgreSQL
 alike), each message is booked in its own transaction before it is moved, and a reply read
 again is recognised as already booked, so a run that broke off never books anything twice.
@@ -19,8 +22,10 @@ from koordination.delivery.imap import MAX_MESSAGE_BYTES, Mailbox, open_mailbox
 from koordination.delivery.settings import ImapSettings
 from koordination.errors import KoordinationError
 from koordination.files import try_lock
+from koordination.services.circulars.unsubscribe import UnsubscribeReport, unsubscribe_request
 
 if TYPE_CHECKING:
+    from koordination.services.circulars.unsubscribe import Unsubscribes
     from koordination.services.meetings.service import Meetings
 
 #: ``progress(done, total)`` after each message.
@@ -45,9 +50,13 @@ class FetchReport:
     moved: int = 0
     #: Why answers were not booked, in German.
     problems: list[str] = field(default_factory=list)
+    #: Replies "abmelden" to circular e-mails.
+    unsubscribes: UnsubscribeReport = field(default_factory=UnsubscribeReport)
 
     def summary(self) -> str:
         parts = [_count(self.booked, "Antwort", "Antworten") + " verbucht"]
+        if self.unsubscribes:
+            parts.append(self.unsubscribes.summary(unknown=False).removesuffix("."))
         if self.already:
             parts.append(f"{self.already} schon früher verbucht")
         parts.append(f"{self.unassigned} nicht zuzuordnen")
@@ -62,9 +71,12 @@ def _count(n: int, one: str, many: str) -> str:
 class ReplyFetch:
     """Fetching answers from the mailbox configured in ``[imap]``, booked by ``meetings``."""
 
-    def __init__(self, meetings: Meetings, lock_folder: Path) -> None:
+    def __init__(
+        self, meetings: Meetings, lock_folder: Path, unsubscribes: Unsubscribes | None = None
+    ) -> None:
         self.meetings = meetings
         self.lock_path = lock_folder / LOCK_NAME
+        self.unsubscribes = unsubscribes
 
     def run(self, settings: ImapSettings, *, progress: Progress | None = None) -> FetchReport:
         """Books every reply in the folder and moves its message to the done folder.
@@ -93,6 +105,15 @@ class ReplyFetch:
     ) -> None:
         replies, _problems = read_message(data, label=f"Nachricht {uid}")
         if not replies:
+            request = unsubscribe_request(data, source=f"Nachricht {uid}")
+            if request is not None and self.unsubscribes is not None:
+                if self.unsubscribes.apply_one(request, report.unsubscribes):
+                    box.move(uid, settings.done_folder)
+                    report.moved += 1
+                else:
+                    report.unassigned += 1  # from an unknown address: the office looks
+                    report.problems.append(report.unsubscribes.details()[-1])
+                return
             report.others += 1  # ordinary mail, an invitation from elsewhere, unreadable
             return
         booked = self.meetings.apply_replies(replies)
@@ -119,4 +140,3 @@ class ReplyFetch:
             yield
         finally:
             os.close(fd)  # closing releases the lock
-
