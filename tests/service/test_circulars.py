@@ -140,3 +140,29 @@ def test_storing_plans_one_message_per_recipient_with_its_own_message_id(
     assert listed.status() == "0 von 3 gesendet"
     with network.core.db.session() as session:
         assert session.scalar(select(func.count(CircularRecipient.id))) == 3
+
+
+def test_the_access_report_says_which_circulars_went_to_the_person_and_erasure_blanks_them(
+    network: Network,
+) -> None:
+    core = network.core
+    monika = network.ids["Monika"]
+    core.circulars.create(draft(f"gruppe:{GROUP}"))
+    report = core.privacy.access_report(monika)
+    assert report["labels"]["circulars"] == "Rundmails der Koordinierungsstelle"
+    [row] = report["circulars"]
+    assert (row["subject"], row["email"], row["state"]) == (
+        "Stadtteilfest am 12.06.",
+        network.emails["Monika"],
+        "geplant",
+    )
+    # Her own record, not a "mention" elsewhere.
+    assert not [m for m in report["mentions"] if "Rundmail" in m["kind"]]
+    core.privacy.erase_person(monika)
+    with core.db.session() as session:
+        kept = session.execute(
+            select(
+                CircularRecipient.name, CircularRecipient.email, CircularRecipient.greeting
+            ).where(CircularRecipient.person_id == monika)
+        ).one()
+    assert "Ulrich" not in " ".join(kept) and network.emails["Monika"] not in " ".join(kept)

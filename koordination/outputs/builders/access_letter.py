@@ -260,6 +260,21 @@ def access_document(report: Mapping[str, Any], letterhead: Letterhead) -> Docume
     )
     blocks += _section(
         labels,
+        "circulars",
+        ("Rundmail", "erstellt", "an", "Stand"),
+        [
+            (
+                c["subject"],
+                _german(c["created_at"]),
+                c["email"],
+                " ".join(x for x in (c["state"] or "", _german(c["sent_at"])) if x),
+            )
+            for c in report.get("circulars", [])
+        ],
+        (4.5, 2.2, 3.3, 2.5),
+    )
+    blocks += _section(
+        labels,
         "attendance",
         ("Sitzung", "Datum", "Anwesenheit", "Organisation (Sektor)"),
         [

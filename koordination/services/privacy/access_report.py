@@ -23,6 +23,8 @@ from koordination.domain.enums import PrivacyRequestKind
 from koordination.domain.models import (
     Attendance,
     AuditEntry,
+    Circular,
+    CircularRecipient,
     CityProfile,
     ConsentText,
     Invitation,
@@ -76,6 +78,7 @@ LABELS: dict[str, str] = {
     "objections": "Widersprüche (Art. 21 DSGVO)",
     "requests": "Ihre Anfragen nach der DSGVO",
     "invitations": "Einladungen und Rückmeldungen",
+    "circulars": "Rundmails der Koordinierungsstelle",
     "attendance": "Anwesenheit bei Sitzungen",
     "sitting_roles": "Sitzungsleitung und Protokollführung",
     "tasks": "Aufgaben",
@@ -176,6 +179,7 @@ def access_report(db: Database, person_id: int, now: datetime) -> dict[str, Any]
             )
         ]
         report["invitations"] = _invitations(session, p.id)
+        report["circulars"] = _circulars(session, p.id)
         report["attendance"] = [
             {
                 "meeting": meeting.title,
@@ -332,6 +336,25 @@ def _invitations(session: Session, person_id: int) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _circulars(session: Session, person_id: int) -> list[dict[str, Any]]:
+    """Which circular e-mails were meant for the person, to which address, and how far."""
+    return [
+        {
+            "subject": circular.subject,
+            "created_at": _iso(circular.created_at),
+            "email": row.email,
+            "state": _label(row.state),
+            "sent_at": _iso(row.sent_at),
+        }
+        for row, circular in session.execute(
+            select(CircularRecipient, Circular)
+            .join(Circular, Circular.id == CircularRecipient.circular_id)
+            .where(CircularRecipient.person_id == person_id)
+            .order_by(Circular.id)
+        )
+    ]
 
 
 def _survey_responses(session: Session, person_id: int) -> list[dict[str, Any]]:

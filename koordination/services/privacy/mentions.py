@@ -20,6 +20,8 @@ TABLE_LABELS: dict[str, str] = {
     model.__tablename__: audit.KIND_LABELS[tracked.kind] for model, tracked in audit.TRACKED.items()
 }
 TABLE_LABELS["app_setting"] = "Einstellung"
+TABLE_LABELS["circular"] = "Rundmail"
+TABLE_LABELS["circular_recipient"] = "Rundmail (Empfänger)"
 
 #: Text columns holding JSON: replaced value by value, so the JSON stays valid.
 JSON_COLUMNS = {

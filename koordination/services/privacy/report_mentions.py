@@ -127,6 +127,7 @@ _OWN = {
     "affiliation": "person_id",
     "invitation": "person_id",
     "survey_response": "person_id",
+    "circular_recipient": "person_id",
 }
 
 
