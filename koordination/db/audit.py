@@ -119,6 +119,15 @@ TRACKED: dict[type[Any], Tracked] = {
     m.Indicator: Tracked("indicator", ("measure", "measure_id")),
     m.MeasureLink: Tracked("measure_link", ("measure", "measure_id")),
     m.RetentionRule: Tracked("retention_rule"),
+    m.EngagementOffer: Tracked(
+        "offer",
+        refs=(
+            ("organisation", "organisation_id"),
+            ("person", "contact_person_id"),
+            ("action_field", "action_field_id"),
+        ),
+    ),
+    m.EngagementOfferTag: Tracked("offer_tag", ("offer", "offer_id")),
 }
 
 #: German names of the kinds, for the faces.
@@ -157,6 +166,8 @@ KIND_LABELS = {
     "indicator": "Kennzahl",
     "measure_link": "Verknüpfung einer Maßnahme",
     "retention_rule": "Aufbewahrungsregel",
+    "offer": "Mitwirkungsmöglichkeit",
+    "offer_tag": "Passt für (Mitwirkungsmöglichkeit)",
     "export": "Export",
     "login": "Datenbank-Anmeldung",
 }

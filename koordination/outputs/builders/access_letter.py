@@ -339,6 +339,21 @@ def access_document(report: Mapping[str, Any], letterhead: Letterhead) -> Docume
         [(m["title"], m["status"] or "", _german(m["due"])) for m in report["measures"]],
         (6, 2.5, 2),
     )
+    blocks += _section(
+        labels,
+        "offers",
+        ("Mitwirkungsmöglichkeit", "Organisation", "Stand", "Ihr Name veröffentlicht"),
+        [
+            (
+                o["title"],
+                o["organisation"],
+                f"{o['status']} bis {_german(o['expires_on'])}",
+                "ja (mit Ihrer Einwilligung)" if o["published_with_name"] else "nein",
+            )
+            for o in report["offers"]
+        ],
+        (4, 3, 2.5, 2.5),
+    )
     blocks.append(Heading(labels["city_contact"], 2))
     blocks.append(
         Paragraph(

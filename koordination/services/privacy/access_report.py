@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from koordination.clock import CITY_ZONE
 from koordination.db import audit
 from koordination.db.engine import Database
-from koordination.domain.enums import PrivacyRequestKind
+from koordination.domain.enums import OfferStatus, PrivacyRequestKind
 from koordination.domain.models import (
     Attendance,
     AuditEntry,
@@ -27,10 +27,12 @@ from koordination.domain.models import (
     CircularRecipient,
     CityProfile,
     ConsentText,
+    EngagementOffer,
     Invitation,
     Measure,
     Meeting,
     Objection,
+    Organisation,
     Person,
     PrivacyRequest,
     QuestionOption,
@@ -42,6 +44,8 @@ from koordination.domain.models import (
     Task,
 )
 from koordination.domain.records.directory import display_name
+from koordination.domain.records.offers import effective_status
+from koordination.services.offers.records import shows_person
 from koordination.services.privacy.audit_labels import (
     DERIVED,
     enum_label,
@@ -85,6 +89,7 @@ LABELS: dict[str, str] = {
     "mentions": "Erwähnungen in Tagesordnungen, Protokollen, Aufgaben und Notizen",
     "survey_responses": "Antworten in nicht anonymen Umfragen",
     "measures": "Verantwortung für Maßnahmen",
+    "offers": "Kontaktperson von Mitwirkungsmöglichkeiten",
     "city_contact": "Feste Ansprechperson der Stadt",
     "audit": "Änderungsprotokoll mit früheren Werten",
     "information": "Angaben nach Art. 15 DSGVO",
@@ -241,6 +246,7 @@ def access_report(db: Database, person_id: int, now: datetime) -> dict[str, Any]
                 select(Measure).where(Measure.responsible_person_id == p.id).order_by(Measure.id)
             )
         ]
+        report["offers"] = _offers(session, p, created)
         report["city_contact"] = bool(
             session.scalar(
                 select(func.count(CityProfile.id)).where(CityProfile.contact_person_id == p.id)
@@ -254,6 +260,32 @@ def access_report(db: Database, person_id: int, now: datetime) -> dict[str, Any]
         report["requests"] = _requests(session, p.id)
         report["information"] = information(session, p, report)
         return report
+
+
+def _offers(session: Session, person: Person, now: datetime) -> list[dict[str, Any]]:
+    """The engagement offers naming the person as contact, and whether citizens see their
+    name there (only with a current consent to sharing their contact data)."""
+    named = shows_person(person, now)
+    today = now.astimezone(CITY_ZONE).date()
+    found = []
+    for offer, organisation in session.execute(
+        select(EngagementOffer, Organisation.name)
+        .join(Organisation, Organisation.id == EngagementOffer.organisation_id)
+        .where(EngagementOffer.contact_person_id == person.id)
+        .order_by(EngagementOffer.title, EngagementOffer.id)
+    ):
+        status = effective_status(offer.status, offer.expires_on, today)
+        found.append(
+            {
+                "title": offer.title,
+                "organisation": organisation,
+                "status": _label(status),
+                "expires_on": _iso(offer.expires_on),
+                # Only an open offer is published, and the name only with the consent.
+                "published_with_name": named and status == OfferStatus.OFFEN,
+            }
+        )
+    return found
 
 
 #: The requests an access report answers.

@@ -51,6 +51,7 @@ _CATEGORIES: dict[str, str] = {
     "mentions": "Erwähnungen in Tagesordnungen, Protokollen und Notizen",
     "survey_responses": "Antworten in Umfragen",
     "measures": "Verantwortung für Maßnahmen",
+    "offers": "Nennung als Kontaktperson von Mitwirkungsmöglichkeiten",
     "objections": "Widersprüche",
     "requests": "Ihre Anfragen nach der DSGVO",
     "audit": "Änderungsprotokoll",
