@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
@@ -210,6 +211,18 @@ def day(text: str) -> date:
 
 
 # --------------------------------------------------------------------------- the core
+#: The cores this run opened (:func:`open_core`); ``main`` closes them when the program ends.
+OPENED: list[Core] = []
+
+
+def close_opened() -> None:
+    """Close every database this run opened: the connections go (and SQLite folds its
+    write-ahead log into the file) before the program ends, not whenever objects are freed."""
+    while OPENED:
+        with contextlib.suppress(Exception):  # the run's outcome is told already
+            OPENED.pop().close()
+
+
 def database_url(args: argparse.Namespace) -> str:
     """The database a command works on, without opening it (a damaged file is restorable)."""
     from koordination.config import load_settings
@@ -232,6 +245,7 @@ def open_core(args: argparse.Namespace, *, migrate: bool = True) -> Core:
         command == "db" and getattr(args, "db_command", None) == "upgrade"
     )
     opened = core.open_core(getattr(args, "db", None), migrate=migrate, create=create)
+    OPENED.append(opened)
     if not opened.db.is_sqlite:
         # On a shared database the login's role decides, before the command does anything.
         from koordination.cli.rights import refuse_forbidden
