@@ -62,6 +62,21 @@ PURPOSES: dict[str, Purpose] = {
         Purpose("newsletter", "Newsletter und Rundmails", False, "Grundlage Newsletter"),
         Purpose("offene_daten", "Veröffentlichung in offenen Daten", False, "Grundlage Open Data"),
         Purpose("umfragen", "Umfragen mit Namen", False, "Grundlage Umfragen"),
+        Purpose(
+            "informationen",
+            "Informationen der Koordinierungsstelle erhalten (Rundmails an das Netzwerk)",
+            False,
+            "Grundlage Info-Mails",
+        ),
+        # The organisations' offers are the office's task; a contact person is named on them
+        # only with their consent "Kontaktdaten im Netzwerk teilen" (services/offers).
+        Purpose(
+            "angebote",
+            "Veröffentlichung von Mitwirkungsmöglichkeiten der Organisationen (eine "
+            "Kontaktperson nur mit ihrer Einwilligung in die Weitergabe ihrer Kontaktdaten)",
+            True,
+            "Grundlage Angebote",
+        ),
     )
 }
 

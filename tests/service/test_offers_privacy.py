@@ -101,6 +101,11 @@ def test_the_access_report_lists_the_offers_naming_the_person(db: Database, tmp_
             "published_with_name": False,  # a filled offer is published nowhere
         },
     ]
+    bases = {p["key"]: p["legal_basis"] for p in report["information"]["purposes"]}
+    # Publishing offers is the office's task (lit. e with the state norm); the mailing of the
+    # office rests on consent.
+    assert bases["angebote"].startswith("Art. 6 Abs. 1 lit. e DSGVO i. V. m.")
+    assert bases["informationen"] == "Einwilligung, Art. 6 Abs. 1 lit. a DSGVO"
     categories = report["information"]["categories"]
     assert "Nennung als Kontaktperson von Mitwirkungsmöglichkeiten" in categories
 
