@@ -84,6 +84,7 @@ class KoordinationApp(App[int]):
             for key, area, label in AREA_KEYS
         ),
         bind("help", "help", "Hilfe: Tastenkürzel"),
+        bind("circulars", "open_circulars", "Rundmails: schreiben, senden, Verlauf", show=False),
         # In a text field the digits are text: Esc leaves the field, then they switch areas
         # (terminals do not agree on Alt+digit: some send "¢" for Alt+4).
         Binding(
@@ -361,13 +362,24 @@ class KoordinationApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Area keys belong to the main window: under a form or a sitting they would switch
         # the tabs behind the user's back.
-        if action in ("show_area", "area_action", "leave_field") and len(self.screen_stack) > 1:
+        if (
+            action in ("show_area", "area_action", "leave_field", "open_circulars")
+            and len(self.screen_stack) > 1
+        ):
             return False
         if action == "leave_field":
             from textual.widgets import Input, TextArea
 
             return isinstance(self.focused, Input | TextArea)
         return True
+
+    def action_open_circulars(self) -> None:
+        """O (or the palette): the circular e-mails, over whatever area is in front."""
+        if self.core is None:
+            return
+        from koordination.tui.screens.circulars import CircularsScreen
+
+        self.push_screen(CircularsScreen(self.core))
 
     def action_leave_field(self) -> None:
         """Esc in a text field of the main window: leave it, so the area keys work again."""
@@ -523,6 +535,14 @@ class KoordinationApp(App[int]):
                 [b for b in RetentionScreen.BINDINGS if isinstance(b, Binding)],
             )
         )
+        from koordination.tui.screens.circulars import CircularsScreen
+
+        sections.append(
+            (
+                "Rundmails (überall, Taste O)",
+                [b for b in CircularsScreen.BINDINGS if isinstance(b, Binding)],
+            )
+        )
         from koordination.tui.screens.answer_entry import AnswerEntryScreen
         from koordination.tui.screens.questionnaire import QuestionnaireScreen
         from koordination.tui.screens.survey_results import SurveyResultsScreen
@@ -593,6 +613,7 @@ class KoordinationApp(App[int]):
             if palette_entries is not None:
                 entries = palette_entries() + entries
         entries += [
+            ("Rundmails: schreiben, senden, Verlauf", "Taste O", "app.open_circulars"),
             ("Hilfe: Tastenkürzel", "Taste F1", "app.help"),
             ("Farbschema wechseln", "Helles oder dunkles Design wählen", "app.change_theme"),
             ("Beenden", "Taste Strg+Q", "app.quit"),

@@ -97,6 +97,8 @@ VERBS: dict[str, Verb] = {
     "retention": Verb("M", "Fristen"),
     "run_rules": Verb("Z", "Löschlauf"),
     "restrict": Verb("X", "Einschränken"),
+    # Rundmails: from anywhere in the main window
+    "circulars": Verb("O", "Rundmails"),
     # Views inside an area (Netzwerk: Sektoren, Engagement, Zusammenarbeit, Arbeitsgruppe)
     "next_view": Verb("greater_than_sign", "Nächste Ansicht", ">"),
     "previous_view": Verb("less_than_sign", "Vorige Ansicht", "<"),
