@@ -1168,3 +1168,27 @@ class CircularRecipient(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: In German: why it failed, or why its delivery is unclear.
     problem: Mapped[str] = mapped_column(Text, default="")
+
+
+class Notice(Base):
+    """A message koordination sends by itself to one person: approved minutes, a reminder of a
+    meeting date or of a task. ``occasion`` says what it is about ("protokoll:12:2" for version
+    2 of sitting 12's minutes, "termin:4:2026-12-08T17:00:00+00:00", "aufgabe:9:2026-12-10");
+    one row per occasion and person, recorded before and after sending like a circular's
+    recipient, so nothing goes out twice."""
+
+    __tablename__ = "notice"
+    __table_args__ = (UniqueConstraint("occasion", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occasion: Mapped[str] = mapped_column(String(200))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    message_id: Mapped[str] = mapped_column(String(250), unique=True)
+    state: Mapped[CircularState] = mapped_column(
+        enum_type(CircularState, "notice_state"), default=CircularState.SENDET, index=True
+    )
+    attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: In German: why it failed, or why its delivery is unclear.
+    problem: Mapped[str] = mapped_column(Text, default="")
