@@ -18,7 +18,7 @@ from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
 from koordination.domain.enums import Channel, ConsentPurpose, GroupKind, GroupRole, Sector
 from koordination.domain.inputs.directory import GroupInput, OrganisationInput, PersonInput
-from koordination.domain.records.directory import PersonRecord
+from koordination.domain.records.directory import ExportedPerson, PersonRecord
 from koordination.errors import KoordinationError
 from koordination.outputs.builders import directory as tables
 from koordination.outputs.builders.directory import (
@@ -160,7 +160,7 @@ def test_a_failed_export_leaves_no_partial_file_and_keeps_the_old_one(
     target.write_text("alte Datei")
     calls = iter(range(100))
 
-    def broken(p: PersonRecord, today: date) -> list[str]:
+    def broken(p: ExportedPerson) -> list[str]:
         if next(calls) == 1:
             raise RuntimeError("disk on fire")
         return [p.family_name]

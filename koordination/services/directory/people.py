@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, exists, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from koordination.domain.enums import (
-    Sector,
-)
 from koordination.domain.inputs.directory import (
     PersonInput,
 )
 from koordination.domain.inputs.validation import date_order
 from koordination.domain.models import (
     Affiliation,
-    Consent,
-    Group,
     GroupMembership,
     Organisation,
     Person,
@@ -31,15 +25,20 @@ from koordination.domain.models import (
 )
 from koordination.domain.records.directory import (
     AffiliationRecord,
+    ExportedPerson,
     PersonRecord,
     PersonRow,
     Saved,
     display_name,
 )
 from koordination.errors import FieldError, ValidationError
-from koordination.services.consent import (
-    SHARING,
-    consenting_people,
+from koordination.services.directory.person_pages import (
+    EXPORT_COLUMNS,
+    ExportParts,
+    RowParts,
+    Scope,
+    exported_people,
+    person_rows,
 )
 from koordination.services.directory.person_pages import (
     person_records as page_of_person_records,
@@ -59,6 +58,9 @@ from koordination.services.directory.search import (
     search_terms,
     term_matches,
 )
+
+_P = TypeVar("_P")
+_T = TypeVar("_T")
 
 _PERSON_LABELS = {
     "salutation": "Anrede",
@@ -265,69 +267,8 @@ class People(DirectoryBase):
         )
         with self.db.session() as session:
             base = session.execute(stmt).all()
-            return self._person_rows(session, base)
-
-    def _person_rows(
-        self,
-        session: Session,
-        base: Sequence[Any],
-        members: Select[Any] | None = None,
-        withheld: Collection[int] = (),
-    ) -> list[PersonRow]:
-        """The list rows of ``base`` (id, title, names, archived); ``members``: a query of
-        exactly these ids to read the other tables by (see ``_keyset_pages``); ``withheld``:
-        whose e-mail addresses an export may not show."""
-        ids = [row[0] for row in base]
-        emails: dict[int, list[str]] = defaultdict(list)
-        orgs: dict[int, tuple[str, Sector]] = {}
-        groups: dict[int, list[str]] = defaultdict(list)
-        restricted: set[int] = set()
-        today = self.today()
-        scopes: Iterable[Sequence[int] | Select[Any]] = (
-            chunks(ids, 900) if members is None else (members,)
-        )
-        for chunk in scopes:
-            for pid, address in session.execute(
-                select(PersonEmail.person_id, PersonEmail.address)
-                .where(PersonEmail.person_id.in_(chunk))
-                .order_by(PersonEmail.person_id, PersonEmail.position)
-            ):
-                emails[pid].append(address)
-            for pid, name, sector in session.execute(
-                select(Affiliation.person_id, Organisation.name, Organisation.sector)
-                .join(Organisation)
-                .where(Affiliation.person_id.in_(chunk), current_at(Affiliation, today))
-                .order_by(Affiliation.person_id, Affiliation.id)
-            ):
-                orgs.setdefault(pid, (name, sector))
-            for pid, gname in session.execute(
-                select(GroupMembership.person_id, Group.name)
-                .join(Group)
-                .where(GroupMembership.person_id.in_(chunk), current_at(GroupMembership, today))
-                .order_by(GroupMembership.person_id, Group.name)
-            ):
-                groups[pid].append(gname)
-            restricted.update(
-                session.scalars(
-                    select(Person.id).where(Person.id.in_(chunk), Person.restricted_at.is_not(None))
-                )
-            )
-        rows = []
-        for pid, title, given, family, archived in base:
-            org = orgs.get(pid)
-            rows.append(
-                PersonRow(
-                    id=pid,
-                    name=display_name(title, given, family),
-                    emails=() if pid in withheld else tuple(emails.get(pid, ())),
-                    organisation=org[0] if org else "",
-                    sector=org[1] if org else None,
-                    groups=tuple(groups.get(pid, ())),
-                    archived=archived,
-                    restricted=pid in restricted,
-                )
-            )
-        return rows
+            ids = [row[0] for row in base]
+            return person_rows(base, RowParts(session, chunks(ids, 900), self.today()))
 
     def person_records(
         self, f: PeopleFilter = ALL_PEOPLE, offset: int = 0, limit: int | None = None
@@ -385,44 +326,66 @@ class People(DirectoryBase):
 
         record_act(self.db, "export", facts={"Was": "Personenliste"})
 
+    def _export_pages(
+        self,
+        f: PeopleFilter,
+        columns: Sequence[Any],
+        size: int,
+        read: Callable[[Session, Iterable[Scope]], _P],
+        build: Callable[[Sequence[Any], _P], list[_T]],
+    ) -> Iterator[list[_T]]:
+        """The people ``f`` selects in the order of ``list_people`` as an export shows them,
+        ``size`` at a time: ``read`` gets what the export shows of the other tables, ``build``
+        makes a page of them from rows of ``columns`` (the id first).
+
+        The whole directory (everybody current) reads each other table once, in one snapshot
+        with the people, who are streamed in list order: a fixed number of statements however
+        many people there are. A filtered export reads the other tables page by page."""
+        from koordination.services.privacy.restriction import unrestricted
+
+        self._log_export()
+        if f == ALL_PEOPLE:
+            with self.db.session() as session:
+                parts = read(session, (None,))
+                # A restricted person (Art. 18 DSGVO) leaves the office in no export.
+                stmt = (
+                    self._people_query(f)
+                    .where(unrestricted())
+                    .with_only_columns(*columns)
+                    .order_by(Person.sort_key, Person.id)
+                )
+                conn = session.connection().execution_options(yield_per=size)
+                for page in conn.execute(stmt).partitions():
+                    yield build(page, parts)
+            return
+        for session, page, members in self._keyset_pages(f, columns, size):
+            ids = [row[0] for row in page]
+            yield build(page, read(session, chunks(ids, 900) if members is None else (members,)))
+
     def shareable_people_pages(
         self, f: PeopleFilter = ALL_PEOPLE, *, now: datetime, size: int = 1000
     ) -> Iterator[list[PersonRow]]:
         """``list_people`` as an export may show it, page after page: e-mail addresses only of
         those with a current sharing consent at ``now``."""
         columns = (Person.id, Person.title, Person.given_name, Person.family_name, Person.archived)
-        self._log_export()
-        for session, page, members in self._keyset_pages(f, columns, size):
-            ids = [row[0] for row in page]
-            scopes = chunks(ids, 900) if members is None else (members,)
-            sharing: set[int] = set()
-            for scope in scopes:
-                sharing.update(
-                    session.scalars(
-                        consenting_people(SHARING, now).where(Consent.person_id.in_(scope))
-                    )
-                )
-            withheld = {pid for pid in ids if pid not in sharing}
-            yield self._person_rows(session, [row[:5] for row in page], members, withheld)
-
-    def shareable_person_record_pages(
-        self, f: PeopleFilter = ALL_PEOPLE, *, now: datetime, size: int = 1000
-    ) -> Iterator[list[PersonRecord]]:
-        """``person_records`` as an export may show them (``consent.shareable_person`` at
-        ``now``), page after page."""
         today = self.today()
-        self._log_export()
-        for session, page, members in self._keyset_pages(f, (Person.id,), size):
-            ids = [row[0] for row in page]
-            found: dict[int, PersonRecord] = {}
-            if members is not None:
-                found = page_of_person_records(
-                    session, ids, today, members=members, shareable_at=now
-                )
-            else:
-                for chunk in chunks(ids, 900):
-                    found.update(page_of_person_records(session, chunk, today, shareable_at=now))
-            yield [found[i] for i in ids]
+
+        def read(session: Session, scopes: Iterable[Scope]) -> RowParts:
+            return RowParts(session, scopes, today, shareable_at=now)
+
+        return self._export_pages(f, columns, size, read, person_rows)
+
+    def exported_people_pages(
+        self, f: PeopleFilter = ALL_PEOPLE, *, now: datetime, size: int = 1000
+    ) -> Iterator[list[ExportedPerson]]:
+        """The people as a table export writes them (``consent.shareable_person`` at ``now``,
+        what holds today), page after page in the order of ``list_people``."""
+        today = self.today()
+
+        def read(session: Session, scopes: Iterable[Scope]) -> ExportParts:
+            return ExportParts(session, scopes, today, now)
+
+        return self._export_pages(f, EXPORT_COLUMNS, size, read, exported_people)
 
     def tags(self) -> list[str]:
         with self.db.session() as session:

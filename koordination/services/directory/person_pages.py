@@ -1,17 +1,20 @@
-"""Full person records for a page of ids, read with one Core query per table (an export of a
-city reads 100,000 of them; loading each person through the ORM took ~14 s)."""
+"""People page by page as the lists and the exports read them: the rows of a list, the full
+records, and what a table export writes. Each reads the other tables with one Core query per
+table, for a page of people or, when an export takes the whole directory, for everybody at
+once (loading each person through the ORM took ~14 s for a city of 100,000; a query per page
+and table still looked up every person in every table's index, ~5 s)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
-from koordination.domain.enums import Sector
+from koordination.domain.enums import ConsentPurpose, GroupRole, Sector
 from koordination.domain.models import (
     Affiliation,
     Consent,
@@ -27,35 +30,136 @@ from koordination.domain.phones import shown_phone
 from koordination.domain.records.directory import (
     AffiliationRecord,
     ConsentRecord,
+    ExportedPerson,
     MembershipRecord,
     PersonRecord,
+    PersonRow,
     display_name,
     is_current,
 )
-from koordination.services.consent import SHARING, has_current_consent
+from koordination.services.consent import SHARING, consenting_people
+from koordination.services.consent import is_current as consent_is_current
+from koordination.services.directory.records import current_at
+
+#: Whose rows of the other tables a query reads: a list of ids (at most a few hundred), a
+#: query of exactly the ids of a page, or ``None`` for everybody.
+Scope = Sequence[int] | Select[Any] | None
+
+_Ts = TypeVarTuple("_Ts")
+
+
+def _within(stmt: Select[*_Ts], column: Any, scope: Scope) -> Select[*_Ts]:
+    return stmt if scope is None else stmt.where(column.in_(scope))
+
+
+# ---------------------------------------------------------------------------- list rows
+
+
+class RowParts:
+    """What the rows of a list show of the other tables, by person id."""
+
+    def __init__(
+        self,
+        session: Session,
+        scopes: Iterable[Scope],
+        today: date,
+        *,
+        shareable_at: datetime | None = None,
+    ) -> None:
+        conn = session.connection()  # Core rows: the ORM's row loading costs twice as much
+        #: With ``shareable_at`` (an export): who currently consents to sharing their contact
+        #: data (``consent.consenting_people``); only their e-mail addresses are shown.
+        self.sharing: set[int] | None = None if shareable_at is None else set()
+        self.emails: dict[int, list[str]] = defaultdict(list)
+        #: The organisation and sector of each person's first current affiliation.
+        self.orgs: dict[int, tuple[str, Sector]] = {}
+        #: The groups each person is currently a member of, by name.
+        self.groups: dict[int, list[str]] = defaultdict(list)
+        self.restricted: set[int] = set()
+        for scope in scopes:
+            if self.sharing is not None and shareable_at is not None:
+                self.sharing.update(
+                    conn.scalars(
+                        _within(consenting_people(SHARING, shareable_at), Consent.person_id, scope)
+                    )
+                )
+            for pid, address in conn.execute(
+                _within(
+                    select(PersonEmail.person_id, PersonEmail.address),
+                    PersonEmail.person_id,
+                    scope,
+                ).order_by(PersonEmail.person_id, PersonEmail.position)
+            ):
+                self.emails[pid].append(address)
+            for pid, name, sector in conn.execute(
+                _within(
+                    select(Affiliation.person_id, Organisation.name, Organisation.sector)
+                    .join(Organisation)
+                    .where(current_at(Affiliation, today)),
+                    Affiliation.person_id,
+                    scope,
+                ).order_by(Affiliation.person_id, Affiliation.id)
+            ):
+                self.orgs.setdefault(pid, (name, sector))
+            for pid, gname in conn.execute(
+                _within(
+                    select(GroupMembership.person_id, Group.name)
+                    .join(Group)
+                    .where(current_at(GroupMembership, today)),
+                    GroupMembership.person_id,
+                    scope,
+                ).order_by(GroupMembership.person_id, Group.name)
+            ):
+                self.groups[pid].append(gname)
+            self.restricted.update(
+                conn.scalars(
+                    _within(
+                        select(Person.id).where(Person.restricted_at.is_not(None)),
+                        Person.id,
+                        scope,
+                    )
+                )
+            )
+
+
+def person_rows(base: Iterable[Sequence[Any]], parts: RowParts) -> list[PersonRow]:
+    """The list rows of ``base`` (id, title, given and family name, archived, ...) with what
+    ``parts`` holds of them."""
+    rows = []
+    emails, orgs, groups, sharing = parts.emails, parts.orgs, parts.groups, parts.sharing
+    for pid, title, given, family, archived, *_ in base:
+        org = orgs.get(pid)
+        shown = sharing is None or pid in sharing
+        rows.append(
+            PersonRow(
+                id=pid,
+                name=display_name(title, given, family),
+                emails=tuple(emails.get(pid, ())) if shown else (),
+                organisation=org[0] if org else "",
+                sector=org[1] if org else None,
+                groups=tuple(groups.get(pid, ())),
+                archived=archived,
+                restricted=pid in parts.restricted,
+            )
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------- full records
 
 
 def person_records(
     session: Session,
     ids: Sequence[int],
     today: date,
-    *,
-    members: Select[Any] | None = None,
-    shareable_at: datetime | None = None,
 ) -> dict[int, PersonRecord]:
-    """The records of the people ``ids`` (at most a few thousand) by id: the same values and
-    orders as ``DirectoryBase._person_record`` gives for each person loaded through the ORM.
-
-    ``members``: a query of exactly these ids (a keyset page) to select the rows of every
-    table by, instead of a list of bound ids that SQLAlchemy would coerce one by one on each
-    query. ``shareable_at``: the records as ``consent.shareable_person`` gives them at that
-    instant, built so directly (the contact data of those without the consent are not read,
-    their notes are left out)."""
+    """The records of the people ``ids`` (at most a few hundred) by id: the same values and
+    orders as ``DirectoryBase._person_record`` gives for each person loaded through the ORM."""
     if not ids:
         return {}
-    scope: Sequence[int] | Select[Any] = ids if members is None else members
+    scope = ids
     consents: dict[int, list[ConsentRecord]] = defaultdict(list)
-    for cid, pid, purpose, basis, version, given, withdrawn in session.execute(
+    for cid, pid, *values in session.execute(
         select(
             Consent.id,
             Consent.person_id,
@@ -64,34 +168,28 @@ def person_records(
             Consent.text_version,
             Consent.given_at,
             Consent.withdrawn_at,
+            Consent.channel,
+            Consent.evidence,
+            Consent.withdrawal_channel,
         )
         .where(Consent.person_id.in_(scope))
         .order_by(Consent.person_id, Consent.id)
     ):
-        consents[pid].append(ConsentRecord(cid, purpose, basis, version, given, withdrawn))
-    withheld: frozenset[int] = frozenset()
-    if shareable_at is not None:
-        # The one rule (consent.shareable_person): no sharing consent, no contact data and no
-        # notes.
-        withheld = frozenset(
-            pid for pid in ids if not has_current_consent(consents[pid], SHARING, shareable_at)
-        )
+        consents[pid].append(ConsentRecord(cid, *values))
     emails: dict[int, list[str]] = defaultdict(list)
     for pid, address in session.execute(
         select(PersonEmail.person_id, PersonEmail.address)
         .where(PersonEmail.person_id.in_(scope))
         .order_by(PersonEmail.person_id, PersonEmail.position)
     ):
-        if pid not in withheld:
-            emails[pid].append(address)
+        emails[pid].append(address)
     phones: dict[int, list[str]] = defaultdict(list)
     for pid, number in session.execute(
         select(PersonPhone.person_id, PersonPhone.number)
         .where(PersonPhone.person_id.in_(scope))
         .order_by(PersonPhone.person_id, PersonPhone.position)
     ):
-        if pid not in withheld:
-            phones[pid].append(shown_phone(number))
+        phones[pid].append(shown_phone(number))
     tags: dict[int, list[str]] = defaultdict(list)
     for pid, tag in session.execute(
         select(PersonTag.person_id, PersonTag.tag)
@@ -111,6 +209,11 @@ def person_records(
             Person.notes,
             Person.preferred_channel,
             Person.archived,
+            Person.art14_source,
+            Person.art14_informed_at,
+            Person.restricted_at,
+            Person.restriction_reason,
+            Person.archive_reason,
         ).where(Person.id.in_(scope))
     ).all()
     names = {row[0]: display_name(row[3], row[4], row[5]) for row in people}
@@ -184,16 +287,167 @@ def person_records(
             family_name=family,
             emails=tuple(emails.get(pid, ())),
             phones=tuple(phones.get(pid, ())),
-            postal_address="" if pid in withheld else address,
-            notes="" if pid in withheld else notes,
+            postal_address=address,
+            notes=notes,
             tags=tuple(tags.get(pid, ())),
             preferred_channel=channel,
             archived=archived,
             affiliations=tuple(affiliations.get(pid, ())),
             memberships=tuple(memberships.get(pid, ())),
             consents=tuple(consents.get(pid, ())),
+            art14_source=art14_source,
+            art14_informed_at=art14_informed_at,
+            restricted_at=restricted_at,
+            restriction_reason=restriction_reason,
+            archive_reason=archive_reason,
         )
-        for pid, version, salutation, title, given, family, address, notes, channel, archived in (
-            people
-        )
+        for (
+            pid,
+            version,
+            salutation,
+            title,
+            given,
+            family,
+            address,
+            notes,
+            channel,
+            archived,
+            art14_source,
+            art14_informed_at,
+            restricted_at,
+            restriction_reason,
+            archive_reason,
+        ) in people
     }
+
+
+# ---------------------------------------------------------------------------- table exports
+
+#: The columns of ``person`` an export reads, in the order ``exported_people`` takes them.
+EXPORT_COLUMNS = (
+    Person.id,
+    Person.salutation,
+    Person.title,
+    Person.given_name,
+    Person.family_name,
+    Person.postal_address,
+    Person.notes,
+    Person.preferred_channel,
+)
+
+
+class ExportParts:
+    """What a table export writes of the other tables, by person id, as of ``today`` and with
+    the sharing rule at ``now`` (``consent.shareable_person``): contact data only of those
+    with a current consent "Kontaktdaten im Netzwerk teilen" (the others' are not even read)."""
+
+    def __init__(
+        self, session: Session, scopes: Iterable[Scope], today: date, now: datetime
+    ) -> None:
+        conn = session.connection()  # Core rows: the ORM's row loading costs twice as much
+        self.consents: dict[int, list[tuple[ConsentPurpose, datetime]]] = defaultdict(list)
+        self.sharing: set[int] = set()
+        self.emails: dict[int, list[str]] = defaultdict(list)
+        self.phones: dict[int, list[str]] = defaultdict(list)
+        self.tags: dict[int, list[str]] = defaultdict(list)
+        self.affiliations: dict[int, tuple[str, str, Sector]] = {}
+        self.memberships: dict[int, list[tuple[str, GroupRole, date | None]]] = defaultdict(list)
+        for scope in scopes:
+            # Withdrawn consents are neither written nor current.
+            for row in conn.execute(
+                _within(
+                    select(
+                        Consent.person_id, Consent.purpose, Consent.given_at, Consent.withdrawn_at
+                    ).where(Consent.withdrawn_at.is_(None)),
+                    Consent.person_id,
+                    scope,
+                ).order_by(Consent.person_id, Consent.id)
+            ).all():
+                self.consents[row[0]].append((row[1], row[2]))
+                if consent_is_current(row, SHARING, now):
+                    self.sharing.add(row[0])
+            sharing = self.sharing
+            for pid, address in conn.execute(
+                _within(
+                    select(PersonEmail.person_id, PersonEmail.address),
+                    PersonEmail.person_id,
+                    scope,
+                ).order_by(PersonEmail.person_id, PersonEmail.position)
+            ).all():
+                if pid in sharing:
+                    self.emails[pid].append(address)
+            for pid, number in conn.execute(
+                _within(
+                    select(PersonPhone.person_id, PersonPhone.number),
+                    PersonPhone.person_id,
+                    scope,
+                ).order_by(PersonPhone.person_id, PersonPhone.position)
+            ).all():
+                if pid in sharing:
+                    self.phones[pid].append(shown_phone(number))
+            for pid, tag in conn.execute(
+                _within(
+                    select(PersonTag.person_id, PersonTag.tag), PersonTag.person_id, scope
+                ).order_by(PersonTag.person_id, PersonTag.tag)
+            ).all():
+                self.tags[pid].append(tag)
+            for pid, name, function, sector in conn.execute(
+                _within(
+                    select(
+                        Affiliation.person_id,
+                        Organisation.name,
+                        Affiliation.function,
+                        Organisation.sector,
+                    )
+                    .join(Organisation, Organisation.id == Affiliation.organisation_id)
+                    .where(current_at(Affiliation, today)),
+                    Affiliation.person_id,
+                    scope,
+                ).order_by(Affiliation.person_id, Affiliation.id)
+            ).all():
+                if pid not in self.affiliations:
+                    self.affiliations[pid] = (name, function, sector)
+            for pid, group, role, since in conn.execute(
+                _within(
+                    select(
+                        GroupMembership.person_id,
+                        Group.name,
+                        GroupMembership.role,
+                        GroupMembership.valid_from,
+                    )
+                    .join(Group, Group.id == GroupMembership.group_id)
+                    .where(current_at(GroupMembership, today)),
+                    GroupMembership.person_id,
+                    scope,
+                ).order_by(GroupMembership.person_id, GroupMembership.id)
+            ).all():
+                self.memberships[pid].append((group, role, since))
+
+
+def exported_people(base: Iterable[Sequence[Any]], parts: ExportParts) -> list[ExportedPerson]:
+    """The people of ``base`` (rows of :data:`EXPORT_COLUMNS`) as an export writes them."""
+    sharing = parts.sharing
+    emails, phones, tags = parts.emails, parts.phones, parts.tags
+    affiliations, memberships, consents = parts.affiliations, parts.memberships, parts.consents
+    out = []
+    for pid, salutation, title, given, family, address, notes, channel, *_ in base:
+        shared = pid in sharing
+        out.append(
+            ExportedPerson(
+                pid,
+                salutation,
+                title,
+                given,
+                family,
+                emails.get(pid, ()),
+                phones.get(pid, ()),
+                address if shared else "",
+                notes if shared else "",
+                tags.get(pid, ()),
+                channel,
+                affiliations.get(pid),
+                memberships.get(pid, ()),
+                consents.get(pid, ()),
+            )
+        )
+    return out
