@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from koordination.services.fields.service import ActionFields
     from koordination.services.meetings.mailbox import ReplyFetch
     from koordination.services.meetings.service import Meetings
+    from koordination.services.minutes_mail import MinutesMail
     from koordination.services.network import Network
     from koordination.services.offers.reminders import Reminders
     from koordination.services.offers.service import Offers
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from koordination.services.privacy.retention import Retention
     from koordination.services.privacy.service import Privacy
     from koordination.services.programme import Programme
+    from koordination.services.reminders import Reminders as MailReminders
     from koordination.services.sittings.service import Sittings
     from koordination.services.surveys.response_import import ResponseImport
     from koordination.services.surveys.results import Evaluation
@@ -140,6 +142,20 @@ class Core:
         from koordination.services.circulars.unsubscribe import Unsubscribes
 
         return Unsubscribes(self.db, self.clock)
+
+    @cached_property
+    def minutes_mail(self) -> MinutesMail:
+        """Approved minutes by e-mail to the meeting's groups and who was present."""
+        from koordination.services.minutes_mail import MinutesMail
+
+        return MinutesMail(self.db, self.clock)
+
+    @cached_property
+    def reminders(self) -> MailReminders:
+        """Reminders of meeting dates and of tasks due, sent by themselves (cron)."""
+        from koordination.services.reminders import Reminders
+
+        return Reminders(self.db, self.clock)
 
     @cached_property
     def network(self) -> Network:
