@@ -1,7 +1,8 @@
 """The demo city's consent catalogue and the proof of its consents (invented wordings).
 
 Every consent of the demo points at a wording of the catalogue and says how it came (form,
-e-mail, in person) and where its proof lies; a few people agreed to publication in open data;
+e-mail, in person) and where its proof lies; a few people agreed to publication in open data,
+some signed up for the office's circulars;
 everybody tagged "Fotos ok" has a photo consent (or loses the tag). Choices depend on the
 person's number only, so the city's random sequence stays as it was.
 """
@@ -63,6 +64,15 @@ CATALOGUE = (
         "veröffentlicht werden. Ich kann diese Einwilligung jederzeit widerrufen; der nächste "
         "Export enthält mich dann nicht mehr.",
     ),
+    (
+        ConsentPurpose.INFORMATIONEN,
+        "2026-01",
+        date(2026, 1, 1),
+        "Ich möchte von der Koordinierungsstelle der Engagierten Stadt Wiesenbrück per E-Mail "
+        "Informationen über Mitwirkungsmöglichkeiten, Veranstaltungen und Neuigkeiten aus dem "
+        "Netzwerk erhalten (Rundmail). Ich kann mich jederzeit abmelden, mit einer Antwort "
+        "„abmelden“ oder formlos bei der Koordinierungsstelle.",
+    ),
 )
 
 
@@ -111,6 +121,9 @@ def complete(person: Person, n: int, texts: dict[ConsentPurpose, ConsentText]) -
     if n % 12 == 6:  # a few agreed to be named in the open data, on the 2025 form
         given = datetime(2025, 3, 1 + n % 28, 10, 0, tzinfo=UTC)
         _add(person, texts, ConsentPurpose.OFFENE_DATEN, given, f"Formular Offene Daten Nr. {n}")
+    if n % 5 == 2 and person.emails:  # signed up for the office's circulars in 2026
+        given = datetime(2026, 2, 1 + n % 27, 9, 0, tzinfo=UTC)
+        _add(person, texts, ConsentPurpose.INFORMATIONEN, given, f"Anmeldung Rundmail Nr. {n}")
     if not any(t.tag == PHOTOS_TAG for t in person.tags):
         return
     if any(c.purpose == ConsentPurpose.FOTOS for c in person.consents):
