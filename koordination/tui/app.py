@@ -162,7 +162,8 @@ class KoordinationApp(App[int]):
         self._resume_collector()
         self.prepare_areas()
 
-    @work(thread=True, exclusive=True, group="prepare-areas")
+    # Best effort: an area that cannot be imported says so when it is visited, not before.
+    @work(thread=True, exclusive=True, group="prepare-areas", exit_on_error=False)
     def prepare_areas(self) -> None:
         from koordination.tui.areas.shell import prepare_areas
 
