@@ -48,6 +48,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "sittings": ("agenda", "minutes", "attendance", "tasks", "workshop"),
     "surveys": ("surveys",),
     "rundmail": ("rundmail",),
+    "reminders": ("reminders",),
     "fields": ("fields",),
     "offers": ("angebote",),
     "programme": ("check", "steckbrief", "report"),

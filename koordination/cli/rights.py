@@ -55,6 +55,7 @@ READING = frozenset(
         "datenschutz anfrage list",
         "rundmail list",
         "rundmail show",
+        "reminders list",
         "angebote list",
         "angebote show",
         "angebote publish",

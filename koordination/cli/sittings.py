@@ -65,6 +65,18 @@ def register(sub: Any) -> None:
     archive.add_argument("--group", required=True, metavar="GRUPPE", help="Name oder Nummer")
     archive.add_argument("--year", required=True, type=year, metavar="JAHR", help="z. B. 2026")
     archive.add_argument("-o", "--output", type=Path, metavar="DATEI", help="ZIP-Datei")
+    send = command(
+        minutes,
+        "send",
+        "das genehmigte Protokoll per E-Mail an die Gruppen des Termins und die Anwesenden",
+    )
+    send.add_argument("id", type=number, metavar="TERMIN", help="Nummer des Termins")
+    send.add_argument(
+        "--occurrence", type=when, metavar="DATUM", help="bei einer Serie: das Datum des Termins"
+    )
+    send.add_argument(
+        "--dry-run", action="store_true", help="nur zeigen, wer es erhielte; nichts senden"
+    )
 
     attendance = actions(
         command(sub, "attendance", "Anwesenheit und Teilnehmendenliste", cmd_attendance),
@@ -116,6 +128,10 @@ def cmd_agenda(args: argparse.Namespace) -> int:
 def cmd_minutes(args: argparse.Namespace) -> int:
     if args.minutes_command == "archive":
         return _archive(args)
+    if args.minutes_command == "send":
+        from koordination.cli.reminders import send_minutes
+
+        return send_minutes(args)
     return _produce(args, "protokoll")
 
 
