@@ -92,6 +92,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "koordination minutes export 3 --format docx -o protokoll.docx",
     ),
     "minutes archive": ("koordination minutes archive --group 'AK Stadtteilarbeit' --year 2026",),
+    "minutes send": (
+        "koordination minutes send 1 --occurrence 08.09.2026 --dry-run",
+        "koordination minutes send 3",
+    ),
     "attendance": ("koordination attendance export 3 --format pdf",),
     "attendance export": ("koordination attendance export 3 --occurrence 13.10.2026 --format pdf",),
     "tasks": ("koordination tasks list --open",),
@@ -140,6 +144,17 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "rundmail list": ("koordination rundmail list", "koordination rundmail list --json"),
     "rundmail show": ("koordination rundmail show 3",),
     "rundmail resume": ("koordination rundmail resume 3",),
+    "reminders": ("koordination reminders list", "koordination reminders run --quiet"),
+    "reminders run": (
+        "koordination reminders run --dry-run",
+        "koordination reminders run --quiet  # täglich aus cron",
+    ),
+    "reminders list": ("koordination reminders list", "koordination reminders list --json"),
+    "reminders days": (
+        "koordination reminders days",
+        "koordination reminders days --group 'AK Stadtteilarbeit' 3",
+        "koordination reminders days --aufgaben 5",
+    ),
     "mail": ("koordination mail test ihre.adresse@musterstadt.de",),
     "mail test": ("koordination mail test ihre.adresse@musterstadt.de",),
 }
