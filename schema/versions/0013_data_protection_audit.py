@@ -183,6 +183,10 @@ def downgrade() -> None:
     with op.batch_alter_table("consent", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_consent_text_id_consent_text"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_consent_text_id"))
+        # The CHECKs of the two channel columns go first: SQLite's copy of the table would
+        # otherwise keep them and name columns it no longer has.
+        batch_op.drop_constraint(op.f("ck_consent_consent_channel"), type_="check")
+        batch_op.drop_constraint(op.f("ck_consent_withdrawal_channel"), type_="check")
         for name in ("withdrawal_channel", "evidence", "channel", "text_id"):
             batch_op.drop_column(name)
         batch_op.drop_constraint(op.f("ck_consent_consent_purpose"), type_="check")

@@ -63,7 +63,7 @@ def test_offers_and_the_information_purpose_come_and_go_with_0015(db_url: str) -
         with pytest.raises(IntegrityError), db.engine.begin() as conn:
             conn.execute(text(INSERT_CONSENT), {**params, "purpose": "informationen"})
 
-        migrations.upgrade(db)
+        command.upgrade(_config(db), "0015")
 
         assert migrations.current_revision(db) == "0015"
         with db.engine.connect() as conn:
@@ -87,7 +87,7 @@ def test_offers_and_the_information_purpose_come_and_go_with_0015(db_url: str) -
         assert _count(db, "SELECT count(*) FROM person") == 1
         assert _count(db, "SELECT count(*) FROM organisation") == 1
 
-        migrations.upgrade(db)
+        command.upgrade(_config(db), "0015")
         assert migrations.current_revision(db) == "0015"
         assert _count(db, "SELECT count(*) FROM engagement_offer") == 0
     finally:
