@@ -131,12 +131,17 @@ def write_json(target: Path | str, items: Iterable[dict[str, Any]]) -> None:
         dump_array(fh, items)
 
 
+#: One encoder for every item (json.dumps with options builds a new one per call).
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def dump_array(fh: TextIO, items: Iterable[dict[str, Any]]) -> None:
     # Streamed item by item: 100,000 people never sit in memory as one JSON string.
     fh.write("[")
     first = True
+    encode = _JSON.encode
     for item in items:
         fh.write("\n  " if first else ",\n  ")
-        fh.write(json.dumps(item, ensure_ascii=False))
+        fh.write(encode(item))
         first = False
     fh.write("\n]\n" if not first else "]\n")

@@ -11,8 +11,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Connection, Select, select, type_coerce
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.types import NullType
 
 from koordination.domain.enums import ConsentPurpose, GroupRole, Sector
 from koordination.domain.models import (
@@ -38,7 +39,6 @@ from koordination.domain.records.directory import (
     is_current,
 )
 from koordination.services.consent import SHARING, consenting_people
-from koordination.services.consent import is_current as consent_is_current
 from koordination.services.directory.records import current_at
 
 #: Whose rows of the other tables a query reads: a list of ids (at most a few hundred), a
@@ -50,6 +50,26 @@ _Ts = TypeVarTuple("_Ts")
 
 def _within(stmt: Select[*_Ts], column: Any, scope: Scope) -> Select[*_Ts]:
     return stmt if scope is None else stmt.where(column.in_(scope))
+
+
+def _stored(column: Any) -> Any:
+    """``column`` as the database returns it, for :class:`_Converted` (same SQL, no cast)."""
+    return type_coerce(column, NullType())
+
+
+class _Converted(dict[Any, Any]):
+    """A column's stored values and what its type makes of them, each converted once: a city
+    repeats a few thousand instants and a handful of enum members in 100,000 rows, which
+    SQLAlchemy would convert row by row."""
+
+    def __init__(self, conn: Connection, column: Any) -> None:
+        super().__init__()
+        dialect = conn.dialect
+        self._convert = column.type.dialect_impl(dialect).result_processor(dialect, None)
+
+    def __missing__(self, stored: Any) -> Any:
+        value = self[stored] = stored if self._convert is None else self._convert(stored)
+        return value
 
 
 # ---------------------------------------------------------------------------- list rows
@@ -68,7 +88,7 @@ class RowParts:
     ) -> None:
         conn = session.connection()  # Core rows: the ORM's row loading costs twice as much
         #: With ``shareable_at`` (an export): who currently consents to sharing their contact
-        #: data (``consent.consenting_people``); only their e-mail addresses are shown.
+        #: data (``consent.consenting_people``); only their e-mail addresses are read.
         self.sharing: set[int] | None = None if shareable_at is None else set()
         self.emails: dict[int, list[str]] = defaultdict(list)
         #: The organisation and sector of each person's first current affiliation.
@@ -76,31 +96,35 @@ class RowParts:
         #: The groups each person is currently a member of, by name.
         self.groups: dict[int, list[str]] = defaultdict(list)
         self.restricted: set[int] = set()
+        sectors = _Converted(conn, Organisation.sector)
         for scope in scopes:
             if self.sharing is not None and shareable_at is not None:
                 self.sharing.update(
                     conn.scalars(
                         _within(consenting_people(SHARING, shareable_at), Consent.person_id, scope)
-                    )
+                    ).all()
                 )
+            sharing, emails, orgs = self.sharing, self.emails, self.orgs
             for pid, address in conn.execute(
                 _within(
                     select(PersonEmail.person_id, PersonEmail.address),
                     PersonEmail.person_id,
                     scope,
                 ).order_by(PersonEmail.person_id, PersonEmail.position)
-            ):
-                self.emails[pid].append(address)
+            ).all():
+                if sharing is None or pid in sharing:
+                    emails[pid].append(address)
             for pid, name, sector in conn.execute(
                 _within(
-                    select(Affiliation.person_id, Organisation.name, Organisation.sector)
+                    select(Affiliation.person_id, Organisation.name, _stored(Organisation.sector))
                     .join(Organisation)
                     .where(current_at(Affiliation, today)),
                     Affiliation.person_id,
                     scope,
                 ).order_by(Affiliation.person_id, Affiliation.id)
-            ):
-                self.orgs.setdefault(pid, (name, sector))
+            ).all():
+                if pid not in orgs:
+                    orgs[pid] = (name, sectors[sector])
             for pid, gname in conn.execute(
                 _within(
                     select(GroupMembership.person_id, Group.name)
@@ -109,7 +133,7 @@ class RowParts:
                     GroupMembership.person_id,
                     scope,
                 ).order_by(GroupMembership.person_id, Group.name)
-            ):
+            ).all():
                 self.groups[pid].append(gname)
             self.restricted.update(
                 conn.scalars(
@@ -118,7 +142,7 @@ class RowParts:
                         Person.id,
                         scope,
                     )
-                )
+                ).all()
             )
 
 
@@ -126,15 +150,14 @@ def person_rows(base: Iterable[Sequence[Any]], parts: RowParts) -> list[PersonRo
     """The list rows of ``base`` (id, title, given and family name, archived, ...) with what
     ``parts`` holds of them."""
     rows = []
-    emails, orgs, groups, sharing = parts.emails, parts.orgs, parts.groups, parts.sharing
+    emails, orgs, groups = parts.emails, parts.orgs, parts.groups
     for pid, title, given, family, archived, *_ in base:
         org = orgs.get(pid)
-        shown = sharing is None or pid in sharing
         rows.append(
             PersonRow(
                 id=pid,
                 name=display_name(title, given, family),
-                emails=tuple(emails.get(pid, ())) if shown else (),
+                emails=tuple(emails.get(pid, ())),
                 organisation=org[0] if org else "",
                 sector=org[1] if org else None,
                 groups=tuple(groups.get(pid, ())),
@@ -332,7 +355,7 @@ EXPORT_COLUMNS = (
     Person.family_name,
     Person.postal_address,
     Person.notes,
-    Person.preferred_channel,
+    _stored(Person.preferred_channel),
 )
 
 
@@ -345,27 +368,36 @@ class ExportParts:
         self, session: Session, scopes: Iterable[Scope], today: date, now: datetime
     ) -> None:
         conn = session.connection()  # Core rows: the ORM's row loading costs twice as much
-        self.consents: dict[int, list[tuple[ConsentPurpose, datetime]]] = defaultdict(list)
+        self.channels = _Converted(conn, Person.preferred_channel)
+        purposes = _Converted(conn, Consent.purpose)
+        instants = _Converted(conn, Consent.given_at)
+        sectors = _Converted(conn, Organisation.sector)
+        roles = _Converted(conn, GroupMembership.role)
+        days = _Converted(conn, GroupMembership.valid_from)
         self.sharing: set[int] = set()
+        self.consents: dict[int, list[tuple[ConsentPurpose, datetime]]] = defaultdict(list)
         self.emails: dict[int, list[str]] = defaultdict(list)
         self.phones: dict[int, list[str]] = defaultdict(list)
         self.tags: dict[int, list[str]] = defaultdict(list)
         self.affiliations: dict[int, tuple[str, str, Sector]] = {}
         self.memberships: dict[int, list[tuple[str, GroupRole, date | None]]] = defaultdict(list)
         for scope in scopes:
+            self.sharing.update(
+                conn.scalars(
+                    _within(consenting_people(SHARING, now), Consent.person_id, scope)
+                ).all()
+            )
             # Withdrawn consents are neither written nor current.
-            for row in conn.execute(
+            for pid, purpose, given in conn.execute(
                 _within(
                     select(
-                        Consent.person_id, Consent.purpose, Consent.given_at, Consent.withdrawn_at
+                        Consent.person_id, _stored(Consent.purpose), _stored(Consent.given_at)
                     ).where(Consent.withdrawn_at.is_(None)),
                     Consent.person_id,
                     scope,
                 ).order_by(Consent.person_id, Consent.id)
             ).all():
-                self.consents[row[0]].append((row[1], row[2]))
-                if consent_is_current(row, SHARING, now):
-                    self.sharing.add(row[0])
+                self.consents[pid].append((purposes[purpose], instants[given]))
             sharing = self.sharing
             for pid, address in conn.execute(
                 _within(
@@ -391,13 +423,14 @@ class ExportParts:
                 ).order_by(PersonTag.person_id, PersonTag.tag)
             ).all():
                 self.tags[pid].append(tag)
+            affiliations = self.affiliations
             for pid, name, function, sector in conn.execute(
                 _within(
                     select(
                         Affiliation.person_id,
                         Organisation.name,
                         Affiliation.function,
-                        Organisation.sector,
+                        _stored(Organisation.sector),
                     )
                     .join(Organisation, Organisation.id == Affiliation.organisation_id)
                     .where(current_at(Affiliation, today)),
@@ -405,15 +438,15 @@ class ExportParts:
                     scope,
                 ).order_by(Affiliation.person_id, Affiliation.id)
             ).all():
-                if pid not in self.affiliations:
-                    self.affiliations[pid] = (name, function, sector)
+                if pid not in affiliations:
+                    affiliations[pid] = (name, function, sectors[sector])
             for pid, group, role, since in conn.execute(
                 _within(
                     select(
                         GroupMembership.person_id,
                         Group.name,
-                        GroupMembership.role,
-                        GroupMembership.valid_from,
+                        _stored(GroupMembership.role),
+                        _stored(GroupMembership.valid_from),
                     )
                     .join(Group, Group.id == GroupMembership.group_id)
                     .where(current_at(GroupMembership, today)),
@@ -421,12 +454,12 @@ class ExportParts:
                     scope,
                 ).order_by(GroupMembership.person_id, GroupMembership.id)
             ).all():
-                self.memberships[pid].append((group, role, since))
+                self.memberships[pid].append((group, roles[role], days[since]))
 
 
 def exported_people(base: Iterable[Sequence[Any]], parts: ExportParts) -> list[ExportedPerson]:
     """The people of ``base`` (rows of :data:`EXPORT_COLUMNS`) as an export writes them."""
-    sharing = parts.sharing
+    sharing, channels = parts.sharing, parts.channels
     emails, phones, tags = parts.emails, parts.phones, parts.tags
     affiliations, memberships, consents = parts.affiliations, parts.memberships, parts.consents
     out = []
@@ -444,7 +477,7 @@ def exported_people(base: Iterable[Sequence[Any]], parts: ExportParts) -> list[E
                 address if shared else "",
                 notes if shared else "",
                 tags.get(pid, ()),
-                channel,
+                channels[channel],
                 affiliations.get(pid),
                 memberships.get(pid, ()),
                 consents.get(pid, ()),
