@@ -22,16 +22,40 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "koordination people list --sector Verwaltung --json",
     ),
     "people show": ("koordination people show 12",),
-    "people export-data": ("koordination people export-data 12 --format pdf",),
+    "people export-data": (
+        "koordination people export-data 12 --format pdf",
+        "koordination people export-data 12 --format docx --anfrage-von 'die Person, Brief'",
+    ),
     "people erase": (
         "koordination people erase 12",
-        "koordination people erase 12 --yes --masken ablehnen",
+        "koordination people erase 12 --yes --masken ablehnen --anfrage-von 'die Person, E-Mail'",
     ),
     "people restrict": ("koordination people restrict 12 --grund 'Richtigkeit bestritten'",),
     "people unrestrict": ("koordination people unrestrict 12",),
     "people object": (
         "koordination people object 12 --bereich Fotos --grund 'nicht im Jahresbericht'",
         "koordination people object 12 --widerspruch 3 --ergebnis stattgegeben",
+    ),
+    "people consent": (
+        "koordination people consent texts",
+        "koordination people consent add 12 --zweck Einladungen --version 2026-01 "
+        "--kanal Formular --nachweis 'Anmeldebogen Nr. 12'",
+    ),
+    "people consent texts": ("koordination people consent texts --zweck Fotos",),
+    "people consent text-add": (
+        "koordination people consent text-add --zweck Fotos --version 2026-01 --ab 01.01.2026 "
+        "--datei fotos-2026.txt",
+    ),
+    "people consent add": (
+        "koordination people consent add 12 --zweck Einladungen --version 2026-01 "
+        "--kanal Formular --nachweis 'Anmeldebogen Nr. 12'",
+    ),
+    "people consent withdraw": (
+        "koordination people consent withdraw 12 --zweck Fotos --kanal E-Mail",
+    ),
+    "people art14-informed": (
+        "koordination people list --art14-offen",
+        "koordination people art14-informed 31 32 --am 01.12.2026",
     ),
     "organisations": ("koordination organisations list --sector Wirtschaft",),
     "organisations list": (

@@ -54,6 +54,7 @@ def register(sub: Any) -> None:
     export_data.add_argument(
         "-o", "--output", type=Path, metavar="DATEI", help="Zieldatei (sonst im Ordner exports/)"
     )
+    _requester_option(export_data)
     erase = command(
         people,
         "erase",
@@ -68,6 +69,7 @@ def register(sub: Any) -> None:
         help="Erwähnungen nur mit Nachnamen („Frau Weiß“), die auch eine andere Person meinen "
         "können: bestätigen (ersetzen) oder ablehnen (stehen lassen); sonst wird gefragt",
     )
+    _requester_option(erase)
     restrict = command(
         people,
         "restrict",
@@ -99,6 +101,17 @@ def register(sub: Any) -> None:
         type=number,
         metavar="NR",
         help="über diesen erfassten Widerspruch entscheiden (mit --ergebnis)",
+    )
+
+
+def _requester_option(parser: Any) -> None:
+    parser.add_argument(
+        "--anfrage-von",
+        dest="requester",
+        default="",
+        metavar="NAME",
+        help="wer angefragt hat und wie (z. B. „die Person, Brief vom 02.11.“); steht im "
+        "Änderungsprotokoll und bei der Anfrage",
     )
 
 
@@ -209,12 +222,14 @@ def _print_person(p: Any, today: Any) -> None:
 
 
 def cmd_export_data(args: argparse.Namespace) -> int:
-    """`people export-data NR --format json|pdf [-o DATEI]`: Auskunft nach Art. 15/20 DSGVO."""
-    from koordination.outputs.registry import produce
+    """`people export-data NR --format pdf|docx|odt|json [-o DATEI] [--anfrage-von NAME]`:
+    Auskunft nach Art. 15/20 DSGVO."""
+    from koordination.outputs.registry import PersonRequest, produce
 
     core = open_core(args)
-    path = produce(core, "auskunft", args.id, args.format, args.output)
-    kind = "maschinenlesbar (JSON)" if args.format == "json" else "als Brief (PDF)"
+    subject = PersonRequest(args.id, args.requester)
+    path = produce(core, "auskunft", subject, args.format, args.output)
+    kind = _LETTER_KINDS.get(args.format, args.format.upper())
     print(f"Auskunft zu Person Nr. {args.id} {kind} geschrieben: {path}")
     # What the office checks before sending: never silently in the letter.
     review = core.privacy.access_review(args.id).lines()
@@ -222,6 +237,15 @@ def cmd_export_data(args: argparse.Namespace) -> int:
         print("Vor dem Versand prüfen:")
         print("\n".join(review))
     return 0
+
+
+#: How ``people export-data`` names what it wrote.
+_LETTER_KINDS = {
+    "json": "maschinenlesbar (JSON)",
+    "pdf": "als Brief (PDF)",
+    "docx": "als Brief zum Bearbeiten (DOCX)",
+    "odt": "als Brief zum Bearbeiten (ODT)",
+}
 
 
 def _mask_surnames(privacy: Any, args: argparse.Namespace) -> bool | None:
@@ -249,8 +273,8 @@ def _mask_surnames(privacy: Any, args: argparse.Namespace) -> bool | None:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    """`people erase NR [--yes] [--masken bestätigen|ablehnen]`: Löschen nach Art. 17 DSGVO,
-    nach Rückfrage."""
+    """`people erase NR [--yes] [--masken bestätigen|ablehnen] [--anfrage-von NAME]`: Löschen
+    nach Art. 17 DSGVO, nach Rückfrage."""
     privacy = open_core(args).privacy
     name = privacy.person_to_erase(args.id)
     mask = _mask_surnames(privacy, args)
@@ -276,7 +300,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
         if answer.strip().upper() != CONFIRM_WORD:
             err("Abgebrochen: es wurde nichts gelöscht.")
             return 1
-    report = privacy.erase_person(args.id, mask_surnames=mask)
+    report = privacy.erase_person(args.id, requester=args.requester, mask_surnames=mask)
     print(report.summary())
     _print_copies_holding(privacy.copies_holding(args.id))
     return 0

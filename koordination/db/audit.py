@@ -332,13 +332,18 @@ def scrub(session: Session, kind: str, record_id: int) -> int:
         )
     ).all()
     for entry_id, changes in entries:
-        blanked = {
-            key: [None if old is None else ERASED, None if new is None else ERASED]
-            for key, (old, new) in json.loads(changes).items()
-        }
+        blanked = {key: _blank(value) for key, value in json.loads(changes).items()}
         session.execute(
             update(AuditEntry)
             .where(AuditEntry.id == entry_id)
             .values(changes=json.dumps(blanked, ensure_ascii=False, sort_keys=True))
         )
     return len(entries)
+
+
+def _blank(value: Any) -> Any:
+    """A change's value pair with both sides blanked (an empty side stays empty); the fact of
+    a summary entry or a privacy act ("Anfrage von": "…") blanked whole."""
+    if isinstance(value, list) and len(value) == 2:
+        return [None if side is None else ERASED for side in value]
+    return None if value in (None, "") else ERASED

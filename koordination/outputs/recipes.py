@@ -35,6 +35,7 @@ from koordination.outputs.registry import (
     Dossier,
     Folder,
     MinutesVersion,
+    PersonRequest,
     Product,
     Progress,
     Rows,
@@ -54,18 +55,28 @@ def _head(core: Core) -> Letterhead:
 
 
 # ---------------------------------------------------------------------------- access report
-# Art. 15/20 DSGVO: subject is the person's number.
+# Art. 15/20 DSGVO: subject is the person's number or a PersonRequest (who asked).
 
 
-def build_auskunft(core: Core, person_id: int) -> Dossier:
-    report = core.privacy.access_report(person_id)
+def _asked(subject: int | PersonRequest) -> PersonRequest:
+    return subject if isinstance(subject, PersonRequest) else PersonRequest(subject)
+
+
+def build_auskunft(core: Core, subject: int | PersonRequest) -> Dossier:
+    asked = _asked(subject)
+    report = core.privacy.access_report(asked.person_id, requester=asked.requester)
     return Dossier(access_document(report, _head(core)), data=report)
 
 
-def stem_auskunft(person_id: int, product: Product) -> str:
+def stem_auskunft(subject: int | PersonRequest, product: Product) -> str:
     assert isinstance(product, Dossier) and product.data is not None
     day = datetime.fromisoformat(product.data["created_at"]).date()
-    return access_file_stem(person_id, day)
+    return access_file_stem(_asked(subject).person_id, day)
+
+
+def name_auskunft(core: Core, subject: int | PersonRequest) -> str:
+    # Without building: building the report logs it and answers the person's request.
+    return access_file_stem(_asked(subject).person_id, core.clock.today())
 
 
 # ---------------------------------------------------------------------------- paperwork

@@ -93,6 +93,16 @@ class SurveyReport:
     compared_with: int | None = None
 
 
+@dataclass(frozen=True)
+class PersonRequest:
+    """Subject of ``auskunft`` when the office knows who asked: the person's number and the
+    requester (the person, their representative …), written into the act's trail entry and
+    the request it answers. A bare number is the same without a requester."""
+
+    person_id: int
+    requester: str = ""
+
+
 # ---------------------------------------------------------------------------- the table
 
 _RECIPES = "koordination.outputs.recipes"
@@ -114,6 +124,9 @@ class Output:
     formats: tuple[str, ...]
     builder: str
     namer: str
+    #: A recipe ``(core, subject) -> stem`` naming the file without building it: where
+    #: building is an act of its own (an access report is logged and answers the request).
+    quick_namer: str = ""
 
     def build(self, core: Core, subject: Any) -> Product:
         product: Product = _recipe(self.builder)(core, subject)
@@ -122,6 +135,13 @@ class Output:
     def stem(self, subject: Any, product: Product) -> str:
         stem: str = _recipe(self.namer)(subject, product)
         return stem
+
+    def name(self, core: Core, subject: Any) -> str:
+        """The file-name stem a dialog proposes before anything is written."""
+        if self.quick_namer:
+            quick: str = _recipe(self.quick_namer)(core, subject)
+            return quick
+        return self.stem(subject, self.build(core, subject))
 
     @property
     def is_folder(self) -> bool:
@@ -144,8 +164,16 @@ _TABLES: tuple[str, ...] = tuple(TABLE_FORMATS)
 PAPERWORK_FORMATS: tuple[str, ...] = ("docx", "odt", "pdf")
 
 OUTPUTS: dict[str, Output] = {
-    # subject: the person's number
-    "auskunft": _output("auskunft", "Auskunft nach Art. 15 DSGVO", ("json", "pdf")),
+    # subject: the person's number, or a PersonRequest naming who asked. The letter is edited
+    # before it is sent (DOCX, ODT); JSON is the data itself (Art. 20).
+    "auskunft": Output(
+        "auskunft",
+        "Auskunft nach Art. 15 DSGVO",
+        ("pdf", "docx", "odt", "json"),
+        "build_auskunft",
+        "stem_auskunft",
+        quick_namer="name_auskunft",
+    ),
     # subject: the SittingRecord as the face shows it (protokoll: or a MinutesVersion); the
     # document is built from what is stored now
     "einladung": _output("einladung", "Einladung mit Tagesordnung", DOCUMENT_FORMATS),
@@ -359,6 +387,7 @@ __all__ = [
     "Folder",
     "MinutesVersion",
     "Output",
+    "PersonRequest",
     "Produced",
     "Progress",
     "Rows",

@@ -148,9 +148,9 @@ def test_bash_completion_parses_and_completes_commands_options_and_choices(
     ).stdout.splitlines()
     assert out == [
         "people",
-        "list show export-data erase restrict unrestrict object",
+        "list consent art14-informed show export-data erase restrict unrestrict object",
         "--search --sector",
-        "json pdf",
+        "pdf docx odt json",
         "bash zsh fish",
     ]
 

@@ -39,6 +39,8 @@ def subjects(core: Core) -> dict[str, Any]:
         "verlauf": TrailQuery(record=("person", person)),
         "wegweiser": core.offers.publication(),
         "angebote": core.offers.publication(),
+        "verzeichnis": None,
+        "information": True,
     }
 
 

@@ -7,6 +7,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from test_forms import type_text
 from textual.widgets import Input, Select, Static, Switch
 from tui_support import make_app, settle, table_names, text_of
 
@@ -195,15 +196,23 @@ async def test_archive_asks_says_how_to_restore_and_the_person_comes_back(
         assert table_names(table)[0] == "Hans Becker"
         await pilot.press("x")
         await settle(pilot, app)
-        # x asks first and says how to bring the person back.
-        assert isinstance(app.screen, ConfirmScreen)
+        # x asks for the reason first and says how to bring the person back.
+        assert isinstance(app.screen, FormScreen)
         question = " ".join(text_of(s) for s in app.screen.query(Static))
-        assert "Person archivieren?" in question and "Hans Becker" in question
+        assert "Person archivieren" in question and "Hans Becker" in question
         assert "Wiederherstellen im Archiv (z)" in question
-        await pilot.press("escape")  # no: nothing happens
+        await pilot.press("ctrl+s")  # without a reason nothing is archived
         await settle(pilot, app)
+        assert isinstance(app.screen, FormScreen)
+        assert "bitte angeben" in " ".join(text_of(s) for s in app.screen.query(Static))
+        await pilot.press("escape")  # leaving: nothing happens
+        await settle(pilot, app)
+        assert not isinstance(app.screen, FormScreen)
         assert table_names(table)[0] == "Hans Becker"
-        await pilot.press("x", "j")
+        await pilot.press("x")
+        await settle(pilot, app)
+        await type_text(pilot, "verzogen")
+        await pilot.press("ctrl+s")
         await settle(pilot, app)
         assert "Hans Becker" not in table_names(table)
         assert len(table_names(table)) == 9
@@ -211,7 +220,8 @@ async def test_archive_asks_says_how_to_restore_and_the_person_comes_back(
         await settle(pilot, app)
         assert app.query_one("#people-archived", Switch).value is True
         assert table_names(table) == ["Hans Becker"]
-        assert "archiviert" in text_of(app.query_one("#people-detail", Static))
+        detail = text_of(app.query_one("#people-detail", Static))
+        assert "archiviert" in detail and "Archiviert: verzogen" in detail
         await pilot.press("x")  # restore: no question, nothing is lost by it
         await settle(pilot, app)
         assert table_names(table) == []

@@ -139,12 +139,14 @@ async def test_the_erase_dialog_lists_mentions_by_family_name_and_replaces_them_
         if not tick:
             await snap(pilot, app, "person-erase-mentions")
         if tick:
-            await pilot.press("shift+tab")  # from the name field back to the box
+            await pilot.press("shift+tab")  # from the requester field back to the box
             await pilot.press("space")
             await settle(pilot, app)
             assert dialog.query_one("#erase-mask", Checkbox).value
-            await pilot.press("tab")
-        dialog.query_one("#erase-confirm", Input).value = "Müller"
+            await pilot.press("tab", "tab")  # past who asked to the confirmation
+        confirm = dialog.query_one("#erase-confirm", Input)
+        confirm.focus()
+        confirm.value = "Müller"
         await settle(pilot, app)
         await pilot.press("enter")
         await settle(pilot, app)

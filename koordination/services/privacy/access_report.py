@@ -110,8 +110,11 @@ def _label(value: Any) -> str | None:
     return None if value is None else str(getattr(value, "label", value))
 
 
-def access_report(db: Database, person_id: int, now: datetime) -> dict[str, Any]:
-    """Everything stored about one person, grouped by kind (see :data:`LABELS`), JSON-ready."""
+def access_report(
+    db: Database, person_id: int, now: datetime, *, requester: str = ""
+) -> dict[str, Any]:
+    """Everything stored about one person, grouped by kind (see :data:`LABELS`), JSON-ready.
+    ``requester``: who asked, noted in the request the report answers."""
     created = now
     with db.session() as session:
         p = load_person(session, person_id)
@@ -256,7 +259,7 @@ def access_report(db: Database, person_id: int, now: datetime) -> dict[str, Any]
         report["audit"] = _audit_entries(session, p)
         # This report answers the person's open access requests (Art. 15, 20): done now, in
         # the same transaction; the letter names when they were received.
-        complete_open(session, p.id, _ANSWERED, created)
+        complete_open(session, p.id, _ANSWERED, created, requester=requester)
         report["requests"] = _requests(session, p.id)
         report["information"] = information(session, p, report)
         return report

@@ -319,6 +319,11 @@ def erase_in_session(
             for table, row, columns in list(scan(session, surnames, only={"audit_entry"})):
                 _rewrite(session, table, row, columns, surnames, counts, [])
         touched.add("audit_entry")
+        asked = str(session.info.get(audit.REQUESTER) or "")
+        if asked:
+            # Who asked is often the person: their name goes from the entry like everywhere.
+            asked = mentions.replace(asked)
+            session.info[audit.REQUESTER] = surnames.replace(asked) if surnames else asked
         audit.log(session, "erase", "person", person_id)
         # The ledger outlives a restore of an older backup, which replays it (see restore.py).
         session.add(

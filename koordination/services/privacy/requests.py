@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from koordination.clock import CITY_ZONE, SYSTEM_CLOCK, Clock
@@ -104,25 +104,80 @@ def _names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
 
 
 def complete_open(
-    session: Session, person_id: int, kinds: Iterable[PrivacyRequestKind], now: datetime
+    session: Session,
+    person_id: int,
+    kinds: Iterable[PrivacyRequestKind],
+    now: datetime,
+    *,
+    requester: str = "",
 ) -> list[int]:
     """Mark the person's open requests of ``kinds`` done (in the caller's transaction): the
-    access report was written, the person erased. Returns the numbers of the requests."""
+    access report was written, the person erased. Returns the numbers of the requests.
+
+    ``requester``: who asked this time. It is written into the answered requests that name
+    nobody yet; when none was open, the request is recorded as received and answered now, so
+    the register of requests stays complete (Art. 5 Abs. 2, Art. 12 DSGVO)."""
     kinds = list(kinds)
-    ids = list(
+    requester = " ".join(requester.split())[:200]
+    rows = list(
         session.scalars(
-            select(PrivacyRequest.id).where(
+            select(PrivacyRequest).where(
                 PrivacyRequest.person_id == person_id,
                 PrivacyRequest.kind.in_(kinds),
                 PrivacyRequest.completed_at.is_(None),
             )
         )
     )
-    if ids:
-        session.execute(
-            update(PrivacyRequest).where(PrivacyRequest.id.in_(ids)).values(completed_at=now)
+    for row in rows:
+        row.completed_at = now
+        if requester and not row.requester:
+            row.requester = requester
+    if (
+        not rows
+        and requester
+        and kinds
+        and session.get(Person, person_id) is not None
+        and not _answered_today(session, person_id, kinds, requester, now)
+    ):
+        row = PrivacyRequest(
+            kind=kinds[0],
+            person_id=person_id,
+            person_number=person_id,
+            received_at=now,
+            due_on=one_month_after(now.astimezone(CITY_ZONE).date()),
+            requester=requester,
+            recorded_by=audit.actor_of(session),
+            note="",
+            completed_at=now,
         )
-    return ids
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return [row.id for row in rows]
+
+
+def _answered_today(
+    session: Session,
+    person_id: int,
+    kinds: list[PrivacyRequestKind],
+    requester: str,
+    now: datetime,
+) -> bool:
+    """Whether this requester's request was answered today already: every format of one
+    access report (PDF, DOCX, JSON …) answers the same request."""
+    day = now.astimezone(CITY_ZONE).date()
+    start = datetime.combine(day, time(0, 0), tzinfo=CITY_ZONE).astimezone(UTC)
+    found = session.scalar(
+        select(PrivacyRequest.id)
+        .where(
+            PrivacyRequest.person_id == person_id,
+            PrivacyRequest.kind.in_(kinds),
+            PrivacyRequest.requester == requester,
+            PrivacyRequest.completed_at >= start,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def retention_warning(session: Session) -> str:

@@ -33,7 +33,7 @@ class Privacy:
         """Everything stored about the person, as of now, as a dict JSON can hold (see
         :mod:`koordination.services.privacy.access_report`); the letter is built from it in
         ``outputs``."""
-        report = access_report(self.db, person_id, self.clock.now())
+        report = access_report(self.db, person_id, self.clock.now(), requester=requester)
         # Logged before the report leaves the service: only Datenschutz may (db.roles).
         record_act(self.db, "auskunft", person_id=person_id, requester=requester)
         return report
@@ -58,6 +58,15 @@ class Privacy:
         Cannot be undone except from a backup. Raises when the person does not exist or was
         erased already; then nothing is changed."""
         with self.db.session() as session:
+            # The erasure answers the person's open requests for it (Art. 17), noting who
+            # asked; before the erasure, which replaces the person's name there too.
+            complete_open(
+                session,
+                person_id,
+                (PrivacyRequestKind.LOESCHUNG,),
+                self.clock.now(),
+                requester=requester,
+            )
             session.info[REQUESTER] = requester  # named in the erasure's entry of the trail
             report = erase_in_session(
                 session,
@@ -66,8 +75,6 @@ class Privacy:
                 now=self.clock.now(),
                 mask_surnames=mask_surnames,
             )
-            # The erasure answers the person's open requests for it (Art. 17).
-            complete_open(session, person_id, (PrivacyRequestKind.LOESCHUNG,), self.clock.now())
         notes = self.compact_storage(report.tables)
         return dataclasses.replace(report, notes=(*report.notes, *notes))
 

@@ -38,13 +38,18 @@ class AmbiguousMention(Protocol):
 
 #: How many mentions by family name the erase dialog lists (the command line lists all).
 SHOWN_MENTIONS = 5
+#: The field the data-protection dialogs (Löschen, Auskunft) ask who asked with.
+REQUESTER_LABEL = "Anfrage von (wer und wie; freiwillig)"
+REQUESTER_HINT = "z. B. die Person selbst, E-Mail vom 02.12."
 
 
 @dataclass(frozen=True)
 class EraseAnswer:
-    """The confirmed erasure: whether the mentions by family name only are replaced too."""
+    """The confirmed erasure: whether the mentions by family name only are replaced too, and
+    who asked for it (noted in the trail and the request; may be empty)."""
 
     mask_surnames: bool
+    requester: str = ""
 
 
 def _reason(label: str, example: str) -> Any:
@@ -181,6 +186,8 @@ class EraseScreen(Dialog[EraseAnswer | None]):
                     id="erase-mask",
                     compact=True,
                 )
+            yield Static(REQUESTER_LABEL, classes="field-label")
+            yield Input(id="erase-requester", placeholder=REQUESTER_HINT)
             yield Static(
                 escape(f"Zur Bestätigung den Nachnamen „{r.family_name}“ oder {self.WORD} tippen:"),
                 classes="field-label",
@@ -219,9 +226,16 @@ class EraseScreen(Dialog[EraseAnswer | None]):
 
     def _answer(self) -> EraseAnswer:
         boxes = self.query("#erase-mask")
-        return EraseAnswer(bool(boxes) and self.query_one("#erase-mask", Checkbox).value)
+        requester = " ".join(self.query_one("#erase-requester", Input).value.split())
+        return EraseAnswer(bool(boxes) and self.query_one("#erase-mask", Checkbox).value, requester)
 
     def on_mount(self) -> None:
+        self.query_one("#erase-requester", Input).focus()
+
+    @on(Input.Submitted, "#erase-requester")
+    def _requester_given(self, event: Input.Submitted) -> None:
+        # Enter goes on to the confirmation; it never erases from here.
+        event.stop()
         self.query_one("#erase-confirm", Input).focus()
 
     def _confirmed(self) -> bool:
@@ -365,8 +379,10 @@ class PersonPrivacyArea(ListArea):
             return
         privacy = core.privacy
 
-        def call(mask: bool) -> tuple[str, list[HeldCopy]]:
-            report = privacy.erase_person(record.id, mask_surnames=mask)
+        def call(answer: EraseAnswer) -> tuple[str, list[HeldCopy]]:
+            report = privacy.erase_person(
+                record.id, requester=answer.requester, mask_surnames=answer.mask_surnames
+            )
             # Backups cannot be changed: which still hold the person, and when they go.
             return report.summary(), privacy.copies_holding(record.id)
 
@@ -377,7 +393,7 @@ class PersonPrivacyArea(ListArea):
 
         def answer(confirmed: EraseAnswer | None) -> None:
             if confirmed is not None:
-                self.call_service(lambda: call(confirmed.mask_surnames), done)
+                self.call_service(lambda: call(confirmed), done)
 
         def ask(mentions: tuple[AmbiguousMention, ...]) -> None:
             self.app.push_screen(EraseScreen(record, mentions), answer)

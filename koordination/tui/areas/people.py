@@ -113,7 +113,7 @@ class PeopleArea(PersonPrivacyArea):
         bind(
             "access_report",
             "access_report",
-            "Auskunft nach Art. 15 DSGVO: alle Daten der Person als JSON und PDF",
+            "Auskunft nach Art. 15 DSGVO: alle Daten der Person als PDF, DOCX, ODT und JSON",
             show=False,
         ),
         bind(
@@ -512,7 +512,7 @@ class PeopleArea(PersonPrivacyArea):
 
     # ------------------------------------------------------------------ data protection
     def action_access_report(self) -> None:
-        from koordination.tui.dialogs.export import ExportDialog
+        from koordination.tui.dialogs.access_report import AccessReportDialog
 
         record: PersonRecord | None = self.selected()
         core = self.core
@@ -524,15 +524,4 @@ class PeopleArea(PersonPrivacyArea):
             lines = core.privacy.access_review(record.id).lines()
             return "Vor dem Versand prüfen:\n" + "\n".join(lines) if lines else ""
 
-        # The readable letter and the machine-readable data (Art. 20) belong together: both
-        # formats at once unless one is chosen.
-        self.app.push_screen(
-            ExportDialog(
-                core,
-                "auskunft",
-                record.id,
-                title=f"Auskunft zu {record.display_name}",
-                every_format=True,
-                describe=review,
-            )
-        )
+        self.app.push_screen(AccessReportDialog(core, record.id, record.display_name, review))

@@ -228,7 +228,7 @@ class ExportDialog(Dialog[list[Produced] | None]):
         try:
             with self._locked():
                 subject = self._subject(key)
-                stem = output.stem(subject, output.build(self.core, subject))
+                stem = output.name(self.core, subject)
         except KoordinationError as exc:
             problem = exc.message
         except Exception as exc:  # the dialog must survive anything the database throws
