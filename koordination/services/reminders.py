@@ -19,13 +19,13 @@ a task given a new due day is reminded again before that day.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
@@ -215,7 +215,7 @@ class Reminders:
             return []
         ids = {o.meeting_id for o in rows}
         with self.db.session() as session:
-            office_name, office_email = office(session)
+            office_name, office_email = _signature(session)
             groups: dict[int, list[int]] = {}
             for meeting_id, group_id in session.execute(
                 select(MeetingGroup.meeting_id, MeetingGroup.group_id).where(
@@ -256,7 +256,7 @@ class Reminders:
             return []
         now, today = self.clock.now(), self.clock.today()
         with self.db.session() as session:
-            office_name, office_email = office(session)
+            office_name, office_email = _signature(session)
             rows = session.execute(
                 select(Task, Group.name)
                 .outerjoin(Group, Group.id == Task.group_id)
@@ -293,12 +293,20 @@ class Reminders:
         *,
         progress: Progress | None = None,
         stop: threading.Event | None = None,
+        only: Collection[str] | None = None,
     ) -> RunResult:
-        """Send what is due now through ``[smtp]``, one message per reminder, each recorded."""
+        """Send what is due now through ``[smtp]``, one message per reminder, each recorded;
+        ``only``: just the reminders of these occasions (the interface sends one date)."""
         from koordination.delivery.settings import SmtpSettings
 
         assert isinstance(settings, SmtpSettings)
         plan = self.plan()
+        if only is not None:
+            plan = ReminderPlan(
+                tuple(r for r in plan.due if r.occasion in only),
+                tuple(r for r in plan.left_out if r.occasion in only),
+                plan.already,
+            )
         with self.db.session() as session:
             office_name, office_email = office(session) if plan.due else ("", "")
         sender = settings.from_name or office_name
@@ -315,6 +323,15 @@ class Reminders:
         ]
         delivered = self.notices.send(items, settings, progress=progress, stop=stop)
         return RunResult(plan, delivered)
+
+
+def _signature(session: Session) -> tuple[str, str]:
+    """The office's name and address for the texts; planning works without them (sending
+    refuses in German, naming the city profile)."""
+    try:
+        return office(session)
+    except ValidationError:
+        return "Ihre Koordinierungsstelle", ""
 
 
 def _days(value: str | None, default: int) -> int:

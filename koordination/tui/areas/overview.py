@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from koordination.domain.records.surveys import SurveyRecord
     from koordination.services.meetings.service import Meetings
     from koordination.services.privacy.requests import PrivacyStatus
+    from koordination.services.reminders import ReminderPlan
 
 #: How many open tasks the Übersicht lists (the most urgent first).
 URGENT_TASKS = 5
@@ -213,6 +214,8 @@ class OverviewArea(Area, can_focus=True):
             "Aufbewahrungsfristen festlegen und ausführen",
             show=False,
         ),
+        # The card "Zu versenden" says "Taste Q", like the warning card's M.
+        bind("outgoing", "open_outgoing", "Erinnerungen und Protokolle versenden", show=False),
     ]
 
     def focus_default(self) -> None:
@@ -241,6 +244,9 @@ class OverviewArea(Area, can_focus=True):
                 yield Static("", id="overview-sectors", classes="card")
                 yield Static("", id="overview-programme", classes="card")
         yield Static("", id="overview-meetings", classes="card")
+        outgoing = Static("", id="overview-outgoing", classes="card")
+        outgoing.display = False
+        yield outgoing
         surveys = Static("", id="overview-surveys", classes="card")
         surveys.display = False
         yield surveys
@@ -274,6 +280,7 @@ class OverviewArea(Area, can_focus=True):
                 ),
                 lambda loaded: self.show_programme(loaded[0], loaded[1], today),
             ),
+            (lambda: (core.reminders.plan(), core.minutes_mail.unsent()), self.show_outgoing),
         ]
         try:
             for index, (load, show) in enumerate(cards):
@@ -311,6 +318,28 @@ class OverviewArea(Area, can_focus=True):
         # The retention warning leads to the rules, by mouse too.
         if event.widget is not None and event.widget.id == "overview-privacy":
             self.action_open_retention()
+        if event.widget is not None and event.widget.id == "overview-outgoing":
+            self.action_open_outgoing()
+
+    def action_open_outgoing(self) -> None:
+        """What goes out by itself (imported only now, like the retention rules)."""
+        from koordination.tui.screens.outgoing import OutgoingScreen
+
+        if self.core is not None:
+            self.app.push_screen(OutgoingScreen(self.core), lambda _none: self.reload())
+
+    def show_outgoing(self, loaded: tuple[ReminderPlan, list[Any]]) -> None:
+        plan, minutes = loaded
+        parts = []
+        if plan.due:
+            parts.append(f"{len(plan.due)} Erinnerung(en) fällig")
+        if minutes:
+            parts.append(f"{len(minutes)} genehmigte(s) Protokoll(e) nicht versandt")
+        card = self.query_one("#overview-outgoing", Static)
+        card.display = bool(parts)
+        card.update(
+            "[b]Zu versenden[/b]\n" + "; ".join(parts) + ".\n[dim]Taste Q: ansehen und senden[/dim]"
+        )
 
     def show_privacy(self, status: PrivacyStatus, today: date) -> None:
         card = self.query_one("#overview-privacy", Static)

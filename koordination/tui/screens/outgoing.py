@@ -1,0 +1,310 @@
+"""What is due to go out by itself: the reminders of the next dates and of tasks due, and
+approved minutes not sent yet; the highlighted one is sent after a confirmation, with its
+progress. Opened from the Übersicht (Q, the palette); imported only then."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.widgets import Button, DataTable, ProgressBar, Static
+
+from koordination.errors import KoordinationError
+from koordination.tui.dialogs.base import Dialog
+from koordination.tui.keys import bind
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from koordination.core import Core
+    from koordination.services.minutes_mail import MinutesPlan
+    from koordination.services.reminders import Reminder, ReminderPlan
+
+OUTGOING_CSS = Path(__file__).with_name("outgoing.tcss")
+#: Approved minutes not sent that the screen lists (the newest); the CLI lists them all.
+SHOWN_MINUTES = 6
+#: Names the details list before "… und N weitere".
+SHOWN_NAMES = 12
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: the reminders of one date or task, or one approved minutes."""
+
+    key: str
+    what: str
+    when: str
+    count: str
+    #: Reminders: the occasion; minutes: (meeting, date).
+    occasion: str = ""
+    meeting_id: int = 0
+    day: datetime | None = None
+
+
+def rows_of(plan: ReminderPlan, minutes: list[tuple[int, int, str, datetime, int]]) -> list[Row]:
+    rows: dict[str, Row] = {}
+    counts: dict[str, int] = {}
+    for r in plan.due:
+        counts[r.occasion] = counts.get(r.occasion, 0) + 1
+        kind = "Erinnerung" if r.kind == "termin" else "Aufgabe"
+        when = f"{r.when:%d.%m. %H:%M}" if r.kind == "termin" else f"fällig {r.when:%d.%m.}"
+        rows[r.occasion] = Row(r.occasion, f"{kind}: {r.about}", when, "", r.occasion)
+    found = [
+        Row(row.key, row.what, row.when, str(counts[row.key]), row.occasion)
+        for row in rows.values()
+    ]
+    for meeting_id, sitting_id, title, day, version in minutes[:SHOWN_MINUTES]:
+        found.append(
+            Row(
+                f"protokoll:{sitting_id}",
+                f"Protokoll: {title} (Fassung {version})",
+                f"{day:%d.%m.%Y}",
+                "–",
+                meeting_id=meeting_id,
+                day=day,
+            )
+        )
+    return found
+
+
+class OutgoingScreen(Dialog[None]):
+    """The table of what is due, the highlighted row's recipients, and sending it."""
+
+    CSS_PATH = OUTGOING_CSS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("outgoing", "send", "Ausgewähltes jetzt versenden", label="Senden"),
+        bind("reload", "reload", "Neu laden", show=False),
+        bind("cancel", "close", "Versand schließen", label="Schließen"),
+    ]
+
+    def __init__(self, core: Core) -> None:
+        super().__init__()
+        self.core = core
+        self.plan: ReminderPlan | None = None
+        self.rows: list[Row] = []
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="outgoing-dialog"):
+            yield Static("Zu versenden", classes="dialog-title", id="outgoing-title")
+            yield DataTable(id="outgoing-table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="outgoing-details"):
+                yield Static("Wird geladen …", id="outgoing-detail")
+            yield ProgressBar(id="outgoing-progress", show_eta=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Senden (Q)", variant="primary", id="outgoing-send", compact=True)
+                yield Button("Schließen (Esc)", id="outgoing-close", compact=True)
+
+    def on_mount(self) -> None:
+        table: DataTable[Any] = self.query_one("#outgoing-table", DataTable)
+        # The title takes what the two short columns leave (80 columns: 54).
+        table.add_column("Was", width=max(30, min(self.app.size.width, 100) - 26))
+        table.add_column("Wann", width=12)
+        table.add_column("An", width=4)
+        self.query_one(ProgressBar).display = False
+        table.focus()
+        self.load()
+
+    # ------------------------------------------------------------------ loading
+    @work(thread=True, exclusive=True, group="outgoing")
+    def load(self) -> None:
+        try:
+            plan = self.core.reminders.plan()
+            minutes = self.core.minutes_mail.unsent()
+        except KoordinationError as exc:
+            self.app.call_from_thread(self._detail, escape(exc.message))
+            return
+        self.app.call_from_thread(self._loaded, plan, minutes)
+
+    def _detail(self, text: str) -> None:
+        self.query_one("#outgoing-detail", Static).update(text)
+
+    def _loaded(self, plan: ReminderPlan, minutes: list[Any]) -> None:
+        self.plan = plan
+        self.rows = rows_of(plan, minutes)
+        table: DataTable[Any] = self.query_one("#outgoing-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for r in self.rows:
+            table.add_row(r.what, r.when, r.count, key=r.key)
+        if self.rows:
+            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
+        sent = f"; {plan.already} schon gesendet" if plan.already else ""
+        self.query_one("#outgoing-title", Static).update(
+            f"Zu versenden – {len(plan.due)} Erinnerung(en), {len(minutes)} Protokoll(e){sent}"
+        )
+        if not self.rows:
+            self._detail(
+                "Nichts steht an. Erinnerungen gehen jeden Tag mit "
+                "„koordination reminders run --quiet“ (cron) hinaus."
+            )
+            return
+        self._describe()
+
+    @on(DataTable.RowHighlighted)
+    def _describe(self) -> None:
+        row = self.current()
+        if row is None or self.plan is None:
+            return
+        if not row.occasion:
+            self._detail(
+                f"[b]{escape(row.what)}[/b] vom {row.when}\nAn die Mitglieder der Gruppen des "
+                "Termins und die Anwesenden, mit Einwilligung in Einladungen; als PDF mit "
+                "Prüfsumme. Wer es erhält, zeigt die Rückfrage vor dem Senden."
+            )
+            return
+        due = [r for r in self.plan.due if r.occasion == row.occasion]
+        left = [r for r in self.plan.left_out if r.occasion == row.occasion]
+        self._detail(_people_text(row.what, due, left))
+
+    def current(self) -> Row | None:
+        table: DataTable[Any] = self.query_one("#outgoing-table", DataTable)
+        if not self.rows or table.cursor_row < 0:
+            return None
+        return self.rows[min(table.cursor_row, len(self.rows) - 1)]
+
+    # ------------------------------------------------------------------ sending
+    def _refused(self) -> bool:
+        """A reading login may look, not send (sending records each message)."""
+        access = getattr(self.app, "access", None)
+        if access is None:
+            return False
+        from koordination.db.roles import EDIT
+
+        if access.allows(EDIT):
+            return False
+        self.notify(access.refusal(EDIT), title="Nicht erlaubt", severity="warning")
+        return True
+
+    @on(Button.Pressed, "#outgoing-send")
+    @on(DataTable.RowSelected)
+    def action_send(self) -> None:
+        row = self.current()
+        if row is None or self.busy or self._refused():
+            return
+        if row.occasion:
+            assert self.plan is not None
+            due = [r for r in self.plan.due if r.occasion == row.occasion]
+            self._confirm(
+                f"{len(due)} Erinnerung(en) jetzt senden?",
+                [row.what, *(f"an {r.name} <{r.email}>" for r in due[:SHOWN_NAMES])],
+                lambda: self.send_reminders(row.occasion),
+            )
+        else:
+            self.plan_minutes(row)
+
+    def _confirm(self, title: str, lines: list[str], then: Any) -> None:
+        from koordination.tui.dialogs.form import ConfirmScreen
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.app.push_screen(ConfirmScreen(title, lines, "Senden", "Abbrechen"), confirmed)
+
+    @work(thread=True, exclusive=True, group="outgoing-plan")
+    def plan_minutes(self, row: Row) -> None:
+        try:
+            plan = self.core.minutes_mail.plan(row.meeting_id, row.day)
+        except KoordinationError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error", timeout=12)
+            return
+        self.app.call_from_thread(self._ask_minutes, plan)
+
+    def _ask_minutes(self, plan: MinutesPlan) -> None:
+        if not plan.recipients:
+            self.notify(
+                "Niemand kann dieses Protokoll (noch) erhalten: "
+                + (
+                    "es wurde schon allen gesendet."
+                    if plan.already
+                    else "keine Einwilligung oder Adresse."
+                ),
+                severity="warning",
+            )
+            return
+        lines = [f"an {a.name} <{a.email}>" for a in plan.recipients[:SHOWN_NAMES]]
+        if len(plan.recipients) > SHOWN_NAMES:
+            lines.append(f"… und {len(plan.recipients) - SHOWN_NAMES} weitere")
+        lines += [f"nicht: {r.name} ({r.reason})" for r in plan.left_out[:4]]
+        self._confirm(
+            f"Protokoll an {len(plan.recipients)} Person(en) senden?",
+            lines,
+            lambda: self.send_minutes(plan),
+        )
+
+    @work(thread=True, exclusive=True, group="outgoing-send")
+    def send_reminders(self, occasion: str) -> None:
+        self._send(
+            lambda settings, progress: (
+                self.core.reminders.run(settings, progress=progress, only={occasion}).delivered
+            )
+        )
+
+    @work(thread=True, exclusive=True, group="outgoing-send")
+    def send_minutes(self, plan: MinutesPlan) -> None:
+        self._send(lambda settings, progress: self.core.minutes_mail.send(plan, settings, progress))
+
+    def _send(self, send: Any) -> None:
+        """In the worker: the settings, the sending with progress, the result as a note."""
+        from koordination.delivery.settings import load_smtp_settings
+        from koordination.tui.progress import Throttled
+
+        self.app.call_from_thread(self._set_busy, True)
+        progress = Throttled(
+            lambda done, total: self.app.call_from_thread(self._progress, done, total)
+        )
+        try:
+            delivered = send(load_smtp_settings(), progress)
+        except KoordinationError as exc:
+            self.app.call_from_thread(self._set_busy, False)
+            self.app.call_from_thread(self.notify, exc.message, severity="error", timeout=12)
+            return
+        self.app.call_from_thread(self._set_busy, False)
+        problems = [*delivered.failed, *delivered.unclear]
+        text = f"{delivered.sent} Nachricht(en) gesendet."
+        if problems:
+            text += "\nNicht zugestellt:\n" + "\n".join(problems[:5])
+        self.app.call_from_thread(
+            self.notify,
+            text,
+            title="Versand beendet",
+            severity="warning" if problems else "information",
+            timeout=12,
+        )
+        self.load()
+
+    def _set_busy(self, running: bool) -> None:
+        self.busy = running
+        bar = self.query_one(ProgressBar)
+        bar.display = running
+        if running:
+            bar.update(total=None, progress=0)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.query_one(ProgressBar).update(total=total, progress=done)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @on(Button.Pressed, "#outgoing-close")
+    def action_close(self) -> None:
+        if not self.busy:
+            self.dismiss(None)
+
+
+def _people_text(what: str, due: list[Reminder], left: list[Reminder]) -> str:
+    lines = [f"[b]{escape(what)}[/b]", f"Erhalten die Erinnerung ({len(due)}):"]
+    lines += [f"  {escape(r.name)} <{escape(r.email)}>" for r in due[:SHOWN_NAMES]]
+    if len(due) > SHOWN_NAMES:
+        lines.append(f"  [dim]… und {len(due) - SHOWN_NAMES} weitere[/dim]")
+    if left:
+        lines.append(f"Nicht berücksichtigt ({len(left)}):")
+        lines += [f"  {escape(r.name)}: {escape(r.reason)}" for r in left[:SHOWN_NAMES]]
+    return "\n".join(lines)
