@@ -97,6 +97,8 @@ VERBS: dict[str, Verb] = {
     "retention": Verb("M", "Fristen"),
     "run_rules": Verb("Z", "Löschlauf"),
     "restrict": Verb("X", "Einschränken"),
+    # What goes out by itself (reminders, approved minutes): from the Übersicht
+    "outgoing": Verb("Q", "Versand"),
     # Rundmails: from anywhere in the main window
     "circulars": Verb("O", "Rundmails"),
     # Views inside an area (Netzwerk: Sektoren, Engagement, Zusammenarbeit, Arbeitsgruppe)
