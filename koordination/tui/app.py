@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -34,8 +32,6 @@ if TYPE_CHECKING:
 
 # Everything heavy (SQLAlchemy, Alembic, the services, the areas' widgets) is imported after the
 # first frame: the window must appear as fast as a bare Textual app.
-
-EXIT_AFTER_FIRST_FRAME = "KOORDINATION_EXIT_AFTER_FIRST_FRAME"
 
 AREA_KEYS = [
     ("1", "overview", "Übersicht"),
@@ -178,16 +174,8 @@ class KoordinationApp(App[int]):
     def on_mount(self) -> None:
         self.title = "koordination"
         self.sub_title = ""
-        if marker := os.environ.get(EXIT_AFTER_FIRST_FRAME):
-            # Benchmark hook: note when the first frame is out, then quit.
-            self.call_after_refresh(self._first_frame_shown, marker)
         self.open_database()
         self.call_after_refresh(self._mount_shell)
-
-    def _first_frame_shown(self, marker: str) -> None:
-        with open(marker, "w") as fh:
-            fh.write(repr(time.time()))
-        self.exit()
 
     async def _mount_shell(self) -> None:
         from koordination.tui.areas.shell import Shell
