@@ -119,6 +119,7 @@ TRACKED: dict[type[Any], Tracked] = {
     m.Indicator: Tracked("indicator", ("measure", "measure_id")),
     m.MeasureLink: Tracked("measure_link", ("measure", "measure_id")),
     m.RetentionRule: Tracked("retention_rule"),
+    m.Objection: Tracked("objection", ("person", "person_id")),
     m.EngagementOffer: Tracked(
         "offer",
         refs=(
@@ -138,6 +139,7 @@ KIND_LABELS = {
     "person_phone": "Telefonnummer",
     "person_tag": "Schlagwort",
     "consent": "Einwilligung",
+    "objection": "Widerspruch (Art. 21 DSGVO)",
     "affiliation": "Zugehörigkeit",
     "organisation": "Organisation",
     "group": "Gruppe",

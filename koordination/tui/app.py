@@ -59,7 +59,7 @@ EDIT_VERBS = frozenset(
     }
 )
 #: Verbs of data protection: for the role Datenschutz.
-PRIVACY_VERBS = frozenset({"access_report", "erase", "run_rules"})
+PRIVACY_VERBS = frozenset({"access_report", "erase", "run_rules", "restrict", "objection"})
 
 
 class KoordinationApp(App[int]):

@@ -97,6 +97,7 @@ VERBS: dict[str, Verb] = {
     "retention": Verb("M", "Fristen"),
     "run_rules": Verb("Z", "Löschlauf"),
     "restrict": Verb("X", "Einschränken"),
+    "objection": Verb("ctrl+w", "Widerspruch", "Strg+W"),
     # What goes out by itself (reminders, approved minutes): from the Übersicht
     "outgoing": Verb("Q", "Versand"),
     # Rundmails: from anywhere in the main window

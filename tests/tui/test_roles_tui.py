@@ -41,3 +41,27 @@ async def test_a_reading_login_sees_its_role_and_is_refused_an_edit(shared: Shar
                 for m in shown
             ), (key, shown)
     assert shared.scalar("SELECT count(*) FROM person") == people
+
+
+async def test_an_editing_login_is_refused_restriction_objection_access_and_erasure(
+    shared: Shared,
+) -> None:
+    login, url = shared.login("Bearbeiten")
+    app = make_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("2")
+        await settle(pilot, app)
+        for key in ("X", "ctrl+w", "U", "delete"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await settle(pilot, app)
+            assert len(app.screen_stack) == 1, f"{key}: no form or dialog opens"
+            shown = [n.message for n in app._notifications]
+            assert any(
+                f"Ihre Anmeldung '{login}' hat die Rolle Bearbeiten" in m
+                and "Bitten Sie die Koordinierungsstelle um die Rolle Datenschutz." in m
+                for m in shown
+            ), (key, shown)
+    assert shared.scalar("SELECT count(*) FROM person WHERE restricted_at IS NOT NULL") == 0
+    assert shared.scalar("SELECT count(*) FROM objection") == 0

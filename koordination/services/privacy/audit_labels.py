@@ -208,6 +208,11 @@ KIND_FIELD_LABELS = {
     ("offer", "contact_person_id"): "Kontaktperson",
     ("offer", "action_field_id"): "Handlungsfeld",
     ("offer_tag", "tag"): "Passt für",
+    ("objection", "scope"): "Bereich",
+    ("objection", "reason"): "Grund",
+    ("objection", "received_at"): "Eingegangen am",
+    ("objection", "decided_at"): "Entschieden am",
+    ("objection", "outcome"): "Ergebnis",
 }
 
 

@@ -53,6 +53,7 @@ from koordination.domain.models import (
     GroupMembership,
     Invitation,
     Measure,
+    Objection,
     Person,
     SurveyResponse,
 )
@@ -244,6 +245,19 @@ def erase_in_session(
         person.family_name = label[:200]
         person.postal_address = ""
         person.notes = ""
+        # Reasons written about the person (a dispute, a move) and where their data came from.
+        person.archive_reason = ""
+        person.restriction_reason = ""
+        person.restricted_at = None
+        person.art14_source = ""
+        # An objection stays as handled (area, dates, outcome); the person's own reasons go.
+        counts["Widersprüche (Begründung entfernt)"] = _rowcount(
+            session.execute(
+                update(Objection)
+                .where(Objection.person_id == person_id, Objection.reason != "")
+                .values(reason="")
+            )
+        )
         person.preferred_channel = Channel.KEINE
         person.archived = True
         person.erased_at = when
@@ -286,7 +300,7 @@ def erase_in_session(
         touched.update(
             ("person", "person_email", "person_phone", "person_tag", "consent", "affiliation")
         )
-        touched.update(("invitation", "survey_response", "city_profile"))
+        touched.update(("invitation", "survey_response", "city_profile", "objection"))
 
         # Free text everywhere: the name and addresses become the label.
         fingerprints: list[str] = []

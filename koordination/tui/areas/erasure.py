@@ -1,7 +1,8 @@
 """Data protection in the Personen area: erasing a person (Art. 17 DSGVO) — the question that
 wants the family name typed out and asks about mentions by family name only, and what the
 erasure did, with the backups that still hold the person — and the forms that restrict a
-person's processing (Art. 18) and archive a person with a reason."""
+person's processing (Art. 18), record or decide an objection (Art. 21) and archive a person
+with a reason."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from koordination.tui.widgets.form import FieldSpec
 
 if TYPE_CHECKING:
     from koordination.db.backup_contents import HeldCopy
-    from koordination.domain.records.directory import PersonRecord
+    from koordination.domain.records.directory import ObjectionRecord, PersonRecord
 
 
 class AmbiguousMention(Protocol):
@@ -74,6 +75,63 @@ def restrict_form(record: PersonRecord) -> FormScreen:
         note="Art. 18 DSGVO: Solange die Einschränkung gilt, bekommt die Person keine "
         "Einladung, steht in keinem Export und keinen offenen Daten und kann nicht bearbeitet "
         "werden. Die Daten bleiben gespeichert.",
+    )
+
+
+@dataclass(frozen=True)
+class ObjectionAnswer:
+    """A new objection (``objection_id`` 0) with its area and reason, or the decision on a
+    recorded one; ``outcome`` empty: not decided yet."""
+
+    objection_id: int
+    scope: str
+    reason: str
+    outcome: str
+
+
+def _objection(values: dict[str, Any]) -> tuple[ObjectionAnswer | None, list[FieldError]]:
+    which = int(values.get("which") or 0)
+    scope, reason, outcome = (
+        " ".join(str(values.get(key) or "").split()) for key in ("scope", "reason", "outcome")
+    )
+    if which:
+        if not outcome:
+            return None, [
+                FieldError("Ergebnis", "bitte die Entscheidung angeben, z. B. „stattgegeben“.")
+            ]
+        return ObjectionAnswer(which, "", "", outcome), []
+    if not scope:
+        return None, [FieldError("Bereich", "bitte angeben, wogegen, z. B. „Einladungen“.")]
+    return ObjectionAnswer(0, scope, reason, outcome), []
+
+
+def objection_form(record: PersonRecord, undecided: Sequence[ObjectionRecord]) -> FormScreen:
+    """Recording an objection (Art. 21 DSGVO), or deciding one still open; dismisses with an
+    :class:`ObjectionAnswer`."""
+    fields = []
+    note = (
+        "Art. 21 DSGVO: wogegen sich die Person wendet (Bereich) und warum. Ein Ergebnis "
+        "entscheidet gleich; leer bleibt der Widerspruch offen."
+    )
+    if undecided:
+        choices = [("Neuen Widerspruch erfassen", 0)] + [
+            (f"Nr. {o.id}: {o.scope} (offen)", o.id) for o in undecided
+        ]
+        fields.append(
+            FieldSpec("which", "Widerspruch", kind="select", choices=choices, allow_blank=False)
+        )
+        note += " Für einen erfassten genügt das Ergebnis."
+    fields += [
+        FieldSpec("scope", "Bereich", placeholder="z. B. Einladungen, Fotos"),
+        FieldSpec("reason", "Grund", placeholder="Begründung der Person (freiwillig)"),
+        FieldSpec("outcome", "Ergebnis", placeholder="z. B. stattgegeben; leer: noch offen"),
+    ]
+    return FormScreen(
+        f"Widerspruch – {escape(record.display_name)}",
+        fields,
+        {"which": 0, "scope": "", "reason": "", "outcome": ""},
+        _objection,
+        note=note,
     )
 
 
@@ -340,6 +398,53 @@ class PersonPrivacyArea(ListArea):
                 )
 
         self.app.push_screen(restrict_form(record), restrict)
+
+    def action_objection(self) -> None:
+        """Record an objection (Art. 21 DSGVO) of the selected person, or decide an open one."""
+        record: PersonRecord | None = self.selected()
+        core = self.core
+        if record is None or core is None:
+            return
+        objections = core.objections
+
+        def saved(objection: ObjectionRecord) -> None:
+            state = (
+                f"entschieden: {objection.outcome}"
+                if objection.outcome
+                else "noch nicht entschieden"
+            )
+            self.notify(
+                f"Widerspruch Nr. {objection.id} von {record.display_name} gegen "
+                f"„{objection.scope}“: {state}.",
+                title="Widerspruch (Art. 21 DSGVO)",
+                markup=False,
+            )
+            self.changed("person")
+            self.refresh_detail()
+
+        def answered(answer: ObjectionAnswer | None) -> None:
+            if answer is None:
+                return
+            if answer.objection_id:
+                self.call_service(
+                    lambda: objections.decide(
+                        answer.objection_id, answer.outcome, person_id=record.id
+                    ),
+                    saved,
+                )
+            else:
+                self.call_service(
+                    lambda: objections.record(
+                        record.id, answer.scope, answer.reason, outcome=answer.outcome
+                    ),
+                    saved,
+                )
+
+        def ask(found: list[ObjectionRecord]) -> None:
+            undecided = [o for o in found if o.decided_at is None]
+            self.app.push_screen(objection_form(record, undecided), answered)
+
+        self.call_service(lambda: objections.of_person(record.id), ask)
 
     def action_archive(self) -> None:
         """Archiving a person asks for the reason; bringing one back does not."""

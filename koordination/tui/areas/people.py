@@ -128,6 +128,12 @@ class PeopleArea(PersonPrivacyArea):
             "Verarbeitung einschränken (Art. 18 DSGVO) oder die Einschränkung aufheben",
             show=False,
         ),
+        bind(
+            "objection",
+            "objection",
+            "Widerspruch (Art. 21 DSGVO) erfassen oder darüber entscheiden",
+            show=False,
+        ),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
