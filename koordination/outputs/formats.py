@@ -27,7 +27,7 @@ TABLE_FORMATS: dict[str, str] = {
 
 #: A folder of files (the OParl open-data export): written as a whole, named without a suffix.
 FOLDER = "folder"
-FOLDER_FORMATS: dict[str, str] = {FOLDER: "Ordner mit JSON-Dateien"}
+FOLDER_FORMATS: dict[str, str] = {FOLDER: "Ordner"}
 
 #: Every format any output has, with its German label.
 ALL_FORMAT_LABELS: dict[str, str] = {

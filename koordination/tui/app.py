@@ -532,6 +532,14 @@ class KoordinationApp(App[int]):
                 [b for b in CircularsScreen.BINDINGS if isinstance(b, Binding)],
             )
         )
+        from koordination.tui.screens.offers import OffersScreen
+
+        sections.append(
+            (
+                "Mitwirkungsmöglichkeiten (Organisationen, Taste H)",
+                [b for b in OffersScreen.BINDINGS if isinstance(b, Binding)],
+            )
+        )
         from koordination.tui.screens.answer_entry import AnswerEntryScreen
         from koordination.tui.screens.questionnaire import QuestionnaireScreen
         from koordination.tui.screens.survey_results import SurveyResultsScreen

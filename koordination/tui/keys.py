@@ -98,6 +98,8 @@ VERBS: dict[str, Verb] = {
     "run_rules": Verb("Z", "Löschlauf"),
     "restrict": Verb("X", "Einschränken"),
     "objection": Verb("ctrl+w", "Widerspruch", "Strg+W"),
+    # Mitwirkungsmöglichkeiten (engagement offers): from Organisationen ("mithelfen")
+    "offers": Verb("H", "Angebote"),
     # What goes out by itself (reminders, approved minutes): from the Übersicht
     "outgoing": Verb("Q", "Versand"),
     # Rundmails: from anywhere in the main window

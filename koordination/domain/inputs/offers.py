@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from koordination.clock import CITY_ZONE
@@ -82,6 +82,16 @@ def offer_values(record: OfferRecord) -> dict[str, Any]:
         "contact_person_id": record.contact_person_id,
         "expires": format_date(record.expires_on),
     }
+
+
+def expiry_problem(day: date, today: date) -> str | None:
+    """Why ``day`` cannot be an offer's expiry day (None: it can): not in the past, and at
+    most three years ahead, so an offer is confirmed now and then."""
+    if day < today:
+        return f"{day:%d.%m.%Y} liegt in der Vergangenheit."
+    if day > today + timedelta(days=3 * 366):
+        return "höchstens drei Jahre im Voraus (bitte später bestätigen)."
+    return None
 
 
 def _moment_text(moment: datetime | None) -> str:

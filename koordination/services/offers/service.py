@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.orm import Session
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from koordination.clock import CITY_ZONE, SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import OfferKind, OfferStatus
-from koordination.domain.inputs.offers import OfferInput, tag_of
+from koordination.domain.inputs.offers import OfferInput, expiry_problem, tag_of
 from koordination.domain.models import (
     ActionField,
     CityProfile,
@@ -287,14 +287,8 @@ class Offers:
 
 
 def _future(day: date, today: date) -> None:
-    if day < today:
-        raise ValidationError(
-            [FieldError("Ablaufdatum", f"{day:%d.%m.%Y} liegt in der Vergangenheit.")]
-        )
-    if day > today + timedelta(days=3 * 366):
-        raise ValidationError(
-            [FieldError("Ablaufdatum", "höchstens drei Jahre im Voraus (bitte später bestätigen).")]
-        )
+    if (problem := expiry_problem(day, today)) is not None:
+        raise ValidationError([FieldError("Ablaufdatum", problem)])
 
 
 def _stale(title: str) -> ConflictError:

@@ -14,6 +14,7 @@ from koordination.domain.records.directory import OrganisationRecord, Organisati
 from koordination.errors import KoordinationError
 from koordination.tui.areas.list_area import ListArea, list_bindings
 from koordination.tui.formatting import number, organisation_detail
+from koordination.tui.keys import bind
 from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 
 if TYPE_CHECKING:
@@ -46,7 +47,12 @@ class OrganisationsArea(ListArea):
         Column("E-Mail", 28, 1, priority=4, min_width=16),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
-        *list_bindings("Organisation", "Organisationen", can_import=True)
+        *list_bindings("Organisation", "Organisationen", can_import=True),
+        bind(
+            "offers",
+            "offers",
+            "Mitwirkungsmöglichkeiten: Angebote der Organisationen pflegen und veröffentlichen",
+        ),
     ]
 
     def compose_filters(self) -> Iterable[Widget]:
@@ -162,6 +168,16 @@ class OrganisationsArea(ListArea):
         record: OrganisationRecord | None = self.selected()
         if record is not None and self.core is not None:
             self.app.push_screen(AuditScreen(self.core, "organisation", record.id, record.name))
+
+    def action_offers(self) -> None:
+        """The engagement offers (imported only now: the screen is no part of the start); a
+        new offer is of the highlighted organisation."""
+        from koordination.tui.screens.offers import OffersScreen
+
+        core = self.needs_core()
+        if core is not None:
+            current = self.current.id if self.current is not None else None
+            self.app.push_screen(OffersScreen(core, organisation_id=current))
 
     def set_archived(self, directory: Directory, record: Any, archive: bool) -> OrganisationRecord:
         return directory.set_organisation_archived(record, archive)

@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 from textual.worker import get_current_worker
 
 from koordination.errors import KoordinationError
-from koordination.outputs.formats import ALL_FORMAT_LABELS
+from koordination.outputs.formats import ALL_FORMAT_LABELS, FOLDER
 from koordination.outputs.registry import DIRECTORY_TABLES, OUTPUTS, Produced, make, output_for
 from koordination.paths import exports_dir
 from koordination.services.directory.search import GroupFilter, OrganisationFilter, PeopleFilter
@@ -197,7 +197,7 @@ class ExportDialog(Dialog[list[Produced] | None]):
         hint = self.query_one("#export-hint", Static)
         hint.update(CSV_HINT if fmt == "csv" else "")
         hint.display = fmt == "csv"
-        label = "Zielordner" if fmt == EVERY_FORMAT else "Zieldatei"
+        label = "Zielordner" if fmt in (EVERY_FORMAT, FOLDER) else "Zieldatei"
         self.query_one("#export-path-label", Label).update(label)
         self._suggest()
 
@@ -208,13 +208,17 @@ class ExportDialog(Dialog[list[Produced] | None]):
         path = self.query_one("#export-path", Input)
         if path.value and path.value != self._suggested:
             typed = Path(path.value)
-            if fmt != EVERY_FORMAT and typed.suffix.lower().lstrip(".") in ALL_FORMAT_LABELS:
+            if fmt not in (EVERY_FORMAT, FOLDER) and typed.suffix.lower().lstrip(".") in (
+                ALL_FORMAT_LABELS
+            ):
                 path.value = str(typed.with_suffix(f".{fmt}"))
             return
         if fmt == EVERY_FORMAT:
             suggestion = str(exports_dir())
         elif key in self.stems:
-            suggestion = str(exports_dir() / f"{self.stems[key]}.{fmt}")
+            # A folder output (the offers' website) is the folder itself, without an ending.
+            name = self.stems[key] if fmt == FOLDER else f"{self.stems[key]}.{fmt}"
+            suggestion = str(exports_dir() / name)
         else:
             self._name_worker(key)
             return
