@@ -67,6 +67,9 @@ async def test_the_history_of_an_organisation_shows_the_edit_just_made(
         assert change == f"{old} → Bürgerverein Altstadt und Neustadt e.V."
         # The name the office gave, with the login that wrote it (on SQLite the system user).
         assert who == f"Petra Koordinatorin ({os_user()})" and when[2] == when[5] == "."
+        # The column is as wide as "Name (login)": nothing of it is cut on the screen.
+        wer = screen.query_one("#audit-table", DataTable).ordered_columns[1]
+        assert wer.width >= len(who)
         assert ("", "", "", "Sektor", "– → Zivilgesellschaft") in shown  # the creation, below
         # Where others name the organisation: the people who belong to it.
         assert ("Zugehörigkeit angelegt", "Person", "– → Anna Müller (Nr. 1)") in [

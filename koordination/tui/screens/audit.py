@@ -26,6 +26,8 @@ AUDIT_CSS = Path(__file__).with_name("audit.tcss")
 LIMIT = 2000
 #: Longest value shown in a cell; the export has the full text.
 SHOWN = 70
+#: The widest the "Wer" column grows ("Name (login)"); the export has longer ones whole.
+WHO_MAX = 48
 
 
 def _short(text: str) -> str:
@@ -80,13 +82,18 @@ class AuditScreen(Dialog[None]):
                 yield Button("Schließen (Esc)", variant="primary", id="audit-close", compact=True)
 
     def on_mount(self) -> None:
+        self._columns()
+        self.load()
+
+    def _columns(self, who: int = 18) -> None:
+        """The table's columns; "Wer" as wide as its longest "Name (login)", so none is cut."""
         table: DataTable[Any] = self.query_one("#audit-table", DataTable)
+        table.clear(columns=True)
         table.add_column("Zeit", width=16)
-        table.add_column("Wer", width=18)
+        table.add_column("Wer", width=who)
         table.add_column("Was", width=30)
         table.add_column("Feld", width=24)
         table.add_column("vorher → nachher", width=2 * SHOWN + 3)
-        self.load()
 
     @work(thread=True, exclusive=True, group="audit")
     def load(self) -> None:
@@ -109,8 +116,8 @@ class AuditScreen(Dialog[None]):
     def _loaded(self, entries: list[TrailEntry]) -> None:
         more = len(entries) > LIMIT
         self.entries = entries[:LIMIT]
+        self._columns(min(max([18, *(len(e.who) for e in self.entries)]), WHO_MAX))
         table: DataTable[Any] = self.query_one("#audit-table", DataTable)
-        table.clear()
         for row in trail_rows(self.entries):
             table.add_row(*(Text(cell) for cell in row))
         if not self.entries:
