@@ -237,7 +237,10 @@ class MinutesMail:
             newest = (
                 select(MinutesVersion.sitting_id, MinutesVersion.number)
                 .join(Sitting, Sitting.id == MinutesVersion.sitting_id)
-                .where(Sitting.minutes_status == MinutesStatus.GENEHMIGT)
+                .where(
+                    Sitting.minutes_status == MinutesStatus.GENEHMIGT,
+                    MinutesVersion.approved_at <= self.clock.now(),
+                )
             )
             versions: dict[int, int] = {}
             for sitting_id, number in session.execute(newest):

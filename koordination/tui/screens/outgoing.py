@@ -103,8 +103,8 @@ class OutgoingScreen(Dialog[None]):
 
     def on_mount(self) -> None:
         table: DataTable[Any] = self.query_one("#outgoing-table", DataTable)
-        # The title takes what the two short columns leave (80 columns: 54).
-        table.add_column("Was", width=max(30, min(self.app.size.width, 100) - 26))
+        # The title takes what the two short columns leave (80 columns: 50).
+        table.add_column("Was", width=max(30, min(self.app.size.width, 100) - 30))
         table.add_column("Wann", width=12)
         table.add_column("An", width=4)
         self.query_one(ProgressBar).display = False
