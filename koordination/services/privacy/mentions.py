@@ -22,6 +22,7 @@ TABLE_LABELS: dict[str, str] = {
 TABLE_LABELS["app_setting"] = "Einstellung"
 TABLE_LABELS["circular"] = "Rundmail"
 TABLE_LABELS["circular_recipient"] = "Rundmail (Empfänger)"
+TABLE_LABELS["notice"] = "Versandte Nachricht (Protokoll oder Erinnerung)"
 
 #: Text columns holding JSON: replaced value by value, so the JSON stays valid.
 JSON_COLUMNS = {
