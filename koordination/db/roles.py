@@ -8,8 +8,9 @@ hash). Roles belong to the whole server: with one shared name a login given *Les
 database would read every other koordination database on the same server.
 
 - *Lesen*: SELECT on every table (the trail included), CONNECT, USAGE on the schema.
-- *Bearbeiten*: *Lesen* and INSERT/UPDATE/DELETE on the working tables, INSERT (never UPDATE or
-  DELETE) on the audit trail; no writes to the data-protection tables (:data:`PRIVACY_TABLES`).
+- *Bearbeiten*: *Lesen* and INSERT/UPDATE/DELETE on the working tables (no DELETE of people
+  and consents, :data:`KEPT_TABLES`), INSERT (never UPDATE or DELETE) on the audit trail; no
+  writes to the data-protection tables (:data:`PRIVACY_TABLES`).
 - *Datenschutz*: *Bearbeiten* and writes to those tables, UPDATE of the trail's values (an
   erasure blanks them), and the privacy acts in the trail (:data:`PRIVACY_ACTS`: access
   reports, exports of personal data, erasures, retention runs). These acts are logged before
@@ -18,7 +19,8 @@ database would read every other koordination database on the same server.
   does not apply; only it runs ``db upgrade`` and gives roles.
 
 A login with rows in ``login_scope`` sees only its groups' current members, their addresses,
-consents, memberships and invitations, its groups' meetings and sittings, and their trail.
+consents, memberships and invitations, its groups' meetings and sittings with their agendas,
+minutes, decisions, workshop cards, tasks and replies, and their trail.
 """
 
 from __future__ import annotations
@@ -258,6 +260,10 @@ PRIVACY_TABLES = frozenset(
 )
 #: Written by the owner only.
 ADMIN_TABLES = frozenset({"alembic_version", "login_scope"})
+#: Tables *Bearbeiten* inserts into and updates but only *Datenschutz* deletes from: a person
+#: leaves by erasure or a retention run (with the ledger and the trail), and a consent's row
+#: is the proof of lawful processing (a withdrawal is recorded, never deleted).
+KEPT_TABLES = frozenset({"person", "consent"})
 AUDIT_TABLE = "audit_entry"
 #: Actions of the trail only *Datenschutz* may write: access reports, exports of personal
 #: data, erasures and retention runs.
@@ -287,6 +293,22 @@ _SCOPED = {
     "group_membership": "group_id IN (SELECT {s}.koordination_scope_groups())",
     "meeting": "id IN (SELECT {s}.koordination_scope_meetings())",
     "sitting": "meeting_id IN (SELECT {s}.koordination_scope_meetings())",
+    # What was said and written at a sitting names its people: the agenda's notes, frozen
+    # minutes with their attendance list, workshop cards, decisions, tasks.
+    **{
+        table: "sitting_id IN (SELECT {s}.koordination_scope_sittings())"
+        for table in ("agenda_item", "minutes_version", "workshop_card")
+    },
+    "decision": "item_id IN (SELECT {s}.koordination_scope_items())",
+    "task": (
+        "sitting_id IN (SELECT {s}.koordination_scope_sittings())"
+        " OR group_id IN (SELECT {s}.koordination_scope_groups())"
+        " OR assignee_group_id IN (SELECT {s}.koordination_scope_groups())"
+        " OR assignee_person_id IN (SELECT {s}.koordination_scope_people())"
+    ),
+    # Replies to invitations carry addresses, names and comments.
+    "reply_review": "meeting_id IN (SELECT {s}.koordination_scope_meetings())",
+    "circular_recipient": "person_id IN (SELECT {s}.koordination_scope_people())",
     AUDIT_TABLE: (
         "(owner_kind = 'person' AND owner_id IN (SELECT {s}.koordination_scope_people()))"
         " OR (owner_kind = 'group' AND owner_id IN (SELECT {s}.koordination_scope_groups()))"
@@ -312,6 +334,13 @@ _FUNCTIONS = {
     "koordination_scope_meetings() RETURNS SETOF integer": (
         "SELECT DISTINCT mg.meeting_id FROM meeting_group mg JOIN login_scope l "
         "ON l.group_id = mg.group_id WHERE l.login = session_user"
+    ),
+    "koordination_scope_sittings() RETURNS SETOF integer": (
+        "SELECT s.id FROM sitting s WHERE s.meeting_id IN (SELECT koordination_scope_meetings())"
+    ),
+    "koordination_scope_items() RETURNS SETOF integer": (
+        "SELECT a.id FROM agenda_item a WHERE a.sitting_id IN "
+        "(SELECT koordination_scope_sittings())"
     ),
 }
 
@@ -403,6 +432,9 @@ def _grant_tables(
             conn.execute(text(f"GRANT UPDATE (changes) ON {name} TO {privacy}"))
         elif table in PRIVACY_TABLES:
             conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {name} TO {privacy}"))
+        elif table in KEPT_TABLES:
+            conn.execute(text(f"GRANT INSERT, UPDATE ON {name} TO {edit}"))
+            conn.execute(text(f"GRANT DELETE ON {name} TO {privacy}"))
         elif table not in ADMIN_TABLES:
             conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {name} TO {edit}"))
 

@@ -192,6 +192,51 @@ def test_a_login_limited_to_a_group_sees_only_its_people(
     assert login in out and group in out
 
 
+def test_an_editing_login_cannot_delete_a_person_or_a_consent_behind_the_erasure(
+    shared: Shared,
+) -> None:
+    _login, url = shared.login("Bearbeiten")
+    person = _person(shared)
+    consents = shared.scalar("SELECT count(*) FROM consent")
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute("UPDATE person SET notes = 'geändert' WHERE id = %s", (person,))
+        for statement in ("DELETE FROM person WHERE id = %s", "DELETE FROM consent WHERE id > %s"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement, (person if "person" in statement else 0,))
+    assert shared.scalar("SELECT notes FROM person WHERE id = :p", p=person) == "geändert"
+    assert shared.scalar("SELECT count(*) FROM consent") == consents
+
+
+def test_a_limited_login_reads_no_agenda_minutes_or_tasks_of_other_groups(
+    shared: Shared,
+) -> None:
+    """Minutes carry attendance lists and the agenda notes what was said about people: a login
+    limited to a group reads them for its group's sittings only."""
+    group, group_id = (
+        "AK Junges Engagement",
+        shared.scalar("SELECT id FROM network_group WHERE name = 'AK Junges Engagement'"),
+    )
+    mine = "(SELECT s.id FROM sitting s JOIN meeting_group mg ON mg.meeting_id = s.meeting_id"
+    mine += f" WHERE mg.group_id = {group_id})"
+    wanted = {
+        "agenda_item": f"sitting_id IN {mine}",
+        "minutes_version": f"sitting_id IN {mine}",
+        "workshop_card": f"sitting_id IN {mine}",
+        "decision": f"item_id IN (SELECT id FROM agenda_item WHERE sitting_id IN {mine})",
+        "task": f"sitting_id IN {mine} OR group_id = {group_id} OR assignee_group_id = "
+        f"{group_id} OR assignee_person_id IN (SELECT person_id FROM group_membership WHERE "
+        f"group_id = {group_id} AND (valid_to IS NULL OR valid_to >= current_date))",
+    }
+    total = {table: shared.scalar(f"SELECT count(*) FROM {table}") for table in wanted}
+    assert all(isinstance(n, int) and n > 0 for n in total.values()), total
+    _login, url = shared.login("Lesen", group)
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        seen = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in wanted}  # type: ignore[index]
+    expected = {t: shared.scalar(f"SELECT count(*) FROM {t} WHERE {w}") for t, w in wanted.items()}
+    assert seen == expected
+    assert all(seen[t] < total[t] for t in wanted), (seen, total)
+
+
 def test_roles_refuse_a_single_user_sqlite_file(
     migrated_sqlite: Callable[..., object], capsys: pytest.CaptureFixture[str]
 ) -> None:
