@@ -309,6 +309,7 @@ _SCOPED = {
     # Replies to invitations carry addresses, names and comments.
     "reply_review": "meeting_id IN (SELECT {s}.koordination_scope_meetings())",
     "circular_recipient": "person_id IN (SELECT {s}.koordination_scope_people())",
+    "notice": "person_id IN (SELECT {s}.koordination_scope_people())",
     AUDIT_TABLE: (
         "(owner_kind = 'person' AND owner_id IN (SELECT {s}.koordination_scope_people()))"
         " OR (owner_kind = 'group' AND owner_id IN (SELECT {s}.koordination_scope_groups()))"
