@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from koordination.db.engine import Database
 
 #: The newest migration in ``schema/versions/`` (raise it with every new migration).
-HEAD_REVISION = "0017"
+HEAD_REVISION = "0018"
 
 
 def at_head(db: Database) -> bool:

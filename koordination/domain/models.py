@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
@@ -998,6 +999,9 @@ class ErasureLedger(Base):
     #: The proof of lawful past processing without the person: JSON list of the consents'
     #: purpose, catalogue version, channel and dates (no names, no addresses).
     consent_history: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The office confirmed that mentions by salutation and family name ("Frau Weiß") meant the
+    #: person: a replay after a restore replaces them again.
+    masked_surnames: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Objection(Base):

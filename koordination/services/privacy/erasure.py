@@ -345,6 +345,7 @@ def erase_in_session(
                 person_number=person_id,
                 erased_at=when,
                 consent_history=json.dumps(history, ensure_ascii=False),
+                masked_surnames=mask_surnames,
             )
         )
         session.flush()

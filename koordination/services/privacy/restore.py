@@ -1,6 +1,7 @@
 """Restoring a backup without bringing erased people back: the erasure ledger of the database
 being replaced is read first, and every erasure whose person is back in the restored data is
-applied again (with the same code as ``people erase``); the ledgers are merged."""
+applied again (with the same code as ``people erase``, and the same answer about mentions by
+salutation and family name); the ledgers are merged."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ class Erasure:
     erased_at: datetime
     #: The proof of consents without the person (JSON, see ``ErasureLedger``); merged along.
     consent_history: str = ""
+    #: The office confirmed the mentions by salutation and family name ("Frau Weiß").
+    masked_surnames: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,11 @@ def read_ledger(url: str) -> list[Erasure]:
                 return []
             columns = {c["name"] for c in inspect(conn).get_columns("erasure_ledger")}
             history = ErasureLedger.consent_history if "consent_history" in columns else literal("")
+            masked = ErasureLedger.masked_surnames if "masked_surnames" in columns else literal(0)
             rows = conn.execute(
-                select(ErasureLedger.person_number, ErasureLedger.erased_at, history)
+                select(ErasureLedger.person_number, ErasureLedger.erased_at, history, masked)
             )
-            return [Erasure(int(n), at, str(h or "")) for n, at, h in rows]
+            return [Erasure(int(n), at, str(h or ""), bool(m)) for n, at, h, m in rows]
     except (SQLAlchemyError, KoordinationError):
         return []
     finally:
@@ -86,16 +90,18 @@ def _read_sqlite_ledger(path: Path) -> list[Erasure]:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
             columns = {row[1] for row in conn.execute("PRAGMA table_info(erasure_ledger)")}
-            # A ledger from before migration 0013 has no consent history.
+            # A ledger from before migration 0013 has no consent history, before 0018 no answer
+            # about the mentions by family name.
             history = "consent_history" if "consent_history" in columns else "''"
+            masked = "masked_surnames" if "masked_surnames" in columns else "0"
             rows = conn.execute(
-                f"SELECT person_number, erased_at, {history} FROM erasure_ledger"
+                f"SELECT person_number, erased_at, {history}, {masked} FROM erasure_ledger"
             ).fetchall()
         finally:
             conn.close()
     except sqlite3.Error:
         return []
-    return [Erasure(int(n), _instant(at), str(h or "")) for n, at, h in rows]
+    return [Erasure(int(n), _instant(at), str(h or ""), bool(m)) for n, at, h, m in rows]
 
 
 def _instant(value: object) -> datetime:
@@ -141,13 +147,22 @@ def replay_erasures(
                         person_number=entry.person_number,
                         erased_at=entry.erased_at,
                         consent_history=entry.consent_history,
+                        masked_surnames=entry.masked_surnames,
                     )
                 )
                 merged += 1
         back = sorted(_not_erased(session, {e.person_number for e in ledger}))
+        # As the office answered then: were the mentions by family name the person's?
+        masked = {e.person_number for e in ledger if e.masked_surnames}
         tables: set[str] = set()
         for number in back:
-            report = erase_in_session(session, number, today=clock.today(), now=clock.now())
+            report = erase_in_session(
+                session,
+                number,
+                today=clock.today(),
+                now=clock.now(),
+                mask_surnames=number in masked,
+            )
             tables |= report.tables
     notes = tuple(compact_storage(db, tables)) if back else ()
     return Replay(tuple(back), merged, notes)
