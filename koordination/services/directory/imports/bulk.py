@@ -4,8 +4,9 @@ indexes built once at the end."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, insert, select, text
@@ -61,13 +62,13 @@ class Bulk:
         compiled = insert(table).compile(dialect=dialect, column_keys=list(self.columns))
         self.sql = compiled.string
         self.positional = bool(compiled.positional)
+        # The driver wants the table's column order; rows come in the caller's.
+        self._order: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None
         if self.positional:
             order = tuple(compiled.positiontup or ())
             assert sorted(order) == sorted(self.columns), (order, self.columns)
-            # The driver wants the table's column order; rows come in the caller's.
-            self._order = None if order == self.columns else [self.columns.index(n) for n in order]
-        else:
-            self._order = None
+            if order != self.columns:
+                self._order = itemgetter(*(self.columns.index(n) for n in order))
         self._processors = {
             name: table.c[name].type._cached_bind_processor(dialect) for name in self.columns
         }
@@ -91,11 +92,11 @@ class Bulk:
     def run(self, rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
-        if self._defaults:
-            rows = [row + self._defaults for row in rows]
-        if self._order is not None:
-            order = self._order
-            rows = [tuple(row[i] for i in order) for row in rows]
+        defaults, order = self._defaults, self._order
+        if order is not None:
+            rows = [order(row + defaults) for row in rows] if defaults else list(map(order, rows))
+        elif defaults:
+            rows = [row + defaults for row in rows]
         if self.positional:
             self.conn.exec_driver_sql(self.sql, rows)
         else:

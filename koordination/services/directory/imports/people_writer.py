@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +20,7 @@ from koordination.domain.enums import (
 )
 from koordination.domain.models import (
     Affiliation,
+    AuditEntry,
     Consent,
     GroupMembership,
     Person,
@@ -27,7 +29,13 @@ from koordination.domain.models import (
     PersonTag,
 )
 from koordination.domain.records.directory import is_current
-from koordination.services.directory.imports.bulk import CHUNK, Bulk, new_ids, table_of
+from koordination.services.directory.imports.bulk import (
+    CHUNK,
+    Bulk,
+    indexes_rebuilt,
+    new_ids,
+    table_of,
+)
 from koordination.services.directory.imports.cells import ConsentPairs, sort_key
 from koordination.services.directory.imports.consents import (
     ConsentEntries,
@@ -132,12 +140,20 @@ def insert_people(
             "representing_id",
         ),
     )
-    person_ids = iter(new_ids(conn, table_of(Person), len(plans)))
-    email_ids = iter(new_ids(conn, table_of(PersonEmail), sum(len(p.emails) for p in plans)))
-    phone_ids = iter(new_ids(conn, table_of(PersonPhone), sum(len(p.phones) for p in plans)))
-    consent_ids = iter(new_ids(conn, table_of(Consent), sum(len(p.consents) for p in plans)))
-    aff_ids = iter(new_ids(conn, table_of(Affiliation), sum(1 for p in plans if p.org_key)))
-    member_ids = iter(new_ids(conn, table_of(GroupMembership), sum(len(p.groups) for p in plans)))
+    counts = {
+        Person: len(plans),
+        PersonEmail: sum(len(p.emails) for p in plans),
+        PersonPhone: sum(len(p.phones) for p in plans),
+        Consent: sum(len(p.consents) for p in plans),
+        Affiliation: sum(1 for p in plans if p.org_key),
+        GroupMembership: sum(len(p.groups) for p in plans),
+    }
+    person_ids = iter(new_ids(conn, table_of(Person), counts[Person]))
+    email_ids = iter(new_ids(conn, table_of(PersonEmail), counts[PersonEmail]))
+    phone_ids = iter(new_ids(conn, table_of(PersonPhone), counts[PersonPhone]))
+    consent_ids = iter(new_ids(conn, table_of(Consent), counts[Consent]))
+    aff_ids = iter(new_ids(conn, table_of(Affiliation), counts[Affiliation]))
+    member_ids = iter(new_ids(conn, table_of(GroupMembership), counts[GroupMembership]))
     # Values that repeat are converted for the driver once, up front.
     stamp = b_person.value("created_at", now)
     false = b_person.value("archived", False)
@@ -156,88 +172,94 @@ def insert_people(
     member_value = b_member.value
     search_text = person_search_text
     memberships = 0
-    for start in range(0, len(plans), CHUNK):
-        people: list[tuple[Any, ...]] = []
-        emails: list[tuple[Any, ...]] = []
-        phones: list[tuple[Any, ...]] = []
-        tags: list[tuple[Any, ...]] = []
-        consents: list[tuple[Any, ...]] = []
-        affs: list[tuple[Any, ...]] = []
-        members: list[tuple[Any, ...]] = []
-        for p in plans[start : start + CHUNK]:
-            pid = next(person_ids)
-            org = org_ids[p.org_key] if p.org_key else None
-            people.append(
-                (
-                    pid,
-                    p.salutation,
-                    p.title,
-                    p.given_name,
-                    p.family_name,
-                    p.postal_address,
-                    p.notes,
-                    channels[p.channel],
-                    false,
-                    source,
-                    sort_key(p.family_name, p.given_name),
-                    search_text(
-                        p.title, p.given_name, p.family_name, p.emails, (org[1],) if org else ()
-                    ),
-                    1,
-                    stamp,
-                    stamp,
-                )
-            )
-            for i, (address, key) in enumerate(zip(p.emails, p.email_keys, strict=True)):
-                emails.append((next(email_ids), pid, address, key, i))
-            for i, number in enumerate(p.phones):
-                phones.append((next(phone_ids), pid, number, i))
-            for tag in p.tags:
-                tags.append((pid, tag))
-            for purpose, at in p.consents:
-                cid = next(consent_ids)
-                text_id, version = texts[purpose]  # the reader refused unnamed purposes
-                consents.append(
-                    (
-                        cid,
-                        pid,
-                        purposes[purpose],
-                        einwilligung,
-                        version,
-                        given_at("given_at", at) if at else consent_now,
-                        text_id,
-                        by_import,
-                        evidence,
-                    )
-                )
-                if entries is not None:
-                    entries.add(cid, pid, purpose, at or now)
-            if org is not None:
-                affs.append((next(aff_ids), pid, org[0], p.function))
-            for gid, role, since, until in p.groups:
-                members.append(
-                    (
-                        next(member_ids),
-                        gid,
-                        pid,
-                        member_value("role", role),
-                        member_value("valid_from", since),
-                        member_value("valid_to", until),
-                        member_value("voting_right", True),
-                        org[0] if org else None,
-                    )
-                )
-        memberships += len(members)
-        b_person.run(people)
-        b_email.run(emails)
-        b_phone.run(phones)
-        b_tag.run(tags)
-        b_consent.run(consents)
+    with ExitStack() as rebuilt:
+        # A city's worth of new rows: the plain indexes are built once the rows are in.
+        for model, count in counts.items():
+            rebuilt.enter_context(indexes_rebuilt(conn, table_of(model), count))
         if entries is not None:
-            entries.run()
-        b_aff.run(affs)
-        b_member.run(members)
-        tick(len(people))
+            rebuilt.enter_context(indexes_rebuilt(conn, table_of(AuditEntry), counts[Consent]))
+        for start in range(0, len(plans), CHUNK):
+            people: list[tuple[Any, ...]] = []
+            emails: list[tuple[Any, ...]] = []
+            phones: list[tuple[Any, ...]] = []
+            tags: list[tuple[Any, ...]] = []
+            consents: list[tuple[Any, ...]] = []
+            affs: list[tuple[Any, ...]] = []
+            members: list[tuple[Any, ...]] = []
+            for p in plans[start : start + CHUNK]:
+                pid = next(person_ids)
+                org = org_ids[p.org_key] if p.org_key else None
+                people.append(
+                    (
+                        pid,
+                        p.salutation,
+                        p.title,
+                        p.given_name,
+                        p.family_name,
+                        p.postal_address,
+                        p.notes,
+                        channels[p.channel],
+                        false,
+                        source,
+                        sort_key(p.family_name, p.given_name),
+                        search_text(
+                            p.title, p.given_name, p.family_name, p.emails, (org[1],) if org else ()
+                        ),
+                        1,
+                        stamp,
+                        stamp,
+                    )
+                )
+                for i, (address, key) in enumerate(zip(p.emails, p.email_keys, strict=True)):
+                    emails.append((next(email_ids), pid, address, key, i))
+                for i, number in enumerate(p.phones):
+                    phones.append((next(phone_ids), pid, number, i))
+                for tag in p.tags:
+                    tags.append((pid, tag))
+                for purpose, at in p.consents:
+                    cid = next(consent_ids)
+                    text_id, version = texts[purpose]  # the reader refused unnamed purposes
+                    consents.append(
+                        (
+                            cid,
+                            pid,
+                            purposes[purpose],
+                            einwilligung,
+                            version,
+                            given_at("given_at", at) if at else consent_now,
+                            text_id,
+                            by_import,
+                            evidence,
+                        )
+                    )
+                    if entries is not None:
+                        entries.add(cid, pid, purpose, at or now)
+                if org is not None:
+                    affs.append((next(aff_ids), pid, org[0], p.function))
+                for gid, role, since, until in p.groups:
+                    members.append(
+                        (
+                            next(member_ids),
+                            gid,
+                            pid,
+                            member_value("role", role),
+                            member_value("valid_from", since),
+                            member_value("valid_to", until),
+                            member_value("voting_right", True),
+                            org[0] if org else None,
+                        )
+                    )
+            memberships += len(members)
+            b_person.run(people)
+            b_email.run(emails)
+            b_phone.run(phones)
+            b_tag.run(tags)
+            b_consent.run(consents)
+            if entries is not None:
+                entries.run()
+            b_aff.run(affs)
+            b_member.run(members)
+            tick(len(people))
     return memberships
 
 
