@@ -361,7 +361,7 @@ def city_summary(city: CityProfileRecord | None) -> RenderableType:
     grid.add_column(overflow="fold")
     for label, value in rows:
         grid.add_row(f"{INDENT}{label}", value)
-    return Group(Text(city.name, style="bold"), Text(""), grid)
+    return Group(Text(city.name, style="bold"), grid)
 
 
 def sector_table(overview: Overview) -> str:

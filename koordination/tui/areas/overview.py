@@ -158,10 +158,11 @@ def privacy_card(status: PrivacyStatus, today: date) -> str:
                 f"[dim]… und {len(requests) - OPEN_REQUESTS} weitere "
                 "(koordination datenschutz anfrage list)[/dim]"
             )
-    elif status.retention_warning:
-        lines.append("[b]Datenschutz[/b]")
     if status.retention_warning:
-        lines.append(f"[b]Achtung:[/b] {escape_markup(status.retention_warning)}")
+        # One line at 80 columns, so the figures below stay on the first screen; the
+        # command line's longer wording says what to do in words.
+        short = status.retention_warning.split(" – ")[0]
+        lines.append(f"[b]Achtung:[/b] {escape_markup(short)} (Taste M)")
     return "\n".join(lines)
 
 
