@@ -120,17 +120,19 @@ def cmd_list(args: argparse.Namespace) -> int:
         from koordination.cli.consents import print_art14_open
 
         return print_art14_open(args)
+    from koordination.services.directory.listing import list_people
     from koordination.services.directory.search import PeopleFilter
 
-    directory = open_core(args).directory
+    core = open_core(args)
     f = PeopleFilter(
         search=args.search,
         sector=args.sector,
-        group_id=group_id(directory, args.group),
+        # the directory service (and its imports) only when a group is named
+        group_id=group_id(core.directory, args.group) if args.group else None,
         tag=args.tag,
         archived=args.archived,
     )
-    rows = directory.list_people(f)
+    rows = list_people(core.db, core.clock.today(), f)
     if args.json:
         from koordination.outputs.builders.directory import person_row_json
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, exists, func, select, tuple_
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from koordination.domain.inputs.directory import (
@@ -16,7 +16,6 @@ from koordination.domain.inputs.directory import (
 from koordination.domain.inputs.validation import date_order
 from koordination.domain.models import (
     Affiliation,
-    GroupMembership,
     Organisation,
     Person,
     PersonEmail,
@@ -32,6 +31,7 @@ from koordination.domain.records.directory import (
     display_name,
 )
 from koordination.errors import FieldError, ValidationError
+from koordination.services.directory import listing
 from koordination.services.directory.person_pages import (
     EXPORT_COLUMNS,
     ExportParts,
@@ -48,7 +48,6 @@ from koordination.services.directory.records import (
     changed_labels,
     chunks,
     conflict_error,
-    current_at,
 )
 from koordination.services.directory.search import (
     ALL_PEOPLE,
@@ -56,7 +55,6 @@ from koordination.services.directory.search import (
     email_key,
     person_sort_key,
     search_terms,
-    term_matches,
 )
 
 _P = TypeVar("_P")
@@ -213,35 +211,7 @@ class People(DirectoryBase):
             return self._person_record(person)
 
     def _people_query(self, f: PeopleFilter) -> Select[Any]:
-        # ix_person_search (archived, sort_key, id, search_text) holds each row's search text
-        # in list order: a page of a search walks it and stops after the page's last match,
-        # never reading the table or sorting (see search.py).
-        stmt = select(Person.id).where(Person.archived == f.archived)
-        for term in search_terms(f.search):
-            stmt = stmt.where(term_matches(Person.search_text, term))
-        today = self.today()
-        if f.sector is not None:
-            stmt = stmt.where(
-                exists()
-                .where(Affiliation.person_id == Person.id)
-                .where(Affiliation.organisation_id == Organisation.id)
-                .where(Organisation.sector == f.sector)
-                .where(current_at(Affiliation, today))
-            )
-        if f.group_id is not None:
-            stmt = stmt.where(
-                exists()
-                .where(GroupMembership.person_id == Person.id)
-                .where(GroupMembership.group_id == f.group_id)
-                .where(current_at(GroupMembership, today))
-            )
-        if f.tag:
-            stmt = stmt.where(
-                exists()
-                .where(PersonTag.person_id == Person.id)
-                .where(PersonTag.tag == f.tag.strip())
-            )
-        return stmt
+        return listing.people_query(f, self.today())
 
     def count_people(self, f: PeopleFilter = ALL_PEOPLE) -> int:
         stmt = self._people_query(f)
@@ -251,24 +221,7 @@ class People(DirectoryBase):
     def list_people(
         self, f: PeopleFilter = ALL_PEOPLE, offset: int = 0, limit: int | None = None
     ) -> list[PersonRow]:
-        columns = (Person.id, Person.title, Person.given_name, Person.family_name, Person.archived)
-        # The ids of one page from the search index alone (see _people_query), then the names
-        # of just those rows.
-        page = (
-            self._people_query(f)
-            .add_columns(Person.sort_key)
-            .order_by(Person.sort_key, Person.id)
-            .offset(offset)
-            .limit(limit)
-            .subquery()
-        )
-        stmt = (
-            select(*columns).join(page, page.c.id == Person.id).order_by(page.c.sort_key, page.c.id)
-        )
-        with self.db.session() as session:
-            base = session.execute(stmt).all()
-            ids = [row[0] for row in base]
-            return person_rows(base, RowParts(session, chunks(ids, 900), self.today()))
+        return listing.list_people(self.db, self.today(), f, offset, limit)
 
     def person_records(
         self, f: PeopleFilter = ALL_PEOPLE, offset: int = 0, limit: int | None = None

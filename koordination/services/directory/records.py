@@ -3,12 +3,12 @@ message, and the records (people, organisations, memberships, the city) handed t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import fields
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -36,6 +36,8 @@ from koordination.domain.records.directory import (
     is_current,
 )
 from koordination.errors import ConflictError, NotFoundError
+from koordination.services.directory.listing import chunks as chunks
+from koordination.services.directory.listing import current_at as current_at
 from koordination.services.directory.search import person_search_text
 
 R = TypeVar("R")
@@ -228,15 +230,3 @@ class DirectoryBase:
             (e.address for e in person.emails),
             orgs,
         )
-
-
-def current_at(model: Any, today: date) -> Any:
-    return and_(
-        or_(model.valid_from.is_(None), model.valid_from <= today),
-        or_(model.valid_to.is_(None), model.valid_to >= today),
-    )
-
-
-def chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

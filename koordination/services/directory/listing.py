@@ -1,0 +1,173 @@
+"""The people list: which people a filter selects, and a page of their list rows, read through
+Core on the tables.
+
+Nothing here touches the ORM's mapped attributes: a statement that names one makes SQLAlchemy
+configure every mapper first (~50 ms, more than the whole list of a city), so ``koordination
+people list`` never does. Exports and the interface share the filter (``people_query``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import Connection, Select, Table, and_, exists, or_, select
+
+from koordination.db.engine import Database
+from koordination.domain import models
+from koordination.domain.enums import Sector
+from koordination.domain.records.directory import PersonRow, display_name
+from koordination.services.directory.search import (
+    ALL_PEOPLE,
+    PeopleFilter,
+    search_terms,
+    term_matches,
+)
+
+
+def current_at(model: Any, today: date) -> Any:
+    """The condition that a row of ``model`` (a model or a table's columns) with ``valid_from``
+    and ``valid_to`` holds on ``today``."""
+    return and_(
+        or_(model.valid_from.is_(None), model.valid_from <= today),
+        or_(model.valid_to.is_(None), model.valid_to >= today),
+    )
+
+
+def chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+person = _table(models.Person)
+person_email = _table(models.PersonEmail)
+person_tag = _table(models.PersonTag)
+affiliation = _table(models.Affiliation)
+organisation = _table(models.Organisation)
+membership = _table(models.GroupMembership)
+group = _table(models.Group)
+
+#: What a list row needs of the person, in this order.
+ROW_COLUMNS = (
+    person.c.id,
+    person.c.title,
+    person.c.given_name,
+    person.c.family_name,
+    person.c.archived,
+)
+
+
+def people_query(f: PeopleFilter, today: date) -> Select[Any]:
+    """The ids of the people ``f`` selects (unordered; the callers sort by sort key and id)."""
+    p = person.c
+    # ix_person_search (archived, sort_key, id, search_text) holds each row's search text
+    # in list order: a page of a search walks it and stops after the page's last match,
+    # never reading the table or sorting (see search.py).
+    stmt = select(p.id).where(p.archived == f.archived)
+    for term in search_terms(f.search):
+        stmt = stmt.where(term_matches(p.search_text, term))
+    if f.sector is not None:
+        a, o = affiliation.c, organisation.c
+        stmt = stmt.where(
+            exists()
+            .where(a.person_id == p.id)
+            .where(a.organisation_id == o.id)
+            .where(o.sector == f.sector)
+            .where(current_at(a, today))
+        )
+    if f.group_id is not None:
+        m = membership.c
+        stmt = stmt.where(
+            exists()
+            .where(m.person_id == p.id)
+            .where(m.group_id == f.group_id)
+            .where(current_at(m, today))
+        )
+    if f.tag:
+        t = person_tag.c
+        stmt = stmt.where(exists().where(t.person_id == p.id).where(t.tag == f.tag.strip()))
+    return stmt
+
+
+class ListParts:
+    """What the rows of the list show of the other tables, by person id: e-mail addresses,
+    the first current organisation with its sector, the current groups, the restriction."""
+
+    def __init__(self, conn: Connection, scopes: Iterable[Sequence[int]], today: date) -> None:
+        self.emails: dict[int, list[str]] = defaultdict(list)
+        self.orgs: dict[int, tuple[str, Sector]] = {}
+        self.groups: dict[int, list[str]] = defaultdict(list)
+        self.restricted: set[int] = set()
+        e, a, o = person_email.c, affiliation.c, organisation.c
+        m, g, p = membership.c, group.c, person.c
+        for scope in scopes:
+            for pid, address in conn.execute(
+                select(e.person_id, e.address)
+                .where(e.person_id.in_(scope))
+                .order_by(e.person_id, e.position)
+            ):
+                self.emails[pid].append(address)
+            for pid, name, sector in conn.execute(
+                select(a.person_id, o.name, o.sector)
+                .join(organisation, o.id == a.organisation_id)
+                .where(a.person_id.in_(scope), current_at(a, today))
+                .order_by(a.person_id, a.id)
+            ):
+                self.orgs.setdefault(pid, (name, sector))
+            for pid, name in conn.execute(
+                select(m.person_id, g.name)
+                .join(group, g.id == m.group_id)
+                .where(m.person_id.in_(scope), current_at(m, today))
+                .order_by(m.person_id, g.name)
+            ):
+                self.groups[pid].append(name)
+            self.restricted.update(
+                conn.scalars(select(p.id).where(p.id.in_(scope), p.restricted_at.is_not(None)))
+            )
+
+    def row(self, pid: int, title: str, given: str, family: str, archived: bool) -> PersonRow:
+        org = self.orgs.get(pid)
+        return PersonRow(
+            id=pid,
+            name=display_name(title, given, family),
+            emails=tuple(self.emails.get(pid, ())),
+            organisation=org[0] if org else "",
+            sector=org[1] if org else None,
+            groups=tuple(self.groups.get(pid, ())),
+            archived=archived,
+            restricted=pid in self.restricted,
+        )
+
+
+def list_people(
+    db: Database,
+    today: date,
+    f: PeopleFilter = ALL_PEOPLE,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[PersonRow]:
+    """The list rows of the people ``f`` selects, by family and given name, ``limit`` from
+    ``offset`` on (all without a limit)."""
+    p = person.c
+    # The ids of one page from the search index alone (see people_query), then the names of
+    # just those rows.
+    page = (
+        people_query(f, today)
+        .add_columns(p.sort_key)
+        .order_by(p.sort_key, p.id)
+        .offset(offset)
+        .limit(limit)
+        .subquery()
+    )
+    stmt = select(*ROW_COLUMNS).join(page, page.c.id == p.id).order_by(page.c.sort_key, page.c.id)
+    with db.session() as session:
+        conn = session.connection()
+        base = conn.execute(stmt).all()
+        parts = ListParts(conn, chunks([row[0] for row in base], 900), today)
+    return [parts.row(*row) for row in base]
