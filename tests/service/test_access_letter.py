@@ -243,6 +243,24 @@ def test_an_excerpt_holds_only_the_sentence_naming_the_person_and_masks_other_na
     assert "Erkrankung" not in everything and "Yilmaz" not in everything
 
 
+def test_a_clause_naming_somebody_else_is_left_out_of_the_sentence(city: Directory) -> None:
+    pid = _person(city, "Anna", "Muster", salutation="Frau")
+    _person(city, "Lukas", "Yilmaz")
+    _agenda_note(
+        city.db,
+        "Anna Muster berichtet vom Sprachcafé; Lukas Yilmaz ist wegen einer Erkrankung bis "
+        "März nicht dabei – Frau Muster übernimmt. Sprachcafé: Frau Muster lädt ein.",
+    )
+    report = Privacy(city.db, Clock.fixed(NOW)).access_report(pid)
+    (note,) = [m for m in report["mentions"] if m["field"] == "Notizen"]
+    assert note["excerpts"] == [
+        "Anna Muster berichtet vom Sprachcafé; …",
+        "… Frau Muster übernimmt.",
+        "Sprachcafé: Frau Muster lädt ein.",
+    ]
+    assert "Erkrankung" not in json.dumps(report, ensure_ascii=False)
+
+
 def test_sentences_end_at_full_stops_but_not_after_titles_initials_or_days() -> None:
     text = "Dr. A. Muster kam am 3. März. Danach z. B. Kaffee!\nNeue Zeile"
     parts = [text[a:b].strip() for a, b in sentence_spans(text)]

@@ -3,6 +3,7 @@ phone numbers, in every text column of every table (for the access report and er
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -143,6 +144,8 @@ class Mentions:
                     cut_end += 1
             else:
                 cut_start, cut_end = start, end
+            if others is not None:
+                cut_start, cut_end = self._own_clauses(text, cut_start, cut_end, match, others)
             own = [
                 (m.start() - cut_start, m.end() - cut_start)
                 for m in self.pattern.finditer(text, cut_start, cut_end)
@@ -157,6 +160,31 @@ class Mentions:
                 passage += " …"
             found.append(passage)
         return list(dict.fromkeys(found))
+
+    def _own_clauses(
+        self, text: str, start: int, end: int, match: re.Match[str], others: NameMask
+    ) -> tuple[int, int]:
+        """The part of the passage ``start:end`` around ``match`` without the clauses (parts
+        between ";", ":" or a dash) that name somebody else and not the person: "Monika Weiß
+        berichtet vom Sprachcafé; Lukas Yilmaz ist erkrankt." keeps only the first clause."""
+        bounds = [start]
+        bounds += [m.end() for m in _CLAUSE_END.finditer(text, start, end) if m.end() < end]
+        bounds.append(end)
+        clauses = list(itertools.pairwise(bounds))
+        if len(clauses) == 1:
+            return start, end
+
+        def keeps(a: int, b: int) -> bool:
+            clause = text[a:b]
+            return self.pattern.search(clause) is not None or others.mask(clause) == clause
+
+        here = next(i for i, (a, b) in enumerate(clauses) if a <= match.start() < b)
+        first = last = here
+        while first > 0 and keeps(*clauses[first - 1]):
+            first -= 1
+        while last < len(clauses) - 1 and keeps(*clauses[last + 1]):
+            last += 1
+        return clauses[first][0], clauses[last][1]
 
     def sql_filter(self, columns: Sequence[Any]) -> Any:
         """Rows whose text columns may hold a mention (each needle as written, in lower and in
@@ -181,6 +209,8 @@ _ABBREVIATIONS = frozenset(
     | {"inkl", "ing", "jun", "lit", "mag", "max", "min", "nr", "prof", "sen", "st", "std"}
     | {"str", "tel", "usw", "vgl", "zzgl"}
 )
+#: Where a clause ends inside a sentence: a semicolon, a colon, a dash between spaces.
+_CLAUSE_END = re.compile(r"[;:]\s+|\s+[–—]\s+")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'“”»)]*(?=\s+[\"'„“«(]?[^\W_a-zäöüß])|\n\s*")
 
 
