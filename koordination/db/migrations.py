@@ -96,6 +96,15 @@ def _unreadable(db: Database, exc: Exception) -> DatabaseError:
     # The driver's own text may carry a statement or a login name: say what is known in German.
     from koordination.db.errors import explains, translate
 
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":
+        # A login without a role on a shared database: not damage, a missing grant.
+        login = db.url.username or "diese Anmeldung"
+        return DatabaseError(
+            f"Die Anmeldung '{login}' hat keine koordination-Rolle für die Datenbank "
+            f"{db.display_name} und darf sie nicht lesen. Die Verwaltung der Datenbank (die "
+            f"Anmeldung, der die Tabellen gehören) vergibt Rollen: koordination roles grant "
+            f"{login} Lesen. Es wurde nichts geändert."
+        )
     reason = f" ({translate(exc).message})" if explains(exc) else ""
     return DatabaseError(
         f"Die Datenbank {db.display_name} kann nicht gelesen werden{reason}. "

@@ -192,6 +192,17 @@ def test_a_login_limited_to_a_group_sees_only_its_people(
     assert login in out and group in out
 
 
+def test_a_login_without_a_role_is_told_to_ask_for_one(
+    shared: Shared, capsys: pytest.CaptureFixture[str]
+) -> None:
+    login, url = shared.login(None)
+    assert main(["--db", url, "people", "list"]) == 1
+    err = capsys.readouterr().err
+    assert f"Die Anmeldung '{login}' hat keine koordination-Rolle" in err
+    assert f"koordination roles grant {login} Lesen" in err
+    assert "beschädigt" not in err and "permission" not in err
+
+
 def test_an_editing_login_cannot_delete_a_person_or_a_consent_behind_the_erasure(
     shared: Shared,
 ) -> None:
