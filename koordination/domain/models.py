@@ -1,6 +1,9 @@
 """The tables: SQLAlchemy 2.x typed models of the city's network directory."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: SQLAlchemy would evaluate every column's
+# annotation string with a copy of this module's namespace (~10 ms of every command's start).
+# Annotations are objects at once; a relationship naming a model is written as a string,
+# "Mapped[list[PersonEmail]]", which SQLAlchemy resolves when it configures the mappers.
 
 from datetime import UTC, date, datetime
 from typing import Any
@@ -210,22 +213,22 @@ class Person(Versioned, Base):
     sort_key: Mapped[str] = mapped_column(String(500), default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
 
-    emails: Mapped[list[PersonEmail]] = relationship(
+    emails: "Mapped[list[PersonEmail]]" = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="PersonEmail.position"
     )
-    phones: Mapped[list[PersonPhone]] = relationship(
+    phones: "Mapped[list[PersonPhone]]" = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="PersonPhone.position"
     )
-    tags: Mapped[list[PersonTag]] = relationship(
+    tags: "Mapped[list[PersonTag]]" = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="PersonTag.tag"
     )
-    consents: Mapped[list[Consent]] = relationship(
+    consents: "Mapped[list[Consent]]" = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Consent.id"
     )
-    affiliations: Mapped[list[Affiliation]] = relationship(
+    affiliations: "Mapped[list[Affiliation]]" = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="Affiliation.id"
     )
-    memberships: Mapped[list[GroupMembership]] = relationship(
+    memberships: "Mapped[list[GroupMembership]]" = relationship(
         back_populates="person",
         cascade="all, delete-orphan",
         order_by="GroupMembership.id",
@@ -248,7 +251,7 @@ class PersonEmail(Base):
     # An address belongs to one person only: it is how imports and replies find the person.
     address_key: Mapped[str] = mapped_column(String(320), index=True, unique=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
-    person: Mapped[Person] = relationship(back_populates="emails")
+    person: "Mapped[Person]" = relationship(back_populates="emails")
 
 
 class PersonPhone(Base):
@@ -257,7 +260,7 @@ class PersonPhone(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     number: Mapped[str] = mapped_column(String(100))
     position: Mapped[int] = mapped_column(Integer, default=0)
-    person: Mapped[Person] = relationship(back_populates="phones")
+    person: "Mapped[Person]" = relationship(back_populates="phones")
 
 
 class PersonTag(Base):
@@ -266,7 +269,7 @@ class PersonTag(Base):
         ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
     )
     tag: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
-    person: Mapped[Person] = relationship(back_populates="tags")
+    person: "Mapped[Person]" = relationship(back_populates="tags")
 
 
 class ConsentText(Base):
@@ -306,7 +309,7 @@ class Consent(Base):
     withdrawal_channel: Mapped[ConsentChannel | None] = mapped_column(
         enum_type(ConsentChannel, "withdrawal_channel")
     )
-    person: Mapped[Person] = relationship(back_populates="consents")
+    person: "Mapped[Person]" = relationship(back_populates="consents")
 
 
 class Affiliation(Base):
@@ -319,8 +322,8 @@ class Affiliation(Base):
     function: Mapped[str] = mapped_column(String(200), default="")
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
-    person: Mapped[Person] = relationship(back_populates="affiliations")
-    organisation: Mapped[Organisation] = relationship()
+    person: "Mapped[Person]" = relationship(back_populates="affiliations")
+    organisation: "Mapped[Organisation]" = relationship()
 
 
 class Group(Versioned, Base):
@@ -333,8 +336,8 @@ class Group(Versioned, Base):
         ForeignKey("network_group.id", ondelete="SET NULL"), index=True
     )
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
-    parent: Mapped[Group | None] = relationship(remote_side="Group.id")
-    memberships: Mapped[list[GroupMembership]] = relationship(
+    parent: "Mapped[Group | None]" = relationship(remote_side="Group.id")
+    memberships: "Mapped[list[GroupMembership]]" = relationship(
         back_populates="group", cascade="all, delete-orphan", order_by="GroupMembership.id"
     )
 
@@ -353,9 +356,9 @@ class GroupMembership(Base):
     representing_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"), index=True
     )
-    group: Mapped[Group] = relationship(back_populates="memberships")
-    person: Mapped[Person] = relationship(back_populates="memberships", foreign_keys=[person_id])
-    representing: Mapped[Organisation | None] = relationship()
+    group: "Mapped[Group]" = relationship(back_populates="memberships")
+    person: "Mapped[Person]" = relationship(back_populates="memberships", foreign_keys=[person_id])
+    representing: "Mapped[Organisation | None]" = relationship()
 
 
 class MeetingGroup(Base):
@@ -404,13 +407,13 @@ class Meeting(Versioned, Base):
     previous_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting.id", ondelete="SET NULL"), index=True
     )
-    groups: Mapped[list[Group]] = relationship(secondary="meeting_group", order_by="Group.name")
-    overrides: Mapped[list[MeetingOverride]] = relationship(
+    groups: "Mapped[list[Group]]" = relationship(secondary="meeting_group", order_by="Group.name")
+    overrides: "Mapped[list[MeetingOverride]]" = relationship(
         back_populates="meeting",
         cascade="all, delete-orphan",
         order_by="MeetingOverride.recurrence_id",
     )
-    invitations: Mapped[list[Invitation]] = relationship(
+    invitations: "Mapped[list[Invitation]]" = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="Invitation.id"
     )
 
@@ -433,7 +436,7 @@ class MeetingOverride(Base):
     online_url: Mapped[str | None] = mapped_column(String(500))
     #: The meeting's SEQUENCE when this occurrence was last changed.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
-    meeting: Mapped[Meeting] = relationship(back_populates="overrides")
+    meeting: "Mapped[Meeting]" = relationship(back_populates="overrides")
 
 
 class Invitation(Base):
@@ -457,9 +460,9 @@ class Invitation(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The SEQUENCE of the last CANCEL delivered (removal from the list or cancellation).
     cancel_sent_sequence: Mapped[int | None] = mapped_column(Integer)
-    meeting: Mapped[Meeting] = relationship(back_populates="invitations")
-    person: Mapped[Person] = relationship()
-    responses: Mapped[list[Response]] = relationship(
+    meeting: "Mapped[Meeting]" = relationship(back_populates="invitations")
+    person: "Mapped[Person]" = relationship()
+    responses: "Mapped[list[Response]]" = relationship(
         back_populates="invitation", cascade="all, delete-orphan", order_by="Response.id"
     )
 
@@ -481,7 +484,7 @@ class Response(Base):
     #: The COMMENT of the reply ("Ich komme 30 Minuten später"), "" when it had none.
     comment: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    invitation: Mapped[Invitation] = relationship(back_populates="responses")
+    invitation: "Mapped[Invitation]" = relationship(back_populates="responses")
 
 
 class ReplyReview(Base):
@@ -545,17 +548,17 @@ class Sitting(Versioned, Base):
     )
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    meeting: Mapped[Meeting] = relationship()
-    items: Mapped[list[AgendaItem]] = relationship(
+    meeting: "Mapped[Meeting]" = relationship()
+    items: "Mapped[list[AgendaItem]]" = relationship(
         back_populates="sitting", cascade="all, delete-orphan", order_by="AgendaItem.position"
     )
-    attendance: Mapped[list[Attendance]] = relationship(
+    attendance: "Mapped[list[Attendance]]" = relationship(
         back_populates="sitting", cascade="all, delete-orphan", order_by="Attendance.id"
     )
-    versions: Mapped[list[MinutesVersion]] = relationship(
+    versions: "Mapped[list[MinutesVersion]]" = relationship(
         back_populates="sitting", cascade="all, delete-orphan", order_by="MinutesVersion.number"
     )
-    cards: Mapped[list[WorkshopCard]] = relationship(
+    cards: "Mapped[list[WorkshopCard]]" = relationship(
         back_populates="sitting", cascade="all, delete-orphan", order_by="WorkshopCard.position"
     )
 
@@ -580,8 +583,8 @@ class AgendaItem(Base):
     attachments: Mapped[str] = mapped_column(Text, default="")
     #: The minutes on this item: discussion or notes.
     notes: Mapped[str] = mapped_column(Text, default="")
-    sitting: Mapped[Sitting] = relationship(back_populates="items")
-    decisions: Mapped[list[Decision]] = relationship(
+    sitting: "Mapped[Sitting]" = relationship(back_populates="items")
+    decisions: "Mapped[list[Decision]]" = relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="Decision.position"
     )
 
@@ -600,8 +603,8 @@ class Attendance(Base):
     status: Mapped[AttendanceStatus] = mapped_column(enum_type(AttendanceStatus, "attendance"))
     organisation: Mapped[str] = mapped_column(String(300), default="")
     sector: Mapped[Sector | None] = mapped_column(enum_type(Sector, "attendance_sector"))
-    sitting: Mapped[Sitting] = relationship(back_populates="attendance")
-    person: Mapped[Person | None] = relationship()
+    sitting: "Mapped[Sitting]" = relationship(back_populates="attendance")
+    person: "Mapped[Person | None]" = relationship()
 
 
 class Decision(Base):
@@ -619,7 +622,7 @@ class Decision(Base):
     votes_no: Mapped[int | None] = mapped_column(Integer)
     votes_abstain: Mapped[int | None] = mapped_column(Integer)
     result: Mapped[DecisionResult] = mapped_column(enum_type(DecisionResult, "decision_result"))
-    item: Mapped[AgendaItem] = relationship(back_populates="decisions")
+    item: "Mapped[AgendaItem]" = relationship(back_populates="decisions")
 
 
 class Task(Base):
@@ -664,7 +667,7 @@ class MinutesVersion(Base):
     approved_by: Mapped[str] = mapped_column(String(200), default="")
     content: Mapped[str] = mapped_column(Text)
     fingerprint: Mapped[str] = mapped_column(String(64))
-    sitting: Mapped[Sitting] = relationship(back_populates="versions")
+    sitting: "Mapped[Sitting]" = relationship(back_populates="versions")
 
 
 class WorkshopCard(Base):
@@ -681,7 +684,7 @@ class WorkshopCard(Base):
     cluster: Mapped[str] = mapped_column(String(200), default="")
     votes: Mapped[int] = mapped_column(Integer, default=0)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
-    sitting: Mapped[Sitting] = relationship(back_populates="cards")
+    sitting: "Mapped[Sitting]" = relationship(back_populates="cards")
 
 
 class Survey(Versioned, Base):
@@ -700,7 +703,7 @@ class Survey(Versioned, Base):
     introduction: Mapped[str] = mapped_column(Text, default="")
     anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("survey.id", ondelete="SET NULL"))
-    questions: Mapped[list[SurveyQuestion]] = relationship(
+    questions: "Mapped[list[SurveyQuestion]]" = relationship(
         back_populates="survey",
         cascade="all, delete-orphan",
         order_by="(SurveyQuestion.position, SurveyQuestion.id)",
@@ -760,8 +763,8 @@ class SurveyQuestion(Base):
         ForeignKey("survey_question.id", ondelete="SET NULL")
     )
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
-    survey: Mapped[Survey] = relationship(back_populates="questions")
-    options: Mapped[list[QuestionOption]] = relationship(
+    survey: "Mapped[Survey]" = relationship(back_populates="questions")
+    options: "Mapped[list[QuestionOption]]" = relationship(
         back_populates="question",
         cascade="all, delete-orphan",
         order_by="QuestionOption.position",
@@ -777,7 +780,7 @@ class QuestionOption(Base):
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
     label: Mapped[str] = mapped_column(String(300))
-    question: Mapped[SurveyQuestion] = relationship(
+    question: "Mapped[SurveyQuestion]" = relationship(
         back_populates="options", foreign_keys=[question_id]
     )
 
@@ -846,7 +849,7 @@ class ActionField(Versioned, Base):
         ForeignKey("network_group.id", ondelete="SET NULL"), index=True
     )
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
-    goals: Mapped[list[Goal]] = relationship(
+    goals: "Mapped[list[Goal]]" = relationship(
         back_populates="field", cascade="all, delete-orphan", order_by="(Goal.position, Goal.id)"
     )
 
@@ -860,8 +863,8 @@ class Goal(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
-    field: Mapped[ActionField] = relationship(back_populates="goals")
-    measures: Mapped[list[Measure]] = relationship(
+    field: "Mapped[ActionField]" = relationship(back_populates="goals")
+    measures: "Mapped[list[Measure]]" = relationship(
         back_populates="goal",
         cascade="all, delete-orphan",
         order_by="(Measure.position, Measure.id)",
@@ -901,12 +904,12 @@ class Measure(Versioned, Base):
         enum_type(MeasureStatus, "measure_status"), default=MeasureStatus.GEPLANT
     )
     progress: Mapped[int] = mapped_column(Integer, default=0)
-    goal: Mapped[Goal] = relationship(back_populates="measures")
-    partners: Mapped[list[MeasurePartner]] = relationship(cascade="all, delete-orphan")
-    indicators: Mapped[list[Indicator]] = relationship(
+    goal: "Mapped[Goal]" = relationship(back_populates="measures")
+    partners: "Mapped[list[MeasurePartner]]" = relationship(cascade="all, delete-orphan")
+    indicators: "Mapped[list[Indicator]]" = relationship(
         cascade="all, delete-orphan", order_by="(Indicator.position, Indicator.id)"
     )
-    links: Mapped[list[MeasureLink]] = relationship(
+    links: "Mapped[list[MeasureLink]]" = relationship(
         cascade="all, delete-orphan", order_by="MeasureLink.id"
     )
 
@@ -1093,7 +1096,7 @@ class EngagementOffer(Versioned, Base):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The confirmation (its day) the last reminder asked about: one reminder per period.
     reminded_for: Mapped[date | None] = mapped_column(Date)
-    tags: Mapped[list[EngagementOfferTag]] = relationship(
+    tags: "Mapped[list[EngagementOfferTag]]" = relationship(
         cascade="all, delete-orphan", order_by="EngagementOfferTag.tag"
     )
 
@@ -1128,7 +1131,7 @@ class Circular(Base):
     left_out: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200), default="")
-    attachments: Mapped[list[CircularAttachment]] = relationship(
+    attachments: "Mapped[list[CircularAttachment]]" = relationship(
         cascade="all, delete-orphan", order_by="CircularAttachment.id"
     )
 
