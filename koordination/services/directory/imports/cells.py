@@ -140,6 +140,12 @@ def with_instants(purposes: tuple[ConsentPurpose, ...], days: list[date]) -> Con
 
 
 @lru_cache(maxsize=4096)
+def city_day(at: datetime) -> date:
+    """The city's calendar day of an instant (a file repeats a few thousand of them)."""
+    return at.astimezone(CITY_ZONE).date()
+
+
+@lru_cache(maxsize=4096)
 def given_at(day: date) -> datetime:
     # Noon in the city: the calendar day survives any conversion between UTC and Berlin.
     return datetime.combine(day, time(12, 0), tzinfo=CITY_ZONE).astimezone(UTC)

@@ -9,7 +9,6 @@ from pathlib import Path
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from koordination.clock import CITY_ZONE
 from koordination.domain.enums import Channel, ConsentPurpose, GroupRole, Sector, fold
 from koordination.domain.inputs.directory import OrganisationInput
 from koordination.domain.inputs.validation import (
@@ -26,6 +25,7 @@ from koordination.services.directory.imports.cells import (
     ConsentPairs,
     cached_date,
     cached_fold,
+    city_day,
     clean_cell,
     compose_address,
     consent_cells,
@@ -512,15 +512,11 @@ class PeopleReader:
             pairs = tuple((self.imported.yes_purpose, at) for _purpose, at in pairs)
         for purpose, at in pairs:
             text = texts.get(purpose)
-            if (
-                text is not None
-                and at is not None
-                and at.astimezone(CITY_ZONE).date() < text.valid_from
-            ):
+            if text is not None and at is not None and city_day(at) < text.valid_from:
                 self.problems.add(
                     line,
                     self.cols.label("consent_date", "Einwilligung am"),
-                    f"Das Datum {format_date(at.astimezone(CITY_ZONE).date())} liegt vor der "
+                    f"Das Datum {format_date(city_day(at))} liegt vor der "
                     f"Fassung {text.version} „{purpose.label}“ (gültig ab "
                     f"{format_date(text.valid_from)}); zugestimmt wurde einem anderen Text.",
                 )
