@@ -40,7 +40,6 @@ async def test_overview_shows_city_sectors_and_groups(city_db: str) -> None:
         city = text_of(app.query_one("#overview-city", Static))
         assert city.splitlines() == [
             "Musterstadt",
-            "",
             "  Bundesland        Niedersachsen",
             "  Einwohner         48.200",
             "  Im Netzwerk seit  2019",
