@@ -9,12 +9,13 @@ DEMO_DB ?= .demo/demostadt.sqlite3
 .PHONY: venv demo test test-lowest lint readers pytest test-unit snapshots fuzz-deep mutants mutants-sample bench clean \
 	migration
 
-# The suite runs against a real PostgreSQL server, checks calendars with ical.js and documents
-# with LibreOffice: without them it fails with a German message saying how to get them. =0 checks
-# without (never in CI).
+# The suite runs against a real PostgreSQL server, checks calendars with ical.js, documents
+# with LibreOffice and the published offer pages with headless Chromium: without them it fails
+# with a German message saying how to get them. =0 checks without (never in CI).
 export KOORDINATION_REQUIRE_POSTGRES ?= 1
 export KOORDINATION_REQUIRE_READERS ?= 1
 export KOORDINATION_REQUIRE_LIBREOFFICE ?= 1
+export KOORDINATION_REQUIRE_BROWSER ?= 1
 
 venv: $(STAMP)
 
