@@ -104,6 +104,8 @@ VERBS: dict[str, Verb] = {
     "outgoing": Verb("Q", "Versand"),
     # Rundmails: from anywhere in the main window
     "circulars": Verb("O", "Rundmails"),
+    # Writing and seeing what it becomes (the Rundmail's text and its first message)
+    "preview": Verb("f2", "Vorschau", "F2"),
     # Views inside an area (Netzwerk: Sektoren, Engagement, Zusammenarbeit, Arbeitsgruppe)
     "next_view": Verb("greater_than_sign", "Nächste Ansicht", ">"),
     "previous_view": Verb("less_than_sign", "Vorige Ansicht", "<"),

@@ -68,6 +68,23 @@ def test_everyone_and_an_organisation_reach_the_people_of_the_directory(network:
     assert [r.name for r in single.recipients] == ["Bernd Weiß"]
 
 
+def test_the_audiences_offered_for_completion_are_typed_as_the_planning_reads_them(
+    network: Network,
+) -> None:
+    circulars = network.core.circulars
+    offered = circulars.audience_choices()
+    assert offered[0] == "alle"
+    assert f"gruppe:{GROUP}" in offered
+    assert "sektor:Wirtschaft" in offered
+    assert [o for o in offered if o.startswith("organisation:")] == [
+        "organisation:Bäckerei Korn",
+        "organisation:Stadtwerke Wiesenbrück",
+        "organisation:Tafel Wiesenbrück e.V.",
+    ]
+    for audience in offered:
+        circulars.plan(draft(audience))  # each one as offered is understood
+
+
 def test_the_greeting_comes_from_the_directory_formal_or_informal(network: Network) -> None:
     audience = (f"gruppe:{GROUP}", "sektor:Wirtschaft")
     formal = network.core.circulars.plan(draft(*audience))

@@ -121,6 +121,21 @@ def people_of(session: Session, part: Part, today: date) -> Select[int]:
     return select(Person.id).where(Person.id == person.id)
 
 
+def choices(session: Session) -> list[str]:
+    """Every audience as it is typed, for completion: everyone, the groups, the sectors and
+    the organisations (not archived), each kind in alphabetical order."""
+    groups = session.scalars(select(Group.name).where(Group.archived.is_(False)))
+    organisations = session.scalars(
+        select(Organisation.name).where(Organisation.archived.is_(False))
+    )
+    return [
+        "alle",
+        *(f"gruppe:{n}" for n in sorted(groups, key=str.casefold)),
+        *(f"sektor:{s.label}" for s in Sector),
+        *(f"organisation:{n}" for n in sorted(organisations, key=str.casefold)),
+    ]
+
+
 def _group(session: Session, name: str) -> int:
     if name.isdecimal() and len(name) < 18 and session.get(Group, int(name)) is not None:
         return int(name)

@@ -52,7 +52,7 @@ from koordination.domain.records.circulars import (
 from koordination.errors import FieldError, KoordinationError, NotFoundError, ValidationError
 from koordination.files import try_lock
 from koordination.services.circulars import text as words
-from koordination.services.circulars.audience import PURPOSE, Part, classify, parse
+from koordination.services.circulars.audience import PURPOSE, Part, choices, classify, parse
 from koordination.services.consent import current_consent
 
 Progress = Callable[[int, int], None]
@@ -104,6 +104,11 @@ class Circulars:
         self.clock = clock
 
     # ------------------------------------------------------------------ planning
+    def audience_choices(self) -> list[str]:
+        """The audiences as typed ("alle", "gruppe:…", "sektor:…", "organisation:…")."""
+        with self.db.session() as session:
+            return choices(session)
+
     def plan(self, draft: CircularDraft) -> CircularPlan:
         """Who would receive ``draft`` now and who would not (with the reason), and the first
         message rendered. Refused in German (nothing stored) for an empty subject or text, an

@@ -19,12 +19,30 @@ from koordination.clock import CITY_ZONE
 from koordination.errors import KoordinationError
 from koordination.tui.dialogs.base import Dialog
 from koordination.tui.keys import bind
+from koordination.tui.widgets.column_fit import (
+    FitColumn,
+    FittedTable,
+    clip_cell,
+    needed_widths,
+    set_columns,
+)
 
 if TYPE_CHECKING:
     from koordination.core import Core
-    from koordination.domain.records.circulars import CircularRecord, SendResult
+    from koordination.domain.records.circulars import CircularPlan, CircularRecord, SendResult
 
 CIRCULARS_CSS = Path(__file__).with_name("circulars.tcss")
+
+#: The subject takes what is left (cut with "…"; the detail below says it whole); the day it
+#: was written drops out first when the table is narrow, then the state.
+COLUMNS = [
+    FitColumn("id", "Nr.", 4),
+    FitColumn("created", "Erstellt", 10, priority=2),
+    FitColumn("subject", "Betreff", 30, min_width=16, grow=True),
+    FitColumn("status", "Stand", 24, min_width=16, priority=1),
+]
+#: A subject longer than this is cut rather than pushing the state out of the table.
+SUBJECT_ROOM = 40
 
 
 def details_text(record: CircularRecord) -> str:
@@ -63,15 +81,19 @@ class CircularsScreen(Dialog[None]):
         self.core = core
         self.records: list[CircularRecord] = []
         self.stop: threading.Event | None = None
+        #: The circular being sent (its details follow the progress).
+        self.sending: int | None = None
         self.select_after_load: int | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="circulars-dialog"):
             yield Static("Rundmails", classes="dialog-title")
-            yield DataTable(id="circulars-table", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(id="circulars-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="circulars-details"):
                 yield Static("Rundmails werden geladen …", id="circulars-detail")
-            yield ProgressBar(id="circulars-progress", show_eta=False)
+            with Horizontal(id="circulars-sending"):
+                yield Static("", id="circulars-progress-label")
+                yield ProgressBar(id="circulars-progress", show_eta=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(
                     "Neue Rundmail (n)", variant="primary", id="circulars-new", compact=True
@@ -81,11 +103,8 @@ class CircularsScreen(Dialog[None]):
 
     def on_mount(self) -> None:
         table: DataTable[Any] = self.query_one("#circulars-table", DataTable)
-        table.add_column("Nr.", width=4)
-        table.add_column("Erstellt", width=10)
-        table.add_column("Betreff", width=30)
-        table.add_column("Stand", width=24)
-        self.query_one(ProgressBar).display = False
+        set_columns(table, COLUMNS)
+        self.query_one("#circulars-sending").display = False
         table.focus()
         self.load()
 
@@ -99,22 +118,23 @@ class CircularsScreen(Dialog[None]):
             return
         self.app.call_from_thread(self._loaded, records)
 
+    @property
+    def shown(self) -> bool:
+        """Whether the screen is still open: a worker may answer after it was closed."""
+        return self.is_attached and self in self.app.screen_stack
+
     def _detail(self, text: str) -> None:
-        self.query_one("#circulars-detail", Static).update(text)
+        if self.shown:
+            self.query_one("#circulars-detail", Static).update(text)
 
     def _loaded(self, records: list[CircularRecord]) -> None:
+        if not self.shown:
+            return
+        keep = self.select_after_load or (self.current.id if self.current else None)
+        self.select_after_load = None
         self.records = records
         table: DataTable[Any] = self.query_one("#circulars-table", DataTable)
-        keep = self.select_after_load or (self.current.id if self.current else None)
-        table.clear()
-        for r in records:
-            table.add_row(
-                str(r.id),
-                f"{r.created_at.astimezone(CITY_ZONE):%d.%m.%Y}",
-                r.subject,
-                r.status(),
-                key=str(r.id),
-            )
+        self._render_rows()
         if not records:
             self._detail(
                 "Noch keine Rundmail. Mit n eine schreiben: an Gruppen, Sektoren, "
@@ -124,6 +144,32 @@ class CircularsScreen(Dialog[None]):
         row = next((i for i, r in enumerate(records) if r.id == keep), 0)
         table.move_cursor(row=row)
         self.show_details(records[row].id)
+
+    def _render_rows(self) -> None:
+        table: DataTable[Any] = self.query_one("#circulars-table", DataTable)
+        rows = [
+            {
+                "id": str(r.id),
+                "created": f"{r.created_at.astimezone(CITY_ZONE):%d.%m.%Y}",
+                "subject": r.subject,
+                "status": r.status(),
+            }
+            for r in self.records
+        ]
+        needs = needed_widths(rows)
+        needs["subject"] = min(needs.get("subject", 0), SUBJECT_ROOM)
+        widths = set_columns(table, COLUMNS, needs)
+        for record, values in zip(self.records, rows, strict=True):
+            cells = [clip_cell(values[key], width) for key, width in widths.items()]
+            table.add_row(*cells, key=str(record.id))
+
+    def on_fitted_table_resized(self, event: FittedTable.Resized) -> None:
+        event.stop()
+        table: DataTable[Any] = self.query_one("#circulars-table", DataTable)
+        row = table.cursor_row
+        self._render_rows()
+        if self.records:
+            table.move_cursor(row=max(0, min(row, len(self.records) - 1)), animate=False)
 
     @property
     def current(self) -> CircularRecord | None:
@@ -154,17 +200,23 @@ class CircularsScreen(Dialog[None]):
             return
         from koordination.tui.screens.circular_compose import ComposeCircularScreen
 
-        def written(circular_id: int | None) -> None:
-            if circular_id is None:
+        def written(plan: CircularPlan | None) -> None:
+            if plan is None or plan.circular_id is None:
                 return
-            self.select_after_load = circular_id
+            self.select_after_load = plan.circular_id
             self.load()
-            self.ask_to_send(circular_id)
+            self.ask_to_send(plan)
 
         self.app.push_screen(ComposeCircularScreen(self.core), written)
 
-    def ask_to_send(self, circular_id: int) -> None:
+    def ask_to_send(self, plan: CircularPlan) -> None:
         from koordination.tui.dialogs.form import ConfirmScreen
+
+        circular_id = plan.circular_id
+        assert circular_id is not None
+        count = len(plan.recipients)
+        minutes = -(-count // plan.draft.per_minute)
+        people = "1 Person" if count == 1 else f"{count} Personen"
 
         def answer(yes: bool | None) -> None:
             if yes:
@@ -172,9 +224,11 @@ class CircularsScreen(Dialog[None]):
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Rundmail Nr. {circular_id} jetzt senden?",
+                f"Rundmail Nr. {circular_id} jetzt an {people} senden?",
                 [
                     "Jede Person erhält eine eigene Nachricht; niemand sieht die anderen.",
+                    f"Höchstens {plan.draft.per_minute} pro Minute: das dauert etwa "
+                    + ("1 Minute." if minutes <= 1 else f"{minutes} Minuten."),
                     "Später senden: Rundmail wählen und S drücken.",
                 ],
                 "Jetzt senden",
@@ -201,9 +255,11 @@ class CircularsScreen(Dialog[None]):
 
     def start_sending(self, circular_id: int) -> None:
         self.stop = threading.Event()
+        self.sending = circular_id
         bar = self.query_one(ProgressBar)
         bar.update(total=None, progress=0)
-        bar.display = True
+        self.query_one("#circulars-progress-label", Static).update("Wird gesendet … (S hält an)")
+        self.query_one("#circulars-sending").display = True
         self.send(circular_id, self.stop)
 
     @work(thread=True, exclusive=True, group="circular-send")
@@ -223,29 +279,48 @@ class CircularsScreen(Dialog[None]):
         self.app.call_from_thread(self._sent, result, "")
 
     def _progress(self, done: int, total: int) -> None:
+        if not self.shown:
+            return
         self.query_one(ProgressBar).update(total=total, progress=done)
+        self.query_one("#circulars-progress-label", Static).update(
+            f"{done} von {total} gesendet (S hält an)"
+        )
+        current = self.current
+        if current is not None and current.id == self.sending:
+            self.show_details(current.id)
 
     def _sent(self, result: SendResult | None, problem: str) -> None:
         self.stop = None
-        self.query_one(ProgressBar).display = False
+        self.sending = None
+        # The history may have been closed meanwhile: the notice goes to the app then.
         if result is None:
-            self.notify(problem, title="Nicht gesendet", severity="error", timeout=15)
+            self.app.notify(problem, title="Nicht gesendet", severity="error", timeout=15)
         else:
             failed = bool(result.failed or result.unclear or result.remaining)
-            self.notify(
+            self.app.notify(
                 result.summary(),
                 title="Rundmail",
                 severity="warning" if failed else "information",
                 timeout=15,
             )
-        self.load()
+        if self.shown:
+            self.query_one("#circulars-sending").display = False
+            self.load()
 
     def action_reload(self) -> None:
         self.load()
 
     @on(Button.Pressed, "#circulars-close")
     def action_close(self) -> None:
-        if self.stop is not None:
-            # The worker ends after the message on its way; what is left waits for S.
-            self.stop.set()
+        self.flush_saves()
         self.dismiss(None)
+
+    # ------------------------------------------------------------------ quitting
+    def unsaved_changes(self) -> bool:
+        return False
+
+    def flush_saves(self) -> None:
+        """Closing or quitting while sending: the worker stops after the message on its way
+        (recorded as sent); what is left waits for S or `koordination rundmail resume`."""
+        if self.stop is not None:
+            self.stop.set()
