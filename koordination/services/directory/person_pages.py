@@ -7,11 +7,11 @@ and table still looked up every person in every table's index, ~5 s)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Connection, Select, select, type_coerce
+from sqlalchemy import Connection, Row, Select, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.types import NullType
 
@@ -50,6 +50,13 @@ _Ts = TypeVarTuple("_Ts")
 
 def _within(stmt: Select[*_Ts], column: Any, scope: Scope) -> Select[*_Ts]:
     return stmt if scope is None else stmt.where(column.in_(scope))
+
+
+def _rows(conn: Connection, stmt: Select[*_Ts]) -> Iterator[Row[*_Ts]]:
+    """The rows of ``stmt``, fetched a few thousand at a time: row by row costs a call into
+    the driver each, all at once holds a whole table's rows besides what is made of them."""
+    for part in conn.execute(stmt).partitions(4096):
+        yield from part
 
 
 def _stored(column: Any) -> Any:
@@ -105,35 +112,38 @@ class RowParts:
                     ).all()
                 )
             sharing, emails, orgs = self.sharing, self.emails, self.orgs
-            for pid, address in conn.execute(
+            for pid, address in _rows(
+                conn,
                 _within(
                     select(PersonEmail.person_id, PersonEmail.address),
                     PersonEmail.person_id,
                     scope,
-                ).order_by(PersonEmail.person_id, PersonEmail.position)
-            ).all():
+                ).order_by(PersonEmail.person_id, PersonEmail.position),
+            ):
                 if sharing is None or pid in sharing:
                     emails[pid].append(address)
-            for pid, name, sector in conn.execute(
+            for pid, name, sector in _rows(
+                conn,
                 _within(
                     select(Affiliation.person_id, Organisation.name, _stored(Organisation.sector))
                     .join(Organisation)
                     .where(current_at(Affiliation, today)),
                     Affiliation.person_id,
                     scope,
-                ).order_by(Affiliation.person_id, Affiliation.id)
-            ).all():
+                ).order_by(Affiliation.person_id, Affiliation.id),
+            ):
                 if pid not in orgs:
                     orgs[pid] = (name, sectors[sector])
-            for pid, gname in conn.execute(
+            for pid, gname in _rows(
+                conn,
                 _within(
                     select(GroupMembership.person_id, Group.name)
                     .join(Group)
                     .where(current_at(GroupMembership, today)),
                     GroupMembership.person_id,
                     scope,
-                ).order_by(GroupMembership.person_id, Group.name)
-            ).all():
+                ).order_by(GroupMembership.person_id, Group.name),
+            ):
                 self.groups[pid].append(gname)
             self.restricted.update(
                 conn.scalars(
@@ -388,43 +398,49 @@ class ExportParts:
                 ).all()
             )
             # Withdrawn consents are neither written nor current.
-            for pid, purpose, given in conn.execute(
+            for pid, purpose, given in _rows(
+                conn,
                 _within(
                     select(
                         Consent.person_id, _stored(Consent.purpose), _stored(Consent.given_at)
                     ).where(Consent.withdrawn_at.is_(None)),
                     Consent.person_id,
                     scope,
-                ).order_by(Consent.person_id, Consent.id)
-            ).all():
+                ).order_by(Consent.person_id, Consent.id),
+            ):
                 self.consents[pid].append((purposes[purpose], instants[given]))
             sharing = self.sharing
-            for pid, address in conn.execute(
+            for pid, address in _rows(
+                conn,
                 _within(
                     select(PersonEmail.person_id, PersonEmail.address),
                     PersonEmail.person_id,
                     scope,
-                ).order_by(PersonEmail.person_id, PersonEmail.position)
-            ).all():
+                ).order_by(PersonEmail.person_id, PersonEmail.position),
+            ):
                 if pid in sharing:
                     self.emails[pid].append(address)
-            for pid, number in conn.execute(
+            for pid, number in _rows(
+                conn,
                 _within(
                     select(PersonPhone.person_id, PersonPhone.number),
                     PersonPhone.person_id,
                     scope,
-                ).order_by(PersonPhone.person_id, PersonPhone.position)
-            ).all():
+                ).order_by(PersonPhone.person_id, PersonPhone.position),
+            ):
                 if pid in sharing:
                     self.phones[pid].append(shown_phone(number))
-            for pid, tag in conn.execute(
+            for pid, tag in _rows(
+                conn,
                 _within(
                     select(PersonTag.person_id, PersonTag.tag), PersonTag.person_id, scope
-                ).order_by(PersonTag.person_id, PersonTag.tag)
-            ).all():
+                ).order_by(PersonTag.person_id, PersonTag.tag),
+            ):
                 self.tags[pid].append(tag)
             affiliations = self.affiliations
-            for pid, name, function, sector in conn.execute(
+            shared: dict[tuple[str, str, Sector], tuple[str, str, Sector]] = {}
+            for pid, name, function, sector in _rows(
+                conn,
                 _within(
                     select(
                         Affiliation.person_id,
@@ -436,11 +452,14 @@ class ExportParts:
                     .where(current_at(Affiliation, today)),
                     Affiliation.person_id,
                     scope,
-                ).order_by(Affiliation.person_id, Affiliation.id)
-            ).all():
+                ).order_by(Affiliation.person_id, Affiliation.id),
+            ):
                 if pid not in affiliations:
-                    affiliations[pid] = (name, function, sectors[sector])
-            for pid, group, role, since in conn.execute(
+                    # One tuple per organisation and function, however many people share it.
+                    held = (name, function, sectors[sector])
+                    affiliations[pid] = shared.setdefault(held, held)
+            for pid, group, role, since in _rows(
+                conn,
                 _within(
                     select(
                         GroupMembership.person_id,
@@ -452,8 +471,8 @@ class ExportParts:
                     .where(current_at(GroupMembership, today)),
                     GroupMembership.person_id,
                     scope,
-                ).order_by(GroupMembership.person_id, GroupMembership.id)
-            ).all():
+                ).order_by(GroupMembership.person_id, GroupMembership.id),
+            ):
                 self.memberships[pid].append((group, roles[role], days[since]))
 
 
