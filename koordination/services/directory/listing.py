@@ -9,11 +9,11 @@ people list`` never does. Exports and the interface share the filter (``people_q
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from datetime import date
-from typing import Any, cast
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any, TypeVarTuple, cast
 
-from sqlalchemy import Connection, Select, Table, and_, exists, or_, select
+from sqlalchemy import Connection, Row, Select, Table, and_, exists, or_, select
 
 from koordination.db.engine import Database
 from koordination.domain import models
@@ -25,6 +25,8 @@ from koordination.services.directory.search import (
     search_terms,
     term_matches,
 )
+
+_Ts = TypeVarTuple("_Ts")
 
 
 def current_at(model: Any, today: date) -> Any:
@@ -95,40 +97,86 @@ def people_query(f: PeopleFilter, today: date) -> Select[Any]:
     return stmt
 
 
+#: Whose rows of the other tables a query reads: a list of ids (at most a few hundred), a
+#: query of exactly the ids of a page, or ``None`` for everybody (an export of them all).
+Scope = Sequence[int] | Select[Any] | None
+
+
+def within(stmt: Select[*_Ts], column: Any, scope: Scope) -> Select[*_Ts]:
+    """``stmt`` limited to the rows of the people ``scope`` names."""
+    return stmt if scope is None else stmt.where(column.in_(scope))
+
+
+def fetched(conn: Connection, stmt: Select[*_Ts]) -> Iterator[Row[*_Ts]]:
+    """The rows of ``stmt``, fetched a few thousand at a time: row by row costs a call into
+    the driver each, all at once holds a whole table's rows besides what is made of them."""
+    for part in conn.execute(stmt).partitions(4096):
+        yield from part
+
+
 class ListParts:
     """What the rows of the list show of the other tables, by person id: e-mail addresses,
-    the first current organisation with its sector, the current groups, the restriction."""
+    the first current organisation with its sector, the current groups, the restriction.
 
-    def __init__(self, conn: Connection, scopes: Iterable[Sequence[int]], today: date) -> None:
+    With ``shareable_at`` (an export): who currently consents to sharing their contact data
+    (``consent.consenting_people``); only their e-mail addresses are read and shown."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        scopes: Iterable[Scope],
+        today: date,
+        *,
+        shareable_at: datetime | None = None,
+    ) -> None:
         self.emails: dict[int, list[str]] = defaultdict(list)
         self.orgs: dict[int, tuple[str, Sector]] = {}
         self.groups: dict[int, list[str]] = defaultdict(list)
         self.restricted: set[int] = set()
+        self.sharing: set[int] | None = None if shareable_at is None else set()
         e, a, o = person_email.c, affiliation.c, organisation.c
         m, g, p = membership.c, group.c, person.c
         for scope in scopes:
-            for pid, address in conn.execute(
-                select(e.person_id, e.address)
-                .where(e.person_id.in_(scope))
-                .order_by(e.person_id, e.position)
+            if self.sharing is not None and shareable_at is not None:
+                from koordination.services.consent import SHARING, consenting_people
+
+                consenting = consenting_people(SHARING, shareable_at)
+                consenter = models.Consent.person_id
+                self.sharing.update(conn.scalars(within(consenting, consenter, scope)))
+            sharing, emails, orgs = self.sharing, self.emails, self.orgs
+            for pid, address in fetched(
+                conn,
+                within(select(e.person_id, e.address), e.person_id, scope).order_by(
+                    e.person_id, e.position
+                ),
             ):
-                self.emails[pid].append(address)
-            for pid, name, sector in conn.execute(
-                select(a.person_id, o.name, o.sector)
-                .join(organisation, o.id == a.organisation_id)
-                .where(a.person_id.in_(scope), current_at(a, today))
-                .order_by(a.person_id, a.id)
+                if sharing is None or pid in sharing:
+                    emails[pid].append(address)
+            for pid, name, sector in fetched(
+                conn,
+                within(
+                    select(a.person_id, o.name, o.sector)
+                    .join(organisation, o.id == a.organisation_id)
+                    .where(current_at(a, today)),
+                    a.person_id,
+                    scope,
+                ).order_by(a.person_id, a.id),
             ):
-                self.orgs.setdefault(pid, (name, sector))
-            for pid, name in conn.execute(
-                select(m.person_id, g.name)
-                .join(group, g.id == m.group_id)
-                .where(m.person_id.in_(scope), current_at(m, today))
-                .order_by(m.person_id, g.name)
+                if pid not in orgs:
+                    orgs[pid] = (name, sector)
+            for pid, name in fetched(
+                conn,
+                within(
+                    select(m.person_id, g.name)
+                    .join(group, g.id == m.group_id)
+                    .where(current_at(m, today)),
+                    m.person_id,
+                    scope,
+                ).order_by(m.person_id, g.name),
             ):
                 self.groups[pid].append(name)
             self.restricted.update(
-                conn.scalars(select(p.id).where(p.id.in_(scope), p.restricted_at.is_not(None)))
+                conn.scalars(within(select(p.id).where(p.restricted_at.is_not(None)), p.id, scope))
             )
 
     def row(self, pid: int, title: str, given: str, family: str, archived: bool) -> PersonRow:

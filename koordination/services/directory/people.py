@@ -32,13 +32,11 @@ from koordination.domain.records.directory import (
 )
 from koordination.errors import FieldError, ValidationError
 from koordination.services.directory import listing
+from koordination.services.directory.listing import ListParts, Scope
 from koordination.services.directory.person_pages import (
     EXPORT_COLUMNS,
     ExportParts,
-    RowParts,
-    Scope,
     exported_people,
-    person_rows,
 )
 from koordination.services.directory.person_pages import (
     person_records as page_of_person_records,
@@ -320,13 +318,15 @@ class People(DirectoryBase):
     ) -> Iterator[list[PersonRow]]:
         """``list_people`` as an export may show it, page after page: e-mail addresses only of
         those with a current sharing consent at ``now``."""
-        columns = (Person.id, Person.title, Person.given_name, Person.family_name, Person.archived)
         today = self.today()
 
-        def read(session: Session, scopes: Iterable[Scope]) -> RowParts:
-            return RowParts(session, scopes, today, shareable_at=now)
+        def read(session: Session, scopes: Iterable[Scope]) -> ListParts:
+            return ListParts(session.connection(), scopes, today, shareable_at=now)
 
-        return self._export_pages(f, columns, size, read, person_rows)
+        def build(page: Sequence[Any], parts: ListParts) -> list[PersonRow]:
+            return [parts.row(*row[:5]) for row in page]
+
+        return self._export_pages(f, listing.ROW_COLUMNS, size, read, build)
 
     def exported_people_pages(
         self, f: PeopleFilter = ALL_PEOPLE, *, now: datetime, size: int = 1000

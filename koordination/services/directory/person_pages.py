@@ -7,11 +7,11 @@ and table still looked up every person in every table's index, ~5 s)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, TypeVarTuple
+from typing import Any
 
-from sqlalchemy import Connection, Row, Select, select, type_coerce
+from sqlalchemy import Connection, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.types import NullType
 
@@ -34,29 +34,11 @@ from koordination.domain.records.directory import (
     ExportedPerson,
     MembershipRecord,
     PersonRecord,
-    PersonRow,
     display_name,
     is_current,
 )
 from koordination.services.consent import SHARING, consenting_people
-from koordination.services.directory.records import current_at
-
-#: Whose rows of the other tables a query reads: a list of ids (at most a few hundred), a
-#: query of exactly the ids of a page, or ``None`` for everybody.
-Scope = Sequence[int] | Select[Any] | None
-
-_Ts = TypeVarTuple("_Ts")
-
-
-def _within(stmt: Select[*_Ts], column: Any, scope: Scope) -> Select[*_Ts]:
-    return stmt if scope is None else stmt.where(column.in_(scope))
-
-
-def _rows(conn: Connection, stmt: Select[*_Ts]) -> Iterator[Row[*_Ts]]:
-    """The rows of ``stmt``, fetched a few thousand at a time: row by row costs a call into
-    the driver each, all at once holds a whole table's rows besides what is made of them."""
-    for part in conn.execute(stmt).partitions(4096):
-        yield from part
+from koordination.services.directory.listing import Scope, current_at, fetched, within
 
 
 def _stored(column: Any) -> Any:
@@ -77,105 +59,6 @@ class _Converted(dict[Any, Any]):
     def __missing__(self, stored: Any) -> Any:
         value = self[stored] = stored if self._convert is None else self._convert(stored)
         return value
-
-
-# ---------------------------------------------------------------------------- list rows
-
-
-class RowParts:
-    """What the rows of a list show of the other tables, by person id."""
-
-    def __init__(
-        self,
-        session: Session,
-        scopes: Iterable[Scope],
-        today: date,
-        *,
-        shareable_at: datetime | None = None,
-    ) -> None:
-        conn = session.connection()  # Core rows: the ORM's row loading costs twice as much
-        #: With ``shareable_at`` (an export): who currently consents to sharing their contact
-        #: data (``consent.consenting_people``); only their e-mail addresses are read.
-        self.sharing: set[int] | None = None if shareable_at is None else set()
-        self.emails: dict[int, list[str]] = defaultdict(list)
-        #: The organisation and sector of each person's first current affiliation.
-        self.orgs: dict[int, tuple[str, Sector]] = {}
-        #: The groups each person is currently a member of, by name.
-        self.groups: dict[int, list[str]] = defaultdict(list)
-        self.restricted: set[int] = set()
-        sectors = _Converted(conn, Organisation.sector)
-        for scope in scopes:
-            if self.sharing is not None and shareable_at is not None:
-                self.sharing.update(
-                    conn.scalars(
-                        _within(consenting_people(SHARING, shareable_at), Consent.person_id, scope)
-                    ).all()
-                )
-            sharing, emails, orgs = self.sharing, self.emails, self.orgs
-            for pid, address in _rows(
-                conn,
-                _within(
-                    select(PersonEmail.person_id, PersonEmail.address),
-                    PersonEmail.person_id,
-                    scope,
-                ).order_by(PersonEmail.person_id, PersonEmail.position),
-            ):
-                if sharing is None or pid in sharing:
-                    emails[pid].append(address)
-            for pid, name, sector in _rows(
-                conn,
-                _within(
-                    select(Affiliation.person_id, Organisation.name, _stored(Organisation.sector))
-                    .join(Organisation)
-                    .where(current_at(Affiliation, today)),
-                    Affiliation.person_id,
-                    scope,
-                ).order_by(Affiliation.person_id, Affiliation.id),
-            ):
-                if pid not in orgs:
-                    orgs[pid] = (name, sectors[sector])
-            for pid, gname in _rows(
-                conn,
-                _within(
-                    select(GroupMembership.person_id, Group.name)
-                    .join(Group)
-                    .where(current_at(GroupMembership, today)),
-                    GroupMembership.person_id,
-                    scope,
-                ).order_by(GroupMembership.person_id, Group.name),
-            ):
-                self.groups[pid].append(gname)
-            self.restricted.update(
-                conn.scalars(
-                    _within(
-                        select(Person.id).where(Person.restricted_at.is_not(None)),
-                        Person.id,
-                        scope,
-                    )
-                ).all()
-            )
-
-
-def person_rows(base: Iterable[Sequence[Any]], parts: RowParts) -> list[PersonRow]:
-    """The list rows of ``base`` (id, title, given and family name, archived, ...) with what
-    ``parts`` holds of them."""
-    rows = []
-    emails, orgs, groups = parts.emails, parts.orgs, parts.groups
-    for pid, title, given, family, archived, *_ in base:
-        org = orgs.get(pid)
-        rows.append(
-            PersonRow(
-                id=pid,
-                name=display_name(title, given, family),
-                emails=tuple(emails.get(pid, ())),
-                organisation=org[0] if org else "",
-                sector=org[1] if org else None,
-                groups=tuple(groups.get(pid, ())),
-                archived=archived,
-                restricted=pid in parts.restricted,
-            )
-        )
-    return rows
 
 
 # ---------------------------------------------------------------------------- full records
@@ -394,13 +277,13 @@ class ExportParts:
         for scope in scopes:
             self.sharing.update(
                 conn.scalars(
-                    _within(consenting_people(SHARING, now), Consent.person_id, scope)
+                    within(consenting_people(SHARING, now), Consent.person_id, scope)
                 ).all()
             )
             # Withdrawn consents are neither written nor current.
-            for pid, purpose, given in _rows(
+            for pid, purpose, given in fetched(
                 conn,
-                _within(
+                within(
                     select(
                         Consent.person_id, _stored(Consent.purpose), _stored(Consent.given_at)
                     ).where(Consent.withdrawn_at.is_(None)),
@@ -410,9 +293,9 @@ class ExportParts:
             ):
                 self.consents[pid].append((purposes[purpose], instants[given]))
             sharing = self.sharing
-            for pid, address in _rows(
+            for pid, address in fetched(
                 conn,
-                _within(
+                within(
                     select(PersonEmail.person_id, PersonEmail.address),
                     PersonEmail.person_id,
                     scope,
@@ -420,9 +303,9 @@ class ExportParts:
             ):
                 if pid in sharing:
                     self.emails[pid].append(address)
-            for pid, number in _rows(
+            for pid, number in fetched(
                 conn,
-                _within(
+                within(
                     select(PersonPhone.person_id, PersonPhone.number),
                     PersonPhone.person_id,
                     scope,
@@ -430,18 +313,18 @@ class ExportParts:
             ):
                 if pid in sharing:
                     self.phones[pid].append(shown_phone(number))
-            for pid, tag in _rows(
+            for pid, tag in fetched(
                 conn,
-                _within(
+                within(
                     select(PersonTag.person_id, PersonTag.tag), PersonTag.person_id, scope
                 ).order_by(PersonTag.person_id, PersonTag.tag),
             ):
                 self.tags[pid].append(tag)
             affiliations = self.affiliations
             shared: dict[tuple[str, str, Sector], tuple[str, str, Sector]] = {}
-            for pid, name, function, sector in _rows(
+            for pid, name, function, sector in fetched(
                 conn,
-                _within(
+                within(
                     select(
                         Affiliation.person_id,
                         Organisation.name,
@@ -458,9 +341,9 @@ class ExportParts:
                     # One tuple per organisation and function, however many people share it.
                     held = (name, function, sectors[sector])
                     affiliations[pid] = shared.setdefault(held, held)
-            for pid, group, role, since in _rows(
+            for pid, group, role, since in fetched(
                 conn,
-                _within(
+                within(
                     select(
                         GroupMembership.person_id,
                         Group.name,
