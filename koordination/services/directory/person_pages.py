@@ -1,8 +1,8 @@
-"""People page by page as the lists and the exports read them: the rows of a list, the full
-records, and what a table export writes. Each reads the other tables with one Core query per
-table, for a page of people or, when an export takes the whole directory, for everybody at
-once (loading each person through the ORM took ~14 s for a city of 100,000; a query per page
-and table still looked up every person in every table's index, ~5 s)."""
+"""People many at a time: their full records, and what a table export writes of them (the
+list rows are listing.py's). Each reads the other tables with one Core query per table, for a
+page of people or, when an export takes the whole directory, for everybody at once (loading
+each person through the ORM took ~14 s for a city of 100,000; a query per page and table still
+looked up every person in every table's index, ~5 s)."""
 
 from __future__ import annotations
 
