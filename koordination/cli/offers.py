@@ -343,11 +343,11 @@ def _values(args: argparse.Namespace, core: Core) -> dict[str, Any]:
     return values
 
 
-def _build(values: dict[str, Any]) -> Any:
+def _build(values: dict[str, Any], core: Core) -> Any:
     from koordination.domain.inputs.offers import build_offer
     from koordination.errors import ValidationError
 
-    data, problems = build_offer(values)
+    data, problems = build_offer(values, core.clock.today())
     if problems:
         raise ValidationError(problems)
     return data
@@ -355,7 +355,7 @@ def _build(values: dict[str, Any]) -> Any:
 
 def cmd_add(args: argparse.Namespace) -> int:
     core = open_core(args)
-    saved = core.offers.add(_build(_values(args, core)))
+    saved = core.offers.add(_build(_values(args, core), core))
     print(
         f"Angebot Nr. {saved.id} „{saved.title}“ angelegt; veröffentlicht bis "
         f"{saved.expires_on:%d.%m.%Y}."
@@ -372,7 +372,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     values = _values(args, core)
     if not values:
         raise KoordinationError("Es wurde nichts zum Ändern angegeben (z. B. --titel oder --bis).")
-    saved = core.offers.update(original, _build(offer_values(original) | values))
+    saved = core.offers.update(original, _build(offer_values(original) | values, core))
     print(f"Angebot Nr. {saved.id} „{saved.title}“ gespeichert.")
     _contact_note(saved)
     return 0

@@ -168,6 +168,68 @@ def _consents(db: Database, person_id: int) -> list[int]:
         return list(session.scalars(select(Consent.id).where(Consent.person_id == person_id)))
 
 
+def test_a_dated_offer_is_published_until_its_date_and_not_confirmed_once_it_is_over(
+    db: Database,
+) -> None:
+    net = network(db)
+    fest = net.offers.add(
+        offer_input(
+            net.verein, title="Stadtteilfest", kind="einmalig", starts="12.9.26 10:00", ends="18:00"
+        )
+    )
+    assert fest.expires_on == date(2026, 9, 12)
+    # An expiry day after the date would leave the page inviting to a day gone by.
+    later = offer_input(
+        net.verein,
+        title="Stadtteilfest",
+        kind="einmalig",
+        starts="12.9.26 10:00",
+        ends="18:00",
+        expires="30.09.2026",
+    )
+    with pytest.raises(ValidationError, match=r"Ablaufdatum: liegt nach dem Ende des Termins"):
+        net.offers.update(fest, later)
+    _, problems = build_offer(offer_values(fest) | {"expires": "30.09.2026"}, TODAY)
+    assert [p.field for p in problems] == ["Ablaufdatum"]
+
+    # After the date it has expired; confirming it would publish a day that is over.
+    after = Offers(db, Clock.on(date(2026, 10, 1)))
+    for new_day in (None, date(2026, 12, 31)):
+        with pytest.raises(KoordinationError, match=r"Der Termin war am 12\.09\.2026"):
+            after.confirm(fest.id, new_day)
+    assert after.get(fest.id).status == OfferStatus.ABGELAUFEN
+    assert after.publication().offers == ()
+    # The date of the next one makes it open again (the expiry left empty: until that date).
+    _, problems = build_offer(offer_values(fest), date(2026, 10, 1))
+    assert {p.field for p in problems} == {"Ende", "Ablaufdatum"}
+    moved, problems = build_offer(
+        offer_values(fest) | {"starts": "11.09.2027 10:00", "ends": "18:00", "expires": ""},
+        date(2026, 10, 1),
+    )
+    assert moved is not None, problems
+    again = after.update(after.get(fest.id), moved)
+    assert (again.status, again.expires_on) == (OfferStatus.OFFEN, date(2027, 9, 11))
+    with pytest.raises(ValidationError, match=r"Ende: Der Termin war am 12\.09\.2026"):
+        after.add(offer_input(net.tafel, kind="einmalig", starts="12.9.26 10:00", ends="18:00"))
+
+
+def test_a_day_without_a_time_goes_with_an_end_without_one(db: Database) -> None:
+    from koordination.outputs.builders.offers import when_text
+
+    _, problems = build_offer({"starts": "12.6.27", "ends": "17:00"})
+    said = {p.field: p.message for p in problems}
+    assert said["Beginn"].startswith("bitte mit Uhrzeit angeben, z. B. 12.06.2027 10:00")
+    net = network(db)
+    one_day = net.offers.add(
+        offer_input(net.tafel, kind="einmalig", starts="12.6.27", ends="12.6.27")
+    )
+    assert when_text(one_day) == "Samstag, 12. Juni 2027"  # not "00:00–23:59 Uhr"
+    two_days = net.offers.add(
+        offer_input(net.tafel, kind="einmalig", starts="12.6.27", ends="13.6.27")
+    )
+    assert when_text(two_days) == "12.06.2027 bis 13.06.2027"
+
+
 def test_bad_input_is_refused_in_german_and_nothing_is_saved(db: Database) -> None:
     net = network(db)
     data, problems = build_offer(

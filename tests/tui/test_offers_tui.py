@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import DEMO_TODAY
 from snapshot_support import fixed_paths, opens, press, snap
+from sqlalchemy import select
 from test_forms import fill, footer_keys, in_view, type_text
 from textual.widgets import Button, Input, Static
 from tui_support import make_app, settle, text_of
@@ -21,6 +22,7 @@ from koordination.clock import Clock
 from koordination.db.engine import Database
 from koordination.demo.offers import EXPIRED, UNCONFIRMED
 from koordination.domain.enums import HoursPeriod, OfferKind, OfferStatus
+from koordination.domain.models import EngagementOffer
 from koordination.services.offers.service import Offers
 from koordination.tui.dialogs.export import ExportDialog
 from koordination.tui.dialogs.form import ConfirmScreen, FormScreen
@@ -125,7 +127,25 @@ async def test_the_offers_are_listed_reviewed_and_previewed_from_organisationen(
         assert isinstance(app.screen, OffersScreen)
 
 
+#: A regular offer (no date) the test lets expire: confirming it asks for a new expiry day.
+LAPSED = "Digitale Sprechstunde für Ältere"
+
+
+def _let_expire(url: str, title: str) -> None:
+    db = Database(url)
+    try:
+        with db.session() as session:
+            offer = session.scalars(select(EngagementOffer).where(EngagementOffer.title == title))
+            found = offer.one()
+            assert found.starts_at is None
+            found.expires_on = date(2026, 8, 1)
+            found.status = OfferStatus.ABGELAUFEN
+    finally:
+        db.dispose()
+
+
 async def test_an_offer_is_added_edited_confirmed_and_closed_by_keyboard(demo_db: str) -> None:
+    _let_expire(demo_db, LAPSED)
     app = make_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
@@ -186,9 +206,28 @@ async def test_an_offer_is_added_edited_confirmed_and_closed_by_keyboard(demo_db
         await press(pilot, app, "ctrl+s")
         assert app.screen is screen
 
-        # Confirm the expired offer: it needs a new expiry day.
+        # The expired one-off's date is over: confirming it would invite citizens to a day
+        # gone by. y says so and changes nothing; e takes the new date, and with the expiry
+        # left empty it is open again until then.
         await press(pilot, app, "o")
         _move_to(screen, EXPIRED)
+        await press(pilot, app, "y")
+        assert app.screen is screen
+        said = " ".join(n.message for n in app._notifications)
+        assert "Der Termin war am 18.04.2026; ein vergangener Termin wird nicht" in said
+        app.clear_notifications()
+        form = await opens(pilot, app, ("e",), OfferForm)
+        for key, value in (("starts", "17.04.2027 09:00"), ("ends", "13:00"), ("expires", "")):
+            form.query_one(f"#field-{key}", Input).focus()
+            await pilot.press("ctrl+u")
+            await type_text(pilot, value)
+        await settle(pilot, app)
+        await press(pilot, app, "ctrl+s")
+        assert app.screen is screen
+        assert "Stand: offen, veröffentlicht bis 17.04.2027" in _detail(screen)
+
+        # An offer without a date that expired is confirmed with a new expiry day.
+        _move_to(screen, LAPSED)
         expiry = await opens(pilot, app, ("y",), FormScreen)
         assert "abgelaufen" in text_of(expiry.query_one(".dialog-note", Static))
         await type_text(pilot, "31.12.2026")
@@ -212,6 +251,11 @@ async def test_an_offer_is_added_edited_confirmed_and_closed_by_keyboard(demo_db
     assert new.district == "Nordstadt"  # type: ignore[attr-defined]
     again = offers[EXPIRED]
     assert (again.status, again.expires_on) == (  # type: ignore[attr-defined]
+        OfferStatus.OFFEN,
+        date(2027, 4, 17),
+    )
+    lapsed = offers[LAPSED]
+    assert (lapsed.status, lapsed.expires_on) == (  # type: ignore[attr-defined]
         OfferStatus.OFFEN,
         date(2026, 12, 31),
     )
@@ -242,3 +286,74 @@ async def test_publishing_writes_the_website_of_the_open_offers(
     assert EXPIRED not in index
     assert (target / "engagement-wegweiser.pdf").is_file()
     assert (target / "angebote.ics").is_file()
+
+
+async def test_the_offer_form_says_each_date_problem_as_it_is_typed(demo_db: str) -> None:
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await opens(pilot, app, ("3", "H"), OffersScreen)
+        form = await opens(pilot, app, ("n",), OfferForm)
+        assert isinstance(form, OfferForm)
+
+        async def type_into(key: str, text: str) -> None:
+            form.query_one(f"#field-{key}", Input).focus()
+            await pilot.press("ctrl+u")
+            await type_text(pilot, text)
+            await settle(pilot, app)
+
+        # The expiry day in the past is said at once, while title and kind are still empty.
+        await type_into("expires", "01.01.2020")
+        assert _problem(form, "expires") == "01.01.2020 liegt in der Vergangenheit."
+        # A day without a time, ending at a time, would read "00:00–17:00 Uhr" on the page.
+        await type_into("starts", "12.6.27")
+        await type_into("ends", "17:00")
+        assert _problem(form, "starts").startswith("bitte mit Uhrzeit angeben, z. B. 12.06.2027")
+        await type_into("starts", "12.6.27 10:00")
+        assert _problem(form, "starts") == ""
+        # A dated offer is over after its day: a later expiry day is refused as typed.
+        await type_into("expires", "30.06.2027")
+        assert _problem(form, "expires").startswith(
+            "liegt nach dem Ende des Termins (12.06.2027); danach ist das Angebot vorbei."
+        )
+        await type_into("expires", "")
+        assert _problem(form, "expires") == ""
+        # Whole days: both as dates.
+        await type_into("starts", "12.6.27")
+        await type_into("ends", "13.6.27")
+        assert (_problem(form, "starts"), _problem(form, "ends")) == ("", "")
+        # A date that is over is said under Ende.
+        await type_into("starts", "01.03.2026 10:00")
+        await type_into("ends", "12:00")
+        assert _problem(form, "ends").startswith("Der Termin war am 01.03.2026")
+
+
+async def test_a_long_hostile_title_is_cut_in_the_list_and_the_notice_not_in_the_detail(
+    demo_db: str,
+) -> None:
+    title = '<script>alert("x")</script> „Fest“ & 🎉 [b]fett[/b] ' + "Langer Titel " * 19
+    title = title.strip()
+    assert 280 < len(title) <= 300
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        screen = await opens(pilot, app, ("3", "H"), OffersScreen)
+        assert isinstance(screen, OffersScreen)
+        _move_to(screen, "Lesepatinnen und Lesepaten")
+        form = await opens(pilot, app, ("e",), OfferForm)
+        form.query_one("#field-title", Input).focus()
+        await pilot.press("ctrl+u")
+        await type_text(pilot, title)
+        await settle(pilot, app)
+        await press(pilot, app, "ctrl+s")
+        assert app.screen is screen
+        # The kind and the state stay beside the title at 80 columns; the title ends in "…".
+        assert [str(k.value) for k in screen.table.columns] == ["title", "kind", "status"]
+        row = [str(cell) for cell in screen.table.get_row_at(_titles(screen).index(title))]
+        assert row[0].startswith('<script>alert("x")</script>') and row[0].endswith("…")
+        assert row[1:] == ["regelmäßig", "offen"]
+        # The notice names the title cut; the detail says it whole, markup shown as typed.
+        said = [n.message for n in app._notifications]
+        assert any(m.endswith("…“ ist gespeichert.") and len(m) < 90 for m in said), said
+        assert title in _detail(screen)
+    assert title in _offers(demo_db)

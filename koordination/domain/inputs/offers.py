@@ -84,14 +84,36 @@ def offer_values(record: OfferRecord) -> dict[str, Any]:
     }
 
 
-def expiry_problem(day: date, today: date) -> str | None:
-    """Why ``day`` cannot be an offer's expiry day (None: it can): not in the past, and at
-    most three years ahead, so an offer is confirmed now and then."""
+def expiry_problem(day: date, today: date, last_day: date | None = None) -> str | None:
+    """Why ``day`` cannot be an offer's expiry day (None: it can): not in the past, not after
+    the ``last_day`` of a dated offer (its date is over then, and the page would invite to
+    it), and at most three years ahead, so an offer is confirmed now and then."""
     if day < today:
         return f"{day:%d.%m.%Y} liegt in der Vergangenheit."
+    if last_day is not None and day > last_day:
+        return (
+            f"liegt nach dem Ende des Termins ({last_day:%d.%m.%Y}); danach ist das Angebot "
+            "vorbei. Leer lassen: es gilt bis zum Termin."
+        )
     if day > today + timedelta(days=3 * 366):
         return "höchstens drei Jahre im Voraus (bitte später bestätigen)."
     return None
+
+
+def last_day(ends_at: datetime | None) -> date | None:
+    """The day a dated offer ends, in the city's time (None: it has no date)."""
+    return ends_at.astimezone(CITY_ZONE).date() if ends_at is not None else None
+
+
+def past_date_problem(ends_at: datetime, today: date) -> str | None:
+    """Why a dated offer whose date is over cannot be published (None: it is not over)."""
+    end = last_day(ends_at)
+    if end is None or end >= today:
+        return None
+    return (
+        f"Der Termin war am {end:%d.%m.%Y}; ein vergangener Termin wird nicht veröffentlicht. "
+        "Bitte den neuen Termin eintragen."
+    )
 
 
 def _moment_text(moment: datetime | None) -> str:
@@ -148,6 +170,17 @@ def _moments(
         except ValueError as exc:
             problems.append(FieldError("Beginn", str(exc)))
     bare_time = re.fullmatch(r"\d{1,2}([:.]\d{2})?( Uhr)?", ends_text) is not None
+    day_only = starts is not None and starts.time() == time(0) and ":" not in starts_text
+    if day_only and ends_text and (bare_time or ":" in ends_text):
+        # "12.6.27" to "17:00" would read "00:00–17:00 Uhr" on the page.
+        problems.append(
+            FieldError(
+                "Beginn",
+                "bitte mit Uhrzeit angeben, z. B. 12.06.2027 10:00 (das Ende hat eine Uhrzeit); "
+                "ganze Tage: Beginn und Ende nur als Datum.",
+            )
+        )
+        return None, None
     if ends_text and not (bare_time and not starts_text):
         try:
             if bare_time and starts is not None:
@@ -185,8 +218,12 @@ def _longest(value: str, limit: int, label: str, problems: list[FieldError]) -> 
     return value
 
 
-def build_offer(values: Mapping[str, Any]) -> tuple[OfferInput | None, list[FieldError]]:
-    """The offer from the form's values; every problem under the field's German label."""
+def build_offer(
+    values: Mapping[str, Any], today: date | None = None
+) -> tuple[OfferInput | None, list[FieldError]]:
+    """The offer from the form's values; every problem under the field's German label. With
+    ``today`` the dates are checked against it as well (an expiry day in the past or after
+    the offer's date, a date that is over), so a form says so as it is typed."""
     problems: list[FieldError] = []
     title = _longest(" ".join(text_value(values, "title").split()), TITLE_MAX, "Titel", problems)
     if not title:
@@ -226,6 +263,11 @@ def build_offer(values: Mapping[str, Any]) -> tuple[OfferInput | None, list[Fiel
     description = _longest(text_value(values, "description"), TEXT_MAX, "Beschreibung", problems)
     needed = _longest(text_value(values, "needed"), TEXT_MAX, "Was gebraucht wird", problems)
     expires = date_value(values, "expires", "Ablaufdatum", problems)
+    if today is not None:
+        if expires is not None and (problem := expiry_problem(expires, today, last_day(ends))):
+            problems.append(FieldError("Ablaufdatum", problem))
+        if ends is not None and (problem := past_date_problem(ends, today)):
+            problems.append(FieldError("Ende", problem))
     if problems:
         return None, problems
     assert organisation_id is not None and kind is not None

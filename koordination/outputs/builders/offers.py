@@ -4,6 +4,7 @@ of the dated ones (for the feed): records in, nothing read from the database."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import time
 
 from koordination.calendar.events import Event, Place
 from koordination.clock import CITY_ZONE
@@ -39,7 +40,10 @@ def when_text(offer: OfferRecord) -> str:
         return ""
     start = offer.starts_at.astimezone(CITY_ZONE)
     end = offer.ends_at.astimezone(CITY_ZONE)
+    whole_days = start.time() == time(0) and end.time() >= time(23, 59)
     if start.date() == end.date():
+        if whole_days:
+            return long_date(start.date())
         return f"{long_date(start.date())}, {start:%H:%M}–{end:%H:%M} Uhr"
     return f"{start:%d.%m.%Y} bis {end:%d.%m.%Y}"
 

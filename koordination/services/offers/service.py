@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 from koordination.clock import CITY_ZONE, SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import OfferKind, OfferStatus
-from koordination.domain.inputs.offers import OfferInput, expiry_problem, tag_of
+from koordination.domain.inputs.offers import (
+    OfferInput,
+    expiry_problem,
+    last_day,
+    past_date_problem,
+    tag_of,
+)
 from koordination.domain.models import (
     ActionField,
     CityProfile,
@@ -177,8 +183,13 @@ class Offers:
         today = self.clock.today()
         with self.db.session() as session:
             offer = load_offer(session, offer_id)
+            if offer.ends_at is not None and (problem := past_date_problem(offer.ends_at, today)):
+                raise KoordinationError(
+                    f"„{offer.title}“ (Nr. {offer_id}) lässt sich so nicht bestätigen: {problem} "
+                    f"(`koordination angebote edit {offer_id} --beginn … --ende … --bis …`)."
+                )
             if expires_on is not None:
-                _future(expires_on, today)
+                _future(expires_on, today, last_day(offer.ends_at))
                 offer.expires_on = expires_on
             elif offer.expires_on < today:
                 raise KoordinationError(
@@ -249,11 +260,14 @@ class Offers:
                         "DSGVO); bitte eine andere Person oder keine angeben.",
                     )
                 )
+        today = self.clock.today()
         if data.expires_on is not None:
             try:
-                _future(data.expires_on, self.clock.today())
+                _future(data.expires_on, today, last_day(data.ends_at))
             except ValidationError as exc:
                 problems += exc.errors
+        if data.ends_at is not None and (problem := past_date_problem(data.ends_at, today)):
+            problems.append(FieldError("Ende", problem))
         if problems:
             raise ValidationError(problems)
 
@@ -286,8 +300,8 @@ class Offers:
         return months_before(self.clock.today(), -REVIEW_MONTHS)
 
 
-def _future(day: date, today: date) -> None:
-    if (problem := expiry_problem(day, today)) is not None:
+def _future(day: date, today: date, end: date | None = None) -> None:
+    if (problem := expiry_problem(day, today, end)) is not None:
         raise ValidationError([FieldError("Ablaufdatum", problem)])
 
 

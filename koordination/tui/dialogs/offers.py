@@ -18,7 +18,7 @@ from textual.widgets import Button, Select, Static
 
 from koordination.clock import CITY_ZONE
 from koordination.domain.enums import HoursPeriod, OfferKind, OfferStatus, Suitability
-from koordination.domain.inputs.offers import OfferInput, build_offer, expiry_problem
+from koordination.domain.inputs.offers import OfferInput, build_offer, expiry_problem, last_day
 from koordination.domain.inputs.validation import date_value
 from koordination.errors import FieldError, KoordinationError
 from koordination.tui.dialogs.base import Dialog
@@ -125,8 +125,9 @@ def offer_fields(choices: OfferChoices) -> list[FieldSpec]:
         FieldSpec("description", "Beschreibung", kind="lines", placeholder="worum es geht"),
         FieldSpec(
             "needed",
-            "Was gebraucht wird",
+            "Gebraucht wird",
             kind="lines",
+            error_names=("Was gebraucht wird",),
             placeholder="Fähigkeiten, Zeit, was mitzubringen ist",
         ),
         FieldSpec("hours", "Stunden", placeholder="Zeitaufwand, z. B. 2 oder 1,5"),
@@ -165,13 +166,13 @@ def offer_fields(choices: OfferChoices) -> list[FieldSpec]:
 
 
 def offer_builder(choices: OfferChoices) -> Builder:
-    """`build_offer` with the organisation by its name and the expiry day checked against
-    today, so the form says all of it as you type."""
+    """`build_offer` with the organisation by its name and the dates checked against today,
+    so the form says all of it as you type (each problem at once, not after the others)."""
 
     def build(values: dict[str, Any]) -> tuple[OfferInput | None, list[FieldError]]:
         name = " ".join(str(values.get("organisation") or "").split())
         organisation_id = choices.organisation_id(name)
-        data, problems = build_offer({**values, "organisation_id": organisation_id})
+        data, problems = build_offer({**values, "organisation_id": organisation_id}, choices.today)
         if name and organisation_id is None:
             problems = [p for p in problems if p.field != "Organisation"]
             problems.insert(
@@ -182,9 +183,6 @@ def offer_builder(choices: OfferChoices) -> Builder:
                     "erscheinen Vorschläge, → übernimmt.",
                 ),
             )
-        expires = data.expires_on if data is not None else None
-        if expires is not None and (problem := expiry_problem(expires, choices.today)):
-            problems.append(FieldError("Ablaufdatum", problem))
         return (None, problems) if problems else (data, [])
 
     return build
@@ -242,8 +240,14 @@ class OfferForm(FormScreen):
         # A terminal made smaller keeps the scroll position: the field being typed into
         # would be out of sight.
         focused = self.focused
-        if focused is not None:
-            self.call_after_refresh(focused.scroll_visible, animate=False, immediate=True)
+        if focused is None:
+            return
+        self.call_after_refresh(focused.scroll_visible, animate=False, immediate=True)
+        if focused.id and focused.id.startswith("field-"):
+            # ... and what is wrong with it, on the line below.
+            problem = self.query_one(f"#problem-{focused.id.removeprefix('field-')}")
+            if problem.display:
+                self.call_after_refresh(problem.scroll_visible, animate=False, immediate=True)
 
     def unsaved_changes(self) -> bool:
         # A refused form holds typed input that was never saved.
@@ -273,6 +277,13 @@ class OfferForm(FormScreen):
     def action_save(self) -> None:
         problems = self.form.reveal_all()
         if problems:
+            # To the first field that is wrong (unless the cursor is in one): at 80×24 it may
+            # be far above or below what shows.
+            focused = self.focused
+            if focused is None or not focused.has_class("-invalid"):
+                wrong = [s for s in self.form.fields if any(p.field in s.names for p in problems)]
+                if wrong:
+                    self.query_one(f"#field-{wrong[0].key}").focus()
             self.notify(
                 "Bitte korrigieren: " + "; ".join(str(p) for p in problems),
                 title="Nicht gespeichert",
@@ -297,7 +308,7 @@ def expiry_form(record: OfferRecord, today: date) -> FormScreen:
         day = date_value(values, "expires", "Gilt bis", problems)
         if day is None and not problems:
             problems.append(FieldError("Gilt bis", "bitte das neue Ablaufdatum angeben."))
-        elif day is not None and (problem := expiry_problem(day, today)) is not None:
+        elif day is not None and (problem := expiry_problem(day, today, last_day(record.ends_at))):
             problems.append(FieldError("Gilt bis", problem))
         return (None, problems) if problems else (day, [])
 

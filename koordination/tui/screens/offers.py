@@ -58,6 +58,12 @@ COLUMNS = [
 #: prüfen" in every row): it comes first.
 REVIEW_PRIORITIES = {"confirmed": 1, "status": 6}
 
+#: A title longer than this is cut with "…" rather than pushing the kind and the state out
+#: of the table (the detail below shows it whole).
+TITLE_ROOM = 50
+#: A title in a notice is cut after this many characters.
+NOTICE_TITLE = 60
+
 #: The list modes: open offers, all of them, those to review.
 OPEN, ALL, REVIEW = "offen", "alle", "pruefen"
 #: The state a row reads, for the eye (the words say it without colour).
@@ -71,6 +77,13 @@ STALE = "zu prüfen"
 
 def _day(moment: datetime) -> str:
     return f"{moment.astimezone(CITY_ZONE):%d.%m.%Y}"
+
+
+def quoted(title: str) -> str:
+    """„title“ for a notice, cut with "…" when long (a 300-character title would fill it)."""
+    if len(title) > NOTICE_TITLE:
+        title = title[: NOTICE_TITLE - 1].rstrip() + "…"
+    return f"„{title}“"
 
 
 def offer_values(offer: OfferRecord, stale: bool) -> dict[str, Any]:
@@ -239,7 +252,9 @@ class OffersScreen(Screen[None]):
                 replace(c, priority=REVIEW_PRIORITIES.get(c.key, c.priority)) for c in COLUMNS
             ]
         rows = [offer_values(o, o.id in self.stale) for o in self.offers]
-        self._widths = set_columns(self.table, columns, needed_widths(rows))
+        needs = needed_widths(rows)
+        needs["title"] = min(needs.get("title", 0), TITLE_ROOM)
+        self._widths = set_columns(self.table, columns, needs)
         for offer, values in zip(self.offers, rows, strict=True):
             cells = [clip_cell(values[key], width) for key, width in self._widths.items()]
             self.table.add_row(*cells, key=str(offer.id))
@@ -374,7 +389,7 @@ class OffersScreen(Screen[None]):
                     lambda: self.core.offers.add(result.data),
                     lambda saved: self._saved(
                         saved,
-                        f"„{saved.title}“ ist angelegt und bis {saved.expires_on:%d.%m.%Y} "
+                        f"{quoted(saved.title)} ist angelegt und bis {saved.expires_on:%d.%m.%Y} "
                         "veröffentlicht.",
                     ),
                     again,
@@ -382,7 +397,7 @@ class OffersScreen(Screen[None]):
             else:
                 self._call(
                     lambda: self.core.offers.update(record, result.data),
-                    lambda saved: self._saved(saved, f"„{saved.title}“ ist gespeichert."),
+                    lambda saved: self._saved(saved, f"{quoted(saved.title)} ist gespeichert."),
                     again,
                 )
 
@@ -393,7 +408,19 @@ class OffersScreen(Screen[None]):
         offer = self._selected()
         if offer is None:
             return
-        if offer.expires_on >= self.core.clock.today():
+        from koordination.domain.inputs.offers import past_date_problem
+
+        today = self.core.clock.today()
+        if offer.ends_at is not None and (problem := past_date_problem(offer.ends_at, today)):
+            self.notify(
+                f"{quoted(offer.title)}: {problem} (e: bearbeiten; danach ist es wieder offen).",
+                title="Nicht bestätigt",
+                severity="warning",
+                markup=False,
+                timeout=12,
+            )
+            return
+        if offer.expires_on >= today:
             self._confirm(offer, None)
             return
         from koordination.tui.dialogs.offers import expiry_form
@@ -410,7 +437,7 @@ class OffersScreen(Screen[None]):
             lambda: self.core.offers.confirm(offer.id, day),
             lambda saved: self._saved(
                 saved,
-                f"„{saved.title}“ ist bestätigt, {again}bis {saved.expires_on:%d.%m.%Y} "
+                f"{quoted(saved.title)} ist bestätigt, {again}bis {saved.expires_on:%d.%m.%Y} "
                 "veröffentlicht.",
             ),
         )
@@ -420,7 +447,9 @@ class OffersScreen(Screen[None]):
         if offer is None:
             return
         if offer.status == OfferStatus.BESETZT:
-            self.notify(f"„{offer.title}“ ist schon besetzt (y öffnet es wieder).", markup=False)
+            self.notify(
+                f"{quoted(offer.title)} ist schon besetzt (y öffnet es wieder).", markup=False
+            )
             return
         from koordination.tui.dialogs.form import ConfirmScreen
 
@@ -430,7 +459,7 @@ class OffersScreen(Screen[None]):
                     lambda: self.core.offers.close(offer.id),
                     lambda saved: self._saved(
                         saved,
-                        f"„{saved.title}“ ist besetzt; mit der nächsten Veröffentlichung "
+                        f"{quoted(saved.title)} ist besetzt; mit der nächsten Veröffentlichung "
                         "verschwindet es von der Website.",
                     ),
                 )
@@ -439,7 +468,7 @@ class OffersScreen(Screen[None]):
             ConfirmScreen(
                 "Als besetzt schließen?",
                 [
-                    f"„{offer.title}“ ({offer.organisation}) ist besetzt.",
+                    f"{quoted(offer.title)} ({offer.organisation}) ist besetzt.",
                     "Es erscheint auf keiner Seite mehr; y (Bestätigen) öffnet es wieder.",
                 ],
                 "Besetzt",

@@ -167,6 +167,7 @@ class FormFields(VerticalScroll):
 
     def validate_now(self) -> list[FieldError]:
         _data, problems = self.result()
+        focused = self.screen.focused if self.is_attached else None
         for spec in self.fields:
             mine = [p.message for p in problems if p.field in spec.names]
             visible = mine if (self.show_all or spec.key in self.touched) else []
@@ -175,6 +176,10 @@ class FormFields(VerticalScroll):
             box.display = bool(visible)
             widget = self.query_one(f"#field-{spec.key}")
             widget.set_class(bool(visible), "-invalid")
+            if visible and widget is focused:
+                # The line under the field being typed in (the last one of a long form at
+                # 80×24) would otherwise stay below the visible part.
+                self.call_after_refresh(box.scroll_visible, animate=False, immediate=True)
         self.post_message(self.Validated(self, problems))
         return problems
 
