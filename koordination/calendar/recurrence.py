@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -15,8 +16,10 @@ from koordination.clock import CITY_ZONE
 from koordination.errors import FieldError, ValidationError
 
 __all__ = [
+    "Dated",
     "Frequency",
     "RecurrenceRule",
+    "dates",
     "expand",
     "local_naive",
     "localize",
@@ -445,23 +448,97 @@ def matching_overrides(event: Event) -> dict[datetime, Override]:
     An override whose RECURRENCE-ID is not (or no longer) an occurrence of the rule is dropped:
     calendars disagree about such orphans, so koordination never shows or writes them.
     """
-    if not event.overrides:
+    return _matching(event.start, event.rrule, event.overrides)
+
+
+def _matching(
+    start: datetime, rrule: str | None, overrides: Sequence[Override]
+) -> dict[datetime, Override]:
+    if not overrides:
         return {}
-    if not event.rrule:
-        start = event.start.astimezone(UTC)
+    if not rrule:
+        first = start.astimezone(UTC)
         return {
             o.recurrence_id.astimezone(UTC): o
-            for o in event.overrides
-            if o.recurrence_id.astimezone(UTC) == start
+            for o in overrides
+            if o.recurrence_id.astimezone(UTC) == first
         }
-    dtstart = local_naive(event.start)
+    dtstart = local_naive(start)
     result: dict[datetime, Override] = {}
-    for override in event.overrides:
+    for override in overrides:
         naive = local_naive(override.recurrence_id)
-        hits = rule_starts(event.rrule, dtstart, naive, naive)
+        hits = rule_starts(rrule, dtstart, naive, naive)
         if hits:
             result[localize(hits[0]).astimezone(UTC)] = override
     return result
+
+
+#: One date of an event: its recurrence id (the start the rule gives it), start and end (Berlin),
+#: and the override that moved or cancelled it (``None``: the date as the event says).
+Dated = tuple[datetime, datetime, datetime, Override | None]
+
+
+def dates(
+    start: datetime,
+    end: datetime,
+    rrule: str | None,
+    overrides: Sequence[Override],
+    window_start: datetime,
+    window_end: datetime,
+) -> list[Dated]:
+    """The dates of an event starting ``start`` and ending ``end`` (its first date for a series)
+    that overlap ``[window_start, window_end)``, sorted by start: what :func:`expand` makes its
+    occurrences of, without building an event or an occurrence (listings of thousands of
+    meetings call this directly).
+
+    The rule is applied to Berlin wall-clock times (18:00 stays 18:00 in summer and winter).
+    A moved date is where its override put it.
+    """
+    duration = end - start
+    matching = _matching(start, rrule, overrides) if overrides else {}
+    if not rrule:
+        override = matching.get(start.astimezone(UTC)) if matching else None
+        if override is not None:
+            found = _overridden(start, override, duration)
+            return [found] if found[1] < window_end and found[2] > window_start else []
+        return [(start, start, end, None)] if start < window_end and end > window_start else []
+
+    # An occurrence starting up to one duration before the window still overlaps it.
+    first = local_naive(window_start - duration) - timedelta(hours=2)
+    last = local_naive(window_end) + timedelta(hours=2)
+    result: list[Dated] = []
+    append = result.append
+    for naive in rule_starts(rrule, local_naive(start), first, last):
+        begins = localize(naive)
+        if matching:
+            override = matching.get(begins)
+            if override is not None:
+                if not override.cancelled:
+                    continue  # moved: added below, wherever it went
+                found = _overridden(begins, override, duration)
+                if found[1] < window_end and found[2] > window_start:
+                    append(found)
+                continue
+        ends = begins + duration
+        if begins < window_end and ends > window_start:
+            append((begins, begins, ends, None))
+    for instant, override in matching.items():
+        if override.cancelled:
+            continue
+        found = _overridden(instant.astimezone(CITY_ZONE), override, duration)
+        if found[1] < window_end and found[2] > window_start:
+            append(found)
+    if matching:
+        result.sort(key=lambda d: d[1])
+    return result
+
+
+def _overridden(original: datetime, override: Override, duration: timedelta) -> Dated:
+    if override.cancelled:
+        return (original, original, original + duration, override)
+    start = (override.start or original).astimezone(CITY_ZONE)
+    end = override.end.astimezone(CITY_ZONE) if override.end is not None else start + duration
+    return (original, start, end, override)
 
 
 def expand(event: Event, window_start: datetime, window_end: datetime) -> list[Occurrence]:
@@ -471,75 +548,22 @@ def expand(event: Event, window_start: datetime, window_end: datetime) -> list[O
     Cancelled occurrences are included with ``cancelled=True`` (all of them when the whole event
     is cancelled); moved ones carry their new start, end and place and ``moved=True``.
     """
-    duration = event.end - event.start
-    cancelled_all = event.cancelled
-    uid, title, place = event.uid, event.title, event.place
-    overrides = matching_overrides(event)
-
-    if not event.rrule:
-        override = overrides.get(event.start.astimezone(UTC))
-        if override is not None:
-            occurrence = _overridden(event, event.start, override, duration)
-        else:
-            occurrence = Occurrence(
-                uid, event.start, event.start, event.end, title, place, cancelled_all
-            )
-        if occurrence.start < window_end and occurrence.end > window_start:
-            return [occurrence]
-        return []
-
-    # An occurrence starting up to one duration before the window still overlaps it.
-    first = local_naive(window_start - duration) - timedelta(hours=2)
-    last = local_naive(window_end) + timedelta(hours=2)
-    result: list[Occurrence] = []
-    append = result.append
-    for naive in rule_starts(event.rrule, local_naive(event.start), first, last):
-        start = localize(naive)
-        if overrides:
-            override = overrides.get(start)
-            if override is not None:
-                if not override.cancelled:
-                    continue  # moved: added below, wherever it went
-                occurrence = _overridden(event, start, override, duration)
-                if occurrence.start < window_end and occurrence.end > window_start:
-                    append(occurrence)
-                continue
-        end = start + duration
-        if start < window_end and end > window_start:
-            append(Occurrence(uid, start, start, end, title, place, cancelled_all))
-    for instant, override in overrides.items():
-        if override.cancelled:
-            continue
-        occurrence = _overridden(event, instant.astimezone(CITY_ZONE), override, duration)
-        if occurrence.start < window_end and occurrence.end > window_start:
-            append(occurrence)
-    if overrides:
-        result.sort(key=lambda o: o.start)
-    return result
-
-
-def _overridden(
-    event: Event, original: datetime, override: Override, duration: timedelta
-) -> Occurrence:
-    if override.cancelled:
-        return Occurrence(
-            event.uid,
-            original,
-            original,
-            original + duration,
-            event.title,
-            event.place,
-            cancelled=True,
+    uid, title, place, cancelled = event.uid, event.title, event.place, event.cancelled
+    found = dates(event.start, event.end, event.rrule, event.overrides, window_start, window_end)
+    return [
+        Occurrence(uid, rid, start, end, title, place, cancelled)
+        if override is None
+        else Occurrence(uid, rid, start, end, title, place, cancelled=True)
+        if override.cancelled
+        else Occurrence(
+            uid,
+            rid,
+            start,
+            end,
+            title,
+            override.place or place,
+            cancelled=cancelled,
+            moved=True,
         )
-    start = (override.start or original).astimezone(CITY_ZONE)
-    end = override.end.astimezone(CITY_ZONE) if override.end is not None else start + duration
-    return Occurrence(
-        event.uid,
-        original,
-        start,
-        end,
-        event.title,
-        override.place or event.place,
-        cancelled=event.cancelled,
-        moved=True,
-    )
+        for rid, start, end, override in found
+    ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +22,13 @@ from koordination.cli.common import (
     progress,
     when,
 )
+from koordination.domain.enums import LabeledEnum, MeetingStatus
 from koordination.errors import KoordinationError
 
 if TYPE_CHECKING:
     from koordination.core import Core
     from koordination.domain.records.meetings import OccurrenceRow
+    from koordination.services.meetings.listing import DateRow
     from koordination.services.meetings.service import Meetings
 
 
@@ -125,32 +129,69 @@ def register(sub: Any) -> None:
     which.add_argument("--all", action="store_true", help="alle öffentlichen Termine")
 
 
-def occurrence_json(row: OccurrenceRow) -> dict[str, Any]:
-    return {
-        "meeting_id": row.meeting_id,
-        "uid": row.uid,
-        "recurrence_id": row.recurrence_id.isoformat(),
-        "start": row.start.isoformat(),
-        "end": row.end.isoformat(),
-        "title": row.title,
-        "kind": row.kind.label,
-        "place": row.place,
-        "online_url": row.online_url,
-        "status": row.status.label,
-        "moved": row.moved,
-        "groups": list(row.groups),
-    }
+#: One date of ``meetings list --json``: its fields in this order, as ``json.dumps`` writes them.
+_DATE_JSON = (
+    '{"meeting_id": %d, "uid": %s, "recurrence_id": "%s", "start": "%s", "end": "%s", '
+    '"title": %s, "kind": %s, "place": %s, "online_url": %s, "status": %s, "moved": %s, '
+    '"groups": %s}'
+)
+
+
+class _Quoted(dict[Any, str]):
+    """Each text (or an enum's label) as a JSON string, encoded once: two years of dates repeat
+    a few hundred titles, places and groups ten thousand times."""
+
+    def __missing__(self, key: Any) -> str:
+        if isinstance(key, tuple):
+            found = "[" + ", ".join(self[name] for name in key) + "]"
+        else:
+            found = encode_basestring(key.label if isinstance(key, LabeledEnum) else key)
+        self[key] = found
+        return found
+
+
+def dates_json(rows: Sequence[DateRow]) -> str:
+    """``meetings list --json``: a list with one object per date and line, as ``print_json``
+    writes it; times are ISO 8601 with the offset of the day."""
+    quoted = _Quoted()
+    lines: list[str] = []
+    append = lines.append
+    for mid, uid, rid, start, end, title, kind, place, url, status, moved, groups in rows:
+        starts = start.isoformat()
+        append(
+            _DATE_JSON
+            % (
+                mid,
+                quoted[uid],
+                starts if rid is start else rid.isoformat(),
+                starts,
+                end.isoformat(),
+                quoted[title],
+                quoted[kind],
+                quoted[place],
+                quoted[url],
+                quoted[status],
+                "true" if moved else "false",
+                quoted[groups],
+            )
+        )
+    return "[\n  " + ",\n  ".join(lines) + "\n]\n" if lines else "[]\n"
 
 
 _WEEKDAYS = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 
 
-def _short(row: OccurrenceRow) -> str:
-    day = f"{_WEEKDAYS[row.start.weekday()]} {row.start:%d.%m.%Y %H:%M}–{row.end:%H:%M}"
+def _short(row: OccurrenceRow | DateRow) -> str:
+    start, end = row.start, row.end
+    # formatted by hand: strftime took as long as the rest of a line
+    day = (
+        f"{_WEEKDAYS[start.weekday()]} {start.day:02}.{start.month:02}.{start.year} "
+        f"{start.hour:02}:{start.minute:02}–{end.hour:02}:{end.minute:02}"
+    )
     notes = []
     if row.moved:
         notes.append("verschoben")
-    if row.status.value == "abgesagt":
+    if row.status is MeetingStatus.ABGESAGT:
         notes.append("ABGESAGT")
     note = f" ({', '.join(notes)})" if notes else ""
     where = row.place or ("online" if row.online_url else "")
@@ -212,13 +253,14 @@ def meeting_json(meetings: Meetings, meeting_id: int, now: datetime) -> dict[str
 # --------------------------------------------------------------------------- commands
 def cmd_meetings(args: argparse.Namespace) -> int:
     core = open_core(args)
-    meetings = core.meetings
     if args.meetings_command == "show":
         if args.json:
-            print_json(meeting_json(meetings, args.id, core.clock.local_now()))
+            print_json(meeting_json(core.meetings, args.id, core.clock.local_now()))
         else:
-            _show(meetings, args.id, core.clock.local_now())
+            _show(core.meetings, args.id, core.clock.local_now())
         return 0
+    from koordination.services.meetings.listing import window_dates
+
     today = core.clock.local_now().replace(hour=0, minute=0, second=0, microsecond=0)
     start = args.start or today
     end = args.end or start + timedelta(weeks=12)
@@ -226,12 +268,11 @@ def cmd_meetings(args: argparse.Namespace) -> int:
         raise KoordinationError("Das Ende des Zeitraums liegt vor seinem Anfang.")
     # the directory (its service, its imports) only when a group is named
     group = group_id(core.directory, args.group) if args.group else None
-    rows = meetings.occurrences(start, end, group_id=group)
+    rows = window_dates(core.db, start, end, group)
     if args.json:
-        print_json([occurrence_json(r) for r in rows])
+        sys.stdout.write(dates_json(rows))
         return 0
-    for row in rows:
-        print(_short(row))
+    sys.stdout.write("".join(f"{_short(row)}\n" for row in rows))
     print(f"{len(rows)} Termine vom {start:%d.%m.%Y} bis {end:%d.%m.%Y}", file=sys.stderr)
     return 0
 

@@ -1,5 +1,6 @@
-"""The listings read through Core: ``people list`` never configures the ORM's mappers (that
-alone costs more than the whole list), and its rows are the ones the ORM's records give."""
+"""The listings read through Core: ``people list`` and ``meetings list`` never configure the
+ORM's mappers (that alone costs more than the whole list of a city), and the people list's rows
+are the ones the ORM's records give (the dates: tests/service/test_meeting_listing.py)."""
 
 from __future__ import annotations
 
@@ -27,20 +28,25 @@ from koordination.domain.models import Base
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
     code = main(sys.argv[1:])
-print(json.dumps({"code": code, "out": out.getvalue(), "unconfigured": Base.registry._new_mappers}))
+print(json.dumps({
+    "code": code,
+    "out": out.getvalue(),
+    "unconfigured": Base.registry._new_mappers,
+    "modules": sorted(sys.modules),
+}))
 """
 
 
-def run_unconfigured(*argv: str) -> tuple[str, bool]:
-    """The output of ``koordination ARGV`` in a fresh process, and whether its mappers were
-    still unconfigured when it ended."""
+def run_unconfigured(*argv: str) -> tuple[str, bool, set[str]]:
+    """The output of ``koordination ARGV`` in a fresh process, whether its mappers were still
+    unconfigured when it ended, and the modules it loaded."""
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT, *argv], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["code"] == 0, done.stderr
-    return seen["out"], seen["unconfigured"]
+    return seen["out"], seen["unconfigured"], set(seen["modules"])
 
 
 def _url(db: Database) -> str:
@@ -97,11 +103,31 @@ def _json(rows: list[PersonRow]) -> list[dict[str, Any]]:
 def test_people_list_configures_no_mapper_and_shows_what_the_records_hold(
     demo_city: Database,
 ) -> None:
-    out, unconfigured = run_unconfigured("--db", _url(demo_city), "people", "list", "--json")
+    out, unconfigured, _ = run_unconfigured("--db", _url(demo_city), "people", "list", "--json")
     assert unconfigured, "people list configured the ORM's mappers"
     shown = json.loads(out)
     assert len(shown) > 100
     assert shown == _json(orm_rows(demo_city, PeopleFilter()))
+
+
+def test_meetings_list_configures_no_mapper_and_loads_no_meetings_service(
+    demo_city: Database,
+) -> None:
+    out, unconfigured, modules = run_unconfigured(
+        *("--db", _url(demo_city), "meetings", "list"),
+        *("--from", "01.01.2020", "--to", "31.12.2030", "--json"),
+    )
+    assert unconfigured, "meetings list configured the ORM's mappers"
+    assert len(json.loads(out)) > 10
+    # the dates only: not the service with its invitations, replies and their records
+    for absent in (
+        "koordination.services.meetings.service",
+        "koordination.services.meetings.invitations",
+        "koordination.services.meetings.records",
+        "koordination.domain.records.meetings",
+        "koordination.domain.inputs.meetings",
+    ):
+        assert absent not in modules, absent
 
 
 FILTERS = {

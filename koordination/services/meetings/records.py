@@ -1,25 +1,23 @@
 """A stored meeting as the faces see it: loading one, its MeetingRecord, its calendar Event,
-its dates as OccurrenceRows, its invitation list as InvitationRows, and the office that
-organises it."""
+its invitation list as InvitationRows, and the office that organises it (its dates as the lists
+show them: listing.py)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from koordination.calendar.events import Event, Occurrence, Override, Place
+from koordination.calendar.events import Event, Place
 from koordination.domain.enums import MeetingStatus, ResponseStatus
 from koordination.domain.models import CityProfile, Group, Invitation, Meeting
 from koordination.domain.records.directory import display_name
 from koordination.domain.records.meetings import (
     InvitationRow,
     MeetingRecord,
-    OccurrenceRow,
     OverrideRecord,
 )
 from koordination.errors import FieldError, NotFoundError, ValidationError
+from koordination.services.meetings.overrides import override_of as override_of
 from koordination.services.meetings.times import local
 
 
@@ -103,42 +101,6 @@ def event_of(m: Meeting | MeetingRecord, organizer: tuple[str, str]) -> Event:
         organizer_name=organizer[0],
         organizer_email=organizer[1],
         categories=(record.kind.label,),
-    )
-
-
-def override_of(o: Any, base: Place, sequence: int) -> Override:
-    """An exception of a series (an OverrideRecord or a result row with the same names);
-    place fields that are None keep the series' value."""
-    return Override(
-        recurrence_id=local(o.recurrence_id),
-        cancelled=o.cancelled,
-        start=local(o.start) if o.start else None,
-        end=local(o.end) if o.end else None,
-        place=Place(
-            base.address if o.address is None else o.address,
-            base.room if o.room is None else o.room,
-            base.online_url if o.online_url is None else o.online_url,
-        ),
-        sequence=sequence,
-    )
-
-
-def occurrence_row(record: Any, occ: Occurrence, groups: tuple[str, ...]) -> OccurrenceRow:
-    """``record``: anything with id, uid, kind and status (a MeetingRecord or a result row)."""
-    status = MeetingStatus.ABGESAGT if occ.cancelled else record.status
-    return OccurrenceRow(
-        meeting_id=record.id,
-        uid=record.uid,
-        recurrence_id=occ.recurrence_id,
-        start=local(occ.start),
-        end=local(occ.end),
-        title=occ.title,
-        kind=record.kind,
-        place=occ.place.location if occ.place.address or occ.place.room else "",
-        online_url=occ.place.online_url,
-        status=status,
-        moved=occ.moved,
-        groups=groups,
     )
 
 

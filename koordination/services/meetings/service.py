@@ -7,10 +7,10 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from koordination.calendar.events import Event, Place
+from koordination.calendar.events import Event
 from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import MeetingStatus, ResponseStatus
@@ -20,7 +20,6 @@ from koordination.domain.models import (
     Group,
     Invitation,
     Meeting,
-    MeetingGroup,
 )
 from koordination.domain.records.directory import Saved
 from koordination.domain.records.meetings import (
@@ -33,14 +32,11 @@ from koordination.errors import ConflictError, FieldError, NotFoundError, Valida
 from koordination.services.meetings import answers, invitations, replies
 from koordination.services.meetings.calendar_change import bump, calendar_relevant
 from koordination.services.meetings.invitations import Delivery, DeliveryPlan
-from koordination.services.meetings.overrides import overrides_by_meeting
 from koordination.services.meetings.records import (
     event_of,
     invitation_row,
     load,
-    occurrence_row,
     office,
-    override_of,
     to_record,
 )
 from koordination.services.meetings.replies import ReplyReport
@@ -95,64 +91,10 @@ class Meetings:
     def occurrences(
         self, start: datetime, end: datetime, group_id: int | None = None
     ) -> list[OccurrenceRow]:
-        """Every date between ``start`` and ``end`` (series expanded), in time order.
+        """Every date between ``start`` and ``end`` (series expanded), in time order."""
+        from koordination.services.meetings.listing import window_dates
 
-        Read with plain column queries rather than ORM objects: two years of a busy city are
-        thousands of meetings, and listing them must stay well under a second.
-        """
-        from koordination.calendar.recurrence import expand
-
-        start, end = local(start), local(end)
-        ids = (
-            select(Meeting.id)
-            .where(Meeting.start_at < end)
-            .where(or_(Meeting.last_end_at.is_(None), Meeting.last_end_at > start))
-        )
-        if group_id is not None:
-            ids = ids.where(Meeting.groups.any(Group.id == group_id))
-        with self.db.session() as session:
-            meetings = session.execute(
-                select(
-                    Meeting.id,
-                    Meeting.uid,
-                    Meeting.kind,
-                    Meeting.title,
-                    Meeting.start_at,
-                    Meeting.end_at,
-                    Meeting.address,
-                    Meeting.room,
-                    Meeting.online_url,
-                    Meeting.status,
-                    Meeting.rrule,
-                ).where(Meeting.id.in_(ids))
-            ).all()
-            overrides = overrides_by_meeting(session, ids)
-            groups: dict[int, list[str]] = {}
-            for meeting_id, name in session.execute(
-                select(MeetingGroup.meeting_id, Group.name)
-                .join(Group, Group.id == MeetingGroup.group_id)
-                .where(MeetingGroup.meeting_id.in_(ids))
-                .order_by(Group.name)
-            ):
-                groups.setdefault(meeting_id, []).append(name)
-        rows: list[OccurrenceRow] = []
-        for m in meetings:
-            place = Place(m.address, m.room, m.online_url)
-            event = Event(
-                uid=m.uid,
-                sequence=0,
-                title=m.title,
-                start=local(m.start_at),
-                end=local(m.end_at),
-                place=place,
-                rrule=m.rrule,
-                overrides=tuple(override_of(r, place, 0) for r in overrides.get(m.id, ())),
-            )
-            names = tuple(groups.get(m.id, ()))
-            for occ in expand(event, start, end):
-                rows.append(occurrence_row(m, occ, names))
-        rows.sort(key=lambda r: (r.start, r.title, r.meeting_id))
-        return rows
+        return [OccurrenceRow(*row) for row in window_dates(self.db, start, end, group_id)]
 
     def list_meetings(self) -> list[MeetingRecord]:
         with self.db.session() as session:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from koordination.clock import CITY_ZONE
-from koordination.domain.inputs.meetings import MeetingInput
+
+if TYPE_CHECKING:
+    from koordination.domain.inputs.meetings import MeetingInput
 
 #: How far ahead holiday warnings and "next occurrences" look for an endless series.
 LOOKAHEAD = timedelta(days=2 * 366)
