@@ -320,6 +320,13 @@ def print_json(data: Any) -> None:
     sys.stdout.write("[\n  " + ",\n  ".join(lines) + "\n]\n" if lines else "[]\n")
 
 
+def cut(text: str, width: int) -> str:
+    """``text`` for a table cell at most ``width`` characters wide, ending in "…" when cut
+    (a title of 300 characters would push every other column off the terminal)."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> None:
     """A plain text table with columns as wide as their longest cell."""
     widths = [len(h) for h in headers]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from koordination.cli.common import (
     actions,
     command,
+    cut,
     day,
     note,
     number,
@@ -187,6 +188,10 @@ def _organisation_id(core: Core, text: str) -> int:
     )
 
 
+#: The list cuts a longer title with "…" (`angebote show` prints it whole).
+TITLE_WIDTH = 50
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from koordination.clock import CITY_ZONE
     from koordination.domain.enums import OfferKind
@@ -218,7 +223,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         [
             (
                 str(r.id),
-                r.title,
+                cut(r.title, TITLE_WIDTH),
                 r.kind.label,
                 r.district or ("online" if r.online else "–"),
                 r.status.label,

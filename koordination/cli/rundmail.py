@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from koordination.cli.common import (
     actions,
     command,
+    cut,
     err,
     note,
     number,
@@ -271,7 +272,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             (
                 str(r.id),
                 f"{r.created_at.astimezone(CITY_ZONE):%d.%m.%Y %H:%M}",
-                r.subject,
+                cut(r.subject, 50),
                 r.status(),
             )
             for r in records

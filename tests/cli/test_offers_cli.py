@@ -94,6 +94,17 @@ def test_offers_are_added_listed_shown_edited_confirmed_and_closed(
     assert code == 0 and "bestätigt" in out
     assert len(listed(capsys, db, "--offen")) == 2
 
+    # A title of 300 characters is cut in the list (the other columns stay in a terminal's
+    # width) and whole in `show`.
+    long_title = "Sehr langer Titel " * 16
+    long_title = long_title.strip()
+    assert run(capsys, "angebote", "edit", "2", "--db", db, "--titel", long_title)[0] == 0
+    code, out, _ = run(capsys, "angebote", "list", "--db", db)
+    line = next(line for line in out.splitlines() if line.startswith("2 "))
+    assert "  Sehr langer Titel Sehr langer Titel Sehr langer T…  regelmäßig  Südviertel" in line
+    assert len(line) < 120
+    assert long_title in run(capsys, "angebote", "show", "2", "--db", db)[1]
+
 
 def test_bad_input_is_refused_in_german_and_changes_nothing(
     city: tuple[str, dict[str, int]], capsys: pytest.CaptureFixture[str]
