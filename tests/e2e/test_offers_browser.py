@@ -41,6 +41,11 @@ PHONE = (390, 844)
 #: The demo's one-off offer with a date, a place and a contact person who shares her data.
 FEST = 1
 EXPIRED = "Bachpatenschaft Mühlbach"
+#: An offer whose title would run scripts that rename the page if it reached the page as markup
+#: (not alert(): a dialog holds the headless browser until the timeout).
+HOSTILE = (
+    'Stadtputz <script>document.title="gehackt"</script><img src=x onerror="document.title=1">'
+)
 
 
 def chromium() -> str:
@@ -207,8 +212,8 @@ def check_screenshot(path: Path, size: tuple[int, int]) -> None:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, templates: Any) -> Iterator[tuple[Path, list]]:
-    """The demo city's website as ``koordination angebote publish`` writes it, and the open
-    offers as ``angebote list --offen --json`` names them."""
+    """The demo city's website as ``koordination angebote publish`` writes it (with one more
+    offer of hostile text), and the open offers as ``angebote list --offen --json`` names them."""
     folder = tmp_path_factory.mktemp("browser")
     db = folder / "demo.sqlite3"
     shutil.copyfile(templates.sqlite("cli-demo"), db)
@@ -218,6 +223,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory, templates: Any) -> Iterator[t
             patch.setenv(f"KOORDINATION_{name}", str(folder / sub))
         patch.setenv("KOORDINATION_CONFIG", str(folder / "config.toml"))
         patch.delenv("KOORDINATION_DB", raising=False)
+        hostile = ["--organisation", "Bürgerstiftung Wiesenbrück", "--art", "einmalig", "--online"]
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["angebote", "add", "--db", str(db), "--titel", HOSTILE, *hostile]) == 0
         listed = io.StringIO()
         with contextlib.redirect_stdout(listed):
             assert main(["angebote", "list", "--offen", "--json", "--db", str(db)]) == 0
@@ -236,9 +244,13 @@ def test_the_browser_shows_every_open_offer_with_its_link_and_not_the_expired_on
     demo: tuple[Path, list], overview: Rendered
 ) -> None:
     site, open_offers = demo
-    assert len(open_offers) == 11  # the demo's twelve but the expired one
+    assert len(open_offers) == 12  # the demo's twelve but the expired one, and the hostile one
     shown = offers_listed(overview.dom)
     assert shown == {o["title"]: f"angebot-{o['id']}.html" for o in open_offers}
+    # the hostile title is text: no script ran, no image was made of it
+    title = overview.dom.find("head/title")
+    assert HOSTILE in shown and title is not None and text(title).startswith("Übersicht")
+    assert [e.tag for e in overview.dom.iter() if e.tag in ("script", "img")] == []
     body = text(overview.dom)
     assert EXPIRED not in body and "Bachpatenschaft" not in body
     assert not (site / "angebot-11.html").exists()
