@@ -418,7 +418,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     publication = core.offers.publication()
     target = Path(args.output) if args.output else _default_folder()
     summary = write_site(publication, target, progress("Dateien"))
-    print(f"Website mit {summary} nach {target.absolute()} geschrieben.")
+    print(f"Website nach {target.absolute()} geschrieben: {summary}.")
     return 0
 
 
