@@ -315,9 +315,20 @@ def test_organisation_and_group_exports_carry_no_personal_contact_data(
 # ---------------------------------------------------------------------------- open data
 
 
-def test_open_data_export_shows_only_people_with_a_current_sharing_consent(
+def test_open_data_export_publishes_only_people_with_a_current_publication_consent(
     network: Network, tmp_path: Path
 ) -> None:
+    # Sharing contact data within the network is not publishing it on the internet.
+    shared_only = tmp_path / "nur-teilen"
+    summary = export_oparl(OpenData(network.db).source(NOW), BASE, shared_only)
+    assert summary.persons == 0
+    text = "\n".join(p.read_text("utf-8") for p in sorted(shared_only.glob("*.json")))
+    _absent(text, [*network.contact_data(), *(p.name for p in network.everybody())])
+
+    d = Directory(network.db, Clock.on(TODAY))
+    for person in network.everybody():
+        if person.shares:
+            _consent(d, person.id, ConsentPurpose.OFFENE_DATEN)
     folder = tmp_path / "oparl"
     summary = export_oparl(OpenData(network.db).source(NOW), BASE, folder)
     assert summary.persons == 2
