@@ -2,8 +2,9 @@
 
 The city has 5,200 single meetings and 200 monthly or fortnightly series (4,800 dates once
 expanded), each series with a moved and a cancelled date. The whole command is timed in a fresh
-process, as a coordinator runs it (its CPU time beside it), alternating with a process that only
-declares and configures the models: what any command needs before its first query.
+process, as a coordinator runs it (its CPU time beside it, and judged too: on a busy machine the
+wall time mostly measures the load), alternating with a process that only declares the models:
+what any command needs before its first query.
 """
 
 from __future__ import annotations
@@ -213,8 +214,16 @@ def main(argv: list[str] | None = None) -> int:
         extra=cpu_note(found.cpu),
     )
     print(listed.text)
+    listed_cpu = verdict(
+        "  its CPU time",
+        statistics.median(found.cpu),
+        TARGET_SECONDS,
+        "s",
+        spread=(min(found.cpu), max(found.cpu)),
+    )
+    print(listed_cpu.text)
     print(
-        f"  the models declared and configured, alternating with it: median "
+        f"  the models declared, alternating with it: median "
         f"{statistics.median(found.floor):.2f} s, {cpu_note(found.floor_cpu)}"
     )
     expand_seconds, dates = time_expansion(args.runs)
@@ -225,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         "s",
     )
     print(expanded.text)
-    return 0 if listed.ok and expanded.ok else 1
+    return 0 if listed.ok and listed_cpu.ok and expanded.ok else 1
 
 
 if __name__ == "__main__":
