@@ -260,3 +260,29 @@ def test_bad_input_is_refused_in_german_and_nothing_is_saved(db: Database) -> No
     with pytest.raises(ValidationError, match="eingeschränkt"):
         net.offers.add(offer_input(net.tafel, contact_person_id=net.private))
     assert net.offers.find() == []
+
+
+def test_the_wegweiser_keeps_a_stadtteil_heading_with_its_first_offer(db: Database) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from koordination.outputs.builders.offers import wegweiser
+    from koordination.outputs.document.pdf import render_pdf
+
+    net = network(db)
+    # The first offer's text is as long as puts the next Stadtteil's heading at the foot of
+    # the first page: there it stood alone, its offer on the next page.
+    net.offers.add(
+        offer_input(
+            net.tafel, title="Vorne", district="Altstadt", description="Worum es geht. " * 76
+        )
+    )
+    net.offers.add(offer_input(net.tafel, title="Erstes in der Nordstadt", district="Nordstadt"))
+    pdf = PdfReader(io.BytesIO(render_pdf(wegweiser(net.offers.publication()))))
+    for page in pdf.pages:
+        lines = [line for line in page.extract_text().splitlines() if line.strip()]
+        body = [line for line in lines if not line.startswith("Seite ") and "Stand:" not in line]
+        assert body[-1] != "Nordstadt", page.extract_text()
+    whole = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Nordstadt\nErstes in der Nordstadt" in whole

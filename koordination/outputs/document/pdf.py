@@ -205,9 +205,22 @@ def render_pdf(document: Document) -> bytes:
     pdf.ln(4)
     if document.meta:
         _pairs(pdf, document.meta, shaded=True)
-    for block in document.blocks:
+    for block, following in zip(document.blocks, (*document.blocks[1:], None), strict=True):
+        if isinstance(block, Heading) and isinstance(following, Heading):
+            # A heading straight over another (a Stadtteil, then its first offer) goes to the
+            # next page with it rather than stay alone at the foot of this one.
+            pdf.keep_space(_heading_height(block) + _heading_height(following) + 2 * LINE)
         _block(pdf, block)
     return bytes(pdf.output())
+
+
+#: Type size (pt) and space before (mm) of each heading level.
+HEADINGS = {1: (14, 5.0), 2: (12, 3.5), 3: (10.5, 2.5)}
+
+
+def _heading_height(heading: Heading) -> float:
+    size, before = HEADINGS[heading.level]
+    return before + size * 0.5
 
 
 # fpdf2 cannot split a table row over pages; a cell longer than this many lines is continued
@@ -302,7 +315,7 @@ def _block(pdf: _PDF, block: Block) -> None:
     width = pdf.epw
     match block:
         case Heading(text=text, level=level):
-            size, before = {1: (14, 5.0), 2: (12, 3.5), 3: (10.5, 2.5)}[level]
+            size, before = HEADINGS[level]
             pdf.ln(before)
             pdf.keep_space(size * 0.5 + 2 * LINE)
             pdf.set_font(FAMILY, "B", size)
