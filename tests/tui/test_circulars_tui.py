@@ -94,6 +94,15 @@ async def test_a_circular_is_written_previewed_stored_and_sent_from_the_interfac
         assert isinstance(compose, ComposeCircularScreen)
         await type_text(pilot, "Helfende für das Stadtteilfest")
         await pilot.press("tab")
+        # A mistyped audience is said under the text, in German, whole.
+        await type_text(pilot, "grupe:AK")
+        await pilot.pause(PREVIEW_DELAY + 0.1)
+        await settle(pilot, app)
+        line = compose.query_one("#compose-summary", Static)
+        assert text_of(line).startswith("„grupe:AK“ ist keine Empfängerangabe. Möglich sind")
+        assert text_of(line).endswith("(zum Beispiel „gruppe:AK Stadtteilarbeit“).")
+        assert line.has_class("-problem") and line.region.height == 3
+        await pilot.press("ctrl+u")
         # The audience is completed from the directory; → takes the suggestion.
         await type_text(pilot, "gruppe:ak")
         await settle(pilot, app)
@@ -141,6 +150,14 @@ async def test_a_circular_is_written_previewed_stored_and_sent_from_the_interfac
         assert body.text.endswith("Hilfe. Ihre Koordinierungsstelle")
         # The way to save and to leave stays in view at 80×24.
         assert compose.query_one(".dialog-buttons").region.bottom <= 23
+        # Esc with something typed asks before throwing it away; "n" goes back to it.
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert text_of(app.screen.query_one(".dialog-title", Static)) == "Änderungen verwerfen?"
+        await pilot.press("n")
+        await settle(pilot, app)
+        assert app.screen is compose and app.focused is body
 
         await pilot.press("ctrl+s")
         await settle(pilot, app)

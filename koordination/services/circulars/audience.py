@@ -71,7 +71,7 @@ def parse(text: str) -> Part:
     if not colon or found is None or not value.strip():
         raise KoordinationError(
             f"„{text.strip()}“ ist keine Empfängerangabe. Möglich sind {FORMS} "
-            '(zum Beispiel --to "gruppe:AK Stadtteilarbeit").'
+            "(zum Beispiel „gruppe:AK Stadtteilarbeit“)."
         )
     return Part(found, value.strip())
 
