@@ -149,14 +149,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = _warning_into_log
             return _run(args.handler, args)
     finally:
-        if collecting:
-            gc.enable()
         if program:
             # The program ends now: its databases are closed here, and the objects are frozen,
             # so the collection Python runs on exit does not walk every one of them once more
-            # (~0.1 s) only to free memory the operating system takes back anyway.
+            # (~0.1 s) only to free memory the operating system takes back anyway. Frozen
+            # before the collector is back: enabled first, it walked them all at once (~35 ms).
             common.close_opened()
             gc.freeze()
+        if collecting:
+            gc.enable()
         common.OPENED.clear()  # inside a longer process the cores live on as before
 
 
