@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 import test_exports
 from openpyxl import load_workbook
+from support.consents import import_people
 
 from koordination.clock import Clock
 from koordination.db.engine import Database
+from koordination.domain.enums import ConsentPurpose
 from koordination.domain.inputs.directory import GroupInput
 from koordination.outputs.builders import directory as tables
 from koordination.outputs.builders.directory import (
@@ -110,7 +112,9 @@ def test_workbook_export_imports_back_to_the_same_people(
     for g in city.list_groups():
         other.create_group(GroupInput(name=g.name, kind=g.kind))
     assert Imports(other_db).organisations(tmp_path / "organisationen.xlsx").created == 2
-    report = Imports(other_db, Clock.on(TODAY)).people(tmp_path / "personen.xlsx")
+    report = import_people(
+        Imports(other_db, Clock.on(TODAY)), tmp_path / "personen.xlsx", ConsentPurpose
+    )
     assert (report.created, report.memberships_created) == (3, 3)
     assert report.warnings == ()
 
