@@ -91,6 +91,8 @@ async def test_erasure_lists_the_backups_that_still_hold_the_person(city_db: str
         await pilot.press("delete")
         await settle(pilot, app)
         assert isinstance(app.screen, EraseScreen)
+        app.screen.query_one("#erase-confirm").focus()  # past "Anfrage von" (optional)
+        await pilot.pause()
         await pilot.press(*"Müller", "enter")
         await settle(pilot, app)
         await settle(pilot, app)
