@@ -119,12 +119,25 @@ def move_to(app: KoordinationApp, day: date) -> None:
         area.ready(app.core)
 
 
+#: Rounds of "let the screen catch up, wait for the workers" before settle gives up: a worker's
+#: result starts the next worker now and then, never this often.
+SETTLE_ROUNDS = 20
+
+
 async def settle(pilot: object, app: KoordinationApp) -> None:
-    """Wait until every worker finished and the screen caught up (twice: workers start workers)."""
-    for _ in range(4):
+    """Wait until every worker finished and the screen caught up. Workers start workers (a
+    worker's result message starts the next), so round after round until a round that let the
+    screen process its messages finds no worker left; a quiet screen costs one round, not a fixed
+    number of pauses."""
+    for _ in range(SETTLE_ROUNDS):
         await pilot.pause()  # type: ignore[attr-defined]
+        if not app.workers:
+            break
         await app.workers.wait_for_complete()
-    await pilot.pause(0.05)  # type: ignore[attr-defined]
+    else:
+        raise AssertionError(f"Nach {SETTLE_ROUNDS} Runden laufen noch Hintergrundarbeiten.")
+    # Callbacks queued for after the last refresh (focus, scrolling into view) run now.
+    await pilot.pause()  # type: ignore[attr-defined]
 
 
 def text_of(widget: Static) -> str:
