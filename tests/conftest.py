@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import psycopg
 import pytest
@@ -30,6 +31,7 @@ from koordination.db.migrations import upgrade
 from koordination.demo.city import build_demo
 
 REQUIRE_POSTGRES = "KOORDINATION_REQUIRE_POSTGRES"
+T = TypeVar("T")
 PG_USER = "postgres"
 
 
@@ -314,6 +316,7 @@ class Templates:
     request: pytest.FixtureRequest
     _sqlite: dict[str, Path] = field(default_factory=dict)
     _postgres: dict[str, str] = field(default_factory=dict)
+    _built: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def sqlite(self, kind: str) -> Path:
         """A template SQLite file: ``migrated`` (empty, newest schema), ``demo`` (the demo
@@ -359,6 +362,32 @@ class Templates:
                 database.dispose()
             self._postgres[kind] = name
         return self._postgres[kind]
+
+    def build(self, backend: str, kind: str, build: Callable[[Database], T]) -> T:
+        """The template ``kind``: a copy of ``migrated`` on which ``build`` ran, once per run and
+        backend; returns what ``build`` returned then."""
+        if (backend, kind) not in self._built:
+            if backend == "sqlite":
+                path = self.folder / f"built-{len(self._built)}.sqlite3"
+                copy_sqlite(self.sqlite("migrated"), path)
+                url = f"sqlite:///{path}"
+            else:
+                cluster: PgCluster = self.request.getfixturevalue("pg_cluster")
+                name = f"template_built_{uuid.uuid4().hex[:8]}"
+                _create_database(cluster, name, template=self.postgres("migrated"))
+                url = cluster.base_url + name
+            database = Database(url)
+            try:
+                result = build(database)
+            finally:
+                database.dispose()
+            if backend == "sqlite":
+                _checkpoint(path)
+                self._sqlite[kind] = path
+            else:
+                self._postgres[kind] = name
+            self._built[(backend, kind)] = result
+        return cast(T, self._built[(backend, kind)])
 
     def fill(self, url: str, kind: str) -> None:
         """Make the (empty or missing) database at ``url`` a copy of the template ``kind``."""
@@ -414,6 +443,30 @@ def demo_city(
     database = Database(_copy_url(request, backend, templates, "demo"))
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def built_db(
+    backend: str, templates: Templates, request: pytest.FixtureRequest
+) -> Iterator[Callable[[Callable[[Database], T]], tuple[Database, T]]]:
+    """A test module's own setup, run once per run and backend and copied per test like the demo
+    city: ``db, city = built_db(build_city)`` gives a fresh copy of the database ``build_city``
+    wrote (on a migrated one) and what it returned then. ``build`` returns plain data (ids are
+    the same in every copy), never services bound to its database; it writes with fixed clocks,
+    as the copies are made later. One copy per test, not together with ``db`` or ``demo_city``."""
+    assert not {"db", "demo_city"} & set(request.fixturenames), "built_db or db, not both"
+    opened: list[Database] = []
+
+    def make(build: Callable[[Database], T]) -> tuple[Database, T]:
+        assert not opened, "one built_db per test"
+        kind = f"{build.__module__}.{build.__qualname__}"
+        result = templates.build(backend, kind, build)
+        opened.append(Database(_copy_url(request, backend, templates, kind)))
+        return opened[0], result
+
+    yield make
+    for database in opened:
+        database.dispose()
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@ engagement health, who works with whom, and the view of one working group."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -58,10 +59,16 @@ def _local(*args: int) -> datetime:
 
 
 @pytest.fixture
-def city(db: Database) -> City:
+def city(built_db: Callable[[Callable[[Database], City]], tuple[Database, City]]) -> City:
     """Konsortium (Tafel, Stadt, Sparkasse) and AK Nachbarschaft (Tafel, Bürgerverein,
     Hochschule, a member and a guest without organisation, no administration), three sittings
-    of the AK in autumn 2026 at which Dora never came, and an archived group nobody sees."""
+    of the AK in autumn 2026 at which Dora never came, and an archived group nobody sees (built
+    once per run and backend, copied per test)."""
+    db, city = built_db(_build_city)
+    return replace(city, db=db)
+
+
+def _build_city(db: Database) -> City:
     d = Directory(db, Clock.on(TODAY))
     orgs = {
         name: d.create_organisation(
