@@ -3,6 +3,7 @@ and why, answers per date, answers recorded by hand, and the report's German sum
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
@@ -63,10 +64,21 @@ class Office:
 
 
 @pytest.fixture
-def office(db: Database) -> Office:
+def office(
+    built_db: Callable[..., tuple[Database, tuple[MeetingRecord, dict[str, int]]]],
+) -> Office:
     """A monthly series; Anna (two addresses) got the invitation, Bernd is on the list without
-    consent, so nothing was ever sent to him."""
-    directory = Directory(db, Clock.on(date(2026, 11, 22)))
+    consent, so nothing was ever sent to him (built once per run and backend, copied per test)."""
+    db, (meeting, people) = built_db(_build_office)
+    return Office(_directory(db), Meetings(db, clock=Clock.fixed(NOW)), meeting, people, db)
+
+
+def _directory(db: Database) -> Directory:
+    return Directory(db, Clock.on(date(2026, 11, 22)))
+
+
+def _build_office(db: Database) -> tuple[MeetingRecord, dict[str, int]]:
+    directory = _directory(db)
     directory.save_city(
         None,
         CityProfileInput(
@@ -103,7 +115,7 @@ def office(db: Database) -> Office:
     meetings.invite(meeting.id, person_ids=list(people.values()))
     plan = meetings.plan_delivery(meeting.id)
     meetings.mark_delivered(meeting.id, plan.deliveries, plan.meeting.sequence)
-    return Office(directory, meetings, meeting, people, db)
+    return meeting, people
 
 
 # ------------------------------------------------------------------------- what each answer books
@@ -309,10 +321,10 @@ def test_an_answer_by_hand_is_stored_and_changed_per_date(office: Office) -> Non
     assert len(office.responses()) == 2
 
 
-def test_a_changed_answer_by_hand_is_stamped_with_the_clock(office: Office, db: Database) -> None:
+def test_a_changed_answer_by_hand_is_stamped_with_the_clock(office: Office) -> None:
     anna = office.row("Anna Schäfer").invitation_id
     office.meetings.set_response(anna, ResponseStatus.VIELLEICHT)
-    later = Meetings(db, clock=Clock.fixed(NOW + timedelta(days=3)))
+    later = Meetings(office.db, clock=Clock.fixed(NOW + timedelta(days=3)))
     later.set_response(anna, ResponseStatus.ZUGESAGT)
     (response,) = office.responses()
     assert (response.status, response.updated_at) == (
