@@ -452,8 +452,9 @@ def built_db(
     """A test module's own setup, run once per run and backend and copied per test like the demo
     city: ``db, city = built_db(build_city)`` gives a fresh copy of the database ``build_city``
     wrote (on a migrated one) and what it returned then. ``build`` returns plain data (ids are
-    the same in every copy), never services bound to its database; it writes with fixed clocks,
-    as the copies are made later. One copy per test, not together with ``db`` or ``demo_city``."""
+    the same in every copy) and the clocks it wrote with, never services bound to its database:
+    a test on a fresh ``Clock.on(day)`` would live before what the build recorded (a consent
+    given later than now is no consent). One copy per test, not with ``db`` or ``demo_city``."""
     assert not {"db", "demo_city"} & set(request.fixturenames), "built_db or db, not both"
     opened: list[Database] = []
 

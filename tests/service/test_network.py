@@ -52,6 +52,8 @@ class City:
     ak: int
     series: int
     sittings: list[int]
+    #: The clock the city was built on: it runs on, so the tests' now lies after the build.
+    clock: Clock
 
 
 def _local(*args: int) -> datetime:
@@ -69,7 +71,8 @@ def city(built_db: Callable[[Callable[[Database], City]], tuple[Database, City]]
 
 
 def _build_city(db: Database) -> City:
-    d = Directory(db, Clock.on(TODAY))
+    clock = Clock.on(TODAY)
+    d = Directory(db, clock)
     orgs = {
         name: d.create_organisation(
             OrganisationInput(name=name, sector=sector, kind=OrganisationKind.SONSTIGE)
@@ -187,11 +190,11 @@ def _build_city(db: Database) -> City:
         fields.add_goal(other, GoalInput("Dank sichtbar machen")),
         MeasureInput("Dankeschön-Abend", responsible_group_id=consortium),
     )
-    return City(db, orgs, people, consortium, ak, series.id, sittings)
+    return City(db, orgs, people, consortium, ak, series.id, sittings, clock)
 
 
 def _network(city: City) -> Network:
-    return Network(city.db, Clock.on(TODAY))
+    return Network(city.db, city.clock)
 
 
 def test_sector_balance_lists_every_active_group_and_the_missing_administration(

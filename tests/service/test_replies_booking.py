@@ -65,20 +65,18 @@ class Office:
 
 @pytest.fixture
 def office(
-    built_db: Callable[..., tuple[Database, tuple[MeetingRecord, dict[str, int]]]],
+    built_db: Callable[..., tuple[Database, tuple[Clock, MeetingRecord, dict[str, int]]]],
 ) -> Office:
     """A monthly series; Anna (two addresses) got the invitation, Bernd is on the list without
-    consent, so nothing was ever sent to him (built once per run and backend, copied per test)."""
-    db, (meeting, people) = built_db(_build_office)
-    return Office(_directory(db), Meetings(db, clock=Clock.fixed(NOW)), meeting, people, db)
+    consent, so nothing was ever sent to him (built once per run and backend, copied per test;
+    the directory's clock runs on from the build's)."""
+    db, (clock, meeting, people) = built_db(_build_office)
+    return Office(Directory(db, clock), Meetings(db, clock=Clock.fixed(NOW)), meeting, people, db)
 
 
-def _directory(db: Database) -> Directory:
-    return Directory(db, Clock.on(date(2026, 11, 22)))
-
-
-def _build_office(db: Database) -> tuple[MeetingRecord, dict[str, int]]:
-    directory = _directory(db)
+def _build_office(db: Database) -> tuple[Clock, MeetingRecord, dict[str, int]]:
+    clock = Clock.on(date(2026, 11, 22))
+    directory = Directory(db, clock)
     directory.save_city(
         None,
         CityProfileInput(
@@ -115,7 +113,7 @@ def _build_office(db: Database) -> tuple[MeetingRecord, dict[str, int]]:
     meetings.invite(meeting.id, person_ids=list(people.values()))
     plan = meetings.plan_delivery(meeting.id)
     meetings.mark_delivered(meeting.id, plan.deliveries, plan.meeting.sequence)
-    return meeting, people
+    return clock, meeting, people
 
 
 # ------------------------------------------------------------------------- what each answer books
