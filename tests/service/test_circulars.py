@@ -3,12 +3,15 @@ and what planning and storing keep: on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from support.circulars import GROUP, Network, build_network
 
+from koordination.clock import Clock
+from koordination.core import Core
 from koordination.db.engine import Database
 from koordination.domain.enums import CircularState
 from koordination.domain.models import Circular, CircularRecipient
@@ -20,8 +23,19 @@ BODY = "Liebe Netzwerkpartner,\n\ndas **Stadtteilfest** braucht Hilfe.\n"
 
 
 @pytest.fixture
-def network(db: Database) -> Network:
-    return build_network(db)
+def network(
+    built_db: Callable[..., tuple[Database, tuple[Clock, dict[str, int], dict[str, str]]]],
+) -> Network:
+    """The circulars' network (tests/support/circulars.py), built once per run and backend and
+    copied per test; the copy's clock runs on from the build's, so what was recorded then (the
+    consents) lies in the past."""
+    db, (clock, ids, emails) = built_db(_build_network)
+    return Network(Core(db, clock), ids, emails)
+
+
+def _build_network(db: Database) -> tuple[Clock, dict[str, int], dict[str, str]]:
+    network = build_network(db)
+    return network.core.clock, network.ids, network.emails
 
 
 def draft(*audience: str, **more: object) -> CircularDraft:
