@@ -233,8 +233,13 @@ async def test_closing_the_history_while_it_sends_stops_after_the_message_on_its
         await pilot.press("escape")  # the history closes while the worker waits
         await settle(pilot, app)
         assert not isinstance(app.screen, CircularsScreen)
+        notices: list[str] = []
+        for _ in range(1000):  # the stopped run reports when its worker ends (slow when busy)
+            notices = [n.message for n in app._notifications]
+            if any("gesendet" in n for n in notices):
+                break
+            await pilot.pause(0.02)
         assert app.is_running and app.return_code is None
-        notices = [n.message for n in app._notifications]
         assert any("1 Nachricht(en) gesendet" in n for n in notices), notices
     assert len(smtp.received) == 1
     core = open_core(network_db, clock=Clock.fixed(NOW))
