@@ -128,12 +128,18 @@ def upgrade() -> None:
             op.f("ck_consent_consent_purpose"), sa.text(_in("purpose", PURPOSES))
         )
         batch_op.add_column(sa.Column("text_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("channel", _enum(CHANNELS, "consent_channel"), nullable=True))
+        # The channels' CHECKs are named here: SQLAlchemy 2.0 and 2.1 name a CHECK that comes
+        # with a column added in batch mode differently.
+        batch_op.add_column(sa.Column("channel", sa.String(length=32), nullable=True))
         batch_op.add_column(
             sa.Column("evidence", sa.String(length=500), nullable=False, server_default="")
         )
-        batch_op.add_column(
-            sa.Column("withdrawal_channel", _enum(CHANNELS, "withdrawal_channel"), nullable=True)
+        batch_op.add_column(sa.Column("withdrawal_channel", sa.String(length=32), nullable=True))
+        batch_op.create_check_constraint(
+            op.f("ck_consent_consent_channel"), sa.text(_in("channel", CHANNELS))
+        )
+        batch_op.create_check_constraint(
+            op.f("ck_consent_withdrawal_channel"), sa.text(_in("withdrawal_channel", CHANNELS))
         )
         batch_op.create_index(batch_op.f("ix_consent_text_id"), ["text_id"], unique=False)
         batch_op.create_foreign_key(
