@@ -47,6 +47,10 @@ _ARGPARSE_GERMAN: tuple[tuple[str, str], ...] = (
 )
 
 
+#: The exit status of a command stopped with Ctrl+C (the same for every command).
+INTERRUPTED = 130
+
+
 def german_argparse_message(message: str) -> str:
     """An argparse error message in German (anything unknown stays as it was)."""
     for english, german in _ARGPARSE_GERMAN:

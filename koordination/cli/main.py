@@ -25,7 +25,7 @@ from typing import NoReturn
 
 from koordination import __version__
 from koordination.cli import common
-from koordination.cli.common import Parser, add_global_options, database_url, err
+from koordination.cli.common import INTERRUPTED, Parser, add_global_options, database_url, err
 from koordination.errors import KoordinationError
 
 #: The exit status of an unexpected error (EX_SOFTWARE of sysexits.h).
@@ -184,7 +184,7 @@ def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace)
         return 1
     except KeyboardInterrupt:
         err("Abgebrochen.")
-        return 130
+        return INTERRUPTED
     except BrokenPipeError:
         return 0
     except (OSError, sqlite3.Error) as exc:

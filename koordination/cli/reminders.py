@@ -14,12 +14,19 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from koordination.cli import common
-from koordination.cli.common import actions, command, err, group_id, note, open_core, print_json
+from koordination.cli.common import (
+    INTERRUPTED,
+    actions,
+    command,
+    err,
+    group_id,
+    note,
+    open_core,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from koordination.services.reminders import ReminderPlan
-
-INTERRUPTED = 130
 
 
 def _days(text: str) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from koordination.cli.common import (
+    INTERRUPTED,
     actions,
     command,
     cut,
@@ -27,9 +28,6 @@ from koordination.errors import KoordinationError
 if TYPE_CHECKING:
     from koordination.core import Core
     from koordination.domain.records.circulars import CircularPlan, CircularRecord, SendResult
-
-#: The exit status of a run stopped with Ctrl+C (what is left waits for `rundmail resume`).
-INTERRUPTED = 130
 
 
 def _per_minute(text: str) -> int:
