@@ -190,6 +190,31 @@ class Database:
         except SQLAlchemyError as exc:
             raise translate(exc) from None
 
+    @contextmanager
+    def alone(self, name: str, key: int) -> Iterator[bool]:
+        """Held for a whole run of ``name`` (a Rundmail, the retention rules): yields whether
+        this run is the only one, a lock file beside the SQLite file (``<file>.<name>.lock``)
+        or a session advisory lock ``key`` on PostgreSQL; leaving releases it."""
+        from koordination.files import try_lock
+
+        if self.path is not None:
+            fd = os.open(
+                self.path.with_name(f"{self.path.name}.{name}.lock"), os.O_RDWR | os.O_CREAT, 0o600
+            )
+            try:
+                yield try_lock(fd)
+            finally:
+                os.close(fd)  # closing releases the lock
+            return
+        with self.engine.connect() as conn:
+            got = bool(conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}))
+            try:
+                yield got
+            finally:
+                if got:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                    conn.commit()
+
     def serialise_bulk_write(self, session: Session) -> None:
         """Let one bulk import write at a time: a second one waits here until the first has
         committed and then sees its rows as existing (PostgreSQL; SQLite's single writer lock

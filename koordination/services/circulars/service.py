@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import mimetypes
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +24,7 @@ from dataclasses import dataclass
 from email.utils import make_msgid
 from pathlib import Path
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from koordination.clock import SYSTEM_CLOCK, Clock
@@ -50,7 +49,6 @@ from koordination.domain.records.circulars import (
     SendResult,
 )
 from koordination.errors import FieldError, KoordinationError, NotFoundError, ValidationError
-from koordination.files import try_lock
 from koordination.services.circulars import text as words
 from koordination.services.circulars.audience import PURPOSE, Part, choices, classify, parse
 from koordination.services.consent import current_consent
@@ -473,24 +471,10 @@ class Circulars:
             "Eine Rundmail wird gerade schon versandt (ein anderer Aufruf läuft noch); es wurde "
             "nichts gesendet. Bitte warten und später erneut versuchen."
         )
-        if self.db.path is not None:
-            lock = self.db.path.with_name(f"{self.db.path.name}.rundmail.lock")
-            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                if not try_lock(fd):
-                    raise busy
-                yield
-            finally:
-                os.close(fd)  # closing releases the lock
-            return
-        with self.db.engine.connect() as conn:
-            if not conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": _ADVISORY_KEY}):
+        with self.db.alone("rundmail", _ADVISORY_KEY) as only:
+            if not only:
                 raise busy
-            try:
-                yield
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _ADVISORY_KEY})
-                conn.commit()
+            yield
 
 
 def render(subject: str, body: str, greeting_line: str, office_email: str) -> RenderedMessage:

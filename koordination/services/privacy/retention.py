@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from koordination.clock import SYSTEM_CLOCK, Clock
@@ -37,7 +36,6 @@ from koordination.domain.models import (
     SurveyResponse,
 )
 from koordination.errors import ConflictError, FieldError, ValidationError
-from koordination.files import try_lock
 from koordination.services.privacy import retention_files
 from koordination.services.privacy.erasure import compact_storage, erase_in_session
 from koordination.services.privacy.retention_plan import blanked_values, plan_for
@@ -196,24 +194,10 @@ class Retention:
             "Die Aufbewahrungsregeln werden gerade schon ausgeführt (ein anderer Aufruf läuft "
             "noch); es wurde nichts gelöscht. Bitte später erneut versuchen."
         )
-        if self.db.path is not None:
-            lock = self.db.path.with_name(f"{self.db.path.name}.aufbewahrung.lock")
-            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                if not try_lock(fd):
-                    raise busy
-                yield
-            finally:
-                os.close(fd)  # closing releases the lock
-            return
-        with self.db.engine.connect() as conn:
-            if not conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": _ADVISORY_KEY}):
+        with self.db.alone("aufbewahrung", _ADVISORY_KEY) as only:
+            if not only:
                 raise busy
-            try:
-                yield
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _ADVISORY_KEY})
-                conn.commit()
+            yield
 
 
 @dataclass
