@@ -374,6 +374,31 @@ def test_a_request_carries_the_invitees_own_answer(
     assert _event(request)["ATTENDEE"].params["PARTSTAT"] == partstat
 
 
+def test_a_moved_date_carries_the_invitees_answer_for_that_date(office: Office) -> None:
+    anna = office.person("Anna")
+    m = office.meeting()
+    office.meetings.invite(m.id, person_ids=[anna])
+    office.deliver(m.id)
+    (row,) = office.meetings.invitation_list(m.id)
+    january, february = datetime(2027, 1, 12, 18, 0), datetime(2027, 2, 9, 18, 0)
+    office.meetings.set_response(row.invitation_id, ResponseStatus.ZUGESAGT)
+    office.meetings.set_response(row.invitation_id, ResponseStatus.ABGESAGT, january)
+    office.meetings.move_occurrence(m.id, january, address="Bürgerhaus, Lindenweg 2")
+    office.meetings.move_occurrence(m.id, february, start=datetime(2027, 2, 9, 19, 0))
+    (request,) = office.meetings.plan_delivery(m.id).deliveries
+    partstats = {
+        event.decoded("RECURRENCE-ID").replace(tzinfo=None) if "RECURRENCE-ID" in event else None: (
+            str(event["ATTENDEE"].params["PARTSTAT"])
+        )
+        for event in Calendar.from_ical(request.ics).walk("VEVENT")
+    }
+    assert partstats == {
+        None: "ACCEPTED",  # the series
+        january: "DECLINED",  # only the place changed: her answer for the date stands
+        february: "NEEDS-ACTION",  # another time: asked again
+    }
+
+
 def test_a_one_off_meeting_carries_its_public_agenda_in_order_and_a_series_none(
     office: Office, db: Database
 ) -> None:

@@ -121,3 +121,22 @@ def test_an_answer_with_a_comment_is_booked_and_its_comment_listed_for_its_sende
     [item] = core.meetings.review.items()
     assert item.kind == ReviewKind.KOMMENTAR
     assert (item.person_name, item.meeting_id) == ("Monika Weiß", 1)
+
+
+def test_an_answer_for_a_date_outside_the_series_is_listed_with_its_sender(
+    core: Core, tmp_path: Path
+) -> None:
+    before = answer(core, "Lukas Yilmaz")
+    off_series = rewrite(
+        demo_reply("google_declined_occurrence.eml"),
+        lambda text: text.replace(
+            "RECURRENCE-ID;TZID=Europe/Berlin:20261208T180000",
+            "RECURRENCE-ID;TZID=Europe/Berlin:20261209T180000",
+        ),
+    )
+    report = book(core, tmp_path, off_series)
+    assert (report.applied, report.review) == (0, 1)
+    assert answer(core, "Lukas Yilmaz") == before
+    [item] = core.meetings.review.items()
+    assert item.kind == ReviewKind.NICHT_VERBUCHT and "09.12.2026" in item.reason
+    assert (item.person_name, item.meeting_id) == ("Lukas Yilmaz", 1)
