@@ -7,6 +7,7 @@ Ingrid were invited and Lukas is a stranger to the meeting.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
@@ -35,6 +36,8 @@ NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 class Office:
     meetings: Meetings
     meeting: MeetingRecord
+    db: Database
+    clock: Clock
 
     def row(self, name: str) -> InvitationRow:
         return next(r for r in self.meetings.invitation_list(self.meeting.id) if r.name == name)
@@ -48,8 +51,18 @@ class Office:
 
 
 @pytest.fixture
-def office(db: Database) -> Office:
-    directory = Directory(db, Clock.on(date(2026, 11, 22)))
+def office(
+    built_db: Callable[..., tuple[Database, tuple[Clock, MeetingRecord]]],
+) -> Office:
+    """The series with Anna and Ingrid invited (and Lukas a stranger to it), built once per run
+    and backend and copied per test; the directory's clock runs on from the build's."""
+    db, (clock, meeting) = built_db(_build_office)
+    return Office(Meetings(db, clock=Clock.fixed(NOW)), meeting, db, clock)
+
+
+def _build_office(db: Database) -> tuple[Clock, MeetingRecord]:
+    clock = Clock.on(date(2026, 11, 22))
+    directory = Directory(db, clock)
     directory.save_city(
         None,
         CityProfileInput(
@@ -87,7 +100,7 @@ def office(db: Database) -> Office:
     meetings.invite(meeting.id, person_ids=people)
     plan = meetings.plan_delivery(meeting.id)
     meetings.mark_delivered(meeting.id, plan.deliveries, plan.meeting.sequence)
-    return Office(meetings, meeting)
+    return clock, meeting
 
 
 def calendar(
@@ -207,9 +220,9 @@ def test_a_reply_with_a_sender_and_no_sent_by_field_is_booked(office: Office) ->
 
 
 def test_a_mail_from_the_address_invited_counts_after_the_person_changed_it(
-    office: Office, db: Database
+    office: Office,
 ) -> None:
-    directory = Directory(db, Clock.on(date(2026, 11, 22)))
+    directory = Directory(office.db, office.clock)
     ingrid = directory.get_person(office.row("Ingrid Hahn").person_id)
     directory.update_person(
         ingrid, PersonInput(given_name="Ingrid", family_name="Hahn", emails=["neu@example.org"])
