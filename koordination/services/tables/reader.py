@@ -6,9 +6,10 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 from koordination.errors import ImportFailed
-from koordination.services.tables import csv_text, ods, xlsx
+from koordination.services.tables import csv_text
 from koordination.services.tables.checks import checked
 from koordination.services.tables.model import Kind, Row, TableFormat
 
@@ -19,6 +20,18 @@ _MAX_UNPACKED = 1 << 30
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _workbooks(kind: Kind) -> ModuleType:
+    """The reader of a workbook kind, imported when a workbook comes: openpyxl and odfdo take
+    a fifth of a second to import, which a CSV file never needs."""
+    if kind == "xlsx":
+        from koordination.services.tables import xlsx
+
+        return xlsx
+    from koordination.services.tables import ods
+
+    return ods
 
 
 def _password(path: Path) -> ImportFailed:
@@ -49,7 +62,7 @@ def _spreadsheet_kind(path: Path) -> Kind:
                 )
                 if b"encryption-data" in manifest:
                     raise _password(path)
-                if mimetype == ods.MIMETYPE:
+                if mimetype == _workbooks("ods").MIMETYPE:
                     return "ods"
                 if mimetype.startswith("application/vnd.oasis.opendocument"):
                     raise ImportFailed(
@@ -66,8 +79,12 @@ def _spreadsheet_kind(path: Path) -> Kind:
 
 def _broken_zip(path: Path) -> ImportFailed:
     if path.suffix.lower() == ".ods":
+        from koordination.services.tables import ods
+
         return ods.broken(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from koordination.services.tables import xlsx
+
         return xlsx.broken(path)
     return ImportFailed(
         f"Die Datei {path.name} ist eine beschädigte Excel- oder LibreOffice-Tabelle und lässt "
@@ -122,7 +139,7 @@ def sniff(path: Path, sheet: str | None = None) -> TableFormat:
                 "bitte ohne Tabellenblatt (--sheet) importieren."
             )
         return csv_text.sniff(path)
-    module = xlsx if kind == "xlsx" else ods
+    module = _workbooks(kind)
     chosen = _choose(path, module.sheets(path), sheet)
     return TableFormat(kind, "", module.last_row(path, chosen), sheet=chosen)
 
@@ -133,7 +150,7 @@ def records(path: Path, fmt: TableFormat) -> Iterator[tuple[int, list[str]]]:
     if fmt.kind == "csv":
         yield from checked(path, fmt, csv_text.records(path, fmt))
         return
-    module = xlsx if fmt.kind == "xlsx" else ods
+    module = _workbooks(fmt.kind)
     empty = True
     for record in checked(path, fmt, module.records(path, fmt.sheet)):
         empty = False
