@@ -16,6 +16,7 @@ from koordination.clock import SYSTEM_CLOCK, Clock
 if TYPE_CHECKING:
     from koordination.config import Settings
     from koordination.db.engine import Database
+    from koordination.db.glance import Glance
     from koordination.db.roles import Access
     from koordination.services.art14 import Art14Notices
     from koordination.services.circulars.service import Circulars
@@ -302,6 +303,16 @@ def open_core(
             db.dispose()
             raise
     return Core(db, clock, made, settings)
+
+
+def first_glance(url: str, clock: Clock = SYSTEM_CLOCK) -> Glance | None:
+    """The Übersicht's first figures straight from a SQLite file at the current schema, with
+    the standard library alone (SQLAlchemy, the models and the services are not imported);
+    None when only the core can tell (PostgreSQL, a file to upgrade or to refuse)."""
+    from koordination.db.glance import first_glance as read
+    from koordination.paths import resolve_url
+
+    return read(resolve_url(url), clock.today())
 
 
 def _refuse_missing_file(url: str) -> None:

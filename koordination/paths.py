@@ -35,6 +35,16 @@ def default_database_path() -> Path:
     return data_dir() / "koordination.sqlite3"
 
 
+def resolve_url(value: str | None) -> str:
+    """A SQLAlchemy URL from a file path, a URL, or nothing (the default file); here, not in
+    ``db.engine``, so the interface can name its database before SQLAlchemy is imported."""
+    if not value:
+        return f"sqlite:///{default_database_path()}"
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
 def demo_database_path() -> Path:
     """The demo city's own database, apart from the office's."""
     return data_dir() / "demo.sqlite3"

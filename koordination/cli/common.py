@@ -230,7 +230,7 @@ def close_opened() -> None:
 def database_url(args: argparse.Namespace) -> str:
     """The database a command works on, without opening it (a damaged file is restorable)."""
     from koordination.config import load_settings
-    from koordination.db.engine import resolve_url
+    from koordination.paths import resolve_url
 
     return resolve_url(getattr(args, "db", None) or load_settings().database)
 

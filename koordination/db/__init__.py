@@ -1,5 +1,5 @@
-"""Database access: engine and sessions (engine.py) and schema migrations (migrations.py)."""
+"""Database access: engine and sessions (engine.py) and schema migrations (migrations.py).
 
-from koordination.db.engine import Database, resolve_url
-
-__all__ = ["Database", "resolve_url"]
+Nothing is imported here: ``koordination.db.glance`` reads the first screen's figures with the
+standard library's sqlite3, before SQLAlchemy is imported.
+"""

@@ -19,22 +19,13 @@ import koordination.db.audit  # noqa: F401
 from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.db.errors import translate
 from koordination.errors import DatabaseError
-from koordination.paths import default_database_path
+from koordination.paths import resolve_url
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: How long a SQLite write waits for another one to finish before giving up (milliseconds).
 BUSY_TIMEOUT_MS = 5000
 #: The advisory lock key of bulk imports on PostgreSQL ("koor" in ASCII).
 BULK_WRITE_LOCK = 0x6B6F6F72
-
-
-def resolve_url(value: str | None) -> str:
-    """A SQLAlchemy URL from a file path, a URL, or nothing (the default file)."""
-    if not value:
-        return f"sqlite:///{default_database_path()}"
-    if "://" in value:
-        return value
-    return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 
 def private_file(path: Path) -> None:

@@ -9,10 +9,13 @@ newest file in ``schema/versions/``.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table, text
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING
 
-from koordination.db.engine import Database
+# SQLAlchemy inside the functions: the interface's first screen reads HEAD_REVISION before it.
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+
+    from koordination.db.engine import Database
 
 #: The newest migration in ``schema/versions/`` (raise it with every new migration).
 HEAD_REVISION = "0018"
@@ -21,6 +24,9 @@ HEAD_REVISION = "0018"
 def at_head(db: Database) -> bool:
     """True when the database is at :data:`HEAD_REVISION` (one query); any doubt (no table, an
     unreadable file) answers False and leaves the explaining to the full check."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         with db.engine.connect() as conn:
             found = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
@@ -31,6 +37,8 @@ def at_head(db: Database) -> bool:
 
 def version_table() -> Table:
     """``alembic_version`` as Alembic makes it, for stamping a schema built from the models."""
+    from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table
+
     return Table(
         "alembic_version",
         MetaData(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -16,7 +17,13 @@ from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.errors import KoordinationError
 from koordination.tui.commands import KoordinationCommands
 from koordination.tui.keys import bind
-from koordination.tui.messages import DatabaseFailed, DatabaseReady, DataChanged, StartupDone
+from koordination.tui.messages import (
+    DatabaseFailed,
+    DatabaseReady,
+    DataChanged,
+    FirstGlance,
+    StartupDone,
+)
 from koordination.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -27,11 +34,13 @@ if TYPE_CHECKING:
     from textual.widgets import TabbedContent
 
     from koordination.core import Core
+    from koordination.db.glance import Glance
     from koordination.db.roles import Access
     from koordination.tui.areas.base import Area
 
 # Everything heavy (SQLAlchemy, Alembic, the services, the areas' widgets) is imported after the
-# first frame: the window must appear as fast as a bare Textual app.
+# first useful frame: on a SQLite file the Übersicht's figures are read with the standard
+# library's sqlite3 and painted first (koordination.db.glance), then the core loads behind them.
 
 AREA_KEYS = [
     ("1", "overview", "Übersicht"),
@@ -108,6 +117,13 @@ class KoordinationApp(App[int]):
         #: Where "today" and "now" come from (tests and demos fix it to a day).
         self.clock = clock
         self.core: Core | None = None
+        #: The Übersicht's first figures, read before the core (None: wait for the core).
+        self.glance: Glance | None = None
+        #: Set once those figures are painted: the core is loaded only then, so its imports
+        #: do not compete with the first useful frame.
+        self._glance_painted = threading.Event()
+        #: An area asked for (by its key) before the tabs existed: shown when they do.
+        self._pending_area: str | None = None
         self._shell_mounted = False
         self._asking_to_quit = False
         #: The unexpected exception that ended the app (raised again by `run`, logged there).
@@ -184,12 +200,23 @@ class KoordinationApp(App[int]):
         shell.display = False
         await self.query_one("#main").mount(shell)
         self._shell_mounted = True
+        if self._pending_area is not None:
+            self.switch_area(self._pending_area)
         if self.core is not None:
             self._hand_down(self.core)
+        elif self.glance is not None:
+            self._show_glance(self.glance)
 
     @work(thread=True, exclusive=True, group="database")
     def open_database(self) -> None:
         try:
+            from koordination.core import first_glance
+
+            glance = first_glance(self.database_url, self.clock)
+            if glance is not None:
+                self.post_message(FirstGlance(glance))
+                # Until the figures are painted (a second at most, should the screen be gone).
+                self._glance_painted.wait(timeout=1.0)
             from koordination.core import open_core
 
             core = open_core(self.database_url, clock=self.clock)
@@ -202,6 +229,25 @@ class KoordinationApp(App[int]):
             self.call_from_thread(self.exit, 70)
         else:
             self.post_message(DatabaseReady(core))
+
+    def on_first_glance(self, message: FirstGlance) -> None:
+        self.glance = message.glance
+        city = message.glance.city
+        self._set_city_name(city.name if city else "")
+        if self._shell_mounted and self.core is None:
+            self._show_glance(message.glance)
+
+    def _show_glance(self, glance: Glance) -> None:
+        """The figures from the file, in the Übersicht, before the core is open; keys switch
+        areas already (an area visited now loads when the core is open)."""
+        from koordination.tui.areas.overview import OverviewArea
+
+        self.query_one("#splash").display = False
+        self.query_one("#shell").display = True
+        overview = self.area("overview")
+        if isinstance(overview, OverviewArea):
+            overview.show_glance(glance)
+        self.call_after_refresh(self._glance_painted.set)
 
     def on_database_ready(self, message: DatabaseReady) -> None:
         core = self.core = message.core
@@ -226,12 +272,16 @@ class KoordinationApp(App[int]):
     def on_database_failed(self, message: DatabaseFailed) -> None:
         from koordination.tui.dialogs.common import ErrorScreen
 
+        if self._shell_mounted:
+            self.query_one("#shell").display = False  # no figures beside the error
+        self.query_one("#splash").display = True
         self.database_failure = message.message
         self._resume_collector()
         self.query_one("#splash", Static).update("Die Datenbank konnte nicht geöffnet werden.")
         self.push_screen(ErrorScreen("Datenbank kann nicht geöffnet werden", message.message))
 
     def on_unmount(self) -> None:
+        self._glance_painted.set()
         if self.core is not None:
             self.core.close()
 
@@ -380,7 +430,10 @@ class KoordinationApp(App[int]):
 
     async def action_show_area(self, area_id: str) -> None:
         tabs = self._tabs()
-        if tabs is None or tabs.active == f"tab-{area_id}":
+        if tabs is None:
+            self._pending_area = area_id  # pressed before the tabs were built: shown then
+            return
+        if tabs.active == f"tab-{area_id}":
             return
         if self.area(area_id) is None and self.core is not None:
             # First visit: built in its hidden tab and loading before the tab is shown, so the

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -23,6 +24,9 @@ from koordination.domain.records.directory import (
     PersonRecord,
 )
 from koordination.domain.records.meetings import InvitationRow, MeetingRecord, OccurrenceRow
+
+if TYPE_CHECKING:
+    from koordination.db.glance import CityGlance, Glance
 
 
 def number(value: int | None) -> str:
@@ -342,7 +346,7 @@ def group_detail(g: GroupRecord, today: date) -> RenderableType:
     return Group(*parts)
 
 
-def city_summary(city: CityProfileRecord | None) -> RenderableType:
+def city_summary(city: CityProfileRecord | CityGlance | None) -> RenderableType:
     if city is None:
         return (
             "[b]Noch kein Stadtprofil[/b]\n"
@@ -364,9 +368,10 @@ def city_summary(city: CityProfileRecord | None) -> RenderableType:
     return Group(Text(city.name, style="bold"), grid)
 
 
-def sector_table(overview: Overview) -> str:
+def sector_table(overview: Overview | Glance) -> str:
     """People and organisations per sector, narrow enough for half of an 80-column screen:
-    a figure never wraps away from its sector."""
+    a figure never wraps away from its sector (the same from the core's overview and from
+    the first glance at the file)."""
     lines = [f"[b]{'Sektor':<18}{'Pers.':>7}{'Org.':>7}[/b]"]
     for s in Sector:
         people = overview.people_per_sector.get(s, 0)

@@ -35,6 +35,7 @@ from koordination.tui.keys import bind
 from koordination.tui.messages import StartupDone
 
 if TYPE_CHECKING:
+    from koordination.db.glance import Glance
     from koordination.domain.records.directory import Overview
     from koordination.domain.records.fields import MeasureRecord
     from koordination.domain.records.meetings import OccurrenceRow, TaskRecord
@@ -361,6 +362,12 @@ class OverviewArea(Area, can_focus=True):
         self.query_one("#overview-meetings", Static).update(
             next_meetings_table(outlook.next_rows, outlook.open_answers)
         )
+
+    def show_glance(self, glance: Glance) -> None:
+        """The city and the sector table read from the file before the core is open; the
+        core's overview paints the same figures again with the other cards."""
+        self.query_one("#overview-city", Static).update(city_summary(glance.city))
+        self.query_one("#overview-sectors", Static).update(sector_table(glance))
 
     def show(self, overview: Overview) -> None:
         self.overview = overview
