@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -45,6 +46,7 @@ class Office:
     meetings: Meetings
     meeting: MeetingRecord
     lukas: int
+    db: Database
 
     def status(self, name: str) -> ResponseStatus:
         return self.row(name).status
@@ -77,7 +79,14 @@ class Office:
 
 
 @pytest.fixture
-def office(db: Database) -> Office:
+def office(built_db: Callable[..., tuple[Database, tuple[MeetingRecord, int]]]) -> Office:
+    """The series with Anna's and Ingrid's answers booked, built once per run and backend and
+    copied per test."""
+    db, (meeting, lukas) = built_db(_build_office)
+    return Office(Meetings(db, clock=Clock.fixed(NOW)), meeting, lukas, db)
+
+
+def _build_office(db: Database) -> tuple[MeetingRecord, int]:
     directory = Directory(db, Clock.on(date(2026, 11, 22)))
     directory.save_city(
         None,
@@ -110,7 +119,7 @@ def office(db: Database) -> Office:
         )
     ).record
     meetings.invite(meeting.id, person_ids=ids[:2])
-    office = Office(meetings, meeting, ids[2])
+    office = Office(meetings, meeting, ids[2], db)
     office.deliver()
     office.mail("anna@example.org", "ATTENDEE;PARTSTAT=ACCEPTED:mailto:anna@example.org")
     office.mail(
@@ -118,7 +127,7 @@ def office(db: Database) -> Office:
         "RECURRENCE-ID;TZID=Europe/Berlin:20270309T180000\r\n"
         "ATTENDEE;PARTSTAT=DECLINED:mailto:ingrid@example.org",
     )
-    return office
+    return office.meeting, office.lukas
 
 
 def edit(office: Office, **changes: object) -> MeetingRecord:
@@ -207,13 +216,13 @@ def test_a_change_of_place_or_text_keeps_the_answers(office: Office) -> None:
     assert attendee_params(office.request("Anna Schäfer")) == [("ACCEPTED", "TRUE")]
 
 
-def test_the_old_answers_stay_in_the_audit_trail(office: Office, db: Database) -> None:
+def test_the_old_answers_stay_in_the_audit_trail(office: Office) -> None:
     from sqlalchemy import select
 
     from koordination.domain.models import AuditEntry
 
     edit(office, start=datetime(2026, 12, 8, 19, 0), end=datetime(2026, 12, 8, 21, 0))
-    with db.session() as session:
+    with office.db.session() as session:
         changes = session.scalars(
             select(AuditEntry.changes).where(AuditEntry.changes.contains("Zeit geändert"))
         ).all()
