@@ -167,11 +167,12 @@ class ConsentEntries:
         self.imported = imported
         self.rows: list[tuple[Any, ...]] = []
 
-    def add(
-        self, consent_id: int, person_id: int, purpose: ConsentPurpose, given: datetime
-    ) -> None:
+    def changes(self, purpose: ConsentPurpose, given: datetime) -> str:
+        """The values of the entry of a consent to ``purpose`` given at ``given``."""
         text = self.imported.texts[purpose]
-        changes = _changes(purpose, text.version, self.imported.evidence, given)
+        return _changes(purpose, text.version, self.imported.evidence, given)
+
+    def add(self, consent_id: int, person_id: int, changes: str) -> None:
         self.rows.append((*self.base, consent_id, "person", person_id, "", changes))
 
     def run(self) -> None:

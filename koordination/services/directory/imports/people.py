@@ -133,6 +133,9 @@ class PeopleReader:
         self.numbers: dict[int, int] = {}
         self.org_sector_warned: set[str] = set()
         self.overlong_warned = False
+        #: The consents of cells read before without a problem (a city repeats a few thousand
+        #: pairs of "Einwilligung" and "Einwilligung am").
+        self.consents_read: dict[tuple[str, str], ConsentPairs] = {}
         self.total = 0
 
     # The hot loop: a city has 100,000 rows, so column positions are resolved once, cells are
@@ -289,13 +292,20 @@ class PeopleReader:
         consent_raw = cells[i_consent]
         consent_date = cells[i_consent_date]
         if consent_raw or consent_date:
-            hit = consent_cells(consent_raw, consent_date)
-            if hit is not None and (hit[1] is None or hit[1] <= self.today):
-                consents_ = hit[0]
-            else:  # something is wrong: the slow path says what
-                consents_ = self._consent(line, consent_raw, consent_date)
-            if consents_:
-                consents_ = self._named(line, consent_raw, consents_)
+            known = self.consents_read.get((consent_raw, consent_date))
+            if known is not None:
+                consents_ = known
+            else:
+                before = len(self.problems.items)
+                hit = consent_cells(consent_raw, consent_date)
+                if hit is not None and (hit[1] is None or hit[1] <= self.today):
+                    consents_ = hit[0]
+                else:  # something is wrong: the slow path says what
+                    consents_ = self._consent(line, consent_raw, consent_date)
+                if consents_:
+                    consents_ = self._named(line, consent_raw, consents_)
+                if len(self.problems.items) == before:
+                    self.consents_read[consent_raw, consent_date] = consents_
         tags_raw = cells[i_tags]
         tags = tuple(sorted(set(split_multi(tags_raw)))) if tags_raw else ()
 

@@ -171,6 +171,9 @@ def insert_people(
     given_at = b_consent.value
     member_value = b_member.value
     search_text = person_search_text
+    # A consent's values and its entry's text depend only on its purpose and instant, and a
+    # city's consents were given on a few thousand instants.
+    consent_values: dict[tuple[ConsentPurpose, datetime | None], tuple[tuple[Any, ...], str]] = {}
     memberships = 0
     with ExitStack() as rebuilt:
         # A city's worth of new rows: the plain indexes are built once the rows are in.
@@ -216,13 +219,14 @@ def insert_people(
                     phones.append((next(phone_ids), pid, number, i))
                 for tag in p.tags:
                     tags.append((pid, tag))
-                for purpose, at in p.consents:
+                for pair in p.consents:
                     cid = next(consent_ids)
-                    text_id, version = texts[purpose]  # the reader refused unnamed purposes
-                    consents.append(
-                        (
-                            cid,
-                            pid,
+                    try:
+                        values, changes = consent_values[pair]
+                    except KeyError:
+                        purpose, at = pair
+                        text_id, version = texts[purpose]  # the reader refused unnamed ones
+                        values = (
                             purposes[purpose],
                             einwilligung,
                             version,
@@ -231,9 +235,11 @@ def insert_people(
                             by_import,
                             evidence,
                         )
-                    )
+                        changes = entries.changes(purpose, at or now) if entries else ""
+                        consent_values[pair] = values, changes
+                    consents.append((cid, pid, *values))
                     if entries is not None:
-                        entries.add(cid, pid, purpose, at or now)
+                        entries.add(cid, pid, changes)
                 if org is not None:
                     affs.append((next(aff_ids), pid, org[0], p.function))
                 for gid, role, since, until in p.groups:
