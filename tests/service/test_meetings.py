@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -41,9 +42,19 @@ class Reply:
 
 
 @pytest.fixture
-def city(db: Database) -> tuple[Directory, Meetings, int, dict[str, int]]:
-    """An office, a working group of three — one without consent, one who withdrew it."""
-    directory = Directory(db, Clock.on(date(2026, 11, 22)))
+def city(
+    built_db: Callable[..., tuple[Database, tuple[Clock, int, dict[str, int]]]],
+) -> tuple[Directory, Meetings, int, dict[str, int]]:
+    """An office, a working group of three — one without consent, one who withdrew it; built
+    once per run and backend and copied per test, the directory's clock running on from the
+    build's."""
+    db, (clock, group_id, people) = built_db(_build_city)
+    return Directory(db, clock), Meetings(db, clock=Clock.fixed(NOW)), group_id, people
+
+
+def _build_city(db: Database) -> tuple[Clock, int, dict[str, int]]:
+    clock = Clock.on(date(2026, 11, 22))
+    directory = Directory(db, clock)
     directory.save_city(
         None,
         CityProfileInput(
@@ -67,7 +78,7 @@ def city(db: Database) -> tuple[Directory, Meetings, int, dict[str, int]]:
     give_consent(directory, people["Anna"], ConsentPurpose.EINLADUNGEN)
     withdrawn = give_consent(directory, people["Clara"], ConsentPurpose.EINLADUNGEN)
     withdraw_consent(directory, withdrawn.id)
-    return directory, Meetings(db, clock=Clock.fixed(NOW)), group.record.id, people
+    return clock, group.record.id, people
 
 
 def _series(group_id: int, **changes: object) -> MeetingInput:
@@ -242,7 +253,7 @@ def test_consent_given_again_after_a_withdrawal_brings_the_invitations_back(city
     assert row.excluded_because == ""
 
 
-def test_a_consent_dated_after_now_does_not_count_yet(city: tuple, db: Database) -> None:
+def test_a_consent_dated_after_now_does_not_count_yet(city: tuple) -> None:
     directory, meetings, group_id, people = city
     give_consent(
         directory, people["Bernd"], ConsentPurpose.EINLADUNGEN, given_at=NOW - timedelta(days=1)
@@ -251,7 +262,7 @@ def test_a_consent_dated_after_now_does_not_count_yet(city: tuple, db: Database)
     meetings.invite(m.id, group_ids=[group_id])
     assert "Bernd Krüger" not in dict(meetings.plan_delivery(m.id).excluded)
     # Seen a day before Bernd signed, the same list leaves him out.
-    earlier = Meetings(db, clock=Clock.fixed(NOW - timedelta(days=2)))
+    earlier = Meetings(meetings.db, clock=Clock.fixed(NOW - timedelta(days=2)))
     assert dict(earlier.plan_delivery(m.id).excluded)["Bernd Krüger"] == (
         "keine Einwilligung für Einladungen"
     )
