@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -240,8 +240,8 @@ class ResponseImport:
         progress: Progress | None,
     ) -> None:
         total = len(reader.values)
-        responses = Bulk(conn, table_of(SurveyResponse), _RESPONSE_COLUMNS)
-        answers = Bulk(conn, table_of(SurveyAnswer), _ANSWER_COLUMNS)
+        responses = _ManyRows(conn, table_of(SurveyResponse), _RESPONSE_COLUMNS)
+        answers = _ManyRows(conn, table_of(SurveyAnswer), _ANSWER_COLUMNS)
         ids = new_ids(conn, table_of(SurveyResponse), total)
         now = self.clock.now()
         source = responses.value("source", ResponseSource.IMPORT)
@@ -250,31 +250,79 @@ class ResponseImport:
         values, stamps, external = reader.values, reader.stamps, reader.external
         for start in range(0, total, CHUNK):
             end = min(start + CHUNK, total)
-            response_rows: list[tuple[Any, ...]] = []
-            answer_rows: list[tuple[Any, ...]] = []
-            add = answer_rows.append
-            for i in range(start, end):
-                rid = ids[i]
-                stamp = stamp_value("submitted_at", stamps[i] or now)
-                response_rows.append((rid, survey_id, stamp, source, external[i], None, ""))
-                for (qid, kind, order), value in zip(kinds, values[i], strict=True):
-                    if value is None:
-                        continue
-                    if kind == _OPTION:
-                        add((rid, qid, value, None, None))
-                    elif kind == _NUMBER:
-                        add((rid, qid, None, float(value), None))  # type: ignore[arg-type]
-                    elif kind == _MULTIPLE:
-                        assert isinstance(value, frozenset)
-                        for oid in order:  # in the option order, not the set's
-                            if oid in value:
-                                add((rid, qid, oid, None, None))
-                    elif kind == _DATE:
-                        assert isinstance(value, date)
-                        add((rid, qid, None, None, value.isoformat()))
-                    else:
-                        add((rid, qid, None, None, value))
-            responses.run(response_rows)
-            answers.run(answer_rows)
+            chunk = ids[start:end]
+            moments = [stamp_value("submitted_at", stamp or now) for stamp in stamps[start:end]]
+            responses.run(
+                [
+                    (rid, survey_id, moment, source, ext, None, "")
+                    for rid, moment, ext in zip(chunk, moments, external[start:end], strict=True)
+                ]
+            )
+            answers.run(_answer_rows(kinds, chunk, values[start:end]))
             if progress is not None:
                 progress(total + end, 2 * total)
+
+
+def _answer_rows(
+    kinds: Sequence[tuple[int, int, tuple[int, ...]]],
+    ids: Sequence[int],
+    values: Sequence[tuple[Any, ...]],
+) -> list[tuple[Any, ...]]:
+    """The survey_answer rows of a run of responses, question by question (a column of
+    values at a time, so each value is dispatched once per question, not once per cell).
+    Within a response the rows still follow the question order, and a multiple choice's
+    ticks the option order, as answers.answer_rows writes them."""
+    rows: list[tuple[Any, ...]] = []
+    add = rows.extend
+    for (qid, kind, order), column in zip(kinds, zip(*values, strict=True), strict=True):
+        given = [(rid, v) for rid, v in zip(ids, column, strict=True) if v is not None]
+        if kind == _OPTION:
+            add([(rid, qid, v, None, None) for rid, v in given])
+        elif kind == _NUMBER:
+            add([(rid, qid, None, float(v), None) for rid, v in given])
+        elif kind == _MULTIPLE:
+            add([(rid, qid, oid, None, None) for rid, v in given for oid in order if oid in v])
+        elif kind == _DATE:
+            add([(rid, qid, None, None, v.isoformat()) for rid, v in given])
+        else:
+            add([(rid, qid, None, None, v) for rid, v in given])
+    return rows
+
+
+class _ManyRows(Bulk):
+    """:class:`Bulk` that hands SQLite many rows per ``INSERT … VALUES (…), (…), …``.
+
+    pysqlite binds and steps an ``executemany`` row by row, about 1 µs per row on top of
+    SQLite's own work: more than the insert itself for 1.9 million answers. One statement
+    of ~200 rows pays it once per statement (the answers of a city's survey: 3.6 → 2.5 s
+    CPU). Other backends get the driver's executemany as before.
+    """
+
+    #: Most parameters per statement: SQLite before 3.32 allows no more than 999.
+    MAX_PARAMETERS = 999
+
+    def __init__(self, conn: Any, table: Any, columns: Sequence[str]) -> None:
+        super().__init__(conn, table, columns)
+        self._per_statement = 0
+        if conn.dialect.name == "sqlite" and self.positional:
+            head, sep, row = self.sql.rpartition(" VALUES ")
+            self._per_statement = self.MAX_PARAMETERS // len(self.columns)
+            self._many_sql = head + sep + ", ".join([row] * self._per_statement)
+
+    def run(self, rows: list[tuple[Any, ...]]) -> None:
+        n = self._per_statement
+        if not n or len(rows) < n:
+            super().run(rows)
+            return
+        whole = len(rows) - len(rows) % n
+        defaults, order = self._defaults, self._order
+        head: Any = rows[:whole]
+        if defaults:
+            head = (row + defaults for row in head)
+        if order is not None:
+            head = map(order, head)
+        # One flat run of values, cut into statements' worth by zipping one iterator n-fold.
+        flat = iter(chain.from_iterable(head))
+        statements = list(zip(*[flat] * (n * len(self.columns)), strict=True))
+        self.conn.exec_driver_sql(self._many_sql, statements)
+        super().run(rows[whole:])
