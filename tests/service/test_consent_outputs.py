@@ -8,6 +8,7 @@ One network, five people, one per consent state, and one test per output.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -117,11 +118,20 @@ def _consent(d: Directory, pid: int, purpose: ConsentPurpose, withdrawn: bool = 
 
 
 @pytest.fixture
-def network(db: Database) -> Network:
+def network(
+    built_db: Callable[..., tuple[Database, tuple[Clock, int, dict[str, Person]]]],
+) -> Network:
     """Gina shares her contact data; Walter did and withdrew; Olga agreed to invitations and
     photos but not to sharing; Erik withdrew and consented again; Paula is invited by post and
-    never consented to anything."""
-    d = Directory(db, Clock.on(TODAY))
+    never consented to anything. Built once per run and backend and copied per test, the
+    directory's clock running on from the build's."""
+    db, (clock, group_id, people) = built_db(_build_network)
+    return Network(db, Directory(db, clock), group_id, people)
+
+
+def _build_network(db: Database) -> tuple[Clock, int, dict[str, Person]]:
+    clock = Clock.on(TODAY)
+    d = Directory(db, clock)
     d.save_city(
         None,
         CityProfileInput(
@@ -170,7 +180,7 @@ def network(db: Database) -> Network:
     _consent(d, people["Olga"].id, ConsentPurpose.NEWSLETTER)
     _consent(d, people["Erik"].id, SHARING, withdrawn=True)
     _consent(d, people["Erik"].id, SHARING)
-    return Network(db, d, group.id, people)
+    return clock, group.id, people
 
 
 def _meeting(network: Network) -> tuple[Meetings, int]:
