@@ -215,8 +215,8 @@ class KoordinationApp(App[int]):
             glance = first_glance(self.database_url, self.clock)
             if glance is not None:
                 self.post_message(FirstGlance(glance))
-                # Until the figures are painted (a second at most, should the screen be gone).
-                self._glance_painted.wait(timeout=1.0)
+                # Until the figures are painted (unmounting sets it too, should the app end first).
+                self._glance_painted.wait(timeout=5.0)
             from koordination.core import open_core
 
             core = open_core(self.database_url, clock=self.clock)
