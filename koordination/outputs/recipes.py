@@ -2,8 +2,9 @@
 is called: ``build_<key>(core, subject)`` and ``stem_<key>(subject, product)``.
 
 The registry names these functions and imports this module only when something is built, so
-the builders, the renderers and the services stay unloaded for ``--help``. Reading happens
-through the core's services; the builders get plain records.
+the builders, the renderers and the services stay unloaded for ``--help``; each recipe imports
+its own builder, so a table of 100,000 people loads no document model or renderer. Reading
+happens through the core's services; the builders get plain records.
 """
 
 from __future__ import annotations
@@ -12,24 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from koordination.domain.enums import MinutesStatus
-from koordination.outputs.builders.access_letter import access_document, access_file_stem
-from koordination.outputs.builders.audit import write_csv as write_trail
-from koordination.outputs.builders.programme import annual_report, steckbrief
-from koordination.outputs.builders.raw_anonymity import RawAnswersRequest
-from koordination.outputs.builders.raw_anonymity import plan as anonymity_plan
-from koordination.outputs.builders.sittings import (
-    attendance_table,
-    draft_minutes,
-    invitation_letter,
-    letterhead,
-    minutes_document,
-    sign_in_sheet,
-    workshop_report,
-)
-from koordination.outputs.builders.survey_tables import write_raw, write_results
-from koordination.outputs.builders.surveys import questionnaire, results_report
-from koordination.outputs.document.model import Document, Letterhead
 from koordination.outputs.files import slug
 from koordination.outputs.registry import (
     Dossier,
@@ -48,9 +31,13 @@ if TYPE_CHECKING:
     from koordination.domain.records.offers import OfferPublication
     from koordination.domain.records.programme import AnnualReportData, SteckbriefData
     from koordination.domain.records.surveys import SurveyForm, SurveyResults
+    from koordination.outputs.builders.raw_anonymity import RawAnswersRequest
+    from koordination.outputs.document.model import Document, Letterhead
 
 
 def _head(core: Core) -> Letterhead:
+    from koordination.outputs.builders.sittings import letterhead
+
     return letterhead(core.directory.get_city())
 
 
@@ -63,18 +50,24 @@ def _asked(subject: int | PersonRequest) -> PersonRequest:
 
 
 def build_auskunft(core: Core, subject: int | PersonRequest) -> Dossier:
+    from koordination.outputs.builders.access_letter import access_document
+
     asked = _asked(subject)
     report = core.privacy.access_report(asked.person_id, requester=asked.requester)
     return Dossier(access_document(report, _head(core)), data=report)
 
 
 def stem_auskunft(subject: int | PersonRequest, product: Product) -> str:
+    from koordination.outputs.builders.access_letter import access_file_stem
+
     assert isinstance(product, Dossier) and product.data is not None
     day = datetime.fromisoformat(product.data["created_at"]).date()
     return access_file_stem(_asked(subject).person_id, day)
 
 
 def name_auskunft(core: Core, subject: int | PersonRequest) -> str:
+    from koordination.outputs.builders.access_letter import access_file_stem
+
     # Without building: building the report logs it and answers the person's request.
     return access_file_stem(_asked(subject).person_id, core.clock.today())
 
@@ -109,6 +102,8 @@ def stem_information(art14: bool | None, product: Product) -> str:
 
 
 def _stand(product: Product) -> date:
+    from koordination.outputs.document.model import Document
+
     assert isinstance(product, Document)
     return datetime.strptime(dict(product.meta)["Stand"], "%d.%m.%Y").date()
 
@@ -129,6 +124,8 @@ def _sitting_stem(subject: SittingRecord | MinutesVersion, what: str) -> str:
 
 
 def build_einladung(core: Core, subject: SittingRecord) -> Document:
+    from koordination.outputs.builders.sittings import invitation_letter
+
     return invitation_letter(core.sittings.get(subject.id), _head(core))
 
 
@@ -137,6 +134,9 @@ def stem_einladung(subject: SittingRecord, _product: Product) -> str:
 
 
 def build_protokoll(core: Core, subject: SittingRecord | MinutesVersion) -> Document:
+    from koordination.domain.enums import MinutesStatus
+    from koordination.outputs.builders.sittings import draft_minutes, minutes_document
+
     minutes = core.sittings
     record = minutes.get(_sitting(subject).id)
     version = subject.version if isinstance(subject, MinutesVersion) else None
@@ -159,6 +159,8 @@ def stem_protokoll(subject: SittingRecord | MinutesVersion, _product: Product) -
 
 def build_teilnehmende(core: Core, subject: SittingRecord) -> Dossier:
     """The sign-in sheet to print, and the attendance as a table (CSV)."""
+    from koordination.outputs.builders.sittings import attendance_table, sign_in_sheet
+
     record = core.sittings.get(subject.id)
     return Dossier(sign_in_sheet(record, _head(core)), table=attendance_table(record))
 
@@ -168,6 +170,8 @@ def stem_teilnehmende(subject: SittingRecord, _product: Product) -> str:
 
 
 def build_ergebnisbericht(core: Core, subject: SittingRecord) -> Document:
+    from koordination.outputs.builders.sittings import workshop_report
+
     return workshop_report(core.sittings.get(subject.id), _head(core))
 
 
@@ -180,6 +184,8 @@ def stem_ergebnisbericht(subject: SittingRecord, _product: Product) -> str:
 
 
 def build_steckbrief(_core: Core, data: SteckbriefData) -> Document:
+    from koordination.outputs.builders.programme import steckbrief
+
     return steckbrief(data)
 
 
@@ -188,6 +194,8 @@ def stem_steckbrief(data: SteckbriefData, _product: Product) -> str:
 
 
 def build_jahresbericht(_core: Core, data: AnnualReportData) -> Document:
+    from koordination.outputs.builders.programme import annual_report
+
     return annual_report(data)
 
 
@@ -204,6 +212,8 @@ def _survey_slug(title: str) -> str:
 
 
 def build_fragebogen(core: Core, form: SurveyForm) -> Document:
+    from koordination.outputs.builders.surveys import questionnaire
+
     return questionnaire(form, _head(core))
 
 
@@ -216,6 +226,8 @@ def _report(subject: SurveyResults | SurveyReport) -> SurveyReport:
 
 
 def build_umfragebericht(core: Core, subject: SurveyResults | SurveyReport) -> Document:
+    from koordination.outputs.builders.surveys import results_report
+
     report = _report(subject)
     return results_report(report.results, _head(core), report.comparison)
 
@@ -233,6 +245,8 @@ def _results_stem(results: SurveyResults) -> str:
 
 
 def build_auszaehlung(_core: Core, results: SurveyResults) -> Rows:
+    from koordination.outputs.builders.survey_tables import write_results
+
     def write(fmt: str, target: Path, _progress: Progress | None) -> int:
         write_results(results, fmt, target)
         return len(results.questions)
@@ -248,6 +262,10 @@ def build_rohdaten(core: Core, subject: int | RawAnswersRequest) -> Rows:
     """The anonymous answers, one row per response, coarsened until every combination of
     the quasi-identifiers occurs at least five times (k-anonymity, stated at the top of the
     file); free texts only when asked for. Counted as they are written."""
+    from koordination.outputs.builders.raw_anonymity import RawAnswersRequest
+    from koordination.outputs.builders.raw_anonymity import plan as anonymity_plan
+    from koordination.outputs.builders.survey_tables import write_raw
+
     request = subject if isinstance(subject, RawAnswersRequest) else RawAnswersRequest(subject)
     survey_id = request.survey_id
     survey = core.surveys.get(survey_id)
@@ -341,6 +359,8 @@ def stem_oparl(_base_url: str, _product: Product) -> str:
 def build_verlauf(core: Core, query: Any) -> Rows:
     """The change history as a table for Excel or LibreOffice, one row per changed field;
     counts the entries written."""
+    from koordination.outputs.builders.audit import write_csv as write_trail
+
     entries = core.audit.entries(query)
 
     def write(_fmt: str, target: Path, _progress: Progress | None) -> int:

@@ -239,17 +239,22 @@ def person_records(
 
 # ---------------------------------------------------------------------------- table exports
 
-#: The columns of ``person`` an export reads, in the order ``exported_people`` takes them.
-EXPORT_COLUMNS = (
-    Person.id,
-    Person.salutation,
-    Person.title,
-    Person.given_name,
-    Person.family_name,
-    Person.postal_address,
-    Person.notes,
-    _stored(Person.preferred_channel),
-)
+
+def export_columns(now: datetime) -> tuple[Any, ...]:
+    """The columns of ``person`` an export reads, in the order ``exported_people`` takes them:
+    the last says whether the person has a current consent "Kontaktdaten im Netzwerk teilen"
+    at ``now`` (the rule's query form, asked in the people's own statement)."""
+    return (
+        Person.id,
+        Person.salutation,
+        Person.title,
+        Person.given_name,
+        Person.family_name,
+        Person.postal_address,
+        Person.notes,
+        _stored(Person.preferred_channel),
+        Person.id.in_(consenting_people(SHARING, now)),
+    )
 
 
 class ExportParts:
@@ -267,19 +272,14 @@ class ExportParts:
         sectors = _Converted(conn, Organisation.sector)
         roles = _Converted(conn, GroupMembership.role)
         days = _Converted(conn, GroupMembership.valid_from)
-        self.sharing: set[int] = set()
         self.consents: dict[int, list[tuple[ConsentPurpose, datetime]]] = defaultdict(list)
         self.emails: dict[int, list[str]] = defaultdict(list)
         self.phones: dict[int, list[str]] = defaultdict(list)
         self.tags: dict[int, list[str]] = defaultdict(list)
         self.affiliations: dict[int, tuple[str, str, Sector]] = {}
         self.memberships: dict[int, list[tuple[str, GroupRole, date | None]]] = defaultdict(list)
+        consenting = consenting_people(SHARING, now)
         for scope in scopes:
-            self.sharing.update(
-                conn.scalars(
-                    within(consenting_people(SHARING, now), Consent.person_id, scope)
-                ).all()
-            )
             # Withdrawn consents are neither written nor current.
             for pid, purpose, given in fetched(
                 conn,
@@ -292,27 +292,29 @@ class ExportParts:
                 ).order_by(Consent.person_id, Consent.id),
             ):
                 self.consents[pid].append((purposes[purpose], instants[given]))
-            sharing = self.sharing
+            # Contact data are read only of those who share them: most of a city do not.
             for pid, address in fetched(
                 conn,
                 within(
-                    select(PersonEmail.person_id, PersonEmail.address),
+                    select(PersonEmail.person_id, PersonEmail.address).where(
+                        PersonEmail.person_id.in_(consenting)
+                    ),
                     PersonEmail.person_id,
                     scope,
                 ).order_by(PersonEmail.person_id, PersonEmail.position),
             ):
-                if pid in sharing:
-                    self.emails[pid].append(address)
+                self.emails[pid].append(address)
             for pid, number in fetched(
                 conn,
                 within(
-                    select(PersonPhone.person_id, PersonPhone.number),
+                    select(PersonPhone.person_id, PersonPhone.number).where(
+                        PersonPhone.person_id.in_(consenting)
+                    ),
                     PersonPhone.person_id,
                     scope,
                 ).order_by(PersonPhone.person_id, PersonPhone.position),
             ):
-                if pid in sharing:
-                    self.phones[pid].append(shown_phone(number))
+                self.phones[pid].append(shown_phone(number))
             for pid, tag in fetched(
                 conn,
                 within(
@@ -320,27 +322,35 @@ class ExportParts:
                 ).order_by(PersonTag.person_id, PersonTag.tag),
             ):
                 self.tags[pid].append(tag)
-            affiliations = self.affiliations
-            shared: dict[tuple[str, str, Sector], tuple[str, str, Sector]] = {}
-            for pid, name, function, sector in fetched(
-                conn,
-                within(
-                    select(
-                        Affiliation.person_id,
-                        Organisation.name,
-                        Affiliation.function,
-                        _stored(Organisation.sector),
+            # The organisations by themselves (a few thousand for 100,000 people), rather
+            # than joined to each affiliation.
+            current = within(
+                select(Affiliation.person_id, Affiliation.organisation_id, Affiliation.function)
+                .where(current_at(Affiliation, today))
+                .order_by(Affiliation.person_id, Affiliation.id),
+                Affiliation.person_id,
+                scope,
+            )
+            organisations = {
+                oid: (name, sectors[sector])
+                for oid, name, sector in conn.execute(
+                    select(Organisation.id, Organisation.name, _stored(Organisation.sector)).where(
+                        Organisation.id.in_(
+                            current.with_only_columns(Affiliation.organisation_id).order_by(None)
+                        )
                     )
-                    .join(Organisation, Organisation.id == Affiliation.organisation_id)
-                    .where(current_at(Affiliation, today)),
-                    Affiliation.person_id,
-                    scope,
-                ).order_by(Affiliation.person_id, Affiliation.id),
-            ):
+                )
+            }
+            affiliations = self.affiliations
+            # One tuple per organisation and function, however many people share it.
+            held_by: dict[tuple[int, str], tuple[str, str, Sector]] = {}
+            for pid, oid, function in fetched(conn, current):
                 if pid not in affiliations:
-                    # One tuple per organisation and function, however many people share it.
-                    held = (name, function, sectors[sector])
-                    affiliations[pid] = shared.setdefault(held, held)
+                    held = held_by.get((oid, function))
+                    if held is None:
+                        name, sector = organisations[oid]
+                        held = held_by[oid, function] = (name, function, sector)
+                    affiliations[pid] = held
             for pid, group, role, since in fetched(
                 conn,
                 within(
@@ -360,13 +370,12 @@ class ExportParts:
 
 
 def exported_people(base: Iterable[Sequence[Any]], parts: ExportParts) -> list[ExportedPerson]:
-    """The people of ``base`` (rows of :data:`EXPORT_COLUMNS`) as an export writes them."""
-    sharing, channels = parts.sharing, parts.channels
+    """The people of ``base`` (rows of :func:`export_columns`) as an export writes them."""
+    channels = parts.channels
     emails, phones, tags = parts.emails, parts.phones, parts.tags
     affiliations, memberships, consents = parts.affiliations, parts.memberships, parts.consents
     out = []
-    for pid, salutation, title, given, family, address, notes, channel, *_ in base:
-        shared = pid in sharing
+    for pid, salutation, title, given, family, address, notes, channel, shared, *_ in base:
         out.append(
             ExportedPerson(
                 pid,
