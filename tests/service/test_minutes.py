@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
@@ -40,8 +41,16 @@ def _local(*args: int) -> datetime:
 
 
 @pytest.fixture
-def ak(db: Database) -> tuple[Sittings, int, dict[str, int]]:
-    """A working group (civil society and administration) with a monthly series."""
+def ak(
+    built_db: Callable[..., tuple[Database, tuple[int, dict[str, int]]]],
+) -> tuple[Sittings, int, dict[str, int]]:
+    """A working group (civil society and administration) with a monthly series, built once per
+    run and backend and copied per test."""
+    db, (series, people) = built_db(_build_ak)
+    return Sittings(db, clock=Clock.fixed(NOW)), series, people
+
+
+def _build_ak(db: Database) -> tuple[int, dict[str, int]]:
     directory = Directory(db, Clock.on(date(2026, 11, 22)))
     group = directory.create_group(
         GroupInput(name="AK Stadtteilarbeit", kind=GroupKind.ARBEITSKREIS)
@@ -73,7 +82,7 @@ def ak(db: Database) -> tuple[Sittings, int, dict[str, int]]:
         )
     ).record
     meetings.invite(series.id, group_ids=[group.record.id])
-    return Sittings(db, clock=Clock.fixed(NOW)), series.id, people
+    return series.id, people
 
 
 def test_a_series_date_gets_template_standing_items_and_the_invitees(ak: tuple) -> None:
