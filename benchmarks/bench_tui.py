@@ -1,14 +1,19 @@
 """TUI benchmark: the Personen list on 100k people, first page and search keystrokes (start-up
 against a bare Textual app is bench_startup's, in a pseudo-terminal until the Übersicht's figures).
 
-Run: .venv/bin/python -m benchmarks.bench_tui [--people 100000] [--people-runs 3]
+Run: .venv/bin/python -m benchmarks.bench_tui [--people 100000] [--people-runs 3] [--profile]
+
+With ``--profile`` the interface's thread is profiled (cProfile) from each key press until its
+rows are painted, and the functions taking most of that time are printed after the figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import os
+import pstats
 import statistics
 import time
 from typing import cast
@@ -29,8 +34,11 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-async def bench_people(db_url: str, queries: list[str]) -> dict[str, object]:
-    """Times from the key press to the first frame that paints the new rows."""
+async def bench_people(
+    db_url: str, queries: list[str], profile: cProfile.Profile | None = None
+) -> dict[str, object]:
+    """Times from the key press to the first frame that paints the new rows (``profile``
+    runs from each press to that frame)."""
     from textual.widgets import Input
 
     from koordination.tui.app import KoordinationApp
@@ -64,17 +72,26 @@ async def bench_people(db_url: str, queries: list[str]) -> dict[str, object]:
 
         async def shown_after(generation: int, start: float) -> float:
             deadline = time.perf_counter() + 10
-            while time.perf_counter() < deadline:
-                newer = [g for g in painted if g > generation]
-                if newer:
-                    return (painted[max(newer)] - start) * 1000
-                await pilot.pause(0.001)
+            try:
+                while time.perf_counter() < deadline:
+                    newer = [g for g in painted if g > generation]
+                    if newer:
+                        return (painted[max(newer)] - start) * 1000
+                    await pilot.pause(0.001)
+            finally:
+                if profile is not None:
+                    profile.disable()
             raise TimeoutError("list never painted")
+
+        async def press(key: str) -> None:
+            if profile is not None:
+                profile.enable()
+            await pilot.press(key)
 
         generation = 0
         start = time.perf_counter()
         cpu = time.process_time()
-        await pilot.press("2")
+        await press("2")
         results["first_page_ms"] = await shown_after(generation, start)
         results["first_page_cpu_ms"] = (time.process_time() - cpu) * 1000
         table = app.query_one("#people-table", LazyTable)
@@ -84,6 +101,7 @@ async def bench_people(db_url: str, queries: list[str]) -> dict[str, object]:
         search = app.query_one("#people-search", Input)
         search.focus()
         keystrokes: list[float] = []
+        keystroke_cpu: list[float] = []
         for query in queries:
             search.value = ""
             await pilot.pause(0.05)
@@ -92,8 +110,10 @@ async def bench_people(db_url: str, queries: list[str]) -> dict[str, object]:
             for char in query:
                 generation = table._generation
                 start = time.perf_counter()
-                await pilot.press(char)
+                cpu = time.process_time()
+                await press(char)
                 keystrokes.append(await shown_after(generation, start))
+                keystroke_cpu.append((time.process_time() - cpu) * 1000)
                 await app.workers.wait_for_complete()
                 await pilot.pause(0.02)
             results[f"rows for {query!r}"] = table.row_count
@@ -101,6 +121,8 @@ async def bench_people(db_url: str, queries: list[str]) -> dict[str, object]:
         results["keystroke_p50_ms"] = statistics.median(keystrokes)
         results["keystroke_p95_ms"] = percentile(keystrokes, 0.95)
         results["keystroke_max_ms"] = max(keystrokes)
+        results["keystroke_cpu_p50_ms"] = statistics.median(keystroke_cpu)
+        results["keystroke_cpu_p95_ms"] = percentile(keystroke_cpu, 0.95)
     LazyTable.render_line = render_line  # type: ignore[method-assign]
     return results
 
@@ -110,7 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--people-runs", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="profile from press to paint")
     args = parser.parse_args(argv)
+    profile = cProfile.Profile() if args.profile else None
 
     path = city_db(args.people, rebuild=args.rebuild)
     url = f"sqlite:///{path}"
@@ -118,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"people list on {args.people:,} people, {args.people_runs} runs (load {load()}):")
     runs = []
     for _ in range(args.people_runs):
-        results = asyncio.run(bench_people(url, ["mül", "sch", "anna"]))
+        results = asyncio.run(bench_people(url, ["mül", "sch", "anna"], profile))
         print("  " + ", ".join(f"{k}: {shown(v)}" for k, v in results.items()))
         runs.append(results)
 
@@ -137,13 +161,17 @@ def main(argv: list[str] | None = None) -> int:
         extra=f"CPU {first_cpu:.1f} ms",
     )
     p95, p95_spread = figure("keystroke_p95_ms")
+    p95_cpu, _ = figure("keystroke_cpu_p95_ms")
     keys = verdict(
         "search keystroke to new rows painted, p95",
         p95,
         KEYSTROKE_P95_MS,
         "ms",
         spread=p95_spread,
+        extra=f"CPU p95 {p95_cpu:.1f} ms",
     )
+    if profile is not None:
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
     print(page.text)
     print(keys.text)
     return 0 if page.ok and keys.ok else 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVarTuple, cast
 
@@ -219,3 +220,78 @@ def list_people(
         base = conn.execute(stmt).all()
         parts = ListParts(conn, chunks([row[0] for row in base], 900), today)
     return [parts.row(*row) for row in base]
+
+
+# ---------------------------------------------------------------------------- screen lines
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    """One line of the Personen screen and its person pickers: what their columns show."""
+
+    id: int
+    name: str
+    organisation: str
+    sector: Sector | None
+    #: The first address (by position), "" without one.
+    email: str
+    restricted: bool
+
+
+def people_lines_query(f: PeopleFilter, today: date, offset: int, limit: int) -> Select[Any]:
+    """The statement of :func:`people_lines`: the page's ids from the search index alone (see
+    ``people_query``), then per person of the page its name, its first e-mail address and the
+    organisation of its first current affiliation, each looked up through its table's
+    ``person_id`` index. One statement per page, however many tables the line shows."""
+    p, e, a, o = person.c, person_email.c, affiliation.c, organisation.c
+    page = (
+        people_query(f, today)
+        .add_columns(p.sort_key)
+        .order_by(p.sort_key, p.id)
+        .offset(offset)
+        .limit(limit)
+        .subquery()
+    )
+    first_email = (
+        select(e.address).where(e.person_id == p.id).order_by(e.position).limit(1)
+    ).scalar_subquery()
+    # ListParts's organisation: the current affiliation with the lowest id.
+    first_organisation = (
+        select(a.organisation_id)
+        .where(a.person_id == p.id)
+        .where(current_at(a, today))
+        .order_by(a.id)
+        .limit(1)
+    ).scalar_subquery()
+    return (
+        select(
+            p.id,
+            p.title,
+            p.given_name,
+            p.family_name,
+            p.restricted_at.is_not(None),
+            first_email,
+            o.name,
+            o.sector,
+        )
+        .select_from(page)
+        .join(person, p.id == page.c.id)
+        .outerjoin(organisation, o.id == first_organisation)
+        .order_by(page.c.sort_key, page.c.id)
+    )
+
+
+def people_lines(
+    db: Database, today: date, f: PeopleFilter, offset: int, limit: int
+) -> list[PersonLine]:
+    """The lines of the people ``f`` selects, by family and given name, ``limit`` from
+    ``offset`` on: what ``list_people`` gives of them, in one statement (a page of the screen
+    is read with every key typed into its search field)."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(people_lines_query(f, today, offset, limit)).all()
+    return [
+        PersonLine(
+            pid, display_name(title, given, family), org or "", sector, email or "", restricted
+        )
+        for pid, title, given, family, restricted, email, org, sector in rows
+    ]

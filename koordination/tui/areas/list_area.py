@@ -67,6 +67,8 @@ class ListArea(Area):
     CHANGED: ClassVar[str] = ""
     #: Below this width the search field's hint is the short one, the detail pane narrower.
     NARROW_BELOW: ClassVar[int] = 100
+    #: Rows the list loads at a time.
+    PAGE_SIZE: ClassVar[int] = 200
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -98,6 +100,7 @@ class ListArea(Area):
             empty_text=f"Keine {self.NOUN} gefunden.",
             detail_top=self.compose_detail_top(),
             shown_in_detail=self.SHOWN_IN_DETAIL,
+            page_size=self.PAGE_SIZE,
         )
 
     def compose_filters(self) -> Iterable[Widget]:

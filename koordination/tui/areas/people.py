@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import BindingType
@@ -10,7 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select
 
 from koordination.domain.enums import Sector
-from koordination.domain.records.directory import PersonRecord, PersonRow, Saved
+from koordination.domain.records.directory import PersonRecord, Saved
 from koordination.errors import KoordinationError
 from koordination.tui.areas.erasure import PersonPrivacyArea
 from koordination.tui.areas.list_area import list_bindings
@@ -29,31 +29,43 @@ if TYPE_CHECKING:
         WithdrawalInput,
     )
     from koordination.domain.records.consent import ConsentTextRecord
+    from koordination.services.directory.listing import PersonLine
     from koordination.services.directory.service import Directory
     from koordination.tui.dialogs.directory import Ending
     from koordination.tui.dialogs.form import FormScreen
 
 
-def person_row(r: PersonRow) -> Row:
+def person_row(r: PersonLine) -> Row:
     return Row(
         r.id,
         (
             f"{r.name} (eingeschr.)" if r.restricted else r.name,
             r.organisation,
             r.sector.label if r.sector else "",
-            r.emails[0] if r.emails else "",
+            r.email,
         ),
     )
 
 
+def person_rows(directory: Directory, f: Any) -> Loader:
+    """The rows of the people the filter ``f`` selects, page by page: one query per page."""
+    from koordination.services.directory.listing import people_lines  # loaded with the database
+
+    def rows(offset: int, limit: int) -> list[Row]:
+        lines = people_lines(directory.db, directory.today(), f, offset, limit)
+        return [person_row(line) for line in lines]
+
+    return rows
+
+
 def person_search(
     directory: Directory,
-) -> tuple[Callable[[str, int, int], list[Row]], Callable[[str], int]]:
+) -> tuple[Callable[[str, int, int], Sequence[Row]], Callable[[str], int]]:
     """Search-as-you-type over all people, for pickers: (rows for text, offset, limit; count)."""
     from koordination.services.directory.search import PeopleFilter  # loaded with the database
 
-    def people(text: str, offset: int, limit: int) -> list[Row]:
-        return [person_row(r) for r in directory.list_people(PeopleFilter(text), offset, limit)]
+    def people(text: str, offset: int, limit: int) -> Sequence[Row]:
+        return person_rows(directory, PeopleFilter(text))(offset, limit)
 
     def count(text: str) -> int:
         return directory.count_people(PeopleFilter(text))
@@ -74,6 +86,9 @@ class PeopleArea(PersonPrivacyArea):
     CHANGED = "person"
     # Organisation, sector and e-mail are all in the detail.
     SHOWN_IN_DETAIL = (1, 2, 3)
+    # A screen of rows with a margin, up to a 60-line terminal: a page is what every key
+    # typed into the search waits for.
+    PAGE_SIZE = 60
     COLUMNS = [
         Column("Name", 26, 2, min_width=18),
         Column("Organisation", 30, 2, priority=1, min_width=14),
@@ -204,11 +219,7 @@ class PeopleArea(PersonPrivacyArea):
 
     def source(self, directory: Directory) -> tuple[Loader, Counter]:
         f = self.people_filter()
-
-        def loader(offset: int, limit: int) -> list[Row]:
-            return [person_row(r) for r in directory.list_people(f, offset, limit)]
-
-        return loader, lambda: directory.count_people(f)
+        return person_rows(directory, f), lambda: directory.count_people(f)
 
     def fetch(self, directory: Directory, row_id: int) -> PersonRecord:
         return directory.get_person(row_id)

@@ -6,12 +6,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual import events, work
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -92,6 +94,16 @@ def fit_columns(
                 break
         widths[i] -= 1
     return widths
+
+
+class _Styles(NamedTuple):
+    """The styles of one frame of the table."""
+
+    base: Style
+    header: Style
+    placeholder: Style
+    empty: Style
+    cursor: Style
 
 
 @dataclass(frozen=True)
@@ -243,6 +255,8 @@ class LazyTable(ScrollView, can_focus=True):
         self._natural = [cell_len(c.label) for c in self.columns]
         self._layout: tuple[int, tuple[int, ...], list[int]] | None = None
         self._hidden: tuple[int, ...] = ()
+        #: The styles of the frame being drawn (see render_lines).
+        self._styles: _Styles | None = None
 
     # ------------------------------------------------------------------ data
     def load(self, loader: Loader, counter: Counter, keep_position: bool = False) -> None:
@@ -436,30 +450,49 @@ class LazyTable(ScrollView, can_focus=True):
             parts.append(set_cell_size(text, width))
         return set_cell_size(" " + " ".join(parts), total)
 
+    def _frame_styles(self) -> _Styles:
+        part = self.get_component_rich_style
+        return _Styles(
+            self.rich_style,
+            part("lazy-table--header"),
+            part("lazy-table--placeholder"),
+            part("lazy-table--empty"),
+            part("lazy-table--cursor"),
+        )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles once per frame: a widget's rich_style walks all its ancestors, which
+        # per line cost more than drawing the line.
+        self._styles = self._frame_styles()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._styles = None
+
     def render_line(self, y: int) -> Strip:
+        styles = self._styles or self._frame_styles()
         width = self.scrollable_content_region.width
         widths = self._widths(width)
-        base = self.rich_style
+        base = styles.base
         if y == 0:
-            style = base + self.get_component_rich_style("lazy-table--header")
             text = self._line([c.label for c in self.columns], widths, width)
-            return Strip([Segment(text, style)], width)
+            return Strip([Segment(text, base + styles.header)], width)
         index = int(self.scroll_y) + y - 1
         if index >= self.row_count:
             if self.row_count == 0 and y == 1 and self.loaded:
-                style = base + self.get_component_rich_style("lazy-table--empty")
-                return Strip([Segment(set_cell_size(" " + self.empty_text, width), style)], width)
+                text = set_cell_size(" " + self.empty_text, width)
+                return Strip([Segment(text, base + styles.empty)], width)
             return Strip.blank(width, base)
         row = self.row_at(index)
         if row is None:
             self.call_later(self._request_page, index // self.page_size)
-            style = base + self.get_component_rich_style("lazy-table--placeholder")
+            style = base + styles.placeholder
             text = self._line(["…"], widths, width)
         else:
             style = base
             text = self._line(row.cells, widths, width)
         if index == self.cursor_row:
-            style = style + self.get_component_rich_style("lazy-table--cursor")
+            style = style + styles.cursor
         return Strip([Segment(text, style)], width)
 
     # ------------------------------------------------------------------ cursor

@@ -45,6 +45,7 @@ class RecordTable(Vertical):
         empty_text: str,
         detail_top: Iterable[Widget] = (),
         shown_in_detail: Iterable[int] = (),
+        page_size: int = 200,
     ) -> None:
         super().__init__(id=f"{prefix}-records", classes="record-table")
         self.columns = list(columns)
@@ -52,10 +53,16 @@ class RecordTable(Vertical):
         self.empty_text = empty_text
         self._detail_top = list(detail_top)
         self.shown_in_detail = frozenset(shown_in_detail)
+        self.page_size = page_size
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="list-body"):
-            yield LazyTable(self.columns, id=f"{self.prefix}-table", empty_text=self.empty_text)
+            yield LazyTable(
+                self.columns,
+                page_size=self.page_size,
+                id=f"{self.prefix}-table",
+                empty_text=self.empty_text,
+            )
             with VerticalScroll(classes="detail", id=f"{self.prefix}-detail-pane"):
                 yield from self._detail_top
                 hidden = Static("", id=f"{self.prefix}-hidden", classes="detail-hidden")
