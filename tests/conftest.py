@@ -482,6 +482,20 @@ def migrated_sqlite(tmp_path: Path, templates: Templates) -> Callable[..., Path]
 
 
 @pytest.fixture
+def built_sqlite(tmp_path: Path, templates: Templates) -> Callable[..., Path]:
+    """Makes SQLite files holding what a module's setup wrote on a migrated database, built
+    once per run and copied like the demo city: ``built_sqlite(build_city, "x.sqlite3")`` gives
+    the path of a fresh copy in ``tmp_path``. ``build`` returns nothing the copies need."""
+
+    def make(build: Callable[[Database], object], name: str = "koordination.sqlite3") -> Path:
+        kind = f"{build.__module__}.{build.__qualname__}"
+        templates.build("sqlite", kind, build)
+        return copy_sqlite(templates.sqlite(kind), tmp_path / name)
+
+    return make
+
+
+@pytest.fixture
 def demo_sqlite(tmp_path: Path, templates: Templates) -> Callable[..., Path]:
     """Makes SQLite files holding the demo city in ``tmp_path``. ``demo_sqlite()`` is the city
     as ``koordination --db FILE demo`` writes it (for command-line tests);

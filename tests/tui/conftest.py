@@ -17,12 +17,9 @@ from koordination.services.directory.service import Directory
 
 
 @pytest.fixture
-def city_db(migrated_sqlite: Callable[..., Path]) -> Iterator[str]:
-    url = f"sqlite:///{migrated_sqlite('stadt.sqlite3')}"
-    db = Database(url)
-    build_city(db)
-    db.dispose()
-    yield url
+def city_db(built_sqlite: Callable[..., Path]) -> Iterator[str]:
+    """The small city (``build_city``) in a SQLite file, a copy of the one built once per run."""
+    yield f"sqlite:///{built_sqlite(build_city, 'stadt.sqlite3')}"
 
 
 @pytest.fixture
