@@ -173,6 +173,8 @@ class _Counts:
         if not ids:
             return
         a = SurveyAnswer
+        # Core rows: through the ORM's result machinery, 90,000 free texts cost 0.1 s more.
+        conn = session.connection()
         group_ids = [o.id for o in by.options] if by is not None else []
         with _response_groups(session, by) as groups:
             columns: list[Any] = [a.question_id, a.option_id, a.number, func.count()]
@@ -182,7 +184,7 @@ class _Counts:
                 query = query.add_columns(
                     *(func.count().filter(groups.c.grp == g) for g in group_ids)
                 ).outerjoin(groups, groups.c.response_id == a.response_id)
-            grouped = session.execute(
+            grouped = conn.execute(
                 query.group_by(a.question_id, a.option_id, a.number).order_by(
                     a.question_id, a.option_id, a.number
                 )
@@ -219,14 +221,14 @@ class _Counts:
                         .group_by(groups.c.grp)
                     )
                 self.respondents[question.id] = 0
-                for group, count in session.execute(query):
+                for group, count in conn.execute(query):
                     self.respondents[question.id] += count
                     if group is not None:
                         self.by_group[question.id][group].append((None, None, count))
         by_type = {q.id: q.type for q in questions}
         texts = [qid for qid, kind in by_type.items() if kind is QuestionType.TEXT]
         if texts:
-            for question_id, text in session.execute(
+            for question_id, text in conn.execute(
                 select(a.question_id, a.text)
                 .where(a.question_id.in_(texts))
                 .order_by(a.question_id, a.id)
@@ -235,7 +237,7 @@ class _Counts:
         dates = [qid for qid, kind in by_type.items() if kind is QuestionType.DATUM]
         if dates:
             month = func.substr(a.text, 1, 7)
-            for question_id, value, count in session.execute(
+            for question_id, value, count in conn.execute(
                 select(a.question_id, month, func.count())
                 .where(a.question_id.in_(dates))
                 .group_by(a.question_id, month)
