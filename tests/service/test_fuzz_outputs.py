@@ -192,7 +192,7 @@ def _imported(p: PersonRecord) -> tuple[Any, ...]:
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
-@fuzz(80)
+@fuzz(40)
 @given(entries=people(), fmt=st.sampled_from(["csv", "json"]))
 def test_people_come_back_from_an_export_as_typed_with_contact_data_only_when_shared(
     template: Path, entries: list[tuple[PersonInput, str]], fmt: str
@@ -252,7 +252,7 @@ def test_people_come_back_from_an_export_as_typed_with_contact_data_only_when_sh
         assert imported == expected
 
 
-@fuzz(30)
+@fuzz(15)
 @given(
     name=field_text(),
     short_name=field_text(20),
@@ -325,7 +325,7 @@ def _stored(typed: str) -> str:
 CELL = st.text(ANY_CHAR, max_size=30) | hostile_text(30)
 
 
-@fuzz(150)
+@fuzz(75)
 @given(
     headers=st.lists(CELL, min_size=1, max_size=5, unique=True),
     data=st.data(),
@@ -395,7 +395,7 @@ def _text(value: object) -> str:
 PLACES = st.builds(Place, address=field_text(60), room=field_text(30), online_url=field_text(40))
 
 
-@fuzz(100)
+@fuzz(50)
 @given(
     name=field_text(),
     title=field_text(),
@@ -562,7 +562,7 @@ def _squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@fuzz(40)
+@fuzz(20)
 @given(text=field_text(60), long_text=field_text(200), kind=st.sampled_from(sorted(BUILDERS)))
 def test_text_typed_into_a_sitting_never_becomes_markup_in_its_documents(
     harmless_markup: dict[tuple[str, str], set[str]], text: str, long_text: str, kind: str

@@ -509,7 +509,7 @@ PRINTABLE = st.text(
 ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=120) | PRINTABLE
 
 
-@fuzz(60)
+@fuzz(30)
 @given(text=ANY_TEXT.filter(lambda t: t.strip()))
 @pytest.mark.parametrize("fmt", ["md", "html", "docx", "odt"])
 def test_any_text_round_trips_in_markup_formats(
@@ -518,7 +518,7 @@ def test_any_text_round_trips_in_markup_formats(
     check_hostile(text, fmt, allowed_tags)
 
 
-@fuzz(25)
+@fuzz(12)
 @given(text=PRINTABLE.filter(lambda t: t.strip()))
 def test_any_latin_text_round_trips_in_pdf(text: str, allowed_tags: dict[str, set[str]]) -> None:
     check_hostile(text, "pdf", allowed_tags)
