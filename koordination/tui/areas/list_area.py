@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -47,6 +47,19 @@ def list_bindings(one: str, many: str, *, can_import: bool = False) -> list[Bind
     return out
 
 
+class SearchField(Input):
+    """A list's search field: as its text changes, the list holds the screen's next frame for
+    its new rows (``LazyTable.hold_frame``), so that the letter typed and the rows it finds are
+    drawn together. Here, while the field handles the key: before the field's own new frame."""
+
+    def __init__(self, changing: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._changing = changing
+
+    def watch_value(self) -> None:
+        self._changing()
+
+
 class ListArea(Area):
     """A searchable, filterable list on the left and the highlighted record on the right."""
 
@@ -83,7 +96,8 @@ class ListArea(Area):
         self.set_class(width < self.NARROW_BELOW, "-narrow")
         # One line of compact fields: at 80×24 every row below is a row of the list.
         with Horizontal(classes="filter-bar"):
-            yield Input(
+            yield SearchField(
+                self._hold_frame,
                 placeholder=self._search_hint(width),
                 id=f"{self.id}-search",
                 classes="search",
@@ -134,6 +148,10 @@ class ListArea(Area):
         # Below about 100 columns the filters leave the search field room for a short hint.
         short = width < 96 and self.SEARCH_HINT_NARROW
         return self.SEARCH_HINT_NARROW if short else self.SEARCH_HINT
+
+    def _hold_frame(self) -> None:
+        for table in self.query(f"#{self.id}-table").results(LazyTable):
+            table.hold_frame()
 
     @property
     def search(self) -> Input:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -18,6 +19,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from koordination.tui.keys import bind
@@ -42,6 +44,10 @@ class Column:
 
 #: Cells between two columns, and before the first.
 GAP = 1
+
+#: The longest a new list holds back the next frame for its first page (seconds): two
+#: frames at 60 per second, short enough not to be seen as a letter typed late.
+HOLD_FRAME = 0.035
 
 
 def fit_columns(
@@ -257,12 +263,41 @@ class LazyTable(ScrollView, can_focus=True):
         self._hidden: tuple[int, ...] = ()
         #: The styles of the frame being drawn (see render_lines).
         self._styles: _Styles | None = None
+        #: Frames held back until the first page of a new list is in (see load).
+        self._held: AbstractContextManager[None] | None = None
+        self._hold_timer: Timer | None = None
 
     # ------------------------------------------------------------------ data
     def load(self, loader: Loader, counter: Counter, keep_position: bool = False) -> None:
-        """Replace the list: first page and count come from one worker; a newer call wins."""
+        """Replace the list: first page and count come from one worker; a newer call wins.
+
+        The screen's next frame waits for the first page, at most ``HOLD_FRAME`` seconds:
+        what led to the new list (a letter typed into the search, a newly shown area) and
+        its rows are drawn in one frame, instead of one frame without the rows and one more,
+        with its layout and drawing, for them."""
         self._load_id += 1
+        self.hold_frame()
         self._load_source(self._load_id, loader, counter, keep_position)
+
+    def hold_frame(self) -> None:
+        """Hold the screen's next frame until a new list's first page is in (``load``), at
+        most ``HOLD_FRAME`` seconds; for what starts a new list before calling ``load``."""
+        if self._held is None:
+            self._held = self.app.batch_update()
+            self._held.__enter__()
+            self._hold_timer = self.set_timer(HOLD_FRAME, self._release_frame)
+
+    def _release_frame(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            if self._hold_timer is not None:
+                self._hold_timer.stop()
+                self._hold_timer = None
+            held.__exit__(None, None, None)
+            self.screen.check_idle()
+
+    def on_unmount(self) -> None:
+        self._release_frame()
 
     @work(thread=True, exclusive=True, group="lazy-table-source")
     def _load_source(
@@ -308,6 +343,7 @@ class LazyTable(ScrollView, can_focus=True):
             if exact:
                 self._restore_position()
         self.post_message(self.Loaded(self, count, exact))
+        self._release_frame()
 
     def _count_loaded(self, load_id: int, total: int) -> None:
         if load_id != self._load_id:
