@@ -16,17 +16,19 @@ from textual.markup import escape
 
 from koordination.clock import CITY_ZONE
 from koordination.domain.enums import MeetingStatus, ResponseStatus, Sector
-from koordination.domain.records.directory import (
-    CityProfileRecord,
-    GroupRecord,
-    OrganisationRecord,
-    Overview,
-    PersonRecord,
-)
-from koordination.domain.records.meetings import InvitationRow, MeetingRecord, OccurrenceRow
 
+# The records only as annotations: the Übersicht's first frame imports this module, and the
+# records' dataclasses take longer to build than the frame (they come with the core later).
 if TYPE_CHECKING:
     from koordination.db.glance import CityGlance, Glance
+    from koordination.domain.records.directory import (
+        CityProfileRecord,
+        GroupRecord,
+        OrganisationRecord,
+        Overview,
+        PersonRecord,
+    )
+    from koordination.domain.records.meetings import InvitationRow, MeetingRecord, OccurrenceRow
 
 
 def number(value: int | None) -> str:
