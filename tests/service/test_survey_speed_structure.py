@@ -18,6 +18,7 @@ from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
 from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.models import SurveyAnswer, SurveyResponse
+from koordination.errors import ConflictError
 from koordination.services.surveys.answers import parse_answer
 from koordination.services.surveys.response_import import ResponseImport
 from koordination.services.surveys.results import Evaluation
@@ -168,3 +169,49 @@ def test_the_results_count_in_one_pass_over_the_covering_index_without_sorting(
     assert respondents
     for steps in respondents:
         assert any("COVERING INDEX ix_survey_answer_response" in s for s in steps), steps
+
+
+def _foreign_keys_everywhere(db: Database) -> list[int]:
+    """PRAGMA foreign_keys of every connection the pool holds (all checked out at once)."""
+    connections = [db.engine.connect() for _ in range(3)]
+    try:
+        return [int(c.exec_driver_sql("PRAGMA foreign_keys").scalar() or 0) for c in connections]
+    finally:
+        for c in connections:
+            c.close()
+
+
+def test_the_import_checks_foreign_keys_itself_and_leaves_them_on(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's per-answer foreign-key lookups are off while the import writes (its ids are
+    its own or the questionnaire's); every connection has them back afterwards, also after a
+    failed import, and a questionnaire changed since it was read refuses the file."""
+    if not db.is_sqlite:
+        pytest.skip("PostgreSQL keeps its foreign-key checks")
+    sid = _survey(db)
+    path = _file(tmp_path)
+    importer = ResponseImport(db)
+    stale = importer._form(sid)
+    # A channel of the questionnaire deleted after it was read: the import notices.
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "DELETE FROM question_option WHERE id = ?", (stale.questions[1].options[2].id,)
+        )
+    monkeypatch.setattr(importer, "_form", lambda _sid: stale)
+    with pytest.raises(ConflictError) as refused:
+        importer.run(sid, path)
+    assert "von jemand anderem geändert" in str(refused.value)
+    assert Evaluation(db).results(sid).response_count == 0
+    assert _foreign_keys_everywhere(db) == [1, 1, 1]
+    monkeypatch.undo()
+    report = ResponseImport(db).run(_survey(db), path)
+    assert report.imported == RESPONSES
+    assert _foreign_keys_everywhere(db) == [1, 1, 1]
+    with db.session() as session:
+        orphans = session.execute(
+            select(SurveyAnswer.id)
+            .outerjoin(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id)
+            .where(SurveyResponse.id.is_(None))
+        ).all()
+    assert orphans == []

@@ -7,20 +7,29 @@ checked first, and only a file without problems is written, in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.db import audit
 from koordination.db.engine import Database
+from koordination.db.errors import CHANGED_ELSEWHERE, translate
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyStatus
-from koordination.domain.models import SurveyAnswer, SurveyResponse
+from koordination.domain.models import (
+    QuestionOption,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from koordination.domain.records.surveys import QuestionRecord, SurveyForm
 from koordination.errors import ConflictError, ImportFailed
 from koordination.services.directory.imports.bulk import (
@@ -171,7 +180,7 @@ class ResponseImport:
         table = read_responses(path, sheet)
         plan = plan_columns(form, table, mapping)
         try:
-            with gc_paused(), self.db.session() as session:
+            with gc_paused(), self._session() as session:
                 if not dry_run:
                     self.db.serialise_bulk_write(session)
                 known: set[str] = set()
@@ -206,6 +215,7 @@ class ResponseImport:
                     if progress is not None:
                         progress(2 * reader.rows, 2 * reader.rows)
                     return report
+                _check_unchanged(session, form)
                 conn = session.connection()
                 # Answers to write (a multiple choice counted once): a city's file gets the
                 # answer indexes built once at the end instead of row by row.
@@ -230,6 +240,34 @@ class ResponseImport:
         if total >= PROGRESS_EVERY:
             self.db.after_bulk_write()
         return report
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        """The import's one transaction, as :meth:`Database.session` gives it; on SQLite
+        without foreign-key checks.
+
+        SQLite looks up the response, the question and the option of every answer it stores
+        (a third of the insert's cost for a city's file). The import writes only ids it just
+        reserved or read from the questionnaire, and :func:`_check_unchanged` makes sure
+        inside this transaction that the questionnaire is still the one read. The pragma
+        works only outside a transaction, so it is set before this one begins, on the
+        connection it runs on, and set back before that connection goes back to the pool.
+        """
+        if not self.db.is_sqlite:
+            with self.db.session() as session:
+                yield session
+            return
+        with self.db.engine.connect() as conn:
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            driver.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with self.db.sessions(bind=conn) as session, session.begin():
+                    yield session
+            except SQLAlchemyError as exc:
+                raise translate(exc) from None
+            finally:
+                driver.execute("PRAGMA foreign_keys = ON")
 
     def _write(
         self,
@@ -261,6 +299,23 @@ class ResponseImport:
             answers.run(_answer_rows(kinds, chunk, values[start:end]))
             if progress is not None:
                 progress(total + end, 2 * total)
+
+
+def _check_unchanged(session: Session, form: SurveyForm) -> None:
+    """Refuse in German when the survey, one of the questions or options read for the check
+    was deleted meanwhile: the write would otherwise store answers to nothing (the import's
+    transaction skips SQLite's foreign-key checks)."""
+    questions = [q.id for q in form.questions]
+    options = [o.id for q in form.questions for o in q.options]
+    found = session.execute(
+        select(
+            select(func.count()).where(Survey.id == form.survey.id).scalar_subquery(),
+            select(func.count()).where(SurveyQuestion.id.in_(questions)).scalar_subquery(),
+            select(func.count()).where(QuestionOption.id.in_(options)).scalar_subquery(),
+        )
+    ).one()
+    if tuple(found) != (1, len(questions), len(options)):
+        raise ConflictError(CHANGED_ELSEWHERE)
 
 
 def _answer_rows(
