@@ -3,6 +3,7 @@ find one another in people, organisations and groups, and older databases learn 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -34,7 +35,16 @@ def _people(directory: Directory, search: str) -> list[str]:
 
 
 @pytest.fixture
-def people(directory: Directory) -> Directory:
+def people(built_db: Callable[..., tuple[Database, Clock]]) -> Directory:
+    """Seven people whose names are spelled with and without umlauts, built once per run and
+    backend and copied per test."""
+    db, clock = built_db(_build_people)
+    return Directory(db, clock)
+
+
+def _build_people(db: Database) -> Clock:
+    clock = Clock.on(date(2026, 11, 22))
+    directory = Directory(db, clock)
     for given, family, email in (
         ("Erika", "Müller", "erika@example.org"),
         ("Hans", "Mueller", "hm@example.net"),
@@ -46,7 +56,7 @@ def people(directory: Directory) -> Directory:
     ):
         data = PersonInput(given_name=given, family_name=family, emails=[email] if email else [])
         directory.create_person(data)
-    return directory
+    return clock
 
 
 @pytest.mark.parametrize("typed", ["muller", "mueller", "Müller", "MÜLLER", "MUELLER", "müll"])
