@@ -206,14 +206,36 @@ def _given_day(when: datetime) -> str:
 
 
 def person_csv_row(p: ExportedPerson) -> list[str]:
-    # Written for 100,000 people in a row: the fields unpacked at once, empty lists skipped.
-    pid, salutation, title, given, family, emails, phones, address, notes, tags = p[:10]
-    channel, aff, members, given_consents = p[10:]
-    consents: dict[str, str] = {}  # purpose -> day given, the first of each purpose
-    for purpose, when in given_consents:
-        label = _label(purpose)
-        if label not in consents:
-            consents[label] = _given_day(when)
+    # Written for 100,000 people in a row: the fields unpacked at once, empty lists skipped,
+    # the usual single consent written without a table of them.
+    (
+        pid,
+        salutation,
+        title,
+        given,
+        family,
+        emails,
+        phones,
+        address,
+        notes,
+        tags,
+        channel,
+        aff,
+        members,
+        given_consents,
+    ) = p
+    if len(given_consents) == 1:
+        ((purpose, when),) = given_consents
+        purposes, days = _label(purpose), _given_day(when)
+    elif given_consents:
+        consents: dict[str, str] = {}  # purpose -> day given, the first of each purpose
+        for purpose, when in given_consents:
+            label = _label(purpose)
+            if label not in consents:
+                consents[label] = _given_day(when)
+        purposes, days = ", ".join(consents), _one_or_each(list(consents.values()))
+    else:
+        purposes = days = ""
     if members:
         groups = _joined((group for group, _, _ in members), "; ")
         roles = _one_or_each([_label(role) for _, role, _ in members])
@@ -240,8 +262,8 @@ def person_csv_row(p: ExportedPerson) -> list[str]:
         # refuse the row; an empty cell imports as the default and never overwrites a stored
         # channel.
         "" if channel == Channel.POST and not address else _label(channel),
-        ", ".join(consents),
-        _one_or_each(list(consents.values())) if consents else "",
+        purposes,
+        days,
         notes,
     ]
 

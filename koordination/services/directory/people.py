@@ -34,8 +34,8 @@ from koordination.errors import FieldError, ValidationError
 from koordination.services.directory import listing
 from koordination.services.directory.listing import ListParts, Scope
 from koordination.services.directory.person_pages import (
+    EXPORT_COLUMNS,
     ExportParts,
-    export_columns,
     exported_people,
 )
 from koordination.services.directory.person_pages import (
@@ -338,7 +338,7 @@ class People(DirectoryBase):
         def read(session: Session, scopes: Iterable[Scope]) -> ExportParts:
             return ExportParts(session, scopes, today, now)
 
-        return self._export_pages(f, export_columns(now), size, read, exported_people)
+        return self._export_pages(f, EXPORT_COLUMNS, size, read, exported_people)
 
     def tags(self) -> list[str]:
         with self.db.session() as session:

@@ -1,0 +1,54 @@
+"""What `export people` loads: the table writers and the directory, never the document model
+and renderers, the builders of other outputs, the workbook libraries, Alembic or Textual (each
+import is paid by every export of 100,000 people)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+SCRIPT = """
+import contextlib, io, json, sys
+from koordination.cli.main import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = main(sys.argv[1:])
+print(json.dumps({"code": code, "out": out.getvalue(), "modules": sorted(sys.modules)}))
+"""
+
+NOT_NEEDED = (
+    "koordination.outputs.document",
+    "koordination.outputs.document.model",
+    "koordination.outputs.builders.access_letter",
+    "koordination.outputs.builders.programme",
+    "koordination.outputs.builders.sittings",
+    "koordination.outputs.builders.surveys",
+    "koordination.outputs.builders.survey_tables",
+    "openpyxl",
+    "odfdo",
+    "alembic",
+    "textual",
+)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_export_people_loads_no_document_renderer_or_other_builder(
+    demo_sqlite: Callable[..., Path], tmp_path: Path, fmt: str
+) -> None:
+    target = tmp_path / f"personen.{fmt}"
+    argv = ["--db", str(demo_sqlite()), "export", "people", "--format", fmt, "-o", str(target)]
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *argv], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["code"] == 0 and "Einträge nach" in seen["out"], seen["out"]
+    assert target.stat().st_size > 0
+    modules = set(seen["modules"])
+    assert "koordination.outputs.builders.directory" in modules  # the export did run
+    assert [m for m in NOT_NEEDED if m in modules] == []

@@ -1,0 +1,95 @@
+"""Why the people export of a whole city is fast, without timing it: the statements it runs do
+not grow with the people, contact data are read only of those who share them (in SQL, not read
+and dropped), and each organisation is read once rather than joined to every affiliation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+from support.consents import give_consent
+
+from koordination.core import Core
+from koordination.db.engine import Database
+from koordination.domain.enums import ConsentPurpose
+from koordination.domain.inputs.directory import PersonInput
+from koordination.outputs.registry import make
+from koordination.services.directory.service import Directory
+
+
+def _statements(db: Database, run: Callable[[], object]) -> list[str]:
+    seen: list[str] = []
+
+    def record(*args: object) -> None:
+        seen.append(" ".join(str(args[2]).split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return seen
+
+
+def _add_people(directory: Directory, count: int, *, sharing: int) -> None:
+    org = directory.list_organisations()[0]
+    for n in range(count):
+        person = directory.create_person(
+            PersonInput(
+                given_name="Zusatz",
+                family_name=f"Person {n}",
+                emails=[f"zusatz.{n}@example.org"],
+                phones=["0561 123456"],
+            )
+        ).record
+        directory.add_affiliation(person.id, org.id, "Ehrenamt")
+        if n < sharing:
+            give_consent(directory, person.id, ConsentPurpose.KONTAKTDATEN_TEILEN)
+
+
+def _export(core: Core, fmt: str, target: Path) -> Callable[[], object]:
+    return lambda: make(core, "personen", None, fmt, target)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_the_export_of_everybody_runs_as_many_statements_for_more_people(
+    demo_city: Database, tmp_path: Path, fmt: str
+) -> None:
+    core = Core(demo_city)
+    target = tmp_path / f"personen.{fmt}"
+    _statements(demo_city, _export(core, fmt, target))  # the connection's first login question
+    before = _statements(demo_city, _export(core, fmt, target))
+    rows_before = make(core, "personen", None, fmt, target).count
+    _add_people(core.directory, 30, sharing=10)
+    after = _statements(demo_city, _export(core, fmt, target))
+    assert make(core, "personen", None, fmt, target).count == (rows_before or 0) + 30
+    assert len(after) == len(before) <= 25
+
+
+def test_contact_data_are_read_only_of_those_who_share_them(
+    demo_city: Database, tmp_path: Path
+) -> None:
+    core = Core(demo_city)
+    _add_people(core.directory, 6, sharing=2)
+    seen = _statements(demo_city, _export(core, "csv", tmp_path / "personen.csv"))
+    contact = [sql for sql in seen if "FROM person_email" in sql or "FROM person_phone" in sql]
+    assert contact
+    # The e-mail addresses and phone numbers of the others never leave the database.
+    for sql in contact:
+        assert "person_id IN (SELECT consent.person_id FROM consent WHERE" in sql, sql
+    text = (tmp_path / "personen.csv").read_text(encoding="utf-8-sig")
+    assert "zusatz.0@example.org" in text and "zusatz.1@example.org" in text
+    assert not any(f"zusatz.{n}@example.org" in text for n in range(2, 6))
+
+
+def test_each_organisation_is_read_once_not_joined_to_every_affiliation(
+    demo_city: Database, tmp_path: Path
+) -> None:
+    core = Core(demo_city)
+    seen = _statements(demo_city, _export(core, "csv", tmp_path / "personen.csv"))
+    affiliations = [sql for sql in seen if sql.startswith("SELECT affiliation.")]
+    assert len(affiliations) == 1
+    assert "JOIN organisation" not in affiliations[0]
+    assert any(sql.startswith("SELECT organisation.id, organisation.name") for sql in seen)
