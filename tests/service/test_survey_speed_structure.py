@@ -215,3 +215,37 @@ def test_the_import_checks_foreign_keys_itself_and_leaves_them_on(
             .where(SurveyResponse.id.is_(None))
         ).all()
     assert orphans == []
+
+
+def _statements(db: Database, sid: int) -> int:
+    count = 0
+
+    def record(*_args: object) -> None:
+        nonlocal count
+        count += 1
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        Evaluation(db).results(sid)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return count
+
+
+def test_the_results_ask_as_many_statements_for_three_multiple_choices_as_for_one(
+    db: Database, tmp_path: Path
+) -> None:
+    """All multiple choices' respondents come from one pass over the responses."""
+    sid = _survey(db)
+    ResponseImport(db).run(sid, _file(tmp_path))
+    one = _statements(db, sid)
+    surveys = Surveys(db)
+    for text in ("Was nutzen Sie noch?", "Was vermissen Sie?"):
+        surveys.add_question(sid, QuestionInput(text, QuestionType.MEHRFACH, options=OFFERS))
+    assert _statements(db, sid) == one
+    results = Evaluation(db).results(sid, published=False)
+    assert [q.respondents for q in results.questions if q.type is QuestionType.MEHRFACH] == [
+        RESPONSES - RESPONSES // 8,  # every response but those ticking nothing (n % 8 == 0)
+        0,
+        0,
+    ]

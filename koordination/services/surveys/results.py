@@ -200,31 +200,35 @@ class _Counts:
                         if n:
                             self.by_group[question_id][group].append((option_id, number, n))
             # A response that ticked three options counts once as a respondent: in all, and
-            # in its group (kept there as a row without option and number). Asked per
-            # response — "has an answer to this question" reads the response index alone.
-            r = SurveyResponse
-            for question in (q for q in questions if q.type is QuestionType.MEHRFACH):
-                answered = (
-                    select(a.id).where(a.response_id == r.id, a.question_id == question.id).exists()
-                )
-                query = (
-                    select(null(), func.count())
-                    .select_from(r)
-                    .where(r.survey_id == question.survey_id, answered)
-                )
+            # in its group (kept there as a row without option and number). One pass over
+            # the responses for every multiple choice, each asking per response "has an
+            # answer to this question", which reads the response index alone.
+            multiple = [q for q in questions if q.type is QuestionType.MEHRFACH]
+            if multiple:
+                r = SurveyResponse
+                answered = [
+                    func.count().filter(
+                        select(a.id).where(a.response_id == r.id, a.question_id == q.id).exists()
+                    )
+                    for q in multiple
+                ]
+                query = select(null(), *answered).select_from(r)
                 if groups is not None:
                     query = (
-                        select(groups.c.grp, func.count())
+                        select(groups.c.grp, *answered)
                         .select_from(r)
                         .outerjoin(groups, groups.c.response_id == r.id)
-                        .where(r.survey_id == question.survey_id, answered)
                         .group_by(groups.c.grp)
                     )
-                self.respondents[question.id] = 0
-                for group, count in conn.execute(query):
-                    self.respondents[question.id] += count
-                    if group is not None:
-                        self.by_group[question.id][group].append((None, None, count))
+                for question in multiple:
+                    self.respondents[question.id] = 0
+                for group, *counts in conn.execute(
+                    query.where(r.survey_id == multiple[0].survey_id)
+                ):
+                    for question, count in zip(multiple, counts, strict=True):
+                        self.respondents[question.id] += count
+                        if group is not None and count:
+                            self.by_group[question.id][group].append((None, None, count))
         by_type = {q.id: q.type for q in questions}
         texts = [qid for qid, kind in by_type.items() if kind is QuestionType.TEXT]
         if texts:
