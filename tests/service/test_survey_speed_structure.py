@@ -18,7 +18,8 @@ from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
 from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.models import SurveyAnswer, SurveyResponse
-from koordination.errors import ConflictError
+from koordination.errors import ConflictError, ImportFailed
+from koordination.services.surveys import response_reader
 from koordination.services.surveys.answers import parse_answer
 from koordination.services.surveys.response_import import ResponseImport
 from koordination.services.surveys.results import Evaluation
@@ -249,3 +250,61 @@ def test_the_results_ask_as_many_statements_for_three_multiple_choices_as_for_on
         0,
         0,
     ]
+
+
+def test_the_import_asks_check_answers_once_per_pattern_of_required_and_conditional_answers(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows that differ only in optional answers share one verdict; rows that differ in a
+    required or conditional answer, or in the answer a condition looks at, get their own."""
+    surveys = Surveys(db)
+    sid = surveys.create(SurveyInput("Förderung 2026", SurveyAudience.ORGANISATIONEN)).id
+    t = QuestionType
+    surveys.add_question(sid, QuestionInput("Sektor?", t.EINFACH, options=SECTORS, required=True))
+    funded = surveys.add_question(sid, QuestionInput("Gefördert?", t.JA_NEIN, required=True))
+    surveys.add_question(
+        sid,
+        QuestionInput(
+            "Von wem?",
+            t.TEXT,
+            required=True,
+            condition=(funded.id, funded.options[0].id),
+        ),
+    )
+    surveys.add_question(sid, QuestionInput("Wie zufrieden?", t.SKALA))
+    surveys.set_status(sid, SurveyStatus.LAEUFT)
+    rows = []
+    for n in range(1, 301):  # 300 fine rows with every optional answer there is
+        rows.append(
+            f"{n};{SECTORS[n % 3]};{'Ja' if n % 2 else 'Nein'};"
+            f"{'Stadt' if n % 2 else ''};{n % 5 + 1 if n % 3 else ''}"
+        )
+    rows.append("301;;Nein;;2")  # line 302: the required sector missing
+    rows.append("302;Verwaltung;Nein;Land;3")  # line 303: answered although hidden
+    rows.append("303;Verwaltung;Ja;;4")  # line 304: shown and required, not answered
+    rows.append("304;Wirtschaft;Nein;;")  # line 305: fine again
+    path = tmp_path / "foerderung.csv"
+    path.write_text("id;F1;F2;F3;F4\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    asked = 0
+    check = response_reader.check_answers
+
+    def counted(*args: object) -> object:
+        nonlocal asked
+        asked += 1
+        return check(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(response_reader, "check_answers", counted)
+    with pytest.raises(ImportFailed) as refused:
+        ResponseImport(db).run(sid, path)
+    found = sorted((p.line, p.column, p.reason) for p in refused.value.problems)
+    assert [(line, column) for line, column, _ in found] == [
+        (302, "F1"),
+        (303, "F3"),
+        (304, "F3"),
+    ]
+    assert found[0][2] == "F1 ist eine Pflichtfrage."
+    assert "wird aber nur gestellt, wenn F2 = Ja" in found[1][2]
+    assert found[2][2] == "F3 ist eine Pflichtfrage."
+    # Fine rows: answered with Ja and a funder, or with Nein and none (two patterns);
+    # then the three faulty ones.
+    assert asked == 5

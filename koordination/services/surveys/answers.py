@@ -139,7 +139,8 @@ def _type_problem(question: QuestionRecord, value: AnswerValue) -> str | None:
     return None
 
 
-def _empty(value: AnswerValue | None) -> bool:
+def is_empty(value: AnswerValue | None) -> bool:
+    """No answer: nothing, an empty text or a multiple choice with nothing ticked."""
     return value is None or value == "" or value == frozenset()
 
 
@@ -155,7 +156,7 @@ def check_answers(form: SurveyForm, answers: Mapping[int, AnswerValue | None]) -
         if question_id not in known:
             problems.append(FieldError(str(question_id), "ist keine Frage dieser Umfrage."))
     given: dict[int, AnswerValue] = {
-        qid: v for qid, v in answers.items() if v is not None and not _empty(v)
+        qid: v for qid, v in answers.items() if v is not None and not is_empty(v)
     }
     for question in form.questions:
         value = given.get(question.id)

@@ -17,7 +17,13 @@ from koordination.domain.records.surveys import AnswerValue, QuestionRecord, Sur
 from koordination.errors import FieldError, ImportFailed, ImportProblem
 from koordination.services.directory.imports.cells import clean_cell
 from koordination.services.directory.imports.report import PROGRESS_EVERY, Progress, Warnings
-from koordination.services.surveys.answers import AnswerProblem, check_answers, is_yes, parse_answer
+from koordination.services.surveys.answers import (
+    AnswerProblem,
+    check_answers,
+    is_empty,
+    is_yes,
+    parse_answer,
+)
 from koordination.services.surveys.column_mapping import (
     ID,
     SUBMITTED,
@@ -382,6 +388,10 @@ class ResponseReader:
                 if any(other.condition_question_id == q.id for other in questions)
             }
         )
+        # Only these can make check_answers complain (see the verdicts below).
+        relevant = [
+            i for i, q in enumerate(questions) if q.required or q.condition_question_id is not None
+        ]
         verdicts: dict[tuple[Any, ...], list[FieldError]] = {}
         columns = {q.code: self._first_column(i) for i, q in enumerate(questions)}
         stamps: dict[str, datetime | _Bad] = {}
@@ -496,11 +506,11 @@ class ResponseReader:
                 self.incomplete.append(line)
                 continue
             # check_answers sees parsed values only, which always fit their question's type;
-            # its verdict then depends on which questions are answered and on the answers
-            # display conditions look at. Rows share few such patterns: ask once per pattern.
-            # (The answers' types tell which are given: NoneType where none is, at C speed.)
+            # its verdict then depends only on which required and conditional questions are
+            # answered and on the answers display conditions look at, whatever else a row
+            # answered. Rows share few such patterns: ask once per pattern.
             pattern = (
-                tuple(map(type, values)),
+                tuple([is_empty(values[i]) for i in relevant]),
                 tuple([values[i] for i in conditions]),
             )
             verdict = verdicts.get(pattern)
