@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-import threading
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -21,7 +21,6 @@ from koordination.tui.messages import (
     DatabaseFailed,
     DatabaseReady,
     DataChanged,
-    FirstGlance,
     StartupDone,
 )
 from koordination.tui.widgets.footer import KeyFooter
@@ -40,7 +39,7 @@ if TYPE_CHECKING:
 
 # Everything heavy (SQLAlchemy, Alembic, the services, the areas' widgets) is imported after the
 # first useful frame: on a SQLite file the Übersicht's figures are read with the standard
-# library's sqlite3 and painted first (koordination.db.glance), then the core loads behind them.
+# library's sqlite3 (koordination.db.glance) and painted first, then the core loads behind them.
 
 AREA_KEYS = [
     ("1", "overview", "Übersicht"),
@@ -119,9 +118,6 @@ class KoordinationApp(App[int]):
         self.core: Core | None = None
         #: The Übersicht's first figures, read before the core (None: wait for the core).
         self.glance: Glance | None = None
-        #: Set once those figures are painted: the core is loaded only then, so its imports
-        #: do not compete with the first useful frame.
-        self._glance_painted = threading.Event()
         #: An area asked for (by its key) before the tabs existed: shown when they do.
         self._pending_area: str | None = None
         self._shell_mounted = False
@@ -188,9 +184,19 @@ class KoordinationApp(App[int]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        from koordination.core import first_glance
+
         self.title = "koordination"
         self.sub_title = ""
-        self.open_database()
+        # A few milliseconds with sqlite3, here on the UI thread (a worker would have to be
+        # started and waited for): the figures are painted as soon as the shell stands, and
+        # only then does the core load (its imports would compete with that frame).
+        self.glance = first_glance(self.database_url, self.clock)
+        if self.glance is None:
+            self.open_database()  # PostgreSQL, or a file the core has to upgrade or refuse
+        else:
+            city = self.glance.city
+            self._set_city_name(city.name if city else "")
         self.call_after_refresh(self._mount_shell)
 
     async def _mount_shell(self) -> None:
@@ -206,17 +212,11 @@ class KoordinationApp(App[int]):
             self._hand_down(self.core)
         elif self.glance is not None:
             self._show_glance(self.glance)
+            self.call_after_refresh(self.open_database)
 
     @work(thread=True, exclusive=True, group="database")
     def open_database(self) -> None:
         try:
-            from koordination.core import first_glance
-
-            glance = first_glance(self.database_url, self.clock)
-            if glance is not None:
-                self.post_message(FirstGlance(glance))
-                # Until the figures are painted (unmounting sets it too, should the app end first).
-                self._glance_painted.wait(timeout=5.0)
             from koordination.core import open_core
 
             core = open_core(self.database_url, clock=self.clock)
@@ -230,13 +230,6 @@ class KoordinationApp(App[int]):
         else:
             self.post_message(DatabaseReady(core))
 
-    def on_first_glance(self, message: FirstGlance) -> None:
-        self.glance = message.glance
-        city = message.glance.city
-        self._set_city_name(city.name if city else "")
-        if self._shell_mounted and self.core is None:
-            self._show_glance(message.glance)
-
     def _show_glance(self, glance: Glance) -> None:
         """The figures from the file, in the Übersicht, before the core is open; keys switch
         areas already (an area visited now loads when the core is open)."""
@@ -247,7 +240,6 @@ class KoordinationApp(App[int]):
         overview = self.area("overview")
         if isinstance(overview, OverviewArea):
             overview.show_glance(glance)
-        self.call_after_refresh(self._glance_painted.set)
 
     def on_database_ready(self, message: DatabaseReady) -> None:
         core = self.core = message.core
@@ -281,7 +273,6 @@ class KoordinationApp(App[int]):
         self.push_screen(ErrorScreen("Datenbank kann nicht geöffnet werden", message.message))
 
     def on_unmount(self) -> None:
-        self._glance_painted.set()
         if self.core is not None:
             self.core.close()
 
@@ -407,9 +398,7 @@ class KoordinationApp(App[int]):
         ):
             return False
         if action == "leave_field":
-            from textual.widgets import Input, TextArea
-
-            return isinstance(self.focused, Input | TextArea)
+            return is_text_field(self.focused)
         return True
 
     def action_open_circulars(self) -> None:
@@ -669,6 +658,17 @@ class KoordinationApp(App[int]):
             ("Beenden", "Taste Strg+Q", "app.quit"),
         ]
         return entries
+
+
+def is_text_field(widget: object) -> bool:
+    """True for an Input or a TextArea. The footer asks at start, before any text area exists:
+    importing TextArea only to learn that nothing is one cost the first screen ~10 ms."""
+    from textual.widgets import Input
+
+    if isinstance(widget, Input):
+        return True
+    text_area = sys.modules.get("textual.widgets._text_area")
+    return text_area is not None and isinstance(widget, text_area.TextArea)
 
 
 def run(database_url: str) -> int:

@@ -8,7 +8,6 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from koordination.core import Core
-    from koordination.db.glance import Glance
 
 
 class DatabaseReady(Message):
@@ -17,14 +16,6 @@ class DatabaseReady(Message):
     def __init__(self, core: Core) -> None:
         super().__init__()
         self.core = core
-
-
-class FirstGlance(Message):
-    """The Übersicht's first figures, read from the file before the core is open."""
-
-    def __init__(self, glance: Glance) -> None:
-        super().__init__()
-        self.glance = glance
 
 
 class DatabaseFailed(Message):
