@@ -93,3 +93,15 @@ def test_each_organisation_is_read_once_not_joined_to_every_affiliation(
     assert len(affiliations) == 1
     assert "JOIN organisation" not in affiliations[0]
     assert any(sql.startswith("SELECT organisation.id, organisation.name") for sql in seen)
+
+
+def test_an_export_of_everybody_maps_the_sqlite_file_once_per_connection(
+    demo_city: Database, tmp_path: Path
+) -> None:
+    core = Core(demo_city)
+    demo_city.engine.dispose()  # a fresh connection, as a new program has
+    first = _statements(demo_city, _export(core, "csv", tmp_path / "personen.csv"))
+    again = _statements(demo_city, _export(core, "json", tmp_path / "personen.json"))
+    mapped = [sql for sql in first + again if sql.startswith("PRAGMA mmap_size")]
+    # PostgreSQL has no such setting; SQLite reads the mapped pages where they lie.
+    assert mapped == ([f"PRAGMA mmap_size={1 << 30}"] if demo_city.is_sqlite else [])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -357,7 +358,9 @@ class _Pages:
 
 
 class _Stream:
-    """Passes on a list read page by page by the service and counts what went by."""
+    """Passes on the pages of a list the service reads page by page and counts what went by;
+    :meth:`each` makes an item of every entry (100,000 rows pass without a Python frame of
+    their own between the service and the writer)."""
 
     def __init__(
         self, pages: Iterable[Sequence[Any]], total: int, progress: Progress | None
@@ -367,14 +370,17 @@ class _Stream:
         self.progress = progress
         self.count = 0
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[Sequence[Any]]:
         if self.progress is not None:
             self.progress(0, self.total)
         for page in self.pages:
-            yield from page
+            yield page
             self.count += len(page)
             if self.progress is not None:
                 self.progress(min(self.count, self.total), max(self.total, self.count))
+
+    def each(self, make: Callable[[Any], Any]) -> Iterator[Any]:
+        return chain.from_iterable(map(make, page) for page in self)
 
 
 def export_people(
@@ -394,11 +400,11 @@ def export_people(
     now = datetime.now(UTC)
     if fmt == "json":
         rows = _Stream(directory.shareable_people_pages(now=now, size=PAGE, **by), total, progress)
-        write_json(path, (person_row_json(r) for r in rows))
+        write_json(path, rows.each(person_row_json))
         return rows.count
     pages = directory.exported_people_pages(now=now, size=PAGE, **by)
     exported = _Stream(pages, total, progress)
-    write_rows(fmt, path, PEOPLE_HEADER, (person_csv_row(p) for p in exported))
+    write_rows(fmt, path, PEOPLE_HEADER, exported.each(person_csv_row))
     return exported.count
 
 
