@@ -363,18 +363,20 @@ class Templates:
             self._postgres[kind] = name
         return self._postgres[kind]
 
-    def build(self, backend: str, kind: str, build: Callable[[Database], T]) -> T:
-        """The template ``kind``: a copy of ``migrated`` on which ``build`` ran, once per run and
-        backend; returns what ``build`` returned then."""
+    def build(
+        self, backend: str, kind: str, build: Callable[[Database], T], on: str = "migrated"
+    ) -> T:
+        """The template ``kind``: a copy of ``on`` (``migrated`` or ``demo``) on which ``build``
+        ran, once per run and backend; returns what ``build`` returned then."""
         if (backend, kind) not in self._built:
             if backend == "sqlite":
                 path = self.folder / f"built-{len(self._built)}.sqlite3"
-                copy_sqlite(self.sqlite("migrated"), path)
+                copy_sqlite(self.sqlite(on), path)
                 url = f"sqlite:///{path}"
             else:
                 cluster: PgCluster = self.request.getfixturevalue("pg_cluster")
                 name = f"template_built_{uuid.uuid4().hex[:8]}"
-                _create_database(cluster, name, template=self.postgres("migrated"))
+                _create_database(cluster, name, template=self.postgres(on))
                 url = cluster.base_url + name
             database = Database(url)
             try:
@@ -451,17 +453,18 @@ def built_db(
 ) -> Iterator[Callable[[Callable[[Database], T]], tuple[Database, T]]]:
     """A test module's own setup, run once per run and backend and copied per test like the demo
     city: ``db, city = built_db(build_city)`` gives a fresh copy of the database ``build_city``
-    wrote (on a migrated one) and what it returned then. ``build`` returns plain data (ids are
+    wrote (on a migrated one; ``built_db(build, on="demo")``: on the demo city) and what it
+    returned then. ``build`` returns plain data (ids are
     the same in every copy) and the clocks it wrote with, never services bound to its database:
     a test on a fresh ``Clock.on(day)`` would live before what the build recorded (a consent
     given later than now is no consent). One copy per test, not with ``db`` or ``demo_city``."""
     assert not {"db", "demo_city"} & set(request.fixturenames), "built_db or db, not both"
     opened: list[Database] = []
 
-    def make(build: Callable[[Database], T]) -> tuple[Database, T]:
+    def make(build: Callable[[Database], T], on: str = "migrated") -> tuple[Database, T]:
         assert not opened, "one built_db per test"
-        kind = f"{build.__module__}.{build.__qualname__}"
-        result = templates.build(backend, kind, build)
+        kind = f"{build.__module__}.{build.__qualname__}@{on}"
+        result = templates.build(backend, kind, build, on)
         opened.append(Database(_copy_url(request, backend, templates, kind)))
         return opened[0], result
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -92,12 +93,16 @@ def _sitting(db: Database, day: date) -> int:
 
 
 @pytest.fixture
-def demo(demo_city: Database) -> tuple[Database, DemoPerson]:
+def demo(built_db: Callable[..., tuple[Database, DemoPerson]]) -> tuple[Database, DemoPerson]:
     """The demo city, and the member of the AK Stadtteilarbeit who took on the room for the
     street party, with a record of every kind: consents with history, an answer to an
     invitation, chairing a sitting, mentions in notes, a decision, a task and a workshop card
-    (then frozen in approved minutes), a named survey answer and a measure."""
-    db = demo_city
+    (then frozen in approved minutes), a named survey answer and a measure. Built once per run
+    and backend on the demo city and copied per test."""
+    return built_db(_build_demo_person, on="demo")
+
+
+def _build_demo_person(db: Database) -> DemoPerson:
     with db.session() as session:
         pid = session.scalar(
             select(Task.assignee_person_id).where(
@@ -194,7 +199,7 @@ def demo(demo_city: Database) -> tuple[Database, DemoPerson]:
     )
     org = next(a for a in directory.get_person(pid).affiliations if a.current(TODAY))
     label = f"N. N. ({org.sector.label}, {org.organisation_name})"
-    return db, DemoPerson(pid, given, family, email, label, sittings)
+    return DemoPerson(pid, given, family, email, label, sittings)
 
 
 def _needles(p: DemoPerson) -> list[str]:
