@@ -7,6 +7,10 @@ The trust modules and the tests that guard them are configured in ``[tool.mutmut
 pyproject.toml. A survivor either gets a test that kills it or an entry in equivalent.toml with a
 one-line reason (a mutant that changes nothing a user or a calendar could notice). The run fails
 when a module kills less than MINIMUM of its mutants, or when any survivor is not listed.
+
+An entry names the mutant by what it changes (its function and the lines ``mutmut show`` marks with
+- and +), not by its number: mutmut numbers a function's mutants anew whenever the function
+changes, and an entry kept by number would then excuse some other mutant.
 """
 
 from __future__ import annotations
@@ -44,11 +48,39 @@ def _module(name: str) -> str:
     return name.rsplit(".", 1)[0]
 
 
-def _equivalent() -> dict[str, str]:
+def _function(name: str) -> str:
+    return name.rsplit("__mutmut_", 1)[0]
+
+
+def _lines(diff: str) -> str:
+    """The changed lines of a diff, spaces collapsed: ``- old`` and ``+ new``, one per line."""
+    return "\n".join(
+        f"{line[0]} {' '.join(line[1:].split())}".rstrip()
+        for line in diff.splitlines()
+        if line[:1] in "-+" and line[:3] not in ("---", "+++")
+    )
+
+
+def _change(name: str) -> str:
+    shown = subprocess.run(
+        [sys.executable, "-m", "mutmut", "show", name],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return _lines(shown.stdout)
+
+
+def _equivalent() -> dict[tuple[str, str], str]:
+    """(function, changed lines) → why the mutant changes nothing anyone could notice."""
     if not EQUIVALENT.exists():
         return {}
     data = tomllib.loads(EQUIVALENT.read_text(encoding="utf-8"))
-    return {str(k): str(v) for k, v in data.get("equivalent", {}).items()}
+    return {
+        (str(e["function"]), _lines(str(e["change"]))): str(e["why"])
+        for e in data.get("equivalent", [])
+    }
 
 
 def _run(patterns: list[str]) -> None:
@@ -60,22 +92,26 @@ def _run(patterns: list[str]) -> None:
 def report(*, sampled: bool) -> int:
     results = _results()
     equivalent = _equivalent()
+    used: set[tuple[str, str]] = set()
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    open_survivors: list[str] = []
+    open_survivors: list[tuple[str, str]] = []
     for name, code in sorted(results.items()):
         module = _module(name)
         if code is None:
             continue
         if code in KILLED or code in TIMEOUT:
             counts[module]["killed"] += 1
-        elif name in equivalent:
+            continue
+        key = (_function(name), _change(name))
+        if key in equivalent:
+            used.add(key)
             counts[module]["equivalent"] += 1
         elif code in SURVIVED or code in NO_TESTS:
             counts[module]["survived"] += 1
-            open_survivors.append(name)
+            open_survivors.append((name, key[1]))
         else:
             counts[module]["other"] += 1
-            open_survivors.append(name)
+            open_survivors.append((name, key[1]))
     width = max((len(m) for m in counts), default=10)
     print(f"\n{'Modul':<{width}}  getötet  überlebt  äquivalent  Anteil")
     failed = False
@@ -88,11 +124,12 @@ def report(*, sampled: bool) -> int:
             f"{module:<{width}}  {c['killed']:7}  {c['survived'] + c['other']:8}  "
             f"{c['equivalent']:10}  {share:5.1f} %{'  < ' + str(MINIMUM) + ' %' if low else ''}"
         )
-    for name in open_survivors:
-        print(f"überlebt: {name}  (mutmut show {name})")
-    stale = sorted(set(equivalent) - set(results))
-    for name in stale:
-        print(f"Hinweis: {name} steht in equivalent.toml, gibt es aber nicht mehr")
+    for name, change in open_survivors:
+        print(f"überlebt: {name}\n    " + change.replace("\n", "\n    "))
+    if not sampled:
+        for function, change in sorted(set(equivalent) - used):
+            gone = change.replace("\n", "\n    ")
+            print(f"Hinweis: in equivalent.toml, kein solcher Mutant mehr: {function}\n    {gone}")
     if open_survivors:
         print(
             f"{len(open_survivors)} Mutanten überleben: einen Test ergänzen, der sie tötet, oder "

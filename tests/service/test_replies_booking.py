@@ -245,7 +245,7 @@ def test_a_reply_without_sequence_and_dtstamp_counts_as_sequence_0_now(office: O
     uid = office.meeting.uid
     bare = SimpleNamespace(uid=uid, attendee_email="anna@example.org", partstat="ACCEPTED")
     report = office.book(bare, Reply(uid, "anna@example.org", "DECLINED", 0, NOW + timedelta(1)))
-    assert (report.applied, report.ignored_older) == (2, 0)
+    assert (report.applied, report.ignored_older, report.review) == (2, 0, 0)  # and no comment
     assert office.status("Anna Schäfer") == ResponseStatus.ABGESAGT
     report = office.book(Reply(uid, "anna@example.org", "ACCEPTED", 0, NOW - timedelta(1)))
     assert report.ignored_older == 1
@@ -353,6 +353,10 @@ def test_an_answer_for_an_unknown_invitation_is_refused_in_german(office: Office
             ReplyReport(applied=2, ignored_older=1, already=1, problems=["a", "b"]),
             "2 Antworten verbucht, 1 schon verbucht, 1 ältere Antworten übergangen, "
             "2 nicht zugeordnet.",
+        ),
+        (
+            ReplyReport(applied=1, review=2),
+            "1 Antworten verbucht, 2 zur Durchsicht (koordination replies list).",
         ),
     ],
 )

@@ -119,24 +119,47 @@ def test_an_answer_with_a_comment_is_booked_and_its_comment_listed_for_its_sende
     report = book(core, tmp_path, mail)
     assert report.applied == 1
     [item] = core.meetings.review.items()
-    assert item.kind == ReviewKind.KOMMENTAR
+    assert (item.kind, item.reason) == (ReviewKind.KOMMENTAR, "Kommentar zur Antwort „zugesagt“")
     assert (item.person_name, item.meeting_id) == ("Monika Weiß", 1)
 
 
-def test_an_answer_for_a_date_outside_the_series_is_listed_with_its_sender(
-    core: Core, tmp_path: Path
-) -> None:
-    before = answer(core, "Lukas Yilmaz")
-    off_series = rewrite(
-        demo_reply("google_declined_occurrence.eml"),
-        lambda text: text.replace(
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        (
             "RECURRENCE-ID;TZID=Europe/Berlin:20261208T180000",
             "RECURRENCE-ID;TZID=Europe/Berlin:20261209T180000",
+            "09.12.2026",
         ),
-    )
-    report = book(core, tmp_path, off_series)
+        ("PARTSTAT=DECLINED", "PARTSTAT=X-UNTERWEGS", "unbekannte Rückmeldung „X-UNTERWEGS“"),
+    ],
+    ids=["date-outside-the-series", "unknown-partstat"],
+)
+def test_an_answer_that_cannot_be_booked_for_its_date_is_listed_with_its_sender(
+    core: Core, tmp_path: Path, old: str, new: str, reason: str
+) -> None:
+    before = answer(core, "Lukas Yilmaz")
+    mail = rewrite(demo_reply("google_declined_occurrence.eml"), lambda t: t.replace(old, new))
+    report = book(core, tmp_path, mail)
     assert (report.applied, report.review) == (0, 1)
     assert answer(core, "Lukas Yilmaz") == before
     [item] = core.meetings.review.items()
-    assert item.kind == ReviewKind.NICHT_VERBUCHT and "09.12.2026" in item.reason
+    assert item.kind == ReviewKind.NICHT_VERBUCHT and reason in item.reason
     assert (item.person_name, item.meeting_id) == ("Lukas Yilmaz", 1)
+
+
+def test_every_item_a_batch_puts_on_the_list_is_counted(core: Core, tmp_path: Path) -> None:
+    counter = rewrite(
+        demo_reply("google_declined_occurrence.eml"),
+        as_counter("20261215T190000", "20261215T210000"),
+    )
+    commented = rewrite(demo_reply("outlook_accepted.eml"), with_comment("Komme später"))
+    inbox = tmp_path / "antworten"
+    inbox.mkdir()
+    (inbox / "a.eml").write_bytes(counter)
+    (inbox / "b.eml").write_bytes(commented)
+    replies, problems = read_replies(inbox)
+    assert problems == []
+    report = core.meetings.apply_replies(replies)
+    assert (report.applied, report.review) == (1, 2)
+    assert len(core.meetings.review.items()) == 2
