@@ -259,7 +259,12 @@ class KoordinationApp(App[int]):
         self.query_one("#shell").display = True
         for area in self.areas():
             area.ready(core)
-        self._activate(self._active_area_id())
+        active = self._active_area_id()
+        self._activate(active)
+        if active != "overview":
+            # Left before the core was open (the figures came first): the Übersicht loads when
+            # shown again, and what start-up put off must not wait for that.
+            self.post_message(StartupDone())
 
     def on_database_failed(self, message: DatabaseFailed) -> None:
         from koordination.tui.dialogs.common import ErrorScreen

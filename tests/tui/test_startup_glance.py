@@ -106,6 +106,7 @@ async def test_a_key_pressed_before_the_core_is_open_reaches_its_area(
         people = app.area("people")
         assert people is not None and people.core is app.core and people.active
         assert app.query_one("#people-table", LazyTable).row_count > 100
+        assert app._startup_done  # the collector back on, the other areas prepared
 
 
 async def test_the_core_paints_the_figures_of_the_glance_again(
