@@ -491,7 +491,7 @@ def built_sqlite(tmp_path: Path, templates: Templates) -> Callable[..., Path]:
     the path of a fresh copy in ``tmp_path``. ``build`` returns nothing the copies need."""
 
     def make(build: Callable[[Database], object], name: str = "koordination.sqlite3") -> Path:
-        kind = f"{build.__module__}.{build.__qualname__}"
+        kind = f"{build.__module__}.{build.__qualname__}@migrated"
         templates.build("sqlite", kind, build)
         return copy_sqlite(templates.sqlite(kind), tmp_path / name)
 
