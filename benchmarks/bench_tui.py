@@ -3,6 +3,8 @@ against a bare Textual app is bench_startup's, in a pseudo-terminal until the Ü
 
 Run: .venv/bin/python -m benchmarks.bench_tui [--people 100000] [--people-runs 3] [--profile]
 
+Beside the times, the CPU time the process (all its threads) spent from the key press to the
+paint: on a machine shared with other work the wall time mostly measures the load.
 With ``--profile`` the interface's thread is profiled (cProfile) from each key press until its
 rows are painted, and the functions taking most of that time are printed after the figures.
 """
