@@ -17,12 +17,7 @@ from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.errors import KoordinationError
 from koordination.tui.commands import KoordinationCommands
 from koordination.tui.keys import bind
-from koordination.tui.messages import (
-    DatabaseFailed,
-    DatabaseReady,
-    DataChanged,
-    StartupDone,
-)
+from koordination.tui.messages import DatabaseFailed, DatabaseReady, DataChanged, StartupDone
 from koordination.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:

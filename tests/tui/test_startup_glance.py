@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 from textual.widgets import Static, TabbedContent
-from tui_support import make_app, settle
+from tui_support import APP_CLOCKS, QuietApp, make_app, settle
 
 import koordination.core
+from koordination.clock import SYSTEM_CLOCK
 from koordination.tui.app import KoordinationApp
 from koordination.tui.widgets.lazy_table import LazyTable
 
@@ -121,3 +122,22 @@ async def test_the_core_paints_the_figures_of_the_glance_again(
         await settle(pilot, app)
         assert app.core is not None and app.area("overview").overview is not None
         assert sectors(app) == first
+
+
+async def test_an_area_key_pressed_before_the_tabs_exist_is_not_lost(
+    demo_db: str, held_core: threading.Event
+) -> None:
+    class Early(QuietApp):
+        async def _mount_shell(self) -> None:
+            await self.action_show_area("organisations")  # the key, before the tabs stand
+            await super()._mount_shell()
+
+    app = Early(demo_db, APP_CLOCKS.get(demo_db, SYSTEM_CLOCK))
+    async with app.run_test(size=SMALL) as pilot:
+        await glance_shown(pilot, app)
+        assert app.query_one("#areas", TabbedContent).active == "tab-organisations"
+        held_core.set()
+        await settle(pilot, app)
+        organisations = app.area("organisations")
+        assert organisations is not None and organisations.active
+        assert organisations.core is app.core
