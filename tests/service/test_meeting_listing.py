@@ -6,6 +6,7 @@ writes them. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -93,7 +94,14 @@ def _city(meetings: Meetings, groups: list[int], copies: int = 1) -> None:
 
 
 @pytest.fixture
-def calendar(db: Database) -> tuple[Meetings, list[int]]:
+def calendar(built_db: Callable[..., tuple[Database, list[int]]]) -> tuple[Meetings, list[int]]:
+    """Two groups' year of meetings (``_city``), written once per run and backend and copied
+    per test."""
+    db, groups = built_db(_build_calendar)
+    return Meetings(db, clock=Clock.fixed(NOW), organizer=("Stelle", "stelle@example.org")), groups
+
+
+def _build_calendar(db: Database) -> list[int]:
     directory = Directory(db, Clock.on(NOW.date()))
     groups = [
         directory.create_group(GroupInput(name=name, kind=GroupKind.ARBEITSKREIS)).record.id
@@ -101,7 +109,7 @@ def calendar(db: Database) -> tuple[Meetings, list[int]]:
     ]
     meetings = Meetings(db, clock=Clock.fixed(NOW), organizer=("Stelle", "stelle@example.org"))
     _city(meetings, groups)
-    return meetings, groups
+    return groups
 
 
 WINDOW = (_at(2027, 1, 1), _at(2028, 1, 1))
@@ -141,9 +149,10 @@ def orm_dates(
 
 @pytest.mark.parametrize("which", ["alle", "Gruppe", "ein Monat"])
 def test_the_window_holds_the_dates_the_calendar_events_give(
-    db: Database, calendar: tuple[Meetings, list[int]], which: str
+    calendar: tuple[Meetings, list[int]], which: str
 ) -> None:
     meetings, groups = calendar
+    db = meetings.db
     start, end = (_at(2027, 3, 1), _at(2027, 4, 1)) if which == "ein Monat" else WINDOW
     group = groups[1] if which == "Gruppe" else None
     found = window_dates(db, start, end, group)
@@ -169,9 +178,10 @@ def _statements(db: Database) -> int:
 
 
 def test_the_window_takes_the_same_few_statements_however_many_meetings(
-    db: Database, calendar: tuple[Meetings, list[int]]
+    calendar: tuple[Meetings, list[int]],
 ) -> None:
     meetings, groups = calendar
+    db = meetings.db
     before = _statements(db)
     _city(meetings, groups, copies=6)
     assert len(window_dates(db, *WINDOW)) > 6 * 30
