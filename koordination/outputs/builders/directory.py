@@ -79,7 +79,7 @@ def person_row_json(row: PersonRow) -> dict[str, Any]:
         "name": row.name,
         "emails": list(row.emails),
         "organisation": row.organisation,
-        "sector": row.sector.label if row.sector else None,
+        "sector": _label(row.sector) if row.sector else None,
         "groups": list(row.groups),
         "archived": row.archived,
     }
