@@ -1,6 +1,6 @@
 """Why a city's survey imports and evaluates quickly, held without timing anything.
 
-The import hands SQLite about 200 answers per INSERT statement (the driver's row-by-row
+The import hands SQLite hundreds of answers per INSERT statement (the driver's row-by-row
 executemany cost more than the insert itself) and builds the rows question by question, yet
 each response's answers keep the order a keyboard entry writes. The results count every
 choice, scale and number in one pass over the covering answer index, looking each answer's
@@ -102,7 +102,7 @@ def test_the_import_sends_sqlite_many_answers_per_statement_in_the_entry_order(
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert report.imported == RESPONSES
-    # ~200 rows per statement; only the rest of each run of responses goes one by one.
+    # Hundreds of rows per statement; only the rest of each run of responses goes one by one.
     assert widest >= 150
     with db.session() as session:
         total = (

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -278,8 +277,8 @@ class ResponseImport:
         progress: Progress | None,
     ) -> None:
         total = len(reader.values)
-        responses = _ManyRows(conn, table_of(SurveyResponse), _RESPONSE_COLUMNS)
-        answers = _ManyRows(conn, table_of(SurveyAnswer), _ANSWER_COLUMNS)
+        responses = Bulk(conn, table_of(SurveyResponse), _RESPONSE_COLUMNS)
+        answers = Bulk(conn, table_of(SurveyAnswer), _ANSWER_COLUMNS)
         ids = new_ids(conn, table_of(SurveyResponse), total)
         now = self.clock.now()
         source = responses.value("source", ResponseSource.IMPORT)
@@ -342,42 +341,3 @@ def _answer_rows(
         else:
             add([(rid, qid, None, None, v) for rid, v in given])
     return rows
-
-
-class _ManyRows(Bulk):
-    """:class:`Bulk` that hands SQLite many rows per ``INSERT … VALUES (…), (…), …``.
-
-    pysqlite binds and steps an ``executemany`` row by row, about 1 µs per row on top of
-    SQLite's own work: more than the insert itself for 1.9 million answers. One statement
-    of ~200 rows pays it once per statement (the answers of a city's survey: 3.6 → 2.5 s
-    CPU). Other backends get the driver's executemany as before.
-    """
-
-    #: Most parameters per statement: SQLite before 3.32 allows no more than 999.
-    MAX_PARAMETERS = 999
-
-    def __init__(self, conn: Any, table: Any, columns: Sequence[str]) -> None:
-        super().__init__(conn, table, columns)
-        self._per_statement = 0
-        if conn.dialect.name == "sqlite" and self.positional:
-            head, sep, row = self.sql.rpartition(" VALUES ")
-            self._per_statement = self.MAX_PARAMETERS // len(self.columns)
-            self._many_sql = head + sep + ", ".join([row] * self._per_statement)
-
-    def run(self, rows: list[tuple[Any, ...]]) -> None:
-        n = self._per_statement
-        if not n or len(rows) < n:
-            super().run(rows)
-            return
-        whole = len(rows) - len(rows) % n
-        defaults, order = self._defaults, self._order
-        head: Any = rows[:whole]
-        if defaults:
-            head = (row + defaults for row in head)
-        if order is not None:
-            head = map(order, head)
-        # One flat run of values, cut into statements' worth by zipping one iterator n-fold.
-        flat = iter(chain.from_iterable(head))
-        statements = list(zip(*[flat] * (n * len(self.columns)), strict=True))
-        self.conn.exec_driver_sql(self._many_sql, statements)
-        super().run(rows[whole:])

@@ -4,8 +4,10 @@ indexes built once at the end."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from operator import itemgetter
 from typing import Any, cast
 
@@ -15,7 +17,12 @@ from koordination.db.errors import translate
 from koordination.domain.models import Base
 from koordination.errors import KoordinationError
 
-CHUNK = 2000  # rows per executemany; small enough to keep memory flat
+CHUNK = 2000  # rows per run; small enough to keep memory flat
+
+#: Values one ``INSERT … VALUES (…), (…), …`` hands SQLite: statements of a few thousand
+#: values were cheapest (one of 1,000 values pays the call more often, one of 32,766 costs
+#: SQLite more per row than it saves); never more than the database's own limit.
+VALUES_PER_STATEMENT = 4000
 
 
 def table_of(model: type[Base]) -> Table:
@@ -45,6 +52,12 @@ class Bulk:
     parameter handling alone (2.5 s for a city). Here each column's own bind processor still
     converts every value exactly as the ORM would store it, but only once per distinct value:
     enums, flags and timestamps repeat, free text needs no conversion on any backend.
+
+    On SQLite the rows go in as many per statement as :data:`VALUES_PER_STATEMENT` values
+    allow (``INSERT … VALUES (…), (…), …``, one statement text per table, prepared once):
+    pysqlite binds and steps an executemany row by row, which costs more than the insert
+    itself for narrow rows. Only the rest of a run that fills no whole statement goes row
+    by row. PostgreSQL keeps the driver's executemany (psycopg pipelines it).
     """
 
     def __init__(self, conn: Connection, table: Table, columns: Sequence[str]) -> None:
@@ -77,6 +90,15 @@ class Bulk:
             self.value(name, table.c[name].default.arg)  # type: ignore[union-attr]
             for name in extras
         )
+        #: Rows per multi-row statement; 0: the driver's executemany alone.
+        self.rows_per_statement = 0
+        if dialect.name == "sqlite" and self.positional:
+            values = min(VALUES_PER_STATEMENT, sqlite_variable_limit(conn))
+            per_statement = values // len(self.columns)
+            if per_statement > 1:
+                head, sep, row = self.sql.rpartition(" VALUES ")
+                self.rows_per_statement = per_statement
+                self._many_sql = head + sep + ", ".join([row] * per_statement)
 
     def value(self, column: str, value: Any) -> Any:
         """``value`` as the driver wants it for ``column`` (memoised; for repeating values)."""
@@ -90,18 +112,43 @@ class Bulk:
             return converted
 
     def run(self, rows: list[tuple[Any, ...]]) -> None:
+        """Insert ``rows`` (in the caller's column order), in this order."""
+        n = self.rows_per_statement
+        whole = len(rows) - len(rows) % n if n else 0
+        if whole:
+            # One flat run of values, cut into statements' worth by zipping one iterator
+            # n-fold: no list per statement is built in Python.
+            flat = iter(chain.from_iterable(self._for_driver(rows[:whole])))
+            statements = list(zip(*[flat] * (n * len(self.columns)), strict=True))
+            self.conn.exec_driver_sql(self._many_sql, statements)
+            rows = rows[whole:]
         if not rows:
             return
-        defaults, order = self._defaults, self._order
-        if order is not None:
-            rows = [order(row + defaults) for row in rows] if defaults else list(map(order, rows))
-        elif defaults:
-            rows = [row + defaults for row in rows]
         if self.positional:
-            self.conn.exec_driver_sql(self.sql, rows)
+            self.conn.exec_driver_sql(self.sql, list(self._for_driver(rows)))
         else:
             names = self.columns
-            self.conn.exec_driver_sql(self.sql, [dict(zip(names, r, strict=True)) for r in rows])
+            self.conn.exec_driver_sql(
+                self.sql, [dict(zip(names, r, strict=True)) for r in self._for_driver(rows)]
+            )
+
+    def _for_driver(self, rows: list[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
+        """``rows`` with the defaulted columns added, in the order the statement binds them."""
+        defaults, order = self._defaults, self._order
+        if defaults and order is not None:
+            return (order(row + defaults) for row in rows)
+        if defaults:
+            return (row + defaults for row in rows)
+        return rows if order is None else map(order, rows)
+
+
+def sqlite_variable_limit(conn: Connection) -> int:
+    """How many values one statement may bind on this SQLite connection
+    (SQLITE_MAX_VARIABLE_NUMBER: 32,766 since SQLite 3.32, 999 before, builds may differ)."""
+    driver = conn.connection.driver_connection
+    if isinstance(driver, sqlite3.Connection):
+        return driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return 999  # another driver: the limit every SQLite build allows
 
 
 @contextmanager
