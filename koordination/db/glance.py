@@ -95,11 +95,11 @@ def first_glance(url: str, today: date) -> Glance | None:
     """The figures of the Übersicht on ``today``, if ``url`` is a SQLite file at the schema
     this version works with; else (or on any doubt) None."""
     path = sqlite_file(url)
-    if path is None or not path.is_file():
-        return None
     try:
+        if path is None or not path.is_file():
+            return None
         conn = connect(path)
-    except sqlite3.Error:
+    except (OSError, sqlite3.Error):
         return None
     try:
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchall()

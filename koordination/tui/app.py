@@ -183,9 +183,11 @@ class KoordinationApp(App[int]):
 
         self.title = "koordination"
         self.sub_title = ""
-        # A few milliseconds with sqlite3, here on the UI thread (a worker would have to be
-        # started and waited for): the figures are painted as soon as the shell stands, and
-        # only then does the core load (its imports would compete with that frame).
+        # On the UI thread, before the first frame: a few milliseconds with sqlite3 on the demo
+        # city (a worker, started and waited for, made the figures come ~10 % later under
+        # load), a quarter of a second on 100,000 people (where the core's own overview takes
+        # as long). The figures are painted as soon as the shell stands, and only then does
+        # the core load (its imports would compete with that frame).
         self.glance = first_glance(self.database_url, self.clock)
         if self.glance is None:
             self.open_database()  # PostgreSQL, or a file the core has to upgrade or refuse
