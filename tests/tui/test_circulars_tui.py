@@ -64,16 +64,16 @@ def smtp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
 
 
 @pytest.fixture
-def network_db(migrated_sqlite: Any, monkeypatch: pytest.MonkeyPatch) -> str:
-    path = migrated_sqlite()
-    db = Database(str(path))
-    try:
-        build_network(db)
-    finally:
-        db.dispose()
-    url = f"sqlite:///{path}"
+def network_db(built_sqlite: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The circulars' network (tests/support/circulars.py) in a SQLite file, a copy of the one
+    built once per run."""
+    url = f"sqlite:///{built_sqlite(_build_network)}"
     monkeypatch.setitem(APP_CLOCKS, url, Clock.fixed(NOW))
     return url
+
+
+def _build_network(db: Database) -> None:
+    build_network(db)
 
 
 async def test_a_circular_is_written_previewed_stored_and_sent_from_the_interface(
