@@ -68,18 +68,19 @@ def test_the_export_of_everybody_runs_as_many_statements_for_more_people(
     assert len(after) == len(before) <= 25
 
 
+@pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_contact_data_are_read_only_of_those_who_share_them(
-    demo_city: Database, tmp_path: Path
+    demo_city: Database, tmp_path: Path, fmt: str
 ) -> None:
     core = Core(demo_city)
     _add_people(core.directory, 6, sharing=2)
-    seen = _statements(demo_city, _export(core, "csv", tmp_path / "personen.csv"))
+    seen = _statements(demo_city, _export(core, fmt, tmp_path / f"personen.{fmt}"))
     contact = [sql for sql in seen if "FROM person_email" in sql or "FROM person_phone" in sql]
     assert contact
     # The e-mail addresses and phone numbers of the others never leave the database.
     for sql in contact:
         assert "person_id IN (SELECT consent.person_id FROM consent WHERE" in sql, sql
-    text = (tmp_path / "personen.csv").read_text(encoding="utf-8-sig")
+    text = (tmp_path / f"personen.{fmt}").read_text(encoding="utf-8-sig")
     assert "zusatz.0@example.org" in text and "zusatz.1@example.org" in text
     assert not any(f"zusatz.{n}@example.org" in text for n in range(2, 6))
 

@@ -119,8 +119,9 @@ class ListParts:
     """What the rows of the list show of the other tables, by person id: e-mail addresses,
     the first current organisation with its sector, the current groups, the restriction.
 
-    With ``shareable_at`` (an export): who currently consents to sharing their contact data
-    (``consent.consenting_people``); only their e-mail addresses are read and shown."""
+    With ``shareable_at`` (an export): e-mail addresses only of those who currently consent to
+    sharing their contact data (``consent.consenting_people``), selected in SQL: the others'
+    addresses never leave the database."""
 
     def __init__(
         self,
@@ -134,25 +135,19 @@ class ListParts:
         self.orgs: dict[int, tuple[str, Sector]] = {}
         self.groups: dict[int, list[str]] = defaultdict(list)
         self.restricted: set[int] = set()
-        self.sharing: set[int] | None = None if shareable_at is None else set()
         e, a, o = person_email.c, affiliation.c, organisation.c
         m, g, p = membership.c, group.c, person.c
-        for scope in scopes:
-            if self.sharing is not None and shareable_at is not None:
-                from koordination.services.consent import SHARING, consenting_people
+        addresses = select(e.person_id, e.address)
+        if shareable_at is not None:
+            from koordination.services.consent import SHARING, consenting_people
 
-                consenting = consenting_people(SHARING, shareable_at)
-                consenter = models.Consent.person_id
-                self.sharing.update(conn.scalars(within(consenting, consenter, scope)))
-            sharing, emails, orgs = self.sharing, self.emails, self.orgs
+            addresses = addresses.where(e.person_id.in_(consenting_people(SHARING, shareable_at)))
+        for scope in scopes:
+            emails, orgs = self.emails, self.orgs
             for pid, address in fetched(
-                conn,
-                within(select(e.person_id, e.address), e.person_id, scope).order_by(
-                    e.person_id, e.position
-                ),
+                conn, within(addresses, e.person_id, scope).order_by(e.person_id, e.position)
             ):
-                if sharing is None or pid in sharing:
-                    emails[pid].append(address)
+                emails[pid].append(address)
             for pid, name, sector in fetched(
                 conn,
                 within(
@@ -180,18 +175,26 @@ class ListParts:
                 conn.scalars(within(select(p.id).where(p.restricted_at.is_not(None)), p.id, scope))
             )
 
-    def row(self, pid: int, title: str, given: str, family: str, archived: bool) -> PersonRow:
-        org = self.orgs.get(pid)
-        return PersonRow(
-            id=pid,
-            name=display_name(title, given, family),
-            emails=tuple(self.emails.get(pid, ())),
-            organisation=org[0] if org else "",
-            sector=org[1] if org else None,
-            groups=tuple(self.groups.get(pid, ())),
-            archived=archived,
-            restricted=pid in self.restricted,
-        )
+    def rows(self, people: Iterable[Sequence[Any]]) -> list[PersonRow]:
+        """The list rows of ``people``, rows of :data:`ROW_COLUMNS` (and maybe more after
+        them): a page of an export makes a thousand at a time."""
+        emails, orgs, groups, restricted = self.emails, self.orgs, self.groups, self.restricted
+        out = []
+        for pid, title, given, family, archived, *_ in people:
+            org = orgs.get(pid)
+            out.append(
+                PersonRow(
+                    pid,
+                    display_name(title, given, family),
+                    tuple(emails.get(pid, ())),
+                    org[0] if org else "",
+                    org[1] if org else None,
+                    tuple(groups.get(pid, ())),
+                    archived,
+                    pid in restricted,
+                )
+            )
+        return out
 
 
 def list_people(
@@ -219,7 +222,7 @@ def list_people(
         conn = session.connection()
         base = conn.execute(stmt).all()
         parts = ListParts(conn, chunks([row[0] for row in base], 900), today)
-    return [parts.row(*row) for row in base]
+    return parts.rows(base)
 
 
 # ---------------------------------------------------------------------------- screen lines

@@ -338,7 +338,7 @@ class People(DirectoryBase):
             return ListParts(session.connection(), scopes, today, shareable_at=now)
 
         def build(page: Sequence[Any], parts: ListParts) -> list[PersonRow]:
-            return [parts.row(*row[:5]) for row in page]
+            return parts.rows(page)
 
         return self._export_pages(f, listing.ROW_COLUMNS, size, read, build)
 
