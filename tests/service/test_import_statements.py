@@ -3,11 +3,10 @@ the file brings along, the people and everything that hangs on them (addresses, 
 consents, affiliations, the consents' trail entries) go in per ``CHUNK`` rows, never one
 statement or one ORM flush per row.
 
-On SQLite a chunk's rows go in as ``INSERT … VALUES (…), (…), …`` statements of many rows
-each (``Bulk.rows_per_statement``, from the table's column count and SQLite's limit on
+A chunk's rows go in as ``INSERT … VALUES (…), (…), …`` statements of many rows each
+(``Bulk.rows_per_statement``, from the table's column count and the database's limit on
 values per statement), all of them in one executemany, and only the rest of the chunk that
-fills no whole statement row by row: at most two calls per table and chunk. PostgreSQL takes
-each chunk in one executemany.
+fills no whole statement row by row: at most two calls per table and chunk.
 """
 
 from __future__ import annotations
@@ -38,6 +37,7 @@ from koordination.services.directory.imports.organisations import _ORG_COLUMNS
 from koordination.services.directory.imports.service import Imports
 
 _INSERT = re.compile(r"\s*INSERT INTO (\w+)", re.IGNORECASE)
+_ROW = re.compile(r"\((?:\?|%s)")
 TABLES = ("organisation", "person", "person_email", "person_phone", "consent", "affiliation")
 
 
@@ -72,8 +72,8 @@ def _inserts(db: Database, path: Path) -> _Inserts:
         if found := _INSERT.match(sql):
             table = found.group(1).strip('"').lower()
             seen.calls[table] += 1
-            # A row's values: "(?, ?, …)" on SQLite, "(%(id)s, …)" on PostgreSQL.
-            per_statement = max(sql.count("(?"), sql.count("(%("))
+            # A row's values: "(?, ?, …)" on SQLite, "(%s::INTEGER, …)" on PostgreSQL.
+            per_statement = len(_ROW.findall(sql))
             rows = per_statement * (len(params) if many else 1)
             (seen.alone if per_statement == 1 else seen.together)[table] += rows
             seen.widest[table] = max(seen.widest[table], per_statement)
@@ -102,21 +102,18 @@ def test_each_table_gets_one_insert_per_chunk(db: Database, tmp_path: Path) -> N
 
 def test_a_second_chunk_adds_at_most_two_inserts_per_table(db: Database, tmp_path: Path) -> None:
     seen = _inserts(db, _city(tmp_path / "gross.csv", CHUNK + 1, 12))
-    # The first chunk: one executemany of many-row statements and one for its rest (SQLite),
-    # or one executemany (PostgreSQL); the second chunk's single row: one more.
-    most = 3 if db.is_sqlite else 2
+    # The first chunk: one executemany of many-row statements and one for its rest; the
+    # second chunk's single row: one more.
     for table in TABLES[1:]:
-        assert 2 <= seen.calls[table] <= most, table
+        assert 2 <= seen.calls[table] <= 3, table
         assert seen.alone[table] + seen.together[table] == CHUNK + 1, table
     assert seen.calls["organisation"] == 1  # twelve organisations: one chunk
     # The consents' entries as the consents, and the file's own entry through the ORM.
-    assert 3 <= seen.calls["audit_entry"] <= most + 1
+    assert 3 <= seen.calls["audit_entry"] <= 4
     assert seen.flushes == 1
 
 
-def test_sqlite_takes_a_chunk_in_statements_of_many_rows(db: Database, tmp_path: Path) -> None:
-    if not db.is_sqlite:
-        pytest.skip("PostgreSQL takes the rows through the driver's executemany")
+def test_a_chunk_goes_in_statements_of_many_rows(db: Database, tmp_path: Path) -> None:
     seen = _inserts(db, _city(tmp_path / "gross.csv", CHUNK + 1, 12))
     for table in (*TABLES[1:], "audit_entry"):
         # Statements of a few thousand values: hundreds of rows of these tables (person,

@@ -4,6 +4,7 @@ indexes built once at the end."""
 from __future__ import annotations
 
 import gc
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,11 +18,14 @@ from koordination.db.errors import translate
 from koordination.domain.models import Base
 from koordination.errors import KoordinationError
 
+#: A named placeholder as SQLAlchemy writes them for psycopg ("%(name)s").
+_NAMED = re.compile(r"%\((\w+)\)s")
+
 CHUNK = 2000  # rows per run; small enough to keep memory flat
 
-#: Values one ``INSERT … VALUES (…), (…), …`` hands SQLite: statements of a few thousand
-#: values were cheapest (one of 1,000 values pays the call more often, one of 32,766 costs
-#: SQLite more per row than it saves); never more than the database's own limit.
+#: Values one ``INSERT … VALUES (…), (…), …`` hands the database: on SQLite statements of a
+#: few thousand values were cheapest (one of 1,000 values pays the call more often, one of
+#: 32,766 costs SQLite more per row than it saves); never more than the database's limit.
 VALUES_PER_STATEMENT = 4000
 
 
@@ -46,18 +50,19 @@ def new_ids(conn: Connection, table: Table, count: int) -> Sequence[int]:
 
 
 class Bulk:
-    """A Core ``insert()`` compiled once and run with the driver's executemany.
+    """A Core ``insert()`` compiled once, its rows handed over many per statement.
 
     Going through ``Connection.execute(insert(t), rows)`` costs SQLAlchemy ~5 µs per row in
     parameter handling alone (2.5 s for a city). Here each column's own bind processor still
     converts every value exactly as the ORM would store it, but only once per distinct value:
     enums, flags and timestamps repeat, free text needs no conversion on any backend.
 
-    On SQLite the rows go in as many per statement as :data:`VALUES_PER_STATEMENT` values
-    allow (``INSERT … VALUES (…), (…), …``, one statement text per table, prepared once):
-    pysqlite binds and steps an executemany row by row, which costs more than the insert
-    itself for narrow rows. Only the rest of a run that fills no whole statement goes row
-    by row. PostgreSQL keeps the driver's executemany (psycopg pipelines it).
+    The rows go in as many per statement as :data:`VALUES_PER_STATEMENT` values allow
+    (``INSERT … VALUES (…), (…), …``, one statement text per table, prepared once), all the
+    statements of a run in one executemany: pysqlite binds and steps an executemany row by
+    row, which costs more than the insert itself for narrow rows, and PostgreSQL handles
+    one message per statement instead of one per row. Only the rest of a run that fills no
+    whole statement goes row by row.
     """
 
     def __init__(self, conn: Connection, table: Table, columns: Sequence[str]) -> None:
@@ -72,16 +77,23 @@ class Bulk:
         )
         self.columns = given + extras
         dialect = conn.dialect
-        compiled = insert(table).compile(dialect=dialect, column_keys=list(self.columns))
-        self.sql = compiled.string
-        self.positional = bool(compiled.positional)
-        # The driver wants the table's column order; rows come in the caller's.
-        self._order: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None
-        if self.positional:
+        compiled = insert(table).compile(
+            dialect=dialect, column_keys=list(self.columns), for_executemany=True
+        )
+        sql = compiled.string
+        if compiled.positional:
             order = tuple(compiled.positiontup or ())
-            assert sorted(order) == sorted(self.columns), (order, self.columns)
-            if order != self.columns:
-                self._order = itemgetter(*(self.columns.index(n) for n in order))
+        else:
+            # psycopg takes positional placeholders as well: "%(name)s" becomes "%s", and
+            # the rows are handed over as tuples in the statement's order.
+            order = tuple(_NAMED.findall(sql))
+            sql = _NAMED.sub("%s", sql)
+        self.sql = sql
+        assert sorted(order) == sorted(self.columns), (order, self.columns)
+        # The driver wants the statement's column order; rows come in the caller's.
+        self._order: Callable[[tuple[Any, ...]], tuple[Any, ...]] | None = None
+        if order != self.columns:
+            self._order = itemgetter(*(self.columns.index(n) for n in order))
         self._processors = {
             name: table.c[name].type._cached_bind_processor(dialect) for name in self.columns
         }
@@ -92,13 +104,11 @@ class Bulk:
         )
         #: Rows per multi-row statement; 0: the driver's executemany alone.
         self.rows_per_statement = 0
-        if dialect.name == "sqlite" and self.positional:
-            values = min(VALUES_PER_STATEMENT, sqlite_variable_limit(conn))
-            per_statement = values // len(self.columns)
-            if per_statement > 1:
-                head, sep, row = self.sql.rpartition(" VALUES ")
-                self.rows_per_statement = per_statement
-                self._many_sql = head + sep + ", ".join([row] * per_statement)
+        per_statement = min(VALUES_PER_STATEMENT, value_limit(conn)) // len(self.columns)
+        head, sep, row = sql.rpartition(" VALUES ")
+        if per_statement > 1 and row.startswith("(") and row.endswith(")"):
+            self.rows_per_statement = per_statement
+            self._many_sql = head + sep + ", ".join([row] * per_statement)
 
     def value(self, column: str, value: Any) -> Any:
         """``value`` as the driver wants it for ``column`` (memoised; for repeating values)."""
@@ -122,15 +132,8 @@ class Bulk:
             statements = list(zip(*[flat] * (n * len(self.columns)), strict=True))
             self.conn.exec_driver_sql(self._many_sql, statements)
             rows = rows[whole:]
-        if not rows:
-            return
-        if self.positional:
+        if rows:
             self.conn.exec_driver_sql(self.sql, list(self._for_driver(rows)))
-        else:
-            names = self.columns
-            self.conn.exec_driver_sql(
-                self.sql, [dict(zip(names, r, strict=True)) for r in self._for_driver(rows)]
-            )
 
     def _for_driver(self, rows: list[tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
         """``rows`` with the defaulted columns added, in the order the statement binds them."""
@@ -142,13 +145,16 @@ class Bulk:
         return rows if order is None else map(order, rows)
 
 
-def sqlite_variable_limit(conn: Connection) -> int:
-    """How many values one statement may bind on this SQLite connection
-    (SQLITE_MAX_VARIABLE_NUMBER: 32,766 since SQLite 3.32, 999 before, builds may differ)."""
+def value_limit(conn: Connection) -> int:
+    """How many values one statement may bind on this connection: SQLite's
+    SQLITE_MAX_VARIABLE_NUMBER (32,766 since SQLite 3.32, 999 before, builds may differ),
+    PostgreSQL's 65,535 (the protocol counts them in 16 bits)."""
     driver = conn.connection.driver_connection
     if isinstance(driver, sqlite3.Connection):
         return driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    return 999  # another driver: the limit every SQLite build allows
+    if conn.dialect.name == "postgresql":
+        return 65_535
+    return 999  # any other driver: what every SQLite build allows
 
 
 @contextmanager
