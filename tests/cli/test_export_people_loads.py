@@ -52,3 +52,16 @@ def test_export_people_loads_no_document_renderer_or_other_builder(
     modules = set(seen["modules"])
     assert "koordination.outputs.builders.directory" in modules  # the export did run
     assert [m for m in NOT_NEEDED if m in modules] == []
+
+
+def test_importing_the_directory_configures_no_mapper() -> None:
+    # A loader option made at import would configure every mapper (~60 ms) for a command
+    # that never loads a person's whole record; the first such load makes them.
+    code = (
+        "import koordination.services.directory.service\n"
+        "from koordination.domain.models import Base\n"
+        "print(Base.registry._new_mappers)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True"]
