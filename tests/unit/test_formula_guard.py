@@ -28,6 +28,9 @@ from koordination.outputs.table import (
 #: = + - @ start a formula in Excel and LibreOffice; a tab or CR before one does too (OWASP).
 STARTS = ["=", "+", "-", "@", "\t", "\r"]
 PAYLOAD = 'HYPERLINK("http://evil.example","Klick")'
+#: Test ids in plain ASCII: mutmut runs each test again by its id, and an id pytest escapes
+#: ("'\\t'", "M\\xfcller") is not found again.
+START_IDS = ["equals", "plus", "minus", "at", "tab", "cr"]
 
 
 def _cells(path: Path) -> list[list[str]]:
@@ -35,7 +38,7 @@ def _cells(path: Path) -> list[list[str]]:
         return list(csv.reader(fh, delimiter=";"))
 
 
-@pytest.mark.parametrize("start", STARTS, ids=repr)
+@pytest.mark.parametrize("start", STARTS, ids=START_IDS)
 def test_each_formula_start_gets_the_apostrophe(start: str) -> None:
     assert guard_cell(start + PAYLOAD) == "'" + start + PAYLOAD
     assert guard_cell(start) == "'" + start
@@ -44,7 +47,7 @@ def test_each_formula_start_gets_the_apostrophe(start: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["Müller", "'=schon geschützt", " =mit Leerzeichen", "1+1", "a@b.de", "", "\n=neue Zeile"],
-    ids=repr,
+    ids=["umlaut", "apostrophe", "space", "sum", "address", "empty", "newline"],
 )
 def test_text_that_does_not_start_a_formula_stays_as_it_is(text: str) -> None:
     assert guard_cell(text) == text
@@ -55,7 +58,7 @@ def test_control_characters_go_before_the_guard_looks() -> None:
     assert guard_cell("\x08=1+1") == "'=1+1"
 
 
-@pytest.mark.parametrize("start", STARTS, ids=repr)
+@pytest.mark.parametrize("start", STARTS, ids=START_IDS)
 def test_the_one_dialect_guards_header_and_every_row(tmp_path: Path, start: str) -> None:
     target = tmp_path / "liste.csv"
     assert write_csv(target, [start + "Kopf", "B"], [[start + PAYLOAD, "x"], ["y", start]]) == 2
@@ -69,7 +72,7 @@ def test_the_one_dialect_guards_header_and_every_row(tmp_path: Path, start: str)
     assert _cells(tmp_path / "zeilen.csv") == [["Kopf"], ["'" + start + PAYLOAD]]
 
 
-@pytest.mark.parametrize("start", STARTS, ids=repr)
+@pytest.mark.parametrize("start", STARTS, ids=START_IDS)
 def test_survey_raw_answers_guard_every_cell(tmp_path: Path, start: str) -> None:
     target = tmp_path / "antworten.csv"
     write_raw([start + "Frage"], [[start + PAYLOAD]], "csv", target)
@@ -96,7 +99,7 @@ class _Entry:
     shown_changes: tuple[_Change, ...] = field(default=())
 
 
-@pytest.mark.parametrize("start", STARTS, ids=repr)
+@pytest.mark.parametrize("start", STARTS, ids=START_IDS)
 def test_the_audit_csv_guards_names_and_values(tmp_path: Path, start: str) -> None:
     evil = start + PAYLOAD
     entry = _Entry(
