@@ -147,6 +147,7 @@ def dump_array(fh: TextIO, items: Iterable[dict[str, Any]]) -> None:
     fh.write("[")
     before = "\n  "
     for item in items:
-        fh.write(before + "".join(_ENCODE(item, 0)))
+        # The encoder gives the item in chunks (in CPython one): joined with the separator.
+        fh.write("".join((before, *_ENCODE(item, 0))))
         before = ",\n  "
     fh.write("]\n" if before == "\n  " else "\n]\n")

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from koordination.errors import KoordinationError
+from koordination.outputs import table
 from koordination.outputs.builders import audit
 from koordination.outputs.builders.survey_tables import write_raw
 from koordination.outputs.table import (
@@ -203,3 +204,22 @@ def test_csv_rows_guard_each_cell_exactly_as_guard_cell(tmp_path: Path) -> None:
     target = tmp_path / "zellen.csv"
     write_csv(target, ["Zelle"] * 50, rows)
     assert _cells(target)[1:] == [[guard_cell(c) for c in row] for row in rows]
+
+
+def test_plain_cells_pass_without_the_guard_and_only_suspect_ones_go_through_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Why a city's two million cells are written quickly: an empty or plain cell is written
+    # as it is, guard_cell runs only for a cell that could need it.
+    seen: list[str] = []
+    original = table.guard_cell
+
+    def guard(value: str) -> str:
+        seen.append(value)
+        return original(value)
+
+    monkeypatch.setattr(table, "guard_cell", guard)
+    with csv_file(tmp_path / "zellen.csv", ["Kopf"]) as out:
+        out.row(["Müller", "", "0561 123456", "=1+1", "a\x08b", "@x"])
+    assert seen == ["Kopf", "=1+1", "a\x08b", "@x"]
+    assert _cells(tmp_path / "zellen.csv")[1] == ["Müller", "", "0561 123456", "'=1+1", "ab", "'@x"]
