@@ -94,7 +94,8 @@ def test_the_interface_on_a_mistyped_db_says_so_and_exits_1_creating_nothing(
 ) -> None:
     typo = tmp_path / "koordinaton.sqlite3"
     argv = [sys.executable, "-m", "koordination", "--db", str(typo)]
-    status, shown = _on_a_terminal(argv, keys=b"\x1b", wait_for="Beenden")
+    # Esc once the message is shown (the main window's footer says "Beenden" earlier).
+    status, shown = _on_a_terminal(argv, keys=b"\x1b", wait_for="angelegt")
     assert status == 1, shown
     assert "gibt es nicht; es wurde nichts angelegt" in shown
     assert "Traceback" not in shown
@@ -113,7 +114,7 @@ def test_the_interface_on_an_older_shared_postgresql_database_asks_for_db_upgrad
     finally:
         db.dispose()
     argv = [sys.executable, "-m", "koordination", "--db", pg_url]
-    status, shown = _on_a_terminal(argv, keys=b"\x1b", wait_for="Beenden")
+    status, shown = _on_a_terminal(argv, keys=b"\x1b", wait_for="upgrade")
     assert status == 1, shown
     flat = re.sub(r"\s+", " ", shown)
     assert "hat Stand 0007" in flat and "koordination db upgrade" in flat
