@@ -267,16 +267,17 @@ class CircularsScreen(Dialog[None]):
         from koordination.delivery.settings import load_smtp_settings
         from koordination.tui.progress import Throttled
 
-        progress = Throttled(
-            lambda done, total: self.app.call_from_thread(self._progress, done, total)
-        )
+        # Taken now: once the history is closed, the screen no longer reaches its app, and the
+        # stopped run's notice must still get there.
+        app = self.app
+        progress = Throttled(lambda done, total: app.call_from_thread(self._progress, done, total))
         try:
             settings = load_smtp_settings()
             result = self.core.circulars.send(circular_id, settings, progress=progress, stop=stop)
         except KoordinationError as exc:
-            self.app.call_from_thread(self._sent, None, exc.message)
+            app.call_from_thread(self._sent, None, exc.message)
             return
-        self.app.call_from_thread(self._sent, result, "")
+        app.call_from_thread(self._sent, result, "")
 
     def _progress(self, done: int, total: int) -> None:
         if not self.shown:
