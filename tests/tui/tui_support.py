@@ -9,7 +9,7 @@ from rich.console import Console
 from support.consents import catalogue_text, give_consent
 from textual import events
 from textual.content import Content
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TextArea
 
 from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
@@ -96,7 +96,9 @@ class QuietApp(KoordinationApp):
     """The real app with cursor blinking and animations off, so screens are deterministic."""
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        if isinstance(event.widget, Input):
+        # A text area that blinked before a picture draws its cursor line in other pieces
+        # (the same look, another SVG), so neither kind of field ever blinks here.
+        if isinstance(event.widget, Input | TextArea):
             event.widget.cursor_blink = False
 
 
