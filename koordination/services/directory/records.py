@@ -61,7 +61,7 @@ def conflict_error(what: str, changed: Sequence[str]) -> ConflictError:
 
 
 @cache
-def _person_load() -> tuple[Any, ...]:
+def whole_person_load() -> tuple[Any, ...]:
     """How a person's whole record is loaded. Made on first use: a loader option configures
     every mapper (~60 ms), which importing the directory need not pay (an export of everybody,
     a list) before anything asks for a whole record."""
@@ -217,7 +217,7 @@ class DirectoryBase:
 
     def _load_person(self, session: Session, person_id: int) -> Person:
         person = session.scalar(
-            select(Person).where(Person.id == person_id).options(*_person_load())
+            select(Person).where(Person.id == person_id).options(*whole_person_load())
         )
         if person is None:
             raise NotFoundError(f"Person Nr. {person_id} wurde nicht gefunden.")

@@ -6,26 +6,17 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from koordination.domain.models import Affiliation, GroupMembership, Person
+from koordination.domain.models import Affiliation, Person
 from koordination.domain.records.directory import erased_name, is_current
 from koordination.errors import NotFoundError
+from koordination.services.directory.records import whole_person_load
 
 
 def load_person(session: Session, person_id: int) -> Person:
     person = session.scalar(
-        select(Person)
-        .where(Person.id == person_id)
-        .options(
-            selectinload(Person.emails),
-            selectinload(Person.phones),
-            selectinload(Person.tags),
-            selectinload(Person.consents),
-            selectinload(Person.affiliations).selectinload(Affiliation.organisation),
-            selectinload(Person.memberships).selectinload(GroupMembership.group),
-            selectinload(Person.memberships).selectinload(GroupMembership.representing),
-        )
+        select(Person).where(Person.id == person_id).options(*whole_person_load())
     )
     if person is None:
         raise NotFoundError(f"Person Nr. {person_id} wurde nicht gefunden.")
