@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVarTuple, cast
 
-from sqlalchemy import Connection, Row, Select, Table, and_, exists, or_, select
+from sqlalchemy import Connection, Row, Select, Subquery, Table, and_, exists, or_, select
 
 from koordination.db.engine import Database
 from koordination.domain import models
@@ -101,6 +101,20 @@ def people_query(f: PeopleFilter, today: date) -> Select[Any]:
 #: Whose rows of the other tables a query reads: a list of ids (at most a few hundred), a
 #: query of exactly the ids of a page, or ``None`` for everybody (an export of them all).
 Scope = Sequence[int] | Select[Any] | None
+
+
+def page_of(f: PeopleFilter, today: date, offset: int, limit: int | None) -> Subquery:
+    """One page of :func:`people_query` in list order: the ids and sort keys, ``limit`` from
+    ``offset`` on (all without a limit)."""
+    p = person.c
+    return (
+        people_query(f, today)
+        .add_columns(p.sort_key)
+        .order_by(p.sort_key, p.id)
+        .offset(offset)
+        .limit(limit)
+        .subquery()
+    )
 
 
 def within(stmt: Select[*_Ts], column: Any, scope: Scope) -> Select[*_Ts]:
@@ -209,14 +223,7 @@ def list_people(
     p = person.c
     # The ids of one page from the search index alone (see people_query), then the names of
     # just those rows.
-    page = (
-        people_query(f, today)
-        .add_columns(p.sort_key)
-        .order_by(p.sort_key, p.id)
-        .offset(offset)
-        .limit(limit)
-        .subquery()
-    )
+    page = page_of(f, today, offset, limit)
     stmt = select(*ROW_COLUMNS).join(page, page.c.id == p.id).order_by(page.c.sort_key, page.c.id)
     with db.session() as session:
         conn = session.connection()
@@ -247,14 +254,7 @@ def people_lines_query(f: PeopleFilter, today: date, offset: int, limit: int) ->
     organisation of its first current affiliation, each looked up through its table's
     ``person_id`` index. One statement per page, however many tables the line shows."""
     p, e, a, o = person.c, person_email.c, affiliation.c, organisation.c
-    page = (
-        people_query(f, today)
-        .add_columns(p.sort_key)
-        .order_by(p.sort_key, p.id)
-        .offset(offset)
-        .limit(limit)
-        .subquery()
-    )
+    page = page_of(f, today, offset, limit)
     first_email = (
         select(e.address).where(e.person_id == p.id).order_by(e.position).limit(1)
     ).scalar_subquery()
