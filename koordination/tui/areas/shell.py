@@ -114,7 +114,8 @@ TAB_PADDING = 2
 def tab_labels(active: str, width: int) -> dict[str, str]:
     """The label of each area's tab so that all ten fit in ``width`` cells: the active one
     spelled out, the others as their digit, then named (short, then full) in navigation
-    order as long as the row still fits."""
+    order until the first that no longer fits: the names always run from the left, never
+    a named tab after bare digits."""
     full = {s.id: f"{s.key} {s.title}" for s in AREA_SPECS}
     labels = {s.id: full[s.id] if s.id == active else s.key for s in AREA_SPECS}
 
@@ -129,6 +130,7 @@ def tab_labels(active: str, width: int) -> dict[str, str]:
                 labels[area_id] = names[area_id]
                 if used() > width:
                     labels[area_id] = before
+                    break
         if any(labels[a] != short[a] for a in labels if a != active):
             break  # full names only once every area has at least its short one
     return labels
