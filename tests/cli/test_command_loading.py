@@ -12,29 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support.loaded import run_command
 
 from koordination.cli.common import Parser
 from koordination.cli.main import COMMAND_MODULES, build_parser, modules_for
-
-SCRIPT = """
-import contextlib, io, json, sys
-from koordination.cli.main import main
-out = io.StringIO()
-with contextlib.redirect_stdout(out):
-    code = main(sys.argv[1:])
-print(json.dumps({"code": code, "out": out.getvalue(), "modules": sorted(sys.modules)}))
-"""
-
-
-def run_command(*argv: str) -> tuple[str, set[str]]:
-    """The output of ``koordination ARGV`` run in a fresh process, and the modules it loaded."""
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, *argv], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen["code"] == 0, done.stderr
-    return seen["out"], set(seen["modules"])
 
 
 def registered(module: str) -> set[str]:

@@ -4,22 +4,13 @@ import is paid by every export of 100,000 people)."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-SCRIPT = """
-import contextlib, io, json, sys
-from koordination.cli.main import main
-out = io.StringIO()
-with contextlib.redirect_stdout(out):
-    code = main(sys.argv[1:])
-print(json.dumps({"code": code, "out": out.getvalue(), "modules": sorted(sys.modules)}))
-"""
+from support.loaded import run_command
 
 NOT_NEEDED = (
     "koordination.outputs.document",
@@ -42,14 +33,9 @@ def test_export_people_loads_no_document_renderer_or_other_builder(
 ) -> None:
     target = tmp_path / f"personen.{fmt}"
     argv = ["--db", str(demo_sqlite()), "export", "people", "--format", fmt, "-o", str(target)]
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, *argv], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen["code"] == 0 and "Einträge nach" in seen["out"], seen["out"]
+    out, modules = run_command(*argv)
+    assert "Einträge nach" in out, out
     assert target.stat().st_size > 0
-    modules = set(seen["modules"])
     assert "koordination.outputs.builders.directory" in modules  # the export did run
     assert [m for m in NOT_NEEDED if m in modules] == []
 

@@ -4,43 +4,22 @@ against a revision written into the code."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import event
+from support.loaded import run_command
 
 from koordination.db import migrations
 from koordination.db.engine import Database
 from koordination.db.schema_head import HEAD_REVISION, at_head
 
-SCRIPT = """
-import contextlib, io, json, sys
-from koordination.cli.main import main
-out = io.StringIO()
-with contextlib.redirect_stdout(out):
-    code = main(sys.argv[1:])
-print(json.dumps({"code": code, "out": out.getvalue(), "modules": sorted(sys.modules)}))
-"""
-
-
-def run_command(*argv: str) -> dict[str, object]:
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, *argv], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
 
 def test_people_list_loads_neither_exporters_nor_alembic_nor_the_backup_machinery(
     demo_sqlite: Callable[..., Path],
 ) -> None:
-    seen = run_command("--db", str(demo_sqlite()), "people", "list")
-    assert seen["code"] == 0 and "Nr." in str(seen["out"])
-    modules = set(seen["modules"])  # type: ignore[call-overload]
+    out, modules = run_command("--db", str(demo_sqlite()), "people", "list")
+    assert "Nr." in out
     for absent in (
         "alembic",
         "koordination.db.migrations",
