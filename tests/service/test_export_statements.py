@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 from support.consents import give_consent
+from support.statements import statements
 
 from koordination.core import Core
 from koordination.db.engine import Database
@@ -20,16 +20,8 @@ from koordination.services.directory.service import Directory
 
 
 def _statements(db: Database, run: Callable[[], object]) -> list[str]:
-    seen: list[str] = []
-
-    def record(*args: object) -> None:
-        seen.append(" ".join(str(args[2]).split()))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with statements(db) as seen:
         run()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     return seen
 
 

@@ -5,10 +5,9 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
+from support.statements import statements
 
 from koordination.clock import SYSTEM_CLOCK
 from koordination.db.engine import Database
@@ -95,21 +94,13 @@ def test_the_screen_lines_are_what_the_list_rows_show(demo_city: Database, name:
 
 
 def test_a_page_of_lines_is_one_statement(demo_city: Database) -> None:
-    statements: list[str] = []
-
-    def remember(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
     today = SYSTEM_CLOCK.today()
-    event.listen(demo_city.engine, "before_cursor_execute", remember)
-    try:
+    with statements(demo_city) as sent:
         for f in FILTERS.values():
-            statements.clear()
+            sent.clear()
             lines = people_lines(demo_city, today, f, 0, 60)
             assert lines or f.archived
-            assert len([s for s in statements if "person" in s]) == 1, statements
-    finally:
-        event.remove(demo_city.engine, "before_cursor_execute", remember)
+            assert len([s for s in sent if "person" in s]) == 1, sent
 
 
 def _plan(db: Database, f: PeopleFilter) -> str:

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 from sqlalchemy import event
 from support.consents import give_consent
+from support.statements import statements
 
 from koordination.db.engine import Database
 from koordination.domain.enums import ConsentPurpose, GroupRole, Sector
@@ -32,20 +33,12 @@ def test_paged_records_equal_the_records_of_each_person(demo_city: Database) -> 
 
 def test_a_page_of_records_takes_a_fixed_number_of_queries(demo_city: Database) -> None:
     directory = Directory(demo_city)
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(demo_city.engine, "before_cursor_execute", count)
-    try:
+    with statements(demo_city) as sent:
         few = directory.person_records(limit=3)
-        queries_for_few = len(statements)
-        statements.clear()
+        queries_for_few = len(sent)
+        sent.clear()
         many = directory.person_records()
-        queries_for_many = len(statements)
-    finally:
-        event.remove(demo_city.engine, "before_cursor_execute", count)
+        queries_for_many = len(sent)
     assert len(many) > 10 * len(few)
     # ids, people, e-mails, phones, tags, consents, affiliations, memberships (+ session setup)
     assert queries_for_many == queries_for_few <= 10
