@@ -173,28 +173,40 @@ class KoordinationApp(App[int]):
         prepare_areas(self.core)
 
     def compose(self) -> ComposeResult:
+        from koordination.core import first_glance
+
+        # Before the first frame: a few milliseconds with sqlite3 on the demo city (a worker,
+        # started and waited for, made the figures come ~10 % later under load), a quarter of
+        # a second on 100,000 people (where the core's own overview takes as long). With the
+        # figures at hand the first frame is the Übersicht itself, not a splash; the core
+        # loads only after it (its imports would compete with that frame).
+        self.glance = first_glance(self.database_url, self.clock)
         yield Header()
         with Container(id="main"):
-            yield Static("Datenbank wird geöffnet …", id="splash")
+            splash = Static("Datenbank wird geöffnet …", id="splash")
+            yield splash
+            if self.glance is not None:
+                from koordination.tui.areas.shell import Shell
+
+                splash.display = False
+                yield Shell(id="shell")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        from koordination.core import first_glance
-
         self.title = "koordination"
         self.sub_title = ""
-        # On the UI thread, before the first frame: a few milliseconds with sqlite3 on the demo
-        # city (a worker, started and waited for, made the figures come ~10 % later under
-        # load), a quarter of a second on 100,000 people (where the core's own overview takes
-        # as long). The figures are painted as soon as the shell stands, and only then does
-        # the core load (its imports would compete with that frame).
-        self.glance = first_glance(self.database_url, self.clock)
         if self.glance is None:
-            self.open_database()  # PostgreSQL, or a file the core has to upgrade or refuse
-        else:
-            city = self.glance.city
-            self._set_city_name(city.name if city else "")
-        self.call_after_refresh(self._mount_shell)
+            # PostgreSQL, or a file the core has to upgrade or refuse: the splash until then.
+            self.open_database()
+            self.call_after_refresh(self._mount_shell)
+            return
+        city = self.glance.city
+        self._set_city_name(city.name if city else "")
+        self._shell_mounted = True
+        self._show_glance(self.glance)
+        if self._pending_area is not None:
+            self.switch_area(self._pending_area)
+        self.call_after_refresh(self.open_database)
 
     async def _mount_shell(self) -> None:
         from koordination.tui.areas.shell import Shell
@@ -207,9 +219,6 @@ class KoordinationApp(App[int]):
             self.switch_area(self._pending_area)
         if self.core is not None:
             self._hand_down(self.core)
-        elif self.glance is not None:
-            self._show_glance(self.glance)
-            self.call_after_refresh(self.open_database)
 
     @work(thread=True, exclusive=True, group="database")
     def open_database(self) -> None:
