@@ -69,10 +69,12 @@ class KoordinationApp(App[int]):
     """koordination's full-screen interface for the Koordinierungsstelle."""
 
     TITLE = "koordination"
-    # Absolute, so subclasses (tests, embedding) in other folders find it too.
-    CSS_PATH = [
-        Path(__file__).with_name(name)
-        for name in ("app.tcss", "forms.tcss", "lists.tcss", "meetings.tcss", "surveys.tcss")
+    # Absolute, so subclasses (tests, embedding) in other folders find it too. The first frame
+    # needs only the frame's and the lists' rules (the Übersicht, the tabs); the rules of forms,
+    # meetings and surveys follow right after it (LATER_CSS), in this order behind them.
+    CSS_PATH = [Path(__file__).with_name(name) for name in ("app.tcss", "lists.tcss")]
+    LATER_CSS: ClassVar[list[Path]] = [
+        Path(__file__).with_name(name) for name in ("forms.tcss", "meetings.tcss", "surveys.tcss")
     ]
     COMMANDS: ClassVar[set[Any]] = {KoordinationCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
@@ -195,6 +197,7 @@ class KoordinationApp(App[int]):
     def on_mount(self) -> None:
         self.title = "koordination"
         self.sub_title = ""
+        self.call_after_refresh(self._read_later_css)
         if self.glance is None:
             # PostgreSQL, or a file the core has to upgrade or refuse: the splash until then.
             self.open_database()
@@ -207,6 +210,19 @@ class KoordinationApp(App[int]):
         if self._pending_area is not None:
             self.switch_area(self._pending_area)
         self.call_after_refresh(self.open_database)
+
+    def _read_later_css(self) -> None:
+        """The rules the first frame does not use, added behind the first ones and applied to
+        what is mounted by then (a form opened by a key typed during start-up included)."""
+        stylesheet = self.stylesheet
+        if all(stylesheet.has_source(str(path)) for path in self.LATER_CSS):
+            return
+        stylesheet.read_all(self.LATER_CSS)
+        stylesheet.parse()
+        stylesheet.update(self)
+        for screen in self.screen_stack:
+            if screen.is_mounted:
+                screen.refresh(layout=True)
 
     async def _mount_shell(self) -> None:
         from koordination.tui.areas.shell import Shell
