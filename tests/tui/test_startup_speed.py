@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -141,3 +142,34 @@ async def test_a_focus_change_that_keeps_the_keys_keeps_the_footer(demo_db: str)
         await pilot.press("3")  # other keys: built anew
         await settle(pilot, app)
         assert all(key not in keys for key in footer.query(FooterKey))
+
+
+async def test_the_first_frame_is_the_uebersicht_with_only_the_rules_it_paints(
+    demo_db: str,
+) -> None:
+    """With the figures read from the file the shell is composed with the app (no splash frame
+    first), and the rules of forms, meetings and surveys are read after the first frame, behind
+    the others in the order they had."""
+    seen: dict[str, Any] = {}
+
+    def sheets(app: QuietApp) -> list[str]:
+        return [Path(path).name for path, _ in app.stylesheet.source if path.endswith(".tcss")]
+
+    class Probe(QuietApp):
+        def on_mount(self) -> None:
+            seen["sheets"] = sheets(self)
+            seen["shell"] = bool(self.query("#shell"))
+            seen["splash shown"] = self.query_one("#splash").display
+            super().on_mount()
+
+    app = Probe(demo_db, APP_CLOCKS.get(demo_db, SYSTEM_CLOCK))
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot, app)
+        assert sheets(app) == [
+            "app.tcss",
+            "lists.tcss",
+            "forms.tcss",
+            "meetings.tcss",
+            "surveys.tcss",
+        ]
+    assert seen == {"sheets": ["app.tcss", "lists.tcss"], "shell": True, "splash shown": False}
