@@ -74,18 +74,9 @@ def _descs(meta: Any) -> tuple[_Desc, frozenset[int], tuple[_Desc, ...]] | None:
 
 
 #: A German number written nationally with digits and spaces (0561 1234567), the form almost
-#: every row of a city's file has, is read without phonenumbers' general parser, which costs
+#: every row of a city's file has: read without phonenumbers' general parser, which costs
 #: ~60 µs a number (6 s for a city). The test compares both ways on many numbers.
-def _national_spelling(text: str) -> str | None:
-    """``text`` without its spaces when it is written as ``0[1-9][0-9 ]*`` (tested with
-    string methods: a regular expression costs as much as the rest of the number's check)."""
-    digits = text.replace(" ", "")
-    # One character between "1" and "9" is an ASCII digit; ASCII isdigit() is 0-9 alone.
-    if text[:1] == "0" and "1" <= text[1:2] <= "9" and digits.isascii() and digits.isdigit():
-        return digits
-    return None
-
-
+_NATIONAL = re.compile(r"0[1-9][0-9 ]*")
 # Filled by _load() with the first number: the entry points (_national, _shown_german, _forms)
 # check _LOADED, a global lookup, so a city's 100,000 numbers pay nothing for the laziness.
 _LOADED = False
@@ -94,15 +85,22 @@ _COUNTRY = 0
 _COUNTRY_PREFIX = ""
 
 
+def _matches(desc: _Desc, digits: str) -> bool:
+    """phonenumbers' _is_number_matching_desc: a possible length and the whole pattern."""
+    pattern, lengths = desc
+    if pattern is None or (lengths and len(digits) not in lengths):
+        return False
+    return pattern.fullmatch(digits) is not None
+
+
 def _national(text: str) -> tuple[str, str] | None:
     """(E.164, stored form) of a national German number as phonenumbers gives them, or None
     when the number needs its general parser (or is none at all)."""
     if not _LOADED:
         _load()
-    digits = _national_spelling(text)
-    if _DESCS is None or digits is None:
+    if _DESCS is None or not _NATIONAL.fullmatch(text):
         return None
-    return _national_digits(text, digits)
+    return _national_digits(text, text.replace(" ", ""))
 
 
 def _national_digits(text: str, digits: str) -> tuple[str, str] | None:
@@ -123,28 +121,25 @@ def _national_digits(text: str, digits: str) -> tuple[str, str] | None:
 def _valid(national: str) -> bool:
     """phonenumbers' is_valid_number for a German national significant number: the general
     description and any one type's (tried as one pattern for the number's length)."""
-    valid = _valid_of_length(len(national))
-    return valid is not None and valid.fullmatch(national) is not None
+    assert _DESCS is not None
+    if not _matches(_DESCS[0], national):
+        return False
+    kinds = _kinds_of_length(len(national))
+    return kinds is not None and kinds.fullmatch(national) is not None
 
 
 @lru_cache(maxsize=64)
-def _valid_of_length(length: int) -> re.Pattern[str] | None:
-    """The general description's pattern (as a lookahead) and the patterns of every type a
-    number of ``length`` digits can be (as one alternation): one regex call instead of a
-    Python loop over eleven descriptions, for an import's 100,000 numbers. None when the
-    general description or every type rules out that length."""
+def _kinds_of_length(length: int) -> re.Pattern[str] | None:
+    """The patterns of every type a number of ``length`` digits can be, as one alternation
+    (one regex call instead of a Python loop over ten descriptions: an import checks 100,000
+    numbers). None when no type has numbers of that length."""
     assert _DESCS is not None
-    general, lengths = _DESCS[0]
-    if general is None or (lengths and length not in lengths):
-        return None
     patterns = [
         f"(?:{pattern.pattern})"
         for pattern, lengths in _DESCS[2]
         if pattern is not None and (not lengths or length in lengths)
     ]
-    if not patterns:
-        return None
-    return re.compile(f"(?=(?:{general.pattern})\\Z)(?:{'|'.join(patterns)})")
+    return re.compile("|".join(patterns)) if patterns else None
 
 
 def _national_formats(meta: Any) -> list[tuple[re.Pattern[str] | None, re.Pattern[str], str]]:
@@ -201,12 +196,13 @@ def _shown_german(stored: str) -> str | None:
     return national
 
 
-def _forms_of(text: str) -> tuple[str, str] | None:
+@lru_cache(maxsize=1 << 14)
+def _forms(text: str) -> tuple[str, str] | None:
     """(comparison key, stored form) of a number, or None when it is not a phone number."""
     if not _LOADED:
         _load()
-    # The usual spelling: 0561 123456.
-    if _DESCS is not None and (digits := _national_spelling(text)) is not None:
+    if _DESCS is not None and _NATIONAL.fullmatch(text):  # the usual spelling: 0561 123456
+        digits = text.replace(" ", "")
         if len(digits) < _MIN_DIGITS or len(text) > _MAX_LENGTH:
             return None  # as _ALLOWED and the digit count below say
         fast = _national_digits(text, digits)
@@ -224,16 +220,11 @@ def _forms_of(text: str) -> tuple[str, str] | None:
     return e164, (e164 if phonenumbers.is_valid_number(number) else text)
 
 
-#: Forms and views ask for the same few numbers again and again.
-_forms = lru_cache(maxsize=1 << 14)(_forms_of)
-
-
 def phone_forms(value: str) -> tuple[str, str] | None:
     """(comparison key, stored form) of a number as :func:`phone_key` and
     :func:`normal_phone` give them, or None when it is no phone number (see
-    :func:`phone_problem`): all three in one call, for imports. Not cached: a list's
-    numbers are nearly all different, and a cache would only evict and insert."""
-    return _forms_of(value.strip())
+    :func:`phone_problem`): all three in one call, for imports."""
+    return _forms(value.strip())
 
 
 def phone_problem(value: str) -> str | None:
