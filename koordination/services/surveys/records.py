@@ -4,13 +4,15 @@ the reads they need: counts, one survey or question by number."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.orm import Session
 
 from koordination.domain.enums import QuestionType
 from koordination.domain.models import (
     QuestionBankItem,
+    QuestionOption,
     Survey,
     SurveyAnswer,
     SurveyQuestion,
@@ -144,3 +146,30 @@ def load_question(session: Session, question_id: int) -> SurveyQuestion:
     if question is None:
         raise NotFoundError(f"Die Frage Nr. {question_id} gibt es nicht (mehr).")
     return question
+
+
+#: The question's columns a QuestionRecord holds (all but its options and its answer count).
+_QUESTION_FIELDS = set(QuestionRecord.__dataclass_fields__) - {"options", "answer_count"}
+
+
+def question_records(connection: Connection, survey_id: int) -> list[QuestionRecord]:
+    """Every question of a survey (earlier versions too) in order, with its options, read in
+    two statements of Core tables: no ORM mapper is configured for it (that alone costs a
+    fresh process a tenth of a second)."""
+    question, option = cast(Table, SurveyQuestion.__table__), cast(Table, QuestionOption.__table__)
+    q, o = question.c, option.c
+    options: dict[int, list[OptionRecord]] = {}
+    for question_id, option_id, position, label in connection.execute(
+        select(o.question_id, o.id, o.position, o.label)
+        .join(question, q.id == o.question_id)
+        .where(q.survey_id == survey_id)
+        .order_by(o.question_id, o.position, o.id)
+    ):
+        options.setdefault(question_id, []).append(OptionRecord(option_id, position, label))
+    columns = [c for c in question.c if c.key in _QUESTION_FIELDS]
+    return [
+        QuestionRecord(**row._asdict(), options=tuple(options.get(row.id, ())))
+        for row in connection.execute(
+            select(*columns).where(q.survey_id == survey_id).order_by(q.position, q.id)
+        )
+    ]

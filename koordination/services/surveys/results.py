@@ -1,8 +1,9 @@
 """Survey results: counts, shares and statistics per question, breakdowns, comparisons across
 audiences, small-cell suppression for published results, dated snapshots and raw answers.
 
-Everything is counted in the database (grouped counts read the answer index alone) and only
-the grouped figures come to Python, so a survey of 100,000 responses is evaluated quickly.
+Everything is counted in the database (counting.py: grouped counts read the answer index
+alone, on SQLite shared out between two connections reading one snapshot) and only the
+grouped figures come to Python, so a survey of 100,000 responses is evaluated quickly.
 """
 
 from __future__ import annotations
@@ -12,30 +13,24 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Column, Integer, MetaData, Table, func, insert, null, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Connection, Table, func, select
+from sqlalchemy.orm import Session
 
 from koordination.clock import CITY_ZONE, SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType
-from koordination.domain.models import (
-    Survey,
-    SurveyAnswer,
-    SurveyQuestion,
-    SurveyResponse,
-    SurveySnapshot,
-)
+from koordination.domain.models import Survey, SurveyAnswer, SurveyResponse, SurveySnapshot
 from koordination.domain.records.surveys import (
     BreakdownRow,
     ComparedQuestion,
     Comparison,
     NumberStats,
     OptionCount,
+    QuestionRecord,
     QuestionResult,
     SnapshotRecord,
     SurveyResults,
@@ -43,6 +38,9 @@ from koordination.domain.records.surveys import (
     results_to_dict,
 )
 from koordination.errors import NotFoundError
+from koordination.services.surveys.counting import Counts, count_answers
+from koordination.services.surveys.readers import second_reader
+from koordination.services.surveys.records import question_records
 from koordination.services.surveys.suppression import (
     EXCLUSIVE,
     hidden_cells,
@@ -98,7 +96,7 @@ def _number_label(value: float) -> str:
 
 
 def _number_cells(
-    question: SurveyQuestion, distribution: Sequence[tuple[float, int]]
+    question: QuestionRecord, distribution: Sequence[tuple[float, int]]
 ) -> list[tuple[str, int]]:
     """Bars of a scale (every step, with the end labels) or a number (values or ranges)."""
     counts = dict(distribution)
@@ -147,146 +145,7 @@ def _nice_width(raw: float) -> float:
     return float(10 * magnitude)
 
 
-class _Counts:
-    """The grouped figures of one survey's answers, read in a few queries.
-
-    With a breakdown question, the same single pass over the answer index also counts each
-    answer per group (one summed column per group, so the database never sorts the answers),
-    and ``by_group`` holds question → group option → [(option, number, count)].
-    """
-
-    def __init__(
-        self,
-        session: Session,
-        questions: Sequence[SurveyQuestion],
-        by: SurveyQuestion | None = None,
-    ) -> None:
-        ids = [q.id for q in questions]
-        self.options: dict[int, dict[int, int]] = defaultdict(dict)
-        self.numbers: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        self.respondents: dict[int, int] = {}
-        self.texts: dict[int, list[str]] = defaultdict(list)
-        self.months: dict[int, list[tuple[str, int]]] = defaultdict(list)
-        self.by_group: dict[int, dict[int, list[tuple[int | None, float | None, int]]]] = (
-            defaultdict(lambda: defaultdict(list))
-        )
-        if not ids:
-            return
-        a = SurveyAnswer
-        # Core rows: through the ORM's result machinery, 90,000 free texts cost 0.1 s more.
-        conn = session.connection()
-        group_ids = [o.id for o in by.options] if by is not None else []
-        with _response_groups(session, by) as groups:
-            columns: list[Any] = [a.question_id, a.option_id, a.number, func.count()]
-            query = select(*columns).where(a.question_id.in_(ids))
-            if groups is not None:
-                # count(*) FILTER (WHERE …) per group: a fifth less than sum(CASE …) per row.
-                query = query.add_columns(
-                    *(func.count().filter(groups.c.grp == g) for g in group_ids)
-                ).outerjoin(groups, groups.c.response_id == a.response_id)
-            grouped = conn.execute(
-                query.group_by(a.question_id, a.option_id, a.number).order_by(
-                    a.question_id, a.option_id, a.number
-                )
-            )
-            for question_id, option_id, number, count, *per_group in grouped:
-                if option_id is not None:
-                    self.options[question_id][option_id] = count
-                elif number is not None:
-                    self.numbers[question_id].append((float(number), count))
-                self.respondents[question_id] = self.respondents.get(question_id, 0) + count
-                if by is not None and question_id != by.id and (option_id or number is not None):
-                    for group, n in zip(group_ids, per_group, strict=True):
-                        if n:
-                            self.by_group[question_id][group].append((option_id, number, n))
-            # A response that ticked three options counts once as a respondent: in all, and
-            # in its group (kept there as a row without option and number). One pass over
-            # the responses for every multiple choice, each asking per response "has an
-            # answer to this question", which reads the response index alone.
-            multiple = [q for q in questions if q.type is QuestionType.MEHRFACH]
-            if multiple:
-                r = SurveyResponse
-                answered = [
-                    func.count().filter(
-                        select(a.id).where(a.response_id == r.id, a.question_id == q.id).exists()
-                    )
-                    for q in multiple
-                ]
-                query = select(null(), *answered).select_from(r)
-                if groups is not None:
-                    query = (
-                        select(groups.c.grp, *answered)
-                        .select_from(r)
-                        .outerjoin(groups, groups.c.response_id == r.id)
-                        .group_by(groups.c.grp)
-                    )
-                for question in multiple:
-                    self.respondents[question.id] = 0
-                for group, *counts in conn.execute(
-                    query.where(r.survey_id == multiple[0].survey_id)
-                ):
-                    for question, count in zip(multiple, counts, strict=True):
-                        self.respondents[question.id] += count
-                        if group is not None and count:
-                            self.by_group[question.id][group].append((None, None, count))
-        by_type = {q.id: q.type for q in questions}
-        texts = [qid for qid, kind in by_type.items() if kind is QuestionType.TEXT]
-        if texts:
-            for question_id, text in conn.execute(
-                select(a.question_id, a.text)
-                .where(a.question_id.in_(texts))
-                .order_by(a.question_id, a.id)
-            ):
-                self.texts[question_id].append(text or "")
-        dates = [qid for qid, kind in by_type.items() if kind is QuestionType.DATUM]
-        if dates:
-            month = func.substr(a.text, 1, 7)
-            for question_id, value, count in conn.execute(
-                select(a.question_id, month, func.count())
-                .where(a.question_id.in_(dates))
-                .group_by(a.question_id, month)
-                .order_by(a.question_id, month)
-            ):
-                self.months[question_id].append((value, count))
-
-
-@contextmanager
-def _response_groups(session: Session, by: SurveyQuestion | None) -> Iterator[Any]:
-    """Response → the option it chose in the breakdown question, as something to join.
-
-    On SQLite a temporary table keyed by the response: joining it is a rowid lookup, several
-    times faster than a second pass over the answer index. PostgreSQL hash-joins the plain
-    subquery by itself.
-    """
-    if by is None:
-        yield None
-        return
-    b = SurveyAnswer
-    chosen = select(b.response_id, b.option_id.label("grp")).where(b.question_id == by.id)
-    if session.get_bind().dialect.name != "sqlite":
-        yield chosen.subquery("response_groups")
-        return
-    table = Table(
-        "response_groups",
-        MetaData(),
-        Column("response_id", Integer, primary_key=True),
-        Column("grp", Integer),
-        prefixes=["TEMPORARY"],
-    )
-    connection = session.connection()
-    table.drop(connection, checkfirst=True)
-    table.create(connection)
-    try:
-        # One answer per response (single choice); a stray duplicate must not break this.
-        connection.execute(
-            insert(table).prefix_with("OR IGNORE").from_select(["response_id", "grp"], chosen)
-        )
-        yield table
-    finally:
-        table.drop(connection)
-
-
-def _date_cells(q: SurveyQuestion, months: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
+def _date_cells(q: QuestionRecord, months: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
     """Dates by month within about a year, otherwise by year or ranges of years."""
     years = sorted({m[:4] for m, _ in months})
     if len(years) <= 2:
@@ -304,35 +163,48 @@ class Evaluation:
         self.db = db
         self.clock = clock
 
-    def _load(self, session: Session, survey_id: int) -> Survey:
-        survey = session.scalar(
-            select(Survey)
-            .where(Survey.id == survey_id)
-            .options(selectinload(Survey.questions).selectinload(SurveyQuestion.options))
-        )
+    def _load(self, connection: Connection, survey_id: int) -> tuple[Any, list[QuestionRecord]]:
+        """The survey's row (title, audience, status) and its questions, read through Core."""
+        s = cast(Table, Survey.__table__).c
+        survey = connection.execute(
+            select(s.id, s.title, s.audience, s.audience_note, s.status).where(s.id == survey_id)
+        ).first()
         if survey is None:
             raise NotFoundError(f"Die Umfrage Nr. {survey_id} gibt es nicht (mehr).")
-        return survey
+        return survey, question_records(connection, survey_id)
 
     def results(
         self, survey_id: int, *, published: bool = True, stand: date | None = None
     ) -> SurveyResults:
         """Every question's results. ``published``: cells of fewer than 5 answers hidden."""
-        with self.db.session() as session:
-            return self.results_in(session, survey_id, published=published, stand=stand)
+        with self.db.session() as session, second_reader(self.db, session) as helper:
+            connections = [session.connection()] + ([helper] if helper is not None else [])
+            return self._evaluate(connections, survey_id, published, stand)
 
     def results_in(
         self, session: Session, survey_id: int, *, published: bool, stand: date | None
     ) -> SurveyResults:
-        """:meth:`results` inside a transaction the caller holds."""
-        survey = self._load(session, survey_id)
-        by = next((q for q in survey.questions if q.breakdown and not q.retired), None)
-        counts = _Counts(session, survey.questions, by)
+        """:meth:`results` inside a transaction the caller holds (on its connection alone:
+        only it sees what the transaction has written)."""
+        return self._evaluate([session.connection()], survey_id, published, stand)
+
+    def _evaluate(
+        self,
+        connections: Sequence[Connection],
+        survey_id: int,
+        published: bool,
+        stand: date | None,
+    ) -> SurveyResults:
+        connection = connections[0]
+        survey, every = self._load(connection, survey_id)
+        by = next((q for q in every if q.breakdown and not q.retired), None)
+        counts = count_answers(every, by, connections)
         # Earlier versions of a question appear only when they were answered.
-        questions = [q for q in survey.questions if not q.retired or counts.respondents.get(q.id)]
+        questions = [q for q in every if not q.retired or counts.respondents.get(q.id)]
         groups = counts.by_group
+        responses = cast(Table, SurveyResponse.__table__).c
         response_count = (
-            session.scalar(select(func.count()).where(SurveyResponse.survey_id == survey_id)) or 0
+            connection.scalar(select(func.count()).where(responses.survey_id == survey_id)) or 0
         )
         results = tuple(
             self._question(q, counts, groups.get(q.id, {}), by, published) for q in questions
@@ -355,10 +227,10 @@ class Evaluation:
 
     def _question(
         self,
-        q: SurveyQuestion,
-        counts: _Counts,
+        q: QuestionRecord,
+        counts: Counts,
         groups: dict[int, list[tuple[int | None, float | None, int]]],
-        by: SurveyQuestion | None,
+        by: QuestionRecord | None,
         published: bool,
     ) -> QuestionResult:
         respondents = counts.respondents.get(q.id, 0)
@@ -415,7 +287,7 @@ class Evaluation:
 
     @staticmethod
     def _group_row(
-        q: SurveyQuestion,
+        q: QuestionRecord,
         group: Any,
         rows: list[tuple[int | None, float | None, int]],
         published: bool,
@@ -539,8 +411,7 @@ class Evaluation:
         """One row per response, one column per question (earlier versions included): no
         person data, only the response's number, how it came in and its date."""
         with self.db.session() as session:
-            survey = self._load(session, survey_id)
-            questions = list(survey.questions)
+            _, questions = self._load(session.connection(), survey_id)
             labels = {o.id: o.label for q in questions for o in q.options}
             headers = ["Nr.", "Quelle", "Eingegangen"] + [
                 q.code if q.version == 1 else f"{q.code}.{q.version}" for q in questions

@@ -1,0 +1,303 @@
+"""The grouped figures of one survey's answers, counted in the database in a few independent
+statements ("parts") whose rows are merged once all have run.
+
+Only grouped figures come to Python (and the free texts, which are shown as they are). Since
+the parts do not depend on each other, they run one after the other on one connection or,
+on SQLite, split between two connections that read the same snapshot (readers.py), each in
+its own thread: Python's sqlite3 lets go of the interpreter while SQLite steps, so the two
+count at once on two cores.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, func, insert, null, select
+from sqlalchemy.sql import Executable
+
+from koordination.domain.enums import QuestionType
+from koordination.domain.models import SurveyAnswer, SurveyResponse
+from koordination.domain.records.surveys import QuestionRecord
+
+# Core tables, not the mapped classes: a statement of mapped attributes would configure every
+# ORM mapper first (a tenth of a second in a fresh process).
+_answer = cast(Table, SurveyAnswer.__table__)
+_response = cast(Table, SurveyResponse.__table__)
+
+#: question → group option → [(option, number, count)]; a row without option and number
+#: carries a multiple choice's respondents in that group.
+ByGroup = dict[int, dict[int, list[tuple[int | None, float | None, int]]]]
+
+
+class Counts:
+    """The merged figures: per question its options' counts, its numbers' distribution, its
+    respondents, its free texts, its dates by month, and with a breakdown ``by_group``."""
+
+    def __init__(self) -> None:
+        self.options: dict[int, dict[int, int]] = defaultdict(dict)
+        self.numbers: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        self.respondents: dict[int, int] = {}
+        self.texts: dict[int, list[str]] = defaultdict(list)
+        self.months: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        self.by_group: ByGroup = defaultdict(lambda: defaultdict(list))
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One statement and how its rows go into the counts. ``grouped``: it joins the
+    response → group table of the connection it runs on. ``weight``: a rough guess of its
+    cost, so the dearest parts start first and the two connections finish together."""
+
+    statement: Callable[[Any], Executable]
+    merge: Callable[[Counts, Sequence[Any]], None]
+    grouped: bool = False
+    weight: int = 1
+
+
+def count_answers(
+    questions: Sequence[QuestionRecord],
+    by: QuestionRecord | None,
+    connections: Sequence[Connection],
+) -> Counts:
+    """All figures of ``questions`` (one survey's), broken down by ``by``'s options if given,
+    read on the first connection alone or split between all of them (same snapshot)."""
+    counts = Counts()
+    if not questions:
+        return counts
+    dialect = connections[0].dialect.name
+    parts = _parts(questions, by, per_question=dialect == "sqlite")
+    rows = _run(parts, connections, by)
+    for part, got in zip(parts, rows, strict=True):
+        part.merge(counts, got)
+    return counts
+
+
+def _parts(
+    questions: Sequence[QuestionRecord], by: QuestionRecord | None, *, per_question: bool
+) -> list[_Part]:
+    """The statements, in the order their rows are merged (the multiple choices' respondents
+    after the grouped counts, which they replace).
+
+    Every question's answers are counted grouped by option and number in a pass over the
+    answer index. A question with figures per group (any but the breakdown itself, texts and
+    dates) also counts them in that pass, one count FILTER per group, each answer's group
+    looked up by its response. On SQLite that lookup is a row id search in a temporary table
+    per connection, and each such question gets a statement of its own (its own range of the
+    index), so the lookups can be shared out between two connections; PostgreSQL hash-joins
+    the groups, once per statement, so it counts them all in one.
+    """
+    a = _answer.c
+    split = [q for q in questions if by is not None and _has_group_figures(q, by)]
+    split_ids = {q.id for q in split}
+    plain = [q for q in questions if q.id not in split_ids]
+    group_ids = [o.id for o in by.options] if by is not None else []
+
+    def grouped_pass(chosen: Sequence[QuestionRecord], with_groups: bool) -> _Part:
+        ids = [q.id for q in chosen]
+
+        def statement(groups: Any) -> Executable:
+            query = select(a.question_id, a.option_id, a.number, func.count()).where(
+                a.question_id.in_(ids)
+            )
+            if with_groups:
+                # count(*) FILTER (WHERE …) per group: a fifth less than sum(CASE …) per row.
+                query = query.add_columns(
+                    *(func.count().filter(groups.c.grp == g) for g in group_ids)
+                ).outerjoin(groups, groups.c.response_id == a.response_id)
+            return query.group_by(a.question_id, a.option_id, a.number).order_by(
+                a.question_id, a.option_id, a.number
+            )
+
+        def merge(counts: Counts, rows: Sequence[Any]) -> None:
+            for question_id, option_id, number, count, *per_group in rows:
+                if option_id is not None:
+                    counts.options[question_id][option_id] = count
+                elif number is not None:
+                    counts.numbers[question_id].append((float(number), count))
+                counts.respondents[question_id] = counts.respondents.get(question_id, 0) + count
+                if not per_group or (option_id is None and number is None):
+                    continue
+                for group, n in zip(group_ids, per_group, strict=True):
+                    if n:
+                        counts.by_group[question_id][group].append((option_id, number, n))
+
+        # A multiple choice has a row per option ticked; a group lookup costs two rows' pass.
+        weight = sum(3 if q.type is QuestionType.MEHRFACH else 1 for q in chosen)
+        return _Part(statement, merge, with_groups, weight * (3 if with_groups else 1))
+
+    parts: list[_Part] = []
+    if plain:
+        parts.append(grouped_pass(plain, False))
+    if per_question:
+        parts.extend(grouped_pass([q], True) for q in split)
+    elif split:
+        parts.append(grouped_pass(split, True))
+    multiple = [q for q in questions if q.type is QuestionType.MEHRFACH]
+    if multiple:
+        parts.append(_respondents(multiple, by))
+    texts = [q.id for q in questions if q.type is QuestionType.TEXT]
+    if texts:
+        parts.append(_texts(texts))
+    dates = [q.id for q in questions if q.type is QuestionType.DATUM]
+    if dates:
+        parts.append(_months(dates))
+    return parts
+
+
+def _has_group_figures(q: QuestionRecord, by: QuestionRecord) -> bool:
+    """Whether a breakdown shows this question per group: options and numbers do."""
+    return q.id != by.id and (q.type.has_options or q.type.is_numeric)
+
+
+def _respondents(multiple: Sequence[QuestionRecord], by: QuestionRecord | None) -> _Part:
+    """A response that ticked three options counts once as a respondent: in all, and in its
+    group (kept there as a row without option and number). One pass over the responses for
+    every multiple choice, each asking per response "has an answer to this question", which
+    reads the response index alone."""
+    a, r = _answer.c, _response.c
+
+    def statement(groups: Any) -> Executable:
+        answered = [
+            func.count().filter(
+                select(a.id).where(a.response_id == r.id, a.question_id == q.id).exists()
+            )
+            for q in multiple
+        ]
+        query = select(null(), *answered).select_from(_response)
+        if groups is not None:
+            query = (
+                select(groups.c.grp, *answered)
+                .select_from(_response)
+                .outerjoin(groups, groups.c.response_id == r.id)
+                .group_by(groups.c.grp)
+            )
+        return query.where(r.survey_id == multiple[0].survey_id)
+
+    def merge(counts: Counts, rows: Sequence[Any]) -> None:
+        for question in multiple:
+            counts.respondents[question.id] = 0
+        for group, *numbers in rows:
+            for question, count in zip(multiple, numbers, strict=True):
+                counts.respondents[question.id] += count
+                if group is not None and count:
+                    counts.by_group[question.id][group].append((None, None, count))
+
+    return _Part(statement, merge, by is not None, 4 * len(multiple))
+
+
+def _texts(ids: list[int]) -> _Part:
+    """The free texts, the only answers read one by one (a report shows them)."""
+    a = _answer.c
+
+    def merge(counts: Counts, rows: Sequence[Any]) -> None:
+        for question_id, text in rows:
+            counts.texts[question_id].append(text or "")
+
+    return _Part(
+        lambda _groups: (
+            select(a.question_id, a.text)
+            .where(a.question_id.in_(ids))
+            .order_by(a.question_id, a.id)
+        ),
+        merge,
+        weight=5 * len(ids),
+    )
+
+
+def _months(ids: list[int]) -> _Part:
+    """The dates (ISO text) counted by month."""
+    a = _answer.c
+    month = func.substr(a.text, 1, 7)
+
+    def merge(counts: Counts, rows: Sequence[Any]) -> None:
+        for question_id, value, count in rows:
+            counts.months[question_id].append((value, count))
+
+    return _Part(
+        lambda _groups: (
+            select(a.question_id, month, func.count())
+            .where(a.question_id.in_(ids))
+            .group_by(a.question_id, month)
+            .order_by(a.question_id, month)
+        ),
+        merge,
+        weight=5 * len(ids),
+    )
+
+
+def _run(
+    parts: Sequence[_Part], connections: Sequence[Connection], by: QuestionRecord | None
+) -> list[Sequence[Any]]:
+    """Every part's rows, in the order of ``parts``. Each connection takes the dearest part
+    left until none is; the first connection in this thread, the others in threads of their
+    own. A connection makes its response → group table before its first part that needs it."""
+    rows: list[Sequence[Any]] = [() for _ in parts]
+    pending = deque(sorted(range(len(parts)), key=lambda i: -parts[i].weight))
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def work(connection: Connection) -> None:
+        try:
+            with ExitStack() as stack:
+                groups = None
+                while True:
+                    with lock:
+                        if not pending:
+                            return
+                        index = pending.popleft()
+                    part = parts[index]
+                    if part.grouped and groups is None:
+                        groups = stack.enter_context(_response_groups(connection, by))
+                    rows[index] = connection.execute(part.statement(groups)).all()
+        except BaseException as exc:
+            with lock:
+                pending.clear()  # the others stop after their current part
+            errors.append(exc)
+
+    helpers = [threading.Thread(target=work, args=(c,)) for c in connections[1:]]
+    for thread in helpers:
+        thread.start()
+    work(connections[0])
+    for thread in helpers:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return rows
+
+
+@contextmanager
+def _response_groups(connection: Connection, by: QuestionRecord | None) -> Iterator[Any]:
+    """Response → the option it chose in the breakdown question, as something to join.
+
+    On SQLite a temporary table keyed by the response: joining it is a row id search,
+    several times faster than a second pass over the answer index. PostgreSQL hash-joins the
+    plain subquery by itself.
+    """
+    assert by is not None
+    b = _answer.c
+    chosen = select(b.response_id, b.option_id.label("grp")).where(b.question_id == by.id)
+    if connection.dialect.name != "sqlite":
+        yield chosen.subquery("response_groups")
+        return
+    table = Table(
+        "response_groups",
+        MetaData(),
+        Column("response_id", Integer, primary_key=True),
+        Column("grp", Integer),
+        prefixes=["TEMPORARY"],
+    )
+    table.drop(connection, checkfirst=True)
+    table.create(connection)
+    try:
+        # One answer per response (single choice); a stray duplicate must not break this.
+        connection.execute(
+            insert(table).prefix_with("OR IGNORE").from_select(["response_id", "grp"], chosen)
+        )
+        yield table
+    finally:
+        table.drop(connection)
