@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from koordination.db.glance import Glance
     from koordination.db.roles import Access
     from koordination.tui.areas.base import Area
+    from koordination.tui.areas.shell import Shell
 
 # Everything heavy (SQLAlchemy, Alembic, the services, the areas' widgets) is imported after the
 # first useful frame: on a SQLite file the Übersicht's figures are read with the standard
@@ -117,6 +118,8 @@ class KoordinationApp(App[int]):
         self.glance: Glance | None = None
         #: An area asked for (by its key) before the tabs existed: shown when they do.
         self._pending_area: str | None = None
+        #: The tabs with the areas, once composed (the splash stands before them).
+        self._shell: Shell | None = None
         self._shell_mounted = False
         self._asking_to_quit = False
         #: The unexpected exception that ended the app (raised again by `run`, logged there).
@@ -191,7 +194,8 @@ class KoordinationApp(App[int]):
                 from koordination.tui.areas.shell import Shell
 
                 splash.display = False
-                yield Shell(id="shell")
+                self._shell = Shell(id="shell")
+                yield self._shell
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -227,7 +231,7 @@ class KoordinationApp(App[int]):
     async def _mount_shell(self) -> None:
         from koordination.tui.areas.shell import Shell
 
-        shell = Shell(id="shell")
+        shell = self._shell = Shell(id="shell")
         shell.display = False
         await self.query_one("#main").mount(shell)
         self._shell_mounted = True
@@ -371,31 +375,30 @@ class KoordinationApp(App[int]):
 
     # ------------------------------------------------------------------ areas
     def areas(self) -> list[Area]:
-        from koordination.tui.areas.base import Area
-
-        return list(self.query(Area))
+        """The areas built so far (each is built on its first visit)."""
+        return self._shell.mounted_areas() if self._shell is not None else []
 
     def area(self, area_id: str) -> Area | None:
         """The area ``area_id`` if it is mounted (areas are mounted on their first visit)."""
-        from koordination.tui.areas.base import Area
-
-        found = self.query(f"#{area_id}")
-        return found.first(Area) if found else None
+        return self._shell.areas.get(area_id) if self._shell is not None else None
 
     async def ensure_area(self, area_id: str) -> Area | None:
         """The area ``area_id``, mounted first if it was not visited yet."""
-        from koordination.tui.areas.shell import SPECS, Shell
+        from koordination.tui.areas.shell import SPECS
 
-        found = self.query("#shell")
-        if area_id not in SPECS or not found:
+        if area_id not in SPECS or self._shell is None:
             return None
-        return await found.first(Shell).ensure_area(area_id, lambda: self.core)
+        return await self._shell.ensure_area(area_id, lambda: self.core)
 
     def _tabs(self) -> TabbedContent | None:
-        from textual.widgets import TabbedContent
+        from textual.css.query import NoMatches
 
-        found = self.query("#areas")
-        return found.first(TabbedContent) if found else None
+        if self._shell is None:
+            return None
+        try:
+            return self._shell.tabs
+        except NoMatches:
+            return None  # the shell is not composed yet
 
     def _active_area_id(self) -> str:
         tabs = self._tabs()

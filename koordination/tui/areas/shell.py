@@ -143,33 +143,37 @@ class Shell(Vertical):
         super().__init__(id=id)
         #: Areas mounted or being mounted, by id (a second caller waits for the same mount).
         self._mounting: dict[str, asyncio.Task[Area]] = {}
+        #: Every area built so far, by id: asked for on each switch, where a query would walk
+        #: the whole window (thousands of widgets once a few areas are built).
+        self.areas: dict[str, Area] = {}
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="areas"):
             for spec in AREA_SPECS:
                 with TabPane(f"{spec.key} {spec.title}", id=f"tab-{spec.id}"):
                     if spec.id == FIRST_AREA:
-                        yield spec.load()(id=spec.id)
+                        area = self.areas[spec.id] = spec.load()(id=spec.id)
+                        yield area
+
+    @property
+    def tabs(self) -> TabbedContent:
+        return self.query_one("#areas", TabbedContent)
 
     def mounted_areas(self) -> list[Area]:
-        from koordination.tui.areas.base import Area
-
-        return list(self.query(Area))
+        """The areas built so far, in navigation order."""
+        return [self.areas[spec.id] for spec in AREA_SPECS if spec.id in self.areas]
 
     async def ensure_area(self, area_id: str, core: Callable[[], Core | None]) -> Area:
         """The area ``area_id``, mounted into its tab first if this is its first visit; a
         newly mounted area gets the ``core`` (if open by then) like the others got it."""
-        from koordination.tui.areas.base import Area
-
-        found = self.query(f"#{area_id}")
-        if found and area_id not in self._mounting:
-            return found.first(Area)
+        if area_id in self.areas and area_id not in self._mounting:
+            return self.areas[area_id]
         if area_id not in self._mounting:
             self._mounting[area_id] = asyncio.ensure_future(self._mount_area(area_id, core))
         return await self._mounting[area_id]
 
     async def _mount_area(self, area_id: str, core: Callable[[], Core | None]) -> Area:
-        area = SPECS[area_id].load()(id=area_id)
+        area = self.areas[area_id] = SPECS[area_id].load()(id=area_id)
         await self.query_one(f"#tab-{area_id}", TabPane).mount(area)
         if (opened := core()) is not None:
             area.ready(opened)
@@ -187,7 +191,7 @@ class Shell(Vertical):
             self.fit_tabs()
 
     def fit_tabs(self) -> None:
-        tabs = self.query_one("#areas", TabbedContent)
+        tabs = self.tabs
         active = (tabs.active or "tab-overview").removeprefix("tab-")
         for area_id, label in tab_labels(active, (self.size.width or 80) - 1).items():
             tab = tabs.get_tab(f"tab-{area_id}")
