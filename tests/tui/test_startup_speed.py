@@ -173,3 +173,31 @@ async def test_the_first_frame_is_the_uebersicht_with_only_the_rules_it_paints(
             "surveys.tcss",
         ]
     assert seen == {"sheets": ["app.tcss", "lists.tcss"], "shell": True, "splash shown": False}
+
+
+async def test_a_switch_finds_the_areas_without_walking_the_window(demo_db: str) -> None:
+    """Once a few areas are built the window holds thousands of widgets: the app keeps its
+    areas and tabs at hand instead of querying for them on every switch."""
+    from koordination.tui.areas.base import Area
+    from koordination.tui.areas.shell import SPECS
+
+    asked: list[object] = []
+
+    class Probe(QuietApp):
+        def query(self, selector: Any = None) -> Any:  # type: ignore[override]
+            asked.append(selector)
+            return super().query(selector)
+
+    app = Probe(demo_db, APP_CLOCKS.get(demo_db, SYSTEM_CLOCK))
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot, app)
+        for key in "2361":
+            await pilot.press(key)
+            await settle(pilot, app)
+        asked.clear()
+        for key in "263":
+            await pilot.press(key)
+            await settle(pilot, app)
+        assert app.area("people") is not None and app.area("tasks") is None
+    wanted = {Area, "#areas", "#shell", *(f"#{area_id}" for area_id in SPECS)}
+    assert not [selector for selector in asked if selector in wanted]
