@@ -1,5 +1,6 @@
 """The grouped figures of one survey's answers, counted in the database in a few independent
-statements ("parts") whose rows are merged once all have run.
+statements ("parts"), each merged into the counts as it finishes (in any order: no two parts
+write the same figure).
 
 Only grouped figures come to Python (and the free texts, which are shown as they are). Since
 the parts do not depend on each other, they run one after the other on one connection or,
@@ -17,7 +18,18 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Column, Connection, Integer, MetaData, Table, func, insert, null, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    Table,
+    and_,
+    func,
+    insert,
+    select,
+    true,
+)
 from sqlalchemy.sql import Executable
 
 from koordination.domain.enums import QuestionType
@@ -67,21 +79,16 @@ def count_answers(
     """All figures of ``questions`` (one survey's), broken down by ``by``'s options if given,
     read on the first connection alone or split between all of them (same snapshot)."""
     counts = Counts()
-    if not questions:
-        return counts
-    dialect = connections[0].dialect.name
-    parts = _parts(questions, by, per_question=dialect == "sqlite")
-    rows = _run(parts, connections, by)
-    for part, got in zip(parts, rows, strict=True):
-        part.merge(counts, got)
+    if questions:
+        dialect = connections[0].dialect.name
+        _run(_parts(questions, by, per_question=dialect == "sqlite"), connections, by, counts)
     return counts
 
 
 def _parts(
     questions: Sequence[QuestionRecord], by: QuestionRecord | None, *, per_question: bool
 ) -> list[_Part]:
-    """The statements, in the order their rows are merged (the multiple choices' respondents
-    after the grouped counts, which they replace).
+    """The statements.
 
     Every question's answers are counted grouped by option and number in a pass over the
     answer index. A question with figures per group (any but the breakdown itself, texts and
@@ -96,6 +103,9 @@ def _parts(
     split_ids = {q.id for q in split}
     plain = [q for q in questions if q.id not in split_ids]
     group_ids = [o.id for o in by.options] if by is not None else []
+    multiple = [q for q in questions if q.type is QuestionType.MEHRFACH]
+    # A multiple choice's answers are its ticks: its respondents are counted apart.
+    counted_apart = {q.id for q in multiple}
 
     def grouped_pass(chosen: Sequence[QuestionRecord], with_groups: bool) -> _Part:
         ids = [q.id for q in chosen]
@@ -119,7 +129,8 @@ def _parts(
                     counts.options[question_id][option_id] = count
                 elif number is not None:
                     counts.numbers[question_id].append((float(number), count))
-                counts.respondents[question_id] = counts.respondents.get(question_id, 0) + count
+                if question_id not in counted_apart:
+                    counts.respondents[question_id] = counts.respondents.get(question_id, 0) + count
                 if not per_group or (option_id is None and number is None):
                     continue
                 for group, n in zip(group_ids, per_group, strict=True):
@@ -137,7 +148,6 @@ def _parts(
         parts.extend(grouped_pass([q], True) for q in split)
     elif split:
         parts.append(grouped_pass(split, True))
-    multiple = [q for q in questions if q.type is QuestionType.MEHRFACH]
     if multiple:
         parts.append(_respondents(multiple, by))
     texts = [q.id for q in questions if q.type is QuestionType.TEXT]
@@ -158,31 +168,40 @@ def _respondents(multiple: Sequence[QuestionRecord], by: QuestionRecord | None) 
     """A response that ticked three options counts once as a respondent: in all, and in its
     group (kept there as a row without option and number). One pass over the responses for
     every multiple choice, each asking per response "has an answer to this question", which
-    reads the response index alone."""
+    reads the response index alone; with a breakdown, a count per question and group (the
+    group compared first, so each response asks once per question), which needs no sorting
+    as grouping by the group would."""
     a, r = _answer.c, _response.c
+    group_ids: list[int | None] = [o.id for o in by.options] if by is not None else []
+    group_ids.append(None)  # no group (no breakdown, or the breakdown question unanswered)
 
     def statement(groups: Any) -> Executable:
+        def in_group(group: int | None) -> Any:
+            if groups is None:
+                return true()
+            return groups.c.grp.is_(None) if group is None else groups.c.grp == group
+
         answered = [
             func.count().filter(
-                select(a.id).where(a.response_id == r.id, a.question_id == q.id).exists()
+                and_(
+                    in_group(group),
+                    select(a.id).where(a.response_id == r.id, a.question_id == q.id).exists(),
+                )
             )
             for q in multiple
+            for group in group_ids
         ]
-        query = select(null(), *answered).select_from(_response)
+        query = select(*answered).select_from(_response)
         if groups is not None:
-            query = (
-                select(groups.c.grp, *answered)
-                .select_from(_response)
-                .outerjoin(groups, groups.c.response_id == r.id)
-                .group_by(groups.c.grp)
-            )
+            query = query.outerjoin(groups, groups.c.response_id == r.id)
         return query.where(r.survey_id == multiple[0].survey_id)
 
     def merge(counts: Counts, rows: Sequence[Any]) -> None:
+        numbers = iter(rows[0])
         for question in multiple:
             counts.respondents[question.id] = 0
-        for group, *numbers in rows:
-            for question, count in zip(multiple, numbers, strict=True):
+            for group in group_ids:
+                count = next(numbers)
                 counts.respondents[question.id] += count
                 if group is not None and count:
                     counts.by_group[question.id][group].append((None, None, count))
@@ -231,13 +250,16 @@ def _months(ids: list[int]) -> _Part:
 
 
 def _run(
-    parts: Sequence[_Part], connections: Sequence[Connection], by: QuestionRecord | None
-) -> list[Sequence[Any]]:
-    """Every part's rows, in the order of ``parts``. Each connection takes the dearest part
-    left until none is; the first connection in this thread, the others in threads of their
-    own. A connection makes its response → group table before its first part that needs it."""
-    rows: list[Sequence[Any]] = [() for _ in parts]
-    pending = deque(sorted(range(len(parts)), key=lambda i: -parts[i].weight))
+    parts: Sequence[_Part],
+    connections: Sequence[Connection],
+    by: QuestionRecord | None,
+    counts: Counts,
+) -> None:
+    """Run every part and merge its rows into ``counts``. Each connection takes the dearest
+    part left until none is; the first connection in this thread, the others in threads of
+    their own. A connection makes its response → group table before its first part that
+    needs it."""
+    pending = deque(sorted(parts, key=lambda part: -part.weight))
     lock = threading.Lock()
     errors: list[BaseException] = []
 
@@ -249,11 +271,12 @@ def _run(
                     with lock:
                         if not pending:
                             return
-                        index = pending.popleft()
-                    part = parts[index]
+                        part = pending.popleft()
                     if part.grouped and groups is None:
                         groups = stack.enter_context(_response_groups(connection, by))
-                    rows[index] = connection.execute(part.statement(groups)).all()
+                    rows = connection.execute(part.statement(groups)).all()
+                    with lock:
+                        part.merge(counts, rows)
         except BaseException as exc:
             with lock:
                 pending.clear()  # the others stop after their current part
@@ -267,7 +290,6 @@ def _run(
         thread.join()
     if errors:
         raise errors[0]
-    return rows
 
 
 @contextmanager
