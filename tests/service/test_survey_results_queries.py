@@ -1,8 +1,8 @@
 """All results of a survey are counted in the database: grouped passes over the answers (on
 SQLite one per question with figures per group, so two connections can share them out; on
 PostgreSQL one for all of them), the breakdown's groups counted in the same passes, one for the
-multiple choices' respondents, one for the months of the dates; only free texts come to Python
-as rows. So the statements do not grow with the responses."""
+multiple choices' respondents, one per date question for its months; only free texts come to
+Python as they are (one array per question). So the statements do not grow with the responses."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def test_results_count_in_grouped_queries_that_do_not_grow_with_the_responses(
     # number each in a pass of its own, on PostgreSQL together; the breakdown question, the
     # date and the text (no figures per group) in one more pass. Then the multiple choice's
     # respondents; the months of the date question; the free texts, the only answers read
-    # one by one.
+    # as they are.
     per_group = 3 if db.is_sqlite else 1
     assert len(many) == per_group + 4
     grouped = [

@@ -117,6 +117,8 @@ def test_the_results_are_counted_on_two_sqlite_connections_with_the_figures_of_o
     assert shared == alone
     assert shared.response_count == 9
     assert shared.questions[1].breakdown  # the multiple choice per sector
+    # The free texts as given (one array per question made by the database), in order.
+    assert shared.questions[5].texts == ("mehr Hallenzeiten", "ein gemeinsamer Kalender") * 3
 
 
 def test_no_writer_commits_between_the_first_reads_of_the_two_connections(db: Database) -> None:
