@@ -195,8 +195,8 @@ def test_an_error_on_either_connection_stops_the_count_and_returns_every_connect
     sid = _survey(db)
     months = counting._months
 
-    def broken(ids: list[int]) -> counting._Part:
-        part = months(ids)
+    def broken(question_id: int) -> counting._Part:
+        part = months(question_id)
         return counting._Part(
             lambda _groups: select(literal_column("no_such_column")).select_from(
                 SurveyAnswer.__table__
