@@ -252,7 +252,7 @@ def _url(db: Database) -> str:
     return str(db.path) if db.path else db.url.render_as_string(hide_password=False)
 
 
-def test_the_results_read_the_questionnaire_without_configuring_the_orm(db: Database) -> None:
+def test_the_results_configure_no_orm_mapper(db: Database) -> None:
     """Configuring every mapper costs a fresh process (the command line) a tenth of a second:
     the questionnaire and the counts are read through Core tables."""
     sid = _survey(db)
