@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 
     from textual.actions import ActionParseResult
     from textual.dom import DOMNode
+    from textual.pilot import Pilot
     from textual.widgets import TabbedContent
 
     from koordination.core import Core
@@ -148,12 +151,29 @@ class KoordinationApp(App[int]):
         as the program (the modules, SQLAlchemy's mappings, the widgets), and the collector
         would walk all of them again and again while the user waits. Afterwards they are
         frozen out of its sight (``gc.freeze``), so its later rounds stay short too."""
+        with self._pausing_collector():
+            return super().run(*args, **kwargs)
+
+    @asynccontextmanager
+    async def run_test(self, *args: Any, **kwargs: Any) -> AsyncIterator[Pilot[int]]:
+        """Textual's ``run_test``, with the collector handled as ``run`` handles it, so that
+        tests and benchmarks drive the app as a user's terminal runs it. What start-up froze
+        is handed back to the collector when the app has ended (a test process goes on)."""
+        try:
+            with self._pausing_collector():
+                async with super().run_test(*args, **kwargs) as pilot:
+                    yield pilot
+        finally:
+            gc.unfreeze()
+
+    @contextmanager
+    def _pausing_collector(self) -> Iterator[None]:
         pause = gc.isenabled()
         if pause:
             gc.disable()
             self._collector_paused = True
         try:
-            return super().run(*args, **kwargs)
+            yield
         finally:
             self._resume_collector()
 

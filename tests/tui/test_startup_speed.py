@@ -201,3 +201,32 @@ async def test_a_switch_finds_the_areas_without_walking_the_window(demo_db: str)
         assert app.area("people") is not None and app.area("tasks") is None
     wanted = {Area, "#areas", "#shell", *(f"#{area_id}" for area_id in SPECS)}
     assert not [selector for selector in asked if selector in wanted]
+
+
+async def test_a_test_drives_the_app_with_the_collector_handled_as_run_handles_it(
+    demo_db: str,
+) -> None:
+    """`run_test` pauses and freezes like `run` (the benchmarks drive the app through it), and
+    hands what it froze back to the collector when the app has ended."""
+    import gc
+
+    seen: dict[str, Any] = {}
+
+    class Probe(QuietApp):
+        def on_database_ready(self, message: Any) -> None:
+            seen["while opening"] = gc.isenabled()
+            super().on_database_ready(message)
+
+        def on_startup_done(self, message: Any) -> None:
+            super().on_startup_done(message)
+            seen.setdefault("after done", gc.isenabled())
+            seen.setdefault("frozen", gc.get_freeze_count())
+
+    assert gc.isenabled()
+    app = Probe(demo_db, APP_CLOCKS.get(demo_db, SYSTEM_CLOCK))
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot, app)
+    assert seen["while opening"] is False
+    assert seen["after done"] is True
+    assert seen["frozen"] > 10_000
+    assert gc.isenabled() and gc.get_freeze_count() == 0
