@@ -215,10 +215,9 @@ def _texts(question_id: int, dialect: str) -> _Part:
     order of a subquery that an aggregate reads; PostgreSQL is told."""
     a = _answer.c
     text = func.coalesce(a.text, "")
-    answers = select(text.label("text")).where(a.question_id == question_id)
     if dialect == "sqlite":
-        ordered = answers.order_by(a.id).subquery()
-        statement = select(func.json_group_array(ordered.c.text, type_=JSON))
+        ordered = select(text.label("text")).where(a.question_id == question_id).order_by(a.id)
+        statement = select(func.json_group_array(ordered.subquery().c.text, type_=JSON))
     else:
         statement = select(func.json_agg(text, type_=JSON).aggregate_order_by(a.id)).where(
             a.question_id == question_id
