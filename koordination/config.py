@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import tomllib
 from dataclasses import dataclass
 
 from koordination.errors import KoordinationError
@@ -35,6 +34,8 @@ def load_settings() -> Settings:
     path = config_file()
     values: dict[str, object] = {}
     if path.exists():
+        import tomllib  # only with a settings file: most starts have none
+
         try:
             values = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

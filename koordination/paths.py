@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir, user_documents_dir
@@ -69,8 +68,14 @@ def _configured(key: str) -> str:
     """One path setting of the config file; a broken file counts as unset here (the settings
     themselves, read at every start, say in German what is wrong with it)."""
     try:
-        values = tomllib.loads(config_file().read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = config_file().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    import tomllib  # only with a settings file: most starts have none
+
+    try:
+        values = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
         return ""
     value = values.get(key)
     return value.strip() if isinstance(value, str) else ""

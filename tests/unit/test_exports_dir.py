@@ -53,3 +53,15 @@ def test_environment_overrides_the_config_file(
     config(tmp_path, 'exports_dir = "/srv/listen"\n')
     monkeypatch.setenv("KOORDINATION_EXPORTS", str(tmp_path / "hier"))
     assert exports_dir() == tmp_path / "hier"
+
+
+def test_a_broken_settings_file_counts_as_unset_here_and_is_named_in_german_at_start(
+    home: Path, tmp_path: Path
+) -> None:
+    from koordination.config import load_settings
+    from koordination.errors import KoordinationError
+
+    config(tmp_path, 'exports_dir = "/tmp/ohne Ende\n')
+    assert exports_dir() == home / "Documents" / "koordination"
+    with pytest.raises(KoordinationError, match=r"Die Einstellungsdatei .* ist fehlerhaft"):
+        load_settings()
