@@ -2,9 +2,10 @@
 
 No writer can commit between the session's first read and the helper's (a third connection holds
 the write lock for that moment), so the figures are those of one connection. A writer holding the
-lock makes the session count alone, without waiting for it; an error on either connection stops
-both and leaves no connection checked out; a caller's transaction (publishing) counts on its own
-connection, where its own writes are; and nothing configures the ORM's mappers.
+lock makes the session count alone, without waiting for it. The connections map the file into
+memory only while they count. An error on either connection stops both and leaves no connection
+checked out; a caller's transaction (publishing) counts on its own connection, where its own
+writes are; and nothing configures the ORM's mappers.
 """
 
 from __future__ import annotations
@@ -64,13 +65,16 @@ def _survey(db: Database, rounds: int = 3) -> int:
 
 
 @contextmanager
-def _connections_reading_answers(db: Database) -> Iterator[set[int]]:
-    """The driver connections that sent a statement on the answers inside the block."""
-    used: set[int] = set()
+def _connections_reading_answers(db: Database) -> Iterator[dict[int, set[int]]]:
+    """The driver connections that sent a statement on the answers inside the block, each
+    with the sizes of the file's memory mapping it read them with (SQLite)."""
+    used: dict[int, set[int]] = {}
 
-    def record(conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+    def record(conn: Any, cursor: Any, sql: str, *_: Any) -> None:
         if "survey_answer" in sql:
-            used.add(id(conn.connection.dbapi_connection))
+            mapped = used.setdefault(id(conn.connection.dbapi_connection), set())
+            if db.is_sqlite:
+                mapped.add(cursor.connection.execute("PRAGMA mmap_size").fetchone()[0])
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
@@ -112,6 +116,10 @@ def test_the_results_are_counted_on_two_sqlite_connections_with_the_figures_of_o
         shared = evaluation.results(sid, published=False, stand=STAND)
     # PostgreSQL counts on the session's connection alone.
     assert len(used) == (2 if db.is_sqlite else 1)
+    if db.is_sqlite:
+        # They mapped the file into memory while they counted, and no longer do.
+        assert list(used.values()) == [{readers.MAPPED_BYTES}] * 2
+        assert _pragma(db, "mmap_size") == [0] * 3
     with db.session() as session:
         alone = evaluation.results_in(session, sid, published=False, stand=STAND)
     assert shared == alone
@@ -155,11 +163,11 @@ def test_no_writer_commits_between_the_first_reads_of_the_two_connections(db: Da
     assert evaluation.results(sid, published=False, stand=STAND).response_count == 10
 
 
-def _busy_timeouts(db: Database) -> list[int]:
-    """PRAGMA busy_timeout of every connection the pool holds (all checked out at once)."""
+def _pragma(db: Database, name: str) -> list[int]:
+    """A PRAGMA of every connection the pool holds (all checked out at once)."""
     connections = [db.engine.connect() for _ in range(3)]
     try:
-        return [int(c.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0) for c in connections]
+        return [int(c.exec_driver_sql(f"PRAGMA {name}").scalar() or 0) for c in connections]
     finally:
         for c in connections:
             c.close()
@@ -185,8 +193,10 @@ def test_while_another_connection_writes_the_session_counts_alone_without_waitin
         writer.close()
     assert len(used) == 1
     assert during == before
-    # The connection that tried the lock without waiting waits for writers again.
-    assert _busy_timeouts(db) == [BUSY_TIMEOUT_MS] * 3
+    # The connection that tried the lock without waiting waits for writers again, and no
+    # connection maps the file any more.
+    assert _pragma(db, "busy_timeout") == [BUSY_TIMEOUT_MS] * 3
+    assert _pragma(db, "mmap_size") == [0] * 3
 
 
 def test_an_error_on_either_connection_stops_the_count_and_returns_every_connection(

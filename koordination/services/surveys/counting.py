@@ -226,7 +226,7 @@ def _texts(question_id: int, dialect: str) -> _Part:
     def merge(counts: Counts, rows: Sequence[Any]) -> None:
         counts.texts[question_id] = rows[0][0] or []  # PostgreSQL: NULL when there is none
 
-    return _Part(lambda _groups: statement, merge, weight=4)
+    return _Part(lambda _groups: statement, merge, weight=5)
 
 
 def _months(question_id: int) -> _Part:
@@ -245,7 +245,7 @@ def _months(question_id: int) -> _Part:
             .order_by(month)
         ),
         merge,
-        weight=3,
+        weight=5,
     )
 
 

@@ -39,7 +39,7 @@ from koordination.domain.records.surveys import (
 )
 from koordination.errors import NotFoundError
 from koordination.services.surveys.counting import Counts, count_answers
-from koordination.services.surveys.readers import second_reader
+from koordination.services.surveys.readers import snapshot_readers
 from koordination.services.surveys.records import question_records
 from koordination.services.surveys.suppression import (
     EXCLUSIVE,
@@ -177,8 +177,7 @@ class Evaluation:
         self, survey_id: int, *, published: bool = True, stand: date | None = None
     ) -> SurveyResults:
         """Every question's results. ``published``: cells of fewer than 5 answers hidden."""
-        with self.db.session() as session, second_reader(self.db, session) as helper:
-            connections = [session.connection()] + ([helper] if helper is not None else [])
+        with self.db.session() as session, snapshot_readers(self.db, session) as connections:
             return self._evaluate(connections, survey_id, published, stand)
 
     def results_in(
