@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -19,7 +20,13 @@ from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.errors import KoordinationError
 from koordination.tui.commands import KoordinationCommands
 from koordination.tui.keys import bind
-from koordination.tui.messages import DatabaseFailed, DatabaseReady, DataChanged, StartupDone
+from koordination.tui.messages import (
+    AreasPrepared,
+    DatabaseFailed,
+    DatabaseReady,
+    DataChanged,
+    StartupDone,
+)
 from koordination.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -53,6 +60,9 @@ AREA_KEYS = [
     ("0", "network", "Netzwerk"),
 ]
 
+
+#: Seconds between two areas built behind the Übersicht (keys are handled in between).
+PREMOUNT_PAUSE = 0.02
 
 #: Verbs (tui/keys.py) that change data: refused to a login with the role Lesen.
 EDIT_VERBS = frozenset(
@@ -108,7 +118,9 @@ class KoordinationApp(App[int]):
         ),
     ]
 
-    def __init__(self, database_url: str, clock: Clock = SYSTEM_CLOCK) -> None:
+    def __init__(
+        self, database_url: str, clock: Clock = SYSTEM_CLOCK, *, premount: bool | None = None
+    ) -> None:
         from koordination.tui.german import apply
 
         apply()
@@ -132,8 +144,16 @@ class KoordinationApp(App[int]):
         #: True while `run` keeps the garbage collector paused for start-up.
         self._collector_paused = False
         self._startup_done = False
+        #: Whether `run` froze what start-up built (the areas built behind it are frozen too).
+        self._freeze_premounted = False
         #: The login and its role on a shared database, read once in a worker after opening.
         self.access: Access | None = None
+        #: Build and load the other areas behind the Übersicht once start-up is done, so a
+        #: first visit only shows them. None: in a terminal, not headless (a test builds an
+        #: area when it visits it, as before, unless it asks for this).
+        self.premount = premount
+        #: Set once every area is built and loading (behind the Übersicht or by visits).
+        self.areas_premounted = asyncio.Event()
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual would print the traceback with its local variables (names, addresses) on
@@ -187,7 +207,9 @@ class KoordinationApp(App[int]):
         if self._startup_done:
             return  # the Übersicht reloads after changes: start-up is done once
         self._startup_done = True
+        frozen = self._collector_paused
         self._resume_collector()
+        self._freeze_premounted = frozen
         self.prepare_areas()
 
     # Best effort: an area that cannot be imported says so when it is visited, not before.
@@ -196,6 +218,29 @@ class KoordinationApp(App[int]):
         from koordination.tui.areas.shell import prepare_areas
 
         prepare_areas(self.core)
+        self.post_message(AreasPrepared())
+
+    def on_areas_prepared(self, message: AreasPrepared) -> None:
+        wanted = self.premount if self.premount is not None else not self.is_headless
+        if wanted and self.core is not None:
+            self.premount_areas()
+
+    @work(exclusive=True, group="premount-areas", exit_on_error=False)
+    async def premount_areas(self) -> None:
+        """Every other area built in its hidden tab and loaded while the Übersicht is read, so
+        a first visit only shows it (a change saved meanwhile reloads it when it is shown, as
+        for any area). One area at a time with a pause between: a key pressed meanwhile waits
+        for one area at most."""
+        from koordination.tui.areas.shell import AREA_SPECS
+
+        for spec in AREA_SPECS:
+            await asyncio.sleep(PREMOUNT_PAUSE)
+            area = await self.ensure_area(spec.id)
+            if area is not None:
+                area.preload()
+        if self._freeze_premounted:
+            gc.freeze()  # they live as long as the window: out of the collector's sight
+        self.areas_premounted.set()
 
     def compose(self) -> ComposeResult:
         from koordination.core import first_glance

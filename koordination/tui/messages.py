@@ -37,3 +37,7 @@ class DataChanged(Message):
 class StartupDone(Message):
     """The first screen shows everything it loads (or the database could not be opened): what
     start-up put off may run now (collecting garbage, preparing the other areas)."""
+
+
+class AreasPrepared(Message):
+    """Every area's module and the services it reads are imported (posted from a worker)."""

@@ -47,6 +47,13 @@ class Area(Vertical):
         # After the pane is shown: focusing a hidden widget would switch the tabs back.
         self.call_after_refresh(self._focus_if_active)
 
+    def preload(self) -> None:
+        """Load while hidden (built behind the Übersicht), so the first visit shows the data
+        at once; a change saved before that visit makes it stale again, as for any area."""
+        if self.stale and self.core is not None and not self.active:
+            self.stale = False
+            self.load_all()
+
     def _focus_if_active(self) -> None:
         if self.active and self.display and self.parent is not None and self.parent.display:
             self.focus_default()
