@@ -1,9 +1,10 @@
 """The main window: Übersicht, Personen, Organisationen, Gruppen, Stadtprofil, Termine, Aufgaben,
 Umfragen, Handlungsfelder and Netzwerk as tabs.
 
-Only the Übersicht is built at start; every other area is imported and mounted on its first
-visit (a tab, its digit, a palette command), so the window is usable before ten areas' widgets
-and styles are built.
+Only the Übersicht is built at start, so the window is usable before ten areas' widgets and
+styles are built. In a terminal the app then builds and loads the others behind it, one at a
+time (``KoordinationApp.premount_areas``); an area not built yet by then is built on its first
+visit (a tab, its digit, a palette command).
 """
 
 from __future__ import annotations
