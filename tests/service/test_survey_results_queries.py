@@ -7,47 +7,10 @@ Python as they are (one array per question). So the statements do not grow with 
 from __future__ import annotations
 
 from sqlalchemy import event
+from support.surveys import small_survey, submit_answers
 
 from koordination.db.engine import Database
-from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
-from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
-from koordination.services.surveys.answers import parse_answer
 from koordination.services.surveys.results import Evaluation
-from koordination.services.surveys.service import Surveys
-
-ANSWERS = (
-    ("Sport", "Räume; Geld", "4", "12", "03.04.2026", "mehr Hallenzeiten"),
-    ("Kultur", "Geld", "5", "3,5", "17.05.2026", ""),
-    ("Soziales", "Räume", "2", "40", "01.04.2026", "ein gemeinsamer Kalender"),
-)
-
-
-def _survey(db: Database) -> int:
-    surveys = Surveys(db)
-    sid = surveys.create(SurveyInput("Engagement 2026", SurveyAudience.ORGANISATIONEN)).id
-    t = QuestionType
-    for question in (
-        QuestionInput(
-            "Bereich?", t.EINFACH, options=("Sport", "Kultur", "Soziales"), breakdown=True
-        ),
-        QuestionInput("Was fehlt?", t.MEHRFACH, options=("Räume", "Geld")),
-        QuestionInput("Wie zufrieden?", t.SKALA),
-        QuestionInput("Wie viele Stunden?", t.ZAHL),
-        QuestionInput("Seit wann?", t.DATUM),
-        QuestionInput("Was wünschen Sie sich?", t.TEXT),
-    ):
-        surveys.add_question(sid, question)
-    surveys.set_status(sid, SurveyStatus.LAEUFT)
-    return sid
-
-
-def _submit(db: Database, sid: int, times: int) -> None:
-    surveys = Surveys(db)
-    form = surveys.form(sid)
-    for _ in range(times):
-        for texts in ANSWERS:
-            answers = {q.id: parse_answer(q, v) for q, v in zip(form.questions, texts, strict=True)}
-            surveys.submit(sid, answers, source=ResponseSource.PAPIER)
 
 
 def _answer_selects(db: Database, sid: int) -> list[str]:
@@ -71,10 +34,10 @@ def _answer_selects(db: Database, sid: int) -> list[str]:
 def test_results_count_in_grouped_queries_that_do_not_grow_with_the_responses(
     db: Database,
 ) -> None:
-    sid = _survey(db)
-    _submit(db, sid, 2)
+    sid = small_survey(db)
+    submit_answers(db, sid, 2)
     few = _answer_selects(db, sid)
-    _submit(db, sid, 5)
+    submit_answers(db, sid, 5)
     many = _answer_selects(db, sid)
     assert few == many
     # Choices, scales and numbers grouped by the database, the breakdown's groups counted

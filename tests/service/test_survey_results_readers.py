@@ -21,46 +21,20 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, insert, literal_column, select
+from support.surveys import small_survey, submit_answers
 
 from koordination.db.engine import BUSY_TIMEOUT_MS, Database
-from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
-from koordination.domain.inputs.surveys import QuestionInput, SurveyInput
 from koordination.domain.models import SurveyAnswer, SurveyResponse
 from koordination.errors import KoordinationError
 from koordination.services.surveys import counting, readers
-from koordination.services.surveys.answers import parse_answer
 from koordination.services.surveys.results import Evaluation
-from koordination.services.surveys.service import Surveys
 
 STAND = date(2026, 10, 1)
-ANSWERS = (
-    ("Sport", "Räume; Geld", "4", "12", "03.04.2026", "mehr Hallenzeiten"),
-    ("Kultur", "Geld", "5", "3,5", "17.05.2026", ""),
-    ("Soziales", "Räume", "2", "40", "01.04.2026", "ein gemeinsamer Kalender"),
-)
 
 
 def _survey(db: Database, rounds: int = 3) -> int:
-    surveys = Surveys(db)
-    sid = surveys.create(SurveyInput("Engagement 2026", SurveyAudience.ORGANISATIONEN)).id
-    t = QuestionType
-    for question in (
-        QuestionInput(
-            "Bereich?", t.EINFACH, options=("Sport", "Kultur", "Soziales"), breakdown=True
-        ),
-        QuestionInput("Was fehlt?", t.MEHRFACH, options=("Räume", "Geld")),
-        QuestionInput("Wie zufrieden?", t.SKALA),
-        QuestionInput("Wie viele Stunden?", t.ZAHL),
-        QuestionInput("Seit wann?", t.DATUM),
-        QuestionInput("Was wünschen Sie sich?", t.TEXT),
-    ):
-        surveys.add_question(sid, question)
-    surveys.set_status(sid, SurveyStatus.LAEUFT)
-    form = surveys.form(sid)
-    for _ in range(rounds):
-        for texts in ANSWERS:
-            answers = {q.id: parse_answer(q, v) for q, v in zip(form.questions, texts, strict=True)}
-            surveys.submit(sid, answers, source=ResponseSource.PAPIER)
+    sid = small_survey(db)
+    submit_answers(db, sid, rounds)
     return sid
 
 
