@@ -14,6 +14,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -39,14 +40,23 @@ def _survey(db: Database, rounds: int = 3) -> int:
 
 
 @contextmanager
-def _connections_reading_answers(db: Database) -> Iterator[dict[int, set[int]]]:
+def _connections_reading_answers(
+    db: Database, *, together: int = 1
+) -> Iterator[dict[int, set[int]]]:
     """The driver connections that sent a statement on the answers inside the block, each
-    with the sizes of the file's memory mapping it read them with (SQLite)."""
+    with the sizes of the file's memory mapping it read them with (SQLite). ``together``:
+    that many connections must each start on the answers before any goes on (else one that is
+    quick on a small survey may take every part before the other thread runs at all)."""
     used: dict[int, set[int]] = {}
+    start = threading.Barrier(together, timeout=30)
 
     def record(conn: Any, cursor: Any, sql: str, *_: Any) -> None:
         if "survey_answer" in sql:
-            mapped = used.setdefault(id(conn.connection.dbapi_connection), set())
+            key = id(conn.connection.dbapi_connection)
+            if key not in used and together > 1:
+                used[key] = set()
+                start.wait()
+            mapped = used.setdefault(key, set())
             if db.is_sqlite:
                 mapped.add(cursor.connection.execute("PRAGMA mmap_size").fetchone()[0])
 
@@ -86,7 +96,7 @@ def test_the_results_are_counted_on_two_sqlite_connections_with_the_figures_of_o
 ) -> None:
     sid = _survey(db)
     evaluation = Evaluation(db)
-    with _connections_reading_answers(db) as used:
+    with _connections_reading_answers(db, together=2 if db.is_sqlite else 1) as used:
         shared = evaluation.results(sid, published=False, stand=STAND)
     # PostgreSQL counts on the session's connection alone.
     assert len(used) == (2 if db.is_sqlite else 1)
@@ -125,7 +135,7 @@ def test_no_writer_commits_between_the_first_reads_of_the_two_connections(db: Da
 
     event.listen(db.engine, "before_cursor_execute", write_in_between)
     try:
-        with _connections_reading_answers(db) as used:
+        with _connections_reading_answers(db, together=2) as used:
             during = evaluation.results(sid, published=False, stand=STAND)
     finally:
         event.remove(db.engine, "before_cursor_execute", write_in_between)
