@@ -144,8 +144,8 @@ class KoordinationApp(App[int]):
         #: True while `run` keeps the garbage collector paused for start-up.
         self._collector_paused = False
         self._startup_done = False
-        #: Whether `run` froze what start-up built (the areas built behind it are frozen too).
-        self._freeze_premounted = False
+        #: Whether what start-up built was frozen (the areas built behind it are frozen too).
+        self._collector_frozen = False
         #: The login and its role on a shared database, read once in a worker after opening.
         self.access: Access | None = None
         #: Build and load the other areas behind the Übersicht once start-up is done, so a
@@ -200,6 +200,7 @@ class KoordinationApp(App[int]):
     def _resume_collector(self) -> None:
         if self._collector_paused:
             self._collector_paused = False
+            self._collector_frozen = True
             gc.freeze()
             gc.enable()
 
@@ -207,9 +208,7 @@ class KoordinationApp(App[int]):
         if self._startup_done:
             return  # the Übersicht reloads after changes: start-up is done once
         self._startup_done = True
-        frozen = self._collector_paused
         self._resume_collector()
-        self._freeze_premounted = frozen
         self.prepare_areas()
 
     # Best effort: an area that cannot be imported says so when it is visited, not before.
@@ -238,7 +237,7 @@ class KoordinationApp(App[int]):
             area = await self.ensure_area(spec.id)
             if area is not None:
                 area.preload()
-        if self._freeze_premounted:
+        if self._collector_frozen:
             gc.freeze()  # they live as long as the window: out of the collector's sight
         self.areas_premounted.set()
 
@@ -283,15 +282,9 @@ class KoordinationApp(App[int]):
     def _read_later_css(self) -> None:
         """The rules the first frame does not use, added behind the first ones and applied to
         what is mounted by then (a form opened by a key typed during start-up included)."""
-        stylesheet = self.stylesheet
-        if all(stylesheet.has_source(str(path)) for path in self.LATER_CSS):
-            return
-        stylesheet.read_all(self.LATER_CSS)
-        stylesheet.parse()
-        stylesheet.update(self)
-        for screen in self.screen_stack:
-            if screen.is_mounted:
-                screen.refresh(layout=True)
+        self.stylesheet.read_all(self.LATER_CSS)
+        self.stylesheet.parse()
+        self.stylesheet.update(self)
 
     async def _mount_shell(self) -> None:
         from koordination.tui.areas.shell import Shell
