@@ -64,7 +64,9 @@ class AgendaView(Area):
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filter-bar"):
-            yield Select([], prompt="Alle Gruppen", id="meetings-group", classes="filter")
+            yield Select(
+                [], prompt="Alle Gruppen", id="meetings-group", classes="filter", compact=True
+            )
             yield Static("", id="meetings-range", classes="meetings-range")
         with Horizontal(classes="list-body"):
             with Vertical(classes="meetings-left"):
