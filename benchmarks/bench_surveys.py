@@ -30,8 +30,8 @@ IMPORT_SECONDS = 8.0  # issue 15
 RESULTS_SECONDS = 0.5
 CACHE = Path(tempfile.gettempdir()) / "koordination-bench"
 
-SECTORS = ["Zivilgesellschaft", "Verwaltung", "Wirtschaft", "Wissenschaft", "Politik"]
-OFFERS = [
+SECTORS = ("Zivilgesellschaft", "Verwaltung", "Wirtschaft", "Wissenschaft", "Politik")
+OFFERS = (
     "Räume",
     "Beratung",
     "Fortbildung",
@@ -40,10 +40,10 @@ OFFERS = [
     "Öffentlichkeitsarbeit",
     "Ehrenamtsbörse",
     "Newsletter",
-]
-CHANNELS = ["E-Mail", "Telefon", "Post", "Messenger", "Persönlich"]
-SIZES = ["unter 10", "10 bis 49", "50 bis 249", "250 und mehr"]
-TOPICS = ["Klimaschutz", "Integration", "Sport", "Kultur", "Nachbarschaft", "Bildung"]
+)
+CHANNELS = ("E-Mail", "Telefon", "Post", "Messenger", "Persönlich")
+SIZES = ("unter 10", "10 bis 49", "50 bis 249", "250 und mehr")
+TOPICS = ("Klimaschutz", "Integration", "Sport", "Kultur", "Nachbarschaft", "Bildung")
 WISHES = [
     "Mehr Treffen am Abend",
     "Bessere Erreichbarkeit der Koordinierungsstelle",
