@@ -8,37 +8,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support.consents import give_consent
+from support.consents import add_people
 from support.statements import statements
 
 from koordination.core import Core
 from koordination.db.engine import Database
-from koordination.domain.enums import ConsentPurpose
-from koordination.domain.inputs.directory import PersonInput
 from koordination.outputs.registry import make
-from koordination.services.directory.service import Directory
 
 
 def _statements(db: Database, run: Callable[[], object]) -> list[str]:
     with statements(db) as seen:
         run()
     return seen
-
-
-def _add_people(directory: Directory, count: int, *, sharing: int) -> None:
-    org = directory.list_organisations()[0]
-    for n in range(count):
-        person = directory.create_person(
-            PersonInput(
-                given_name="Zusatz",
-                family_name=f"Person {n}",
-                emails=[f"zusatz.{n}@example.org"],
-                phones=["0561 123456"],
-            )
-        ).record
-        directory.add_affiliation(person.id, org.id, "Ehrenamt")
-        if n < sharing:
-            give_consent(directory, person.id, ConsentPurpose.KONTAKTDATEN_TEILEN)
 
 
 def _export(core: Core, fmt: str, target: Path) -> Callable[[], object]:
@@ -54,7 +35,7 @@ def test_the_export_of_everybody_runs_as_many_statements_for_more_people(
     _statements(demo_city, _export(core, fmt, target))  # the connection's first login question
     before = _statements(demo_city, _export(core, fmt, target))
     rows_before = make(core, "personen", None, fmt, target).count
-    _add_people(core.directory, 30, sharing=10)
+    add_people(core.directory, 30, sharing=10)
     after = _statements(demo_city, _export(core, fmt, target))
     assert make(core, "personen", None, fmt, target).count == (rows_before or 0) + 30
     assert len(after) == len(before) <= 25
@@ -65,7 +46,7 @@ def test_contact_data_are_read_only_of_those_who_share_them(
     demo_city: Database, tmp_path: Path, fmt: str
 ) -> None:
     core = Core(demo_city)
-    _add_people(core.directory, 6, sharing=2)
+    add_people(core.directory, 6, sharing=2)
     seen = _statements(demo_city, _export(core, fmt, tmp_path / f"personen.{fmt}"))
     contact = [sql for sql in seen if "FROM person_email" in sql or "FROM person_phone" in sql]
     assert contact

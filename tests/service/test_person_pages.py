@@ -10,12 +10,11 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 from sqlalchemy import event
-from support.consents import give_consent
+from support.consents import add_people
 from support.statements import statements
 
 from koordination.db.engine import Database
-from koordination.domain.enums import ConsentPurpose, GroupRole, Sector
-from koordination.domain.inputs.directory import PersonInput
+from koordination.domain.enums import Sector
 from koordination.domain.records.directory import ExportedPerson, PersonRecord, PersonRow
 from koordination.services.consent import shareable_person
 from koordination.services.directory.search import PeopleFilter
@@ -150,24 +149,6 @@ def test_a_filtered_export_seeks_by_sort_key_and_binds_no_id_lists(demo_city: Da
     assert _binds_no_id_list(statements)
 
 
-def _add_people(directory: Directory, count: int) -> None:
-    org = directory.list_organisations()[0]
-    group = directory.list_groups()[0]
-    for n in range(count):
-        person = directory.create_person(
-            PersonInput(
-                given_name="Zusatz",
-                family_name=f"Person {n}",
-                emails=[f"zusatz.{n}@example.org"],
-                phones=["0561 123456"],
-                tags=["Zusatz"],
-            )
-        ).record
-        directory.add_affiliation(person.id, org.id, "Ehrenamt")
-        directory.add_membership(group.id, person.id, GroupRole.MITGLIED)
-        give_consent(directory, person.id, ConsentPurpose.KONTAKTDATEN_TEILEN)
-
-
 def test_the_whole_directory_is_exported_with_a_fixed_number_of_statements(
     demo_city: Database,
 ) -> None:
@@ -190,7 +171,7 @@ def test_the_whole_directory_is_exported_with_a_fixed_number_of_statements(
     listed.clear()
     before = _statements(demo_city, export)
     people = len(exported)
-    _add_people(directory, 20)
+    add_people(directory, 20)
     exported.clear()
     listed.clear()
     after = _statements(demo_city, export)

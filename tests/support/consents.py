@@ -12,13 +12,19 @@ from sqlalchemy import select
 
 from koordination.clock import Clock
 from koordination.db.engine import Database
-from koordination.domain.enums import ConsentChannel, ConsentPurpose, LegalBasis
-from koordination.domain.inputs.directory import ConsentInput, ConsentTextInput, WithdrawalInput
+from koordination.domain.enums import ConsentChannel, ConsentPurpose, GroupRole, LegalBasis
+from koordination.domain.inputs.directory import (
+    ConsentInput,
+    ConsentTextInput,
+    PersonInput,
+    WithdrawalInput,
+)
 from koordination.domain.models import Consent
 from koordination.domain.records.directory import ConsentRecord
 from koordination.services.consent_texts import Consents
 from koordination.services.directory.imports.report import ImportReport
 from koordination.services.directory.imports.service import Imports
+from koordination.services.directory.service import Directory
 
 #: The catalogue version the helpers give consents to; valid long before any test's dates.
 VERSION = "T-1"
@@ -92,3 +98,25 @@ def import_people(
         catalogue_text(imports, purpose)
         named[purpose] = VERSION
     return imports.people(path, consents=named, **kw)
+
+
+def add_people(directory: Directory, count: int, *, sharing: int | None = None) -> None:
+    """``count`` more people with a whole record: an address, a phone, a tag, a function in
+    the first organisation, a seat in the first group; the first ``sharing`` of them (all by
+    default) agree to share their contact data."""
+    org = directory.list_organisations()[0]
+    group = directory.list_groups()[0]
+    for n in range(count):
+        person = directory.create_person(
+            PersonInput(
+                given_name="Zusatz",
+                family_name=f"Person {n}",
+                emails=[f"zusatz.{n}@example.org"],
+                phones=["0561 123456"],
+                tags=["Zusatz"],
+            )
+        ).record
+        directory.add_affiliation(person.id, org.id, "Ehrenamt")
+        directory.add_membership(group.id, person.id, GroupRole.MITGLIED)
+        if sharing is None or n < sharing:
+            give_consent(directory, person.id, ConsentPurpose.KONTAKTDATEN_TEILEN)
