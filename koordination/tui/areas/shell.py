@@ -108,32 +108,49 @@ SHORT = {
     "fields": "Felder",
     "network": "Netz",
 }
-#: Cells around each tab's label.
-TAB_PADDING = 2
+#: Cells around each tab's label (lists.tcss: one cell before it).
+TAB_PADDING = 1
 
 
 def tab_labels(active: str, width: int) -> dict[str, str]:
     """The label of each area's tab so that all ten fit in ``width`` cells: the active one
-    spelled out, the others as their digit, then named (short, then full) in navigation
-    order until the first that no longer fits: the names always run from the left, never
-    a named tab after bare digits."""
+    spelled out, the others named as short as needed: first all by their short names without
+    dots ("Pers"), then with them ("Pers.") if all of those fit, then spelled out in navigation
+    order until the first that no longer fits. Where not every area gets a name with the
+    active one spelled out (80 columns, "9 Handlungsfelder"), the active one is short too;
+    where not even that fits, the names run from the left up to bare digits, never a named
+    tab after a bare digit."""
     full = {s.id: f"{s.key} {s.title}" for s in AREA_SPECS}
-    labels = {s.id: full[s.id] if s.id == active else s.key for s in AREA_SPECS}
+    dotted = {s.id: f"{s.key} {SHORT[s.id]}" for s in AREA_SPECS}
+    bare = {a: label.removesuffix(".") for a, label in dotted.items()}
+    digits = {s.id: s.key for s in AREA_SPECS}
 
-    def used() -> int:
+    def used(labels: dict[str, str]) -> int:
         return sum(len(text) + TAB_PADDING for text in labels.values())
 
-    short = {s.id: f"{s.key} {SHORT[s.id]}" for s in AREA_SPECS}
-    for names in (short, full):
+    def raise_to(labels: dict[str, str], names: dict[str, str], kept: str, whole: bool) -> bool:
+        """The tabs but ``kept`` named ``names`` from the left while they fit; with ``whole``
+        all of them or none. Whether all were."""
+        before = dict(labels)
         for area_id in labels:
-            before = labels[area_id]
-            if area_id != active:
+            if area_id != kept:
+                old = labels[area_id]
                 labels[area_id] = names[area_id]
-                if used() > width:
-                    labels[area_id] = before
-                    break
-        if any(labels[a] != short[a] for a in labels if a != active):
-            break  # full names only once every area has at least its short one
+                if used(labels) > width:
+                    labels.update(before if whole else {area_id: old})
+                    return False
+        return True
+
+    labels = {**digits, active: full[active]}
+    kept = active
+    if not raise_to(labels, bare, kept, whole=False):
+        # The active one as short as the others, if then every area gets its name.
+        shorter = dict(digits)
+        if raise_to(shorter, bare, "", whole=False):
+            labels, kept = shorter, ""
+    every_named = all(labels[a] != digits[a] for a in labels)
+    if every_named and raise_to(labels, dotted, kept, whole=True):
+        raise_to(labels, full, kept, whole=False)
     return labels
 
 
