@@ -67,3 +67,21 @@ async def test_footer_shows_whole_keys_in_meetings_sitting_and_form(demo_db: str
         shown = footer_keys(app.screen)
         assert "Strg+S Speichern" in shown
         assert_help_and_palette(shown)
+
+
+async def test_organisations_footer_shows_the_offers_key_at_80_columns(demo_db: str) -> None:
+    # "z Archiv zeigen" does not fit after the daily keys; it used to hide the shorter
+    # "H Angebote" behind it, the key the help names for the Mitwirkungsmöglichkeiten.
+    app: KoordinationApp = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("3")
+        await settle(pilot, app)
+        shown = footer_keys(app.screen)
+        assert shown == [
+            "n Neu", "e Bearbeiten", "x Archivieren", "/ Suchen", "H Angebote",
+            "F1 Hilfe", "Strg+P Befehle",
+        ]  # fmt: skip
+        await pilot.press("H")
+        await settle(pilot, app)
+        assert type(app.screen).__name__ == "OffersScreen"

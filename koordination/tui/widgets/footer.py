@@ -34,8 +34,8 @@ def key_width(key_display: str, description: str) -> int:
 class KeyFooter(Footer):
     """Textual's footer cuts the last key mid-word and squeezes the palette's key onto its
     description at 80 columns. This one shows the keys in binding order (the areas list the
-    daily ones first) and leaves out, from the end, those that do not fit whole; F1 (which lists
-    every key) and the palette's key stay at the right."""
+    daily ones first) and leaves out those that do not fit whole in the room the keys before
+    them left; F1 (which lists every key) and the palette's key stay at the right."""
 
     DEFAULT_CSS = """
     KeyFooter {
@@ -113,10 +113,12 @@ class KeyFooter(Footer):
         for shown in pinned:
             room -= key_width(app.get_key_display(shown.binding), shown.binding.description)
         for shown in keys:
-            room -= key_width(app.get_key_display(shown.binding), shown.binding.description)
-            if room < 0:
-                return
-            yield shown
+            # A key too wide for the room left is left out, not every key after it: a short
+            # one later on ("H Angebote" after "z Archiv zeigen") may still fit.
+            width = key_width(app.get_key_display(shown.binding), shown.binding.description)
+            if width <= room:
+                room -= width
+                yield shown
 
     def _plan(self) -> tuple[list[ShownKey], list[ShownKey]]:
         """The keys that fit, and the pinned ones."""
