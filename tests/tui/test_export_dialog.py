@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_footer import footer_keys
 from textual.widgets import Button, Input, Select, Static
 from tui_support import make_app, settle, text_of
 
 from koordination.tui.app import KoordinationApp
-from koordination.tui.dialogs.export import ExportDialog
+from koordination.tui.dialogs.export import ExportDialog, PublishDialog
 
 SIZE = (80, 24)
 
@@ -94,3 +95,30 @@ async def test_a_folder_that_cannot_be_written_says_so_in_german_and_writes_noth
     before = {p for p in tmp_path.rglob("*")}
     assert not any(p.suffix in (".csv", ".json", ".tmp") for p in before)
     assert not (tmp_path / "exports").exists()
+
+
+async def test_the_publish_dialog_says_it_publishes(
+    demo_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Organisationen, H: the offers; Strg+E publishes them (the dialog used to say "Exportieren").
+    monkeypatch.setenv("KOORDINATION_EXPORTS", str(tmp_path))
+    app = make_app(demo_db)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot, app)
+        for key in ("3", "H", "ctrl+e"):
+            await pilot.press(key)
+            await settle(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, PublishDialog)
+        button = dialog.query_one("#export", Button)
+        assert str(button.label) == "Veröffentlichen (Strg+S)"
+        assert button.region.bottom <= SIZE[1] and button.region.height > 0
+        assert "Strg+S Veröffentlichen" in footer_keys(dialog)
+        assert not any("Export" in key for key in footer_keys(dialog))
+        target = tmp_path / "website"
+        dialog.query_one("#export-path", Input).value = str(target)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, ExportDialog)
+        assert any("Veröffentlicht" in n for n in notifications(app))
+    assert (target / "index.html").is_file()

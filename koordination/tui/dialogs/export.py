@@ -8,7 +8,7 @@ import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -76,6 +76,11 @@ class ExportDialog(Dialog[list[Produced] | None]):
         bind("save", "export", "Datei schreiben", label="Exportieren"),
         bind("cancel", "close", "Dialog schließen"),
     ]
+    #: What the button (and the footer, BINDINGS) says the dialog does.
+    CONFIRM: ClassVar[str] = "Exportieren"
+    #: The titles of the notices when it is done and when it failed.
+    DONE: ClassVar[str] = "Export"
+    FAILED: ClassVar[str] = "Export fehlgeschlagen"
 
     def __init__(
         self,
@@ -166,7 +171,7 @@ class ExportDialog(Dialog[list[Produced] | None]):
             yield Input(id="export-path")
             yield Static("", id="export-path-problem", classes="transfer-problem")
             yield ProgressBar(id="export-progress", show_eta=False, show_percentage=False)
-            yield dialog_buttons("Exportieren", save_id="export", cancel_id="close")
+            yield dialog_buttons(self.CONFIRM, save_id="export", cancel_id="close")
 
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
@@ -345,16 +350,14 @@ class ExportDialog(Dialog[list[Produced] | None]):
 
     def _done(self, made: list[Produced]) -> None:
         self._stop()
-        self.app.notify(written(made, self.counted), title="Export", markup=False, timeout=10)
+        self.app.notify(written(made, self.counted), title=self.DONE, markup=False, timeout=10)
         self.dismiss(made)
 
     def _failed(self, message: str) -> None:
         self._stop()
         self.query_one(ProgressBar).display = False
         self._show_problem(message)
-        self.notify(
-            message, title="Export fehlgeschlagen", severity="error", timeout=12, markup=False
-        )
+        self.notify(message, title=self.FAILED, severity="error", timeout=12, markup=False)
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
@@ -363,6 +366,19 @@ class ExportDialog(Dialog[list[Produced] | None]):
             self.notify("Bitte warten, bis die Datei geschrieben ist.", severity="warning")
             return
         self.dismiss(None)
+
+
+class PublishDialog(ExportDialog):
+    """The export dialog for what is written to be published (the offers' website): it says
+    so on its button, in the footer and in its notices."""
+
+    BINDINGS = [
+        bind("save", "export", "Veröffentlichen", label="Veröffentlichen"),
+        bind("cancel", "close", "Dialog schließen"),
+    ]
+    CONFIRM = "Veröffentlichen"
+    DONE = "Veröffentlicht"
+    FAILED = "Veröffentlichen fehlgeschlagen"
 
 
 def _folder(target: Path) -> None:

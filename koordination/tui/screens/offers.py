@@ -492,7 +492,7 @@ class OffersScreen(Screen[None]):
         self.app.push_screen(OfferPreview(offer), closed)
 
     def action_publish(self) -> None:
-        from koordination.tui.dialogs.export import ExportDialog
+        from koordination.tui.dialogs.export import PublishDialog
 
         offers = self.core.offers
 
@@ -509,7 +509,7 @@ class OffersScreen(Screen[None]):
                 self.load()
 
         self.app.push_screen(
-            ExportDialog(
+            PublishDialog(
                 self.core,
                 ["angebote", "wegweiser"],
                 subject_for=lambda _key: offers.publication(),
