@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from koordination.db.engine import Database
 
 #: The newest migration in ``schema/versions/`` (raise it with every new migration).
-HEAD_REVISION = "0018"
+HEAD_REVISION = "0019"
 
 
 def at_head(db: Database) -> bool:
