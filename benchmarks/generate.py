@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -70,6 +71,9 @@ HEADER = [
     "Einwilligung am",
 ]
 
+#: The columns of issue 15's import figure: name, e-mail, phone, organisation and sector.
+ISSUE_COLUMNS = ("Vorname", "Nachname", "E-Mail", "Telefon", "Organisation", "Sektor")
+
 
 def organisations(count: int, rng: random.Random) -> list[tuple[str, Sector]]:
     sectors = [s for s, _w in SECTOR_WEIGHTS]
@@ -111,6 +115,19 @@ def generate(path: Path, people: int = 100_000, orgs: int = 5_000, seed: int = 2
                 ]
             )
     return path
+
+
+def narrowed(source: Path, target: Path, columns: Sequence[str]) -> Path:
+    """``source`` (a generated city) with only ``columns``, written the same way."""
+    with source.open(encoding="utf-8-sig", newline="") as fh:
+        rows = csv.reader(fh, delimiter=";")
+        header = next(rows)
+        keep = [header.index(c) for c in columns]
+        with target.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+            writer.writerow(columns)
+            writer.writerows([row[i] for i in keep] for row in rows)
+    return target
 
 
 def main() -> None:
