@@ -47,11 +47,14 @@ async def test_agenda_shows_date_time_and_title_at_80_and_whole_statuses_at_120(
         area = await open_meetings(pilot, app)
         shown = columns(area)
         assert list(shown) == ["Tag", "Zeit", "Termin"]
-        assert shown["Termin"] >= 18
+        # The title has the room of the year and of the time's end (it had 18 cells); the
+        # detail pane says both of the date in the cursor.
+        assert shown["Termin"] >= 26
         first = cells(area, 0)
-        assert first[0].startswith("Di 08.09.")
-        assert first[1] == "18:00–20:00"
-        assert first[2] == "AK Stadtteilarbeit"
+        assert first[:3] == ["Di 08.09.", "18:00", "AK Stadtteilarbeit"]
+        assert "Di 08.09.2026, 18:00–20:00" in text_of(area.query_one("#meetings-detail", Static))
+        titles = [cells(area, i)[2] for i in range(len(area.rows))]
+        assert "Sprechstunde Digitales En…" in titles
         # The hint beside the group filter stays on one line.
         hint = area.query_one("#meetings-range", Static)
         assert hint.size.height <= 3 and len(text_of(hint)) <= hint.size.width
@@ -65,6 +68,7 @@ async def test_agenda_shows_date_time_and_title_at_80_and_whole_statuses_at_120(
         assert shown["Termin"] >= 18
         statuses = {cells(area, i)[list(shown).index("Status")] for i in range(len(area.rows))}
         assert "eingeladen" in statuses
+        assert cells(area, 0)[:2] == ["Di 08.09.26", "18:00–20:00"]  # room for year and end
 
 
 async def test_moving_a_date_into_an_occupied_room_warns_but_saves(demo_db: str) -> None:

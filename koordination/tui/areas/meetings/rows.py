@@ -33,6 +33,13 @@ COLUMNS = [
     FitColumn("place", "Ort", 20, min_width=16, priority=2),
     FitColumn("status", "Status", 12, priority=1),
 ]
+#: Where the detail pane is narrow (80 columns) the title gets the room of the year and of the
+#: time's end ("Mi 16.12.", "17:00"): the detail pane says both of the date in the cursor.
+NARROW_COLUMNS = [
+    FitColumn("day", "Tag", 9),
+    FitColumn("time", "Zeit", 5),
+    *COLUMNS[2:],
+]
 
 
 def day_start(day: date) -> datetime:
@@ -71,7 +78,10 @@ def agenda_cells(
         title.stylize("strike dim")
     values: dict[str, Any] = {
         "day": day,
-        "time": Text(time_span(row.start, row.end), style="dim" if cancelled else ""),
+        "time": Text(
+            time_span(row.start, row.end) if widths.get("time", 11) >= 11 else f"{row.start:%H:%M}",
+            style="dim" if cancelled else "",
+        ),
         "title": title,
         "place": Text(clip(short_place(row), widths.get("place", 20)), style="dim"),
         "status": occurrence_status(row),

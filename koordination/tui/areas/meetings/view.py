@@ -18,6 +18,7 @@ from koordination.errors import KoordinationError
 from koordination.tui.areas.base import Area
 from koordination.tui.areas.meetings.rows import (
     COLUMNS,
+    NARROW_COLUMNS,
     Key,
     agenda_cells,
     day_start,
@@ -25,6 +26,7 @@ from koordination.tui.areas.meetings.rows import (
 )
 from koordination.tui.formatting import meeting_detail, number, short_day
 from koordination.tui.widgets.column_fit import (
+    FitColumn,
     FittedTable,
     fit_columns,
     table_width,
@@ -257,16 +259,19 @@ class AgendaView(Area):
         )
 
     # ------------------------------------------------------------------ agenda rows
+    def _columns(self) -> list[FitColumn]:
+        return NARROW_COLUMNS if self.size.width < NARROW else COLUMNS
+
     def _column_widths(self) -> dict[str, int]:
         # Without the texts' widths: in an agenda the place beats the rest of a long title
         # (Ort drops out only below ~100 columns, the title keeps its 18 cells and more).
-        return fit_columns(COLUMNS, table_width(self.table))
+        return fit_columns(self._columns(), table_width(self.table))
 
     def _render_rows(self) -> None:
         table = self.table
         self._widths = self._column_widths()
         table.clear(columns=True)
-        for c in COLUMNS:
+        for c in self._columns():
             if c.key in self._widths:
                 table.add_column(c.label, width=self._widths[c.key], key=c.key)
         self._add_rows(self.rows, 0)
