@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import psycopg
+import pytest
 from sqlalchemy import func, select
 
 from koordination.clock import Clock
@@ -73,3 +75,23 @@ def test_each_sqlite_copy_is_a_file_of_its_own_from_the_one_build(
     finally:
         other.dispose()
     assert BUILDS.count("sqlite") == 1
+
+
+@pytest.mark.postgres
+def test_a_postgresql_copy_of_a_template_writes_its_pages_to_no_log(
+    pg_url: str, pg_cluster: Any, templates: Any
+) -> None:
+    """A test's copy of the demo city takes the template's files as they are; writing each of
+    their pages into the write-ahead log (PostgreSQL 15's default) cost megabytes per test."""
+    with psycopg.connect(pg_cluster.conninfo(), autocommit=True) as conn:
+        size = _one(conn, "SELECT pg_database_size(%s)", templates.postgres("demo"))
+        before = _one(conn, "SELECT pg_current_wal_insert_lsn()::text")
+        templates.fill(pg_url, "demo")
+        logged = _one(conn, "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s)", before)
+    assert int(logged) < int(size) / 20, (logged, size)
+
+
+def _one(conn: psycopg.Connection[Any], query: str, *args: object) -> Any:
+    row = conn.execute(query, args).fetchone()
+    assert row is not None
+    return row[0]
