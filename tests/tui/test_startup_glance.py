@@ -1,6 +1,7 @@
 """On a SQLite file the Übersicht's figures are painted before the core is open: the first
 useful frame imports neither SQLAlchemy nor the models, the core loads after it, and a key
-pressed meanwhile is not lost (its area loads once the core is open)."""
+pressed meanwhile is not lost (its area loads once the core is open; other keys are typed
+again, in order, once the window stands)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ import threading
 from typing import Any
 
 import pytest
-from textual.widgets import Static, TabbedContent
+from textual.widgets import Input, Static, TabbedContent
 from tui_support import APP_CLOCKS, QuietApp, make_app, settle
 
 import koordination.core
 from koordination.clock import SYSTEM_CLOCK
 from koordination.tui.app import KoordinationApp
+from koordination.tui.dialogs.form import FormScreen
 from koordination.tui.widgets.lazy_table import LazyTable
 
 SMALL = (80, 24)
@@ -155,3 +157,51 @@ async def test_an_area_key_pressed_before_the_tabs_exist_is_not_lost(
         organisations = app.area("organisations")
         assert organisations is not None and organisations.active
         assert organisations.core is app.core
+
+
+async def test_keys_typed_before_the_core_is_open_are_typed_again_in_order(
+    demo_db: str, held_core: threading.Event
+) -> None:
+    # "2n" and a word typed while the figures stand: Personen at once, then (once the core is
+    # open) a new person's form with the word in its first field. The "n" used to be lost.
+    app = make_app(demo_db)
+    async with app.run_test(size=SMALL) as pilot:
+        await glance_shown(pilot, app)
+        for key in ("2", "n", "H", "e", "r", "r"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert app.core is None
+        assert app.query_one("#areas", TabbedContent).active == "tab-people"
+        assert not isinstance(app.screen, FormScreen)  # nothing to open a form with yet
+        held_core.set()
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert "Person anlegen" in str(form.query_one(".dialog-title", Static).content)
+        assert isinstance(app.focused, Input) and app.focused.value == "Herr"
+        await pilot.press("escape", "j")  # typed now: they act at once
+        await settle(pilot, app)
+        assert not isinstance(app.screen, FormScreen)
+        assert app._early_keys is None
+    people = app.area("people")
+    assert people is not None and people.active
+
+
+async def test_keys_typed_before_the_tabs_exist_are_typed_again_in_order(
+    demo_db: str, held_core: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without figures from the file the splash stands until the core is open: "3n" typed then
+    # shows Organisationen and a new organisation's form once the window stands.
+    monkeypatch.setattr(koordination.core, "first_glance", lambda *args: None)
+    app = make_app(demo_db)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert app.core is None
+        for key in ("3", "n"):
+            await pilot.press(key)
+        held_core.set()
+        await settle(pilot, app)
+        assert app.query_one("#areas", TabbedContent).active == "tab-organisations"
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert "Organisation anlegen" in str(form.query_one(".dialog-title", Static).content)
