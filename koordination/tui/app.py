@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -20,6 +19,7 @@ from textual.widgets import Header, Static
 from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.errors import KoordinationError
 from koordination.tui.commands import KoordinationCommands
+from koordination.tui.early_keys import EarlyKeys
 from koordination.tui.keys import VERBS, bind
 from koordination.tui.messages import (
     AreasPrepared,
@@ -65,11 +65,9 @@ AREA_KEYS = [
 #: Seconds between two areas built behind the Übersicht (keys are handled in between).
 PREMOUNT_PAUSE = 0.02
 
-#: Keys that work before the window stands: the area digits (the tab shows at once, the area
+#: Keys that act before the window stands: the area digits (the tab shows at once, the area
 #: loads once the core is open) and quitting. Every other key typed then waits for it.
 EARLY_KEYS = frozenset({*(key for key, _area, _label in AREA_KEYS), VERBS["quit"].key})
-#: Seconds a key typed again after start-up waits at most for the one before it to be handled.
-CATCH_UP_LIMIT = 2.0
 
 #: Verbs (tui/keys.py) that change data: refused to a login with the role Lesen.
 EDIT_VERBS = frozenset(
@@ -140,12 +138,9 @@ class KoordinationApp(App[int]):
         self.glance: Glance | None = None
         #: An area asked for (by its key) before the tabs existed: shown when they do.
         self._pending_area: str | None = None
-        #: Keys typed before the window stands (the core open and handed to the areas), in the
-        #: order typed; they are typed again then ("2n": Personen, then a new person). None
-        #: once it stands. An area digit while none is held is not held (EARLY_KEYS).
-        self._early_keys: list[events.Key] | None = []
-        #: The early keys being typed again, let through when they come round.
-        self._typed_again: list[events.Key] = []
+        #: Keys typed before the window stands, typed again once it does ("2n": Personen,
+        #: then a new person's form).
+        self.early_keys = EarlyKeys(self, EARLY_KEYS, lambda: self.area(self._active_area_id()))
         #: The tabs with the areas, once composed (the splash stands before them).
         self._shell: Shell | None = None
         self._shell_mounted = False
@@ -371,7 +366,7 @@ class KoordinationApp(App[int]):
             self.query_one("#shell").display = False  # no figures beside the error
         self.query_one("#splash").display = True
         self.database_failure = message.message
-        self._early_keys = None  # there is no window to type into
+        self.early_keys.drop()
         self._resume_collector()
         self.query_one("#splash", Static).update("Die Datenbank konnte nicht geöffnet werden.")
         self.push_screen(ErrorScreen("Datenbank kann nicht geöffnet werden", message.message))
@@ -382,53 +377,13 @@ class KoordinationApp(App[int]):
 
     # ------------------------------------------------------------------ keys typed early
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            if any(event is again for again in self._typed_again):
-                self._typed_again.remove(event)
-            elif self._early_keys is not None and (self._early_keys or event.key not in EARLY_KEYS):
-                self._early_keys.append(event)
-                return
+        if isinstance(event, events.Key) and self.early_keys.hold(event):
+            return  # typed again once the window stands
         await super().on_event(event)
 
     @work(exclusive=True, group="early-keys")
     async def type_early_keys(self) -> None:
-        """The keys typed before the window stood, typed again now in their order, each once
-        the one before has been handled (a digit's area shown, a form opened, the focus set):
-        keys typed meanwhile wait behind them."""
-        held = self._early_keys
-        if held is None:
-            return
-        while True:
-            await self._caught_up()
-            if not held:
-                break
-            first = held.pop(0)
-            again = events.Key(first.key, first.character)
-            self._typed_again.append(again)
-            self.post_message(again)
-        self._early_keys = None  # nothing held: from now on keys go their way at once
-
-    async def _caught_up(self) -> None:
-        """Until the app, the screen, the area in front and the focused widget have handled
-        what is queued now, and the screen has been drawn (an area focuses its list after
-        that); twice, for what the first round queued. At most CATCH_UP_LIMIT seconds."""
-
-        async def one_round() -> None:
-            screen = self.screen
-            pumps: list[Any] = [self, screen, self.area(self._active_area_id())]
-            if self.focused is not None:
-                pumps += self.focused.ancestors_with_self
-            handled = []
-            for pump in dict.fromkeys(p for p in pumps if p is not None):
-                done = asyncio.Event()
-                if pump.call_later(done.set):
-                    handled.append(done.wait())
-            await asyncio.gather(*handled)
-            await screen.wait_for_refresh()
-
-        with contextlib.suppress(TimeoutError):
-            for _ in range(2):
-                await asyncio.wait_for(one_round(), CATCH_UP_LIMIT)
+        await self.early_keys.type_again()
 
     @work(thread=True, exclusive=True, group="daily-backup")
     def run_daily_backup(self) -> None:

@@ -182,7 +182,7 @@ async def test_keys_typed_before_the_core_is_open_are_typed_again_in_order(
         await pilot.press("escape", "j")  # typed now: they act at once
         await settle(pilot, app)
         assert not isinstance(app.screen, FormScreen)
-        assert app._early_keys is None
+        assert app.early_keys.held is None
     people = app.area("people")
     assert people is not None and people.active
 
