@@ -1,11 +1,14 @@
 """Why a people import of a city is quick, each reason checked without timing it: the cyclic
 garbage collector rests while the rows are read and written (and runs again afterwards), the
 enum CHECK constraints are skipped only around the bulk inserts on SQLite and hold again
-afterwards, and a consent cell pair that many rows share is read once."""
+afterwards, SQLite's per-row foreign-key lookups are off only inside the import's transaction
+(whose snapshot refuses rows deleted meanwhile), and a consent cell pair that many rows share
+is read once."""
 
 from __future__ import annotations
 
 import gc
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +17,12 @@ from sqlalchemy import event
 from support.consents import import_people
 
 from koordination.db.engine import Database
-from koordination.services.directory.imports import people
+from koordination.domain.enums import OrganisationKind, Sector
+from koordination.domain.inputs.directory import OrganisationInput
+from koordination.errors import KoordinationError
+from koordination.services.directory.imports import people, service
 from koordination.services.directory.imports.service import Imports
+from koordination.services.directory.service import Directory
 
 
 def _list(path: Path, rows: int) -> Path:
@@ -68,6 +75,58 @@ def test_the_enum_checks_are_skipped_only_around_the_bulk_inserts(
     assert [statements[i].split()[2] for i in inserts if i > off] == ["AUDIT_ENTRY"]
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
+
+
+def _foreign_keys_everywhere(db: Database) -> list[int]:
+    """PRAGMA foreign_keys of every connection the pool holds (all checked out at once)."""
+    connections = [db.engine.connect() for _ in range(3)]
+    try:
+        return [int(c.exec_driver_sql("PRAGMA foreign_keys").scalar() or 0) for c in connections]
+    finally:
+        for c in connections:
+            c.close()
+
+
+def test_foreign_keys_are_off_only_inside_the_import_and_a_row_deleted_meanwhile_refuses_it(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not db.is_sqlite:
+        pytest.skip("PostgreSQL keeps its foreign-key checks")
+    directory = Directory(db)
+    verein = OrganisationInput(
+        name="Verein 1", sector=Sector.ZIVILGESELLSCHAFT, kind=OrganisationKind.VEREIN
+    )
+    org_id = directory.create_organisation(verein).record.id
+    path = _list(tmp_path / "liste.csv", 30)
+    checks: list[int] = []
+    insert_new_orgs = service.insert_new_orgs
+
+    def deleted_first(*args: Any) -> Any:
+        # Every row is read (Verein 1 found by name); before the first write another
+        # connection deletes it, as a colleague might.
+        with db.engine.connect() as conn:
+            checks.append(int(conn.exec_driver_sql("PRAGMA foreign_keys").scalar() or 0))
+        other = sqlite3.connect(str(db.path))
+        with other:
+            other.execute("DELETE FROM organisation WHERE id = ?", (org_id,))
+        other.close()
+        return insert_new_orgs(*args)
+
+    monkeypatch.setattr(service, "insert_new_orgs", deleted_first)
+    with pytest.raises(KoordinationError) as refused:
+        import_people(Imports(db), path)
+    monkeypatch.undo()
+    assert checks == [1]  # the other connections of the pool keep their checks meanwhile
+    assert "Es wurde nichts geändert" in str(refused.value)
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM person").scalar() == 0
+        assert conn.exec_driver_sql("SELECT count(*) FROM affiliation").scalar() == 0
+    assert _foreign_keys_everywhere(db) == [1, 1, 1]
+    # Without a colleague in between, the list goes in and the checks are back on.
+    assert import_people(Imports(db), path).created == 30
+    assert _foreign_keys_everywhere(db) == [1, 1, 1]
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
 
 
 def test_a_consent_cell_pair_many_rows_share_is_read_once(

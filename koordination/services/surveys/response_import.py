@@ -7,20 +7,19 @@ checked first, and only a file without problems is written, in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.db import audit
 from koordination.db.engine import Database
-from koordination.db.errors import CHANGED_ELSEWHERE, translate
+from koordination.db.errors import CHANGED_ELSEWHERE
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyStatus
 from koordination.domain.models import (
     QuestionOption,
@@ -179,7 +178,7 @@ class ResponseImport:
         table = read_responses(path, sheet)
         plan = plan_columns(form, table, mapping)
         try:
-            with gc_paused(), self._session() as session:
+            with gc_paused(), self.db.bulk_session() as session:
                 if not dry_run:
                     self.db.serialise_bulk_write(session)
                 known: set[str] = set()
@@ -239,34 +238,6 @@ class ResponseImport:
         if total >= PROGRESS_EVERY:
             self.db.after_bulk_write()
         return report
-
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        """The import's one transaction, as :meth:`Database.session` gives it; on SQLite
-        without foreign-key checks.
-
-        SQLite looks up the response, the question and the option of every answer it stores
-        (a third of the insert's cost for a city's file). The import writes only ids it just
-        reserved or read from the questionnaire, and :func:`_check_unchanged` makes sure
-        inside this transaction that the questionnaire is still the one read. The pragma
-        works only outside a transaction, so it is set before this one begins, on the
-        connection it runs on, and set back before that connection goes back to the pool.
-        """
-        if not self.db.is_sqlite:
-            with self.db.session() as session:
-                yield session
-            return
-        with self.db.engine.connect() as conn:
-            driver = conn.connection.driver_connection
-            assert driver is not None
-            driver.execute("PRAGMA foreign_keys = OFF")
-            try:
-                with self.db.sessions(bind=conn) as session, session.begin():
-                    yield session
-            except SQLAlchemyError as exc:
-                raise translate(exc) from None
-            finally:
-                driver.execute("PRAGMA foreign_keys = ON")
 
     def _write(
         self,

@@ -73,7 +73,7 @@ class Imports:
         path = Path(path)
         day = self.clock.today()
         try:
-            with gc_paused(), self.db.session() as session:
+            with gc_paused(), self.db.bulk_session() as session:
                 if not dry_run:
                     self.db.serialise_bulk_write(session)
                 imported = import_consents(session, consents or {}, path.name, source, day)
