@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,7 @@ from benchmarks.generate import (
     generate,
     narrowed,
 )
-from benchmarks.report import verdict
+from benchmarks.report import timed_runs, verdict
 
 if TYPE_CHECKING:
     from koordination.db.engine import Database
@@ -197,17 +196,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"  run {i}: {r['seconds']:.2f} s (CPU {r['cpu']:.2f} s), "
                 f"peak {r['peak_mib']:.0f} MiB, {r['created']:.0f} people"
             )
-        seconds = [r["seconds"] for r in results]
-        cpu = sorted(r["cpu"] for r in results)[len(results) // 2]
         peak = max(r["peak_mib"] for r in results)
-        time_ok = verdict(
-            f"import of {args.people:,} people ({label})",
-            statistics.median(seconds),
-            TARGET_SECONDS,
-            "s",
-            spread=(min(seconds), max(seconds)),
-            extra=f"CPU {cpu:.2f} s, load before {load:.1f}",
-        )
+        what = f"import of {args.people:,} people ({label})"
+        time_ok = timed_runs(what, results, TARGET_SECONDS, f"load before {load:.1f}")
         memory_ok = verdict(
             f"import of {args.people:,} people ({label}), peak RSS", peak, TARGET_MIB, "MiB"
         )

@@ -15,7 +15,6 @@ import json
 import os
 import random
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.report import verdict
+from benchmarks.report import timed_runs
 
 IMPORT_SECONDS = 8.0  # issue 15
 RESULTS_SECONDS = 0.5
@@ -273,26 +272,17 @@ def main(argv: list[str] | None = None) -> int:
             f"run {i}: {r['seconds']:.2f} s (CPU {r['cpu']:.2f} s), peak {r['peak_mib']:.0f} MiB, "
             f"{r['imported']} responses"
         )
-    seconds = [r["seconds"] for r in imports]
-    median_cpu = sorted(r["cpu"] for r in imports)[len(imports) // 2]
     peak = max(r["peak_mib"] for r in imports)
-    imported = verdict(
+    imported = timed_runs(
         f"import of {args.responses:,} responses × 20 questions",
-        statistics.median(seconds),
+        imports,
         IMPORT_SECONDS,
-        "s",
-        spread=(min(seconds), max(seconds)),
-        extra=f"CPU {median_cpu:.2f} s, peak RSS {peak:.0f} MiB",
+        f"peak RSS {peak:.0f} MiB",
     )
-    result_seconds = [r["seconds"] for r in results]
-    result_cpu = sorted(r["cpu"] for r in results)[len(results) // 2]
-    evaluated = verdict(
+    evaluated = timed_runs(
         f"results of that survey (Evaluation.results, {results[0]['responses']} responses)",
-        statistics.median(result_seconds),
+        results,
         RESULTS_SECONDS,
-        "s",
-        spread=(min(result_seconds), max(result_seconds)),
-        extra=f"CPU {result_cpu:.2f} s",
     )
     load_after = os.getloadavg()
     print(imported.text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -30,3 +32,20 @@ def verdict(
     if extra:
         text += f", {extra}"
     return Verdict(ok, f"{text}  {'OK' if ok else '*** MISSED ***'}")
+
+
+def timed_runs(
+    what: str, runs: Sequence[Mapping[str, float]], target: float, extra: str = ""
+) -> Verdict:
+    """The verdict on runs of a whole process, each with its wall and CPU time in seconds
+    (``seconds``, ``cpu``): the median wall time and its range, beside the median CPU time."""
+    seconds = [r["seconds"] for r in runs]
+    cpu = sorted(r["cpu"] for r in runs)[len(runs) // 2]
+    return verdict(
+        what,
+        statistics.median(seconds),
+        target,
+        "s",
+        spread=(min(seconds), max(seconds)),
+        extra=f"CPU {cpu:.2f} s" + (f", {extra}" if extra else ""),
+    )

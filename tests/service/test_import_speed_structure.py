@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 from support.consents import import_people
+from support.pool import foreign_keys_everywhere
 
 from koordination.db.engine import Database
 from koordination.domain.enums import OrganisationKind, Sector
@@ -77,16 +78,6 @@ def test_the_enum_checks_are_skipped_only_around_the_bulk_inserts(
         assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
 
 
-def _foreign_keys_everywhere(db: Database) -> list[int]:
-    """PRAGMA foreign_keys of every connection the pool holds (all checked out at once)."""
-    connections = [db.engine.connect() for _ in range(3)]
-    try:
-        return [int(c.exec_driver_sql("PRAGMA foreign_keys").scalar() or 0) for c in connections]
-    finally:
-        for c in connections:
-            c.close()
-
-
 def test_foreign_keys_are_off_only_inside_the_import_and_a_row_deleted_meanwhile_refuses_it(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -121,10 +112,10 @@ def test_foreign_keys_are_off_only_inside_the_import_and_a_row_deleted_meanwhile
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM person").scalar() == 0
         assert conn.exec_driver_sql("SELECT count(*) FROM affiliation").scalar() == 0
-    assert _foreign_keys_everywhere(db) == [1, 1, 1]
+    assert foreign_keys_everywhere(db) == [1, 1, 1]
     # Without a colleague in between, the list goes in and the checks are back on.
     assert import_people(Imports(db), path).created == 30
-    assert _foreign_keys_everywhere(db) == [1, 1, 1]
+    assert foreign_keys_everywhere(db) == [1, 1, 1]
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
 

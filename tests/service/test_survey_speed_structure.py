@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select
+from support.pool import foreign_keys_everywhere
 
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
@@ -177,16 +178,6 @@ def test_the_results_count_each_question_over_its_range_of_the_covering_index_wi
         assert any("COVERING INDEX ix_survey_answer_response" in s for s in steps), steps
 
 
-def _foreign_keys_everywhere(db: Database) -> list[int]:
-    """PRAGMA foreign_keys of every connection the pool holds (all checked out at once)."""
-    connections = [db.engine.connect() for _ in range(3)]
-    try:
-        return [int(c.exec_driver_sql("PRAGMA foreign_keys").scalar() or 0) for c in connections]
-    finally:
-        for c in connections:
-            c.close()
-
-
 def test_the_import_checks_foreign_keys_itself_and_leaves_them_on(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -209,11 +200,11 @@ def test_the_import_checks_foreign_keys_itself_and_leaves_them_on(
         importer.run(sid, path)
     assert "von jemand anderem geändert" in str(refused.value)
     assert Evaluation(db).results(sid).response_count == 0
-    assert _foreign_keys_everywhere(db) == [1, 1, 1]
+    assert foreign_keys_everywhere(db) == [1, 1, 1]
     monkeypatch.undo()
     report = ResponseImport(db).run(_survey(db), path)
     assert report.imported == RESPONSES
-    assert _foreign_keys_everywhere(db) == [1, 1, 1]
+    assert foreign_keys_everywhere(db) == [1, 1, 1]
     with db.session() as session:
         orphans = session.execute(
             select(SurveyAnswer.id)
