@@ -23,20 +23,25 @@ from koordination.domain.enums import Bundesland, Sector
 PREFIX = "sqlite:///"
 
 #: A person counts for the sector of their first organisation current on the day (as in
-#: ``Directory.overview``); archived people do not count, people without one count under NULL.
+#: ``Directory.overview``); archived people do not count. One pass over the affiliations in
+#: ``person_id`` order finds each person's first current one (a lookup per person cost three
+#: times as long on a city of 100,000); the people without one are the rest of
+#: :data:`PEOPLE` and count under None.
 PEOPLE_PER_SECTOR = """
-SELECT organisation.sector, count(person.id)
-FROM person
-LEFT OUTER JOIN affiliation ON affiliation.id = (
-    SELECT min(current.id) FROM affiliation AS current
-    WHERE current.person_id = person.id
-      AND (current.valid_from IS NULL OR current.valid_from <= :today)
-      AND (current.valid_to IS NULL OR current.valid_to >= :today)
+WITH first_current AS (
+    SELECT person_id, min(id) AS affiliation_id FROM affiliation
+    WHERE (valid_from IS NULL OR valid_from <= :today)
+      AND (valid_to IS NULL OR valid_to >= :today)
+    GROUP BY person_id
 )
-LEFT OUTER JOIN organisation ON organisation.id = affiliation.organisation_id
-WHERE person.archived = 0
+SELECT organisation.sector, count(*)
+FROM first_current
+JOIN person ON person.id = first_current.person_id AND person.archived = 0
+JOIN affiliation ON affiliation.id = first_current.affiliation_id
+JOIN organisation ON organisation.id = affiliation.organisation_id
 GROUP BY organisation.sector
 """
+PEOPLE = "SELECT count(*) FROM person WHERE archived = 0"
 ORGANISATIONS_PER_SECTOR = """
 SELECT sector, count(id) FROM organisation WHERE archived = 0 GROUP BY sector
 """
@@ -107,10 +112,12 @@ def first_glance(url: str, today: date) -> Glance | None:
             return None
         row = conn.execute(CITY).fetchone()
         day = {"today": today.isoformat()}
-        people = {
-            Sector(sector) if sector is not None else None: count
-            for sector, count in conn.execute(PEOPLE_PER_SECTOR, day)
+        people: dict[Sector | None, int] = {
+            Sector(sector): count for sector, count in conn.execute(PEOPLE_PER_SECTOR, day)
         }
+        (everybody,) = conn.execute(PEOPLE).fetchone()
+        if without := everybody - sum(people.values()):
+            people[None] = without
         organisations = {
             Sector(sector): count for sector, count in conn.execute(ORGANISATIONS_PER_SECTOR)
         }

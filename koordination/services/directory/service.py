@@ -31,24 +31,33 @@ class Directory(People, Organisations, Groups, City):
         today = self.today()
         with self.db.session() as session:
             city = session.scalar(select(CityProfile).order_by(CityProfile.id).limit(1))
-            # A person counts for the sector of their first current organisation.
-            first_aff = (
-                select(func.min(Affiliation.id))
-                .where(Affiliation.person_id == Person.id, current_at(Affiliation, today))
-                .correlate(Person)
-                .scalar_subquery()
+            # A person counts for the sector of their first current organisation: one pass
+            # over the affiliations finds each person's (as koordination.db.glance does).
+            first_current = (
+                select(Affiliation.person_id, func.min(Affiliation.id).label("affiliation_id"))
+                .where(current_at(Affiliation, today))
+                .group_by(Affiliation.person_id)
+                .cte("first_current")
             )
             people_stmt = (
-                select(Organisation.sector, func.count(Person.id))
-                .select_from(Person)
-                .outerjoin(Affiliation, Affiliation.id == first_aff)
-                .outerjoin(Organisation, Organisation.id == Affiliation.organisation_id)
-                .where(Person.archived.is_(False))
+                select(Organisation.sector, func.count())
+                .select_from(first_current)
+                .join(
+                    Person,
+                    (Person.id == first_current.c.person_id) & Person.archived.is_(False),
+                )
+                .join(Affiliation, Affiliation.id == first_current.c.affiliation_id)
+                .join(Organisation, Organisation.id == Affiliation.organisation_id)
                 .group_by(Organisation.sector)
             )
             people: dict[Sector | None, int] = {
                 sector: count for sector, count in session.execute(people_stmt)
             }
+            everybody = session.scalar(
+                select(func.count()).select_from(Person).where(Person.archived.is_(False))
+            )
+            if without := (everybody or 0) - sum(people.values()):
+                people[None] = without
             orgs_stmt = (
                 select(Organisation.sector, func.count(Organisation.id))
                 .where(Organisation.archived.is_(False))
