@@ -314,7 +314,7 @@ def _check_refusal(exc: KoordinationError, texts: list[str]) -> None:
 # ---------------------------------------------------------------------------- people, organisations
 
 
-@fuzz(100)
+@fuzz(50)
 @given(
     rows=tables(PEOPLE_COLUMNS, ("Vorname", "Nachname")),
     existing=st.sampled_from(["error", "update", "skip"]),
@@ -456,7 +456,7 @@ RESPONSE_COLUMNS: dict[str, st.SearchStrategy[str]] = {
 }
 
 
-@fuzz(75)
+@fuzz(40)
 @given(rows=tables(RESPONSE_COLUMNS, ("id", "F1")), **FILE_SHAPE)
 # Found by these tests: a submission at 01.01.0001 00:00 (before the first UTC instant) and
 # the option "²" (a digit to str.isdigit, none to int) ended in a traceback.
@@ -782,7 +782,7 @@ def reply_mail(draw: st.DrawFn, uid: str) -> bytes:
     return data
 
 
-@fuzz(75)
+@fuzz(40)
 @given(data=st.data(), container=st.sampled_from(["ics", "eml", "mbox", "maildir"]))
 def test_replies_from_any_mailbox_are_booked_or_reported_in_german(
     city: City, data: st.DataObject, container: str

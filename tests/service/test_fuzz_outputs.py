@@ -192,7 +192,7 @@ def _imported(p: PersonRecord) -> tuple[Any, ...]:
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
-@fuzz(40)
+@fuzz(20)
 @given(entries=people(), fmt=st.sampled_from(["csv", "json"]))
 def test_people_come_back_from_an_export_as_typed_with_contact_data_only_when_shared(
     template: Path, entries: list[tuple[PersonInput, str]], fmt: str
