@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import sys
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -18,6 +17,7 @@ from textual.widgets import Header, Static
 
 from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.errors import KoordinationError
+from koordination.tui.collector import Collector
 from koordination.tui.commands import KoordinationCommands
 from koordination.tui.early_keys import EarlyKeys
 from koordination.tui.keys import VERBS, bind
@@ -149,11 +149,9 @@ class KoordinationApp(App[int]):
         self.crash: Exception | None = None
         #: Why the database could not be opened (said again by `run` once the screen is gone).
         self.database_failure: str | None = None
-        #: True while `run` keeps the garbage collector paused for start-up.
-        self._collector_paused = False
+        #: When the garbage collector runs: not during start-up, full rounds in pauses.
+        self.collector = Collector()
         self._startup_done = False
-        #: Whether what start-up built was frozen (the areas built behind it are frozen too).
-        self._collector_frozen = False
         #: The login and its role on a shared database, read once in a worker after opening.
         self.access: Access | None = None
         #: Build and load the other areas behind the Übersicht once start-up is done, so a
@@ -174,49 +172,28 @@ class KoordinationApp(App[int]):
 
     # ------------------------------------------------------------------ startup
     def run(self, *args: Any, **kwargs: Any) -> int | None:
-        """Textual's ``run``, with Python's cyclic garbage collector paused until the first
-        screen is complete: start-up creates a few hundred thousand objects that live as long
-        as the program (the modules, SQLAlchemy's mappings, the widgets), and the collector
-        would walk all of them again and again while the user waits. Afterwards they are
-        frozen out of its sight (``gc.freeze``), so its later rounds stay short too."""
-        with self._pausing_collector():
+        """Textual's ``run``, with the garbage collector paused until the first screen is
+        complete (see :mod:`koordination.tui.collector`)."""
+        with self.collector.paused_for_start_up():
             return super().run(*args, **kwargs)
 
     @asynccontextmanager
     async def run_test(self, *args: Any, **kwargs: Any) -> AsyncIterator[Pilot[int]]:
         """Textual's ``run_test``, with the collector handled as ``run`` handles it, so that
-        tests and benchmarks drive the app as a user's terminal runs it. What start-up froze
-        is handed back to the collector when the app has ended (a test process goes on)."""
+        tests and benchmarks drive the app as a user's terminal runs it. The collector is
+        handed back as it was when the app has ended (a test process goes on)."""
         try:
-            with self._pausing_collector():
+            with self.collector.paused_for_start_up():
                 async with super().run_test(*args, **kwargs) as pilot:
                     yield pilot
         finally:
-            gc.unfreeze()
-
-    @contextmanager
-    def _pausing_collector(self) -> Iterator[None]:
-        pause = gc.isenabled()
-        if pause:
-            gc.disable()
-            self._collector_paused = True
-        try:
-            yield
-        finally:
-            self._resume_collector()
-
-    def _resume_collector(self) -> None:
-        if self._collector_paused:
-            self._collector_paused = False
-            self._collector_frozen = True
-            gc.freeze()
-            gc.enable()
+            self.collector.hand_back()
 
     def on_startup_done(self, message: StartupDone) -> None:
         if self._startup_done:
             return  # the Übersicht reloads after changes: start-up is done once
         self._startup_done = True
-        self._resume_collector()
+        self.collector.start_up_done()
         self.prepare_areas()
 
     # Best effort: an area that cannot be imported says so when it is visited, not before.
@@ -228,6 +205,7 @@ class KoordinationApp(App[int]):
         self.post_message(AreasPrepared())
 
     def on_areas_prepared(self, message: AreasPrepared) -> None:
+        self.collector.freeze_long_lived()  # the areas' modules, imported meanwhile
         wanted = self.premount if self.premount is not None else not self.is_headless
         if wanted and self.core is not None:
             self.premount_areas()
@@ -245,8 +223,6 @@ class KoordinationApp(App[int]):
             area = await self.ensure_area(spec.id)
             if area is not None:
                 area.preload()
-        if self._collector_frozen:
-            gc.freeze()  # they live as long as the window: out of the collector's sight
         self.areas_premounted.set()
 
     def compose(self) -> ComposeResult:
@@ -367,7 +343,7 @@ class KoordinationApp(App[int]):
         self.query_one("#splash").display = True
         self.database_failure = message.message
         self.early_keys.drop()
-        self._resume_collector()
+        self.collector.start_up_done()
         self.query_one("#splash", Static).update("Die Datenbank konnte nicht geöffnet werden.")
         self.push_screen(ErrorScreen("Datenbank kann nicht geöffnet werden", message.message))
 
@@ -377,8 +353,10 @@ class KoordinationApp(App[int]):
 
     # ------------------------------------------------------------------ keys typed early
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and self.early_keys.hold(event):
-            return  # typed again once the window stands
+        if isinstance(event, events.InputEvent):
+            self.collector.input_seen(self.set_timer)
+            if isinstance(event, events.Key) and self.early_keys.hold(event):
+                return  # typed again once the window stands
         await super().on_event(event)
 
     @work(exclusive=True, group="early-keys")
@@ -466,7 +444,11 @@ class KoordinationApp(App[int]):
 
         if area_id not in SPECS or self._shell is None:
             return None
-        return await self._shell.ensure_area(area_id, lambda: self.core)
+        built = area_id in self._shell.areas
+        area = await self._shell.ensure_area(area_id, lambda: self.core)
+        if not built and area is not None:
+            self.collector.freeze_long_lived()  # it lives as long as the window
+        return area
 
     def _tabs(self) -> TabbedContent | None:
         from textual.css.query import NoMatches
