@@ -64,10 +64,13 @@ test:
 # The tests live by cost: unit/ (seconds), service/, cli/, e2e/, tui/. The TUI and server tests
 # spend half their time waiting (screens settling, servers answering), so four workers share the
 # two cores of a small machine; idle workers take tests from busy ones (worksteal), so no long
-# file is left alone at the end. Compiled modules are cached (__pycache__, ignored by git) even
-# where the environment says PYTHONDONTWRITEBYTECODE: else each worker and each program the tests
-# start compiles every module it imports from source again (collecting the suite: 10 s of CPU
-# per worker instead of 4).
+# file is left alone at the end. Measured on a third of the suite (71 files, 2 cores): on a quiet
+# machine -n 4 and -n 3 as fast (114-122 s; -n 3 with 8 % less CPU), -n 2 a fifth slower
+# (142-145 s), --dist load a third (160 s); with other programs running -n 3 took 159 s where
+# -n 4 took 139 s (the workers' waits are filled by each other). Compiled modules are cached
+# (__pycache__, ignored by git) even where the environment says PYTHONDONTWRITEBYTECODE: else each
+# worker and each program the tests start compiles every module it imports from source again
+# (collecting the suite: 10 s of CPU per worker instead of 4).
 pytest: venv
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -q -n 4 --dist worksteal
 
