@@ -25,6 +25,7 @@ from typing import Any, TypeVar, cast
 import psycopg
 import pytest
 from psycopg import sql
+from support.collector import _long_lived_frozen, pytest_collection_finish  # noqa: F401
 
 from koordination.db.engine import Database
 from koordination.db.migrations import upgrade
