@@ -11,7 +11,7 @@ import itertools
 import json
 import subprocess
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from sqlalchemy import text as sql
 from support.offers import network, set_confirmed
 
 from koordination.cli.main import main
+from koordination.clock import SYSTEM_CLOCK
 from koordination.db.engine import Database
 
 HOSTILE = '<script>alert("x")</script> & "Fest"'
@@ -34,7 +35,7 @@ def city(migrated_sqlite: Callable[..., Path]) -> tuple[str, dict[str, int]]:
     path = migrated_sqlite()
     db = Database(str(path))
     try:
-        net = network(db, date.today())
+        net = network(db, SYSTEM_CLOCK.today())
     finally:
         db.dispose()
     ids = {"tafel": net.tafel, "verein": net.verein, "sharing": net.sharing, "private": net.private}
@@ -59,7 +60,7 @@ def test_offers_are_added_listed_shown_edited_confirmed_and_closed(
     city: tuple[str, dict[str, int]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     db, ids = city
-    fest_day = date.today() + timedelta(days=60)
+    fest_day = SYSTEM_CLOCK.today() + timedelta(days=60)
     code, out, _ = run(
         capsys, "angebote", "add", "--db", db, "--organisation", "Bürgerverein Nordstadt e.V.",
         "--titel", HOSTILE, "--art", "einmalig", "--beginn", f"{fest_day:%d.%m.%Y} 10:00",
@@ -190,13 +191,13 @@ def test_the_published_website_calendar_and_wegweiser_hold_exactly_the_current_o
     city: tuple[str, dict[str, int]], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     db, ids = city
-    day = date.today() + timedelta(days=30)
+    day = SYSTEM_CLOCK.today() + timedelta(days=30)
     base = ["--db", db, "--organisation", str(ids["verein"]), "--stadtteil", "Nordstadt"]
     for title, more in (
         (HOSTILE, ["--art", "einmalig", "--beginn", f"{day:%d.%m.%Y} 10:00", "--ende", "18:00",
                    "--kontakt", str(ids["sharing"]), "--beschreibung", "Zeile <b>1</b>"]),
         ("Lesepaten", ["--art", "regelmäßig", "--kontakt", str(ids["private"])]),
-        ("Abgelaufen am Bach", ["--art", "einmalig", "--bis", f"{date.today():%d.%m.%Y}"]),
+        ("Abgelaufen am Bach", ["--art", "einmalig", "--bis", f"{SYSTEM_CLOCK.today():%d.%m.%Y}"]),
         ("Schon besetzt", ["--art", "kurzzeitig", "--online"]),
     ):  # fmt: skip
         assert run(capsys, "angebote", "add", *base, "--titel", title, *more)[0] == 0
@@ -207,7 +208,7 @@ def test_the_published_website_calendar_and_wegweiser_hold_exactly_the_current_o
         with database.session() as session:
             session.execute(
                 sql("UPDATE engagement_offer SET expires_on = :d WHERE id = 3"),
-                {"d": date.today() - timedelta(days=1)},
+                {"d": SYSTEM_CLOCK.today() - timedelta(days=1)},
             )
     finally:
         database.dispose()
@@ -301,7 +302,7 @@ def test_the_review_list_names_offers_not_confirmed_for_the_period(
         assert run(capsys, "angebote", "add", *args, "--titel", title)[0] == 0
     database = Database(db)
     try:
-        set_confirmed(database, 1, date.today() - timedelta(days=200))
+        set_confirmed(database, 1, SYSTEM_CLOCK.today() - timedelta(days=200))
     finally:
         database.dispose()
     assert [r["title"] for r in listed(capsys, db, "--zu-pruefen")] == ["Alt"]

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from koordination.cli.main import main
+from koordination.clock import SYSTEM_CLOCK
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def _listed(capsys: pytest.CaptureFixture[str], demo: str, *more: str) -> list[d
 def test_a_request_is_recorded_listed_answered_and_closed(
     demo: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    received = date.today() - timedelta(days=40)
+    received = SYSTEM_CLOCK.today() - timedelta(days=40)
     args = ["datenschutz", "anfrage", "add", "auskunft", "--person", "5", "--db", demo]
     assert main([*args, "--eingang", received.strftime("%d.%m.%Y")]) == 0
     out = capsys.readouterr().out
@@ -65,7 +66,7 @@ def test_wrong_requests_say_what_is_wrong_in_german_and_change_nothing(
     base = ["datenschutz", "anfrage", "add", "--db", demo]
     assert main([*base, "auskunft"]) == 1
     assert "den Namen der anfragenden Person angeben" in capsys.readouterr().err
-    future = (date.today() + timedelta(days=3)).strftime("%d.%m.%Y")
+    future = (SYSTEM_CLOCK.today() + timedelta(days=3)).strftime("%d.%m.%Y")
     assert main([*base, "auskunft", "--person", "5", "--eingang", future]) == 1
     assert "liegt in der Zukunft" in capsys.readouterr().err
     assert main([*base, "auskunft", "--person", "99999"]) == 1

@@ -11,7 +11,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
@@ -22,11 +22,12 @@ from support.notices import GROUP, Network, build_network
 from test_mail import PASSWORD, USER, SmtpServer, smtp_server  # noqa: F401
 
 from koordination.cli.main import main
+from koordination.clock import SYSTEM_CLOCK
 from koordination.core import Core
 from koordination.db.engine import Database
 from koordination.paths import config_file
 
-TODAY = date.today()
+TODAY = SYSTEM_CLOCK.today()
 
 
 def configure(port: int) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import email
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
@@ -18,12 +18,12 @@ from support.offers import network, offer_input, set_confirmed
 from test_mail import PASSWORD, USER, SmtpServer, smtp_server  # noqa: F401
 
 from koordination.cli.main import main
-from koordination.clock import Clock
+from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
 from koordination.paths import config_file
 from koordination.services.privacy.restriction import Restrictions
 
-OLD = date.today() - timedelta(days=200)
+OLD = SYSTEM_CLOCK.today() - timedelta(days=200)
 
 
 def configure(port: int) -> None:
@@ -56,7 +56,7 @@ def test_contacts_are_asked_once_per_period_and_never_twice(
     path = migrated_sqlite()
     db = Database(str(path))
     try:
-        net = network(db, date.today())
+        net = network(db, SYSTEM_CLOCK.today())
         offers = net.offers
         dora, jona = net.sharing, net.private
         shared = offers.add(offer_input(net.tafel, title="Lesepaten", contact_person_id=dora))
@@ -65,7 +65,9 @@ def test_contacts_are_asked_once_per_period_and_never_twice(
         fresh = offers.add(offer_input(net.tafel, title="Frisch bestätigt"))
         for offer in (shared, second, private):
             set_confirmed(db, offer.id, OLD)
-        Restrictions(db, Clock.on(date.today())).restrict(net.private, "Widerspruch wird geprüft")
+        Restrictions(db, Clock.on(SYSTEM_CLOCK.today())).restrict(
+            net.private, "Widerspruch wird geprüft"
+        )
     finally:
         db.dispose()
     argv = ["angebote", "erinnern", "--db", str(path)]
@@ -101,7 +103,7 @@ def test_contacts_are_asked_once_per_period_and_never_twice(
     assert "Niemand ist zu erinnern" in capsys.readouterr().out
     assert len(smtp_server.handler.received) == 2
     assert main(["angebote", "show", str(shared.id), "--db", str(path)]) == 0
-    assert f"Erinnert              {date.today():%d.%m.%Y}" in capsys.readouterr().out
+    assert f"Erinnert              {SYSTEM_CLOCK.today():%d.%m.%Y}" in capsys.readouterr().out
 
     # A confirmation starts the next period: asked again once it is old again.
     assert main(["angebote", "confirm", str(shared.id), "--db", str(path)]) == 0

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from koordination.clock import Clock
+from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.core import first_glance
 from koordination.db.engine import Database
 from koordination.db.glance import PEOPLE_PER_SECTOR, Glance, connect
@@ -57,7 +57,7 @@ def assert_same_figures(url: str, clock: Clock = CLOCK) -> Glance:
 def test_the_glance_at_the_demo_city_shows_the_cores_figures(
     demo_sqlite: Callable[..., Path],
 ) -> None:
-    glance = assert_same_figures(url_of(demo_sqlite()), Clock.on(date.today()))
+    glance = assert_same_figures(url_of(demo_sqlite()), Clock.on(SYSTEM_CLOCK.today()))
     assert glance.city is not None and glance.people_total > 0
 
 

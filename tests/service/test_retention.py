@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from koordination.clock import Clock
+from koordination.clock import SYSTEM_CLOCK, Clock
 from koordination.db.engine import Database
 from koordination.domain.enums import (
     GroupKind,
@@ -35,7 +35,7 @@ from koordination.services.surveys.service import Surveys
 
 # Everything the tests create is written "now"; the runs look at it ten years later, so what
 # is made now is old, and what is dated RECENT is within every rule's period.
-NOW = date.today()
+NOW = SYSTEM_CLOCK.today()
 TODAY = date(NOW.year + 10, 6, 15)
 RECENT = date(NOW.year + 10, 4, 1)
 OLD = NOW + timedelta(days=30)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text, update
 
-from koordination.clock import CITY_ZONE, Clock
+from koordination.clock import CITY_ZONE, SYSTEM_CLOCK, Clock
 from koordination.db import auto_backup
 from koordination.db.engine import Database
 from koordination.domain.enums import QuestionType, ResponseSource, SurveyAudience, SurveyStatus
@@ -33,7 +33,7 @@ from koordination.services.surveys.answers import parse_answer
 from koordination.services.surveys.results import Evaluation
 from koordination.services.surveys.service import Surveys
 
-NOW = date.today()
+NOW = SYSTEM_CLOCK.today()
 TODAY = date(NOW.year + 10, 6, 15)
 RECENT = date(NOW.year + 10, 4, 1)
 

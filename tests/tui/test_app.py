@@ -11,6 +11,7 @@ from test_forms import type_text
 from textual.widgets import Input, Select, Static, Switch
 from tui_support import make_app, settle, table_names, text_of
 
+from koordination.clock import SYSTEM_CLOCK
 from koordination.services.directory.search import PeopleFilter
 from koordination.services.directory.service import Directory
 from koordination.tui.dialogs.common import ErrorScreen, HelpScreen
@@ -318,7 +319,7 @@ async def test_group_member_added_and_ended(city_db: str) -> None:
         assert isinstance(form, FormScreen)
         members = form.query_one("#field-id", Select)
         members.value = next(v for label, v in members._options if "Greta" in str(label))
-        yesterday = date.today() - timedelta(days=1)
+        yesterday = SYSTEM_CLOCK.today() - timedelta(days=1)
         form.query_one("#field-at", Input).value = yesterday.strftime("%d.%m.%Y")
         await pilot.press("ctrl+s")
         await settle(pilot, app)
@@ -481,7 +482,7 @@ async def test_person_assigned_to_an_organisation_and_the_affiliation_ended(
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         assert app.screen is form
-        yesterday = date.today() - timedelta(days=1)
+        yesterday = SYSTEM_CLOCK.today() - timedelta(days=1)
         form.query_one("#field-at", Input).value = yesterday.strftime("%d.%m.%Y")
         await pilot.press("ctrl+s")
         await settle(pilot, app)
@@ -501,11 +502,11 @@ async def test_person_assigned_to_an_organisation_and_the_affiliation_ended(
         await settle(pilot, app)
         new = next(line for line in text_of(detail).splitlines() if "Hochschule" in line)
         assert new.endswith("(beendet)")
-        assert f"01.03.2024 – {date.today():%d.%m.%Y}" in new
+        assert f"01.03.2024 – {SYSTEM_CLOCK.today():%d.%m.%Y}" in new
     ended = {a.organisation_name: a.valid_to for a in directory.get_person(greta).affiliations}
     assert ended == {
         "Stadt Musterstadt – Bürgerbüro": yesterday,
-        "Hochschule Musterstadt": date.today(),
+        "Hochschule Musterstadt": SYSTEM_CLOCK.today(),
     }
 
 
