@@ -17,9 +17,9 @@
 from __future__ import annotations
 
 import gc
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from time import monotonic
 from typing import Any
 
 #: Seconds without a key or a mouse event before a full round runs.
@@ -73,13 +73,13 @@ class Collector:
 
     def input_seen(self, timer: Timer) -> None:
         """A key or a mouse event: a full round follows once the user pauses."""
-        self._last_input = time.monotonic()
+        self._last_input = monotonic()
         if self.frozen and not self._waiting:
             self._waiting = True
             timer(PAUSE_SECONDS, lambda: self._after_pause(timer))
 
     def _after_pause(self, timer: Timer) -> None:
-        left = self._last_input + PAUSE_SECONDS - time.monotonic()
+        left = self._last_input + PAUSE_SECONDS - monotonic()
         if left > 0.01:  # typed on meanwhile: wait for the pause
             timer(left, lambda: self._after_pause(timer))
             return
