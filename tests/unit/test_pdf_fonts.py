@@ -22,12 +22,12 @@ def _each_time(target: FPDF, family: str, files: pdf_fonts.FontFiles) -> None:
 
 
 def _documents() -> list[Document]:
-    minutes = sample_minutes(items=2)
+    minutes = sample_minutes(items=3)
     foreign = Document(
         title="Yılmaz, Łukasz, Ødegård: ČSFR – 😀 漢字",
         blocks=(Paragraph("Gülşen Øster ☃ fährt nach Żyrardów; 🚲 und ∑ fehlen der Schrift."),),
     )
-    return [minutes, foreign, minutes]
+    return [minutes, sample_minutes(items=8, long_notes=2), foreign, minutes]
 
 
 def test_a_pdf_with_the_fonts_parsed_once_is_the_pdf_add_font_makes(
@@ -37,7 +37,7 @@ def test_a_pdf_with_the_fonts_parsed_once_is_the_pdf_add_font_makes(
     monkeypatch.setattr(pdf, "add_fonts", _each_time)
     fresh = [_MADE.sub(b"", pdf.render_pdf(document)) for document in _documents()]
     assert cached == fresh
-    assert cached[0] == cached[2]  # the same document again, after another used the fonts
+    assert cached[0] == cached[3]  # the same document again, after others used the fonts
 
 
 def test_the_font_files_are_parsed_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,6 +50,6 @@ def test_the_font_files_are_parsed_once_per_process(monkeypatch: pytest.MonkeyPa
         original(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(fonts.TTFFont, "__init__", counting)
-    for items in (1, 2):
+    for items in (1, 2, 3):
         pdf.render_pdf(sample_minutes(items=items))
     assert parsed == []
