@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
 
 from fpdf import FPDF, FontFace
 from fpdf.enums import MethodReturnValue, TableCellFillMode, XPos, YPos
 from fpdf.util import Padding
 
+from koordination.errors import KoordinationError
 from koordination.outputs.document.assets import Logo, load_logo
 from koordination.outputs.document.model import (
     TICK_BOX,
@@ -31,12 +35,77 @@ from koordination.outputs.document.model import (
     Table,
     series_colours,
 )
-from koordination.outputs.document.pdf_fonts import FontFiles, add_fonts, find_fonts
 
 FAMILY = "Dokument"
 GREY = "#555555"
 LINE = 5.0  # mm per line of body text
 PAGE_COUNT = "\x00nb\x00"
+
+
+@dataclass(frozen=True)
+class FontFiles:
+    regular: Path
+    bold: Path
+    italic: Path
+
+
+# Where the common systems keep a TrueType font that covers the Latin scripts of Europe and Turkey:
+# DejaVu Sans (Debian/Ubuntu: fonts-dejavu-core; Fedora; Arch), else Liberation Sans, else Arial.
+_CANDIDATES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    (
+        "DejaVuSans.ttf",
+        "DejaVuSans-Bold.ttf",
+        "DejaVuSans-Oblique.ttf",
+        (
+            "/usr/share/fonts/truetype/dejavu",
+            "/usr/share/fonts/dejavu-sans-fonts",
+            "/usr/share/fonts/dejavu",
+            "/usr/share/fonts/TTF",
+            "/usr/local/share/fonts/dejavu",
+            "/usr/local/share/fonts",
+            "/opt/homebrew/share/fonts",
+            str(Path.home() / ".local/share/fonts"),
+            str(Path.home() / "Library/Fonts"),
+        ),
+    ),
+    (
+        "LiberationSans-Regular.ttf",
+        "LiberationSans-Bold.ttf",
+        "LiberationSans-Italic.ttf",
+        ("/usr/share/fonts/truetype/liberation", "/usr/share/fonts/liberation-sans"),
+    ),
+    ("arial.ttf", "arialbd.ttf", "ariali.ttf", (os.path.expandvars(r"%WINDIR%\Fonts"),)),
+    (
+        "Arial.ttf",
+        "Arial Bold.ttf",
+        "Arial Italic.ttf",
+        ("/System/Library/Fonts/Supplemental", "/Library/Fonts"),
+    ),
+)
+
+MISSING_FONT = (
+    "Für die PDF-Ausgabe fehlt eine Unicode-Schrift (DejaVu Sans, Liberation Sans oder Arial). "
+    "Unter Debian oder Ubuntu: „sudo apt install fonts-dejavu-core“; oder den Ordner mit "
+    "DejaVuSans.ttf, DejaVuSans-Bold.ttf und DejaVuSans-Oblique.ttf in KOORDINATION_PDF_FONTS "
+    "angeben."
+)
+
+
+def find_fonts() -> FontFiles:
+    """The font files for PDFs; ``KOORDINATION_PDF_FONTS`` names a folder holding DejaVu Sans."""
+    override = os.environ.get("KOORDINATION_PDF_FONTS")
+    candidates = list(_CANDIDATES)
+    if override:
+        candidates = [(*candidates[0][:3], (override,))]
+    for regular, bold, italic, folders in candidates:
+        for folder in folders:
+            base = Path(folder)
+            files = FontFiles(base / regular, base / bold, base / italic)
+            if files.regular.is_file() and files.bold.is_file():
+                if not files.italic.is_file():
+                    files = FontFiles(files.regular, files.bold, files.regular)
+                return files
+    raise KoordinationError(MISSING_FONT)
 
 
 def _hex(colour: str) -> tuple[int, int, int]:
@@ -55,7 +124,8 @@ class _PDF(FPDF):
         self.logo = logo
         self.primary = _hex(document.letterhead.primary_colour)
         self.accent = _hex(document.letterhead.accent_colour)
-        add_fonts(self, FAMILY, fonts)
+        for style, path in (("", fonts.regular), ("B", fonts.bold), ("I", fonts.italic)):
+            self.add_font(FAMILY, style, str(path))
         # "{nb}" in user text must stay literal: the alias for the page count is a string that
         # cleaned user text can never hold (it has NUL characters).
         self.alias_nb_pages(PAGE_COUNT)
