@@ -11,8 +11,9 @@ from sqlalchemy import event, inspect, text
 from support.consents import import_people
 
 from koordination.db.engine import Database
+from koordination.db.errors import DUPLICATE
 from koordination.errors import KoordinationError
-from koordination.services.directory.imports import bulk, people_writer
+from koordination.services.directory.imports import bulk, people, people_writer
 from koordination.services.directory.imports.service import Imports
 from koordination.services.directory.search import PeopleFilter
 from koordination.services.directory.service import Directory
@@ -73,11 +74,13 @@ def test_a_large_import_leaves_the_indexes_as_they_were(
     assert report.created == 40
     dropped = [sql for sql in statements if sql.startswith("DROP INDEX")]
     if db.is_sqlite:  # PostgreSQL keeps its indexes while the rows go in
-        # person: the search index; e-mails, phones: by person; affiliations: by person and
-        # organisation; consents: by person and text; the trail: time, owner kind and owner.
-        assert len(dropped) == 10
-        assert not any("address_key" in sql for sql in dropped)  # unique: refuses duplicates
+        # person: the search index; e-mails: by address (unique) and by person; phones: by
+        # person; affiliations: by person and organisation; consents: by person and text; the
+        # trail: time, owner kind and owner.
+        assert len(dropped) == 11
         assert sum(sql.startswith("CREATE INDEX") for sql in statements) == 10
+        unique = [sql for sql in statements if sql.startswith("CREATE UNIQUE INDEX")]
+        assert len(unique) == 1 and "address_key" in unique[0]
     else:
         assert not dropped
     assert _indexes(db) == before
@@ -106,3 +109,20 @@ def test_a_failed_large_import_gives_the_indexes_back(
         import_people(Imports(db), _file(tmp_path, 40))
     assert _indexes(db) == before
     assert Directory(db).count_people() == 0
+
+
+def test_a_duplicate_address_is_refused_when_its_index_is_rebuilt(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The unique index on the addresses is rebuilt too: a duplicate that got past the
+    reader's checks fails the rebuild, and with it the whole import."""
+    monkeypatch.setattr(bulk, "REBUILD_MIN_ROWS", 10)
+    directory = Directory(db)
+    import_people(Imports(db), _file(tmp_path, 1))  # anna.0@example.org is stored now
+    before = _indexes(db)
+    monkeypatch.setattr(people, "check_existing", lambda *args, **kwargs: None)
+    with pytest.raises(KoordinationError) as failed:
+        import_people(Imports(db), _file(tmp_path, 40))  # anna.0 again, unnoticed
+    assert str(failed.value) == DUPLICATE["address_key"]
+    assert _indexes(db) == before
+    assert directory.count_people() == 1

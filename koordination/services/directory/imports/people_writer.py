@@ -176,7 +176,7 @@ def insert_people(
     consent_values: dict[tuple[ConsentPurpose, datetime | None], tuple[tuple[Any, ...], str]] = {}
     memberships = 0
     with ExitStack() as rebuilt:
-        # A city's worth of new rows: the plain indexes are built once the rows are in.
+        # A city's worth of new rows: the indexes are built once the rows are in.
         for model, count in counts.items():
             rebuilt.enter_context(indexes_rebuilt(conn, table_of(model), count))
         if entries is not None:
