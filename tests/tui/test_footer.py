@@ -1,9 +1,10 @@
 """The footer at 80×24: every key it shows is whole, and F1 and the palette's key stay in view,
-in the main window, the sitting and a form."""
+in the main window, the sitting and a form; the list areas show their own keys."""
 
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 from textual.screen import Screen
 from textual.widgets._footer import FooterKey
@@ -11,13 +12,14 @@ from tui_support import make_app, settle
 
 from koordination.tui.app import KoordinationApp
 from koordination.tui.areas.meetings import MeetingsArea
+from koordination.tui.dialogs.directory import MembershipScreen
 from koordination.tui.dialogs.form import FormScreen
 from koordination.tui.screens.sitting import SittingScreen
 
 SIZE = (80, 24)
 
 
-def footer_keys(screen: Screen[object]) -> list[str]:
+def footer_keys(screen: Screen[Any], size: tuple[int, int] = SIZE) -> list[str]:
     """The keys the screen's footer shows, each as it reads; checks each is whole and inside."""
     shown: list[str] = []
     for key in screen.query(FooterKey):
@@ -28,7 +30,7 @@ def footer_keys(screen: Screen[object]) -> list[str]:
         assert text.split() == " ".join(words).split(), text
         region = key.region
         assert region.width == len(text), (text, region)
-        assert region.x >= 0 and region.right <= SIZE[0], (text, region)
+        assert region.x >= 0 and region.right <= size[0], (text, region)
         shown.append(" ".join(words))
     regions = sorted(k.region for k in screen.query(FooterKey) if k.display)
     for left, right in itertools.pairwise(regions):
@@ -79,9 +81,45 @@ async def test_organisations_footer_shows_the_offers_key_at_80_columns(demo_db: 
         await settle(pilot, app)
         shown = footer_keys(app.screen)
         assert shown == [
-            "n Neu", "e Bearbeiten", "x Archivieren", "/ Suchen", "H Angebote",
+            "n Neu", "e Bearbeiten", "/ Suchen", "H Angebote", "x Archivieren",
             "F1 Hilfe", "Strg+P Befehle",
         ]  # fmt: skip
         await pilot.press("H")
         await settle(pilot, app)
         assert type(app.screen).__name__ == "OffersScreen"
+
+
+async def test_list_areas_show_their_own_keys_before_archiving_at_80_columns(demo_db: str) -> None:
+    # Every list shares Neu, Bearbeiten and Suchen; after them comes what the area is for:
+    # recording a consent in Personen, adding and ending a membership in Gruppen. Archivieren
+    # (rarer, and named by F1 and the palette) gives way to them; at 120 columns all show.
+    app: KoordinationApp = make_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("2")
+        await settle(pilot, app)
+        shown = footer_keys(app.screen)
+        assert shown == [
+            "n Neu", "e Bearbeiten", "/ Suchen", "w Einwilligung",
+            "F1 Hilfe", "Strg+P Befehle",
+        ]  # fmt: skip
+
+        await pilot.press("4")
+        await settle(pilot, app)
+        shown = footer_keys(app.screen)
+        assert shown == [
+            "n Neu", "e Bearbeiten", "/ Suchen", "+ Mitglied +", "− Mitglied −",
+            "F1 Hilfe", "Strg+P Befehle",
+        ]  # fmt: skip
+
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot, app)
+        shown = footer_keys(app.screen, (120, 40))
+        assert shown[:7] == [
+            "n Neu", "e Bearbeiten", "/ Suchen", "+ Mitglied +", "− Mitglied −",
+            "x Archivieren", "z Archiv zeigen",
+        ]  # fmt: skip
+
+        await pilot.press("+")  # the footer's key does what it says
+        await settle(pilot, app)
+        assert isinstance(app.screen, MembershipScreen)

@@ -44,9 +44,14 @@ class GroupsArea(ListArea):
         Column("Mitgl.", 6, 0, priority=1, min_width=6),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
-        *list_bindings("Gruppe", "Gruppen"),
-        bind("add_member", "add_member", "Mitglied hinzufügen"),
-        bind("end_member", "end_membership", "Mitgliedschaft beenden"),
+        *list_bindings(
+            "Gruppe",
+            "Gruppen",
+            [
+                bind("add_member", "add_member", "Mitglied hinzufügen"),
+                bind("end_member", "end_membership", "Mitgliedschaft beenden"),
+            ],
+        ),
     ]
 
     def compose_detail_top(self) -> Iterable[Widget]:

@@ -27,13 +27,20 @@ if TYPE_CHECKING:
     from koordination.tui.dialogs.transfer import ExportKind, ImportKind
 
 
-def list_bindings(one: str, many: str, *, can_import: bool = False) -> list[Binding]:
-    """The keys every list area shares; the footer shows the daily ones, F1 all."""
+def list_bindings(
+    one: str, many: str, own: Iterable[Binding] = (), *, can_import: bool = False
+) -> list[Binding]:
+    """The keys of a list area in the footer's order: the daily keys every list shares (Neu,
+    Bearbeiten, Suchen), then the area's ``own`` keys (Einwilligung, Mitglied +, Angebote),
+    then the rarer shared ones. At 80 columns the footer leaves out what does not fit from the
+    end: Archivieren before an area's own key (F1 and the palette name it), Archiv zeigen (the
+    Archiv switch is on screen)."""
     out = [
         bind("new", "new", f"{one} anlegen"),
         bind("edit", "edit", f"{one} bearbeiten"),
-        bind("remove", "archive", f"{one} archivieren/wiederherstellen"),
         bind("search", "search", f"{many}: Suche"),
+        *own,
+        bind("remove", "archive", f"{one} archivieren/wiederherstellen"),
         bind("archive_view", "toggle_archive_view", f"Archiv zeigen ({many})"),
         bind("history", "history", f"Verlauf: Änderungen ({one})", show=False),
         bind("export", "export", f"{many} ausgeben (CSV, Excel, JSON)", show=False),

@@ -47,11 +47,18 @@ class OrganisationsArea(ListArea):
         Column("E-Mail", 28, 1, priority=4, min_width=16),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
-        *list_bindings("Organisation", "Organisationen", can_import=True),
-        bind(
-            "offers",
-            "offers",
-            "Mitwirkungsmöglichkeiten: Angebote der Organisationen pflegen und veröffentlichen",
+        *list_bindings(
+            "Organisation",
+            "Organisationen",
+            [
+                bind(
+                    "offers",
+                    "offers",
+                    "Mitwirkungsmöglichkeiten: Angebote der Organisationen pflegen und "
+                    "veröffentlichen",
+                ),
+            ],
+            can_import=True,
         ),
     ]
 

@@ -96,58 +96,65 @@ class PeopleArea(PersonPrivacyArea):
         Column("E-Mail", 30, 1, priority=2, min_width=16),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
-        *list_bindings("Person", "Personen", can_import=True),
-        bind("consent", "add_consent", "Einwilligung erfassen"),
-        bind("withdraw", "withdraw_consent", "Einwilligung widerrufen", show=False),
-        bind(
-            "consent_texts",
-            "consent_texts",
-            "Katalog der Einwilligungstexte: ansehen, neue Fassung anlegen",
-            show=False,
-        ),
-        bind(
-            "art14_informed",
-            "art14_informed",
-            "Information nach Art. 14 DSGVO als versandt vermerken",
-            show=False,
-        ),
-        bind(
-            "add_member",
-            "add_affiliation",
-            "Person einer Organisation zuordnen",
-            label="Organisation +",
-            show=False,
-        ),
-        bind(
-            "end_member",
-            "end_affiliation",
-            "Zugehörigkeit zu einer Organisation beenden",
-            label="Organisation −",
-            show=False,
-        ),
-        bind(
-            "access_report",
-            "access_report",
-            "Auskunft nach Art. 15 DSGVO: alle Daten der Person als PDF, DOCX, ODT und JSON",
-            show=False,
-        ),
-        bind(
-            "erase",
-            "erase",
-            "Person löschen nach Art. 17 DSGVO: Personendaten überall entfernen",
-            show=False,
-        ),
-        bind(
-            "restrict",
-            "restrict",
-            "Verarbeitung einschränken (Art. 18 DSGVO) oder die Einschränkung aufheben",
-            show=False,
-        ),
-        bind(
-            "objection",
-            "objection",
-            "Widerspruch (Art. 21 DSGVO) erfassen oder darüber entscheiden",
-            show=False,
+        *list_bindings(
+            "Person",
+            "Personen",
+            [
+                bind("consent", "add_consent", "Einwilligung erfassen"),
+                bind("withdraw", "withdraw_consent", "Einwilligung widerrufen", show=False),
+                bind(
+                    "consent_texts",
+                    "consent_texts",
+                    "Katalog der Einwilligungstexte: ansehen, neue Fassung anlegen",
+                    show=False,
+                ),
+                bind(
+                    "art14_informed",
+                    "art14_informed",
+                    "Information nach Art. 14 DSGVO als versandt vermerken",
+                    show=False,
+                ),
+                bind(
+                    "add_member",
+                    "add_affiliation",
+                    "Person einer Organisation zuordnen",
+                    label="Organisation +",
+                    show=False,
+                ),
+                bind(
+                    "end_member",
+                    "end_affiliation",
+                    "Zugehörigkeit zu einer Organisation beenden",
+                    label="Organisation −",
+                    show=False,
+                ),
+                bind(
+                    "access_report",
+                    "access_report",
+                    "Auskunft nach Art. 15 DSGVO: alle Daten der Person als PDF, DOCX, ODT "
+                    "und JSON",
+                    show=False,
+                ),
+                bind(
+                    "erase",
+                    "erase",
+                    "Person löschen nach Art. 17 DSGVO: Personendaten überall entfernen",
+                    show=False,
+                ),
+                bind(
+                    "restrict",
+                    "restrict",
+                    "Verarbeitung einschränken (Art. 18 DSGVO) oder die Einschränkung aufheben",
+                    show=False,
+                ),
+                bind(
+                    "objection",
+                    "objection",
+                    "Widerspruch (Art. 21 DSGVO) erfassen oder darüber entscheiden",
+                    show=False,
+                ),
+            ],
+            can_import=True,
         ),
     ]
 
