@@ -81,3 +81,19 @@ def test_no_key_means_two_things_anywhere_in_the_interface() -> None:
                 if key in LIST_KEYS:
                     clashes.append(f"{where} (die Taste gehört zu {LIST_KEYS[key]})")
     assert clashes == []
+
+
+def test_list_areas_put_their_own_keys_before_the_rarer_list_keys() -> None:
+    # The footer shows keys in binding order as far as they fit: at 80 columns what comes
+    # after the daily list keys and the area's own keys is what gives way.
+    from koordination.tui.areas.groups import GroupsArea
+    from koordination.tui.areas.organisations import OrganisationsArea
+    from koordination.tui.areas.people import PeopleArea
+
+    for area, own in (
+        (PeopleArea, ["consent"]),
+        (GroupsArea, ["add_member", "end_member"]),
+        (OrganisationsArea, ["offers"]),
+    ):
+        shown = [verb_of(b) for b in area.BINDINGS if isinstance(b, Binding) and b.show]
+        assert shown == ["new", "edit", "search", *own, "remove", "archive_view"], area

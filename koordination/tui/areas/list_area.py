@@ -32,9 +32,9 @@ def list_bindings(
 ) -> list[Binding]:
     """The keys of a list area in the footer's order: the daily keys every list shares (Neu,
     Bearbeiten, Suchen), then the area's ``own`` keys (Einwilligung, Mitglied +, Angebote),
-    then the rarer shared ones. At 80 columns the footer leaves out what does not fit from the
-    end: Archivieren before an area's own key (F1 and the palette name it), Archiv zeigen (the
-    Archiv switch is on screen)."""
+    then the rarer shared ones. The footer shows them in this order as far as they fit, so at
+    80 columns Archivieren gives way to an area's own keys (F1 and the palette name it), and
+    Archiv zeigen to all of them (the Archiv switch is on screen)."""
     out = [
         bind("new", "new", f"{one} anlegen"),
         bind("edit", "edit", f"{one} bearbeiten"),
