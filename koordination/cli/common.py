@@ -7,13 +7,15 @@ import contextlib
 import json
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from koordination.errors import KoordinationError
 
 if TYPE_CHECKING:
+    import threading
+
     from koordination.core import Core
     from koordination.domain.enums import Sector
     from koordination.outputs.document.model import Letterhead
@@ -176,18 +178,24 @@ def sector(text: str) -> Sector:
     return found
 
 
-def number(text: str) -> int:
-    """A record number on the command line (the one parser every command uses)."""
-    # isdecimal, not isdigit: int("²") fails; 18 digits still fit into a database integer
-    if not text.isdecimal() or len(text) > 18 or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"„{text}“ ist keine Nummer")
-    return int(text)
+def bounded(low: int, high: int, what: str = "") -> Callable[[str], int]:
+    """The argument type of a whole number from ``low`` to ``high``; anything else is refused
+    with „…“ ist keine Zahl von ``low`` bis ``high`` (or „…“ ist ``what``)."""
+    refusal = what or f"keine Zahl von {low} bis {high}"
+
+    def whole_number(text: str) -> int:
+        # isdecimal, not isdigit: int("²") fails. At most 18 digits: they fit into a database
+        # integer, and int() of a few thousand digits is refused by Python itself.
+        if not text.isdecimal() or len(text) > 18 or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(f"„{text}“ ist {refusal}")
+        return int(text)
+
+    return whole_number
 
 
-def year(text: str) -> int:
-    if not text.isdecimal() or not 2000 <= int(text) <= 2100:
-        raise argparse.ArgumentTypeError(f"„{text}“ ist kein Jahr")
-    return int(text)
+#: A record number on the command line (the one parser every command uses).
+number = bounded(1, 10**18 - 1, "keine Nummer")
+year = bounded(2000, 2100, "kein Jahr")
 
 
 def when(text: str) -> datetime:
@@ -311,6 +319,31 @@ def progress(label: str) -> Callable[[int, int], None] | None:
         )
 
     return report
+
+
+@contextlib.contextmanager
+def stopped_by_ctrl_c() -> Iterator[threading.Event]:
+    """While messages go out: an event the first Ctrl+C sets (the sending stops after the
+    message on its way), and a second Ctrl+C that stops at once."""
+    import signal
+    import threading
+
+    stop = threading.Event()
+
+    def interrupted(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        err(
+            "\nDer Versand hält nach der laufenden Nachricht an (noch einmal Strg+C bricht "
+            "sofort ab)."
+        )
+
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def print_json(data: Any) -> None:

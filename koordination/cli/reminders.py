@@ -9,20 +9,20 @@ server could not be reached, 130 when interrupted. With ``--quiet`` it prints on
 from __future__ import annotations
 
 import argparse
-import signal
-import threading
 from typing import TYPE_CHECKING, Any
 
 from koordination.cli import common
 from koordination.cli.common import (
     INTERRUPTED,
     actions,
+    bounded,
     command,
     err,
     group_id,
     note,
     open_core,
     print_json,
+    stopped_by_ctrl_c,
 )
 
 if TYPE_CHECKING:
@@ -30,11 +30,10 @@ if TYPE_CHECKING:
 
 
 def _days(text: str) -> int:
+    # The bound is read when a value is given: the service's module is too heavy for --help.
     from koordination.services.reminders import MAX_DAYS
 
-    if not text.isdecimal() or not 0 <= int(text) <= MAX_DAYS:
-        raise argparse.ArgumentTypeError(f"„{text}“ ist keine Zahl von 0 bis {MAX_DAYS}")
-    return int(text)
+    return bounded(0, MAX_DAYS)(text)
 
 
 def register(sub: Any) -> None:
@@ -103,17 +102,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     plan = core.reminders.plan()
     settings = load_smtp_settings() if plan.due else None
-    stop = threading.Event()
-
-    def interrupted(signum: int, frame: object) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt
-        stop.set()
-        err(
-            "\nDer Versand hält nach der laufenden Nachricht an (noch einmal Strg+C bricht "
-            "sofort ab)."
-        )
-
     if not quiet:
         for r in plan.left_out:
             note(f"nicht berücksichtigt: {r.label}: {r.name}: {r.reason}")
@@ -123,13 +111,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         result = RunResult(plan, Delivered(0, 0, (), ()))
     else:
-        previous = signal.signal(signal.SIGINT, interrupted)
-        try:
+        with stopped_by_ctrl_c() as stop:
             result = core.reminders.run(
                 settings, progress=None if quiet else common.progress("Erinnerungen"), stop=stop
             )
-        finally:
-            signal.signal(signal.SIGINT, previous)
     for line in (*result.delivered.failed, *result.delivered.unclear):
         err(f"Nicht zugestellt: {line}")
     print(result.summary())

@@ -4,23 +4,22 @@ organisations or everyone, one message per recipient, resumable and never sent t
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from koordination.cli.common import (
     INTERRUPTED,
     actions,
+    bounded,
     command,
     cut,
-    err,
     note,
     number,
     open_core,
     print_json,
     progress,
+    stopped_by_ctrl_c,
     table,
 )
 from koordination.errors import KoordinationError
@@ -30,16 +29,8 @@ if TYPE_CHECKING:
     from koordination.domain.records.circulars import CircularPlan, CircularRecord, SendResult
 
 
-def _per_minute(text: str) -> int:
-    from koordination.domain.records.circulars import MAX_PER_MINUTE
-
-    if not text.isdecimal() or not 1 <= int(text) <= MAX_PER_MINUTE:
-        raise argparse.ArgumentTypeError(f"„{text}“ ist keine Zahl von 1 bis {MAX_PER_MINUTE}")
-    return int(text)
-
-
 def register(sub: Any) -> None:
-    from koordination.domain.records.circulars import DEFAULT_PER_MINUTE
+    from koordination.domain.records.circulars import DEFAULT_PER_MINUTE, MAX_PER_MINUTE
 
     circulars = actions(
         command(sub, "rundmail", "Rundmails an Gruppen, Sektoren, Organisationen oder alle"),
@@ -83,7 +74,7 @@ def register(sub: Any) -> None:
     )
     send.add_argument(
         "--pro-minute",
-        type=_per_minute,
+        type=bounded(1, MAX_PER_MINUTE),
         default=DEFAULT_PER_MINUTE,
         metavar="N",
         help=f"höchstens N Nachrichten pro Minute (Vorgabe {DEFAULT_PER_MINUTE}, schont "
@@ -171,24 +162,10 @@ def cmd_resume(args: argparse.Namespace) -> int:
 def _send(core: Core, circular_id: int, settings: object) -> int:
     """Send with progress; the first Ctrl+C stops after the message on its way (the rest
     waits for `resume`), a second one stops at once."""
-    stop = threading.Event()
-
-    def interrupted(signum: int, frame: object) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt
-        stop.set()
-        err(
-            "\nDer Versand hält nach der laufenden Nachricht an (noch einmal Strg+C bricht "
-            "sofort ab)."
-        )
-
-    previous = signal.signal(signal.SIGINT, interrupted)
-    try:
+    with stopped_by_ctrl_c() as stop:
         result = core.circulars.send(
             circular_id, settings, progress=progress("Rundmail"), stop=stop
         )
-    finally:
-        signal.signal(signal.SIGINT, previous)
     return _finished(result)
 
 

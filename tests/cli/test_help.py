@@ -57,6 +57,11 @@ def test_every_command_help_ends_with_examples_that_name_the_command() -> None:
         (["people", "list", "--search"], "Angabe --search: erwartet einen Wert"),
         (["people", "list", "--json=ja"], "Angabe --json: erwartet keinen Wert"),
         (["people", "show", "abc"], "Angabe NR: „abc“ ist keine Nummer"),
+        (["reminders", "days", "31"], "Angabe TAGE: „31“ ist keine Zahl von 0 bis 30"),
+        (
+            ["rundmail", "send", "--pro-minute", "0"],
+            "Angabe --pro-minute: „0“ ist keine Zahl von 1 bis 6000",
+        ),
         (
             ["import", "people", "a.csv", "--update-existing", "--skip-existing"],
             "nicht zusammen mit",
