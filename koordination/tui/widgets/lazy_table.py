@@ -124,6 +124,19 @@ Loader = Callable[[int, int], Sequence[Row]]
 Counter = Callable[[], int]
 
 
+class TableMessage(Message):
+    """A message from a ``LazyTable``: its ``control`` is the table, so that a handler can
+    pick the table by its id (``@on(LazyTable.RowSelected, "#organisation-picker")``)."""
+
+    def __init__(self, table: LazyTable) -> None:
+        super().__init__()
+        self.table = table
+
+    @property
+    def control(self) -> LazyTable:
+        return self.table
+
+
 class LazyTable(ScrollView, can_focus=True):
     """A virtual table: ``row_count`` lines tall, rows fetched lazily through a loader.
 
@@ -179,56 +192,36 @@ class LazyTable(ScrollView, can_focus=True):
 
     cursor_row: reactive[int] = reactive(0, always_update=True)
 
-    class RowHighlighted(Message):
+    class RowHighlighted(TableMessage):
         """The cursor moved to a row (``row_id`` is ``None`` while the row is not loaded)."""
 
         def __init__(self, table: LazyTable, index: int, row_id: int | None) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.index = index
             self.row_id = row_id
 
-        @property
-        def control(self) -> LazyTable:
-            return self.table
-
-    class Loaded(Message):
+    class Loaded(TableMessage):
         """A new list (or its exact count) is shown."""
 
         def __init__(self, table: LazyTable, row_count: int, exact: bool) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.row_count = row_count
             self.exact = exact
 
-        @property
-        def control(self) -> LazyTable:
-            return self.table
-
-    class ColumnsHidden(Message):
+    class ColumnsHidden(TableMessage):
         """Which columns dropped out for room changed (``hidden``: their indexes)."""
 
         def __init__(self, table: LazyTable, hidden: tuple[int, ...]) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.hidden = hidden
 
-        @property
-        def control(self) -> LazyTable:
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(TableMessage):
         """Enter was pressed on a loaded row."""
 
         def __init__(self, table: LazyTable, index: int, row_id: int) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.index = index
             self.row_id = row_id
-
-        @property
-        def control(self) -> LazyTable:
-            return self.table
 
     def __init__(
         self,
