@@ -10,6 +10,7 @@ a component to the file.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -200,19 +201,28 @@ def _organizer(event: Event, *, required: bool) -> vCalAddress | None:
 
 def _vevent(
     event: Event,
+    override: Override | None = None,
     *,
     dtstamp: datetime,
-    start: datetime,
-    end: datetime,
-    place: Place,
-    sequence: int,
     status: str,
+    attendee: vCalAddress | None,
+    organizer: vCalAddress | None,
     recurrence_id: datetime | None = None,
+    sequence: int | None = None,
     series: bool = False,
     exdates: Iterable[datetime] = (),
-    attendee: vCalAddress | None = None,
-    organizer: vCalAddress | None = None,
 ) -> VEvent:
+    """One VEVENT: a series (``series``: its own times, RRULE and ``exdates``), a single
+    meeting, or the date of a series first at ``recurrence_id``; ``override`` moves the
+    latter two. The ``sequence`` is the higher of the event's and the override's unless
+    given."""
+    if series:
+        start, end, place = event.start, event.end, event.place
+    else:
+        original = event.start if recurrence_id is None else recurrence_id
+        start, end, place = _moved(event, original, override)
+    if sequence is None:
+        sequence = _sequence(event, override)
     vevent = VEvent()
     vevent.add("uid", checked_uid(event.uid))
     vevent.add("sequence", sequence)
@@ -257,59 +267,23 @@ def _components(
     (with the attendee's answer for that date, when it differs)."""
     status = "CANCELLED" if event.cancelled else "CONFIRMED"
     overrides = matching_overrides(event)
+    vevent = functools.partial(
+        _vevent, event, dtstamp=dtstamp, status=status, attendee=attendee, organizer=organizer
+    )
     if not event.rrule:
         # A single meeting has no occurrences to override: a move is simply its new time.
         override = next(iter(overrides.values()), None)
-        start, end, place = _moved(event, event.start, override)
         if override is not None and override.cancelled:
-            status = "CANCELLED"
-        return [
-            _vevent(
-                event,
-                dtstamp=dtstamp,
-                start=start,
-                end=end,
-                place=place,
-                sequence=_sequence(event, override),
-                status=status,
-                attendee=attendee,
-                organizer=organizer,
-            )
-        ]
-    components = [
-        _vevent(
-            event,
-            dtstamp=dtstamp,
-            start=event.start,
-            end=event.end,
-            place=event.place,
-            sequence=event.sequence,
-            status=status,
-            series=True,
-            exdates=[rid for rid, o in overrides.items() if o.cancelled],
-            attendee=attendee,
-            organizer=organizer,
-        )
+            return [vevent(override, status="CANCELLED")]
+        return [vevent(override)]
+    per_date = occurrence_attendees or {}
+    master = vevent(series=True, exdates=[rid for rid, o in overrides.items() if o.cancelled])
+    moved = [
+        vevent(override, recurrence_id=rid, attendee=per_date.get(rid, attendee))
+        for rid, override in sorted(overrides.items())
+        if not override.cancelled
     ]
-    for rid, override in sorted(overrides.items()):
-        if override.cancelled:
-            continue
-        start, end, place = _moved(event, rid, override)
-        components.append(
-            _vevent(
-                event,
-                dtstamp=dtstamp,
-                start=start,
-                end=end,
-                place=place,
-                sequence=_sequence(event, override),
-                status=status,
-                recurrence_id=rid,
-                attendee=(occurrence_attendees or {}).get(rid, attendee),
-                organizer=organizer,
-            )
-        )
-    return components
+    return [master, *moved]
 
 
 def _sequence(event: Event, override: Override | None) -> int:
@@ -377,42 +351,22 @@ def cancellation(
     cal = _calendar("CANCEL")
     organizer = _organizer(event, required=True)
     address = _attendee(attendee, rsvp=False)
-    if recurrence_id is None:
-        cal.add_component(
-            _vevent(
-                event,
-                dtstamp=dtstamp,
-                start=event.start,
-                end=event.end,
-                place=event.place,
-                sequence=event.sequence,
-                status="CANCELLED",
-                series=True,
-                attendee=address,
-                organizer=organizer,
-            )
+    # A moved date is cancelled where it was moved to: its DTSTART is the moved start (the
+    # date people know it by), its RECURRENCE-ID stays the original one.
+    override = next((o for o in event.overrides if o.recurrence_id == recurrence_id), None)
+    cal.add_component(
+        _vevent(
+            event,
+            None if override is None else dataclasses.replace(override, cancelled=False),
+            dtstamp=dtstamp,
+            status="CANCELLED",
+            attendee=address,
+            organizer=organizer,
+            recurrence_id=recurrence_id,
+            sequence=event.sequence,
+            series=recurrence_id is None,
         )
-    else:
-        # A moved date is cancelled where it was moved to: its DTSTART is the moved start
-        # (the date people know it by), its RECURRENCE-ID stays the original one.
-        override = next((o for o in event.overrides if o.recurrence_id == recurrence_id), None)
-        if override is not None:
-            override = dataclasses.replace(override, cancelled=False)
-        start, end, place = _moved(event, recurrence_id, override)
-        cal.add_component(
-            _vevent(
-                event,
-                dtstamp=dtstamp,
-                start=start,
-                end=end,
-                place=place,
-                sequence=event.sequence,
-                status="CANCELLED",
-                recurrence_id=recurrence_id,
-                attendee=address,
-                organizer=organizer,
-            )
-        )
+    )
     return bytes(cal.to_ical())
 
 
