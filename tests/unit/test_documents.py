@@ -322,6 +322,16 @@ def test_sign_in_list_has_a_row_per_person_and_blank_rows() -> None:
     assert "\n5\n" in text and "\n6\n" not in text
 
 
+def test_a_sign_in_list_is_one_table_for_every_format() -> None:
+    block = SignatureLines((("Ayşe Yılmaz", "Nachbarschaftshilfe"),), blank=1)
+    sheet = block.as_table()
+    assert sheet.headers == ("Nr.", "Name", "Organisation", "Unterschrift")
+    assert sheet.rows == (("1", "Ayşe Yılmaz", "Nachbarschaftshilfe", ""), ("2", "", "", ""))
+    assert sheet.fractions() == (0.06, 0.32, 0.32, 0.30)
+    as_list, as_table = (Document("Liste", blocks=(b,)) for b in (block, sheet))
+    assert render(as_list, "md") == render(as_table, "md")
+
+
 # --- writing files ------------------------------------------------------------------------------
 
 

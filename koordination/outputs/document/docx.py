@@ -228,13 +228,9 @@ def _block(doc: DocxDocument, block: Block, document: Document) -> None:
         case KeyValue(pairs=pairs):
             _pairs(doc, pairs)
         case SignatureLines():
+            sheet = block.as_table()
             _table(
-                doc,
-                ("Nr.", *block.headers),
-                [(*row, "") for row in block.numbered()],
-                (0.06, 0.32, 0.32, 0.30),
-                primary,
-                row_height_cm=1.1,
+                doc, sheet.headers, list(sheet.rows), sheet.fractions(), primary, row_height_cm=1.1
             )
         case PageBreak():
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)

@@ -88,8 +88,7 @@ def _block(block: Block) -> str:
         case KeyValue(pairs=pairs):
             return _pairs(pairs)
         case SignatureLines():
-            headers = ("Nr.", *block.headers)
-            return _table(headers, [(*row, "") for row in block.numbered()])
+            return _block(block.as_table())
         case Note():
             body = md_lines(block.text)
             if block.label:

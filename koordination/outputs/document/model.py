@@ -175,6 +175,12 @@ class SignatureLines:
         start = len(filled) + 1
         return filled + [(str(i), "", "") for i in range(start, start + max(self.blank, 0))]
 
+    def as_table(self) -> Table:
+        """The list as the table every format prints: number, name, organisation and an
+        empty cell to sign in."""
+        rows = tuple((*row, "") for row in self.numbered())
+        return Table(("Nr.", *self.headers), rows, (6, 32, 32, 30))
+
 
 @dataclass(frozen=True)
 class PageBreak:

@@ -381,10 +381,11 @@ class _Writer:
             case KeyValue(pairs=pairs):
                 self._pairs(pairs)
             case SignatureLines():
+                sheet = block.as_table()
                 self._table(
-                    ("Nr.", *block.headers),
-                    [(*row, "") for row in block.numbered()],
-                    (0.06, 0.32, 0.32, 0.30),
+                    sheet.headers,
+                    list(sheet.rows),
+                    sheet.fractions(),
                     row_style="K_Unterschriftzeile",
                 )
             case PageBreak():

@@ -346,13 +346,8 @@ def _block(pdf: _PDF, block: Block) -> None:
         case KeyValue(pairs=pairs):
             _pairs(pdf, pairs)
         case SignatureLines():
-            _table(
-                pdf,
-                ("Nr.", *block.headers),
-                [(*row, "") for row in block.numbered()],
-                (0.06, 0.32, 0.32, 0.30),
-                min_row_height=10,
-            )
+            sheet = block.as_table()
+            _table(pdf, sheet.headers, list(sheet.rows), sheet.fractions(), min_row_height=10)
         case PageBreak():
             pdf.add_page()
         case Note():
