@@ -9,20 +9,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.widgets import Button, DataTable, ProgressBar, Static
+from textual.widgets import Button, DataTable, Static
 
 from koordination.errors import KoordinationError
-from koordination.tui.dialogs.base import Dialog
 from koordination.tui.keys import bind
+from koordination.tui.screens.job_dialog import JobDialog
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from datetime import datetime
 
+    from textual.widget import Widget
+
     from koordination.core import Core
+    from koordination.db.roles import Needs
     from koordination.services.minutes_mail import MinutesPlan
     from koordination.services.reminders import Reminder, ReminderPlan
 
@@ -73,7 +75,7 @@ def rows_of(plan: ReminderPlan, minutes: list[tuple[int, int, str, datetime, int
     return found
 
 
-class OutgoingScreen(Dialog[None]):
+class OutgoingScreen(JobDialog[Row, "tuple[ReminderPlan, list[Any]]"]):
     """The table of what is due, the highlighted row's recipients, and sending it."""
 
     CSS_PATH = OUTGOING_CSS
@@ -82,59 +84,44 @@ class OutgoingScreen(Dialog[None]):
         bind("reload", "reload", "Neu laden", show=False),
         bind("cancel", "close", "Versand schließen", label="Schließen"),
     ]
+    PREFIX = "outgoing"
+    HEADING = "Zu versenden"
 
     def __init__(self, core: Core) -> None:
         super().__init__()
         self.core = core
         self.plan: ReminderPlan | None = None
-        self.rows: list[Row] = []
-        self.busy = False
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="outgoing-dialog"):
-            yield Static("Zu versenden", classes="dialog-title", id="outgoing-title")
-            yield DataTable(id="outgoing-table", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="outgoing-details"):
-                yield Static("Wird geladen …", id="outgoing-detail")
-            yield ProgressBar(id="outgoing-progress", show_eta=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Senden (Q)", variant="primary", id="outgoing-send", compact=True)
-                yield Button("Schließen (Esc)", id="outgoing-close", compact=True)
+    def compose_details(self) -> Iterator[Widget]:
+        yield Static("Wird geladen …", id="outgoing-detail")
 
-    def on_mount(self) -> None:
-        table: DataTable[Any] = self.query_one("#outgoing-table", DataTable)
+    def compose_buttons(self) -> Iterator[Widget]:
+        yield Button("Senden (Q)", variant="primary", id="outgoing-send", compact=True)
+
+    def columns(self) -> list[tuple[str, int]]:
         # The title takes what the two short columns leave (80 columns: 50).
-        table.add_column("Was", width=max(30, min(self.app.size.width, 100) - 30))
-        table.add_column("Wann", width=12)
-        table.add_column("An", width=4)
-        self.query_one(ProgressBar).display = False
-        table.focus()
-        self.load()
+        return [("Was", max(30, min(self.app.size.width, 100) - 30)), ("Wann", 12), ("An", 4)]
+
+    def needs(self) -> Needs:
+        """A reading login may look, not send (sending records each message)."""
+        from koordination.db.roles import EDIT
+
+        return EDIT
 
     # ------------------------------------------------------------------ loading
-    @work(thread=True, exclusive=True, group="outgoing")
-    def load(self) -> None:
-        try:
-            plan = self.core.reminders.plan()
-            minutes = self.core.minutes_mail.unsent()
-        except KoordinationError as exc:
-            self.app.call_from_thread(self._detail, escape(exc.message))
-            return
-        self.app.call_from_thread(self._loaded, plan, minutes)
+    def fetch(self) -> tuple[ReminderPlan, list[Any]]:
+        return self.core.reminders.plan(), self.core.minutes_mail.unsent()
+
+    def show_problem(self, message: str) -> None:
+        self._detail(escape(message))
 
     def _detail(self, text: str) -> None:
         self.query_one("#outgoing-detail", Static).update(text)
 
-    def _loaded(self, plan: ReminderPlan, minutes: list[Any]) -> None:
+    def show(self, found: tuple[ReminderPlan, list[Any]]) -> None:
+        plan, minutes = found
         self.plan = plan
-        self.rows = rows_of(plan, minutes)
-        table: DataTable[Any] = self.query_one("#outgoing-table", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for r in self.rows:
-            table.add_row(r.what, r.when, r.count, key=r.key)
-        if self.rows:
-            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
+        self.show_rows(rows_of(plan, minutes), lambda r: (r.what, r.when, r.count), lambda r: r.key)
         sent = f"; {plan.already} schon gesendet" if plan.already else ""
         self.query_one("#outgoing-title", Static).update(
             f"Zu versenden – {len(plan.due)} Erinnerung(en), {len(minutes)} Protokoll(e){sent}"
@@ -163,50 +150,24 @@ class OutgoingScreen(Dialog[None]):
         left = [r for r in self.plan.left_out if r.occasion == row.occasion]
         self._detail(_people_text(row.what, due, left))
 
-    def current(self) -> Row | None:
-        table: DataTable[Any] = self.query_one("#outgoing-table", DataTable)
-        if not self.rows or table.cursor_row < 0:
-            return None
-        return self.rows[min(table.cursor_row, len(self.rows) - 1)]
-
     # ------------------------------------------------------------------ sending
-    def _refused(self) -> bool:
-        """A reading login may look, not send (sending records each message)."""
-        access = getattr(self.app, "access", None)
-        if access is None:
-            return False
-        from koordination.db.roles import EDIT
-
-        if access.allows(EDIT):
-            return False
-        self.notify(access.refusal(EDIT), title="Nicht erlaubt", severity="warning")
-        return True
-
     @on(Button.Pressed, "#outgoing-send")
     @on(DataTable.RowSelected)
     def action_send(self) -> None:
         row = self.current()
-        if row is None or self.busy or self._refused():
+        if row is None or self.busy or self.refused():
             return
         if row.occasion:
             assert self.plan is not None
             due = [r for r in self.plan.due if r.occasion == row.occasion]
-            self._confirm(
+            self.confirm(
                 f"{len(due)} Erinnerung(en) jetzt senden?",
                 [row.what, *(f"an {r.name} <{r.email}>" for r in due[:SHOWN_NAMES])],
+                "Senden",
                 lambda: self.send_reminders(row.occasion),
             )
         else:
             self.plan_minutes(row)
-
-    def _confirm(self, title: str, lines: list[str], then: Any) -> None:
-        from koordination.tui.dialogs.form import ConfirmScreen
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                then()
-
-        self.app.push_screen(ConfirmScreen(title, lines, "Senden", "Abbrechen"), confirmed)
 
     @work(thread=True, exclusive=True, group="outgoing-plan")
     def plan_minutes(self, row: Row) -> None:
@@ -233,9 +194,10 @@ class OutgoingScreen(Dialog[None]):
         if len(plan.recipients) > SHOWN_NAMES:
             lines.append(f"… und {len(plan.recipients) - SHOWN_NAMES} weitere")
         lines += [f"nicht: {r.name} ({r.reason})" for r in plan.left_out[:4]]
-        self._confirm(
+        self.confirm(
             f"Protokoll an {len(plan.recipients)} Person(en) senden?",
             lines,
+            "Senden",
             lambda: self.send_minutes(plan),
         )
 
@@ -254,19 +216,10 @@ class OutgoingScreen(Dialog[None]):
     def _send(self, send: Any) -> None:
         """In the worker: the settings, the sending with progress, the result as a note."""
         from koordination.delivery.settings import load_smtp_settings
-        from koordination.tui.progress import Throttled
 
-        self.app.call_from_thread(self._set_busy, True)
-        progress = Throttled(
-            lambda done, total: self.app.call_from_thread(self._progress, done, total)
-        )
-        try:
-            delivered = send(load_smtp_settings(), progress)
-        except KoordinationError as exc:
-            self.app.call_from_thread(self._set_busy, False)
-            self.app.call_from_thread(self.notify, exc.message, severity="error", timeout=12)
+        delivered = self.run_job(lambda progress: send(load_smtp_settings(), progress))
+        if delivered is None:
             return
-        self.app.call_from_thread(self._set_busy, False)
         problems = [*delivered.failed, *delivered.unclear]
         text = f"{delivered.sent} Nachricht(en) gesendet."
         if problems:
@@ -279,24 +232,6 @@ class OutgoingScreen(Dialog[None]):
             timeout=12,
         )
         self.load()
-
-    def _set_busy(self, running: bool) -> None:
-        self.busy = running
-        bar = self.query_one(ProgressBar)
-        bar.display = running
-        if running:
-            bar.update(total=None, progress=0)
-
-    def _progress(self, done: int, total: int) -> None:
-        self.query_one(ProgressBar).update(total=total, progress=done)
-
-    def action_reload(self) -> None:
-        self.load()
-
-    @on(Button.Pressed, "#outgoing-close")
-    def action_close(self) -> None:
-        if not self.busy:
-            self.dismiss(None)
 
 
 def _people_text(what: str, due: list[Reminder], left: list[Reminder]) -> str:

@@ -6,20 +6,19 @@ the palette); imported only then, so it costs the start nothing."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.widgets import (
     Button,
     DataTable,
     Input,
     Label,
-    ProgressBar,
     RadioButton,
     RadioSet,
     Static,
@@ -29,9 +28,15 @@ from koordination.errors import KoordinationError
 from koordination.tui.dialogs.base import Dialog
 from koordination.tui.dialogs.form import dialog_buttons
 from koordination.tui.keys import bind
+from koordination.tui.screens.job_dialog import ROWS_GROUP, JobDialog
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from textual.widget import Widget
+
     from koordination.core import Core
+    from koordination.db.roles import Needs
     from koordination.services.privacy.retention_rules import RetentionPlan, RuleState
 
 RETENTION_CSS = Path(__file__).with_name("retention.tcss")
@@ -65,7 +70,7 @@ def preview_text(plan: RetentionPlan) -> str:
     return "\n".join(lines)
 
 
-class RetentionScreen(Dialog[None]):
+class RetentionScreen(JobDialog["RuleState", "tuple[list[RuleState], RetentionPlan]"]):
     """The rules in a table, the chosen rule explained, and the preview under it."""
 
     CSS_PATH = RETENTION_CSS
@@ -75,62 +80,42 @@ class RetentionScreen(Dialog[None]):
         bind("reload", "reload", "Vorschau neu laden", show=False),
         bind("cancel", "close", "Aufbewahrungsregeln schließen", label="Schließen"),
     ]
+    PREFIX = "retention"
+    HEADING = "Aufbewahrungsfristen"
 
     def __init__(self, core: Core) -> None:
         super().__init__()
         self.core = core
-        self.states: list[RuleState] = []
         self.plan: RetentionPlan | None = None
-        self.busy = False
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="retention-dialog"):
-            yield Static("Aufbewahrungsfristen", classes="dialog-title", id="retention-title")
-            yield DataTable(id="retention-table", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="retention-details"):
-                yield Static("", id="retention-rule")
-                yield Static("Vorschau wird geladen …", id="retention-preview")
-            yield ProgressBar(id="retention-progress", show_eta=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Festlegen (e)", variant="primary", id="retention-edit", compact=True)
-                yield Button("Löschlauf (Z)", id="retention-run", compact=True)
-                yield Button("Schließen (Esc)", id="retention-close", compact=True)
+    def compose_details(self) -> Iterator[Widget]:
+        yield Static("", id="retention-rule")
+        yield Static("Vorschau wird geladen …", id="retention-preview")
 
-    def on_mount(self) -> None:
-        table: DataTable[Any] = self.query_one("#retention-table", DataTable)
-        table.add_column("Daten", width=32)
-        table.add_column("Frist", width=17)
-        table.add_column("Festgelegt", width=10)
-        self.query_one(ProgressBar).display = False
-        table.focus()
-        self.load()
+    def compose_buttons(self) -> Iterator[Widget]:
+        yield Button("Festlegen (e)", variant="primary", id="retention-edit", compact=True)
+        yield Button("Löschlauf (Z)", id="retention-run", compact=True)
+
+    def columns(self) -> list[tuple[str, int]]:
+        return [("Daten", 32), ("Frist", 17), ("Festgelegt", 10)]
+
+    def needs(self) -> Needs:
+        """A login without the role Datenschutz may look, not decide or delete."""
+        from koordination.db.roles import PRIVACY
+
+        return PRIVACY
 
     # ------------------------------------------------------------------ loading
-    @work(thread=True, exclusive=True, group="retention")
-    def load(self) -> None:
-        try:
-            retention = self.core.retention
-            states = retention.rules()
-            plan = retention.preview()
-        except KoordinationError as exc:
-            self.app.call_from_thread(self._note, exc.message)
-            return
-        self.app.call_from_thread(self._loaded, states, plan)
+    def fetch(self) -> tuple[list[RuleState], RetentionPlan]:
+        return self.core.retention.rules(), self.core.retention.preview()
 
-    def _note(self, text: str) -> None:
-        self.query_one("#retention-preview", Static).update(escape(text))
+    def show_problem(self, message: str) -> None:
+        self.query_one("#retention-preview", Static).update(escape(message))
 
-    def _loaded(self, states: list[RuleState], plan: RetentionPlan) -> None:
-        self.states = states
+    def show(self, found: tuple[list[RuleState], RetentionPlan]) -> None:
+        states, plan = found
         self.plan = plan
-        table: DataTable[Any] = self.query_one("#retention-table", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for s in states:
-            status = Text(s.status, style="" if s.decided else "bold red")
-            when = f"{s.decided_on:%d.%m.%y}" if s.decided and s.decided_on else ""
-            table.add_row(s.label, status, when, key=s.kind)
-        table.move_cursor(row=min(max(row, 0), len(states) - 1))
+        self.show_rows(states, _cells, lambda s: s.kind)
         missing = sum(not s.decided for s in states)
         title = "Aufbewahrungsfristen – " + (
             f"{missing} von {len(states)} nicht festgelegt" if missing else "alle festgelegt"
@@ -155,30 +140,12 @@ class RetentionScreen(Dialog[None]):
         lines.append(f"[dim]{escape(state.deletes)}[/dim]")
         self.query_one("#retention-rule", Static).update("\n".join(lines))
 
-    def current(self) -> RuleState | None:
-        table: DataTable[Any] = self.query_one("#retention-table", DataTable)
-        if not self.states or table.cursor_row < 0:
-            return None
-        return self.states[min(table.cursor_row, len(self.states) - 1)]
-
     # ------------------------------------------------------------------ actions
-    def _refused(self) -> bool:
-        """A login without the role Datenschutz may look, not decide or delete."""
-        access = getattr(self.app, "access", None)
-        if access is None:
-            return False
-        from koordination.db.roles import PRIVACY
-
-        if access.allows(PRIVACY):
-            return False
-        self.notify(access.refusal(PRIVACY), title="Nicht erlaubt", severity="warning")
-        return True
-
     @on(Button.Pressed, "#retention-edit")
     @on(DataTable.RowSelected)
     def action_edit(self) -> None:
         state = self.current()
-        if state is None or self.busy or self._refused():
+        if state is None or self.busy or self.refused():
             return
 
         def decided(choice: tuple[str, int | None, str] | None) -> None:
@@ -187,7 +154,7 @@ class RetentionScreen(Dialog[None]):
 
         self.app.push_screen(RuleDialog(state), decided)
 
-    @work(thread=True, exclusive=True, group="retention")
+    @work(thread=True, exclusive=True, group=ROWS_GROUP)
     def save(self, kind: str, mode: str, months: int | None, reason: str) -> None:
         retention = self.core.retention
         try:
@@ -197,83 +164,54 @@ class RetentionScreen(Dialog[None]):
                 retention.keep(kind, reason)
             else:
                 retention.set_rule(kind, None, False)
-            states = retention.rules()
-            plan = retention.preview()
+            found = self.fetch()
         except KoordinationError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
-        self.app.call_from_thread(self._loaded, states, plan)
+        self.app.call_from_thread(self.show, found)
         self.app.call_from_thread(self.notify, "Aufbewahrungsfrist gespeichert.")
-
-    def action_reload(self) -> None:
-        self.load()
 
     @on(Button.Pressed, "#retention-run")
     def action_run_rules(self) -> None:
         plan = self.plan
-        if plan is None or self.busy or self._refused():
+        if plan is None or self.busy or self.refused():
             return
         if plan.empty:
             self.notify("Nach den eingeschalteten Regeln ist nichts zu löschen.")
             return
-        from koordination.tui.dialogs.form import ConfirmScreen
-
         lines = [f"{rule.title}: {len(rule.targets)}" for rule in plan.rules if rule.targets] + [
             "Gelöscht wird genau, was die Vorschau zeigt; rückgängig nur mit einer Sicherung."
         ]
-
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.run_plan(plan)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                f"{plan.total} {'Eintrag' if plan.total == 1 else 'Einträge'} löschen?",
-                lines,
-                "Löschen",
-                "Abbrechen",
-                default="no",
-            ),
-            confirmed,
+        self.confirm(
+            f"{plan.total} {'Eintrag' if plan.total == 1 else 'Einträge'} löschen?",
+            lines,
+            "Löschen",
+            lambda: self.run_plan(plan),
+            default="no",
         )
 
     @work(thread=True, exclusive=True, group="retention-run")
     def run_plan(self, plan: RetentionPlan) -> None:
-        from koordination.tui.progress import Throttled
-
-        self.app.call_from_thread(self._set_busy, True)
-        progress = Throttled(
-            lambda done, total: self.app.call_from_thread(self._progress, done, total)
+        found = self.run_job(
+            lambda progress: (
+                self.core.retention.run(plan=plan, progress=progress),
+                self.fetch(),
+            )
         )
-        try:
-            report = self.core.retention.run(plan=plan, progress=progress)
-            states = self.core.retention.rules()
-            after = self.core.retention.preview()
-        except KoordinationError as exc:
-            self.app.call_from_thread(self._set_busy, False)
-            self.app.call_from_thread(self.notify, exc.message, severity="error", timeout=12)
+        if found is None:
             return
-        self.app.call_from_thread(self._set_busy, False)
-        self.app.call_from_thread(self._loaded, states, after)
+        report, after = found
+        self.app.call_from_thread(self.show, after)
         done = [f"{r.title}: {r.summary}" for r in report.results]
         self.app.call_from_thread(
             self.notify, "\n".join(done + list(report.notes)), title="Löschlauf beendet", timeout=12
         )
 
-    def _set_busy(self, running: bool) -> None:
-        self.busy = running
-        bar = self.query_one(ProgressBar)
-        bar.display = running
-        if running:
-            bar.update(total=None, progress=0)
 
-    def _progress(self, done: int, total: int) -> None:
-        self.query_one(ProgressBar).update(total=total, progress=done)
-
-    @on(Button.Pressed, "#retention-close")
-    def action_close(self) -> None:
-        if not self.busy:
-            self.dismiss(None)
+def _cells(state: RuleState) -> tuple[str, Text, str]:
+    status = Text(state.status, style="" if state.decided else "bold red")
+    when = f"{state.decided_on:%d.%m.%y}" if state.decided and state.decided_on else ""
+    return state.label, status, when
 
 
 class RuleDialog(Dialog[tuple[str, int | None, str] | None]):
