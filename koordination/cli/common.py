@@ -321,6 +321,14 @@ def progress(label: str) -> Callable[[int, int], None] | None:
     return report
 
 
+def first_message(name: str, subject: str, text: str, *heads: str) -> None:
+    """A dry run's look at the first message as it would go out: to whom, its subject and
+    further ``heads`` ("Anhang: …"), then its text."""
+    print(f"\n--- Erste Nachricht (an {name}) ---")
+    print(f"Betreff: {subject}", *heads, sep="\n", end="\n\n")
+    print(text, end="")
+
+
 @contextlib.contextmanager
 def stopped_by_ctrl_c() -> Iterator[threading.Event]:
     """While messages go out: an event the first Ctrl+C sets (the sending stops after the

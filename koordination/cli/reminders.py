@@ -18,6 +18,7 @@ from koordination.cli.common import (
     bounded,
     command,
     err,
+    first_message,
     group_id,
     note,
     open_core,
@@ -94,9 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         _print_plan(plan, dry_run=True)
         if plan.due:
             first = plan.due[0]
-            print(f"\n--- Erste Nachricht (an {first.name}) ---")
-            print(f"Betreff: {first.subject}\n")
-            print(first.text, end="")
+            first_message(first.name, first.subject, first.text)
         return 0
     from koordination.delivery.settings import load_smtp_settings
 
@@ -227,9 +226,10 @@ def send_minutes(args: argparse.Namespace) -> int:
         if left:
             print(f"\nNicht berücksichtigt ({len(left)}):", *left, sep="\n")
         if plan.recipients:
-            print(f"\n--- Erste Nachricht (an {plan.recipients[0].name}) ---")
-            print(f"Betreff: {plan.subject}\nAnhang: {plan.filename}\n")
-            print(plan.text(plan.recipients[0].greeting), end="")
+            first = plan.recipients[0]
+            first_message(
+                first.name, plan.subject, plan.text(first.greeting), f"Anhang: {plan.filename}"
+            )
         return 0
     if left:
         note(f"Nicht berücksichtigt ({len(left)}):")

@@ -14,6 +14,7 @@ from koordination.cli.common import (
     bounded,
     command,
     cut,
+    first_message,
     note,
     number,
     open_core,
@@ -190,9 +191,7 @@ def _print_plan(plan: CircularPlan) -> None:
     if plan.first is None:
         print("\nNiemand aus diesem Empfängerkreis erhielte die Rundmail.")
         return
-    print(f"\n--- Erste Nachricht (an {plan.recipients[0].name}) ---")
-    print(f"Betreff: {plan.first.subject}\n")
-    print(plan.first.text, end="")
+    first_message(plan.recipients[0].name, plan.first.subject, plan.first.text)
 
 
 def _size(n: int) -> str:

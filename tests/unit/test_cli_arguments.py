@@ -1,5 +1,6 @@
 """The command line's argument types: one bounded whole number for every count, number and
-year, refused in German; and the Ctrl+C handling shared by the commands that send mail."""
+year, refused in German; and what the commands that send mail share: the dry run's first
+message and the Ctrl+C handling."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import signal
 
 import pytest
 
-from koordination.cli.common import bounded, number, stopped_by_ctrl_c, year
+from koordination.cli.common import bounded, first_message, number, stopped_by_ctrl_c, year
 
 
 def refusal(parse: object, text: str) -> str:
@@ -45,6 +46,21 @@ def test_record_numbers_and_years_are_bounded_numbers_with_their_own_words() -> 
     assert (year("2000"), year("2100")) == (2000, 2100)
     assert refusal(year, "1999") == "„1999“ ist kein Jahr"
     assert refusal(year, "26") == "„26“ ist kein Jahr"
+
+
+def test_a_dry_run_shows_the_first_message_with_its_subject_and_head_lines(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    first_message("Jona Keller", "Stadtteilfest", "Hallo Jona,\n\nbis bald.\n")
+    assert capsys.readouterr().out == (
+        "\n--- Erste Nachricht (an Jona Keller) ---\nBetreff: Stadtteilfest\n\n"
+        "Hallo Jona,\n\nbis bald.\n"
+    )
+    first_message("Jona Keller", "Protokoll", "Guten Tag,\n", "Anhang: protokoll.pdf")
+    assert capsys.readouterr().out == (
+        "\n--- Erste Nachricht (an Jona Keller) ---\nBetreff: Protokoll\n"
+        "Anhang: protokoll.pdf\n\nGuten Tag,\n"
+    )
 
 
 def test_the_first_ctrl_c_asks_the_sending_to_stop_and_the_second_stops_at_once(
