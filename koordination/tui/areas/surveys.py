@@ -25,12 +25,7 @@ from koordination.tui.survey_text import (
     short_period,
     survey_detail,
 )
-from koordination.tui.widgets.column_fit import (
-    FitColumn,
-    fit_columns,
-    needed_widths,
-    table_width,
-)
+from koordination.tui.widgets.column_fit import FitColumn, FittedRecords, needed_widths
 
 if TYPE_CHECKING:
     from koordination.domain.inputs.surveys import CopyInput, SurveyInput
@@ -54,7 +49,7 @@ COLUMNS = [
 ]
 
 
-class SurveysArea(Area):
+class SurveysArea(FittedRecords[SurveyRecord], Area):
     TITLE = "Umfragen"
     BINDINGS: ClassVar[list[BindingType]] = [
         bind(
@@ -129,17 +124,7 @@ class SurveysArea(Area):
             self.app.call_from_thread(self._loaded, records)
 
     def _loaded(self, records: list[SurveyRecord]) -> None:
-        table = self.table
-        wanted = self._select_id
-        if wanted is None and 0 <= table.cursor_row < len(self.records):
-            wanted = self.records[table.cursor_row].id
-        self._select_id = None
-        self.records = records
-        self._render_rows()
-        index = next((i for i, r in enumerate(records) if r.id == wanted), 0)
-        if records:
-            table.move_cursor(row=index, animate=False)
-        self._show_detail()
+        self.show_records(records)
         running = sum(1 for r in records if r.status is SurveyStatus.LAEUFT)
         surveys = "1 Umfrage" if len(records) == 1 else f"{number(len(records))} Umfragen"
         status = f"{surveys}, {running} {'läuft' if running == 1 else 'laufen'}, " + answers_text(
@@ -149,8 +134,11 @@ class SurveysArea(Area):
             status = "Noch keine Umfrage. Eine anlegen: Taste n."
         self.query_one("#surveys-status", Static).update(status)
 
-    def _column_widths(self) -> dict[str, int]:
-        needs = needed_widths(
+    def fitted_columns(self) -> list[FitColumn]:
+        return COLUMNS
+
+    def text_widths(self) -> dict[str, int]:
+        return needed_widths(
             {
                 "title": r.title,
                 "audience": r.audience_label,
@@ -160,42 +148,20 @@ class SurveysArea(Area):
             }
             for r in self.records
         )
-        return fit_columns(COLUMNS, table_width(self.table), needs)
 
-    def _render_rows(self) -> None:
-        table = self.table
-        self._widths = widths = self._column_widths()
-        table.clear(columns=True)
-        for col in COLUMNS:
-            if col.key in widths:
-                table.add_column(col.label, width=widths[col.key], key=col.key)
-        for r in self.records:
-            cells = {
-                "title": lambda w, r=r: Text(clip(r.title, w)),
-                "audience": lambda w, r=r: Text(audience_cell(r, w)),
-                "status": lambda _w, r=r: Text(r.status.label, style=STATUS_STYLE[r.status]),
-                "period": lambda _w, r=r: Text(short_period(r), style="dim"),
-                "answers": lambda _w, r=r: Text(number(r.response_count), justify="right"),
-            }
-            table.add_row(*(cells[key](w) for key, w in widths.items()), key=str(r.id))
-
-    def on_resize(self) -> None:
-        if self.records and self._column_widths() != self._widths:
-            index = self.table.cursor_row
-            self._render_rows()
-            self.table.move_cursor(row=index, animate=False)
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        self._show_detail()
+    def record_cells(self, r: SurveyRecord, widths: dict[str, int]) -> list[Text]:
+        cells = {
+            "title": lambda w: Text(clip(r.title, w)),
+            "audience": lambda w: Text(audience_cell(r, w)),
+            "status": lambda _w: Text(r.status.label, style=STATUS_STYLE[r.status]),
+            "period": lambda _w: Text(short_period(r), style="dim"),
+            "answers": lambda _w: Text(number(r.response_count), justify="right"),
+        }
+        return [cells[key](w) for key, w in widths.items()]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_questions()
-
-    def current(self) -> SurveyRecord | None:
-        row = self.table.cursor_row
-        return self.records[row] if 0 <= row < len(self.records) else None
 
     def _show_detail(self) -> None:
         record = self.current()

@@ -25,12 +25,7 @@ from koordination.tui.survey_text import (
     question_detail,
     question_texts,
 )
-from koordination.tui.widgets.column_fit import (
-    FitColumn,
-    fit_columns,
-    needed_widths,
-    table_width,
-)
+from koordination.tui.widgets.column_fit import FitColumn, FittedRecords, needed_widths
 from koordination.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -41,7 +36,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class QuestionnaireScreen(Screen[None]):
+class QuestionnaireScreen(FittedRecords[QuestionRecord], Screen[None]):
     """The questions of one survey: add, edit, order, remove, new versions, the question bank."""
 
     TITLE = "Fragebogen"
@@ -67,7 +62,7 @@ class QuestionnaireScreen(Screen[None]):
         self.survey_id = survey_id
         self.survey: SurveyRecord | None = None
         #: Every question with its retired versions, in questionnaire order.
-        self.rows: list[QuestionRecord] = []
+        self.records: list[QuestionRecord] = []
         self.form: SurveyForm | None = None
         #: One use case at a time: a move never overtakes the edit before it.
         self.db_lock = threading.Lock()
@@ -112,13 +107,7 @@ class QuestionnaireScreen(Screen[None]):
         self.dismiss(None)
 
     def _loaded(self, survey: SurveyRecord, rows: list[QuestionRecord]) -> None:
-        table = self.table
-        wanted = self._select_id
-        if wanted is None and 0 <= table.cursor_row < len(self.rows):
-            wanted = self.rows[table.cursor_row].id
-        self._select_id = None
         self.survey = survey
-        self.rows = rows
         self.form = SurveyForm(survey, tuple(q for q in rows if not q.retired))
         self.query_one("#editor-title", Static).update(
             f"[b]Fragebogen – {escape_markup(survey.title)}[/b]  "
@@ -131,11 +120,7 @@ class QuestionnaireScreen(Screen[None]):
             f"{answers_text(survey.response_count)} liegen vor: Text, Typ und Antworten "
             "einer beantworteten Frage ändern sich nur als neue Fassung (N)."
         )
-        self._render_rows()
-        if rows:
-            index = next((i for i, q in enumerate(rows) if q.id == wanted), 0)
-            table.move_cursor(row=index, animate=False)
-        self._show_detail()
+        self.show_records(rows)
         current = self.form.questions
         sections = len({q.section for q in current if q.section})
         retired = len(rows) - len(current)
@@ -150,8 +135,8 @@ class QuestionnaireScreen(Screen[None]):
             status = "Noch keine Fragen. Neue Frage: n · aus der Fragensammlung: b"
         self.query_one("#editor-status", Static).update(status)
 
-    def _columns(self) -> list[FitColumn]:
-        code = max((len(q.label) for q in self.rows), default=6)
+    def fitted_columns(self) -> list[FitColumn]:
+        code = max((len(q.label) for q in self.records), default=6)
         # The question keeps 40 cells: at 80 columns whether it is required and the section
         # drop out first (the detail under the list says them), then the condition.
         return [
@@ -164,39 +149,17 @@ class QuestionnaireScreen(Screen[None]):
             FitColumn("answers", "Antw.", 5, priority=1),
         ]
 
-    def _column_widths(self) -> dict[str, int]:
+    def text_widths(self) -> dict[str, int]:
         form = self.form
-        needs = needed_widths(question_texts(q, form) for q in self.rows) if form else {}
-        return fit_columns(self._columns(), table_width(self.table), needs)
+        return needed_widths(question_texts(q, form) for q in self.records) if form else {}
 
-    def _render_rows(self) -> None:
+    def record_cells(self, q: QuestionRecord, widths: dict[str, int]) -> list[Any]:
         assert self.form is not None
-        table = self.table
-        self._widths = widths = self._column_widths()
-        table.clear(columns=True)
-        for col in self._columns():
-            if col.key in widths:
-                table.add_column(col.label, width=widths[col.key], key=col.key)
-        for q in self.rows:
-            table.add_row(*question_cells(q, self.form, widths), key=str(q.id))
-
-    def on_resize(self) -> None:
-        if self.rows and self._column_widths() != self._widths:
-            index = self.table.cursor_row
-            self._render_rows()
-            self.table.move_cursor(row=index, animate=False)
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        self._show_detail()
+        return question_cells(q, self.form, widths)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_edit()
-
-    def current(self) -> QuestionRecord | None:
-        row = self.table.cursor_row
-        return self.rows[row] if 0 <= row < len(self.rows) else None
 
     def _show_detail(self) -> None:
         q = self.current()

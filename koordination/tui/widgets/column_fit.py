@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -172,3 +172,78 @@ class FittedTable(DataTable[Any]):
         if event.size.width != self._fitted_width:
             self._fitted_width = event.size.width
             self.post_message(self.Resized(self))
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+RecordT = TypeVar("RecordT", bound=_Identified)
+
+
+class FittedRecords(Generic[RecordT]):
+    """For a widget or screen that lists records (by id) in a DataTable with fitted columns:
+    the highlighted record is the current one and the detail follows it; new records keep the
+    highlighted one, or the one named in ``_select_id`` (just saved); a resize fits the
+    columns anew. Name it before the widget class among the bases, so its handlers run where
+    the widget's own would."""
+
+    records: list[RecordT]
+    #: The record to highlight after the next :meth:`show_records` (``None``: as before).
+    _select_id: int | None
+    #: The widths of the columns shown.
+    _widths: dict[str, int]
+
+    @property
+    def table(self) -> DataTable[Any]:
+        raise NotImplementedError
+
+    def fitted_columns(self) -> Sequence[FitColumn]:
+        raise NotImplementedError
+
+    def text_widths(self) -> Mapping[str, int]:
+        """What each column's longest text takes (see :func:`needed_widths`)."""
+        raise NotImplementedError
+
+    def record_cells(self, record: RecordT, widths: dict[str, int]) -> Sequence[Any]:
+        raise NotImplementedError
+
+    def _show_detail(self) -> None:
+        raise NotImplementedError
+
+    def show_records(self, records: list[RecordT]) -> None:
+        table = self.table
+        wanted = self._select_id
+        if wanted is None and 0 <= table.cursor_row < len(self.records):
+            wanted = self.records[table.cursor_row].id
+        self._select_id = None
+        self.records = records
+        self._render_rows()
+        if records:
+            index = next((i for i, r in enumerate(records) if r.id == wanted), 0)
+            table.move_cursor(row=index, animate=False)
+        self._show_detail()
+
+    def _column_widths(self) -> dict[str, int]:
+        return fit_columns(self.fitted_columns(), table_width(self.table), self.text_widths())
+
+    def _render_rows(self) -> None:
+        table = self.table
+        self._widths = widths = set_columns(table, self.fitted_columns(), self.text_widths())
+        for record in self.records:
+            table.add_row(*self.record_cells(record, widths), key=str(record.id))
+
+    def on_resize(self) -> None:
+        if self.records and self._column_widths() != self._widths:
+            index = self.table.cursor_row
+            self._render_rows()
+            self.table.move_cursor(row=index, animate=False)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail()
+
+    def current(self) -> RecordT | None:
+        row = self.table.cursor_row
+        return self.records[row] if 0 <= row < len(self.records) else None
