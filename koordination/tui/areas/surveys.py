@@ -184,6 +184,18 @@ class SurveysArea(FittedRecords[SurveyRecord], Area):
         core = self.needs_core()
         return core.surveys if core is not None else None
 
+    def taking_answers(self) -> tuple[Surveys, SurveyRecord] | None:
+        """The selected survey if it takes answers (it was started); else says why not."""
+        surveys, record = self.needs_surveys(), self.selected()
+        if surveys is None or record is None:
+            return None
+        if record.status is SurveyStatus.ENTWURF:
+            self.notify(
+                "Die Umfrage ist noch ein Entwurf. Erst starten: Taste S.", severity="warning"
+            )
+            return None
+        return surveys, record
+
     # ------------------------------------------------------------------ survey
     def action_new(self) -> None:
         from koordination.tui.dialogs.survey import SurveyFormScreen
@@ -300,14 +312,10 @@ class SurveysArea(FittedRecords[SurveyRecord], Area):
     def action_answers(self) -> None:
         from koordination.tui.screens.answer_entry import AnswerEntryScreen
 
-        surveys, record = self.needs_surveys(), self.selected()
-        if surveys is None or record is None:
+        chosen = self.taking_answers()
+        if chosen is None:
             return
-        if record.status is SurveyStatus.ENTWURF:
-            self.notify(
-                "Die Umfrage ist noch ein Entwurf. Erst starten: Taste S.", severity="warning"
-            )
-            return
+        surveys, record = chosen
 
         def opened(form: SurveyForm) -> None:
             screen = AnswerEntryScreen(surveys, form)
@@ -325,16 +333,11 @@ class SurveysArea(FittedRecords[SurveyRecord], Area):
         from koordination.tui.dialogs.response_import import response_source
         from koordination.tui.dialogs.transfer import ImportScreen
 
-        surveys, record = self.needs_surveys(), self.selected()
-        if surveys is None or record is None:
-            return
-        if record.status is SurveyStatus.ENTWURF:
-            self.notify(
-                "Die Umfrage ist noch ein Entwurf. Erst starten: Taste S.", severity="warning"
-            )
+        chosen = self.taking_answers()
+        if chosen is None:
             return
         assert self.core is not None
-        self.app.push_screen(ImportScreen(self.core, response_source(self.core, record)))
+        self.app.push_screen(ImportScreen(self.core, response_source(self.core, chosen[1])))
 
     def action_results(self) -> None:
         from koordination.tui.screens.survey_results import SurveyResultsScreen
