@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import BindingType
 from textual.widget import Widget
-from textual.widgets import Select, Static
+from textual.widgets import Static
 
-from koordination.domain.enums import Sector
-from koordination.domain.records.directory import GroupRecord, GroupRow, Saved
+from koordination.domain.records.directory import GroupRecord, GroupRow
 from koordination.tui.areas.list_area import ListArea, list_bindings
 from koordination.tui.areas.people import person_search
 from koordination.tui.formatting import group_detail, missing_sectors_warning, number
@@ -20,9 +19,11 @@ from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from koordination.domain.inputs.directory import GroupInput, MembershipInput
+    from koordination.domain.inputs.directory import MembershipInput
     from koordination.services.directory.service import Directory
+    from koordination.tui.areas.list_area import Savers
     from koordination.tui.dialogs.directory import Ending
+    from koordination.tui.dialogs.form import FormScreen
 
 
 def group_row(r: GroupRow) -> Row:
@@ -61,13 +62,7 @@ class GroupsArea(ListArea):
         yield warning
 
     def compose_filters(self) -> Iterable[Widget]:
-        yield Select(
-            Sector.choices(),
-            prompt="Alle Sektoren",
-            id=f"{self.id}-sector",
-            classes="filter",
-            compact=True,
-        )
+        yield self.sector_filter()
 
     def list_filter(self) -> Any:
         from koordination.services.directory.search import GroupFilter  # loaded with the database
@@ -109,56 +104,17 @@ class GroupsArea(ListArea):
         rows = [table.row_at(i) for i in range(min(table.row_count, table.page_size))]
         return [(r.cells[0], r.id) for r in rows if r is not None and r.id != exclude]
 
-    def action_new(self) -> None:
+    def form(self, title: str, record: Any, typed: Any, refused: str) -> FormScreen:
         from koordination.tui.dialogs.directory import group_form
 
-        if self.needs_core() is None:
-            return
+        return group_form(title, record, self._parents(None if record is None else record.id))
 
-        def done(result: GroupInput | None) -> None:
-            if result is not None:
-                self._save(None, result)
+    def save_refused(self, original: Any, data: Any, reason: str) -> None:
+        """The group form does not open again with what was typed: the notification says
+        why it was not saved."""
 
-        self.app.push_screen(group_form("Gruppe anlegen", None, self._parents(None)), done)
-
-    def action_edit(self) -> None:
-        from koordination.tui.dialogs.directory import group_form
-
-        record: GroupRecord | None = self.selected()
-        if record is None:
-            return
-
-        def done(result: GroupInput | None) -> None:
-            if result is not None:
-                self._save(record, result)
-
-        self.app.push_screen(
-            group_form(f"Gruppe bearbeiten – {record.name}", record, self._parents(record.id)),
-            done,
-        )
-
-    def _save(self, original: GroupRecord | None, data: GroupInput) -> None:
-        assert self.core is not None
-        directory = self.core.directory
-
-        def call() -> Saved[GroupRecord]:
-            if original is None:
-                return directory.create_group(data)
-            return directory.update_group(original, data)
-
-        def done(saved: Saved[GroupRecord]) -> None:
-            self.notify(f"{saved.record.name} wurde gespeichert.", title="Gespeichert")
-            self.select_after_load = saved.record.id
-            self.changed("group")
-
-        self.call_service(call, done, lambda _exc: self.refresh_detail())
-
-    def action_history(self) -> None:
-        from koordination.tui.screens.audit import AuditScreen
-
-        record: GroupRecord | None = self.selected()
-        if record is not None and self.core is not None:
-            self.app.push_screen(AuditScreen(self.core, "group", record.id, record.name))
+    def savers(self, directory: Directory) -> Savers:
+        return directory.create_group, directory.update_group
 
     def set_archived(self, directory: Directory, record: Any, archive: bool) -> GroupRecord:
         return directory.set_group_archived(record, archive)

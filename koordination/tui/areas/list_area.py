@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, Static, Switch
 from textual.worker import get_current_worker
 
+from koordination.domain.enums import Sector
 from koordination.errors import KoordinationError
 from koordination.tui.areas.base import Area
 from koordination.tui.formatting import escape_markup, number
@@ -21,10 +22,21 @@ from koordination.tui.widgets.lazy_table import Column, Counter, LazyTable, Load
 from koordination.tui.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import RenderableType
 
+    from koordination.domain.records.directory import Saved
     from koordination.services.directory.service import Directory
+    from koordination.tui.dialogs.form import FormScreen
     from koordination.tui.dialogs.transfer import ExportKind, ImportKind
+    from koordination.tui.widgets.form import Builder, FieldSpec
+
+    #: A form's fields, their values from a record or from what was typed, and the builder
+    #: that reads the input from them.
+    FormFields = tuple[Sequence[FieldSpec], Callable[[Any], dict[str, Any]], Builder]
+    #: The service's create (input) and update (record as shown, input) of a kind of record.
+    Savers = tuple[Callable[[Any], Saved[Any]], Callable[[Any, Any], Saved[Any]]]
 
 
 def list_bindings(
@@ -83,8 +95,11 @@ class ListArea(Area):
     RECORD_NOUN: ClassVar[str] = "Eintrag"
     #: Indexes of the columns the detail pane says anyway (not repeated when dropped).
     SHOWN_IN_DETAIL: ClassVar[tuple[int, ...]] = ()
-    #: What this area's records are called in the data-changed message ("person", ...).
+    #: What this area's records are called in the data-changed message and in the audit
+    #: trail ("person", ...).
     CHANGED: ClassVar[str] = ""
+    #: What the message after saving a new record says was done ("angelegt", ...).
+    CREATED: ClassVar[str] = "gespeichert"
     #: Below this width the search field's hint is the short one, the detail pane narrower.
     NARROW_BELOW: ClassVar[int] = 100
     #: Rows the list loads at a time.
@@ -126,6 +141,12 @@ class ListArea(Area):
 
     def compose_filters(self) -> Iterable[Widget]:
         return ()
+
+    def sector_filter(self, prompt: str = "Alle Sektoren") -> Select[Sector]:
+        """The filter by sector (``described_filters`` names it)."""
+        return Select(
+            Sector.choices(), prompt=prompt, id=f"{self.id}-sector", classes="filter", compact=True
+        )
 
     def compose_detail_top(self) -> Iterable[Widget]:
         """Widgets above the record's detail (a warning that must not scroll away)."""
@@ -300,6 +321,99 @@ class ListArea(Area):
     def record_name(self, record: Any) -> str:
         return str(getattr(record, "display_name", None) or record.name)
 
+    # ------------------------------------------------------------------ add / edit
+    def form_fields(self) -> FormFields:
+        """The form's fields, their values from a record or from what was typed, and how
+        the input is read from them."""
+        raise NotImplementedError
+
+    def form(self, title: str, record: Any, typed: Any, refused: str) -> FormScreen:
+        """The form for ``record`` (``None``: a new one); with ``typed`` it opens again with
+        what was typed and why saving it was ``refused``."""
+        from koordination.tui.areas.refused import RefusedForm
+        from koordination.tui.dialogs.form import FormScreen
+
+        fields, values, build = self.form_fields()
+        if typed is None:
+            return FormScreen(title, fields, values(record), build)
+        return RefusedForm(title, fields, values(typed), build, refused)
+
+    def action_new(self, data: Any = None, refused: str = "") -> None:
+        """The form for a new record; with ``data`` it opens again with what was typed and
+        why saving it was ``refused``."""
+        if self.needs_core() is not None:
+            self._open_form(None, data, refused)
+
+    def action_edit(self, data: Any = None, original: Any = None, refused: str = "") -> None:
+        """The form for the selected record (or ``original``), as ``action_new``."""
+        record = original or self.selected()
+        if record is not None and self.may_edit(record):
+            self._open_form(record, data, refused)
+
+    def may_edit(self, record: Any) -> bool:
+        """Whether ``record`` may be changed now (if not, say why)."""
+        return True
+
+    def _open_form(self, record: Any, typed: Any, refused: str) -> None:
+        if record is None:
+            title = f"{self.RECORD_NOUN} anlegen"
+        else:
+            title = f"{self.RECORD_NOUN} bearbeiten – {self.record_name(record)}"
+
+        def done(data: Any) -> None:
+            if data is not None:
+                self.submit(record, data)
+
+        self.app.push_screen(self.form(title, record, typed, refused), done)
+
+    def submit(self, original: Any, data: Any) -> None:
+        """What the form gave for a new record (``original`` is ``None``) or ``original``."""
+        self.save(original, data)
+
+    def save(self, original: Any, data: Any) -> None:
+        """Store ``data`` as a new record or over ``original``; when the service refuses,
+        the form opens again with what was typed (``save_refused``)."""
+        assert self.core is not None
+        directory = self.core.directory
+
+        def failed(exc: KoordinationError) -> None:
+            self.refresh_detail()
+            self.save_refused(original, data, exc.message)
+
+        def store() -> Saved[Any]:
+            create, update = self.savers(directory)
+            return create(data) if original is None else update(original, data)
+
+        self.call_service(store, lambda result: self.saved(original, result), failed)
+
+    def savers(self, directory: Directory) -> Savers:
+        """The service's create and update of this area's records."""
+        raise NotImplementedError
+
+    def saved(self, original: Any, result: Saved[Any]) -> None:
+        """Say so; the list, reloaded, puts its cursor on the record."""
+        verb = self.CREATED if original is None else "gespeichert"
+        self.notify(f"{self.record_name(result.record)} wurde {verb}.", title="Gespeichert")
+        self.select_after_load = result.record.id
+        self.changed(self.CHANGED)
+
+    def save_refused(self, original: Any, data: Any, reason: str) -> None:
+        """The form again, with what was typed and why it was not saved (the notification
+        has said so too)."""
+        if original is None:
+            self.action_new(data, refused=reason)
+        else:
+            self.action_edit(data, original, refused=reason)
+
+    def action_history(self) -> None:
+        from koordination.tui.screens.audit import AuditScreen
+
+        record = self.selected()
+        if record is not None and self.core is not None:
+            name = self.record_name(record)
+            self.app.push_screen(AuditScreen(self.core, self.CHANGED, record.id, name))
+
+    # ------------------------------------------------------------------ archive
     def set_archived(self, directory: Directory, record: Any, archive: bool) -> Any:
         """Archive (or bring back) ``record`` through the service; returns the saved record."""
         raise NotImplementedError

@@ -7,11 +7,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import BindingType
 from textual.widget import Widget
-from textual.widgets import Select
 
-from koordination.domain.enums import Sector
 from koordination.domain.records.directory import OrganisationRecord, OrganisationRow, Saved
-from koordination.errors import KoordinationError
 from koordination.tui.areas.list_area import ListArea, list_bindings
 from koordination.tui.formatting import number, organisation_detail
 from koordination.tui.keys import bind
@@ -20,9 +17,8 @@ from koordination.tui.widgets.lazy_table import Column, Counter, Loader, Row
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from koordination.domain.inputs.directory import OrganisationInput
     from koordination.services.directory.service import Directory
-    from koordination.tui.dialogs.form import FormScreen
+    from koordination.tui.areas.list_area import FormFields, Savers
 
 
 def organisation_row(r: OrganisationRow) -> Row:
@@ -63,13 +59,7 @@ class OrganisationsArea(ListArea):
     ]
 
     def compose_filters(self) -> Iterable[Widget]:
-        yield Select(
-            Sector.choices(),
-            prompt="Alle Sektoren",
-            id=f"{self.id}-sector",
-            classes="filter",
-            compact=True,
-        )
+        yield self.sector_filter()
 
     def list_filter(self) -> Any:
         from koordination.services.directory.search import (
@@ -94,87 +84,22 @@ class OrganisationsArea(ListArea):
     def render_detail(self, record: Any) -> RenderableType:
         return organisation_detail(record, self.today())
 
-    def action_new(self, data: OrganisationInput | None = None, refused: str = "") -> None:
-        """The form for a new organisation; with ``data`` it opens again with what was typed
-        and why saving it was refused."""
-        if self.needs_core() is None:
-            return
-
-        def done(result: OrganisationInput | None) -> None:
-            if result is not None:
-                self._save(None, result)
-
-        self.app.push_screen(self._form("Organisation anlegen", None, data, refused), done)
-
-    def action_edit(
-        self,
-        data: OrganisationInput | None = None,
-        original: OrganisationRecord | None = None,
-        refused: str = "",
-    ) -> None:
-        record: OrganisationRecord | None = original or self.selected()
-        if record is None:
-            return
-
-        def done(result: OrganisationInput | None) -> None:
-            if result is not None:
-                self._save(record, result)
-
-        title = f"Organisation bearbeiten – {record.name}"
-        self.app.push_screen(self._form(title, record, data, refused), done)
-
-    @staticmethod
-    def _form(
-        title: str,
-        record: OrganisationRecord | None,
-        typed: OrganisationInput | None,
-        refused: str,
-    ) -> FormScreen:
-        from koordination.tui.areas.refused import RefusedForm
+    def form_fields(self) -> FormFields:
         from koordination.tui.dialogs.directory import (
             ORGANISATION_FIELDS,
             build_organisation,
-            organisation_form,
             organisation_values,
         )
 
-        if typed is None:
-            return organisation_form(title, record)
-        values = organisation_values(typed)
-        return RefusedForm(title, ORGANISATION_FIELDS, values, build_organisation, refused)
+        return ORGANISATION_FIELDS, organisation_values, build_organisation
 
-    def _save(self, original: OrganisationRecord | None, data: OrganisationInput) -> None:
-        assert self.core is not None
-        directory = self.core.directory
+    def savers(self, directory: Directory) -> Savers:
+        return directory.create_organisation, directory.update_organisation
 
-        def call() -> Saved[OrganisationRecord]:
-            if original is None:
-                return directory.create_organisation(data)
-            return directory.update_organisation(original, data)
-
-        def done(saved: Saved[OrganisationRecord]) -> None:
-            self.notify(f"{saved.record.name} wurde gespeichert.", title="Gespeichert")
-            self.select_after_load = saved.record.id
-            for warning in saved.warnings:
-                self.notify(warning, title="Hinweis: mögliche Dublette", severity="warning")
-            self.changed("organisation")
-
-        def failed(exc: KoordinationError) -> None:
-            # What was typed comes back in the form, with the reason (a name taken …).
-            self.refresh_detail()
-            if original is None:
-                self.action_new(data, refused=exc.message)
-            else:
-                self.action_edit(data, original, refused=exc.message)
-
-        self.call_service(call, done, failed)
-
-    def action_history(self) -> None:
-        from koordination.tui.screens.audit import AuditScreen
-
-        record: OrganisationRecord | None = self.selected()
-        if record is not None and self.core is not None:
-            self.app.push_screen(AuditScreen(self.core, "organisation", record.id, record.name))
+    def saved(self, original: OrganisationRecord | None, result: Saved[OrganisationRecord]) -> None:
+        super().saved(original, result)
+        for warning in result.warnings:
+            self.notify(warning, title="Hinweis: mögliche Dublette", severity="warning")
 
     def action_offers(self) -> None:
         """The engagement offers (imported only now: the screen is no part of the start); a

@@ -9,9 +9,7 @@ from textual.binding import BindingType
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
-from koordination.domain.enums import Sector
 from koordination.domain.records.directory import PersonRecord, Saved
-from koordination.errors import KoordinationError
 from koordination.tui.areas.erasure import PersonPrivacyArea
 from koordination.tui.areas.list_area import list_bindings
 from koordination.tui.formatting import ended, period, person_detail
@@ -31,8 +29,8 @@ if TYPE_CHECKING:
     from koordination.domain.records.consent import ConsentTextRecord
     from koordination.services.directory.listing import PersonLine
     from koordination.services.directory.service import Directory
+    from koordination.tui.areas.list_area import FormFields, Savers
     from koordination.tui.dialogs.directory import Ending
-    from koordination.tui.dialogs.form import FormScreen
 
 
 def person_row(r: PersonLine) -> Row:
@@ -81,6 +79,7 @@ class PeopleArea(PersonPrivacyArea):
     SEARCH_HINT = "Suchen: Name, E-Mail, Organisation …"
     SEARCH_HINT_NARROW = "Suchen: Name, E-Mail …"
     RECORD_NOUN = "Person"
+    CREATED = "angelegt"
     # Three filters and the archive switch leave the search field too little room below that.
     NARROW_BELOW = 140
     CHANGED = "person"
@@ -165,13 +164,7 @@ class PeopleArea(PersonPrivacyArea):
 
     def compose_filters(self) -> Iterable[Widget]:
         # Short prompts: the three filters and the search share one line at 80 columns.
-        yield Select(
-            Sector.choices(),
-            prompt="Sektor",
-            id=f"{self.id}-sector",
-            classes="filter",
-            compact=True,
-        )
+        yield self.sector_filter("Sektor")
         yield Select([], prompt="Gruppe", id=f"{self.id}-group", classes="filter", compact=True)
         yield Input(
             placeholder="Schlagwort", id=f"{self.id}-tag", classes="filter tag", compact=True
@@ -235,53 +228,16 @@ class PeopleArea(PersonPrivacyArea):
         return person_detail(record, self.today())
 
     # ------------------------------------------------------------------ add / edit
-    def action_new(self, data: PersonInput | None = None, refused: str | None = None) -> None:
-        """The form for a new person; with ``data`` it opens again with what was typed (and
-        ``refused``: why saving it was refused)."""
-        if self.needs_core() is None:
-            return
+    def form_fields(self) -> FormFields:
+        from koordination.tui.dialogs.directory import PERSON_FIELDS, build_person, person_values
 
-        def done(result: PersonInput | None) -> None:
-            if result is not None:
-                self._check_duplicates(None, result)
+        return PERSON_FIELDS, person_values, build_person
 
-        self.app.push_screen(self._person_form("Person anlegen", data, data, refused), done)
+    def may_edit(self, record: PersonRecord) -> bool:
+        return not self.refused_while_restricted(record)
 
-    def action_edit(
-        self, data: PersonInput | None = None, original: Any = None, refused: str | None = None
-    ) -> None:
-        record: PersonRecord | None = original or self.selected()
-        if record is None or self.refused_while_restricted(record):
-            return
-
-        def done(result: PersonInput | None) -> None:
-            if result is not None:
-                self._check_duplicates(record, result)
-
-        title = f"Person bearbeiten – {record.display_name}"
-        self.app.push_screen(self._person_form(title, data or record, data, refused), done)
-
-    @staticmethod
-    def _person_form(
-        title: str,
-        values: PersonRecord | PersonInput | None,
-        typed: PersonInput | None,
-        refused: str | None,
-    ) -> FormScreen:
-        from koordination.tui.areas.refused import RefusedForm
-        from koordination.tui.dialogs.directory import (
-            PERSON_FIELDS,
-            build_person,
-            person_form,
-            person_values,
-        )
-
-        if typed is None:
-            return person_form(title, values)
-        values_typed = person_values(typed)
-        return RefusedForm(title, PERSON_FIELDS, values_typed, build_person, refused or "")
-
-    def _check_duplicates(self, original: PersonRecord | None, data: PersonInput) -> None:
+    def submit(self, original: PersonRecord | None, data: PersonInput) -> None:
+        """Likely duplicates are asked about before saving."""
         assert self.core is not None
         directory = self.core.directory
         exclude = original.id if original else None
@@ -296,12 +252,12 @@ class PeopleArea(PersonPrivacyArea):
         from koordination.tui.dialogs.form import ConfirmScreen
 
         if not warnings:
-            self._save(original, data)
+            self.save(original, data)
             return
 
         def answer(save: bool | None) -> None:
             if save:
-                self._save(original, data)
+                self.save(original, data)
             elif original is None:
                 self.action_new(data)
             else:
@@ -314,31 +270,13 @@ class PeopleArea(PersonPrivacyArea):
             answer,
         )
 
-    def _save(self, original: PersonRecord | None, data: PersonInput) -> None:
-        assert self.core is not None
-        directory = self.core.directory
+    def savers(self, directory: Directory) -> Savers:
+        return directory.create_person, directory.update_person
 
-        def call() -> Saved[PersonRecord]:
-            if original is None:
-                return directory.create_person(data)
-            return directory.update_person(original, data)
-
-        def done(saved: Saved[PersonRecord]) -> None:
-            verb = "angelegt" if original is None else "gespeichert"
-            self.notify(f"{saved.record.display_name} wurde {verb}.", title="Gespeichert")
-            self.show_record(saved.record)
-            self.select_after_load = saved.record.id
-            self.changed("person")
-
-        def failed(exc: KoordinationError) -> None:
-            # What was typed comes back in the form, with the reason (a duplicate address …).
-            self.refresh_detail()
-            if original is None:
-                self.action_new(data, refused=exc.message)
-            else:
-                self.action_edit(data, original, refused=exc.message)
-
-        self.call_service(call, done, failed)
+    def saved(self, original: PersonRecord | None, result: Saved[PersonRecord]) -> None:
+        # The detail shows what was stored before the list is reloaded.
+        self.show_record(result.record)
+        super().saved(original, result)
 
     def set_archived(self, directory: Directory, record: Any, archive: bool) -> PersonRecord:
         return directory.set_person_archived(record, archive)
@@ -526,13 +464,6 @@ class PeopleArea(PersonPrivacyArea):
         self.notify(message, title="Organisationen", markup=False)
         # The organisation column and the sector of the row change with the affiliation.
         self.changed("person")
-
-    def action_history(self) -> None:
-        from koordination.tui.screens.audit import AuditScreen
-
-        record: PersonRecord | None = self.selected()
-        if record is not None and self.core is not None:
-            self.app.push_screen(AuditScreen(self.core, "person", record.id, record.display_name))
 
     # ------------------------------------------------------------------ data protection
     def action_access_report(self) -> None:

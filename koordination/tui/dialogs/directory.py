@@ -120,10 +120,6 @@ def person_values(p: PersonRecord | PersonInput | None) -> dict[str, Any]:
     }
 
 
-def person_form(title: str, p: PersonRecord | PersonInput | None) -> FormScreen:
-    return FormScreen(title, PERSON_FIELDS, person_values(p), build_person)
-
-
 # ---------------------------------------------------------------------- organisations
 
 ORGANISATION_FIELDS = [
@@ -158,10 +154,6 @@ def organisation_values(o: OrganisationRecord | OrganisationInput | None) -> dic
     if o is None:
         return {"kind": OrganisationKind.VEREIN}
     return {key.key: getattr(o, key.key) for key in ORGANISATION_FIELDS}
-
-
-def organisation_form(title: str, o: OrganisationRecord | OrganisationInput | None) -> FormScreen:
-    return FormScreen(title, ORGANISATION_FIELDS, organisation_values(o), build_organisation)
 
 
 # ---------------------------------------------------------------------- groups
