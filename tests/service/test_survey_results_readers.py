@@ -2,10 +2,9 @@
 
 No writer can commit between the session's first read and the helper's (a third connection holds
 the write lock for that moment), so the figures are those of one connection. A writer holding the
-lock makes the session count alone, without waiting for it. The connections map the file into
-memory only while they count. An error on either connection stops both and leaves no connection
-checked out; a caller's transaction (publishing) counts on its own connection, where its own
-writes are; and nothing configures the ORM's mappers.
+lock makes the session count alone, without waiting for it. An error on either connection stops
+both and leaves no connection checked out; a caller's transaction (publishing) counts on its own
+connection, where its own writes are; and nothing configures the ORM's mappers.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ import pytest
 from sqlalchemy import event, insert, literal_column, select
 from support.surveys import small_survey, submit_answers
 
-from koordination.db.engine import BUSY_TIMEOUT_MS, Database
+from koordination.db.engine import BUSY_TIMEOUT_MS, MAPPED_BYTES, Database
 from koordination.domain.models import SurveyAnswer, SurveyResponse
 from koordination.errors import KoordinationError
 from koordination.services.surveys import counting, readers
@@ -101,9 +100,8 @@ def test_the_results_are_counted_on_two_sqlite_connections_with_the_figures_of_o
     # PostgreSQL counts on the session's connection alone.
     assert len(used) == (2 if db.is_sqlite else 1)
     if db.is_sqlite:
-        # They mapped the file into memory while they counted, and no longer do.
-        assert list(used.values()) == [{readers.MAPPED_BYTES}] * 2
-        assert _pragma(db, "mmap_size") == [0] * 3
+        # Both read the file mapped into memory, as every connection does.
+        assert list(used.values()) == [{MAPPED_BYTES}] * 2
     with db.session() as session:
         alone = evaluation.results_in(session, sid, published=False, stand=STAND)
     assert shared == alone
@@ -177,10 +175,8 @@ def test_while_another_connection_writes_the_session_counts_alone_without_waitin
         writer.close()
     assert len(used) == 1
     assert during == before
-    # The connection that tried the lock without waiting waits for writers again, and no
-    # connection maps the file any more.
+    # The connection that tried the lock without waiting waits for writers again.
     assert _pragma(db, "busy_timeout") == [BUSY_TIMEOUT_MS] * 3
-    assert _pragma(db, "mmap_size") == [0] * 3
 
 
 def test_an_error_on_either_connection_stops_the_count_and_returns_every_connection(

@@ -55,9 +55,6 @@ from koordination.services.directory.search import (
     search_terms,
 )
 
-#: How much of a SQLite file an export of everybody maps into memory (address space only).
-_MAPPED = 1 << 30
-_MAPPED_KEY = "koordination.mapped"
 _P = TypeVar("_P")
 _T = TypeVar("_T")
 
@@ -77,16 +74,6 @@ _PERSON_LABELS = {
     "memberships": "Gruppen",
     "consents": "Einwilligungen",
 }
-
-
-def _map_file(session: Session) -> None:
-    """Let SQLite map the file into memory on this connection (once; it stays set): an export
-    of everybody reads most of it, and mapped pages are read where they lie instead of copied
-    one by one (a tenth of the CPU of exporting 100,000 people). PostgreSQL has no such thing."""
-    conn = session.connection()
-    if conn.dialect.name == "sqlite" and not conn.info.get(_MAPPED_KEY):
-        conn.exec_driver_sql(f"PRAGMA mmap_size={_MAPPED}")
-        conn.info[_MAPPED_KEY] = True
 
 
 def _refuse_restricted(person: Person) -> None:
@@ -310,7 +297,6 @@ class People(DirectoryBase):
         self._log_export()
         if f == ALL_PEOPLE:
             with self.db.session() as session:
-                _map_file(session)
                 parts = read(session, (None,))
                 # A restricted person (Art. 18 DSGVO) leaves the office in no export.
                 stmt = (

@@ -4,7 +4,6 @@ ever mixing two states of the data."""
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,9 +16,6 @@ from koordination.db.engine import BUSY_TIMEOUT_MS, Database
 #: Reads the database file, so it starts the connection's read transaction (its snapshot);
 #: ``SELECT 1`` would not.
 _FIRST_READ = "SELECT count(*) FROM sqlite_master"
-#: How much of the file SQLite maps into memory while counting: a page read from the mapping
-#: is neither copied nor asked of the system, which saves a tenth of all the results' CPU.
-MAPPED_BYTES = 1 << 30
 
 
 @contextmanager
@@ -32,33 +28,17 @@ def snapshot_readers(db: Database, session: Session) -> Iterator[list[Connection
     just before the session's first read until just after the helper's, so no writer can
     commit in between: both read one snapshot, and writers wait a moment at most. The lock is
     never waited for: while someone writes (an import may take seconds), the session reads
-    alone. While they read, the SQLite connections map the file into memory (read only);
-    leaving maps it no more, rolls the helper's read transaction back and returns it to the
-    pool.
+    alone. Leaving rolls the helper's read transaction back and returns it to the pool.
     """
     first = session.connection()
     if not db.is_sqlite:
         yield [first]
         return
     helper = db.engine.connect()  # connected (and set up) before anyone holds a lock
-    both = [first, helper]
     try:
-        for connection in both:
-            _map(connection, MAPPED_BYTES)  # starts no read: the snapshots begin below
-        yield both if _read_together(db, first, helper) else [first]
+        yield [first, helper] if _read_together(db, first, helper) else [first]
     finally:
-        for connection in both:
-            _map(connection, 0)
         helper.close()
-
-
-def _map(connection: Connection, size: int) -> None:
-    """PRAGMA mmap_size on the driver's connection, so it holds even after a failed statement
-    (the pool's connections do not map the file otherwise)."""
-    driver = connection.connection.driver_connection
-    assert isinstance(driver, sqlite3.Connection)
-    with contextlib.suppress(sqlite3.Error):  # a connection lost: the pool replaces it
-        driver.execute(f"PRAGMA mmap_size = {size}")
 
 
 def _read_together(db: Database, first: Connection, second: Connection) -> bool:
